@@ -1,0 +1,5 @@
+"""``python -m netspec`` works like ``netspec``."""
+
+from netspec.cli import run
+
+run()

@@ -1,0 +1,42 @@
+"""What the linter reports: a located diagnostic, with an optional fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from netspec.layers import Fix
+from netspec.source import Span
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Applicability(StrEnum):
+    """Whether ``--fix`` may apply a fix on its own (decided by re-analysis, see fix.py)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    filename: str
+    span: Span
+    layer: str | None = None
+    #: The index of the layer in ``layers``, when the diagnostic is about one layer.
+    layer_index: int | None = None
+    help: str | None = None
+    fix: Fix | None = None
+    applicability: Applicability | None = None
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.filename, self.span.start, self.code)

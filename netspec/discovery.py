@@ -1,0 +1,53 @@
+"""Which files ``netspec check`` looks at: explicit files as given, directories searched."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from netspec.settings import Settings
+
+#: Directories never searched: version control, virtual environments, caches.
+SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+
+
+def _matches(path: Path, patterns: Iterable[str]) -> bool:
+    text = path.as_posix()
+    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+
+
+def discover(targets: Iterable[Path], settings: Settings) -> list[Path]:
+    """Explicit files are always checked (as ruff does); directories are walked for files
+    matching ``include`` and not ``exclude``. Symbolic links to directories are not followed,
+    so a link loop cannot make the walk endless."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for target in targets:
+        if not target.is_dir():
+            candidates: Iterable[Path] = [target]
+        else:
+            candidates = _walk(target, settings)
+        for path in candidates:
+            if path not in seen:
+                seen.add(path)
+                found.append(path)
+    return found
+
+
+def _walk(root: Path, settings: Settings) -> list[Path]:
+    files = []
+    for directory, subdirectories, names in os.walk(root, followlinks=False):
+        subdirectories[:] = sorted(
+            d
+            for d in subdirectories
+            if not d.startswith(".")
+            and d not in SKIPPED_DIRECTORIES
+            and not _matches(Path(directory, d), settings.exclude)
+        )
+        for name in sorted(names):
+            path = Path(directory, name)
+            if _matches(path, settings.include) and not _matches(path, settings.exclude):
+                files.append(path)
+    return files

@@ -1,0 +1,146 @@
+"""Resolve each layer's ``from``, then propagate shapes through the graph in file order.
+
+A layer whose input is unknown (a schema error upstream, an unknown reference, or a layer
+PyTorch rejects) gets no shape and raises nothing: one mistake yields one diagnostic, not a
+cascade down the rest of the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from netspec.layers import LayerBase, LayerError, Shape
+from netspec.source import Path
+from netspec.spec import ParsedSpec, suggest
+
+#: The index of the network input among a node's sources.
+INPUT = -1
+
+
+@dataclass
+class Node:
+    """One layer in the graph, with what propagation found out about it."""
+
+    index: int
+    name: str
+    layer: LayerBase | None
+    sources: list[int] = field(default_factory=list)
+    consumers: list[int] = field(default_factory=list)
+    inputs: list[Shape] | None = None
+    output: Shape | None = None
+    error: LayerError | None = None
+    params: int = 0
+    macs: int = 0
+
+    @property
+    def path(self) -> Path:
+        return ("layers", self.index)
+
+
+@dataclass(frozen=True)
+class GraphProblem:
+    """A structural problem: an unknown reference (NS004) or a duplicate name (NS005)."""
+
+    code: str
+    index: int
+    message: str
+
+
+@dataclass
+class Graph:
+    input: Shape | None
+    nodes: list[Node]
+    problems: list[GraphProblem]
+
+    @property
+    def output(self) -> Node | None:
+        return self.nodes[-1] if self.nodes else None
+
+    def shape_of(self, source: int) -> Shape | None:
+        return self.input if source == INPUT else self.nodes[source].output
+
+
+def _name(index: int, layer: LayerBase | None, raw: Any) -> str:
+    if layer is not None:
+        return layer.name or f"{layer.type}{index + 1}"
+    if isinstance(raw, dict):
+        name, kind = raw.get("name"), raw.get("type")
+        if isinstance(name, str) and name:
+            return name
+        return f"{kind if isinstance(kind, str) else 'layer'}{index + 1}"
+    return f"layer{index + 1}"
+
+
+def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
+    if layer is not None:
+        return layer.sources
+    value = raw.get("from") if isinstance(raw, dict) else None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def build(spec: ParsedSpec) -> Graph:
+    """Resolve references and propagate shapes."""
+    graph = Graph(spec.input, [], [])
+    all_names = [_name(i, layer, raw) for i, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True))]
+    defined: dict[str, int] = {}
+    for index, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True)):
+        node = Node(index, all_names[index], layer)
+        graph.nodes.append(node)
+        resolved = _resolve(graph, node, _declared_sources(layer, raw), defined, all_names)
+        if node.name == "input" or node.name in defined:
+            first = "the network input" if node.name == "input" else f"layer {defined[node.name] + 1}"
+            graph.problems.append(GraphProblem("NS005", index, f"the name '{node.name}' is already used by {first}"))
+        else:
+            defined[node.name] = index
+        if resolved and layer is not None:
+            _propagate(graph, node)
+    return graph
+
+
+def _resolve(graph: Graph, node: Node, names: list[str] | None, defined: dict[str, int], all_names: list[str]) -> bool:
+    """Fill ``node.sources``; False when a reference is broken."""
+    if names is None:
+        node.sources = [node.index - 1 if node.index else INPUT]
+    else:
+        node.sources = []
+        for name in names:
+            if name == "input":
+                node.sources.append(INPUT)
+            elif name in defined:
+                node.sources.append(defined[name])
+            else:
+                graph.problems.append(GraphProblem("NS004", node.index, _unknown(name, node, defined, all_names)))
+                return False
+    for source in node.sources:
+        if source != INPUT:
+            graph.nodes[source].consumers.append(node.index)
+    return True
+
+
+def _unknown(name: str, node: Node, defined: dict[str, int], all_names: list[str]) -> str:
+    if name == node.name:
+        return f"`from` names the layer itself ('{name}'); a layer can only read earlier layers"
+    if name in all_names[node.index + 1 :]:
+        later = all_names.index(name, node.index + 1) + 1
+        return f"`from` names '{name}', which is defined later (layer {later}); a layer can only read earlier layers"
+    return f"`from` names '{name}', which is not an earlier layer{suggest(name, [*defined, 'input'])}"
+
+
+def _propagate(graph: Graph, node: Node) -> None:
+    assert node.layer is not None
+    inputs = [graph.shape_of(source) for source in node.sources]
+    if any(shape is None for shape in inputs):
+        return
+    node.inputs = [shape for shape in inputs if shape is not None]
+    try:
+        node.output = node.layer.output_shape(node.inputs)
+    except LayerError as error:
+        node.error = error
+        return
+    node.params = node.layer.params(node.inputs)
+    node.macs = node.layer.macs(node.inputs, node.output)

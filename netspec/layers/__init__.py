@@ -1,0 +1,74 @@
+"""The layer types a spec may use. Adding one: write its model, then list it here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Union, get_args
+
+from pydantic import Field, TypeAdapter
+
+from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, volume
+from netspec.layers.conv import Conv, ConvTranspose
+from netspec.layers.dense import Dense, Flatten
+from netspec.layers.merge import Add, Concat
+from netspec.layers.neutral import Activation, BatchNorm, Dropout
+from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool
+from netspec.layers.resize import Crop, Pad, Upsample
+from netspec.layers.windowed import WindowedLayer
+
+LAYER_CLASSES: tuple[type[LayerBase], ...] = (
+    Conv,
+    ConvTranspose,
+    MaxPool,
+    AvgPool,
+    AdaptiveAvgPool,
+    AdaptiveMaxPool,
+    Upsample,
+    Crop,
+    Pad,
+    Flatten,
+    Dense,
+    BatchNorm,
+    Activation,
+    Dropout,
+    Add,
+    Concat,
+)
+
+#: The discriminated union pydantic validates a layer against: only the member named by
+#: ``type`` is tried, so an error speaks of that layer alone.
+Layer: Any = Annotated[Union[LAYER_CLASSES], Field(discriminator="type")]  # noqa: UP007
+
+
+def _type_names(cls: type[LayerBase]) -> tuple[str, ...]:
+    return get_args(cls.model_fields["type"].annotation)
+
+
+#: Every accepted ``type`` value, mapped to its model.
+LAYER_TYPES: dict[str, type[LayerBase]] = {name: cls for cls in LAYER_CLASSES for name in _type_names(cls)}
+
+_adapter: TypeAdapter[Any] | None = None
+
+
+def layer_adapter() -> TypeAdapter[Any]:
+    """The validator of one layer, built on first use so that importing stays cheap."""
+    global _adapter
+    if _adapter is None:
+        _adapter = TypeAdapter(Layer)
+    return _adapter
+
+
+__all__ = [
+    "LAYER_CLASSES",
+    "LAYER_TYPES",
+    "Conv",
+    "Edit",
+    "Fix",
+    "Layer",
+    "LayerBase",
+    "LayerError",
+    "Shape",
+    "WindowedLayer",
+    "format_shape",
+    "layer_adapter",
+    "volume",
+]

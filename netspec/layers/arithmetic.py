@@ -1,0 +1,119 @@
+"""Pure shape arithmetic shared by the layers and the rules: one spatial dimension at a time.
+
+Notation follows the textbook and PyTorch: input W, kernel F, stride S, dilation D,
+padding P (before/after), effective kernel K = D·(F − 1) + 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: PyTorch's own convention for 'same': the extra pixel of an odd total goes after.
+Pads = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One spatial dimension of a sliding-window layer (convolution or pooling)."""
+
+    size: int
+    kernel: int
+    stride: int
+    dilation: int
+    pad_before: int
+    pad_after: int
+    ceil_mode: bool = False
+
+    @property
+    def effective_kernel(self) -> int:
+        return self.dilation * (self.kernel - 1) + 1
+
+    @property
+    def span(self) -> int:
+        """W + P_before + P_after − K: the distance the window travels."""
+        return self.size + self.pad_before + self.pad_after - self.effective_kernel
+
+    @property
+    def remainder(self) -> int:
+        """How far the last window stops short of the end of the padded input (floor mode)."""
+        return self.span % self.stride
+
+    @property
+    def output(self) -> int:
+        """PyTorch's output size (``pooling_output_shape_pad_lr`` in ATen's Pool.h)."""
+        if not self.ceil_mode:
+            return self.span // self.stride + 1
+        out = -(-self.span // self.stride) + 1
+        # The last window must start inside the input or the left padding.
+        if (out - 1) * self.stride >= self.size + self.pad_before:
+            out -= 1
+        return out
+
+    @property
+    def unread(self) -> int:
+        """Input positions (not padding) that no window of a floor-mode layer reads."""
+        return max(0, self.remainder - self.pad_after) if not self.ceil_mode else 0
+
+    def with_pads(self, before: int, after: int) -> Window:
+        return Window(self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode)
+
+    def formula(self) -> str:
+        """The output size in textbook terms, e.g. ``(224 − 11 + 2·0)/4 + 1 = 54.25``."""
+        padding = f"2·{self.pad_before}" if self.pad_before == self.pad_after else f"{self.pad_before}+{self.pad_after}"
+        kernel = str(self.kernel) if self.dilation == 1 else f"({self.dilation}·({self.kernel} − 1) + 1)"
+        exact = self.span / self.stride + 1
+        value = f"{exact:.0f}" if exact == int(exact) else f"{exact:.4g}"
+        if self.stride == 1:
+            return f"{self.size} − {kernel} + {padding} + 1 = {value}"
+        return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"
+
+
+def same_pads(effective_kernel: int) -> Pads:
+    """PyTorch's ``padding='same'`` for stride 1: total K − 1, the odd pixel after."""
+    total = effective_kernel - 1
+    return total // 2, total - total // 2
+
+
+def split_total(total: int) -> Pads:
+    return total // 2, total - total // 2
+
+
+def pads_for_output(window: Window, want: int) -> Pads:
+    """The smallest total padding giving ``want`` outputs, split as evenly as possible.
+
+    This is TensorFlow's SAME when ``want = ceil(W/S)``: the output a strided 'same' asks for.
+    """
+    total = max((want - 1) * window.stride + window.effective_kernel - window.size, 0)
+    return split_total(total)
+
+
+def exact_division_pads(window: Window, max_pad: int) -> tuple[int | None, Pads | None]:
+    """Paddings that make (W + P_before + P_after − K) divisible by S.
+
+    Returns the nearest symmetric padding P (≤ ``max_pad``) and the nearest per-side padding
+    (each side ≤ ``max_pad``); either is None when none exists. Ties go to the larger padding,
+    which keeps more output.
+    """
+    current_total = window.pad_before + window.pad_after
+    symmetric = [p for p in range(max_pad + 1) if (window.size + 2 * p - window.effective_kernel) % window.stride == 0]
+    best_symmetric = min(symmetric, key=lambda p: (abs(2 * p - current_total), -p), default=None)
+    totals = [
+        t
+        for t in range(2 * max_pad + 1)
+        if (window.size + t - window.effective_kernel) % window.stride == 0
+        and window.size + t >= window.effective_kernel
+    ]
+    best_total = min(totals, key=lambda t: (abs(t - current_total), -t), default=None)
+    return best_symmetric, (split_total(best_total) if best_total is not None else None)
+
+
+def exact_input_sizes(window: Window) -> tuple[int, int]:
+    """The nearest input sizes below and above W for which the division is exact."""
+    below = window.size - window.remainder
+    above = below + window.stride
+    return below, above
+
+
+def transposed_output(size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int) -> int:
+    """PyTorch's ``ConvTranspose`` output: (W − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1

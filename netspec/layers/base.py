@@ -1,0 +1,202 @@
+"""The common layer model, the field types layers share, and the error a layer raises.
+
+Each layer model owns its arithmetic, as Keras layers own ``compute_output_shape``:
+``output_shape`` either returns the shape PyTorch would produce or raises :class:`LayerError`
+exactly where PyTorch would refuse the layer. ``params`` and ``macs`` count what PyTorch
+counts. Shapes leave out the batch dimension and put channels first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from netspec.layers.arithmetic import Pads
+
+Shape = tuple[int, ...]
+
+#: Larger sizes are refused: PyTorch indexes tensors with 64-bit ints, but no real
+#: network has a dimension anywhere near 2³¹, so such a number is a typo or an attack.
+MAX_SIZE = 2**31 - 1
+
+Size = Annotated[int, Field(ge=1, le=MAX_SIZE)]
+Count = Annotated[int, Field(ge=0, le=MAX_SIZE)]
+
+
+def _list_or_scalar(value: Any) -> str:
+    return "#list" if isinstance(value, list) else "#scalar"
+
+
+def _per_dimension(item: Any) -> Any:
+    """An int, or a list with one int per spatial dimension.
+
+    The union is tagged so that pydantic validates only the matching branch and reports one
+    error; the '#…' tags appear in error locations and are dropped before users see them.
+    """
+    return Annotated[
+        Annotated[item, Tag("#scalar")] | Annotated[list[item], Tag("#list"), Field(min_length=1)],
+        Discriminator(_list_or_scalar),
+    ]
+
+
+SizeOrList = _per_dimension(Size)
+CountOrList = _per_dimension(Count)
+Pair = Annotated[list[Count], Field(min_length=2, max_length=2)]
+
+
+def _padding_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "#keyword"
+    if isinstance(value, list):
+        return "#sides" if value and isinstance(value[0], list) else "#list"
+    return "#scalar"
+
+
+#: Conv and pooling padding: an int, one per spatial dimension, or a ``[before, after]``
+#: pair per dimension (``[[top, bottom], [left, right]]``).
+SidedPadding = Annotated[
+    Annotated[Count, Tag("#scalar")]
+    | Annotated[list[Count], Tag("#list"), Field(min_length=1)]
+    | Annotated[list[Pair], Tag("#sides"), Field(min_length=1)],
+    Discriminator(_padding_kind),
+]
+ConvPadding = Annotated[
+    Annotated[Count, Tag("#scalar")]
+    | Annotated[list[Count], Tag("#list"), Field(min_length=1)]
+    | Annotated[list[Pair], Tag("#sides"), Field(min_length=1)]
+    | Annotated[Literal["same", "valid"], Tag("#keyword")],
+    Discriminator(_padding_kind),
+]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A machine-readable replacement: the layer's ``key`` gets ``value`` (added if absent)."""
+
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested change: what it does, for a person, and the edits that make it."""
+
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass
+class LayerError(Exception):
+    """The layer cannot be applied to its input; PyTorch would raise here.
+
+    ``code`` names the rule that reports it; ``key`` the field at fault, when there is one.
+    """
+
+    code: str
+    message: str
+    key: str | None = None
+    fix: Fix | None = None
+    help: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LayerBase(BaseModel):
+    """Keys every layer accepts."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+    #: Layers that join several inputs (``add``, ``concat``) take a list in ``from``.
+    merges: ClassVar[bool] = False
+
+    #: Each layer narrows this to its own ``Literal``, the tag of the layer union.
+    type: str
+
+    name: str | None = Field(
+        None,
+        min_length=1,
+        description="Unique name of the layer. Default: the type followed by its 1-based position (conv3).",
+    )
+    from_: str | None = Field(
+        None,
+        alias="from",
+        description="Name of an earlier layer (or `input`) whose output feeds this one. Default: the previous layer.",
+    )
+    expect: list[Count] | None = Field(
+        None,
+        description="The output shape this layer must have, without the batch dimension, e.g. [64, 56, 56].",
+    )
+
+    # --- arithmetic, overridden per layer -------------------------------------------------
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        """The output shape PyTorch computes; raises :class:`LayerError` where PyTorch raises."""
+        raise NotImplementedError
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        """Learnable parameters, as ``sum(p.numel() for p in module.parameters())``."""
+        return 0
+
+    def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """Multiply–accumulates of the weights (bias excluded); zero for layers without."""
+        return 0
+
+    # --- helpers for subclasses -----------------------------------------------------------
+
+    @property
+    def sources(self) -> list[str] | None:
+        """The names in ``from``, as a list, or None for the default (the previous layer)."""
+        return None if self.from_ is None else [self.from_]
+
+    def spatial_input(self, inputs: Sequence[Shape]) -> Shape:
+        """The single input, which must have channels and at least one spatial dimension."""
+        (shape,) = inputs
+        if len(shape) < 2:
+            raise LayerError(
+                "NS115",
+                f"{self.type} needs a [C, *spatial] input but receives the flat tensor "
+                f"{format_shape(shape)}; it must come before flatten",
+            )
+        return shape
+
+    def per_dimension(self, key: str, rank: int) -> tuple[int, ...]:
+        """An int-or-list field expanded to one value per spatial dimension."""
+        value = getattr(self, key)
+        if not isinstance(value, list):
+            return (value,) * rank
+        if len(value) != rank:
+            raise LayerError(
+                "NS002",
+                f"{key} has {len(value)} values but the input has {rank} spatial dimension{'s' if rank != 1 else ''}",
+                key=key,
+            )
+        return tuple(value)
+
+    def per_side(self, key: str, rank: int) -> tuple[Pads, ...]:
+        """A padding field expanded to a (before, after) pair per spatial dimension."""
+        value = getattr(self, key)
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            if len(value) != rank:
+                raise LayerError(
+                    "NS002",
+                    f"{key} has {len(value)} [before, after] pairs but the input has {rank} spatial "
+                    f"dimension{'s' if rank != 1 else ''}",
+                    key=key,
+                )
+            return tuple((before, after) for before, after in value)
+        return tuple((p, p) for p in self.per_dimension(key, rank))
+
+
+def format_shape(shape: Sequence[int]) -> str:
+    """``[64, 56, 56]`` → ``64×56×56``."""
+    return "×".join(str(d) for d in shape) if shape else "scalar"
+
+
+def volume(shape: Sequence[int]) -> int:
+    return math.prod(shape)

@@ -1,0 +1,173 @@
+"""Convolutions: ``conv`` (``nn.Conv1d/2d/3d``) and ``conv_transpose`` (``nn.ConvTranspose*``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import Field
+
+from netspec.layers.arithmetic import Window, pads_for_output, same_pads, transposed_output
+from netspec.layers.base import (
+    ConvPadding,
+    CountOrList,
+    Edit,
+    Fix,
+    LayerBase,
+    LayerError,
+    Shape,
+    Size,
+    SizeOrList,
+    volume,
+)
+from netspec.layers.windowed import WindowedLayer, padding_value
+
+
+def check_groups(layer_type: str, in_channels: int, out_channels: int, groups: int) -> None:
+    """PyTorch's ``_ConvNd.__init__``: groups must divide both channel counts."""
+    for label, channels in (("input", in_channels), ("output", out_channels)):
+        if channels % groups:
+            raise LayerError(
+                "NS104",
+                f"groups={groups} does not divide the {channels} {label} channels of this {layer_type}",
+                key="groups",
+            )
+
+
+class Conv(WindowedLayer):
+    """``nn.ConvNd``: out = floor((W + 2P − D·(F − 1) − 1)/S) + 1 per spatial dimension."""
+
+    type: Literal["conv"]
+    filters: Size = Field(description="Output channels (out_channels).")
+    kernel: SizeOrList = Field(description="Kernel size F: an int, or one per spatial dimension.")
+    stride: SizeOrList = Field(1, description="Stride S. Default 1.")
+    padding: ConvPadding = Field(
+        0,
+        description="Zero padding P per side: an int, one per dimension, [[before, after], …] per dimension, "
+        "'valid' (0) or 'same' (stride 1 only; the odd pixel goes after). Default 0.",
+    )
+    dilation: SizeOrList = Field(1, description="Dilation D: the effective kernel is D·(F − 1) + 1. Default 1.")
+    groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
+    bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
+    in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
+    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
+
+    def windows(self, shape: Shape) -> list[Window]:
+        rank = len(shape) - 1
+        kernels = self.per_dimension("kernel", rank)
+        strides = self.per_dimension("stride", rank)
+        dilations = self.per_dimension("dilation", rank)
+        if self.padding == "same":
+            pads = tuple(same_pads(d * (k - 1) + 1) for k, d in zip(kernels, dilations, strict=True))
+        elif self.padding == "valid":
+            pads = ((0, 0),) * rank
+        else:
+            pads = self.per_side("padding", rank)
+        return [
+            Window(size, k, s, d, before, after)
+            for size, k, s, d, (before, after) in zip(shape[1:], kernels, strides, dilations, pads, strict=True)
+        ]
+
+    def max_padding(self, window: Window) -> int:
+        # From K padding on, border outputs see only zeros (NS107).
+        return window.effective_kernel - 1
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        channels = shape[0]
+        if self.in_channels is not None and self.in_channels != channels:
+            raise LayerError(
+                "NS104",
+                f"in_channels is {self.in_channels} but the input has {channels} channels",
+                key="in_channels",
+            )
+        check_groups(self.type, channels, self.filters, self.groups)
+        windows = self.windows(shape)
+        if self.padding == "same" and any(w.stride > 1 for w in windows):
+            raise LayerError(
+                "NS112",
+                "padding 'same' is not supported for strided convolutions (PyTorch rejects it)",
+                key="padding",
+                fix=self.strided_same_fix(windows),
+            )
+        return (self.filters, *self.spatial_output(shape))
+
+    def strided_same_fix(self, windows: Sequence[Window]) -> Fix:
+        """Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow."""
+        pads = [pads_for_output(w, -(-w.size // w.stride)) for w in windows]
+        value = padding_value(pads)
+        return Fix(f"use explicit padding {value} (TensorFlow's SAME: ceil(W/S) outputs)", (Edit("padding", value),))
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        (shape,) = inputs
+        rank = len(shape) - 1
+        weights = self.filters * (shape[0] // self.groups) * math.prod(self.per_dimension("kernel", rank))
+        return weights + (self.filters if self.bias else 0)
+
+    def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
+        (shape,) = inputs
+        per_output = (shape[0] // self.groups) * math.prod(self.per_dimension("kernel", len(shape) - 1))
+        return volume(output) * per_output
+
+
+class ConvTranspose(LayerBase):
+    """``nn.ConvTransposeNd``: out = (W − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
+
+    type: Literal["conv_transpose"]
+    filters: Size = Field(description="Output channels (out_channels).")
+    kernel: SizeOrList = Field(description="Kernel size F: an int, or one per spatial dimension.")
+    stride: SizeOrList = Field(1, description="Stride S. Default 1.")
+    padding: CountOrList = Field(0, description="Padding P removed from each side of the output. Default 0.")
+    output_padding: CountOrList = Field(
+        0,
+        description="Extra size added to one side of the output; "
+        "must be smaller than the stride or the dilation. Default 0.",
+    )
+    dilation: SizeOrList = Field(1, description="Dilation D. Default 1.")
+    groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
+    bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
+    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        rank = len(shape) - 1
+        check_groups(self.type, shape[0], self.filters, self.groups)
+        dims = zip(
+            shape[1:],
+            self.per_dimension("kernel", rank),
+            self.per_dimension("stride", rank),
+            self.per_dimension("padding", rank),
+            self.per_dimension("output_padding", rank),
+            self.per_dimension("dilation", rank),
+            strict=True,
+        )
+        outputs = []
+        for size, kernel, stride, padding, extra, dilation in dims:
+            if extra >= stride and extra >= dilation:
+                raise LayerError(
+                    "NS111",
+                    f"output_padding {extra} must be smaller than the stride ({stride}) or the dilation ({dilation})",
+                    key="output_padding",
+                )
+            out = transposed_output(size, kernel, stride, padding, extra, dilation)
+            if out < 1:
+                raise LayerError(
+                    "NS103",
+                    f"({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel} − 1) + {extra} + 1 = {out} < 1: "
+                    "the padding removes the whole output",
+                    help="reduce the padding",
+                )
+            outputs.append(out)
+        return (self.filters, *outputs)
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        (shape,) = inputs
+        kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
+        return shape[0] * (self.filters // self.groups) * kernel + (self.filters if self.bias else 0)
+
+    def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
+        # Every input element is multiplied by a whole (out/groups)·prod(F) slice of the kernel.
+        (shape,) = inputs
+        kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
+        return volume(shape) * (self.filters // self.groups) * kernel

@@ -1,0 +1,55 @@
+"""Layers that join branches: ``add`` (residual sums) and ``concat`` (along channels)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import Field
+
+from netspec.layers.base import LayerBase, LayerError, Shape, format_shape
+
+
+class Merge(LayerBase):
+    merges = True
+
+    from_: list[str] = Field(  # type: ignore[assignment]
+        alias="from",
+        min_length=2,
+        description="Names of the two or more earlier layers (or `input`) to join.",
+    )
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.from_)
+
+    def mismatch(self, inputs: Sequence[Shape], what: str) -> LayerError:
+        shapes = ", ".join(f"{name}: {format_shape(shape)}" for name, shape in zip(self.from_, inputs, strict=True))
+        return LayerError(
+            "NS106",
+            f"{self.type} inputs differ {what}: {shapes}",
+            help="no automatic fix: pad, crop or project one branch so that the shapes agree",
+        )
+
+
+class Add(Merge):
+    """Element-wise sum: every input must have the same shape."""
+
+    type: Literal["add"]
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        if any(shape != inputs[0] for shape in inputs):
+            raise self.mismatch(inputs, "in shape")
+        return inputs[0]
+
+
+class Concat(Merge):
+    """``torch.cat`` along channels: every other dimension must match."""
+
+    type: Literal["concat"]
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        first = inputs[0]
+        if any(len(shape) != len(first) or shape[1:] != first[1:] for shape in inputs):
+            raise self.mismatch(inputs, "outside the channel axis")
+        return (sum(shape[0] for shape in inputs), *first[1:])

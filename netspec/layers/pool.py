@@ -1,0 +1,98 @@
+"""Pooling: ``maxpool``/``avgpool`` (sliding windows) and the adaptive pools (fixed output)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import Field
+
+from netspec.layers.arithmetic import Window
+from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
+from netspec.layers.windowed import WindowedLayer, padding_value
+
+
+class Pool(WindowedLayer):
+    """``nn.MaxPoolNd``/``nn.AvgPoolNd``: the conv formula, with ceil instead of floor in
+    ``ceil_mode``, and PyTorch's rule that the last window must start inside the input or
+    the left padding."""
+
+    kernel: SizeOrList = Field(description="Window size F: an int, or one per spatial dimension.")
+    stride: SizeOrList | None = Field(None, description="Stride S. Default: the kernel size.")
+    padding: SidedPadding = Field(
+        0,
+        description="Implicit padding P per side (at most F//2): an int, one per dimension, or "
+        "[[before, after], …] per dimension. Default 0.",
+    )
+    ceil_mode: bool = Field(False, description="Round the output size up instead of down. Default false.")
+
+    def dilations(self, rank: int) -> tuple[int, ...]:
+        return (1,) * rank
+
+    def windows(self, shape: Shape) -> list[Window]:
+        rank = len(shape) - 1
+        kernels = self.per_dimension("kernel", rank)
+        strides = kernels if self.stride is None else self.per_dimension("stride", rank)
+        return [
+            Window(size, k, s, d, before, after, self.ceil_mode)
+            for size, k, s, d, (before, after) in zip(
+                shape[1:], kernels, strides, self.dilations(rank), self.per_side("padding", rank), strict=True
+            )
+        ]
+
+    def max_padding(self, window: Window) -> int:
+        # PyTorch requires P ≤ K/2. On CPU a dilated max-pool is checked against the raw
+        # kernel (P ≤ F//2), which is stricter; netspec applies the stricter rule so that
+        # a spec it accepts runs everywhere.
+        return window.kernel // 2
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        windows = self.windows(shape)
+        too_wide = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) > self.max_padding(w)]
+        if too_wide:
+            w = windows[too_wide[0]]
+            raise LayerError(
+                "NS107",
+                f"padding {max(w.pad_before, w.pad_after)} is more than half the kernel ({w.kernel}//2 = "
+                f"{self.max_padding(w)}); PyTorch rejects this {self.type}",
+                key="padding",
+                fix=self.clamp_fix(windows),
+            )
+        return (shape[0], *self.spatial_output(shape))
+
+    def clamp_fix(self, windows: Sequence[Window]) -> Fix:
+        pads = [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
+        value = padding_value(pads)
+        return Fix(f"set padding to {value}", (Edit("padding", value),))
+
+
+class MaxPool(Pool):
+    type: Literal["maxpool"]
+    dilation: SizeOrList = Field(1, description="Spacing D between window elements. Default 1.")
+
+    def dilations(self, rank: int) -> tuple[int, ...]:
+        return self.per_dimension("dilation", rank)
+
+
+class AvgPool(Pool):
+    type: Literal["avgpool"]
+
+
+class AdaptivePool(LayerBase):
+    """``nn.AdaptiveAvgPoolNd``/``nn.AdaptiveMaxPoolNd``: exactly ``output_size``, larger or
+    smaller than the input (window i spans [floor(i·W/o), ceil((i+1)·W/o)))."""
+
+    output_size: SizeOrList = Field(description="The output size: an int, or one per spatial dimension.")
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        return (shape[0], *self.per_dimension("output_size", len(shape) - 1))
+
+
+class AdaptiveAvgPool(AdaptivePool):
+    type: Literal["adaptive_avgpool"]
+
+
+class AdaptiveMaxPool(AdaptivePool):
+    type: Literal["adaptive_maxpool"]

@@ -1,0 +1,73 @@
+"""What convolutions and pooling share: a window sliding over each spatial dimension."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from netspec.layers.arithmetic import Pads, Window
+from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape
+
+_UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
+
+
+def dimension_units(rank: int) -> tuple[str, ...]:
+    """What one step along each spatial dimension is called: rows and columns in 2-D."""
+    return _UNITS.get(rank, tuple(f"dim{i}" for i in range(rank)))
+
+
+def padding_value(pads: Sequence[Pads]) -> int | list[int] | list[list[int]]:
+    """The most compact spec value for per-dimension (before, after) pads."""
+    if all(before == after for before, after in pads):
+        sides = [before for before, _ in pads]
+        return sides[0] if len(set(sides)) == 1 else sides
+    return [[before, after] for before, after in pads]
+
+
+def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
+    """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
+    formulas = [windows[i].formula() for i in indices]
+    if len(set(formulas)) == 1:
+        return formulas[0]
+    units = dimension_units(len(windows))
+    return "; ".join(f"{units[i]}s: {windows[i].formula()}" for i in indices)
+
+
+class WindowedLayer(LayerBase):
+    """Convolution or pooling. Subclasses say how their fields map to windows."""
+
+    def windows(self, shape: Shape) -> list[Window]:
+        """One :class:`Window` per spatial dimension of the input ``shape``."""
+        raise NotImplementedError
+
+    def max_padding(self, window: Window) -> int:
+        """The largest padding per side that the layer accepts without complaint."""
+        raise NotImplementedError
+
+    def spatial_output(self, shape: Shape) -> tuple[int, ...]:
+        windows = self.windows(shape)
+        outputs = tuple(w.output for w in windows)
+        collapsed = [i for i, size in enumerate(outputs) if size < 1]
+        if collapsed:
+            fix = self.collapse_fix(windows)
+            raise LayerError(
+                "NS103",
+                f"{describe_windows(windows, collapsed)} < 1: the kernel is larger than the padded input",
+                fix=fix,
+                help=None if fix else "use a smaller kernel, or remove a downsampling layer before this one",
+            )
+        return outputs
+
+    def collapse_fix(self, windows: Sequence[Window]) -> Fix | None:
+        """The least padding that gives every dimension at least one output."""
+        pads: list[Pads] = []
+        for w in windows:
+            if w.output >= 1:
+                pads.append((w.pad_before, w.pad_after))
+                continue
+            need = -(-(w.effective_kernel - w.size) // 2)
+            padded = max(need, w.pad_before, w.pad_after)
+            if padded > self.max_padding(w) or w.with_pads(padded, padded).output < 1:
+                return None
+            pads.append((padded, padded))
+        value = padding_value(pads)
+        return Fix(f"set padding to {value}", (Edit("padding", value),))

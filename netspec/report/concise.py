@@ -1,0 +1,22 @@
+"""``path:row:col: CODE severity: message``, one line per diagnostic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from netspec.diagnostics import Applicability
+from netspec.linter import FileResult
+from netspec.report.base import Reporter, all_diagnostics, summary
+
+
+class ConciseReporter(Reporter):
+    name = "concise"
+    description = "one line per problem"
+
+    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
+        for d in all_diagnostics(results):
+            marker = " [*]" if d.applicability is Applicability.SAFE else ""
+            where = f"{d.filename}:{d.span.start.row}:{d.span.start.column}"
+            out.write(f"{where}: {d.code}{marker} {d.severity.value}: {d.message}\n")
+        out.write(summary(results) + "\n")

@@ -1,0 +1,91 @@
+"""What a rule is: its identity, its documentation, and a check over an analysed spec."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from netspec.diagnostics import Severity
+from netspec.layers import Fix, WindowedLayer
+from netspec.layers.arithmetic import Window
+
+if TYPE_CHECKING:
+    from netspec.analysis import Analysis
+    from netspec.graph import Node
+    from netspec.settings import Settings
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a check yields: a problem at a layer (or a key of it), before codes are stamped."""
+
+    index: int | None
+    message: str
+    #: Point at the key itself rather than its value (unknown and duplicate keys).
+    at_key: bool = False
+    fix: Fix | None = None
+    help: str | None = None
+    #: Overrides the rule's default, for rules whose severity depends on the case (NS107).
+    severity: Severity | None = None
+    #: The key or value at fault, for problems located more precisely than the layer.
+    path: tuple[str | int, ...] | None = None
+
+
+Check = Callable[["Analysis"], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule. ``doc`` is its documentation in Markdown, the module's docstring."""
+
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    #: None for rules reported while loading the file, before there is anything to check.
+    check: Check | None
+    selected_by_default: bool = True
+    fix: Literal["always", "sometimes", "never"] = "never"
+
+    def enabled_for(self, settings: Settings, filename: str = "") -> bool:
+        return settings.enabled(self.code, self.selected_by_default, filename)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of the documentation: what the rule catches."""
+        return self.doc.strip().splitlines()[0].strip()
+
+
+def layer_errors(code: str) -> Check:
+    """A check reporting the layers that shape propagation refused with ``code``.
+
+    The arithmetic that decides these lives in the layer models (as PyTorch decides them in
+    the modules); the rule gives the verdict its code, name and documentation.
+    """
+
+    def check(analysis: Analysis) -> Iterator[Violation]:
+        for node in analysis.graph.nodes:
+            error = node.error
+            if error is not None and error.code == code:
+                yield Violation(node.index, f"{node.name}: {error.message}", fix=error.fix, help=error.help)
+
+    return check
+
+
+def windowed_nodes(analysis: Analysis) -> Iterator[tuple[Node, WindowedLayer, list[Window]]]:
+    """Conv and pooling layers that have a valid output, with their per-dimension windows."""
+    for node in analysis.graph.nodes:
+        if isinstance(node.layer, WindowedLayer) and node.output is not None and node.inputs:
+            yield node, node.layer, node.layer.windows(node.inputs[0])
+
+
+def graph_problems(code: str) -> Check:
+    """A check reporting the structural problems graph building found with ``code``."""
+
+    def check(analysis: Analysis) -> Iterator[Violation]:
+        for problem in analysis.graph.problems:
+            if problem.code == code:
+                yield Violation(problem.index, problem.message)
+
+    return check

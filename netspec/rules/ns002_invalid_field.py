@@ -1,0 +1,43 @@
+"""A key or value does not fit the spec format.
+
+## What it does
+Reports schema violations: an unknown key or layer type (with "did you mean …?"), a missing
+field, a value of the wrong type (a string, float or boolean where an integer belongs), a size
+≤ 0, an absurdly large number, or a list whose length does not match the input's spatial rank.
+
+## Why is this bad?
+PyTorch would raise a `TypeError` at model construction, or worse, accept the value and do
+something else (`strides: 2` is silently ignored by many config loaders).
+
+## Example
+```yaml
+input: [3, 224, 224]
+layers:
+  - {type: conv, filters: 64, kernel: 3, strides: 2}   # did you mean 'stride'?
+```
+
+## Fix
+No automatic fix: the error says what is expected.
+"""
+
+from collections.abc import Iterator
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, Violation
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    for problem in analysis.spec.problems:
+        index = problem.path[1] if problem.path[:1] == ("layers",) and len(problem.path) > 1 else None
+        yield Violation(
+            index if isinstance(index, int) else None, problem.message, at_key=problem.at_key, path=problem.path
+        )
+    # Lists whose length does not match the input's rank are only found during propagation.
+    for node in analysis.graph.nodes:
+        if node.error is not None and node.error.code == RULE.code:
+            path = (*node.path, node.error.key) if node.error.key else None
+            yield Violation(node.index, f"{node.name}: {node.error.message}", path=path)
+
+
+RULE = Rule("NS002", "invalid-field", Severity.ERROR, __doc__, check)

@@ -1,0 +1,37 @@
+"""The same key appears twice in one mapping.
+
+## What it does
+Reports every repeated key in a mapping, at the repetition.
+
+## Why is this bad?
+PyYAML, like most YAML loaders, silently keeps the last value: the spec says two things and
+the model builder picks one without telling anyone.
+
+## Example
+```yaml
+- {type: conv, filters: 64, kernel: 3, padding: 1, padding: 0}
+```
+
+## Fix
+No automatic fix: delete the copy you do not mean.
+"""
+
+from collections.abc import Iterator
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, Violation
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    for number, path in enumerate(analysis.document.duplicate_keys, start=1):
+        index = path[1] if path[:1] == ("layers",) and len(path) > 2 and isinstance(path[1], int) else None
+        yield Violation(
+            index,
+            f"the key '{path[-1]}' appears more than once in this mapping; YAML loaders silently keep the last one",
+            at_key=True,
+            path=(*path, "<duplicate>", number),
+        )
+
+
+RULE = Rule("NS003", "duplicate-key", Severity.ERROR, __doc__, check)

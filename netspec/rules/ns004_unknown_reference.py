@@ -1,0 +1,24 @@
+"""`from` names a layer that is not defined earlier in the file.
+
+## What it does
+Reports a `from` that names no layer, the layer itself, or a layer defined further down.
+Layers downstream of it are not analysed, so one typo gives one diagnostic.
+
+## Why is this bad?
+The graph cannot be built: PyTorch code generated from the spec would fail with a `KeyError`,
+and a reference to a later layer would make a cycle.
+
+## Example
+```yaml
+- {type: conv, name: c1, filters: 16, kernel: 3}
+- {type: add, from: [c1, c2]}     # there is no c2
+```
+
+## Fix
+No automatic fix: name an earlier layer, or `input`.
+"""
+
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, graph_problems
+
+RULE = Rule("NS004", "unknown-reference", Severity.ERROR, __doc__, graph_problems("NS004"))

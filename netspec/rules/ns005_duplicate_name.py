@@ -1,0 +1,24 @@
+"""Two layers share a name.
+
+## What it does
+Reports a layer whose name (given, or the default `<type><position>`) is already taken by an
+earlier layer, or is `input`, which names the network input.
+
+## Why is this bad?
+`from` references become ambiguous; netspec resolves them to the first layer of that name,
+which may not be what you meant.
+
+## Example
+```yaml
+- {type: conv, name: stem, filters: 16, kernel: 3}
+- {type: conv, name: stem, filters: 32, kernel: 3}
+```
+
+## Fix
+No automatic fix: rename one of the layers.
+"""
+
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, graph_problems
+
+RULE = Rule("NS005", "duplicate-name", Severity.ERROR, __doc__, graph_problems("NS005"))

@@ -1,0 +1,94 @@
+"""A strided layer's windows do not tile its input, so real input rows or columns are never read.
+
+## What it does
+For a conv or pooling layer that floors (`ceil_mode: false`), checks per spatial dimension that
+(W + 2P − D·(F − 1) − 1) is divisible by S. When it is not, the remainder r is cut off at the
+far end. The rule fires when r is larger than the right/bottom padding, so that real input, not
+just padding, is dropped. It stays quiet when S > D·(F − 1) + 1: NS109 covers that case.
+
+## Why is this bad?
+PyTorch floors the output size without a word: the last input rows and columns are silently
+ignored. The paper's AlexNet conv1 (F = 11, S = 4, P = 0) on 224 gives (224 − 11)/4 + 1 =
+54.25: PyTorch returns 54 and the last input row and column never reach the network.
+
+## Example
+```yaml
+input: [3, 224, 224]
+layers:
+  - {type: conv, name: conv1, filters: 96, kernel: 11, stride: 4}
+```
+
+## Fix
+The nearest symmetric padding that makes the division exact. When parity makes that
+impossible (224 − 11 is odd, and 2P is even), per-side padding, here `[[1, 2], [1, 2]]`,
+which gives exactly 55; the help line also names the nearest input sizes that divide exactly.
+The fix changes the output size, so it is safe only if nothing downstream breaks.
+"""
+
+from collections.abc import Iterator, Sequence
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.layers import Edit, Fix, WindowedLayer
+from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
+from netspec.layers.windowed import describe_windows, dimension_units, padding_value
+from netspec.rules.base import Rule, Violation, windowed_nodes
+
+
+def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
+    """``the last input column and row``, listing the innermost dimension first."""
+    units = dimension_units(len(windows))
+    counts = [(windows[i].unread, units[i]) for i in reversed(indices)]
+    if len({n for n, _ in counts}) == 1:
+        n = counts[0][0]
+        names = " and ".join(f"{unit}s" if n > 1 else unit for _, unit in counts)
+        return f"the last {n if n > 1 else ''}{' ' if n > 1 else ''}input {names}"
+    return " and ".join(f"the last {n} input {unit}{'s' if n > 1 else ''}" for n, unit in counts)
+
+
+def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence[int]) -> tuple[Fix | None, str]:
+    """The padding fix and the help line: symmetric when parity allows, else per side."""
+    symmetric: list[Pads] = []
+    sided: list[Pads] = []
+    for i, w in enumerate(windows):
+        if i not in failing:
+            symmetric.append((w.pad_before, w.pad_after))
+            sided.append((w.pad_before, w.pad_after))
+            continue
+        p, sides = exact_division_pads(w, layer.max_padding(w))
+        symmetric.append((p, p) if p is not None else (-1, -1))
+        sided.append(sides if sides is not None else (-1, -1))
+    if all(before >= 0 for before, _ in symmetric):
+        value = padding_value(symmetric)
+        outputs = "×".join(str(w.with_pads(*pads).output) for w, pads in zip(windows, symmetric, strict=True))
+        return Fix(
+            f"set padding to {value}", (Edit("padding", value),)
+        ), f"padding {value} makes the division exact ({outputs} outputs)"
+    first = windows[failing[0]]
+    below, above = exact_input_sizes(first)
+    alternatives = f"an input size of {below} or {above} instead of {first.size}"
+    reason = f"no symmetric padding makes {first.size} − {first.effective_kernel} + 2P divisible by {first.stride}"
+    if any(before < 0 for before, _ in sided):
+        return None, f"{reason}; use {alternatives}, or change the stride"
+    value = padding_value(sided)
+    outputs = "×".join(str(w.with_pads(*pads).output) for w, pads in zip(windows, sided, strict=True))
+    fix = Fix(f"set per-side padding {value}", (Edit("padding", value),))
+    return fix, f"{reason}; per-side padding {value} gives exactly {outputs}, or use {alternatives}"
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    for node, layer, windows in windowed_nodes(analysis):
+        failing = [i for i, w in enumerate(windows) if w.stride <= w.effective_kernel and w.unread > 0]
+        if not failing:
+            continue
+        floored = sorted({windows[i].output for i in failing})
+        message = (
+            f"{node.name}: {describe_windows(windows, failing)} is not an integer; PyTorch floors it to "
+            f"{' and '.join(map(str, floored))} and {never_read(windows, failing)} "
+            f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"
+        )
+        fix, help_line = exact_fix(layer, windows, failing)
+        yield Violation(node.index, message, fix=fix, help=help_line)
+
+
+RULE = Rule("NS101", "non-integer-output", Severity.WARNING, __doc__, check, fix="sometimes")

@@ -1,0 +1,57 @@
+"""A stride-1 conv or pooling layer makes the feature map smaller.
+
+## What it does
+Checks every spatial dimension with stride 1: the output should be as large as the input.
+An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
+
+## Why is this bad?
+Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
+layer with the wrong number of inputs, a mistake PyTorch reports only as a size mismatch
+far from its cause. When shrinking is intended (U-Net's valid convolutions, LeNet's 5×5),
+say so with `# noqa: NS102` on the layer's line.
+
+## Example
+```yaml
+input: [3, 32, 32]
+layers:
+  - {type: conv, filters: 16, kernel: 3}      # 32 → 30
+```
+
+## Fix
+P = D·(F − 1)/2 per side keeps the size. For an even effective kernel, where that is not an
+integer, per-side padding with the extra pixel after (PyTorch's own 'same').
+The fix changes the output size, so it is safe only if nothing downstream breaks.
+"""
+
+from collections.abc import Iterator
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.layers import Edit, Fix, format_shape
+from netspec.layers.arithmetic import same_pads
+from netspec.layers.windowed import describe_windows, padding_value
+from netspec.rules.base import Rule, Violation, windowed_nodes
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    for node, _, windows in windowed_nodes(analysis):
+        assert node.inputs and node.output
+        shrinking = [i for i, w in enumerate(windows) if w.stride == 1 and w.output < w.size]
+        if not shrinking:
+            continue
+        pads = [
+            same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
+            for i, w in enumerate(windows)
+        ]
+        value = padding_value(pads)
+        kept = format_shape(node.inputs[0][1:])
+        yield Violation(
+            node.index,
+            f"{node.name} shrinks {kept} to {format_shape(node.output[1:])}: {describe_windows(windows, shrinking)} "
+            "with stride 1",
+            fix=Fix(f"set padding to {value}", (Edit("padding", value),)),
+            help=f"padding {value} keeps {kept} (P = D·(F − 1)/2)",
+        )
+
+
+RULE = Rule("NS102", "shrinking-layer", Severity.WARNING, __doc__, check, fix="always")

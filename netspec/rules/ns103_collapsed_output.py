@@ -1,0 +1,28 @@
+"""An output dimension would be smaller than 1.
+
+## What it does
+Reports a layer whose kernel is larger than its padded input (or whose crop is larger than its
+input, or whose transposed convolution removes more padding than it produces), so that an
+output dimension is < 1. It replaces NS101 and NS102 on that layer, and the layers after it are
+not analysed.
+
+## Why is this bad?
+PyTorch raises at the first forward pass ("Kernel size can't be greater than actual input
+size", "Output size is too small"), after the data has loaded and the GPU was booked.
+
+## Example
+```yaml
+input: [3, 4, 4]
+layers:
+  - {type: conv, filters: 8, kernel: 7}       # 4 − 7 + 1 = −2
+```
+
+## Fix
+The least symmetric padding that gives every dimension at least one output, when the layer
+accepts that much padding. Often the real mistake is upstream: too much downsampling.
+"""
+
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, layer_errors
+
+RULE = Rule("NS103", "collapsed-output", Severity.ERROR, __doc__, layer_errors("NS103"), fix="sometimes")

@@ -1,0 +1,27 @@
+"""A dense layer receives a tensor that is not flat.
+
+## What it does
+Reports `dense` applied to a [C, H, W] (or any non-flat) tensor, and a declared `in_features`
+that differs from the incoming size.
+
+## Why is this bad?
+PyTorch's `Linear` acts on the *last* dimension: on an unflattened [C, H, W] tensor with
+W = in_features it runs without error and silently gives [C, H, units]. Otherwise it fails
+with a matrix-size error deep in the forward pass.
+
+## Example
+```yaml
+input: [3, 32, 32]
+layers:
+  - {type: conv, filters: 16, kernel: 3, padding: 1}
+  - {type: dense, units: 10}                  # forgot flatten
+```
+
+## Fix
+No automatic fix: add a `flatten` (or a global pooling layer) before the dense layer.
+"""
+
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, layer_errors
+
+RULE = Rule("NS105", "dense-input", Severity.ERROR, __doc__, layer_errors("NS105"))

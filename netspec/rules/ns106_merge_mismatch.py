@@ -1,0 +1,27 @@
+"""The branches joined by `add` or `concat` have incompatible shapes.
+
+## What it does
+Reports `add` inputs whose shapes differ, and `concat` inputs that differ outside the channel
+axis (or in rank). Each input is listed with its shape.
+
+## Why is this bad?
+PyTorch raises "The size of tensor a must match the size of tensor b" or "Sizes of tensors
+must match except in dimension 1" at the first forward pass. A concat whose inputs disagree
+by 4 pixels is U-Net without its crops.
+
+## Example
+```yaml
+input: [16, 64, 64]
+layers:
+  - {type: conv, name: a, filters: 16, kernel: 3}             # 62×62
+  - {type: add, from: [input, a]}                             # 64×64 + 62×62
+```
+
+## Fix
+No automatic fix: the branches need padding, a `crop`, or a projection that you design.
+"""
+
+from netspec.diagnostics import Severity
+from netspec.rules.base import Rule, layer_errors
+
+RULE = Rule("NS106", "merge-mismatch", Severity.ERROR, __doc__, layer_errors("NS106"))

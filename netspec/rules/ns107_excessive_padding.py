@@ -1,0 +1,54 @@
+"""The padding is larger than the layer can use.
+
+## What it does
+- Pooling (error): padding P > F // 2 per side. PyTorch requires P ≤ K/2, with K the effective
+  kernel; on CPU a dilated max-pool is checked against the raw kernel F instead
+  (`MaxPool2d(3, padding=2, dilation=2)` is rejected). netspec applies the stricter P ≤ F // 2
+  everywhere, so a spec it accepts runs on every device.
+- Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
+  zero padding.
+
+## Why is this bad?
+A pooling layer with too much padding raises "pad should be at most half of effective kernel
+size" at the first forward pass. A convolution that pads by its whole kernel computes border
+outputs from zeros alone: wasted compute, and features that mean nothing.
+
+## Example
+```yaml
+- {type: maxpool, kernel: 2, padding: 2}
+```
+
+## Fix
+Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution.
+"""
+
+from collections.abc import Iterator
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.layers import Conv, Edit, Fix
+from netspec.layers.windowed import padding_value
+from netspec.rules.base import Rule, Violation, layer_errors, windowed_nodes
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    yield from layer_errors(RULE.code)(analysis)
+    for node, layer, windows in windowed_nodes(analysis):
+        if not isinstance(layer, Conv):
+            continue
+        excessive = [w for w in windows if max(w.pad_before, w.pad_after) >= w.effective_kernel]
+        if not excessive:
+            continue
+        w = excessive[0]
+        limit = [(min(w.pad_before, layer.max_padding(w)), min(w.pad_after, layer.max_padding(w))) for w in windows]
+        value = padding_value(limit)
+        yield Violation(
+            node.index,
+            f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
+            "so the outermost outputs see only zeros",
+            fix=Fix(f"set padding to {value}", (Edit("padding", value),)),
+            severity=Severity.WARNING,
+        )
+
+
+RULE = Rule("NS107", "excessive-padding", Severity.ERROR, __doc__, check, fix="always")

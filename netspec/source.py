@@ -1,0 +1,392 @@
+"""YAML text → plain Python data, plus the source span of every key and value.
+
+The document is built straight from libyaml's event stream (``CSafeLoader``'s parser) instead
+of ``yaml.compose``: composing a node graph costs ~5× the parse and recurses in Python, while
+this builder is a flat loop with an explicit stack, so a 20,000-level nesting cannot exhaust
+the interpreter's recursion limit.
+
+Only plain data comes out: no constructor runs, non-standard tags (``!!python/…``) are
+refused, and alias expansion is budgeted before anything is expanded (a "billion laughs"
+document is rejected, not materialised). Positions are kept as libyaml's own marks and made
+1-based exactly once, in :meth:`Document.span`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+try:  # libyaml is ~10× faster; PyYAML ships without it on some platforms.
+    from yaml import CSafeLoader as _Parser
+
+    HAS_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+    HAS_LIBYAML = False
+
+Path = tuple[str | int, ...]
+
+#: Deeper nesting than this is refused: a network spec needs four levels at most.
+MAX_DEPTH = 64
+#: Alias expansion budget, counted in nodes: generous for real reuse, fatal for alias bombs.
+MAX_EXPANDED_NODES = 1_000_000
+#: Longer integer literals are refused before ``int()`` sees them (and Python's own
+#: 4,300-digit guard raises).
+MAX_INT_DIGITS = 100
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
+    _TAG + "str",
+    _TAG + "int",
+    _TAG + "float",
+    _TAG + "bool",
+    _TAG + "null",
+    _TAG + "merge",
+)
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
+_IMPLICIT = Resolver.yaml_implicit_resolvers
+_CONSTRUCTOR = SafeConstructor()
+_PLAIN_INT = re.compile(r"[-+]?[0-9]+\Z")
+
+
+class Position(NamedTuple):
+    """A 1-based row and column, as editors and linters count them."""
+
+    row: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a key or value stands: 1-based positions plus 0-based character offsets."""
+
+    start: Position
+    end: Position
+    start_offset: int
+    end_offset: int
+
+    @classmethod
+    def from_marks(cls, start: Any, end: Any) -> Span:
+        return cls(
+            Position(start.line + 1, start.column + 1),
+            Position(end.line + 1, end.column + 1),
+            start.index,
+            end.index,
+        )
+
+
+FILE_START = Span(Position(1, 1), Position(1, 1), 0, 0)
+
+
+class LoadError(Exception):
+    """The text cannot be turned into data. ``code`` is the rule that reports it."""
+
+    def __init__(self, code: str, message: str, span: Span = FILE_START) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.span = span
+
+
+@dataclass(slots=True)
+class Document:
+    """Plain data and the positions of everything in it, keyed by path from the root."""
+
+    data: Any
+    value_marks: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
+    flow_paths: set[Path] = field(default_factory=set)
+    duplicate_keys: list[Path] = field(default_factory=list)
+
+    def span(self, path: Path) -> Span:
+        """The span of the value at ``path``, or of its nearest ancestor that has one.
+
+        Values reached through an alias have no span of their own; they point at the alias.
+        """
+        marks = self.value_marks
+        while path not in marks and path:
+            path = path[:-1]
+        found = marks.get(path)
+        return Span.from_marks(*found) if found else FILE_START
+
+    def key_span(self, path: Path) -> Span:
+        """The span of the key that introduces ``path``; the value's span if it has none."""
+        found = self.key_marks.get(path)
+        return Span.from_marks(*found) if found else self.span(path)
+
+    def has_key(self, path: Path) -> bool:
+        return path in self.key_marks
+
+    def is_flow(self, path: Path) -> bool:
+        return path in self.flow_paths
+
+
+def decode(raw: bytes) -> str:
+    """Decode a spec file as YAML 1.1 allows: UTF-8, or UTF-16 with or without a BOM."""
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding, raw = "utf-8", raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(raw) >= 2 and raw[0] == 0 and raw[1] != 0:
+        encoding = "utf-16-be"
+    elif len(raw) >= 2 and raw[0] != 0 and raw[1] == 0:
+        encoding = "utf-16-le"
+    else:
+        encoding = "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        row = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        span = Span(Position(row, column), Position(row, column + 1), exc.start, exc.start + 1)
+        byte = raw[exc.start : exc.start + 1].hex()
+        raise LoadError(
+            "NS001", f"the file is not valid {encoding.upper()}: byte 0x{byte} cannot be decoded", span
+        ) from None
+
+
+def _construct_scalar(tag: str, value: str, start: Any, end: Any) -> Any:
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        digits = len(value.lstrip("+-").replace("_", ""))
+        if digits > MAX_INT_DIGITS:
+            raise LoadError(
+                "NS002",
+                f"an integer with {digits} digits is far beyond any tensor size; refusing it",
+                Span.from_marks(start, end),
+            )
+        if _PLAIN_INT.match(value):
+            return int(value)
+    elif tag == _NULL:
+        return None
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        raise LoadError(
+            "NS001", f"{value[:40]!r} is not a valid {tag.removeprefix(_TAG)}", Span.from_marks(start, end)
+        ) from None
+
+
+def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
+    """The value of a scalar event, and whether it is the merge key ``<<``."""
+    value: str = event.value
+    tag = event.tag
+    if tag is None or tag == "!":
+        if tag is None and event.implicit[0]:
+            tag = _NULL if value == "" else _STR
+            for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    tag = candidate
+                    break
+            if tag == _MERGE:
+                return value, True
+            if tag not in _SCALAR_TAGS:  # timestamps and '=' stay text: no spec field wants them
+                return value, False
+        else:
+            return value, False
+    elif tag not in _SCALAR_TAGS:
+        raise _tag_error(tag, event)
+    return _construct_scalar(tag, value, event.start_mark, event.end_mark), False
+
+
+def _tag_error(tag: str, event: Any) -> LoadError:
+    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    return LoadError(
+        "NS001",
+        f"the tag {shown} is not allowed: netspec reads plain data only and never constructs objects",
+        Span.from_marks(event.start_mark, event.end_mark),
+    )
+
+
+class _Frame:
+    """An open mapping or sequence while its events stream in."""
+
+    __slots__ = ("anchor", "is_map", "key", "key_marks", "last_end", "merges", "path", "size", "start", "value")
+
+    def __init__(self, value: Any, path: Path, anchor: str | None, start: Any) -> None:
+        self.value = value
+        self.path = path
+        self.is_map = isinstance(value, dict)
+        self.key: Any = _NO_KEY
+        self.key_marks: tuple[Any, Any] = (start, start)
+        self.merges: list[tuple[Any, Any]] = []
+        self.anchor = anchor
+        self.size = 1
+        self.start = start
+        self.last_end = start
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.doc = Document(None)
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.expanded = 0
+        self.root_set = False
+
+    def child_path(self) -> Path:
+        frame = self.stack[-1]
+        return (*frame.path, frame.key if frame.is_map else len(frame.value))
+
+    def add(self, value: Any, start: Any, end: Any, size: int, is_merge: bool = False) -> None:
+        """Attach a finished value (scalar, closed collection or alias) to its parent."""
+        if not self.stack:
+            self.doc.data = value
+            self.root_set = True
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        frame.last_end = end
+        if not frame.is_map:
+            self.doc.value_marks[(*frame.path, len(frame.value))] = (start, end)
+            frame.value.append(value)
+            return
+        if frame.key is _NO_KEY:
+            if is_merge:
+                frame.key = _MERGE
+            elif isinstance(value, (dict, list)):
+                raise LoadError("NS001", "mapping keys must be scalars", Span.from_marks(start, end))
+            else:
+                frame.key = value
+            frame.key_marks = (start, end)
+            return
+        key, frame.key = frame.key, _NO_KEY
+        if key is _MERGE:
+            frame.merges.append((value, (start, end)))
+            return
+        path = (*frame.path, key)
+        if key in frame.value:
+            self.doc.duplicate_keys.append(path)
+            self.doc.key_marks[(*path, "<duplicate>", len(self.doc.duplicate_keys))] = frame.key_marks
+        else:
+            self.doc.key_marks[path] = frame.key_marks
+            self.doc.value_marks[path] = (start, end)
+        frame.value[key] = value
+
+    def open(self, value: Any, event: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadError(
+                "NS001",
+                f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs this",
+                Span.from_marks(event.start_mark, event.end_mark),
+            )
+        if self.stack and self.stack[-1].is_map and self.stack[-1].key is _NO_KEY:
+            raise LoadError("NS001", "mapping keys must be scalars", Span.from_marks(event.start_mark, event.end_mark))
+        path = self.child_path() if self.stack else ()
+        if event.flow_style:
+            self.doc.flow_paths.add(path)
+        self.stack.append(_Frame(value, path, event.anchor, event.start_mark))
+
+    def close(self, event: Any) -> None:
+        frame = self.stack.pop()
+        start = frame.start
+        # A block collection "ends" where the next token starts; its last child is the
+        # end a person sees.
+        end = event.end_mark if frame.path in self.doc.flow_paths else frame.last_end
+        if frame.is_map and frame.merges:
+            self.merge(frame)
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        self.add(frame.value, start, end, frame.size)
+        if not self.stack:
+            self.doc.value_marks[()] = (start, end)
+
+    def merge(self, frame: _Frame) -> None:
+        """YAML 1.1 merge keys: explicit keys win, then earlier merged mappings."""
+        for value, marks in frame.merges:
+            sources = value if isinstance(value, list) else [value]
+            for source in sources:
+                if not isinstance(source, dict):
+                    raise LoadError(
+                        "NS001", "a merge key (<<) takes a mapping or a list of mappings", Span.from_marks(*marks)
+                    )
+                for key, item in source.items():
+                    if key not in frame.value:
+                        frame.value[key] = item
+                        self.doc.key_marks[(*frame.path, key)] = marks
+                        self.doc.value_marks[(*frame.path, key)] = marks
+
+    def alias(self, event: Any) -> None:
+        name = event.anchor
+        if name not in self.anchors:
+            raise LoadError(
+                "NS001", f"alias *{name} refers to no anchor", Span.from_marks(event.start_mark, event.end_mark)
+            )
+        value, size = self.anchors[name]
+        self.expanded += size
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise LoadError(
+                "NS001",
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refusing to expand them",
+                Span.from_marks(event.start_mark, event.end_mark),
+            )
+        # The same object is shared, never copied: expansion costs nothing here, and the
+        # budget above protects everything that walks the data later.
+        self.add(value, event.start_mark, event.end_mark, size)
+
+
+def load(text: str) -> Document:
+    """Parse one YAML document into plain data with positions. Raises :class:`LoadError`."""
+    parser = _Parser(text)
+    builder = _Builder()
+    documents = 0
+    try:
+        while parser.check_event():
+            event: Any = parser.get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                value, is_merge = _scalar_value(event)
+                if event.anchor is not None:
+                    builder.anchors[event.anchor] = (value, 1)
+                builder.add(value, event.start_mark, event.end_mark, 1, is_merge)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                tag = event.tag
+                if tag is not None and tag != "!" and tag not in (_TAG + "map", _TAG + "seq"):
+                    raise _tag_error(tag, event)
+                builder.open({} if kind is MappingStartEvent else [], event)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                builder.close(event)
+            elif kind is AliasEvent:
+                builder.alias(event)
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise LoadError(
+                        "NS001",
+                        "the file holds more than one YAML document (---); a spec is exactly one",
+                        Span.from_marks(event.start_mark, event.end_mark),
+                    )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "'\\t'" in problem:
+            problem += " (YAML does not allow tabs for indentation)"
+        span = Span.from_marks(mark, mark) if mark else FILE_START
+        raise LoadError("NS001", problem, span) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+        raise LoadError("NS001", str(exc).splitlines()[0], FILE_START) from None
+    finally:
+        parser.dispose()
+    return builder.doc

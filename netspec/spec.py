@@ -1,0 +1,235 @@
+"""The top-level spec model, and the translation of pydantic's errors into located problems."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape, layer_adapter
+from netspec.layers.base import MAX_SIZE, Size
+from netspec.source import Path
+
+#: Common names from other frameworks, for "did you mean" on an unknown layer type.
+TYPE_SYNONYMS = {
+    "conv1d": "conv",
+    "conv2d": "conv",
+    "conv3d": "conv",
+    "convolution": "conv",
+    "deconv": "conv_transpose",
+    "convtranspose": "conv_transpose",
+    "linear": "dense",
+    "fc": "dense",
+    "fully_connected": "dense",
+    "maxpool2d": "maxpool",
+    "max_pool": "maxpool",
+    "avg_pool": "avgpool",
+    "avgpool2d": "avgpool",
+    "batch_norm": "batchnorm",
+    "bn": "batchnorm",
+    "batchnorm2d": "batchnorm",
+    "concatenate": "concat",
+    "cat": "concat",
+    "sum": "add",
+    "upsampling": "upsample",
+    "interpolate": "upsample",
+    "swish": "silu",
+}
+
+
+class SpecModel(BaseModel):
+    """A network: an input shape and a stack (or graph) of layers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
+
+    name: str | None = Field(None, description="Name of the network. Default: the file's stem.")
+    description: str | None = Field(None, description="Free text, for people.")
+    input: Annotated[list[Size], Field(min_length=2, max_length=4)] = Field(
+        description="Input shape without the batch dimension, channels first: [C, L] (1-D), [C, H, W] (2-D) "
+        "or [C, D, H, W] (3-D).",
+        examples=[[3, 224, 224]],
+    )
+    layers: Annotated[list[Layer], Field(min_length=1)] = Field(
+        description="The layers, in order. Each feeds the next unless `from` says otherwise."
+    )
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """A schema violation at ``path``; ``at_key`` when the key itself is at fault."""
+
+    path: Path
+    message: str
+    at_key: bool = False
+
+
+@dataclass
+class ParsedSpec:
+    name: str
+    description: str | None
+    input: Shape | None
+    #: The validated layers; None where a layer failed validation.
+    layers: list[LayerBase | None]
+    #: What the file says for each layer, valid or not (names survive invalid layers).
+    raw_layers: list[Any]
+    problems: list[SchemaProblem] = field(default_factory=list)
+
+
+def parse(data: Any, default_name: str) -> ParsedSpec:
+    """Validate the loaded data; keep every layer that validates, report the rest."""
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {_kind(data)}"
+        return ParsedSpec(
+            default_name,
+            None,
+            None,
+            [],
+            [],
+            [SchemaProblem((), f"the file is {what}; a spec is a mapping with `input` and `layers`")],
+        )
+    raw_layers = data.get("layers")
+    raw_layers = raw_layers if isinstance(raw_layers, list) else []
+    try:
+        model = SpecModel.model_validate(data)
+    except ValidationError as exc:
+        return _salvage(data, raw_layers, default_name, exc)
+    return ParsedSpec(
+        model.name or default_name,
+        model.description,
+        tuple(model.input),
+        list(model.layers),
+        raw_layers,
+    )
+
+
+def _salvage(data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc: ValidationError) -> ParsedSpec:
+    """Report every error, and still validate each good layer so that analysis can go on."""
+    problems = [_problem(error, data) for error in exc.errors(include_url=False)]
+    broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
+    input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
+    layers: list[LayerBase | None] = [
+        None if i in broken_layers else _validate_layer(raw) for i, raw in enumerate(raw_layers)
+    ]
+    name = data.get("name")
+    description = data.get("description")
+    return ParsedSpec(
+        name if isinstance(name, str) and name else default_name,
+        description if isinstance(description, str) else None,
+        tuple(data["input"]) if input_ok else None,
+        layers,
+        raw_layers,
+        problems,
+    )
+
+
+def _validate_layer(raw: Any) -> LayerBase | None:
+    try:
+        layer: LayerBase = layer_adapter().validate_python(raw)
+    except ValidationError:  # already reported by the whole-spec validation
+        return None
+    return layer
+
+
+def _kind(value: Any) -> str:
+    return {
+        dict: "mapping",
+        list: "list",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "float",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, bool) else str(value).lower()
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _layer_type(data: dict[Any, Any], path: Path) -> str | None:
+    if len(path) >= 2 and path[0] == "layers":
+        layers = data.get("layers")
+        if isinstance(layers, list) and isinstance(path[1], int) and path[1] < len(layers):
+            layer = layers[path[1]]
+            kind = layer.get("type") if isinstance(layer, dict) else None
+            if isinstance(kind, str):
+                return kind
+    return None
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """A ``; did you mean 'x'?`` suffix when one choice is close, else ''."""
+    lowered = word.lower().replace("-", "_")
+    match = TYPE_SYNONYMS.get(lowered) if lowered in TYPE_SYNONYMS and TYPE_SYNONYMS[lowered] in choices else None
+    if match is None:
+        close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
+        prefixed = [c for c in choices if len(c) >= 3 and (lowered.startswith(c) or c.startswith(lowered))]
+        match = close[0] if close else (max(prefixed, key=len) if prefixed else None)
+    return f"; did you mean '{match}'?" if match and match != word else ""
+
+
+def _allowed_keys(layer_type: str | None) -> list[str]:
+    if layer_type is None:
+        return [f.alias or name for name, f in SpecModel.model_fields.items()]
+    cls = LAYER_TYPES[layer_type]
+    return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+def _problem(error: Any, data: dict[Any, Any]) -> SchemaProblem:
+    raw_loc: tuple[Any, ...] = error["loc"]
+    kind: str = error["type"]
+    value = error.get("input")
+    # Drop the discriminator tags from the location: the layer's type after its index,
+    # and the '#…' branch tags of int-or-list fields.
+    loc = [part for part in raw_loc if not (isinstance(part, str) and part.startswith("#"))]
+    tagged = len(loc) != len(raw_loc)
+    if len(loc) >= 3 and loc[0] == "layers" and kind not in ("union_tag_invalid", "union_tag_not_found"):
+        del loc[2]
+    path: Path = tuple(loc)
+    layer_type = _layer_type(data, path)
+    where = f"{layer_type} layer" if layer_type and len(path) >= 2 else "spec"
+    key = str(path[-1]) if path else ""
+    if kind == "union_tag_invalid":
+        tag = str(error["ctx"]["tag"])
+        return SchemaProblem((*path, "type"), f"unknown layer type '{tag}'{suggest(tag, list(LAYER_TYPES))}")
+    if kind == "union_tag_not_found":
+        return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
+    if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
+        return SchemaProblem(path, f"a layer must be a mapping with a `type`, not a {_kind(value)}")
+    if kind == "extra_forbidden":
+        return SchemaProblem(
+            path,
+            f"unknown key '{key}' in {where}{suggest(key, _allowed_keys(layer_type if len(path) > 2 else None))}",
+            at_key=True,
+        )
+    if kind == "missing":
+        return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
+    if kind == "value_error":
+        return SchemaProblem(path, str(error["msg"]).removeprefix("Value error, "))
+    if kind == "less_than_equal" and error.get("ctx", {}).get("le") == MAX_SIZE:
+        return SchemaProblem(
+            path, f"`{_field(path)}` is {_shown(value)}, an absurd size; sizes are at most {MAX_SIZE:,}"
+        )
+    if kind == "too_short" and path == ("layers",):
+        return SchemaProblem(path, "`layers` is empty; a spec needs at least one layer")
+    if kind in ("too_short", "too_long") and path == ("input",):
+        rank = len(value) - 1 if isinstance(value, list) else 0
+        return SchemaProblem(
+            path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
+        )
+    if tagged and kind.endswith("_type"):
+        return SchemaProblem(
+            path, f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {_shown(value)}"
+        )
+    message = str(error["msg"])
+    message = message[0].lower() + message[1:]
+    return SchemaProblem(path, f"`{_field(path)}`: {message}, got {_shown(value)} ({_kind(value)})")
+
+
+def _field(path: Path) -> str:
+    """The innermost named key of a path: ``layers.3.kernel.1`` → ``kernel``."""
+    named = [part for part in path if isinstance(part, str) and part != "layers"]
+    return named[-1] if named else ".".join(str(p) for p in path)
