@@ -103,7 +103,12 @@ def build(spec: ParsedSpec) -> Graph:
 
 
 def _resolve(graph: Graph, node: Node, names: list[str] | None, defined: dict[str, int], all_names: list[str]) -> bool:
-    """Fill ``node.sources``; False when a reference is broken."""
+    """Fill ``node.sources``; False when a reference is broken.
+
+    The references that do resolve still count as consumers, so that one typo in a merge
+    does not also report its other inputs as unused.
+    """
+    broken = False
     if names is None:
         node.sources = [node.index - 1 if node.index else INPUT]
     else:
@@ -113,13 +118,13 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, defined: dict[st
                 node.sources.append(INPUT)
             elif name in defined:
                 node.sources.append(defined[name])
-            else:
+            elif not broken:
+                broken = True
                 graph.problems.append(GraphProblem("NS004", node.index, _unknown(name, node, defined, all_names)))
-                return False
     for source in node.sources:
         if source != INPUT:
             graph.nodes[source].consumers.append(node.index)
-    return True
+    return not broken
 
 
 def _unknown(name: str, node: Node, defined: dict[str, int], all_names: list[str]) -> str:

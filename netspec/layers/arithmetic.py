@@ -62,7 +62,7 @@ class Window:
         padding = f"2·{self.pad_before}" if self.pad_before == self.pad_after else f"{self.pad_before}+{self.pad_after}"
         kernel = str(self.kernel) if self.dilation == 1 else f"({self.dilation}·({self.kernel} − 1) + 1)"
         exact = self.span / self.stride + 1
-        value = f"{exact:.0f}" if exact == int(exact) else f"{exact:.4g}"
+        value = (f"{exact:.0f}" if exact == int(exact) else f"{exact:.4g}").replace("-", "−")
         if self.stride == 1:
             return f"{self.size} − {kernel} + {padding} + 1 = {value}"
         return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"

@@ -37,12 +37,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         for w in windows:
             read *= Fraction(min(w.effective_kernel, w.stride), w.stride)
         units = dimension_units(len(windows))
-        gaps = ", ".join(
-            f"stride {windows[i].stride} > window {windows[i].effective_kernel} along the {units[i]}s" for i in skipping
-        )
+        gaps = [f"stride {windows[i].stride} > window {windows[i].effective_kernel}" for i in skipping]
+        along = " and ".join(f"{units[i]}s" for i in skipping)
+        gap = gaps[0] if len(set(gaps)) == 1 else ", ".join(gaps)
         yield Violation(
             node.index,
-            f"{node.name}: {gaps}; the layer reads only {read} of its input",
+            f"{node.name}: {gap} along the {along}; the layer reads only {read} of its input",
             help="use a kernel at least as large as the stride, or average-pool before a stride-1 layer (ResNet-D)",
         )
 

@@ -1,0 +1,66 @@
+"""Shape arithmetic against the formulas worked by hand and the frameworks' published values."""
+
+from __future__ import annotations
+
+import pytest
+
+from netspec.layers.arithmetic import Window, exact_division_pads, same_pads, transposed_output
+
+
+def conv(w: int, f: int, s: int = 1, p: int = 0, d: int = 1) -> int:
+    return Window(w, f, s, d, p, p).output
+
+
+def test_textbook_formula() -> None:
+    # (W − F + 2P)/S + 1, worked by hand.
+    assert conv(224, 3, 1, 1) == 224
+    assert conv(227, 11, 4) == 55  # (227 − 11)/4 + 1
+    assert conv(224, 11, 4, 2) == 55  # torchvision AlexNet: floor(217/4) + 1
+    assert conv(224, 11, 4) == 54  # the paper's 54.25, floored
+    assert conv(32, 5) == 28  # LeNet C1
+
+
+def test_dilation_uses_effective_kernel() -> None:
+    # K = D·(F − 1) + 1 = 5 for F = 3, D = 2: 10 − 5 + 1 = 6.
+    assert conv(10, 3, d=2) == 6
+    assert Window(10, 3, 1, 2, 0, 0).effective_kernel == 5
+
+
+@pytest.mark.parametrize(
+    ("k", "s", "p", "w", "floor", "ceil"),
+    [
+        (2, 2, 0, 5, 2, 3),
+        (2, 2, 1, 3, 2, 2),  # the drop-the-last-window rule fires
+        (3, 4, 0, 4, 1, 1),  # the drop-the-last-window rule fires
+        (3, 2, 0, 112, 55, 56),
+        (2, 2, 0, 7, 3, 4),
+    ],
+)
+def test_pooling_floor_and_ceil_match_pytorch_table(k: int, s: int, p: int, w: int, floor: int, ceil: int) -> None:
+    assert Window(w, k, s, 1, p, p).output == floor
+    assert Window(w, k, s, 1, p, p, ceil_mode=True).output == ceil
+
+
+def test_same_pads_put_the_extra_pixel_after() -> None:
+    assert same_pads(4) == (1, 2)  # F = 4
+    assert same_pads(5) == (2, 2)  # F = 3, D = 2 → K = 5
+
+
+def test_transposed_output() -> None:
+    assert transposed_output(28, 2, 2, 0, 0, 1) == 56
+    assert transposed_output(28, 3, 2, 1, 1, 1) == 56
+
+
+def test_exact_division_pads_alexnet_needs_per_side() -> None:
+    # 224 − 11 is odd and 2P is even: no symmetric P divides by 4; a total of 3 does.
+    symmetric, sides = exact_division_pads(Window(224, 11, 4, 1, 0, 0), max_pad=10)
+    assert symmetric is None
+    assert sides == (1, 2)
+    assert (224 + 1 + 2 - 11) % 4 == 0
+
+
+def test_unread_counts_only_real_input() -> None:
+    # (224 − 11)/4: remainder 1, no right padding → one real column unread.
+    assert Window(224, 11, 4, 1, 0, 0).unread == 1
+    # ResNet stem: (224 + 6 − 7) % 2 = 1, but 3 columns of right padding absorb it.
+    assert Window(224, 7, 2, 1, 3, 3).unread == 0

@@ -1,0 +1,122 @@
+"""The command line, through typer's CliRunner: exit codes and outputs, checked separately."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netspec import __version__
+from netspec.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
+SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
+BROKEN = "input: [3, 8, 8]\nlayers:\n  - {type: dense, units: 10}\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "clean.yaml").write_text(CLEAN)
+    (tmp_path / "shrinking.yaml").write_text(SHRINKING)
+    (tmp_path / "broken.yml").write_text(BROKEN)
+    (tmp_path / "notes.txt").write_text("not a spec")
+    return tmp_path
+
+
+def test_clean_file_exits_zero(files: Path) -> None:
+    result = runner.invoke(app, ["check", str(files / "clean.yaml")])
+    assert result.exit_code == 0
+    assert "All checks passed!" in result.output
+
+
+def test_problems_exit_one_with_full_output(files: Path) -> None:
+    result = runner.invoke(app, ["check", str(files / "shrinking.yaml")])
+    assert result.exit_code == 1
+    out = result.output
+    assert "NS102" in out
+    assert f" --> {files / 'shrinking.yaml'}:3:5" in out
+    assert "3 |   - {type: conv, filters: 8, kernel: 3}" in out
+    assert "^" in out and "help: padding 1 keeps 32×32" in out
+    assert out.strip().splitlines()[-2] == "Found 1 problem (0 errors, 1 warning) in 1 file."
+
+
+def test_directory_is_searched_for_yaml_and_yml(files: Path) -> None:
+    result = runner.invoke(app, ["check", "--output-format", "concise", str(files)])
+    assert result.exit_code == 1
+    assert "broken.yml:3:5: NS105" in result.output
+    assert "shrinking.yaml:3:5: NS102" in result.output
+    assert "notes.txt" not in result.output
+    assert "Found 2 problems (1 error, 1 warning) in 2 files." in result.output
+
+
+def test_json_output_shape(files: Path) -> None:
+    result = runner.invoke(app, ["check", "--output-format", "json", str(files / "shrinking.yaml")])
+    assert result.exit_code == 1
+    (item,) = json.loads(result.stdout)
+    assert {"code", "name", "severity", "message", "filename", "layer", "location", "end_location", "fix"} <= set(item)
+    assert (item["code"], item["name"], item["severity"], item["layer"]) == ("NS102", "shrinking-layer", "warning", "conv1")
+    assert item["location"] == {"row": 3, "column": 5}
+    assert item["fix"]["applicability"] in ("safe", "unsafe")
+    (edit,) = item["fix"]["edits"]
+    assert (edit["layer"], edit["key"], edit["value"]) == ("conv1", "padding", 1)
+    assert edit["location"] is None  # the key is absent: the edit adds it
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.output
+
+
+def test_unknown_output_format_is_a_usage_error(files: Path) -> None:
+    result = runner.invoke(app, ["check", "--output-format", "xml", str(files / "clean.yaml")])
+    assert result.exit_code == 2
+
+
+def test_default_path_is_specs(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (files / "specs").mkdir()
+    (files / "specs" / "a.yaml").write_text(BROKEN)
+    monkeypatch.chdir(files)
+    result = runner.invoke(app, ["check", "--output-format", "concise"])
+    assert result.exit_code == 1
+    assert "a.yaml:3:5: NS105" in result.output
+    assert "broken.yml" not in result.output
+
+
+def test_show_table_json_markdown() -> None:
+    lenet = str(ROOT / "specs" / "lenet5.yaml")
+    table = runner.invoke(app, ["show", lenet])
+    assert table.exit_code == 0
+    assert "61,706" in table.output and "16×5×5" in table.output
+    data = json.loads(runner.invoke(app, ["show", lenet, "--format", "json"]).stdout)
+    assert data["name"] == "lenet5" and data["input"] == [1, 32, 32]
+    assert data["total_params"] == 61_706
+    c1 = data["layers"][0]
+    assert (c1["name"], c1["output_shape"], c1["params"]) == ("c1", [6, 28, 28], 156)
+    assert c1["neurons"] == 6 * 28 * 28
+    assert c1["macs"] == 6 * 28 * 28 * 25  # out positions × out channels × in_ch·F², bias excluded
+    markdown = runner.invoke(app, ["show", lenet, "--format", "markdown"]).stdout
+    assert "| c1 | conv | 6×28×28 |" in markdown
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"netspec {__version__}"
+
+
+@pytest.mark.slow
+def test_python_dash_m_works_like_the_console_script(files: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", str(files / "broken.yml")], capture_output=True, text=True
+    )
+    assert completed.returncode == 1
+    assert "NS105" in completed.stdout
+    assert "Traceback" not in completed.stderr

@@ -1,0 +1,208 @@
+"""Every rule fires on its case and stays quiet on the near miss next to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from netspec import Settings
+from tests.helpers import codes, lint, spec
+
+CASES = [
+    # code, firing spec, near miss
+    ("NS001", "input: [3, 8, 8]\nlayers: [\n", spec("[3, 8, 8]", "{type: relu}")),
+    (
+        "NS002",
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, strides: 1}"),
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, stride: 1}"),
+    ),
+    (
+        "NS003",
+        spec("[3, 8, 8]", "{type: relu, name: a, name: b}"),
+        spec("[3, 8, 8]", "{type: relu, name: a}"),
+    ),
+    (
+        "NS004",
+        spec("[3, 8, 8]", "{type: relu, name: a}", "{type: relu, from: b}"),
+        spec("[3, 8, 8]", "{type: relu, name: a}", "{type: relu, from: a}"),
+    ),
+    (
+        "NS005",
+        spec("[3, 8, 8]", "{type: relu, name: a}", "{type: relu, name: a}"),
+        spec("[3, 8, 8]", "{type: relu, name: a}", "{type: relu, name: b}"),
+    ),
+    (
+        "NS101",
+        spec("[3, 224, 224]", "{type: conv, filters: 8, kernel: 11, stride: 4}"),  # 54.25
+        spec("[3, 227, 227]", "{type: conv, filters: 8, kernel: 11, stride: 4}"),  # 55 exactly
+    ),
+    (
+        "NS102",
+        spec("[3, 32, 32]", "{type: conv, filters: 8, kernel: 3}"),  # 30
+        spec("[3, 32, 32]", "{type: conv, filters: 8, kernel: 3, padding: 1}"),  # 32
+    ),
+    (
+        "NS103",
+        spec("[3, 4, 4]", "{type: conv, filters: 8, kernel: 5}"),  # 4 − 5 + 1 = 0
+        spec("[3, 4, 4]", "{type: conv, filters: 8, kernel: 5, padding: 2}"),  # 4 + 4 − 5 + 1 = 4
+    ),
+    (
+        "NS104",
+        spec("[6, 8, 8]", "{type: conv, filters: 8, kernel: 1, groups: 4}"),  # 6 % 4 ≠ 0
+        spec("[8, 8, 8]", "{type: conv, filters: 8, kernel: 1, groups: 4}"),
+    ),
+    (
+        "NS105",
+        spec("[3, 8, 8]", "{type: dense, units: 10}"),
+        spec("[3, 8, 8]", "{type: flatten}", "{type: dense, units: 10}"),
+    ),
+    (
+        "NS106",
+        spec("[4, 8, 8]", "{type: maxpool, kernel: 2, name: p}", "{type: concat, from: [input, p]}"),
+        spec("[4, 8, 8]", "{type: relu, name: r}", "{type: concat, from: [input, r], expect: [8, 8, 8]}"),
+    ),
+    (
+        "NS107",
+        spec("[3, 8, 8]", "{type: maxpool, kernel: 3, padding: 2}"),  # 2 > 3 // 2
+        spec("[3, 8, 8]", "{type: maxpool, kernel: 3, padding: 1}"),
+    ),
+    (
+        "NS108",
+        spec("[3, 8, 8]", "{type: maxpool, kernel: 2, expect: [3, 8, 8]}"),
+        spec("[3, 8, 8]", "{type: maxpool, kernel: 2, expect: [3, 4, 4]}"),
+    ),
+    (
+        "NS109",
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 1, stride: 2}"),  # 2 > 1
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 2, stride: 2}"),  # 2 = 2
+    ),
+    (
+        "NS110",
+        spec("[3, 8, 8]", "{type: relu, name: a}", "{type: relu, from: input}"),
+        spec("[3, 8, 8]", "{type: relu, name: a}", "{type: relu, from: a}"),
+    ),
+    (
+        "NS111",
+        spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3, stride: 2, output_padding: 2}"),
+        spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3, stride: 2, output_padding: 1}"),
+    ),
+    (
+        "NS112",
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}"),
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, stride: 1, padding: same}"),
+    ),
+    (
+        "NS115",
+        spec("[3, 8, 8]", "{type: flatten}", "{type: maxpool, kernel: 2}"),
+        spec("[3, 8, 8]", "{type: maxpool, kernel: 2}", "{type: flatten}"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "firing", "near_miss"), CASES, ids=[c[0] for c in CASES])
+def test_rule_fires_and_near_miss_stays_quiet(code: str, firing: str, near_miss: str) -> None:
+    assert code in codes(firing)
+    assert codes(near_miss) == []
+
+
+def test_ns107_conv_is_a_warning_pool_an_error() -> None:
+    conv = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 3}"))
+    pool = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: 3, padding: 2}"))
+    assert [(d.code, d.severity.value) for d in conv if d.code == "NS107"] == [("NS107", "warning")]
+    assert [(d.code, d.severity.value) for d in pool] == [("NS107", "error")]
+    # Padding 2 = K − 1 still lets every output see one input pixel: quiet.
+    assert "NS107" not in codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 2}"))
+
+
+def test_ns113_is_off_by_default_and_fires_when_selected() -> None:
+    stem = spec("[3, 224, 224]", "{type: conv, filters: 64, kernel: 7, stride: 2, padding: 3}")
+    assert codes(stem) == []
+    assert codes(stem, Settings(extend_select=("NS113",))) == ["NS113"]
+    # A prefix does not enable a rule that is off by default.
+    assert codes(stem, Settings(select=("NS1",))) == []
+    exact = spec("[3, 225, 225]", "{type: conv, filters: 64, kernel: 7, stride: 2, padding: 3}")
+    assert codes(exact, Settings(extend_select=("NS113",))) == []
+
+
+def test_ns101_quiet_when_stride_exceeds_window() -> None:
+    # S = 2 > K = 1: NS109 covers it, NS101 stays quiet although 55 % 2 ≠ 0.
+    assert codes(spec("[3, 56, 56]", "{type: conv, filters: 4, kernel: 1, stride: 2}")) == ["NS109"]
+
+
+def test_ns101_quiet_in_ceil_mode() -> None:
+    assert codes(spec("[3, 112, 112]", "{type: maxpool, kernel: 3, stride: 2, ceil_mode: true}")) == []
+
+
+def test_ns103_replaces_ns102_and_stops_the_cascade() -> None:
+    found = codes(
+        spec(
+            "[3, 4, 4]",
+            "{type: conv, filters: 8, kernel: 5}",
+            "{type: conv, filters: 8, kernel: 3}",
+            "{type: dense, units: 3, expect: [99]}",
+        )
+    )
+    assert found == ["NS103"]
+
+
+def test_unknown_reference_stops_the_cascade() -> None:
+    found = codes(spec("[3, 8, 8]", "{type: relu, from: nope}", "{type: dense, units: 3}"))
+    assert found == ["NS004"]
+
+
+def test_one_diagnostic_per_rule_and_layer() -> None:
+    # Both dimensions shrink, and so does the depth dimension: still one NS102.
+    assert codes(spec("[3, 8, 8, 8]", "{type: conv, filters: 4, kernel: 3}")) == ["NS102"]
+
+
+@pytest.mark.parametrize(
+    ("layer", "message"),
+    [
+        ("{type: convolution, filters: 4, kernel: 3}", "did you mean 'conv'"),
+        ("{type: conv, filters: 4, kernel: 3, strides: 1}", "did you mean 'stride'"),
+        ("{type: conv, kernel: 3}", "missing the required key `filters`"),
+        ("{type: conv, filters: 0, kernel: 3}", "filters"),
+        ("{type: conv, filters: true, kernel: 3}", "filters"),
+        ("{type: conv, filters: 4.0, kernel: 3}", "filters"),
+        ("{type: conv, filters: '4', kernel: 3}", "filters"),
+        ("{type: conv, filters: 4, kernel: [3, 3, 3]}", "kernel has 3 values but the input has 2 spatial dimensions"),
+        ("{type: conv, filters: 4, kernel: abc}", "`kernel` must be an integer or a list"),
+        ("{type: conv, filters: 99999999999, kernel: 3}", "absurd size"),
+    ],
+)
+def test_schema_messages(layer: str, message: str) -> None:
+    diagnostics = lint(spec("[3, 8, 8]", layer))
+    assert [d.code for d in diagnostics] == ["NS002"]
+    assert message in diagnostics[0].message
+
+
+def test_schema_error_points_at_the_offending_key() -> None:
+    layer = "{type: conv, filters: 4, kernel: 3, padding: 1, strides: 1}"
+    (d,) = lint(spec("[3, 8, 8]", layer))
+    line = f"  - {layer}"
+    assert (d.span.start.row, d.span.start.column) == (3, line.index("strides") + 1)
+
+
+def test_layer_diagnostics_point_at_the_layer_mapping() -> None:
+    (d,) = lint(spec("[3, 32, 32]", "{type: relu}", "{type: conv, filters: 8, kernel: 3}"))
+    assert (d.code, d.span.start.row, d.span.start.column, d.layer) == ("NS102", 4, 5, "conv2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        "- 1\n- 2\n",
+        "42\n",
+        "input: [3, 8, 8]\nlayers:\n",
+        "input: [3, 8, 8]\nlayers: []\n",
+        "input: [3, 8, 8]\nlayers: {type: relu}\n",
+        "layers: [{type: relu}]\n",
+        "input: [3]\nlayers: [{type: relu}]\n",
+        "input: [3, 2, 2, 2, 2]\nlayers: [{type: relu}]\n",
+        "input: [3, .nan, 8]\nlayers: [{type: relu}]\n",
+        "input: [3, -8, 8]\nlayers: [{type: relu}]\n",
+    ],
+)
+def test_malformed_specs_are_ns002(text: str) -> None:
+    assert codes(text) and set(codes(text)) == {"NS002"}

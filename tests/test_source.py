@@ -1,0 +1,123 @@
+"""The loader: plain data, 1-based positions, and what it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from netspec.source import LoadError, Position, decode, load
+
+TEXT = """\
+name: demo   # a comment
+input: [3, 32, 32]
+layers:
+  - {type: conv, filters: 8, kernel: 3}
+  - type: relu
+    name: act
+"""
+
+
+def test_values_and_positions() -> None:
+    doc = load(TEXT)
+    assert doc.data["input"] == [3, 32, 32]
+    assert doc.data["layers"][1] == {"type": "relu", "name": "act"}
+    # Counted by hand in TEXT above (1-based rows and columns).
+    assert doc.span(("name",)).start == Position(1, 7)
+    assert doc.span(("input", 1)).start == Position(2, 12)
+    assert doc.span(("layers", 0)).start == Position(4, 5)
+    assert doc.span(("layers", 0, "kernel")).start == Position(4, 38)
+    assert doc.key_span(("layers", 1, "name")).start == Position(6, 5)
+    assert doc.span(("layers", 1, "name")).end == Position(6, 14)
+
+
+def test_flow_and_block_style_are_recorded() -> None:
+    doc = load(TEXT)
+    assert doc.is_flow(("layers", 0))
+    assert not doc.is_flow(("layers", 1))
+
+
+def test_offsets_count_crlf_as_two_characters() -> None:
+    text = "input: [3, 8, 8]\r\nlayers:\r\n  - {type: relu}\r\n"
+    span = load(text).span(("layers", 0, "type"))
+    assert text[span.start_offset : span.end_offset] == "relu"
+    assert span.start == Position(3, 12)
+
+
+def test_unknown_path_falls_back_to_nearest_ancestor() -> None:
+    doc = load(TEXT)
+    assert doc.span(("layers", 0, "missing")) == doc.span(("layers", 0))
+
+
+def test_scalars_resolve_like_safe_loader() -> None:
+    doc = load("a: 0x10\nb: 1_000\nc: yes\nd: ~\ne: .inf\nf: '3'\ng: 2.5\n")
+    assert doc.data == {"a": 16, "b": 1000, "c": True, "d": None, "e": float("inf"), "f": "3", "g": 2.5}
+
+
+def test_duplicate_keys_are_recorded_not_lost() -> None:
+    doc = load("a: 1\nb: 2\na: 3\n")
+    assert doc.duplicate_keys == [("a",)]
+
+
+def test_merge_keys_explicit_keys_win() -> None:
+    doc = load("base: &b {kernel: 3, stride: 1}\nlayer: {<<: *b, stride: 2}\n")
+    assert doc.data["layer"] == {"kernel": 3, "stride": 2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['true']\n",
+        "a: !!python/name:os.system\n",
+        "a: !custom 3\n",
+        "a: !!binary aGVsbG8=\n",
+    ],
+)
+def test_non_standard_tags_are_refused(text: str) -> None:
+    with pytest.raises(LoadError) as error:
+        load(text)
+    assert error.value.code == "NS001"
+    assert "not allowed" in error.value.message
+
+
+def test_several_documents_are_refused() -> None:
+    with pytest.raises(LoadError, match="more than one YAML document"):
+        load("a: 1\n---\nb: 2\n")
+
+
+def test_syntax_error_reports_parser_position() -> None:
+    with pytest.raises(LoadError) as error:
+        load("a: [1, 2\nb: 3\n")
+    assert error.value.code == "NS001"
+    assert error.value.span.start.row == 2
+
+
+def test_alias_bomb_is_refused_before_expansion() -> None:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 9):
+        previous = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
+    with pytest.raises(LoadError, match="alias"):
+        load("\n".join(lines) + "\n")
+
+
+def test_deep_nesting_is_refused_without_recursion() -> None:
+    with pytest.raises(LoadError, match="nesting"):
+        load("a: " + "[" * 20_000 + "]" * 20_000 + "\n")
+
+
+def test_huge_integers_are_refused() -> None:
+    with pytest.raises(LoadError, match="digits"):
+        load("a: " + "9" * 5000 + "\n")
+
+
+def test_decode_utf16_with_and_without_bom() -> None:
+    text = "input: [3, 8, 8]\n"
+    assert decode(text.encode("utf-16")) == text
+    assert decode(text.encode("utf-16-le")) == text
+    assert decode(text.encode("utf-16-be")) == text
+
+
+def test_decode_invalid_utf8_names_the_position() -> None:
+    with pytest.raises(LoadError) as error:
+        decode(b"a: 1\nb: \xff\n")
+    assert error.value.span.start == Position(2, 4)

@@ -1,0 +1,49 @@
+"""The bundled specs are clean and match the published parameter counts; each broken example
+shows the rule it is named after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netspec import Settings, lint_file
+from netspec.show import summarize
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
+
+# Published counts (torchvision, and LeNet-5's dense variant); see the README's references.
+PUBLISHED_PARAMS = {
+    "lenet5": 61_706,
+    "vgg16": 138_357_544,
+    "resnet18": 11_689_512,
+}
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
+def test_bundled_spec_is_clean(path: Path) -> None:
+    result = lint_file(path)
+    assert result.diagnostics == []
+
+
+@pytest.mark.parametrize(("name", "params"), PUBLISHED_PARAMS.items())
+def test_published_parameter_counts(name: str, params: int) -> None:
+    result = lint_file(ROOT / "specs" / f"{name}.yaml")
+    assert result.analysis is not None
+    assert summarize(result.analysis).total_params == params
+
+
+def test_vgg16_stage_sizes_halve_from_224_to_7() -> None:
+    result = lint_file(ROOT / "specs" / "vgg16.yaml")
+    assert result.analysis is not None
+    pools = [n.output for n in result.analysis.graph.nodes if n.layer and n.layer.type == "maxpool"]
+    assert [shape[1] for shape in pools if shape] == [112, 56, 28, 14, 7]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+def test_broken_example_shows_its_rule(path: Path) -> None:
+    code = path.stem.split("_")[0].upper()
+    result = lint_file(path, Settings(extend_select=(code,)))
+    assert code in {d.code for d in result.diagnostics}

@@ -1,0 +1,100 @@
+"""Suggested fixes are right: applying them, the formula worked independently gives what the help says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from netspec.diagnostics import Diagnostic
+from tests.helpers import lint, spec
+
+
+def floor_out(w: int, f: int, s: int, before: int, after: int, d: int = 1) -> float:
+    """(W + P_before + P_after − D·(F − 1) − 1)/S + 1, unfloored, computed independently of netspec."""
+    return (w + before + after - d * (f - 1) - 1) / s + 1
+
+
+def pads(value: object, rank: int = 2) -> list[tuple[int, int]]:
+    if isinstance(value, int):
+        return [(value, value)] * rank
+    assert isinstance(value, list)
+    return [(v, v) if isinstance(v, int) else (v[0], v[1]) for v in value]
+
+
+def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+    (found,) = [d for d in diagnostics if d.code == code]
+    assert found.fix is not None
+    return found
+
+
+def test_ns101_alexnet_per_side_padding_gives_exactly_55() -> None:
+    d = only(lint(spec("[3, 224, 224]", "{type: conv, filters: 96, kernel: 11, stride: 4}")), "NS101")
+    assert d.message == (
+        "conv1: (224 − 11 + 2·0)/4 + 1 = 54.25 is not an integer; PyTorch floors it to 54 "
+        "and the last input column and row are never read"
+    )
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.key == "padding"
+    assert edit.value == [[1, 2], [1, 2]]
+    for before, after in pads(edit.value):
+        assert floor_out(224, 11, 4, before, after) == 55
+    assert d.help is not None
+    assert "no symmetric padding" in d.help
+    # The nearest input sizes that divide exactly: (223 − 11)/4 = 53 and (227 − 11)/4 = 54.
+    assert "223" in d.help and "227" in d.help
+    assert (223 - 11) % 4 == 0 and (227 - 11) % 4 == 0
+
+
+def test_ns101_symmetric_padding_when_parity_allows() -> None:
+    # W = 15, F = 5, S = 3: (15 − 5 + 2P) divisible by 3 first at P = 1.
+    d = only(lint(spec("[3, 15]", "{type: conv, filters: 4, kernel: 5, stride: 3}")), "NS101")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == 1
+    out = floor_out(15, 5, 3, 1, 1)
+    assert out == int(out) == 5
+    assert d.help is not None and "(5 outputs)" in d.help
+
+
+@pytest.mark.parametrize(("w", "f", "d"), [(32, 3, 1), (32, 5, 1), (32, 4, 1), (17, 3, 2)])
+def test_ns102_padding_keeps_the_size(w: int, f: int, d: int) -> None:
+    diagnostic = only(
+        lint(spec(f"[3, {w}, {w}]", f"{{type: conv, filters: 4, kernel: {f}, dilation: {d}}}")), "NS102"
+    )
+    (edit,) = diagnostic.fix.edits  # type: ignore[union-attr]
+    for before, after in pads(edit.value):
+        assert floor_out(w, f, 1, before, after, d) == w
+    # P = D·(F − 1)/2 when that is an integer, else per-side with the extra pixel after.
+    if d * (f - 1) % 2 == 0:
+        assert edit.value == d * (f - 1) // 2
+    else:
+        assert edit.value == [[(f - 1) // 2, f // 2]] * 2
+
+
+def test_ns103_padding_gives_at_least_one_output() -> None:
+    d = only(lint(spec("[3, 4, 4]", "{type: conv, filters: 8, kernel: 7}")), "NS103")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    # W + 2P ≥ F → P ≥ (7 − 4)/2 → 2.
+    assert edit.value == 2
+    assert floor_out(4, 7, 1, 2, 2) >= 1
+
+
+def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:
+    d = only(lint(spec("[3, 8, 8]", "{type: maxpool, kernel: 3, padding: 2}")), "NS107")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == 3 // 2
+
+
+def test_ns112_explicit_padding_gives_tensorflow_same() -> None:
+    # TensorFlow SAME on W = 224, k3, s2: out = ceil(224/2) = 112, pads (0, 1).
+    d = only(lint(spec("[3, 224, 224]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}")), "NS112")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == [[0, 1], [0, 1]]
+    for before, after in pads(edit.value):
+        assert floor_out(224, 3, 2, before, after) == 112
+
+
+def test_messages_show_the_textbook_arithmetic() -> None:
+    (d,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 8, kernel: 5}"))
+    numbers = [int(n) for n in re.findall(r"\d+", d.message.split(":", 1)[1])]
+    assert 32 - 5 + 2 * 0 + 1 == 28 and {32, 5, 28} <= set(numbers)
