@@ -1,0 +1,170 @@
+"""Configuration files: ``[tool.netspec]`` in ``pyproject.toml``, or a ``netspec.toml``.
+
+The nearest configuration is found by searching upward from the current directory. In each
+directory ``netspec.toml`` wins over ``pyproject.toml`` (as ``ruff.toml`` does over
+``pyproject.toml`` for ruff), and a ``pyproject.toml`` without a ``[tool.netspec]`` table is
+passed over. Command-line flags are applied on top of the file (see :func:`resolve`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from netspec.diagnostics import Severity
+from netspec.rules import RULES
+from netspec.settings import Settings
+
+#: The file names looked for in each directory, the first found winning.
+CONFIG_NAMES = ("netspec.toml", "pyproject.toml")
+
+_KEYS = frozenset(
+    {"select", "extend-select", "ignore", "per-file-ignores", "include", "exclude", "severity", "max-file-size"}
+)
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; the message names the file and the offending value."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Selection given on the command line; ``None`` where a flag was not given."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    max_file_size: int | None = None
+
+
+def find(start: Path) -> Path | None:
+    """The configuration file that applies in ``start``: the nearest one upward."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and _table(candidate) is not None:
+                return candidate
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    """The netspec table of a file: ``[tool.netspec]`` in pyproject.toml, the whole of any other."""
+    data = _read(path)
+    if path.name != "pyproject.toml":
+        return data
+    tool = data.get("tool")
+    table = tool.get("netspec") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.netspec] must be a table")
+    return table
+
+
+def load(path: Path) -> Settings:
+    """Settings from one configuration file; raises :class:`ConfigError`."""
+    table = _table(path)
+    if table is None:
+        raise ConfigError(f"{path}: no [tool.netspec] table")
+    return parse(table, str(path))
+
+
+def parse(table: Mapping[str, Any], source: str) -> Settings:
+    """Settings from a configuration table; ``source`` names the file in errors."""
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key '{unknown[0]}' (known keys: {', '.join(sorted(_KEYS))})")
+    settings = Settings()
+    changes: dict[str, Any] = {}
+    for key in ("select", "extend-select", "ignore"):
+        if key in table:
+            changes[key.replace("-", "_")] = rule_selectors(_strings(table[key], key, source), f"{source}: {key}")
+    for key in ("include", "exclude"):
+        if key in table:
+            changes[key] = tuple(_strings(table[key], key, source))
+    if "per-file-ignores" in table:
+        changes["per_file_ignores"] = {
+            pattern: rule_selectors(_strings(codes, f"per-file-ignores.{pattern}", source), f"{source}: {pattern}")
+            for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items()
+        }
+    if "severity" in table:
+        changes["severity"] = _severities(_table_of(table["severity"], "severity", source), source)
+    if "max-file-size" in table:
+        size = table["max-file-size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ConfigError(f"{source}: max-file-size must be a positive number of bytes, not {size!r}")
+        changes["max_file_size"] = size
+    return replace(settings, **changes)
+
+
+def _strings(value: Any, key: str, source: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{source}: {key} must be a list of strings, not {value!r}")
+    return value
+
+
+def _table_of(value: Any, key: str, source: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {key} must be a table, not {value!r}")
+    return value
+
+
+def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
+    """Check that each value is a rule code or a prefix of one (``NS1``); ``where`` prefixes errors."""
+    for value in values:
+        if not value or not any(code.startswith(value) for code in RULES):
+            raise ConfigError(f"{where}: unknown rule code or prefix '{value}'")
+    return tuple(values)
+
+
+def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:
+    """Code or prefix → severity, expanded to full codes; the longest prefix wins, as in selection."""
+    levels = {level.value for level in Severity}
+    result: dict[str, Severity] = {}
+    for selector in sorted(rule_selectors(table, f"{source}: severity"), key=len):
+        level = table[selector]
+        if level not in levels:
+            raise ConfigError(
+                f"{source}: severity.{selector} must be one of {', '.join(sorted(levels))}, not {level!r}"
+            )
+        result.update(dict.fromkeys((code for code in RULES if code.startswith(selector)), Severity(level)))
+    return result
+
+
+def split_flag(values: Sequence[str] | None, flag: str) -> tuple[str, ...] | None:
+    """Comma-separated, repeatable flag values → checked selectors; ``None`` when not given."""
+    if values is None:
+        return None
+    return rule_selectors([part.strip() for value in values for part in value.split(",") if part.strip()], flag)
+
+
+def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) -> Settings:
+    """The settings for a run: the given or nearest configuration file, then the flags.
+
+    ``--select`` replaces the file's whole selection (select, extend-select and ignore), as a
+    later configuration layer does in ruff; ``--extend-select`` and ``--ignore`` add to it.
+    """
+    path = config if config is not None else find((cwd or Path.cwd()).resolve())
+    settings = load(path) if path is not None else Settings()
+    if overrides.select is not None:
+        settings = replace(settings, select=overrides.select, extend_select=(), ignore=())
+    return replace(
+        settings,
+        extend_select=settings.extend_select + overrides.extend_select,
+        ignore=settings.ignore + overrides.ignore,
+        max_file_size=overrides.max_file_size or settings.max_file_size,
+    )
+
+
+__all__ = ["CONFIG_NAMES", "ConfigError", "Overrides", "find", "load", "parse", "resolve", "rule_selectors"]

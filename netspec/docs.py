@@ -1,0 +1,137 @@
+"""Rule documentation, rendered from the one place it lives: each rule module's docstring.
+
+``netspec rule``, the README's rule table and SARIF's rule metadata all come from here, so
+they cannot drift apart. ``python -m netspec.docs --write-readme`` regenerates the README
+table; ``--check`` exits 1 when the committed table is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from netspec.rules import RULES, Rule
+
+#: The sections every rule's documentation has, in this order.
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix")
+
+README_START = "<!-- rules:start -->"
+README_END = "<!-- rules:end -->"
+README_NOTE = (
+    "`netspec rule NS101` prints a rule's full documentation, `netspec rule --all` lists them all. "
+    "This table is generated from the rules' documentation by `python -m netspec.docs --write-readme`."
+)
+
+_FIX_AVAILABILITY = {
+    "always": "always available",
+    "sometimes": "sometimes available",
+    "never": "not available",
+}
+_SAFETY = (
+    "A fix is safe when re-analysis of the fixed spec finds no new problem; `--fix` applies "
+    "only safe fixes, and the others are shown as unsafe."
+)
+
+
+def sections(rule: Rule) -> dict[str, str]:
+    """The documentation's ``## Heading`` sections, heading → body (stripped)."""
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in rule.doc.splitlines():
+        if line.startswith("## "):
+            current = found.setdefault(line[3:].strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {heading: "\n".join(lines).strip() for heading, lines in found.items()}
+
+
+def missing_sections(rule: Rule) -> list[str]:
+    """The required sections that are absent or empty in the rule's documentation."""
+    present = sections(rule)
+    return [heading for heading in SECTIONS if not present.get(heading)]
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def fix_note(rule: Rule) -> str:
+    """``Fix: sometimes available. A fix is safe when …``."""
+    note = f"Fix: {_FIX_AVAILABILITY[rule.fix]}."
+    return note if rule.fix == "never" else f"{note} {_SAFETY}"
+
+
+def rule_markdown(rule: Rule) -> str:
+    """The full documentation of one rule, in Markdown: what ``netspec rule CODE`` prints."""
+    body = "\n\n".join(f"## {heading}\n{text}" for heading, text in sections(rule).items())
+    facts = [
+        f"- Default severity: {rule.severity.value}",
+        f"- Selected by default: {yes_no(rule.selected_by_default)}"
+        + ("" if rule.selected_by_default else f" (enable it with `--extend-select {rule.code}`)"),
+        f"- {fix_note(rule)}",
+    ]
+    return f"# {rule.code}: {rule.name}\n\n{rule.summary}\n\n" + "\n".join(facts) + f"\n\n{body}\n"
+
+
+def rule_list(rules: Iterable[Rule] | None = None) -> str:
+    """An aligned plain-text table of the rules: what ``netspec rule --all`` prints."""
+    header = ("code", "name", "severity", "default")
+    rows = [header] + [
+        (r.code, r.name, r.severity.value, yes_no(r.selected_by_default))
+        for r in (RULES.values() if rules is None else rules)
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def readme_table(rules: Iterable[Rule] | None = None) -> str:
+    """The README's Markdown rule table."""
+    lines = ["| Code | Name | Severity | Default | Summary |", "| --- | --- | --- | --- | --- |"]
+    for r in RULES.values() if rules is None else rules:
+        cells = (r.code, f"`{r.name}`", r.severity.value, yes_no(r.selected_by_default), _cell(r.summary))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def with_readme_table(readme: str) -> str:
+    """The README text with the generated table between the markers."""
+    start, end = _marker_bounds(readme)
+    return f"{readme[:start]}\n{readme_table()}\n\n{README_NOTE}\n{readme[end:]}"
+
+
+def _marker_bounds(readme: str) -> tuple[int, int]:
+    start = readme.find(README_START)
+    end = readme.find(README_END, start + 1)
+    if start < 0 or end < 0:
+        raise ValueError(f"the README lacks the {README_START} … {README_END} markers")
+    return start + len(README_START), end
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m netspec.docs", description="Regenerate the README rule table.")
+    parser.add_argument("--readme", type=Path, default=Path("README.md"), help="the README to update")
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write-readme", action="store_true", help="write the generated table into the README")
+    action.add_argument("--check", action="store_true", help="exit 1 when the README table is out of date")
+    args = parser.parse_args(argv)
+    text = args.readme.read_text(encoding="utf-8")
+    updated = with_readme_table(text)
+    if args.check:
+        if updated != text:
+            print(f"{args.readme}: the rule table is out of date; run `python -m netspec.docs --write-readme`")
+            return 1
+        return 0
+    if updated != text:
+        args.readme.write_text(updated, encoding="utf-8")
+        print(f"{args.readme}: rule table updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

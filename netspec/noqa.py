@@ -1,0 +1,169 @@
+"""Inline suppression comments: ``# noqa``, ``# noqa: NS102, NS107`` and ``# netspec: noqa: …``.
+
+- ``# noqa[: codes]`` after the content of a line silences those rules (every rule when bare)
+  for the layer whose mapping starts on that line, and for any diagnostic starting on it.
+- ``# netspec: noqa[: codes]`` on a line of its own silences them in the whole file.
+
+A directive that silences nothing is returned as :class:`Unused` so that the linter reports it
+(NS900). Unused is decided like ruff's RUF100, with one difference: a code whose rule did not
+run on this file (not selected, or ignored) is never reported, because whether it would
+silence something cannot be known without running it. A bare ``# noqa`` is reported whenever
+it silences nothing under the current selection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from netspec.diagnostics import Diagnostic
+from netspec.rules import RULES
+from netspec.source import Document, Position, Span
+
+UNUSED_NOQA = "NS900"
+
+_DIRECTIVE = re.compile(
+    r"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)?",
+    re.IGNORECASE,
+)
+#: The line breaks libyaml counts, so that rows agree with the document's spans.
+_LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
+
+
+@dataclass
+class Directive:
+    """One suppression comment. ``codes`` is None for a bare ``# noqa``."""
+
+    row: int
+    span: Span
+    codes: tuple[str, ...] | None
+    file_wide: bool
+    #: Set when the comment cannot work where it stands; reported as NS900.
+    problem: str | None = None
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+@dataclass(frozen=True)
+class Unused:
+    """A directive that silences nothing, for NS900: where it is and why it is useless."""
+
+    span: Span
+    message: str
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(1-based row, offset of the line's first character, line) for every line."""
+    row, start = 1, 0
+    for match in _LINE_BREAK.finditer(text):
+        yield row, start, text[start : match.start()]
+        row, start = row + 1, match.end()
+    yield row, start, text[start:]
+
+
+def _content_ends(document: Document) -> dict[int, int]:
+    """For each 1-based row, the 0-based column where its last key or value ends.
+
+    A ``#`` before that column belongs to a quoted scalar, not to a comment.
+    """
+    ends: dict[int, int] = {}
+    for _, end in (*document.value_marks.values(), *document.key_marks.values()):
+        row = end.line + 1
+        ends[row] = max(ends.get(row, 0), end.column)
+    return ends
+
+
+def directives(text: str, document: Document) -> list[Directive]:
+    """Every suppression comment in the text."""
+    ends = _content_ends(document)
+    found = []
+    for row, offset, line in _lines(text):
+        if "#" not in line:
+            continue
+        comment = _comment_start(line, ends.get(row, 0))
+        if comment is None:
+            continue
+        match = _DIRECTIVE.search(line, comment)
+        if match is None:
+            continue
+        start, end = match.start(), len(line.rstrip())
+        span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
+        own_line = not line[:comment].strip()
+        codes = tuple(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else None
+        directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
+        if match["colon"] and codes is None:
+            directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+        elif match["file"] and not own_line:
+            directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
+        found.append(directive)
+    return found
+
+
+def _comment_start(line: str, content_end: int) -> int | None:
+    """Where the comment of a line starts: a ``#`` after the content, at the line's start or
+    after white space (YAML's rule), or None."""
+    position = line.find("#", content_end)
+    while position != -1:
+        if position == 0 or line[position - 1] in " \t":
+            return position
+        position = line.find("#", position + 1)
+    return None
+
+
+def apply(
+    diagnostics: Sequence[Diagnostic], text: str, document: Document, enabled: Callable[[str], bool]
+) -> tuple[list[Diagnostic], list[Unused]]:
+    """Drop suppressed diagnostics; return those kept and the directives that silence nothing.
+
+    ``enabled(code)`` tells whether a rule ran on this file.
+    """
+    found = directives(text, document)
+    if not found:
+        return list(diagnostics), []
+    layers = document.data.get("layers") if isinstance(document.data, dict) else None
+    count = len(layers) if isinstance(layers, list) else 0
+    first_rows = {i: document.span(("layers", i)).start.row for i in range(count)}
+    kept = [d for d in diagnostics if not _suppressed(d, found, first_rows)]
+    return kept, list(_unused(found, enabled))
+
+
+def _suppressed(diagnostic: Diagnostic, found: Sequence[Directive], first_rows: dict[int, int]) -> bool:
+    layer_row = first_rows.get(diagnostic.layer_index) if diagnostic.layer_index is not None else None
+    silenced = False
+    for directive in found:
+        if directive.problem or not directive.covers(diagnostic.code):
+            continue
+        if directive.file_wide or directive.row in (diagnostic.span.start.row, layer_row):
+            # Every matching directive counts as used, so none of them is reported as unused.
+            directive.used.add(diagnostic.code)
+            silenced = True
+    return silenced
+
+
+def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Iterator[Unused]:
+    # A directive naming NS900, or a file-wide one covering it, opts out of these reports.
+    if any(d.file_wide and d.covers(UNUSED_NOQA) for d in found):
+        return
+    for directive in found:
+        if directive.problem:
+            yield Unused(directive.span, f"this `noqa` {directive.problem}")
+            continue
+        if directive.codes is None:
+            if not directive.used:
+                where = "in this file" if directive.file_wide else "on this line or layer"
+                yield Unused(directive.span, f"unused blanket `noqa`: no problem is reported {where}")
+            continue
+        if UNUSED_NOQA in directive.codes:
+            continue
+        unknown = [c for c in directive.codes if c not in RULES]
+        unused = [c for c in directive.codes if c in RULES and c not in directive.used and enabled(c)]
+        reasons = [f"{code} is not a netspec rule" for code in unknown]
+        reasons += [f"{code} reports nothing here" for code in unused]
+        if reasons:
+            yield Unused(directive.span, f"unused `noqa`: {'; '.join(reasons)}")
+
+
+__all__ = ["UNUSED_NOQA", "Directive", "Unused", "apply", "directives"]

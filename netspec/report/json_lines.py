@@ -1,0 +1,23 @@
+"""One JSON object per line, each shaped like an item of the ``json`` format: streamable and
+easy to ``grep`` or feed to ``jq -c``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TextIO
+
+from netspec.linter import FileResult
+from netspec.report.base import Reporter
+from netspec.report.json import diagnostic_dict
+
+
+class JsonLinesReporter(Reporter):
+    name = "json-lines"
+    description = "one JSON object per line, shaped like the json format's items"
+
+    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
+        for result in results:
+            for d in result.diagnostics:
+                # json.dumps escapes newlines inside strings, so each object stays on one line.
+                out.write(json.dumps(diagnostic_dict(result, d), ensure_ascii=False) + "\n")

@@ -1,0 +1,54 @@
+"""JUnit XML, which CI servers (GitLab, Jenkins, Azure) show as test results: one testcase per
+file, one ``<failure>`` per diagnostic; a clean file is a passing testcase."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import TextIO
+
+from netspec.linter import FileResult
+from netspec.report.base import Reporter, relative_path
+
+#: Characters XML 1.0 cannot carry even escaped; a YAML double-quoted string can hold them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def testsuite(results: Sequence[FileResult]) -> ET.Element:
+    failures = sum(len(r.diagnostics) for r in results)
+    errors = sum(r.internal_error is not None for r in results)
+    counts = {"tests": str(len(results)), "failures": str(failures), "errors": str(errors), "skipped": "0"}
+    suites = ET.Element("testsuites", {"name": "netspec", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "netspec", **counts})
+    for result in results:
+        path = xml_text(relative_path(result.filename))
+        case = ET.SubElement(suite, "testcase", {"name": path, "classname": "netspec", "file": path})
+        for d in result.diagnostics:
+            where = f"{path}:{d.span.start.row}:{d.span.start.column}"
+            failure = ET.SubElement(
+                case,
+                "failure",
+                {"message": xml_text(f"{d.code} {d.severity.value}: {d.message}"), "type": d.code},
+            )
+            details = f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}"
+            failure.text = xml_text(details + (f"\nhelp: {d.help}" if d.help else ""))
+        if result.internal_error is not None:
+            error = ET.SubElement(case, "error", {"message": xml_text(result.internal_error), "type": "internal"})
+            error.text = xml_text(result.internal_error)
+    return suites
+
+
+class JunitReporter(Reporter):
+    name = "junit"
+    description = "JUnit XML: one testcase per file, one failure per problem"
+
+    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
+        tree = ET.ElementTree(testsuite(results))
+        ET.indent(tree)
+        tree.write(out, encoding="unicode", xml_declaration=True)
+        out.write("\n")

@@ -1,0 +1,108 @@
+"""SARIF 2.1.0, the format GitHub code scanning uploads (``github/codeql-action/upload-sarif``).
+
+Rule metadata comes from the rules' own documentation (:mod:`netspec.docs`), so code scanning
+shows the same text as ``netspec rule``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from netspec import __version__
+from netspec.diagnostics import Diagnostic
+from netspec.docs import rule_markdown, sections
+from netspec.linter import FileResult
+from netspec.report.base import Reporter, relative_path
+from netspec.rules import RULES, Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/netspec/netspec"
+RULE_INDEX = {code: index for index, code in enumerate(RULES)}
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    help_markdown = rule_markdown(rule)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": sections(rule).get("What it does") or rule.summary},
+        # Plain-text viewers show the Markdown source, which reads well as text.
+        "help": {"text": help_markdown, "markdown": help_markdown},
+        "defaultConfiguration": {"level": rule.severity.value, "enabled": rule.selected_by_default},
+    }
+
+
+def artifact_location(filename: str) -> dict[str, str]:
+    """A URI relative to ``%SRCROOT%`` (the current directory) when possible, else absolute."""
+    path = Path(relative_path(filename))
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def result_object(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "ruleId": d.code,
+        "ruleIndex": RULE_INDEX[d.code],
+        "level": d.severity.value,
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(d.filename),
+                    "region": {
+                        "startLine": d.span.start.row,
+                        "startColumn": d.span.start.column,
+                        "endLine": d.span.end.row,
+                        "endColumn": d.span.end.column,
+                    },
+                }
+            }
+        ],
+    }
+
+
+def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
+    internal_errors = [r.internal_error for r in results if r.internal_error]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "netspec",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(rule) for rule in RULES.values()],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+                # libyaml counts columns in characters (code points), not UTF-16 units.
+                "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not internal_errors,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": error}} for error in internal_errors
+                        ],
+                    }
+                ],
+                "results": [result_object(d) for r in results for d in r.diagnostics],
+            }
+        ],
+    }
+
+
+class SarifReporter(Reporter):
+    name = "sarif"
+    description = "SARIF 2.1.0, for GitHub code scanning"
+
+    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
+        json.dump(sarif_log(results, Path.cwd().as_uri() + "/"), out, indent=2, ensure_ascii=False)
+        out.write("\n")

@@ -1,0 +1,257 @@
+"""Configuration files and the selection flags of `netspec check`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netspec import Settings, Severity
+from netspec.cli import app
+from netspec.config import ConfigError, Overrides, find, load, resolve
+from tests.helpers import codes, lint
+
+runner = CliRunner()
+
+# An unpadded 3×3 conv on 32×32 gives (32 − 3)/1 + 1 = 30: NS102, shrinking-layer.
+SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
+# Layer 1 is read by nobody (layer 2 reads `input`): NS110, a warning.
+DEAD_BRANCH = """
+input: [3, 32, 32]
+layers:
+  - {type: conv, name: a, filters: 8, kernel: 3, padding: 1}
+  - {type: conv, name: b, filters: 8, kernel: 3, padding: 1, from: input}
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# --- finding the file ---------------------------------------------------------------------
+
+
+def test_nearest_pyproject_upward_is_found(tmp_path: Path) -> None:
+    config = write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find(nested) == config
+
+
+def test_pyproject_without_netspec_table_is_passed_over(tmp_path: Path) -> None:
+    outer = write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    write(tmp_path / "inner" / "pyproject.toml", "[project]\nname = 'x'\n")
+    assert find(tmp_path / "inner") == outer
+
+
+def test_netspec_toml_wins_over_pyproject_in_the_same_directory(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    netspec_toml = write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
+    assert find(tmp_path) == netspec_toml
+    assert load(netspec_toml).ignore == ("NS110",)
+
+
+def test_the_nearer_directory_wins(tmp_path: Path) -> None:
+    write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
+    inner = write(tmp_path / "sub" / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    assert find(tmp_path / "sub") == inner
+
+
+def test_no_configuration_gives_the_defaults(tmp_path: Path) -> None:
+    assert find(tmp_path) is None
+    assert resolve(None, Overrides(), cwd=tmp_path) == Settings()
+
+
+# --- what the keys do -----------------------------------------------------------------------
+
+
+def test_every_key_is_read(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "netspec.toml",
+        """
+select = ["NS1"]
+extend-select = ["NS113"]
+ignore = ["NS110"]
+include = ["*.net.yaml"]
+exclude = ["legacy/*"]
+max-file-size = 4096
+[per-file-ignores]
+"generated/*.yaml" = ["NS102", "NS107"]
+[severity]
+NS102 = "error"
+""",
+    )
+    settings = load(config)
+    assert settings.select == ("NS1",)
+    assert settings.extend_select == ("NS113",)
+    assert settings.ignore == ("NS110",)
+    assert settings.include == ("*.net.yaml",)
+    assert settings.exclude == ("legacy/*",)
+    assert settings.max_file_size == 4096
+    assert settings.per_file_ignores == {"generated/*.yaml": ("NS102", "NS107")}
+    assert settings.severity == {"NS102": Severity.ERROR}
+
+
+def test_prefix_selection_from_a_file(tmp_path: Path) -> None:
+    settings = load(write(tmp_path / "netspec.toml", "ignore = ['NS1']\nextend-select = ['NS110']\n"))
+    # NS1 silences every shape rule; the longer NS110 brings back that one.
+    assert codes(SHRINKING, settings) == []
+    assert codes(DEAD_BRANCH, settings) == ["NS110"]
+
+
+def test_severity_by_prefix_longest_wins(tmp_path: Path) -> None:
+    settings = load(write(tmp_path / "netspec.toml", "[severity]\nNS1 = 'error'\nNS102 = 'warning'\n"))
+    assert settings.severity["NS110"] == Severity.ERROR  # a warning by default, promoted by NS1
+    assert settings.severity["NS102"] == Severity.WARNING
+    assert "NS002" not in settings.severity
+    (diagnostic,) = lint(DEAD_BRANCH, settings)
+    assert (diagnostic.code, diagnostic.severity) == ("NS110", Severity.ERROR)
+
+
+def test_per_file_ignores(tmp_path: Path) -> None:
+    from netspec import lint_text
+
+    settings = load(write(tmp_path / "netspec.toml", "[per-file-ignores]\n'legacy_*.yaml' = ['NS102']\n"))
+    assert [d.code for d in lint_text(SHRINKING, "legacy_net.yaml", settings).diagnostics] == []
+    assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == ["NS102"]
+
+
+# --- mistakes in the file -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "offending"),
+    [
+        ("selct = ['NS1']\n", "selct"),
+        ("select = ['NS7']\n", "NS7"),
+        ("ignore = ['NS1O2']\n", "NS1O2"),
+        ("ignore = ['']\n", "''"),
+        ("select = 'NS1'\n", "'NS1'"),
+        ("[severity]\nNS102 = 'fatal'\n", "fatal"),
+        ("[severity]\nNS999 = 'error'\n", "NS999"),
+        ("[per-file-ignores]\n'a/*.yaml' = ['NS1234']\n", "NS1234"),
+        ("per-file-ignores = ['NS102']\n", "['NS102']"),
+        ("max-file-size = 0\n", "0"),
+        ("max-file-size = true\n", "True"),
+        ("select = [\n", "invalid TOML"),
+    ],
+)
+def test_bad_configuration_names_file_and_value(tmp_path: Path, text: str, offending: str) -> None:
+    config = write(tmp_path / "netspec.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load(config)
+    assert str(config) in str(caught.value)
+    assert offending in str(caught.value)
+
+
+def test_bad_pyproject_table(tmp_path: Path) -> None:
+    config = write(tmp_path / "pyproject.toml", "[tool.netspec]\nselect = ['XYZ']\n")
+    with pytest.raises(ConfigError, match=re.escape("pyproject.toml: select: unknown rule code or prefix 'XYZ'")):
+        load(config)
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project directory, made the current directory, with one shrinking spec."""
+    write(tmp_path / "specs" / "net.yaml", SHRINKING)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_pyproject_is_applied_by_check(project: Path) -> None:
+    assert runner.invoke(app, ["check", "specs"]).exit_code == 1
+    write(project / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    result = runner.invoke(app, ["check", "specs"])
+    assert result.exit_code == 0, result.output
+
+
+def test_configuration_is_found_from_a_subdirectory(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project / "netspec.toml", "ignore = ['NS102']\n")
+    monkeypatch.chdir(project / "specs")
+    assert runner.invoke(app, ["check", "net.yaml"]).exit_code == 0
+
+
+def test_select_flag_overrides_the_file(project: Path) -> None:
+    write(project / "netspec.toml", "ignore = ['NS102']\n")
+    result = runner.invoke(app, ["check", "--select", "NS102", "specs"])
+    assert result.exit_code == 1
+    assert "NS102" in result.output
+
+
+def test_flags_are_comma_separated_and_repeatable(project: Path) -> None:
+    write(project / "specs" / "dead.yaml", DEAD_BRANCH)
+    assert runner.invoke(app, ["check", "--ignore", "NS102,NS110", "specs"]).exit_code == 0
+    assert runner.invoke(app, ["check", "--ignore", "NS102", "--ignore", "NS110", "specs"]).exit_code == 0
+    assert runner.invoke(app, ["check", "--ignore", "NS102", "specs"]).exit_code == 1
+
+
+def test_extend_select_adds_to_the_file(project: Path) -> None:
+    write(project / "netspec.toml", "select = ['NS0']\n")
+    assert runner.invoke(app, ["check", "specs"]).exit_code == 0
+    assert runner.invoke(app, ["check", "--extend-select", "NS102", "specs"]).exit_code == 1
+
+
+def test_config_flag_reads_the_given_file(project: Path) -> None:
+    other = write(project / "ci" / "strict.toml", "ignore = ['NS102']\n")
+    write(project / "netspec.toml", "select = ['NS']\n")
+    assert runner.invoke(app, ["check", "--config", str(other), "specs"]).exit_code == 0
+
+
+def test_include_and_exclude_from_the_file(project: Path) -> None:
+    write(project / "specs" / "old" / "net.yaml", SHRINKING)
+    write(project / "specs" / "net.spec", SHRINKING)
+    write(project / "netspec.toml", "include = ['*.yaml', '*.spec']\nexclude = ['*/old']\n")
+    result = runner.invoke(app, ["check", "--output-format", "concise", "specs"])
+    reported = {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
+    assert reported == {str(Path("specs/net.yaml")), str(Path("specs/net.spec"))}
+
+
+def test_max_file_size_from_the_file_and_the_flag(project: Path) -> None:
+    write(project / "netspec.toml", "max-file-size = 10\n")
+    result = runner.invoke(app, ["check", "--output-format", "concise", "specs"])
+    assert "NS001" in result.output
+    result = runner.invoke(app, ["check", "--max-file-size", "100000", "--output-format", "concise", "specs"])
+    assert "NS001" not in result.output
+    assert "NS102" in result.output
+
+
+def test_exit_zero_still_reports(project: Path) -> None:
+    result = runner.invoke(app, ["check", "--exit-zero", "specs"])
+    assert result.exit_code == 0
+    assert "NS102" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "offending"),
+    [
+        (["--select", "NS1,NSX"], "NSX"),
+        (["--ignore", "E501"], "E501"),
+        (["--extend-select", "NS99"], "NS99"),
+    ],
+)
+def test_unknown_code_on_the_command_line_is_a_usage_error(project: Path, args: list[str], offending: str) -> None:
+    result = runner.invoke(app, ["check", *args, "specs"])
+    assert result.exit_code == 2
+    assert f"'{offending}'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_configuration_exits_two_even_with_exit_zero(project: Path) -> None:
+    write(project / "pyproject.toml", "[tool.netspec]\nseverity = {NS102 = 'loud'}\n")
+    result = runner.invoke(app, ["check", "--exit-zero", "specs"])
+    assert result.exit_code == 2
+    assert "pyproject.toml" in result.output
+    assert "loud" in result.output
+
+
+def test_missing_config_file_is_a_usage_error(project: Path) -> None:
+    result = runner.invoke(app, ["check", "--config", "nowhere.toml", "specs"])
+    assert result.exit_code == 2
+    assert "nowhere.toml" in result.output

@@ -1,0 +1,178 @@
+"""Inline suppression (`# noqa`, `# netspec: noqa`) and NS900 unused-noqa."""
+
+from __future__ import annotations
+
+import textwrap
+
+from netspec import Settings, Severity, lint_text
+from netspec.rules import RULES
+from tests.helpers import codes, lint
+
+# (32 − 3)/1 + 1 = 30: an unpadded 3×3 conv shrinks its input, NS102.
+SHRINK = "{type: conv, filters: 8, kernel: 3}"
+# (32 + 2·1 − 3)/1 + 1 = 32: the same conv padded keeps its size; nothing to report.
+KEEP = "{type: conv, filters: 8, kernel: 3, padding: 1}"
+
+
+def layers(*lines: str) -> str:
+    """A spec on a 32×32 input; layer lines start on row 3."""
+    return "input: [3, 32, 32]\nlayers:\n" + "".join(f"  - {line}\n" for line in lines)
+
+
+def test_code_at_end_of_layer_line_silences_that_rule_for_that_layer() -> None:
+    assert codes(layers(SHRINK, SHRINK)) == ["NS102", "NS102"]
+    diagnostics = lint(layers(f"{SHRINK}  # noqa: NS102", SHRINK))
+    assert [(d.code, d.span.start.row) for d in diagnostics] == [("NS102", 4)]
+
+
+def test_other_code_does_not_silence() -> None:
+    diagnostics = lint(layers(f"{SHRINK}  # noqa: NS107"))
+    assert sorted(d.code for d in diagnostics) == ["NS102", "NS900"]
+
+
+def test_several_codes_comma_or_space_separated_and_any_case() -> None:
+    text = """
+    input: [3, 32, 32]
+    layers:
+      - {type: conv, name: a, filters: 8, kernel: 3}   # noqa: NS102,NS110
+      - {type: conv, name: b, filters: 8, kernel: 3, from: input}   # NOQA:ns102
+    """
+    assert codes(text) == []
+    # Space-separated; the unused NS107 is reported, the used NS102 is not.
+    (diagnostic,) = lint(layers(f"{SHRINK}  # noqa: NS107 NS102"))
+    assert (diagnostic.code, "NS107" in diagnostic.message, "NS102" in diagnostic.message) == ("NS900", True, False)
+
+
+def test_noqa_on_the_first_line_of_a_block_layer_covers_the_whole_layer() -> None:
+    text = """
+    input: [3, 32, 32]
+    layers:
+      - type: conv  # noqa: NS002
+        filters: 8
+        strides: 2
+        kernel: 3
+        padding: 1
+    """
+    assert codes(text) == []
+
+
+def test_noqa_on_a_later_line_of_a_layer_only_covers_that_line() -> None:
+    text = """
+    input: [3, 32, 32]
+    layers:
+      - type: conv
+        filters: 8  # noqa: NS102
+        kernel: 3
+    """
+    # NS102 points at the layer (row 3), not at row 4: the comment silences nothing.
+    assert sorted((d.code, d.span.start.row) for d in lint(text)) == [("NS102", 3), ("NS900", 4)]
+
+
+def test_noqa_matches_a_diagnostic_starting_on_its_line() -> None:
+    text = """
+    input: [3, 0, 32]  # noqa: NS002
+    layers:
+      - {type: conv, filters: 8, kernel: 3, padding: 1}
+    """
+    assert "NS002" in codes(text.replace("  # noqa: NS002", ""))
+    assert codes(text) == []
+
+
+def test_bare_noqa_silences_every_rule_for_that_layer_only() -> None:
+    # Layer a both shrinks (NS102) and is read by nobody (NS110); layer b shrinks too.
+    text = layers(
+        "{type: conv, name: a, filters: 8, kernel: 3}  # noqa",
+        "{type: conv, name: b, filters: 8, kernel: 3, from: input}",
+    )
+    assert sorted(codes(text.replace("  # noqa", ""))) == ["NS102", "NS102", "NS110"]
+    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 4)]
+
+
+def test_file_wide_directive_on_its_own_line() -> None:
+    text = "# netspec: noqa: NS102\n" + layers(SHRINK, SHRINK)
+    assert codes(text) == []
+    text = layers(SHRINK) + "# netspec: noqa\n" + "  - {type: dense, units: 3}\n"
+    assert codes(text) == []
+
+
+def test_file_wide_directive_after_content_has_no_effect_and_is_reported() -> None:
+    diagnostics = lint(layers(f"{SHRINK}  # netspec: noqa: NS102"))
+    assert [d.code for d in diagnostics] == ["NS102", "NS900"]
+    assert "own" in diagnostics[1].message
+
+
+def test_unused_noqa_points_at_the_comment() -> None:
+    line = f"{KEEP}   # noqa: NS102"
+    text = layers(line)
+    (diagnostic,) = lint(text)
+    assert diagnostic.code == "NS900"
+    assert diagnostic.severity == Severity.WARNING
+    assert diagnostic.span.start.row == 3
+    assert diagnostic.span.start.column == len("  - ") + line.index("#") + 1
+    assert "NS102" in diagnostic.message
+
+
+def test_unknown_code_is_reported_as_unknown() -> None:
+    (diagnostic,) = lint(layers(f"{SHRINK}  # noqa: NS102, NS999"))
+    assert diagnostic.code == "NS900"
+    assert "NS999 is not a netspec rule" in diagnostic.message
+    assert "NS102" not in diagnostic.message
+
+
+def test_unused_bare_noqa_and_empty_code_list_are_reported() -> None:
+    assert codes(layers(f"{KEEP}  # noqa")) == ["NS900"]
+    # `noqa:` with nothing after it is a mistake, not a blanket: NS102 stays reported.
+    assert codes(layers(f"{SHRINK}  # noqa:")) == ["NS102", "NS900"]
+
+
+def test_unused_file_wide_directive_is_reported() -> None:
+    diagnostics = lint("# netspec: noqa: NS102\n" + layers(KEEP))
+    assert [(d.code, d.span.start.row, d.span.start.column) for d in diagnostics] == [("NS900", 1, 1)]
+
+
+def test_code_of_a_rule_that_did_not_run_is_not_reported() -> None:
+    # Whether the comment is needed cannot be known when NS102 is off.
+    settings = Settings(ignore=("NS102",))
+    assert codes(layers(f"{SHRINK}  # noqa: NS102"), settings) == []
+    assert codes(layers(f"{KEEP}  # noqa: NS102"), settings) == []
+
+
+def test_ns900_can_be_disabled_or_kept_deliberately() -> None:
+    assert codes(layers(f"{KEEP}  # noqa: NS102"), Settings(ignore=("NS900",))) == []
+    assert codes(layers(f"{KEEP}  # noqa: NS102, NS900")) == []
+    assert codes("# netspec: noqa: NS900\n" + layers(f"{KEEP}  # noqa: NS102")) == []
+
+
+def test_hash_inside_a_quoted_value_is_not_a_comment() -> None:
+    text = layers('{type: conv, name: "x  # noqa: NS102", filters: 8, kernel: 3}')
+    assert codes(text) == ["NS102"]
+    text = layers("{type: conv, name: 'x # noqa', filters: 8, kernel: 3}  # noqa: NS102")
+    assert codes(text) == []
+
+
+def test_noqa_inside_other_words_is_not_a_directive() -> None:
+    assert codes(layers(f"{SHRINK}  # noqalike: NS102")) == ["NS102"]
+
+
+def test_noqa_may_follow_other_comment_text() -> None:
+    assert codes(layers(f"{SHRINK}  # stem keeps its size later # noqa: NS102")) == []
+
+
+def test_crlf_line_endings() -> None:
+    text = layers(f"{SHRINK}  # noqa: NS102", SHRINK).replace("\n", "\r\n")
+    assert [(d.code, d.span.start.row) for d in lint_text(text, "spec.yaml").diagnostics] == [("NS102", 4)]
+
+
+def test_unparseable_file_still_reports_ns001() -> None:
+    text = textwrap.dedent("""
+    # netspec: noqa
+    input: [3, 32
+    """)
+    assert codes(text) == ["NS001"]
+
+
+def test_rule_is_registered_with_documentation() -> None:
+    rule = RULES["NS900"]
+    assert (rule.name, rule.severity, rule.selected_by_default) == ("unused-noqa", Severity.WARNING, True)
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix"):
+        assert heading in rule.doc

@@ -1,0 +1,144 @@
+"""The pre-commit hook, run for real by ``pre-commit try-repo``: pre-commit builds its own
+virtualenv, pip-installs this repository into it and runs the hook's entry point."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+assert (ROOT / "pyproject.toml").is_file(), ROOT
+
+CLEAN = """\
+name: small
+input: [1, 28, 28]
+layers:
+  - {type: conv, filters: 8, kernel: 5, padding: 2}
+  - {type: maxpool, kernel: 2}
+  - {type: flatten}
+  - {type: dense, units: 10}
+"""
+
+# A 5×5 kernel on a 3×3 input: 3 − 5 + 1 = −1 output rows, which PyTorch refuses at run time.
+BROKEN = """\
+name: broken
+input: [1, 3, 3]
+layers:
+  - {type: conv, filters: 8, kernel: 5}
+  - {type: flatten}
+  - {type: dense, units: 10}
+"""
+
+if shutil.which("git") is None:
+    pytest.skip("git is not installed", allow_module_level=True)
+
+
+def git(cwd: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=netspec", "-c", "user.email=netspec@example.invalid"]
+    command += ["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args]
+    return subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def project_files() -> list[str]:
+    """The files of this repository as it stands: tracked and untracked, minus the ignored."""
+    listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-commit copy of this repository's working tree.
+
+    ``try-repo`` on a dirty tree commits only changes to tracked files (``git add -u``), so new,
+    uncommitted files would be missing; a snapshot tests the working tree as it is, clean clone
+    or not.
+    """
+    snapshot = tmp_path_factory.mktemp("netspec-repo")
+    for name in project_files():
+        target = snapshot / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    git(snapshot, "init", "-q")
+    git(snapshot, "add", "-A")
+    git(snapshot, "commit", "-q", "-m", "snapshot")
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A fresh pre-commit cache for the session (no stale environments), shared by its tests."""
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")))
+    # The report format must not depend on where the tests run.
+    for name in ("GITHUB_ACTIONS", "NETSPEC_OUTPUT_FORMAT"):
+        env.pop(name, None)
+    return env
+
+
+@pytest.fixture
+def user_repo(tmp_path: Path) -> Path:
+    """A project using netspec: specs where the hook looks, and one YAML file where it does not."""
+    files = {
+        "specs/clean.yaml": CLEAN,
+        "specs/broken.yaml": BROKEN,
+        "models/broken.yaml": BROKEN,
+        "nets/resnet.netspec.yml": BROKEN,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    return tmp_path
+
+
+def try_repo(hook_repo: Path, user_repo: Path, env: dict[str, str], *files: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "netspec", "--files", *files]
+    return subprocess.run(command, cwd=user_repo, env=env, capture_output=True, text=True, timeout=900)
+
+
+def test_manifest_declares_the_hook() -> None:
+    from pre_commit.clientlib import load_manifest
+
+    (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    assert (hook["id"], hook["language"], hook["entry"], hook["pass_filenames"]) == (
+        "netspec",
+        "python",
+        "netspec check",
+        True,
+    )
+    # The README documents the same default pattern.
+    manifest = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert manifest[0]["files"] in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_hook_fails_on_a_broken_spec(hook_repo: Path, hook_env: dict[str, str], user_repo: Path) -> None:
+    run = try_repo(hook_repo, user_repo, hook_env, "specs/broken.yaml")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Failed" in run.stdout
+    assert "specs/broken.yaml:4:5" in run.stdout
+    assert "NS103" in run.stdout
+
+
+def test_hook_passes_on_a_clean_spec(hook_repo: Path, hook_env: dict[str, str], user_repo: Path) -> None:
+    run = try_repo(hook_repo, user_repo, hook_env, "specs/clean.yaml")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Passed" in run.stdout
+
+
+def test_default_pattern_selects_spec_files_only(hook_repo: Path, hook_env: dict[str, str], user_repo: Path) -> None:
+    # models/ is not a spec location: the hook does not even run on it.
+    skipped = try_repo(hook_repo, user_repo, hook_env, "models/broken.yaml")
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert "(no files to check)Skipped" in skipped.stdout
+    # The *.netspec.yml naming convention is matched anywhere.
+    named = try_repo(hook_repo, user_repo, hook_env, "nets/resnet.netspec.yml", "specs/clean.yaml")
+    assert named.returncode == 1, named.stdout + named.stderr
+    assert "nets/resnet.netspec.yml:4:5" in named.stdout

@@ -1,0 +1,409 @@
+"""The CI formats (github, sarif, junit, json-lines), -o/--output-file and the format defaults."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from netspec import __version__
+from netspec.cli import app
+from netspec.diagnostics import Diagnostic, Severity
+from netspec.linter import FileResult
+from netspec.report import REPORTERS
+from netspec.report.github import annotation, escape_data, escape_property
+from netspec.report.sarif import SarifReporter
+from netspec.rules import RULES
+from netspec.source import Position, Span
+
+runner = CliRunner()
+
+CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
+# A 5×5 kernel on a 3×3 input: (3 − 5)/1 + 1 = −1 output rows, an error.
+COLLAPSED = "input: [1, 3, 3]\nlayers:\n  - {type: conv, filters: 8, kernel: 5}\n"
+# An unpadded 3×3 convolution: 32 − 3 + 1 = 30, a warning.
+SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
+# Both layer lines are 39 characters long, so each layer's span ends before column 40.
+LAYER_END = len("  - {type: conv, filters: 8, kernel: 5}") + 1
+
+
+@pytest.fixture(autouse=True)
+def neutral_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests set GITHUB_ACTIONS themselves; the CI they run in must not choose for them."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("NETSPEC_OUTPUT_FORMAT", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository root (the current directory) with specs/ holding two broken specs and a clean one."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "a_collapsed.yaml").write_text(COLLAPSED, encoding="utf-8")
+    (specs / "b_shrinking.yaml").write_text(SHRINKING, encoding="utf-8")
+    (specs / "c_clean.yaml").write_text(CLEAN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check(*args: str, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(app, ["check", *args], env=env)
+
+
+# --- github -------------------------------------------------------------------------------
+
+
+def test_escaping_follows_the_actions_toolkit() -> None:
+    # @actions/core's escapeData and escapeProperty, applied in the same order ('%' first).
+    assert escape_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
+    assert escape_property("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext%3A a%2Cb"
+    assert escape_data("%0A") == "%250A"  # an already-escaped-looking message stays literal
+
+
+def test_annotation_escapes_message_and_properties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    d = Diagnostic(
+        "NS101",
+        "non-integer-output",
+        Severity.WARNING,
+        "50% of\nthe rows",
+        "odd,dir:x/net.yaml",
+        Span(Position(2, 3), Position(2, 9), 0, 0),
+    )
+    assert annotation(d) == (
+        "::warning file=odd%2Cdir%3Ax/net.yaml,line=2,col=3,endLine=2,endColumn=9,"
+        "title=netspec (NS101)::50%25 of%0Athe rows"
+    )
+
+
+def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> None:
+    result = check("--output-format", "github", "specs")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"::error file=specs/a_collapsed.yaml,line=3,col=5,endLine=3,endColumn={LAYER_END},"
+        "title=netspec (NS103)::conv1: 3 − 5 + 2·0 + 1 = −1 < 1: the kernel is larger than the padded input"
+    )
+    assert lines[1].startswith(
+        f"::warning file=specs/b_shrinking.yaml,line=3,col=5,endLine=3,endColumn={LAYER_END},"
+        "title=netspec (NS102)::conv1 shrinks 32×32 to 30×30"
+    )
+    # Past GitHub's annotation limit the log still lists every problem.
+    assert lines[2].startswith("specs/a_collapsed.yaml:3:5: NS103 error: ")
+    assert lines[3].startswith("specs/b_shrinking.yaml:3:5: NS102 [*] warning: ")
+    assert lines[4] == "Found 2 problems (1 error, 1 warning) in 2 files."
+
+
+def test_github_is_the_default_inside_github_actions(project: Path) -> None:
+    inside = check("specs/b_shrinking.yaml", env={"GITHUB_ACTIONS": "true"})
+    assert inside.exit_code == 1
+    assert inside.stdout.startswith("::warning file=specs/b_shrinking.yaml,")
+    elsewhere = check("specs/b_shrinking.yaml", env={"GITHUB_ACTIONS": "false"})
+    assert elsewhere.exit_code == 1
+    assert elsewhere.stdout.startswith("NS102 [*] warning: ")  # the full format
+
+
+def test_format_precedence_is_flag_then_environment_then_github(project: Path) -> None:
+    both = {"GITHUB_ACTIONS": "true", "NETSPEC_OUTPUT_FORMAT": "concise"}
+    from_env = check("specs/b_shrinking.yaml", env=both)
+    assert from_env.exit_code == 1
+    assert from_env.stdout.startswith("specs/b_shrinking.yaml:3:5: NS102")
+    from_flag = check("--output-format", "json-lines", "specs/b_shrinking.yaml", env=both)
+    assert from_flag.exit_code == 1
+    assert json.loads(from_flag.stdout)["code"] == "NS102"
+    unknown = check("specs/b_shrinking.yaml", env={"NETSPEC_OUTPUT_FORMAT": "xml"})
+    assert unknown.exit_code == 2
+    assert "invalid value for --output-format: 'xml'" in unknown.stderr
+    assert unknown.stdout == ""
+
+
+def test_every_format_is_offered() -> None:
+    assert set(REPORTERS) == {"full", "concise", "json", "json-lines", "github", "sarif", "junit"}
+
+
+# --- sarif --------------------------------------------------------------------------------
+
+_TEXT = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
+    "additionalProperties": False,
+}
+_LEVEL = {"enum": ["none", "note", "warning", "error"]}
+_POSITIVE = {"type": "integer", "minimum": 1}
+_ARTIFACT_LOCATION = {
+    "type": "object",
+    "properties": {"uri": {"type": "string", "format": "uri-reference"}, "uriBaseId": {"type": "string"}},
+    "additionalProperties": False,
+}
+
+#: The part of the OASIS SARIF 2.1.0 schema (sarif-schema-2.1.0.json) that netspec's output
+#: uses: the same required properties, enums, minimums and closed objects.
+SARIF_SUBSET: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "required": ["version", "runs"],
+    "properties": {
+        "$schema": {"type": "string", "format": "uri"},
+        "version": {"const": "2.1.0"},
+        "runs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["tool"],
+                "additionalProperties": False,
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "version": {"type": "string"},
+                                    "informationUri": {"type": "string", "format": "uri"},
+                                    "rules": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id"],
+                                            "additionalProperties": False,
+                                            "properties": {
+                                                "id": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "shortDescription": _TEXT,
+                                                "fullDescription": _TEXT,
+                                                "help": _TEXT,
+                                                "defaultConfiguration": {
+                                                    "type": "object",
+                                                    "additionalProperties": False,
+                                                    "properties": {"level": _LEVEL, "enabled": {"type": "boolean"}},
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "originalUriBaseIds": {"type": "object", "additionalProperties": _ARTIFACT_LOCATION},
+                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "invocations": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["executionSuccessful"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "executionSuccessful": {"type": "boolean"},
+                                "toolExecutionNotifications": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["message"],
+                                        "properties": {"level": _LEVEL, "message": _TEXT},
+                                        "additionalProperties": False,
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["message"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "ruleId": {"type": "string"},
+                                "ruleIndex": {"type": "integer", "minimum": -1},
+                                "level": _LEVEL,
+                                "message": _TEXT,
+                                "locations": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "required": ["artifactLocation"],
+                                                "additionalProperties": False,
+                                                "properties": {
+                                                    "artifactLocation": _ARTIFACT_LOCATION,
+                                                    "region": {
+                                                        "type": "object",
+                                                        "additionalProperties": False,
+                                                        "properties": {
+                                                            "startLine": _POSITIVE,
+                                                            "startColumn": _POSITIVE,
+                                                            "endLine": _POSITIVE,
+                                                            "endColumn": _POSITIVE,
+                                                        },
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def sarif(*args: str) -> dict[str, Any]:
+    result = check("--output-format", "sarif", *args)
+    assert result.exit_code == 1
+    log: dict[str, Any] = json.loads(result.stdout)
+    jsonschema.validate(log, SARIF_SUBSET, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return log
+
+
+def test_sarif_tool_and_rule_metadata(project: Path) -> None:
+    (run,) = sarif("specs")["runs"]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("netspec", __version__)
+    assert driver["informationUri"].startswith("https://")
+    assert [rule["id"] for rule in driver["rules"]] == list(RULES)
+    by_id = {rule["id"]: rule for rule in driver["rules"]}
+    ns102 = by_id["NS102"]
+    assert ns102["name"] == "shrinking-layer"
+    assert ns102["shortDescription"]["text"] == RULES["NS102"].summary
+    assert ns102["defaultConfiguration"] == {"level": "warning", "enabled": True}
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix"):
+        assert heading in ns102["help"]["markdown"]
+    assert by_id["NS113"]["defaultConfiguration"]["enabled"] is False  # opt-in rule
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
+
+
+def test_sarif_results_carry_rule_level_message_and_region(project: Path) -> None:
+    (run,) = sarif("specs")["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    results = run["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [("NS103", "error"), ("NS102", "warning")]
+    for r in results:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    first = results[0]
+    assert first["message"]["text"].startswith("conv1: 3 − 5 + 2·0 + 1 = −1 < 1")
+    (location,) = first["locations"]
+    physical = location["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": "specs/a_collapsed.yaml", "uriBaseId": "%SRCROOT%"}
+    assert physical["region"] == {"startLine": 3, "startColumn": 5, "endLine": 3, "endColumn": LAYER_END}
+    assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
+def test_sarif_uri_outside_the_current_directory_is_absolute(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    spec = project / "specs" / "a_collapsed.yaml"
+    (run,) = sarif(str(spec))["runs"]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": spec.as_uri()}
+
+
+def test_sarif_reports_internal_errors_as_failed_execution() -> None:
+    out = StringIO()
+    SarifReporter().report([FileResult("x.yaml", internal_error="internal error while checking x.yaml")], out)
+    log = json.loads(out.getvalue())
+    jsonschema.validate(log, SARIF_SUBSET)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"].startswith("internal error")
+
+
+# --- junit --------------------------------------------------------------------------------
+
+
+def test_junit_one_testcase_per_file_one_failure_per_problem(project: Path) -> None:
+    (project / "specs" / "d_two.yaml").write_text(
+        "input: [3, 32, 32]\nlayers:\n"
+        "  - {type: conv, filters: 8, kernel: 3}\n"  # 32 → 30: NS102
+        "  - {type: conv, filters: 8, kernel: 5}\n",  # 30 → 26: NS102 again
+        encoding="utf-8",
+    )
+    result = check("--output-format", "junit", "specs")
+    assert result.exit_code == 1
+    root = ET.fromstring(result.stdout)
+    (suite,) = root.iter("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "4", "0")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {f"specs/{n}" for n in ("a_collapsed.yaml", "b_shrinking.yaml", "c_clean.yaml", "d_two.yaml")}
+    assert list(cases["specs/c_clean.yaml"]) == []  # a clean file passes
+    (failure,) = cases["specs/a_collapsed.yaml"].findall("failure")
+    assert failure.get("type") == "NS103"
+    assert failure.get("message", "").startswith("NS103 error: conv1: 3 − 5")
+    assert (failure.text or "").startswith("specs/a_collapsed.yaml:3:5: NS103 collapsed-output (error): ")
+    two = cases["specs/d_two.yaml"].findall("failure")
+    assert [(f.get("type"), (f.text or "").split(":")[1]) for f in two] == [("NS102", "3"), ("NS102", "4")]
+
+
+def test_junit_stays_well_formed_with_control_characters(project: Path) -> None:
+    # YAML's "\x01" escape puts a character into the layer name that XML 1.0 cannot carry.
+    (project / "specs" / "a_collapsed.yaml").write_text(
+        'input: [1, 3, 3]\nlayers:\n  - {type: conv, name: "c\\x01 <&>", filters: 8, kernel: 5}\n', encoding="utf-8"
+    )
+    result = check("--output-format", "junit", "specs/a_collapsed.yaml")
+    assert result.exit_code == 1
+    failure = ET.fromstring(result.stdout).find(".//failure")
+    assert failure is not None
+    assert failure.get("message", "").startswith("NS103 error: c\\u0001 <&>: ")
+
+
+# --- json-lines ---------------------------------------------------------------------------
+
+
+def test_json_lines_matches_the_json_items_one_per_line(project: Path) -> None:
+    (project / "specs" / "e_newline.yaml").write_text(
+        'input: [1, 3, 3]\nlayers:\n  - {type: conv, name: "two\\nlines", filters: 8, kernel: 5}\n', encoding="utf-8"
+    )
+    lines = check("--output-format", "json-lines", "specs").stdout.splitlines()
+    items = json.loads(check("--output-format", "json", "specs").stdout)
+    assert [json.loads(line) for line in lines] == items
+    assert [item["code"] for item in items] == ["NS103", "NS102", "NS103"]
+    assert items[2]["message"].startswith("two\nlines: ")
+
+
+def test_json_lines_is_empty_when_clean(project: Path) -> None:
+    result = check("--output-format", "json-lines", "specs/c_clean.yaml")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+# --- -o/--output-file ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["-o", "--output-file"])
+def test_output_file_gets_the_report_and_stdout_the_summary(project: Path, flag: str) -> None:
+    result = check("--output-format", "sarif", flag, "out.sarif", "specs")
+    assert result.exit_code == 1
+    # Only the summary reaches the terminal.
+    assert result.stdout.startswith("Found 2 problems (1 error, 1 warning) in 2 files.\n")
+    assert "$schema" not in result.stdout
+    log = json.loads((project / "out.sarif").read_text(encoding="utf-8"))
+    jsonschema.validate(log, SARIF_SUBSET)
+    assert len(log["runs"][0]["results"]) == 2
+
+
+def test_unwritable_output_file_is_a_usage_error(project: Path) -> None:
+    result = check("-o", "no/such/dir/out.txt", "specs")
+    assert result.exit_code == 2
+    assert re.search(r"netspec: error: cannot write no/such/dir/out\.txt: ", result.stderr)
+    assert "Found" not in result.stdout

@@ -1,0 +1,99 @@
+"""Rule documentation: every rule documents itself, and `netspec rule`, the README table and
+SARIF all render that one text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netspec.cli import app
+from netspec.diagnostics import Severity
+from netspec.docs import README_END, README_START, SECTIONS, main, missing_sections, sections, with_readme_table
+from netspec.rules import RULES, Rule
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_every_rule_has_every_section(code: str) -> None:
+    rule = RULES[code]
+    assert missing_sections(rule) == []
+    assert rule.summary.endswith(".")
+    assert "```yaml" in sections(rule)["Example"]
+
+
+def test_a_missing_or_empty_section_is_detected() -> None:
+    doc = "Summary.\n\n## What it does\nThis.\n\n## Why is this bad?\n\n## Example\n```yaml\n```\n"
+    rule = Rule("NS999", "made-up", Severity.ERROR, doc, None)
+    assert missing_sections(rule) == ["Why is this bad?", "Fix"]
+
+
+def test_readme_rule_table_is_up_to_date() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert with_readme_table(readme) == readme, "run `python -m netspec.docs --write-readme`"
+    table = readme[readme.index(README_START) : readme.index(README_END)]
+    for rule in RULES.values():
+        assert f"| {rule.code} | `{rule.name}` | {rule.severity.value} |" in table
+
+
+def test_docs_module_rewrites_a_stale_readme(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{README_START}\n| old |\n{README_END}\n\nafter\n", encoding="utf-8")
+    assert main(["--readme", str(readme), "--check"]) == 1
+    assert main(["--readme", str(readme), "--write-readme"]) == 0
+    assert main(["--readme", str(readme), "--check"]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "| old |" not in text
+    assert text.startswith("# x\n\n") and text.endswith(f"{README_END}\n\nafter\n")
+    assert "| NS101 | `non-integer-output` | warning | yes |" in text
+
+
+def test_rule_prints_the_documentation() -> None:
+    result = runner.invoke(app, ["rule", "NS101"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("# NS101: non-integer-output\n")
+    for heading in SECTIONS:
+        assert f"## {heading}\n" in out
+    # The AlexNet arithmetic the rule explains, and its example.
+    assert "(224 − 11)/4 + 1 =\n54.25" in out
+    assert "{type: conv, name: conv1, filters: 96, kernel: 11, stride: 4}" in out
+    assert "- Default severity: warning" in out
+    assert "- Selected by default: yes" in out
+    assert "- Fix: sometimes available. A fix is safe when re-analysis of the fixed spec finds no new problem" in out
+
+
+def test_rule_states_opt_in_rules_and_missing_fixes() -> None:
+    result = runner.invoke(app, ["rule", "ns113"])  # codes are case-insensitive
+    assert result.exit_code == 0
+    assert "- Selected by default: no (enable it with `--extend-select NS113`)" in result.stdout
+    assert "- Fix: not available.\n" in result.stdout
+
+
+def test_rule_all_lists_every_rule() -> None:
+    result = runner.invoke(app, ["rule", "--all"])
+    assert result.exit_code == 0
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["code", "name", "severity", "default"]
+    assert [row.split() for row in rows] == [
+        [r.code, r.name, r.severity.value, "yes" if r.selected_by_default else "no"] for r in RULES.values()
+    ]
+    assert ["NS113", "padding-only-remainder", "warning", "no"] in [row.split() for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["NS999"], "unknown rule code 'NS999'"),
+        ([], "give either a rule code"),
+        (["NS101", "--all"], "give either a rule code"),
+    ],
+)
+def test_rule_usage_errors_exit_two(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["rule", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""

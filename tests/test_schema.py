@@ -1,0 +1,155 @@
+"""The JSON Schema: committed file in sync, shape of the schema, and python-jsonschema's verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from jsonschema.exceptions import best_match
+from typer.testing import CliRunner
+
+from netspec.cli import app
+from netspec.schema import SCHEMA_ID, render
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "schemas" / "netspec.schema.json"
+SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
+# The files whose mistake is in the format itself (NS002); NS001 is not YAML at all, and the
+# others are well-formed specs whose shapes are wrong, which no schema can see.
+SCHEMA_LEVEL = [p for p in BROKEN if p.name.startswith("ns002_")]
+SHAPE_LEVEL = [p for p in BROKEN if not p.name.startswith(("ns001_", "ns002_"))]
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return yaml.safe_load(COMMITTED.read_text(encoding="utf-8"))  # JSON is YAML
+
+
+@pytest.fixture(scope="module")
+def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema)
+
+
+def verdict(validator: jsonschema.Draft202012Validator, text: str) -> jsonschema.ValidationError | None:
+    return best_match(validator.iter_errors(yaml.safe_load(text)))
+
+
+def test_committed_schema_is_the_generated_one() -> None:
+    assert COMMITTED.read_text(encoding="utf-8") == render(), (
+        "schemas/netspec.schema.json is stale: run `netspec schema > schemas/netspec.schema.json`"
+    )
+
+
+def test_schema_command_prints_it() -> None:
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == COMMITTED.read_text(encoding="utf-8")
+
+
+def test_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == SCHEMA_ID
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def objects(schema: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object, with a JSON-pointer-like path. Property maps are not schemas, and
+    an ``if`` is a condition on the layer type, not a place where fields are declared."""
+    if isinstance(schema, dict):
+        yield path, schema
+        for key, value in schema.items():
+            if key in ("properties", "$defs"):
+                for name, sub in value.items():
+                    yield from objects(sub, f"{path}/{key}/{name}")
+            elif key not in ("enum", "const", "default", "examples", "required", "if"):
+                yield from objects(value, f"{path}/{key}")
+    elif isinstance(schema, list):
+        for i, item in enumerate(schema):
+            yield from objects(item, f"{path}/{i}")
+
+
+def test_no_automatic_titles(schema: dict[str, Any]) -> None:
+    assert [path for path, sub in objects(schema) if "title" in sub] == []
+
+
+def test_every_property_is_described_and_every_object_is_closed(schema: dict[str, Any]) -> None:
+    undescribed = []
+    for path, sub in objects(schema):
+        if "properties" in sub:
+            undescribed += [
+                f"{path}/{name}" for name, field in sub["properties"].items() if not field.get("description")
+            ]
+            if "allOf" not in sub:  # the layer dispatcher: each layer's own schema is closed
+                assert sub.get("additionalProperties") is False, path
+    assert undescribed == []
+
+
+def test_int_or_list_fields_are_one_of_integer_and_array(schema: dict[str, Any]) -> None:
+    kernel = schema["$defs"]["Conv"]["properties"]["kernel"]
+    assert [branch["type"] for branch in kernel["oneOf"]] == ["integer", "array"]
+    assert kernel["oneOf"][1]["items"]["type"] == "integer"
+    assert kernel["oneOf"][0]["minimum"] == 1
+
+
+def test_defaults_are_in_descriptions_and_values(schema: dict[str, Any]) -> None:
+    stride = schema["$defs"]["Conv"]["properties"]["stride"]
+    assert stride["default"] == 1
+    assert "Default 1" in stride["description"]
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_bundled_specs_validate(validator: jsonschema.Draft202012Validator, path: Path) -> None:
+    assert verdict(validator, path.read_text(encoding="utf-8")) is None
+
+
+def test_there_are_bundled_specs_and_schema_level_examples() -> None:
+    assert SPECS
+    assert SCHEMA_LEVEL
+
+
+@pytest.mark.parametrize("path", SCHEMA_LEVEL, ids=lambda p: p.name)
+def test_schema_level_mistakes_are_rejected(validator: jsonschema.Draft202012Validator, path: Path) -> None:
+    assert verdict(validator, path.read_text(encoding="utf-8")) is not None
+
+
+@pytest.mark.parametrize("path", SHAPE_LEVEL, ids=lambda p: p.name)
+def test_shape_level_mistakes_are_well_formed(validator: jsonschema.Draft202012Validator, path: Path) -> None:
+    assert verdict(validator, path.read_text(encoding="utf-8")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        (
+            "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, strides: 2}\n",
+            "Additional properties are not allowed ('strides' was unexpected)",
+            ["layers", 0],
+        ),
+        (
+            "input: [3, 32, 32]\nlayers:\n  - {type: maxpool, kernal: 2}\n",
+            "Additional properties are not allowed ('kernal' was unexpected)",
+            ["layers", 0],
+        ),
+        ("input: [3, 32, 32]\nlayers:\n  - {type: conv2d, filters: 8, kernel: 3}\n", "'conv2d' is not one of", None),
+        ("input: [3, 32, 32]\nlayers:\n  - {filters: 8, kernel: 3}\n", "'type' is a required property", None),
+        ("input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: [3, x]}\n", "'x' is not of type", None),
+        ("input: [3, 32, 32]\nlayer:\n  - {type: relu}\n", "('layer' was unexpected)", []),
+    ],
+)
+def test_typos_get_a_short_helpful_verdict(
+    validator: jsonschema.Draft202012Validator, text: str, message: str, where: list[Any] | None
+) -> None:
+    error = verdict(validator, text)
+    assert error is not None
+    assert message in error.message
+    # One short message, not a list of sixteen layer types that did not match.
+    assert "is not valid under any of the given schemas" not in error.message
+    if where is not None:
+        assert list(error.absolute_path) == where
+    with pytest.raises(jsonschema.ValidationError, match=r".*"):
+        jsonschema.validate(yaml.safe_load(text), yaml.safe_load(COMMITTED.read_text(encoding="utf-8")))
