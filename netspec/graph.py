@@ -8,9 +8,12 @@ cascade down the rest of the network.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from netspec.layers import LayerBase, LayerError, Shape
+from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
+from netspec.layers.arithmetic import Window
+from netspec.receptive import ReceptiveField, receptive_field
 from netspec.source import Path
 from netspec.spec import ParsedSpec, suggest
 
@@ -32,6 +35,8 @@ class Node:
     error: LayerError | None = None
     params: int = 0
     macs: int = 0
+    #: A conv or pooling layer's windows, one per spatial dimension, for the rules.
+    windows: list[Window] | None = None
 
     @property
     def path(self) -> Path:
@@ -59,6 +64,23 @@ class Graph:
 
     def shape_of(self, source: int) -> Shape | None:
         return self.input if source == INPUT else self.nodes[source].output
+
+    @cached_property
+    def receptive_fields(self) -> list[ReceptiveField | None]:
+        """Each node's receptive field (None where the output is not spatial or unknown).
+
+        Computed on first use: only ``show`` and NS114 need them, and the exact fractions they
+        are kept in would otherwise dominate the cost of a plain check.
+        """
+        fields: list[ReceptiveField | None] = []
+        start = ReceptiveField.of_input(len(self.input) - 1) if self.input else None
+        for node in self.nodes:
+            if node.layer is None or node.inputs is None or node.output is None:
+                fields.append(None)
+                continue
+            sources = [start if source == INPUT else fields[source] for source in node.sources]
+            fields.append(receptive_field(node.layer, node.inputs, sources, node.output))
+        return fields
 
 
 def _name(index: int, layer: LayerBase | None, raw: Any) -> str:
@@ -142,10 +164,17 @@ def _propagate(graph: Graph, node: Node) -> None:
     if any(shape is None for shape in inputs):
         return
     node.inputs = [shape for shape in inputs if shape is not None]
+    layer = node.layer
     try:
-        node.output = node.layer.output_shape(node.inputs)
+        if isinstance(layer, WindowedLayer):
+            shape = layer.spatial_input(node.inputs)
+            node.windows = layer.windows(shape)
+            node.output = layer.output_from_windows(shape, node.windows)
+        else:
+            node.output = layer.output_shape(node.inputs)
     except LayerError as error:
         node.error = error
+        node.windows = None
         return
     node.params = node.layer.params(node.inputs)
     node.macs = node.layer.macs(node.inputs, node.output)

@@ -1,4 +1,5 @@
-"""``netspec show``: a per-layer summary of a spec (shapes, neurons, parameters, MACs)."""
+"""``netspec show``: a per-layer summary of a spec (shapes, neurons, parameters, MACs,
+receptive fields, and what weight sharing saves)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netspec.analysis import Analysis
-from netspec.layers import format_shape, volume
+from netspec.layers import Conv, format_shape, volume
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,17 @@ class LayerRow:
     neurons: int
     params: int
     macs: int
+    #: Per spatial dimension; None once the output is flat.
+    receptive_field: list[int] | None = None
+    effective_stride: list[int | float] | None = None
+    #: Conv layers only: the parameters of the equivalent locally connected layer.
+    unshared_params: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        row = dict(self.__dict__)
+        if self.unshared_params is None:
+            del row["unshared_params"]
+        return row
 
 
 @dataclass(frozen=True)
@@ -36,11 +48,26 @@ class NetworkSummary:
     def total_macs(self) -> int:
         return sum(row.macs for row in self.layers)
 
+    @property
+    def sharing_factor(self) -> float | None:
+        """How many times more parameters the network would need without weight sharing
+        (conv layers replaced by locally connected ones); None without conv layers."""
+        if not self.total_params or all(row.unshared_params is None for row in self.layers):
+            return None
+        unshared = sum(row.params if row.unshared_params is None else row.unshared_params for row in self.layers)
+        return unshared / self.total_params
+
+    def footer(self) -> str | None:
+        factor = self.sharing_factor
+        if factor is None:
+            return None
+        return f"Weight sharing: {factor:,.1f}× fewer parameters than the same network with locally connected layers."
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "input": self.input,
-            "layers": [row.__dict__ for row in self.layers],
+            "layers": [row.to_dict() for row in self.layers],
             "total_params": self.total_params,
             "total_macs": self.total_macs,
         }
@@ -53,6 +80,10 @@ def summarize(analysis: Analysis) -> NetworkSummary:
         if node.inputs is not None:
             shapes = [list(shape) for shape in node.inputs]
             inputs = shapes[0] if len(shapes) == 1 else shapes
+        field = analysis.graph.receptive_fields[node.index]
+        unshared = None
+        if isinstance(node.layer, Conv) and node.inputs is not None and node.output is not None:
+            unshared = node.layer.unshared_params(node.inputs, node.output)
         rows.append(
             LayerRow(
                 node.name,
@@ -62,6 +93,9 @@ def summarize(analysis: Analysis) -> NetworkSummary:
                 volume(node.output) if node.output is not None else 0,
                 node.params,
                 node.macs,
+                field.sizes if field else None,
+                field.strides if field else None,
+                unshared,
             )
         )
     return NetworkSummary(analysis.spec.name, list(analysis.spec.input or ()), rows)
@@ -72,10 +106,18 @@ def _shape(shape: list[int] | None) -> str:
 
 
 def _columns(row: LayerRow) -> list[str]:
-    return [row.name, row.type, _shape(row.output_shape), f"{row.neurons:,}", f"{row.params:,}", f"{row.macs:,}"]
+    return [
+        row.name,
+        row.type,
+        _shape(row.output_shape),
+        _shape(row.receptive_field),
+        f"{row.neurons:,}",
+        f"{row.params:,}",
+        f"{row.macs:,}",
+    ]
 
 
-HEADERS = ["layer", "type", "output", "neurons", "params", "MACs"]
+HEADERS = ["layer", "type", "output", "RF", "neurons", "params", "MACs"]
 
 
 def render_json(summary: NetworkSummary) -> str:
@@ -92,7 +134,10 @@ def render_markdown(summary: NetworkSummary) -> str:
         "|" + "|".join(["---"] * 2 + ["---:"] * (len(HEADERS) - 2)) + "|",
     ]
     lines += ["| " + " | ".join(_columns(row)) + " |" for row in summary.layers]
-    lines.append(f"| **total** | | | | **{summary.total_params:,}** | **{summary.total_macs:,}** |")
+    lines.append(f"| **total** | | | | | **{summary.total_params:,}** | **{summary.total_macs:,}** |")
+    footer = summary.footer()
+    if footer:
+        lines += ["", footer]
     return "\n".join(lines)
 
 
@@ -101,14 +146,17 @@ def render_table(summary: NetworkSummary) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{summary.name}  (input {format_shape(summary.input)})")
+    table = Table(title=f"{summary.name}  (input {format_shape(summary.input)})", caption=summary.footer())
     for header in HEADERS:
         table.add_column(header, justify="right" if header in ("neurons", "params", "MACs") else "left")
     for row in summary.layers:
         table.add_row(*_columns(row))
     table.add_section()
-    table.add_row("total", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}")
+    table.add_row("total", "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}")
+    # As wide as the table needs: a narrow terminal must not truncate the numbers.
     console = Console()
+    needed = console.measure(table, options=console.options.update_width(10_000)).maximum
+    console = Console(width=max(console.width, needed))
     with console.capture() as captured:
         console.print(table)
     return captured.get().rstrip("\n")

@@ -6,15 +6,18 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: PyTorch's own convention for 'same': the extra pixel of an odd total goes after.
 Pads = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """One spatial dimension of a sliding-window layer (convolution or pooling)."""
+class Window(NamedTuple):
+    """One spatial dimension of a sliding-window layer (convolution or pooling).
+
+    A named tuple rather than a dataclass: a check builds one per dimension of every conv and
+    pooling layer, and tuples are the cheapest immutable records to create.
+    """
 
     size: int
     kernel: int
@@ -117,3 +120,22 @@ def exact_input_sizes(window: Window) -> tuple[int, int]:
 def transposed_output(size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int) -> int:
     """PyTorch's ``ConvTranspose`` output: (W − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
     return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+
+
+def split_pool_padding(window: Window) -> tuple[int, Pads]:
+    """Per-side pooling padding as PyTorch can run it: the pooling module's own symmetric
+    padding min(before, after), and the excess on one side padded explicitly before it."""
+    native = min(window.pad_before, window.pad_after)
+    return native, (window.pad_before - native, window.pad_after - native)
+
+
+def split_pool_output(window: Window) -> int:
+    """The output size of :func:`split_pool_padding`'s explicit pad followed by the pool.
+
+    It equals :attr:`Window.output` except in ``ceil_mode`` with more padding after than
+    before: the explicit pad then moves the end of the input, and a last window that ATen's
+    rule would drop (it starts in the after-padding) is kept.
+    """
+    native, (before, after) = split_pool_padding(window)
+    size = window.size + before + after
+    return Window(size, window.kernel, window.stride, window.dilation, native, native, window.ceil_mode).output

@@ -130,6 +130,8 @@ class LayerBase(BaseModel):
     )
     expect: list[Count] | None = Field(
         None,
+        # A shape has at most four dimensions ([C, D, H, W]); a longer list is a mistake or an attack.
+        max_length=4,
         description="The output shape this layer must have, without the batch dimension, e.g. [64, 56, 56].",
     )
 

@@ -73,8 +73,7 @@ class Conv(WindowedLayer):
         # From K padding on, border outputs see only zeros (NS107).
         return window.effective_kernel - 1
 
-    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
-        shape = self.spatial_input(inputs)
+    def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         channels = shape[0]
         if self.in_channels is not None and self.in_channels != channels:
             raise LayerError(
@@ -83,7 +82,6 @@ class Conv(WindowedLayer):
                 key="in_channels",
             )
         check_groups(self.type, channels, self.filters, self.groups)
-        windows = self.windows(shape)
         if self.padding == "same" and any(w.stride > 1 for w in windows):
             raise LayerError(
                 "NS112",
@@ -91,7 +89,7 @@ class Conv(WindowedLayer):
                 key="padding",
                 fix=self.strided_same_fix(windows),
             )
-        return (self.filters, *self.spatial_output(shape))
+        return (self.filters, *self.spatial_output(windows))
 
     def strided_same_fix(self, windows: Sequence[Window]) -> Fix:
         """Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow."""
@@ -104,6 +102,12 @@ class Conv(WindowedLayer):
         rank = len(shape) - 1
         weights = self.filters * (shape[0] // self.groups) * math.prod(self.per_dimension("kernel", rank))
         return weights + (self.filters if self.bias else 0)
+
+    def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """Parameters of the equivalent locally connected layer, with its own filter at every
+        output position: out_positions × out_ch × (in_ch/groups·prod(F) + bias), which is
+        out_positions × :meth:`params`."""
+        return volume(output[1:]) * self.params(inputs)
 
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         (shape,) = inputs

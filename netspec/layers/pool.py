@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Window
+from netspec.layers.arithmetic import Window, split_pool_output
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
 from netspec.layers.windowed import WindowedLayer, padding_value
 
@@ -46,9 +46,7 @@ class Pool(WindowedLayer):
         # a spec it accepts runs everywhere.
         return window.kernel // 2
 
-    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
-        shape = self.spatial_input(inputs)
-        windows = self.windows(shape)
+    def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         too_wide = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) > self.max_padding(w)]
         if too_wide:
             w = windows[too_wide[0]]
@@ -59,7 +57,25 @@ class Pool(WindowedLayer):
                 key="padding",
                 fix=self.clamp_fix(windows),
             )
-        return (shape[0], *self.spatial_output(shape))
+        outputs = self.spatial_output(windows)
+        unrunnable = [w for w in windows if split_pool_output(w) != w.output]
+        if unrunnable:
+            w = unrunnable[0]
+            raise LayerError(
+                "NS107",
+                f"ceil_mode with more padding after ({w.pad_after}) than before ({w.pad_before}): ATen's rule "
+                f"drops a last window that starts in the after-padding and gives {w.output}, but PyTorch pools "
+                f"with symmetric padding only, and padding the excess explicitly gives {split_pool_output(w)}",
+                key="padding",
+                fix=self.even_fix(windows),
+            )
+        return (shape[0], *outputs)
+
+    def even_fix(self, windows: Sequence[Window]) -> Fix:
+        """No more padding after than before in the dimensions where that matters."""
+        pads = [(w.pad_before, w.pad_before if split_pool_output(w) != w.output else w.pad_after) for w in windows]
+        value = padding_value(pads)
+        return Fix(f"set padding to {value}", (Edit("padding", value),))
 
     def clamp_fix(self, windows: Sequence[Window]) -> Fix:
         pads = [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
@@ -77,6 +93,19 @@ class MaxPool(Pool):
 
 class AvgPool(Pool):
     type: Literal["avgpool"]
+
+    def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
+        # ATen's pool3d_shape_check (every device): AvgPool3d also needs the unpadded input
+        # to be at least the kernel, which padding does not make up for.
+        small = [w for w in windows if w.size < w.kernel] if len(shape) == 4 else []
+        if small:
+            raise LayerError(
+                "NS103",
+                f"the input ({small[0].size}) is smaller than the kernel ({small[0].kernel}); PyTorch's 3-D "
+                "average pooling requires input ≥ kernel in every dimension, padding aside",
+                help="use a smaller kernel, or remove a downsampling layer before this one",
+            )
+        return super().output_from_windows(shape, windows)
 
 
 class AdaptivePool(LayerBase):

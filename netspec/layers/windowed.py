@@ -36,15 +36,28 @@ class WindowedLayer(LayerBase):
     """Convolution or pooling. Subclasses say how their fields map to windows."""
 
     def windows(self, shape: Shape) -> list[Window]:
-        """One :class:`Window` per spatial dimension of the input ``shape``."""
+        """One :class:`Window` per spatial dimension of the input ``shape``.
+
+        Building them dominates the cost of a check, so the graph keeps the windows of each
+        node (``Node.windows``) for the rules instead of asking again.
+        """
         raise NotImplementedError
 
     def max_padding(self, window: Window) -> int:
         """The largest padding per side that the layer accepts without complaint."""
         raise NotImplementedError
 
-    def spatial_output(self, shape: Shape) -> tuple[int, ...]:
-        windows = self.windows(shape)
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        return self.output_from_windows(shape, self.windows(shape))
+
+    def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
+        """The output shape, given the input shape and its windows (the graph builds the
+        windows once and keeps them for the rules)."""
+        raise NotImplementedError
+
+    def spatial_output(self, windows: Sequence[Window]) -> tuple[int, ...]:
+        """The output size of each window; NS103 when one is < 1."""
         outputs = tuple(w.output for w in windows)
         collapsed = [i for i, size in enumerate(outputs) if size < 1]
         if collapsed:

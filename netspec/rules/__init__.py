@@ -21,7 +21,9 @@ from netspec.rules import (
     ns111_invalid_output_padding,
     ns112_same_padding_stride,
     ns113_padding_only_remainder,
+    ns114_receptive_field_exceeds_input,
     ns115_wrong_input_rank,
+    ns900_unused_noqa,
 )
 from netspec.rules.base import Rule, Violation
 
@@ -46,7 +48,9 @@ RULES: dict[str, Rule] = {
         ns111_invalid_output_padding,
         ns112_same_padding_stride,
         ns113_padding_only_remainder,
+        ns114_receptive_field_exceeds_input,
         ns115_wrong_input_rank,
+        ns900_unused_noqa,
     )
 }
 

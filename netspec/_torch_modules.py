@@ -1,0 +1,68 @@
+"""The ``nn.Module`` classes the PyTorch export needs beyond ``torch.nn``.
+
+This module imports torch at the top; only :mod:`netspec.torch_export` imports it, and only
+inside its functions, so that checking a spec never loads torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor, nn
+
+
+class CenterCrop(nn.Module):
+    """netspec's ``crop``: offset floor((have − want)/2) per spatial dimension, as U-Net crops."""
+
+    def __init__(self, size: Sequence[int]) -> None:
+        super().__init__()
+        self.size = tuple(size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        have = x.shape[2:]
+        if len(have) != len(self.size) or any(w > h for w, h in zip(self.size, have, strict=True)):
+            raise ValueError(f"cannot crop {tuple(have)} to {self.size}")
+        for dim, (h, w) in enumerate(zip(have, self.size, strict=True), start=2):
+            x = x.narrow(dim, (h - w) // 2, w)
+        return x
+
+
+class Add(nn.Module):
+    """Element-wise sum of the inputs (residual joins)."""
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        total = inputs[0]
+        for other in inputs[1:]:
+            total = total + other
+        return total
+
+
+class Concat(nn.Module):
+    """``torch.cat`` along channels."""
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        return torch.cat(inputs, dim=1)
+
+
+class Network(nn.Module):
+    """A spec's layer graph: each layer reads the outputs named by its ``from``.
+
+    ``sources[i]`` lists the indices of layer i's inputs, -1 being the network input.
+    """
+
+    def __init__(self, names: Sequence[str], layers: Sequence[nn.Module], sources: Sequence[Sequence[int]]) -> None:
+        super().__init__()
+        self.names = list(names)
+        self.layers = nn.ModuleList(layers)
+        self.sources = [list(s) for s in sources]
+
+    def outputs(self, x: Tensor) -> list[Tensor]:
+        """Every layer's output, in file order."""
+        results: list[Tensor] = []
+        for layer, sources in zip(self.layers, self.sources, strict=True):
+            results.append(layer(*(x if s < 0 else results[s] for s in sources)))
+        return results
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.outputs(x)[-1]

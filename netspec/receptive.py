@@ -1,0 +1,161 @@
+"""Receptive fields: how much of the input each output position sees, per spatial dimension.
+
+Going forward from the input (r = 1, j = 1, no padding), with the recurrence of Araujo,
+Norris & Sim, "Computing Receptive Fields of Convolutional Neural Networks" (Distill, 2019),
+for a conv or pooling layer with effective kernel K = D·(F − 1) + 1, stride S and padding
+P before:
+
+    r ← r + (K − 1)·j        j ← j·S        P_eff ← P_eff + P·j   (j before the update)
+
+The centre of output index y then lies at input coordinate −P_eff + y·j + (r − 1)/2.
+The other layers, as netspec defines them:
+
+- ``conv_transpose`` (stride S): j ← j/S. An output position reads at most ceil(K/S) input
+  positions, so r ← r + (ceil(K/S) − 1)·j (a 2×2 stride-2 up-convolution keeps r).
+- ``upsample`` (nearest): each output reads one input position, so r is unchanged and
+  j ← j/scale (j·W_in/W_out for ``size``). The stride may become a fraction.
+- adaptive pooling (W → out): a window of its largest size, max over i of
+  ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
+- ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j.
+- ``add``/``concat``: per dimension, the input with the largest r (its j and offset).
+- ``flatten``/``dense``: no spatial dimensions left, so no receptive field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from netspec.layers import LayerBase, Shape, WindowedLayer
+from netspec.layers.conv import ConvTranspose
+from netspec.layers.dense import Dense, Flatten
+from netspec.layers.merge import Merge
+from netspec.layers.pool import AdaptivePool
+from netspec.layers.resize import Crop, Pad, Upsample
+
+
+@dataclass(frozen=True)
+class Field1D:
+    """One spatial dimension: size r, jump j and the input coordinate of output 0's centre."""
+
+    size: Fraction
+    jump: Fraction
+    centre: Fraction
+
+    @property
+    def padding(self) -> Fraction:
+        """The effective padding P_eff: centre(0) = −P_eff + (r − 1)/2."""
+        return (self.size - 1) / 2 - self.centre
+
+    def window(self, kernel: int, stride: int | Fraction, pad_before: int) -> Field1D:
+        """Through a window of effective size ``kernel``: the Distill recurrence."""
+        return Field1D(
+            self.size + (kernel - 1) * self.jump,
+            self.jump * stride,
+            self.centre + (Fraction(kernel - 1, 2) - pad_before) * self.jump,
+        )
+
+    def shifted(self, positions: int) -> Field1D:
+        """The grid moved by ``positions`` input steps of this layer (crop: +, pad: −)."""
+        return Field1D(self.size, self.jump, self.centre + positions * self.jump)
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    dims: tuple[Field1D, ...]
+
+    @classmethod
+    def of_input(cls, rank: int) -> ReceptiveField:
+        return cls(tuple(Field1D(Fraction(1), Fraction(1), Fraction(0)) for _ in range(rank)))
+
+    @property
+    def sizes(self) -> list[int]:
+        """r per dimension, rounded up to whole input positions."""
+        return [math.ceil(d.size) for d in self.dims]
+
+    @property
+    def strides(self) -> list[int | float]:
+        """j per dimension: an int, or a float where upsampling made it a fraction."""
+        return [int(d.jump) if d.jump.denominator == 1 else round(float(d.jump), 4) for d in self.dims]
+
+    @property
+    def paddings(self) -> list[Fraction]:
+        return [d.padding for d in self.dims]
+
+
+def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int) -> Field1D:
+    jump = field.jump / stride
+    reads = -(-kernel // stride)
+    centre = field.centre + (padding - Fraction(kernel - 1, 2)) * jump
+    return Field1D(field.size + (reads - 1) * field.jump, jump, centre)
+
+
+def _adaptive_kernel(size: int, out: int) -> int:
+    """The largest window of an adaptive pool: window i spans [floor(i·W/o), ceil((i + 1)·W/o))."""
+    return max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
+
+
+def _upsample(layer: Upsample, shape: Shape, output: Shape) -> list[Fraction]:
+    """The input step per output step in each dimension."""
+    if layer.scale is not None:
+        return [1 / Fraction(layer.scale).limit_denominator(10**6)] * (len(shape) - 1)
+    return [Fraction(have, want) for have, want in zip(shape[1:], output[1:], strict=True)]
+
+
+def receptive_field(
+    layer: LayerBase, inputs: Sequence[Shape], fields: Sequence[ReceptiveField | None], output: Shape
+) -> ReceptiveField | None:
+    """The receptive field of ``layer``'s output, from its inputs' fields (None: not spatial)."""
+    if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense):
+        return None
+    known = [f for f in fields if f is not None]
+    if isinstance(layer, Merge):
+        rank = len(known[0].dims)
+        return ReceptiveField(tuple(max((f.dims[i] for f in known), key=lambda d: d.size) for i in range(rank)))
+    (field,) = known
+    (shape,) = inputs
+    rank = len(shape) - 1
+    if isinstance(layer, WindowedLayer):
+        windows = layer.windows(shape)
+        return ReceptiveField(
+            tuple(
+                d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(field.dims, windows, strict=True)
+            )
+        )
+    if isinstance(layer, ConvTranspose):
+        per_dim = zip(
+            field.dims,
+            layer.per_dimension("kernel", rank),
+            layer.per_dimension("stride", rank),
+            layer.per_dimension("padding", rank),
+            layer.per_dimension("dilation", rank),
+            strict=True,
+        )
+        return ReceptiveField(tuple(_conv_transpose(d, dil * (k - 1) + 1, s, p) for d, k, s, p, dil in per_dim))
+    if isinstance(layer, Upsample):
+        steps = _upsample(layer, shape, output)
+        return ReceptiveField(
+            tuple(Field1D(d.size, d.jump * step, d.centre) for d, step in zip(field.dims, steps, strict=True))
+        )
+    if isinstance(layer, AdaptivePool):
+        return ReceptiveField(
+            tuple(
+                d.window(_adaptive_kernel(size, out), Fraction(size, out), 0)
+                for d, size, out in zip(field.dims, shape[1:], output[1:], strict=True)
+            )
+        )
+    if isinstance(layer, Crop):
+        return ReceptiveField(
+            tuple(
+                d.shifted((have - want) // 2) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
+            )
+        )
+    if isinstance(layer, Pad):
+        return ReceptiveField(
+            tuple(
+                d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
+            )
+        )
+    return field

@@ -1,0 +1,78 @@
+"""Conv or pooling layers follow a layer whose receptive field already covers the whole input.
+
+## What it does
+Computes each layer's receptive field (see `netspec show`: the RF column) and names the first
+layer whose receptive field is at least the input size in every spatial dimension, when conv
+or pooling layers read from it later on. Not selected by default.
+
+The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
+Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
+with K = D·(F − 1) + 1; merges take the largest r.
+
+## Why is this bad?
+From that layer on, every output position already sees the whole input: further conv and
+pooling layers add depth, parameters and compute, but no context. rfa-toolbox calls them
+"unproductive layers". Either the input is smaller than the network was designed for, or
+the network is deeper than the input needs.
+
+## Example
+```yaml
+input: [3, 32, 32]
+layers:
+  - {type: conv, filters: 16, kernel: 3, padding: 1}
+  - {type: maxpool, kernel: 2}
+  - {type: conv, filters: 32, kernel: 3, padding: 1}
+  - {type: maxpool, kernel: 2}
+  - {type: conv, filters: 64, kernel: 3, padding: 1}
+  - {type: maxpool, kernel: 2}
+  - {type: conv, filters: 64, kernel: 3, padding: 1}    # r = 38 ≥ 32
+  - {type: conv, filters: 64, kernel: 3, padding: 1}
+```
+
+## Fix
+No automatic fix: use a larger input, or remove (or stop downsampling before) the layers
+that follow.
+"""
+
+from collections.abc import Iterator
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.graph import Graph, Node
+from netspec.layers import WindowedLayer, format_shape
+from netspec.rules.base import Rule, Violation
+
+
+def _spatial_layers_after(graph: Graph, node: Node) -> list[Node]:
+    """The conv and pooling layers that read ``node``'s output, directly or not."""
+    seen: set[int] = set()
+    pending = list(node.consumers)
+    while pending:
+        index = pending.pop()
+        if index not in seen:
+            seen.add(index)
+            pending.extend(graph.nodes[index].consumers)
+    return [graph.nodes[i] for i in sorted(seen) if isinstance(graph.nodes[i].layer, WindowedLayer)]
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    graph = analysis.graph
+    if graph.input is None:
+        return
+    size = graph.input[1:]
+    for node, field in zip(graph.nodes, graph.receptive_fields, strict=True):
+        if field is None or any(r < w for r, w in zip(field.sizes, size, strict=True)):
+            continue
+        after = _spatial_layers_after(graph, node)
+        if after:
+            many = len(after) > 1
+            count = f"{len(after)} conv/pooling layer{'s' if many else ''} after it (from {after[0].name})"
+            yield Violation(
+                node.index,
+                f"{node.name}: its receptive field {format_shape(field.sizes)} already covers the whole "
+                f"{format_shape(size)} input; the {count} add{'' if many else 's'} depth but no context",
+            )
+            return
+
+
+RULE = Rule("NS114", "receptive-field-exceeds-input", Severity.WARNING, __doc__, check, selected_by_default=False)

@@ -1,0 +1,232 @@
+"""Build a ``torch.nn.Module`` from a checked spec: one module per layer, and a graph module
+that runs the ``from`` graph (``add``/``concat`` included).
+
+Needs the optional extra: ``pip install netspec[torch]``. torch is imported inside the
+functions, so that checking a spec never pays for it.
+
+Each layer maps to the PyTorch module of the same arithmetic. Where PyTorch has no direct
+equivalent, the mapping is:
+
+- per-side conv padding: an explicit zero pad (``nn.ConstantPadNd``) before a padding-0 conv;
+- per-side pooling padding: the pool's own symmetric padding min(before, after), after an
+  explicit pad of the excess (−∞ for max-pooling, so that it is never the maximum; 0 for
+  average pooling, which counts padding in its divisor by default). This gives ATen's
+  output size (``pooling_output_shape_pad_lr``) except in ``ceil_mode`` with more padding
+  after than before. PyTorch's checks do not see the explicit pad, so netspec's checks, which
+  apply PyTorch's to each side, decide: :func:`layer_module` refuses what netspec rejects;
+- ``crop``: a centre crop, ``pad``: a constant zero pad, ``upsample``: nearest neighbour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from netspec.graph import Graph
+from netspec.layers import LayerBase, LayerError, Shape
+from netspec.layers.arithmetic import Pads, split_pool_padding
+from netspec.layers.conv import Conv, ConvTranspose
+from netspec.layers.dense import Dense, Flatten
+from netspec.layers.merge import Add, Concat
+from netspec.layers.neutral import Activation, BatchNorm, Dropout
+from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
+from netspec.layers.resize import Crop, Pad, Upsample
+
+if TYPE_CHECKING:
+    from torch import nn
+
+
+#: netspec's activation types → ``torch.nn`` class names.
+_ACTIVATIONS = {
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "sigmoid": "Sigmoid",
+    "tanh": "Tanh",
+    "gelu": "GELU",
+    "silu": "SiLU",
+    "identity": "Identity",
+}
+
+
+class UnsupportedLayer(ValueError):
+    """The layer has no PyTorch equivalent with the same arithmetic."""
+
+
+def _value(value: Any) -> Any:
+    """A spec value as PyTorch takes it: lists become tuples, as ``nn`` modules expect."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _pad_argument(pads: Sequence[Pads]) -> tuple[int, ...]:
+    """(before, after) per spatial dimension → ``F.pad`` order, which starts at the last one."""
+    return tuple(side for before, after in reversed(pads) for side in (before, after))
+
+
+def _sided(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], list)
+
+
+def _nd(name: str, rank: int) -> Any:
+    """``nn.Conv2d`` from ("Conv", 2); PyTorch names its modules by spatial rank."""
+    from torch import nn
+
+    if not 1 <= rank <= 3:
+        raise UnsupportedLayer(f"{name} needs 1 to 3 spatial dimensions, not {rank}")
+    return getattr(nn, f"{name}{rank}d")
+
+
+def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0) -> nn.Module:
+    from torch import nn
+
+    if not any(before or after for before, after in pads):
+        return module
+    return nn.Sequential(_nd("ConstantPad", rank)(_pad_argument(pads), fill), module)
+
+
+def _conv(layer: Conv, shape: Shape) -> nn.Module:
+    rank = len(shape) - 1
+    in_channels = layer.in_channels or shape[0]
+    sided = _sided(layer.padding)
+    padding = 0 if sided else _value(layer.padding)
+    module = _nd("Conv", rank)(
+        in_channels,
+        layer.filters,
+        _value(layer.kernel),
+        stride=_value(layer.stride),
+        padding=padding,
+        dilation=_value(layer.dilation),
+        groups=layer.groups,
+        bias=layer.bias,
+    )
+    return _padded(rank, layer.per_side("padding", rank), module) if sided else module
+
+
+def _conv_transpose(layer: ConvTranspose, shape: Shape) -> nn.Module:
+    module: nn.Module = _nd("ConvTranspose", len(shape) - 1)(
+        shape[0],
+        layer.filters,
+        _value(layer.kernel),
+        stride=_value(layer.stride),
+        padding=_value(layer.padding),
+        output_padding=_value(layer.output_padding),
+        groups=layer.groups,
+        bias=layer.bias,
+        dilation=_value(layer.dilation),
+    )
+    return module
+
+
+def _pool(layer: Pool, shape: Shape) -> nn.Module:
+    rank = len(shape) - 1
+    options: dict[str, Any] = {"stride": _value(layer.stride), "ceil_mode": layer.ceil_mode}
+    if isinstance(layer, MaxPool):
+        options["dilation"] = _value(layer.dilation)
+    name = "MaxPool" if isinstance(layer, MaxPool) else "AvgPool"
+    if not _sided(layer.padding):
+        return _nd(name, rank)(_value(layer.kernel), padding=_value(layer.padding), **options)  # type: ignore[no-any-return]
+    # The explicit pad escapes PyTorch's checks of its own padding (P ≤ F//2, and AvgPool3d's
+    # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
+    # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
+    try:
+        layer.output_shape([shape])
+    except LayerError as error:
+        raise UnsupportedLayer(f"{layer.type}: {error.message}") from None
+    windows = layer.windows(shape)
+    splits = [split_pool_padding(w) for w in windows]
+    pool = _nd(name, rank)(_value(layer.kernel), padding=tuple(native for native, _ in splits), **options)
+    fill = float("-inf") if isinstance(layer, MaxPool) else 0.0
+    return _padded(rank, [extra for _, extra in splits], pool, fill)
+
+
+def _upsample(layer: Upsample, shape: Shape) -> nn.Module:
+    from torch import nn
+
+    if layer.size is not None:
+        return nn.Upsample(size=_value(layer.size), mode="nearest")
+    return nn.Upsample(scale_factor=layer.scale, mode="nearest")
+
+
+def layer_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
+    """The PyTorch module for one layer, given its input shapes (channels first, no batch),
+    followed by the activation that conv, conv_transpose and dense layers may name.
+
+    PyTorch's own checks run here and in the forward pass, so that the module raises exactly
+    where PyTorch does; only per-side pooling padding, which PyTorch cannot check, is checked
+    by netspec (see the module's documentation).
+    """
+    return _with_activation(layer, _bare_module(layer, inputs))
+
+
+def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
+    from torch import nn
+
+    from netspec import _torch_modules as custom
+
+    if isinstance(layer, Add):
+        return custom.Add()
+    if isinstance(layer, Concat):
+        return custom.Concat()
+    (shape,) = inputs
+    rank = len(shape) - 1
+    if isinstance(layer, Conv):
+        return _conv(layer, shape)
+    if isinstance(layer, ConvTranspose):
+        return _conv_transpose(layer, shape)
+    if isinstance(layer, MaxPool | AvgPool):
+        return _pool(layer, shape)
+    if isinstance(layer, AdaptiveAvgPool | AdaptiveMaxPool):
+        name = "AdaptiveAvgPool" if isinstance(layer, AdaptiveAvgPool) else "AdaptiveMaxPool"
+        return _nd(name, rank)(_value(layer.output_size))  # type: ignore[no-any-return]
+    if isinstance(layer, Upsample):
+        return _upsample(layer, shape)
+    if isinstance(layer, Crop):
+        return custom.CenterCrop(layer.per_dimension("size", rank))
+    if isinstance(layer, Pad):
+        return _padded(rank, layer.per_side("padding", rank), nn.Identity())
+    if isinstance(layer, Flatten):
+        return nn.Flatten()
+    if isinstance(layer, Dense):
+        return nn.Linear(layer.in_features or shape[-1], layer.units, bias=layer.bias)
+    if isinstance(layer, BatchNorm):
+        # A flat [C] input is BatchNorm1d's (N, C) form.
+        return _nd("BatchNorm", max(rank, 1))(shape[0])  # type: ignore[no-any-return]
+    if isinstance(layer, Dropout):
+        return nn.Dropout(0.5 if layer.rate is None else layer.rate)
+    if isinstance(layer, Activation):
+        return _activation(layer.type)
+    raise UnsupportedLayer(f"no PyTorch module for layer type '{layer.type}'")
+
+
+def _activation(name: str) -> nn.Module:
+    from torch import nn
+
+    if name == "softmax":
+        # Over the channels, which are dimension 1 with the batch in front.
+        return nn.Softmax(dim=1)
+    if name not in _ACTIVATIONS:
+        raise UnsupportedLayer(f"unknown activation '{name}'; PyTorch export knows {', '.join(_ACTIVATIONS)}, softmax")
+    module: nn.Module = getattr(nn, _ACTIVATIONS[name])()
+    return module
+
+
+def _with_activation(layer: LayerBase, module: nn.Module) -> nn.Module:
+    """The layer's module, followed by the activation its ``activation`` key names."""
+    from torch import nn
+
+    name = getattr(layer, "activation", None)
+    return module if name is None else nn.Sequential(module, _activation(name))
+
+
+def network_module(graph: Graph) -> nn.Module:
+    """The whole spec as one module whose ``outputs(x)`` gives every layer's output.
+
+    The graph must have propagated without errors: each layer is built from its input shapes.
+    """
+    from netspec import _torch_modules as custom
+
+    layers = []
+    for node in graph.nodes:
+        if node.layer is None or node.inputs is None or node.output is None:
+            raise UnsupportedLayer(f"layer '{node.name}' has errors; fix them before exporting")
+        layers.append(layer_module(node.layer, node.inputs))
+    return custom.Network([n.name for n in graph.nodes], layers, [n.sources for n in graph.nodes])

@@ -1,0 +1,162 @@
+"""Receptive fields against published values, NS114, what `show` reports about them and about
+weight sharing, and the published facts of the bundled U-Net, MobileNet and GoogLeNet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from netspec import Settings
+from netspec.analysis import Analysis, analyse
+from netspec.show import render_json, render_markdown, summarize
+from tests.helpers import codes, lint, spec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def analysed(text: str) -> Analysis:
+    return analyse(text, "spec.yaml", "spec")
+
+
+def fields(text: str) -> dict[str, tuple[list[int], list[int | float]]]:
+    """Layer name → (receptive field, effective stride)."""
+    graph = analysed(text).graph
+    return {
+        n.name: (f.sizes, f.strides) for n, f in zip(graph.nodes, graph.receptive_fields, strict=True) if f is not None
+    }
+
+
+def vgg16_features() -> str:
+    layers = []
+    for stage, (channels, convs) in enumerate([(64, 2), (128, 2), (256, 3), (512, 3), (512, 3)], start=1):
+        layers += [f"{{type: conv, filters: {channels}, kernel: 3, padding: 1}}"] * convs
+        layers.append(f"{{type: maxpool, name: pool{stage}, kernel: 2, stride: 2}}")
+    return spec("[3, 224, 224]", *layers)
+
+
+def test_vgg16_pool5() -> None:
+    # Araujo et al. (Distill, 2019) and google-research/receptive_field: r = 212, j = 32.
+    assert fields(vgg16_features())["pool5"] == ([212, 212], [32, 32])
+
+
+def test_dilated_stack() -> None:
+    # 3(d1), 3(d2), 3(d4), 3(s2), 3(d2): 1 + 2 + 4 + 8 + 2 + 8 = 25 (the last with j = 2).
+    text = spec(
+        "[1, 64, 64]",
+        "{type: conv, filters: 1, kernel: 3, padding: 1}",
+        "{type: conv, filters: 1, kernel: 3, dilation: 2, padding: 2}",
+        "{type: conv, filters: 1, kernel: 3, dilation: 4, padding: 4}",
+        "{type: conv, filters: 1, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv, name: last, filters: 1, kernel: 3, dilation: 2, padding: 2}",
+    )
+    assert fields(text)["last"] == ([25, 25], [2, 2])
+    # P_eff = Σ P·j (j before each layer): 1 + 2 + 4 + 1 + 2·2 = 12.
+    last = analysed(text).graph.receptive_fields[-1]
+    assert last is not None and last.paddings == [12, 12]
+
+
+def test_tf_slim_alexnet_v2() -> None:
+    # TF-Slim's alexnet_v2: conv1/pool1/conv2/pool5 have r = 11/19/51/195.
+    text = spec(
+        "[3, 224, 224]",
+        "{type: conv, name: conv1, filters: 64, kernel: 11, stride: 4}",
+        "{type: maxpool, name: pool1, kernel: 3, stride: 2}",
+        "{type: conv, name: conv2, filters: 192, kernel: 5, padding: 2}",
+        "{type: maxpool, name: pool2, kernel: 3, stride: 2}",
+        "{type: conv, name: conv3, filters: 384, kernel: 3, padding: 1}",
+        "{type: conv, name: conv4, filters: 384, kernel: 3, padding: 1}",
+        "{type: conv, name: conv5, filters: 256, kernel: 3, padding: 1}",
+        "{type: maxpool, name: pool5, kernel: 3, stride: 2}",
+    )
+    found = fields(text)
+    assert [found[name][0][0] for name in ("conv1", "pool1", "conv2", "pool5")] == [11, 19, 51, 195]
+
+
+def test_merge_takes_the_largest_field_and_flat_layers_have_none() -> None:
+    text = spec(
+        "[1, 16, 16]",
+        "{type: conv, name: a, filters: 2, kernel: 5, padding: 2}",
+        "{type: conv, name: b, filters: 2, kernel: 1, from: input}",
+        "{type: add, name: sum, from: [b, a]}",
+        "{type: flatten, name: flat}",
+    )
+    assert fields(text)["sum"] == ([5, 5], [1, 1])
+    assert analysed(text).graph.receptive_fields[-1] is None
+
+
+def test_upsample_and_conv_transpose_divide_the_stride() -> None:
+    # k2 s2 pool: r 2, j 2; ×2 upsample reads one input each: r 2, j 1; a 2×2 stride-2
+    # up-convolution reads ceil(2/2) = 1 input position: r unchanged, j halved.
+    text = spec(
+        "[1, 8]",
+        "{type: maxpool, name: pool, kernel: 2}",
+        "{type: upsample, name: up, scale: 2}",
+        "{type: conv_transpose, name: upconv, filters: 1, kernel: 2, stride: 2}",
+    )
+    found = fields(text)
+    assert found["up"] == ([2], [1])
+    assert found["upconv"] == ([2], [0.5])
+
+
+def test_adaptive_pool_to_one_covers_the_whole_input() -> None:
+    text = spec("[1, 10, 6]", "{type: adaptive_avgpool, name: gap, output_size: 1}")
+    assert fields(text)["gap"][0] == [10, 6]
+
+
+NS114_LAYERS = [
+    "{type: conv, filters: 8, kernel: 3, padding: 1}",
+    "{type: maxpool, kernel: 2}",
+    "{type: conv, filters: 8, kernel: 3, padding: 1}",
+    "{type: maxpool, kernel: 2}",
+    "{type: conv, filters: 8, kernel: 3, padding: 1}",
+    "{type: maxpool, kernel: 2}",
+    # r: 3, 4, 8, 10, 18, 22, then 22 + 2·8 = 38 ≥ 32.
+    "{type: conv, name: covering, filters: 8, kernel: 3, padding: 1}",
+]
+
+
+def test_ns114_names_the_first_layer_covering_the_input() -> None:
+    text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: conv, filters: 8, kernel: 3, padding: 1}")
+    diagnostics = [d for d in lint(text, Settings(extend_select=("NS114",))) if d.code == "NS114"]
+    assert [d.layer for d in diagnostics] == ["covering"]
+    assert "38×38" in diagnostics[0].message
+    assert "NS114" not in codes(text)  # not selected by default
+
+
+def test_ns114_quiet_when_only_the_classifier_follows() -> None:
+    text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
+    assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))
+
+
+def test_show_reports_receptive_field_and_unshared_params() -> None:
+    # A 3×3 conv, 3 → 8 channels, on 10×10: 8×8 output positions, each with its own
+    # 8 filters of 3·9 weights + 1 bias in a locally connected layer: 64·8·28 = 14,336.
+    text = spec("[3, 10, 10]", "{type: conv, filters: 8, kernel: 3}", "{type: flatten}")
+    summary = summarize(analysed(text))
+    conv, flat = json.loads(render_json(summary))["layers"]
+    assert (conv["receptive_field"], conv["effective_stride"], conv["unshared_params"]) == ([3, 3], [1, 1], 14_336)
+    assert conv["params"] == 8 * 28
+    assert flat["receptive_field"] is None and "unshared_params" not in flat
+    # The network is the conv alone: 64 output positions, so 64 times fewer parameters.
+    assert "64.0× fewer parameters" in render_markdown(summary)
+
+
+def test_unet_facts() -> None:
+    # Ronneberger et al. 2015: 572 → 388×388, skips cropped 64→56, 136→104, 280→200,
+    # 568→392; 31,030,658 parameters with 2 classes.
+    analysis = analysed((ROOT / "specs" / "unet.yaml").read_text(encoding="utf-8"))
+    nodes = analysis.graph.nodes
+    crops = [
+        (n.inputs[0][1], n.output[1]) for n in nodes if n.layer and n.layer.type == "crop" and n.inputs and n.output
+    ]
+    assert sorted(crops) == [(64, 56), (136, 104), (280, 200), (568, 392)]
+    assert nodes[-1].output == (2, 388, 388)
+    assert sum(n.params for n in nodes) == 31_030_658
+
+
+def test_mobilenet_and_googlenet_published_counts() -> None:
+    # Keras' MobileNet 1.0-224: 4,231,976 trainable parameters; torchvision's GoogLeNet
+    # without auxiliary classifiers: 6,624,904.
+    for name, params in (("mobilenet_v1", 4_231_976), ("googlenet", 6_624_904)):
+        analysis = analysed((ROOT / "specs" / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert sum(n.params for n in analysis.graph.nodes) == params, name

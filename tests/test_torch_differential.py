@@ -1,0 +1,220 @@
+"""netspec against real PyTorch: random single layers, and every bundled spec built whole.
+
+For each layer, netspec's output shape and parameter count must equal PyTorch's, and
+netspec must report an error exactly when PyTorch raises (building the module or running
+it). The expected values come from PyTorch itself, never from netspec.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netspec import Severity, lint_text
+from netspec.analysis import analyse
+
+torch = pytest.importorskip("torch")
+
+from netspec.torch_export import layer_module, network_module  # noqa: E402
+
+pytestmark = pytest.mark.torch
+
+SPECS = sorted((Path(__file__).parent.parent / "specs").glob("*.yaml"))
+
+#: The CI budget; raise it for a deeper search, e.g. NETSPEC_FUZZ_EXAMPLES=20000.
+EXAMPLES = int(os.environ.get("NETSPEC_FUZZ_EXAMPLES", "1500"))
+
+#: Small sizes keep each forward pass instant; 3-D inputs smaller still.
+MAX_SIZE = {1: 12, 2: 9, 3: 5}
+
+ACTIVATIONS = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"]
+
+
+def per_dim(draw: st.DrawFn, rank: int, low: int, high: int) -> int | list[int]:
+    """An int, or one value per spatial dimension."""
+    if draw(st.booleans()):
+        return draw(st.integers(low, high))
+    return draw(st.lists(st.integers(low, high), min_size=rank, max_size=rank))
+
+
+def padding(draw: st.DrawFn, rank: int, high: int) -> Any:
+    kind = draw(st.sampled_from(["int", "list", "sides"]))
+    if kind == "sides":
+        return [draw(st.lists(st.integers(0, high), min_size=2, max_size=2)) for _ in range(rank)]
+    return per_dim(draw, rank, 0, high) if kind == "list" else draw(st.integers(0, high))
+
+
+def groups(draw: st.DrawFn, channels: int) -> int:
+    # Depthwise, a divisor, or anything (PyTorch must then refuse what does not divide).
+    return draw(st.sampled_from([1, channels, *(g for g in range(2, channels) if channels % g == 0), 3]))
+
+
+@st.composite
+def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
+    """An input shape and a layer list: the layer under test, after a flatten for the flat ones."""
+    rank = draw(st.integers(1, 3))
+    channels = draw(st.integers(1, 4))
+    shape = [channels, *draw(st.lists(st.integers(1, MAX_SIZE[rank]), min_size=rank, max_size=rank))]
+    kind = draw(
+        st.sampled_from(
+            [
+                "conv",
+                "conv_transpose",
+                "maxpool",
+                "avgpool",
+                "adaptive_avgpool",
+                "adaptive_maxpool",
+                "upsample",
+                "crop",
+                "pad",
+                "flatten",
+                "dense",
+                "batchnorm",
+                "dropout",
+                *ACTIVATIONS,
+            ]
+        )
+    )
+    layer: dict[str, Any] = {"type": kind}
+    if kind in ("conv", "conv_transpose"):
+        layer["filters"] = draw(st.sampled_from([1, 2, channels, 2 * channels, 3]))
+        layer["kernel"] = per_dim(draw, rank, 1, 4)
+        layer["stride"] = per_dim(draw, rank, 1, 3)
+        layer["dilation"] = per_dim(draw, rank, 1, 3)
+        layer["groups"] = groups(draw, channels)
+        layer["bias"] = draw(st.booleans())
+    if kind == "conv":
+        layer["padding"] = draw(st.one_of(st.sampled_from(["same", "valid"]), st.just(None))) or padding(draw, rank, 3)
+    elif kind == "conv_transpose":
+        layer["padding"] = per_dim(draw, rank, 0, 3)
+        layer["output_padding"] = per_dim(draw, rank, 0, 2)
+    elif kind in ("maxpool", "avgpool"):
+        layer["kernel"] = per_dim(draw, rank, 1, 4)
+        if draw(st.booleans()):
+            layer["stride"] = per_dim(draw, rank, 1, 3)
+        layer["padding"] = padding(draw, rank, 2)
+        layer["ceil_mode"] = draw(st.booleans())
+        if kind == "maxpool":
+            layer["dilation"] = per_dim(draw, rank, 1, 3)
+    elif kind.startswith("adaptive"):
+        layer["output_size"] = per_dim(draw, rank, 1, 6)
+    elif kind == "upsample":
+        if draw(st.booleans()):
+            layer["scale"] = draw(st.sampled_from([0.2, 1 / 3, 0.5, 0.75, 1.5, 2.0, 3.0]))
+        else:
+            layer["size"] = per_dim(draw, rank, 1, 8)
+    elif kind == "crop":
+        layer["size"] = per_dim(draw, rank, 1, MAX_SIZE[rank] + 1)
+    elif kind == "pad":
+        layer["padding"] = padding(draw, rank, 2)
+    elif kind == "dense":
+        layer["units"] = draw(st.integers(1, 5))
+        layer["bias"] = draw(st.booleans())
+    elif kind == "dropout":
+        layer["rate"] = draw(st.sampled_from([0.0, 0.5]))
+    # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
+    # reason to exist); the shape-keeping layers are tried on flat inputs too.
+    flat = kind == "dense" or (kind in ("batchnorm", "dropout", *ACTIVATIONS) and draw(st.booleans()))
+    return shape, [{"type": "flatten"}, layer] if flat else [layer]
+
+
+def pytorch(layer: Any, input_shape: tuple[int, ...]) -> tuple[tuple[int, ...], int] | Exception:
+    """PyTorch's output shape and parameter count for one layer, or what it raised."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = layer_module(layer, [input_shape]).eval()
+            with torch.no_grad():
+                out = module(torch.zeros(1, *input_shape))
+    except Exception as error:  # noqa: BLE001 - any refusal by PyTorch is the fact under test
+        return error
+    if out.numel() == 0:
+        # CPU quirk (documented in NS103): a grouped conv_transpose whose output size is
+        # exactly 0 returns an empty tensor instead of raising; every other path raises.
+        return RuntimeError(f"empty output {tuple(out.shape)}")
+    return tuple(out.shape[1:]), sum(p.numel() for p in module.parameters())
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(single_layer())
+def test_single_layer_agrees_with_pytorch(case: tuple[list[int], list[dict[str, Any]]]) -> None:
+    shape, layers = case
+    text = json.dumps({"input": shape, "layers": layers})
+    result = lint_text(text, "fuzz.yaml")
+    errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    assert result.analysis is not None
+    node = result.analysis.graph.nodes[-1]
+    assert node.layer is not None and node.inputs is not None, [d.message for d in errors]
+    truth = pytorch(node.layer, node.inputs[0])
+    if isinstance(truth, Exception):
+        assert errors, f"PyTorch raises ({truth}) but netspec accepts {text}"
+        return
+    assert not errors, f"netspec reports {[d.message for d in errors]} but PyTorch accepts {text}"
+    assert (node.output, node.params) == truth, text
+
+
+def test_ceil_mode_pool_on_width_3_gives_2() -> None:
+    # k2 s2 p1: the third window would start at 4 ≥ W + P = 4, in the right padding: dropped.
+    out = torch.nn.MaxPool1d(2, 2, 1, ceil_mode=True)(torch.zeros(1, 1, 3))
+    assert out.shape[-1] == 2
+    analysis = analyse(
+        "input: [1, 3]\nlayers:\n  - {type: maxpool, kernel: 2, stride: 2, padding: 1, ceil_mode: true}\n", "p", "p"
+    )
+    assert analysis.graph.nodes[0].output == (1, 2)
+
+
+def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
+    # PyTorch's CPU kernels check a dilated max-pool's padding against the raw kernel:
+    # P = 2 ≤ K/2 = 2.5 but 2 > F//2 = 1, and MaxPool2d(3, padding=2, dilation=2) raises.
+    with pytest.raises(RuntimeError):
+        torch.nn.MaxPool2d(3, padding=2, dilation=2)(torch.zeros(1, 1, 10, 10))
+    text = "input: [1, 10, 10]\nlayers:\n  - {type: maxpool, kernel: 3, padding: 2, dilation: 2}\n"
+    assert [d.code for d in lint_text(text).diagnostics if d.severity == Severity.ERROR] == ["NS107"]
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
+def test_bundled_spec_agrees_with_pytorch(path: Path) -> None:
+    analysis = analyse(path.read_text(encoding="utf-8"), str(path), path.stem)
+    assert analysis.graph.input is not None
+    # On the meta device PyTorch runs its shape checks and skips the arithmetic: U-Net's
+    # 150 GMACs would take many seconds on a CPU.
+    with torch.device("meta"):
+        network = network_module(analysis.graph).eval()
+        outputs = network.outputs(torch.zeros(1, *analysis.graph.input))
+    for node, layer, output in zip(analysis.graph.nodes, network.layers, outputs, strict=True):
+        assert node.output == tuple(output.shape[1:]), node.name
+        assert node.params == sum(p.numel() for p in layer.parameters()), node.name
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("unet", 31_030_658), ("mobilenet_v1", 4_231_976), ("googlenet", 6_624_904)]
+)
+def test_published_counts_in_pytorch(name: str, params: int) -> None:
+    path = SPECS[[p.stem for p in SPECS].index(name)]
+    analysis = analyse(path.read_text(encoding="utf-8"), str(path), name)
+    with torch.device("meta"):
+        network = network_module(analysis.graph)
+    assert sum(p.numel() for p in network.parameters()) == params
+
+
+def test_ns101_per_side_fix_gives_alexnet_55_in_pytorch() -> None:
+    # The paper's AlexNet conv1 on 224: (224 − 11)/4 + 1 = 54.25. No symmetric padding is
+    # exact (224 − 11 is odd), so the fix is per side, and PyTorch then gives exactly 55.
+    text = "input: [3, 224, 224]\nlayers:\n  - {type: conv, filters: 96, kernel: 11, stride: 4}\n"
+    (diagnostic,) = [d for d in lint_text(text).diagnostics if d.code == "NS101"]
+    assert diagnostic.fix is not None
+    (edit,) = diagnostic.fix.edits
+    assert edit.value == [[1, 2], [1, 2]]
+    fixed = text.replace("stride: 4}", "stride: 4, padding: [[1, 2], [1, 2]]}")
+    analysis = analyse(fixed, "alexnet.yaml", "alexnet")
+    assert analysis.graph.nodes[0].output == (96, 55, 55)
+    with torch.no_grad():
+        out = network_module(analysis.graph)(torch.zeros(1, 3, 224, 224))
+    assert tuple(out.shape) == (1, 96, 55, 55)
