@@ -1,19 +1,51 @@
-"""Fixes: deciding by re-analysis whether a fix is safe, and applying fixes to the text."""
+"""Fixes: deciding by re-analysis whether a fix is safe, and applying fixes to the text.
+
+A fix is *safe* when applying it makes its own diagnostic disappear and brings no new one
+anywhere in the file; otherwise it is *unsafe*. Padding changes every shape downstream, so
+this is decided by analysing the changed spec, never by a label per rule.
+
+Fixes are applied as minimal text edits at the positions the loader recorded: the value of
+``padding`` is replaced, or a ``padding`` key is inserted in the layer's own style. The YAML is
+never re-serialised, so comments, key order, quoting, blank lines, line endings and the
+encoding survive byte for byte outside the edited value.
+"""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import dataclasses
+import difflib
+import itertools
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from netspec.analysis import Analysis, analyse_document
 from netspec.diagnostics import Applicability, Diagnostic
+from netspec.graph import build
 from netspec.layers import Fix
+from netspec.linter import FileResult, check, internal_error, lint_file, lint_text, read_source
 from netspec.settings import Settings
-from netspec.source import Document
+from netspec.source import Document, LoadError, decode
+from netspec.source import Path as KeyPath
+from netspec.spec import validate_layer
 
 #: Re-analysis budget per file, in layers analysed: fixes beyond it stay unverified (unsafe),
 #: so a file with thousands of fixable layers cannot make the check quadratic.
 REANALYSIS_BUDGET = 200_000
+#: Fix passes per file. One pass usually fixes everything; another is needed only where a
+#: layer has two fixable problems. Unsafe fixes may undo each other: the cap stops them.
+MAX_PASSES = 10
+
+#: What identifies a problem across re-analyses: its rule and its layer.
+Finding = tuple[str, int | None]
 
 
 def with_fix(data: Any, index: int, fix: Fix) -> Any:
@@ -26,33 +58,53 @@ def with_fix(data: Any, index: int, fix: Fix) -> Any:
     return {**data, "layers": layers}
 
 
-def _findings(analysis: Analysis, settings: Settings) -> set[tuple[str, int | None]]:
-    from netspec.linter import check
-
-    return {(d.code, d.layer_index) for d in check(analysis, settings)}
+def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
+    return {(d.code, d.layer_index) for d in diagnostics}
 
 
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
-    document = dataclasses.replace(analysis.document, data=with_fix(analysis.document.data, index, fix))
+    """The analysis of the spec with ``fix`` applied to layer ``index``.
+
+    When the spec validated, only the edited layer is validated again: a fix is assessed
+    for every fixable layer, so re-validating the whole spec each time would make a
+    check quadratic in the number of layers.
+    """
+    data = with_fix(analysis.document.data, index, fix)
+    document = dataclasses.replace(analysis.document, data=data)
+    spec = analysis.spec
+    if not spec.problems:
+        layer = validate_layer(data["layers"][index])
+        if layer is not None:
+            layers = [*spec.layers[:index], layer, *spec.layers[index + 1 :]]
+            raw_layers = [*spec.raw_layers[:index], data["layers"][index], *spec.raw_layers[index + 1 :]]
+            spec = dataclasses.replace(spec, layers=layers, raw_layers=raw_layers)
+            return Analysis(analysis.filename, analysis.text, document, spec, build(spec))
     return analyse_document(document, analysis.text, analysis.filename, analysis.spec.name)
 
 
-def is_safe(
-    analysis: Analysis, diagnostic: Diagnostic, before: set[tuple[str, int | None]], settings: Settings
-) -> bool:
-    """Safe: the diagnostic goes away and nothing new appears anywhere in the file."""
+def judge(
+    analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings
+) -> tuple[Analysis, list[Diagnostic], bool]:
+    """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is safe."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
-    after = _findings(reanalyse(analysis, diagnostic.layer_index, diagnostic.fix), settings)
-    return (diagnostic.code, diagnostic.layer_index) not in after and after <= before
+    after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
+    diagnostics = check(after, settings)
+    found = findings(diagnostics)
+    return after, diagnostics, (diagnostic.code, diagnostic.layer_index) not in found and found <= before
 
 
-def assess(result: Any, settings: Settings) -> None:
+def is_safe(analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings) -> bool:
+    """Safe: the diagnostic goes away and nothing new appears anywhere in the file."""
+    return judge(analysis, diagnostic, before, settings)[2]
+
+
+def assess(result: FileResult, settings: Settings) -> None:
     """Set the applicability of every fix in a :class:`netspec.linter.FileResult`."""
-    analysis: Analysis | None = result.analysis
+    analysis = result.analysis
     fixable = [d for d in result.diagnostics if d.fix is not None and d.layer_index is not None]
     if analysis is None or not fixable:
         return
-    before = {(d.code, d.layer_index) for d in result.diagnostics}
+    before = findings(result.diagnostics)
     budget = REANALYSIS_BUDGET
     assessed: dict[int, Diagnostic] = {}
     for diagnostic in fixable:
@@ -66,4 +118,392 @@ def assess(result: Any, settings: Settings) -> None:
     result.diagnostics = [assessed.get(id(d), d) for d in result.diagnostics]
 
 
-__all__ = ["Document", "assess", "is_safe", "reanalyse", "with_fix"]
+# --- text edits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class TextEdit:
+    """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+class Uneditable(Exception):
+    """A layer whose text cannot be edited without touching something else; it is left alone."""
+
+
+class FixError(RuntimeError):
+    """The edited text does not say what the fixes meant: a bug, so nothing is written."""
+
+
+def render(value: Any) -> str:
+    """A value in YAML flow style: ``1``, ``[1, 2]``, ``[[1, 2], [1, 2]]``."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(render(item) for item in value) + "]"
+    if isinstance(value, int):
+        return str(value)
+    # Strings (keywords like 'same') as JSON strings, which are valid YAML double-quoted scalars.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
+    """Apply non-overlapping edits; overlapping ones are a bug and raise :class:`FixError`."""
+    ordered = sorted(edits)
+    for before, after in itertools.pairwise(ordered):
+        if before.end > after.start:
+            raise FixError(f"overlapping edits at characters {before.start}-{before.end} and {after.start}")
+    pieces: list[str] = []
+    position = 0
+    for edit in ordered:
+        pieces += [text[position : edit.start], edit.replacement]
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: Between a key and its block collection value: the colon, an optional comment, line breaks.
+_BLOCK_GAP = re.compile(r"[ \t]*:[ \t]*(#[^\r\n]*)?(?:(?:\r\n|\r|\n)[ \t]*)+")
+
+
+def _own_keys(document: Document, layer: KeyPath, data: dict[str, Any]) -> list[str]:
+    """The layer's keys written in the layer itself (not merged in with ``<<``)."""
+    return [key for key in data if document.has_key((*layer, key)) and not _merged(document, (*layer, key))]
+
+
+def _merged(document: Document, path: KeyPath) -> bool:
+    # A merged key has no text of its own: the loader gives it the span of the merged value.
+    return document.key_span(path) == document.span(path)
+
+
+def _check_editable(text: str, document: Document, index: int, keys: Iterable[str]) -> None:
+    layer: KeyPath = ("layers", index)
+    if layer not in document.value_marks:
+        raise Uneditable("the layer comes from an alias")
+    head = text[document.span(layer).start_offset : document.span(layer).start_offset + 1]
+    if head in ("*", "&"):
+        raise Uneditable("the layer is shared through an anchor or alias")
+    if any(path[:2] == layer for path in document.duplicate_keys):
+        raise Uneditable("the layer has a duplicate key")
+    for key in keys:
+        path = (*layer, key)
+        if not document.has_key(path):
+            continue
+        if _merged(document, path):
+            raise Uneditable(f"its {key} comes from a merge key (<<)")
+        if text.startswith("&", document.span(path).start_offset):
+            raise Uneditable(f"its {key} carries an anchor")
+
+
+def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
+    """``key``, quoted the way the neighbouring key ``like`` is."""
+    quote = text[document.key_span(like).start_offset]
+    return f"{quote}{key}{quote}" if quote in ("'", '"') else key
+
+
+def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any) -> TextEdit:
+    span = document.span(path)
+    if isinstance(old, (list, dict)) and not document.is_flow(path):
+        # A block collection may start at the key's own indentation; a flow value there would
+        # not parse, so the new value goes right after the colon instead.
+        key = document.key_span(path)
+        gap = _BLOCK_GAP.fullmatch(text, key.end_offset, span.start_offset)
+        if gap is None:
+            raise Uneditable(f"its {path[-1]} value is interleaved with comments")
+        comment = f"  {gap.group(1)}" if gap.group(1) else ""
+        return TextEdit(key.end_offset, span.end_offset, f": {render(value)}{comment}")
+    return TextEdit(span.start_offset, span.end_offset, render(value))
+
+
+def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any], values: dict[str, Any]) -> TextEdit:
+    own = _own_keys(document, layer, data)
+    if not own:
+        raise Uneditable("the layer has no keys of its own")
+    if document.is_flow(layer):
+        # Next to the window's other settings, as PyTorch orders them: kernel, stride, padding.
+        anchor = next(
+            (key for key in ("stride", "kernel") if key in own),
+            max(own, key=lambda key: document.span((*layer, key)).end_offset),
+        )
+        at = document.span((*layer, anchor)).end_offset
+        entries = "".join(f", {_key_text(text, document, (*layer, anchor), k)}: {render(v)}" for k, v in values.items())
+        return TextEdit(at, at, entries)
+    like = (*layer, own[-1])
+    indent = " " * (document.key_span(like).start.column - 1)
+    lines = [f"{indent}{_key_text(text, document, like, k)}: {render(v)}" for k, v in values.items()]
+    end = document.span(layer).end_offset
+    if end > 0 and text[end - 1] in "\r\n":
+        # The last value (a block scalar) already ends with its line break.
+        eol = "\r\n" if text[end - 2 : end] == "\r\n" else text[end - 1]
+        return TextEdit(end, end, "".join(line + eol for line in lines))
+    line_end = _LINE_BREAK.search(text, end)
+    if line_end is None:
+        # The last line has no line break: keep the file without a final newline.
+        first = _LINE_BREAK.search(text)
+        eol = first.group() if first else "\n"
+        return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
+    return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))
+
+
+def layer_edit(text: str, document: Document, index: int, fix: Fix) -> list[TextEdit]:
+    """The text edits that apply ``fix`` to layer ``index``; raises :class:`Uneditable`."""
+    layer: KeyPath = ("layers", index)
+    data = document.data["layers"][index]
+    values = {edit.key: edit.value for edit in fix.edits}
+    _check_editable(text, document, index, values)
+    edits = [
+        _replace(text, document, (*layer, key), data[key], value)
+        for key, value in values.items()
+        if document.has_key((*layer, key))
+    ]
+    missing = {key: value for key, value in values.items() if not document.has_key((*layer, key))}
+    if missing:
+        edits.append(_insert(text, document, layer, data, missing))
+    return edits
+
+
+# --- one pass: which fixes, in which order ------------------------------------------------
+
+
+@dataclass
+class Pass:
+    """The fixes of one pass: their text edits, and the data the edited text must load as."""
+
+    edits: list[TextEdit] = field(default_factory=list)
+    data: Any = None
+    #: Fixes left out because the text cannot be edited safely, with the reason.
+    notes: list[str] = field(default_factory=list)
+
+
+def plan(result: FileResult, settings: Settings, *, unsafe: bool) -> Pass:
+    """Choose this pass's fixes, at most one per layer, walking the layers in file order.
+
+    Each fix is judged on the spec with the earlier fixes of the pass applied: shapes flow
+    forward, so fixing a layer may resolve (or change) the problems of the layers after it,
+    as fixing AlexNet's conv1 also fixes pool1. Problems the user suppressed are not fixed.
+    """
+    assert result.analysis is not None and result.text is not None
+    text, document = result.text, result.analysis.document
+    current = result.analysis
+    diagnostics = check(current, settings)
+    suppressed = findings(diagnostics) - findings(result.diagnostics)
+    chosen = Pass()
+    visited: set[int] = set()
+    budget = REANALYSIS_BUDGET
+    while budget > 0:
+        candidates = [
+            d
+            for d in diagnostics
+            if d.fix is not None
+            and d.layer_index is not None
+            and d.layer_index not in visited
+            and (d.code, d.layer_index) not in suppressed
+        ]
+        if not candidates:
+            break
+        index = min(d.layer_index for d in candidates if d.layer_index is not None)
+        visited.add(index)
+        before = findings(diagnostics)
+        pick: tuple[Analysis, list[Diagnostic], list[TextEdit]] | None = None
+        for diagnostic in (d for d in candidates if d.layer_index == index):
+            assert diagnostic.fix is not None
+            layer = current.document.data["layers"][index]
+            if all(layer.get(edit.key) == edit.value for edit in diagnostic.fix.edits):
+                continue
+            try:
+                edits = layer_edit(text, document, index, diagnostic.fix)
+            except Uneditable as reason:
+                chosen.notes.append(f"{diagnostic.layer}: {diagnostic.code} not fixed: {reason}; edit it by hand")
+                continue
+            budget -= max(len(current.graph.nodes), 1)
+            after, after_diagnostics, safe = judge(current, diagnostic, before, settings)
+            if safe:
+                pick = after, after_diagnostics, edits
+                break
+            if unsafe and pick is None:
+                pick = after, after_diagnostics, edits
+        if pick is not None:
+            current, diagnostics, edits = pick
+            chosen.edits += edits
+    chosen.data = current.document.data
+    return chosen
+
+
+# --- the whole file -----------------------------------------------------------------------
+
+
+@dataclass
+class FixOutcome:
+    """What fixing one file did. ``result`` describes the file as it is afterwards."""
+
+    result: FileResult
+    #: The text before fixing; None when the file could not be read.
+    original: str | None = None
+    #: Fixes that were left out, with the reason (for the user to apply by hand).
+    notes: list[str] = field(default_factory=list)
+    #: Why the fixed text was not written; the file is then unchanged.
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.original is not None and self.result.text is not None and self.result.text != self.original
+
+    def diff(self) -> str:
+        """A unified diff from the original text to the fixed one ('' when unchanged)."""
+        if not self.changed:
+            return ""
+        assert self.original is not None and self.result.text is not None
+        name = self.result.filename
+        out = []
+        for line in difflib.unified_diff(_lines(self.original), _lines(self.result.text), name, name):
+            out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` with their own line breaks (YAML's: LF, CRLF, CR)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)
+
+
+def fix_text(
+    text: str, filename: str = "<string>", settings: Settings | None = None, *, unsafe: bool = False
+) -> FixOutcome:
+    """Apply the fixes to a spec given as text (safe ones; unsafe ones too with ``unsafe``).
+
+    Fix, re-analyse and repeat until nothing changes, at most :data:`MAX_PASSES` times. The
+    result's ``fixed`` counts the problems that were reported along the way and are gone.
+    """
+    settings = settings or Settings()
+    result = lint_text(text, filename, settings)
+    outcome = FixOutcome(result, original=text)
+    seen_texts = {text}
+    reported = findings(result.diagnostics)
+    for _ in range(MAX_PASSES):
+        if result.analysis is None:
+            break
+        chosen = plan(result, settings, unsafe=unsafe)
+        outcome.notes = chosen.notes
+        if not chosen.edits:
+            break
+        fixed = apply_edits(text, chosen.edits)
+        if fixed in seen_texts:  # unsafe fixes going round in circles
+            break
+        after = lint_text(fixed, filename, settings)
+        if after.analysis is None or after.analysis.document.data != chosen.data:
+            raise FixError("the edited text does not load as the fixed spec")
+        text, result = fixed, after
+        seen_texts.add(text)
+        reported |= findings(result.diagnostics)
+    result.fixed = len(reported - findings(result.diagnostics))
+    outcome.result = result
+    return outcome
+
+
+def encoder(raw: bytes, text: str) -> Callable[[str], bytes] | None:
+    """How to write text back exactly as ``raw`` was written (UTF-8 or UTF-16, BOM or not)."""
+    forms = (
+        (b"", "utf-8"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (b"", "utf-16-le"),
+        (b"", "utf-16-be"),
+    )
+    for bom, encoding in forms:
+        with contextlib.suppress(UnicodeEncodeError):
+            if raw.startswith(bom) and bom + text.encode(encoding) == raw:
+                return _encoding(bom, encoding)
+    return None
+
+
+def _encoding(bom: bytes, encoding: str) -> Callable[[str], bytes]:
+    return lambda text: bom + text.encode(encoding)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file's contents all at once: readers see the old file or the new, never half.
+
+    A symlink is followed, so the link stays a link. On any failure the file is untouched.
+    """
+    target = path.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def fix_file(path: Path, settings: Settings | None = None, *, unsafe: bool = False, write: bool = True) -> FixOutcome:
+    """Fix one spec file in place (or only compute the fixed text, with ``write=False``)."""
+    settings = settings or Settings()
+    try:
+        raw = read_source(path, settings)
+        text = decode(raw)
+    except (OSError, LoadError):
+        return FixOutcome(lint_file(path, settings))  # reports why the file cannot be read
+    encode = encoder(raw, text)
+    if encode is None:
+        return FixOutcome(
+            lint_text(text, str(path), settings),
+            original=text,
+            error=f"cannot fix {path}: its encoding cannot be written back byte for byte",
+        )
+    outcome = fix_text(text, str(path), settings, unsafe=unsafe)
+    if not write or not outcome.changed:
+        return outcome
+    assert outcome.result.text is not None
+    try:
+        if read_source(path, settings) != raw:
+            return _unwritten(outcome, text, settings, f"{path} changed while it was being fixed; it was left alone")
+        write_atomically(path, encode(outcome.result.text))
+    except (OSError, LoadError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return _unwritten(outcome, text, settings, f"cannot write {path}: {reason}; it was left unchanged")
+    return outcome
+
+
+def _unwritten(outcome: FixOutcome, text: str, settings: Settings, error: str) -> FixOutcome:
+    """The file is as it was: report its problems as they are."""
+    return FixOutcome(lint_text(text, outcome.result.filename, settings), original=text, error=error)
+
+
+def fix_paths(
+    paths: Sequence[Path], settings: Settings | None = None, *, unsafe: bool = False, write: bool = True
+) -> list[FixOutcome]:
+    """Fix many files. A bug in netspec on one file is recorded, not raised, as in ``lint_paths``."""
+    outcomes = []
+    for path in paths:
+        try:
+            outcomes.append(fix_file(path, settings, unsafe=unsafe, write=write))
+        except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+            outcomes.append(FixOutcome(internal_error(path, error)))
+    return outcomes
+
+
+__all__ = [
+    "MAX_PASSES",
+    "FixError",
+    "FixOutcome",
+    "TextEdit",
+    "apply_edits",
+    "assess",
+    "fix_file",
+    "fix_paths",
+    "fix_text",
+    "is_safe",
+    "reanalyse",
+    "render",
+    "with_fix",
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar, TextIO
 
 from netspec.diagnostics import Applicability, Diagnostic, Severity
@@ -23,24 +25,44 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return [d for result in results for d in result.diagnostics]
 
 
+def relative_path(filename: str) -> str:
+    """The file's POSIX path relative to the current directory when it lies below it (CI runs at
+    the repository root, so this is the repo-relative path GitHub resolves), else absolute."""
+    # abspath, not resolve(): a symlinked spec keeps the path it has in the repository.
+    path = Path(os.path.abspath(filename))
+    try:
+        return path.relative_to(os.getcwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary(results: Sequence[FileResult]) -> str:
-    """``Found 3 problems (1 error, 2 warnings) in 2 files.``, or ``All checks passed!``."""
+    """``Found 3 problems (1 error, 2 warnings) in 2 files.``, ``Found 4 problems (3 fixed, 1 remaining).``
+    after ``--fix``, or ``All checks passed!``; then what ``--fix`` could still do."""
     diagnostics = all_diagnostics(results)
     files = len(results)
-    if not diagnostics:
+    fixed = sum(result.fixed for result in results)
+    if fixed:
+        line = f"Found {plural(fixed + len(diagnostics), 'problem')} ({fixed} fixed, {len(diagnostics)} remaining)."
+    elif not diagnostics:
         return f"All checks passed! ({plural(files, 'file')} checked)"
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    affected = len({d.filename for d in diagnostics})
-    line = (
-        f"Found {plural(len(diagnostics), 'problem')} ({plural(errors, 'error')}, {plural(warnings, 'warning')}) "
-        f"in {plural(affected, 'file')}."
-    )
+    else:
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        affected = len({d.filename for d in diagnostics})
+        line = (
+            f"Found {plural(len(diagnostics), 'problem')} ({plural(errors, 'error')}, {plural(warnings, 'warning')}) "
+            f"in {plural(affected, 'file')}."
+        )
     fixable = sum(d.applicability is Applicability.SAFE for d in diagnostics)
+    hidden = sum(d.applicability is Applicability.UNSAFE for d in diagnostics)
+    hint = f"{hidden} hidden fix{'' if hidden == 1 else 'es'} can be enabled with the `--unsafe-fixes` option"
     if fixable:
-        line += f"\n[*] {fixable} fixable with the `--fix` option."
+        line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."
+    elif hidden:
+        line += f"\nNo fixes available ({hint})."
     return line

@@ -1,0 +1,328 @@
+"""``netspec check --fix``: text edits checked against hand-written golden files, idempotence,
+``--diff`` that never writes, atomic writes, and the exit codes of every fix flag.
+
+Each ``tests/fix_golden/NAME.yaml`` has ``NAME.fixed.yaml``, what ``--fix`` must make of it
+(and, where unsafe fixes matter, ``NAME.unsafe.yaml`` for ``--fix --unsafe-fixes``). The
+expected files were written by hand from the output-size formula; their derivations are in
+the comments of the cases below.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netspec import Applicability, lint_text
+from netspec.cli import app
+from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_text, render
+
+GOLDEN = Path(__file__).parent / "fix_golden"
+CASES = sorted(p.name.removesuffix(".yaml") for p in GOLDEN.glob("*.yaml") if p.name.count(".") == 1)
+runner = CliRunner()
+
+#: 8 − 3 + 1 = 6: padding (3 − 1)/2 = 1 keeps 8×8.
+SMALL = "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3}  # café\n"
+SMALL_FIXED = "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 1}  # café\n"
+CLEAN = SMALL_FIXED
+#: Fixing c1 (32 − 5 + 1 = 28 → P = 2) would break its expect: only an unsafe fix.
+UNSAFE = (GOLDEN / "unsafe_expect.yaml").read_text()
+#: One safe fix (c1) and one problem without a fix (the dense layer on an unflattened tensor).
+MIXED = "input: [1, 8, 8]\nlayers:\n  - {type: conv, name: c1, filters: 2, kernel: 3}\n  - {type: dense, units: 4}\n"
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["check", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def copy_case(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / f"{name}.yaml"
+    shutil.copyfile(GOLDEN / f"{name}.yaml", target)
+    return target
+
+
+def write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    return path
+
+
+# --- golden files -------------------------------------------------------------------------
+
+
+def test_every_case_has_its_expected_file() -> None:
+    assert len(CASES) >= 7
+    for name in CASES:
+        assert (GOLDEN / f"{name}.fixed.yaml").is_file(), name
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fix_matches_golden_file(name: str, tmp_path: Path) -> None:
+    path = copy_case(name, tmp_path)
+    run("--fix", path)
+    assert path.read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_second_fix_changes_nothing(name: str, tmp_path: Path) -> None:
+    path = copy_case(name, tmp_path)
+    run("--fix", path)
+    once = path.read_bytes()
+    code, _, _ = run("--fix", path)
+    assert path.read_bytes() == once
+    outcome = fix_text(once.decode(), str(path))
+    assert not outcome.changed and outcome.result.fixed == 0
+    assert code == (1 if outcome.result.diagnostics else 0)
+
+
+def test_unsafe_fix_matches_golden_file(tmp_path: Path) -> None:
+    path = copy_case("unsafe_expect", tmp_path)
+    code, out, _ = run("--fix", "--unsafe-fixes", "--output-format", "concise", path)
+    assert path.read_bytes() == (GOLDEN / "unsafe_expect.unsafe.yaml").read_bytes()
+    # The fix removed NS102 but broke the expect: one fixed, one new problem remaining.
+    assert code == 1
+    assert "NS108" in out and "Found 2 problems (1 fixed, 1 remaining)." in out
+    assert run("--fix", "--unsafe-fixes", path)[0] == 1
+    assert path.read_bytes() == (GOLDEN / "unsafe_expect.unsafe.yaml").read_bytes()
+
+
+def test_chain_counts_the_problems_the_first_fix_resolved(tmp_path: Path) -> None:
+    # conv1's fix also makes pool1, pool2 and pool5 divide exactly and pool5's expect hold.
+    code, out, _ = run("--fix", copy_case("alexnet_chain", tmp_path))
+    assert code == 0
+    assert out.strip() == "Found 5 problems (5 fixed, 0 remaining)."
+
+
+def test_case_without_a_fix_says_so_and_is_left_alone(tmp_path: Path) -> None:
+    path = copy_case("concat_mismatch", tmp_path)
+    before = path.read_bytes()
+    code, out, _ = run("--fix", path)
+    assert code == 1 and path.read_bytes() == before
+    assert "NS106" in out and "help: no automatic fix" in out
+
+
+# --- safety -------------------------------------------------------------------------------
+
+
+def test_unsafe_fix_is_reported_as_unsafe_and_not_applied_by_fix(tmp_path: Path) -> None:
+    path = write(tmp_path, UNSAFE)
+    code, out, _ = run("--output-format", "json", path)
+    [problem] = json.loads(out)
+    assert problem["code"] == "NS102" and problem["fix"]["applicability"] == "unsafe"
+    code, out, _ = run("--fix", path)
+    assert code == 1 and path.read_text() == UNSAFE
+    assert "NS102 warning" in out  # no [*]: --fix would not apply it
+    assert "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)." in out
+
+
+def test_safe_fix_is_marked_and_counted(tmp_path: Path) -> None:
+    code, out, _ = run(write(tmp_path, MIXED))
+    assert code == 1
+    assert "NS102 [*] warning" in out and "[*] 1 fixable with the `--fix` option." in out
+
+
+def test_suppressed_problem_is_not_fixed(tmp_path: Path) -> None:
+    text = SMALL.replace("# café", "# noqa: NS102")
+    path = write(tmp_path, text)
+    assert run("--fix", path)[0] == 0
+    assert path.read_text() == text
+
+
+# --- text edits ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(1, "1"), ([1, 2], "[1, 2]"), ([[1, 2], [1, 2]], "[[1, 2], [1, 2]]"), ("same", '"same"')]
+)
+def test_values_are_written_in_flow_style(value: object, text: str) -> None:
+    assert render(value) == text
+
+
+def test_overlapping_edits_are_refused() -> None:
+    with pytest.raises(FixError):
+        apply_edits("abcdef", [TextEdit(0, 3, "x"), TextEdit(2, 4, "y")])
+    assert apply_edits("abcdef", [TextEdit(4, 4, "+"), TextEdit(0, 1, "A")]) == "Abcd+ef"
+
+
+@pytest.mark.parametrize(
+    ("bom", "encoding"),
+    [
+        (b"", "utf-8"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (b"", "utf-16-be"),
+    ],
+)
+def test_encoding_and_byte_order_mark_are_kept(bom: bytes, encoding: str, tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(bom + SMALL.encode(encoding))
+    assert run("--fix", path)[0] == 0
+    assert path.read_bytes() == bom + SMALL_FIXED.encode(encoding)
+
+
+def test_layers_shared_through_anchors_or_merge_keys_are_left_alone(tmp_path: Path) -> None:
+    # Editing a shared mapping would change every layer that uses it.
+    text = (
+        "input: [1, 16, 16]\n"
+        "layers:\n"
+        "  - &c {type: conv, name: a, filters: 2, kernel: 3}\n"
+        "  - *c\n"
+        "  - <<: {type: conv, filters: 2, kernel: 3, padding: 0}\n"
+        "    name: m\n"
+    )
+    path = write(tmp_path, text)
+    _, _, err = run("--fix", path)
+    assert path.read_text() == text
+    assert "a: NS102 not fixed: the layer is shared through an anchor or alias" in err
+    assert "m: NS102 not fixed: its padding comes from a merge key (<<)" in err
+
+
+def test_merged_padding_is_overridden_by_an_own_key_when_absent(tmp_path: Path) -> None:
+    # The layer merges defaults without padding: the key is added to the layer itself.
+    # 16 − 3 + 1 = 14 → P = 1.
+    text = "d: &d {filters: 2, kernel: 3}\ninput: [1, 16, 16]\nlayers:\n  - <<: *d\n    type: conv\n"
+    outcome = fix_text(text, "spec.yaml")
+    assert outcome.result.text == text + "    padding: 1\n"
+
+
+def test_key_after_a_block_scalar_goes_on_its_own_line() -> None:
+    text = "input: [1, 8, 8]\nlayers:\n  - type: conv\n    filters: 2\n    kernel: 3\n    activation: |\n      relu\n"
+    assert fix_text(text).result.text == text + "    padding: 1\n"
+
+
+def test_old_mac_line_endings_are_kept() -> None:
+    text = "input: [1, 8, 8]\rlayers:\r  - type: conv\r    filters: 2\r    kernel: 3\r  - {type: flatten}\r"
+    expected = text.replace("kernel: 3\r", "kernel: 3\r    padding: 1\r")
+    assert fix_text(text).result.text == expected
+
+
+# --- --diff -------------------------------------------------------------------------------
+
+
+def test_diff_never_writes(tmp_path: Path) -> None:
+    path = copy_case("vgg_block", tmp_path)
+    os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    before, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    code, out, _ = run("--diff", path)
+    assert code == 1
+    assert f"--- {path}\n+++ {path}\n" in out
+    assert "+    padding: 1\n" in out and "-    padding: 0  # valid by mistake\n" in out
+    assert out.rstrip().endswith("Would fix 3 problems.")
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vgg_block.yaml"]
+
+
+def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
+    assert run("--diff", write(tmp_path, CLEAN)) == (0, "", "")
+
+
+@pytest.mark.parametrize("name", ["vgg_block", "crlf_no_final_newline", "alexnet_chain"])
+def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    copy_case(name, tmp_path)
+    result = runner.invoke(app, ["check", "--diff", f"{name}.yaml"])
+    patch = tmp_path / "fix.patch"
+    patch.write_bytes(result.stdout_bytes)  # .stdout would turn CRLF into LF
+    subprocess.run(["patch", "--quiet", "-p0", "--binary", "-i", str(patch)], check=True, cwd=tmp_path)
+    assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = copy_case("vgg_block", tmp_path)
+    before = path.read_bytes()
+
+    def fail(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    code, out, err = run("--fix", path)
+    assert code == 1
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vgg_block.yaml"]  # no temporary file left
+    assert f"cannot write {path}: No space left on device" in err
+    assert "Found 3 problems (1 error, 2 warnings) in 1 file." in out  # reported as they still are
+
+
+def test_edit_that_does_not_load_as_intended_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, SMALL)
+    monkeypatch.setattr("netspec.fix.render", lambda value: "7")  # padding 7 instead of 1
+    code, _, err = run("--fix", path)
+    assert code == 2 and "internal error" in err
+    assert path.read_text() == SMALL
+
+
+def test_fix_keeps_symlinks_and_permissions(tmp_path: Path) -> None:
+    target = write(tmp_path, SMALL, "real.yaml")
+    target.chmod(0o640)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    outcome = fix_file(link)
+    assert outcome.changed and outcome.error is None
+    assert link.is_symlink() and target.read_text() == SMALL_FIXED
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+# --- exit codes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "text", "expected"),
+    [
+        (["--fix"], SMALL, 0),  # everything fixed
+        (["--fix", "--exit-non-zero-on-fix"], SMALL, 1),
+        (["--fix", "--exit-non-zero-on-fix"], CLEAN, 0),  # nothing was fixed
+        (["--fix"], MIXED, 1),  # the dense problem remains
+        (["--fix-only"], MIXED, 0),  # remaining problems do not count
+        (["--fix-only", "--exit-non-zero-on-fix"], MIXED, 1),
+        (["--fix-only", "--exit-non-zero-on-fix"], CLEAN, 0),
+        (["--diff"], SMALL, 1),
+        (["--diff"], MIXED, 1),
+        (["--diff"], CLEAN, 0),
+        (["--diff", "--exit-zero"], SMALL, 0),
+        (["--fix", "--exit-zero"], MIXED, 0),
+        (["--fix", "--exit-zero", "--exit-non-zero-on-fix"], SMALL, 2),  # contradictory flags
+    ],
+)
+def test_exit_codes(flags: list[str], text: str, expected: int, tmp_path: Path) -> None:
+    assert run(*flags, write(tmp_path, text))[0] == expected
+
+
+def test_fix_only_reports_only_what_it_fixed(tmp_path: Path) -> None:
+    path = write(tmp_path, MIXED)
+    code, out, _ = run("--fix-only", path)
+    assert (code, out) == (0, "Fixed 1 problem.\n")
+    assert path.read_text() == MIXED.replace("kernel: 3}", "kernel: 3, padding: 1}")
+
+
+def test_fix_reports_what_remains_with_the_fixed_text(tmp_path: Path) -> None:
+    path = write(tmp_path, MIXED)
+    code, out, _ = run("--fix", path)
+    assert code == 1
+    assert "NS105" in out and "NS102" not in out
+    assert "4 |   - {type: dense, units: 4}" in out
+    assert out.rstrip().endswith("Found 2 problems (1 fixed, 1 remaining).")
+
+
+def test_unsafe_fixes_alone_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, UNSAFE)
+    assert run("--unsafe-fixes", path)[0] == 1
+    assert path.read_text() == UNSAFE
+
+
+def test_library_api_reports_fixed_and_remaining() -> None:
+    outcome = fix_text(MIXED, "spec.yaml")
+    assert outcome.changed and outcome.result.fixed == 1
+    assert [d.code for d in outcome.result.diagnostics] == ["NS105"]
+    assert outcome.diff().startswith("--- spec.yaml\n+++ spec.yaml\n")
+    assert all(d.applicability is not Applicability.SAFE for d in lint_text(outcome.result.text or "").diagnostics)
