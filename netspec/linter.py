@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netspec import noqa
 from netspec.analysis import Analysis, analyse
 from netspec.diagnostics import Diagnostic, Severity
 from netspec.layers import Fix
@@ -28,6 +30,8 @@ class FileResult:
     analysis: Analysis | None = None
     #: Set when netspec itself failed on this file: a bug to report, not a spec problem.
     internal_error: str | None = None
+    #: How many problems ``--fix`` resolved; ``diagnostics`` are then the ones that remain.
+    fixed: int = 0
 
 
 def _diagnostic(
@@ -111,8 +115,34 @@ def lint_text(text: str, filename: str = "<string>", settings: Settings | None =
     from netspec.fix import assess
 
     assess(result, settings)
+    # After assessment: a fix is judged against every finding, suppressed or not.
+    result.diagnostics, unused = noqa.apply(
+        result.diagnostics, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename)
+    )
+    if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):
+        result.diagnostics += [_diagnostic(noqa.UNUSED_NOQA, u.message, filename, u.span, settings) for u in unused]
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
+
+
+def read_source(path: Path, settings: Settings) -> bytes:
+    """A spec file's bytes, within the size limit. Raises OSError, or LoadError over the limit."""
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        # Opening a named pipe would block forever, and a device may never end.
+        raise LoadError("NS001", "not a regular file (a directory, pipe or device); a spec is a YAML file")
+    size = status.st_size
+    if size > settings.max_file_size:
+        raise LoadError(
+            "NS001",
+            f"the file is {size:,} bytes, over the {settings.max_file_size:,}-byte limit (--max-file-size)",
+        )
+    with path.open("rb") as stream:
+        # Read one byte more than the limit: the file may have grown since stat().
+        raw = stream.read(settings.max_file_size + 1)
+    if len(raw) > settings.max_file_size:
+        raise LoadError("NS001", f"the file is over the {settings.max_file_size:,}-byte limit (--max-file-size)")
+    return raw
 
 
 def lint_file(path: Path, settings: Settings | None = None, display_name: str | None = None) -> FileResult:
@@ -120,18 +150,7 @@ def lint_file(path: Path, settings: Settings | None = None, display_name: str | 
     settings = settings or Settings()
     filename = display_name or str(path)
     try:
-        size = path.stat().st_size
-        if size > settings.max_file_size:
-            raise LoadError(
-                "NS001",
-                f"the file is {size:,} bytes, over the {settings.max_file_size:,}-byte limit (--max-file-size)",
-            )
-        with path.open("rb") as stream:
-            # Read one byte more than the limit: the file may have grown since stat().
-            raw = stream.read(settings.max_file_size + 1)
-        if len(raw) > settings.max_file_size:
-            raise LoadError("NS001", f"the file is over the {settings.max_file_size:,}-byte limit (--max-file-size)")
-        text = decode(raw)
+        text = decode(read_source(path, settings))
     except OSError as error:
         result = FileResult(filename)
         result.diagnostics.append(
@@ -153,13 +172,19 @@ def lint_paths(paths: Sequence[Path], settings: Settings | None = None) -> list[
         try:
             results.append(lint_file(path, settings))
         except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-            result = FileResult(str(path))
-            result.internal_error = (
-                f"internal error while checking {path}: {type(error).__name__}: {error}. "
-                f"This is a bug in netspec; please report it at {ISSUES_URL} with the file."
-            )
-            results.append(result)
+            results.append(internal_error(path, error))
     return results
+
+
+def internal_error(path: Path, error: Exception) -> FileResult:
+    """The result for a file on which netspec itself failed."""
+    return FileResult(
+        str(path),
+        # One line, whatever the exception's text holds.
+        internal_error=f"internal error while checking {path}: {type(error).__name__}: "
+        f"{' '.join(str(error).split())[:200]}. "
+        f"This is a bug in netspec; please report it at {ISSUES_URL} with the file.",
+    )
 
 
 __all__ = ["FileResult", "Position", "check", "lint_file", "lint_paths", "lint_text"]

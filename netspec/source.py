@@ -30,6 +30,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 from yaml.nodes import ScalarNode
+from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
 try:  # libyaml is ~10× faster; PyYAML ships without it on some platforms.
@@ -241,6 +242,9 @@ _NO_KEY = object()
 class _Builder:
     def __init__(self) -> None:
         self.doc = Document(None)
+        # Bound once: ``add`` runs for every value in the file.
+        self.value_marks = self.doc.value_marks
+        self.key_marks = self.doc.key_marks
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
@@ -252,16 +256,18 @@ class _Builder:
 
     def add(self, value: Any, start: Any, end: Any, size: int, is_merge: bool = False) -> None:
         """Attach a finished value (scalar, closed collection or alias) to its parent."""
-        if not self.stack:
+        stack = self.stack
+        if not stack:
             self.doc.data = value
             self.root_set = True
             return
-        frame = self.stack[-1]
+        frame = stack[-1]
         frame.size += size
         frame.last_end = end
         if not frame.is_map:
-            self.doc.value_marks[(*frame.path, len(frame.value))] = (start, end)
-            frame.value.append(value)
+            container = frame.value
+            self.value_marks[(*frame.path, len(container))] = (start, end)
+            container.append(value)
             return
         if frame.key is _NO_KEY:
             if is_merge:
@@ -277,13 +283,14 @@ class _Builder:
             frame.merges.append((value, (start, end)))
             return
         path = (*frame.path, key)
-        if key in frame.value:
+        container = frame.value
+        if key in container:
             self.doc.duplicate_keys.append(path)
             self.doc.key_marks[(*path, "<duplicate>", len(self.doc.duplicate_keys))] = frame.key_marks
         else:
-            self.doc.key_marks[path] = frame.key_marks
-            self.doc.value_marks[path] = (start, end)
-        frame.value[key] = value
+            self.key_marks[path] = frame.key_marks
+            self.value_marks[path] = (start, end)
+        container[key] = value
 
     def open(self, value: Any, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -347,17 +354,37 @@ class _Builder:
         self.add(value, event.start_mark, event.end_mark, size)
 
 
+def _indented_with_tab(text: str, index: int) -> bool:
+    """Whether the line holding ``index`` starts with whitespace that contains a tab."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def load(text: str) -> Document:
     """Parse one YAML document into plain data with positions. Raises :class:`LoadError`."""
     parser = _Parser(text)
     builder = _Builder()
     documents = 0
+    # Plain scalars repeat (keys, layer types, small sizes): resolve each distinct text once.
+    # Resolution depends only on the text, and the results are immutable.
+    plain: dict[str, tuple[Any, bool]] = {}
     try:
         while parser.check_event():
             event: Any = parser.get_event()
             kind = type(event)
             if kind is ScalarEvent:
-                value, is_merge = _scalar_value(event)
+                if event.tag is None:
+                    if event.implicit[0]:
+                        resolved = plain.get(event.value)
+                        if resolved is None:
+                            resolved = plain[event.value] = _scalar_value(event)
+                        value, is_merge = resolved
+                    else:
+                        value, is_merge = event.value, False
+                else:
+                    value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
                     builder.anchors[event.anchor] = (value, 1)
                 builder.add(value, event.start_mark, event.end_mark, 1, is_merge)
@@ -381,11 +408,19 @@ def load(text: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in problem or "'\\t'" in problem:
+        if "\t" in problem or "'\\t'" in problem or (mark and _indented_with_tab(text, mark.index)):
             problem += " (YAML does not allow tabs for indentation)"
         span = Span.from_marks(mark, mark) if mark else FILE_START
         raise LoadError("NS001", problem, span) from None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+    except ReaderError as exc:  # control characters: no mark, only a byte offset
+        # libyaml counts the offset in UTF-8 bytes; positions count characters.
+        index = len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore"))
+        row = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        span = Span(Position(row, column), Position(row, column + 1), index, index + 1)
+        message = f"{exc.reason}: the character #x{exc.character:04x} cannot appear in YAML"
+        raise LoadError("NS001", message, span) from None
+    except yaml.YAMLError as exc:
         raise LoadError("NS001", str(exc).splitlines()[0], FILE_START) from None
     finally:
         parser.dispose()

@@ -110,7 +110,7 @@ def _salvage(data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc
     broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
     layers: list[LayerBase | None] = [
-        None if i in broken_layers else _validate_layer(raw) for i, raw in enumerate(raw_layers)
+        None if i in broken_layers else validate_layer(raw) for i, raw in enumerate(raw_layers)
     ]
     name = data.get("name")
     description = data.get("description")
@@ -124,7 +124,7 @@ def _salvage(data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc
     )
 
 
-def _validate_layer(raw: Any) -> LayerBase | None:
+def validate_layer(raw: Any) -> LayerBase | None:
     try:
         layer: LayerBase = layer_adapter().validate_python(raw)
     except ValidationError:  # already reported by the whole-spec validation
@@ -216,7 +216,7 @@ def _problem(error: Any, data: dict[Any, Any]) -> SchemaProblem:
     if kind == "too_short" and path == ("layers",):
         return SchemaProblem(path, "`layers` is empty; a spec needs at least one layer")
     if kind in ("too_short", "too_long") and path == ("input",):
-        rank = len(value) - 1 if isinstance(value, list) else 0
+        rank = max(len(value) - 1, 0) if isinstance(value, list) else 0
         return SchemaProblem(
             path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
         )

@@ -76,8 +76,8 @@ def layer_errors(code: str) -> Check:
 def windowed_nodes(analysis: Analysis) -> Iterator[tuple[Node, WindowedLayer, list[Window]]]:
     """Conv and pooling layers that have a valid output, with their per-dimension windows."""
     for node in analysis.graph.nodes:
-        if isinstance(node.layer, WindowedLayer) and node.output is not None and node.inputs:
-            yield node, node.layer, node.layer.windows(node.inputs[0])
+        if isinstance(node.layer, WindowedLayer) and node.windows is not None:
+            yield node, node.layer, node.windows
 
 
 def graph_problems(code: str) -> Check:

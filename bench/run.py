@@ -1,0 +1,174 @@
+"""Benchmark: ``netspec check`` against a bare libyaml parse and against yamllint, as ratios
+measured in one run (absolute times on shared machines are noise).
+
+    python bench/run.py            # the full corpora (a few minutes)
+    python bench/run.py --quick    # small sizes: checks that the script works
+
+Every time is the best of N wall-clock runs of a whole process, start-up included. The corpora
+are generated into ``bench/corpus/`` (git-ignored). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+BARE_PARSE = "import yaml,sys; [e for e in yaml.parse(open(sys.argv[1]), Loader=yaml.CSafeLoader)]"
+SMALL = """\
+name: lenet5
+input: [1, 32, 32]
+layers:
+  - {type: conv, name: c1, filters: 6, kernel: 5, padding: 2, activation: tanh}
+  - {type: avgpool, kernel: 2}
+  - {type: conv, filters: 16, kernel: 5}
+  - {type: avgpool, kernel: 2}
+  - {type: flatten}
+  - {type: dense, units: 120}
+  - {type: dense, units: 84}
+  - {type: dense, units: 10, expect: [10]}
+"""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    big: int
+    files: int
+    layers_per_file: int
+    growth: tuple[int, ...]
+    repeat: int
+
+
+FULL = Sizes(big=20_000, files=500, layers_per_file=40, growth=(1_000, 10_000, 100_000), repeat=5)
+QUICK = Sizes(big=500, files=10, layers_per_file=40, growth=(100, 1_000, 3_000), repeat=1)
+
+
+def conv_spec(layers: int) -> str:
+    """A stack of 3×3 'same' convolutions (~80 bytes a layer): clean, so every rule runs to the end."""
+    lines = ["name: deep", "input: [3, 32, 32]", "layers:"]
+    lines += [f"  - {{type: conv, name: conv{i:06d}, filters: 64, kernel: 3, padding: 1}}" for i in range(layers)]
+    return "\n".join(lines) + "\n"
+
+
+def generate(corpus: Path, sizes: Sizes) -> dict[str, Path]:
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    many = corpus / "many"
+    many.mkdir(parents=True)
+    paths = {"big": corpus / "big.yaml", "small": corpus / "small.yaml", "many": many}
+    paths["big"].write_text(conv_spec(sizes.big))
+    paths["small"].write_text(SMALL)
+    for i in range(sizes.files):
+        (many / f"spec{i:04d}.yaml").write_text(conv_spec(sizes.layers_per_file))
+    for layers in sizes.growth:
+        paths[f"growth{layers}"] = corpus / f"growth{layers}.yaml"
+        paths[f"growth{layers}"].write_text(conv_spec(layers))
+    return paths
+
+
+def environment(corpus: Path) -> dict[str, str]:
+    """Bytecode caching on (as after a normal install), in a cache of the corpus's own."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(corpus / "pycache")
+    return env
+
+
+def timed(command: Sequence[str | Path], env: dict[str, str], repeat: int) -> float:
+    """Best wall time of ``repeat`` runs; netspec and yamllint exit 1 on findings, not 2+."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run([str(c) for c in command], env=env, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{command} failed ({done.returncode}):\n{done.stderr.decode()[-2000:]}")
+    return best
+
+
+def netspec(*targets: Path) -> list[str | Path]:
+    return [PYTHON, "-m", "netspec", "check", "--output-format", "concise", *targets]
+
+
+def yamllint(*targets: Path) -> list[str | Path]:
+    return [PYTHON, "-m", "yamllint", "--format", "parsable", *targets]
+
+
+def pool_comparison(directory: Path, repeat: int) -> tuple[float, float]:
+    """In one process: the files one after another, and over a 2-process pool (start-up included)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from netspec.linter import lint_file, lint_paths
+
+    files = sorted(directory.glob("*.yaml"))
+
+    def best(run: Callable[[], object]) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    def pooled() -> None:
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lint_file, files, chunksize=max(1, len(files) // 8)))
+
+    lint_paths(files[:1])  # build the pydantic validators, as both variants would
+    return best(lambda: lint_paths(files)), best(pooled)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each: checks the script works")
+    parser.add_argument("--corpus", type=Path, default=HERE / "corpus", help="where to generate the corpora")
+    parser.add_argument("--repeat", type=int, help="runs per measurement (best is kept)")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    repeat = args.repeat or sizes.repeat
+    paths = generate(args.corpus, sizes)
+    env = environment(args.corpus)
+    # Warm the bytecode cache and the file system cache before anything is timed.
+    for command in (netspec(paths["small"]), yamllint(paths["small"]), [PYTHON, "-c", BARE_PARSE, paths["small"]]):
+        timed(command, env, 1)
+
+    rows: list[tuple[str, float, float, str]] = []
+    big_kb = paths["big"].stat().st_size / 1024
+    check_big = timed(netspec(paths["big"]), env, repeat)
+    parse_big = timed([PYTHON, "-c", BARE_PARSE, paths["big"]], env, repeat)
+    rows.append((f"1. {sizes.big:,} layers ({big_kb:,.0f} KB): check / bare parse", check_big, parse_big, "≤ 2"))
+
+    check_many = timed(netspec(paths["many"]), env, repeat)
+    lint_many = timed(yamllint(paths["many"]), env, max(1, repeat // 2))
+    many_label = f"2. {sizes.files} files × {sizes.layers_per_file} layers: check / yamllint"
+    rows.append((many_label, check_many, lint_many, "≤ 0.1"))
+
+    cold_repeat = repeat * 3
+    check_small = timed(netspec(paths["small"]), env, cold_repeat)
+    lint_small = timed(yamllint(paths["small"]), env, cold_repeat)
+    rows.append(("3. one small spec, cold: check / yamllint", check_small, lint_small, "≤ 1.5"))
+
+    print(f"Python {sys.version.split()[0]}, best of {repeat} (cold start: best of {cold_repeat})\n")
+    print(f"{'measurement':58} {'netspec':>9} {'other':>9} {'ratio':>7}  target")
+    for label, ours, theirs, target in rows:
+        print(f"{label:58} {ours:8.3f}s {theirs:8.3f}s {ours / theirs:7.2f}  {target}")
+
+    print("\n4. growth with layers (whole process; per layer after subtracting the small spec's run):")
+    for layers in sizes.growth:
+        total = timed(netspec(paths[f"growth{layers}"]), env, max(1, repeat // 2) if layers >= 100_000 else repeat)
+        per_layer = (total - check_small) / layers * 1e6
+        print(f"   {layers:>7,} layers {total:8.3f}s  {per_layer:7.1f} µs/layer")
+
+    sequential, pooled = pool_comparison(paths["many"], repeat)
+    print(f"\n5. {sizes.files} files in one process: sequential {sequential:.3f}s, 2-process pool {pooled:.3f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""The benchmark script runs end to end at its quick size. Times are not asserted: it is a
+benchmark, not a timed test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_bench_quick_mode_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--corpus", str(tmp_path / "corpus")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for row in ("check / bare parse", "check / yamllint", "µs/layer", "2-process pool"):
+        assert row in done.stdout

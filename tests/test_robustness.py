@@ -1,0 +1,406 @@
+"""Hostile and broken input through the real CLI: a located diagnostic naming the file and
+exit 1 (2 for usage errors and internal errors), never a traceback, never a hang, never
+executed code."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import netspec.linter
+from netspec.cli import app
+from netspec.rules import RULES
+from netspec.settings import DEFAULT_MAX_FILE_SIZE
+
+runner = CliRunner()
+
+#: ``file:row:col: CODE ...`` as the concise reporter prints it.
+CONCISE = re.compile(r"^(?P<file>.+?):(?P<row>\d+):(?P<col>\d+): (?P<code>NS\d{3})\b", re.MULTILINE)
+
+GOOD = "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n"
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang the suite, when the block runs longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def invoke(*args: str | Path, seconds: float = 30) -> Result:
+    with within(seconds):
+        result = runner.invoke(app, ["check", "--output-format", "concise", *map(str, args)])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def diagnosed(path: Path, *options: str, code: str | None = None, fragment: str = "", seconds: float = 30) -> str:
+    """Check one file; assert exit 1 and a located diagnostic naming it. Returns the output."""
+    result = invoke(*options, path, seconds=seconds)
+    assert result.exit_code == 1, result.output
+    found = [m for m in CONCISE.finditer(result.stdout) if m["file"] == str(path)]
+    assert found, result.output
+    if code is not None:
+        assert code in {m["code"] for m in found}, result.output
+    assert fragment.lower() in result.stdout.lower()
+    return result.stdout
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- malformed or ill-typed YAML ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "fragment"),
+    [
+        pytest.param("input: [3, 8, 8\nlayers:\n", "NS001", "", id="syntax-error"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n\t- {type: relu}\n", "NS001", "tabs", id="tab-indentation"),
+        pytest.param("", "NS002", "empty", id="empty-file"),
+        pytest.param("# only\n# comments\n", "NS002", "empty", id="only-comments"),
+        pytest.param("- input\n- layers\n", "NS002", "list", id="top-level-list"),
+        pytest.param("just a sentence\n", "NS002", "string", id="top-level-scalar"),
+        pytest.param(GOOD + "---\n" + GOOD, "NS001", "more than one", id="several-documents"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n", "NS002", "layers", id="layers-null"),
+        pytest.param("input: [3, 8, 8]\nlayers: []\n", "NS002", "layers", id="layers-empty"),
+        pytest.param("input: [3, 8, 8]\nlayers: {type: relu}\n", "NS002", "layers", id="layers-mapping"),
+        pytest.param("layers:\n  - {type: relu}\n", "NS002", "input", id="missing-input"),
+        pytest.param("input: []\nlayers:\n  - {type: relu}\n", "NS002", "input", id="input-rank-0-list"),
+        pytest.param("input: [3]\nlayers:\n  - {type: relu}\n", "NS002", "input", id="input-rank-0-channels"),
+        pytest.param("input: 3\nlayers:\n  - {type: relu}\n", "NS002", "input", id="input-scalar"),
+        pytest.param("input: [3, 4, 4, 4, 4]\nlayers:\n  - {type: relu}\n", "NS002", "input", id="input-rank-4"),
+        pytest.param("input: [3, .nan, 8]\nlayers:\n  - {type: relu}\n", "NS002", "nan", id="nan"),
+        pytest.param("input: [3, .inf, 8]\nlayers:\n  - {type: relu}\n", "NS002", "inf", id="inf"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 8.0, kernel: 3}\n", "NS002", "", id="float"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 8, kernel: true}\n", "NS002", "", id="bool"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: '8', kernel: 3}\n", "NS002", "", id="str"),
+        pytest.param("input: [3, -8, 8]\nlayers:\n  - {type: relu}\n", "NS002", "", id="negative-size"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 0, kernel: 3}\n", "NS002", "", id="zero"),
+        pytest.param("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: -3}\n", "NS002", "", id="neg"),
+        pytest.param(
+            "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: " + "9" * 5000 + ", kernel: 3}\n",
+            "NS002",
+            "5000 digits",
+            id="integer-with-thousands-of-digits",
+        ),
+        pytest.param(
+            "input: [3, 8, 8]\nlayers:\n  - {type: dense, units: 99999999999}\n", "NS002", "absurd", id="absurd-size"
+        ),
+        pytest.param(
+            "input: [3, 8, 8]\nlayers:\n  - {type: relu, expect: [" + ", ".join(["1"] * 10_000) + "]}\n",
+            "NS002",
+            "expect",
+            id="expect-with-10000-dimensions",
+        ),
+    ],
+)
+def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment: str) -> None:
+    diagnosed(write(tmp_path, text), code=code, fragment=fragment)
+
+
+def test_three_megabyte_single_line(tmp_path: Path) -> None:
+    text = "name: " + "x" * 3_000_000 + "\ninput: [3, 8, 8]\nlayers:\n  - {type: dense, units: 4}\n"
+    diagnosed(write(tmp_path, text), code="NS105")
+
+
+# --- YAML attacks -------------------------------------------------------------------------
+
+BOMB = "\n".join(
+    ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [
+        f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]"
+        for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+)
+
+
+def test_billion_laughs_is_refused_before_expansion(tmp_path: Path) -> None:
+    diagnosed(write(tmp_path, BOMB + "\n"), code="NS001", fragment="alias", seconds=10)
+
+
+@pytest.mark.parametrize(
+    "text", [BOMB, "[" * 20_000 + "]" * 20_000, "- " * 20_000 + "1"], ids=["bomb", "flow", "block"]
+)
+def test_attacks_run_in_bounded_memory(tmp_path: Path, text: str) -> None:
+    """A real process limited to 512 MiB of address space: expanding the bomb would need gigabytes."""
+    path = write(tmp_path, text + "\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", "--output-format", "concise", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[" * 20_000 + "]" * 20_000 + "\n", id="flow"),
+        pytest.param("- " * 20_000 + "1\n", id="block"),
+        pytest.param("{a: " * 20_000 + "1" + "}" * 20_000 + "\n", id="flow-mapping"),
+        pytest.param("".join(" " * i + f"k{i}:\n" for i in range(2_000)) + " " * 2_000 + "v\n", id="indented-block"),
+    ],
+)
+def test_deep_nesting_is_refused_without_recursion(tmp_path: Path, text: str) -> None:
+    diagnosed(write(tmp_path, text), code="NS001", fragment="nesting", seconds=10)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param('x: !!python/object/apply:os.system ["touch {marker}"]\n', id="apply-scalar-args"),
+        pytest.param("x: !!python/object/apply:os.system {{args: ['touch {marker}']}}\n", id="apply-mapping"),
+        pytest.param("x: !<tag:yaml.org,2002:python/object/apply:os.system> ['touch {marker}']\n", id="verbatim-tag"),
+        pytest.param(
+            "%TAG !p! tag:yaml.org,2002:python/\n---\nx: !p!object/apply:os.system ['touch {marker}']\n",
+            id="tag-directive",
+        ),
+        pytest.param('x: !!python/object/new:os.system ["touch {marker}"]\n', id="object-new"),
+    ],
+)
+def test_python_tags_never_execute(tmp_path: Path, template: str) -> None:
+    marker = tmp_path / f"pwned-{os.getpid()}"
+    path = write(tmp_path, template.format(marker=marker))
+    diagnosed(path, code="NS001", fragment="tag")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!!python/object:collections.OrderedDict {}",
+        "!custom 3",
+        "!!binary aGVsbG8=",
+        "!!set {a, b}",
+        "!!timestamp 2001-12-14",
+        "!<tag:example.com,2000:thing> 1",
+    ],
+)
+def test_non_standard_tags_are_refused(tmp_path: Path, tagged: str) -> None:
+    diagnosed(write(tmp_path, f"input: {tagged}\nlayers:\n  - {{type: relu}}\n"), code="NS001", fragment="tag")
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + "#" * 200 + "\n")
+    diagnosed(path, "--max-file-size", "100", code="NS001", fragment="--max-file-size")
+    assert invoke("--max-file-size", "100000", path).exit_code == 0
+    assert DEFAULT_MAX_FILE_SIZE == 10 * 1024 * 1024
+
+
+# --- encodings ----------------------------------------------------------------------------
+
+#: Line 4, column 5 holds a reference to a layer that does not exist (NS004).
+UNKNOWN_REFERENCE = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {type: relu, from: b}\n"
+
+
+def test_invalid_utf8_is_located(tmp_path: Path) -> None:
+    path = write(tmp_path, b"input: [3, 8, 8]\nname: caf\xe9\nlayers: []\n")
+    output = diagnosed(path, code="NS001", fragment="UTF-8")
+    assert f"{path}:2:10:" in output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_unicode_encodings_are_decoded_and_checked_normally(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, UNKNOWN_REFERENCE.encode(encoding))
+    output = diagnosed(path, code="NS004")
+    assert f"{path}:4:5: NS004" in output
+
+
+def test_nul_byte_is_located(tmp_path: Path) -> None:
+    path = write(tmp_path, b"input: [3, 8, 8]\x00\nlayers: []\n")
+    assert f"{path}:1:17: NS001" in diagnosed(path, code="NS001")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_binary(tmp_path: Path, seed: int) -> None:
+    noise = random.Random(seed).randbytes(4096)
+    diagnosed(write(tmp_path, noise))
+
+
+# --- graph abuse --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("layers", "fragment"),
+    [
+        pytest.param(["{type: relu, name: a, from: a}"], "itself", id="from-self"),
+        pytest.param(["{type: relu, name: a, from: b}", "{type: relu, name: b}"], "later", id="from-forward"),
+        pytest.param(["{type: relu, name: a, from: b}", "{type: relu, name: b, from: a}"], "later", id="cycle"),
+    ],
+)
+def test_bad_references(tmp_path: Path, layers: list[str], fragment: str) -> None:
+    text = "input: [3, 8, 8]\nlayers:\n" + "".join(f"  - {layer}\n" for layer in layers)
+    diagnosed(write(tmp_path, text), code="NS004", fragment=fragment)
+
+
+def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> None:
+    branches = 10_000
+    lines = ["input: [3, 8, 8]", "layers:"]
+    lines += [f"  - {{type: relu, name: b{i}, from: input}}" for i in range(branches)]
+    lines.append("  - {type: concat, name: joined, from: [" + ", ".join(f"b{i}" for i in range(branches)) + "]}")
+    # The concat's output, worked by hand: channels add up, 8×8 is kept. One wrong expectation
+    # makes the file fail, so the check has to traverse every branch.
+    lines.append(f"  - {{type: relu, expect: [{3 * branches + 1}, 8, 8]}}")
+    start = time.perf_counter()
+    diagnosed(write(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=30)
+    # Generous for a loaded CI machine; quadratic work would take minutes.
+    assert time.perf_counter() - start < 10
+
+
+# --- paths --------------------------------------------------------------------------------
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = invoke(missing)
+    assert result.exit_code == 2
+    assert str(missing) in result.output
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root, permissions do not stop reads: simulate the denial at the one place files are opened."""
+    path = write(tmp_path, GOOD)
+    real_open = Path.open
+
+    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denied)
+    diagnosed(path, code="NS001", fragment="permission denied")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_by_mode(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    path.chmod(0)
+    diagnosed(path, code="NS001", fragment="permission denied")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "self-link"])
+def test_files_that_cannot_be_read_as_specs(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "spec.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it would block forever
+    else:
+        path.symlink_to(path)
+    diagnosed(path, code="NS001", seconds=10)
+
+
+def test_directory_symlink_loop_terminates(tmp_path: Path) -> None:
+    """In a real process with a timeout: the walk must end, and the real spec is still checked."""
+    root = tmp_path / "specs"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "loop").symlink_to(root / "a", target_is_directory=True)
+    (root / "a" / "self").symlink_to(".", target_is_directory=True)
+    write(root / "a" / "b", "input: [3, 8, 8]\nlayers:\n  - {type: relu, from: nowhere}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", "--output-format", "concise", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.count(": NS004") == 1
+    assert "in 1 file" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("tool.py", "import os\n\ndef main():\n    return os.getcwd()\n"),
+        ("README.md", "# Title\n\nSome *prose*, with: colons and - dashes.\n"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+        ("data.json", '{"input": [3, 8, 8], "layers": "none"}'),
+    ],
+)
+def test_non_yaml_files_passed_explicitly(tmp_path: Path, name: str, content: str | bytes) -> None:
+    diagnosed(write(tmp_path, content, name))
+
+
+# --- internal errors ----------------------------------------------------------------------
+
+
+def test_internal_error_is_one_line_and_the_other_files_are_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = write(tmp_path, GOOD, "bad.yaml")
+    other = write(tmp_path, UNKNOWN_REFERENCE, "other.yaml")
+    rule = RULES["NS102"]
+    assert rule.check is not None
+    original = rule.check
+
+    def broken(analysis: Any) -> Any:
+        if analysis.filename == str(bad):
+            raise RuntimeError("simulated\nmulti-line failure")
+        return original(analysis)
+
+    monkeypatch.setitem(RULES, "NS102", dataclasses.replace(rule, check=broken))
+    result = invoke(bad, other)
+    assert result.exit_code == 2
+    error_lines = [line for line in result.stderr.splitlines() if "internal error" in line]
+    assert len(error_lines) == 1
+    assert str(bad) in error_lines[0]
+    assert "report" in error_lines[0]
+    assert f"{other}:4:5: NS004" in result.stdout
+
+
+def test_internal_error_escaping_lint_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = write(tmp_path, GOOD, "a.yaml"), write(tmp_path, UNKNOWN_REFERENCE, "b.yaml")
+    real = netspec.linter.lint_file
+
+    def flaky(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == first:
+            raise MemoryError()
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", flaky)
+    result = invoke(first, second)
+    assert result.exit_code == 2
+    assert sum("internal error" in line and str(first) in line for line in result.stderr.splitlines()) == 1
+    assert f"{second}:4:5: NS004" in result.stdout
