@@ -3,6 +3,7 @@ sets the exit code. Everything it does is available from :mod:`netspec` as a lib
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,10 +11,13 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from netspec import __version__
+from netspec import __version__, source
+from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.discovery import discover
-from netspec.linter import lint_file, lint_paths
-from netspec.report import REPORTERS
+from netspec.fix import FixOutcome, fix_paths
+from netspec.linter import FileResult, lint_file, lint_paths
+from netspec.report import REPORTERS, Reporter
+from netspec.report.base import plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from netspec.show import RENDERERS
 
@@ -40,6 +44,24 @@ def choice(option: str, value: str, choices: Iterable[str]) -> str:
     return value
 
 
+def default_format() -> str:
+    """``github`` inside GitHub Actions (which sets ``GITHUB_ACTIONS=true``), else ``full``."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+
+
+def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None) -> None:
+    """The report to stdout, or to ``output_file`` with only the summary on stdout."""
+    if output_file is None:
+        reporter.report(results, sys.stdout)
+        return
+    try:
+        with output_file.open("w", encoding="utf-8") as out:
+            reporter.report(results, out)
+    except OSError as error:
+        usage_error(f"cannot write {output_file}: {error.strerror or error}")
+    typer.echo(summary(results))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"netspec {__version__}")
@@ -62,29 +84,134 @@ def check(
     ] = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--output-format", help=f"How to print the problems: {', '.join(REPORTERS)}. Default: full."),
+        typer.Option(
+            "--output-format",
+            envvar="NETSPEC_OUTPUT_FORMAT",
+            help=f"How to print the problems: {', '.join(REPORTERS)}. Default: github when GITHUB_ACTIONS=true, "
+            "else full.",
+        ),
+    ] = None,
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output-file", "-o", help="Write the report to this file; the summary still goes to stdout."),
     ] = None,
     max_file_size: Annotated[
-        int, typer.Option("--max-file-size", min=1, help="Refuse files larger than this many bytes.")
-    ] = DEFAULT_MAX_FILE_SIZE,
+        int | None,
+        typer.Option(
+            "--max-file-size",
+            min=1,
+            help=f"Refuse files larger than this many bytes. Default: {DEFAULT_MAX_FILE_SIZE}.",
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Rule codes or prefixes to enable, replacing the configured selection."),
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option("--extend-select", help="Rule codes or prefixes to enable in addition.")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to disable.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml."
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when problems were found (2 still means a usage error).")
+    ] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes to the files, then report the rest.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix, --fix-only or --diff: apply the unsafe fixes too.")
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Print a unified diff of what --fix would change; write nothing. Exit 1 if there is one."
+        ),
+    ] = False,
+    fix_only: Annotated[
+        bool,
+        typer.Option("--fix-only", help="Apply the fixes, but report nothing about, and exit 0 for, what remains."),
+    ] = False,
+    exit_non_zero_on_fix: Annotated[
+        bool,
+        typer.Option("--exit-non-zero-on-fix", help="Exit 1 if any file was fixed, even if no problems remain."),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print warnings about how netspec runs (slow YAML parser).")
+    ] = False,
 ) -> None:
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
-    chosen_format = choice("--output-format", output_format or "full", REPORTERS)
-    settings = Settings(max_file_size=max_file_size)
+    if verbose and not source.HAS_LIBYAML:
+        typer.echo(
+            "netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower",
+            err=True,
+        )
+    chosen_format = choice("--output-format", output_format or default_format(), REPORTERS)
+    settings = _settings(config, select, extend_select, ignore, max_file_size)
     targets = paths or [Path("specs")]
     missing = [str(p) for p in targets if not p.exists() and not p.is_symlink()]
     if missing:
         usage_error(f"no such file or directory: {', '.join(missing)}")
+    if exit_zero and exit_non_zero_on_fix:
+        usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     files = discover(targets, settings)
-    results = lint_paths(files, settings)
-    reporter = REPORTERS[chosen_format]()
-    reporter.report(results, sys.stdout)
+    fixing_only = fix_only or diff
+    outcomes = fix_paths(files, settings, unsafe=unsafe_fixes, write=not diff) if fix or fixing_only else []
+    results = [outcome.result for outcome in outcomes] if outcomes else lint_paths(files, settings)
+    fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
+    if not fixing_only:
+        write_report(REPORTERS[chosen_format](), results, output_file)
     for result in results:
         if result.internal_error:
             typer.echo(f"netspec: {result.internal_error}", err=True)
     if any(result.internal_error for result in results):
         raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_PROBLEMS if any(result.diagnostics for result in results) else EXIT_CLEAN)
+    problems = fix_failed or (not fixing_only and any(result.diagnostics for result in results))
+    raise typer.Exit(EXIT_PROBLEMS if problems and not exit_zero else EXIT_CLEAN)
+
+
+def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit_non_zero_on_fix: bool) -> bool:
+    """Print the diffs (--diff), the count (--fix-only) and the fixes left out; True if that
+    alone makes the exit code 1: a diff to apply, a file fixed under --exit-non-zero-on-fix,
+    or a file that could not be written."""
+    fixed = sum(outcome.result.fixed for outcome in outcomes)
+    for outcome in outcomes:
+        for note in outcome.notes:
+            typer.echo(f"netspec: warning: {outcome.result.filename}: {note}", err=True)
+        if outcome.error:
+            typer.echo(f"netspec: error: {outcome.error}", err=True)
+    if diff:
+        sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
+        if fixed:
+            typer.echo(f"\nWould fix {plural(fixed, 'problem')}.")
+        return any(outcome.changed for outcome in outcomes)
+    if fix_only and fixed:
+        typer.echo(f"Fixed {plural(fixed, 'problem')}.")
+    return (exit_non_zero_on_fix and fixed > 0) or any(outcome.error for outcome in outcomes)
+
+
+def _settings(
+    config: Path | None,
+    select: list[str] | None,
+    extend_select: list[str] | None,
+    ignore: list[str] | None,
+    max_file_size: int | None,
+) -> Settings:
+    """The configuration file, then the flags (comma-separated, repeatable) on top of it."""
+    try:
+        overrides = Overrides(
+            split_flag(select, "--select"),
+            split_flag(extend_select, "--extend-select") or (),
+            split_flag(ignore, "--ignore") or (),
+            max_file_size,
+        )
+        return resolve(config, overrides)
+    except ConfigError as error:
+        usage_error(str(error))
 
 
 @app.command()
@@ -107,6 +234,34 @@ def show(
     typer.echo(RENDERERS[format](summarize(result.analysis)))
     if result.diagnostics:
         typer.echo(f"{len(result.diagnostics)} problem(s): run `netspec check {spec}` for details", err=True)
+
+
+@app.command()
+def rule(
+    code: Annotated[str | None, typer.Argument(help="A rule code, such as NS101.")] = None,
+    all_rules: Annotated[bool, typer.Option("--all", help="List every rule instead.")] = False,
+) -> None:
+    """Print a rule's documentation, or list every rule with its default severity and selection."""
+    from netspec import docs
+    from netspec.rules import RULES
+
+    if all_rules == (code is not None):
+        usage_error("give either a rule code (`netspec rule NS101`) or --all")
+    if code is None:
+        typer.echo(docs.rule_list())
+        return
+    found = RULES.get(code.strip().upper())
+    if found is None:
+        usage_error(f"unknown rule code '{code}' (`netspec rule --all` lists the rules)")
+    typer.echo(docs.rule_markdown(found), nl=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format, for editors and validators."""
+    from netspec.schema import render
+
+    typer.echo(render(), nl=False)
 
 
 def run() -> None:

@@ -61,7 +61,8 @@ def test_json_output_shape(files: Path) -> None:
     assert result.exit_code == 1
     (item,) = json.loads(result.stdout)
     assert {"code", "name", "severity", "message", "filename", "layer", "location", "end_location", "fix"} <= set(item)
-    assert (item["code"], item["name"], item["severity"], item["layer"]) == ("NS102", "shrinking-layer", "warning", "conv1")
+    expected = ("NS102", "shrinking-layer", "warning", "conv1")
+    assert (item["code"], item["name"], item["severity"], item["layer"]) == expected
     assert item["location"] == {"row": 3, "column": 5}
     assert item["fix"]["applicability"] in ("safe", "unsafe")
     (edit,) = item["fix"]["edits"]

@@ -58,9 +58,7 @@ def test_ns101_symmetric_padding_when_parity_allows() -> None:
 
 @pytest.mark.parametrize(("w", "f", "d"), [(32, 3, 1), (32, 5, 1), (32, 4, 1), (17, 3, 2)])
 def test_ns102_padding_keeps_the_size(w: int, f: int, d: int) -> None:
-    diagnostic = only(
-        lint(spec(f"[3, {w}, {w}]", f"{{type: conv, filters: 4, kernel: {f}, dilation: {d}}}")), "NS102"
-    )
+    diagnostic = only(lint(spec(f"[3, {w}, {w}]", f"{{type: conv, filters: 4, kernel: {f}, dilation: {d}}}")), "NS102")
     (edit,) = diagnostic.fix.edits  # type: ignore[union-attr]
     for before, after in pads(edit.value):
         assert floor_out(w, f, 1, before, after, d) == w
