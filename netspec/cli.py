@@ -15,7 +15,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.discovery import discover
 from netspec.fix import FixOutcome, fix_paths
-from netspec.linter import FileResult, lint_file, lint_paths
+from netspec.linter import FileResult, lint_paths
 from netspec.report import REPORTERS, Reporter
 from netspec.report.base import plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -227,7 +227,10 @@ def show(
     choice("--format", format, RENDERERS)
     if not spec.is_file():
         usage_error(f"no such file: {spec}")
-    result = lint_file(spec)
+    (result,) = lint_paths([spec])
+    if result.internal_error:
+        typer.echo(f"netspec: {result.internal_error}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     if result.analysis is None or result.analysis.spec.input is None:
         REPORTERS["concise"]().report([result], sys.stderr)
         raise typer.Exit(EXIT_PROBLEMS)

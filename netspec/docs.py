@@ -67,7 +67,7 @@ def rule_markdown(rule: Rule) -> str:
     """The full documentation of one rule, in Markdown: what ``netspec rule CODE`` prints."""
     body = "\n\n".join(f"## {heading}\n{text}" for heading, text in sections(rule).items())
     facts = [
-        f"- Default severity: {rule.severity.value}",
+        f"- Default severity: {rule.severity_label}",
         f"- Selected by default: {yes_no(rule.selected_by_default)}"
         + ("" if rule.selected_by_default else f" (enable it with `--extend-select {rule.code}`)"),
         f"- {fix_note(rule)}",
@@ -79,7 +79,7 @@ def rule_list(rules: Iterable[Rule] | None = None) -> str:
     """An aligned plain-text table of the rules: what ``netspec rule --all`` prints."""
     header = ("code", "name", "severity", "default")
     rows = [header] + [
-        (r.code, r.name, r.severity.value, yes_no(r.selected_by_default))
+        (r.code, r.name, r.severity_label, yes_no(r.selected_by_default))
         for r in (RULES.values() if rules is None else rules)
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -94,7 +94,7 @@ def readme_table(rules: Iterable[Rule] | None = None) -> str:
     """The README's Markdown rule table."""
     lines = ["| Code | Name | Severity | Default | Summary |", "| --- | --- | --- | --- | --- |"]
     for r in RULES.values() if rules is None else rules:
-        cells = (r.code, f"`{r.name}`", r.severity.value, yes_no(r.selected_by_default), _cell(r.summary))
+        cells = (r.code, f"`{r.name}`", r.severity_label, yes_no(r.selected_by_default), _cell(r.summary))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -108,9 +108,7 @@ def lint_text(text: str, filename: str = "<string>", settings: Settings | None =
     try:
         result.analysis = analyse(text, filename, Path(filename).stem)
     except LoadError as error:
-        if RULES[error.code].enabled_for(settings, filename):
-            result.diagnostics.append(_diagnostic(error.code, error.message, filename, error.span, settings))
-        return result
+        return unloadable(filename, error, settings, text)
     result.diagnostics = check(result.analysis, settings)
     from netspec.fix import assess
 
@@ -152,16 +150,17 @@ def lint_file(path: Path, settings: Settings | None = None, display_name: str | 
     try:
         text = decode(read_source(path, settings))
     except OSError as error:
-        result = FileResult(filename)
-        result.diagnostics.append(
-            _diagnostic("NS001", f"cannot read the file: {error.strerror or error}", filename, FILE_START, settings)
-        )
-        return result
+        return unloadable(filename, LoadError("NS001", f"cannot read the file: {error.strerror or error}"), settings)
     except LoadError as error:
-        result = FileResult(filename)
-        result.diagnostics.append(_diagnostic(error.code, error.message, filename, error.span, settings))
-        return result
+        return unloadable(filename, error, settings)
     return lint_text(text, filename, settings)
+
+
+def unloadable(filename: str, error: LoadError, settings: Settings, text: str | None = None) -> FileResult:
+    """The result for a file that cannot be loaded. It is reported whatever the selection, as
+    ruff reports syntax errors: nothing else can be checked, and a silent pass would lie."""
+    diagnostic = _diagnostic(error.code, error.message, filename, error.span, settings)
+    return FileResult(filename, [diagnostic], text=text)
 
 
 def lint_paths(paths: Sequence[Path], settings: Settings | None = None) -> list[FileResult]:

@@ -78,11 +78,16 @@ class ReceptiveField:
     @property
     def strides(self) -> list[int | float]:
         """j per dimension: an int, or a float where upsampling made it a fraction."""
-        return [int(d.jump) if d.jump.denominator == 1 else round(float(d.jump), 4) for d in self.dims]
+        return [_number(d.jump) for d in self.dims]
 
     @property
-    def paddings(self) -> list[Fraction]:
-        return [d.padding for d in self.dims]
+    def paddings(self) -> list[int | float]:
+        """P_eff per dimension: an int, or a float where it is a fraction."""
+        return [_number(d.padding) for d in self.dims]
+
+
+def _number(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else round(float(value), 4)
 
 
 def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int) -> Field1D:
@@ -92,9 +97,14 @@ def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int) -> F
     return Field1D(field.size + (reads - 1) * field.jump, jump, centre)
 
 
-def _adaptive_kernel(size: int, out: int) -> int:
-    """The largest window of an adaptive pool: window i spans [floor(i·W/o), ceil((i + 1)·W/o))."""
-    return max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
+def adaptive_kernel(size: int, out: int) -> int:
+    """The largest window of an adaptive pool: window i spans [floor(i·W/o), ceil((i + 1)·W/o)).
+
+    Its length is ceil(f + W/o) for the fractional part f of i·W/o, largest when f is; the
+    fractional parts are the multiples of gcd(W, o)/o, so the largest is (o − gcd)/o. A closed
+    form, because ``output_size`` may be huge.
+    """
+    return -(-(out - math.gcd(size, out) + size) // out)
 
 
 def _upsample(layer: Upsample, shape: Shape, output: Shape) -> list[Fraction]:
@@ -142,7 +152,7 @@ def receptive_field(
     if isinstance(layer, AdaptivePool):
         return ReceptiveField(
             tuple(
-                d.window(_adaptive_kernel(size, out), Fraction(size, out), 0)
+                d.window(adaptive_kernel(size, out), Fraction(size, out), 0)
                 for d, size, out in zip(field.dims, shape[1:], output[1:], strict=True)
             )
         )

@@ -16,7 +16,8 @@ from netspec.layers import Conv, format_shape, volume
 class LayerRow:
     name: str
     type: str
-    input_shape: list[list[int]] | list[int] | None
+    #: The (first) input's shape; merges list all of theirs in ``input_shapes``.
+    input_shape: list[int] | None
     output_shape: list[int] | None
     neurons: int
     params: int
@@ -24,14 +25,18 @@ class LayerRow:
     #: Per spatial dimension; None once the output is flat.
     receptive_field: list[int] | None = None
     effective_stride: list[int | float] | None = None
+    effective_padding: list[int | float] | None = None
     #: Conv layers only: the parameters of the equivalent locally connected layer.
     unshared_params: int | None = None
+    #: Merge layers only: every input's shape, in `from` order.
+    input_shapes: list[list[int]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        row = dict(self.__dict__)
-        if self.unshared_params is None:
-            del row["unshared_params"]
-        return row
+        return {key: value for key, value in self.__dict__.items() if value is not None or key not in OPTIONAL_KEYS}
+
+
+#: Keys present only for the layers they concern.
+OPTIONAL_KEYS = frozenset({"unshared_params", "input_shapes"})
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,9 @@ class NetworkSummary:
 def summarize(analysis: Analysis) -> NetworkSummary:
     rows = []
     for node in analysis.graph.nodes:
-        inputs: list[list[int]] | list[int] | None = None
-        if node.inputs is not None:
-            shapes = [list(shape) for shape in node.inputs]
-            inputs = shapes[0] if len(shapes) == 1 else shapes
+        shapes = [list(shape) for shape in node.inputs] if node.inputs is not None else None
+        raw = analysis.spec.raw_layers[node.index]
+        raw_type = raw.get("type") if isinstance(raw, dict) else None
         field = analysis.graph.receptive_fields[node.index]
         unshared = None
         if isinstance(node.layer, Conv) and node.inputs is not None and node.output is not None:
@@ -87,15 +91,17 @@ def summarize(analysis: Analysis) -> NetworkSummary:
         rows.append(
             LayerRow(
                 node.name,
-                node.layer.type if node.layer else "?",
-                inputs,
+                node.layer.type if node.layer else raw_type if isinstance(raw_type, str) else "?",
+                shapes[0] if shapes else None,
                 list(node.output) if node.output is not None else None,
                 volume(node.output) if node.output is not None else 0,
                 node.params,
                 node.macs,
                 field.sizes if field else None,
                 field.strides if field else None,
+                field.paddings if field else None,
                 unshared,
+                shapes if shapes and len(shapes) > 1 else None,
             )
         )
     return NetworkSummary(analysis.spec.name, list(analysis.spec.input or ()), rows)

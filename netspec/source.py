@@ -370,9 +370,12 @@ def load(text: str) -> Document:
     # Plain scalars repeat (keys, layer types, small sizes): resolve each distinct text once.
     # Resolution depends only on the text, and the results are immutable.
     plain: dict[str, tuple[Any, bool]] = {}
+    # One C call per event: get_event() parses on demand and returns None after the stream.
+    next_event = parser.get_event
+    add = builder.add
     try:
-        while parser.check_event():
-            event: Any = parser.get_event()
+        event: Any = next_event()
+        while event is not None:
             kind = type(event)
             if kind is ScalarEvent:
                 if event.tag is None:
@@ -387,7 +390,7 @@ def load(text: str) -> Document:
                     value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
                     builder.anchors[event.anchor] = (value, 1)
-                builder.add(value, event.start_mark, event.end_mark, 1, is_merge)
+                add(value, event.start_mark, event.end_mark, 1, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 tag = event.tag
                 if tag is not None and tag != "!" and tag not in (_TAG + "map", _TAG + "seq"):
@@ -405,6 +408,7 @@ def load(text: str) -> Document:
                         "the file holds more than one YAML document (---); a spec is exactly one",
                         Span.from_marks(event.start_mark, event.end_mark),
                     )
+            event = next_event()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

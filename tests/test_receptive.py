@@ -160,3 +160,19 @@ def test_mobilenet_and_googlenet_published_counts() -> None:
     for name, params in (("mobilenet_v1", 4_231_976), ("googlenet", 6_624_904)):
         analysis = analysed((ROOT / "specs" / f"{name}.yaml").read_text(encoding="utf-8"))
         assert sum(n.params for n in analysis.graph.nodes) == params, name
+
+
+def test_adaptive_kernel_closed_form_matches_the_window_definition() -> None:
+    from netspec.receptive import adaptive_kernel
+
+    for size in range(1, 60):
+        for out in range(1, 70):
+            widest = max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
+            assert adaptive_kernel(size, out) == widest
+
+
+def test_huge_adaptive_output_size_is_instant() -> None:
+    from netspec.receptive import adaptive_kernel
+
+    # 2·10⁸ windows over 7 pixels: a window that straddles a pixel boundary reads 2 pixels.
+    assert adaptive_kernel(7, 200_000_000) == 2

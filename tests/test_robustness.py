@@ -404,3 +404,16 @@ def test_internal_error_escaping_lint_file(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 2
     assert sum("internal error" in line and str(first) in line for line in result.stderr.splitlines()) == 1
     assert f"{second}:4:5: NS004" in result.stdout
+
+
+def test_internal_error_is_never_summarised_as_all_passed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "a.yaml"
+    spec.write_text("input: [3, 8, 8]\nlayers: [{type: relu}]\n")
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(netspec.linter, "lint_file", explode)
+    result = CliRunner().invoke(app, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert "could not be checked" in result.output

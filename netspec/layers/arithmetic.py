@@ -65,7 +65,8 @@ class Window(NamedTuple):
         padding = f"2·{self.pad_before}" if self.pad_before == self.pad_after else f"{self.pad_before}+{self.pad_after}"
         kernel = str(self.kernel) if self.dilation == 1 else f"({self.dilation}·({self.kernel} − 1) + 1)"
         exact = self.span / self.stride + 1
-        value = (f"{exact:.0f}" if exact == int(exact) else f"{exact:.4g}").replace("-", "−")
+        # Fixed-point, never scientific: the point is to show the arithmetic.
+        value = f"{exact:.4f}".rstrip("0").rstrip(".").replace("-", "−")
         if self.stride == 1:
             return f"{self.size} − {kernel} + {padding} + 1 = {value}"
         return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"
@@ -95,19 +96,25 @@ def exact_division_pads(window: Window, max_pad: int) -> tuple[int | None, Pads 
 
     Returns the nearest symmetric padding P (≤ ``max_pad``) and the nearest per-side padding
     (each side ≤ ``max_pad``); either is None when none exists. Ties go to the larger padding,
-    which keeps more output.
+    which keeps more output. Divisibility repeats with period S in the total padding, so only
+    totals within S of the current one are tried: the search costs O(S), whatever the sizes.
     """
-    current_total = window.pad_before + window.pad_after
-    symmetric = [p for p in range(max_pad + 1) if (window.size + 2 * p - window.effective_kernel) % window.stride == 0]
-    best_symmetric = min(symmetric, key=lambda p: (abs(2 * p - current_total), -p), default=None)
-    totals = [
-        t
-        for t in range(2 * max_pad + 1)
-        if (window.size + t - window.effective_kernel) % window.stride == 0
-        and window.size + t >= window.effective_kernel
-    ]
-    best_total = min(totals, key=lambda t: (abs(t - current_total), -t), default=None)
-    return best_symmetric, (split_total(best_total) if best_total is not None else None)
+    current = window.pad_before + window.pad_after
+    lowest = max(0, window.effective_kernel - window.size)
+
+    def divides(total: int) -> bool:
+        return (window.size + total - window.effective_kernel) % window.stride == 0
+
+    def nearest(candidates: range) -> int | None:
+        return min((t for t in candidates if divides(t)), key=lambda t: (abs(t - current), -t), default=None)
+
+    highest = 2 * max_pad
+    centre = min(max(current, lowest), highest)
+    # Even totals (symmetric padding) repeat with period lcm(2, S) ≤ 2S.
+    start, stop = max(lowest, centre - 2 * window.stride), min(highest, centre + 2 * window.stride) + 1
+    total = nearest(range(start, stop))
+    symmetric = nearest(range(start + start % 2, stop, 2))
+    return (None if symmetric is None else symmetric // 2), (None if total is None else split_total(total))
 
 
 def exact_input_sizes(window: Window) -> tuple[int, int]:

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from netspec.layers.arithmetic import Window, split_pool_output
-from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
-from netspec.layers.windowed import WindowedLayer, padding_value
+from netspec.layers.base import Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
+from netspec.layers.windowed import WindowedLayer, padding_fix
 
 
 class Pool(WindowedLayer):
@@ -73,14 +73,9 @@ class Pool(WindowedLayer):
 
     def even_fix(self, windows: Sequence[Window]) -> Fix:
         """No more padding after than before in the dimensions where that matters."""
-        pads = [(w.pad_before, w.pad_before if split_pool_output(w) != w.output else w.pad_after) for w in windows]
-        value = padding_value(pads)
-        return Fix(f"set padding to {value}", (Edit("padding", value),))
-
-    def clamp_fix(self, windows: Sequence[Window]) -> Fix:
-        pads = [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
-        value = padding_value(pads)
-        return Fix(f"set padding to {value}", (Edit("padding", value),))
+        return padding_fix(
+            [(w.pad_before, w.pad_before if split_pool_output(w) != w.output else w.pad_after) for w in windows]
+        )
 
 
 class MaxPool(Pool):
@@ -103,7 +98,7 @@ class AvgPool(Pool):
                 "NS103",
                 f"the input ({small[0].size}) is smaller than the kernel ({small[0].kernel}); PyTorch's 3-D "
                 "average pooling requires input ≥ kernel in every dimension, padding aside",
-                help="use a smaller kernel, or remove a downsampling layer before this one",
+                help="no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
             )
         return super().output_from_windows(shape, windows)
 

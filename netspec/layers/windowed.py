@@ -23,6 +23,12 @@ def padding_value(pads: Sequence[Pads]) -> int | list[int] | list[list[int]]:
     return [[before, after] for before, after in pads]
 
 
+def padding_fix(pads: Sequence[Pads], action: str = "set padding to") -> Fix:
+    """The fix that sets a layer's padding to ``pads`` (one (before, after) pair per dimension)."""
+    value = padding_value(pads)
+    return Fix(f"{action} {value}", (Edit("padding", value),))
+
+
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
     formulas = [windows[i].formula() for i in indices]
@@ -66,7 +72,9 @@ class WindowedLayer(LayerBase):
                 "NS103",
                 f"{describe_windows(windows, collapsed)} < 1: the kernel is larger than the padded input",
                 fix=fix,
-                help=None if fix else "use a smaller kernel, or remove a downsampling layer before this one",
+                help=None
+                if fix
+                else "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
             )
         return outputs
 
@@ -82,5 +90,10 @@ class WindowedLayer(LayerBase):
             if padded > self.max_padding(w) or w.with_pads(padded, padded).output < 1:
                 return None
             pads.append((padded, padded))
-        value = padding_value(pads)
-        return Fix(f"set padding to {value}", (Edit("padding", value),))
+        return padding_fix(pads)
+
+    def clamp_fix(self, windows: Sequence[Window]) -> Fix:
+        """Each side's padding cut down to :meth:`max_padding`."""
+        return padding_fix(
+            [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
+        )

@@ -46,6 +46,11 @@ def summary(results: Sequence[FileResult]) -> str:
     diagnostics = all_diagnostics(results)
     files = len(results)
     fixed = sum(result.fixed for result in results)
+    failed = sum(result.internal_error is not None for result in results)
+    if failed:
+        # Never "All checks passed!" when a file was not checked at all.
+        unchecked = f"{plural(failed, 'file')} could not be checked (internal error, see above)."
+        return f"{summary([r for r in results if r.internal_error is None])}\n{unchecked}"
     if fixed:
         line = f"Found {plural(fixed + len(diagnostics), 'problem')} ({fixed} fixed, {len(diagnostics)} remaining)."
     elif not diagnostics:

@@ -55,8 +55,4 @@ RULES: dict[str, Rule] = {
 }
 
 
-def get(code: str) -> Rule:
-    return RULES[code]
-
-
-__all__ = ["RULES", "Rule", "Violation", "get"]
+__all__ = ["RULES", "Rule", "Violation"]

@@ -47,6 +47,13 @@ class Rule:
     check: Check | None
     selected_by_default: bool = True
     fix: Literal["always", "sometimes", "never"] = "never"
+    #: The severity some of its cases get instead (NS107: pooling errors, convolution warnings).
+    also: Severity | None = None
+
+    @property
+    def severity_label(self) -> str:
+        """``error``, or ``error / warning`` for a rule whose cases differ."""
+        return self.severity.value + (f" / {self.also.value}" if self.also else "")
 
     def enabled_for(self, settings: Settings, filename: str = "") -> bool:
         return settings.enabled(self.code, self.selected_by_default, filename)

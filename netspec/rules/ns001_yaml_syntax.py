@@ -7,7 +7,8 @@ bomb, nesting deeper than 64 levels, several documents in one file, invalid UTF-
 over the size limit.
 
 ## Why is this bad?
-Nothing else can be checked. netspec never constructs objects from tags and never expands
+Nothing else can be checked, so this rule cannot be disabled: `--ignore NS001` has no effect,
+as ruff always reports syntax errors. netspec never constructs objects from tags and never expands
 aliases without a budget, so a hostile file is refused rather than executed or expanded.
 
 ## Example

@@ -29,9 +29,9 @@ from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.layers import Edit, Fix, WindowedLayer
+from netspec.layers import Fix, WindowedLayer
 from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
-from netspec.layers.windowed import describe_windows, dimension_units, padding_value
+from netspec.layers.windowed import describe_windows, dimension_units, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation, windowed_nodes
 
 
@@ -59,21 +59,19 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
         symmetric.append((p, p) if p is not None else (-1, -1))
         sided.append(sides if sides is not None else (-1, -1))
     if all(before >= 0 for before, _ in symmetric):
-        value = padding_value(symmetric)
         outputs = "×".join(str(w.with_pads(*pads).output) for w, pads in zip(windows, symmetric, strict=True))
-        return Fix(
-            f"set padding to {value}", (Edit("padding", value),)
-        ), f"padding {value} makes the division exact ({outputs} outputs)"
+        return padding_fix(
+            symmetric
+        ), f"padding {padding_value(symmetric)} makes the division exact ({outputs} outputs)"
     first = windows[failing[0]]
     below, above = exact_input_sizes(first)
     alternatives = f"an input size of {below} or {above} instead of {first.size}"
     reason = f"no symmetric padding makes {first.size} − {first.effective_kernel} + 2P divisible by {first.stride}"
     if any(before < 0 for before, _ in sided):
-        return None, f"{reason}; use {alternatives}, or change the stride"
-    value = padding_value(sided)
+        return None, f"no automatic fix: {reason}; use {alternatives}, or change the stride"
     outputs = "×".join(str(w.with_pads(*pads).output) for w, pads in zip(windows, sided, strict=True))
-    fix = Fix(f"set per-side padding {value}", (Edit("padding", value),))
-    return fix, f"{reason}; per-side padding {value} gives exactly {outputs}, or use {alternatives}"
+    help_line = f"{reason}; per-side padding {padding_value(sided)} gives exactly {outputs}, or use {alternatives}"
+    return padding_fix(sided, "set per-side padding"), help_line
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:

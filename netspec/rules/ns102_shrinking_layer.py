@@ -27,14 +27,14 @@ from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.layers import Edit, Fix, format_shape
+from netspec.layers import format_shape
 from netspec.layers.arithmetic import same_pads
-from netspec.layers.windowed import describe_windows, padding_value
+from netspec.layers.windowed import describe_windows, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation, windowed_nodes
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, windows in windowed_nodes(analysis):
+    for node, layer, windows in windowed_nodes(analysis):
         assert node.inputs and node.output
         shrinking = [i for i, w in enumerate(windows) if w.stride == 1 and w.output < w.size]
         if not shrinking:
@@ -43,14 +43,18 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
             for i, w in enumerate(windows)
         ]
-        value = padding_value(pads)
         kept = format_shape(node.inputs[0][1:])
+        # A dilated max-pool may need more padding than it accepts (NS107): then no fix.
+        allowed = all(max(pads[i]) <= layer.max_padding(windows[i]) for i in shrinking)
         yield Violation(
             node.index,
             f"{node.name} shrinks {kept} to {format_shape(node.output[1:])}: {describe_windows(windows, shrinking)} "
             "with stride 1",
-            fix=Fix(f"set padding to {value}", (Edit("padding", value),)),
-            help=f"padding {value} keeps {kept} (P = D·(F − 1)/2)",
+            fix=padding_fix(pads) if allowed else None,
+            help=f"padding {padding_value(pads)} keeps {kept} (P = D·(F − 1)/2)"
+            if allowed
+            else f"no automatic fix: keeping {kept} needs more padding than this layer accepts; "
+            "use a smaller kernel or dilation",
         )
 
 

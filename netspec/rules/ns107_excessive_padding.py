@@ -26,8 +26,7 @@ from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.layers import Conv, Edit, Fix
-from netspec.layers.windowed import padding_value
+from netspec.layers import Conv
 from netspec.rules.base import Rule, Violation, layer_errors, windowed_nodes
 
 
@@ -40,15 +39,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if not excessive:
             continue
         w = excessive[0]
-        limit = [(min(w.pad_before, layer.max_padding(w)), min(w.pad_after, layer.max_padding(w))) for w in windows]
-        value = padding_value(limit)
         yield Violation(
             node.index,
             f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
             "so the outermost outputs see only zeros",
-            fix=Fix(f"set padding to {value}", (Edit("padding", value),)),
+            fix=layer.clamp_fix(windows),
             severity=Severity.WARNING,
         )
 
 
-RULE = Rule("NS107", "excessive-padding", Severity.ERROR, __doc__, check, fix="always")
+RULE = Rule("NS107", "excessive-padding", Severity.ERROR, __doc__, check, fix="always", also=Severity.WARNING)

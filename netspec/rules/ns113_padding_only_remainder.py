@@ -41,6 +41,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 node.index,
                 f"{node.name}: {describe_windows(windows, padded)} is not an integer; PyTorch floors it and drops "
                 "only padding, so the effective padding is asymmetric",
+                help="no automatic fix: harmless unless the sampling grid must align exactly (see NS101)",
             )
 
 
