@@ -7,19 +7,21 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.discovery import discover
-from netspec.fix import FixOutcome, fix_paths
 from netspec.linter import FileResult, lint_paths
 from netspec.report import REPORTERS, Reporter
 from netspec.report.base import plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from netspec.show import RENDERERS
+
+if TYPE_CHECKING:
+    from netspec.fix import FixOutcome
 
 app = typer.Typer(
     name="netspec",
@@ -160,7 +162,11 @@ def check(
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     files = discover(targets, settings)
     fixing_only = fix_only or diff
-    outcomes = fix_paths(files, settings, unsafe=unsafe_fixes, write=not diff) if fix or fixing_only else []
+    outcomes: list[FixOutcome] = []
+    if fix or fixing_only:
+        from netspec.fix import fix_paths  # only when fixing: keeps the plain check's start-up small
+
+        outcomes = fix_paths(files, settings, unsafe=unsafe_fixes, write=not diff)
     results = [outcome.result for outcome in outcomes] if outcomes else lint_paths(files, settings)
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
