@@ -35,23 +35,28 @@ def check_groups(layer_type: str, in_channels: int, out_channels: int, groups: i
             )
 
 
-class Conv(WindowedLayer):
-    """``nn.ConvNd``: out = floor((W + 2P − D·(F − 1) − 1)/S) + 1 per spatial dimension."""
+class Convolution(LayerBase):
+    """The keys ``conv`` and ``conv_transpose`` share."""
 
-    type: Literal["conv"]
     filters: Size = Field(description="Output channels (out_channels).")
     kernel: SizeOrList = Field(description="Kernel size F: an int, or one per spatial dimension.")
     stride: SizeOrList = Field(1, description="Stride S. Default 1.")
+    dilation: SizeOrList = Field(1, description="Dilation D: the effective kernel is D·(F − 1) + 1. Default 1.")
+    groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
+    bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
+    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
+
+
+class Conv(WindowedLayer, Convolution):
+    """``nn.ConvNd``: out = floor((W + 2P − D·(F − 1) − 1)/S) + 1 per spatial dimension."""
+
+    type: Literal["conv"]
     padding: ConvPadding = Field(
         0,
         description="Zero padding P per side: an int, one per dimension, [[before, after], …] per dimension, "
         "'valid' (0) or 'same' (stride 1 only; the odd pixel goes after). Default 0.",
     )
-    dilation: SizeOrList = Field(1, description="Dilation D: the effective kernel is D·(F − 1) + 1. Default 1.")
-    groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
-    bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
     in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
-    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
 
     def windows(self, shape: Shape) -> list[Window]:
         rank = len(shape) - 1
@@ -115,23 +120,16 @@ class Conv(WindowedLayer):
         return volume(output) * per_output
 
 
-class ConvTranspose(LayerBase):
+class ConvTranspose(Convolution):
     """``nn.ConvTransposeNd``: out = (W − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
 
     type: Literal["conv_transpose"]
-    filters: Size = Field(description="Output channels (out_channels).")
-    kernel: SizeOrList = Field(description="Kernel size F: an int, or one per spatial dimension.")
-    stride: SizeOrList = Field(1, description="Stride S. Default 1.")
     padding: CountOrList = Field(0, description="Padding P removed from each side of the output. Default 0.")
     output_padding: CountOrList = Field(
         0,
         description="Extra size added to one side of the output; "
         "must be smaller than the stride or the dilation. Default 0.",
     )
-    dilation: SizeOrList = Field(1, description="Dilation D. Default 1.")
-    groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
-    bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
-    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
