@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,17 +73,26 @@ def _locate(analysis: Analysis, violation: Violation) -> Span:
 
 
 def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
-    """Run every enabled rule over an analysis; one diagnostic per rule and layer."""
+    """Run every enabled rule over an analysis; one diagnostic per rule and layer.
+
+    When a rule finds several problems in one layer (two bad keys), they become one
+    diagnostic at the first, whose message lists them all.
+    """
     diagnostics: list[Diagnostic] = []
-    seen: set[tuple[str, int]] = set()
+    first: dict[tuple[str, int], int] = {}
     for rule in RULES.values():
         if rule.check is None or not rule.enabled_for(settings, analysis.filename):
             continue
         for violation in rule.check(analysis):
-            if violation.index is not None and violation.path is None:
-                if (rule.code, violation.index) in seen:
+            if violation.index is not None:
+                found = first.get((rule.code, violation.index))
+                if found is not None:
+                    earlier = diagnostics[found]
+                    if violation.message not in earlier.message:
+                        message = f"{earlier.message}; {violation.message}"
+                        diagnostics[found] = dataclasses.replace(earlier, message=message)
                     continue
-                seen.add((rule.code, violation.index))
+                first[(rule.code, violation.index)] = len(diagnostics)
             node = analysis.graph.nodes[violation.index] if violation.index is not None else None
             diagnostics.append(
                 _diagnostic(

@@ -211,3 +211,9 @@ def test_malformed_specs_are_ns002(text: str) -> None:
 def test_unloadable_files_are_reported_whatever_the_selection() -> None:
     # A broken file must never pass silently: NS001 cannot be ignored (ruff does the same).
     assert codes("input: [3, 8, 8]\nlayers: [\n", Settings(ignore=("NS001",))) == ["NS001"]
+
+
+def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 0, kernel: 3, strides: 1}"))
+    assert d.code == "NS002"
+    assert "filters" in d.message and "strides" in d.message
