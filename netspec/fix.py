@@ -85,17 +85,13 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
 def judge(
     analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings
 ) -> tuple[Analysis, list[Diagnostic], bool]:
-    """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is safe."""
+    """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is
+    safe: the diagnostic goes away and nothing new appears anywhere in the file."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
     diagnostics = check(after, settings)
     found = findings(diagnostics)
     return after, diagnostics, (diagnostic.code, diagnostic.layer_index) not in found and found <= before
-
-
-def is_safe(analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings) -> bool:
-    """Safe: the diagnostic goes away and nothing new appears anywhere in the file."""
-    return judge(analysis, diagnostic, before, settings)[2]
 
 
 def assess(result: FileResult, settings: Settings) -> None:
@@ -111,7 +107,7 @@ def assess(result: FileResult, settings: Settings) -> None:
         safe = False
         if budget > 0:
             budget -= max(len(analysis.graph.nodes), 1)
-            safe = is_safe(analysis, diagnostic, before, settings)
+            safe = judge(analysis, diagnostic, before, settings)[2]
         assessed[id(diagnostic)] = dataclasses.replace(
             diagnostic, applicability=Applicability.SAFE if safe else Applicability.UNSAFE
         )
@@ -378,7 +374,7 @@ def fix_text(
     result's ``fixed`` counts the problems that were reported along the way and are gone.
     """
     settings = settings or Settings()
-    result = lint_text(text, filename, settings)
+    result = lint_text(text, filename, settings, assess_fixes=False)
     outcome = FixOutcome(result, original=text)
     seen_texts = {text}
     reported = findings(result.diagnostics)
@@ -392,12 +388,15 @@ def fix_text(
         fixed = apply_edits(text, chosen.edits)
         if fixed in seen_texts:  # unsafe fixes going round in circles
             break
-        after = lint_text(fixed, filename, settings)
+        after = lint_text(fixed, filename, settings, assess_fixes=False)
         if after.analysis is None or after.analysis.document.data != chosen.data:
             raise FixError("the edited text does not load as the fixed spec")
         text, result = fixed, after
         seen_texts.add(text)
         reported |= findings(result.diagnostics)
+    if result.analysis is not None:
+        # Only the final report shows which of the remaining fixes are safe.
+        result = lint_text(text, filename, settings)
     result.fixed = len(reported - findings(result.diagnostics))
     outcome.result = result
     return outcome
@@ -502,7 +501,6 @@ __all__ = [
     "fix_file",
     "fix_paths",
     "fix_text",
-    "is_safe",
     "reanalyse",
     "render",
     "with_fix",

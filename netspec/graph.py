@@ -79,7 +79,7 @@ class Graph:
                 fields.append(None)
                 continue
             sources = [start if source == INPUT else fields[source] for source in node.sources]
-            fields.append(receptive_field(node.layer, node.inputs, sources, node.output))
+            fields.append(receptive_field(node.layer, node.inputs, sources, node.output, node.windows))
         return fields
 
 

@@ -111,8 +111,14 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     return diagnostics
 
 
-def lint_text(text: str, filename: str = "<string>", settings: Settings | None = None) -> FileResult:
-    """Lint one spec given as text."""
+def lint_text(
+    text: str, filename: str = "<string>", settings: Settings | None = None, *, assess_fixes: bool = True
+) -> FileResult:
+    """Lint one spec given as text.
+
+    ``assess_fixes=False`` leaves every fix's applicability unset: deciding it re-analyses the
+    spec once per fix, which ``--fix`` does anyway while it plans each pass.
+    """
     settings = settings or Settings()
     result = FileResult(filename, text=text)
     try:
@@ -120,9 +126,10 @@ def lint_text(text: str, filename: str = "<string>", settings: Settings | None =
     except LoadError as error:
         return unloadable(filename, error, settings, text)
     result.diagnostics = check(result.analysis, settings)
-    from netspec.fix import assess
+    if assess_fixes:
+        from netspec.fix import assess
 
-    assess(result, settings)
+        assess(result, settings)
     # After assessment: a fix is judged against every finding, suppressed or not.
     result.diagnostics, unused = noqa.apply(
         result.diagnostics, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename)

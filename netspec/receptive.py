@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from netspec.layers import LayerBase, Shape, WindowedLayer
+from netspec.layers.arithmetic import Window
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Merge
@@ -115,9 +116,16 @@ def _upsample(layer: Upsample, shape: Shape, output: Shape) -> list[Fraction]:
 
 
 def receptive_field(
-    layer: LayerBase, inputs: Sequence[Shape], fields: Sequence[ReceptiveField | None], output: Shape
+    layer: LayerBase,
+    inputs: Sequence[Shape],
+    fields: Sequence[ReceptiveField | None],
+    output: Shape,
+    windows: Sequence[Window] | None,
 ) -> ReceptiveField | None:
-    """The receptive field of ``layer``'s output, from its inputs' fields (None: not spatial)."""
+    """The receptive field of ``layer``'s output, from its inputs' fields (None: not spatial).
+
+    ``windows`` are a conv or pooling layer's, as shape propagation built them.
+    """
     if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense):
         return None
     known = [f for f in fields if f is not None]
@@ -128,7 +136,7 @@ def receptive_field(
     (shape,) = inputs
     rank = len(shape) - 1
     if isinstance(layer, WindowedLayer):
-        windows = layer.windows(shape)
+        assert windows is not None
         return ReceptiveField(
             tuple(
                 d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(field.dims, windows, strict=True)

@@ -50,6 +50,18 @@ def within(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def check_in_a_process(path: Path, **options: Any) -> subprocess.CompletedProcess[str]:
+    """``netspec check`` in a real process (bounded by a timeout), for what CliRunner cannot show."""
+    return subprocess.run(
+        [sys.executable, "-m", "netspec", "check", "--output-format", "concise", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        **options,
+    )
+
+
 def invoke(*args: str | Path, seconds: float = 30) -> Result:
     with within(seconds):
         result = runner.invoke(app, ["check", "--output-format", "concise", *map(str, args)])
@@ -159,14 +171,7 @@ def test_attacks_run_in_bounded_memory(tmp_path: Path, text: str) -> None:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
 
-    done = subprocess.run(
-        [sys.executable, "-m", "netspec", "check", "--output-format", "concise", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=limit,
-        check=False,
-    )
+    done = check_in_a_process(path, preexec_fn=limit)
     assert done.returncode == 1, done.stderr
     assert f"{path}:" in done.stdout
     assert "Traceback" not in done.stderr
@@ -337,13 +342,7 @@ def test_directory_symlink_loop_terminates(tmp_path: Path) -> None:
     (root / "a" / "b" / "loop").symlink_to(root / "a", target_is_directory=True)
     (root / "a" / "self").symlink_to(".", target_is_directory=True)
     write(root / "a" / "b", "input: [3, 8, 8]\nlayers:\n  - {type: relu, from: nowhere}\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "netspec", "check", "--output-format", "concise", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = check_in_a_process(root)
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert done.stdout.count(": NS004") == 1

@@ -72,14 +72,14 @@ class Window(NamedTuple):
         return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"
 
 
+def split_total(total: int) -> Pads:
+    """A total padding split as evenly as possible, the odd pixel after (PyTorch's convention)."""
+    return total // 2, total - total // 2
+
+
 def same_pads(effective_kernel: int) -> Pads:
     """PyTorch's ``padding='same'`` for stride 1: total K − 1, the odd pixel after."""
-    total = effective_kernel - 1
-    return total // 2, total - total // 2
-
-
-def split_total(total: int) -> Pads:
-    return total // 2, total - total // 2
+    return split_total(effective_kernel - 1)
 
 
 def pads_for_output(window: Window, want: int) -> Pads:
