@@ -51,6 +51,13 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask, where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None) -> None:
     """The report to stdout, or to ``output_file`` with only the summary on stdout."""
     if output_file is None:
@@ -145,6 +152,16 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also print warnings about how netspec runs (slow YAML parser).")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Check files in up to this many processes, when there is enough to check to pay for starting "
+            "them. Default: one per available CPU; 1 checks in this process only.",
+        ),
+    ] = None,
 ) -> None:
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
     if verbose and not source.HAS_LIBYAML:
@@ -167,7 +184,9 @@ def check(
         from netspec.fix import fix_paths  # only when fixing: keeps the plain check's start-up small
 
         outcomes = fix_paths(files, settings, unsafe=unsafe_fixes, write=not diff)
-    results = [outcome.result for outcome in outcomes] if outcomes else lint_paths(files, settings)
+    results = (
+        [outcome.result for outcome in outcomes] if outcomes else lint_paths(files, settings, jobs=jobs or cpu_count())
+    )
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
         write_report(REPORTERS[chosen_format](), results, output_file)

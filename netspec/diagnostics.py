@@ -36,6 +36,9 @@ class Diagnostic:
     help: str | None = None
     fix: Fix | None = None
     applicability: Applicability | None = None
+    #: Where each of the fix's edits lands: the span of the value it replaces, or None where
+    #: it adds a key. Resolved while the positions are at hand, so a result needs no analysis.
+    edit_spans: tuple[Span | None, ...] = ()
 
     @property
     def sort_key(self) -> tuple[Any, ...]:

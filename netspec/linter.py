@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import stat
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ def _diagnostic(
     layer_index: int | None = None,
     help: str | None = None,
     fix: Fix | None = None,
+    edit_spans: tuple[Span | None, ...] = (),
 ) -> Diagnostic:
     rule = RULES[code]
     return Diagnostic(
@@ -60,6 +62,7 @@ def _diagnostic(
         layer_index,
         help,
         fix,
+        edit_spans=edit_spans,
     )
 
 
@@ -70,6 +73,14 @@ def _locate(analysis: Analysis, violation: Violation) -> Span:
     if violation.index is not None:
         return document.span(("layers", violation.index))
     return FILE_START
+
+
+def _edit_spans(analysis: Analysis, index: int | None, fix: Fix | None) -> tuple[Span | None, ...]:
+    if fix is None or index is None:
+        return ()
+    document = analysis.document
+    paths = [("layers", index, edit.key) for edit in fix.edits]
+    return tuple(document.span(path) if document.has_key(path) else None for path in paths)
 
 
 def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
@@ -106,6 +117,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                     layer_index=violation.index,
                     help=violation.help,
                     fix=violation.fix,
+                    edit_spans=_edit_spans(analysis, violation.index, violation.fix),
                 )
             )
     return diagnostics
@@ -180,16 +192,46 @@ def unloadable(filename: str, error: LoadError, settings: Settings, text: str | 
     return FileResult(filename, [diagnostic], text=text)
 
 
-def lint_paths(paths: Sequence[Path], settings: Settings | None = None) -> list[FileResult]:
-    """Lint many files. A bug in netspec on one file is recorded, not raised: the others are
-    still checked, and the caller reports it."""
-    results = []
+def lint_paths(paths: Sequence[Path], settings: Settings | None = None, *, jobs: int = 1) -> list[FileResult]:
+    """Lint many files, in order. A bug in netspec on one file is recorded, not raised: the
+    others are still checked, and the caller reports it.
+
+    ``jobs > 1`` spreads the files over up to that many processes when they are large enough
+    to pay for starting them (:data:`PARALLEL_MIN_BYTES`). The results then never carry an
+    ``analysis``, whichever way they were made: it stays in the process that built it.
+    """
+    settings = settings or Settings()
+    if jobs > 1:
+        if len(paths) > 1 and _total_size(paths) >= PARALLEL_MIN_BYTES:
+            from netspec.parallel import lint_in_processes
+
+            return lint_in_processes(paths, settings, jobs)
+        return [lint_guarded(path, settings, keep_analysis=False) for path in paths]
+    return [lint_guarded(path, settings) for path in paths]
+
+
+#: Below this much YAML in total, starting worker processes costs more than it saves: about
+#: 0.1 s of checking, measured with bench/run.py.
+PARALLEL_MIN_BYTES = 128 * 1024
+
+
+def _total_size(paths: Sequence[Path]) -> int:
+    total = 0
     for path in paths:
-        try:
-            results.append(lint_file(path, settings))
-        except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-            results.append(internal_error(path, error))
-    return results
+        with contextlib.suppress(OSError):  # lint_file reports it
+            total += path.stat().st_size
+    return total
+
+
+def lint_guarded(path: Path, settings: Settings, *, keep_analysis: bool = True) -> FileResult:
+    """:func:`lint_file`, with a bug in netspec turned into a result instead of raised."""
+    try:
+        result = lint_file(path, settings)
+    except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+        return internal_error(path, error)
+    if not keep_analysis:
+        result.analysis = None
+    return result
 
 
 def internal_error(path: Path, error: Exception) -> FileResult:

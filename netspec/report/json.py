@@ -16,28 +16,22 @@ def location(position: Position) -> dict[str, int]:
     return {"row": position.row, "column": position.column}
 
 
-def edits(result: FileResult, d: Diagnostic) -> list[dict[str, Any]]:
+def edits(d: Diagnostic) -> list[dict[str, Any]]:
     """The fix's edits, with the span of the value each one replaces (null when it adds a key)."""
     assert d.fix is not None
-    document = result.analysis.document if result.analysis else None
-    assert d.layer_index is not None  # fixes are always about one layer
-    rendered = []
-    for edit in d.fix.edits:
-        path = ("layers", d.layer_index, edit.key)
-        span = document.span(path) if document is not None and document.has_key(path) else None
-        rendered.append(
-            {
-                "layer": d.layer,
-                "key": edit.key,
-                "value": edit.value,
-                "location": location(span.start) if span else None,
-                "end_location": location(span.end) if span else None,
-            }
-        )
-    return rendered
+    return [
+        {
+            "layer": d.layer,
+            "key": edit.key,
+            "value": edit.value,
+            "location": location(span.start) if span else None,
+            "end_location": location(span.end) if span else None,
+        }
+        for edit, span in zip(d.fix.edits, d.edit_spans or (None,) * len(d.fix.edits), strict=True)
+    ]
 
 
-def diagnostic_dict(result: FileResult, d: Diagnostic) -> dict[str, Any]:
+def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     return {
         "code": d.code,
         "name": d.name,
@@ -53,7 +47,7 @@ def diagnostic_dict(result: FileResult, d: Diagnostic) -> dict[str, Any]:
         else {
             "message": d.fix.message,
             "applicability": d.applicability.value if d.applicability else "unsafe",
-            "edits": edits(result, d),
+            "edits": edits(d),
         },
     }
 
@@ -63,7 +57,7 @@ class JsonReporter(Reporter):
     description = "a JSON array of diagnostics"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        items = [diagnostic_dict(result, d) for result in results for d in result.diagnostics]
+        items = [diagnostic_dict(d) for result in results for d in result.diagnostics]
         json.dump(items, out, indent=2, ensure_ascii=False)
         out.write("\n")
 

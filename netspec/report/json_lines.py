@@ -20,4 +20,4 @@ class JsonLinesReporter(Reporter):
         for result in results:
             for d in result.diagnostics:
                 # json.dumps escapes newlines inside strings, so each object stays on one line.
-                out.write(json.dumps(diagnostic_dict(result, d), ensure_ascii=False) + "\n")
+                out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")

@@ -1,0 +1,129 @@
+"""Checking many files over worker processes gives exactly what checking them in one process
+gives: the same diagnostics, in the same order, with a bug on one file still confined to it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import netspec.linter
+import netspec.parallel
+from netspec.cli import app
+from netspec.linter import FileResult, lint_paths
+
+CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
+#: A 3×3 conv on 8×8 with stride 2 and padding 0: (8 − 3)/2 + 1 = 3.5 (NS101, fixed by
+#: editing the padding).
+ODD_LAYER = "  - {type: conv, filters: 4, kernel: 3, stride: 2, padding: 0}"
+ODD = f"input: [3, 8, 8]\nlayers:\n{ODD_LAYER}\n"
+BROKEN = "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> list[Path]:
+    """Nine files of three kinds, interleaved so that order mistakes would show."""
+    paths = []
+    for i in range(9):
+        path = tmp_path / f"spec{i}.yaml"
+        path.write_text((CLEAN, ODD, BROKEN)[i % 3])
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the pool whatever the size (forked workers inherit the patch)."""
+    monkeypatch.setattr(netspec.linter, "PARALLEL_MIN_BYTES", 0)
+
+
+def summary(results: list[FileResult]) -> list[tuple[str, list[tuple[str, int, int, str]], str | None]]:
+    return [
+        (r.filename, [(d.code, d.span.start.row, d.span.start.column, d.message) for d in r.diagnostics], r.text)
+        for r in results
+    ]
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_processes_give_what_one_process_gives(corpus: list[Path]) -> None:
+    sequential = lint_paths(corpus)
+    parallel = lint_paths(corpus, jobs=2)
+    assert summary(parallel) == summary(sequential)
+    assert [r.filename for r in parallel] == [str(p) for p in corpus]
+    assert {d.code for r in parallel for d in r.diagnostics} == {"NS001", "NS101"}
+    # Fixes keep their applicability and where their edits land, without the analysis.
+    odd = parallel[1].diagnostics[0]
+    assert odd.fix is not None and odd.applicability is not None
+    assert odd.edit_spans == sequential[1].diagnostics[0].edit_spans
+    (span,) = odd.edit_spans
+    assert span is not None
+    assert (span.start.row, span.start.column) == (3, ODD_LAYER.index("padding: 0") + len("padding: ") + 1)
+    assert all(r.analysis is None for r in parallel)
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_bug_in_a_worker_stays_with_its_file(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = netspec.linter.lint_file
+    parent = os.getpid()
+
+    def failing_in_a_worker(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if path == corpus[4] and os.getpid() != parent:
+            raise RuntimeError("simulated bug")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", failing_in_a_worker)
+    results = lint_paths(corpus, jobs=2)
+    assert [r.filename for r in results] == [str(p) for p in corpus]
+    assert results[4].internal_error is not None and "simulated bug" in results[4].internal_error
+    assert [r.internal_error for i, r in enumerate(results) if i != 4] == [None] * 8
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_dead_worker_falls_back_to_this_process(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = netspec.linter.lint_file
+    parent = os.getpid()
+
+    def dying_in_a_worker(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if os.getpid() != parent:
+            os._exit(3)  # as if killed for memory: no exception reaches the pool
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", dying_in_a_worker)
+    assert summary(lint_paths(corpus, jobs=2)) == summary(lint_paths(corpus))
+
+
+def test_small_jobs_stay_in_this_process(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nine tiny files are far below the size that pays for worker processes."""
+    assert sum(p.stat().st_size for p in corpus) < netspec.linter.PARALLEL_MIN_BYTES
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(netspec.parallel, "lint_in_processes", refuse)
+    results = lint_paths(corpus, jobs=4)
+    assert len(results) == 9
+    # Whether a pool ran or not, jobs > 1 means no analysis: callers see one behaviour.
+    assert all(r.analysis is None for r in results)
+
+
+def test_one_job_keeps_the_analysis(corpus: list[Path]) -> None:
+    assert lint_paths(corpus[:1], jobs=1)[0].analysis is not None
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_cli_jobs_give_the_same_report(corpus: list[Path]) -> None:
+    runner = CliRunner()
+    one = runner.invoke(app, ["check", "--output-format", "json", "-j", "1", *map(str, corpus)])
+    two = runner.invoke(app, ["check", "--output-format", "json", "--jobs", "2", *map(str, corpus)])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert '"key": "padding"' in two.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_cli_jobs_must_be_a_positive_count(corpus: list[Path], value: str) -> None:
+    result = CliRunner().invoke(app, ["check", "--jobs", value, str(corpus[0])])
+    assert result.exit_code == 2
