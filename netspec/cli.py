@@ -15,7 +15,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.discovery import discover
 from netspec.linter import FileResult, lint_paths
-from netspec.report import REPORTERS, Reporter
+from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from netspec.show import RENDERERS
@@ -189,7 +189,7 @@ def check(
     )
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
-        write_report(REPORTERS[chosen_format](), results, output_file)
+        write_report(reporter(chosen_format), results, output_file)
     for result in results:
         if result.internal_error:
             typer.echo(f"netspec: {result.internal_error}", err=True)
@@ -257,7 +257,7 @@ def show(
         typer.echo(f"netspec: {result.internal_error}", err=True)
         raise typer.Exit(EXIT_USAGE)
     if result.analysis is None or result.analysis.spec.input is None:
-        REPORTERS["concise"]().report([result], sys.stderr)
+        reporter("concise").report([result], sys.stderr)
         raise typer.Exit(EXIT_PROBLEMS)
     typer.echo(RENDERERS[format](summarize(result.analysis)))
     if result.diagnostics:

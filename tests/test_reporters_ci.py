@@ -17,7 +17,7 @@ from netspec import __version__
 from netspec.cli import app
 from netspec.diagnostics import Diagnostic, Severity
 from netspec.linter import FileResult
-from netspec.report import REPORTERS
+from netspec.report import REPORTERS, reporter
 from netspec.report.github import annotation, escape_data, escape_property
 from netspec.report.sarif import SarifReporter
 from netspec.rules import RULES
@@ -126,6 +126,11 @@ def test_format_precedence_is_flag_then_environment_then_github(project: Path) -
 
 def test_every_format_is_offered() -> None:
     assert set(REPORTERS) == {"full", "concise", "json", "json-lines", "github", "sarif", "junit"}
+
+
+@pytest.mark.parametrize("name", sorted(REPORTERS))
+def test_every_format_loads_its_own_reporter(name: str) -> None:
+    assert reporter(name).name == name
 
 
 # --- sarif --------------------------------------------------------------------------------

@@ -1,27 +1,32 @@
-"""Output formats. Adding one: write its reporter module, then list it here."""
+"""Output formats. Adding one: write its reporter module, then list it here.
+
+A format's module is imported only when it is chosen: a plain check does not pay for XML
+or SARIF at start-up.
+"""
 
 from __future__ import annotations
 
-from netspec.report.base import Reporter
-from netspec.report.concise import ConciseReporter
-from netspec.report.full import FullReporter
-from netspec.report.github import GithubReporter
-from netspec.report.json import JsonReporter
-from netspec.report.json_lines import JsonLinesReporter
-from netspec.report.junit import JunitReporter
-from netspec.report.sarif import SarifReporter
+from importlib import import_module
 
-REPORTERS: dict[str, type[Reporter]] = {
-    cls.name: cls
-    for cls in (
-        FullReporter,
-        ConciseReporter,
-        JsonReporter,
-        JsonLinesReporter,
-        GithubReporter,
-        SarifReporter,
-        JunitReporter,
-    )
+from netspec.report.base import Reporter
+
+#: Format name → ``module:class`` of its reporter.
+REPORTERS: dict[str, str] = {
+    "full": "netspec.report.full:FullReporter",
+    "concise": "netspec.report.concise:ConciseReporter",
+    "json": "netspec.report.json:JsonReporter",
+    "json-lines": "netspec.report.json_lines:JsonLinesReporter",
+    "github": "netspec.report.github:GithubReporter",
+    "sarif": "netspec.report.sarif:SarifReporter",
+    "junit": "netspec.report.junit:JunitReporter",
 }
 
-__all__ = ["REPORTERS", "Reporter"]
+
+def reporter(name: str) -> Reporter:
+    """A reporter for the format ``name`` (a key of :data:`REPORTERS`)."""
+    module, _, cls = REPORTERS[name].partition(":")
+    found: type[Reporter] = getattr(import_module(module), cls)
+    return found()
+
+
+__all__ = ["REPORTERS", "Reporter", "reporter"]
