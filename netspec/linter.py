@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +133,30 @@ def lint_text(
     spec once per fix, which ``--fix`` does anyway while it plans each pass.
     """
     settings = settings or Settings()
+    with _cyclic_gc_paused():
+        return _lint_text(text, filename, settings, assess_fixes)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one file is linted.
+
+    Loading a spec allocates hundreds of thousands of small objects that all live until the
+    file is done, and every collection walks them all again: on 20,000 layers that was about
+    40% of the time. Nothing here relies on cycles being freed early, and a file's size is
+    bounded (``max_file_size``), so the memory held meanwhile is bounded too.
+    """
+    if not gc.isenabled():  # the caller paused it: leave that decision alone
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool) -> FileResult:
     result = FileResult(filename, text=text)
     try:
         result.analysis = analyse(text, filename, Path(filename).stem)

@@ -1,0 +1,59 @@
+"""The library entry points' own guarantees, beyond what the rules find."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from netspec import lint_text
+from netspec.rules import RULES
+
+SPEC = "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3}\n"
+
+
+@pytest.fixture
+def gc_seen_by_rules(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the cyclic collector was on, as seen from inside a rule, each time it runs
+    (judging a fix runs the rules again)."""
+    seen: list[bool] = []
+    rule = RULES["NS102"]
+    assert rule.check is not None
+    original = rule.check
+
+    def watching(analysis: Any) -> Iterator[Any]:
+        seen.append(gc.isenabled())
+        return original(analysis)
+
+    monkeypatch.setitem(RULES, "NS102", dataclasses.replace(rule, check=watching))
+    return seen
+
+
+def test_the_cyclic_gc_is_paused_while_linting_and_restored(gc_seen_by_rules: list[bool]) -> None:
+    assert gc.isenabled()
+    assert [d.code for d in lint_text(SPEC).diagnostics] == ["NS102"]
+    assert gc_seen_by_rules and not any(gc_seen_by_rules)
+    assert gc.isenabled()
+
+
+def test_the_cyclic_gc_is_restored_when_linting_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(analysis: Any) -> Iterator[Any]:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setitem(RULES, "NS102", dataclasses.replace(RULES["NS102"], check=broken))
+    with pytest.raises(RuntimeError):
+        lint_text(SPEC)
+    assert gc.isenabled()
+
+
+def test_a_caller_that_paused_the_gc_keeps_it_paused(gc_seen_by_rules: list[bool]) -> None:
+    gc.disable()
+    try:
+        lint_text(SPEC)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert gc_seen_by_rules and not any(gc_seen_by_rules)
