@@ -178,7 +178,7 @@ def _merged(document: Document, path: KeyPath) -> bool:
 
 def _check_editable(text: str, document: Document, index: int, keys: Iterable[str]) -> None:
     layer: KeyPath = ("layers", index)
-    if layer not in document.value_marks:
+    if not document.has_value(layer):
         raise Uneditable("the layer comes from an alias")
     head = text[document.span(layer).start_offset : document.span(layer).start_offset + 1]
     if head in ("*", "&"):

@@ -71,7 +71,7 @@ def _content_ends(document: Document) -> dict[int, int]:
     A ``#`` before that column belongs to a quoted scalar, not to a comment.
     """
     ends: dict[int, int] = {}
-    for _, end in (*document.value_marks.values(), *document.key_marks.values()):
+    for _, end in document.all_marks():
         row = end.line + 1
         ends[row] = max(ends.get(row, 0), end.column)
     return ends

@@ -106,37 +106,83 @@ class LoadError(Exception):
         self.span = span
 
 
+#: libyaml's marks: (start, end) of a value; (key start, key end, value start, value end) of
+#: a mapping entry.
+ValueMarks = tuple[Any, Any]
+EntryMarks = tuple[Any, Any, Any, Any]
+
+
 @dataclass(slots=True)
 class Document:
-    """Plain data and the positions of everything in it, keyed by path from the root."""
+    """Plain data and the positions of everything in it.
+
+    Positions are kept in one small table per mapping and sequence, keyed by the collection's
+    path, rather than in one table keyed by the full path of every value: building a path
+    tuple for each of 200,000 values cost about as much as parsing them.
+    """
 
     data: Any
-    value_marks: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
+    #: A mapping's entries, key → :data:`EntryMarks`; a sequence's, by index → :data:`ValueMarks`.
+    tables: dict[Path, dict[Any, EntryMarks] | list[ValueMarks]] = field(default_factory=dict)
+    root_marks: ValueMarks | None = None
     flow_paths: set[Path] = field(default_factory=set)
+    #: Where a key repeats, in file order; the data keeps the last value, the table the first key.
     duplicate_keys: list[Path] = field(default_factory=list)
+    #: The repeated keys' own marks, by ``(*path, "<duplicate>", n)`` with n counting from 1.
+    duplicate_marks: dict[Path, ValueMarks] = field(default_factory=dict)
+
+    def _value_marks(self, path: Path) -> ValueMarks | None:
+        if not path:
+            return self.root_marks
+        table = self.tables.get(path[:-1])
+        key = path[-1]
+        if isinstance(table, list):
+            return table[key] if isinstance(key, int) and 0 <= key < len(table) else None
+        entry = table.get(key) if table is not None else None
+        return (entry[2], entry[3]) if entry is not None else None
 
     def span(self, path: Path) -> Span:
         """The span of the value at ``path``, or of its nearest ancestor that has one.
 
         Values reached through an alias have no span of their own; they point at the alias.
         """
-        marks = self.value_marks
-        while path not in marks and path:
+        found = self._value_marks(path)
+        while found is None and path:
             path = path[:-1]
-        found = marks.get(path)
+            found = self._value_marks(path)
         return Span.from_marks(*found) if found else FILE_START
 
     def key_span(self, path: Path) -> Span:
         """The span of the key that introduces ``path``; the value's span if it has none."""
-        found = self.key_marks.get(path)
+        found = self.duplicate_marks.get(path) or self._key_marks(path)
         return Span.from_marks(*found) if found else self.span(path)
 
+    def _key_marks(self, path: Path) -> ValueMarks | None:
+        table = self.tables.get(path[:-1]) if path else None
+        entry = table.get(path[-1]) if isinstance(table, dict) else None
+        return (entry[0], entry[1]) if entry is not None else None
+
     def has_key(self, path: Path) -> bool:
-        return path in self.key_marks
+        """Whether ``path`` names a key written in (or merged into) a mapping of the file."""
+        return self._key_marks(path) is not None
+
+    def has_value(self, path: Path) -> bool:
+        """Whether the value at ``path`` has a position of its own (not one reached through an alias)."""
+        return self._value_marks(path) is not None
 
     def is_flow(self, path: Path) -> bool:
         return path in self.flow_paths
+
+    def all_marks(self) -> list[ValueMarks]:
+        """The marks of every key and value in the file, in no particular order."""
+        found = [] if self.root_marks is None else [self.root_marks]
+        for table in self.tables.values():
+            if isinstance(table, list):
+                found += table
+            else:
+                for key_start, key_end, start, end in table.values():
+                    found += ((key_start, key_end), (start, end))
+        return found + list(self.duplicate_marks.values())
 
 
 def decode(raw: bytes) -> str:
@@ -221,15 +267,30 @@ def _tag_error(tag: str, event: Any) -> LoadError:
 class _Frame:
     """An open mapping or sequence while its events stream in."""
 
-    __slots__ = ("anchor", "is_map", "key", "key_marks", "last_end", "merges", "path", "size", "start", "value")
+    __slots__ = (
+        "anchor",
+        "is_map",
+        "key",
+        "key_end",
+        "key_start",
+        "last_end",
+        "merges",
+        "path",
+        "size",
+        "start",
+        "table",
+        "value",
+    )
 
     def __init__(self, value: Any, path: Path, anchor: str | None, start: Any) -> None:
         self.value = value
         self.path = path
         self.is_map = isinstance(value, dict)
+        self.table: Any = {} if self.is_map else []
         self.key: Any = _NO_KEY
-        self.key_marks: tuple[Any, Any] = (start, start)
-        self.merges: list[tuple[Any, Any]] = []
+        self.key_start: Any = start
+        self.key_end: Any = start
+        self.merges: list[tuple[Any, ValueMarks]] = []
         self.anchor = anchor
         self.size = 1
         self.start = start
@@ -242,9 +303,6 @@ _NO_KEY = object()
 class _Builder:
     def __init__(self) -> None:
         self.doc = Document(None)
-        # Bound once: ``add`` runs for every value in the file.
-        self.value_marks = self.doc.value_marks
-        self.key_marks = self.doc.key_marks
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
@@ -265,9 +323,8 @@ class _Builder:
         frame.size += size
         frame.last_end = end
         if not frame.is_map:
-            container = frame.value
-            self.value_marks[(*frame.path, len(container))] = (start, end)
-            container.append(value)
+            frame.table.append((start, end))
+            frame.value.append(value)
             return
         if frame.key is _NO_KEY:
             if is_merge:
@@ -276,20 +333,23 @@ class _Builder:
                 raise LoadError("NS001", "mapping keys must be scalars", Span.from_marks(start, end))
             else:
                 frame.key = value
-            frame.key_marks = (start, end)
+            frame.key_start = start
+            frame.key_end = end
             return
         key, frame.key = frame.key, _NO_KEY
         if key is _MERGE:
             frame.merges.append((value, (start, end)))
             return
-        path = (*frame.path, key)
         container = frame.value
         if key in container:
-            self.doc.duplicate_keys.append(path)
-            self.doc.key_marks[(*path, "<duplicate>", len(self.doc.duplicate_keys))] = frame.key_marks
+            doc = self.doc
+            doc.duplicate_keys.append((*frame.path, key))
+            doc.duplicate_marks[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
+                frame.key_start,
+                frame.key_end,
+            )
         else:
-            self.key_marks[path] = frame.key_marks
-            self.value_marks[path] = (start, end)
+            frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
     def open(self, value: Any, event: Any) -> None:
@@ -316,9 +376,10 @@ class _Builder:
             self.merge(frame)
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (frame.value, frame.size)
+        self.doc.tables[frame.path] = frame.table
         self.add(frame.value, start, end, frame.size)
         if not self.stack:
-            self.doc.value_marks[()] = (start, end)
+            self.doc.root_marks = (start, end)
 
     def merge(self, frame: _Frame) -> None:
         """YAML 1.1 merge keys: explicit keys win, then earlier merged mappings."""
@@ -332,8 +393,7 @@ class _Builder:
                 for key, item in source.items():
                     if key not in frame.value:
                         frame.value[key] = item
-                        self.doc.key_marks[(*frame.path, key)] = marks
-                        self.doc.value_marks[(*frame.path, key)] = marks
+                        frame.table[key] = (*marks, *marks)
 
     def alias(self, event: Any) -> None:
         name = event.anchor

@@ -55,6 +55,30 @@ def test_scalars_resolve_like_safe_loader() -> None:
 def test_duplicate_keys_are_recorded_not_lost() -> None:
     doc = load("a: 1\nb: 2\na: 3\n")
     assert doc.duplicate_keys == [("a",)]
+    # The repeat is located at its own key; the key's span stays the first one.
+    assert doc.key_span(("a", "<duplicate>", 1)).start == Position(3, 1)
+    assert doc.key_span(("a",)).start == Position(1, 1)
+
+
+def test_values_reached_through_an_alias_point_at_the_alias() -> None:
+    doc = load("base: &b {kernel: 3}\nlayers:\n  - *b\n")
+    assert doc.data["layers"][0] == {"kernel": 3}
+    assert doc.span(("base", "kernel")).start == Position(1, 19)
+    assert doc.has_value(("layers", 0))
+    assert not doc.has_value(("layers", 0, "kernel"))
+    assert doc.span(("layers", 0, "kernel")).start == Position(3, 5)
+
+
+def test_merged_keys_are_located_at_the_merged_value() -> None:
+    doc = load("base: &b {kernel: 3}\nlayer: {<<: *b, stride: 2}\n")
+    assert doc.has_key(("layer", "kernel"))
+    assert doc.key_span(("layer", "kernel")) == doc.span(("layer", "kernel"))
+    assert doc.span(("layer", "kernel")).start == Position(2, 13)
+
+
+def test_all_marks_cover_every_key_and_value() -> None:
+    # The root; 3 keys and 3 values at the top; 3 list items; 2 keys and 2 values inside c.
+    assert len(load("a: 1\nb: [1, 2, 3]\nc: {d: 4, e: 5}\n").all_marks()) == 1 + 6 + 3 + 4
 
 
 def test_merge_keys_explicit_keys_win() -> None:
