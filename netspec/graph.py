@@ -160,10 +160,13 @@ def _unknown(name: str, node: Node, defined: dict[str, int], all_names: list[str
 
 def _propagate(graph: Graph, node: Node) -> None:
     assert node.layer is not None
-    inputs = [graph.shape_of(source) for source in node.sources]
-    if any(shape is None for shape in inputs):
-        return
-    node.inputs = [shape for shape in inputs if shape is not None]
+    inputs = []
+    for source in node.sources:
+        shape = graph.input if source == INPUT else graph.nodes[source].output
+        if shape is None:
+            return
+        inputs.append(shape)
+    node.inputs = inputs
     layer = node.layer
     try:
         if isinstance(layer, WindowedLayer):

@@ -6,44 +6,56 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 #: PyTorch's own convention for 'same': the extra pixel of an odd total goes after.
 Pads = tuple[int, int]
 
 
-class Window(NamedTuple):
+class Window:
     """One spatial dimension of a sliding-window layer (convolution or pooling).
 
-    A named tuple rather than a dataclass: a check builds one per dimension of every conv and
-    pooling layer, and tuples are the cheapest immutable records to create.
+    Immutable by convention (:meth:`with_pads` makes a changed copy). A slotted class whose
+    derived sizes are computed once, on construction: every rule reads them for every
+    window of every layer, and as properties they cost a third of a check's analysis.
     """
 
-    size: int
-    kernel: int
-    stride: int
-    dilation: int
-    pad_before: int
-    pad_after: int
-    ceil_mode: bool = False
+    __slots__ = (
+        "ceil_mode",
+        "dilation",
+        "effective_kernel",
+        "kernel",
+        "output",
+        "pad_after",
+        "pad_before",
+        "size",
+        "span",
+        "stride",
+    )
 
-    @property
-    def effective_kernel(self) -> int:
-        return self.dilation * (self.kernel - 1) + 1
+    def __init__(
+        self,
+        size: int,
+        kernel: int,
+        stride: int,
+        dilation: int,
+        pad_before: int,
+        pad_after: int,
+        ceil_mode: bool = False,
+    ) -> None:
+        self.size = size
+        self.kernel = kernel
+        self.stride = stride
+        self.dilation = dilation
+        self.pad_before = pad_before
+        self.pad_after = pad_after
+        self.ceil_mode = ceil_mode
+        #: K = D·(F − 1) + 1.
+        self.effective_kernel = dilation * (kernel - 1) + 1
+        #: W + P_before + P_after − K: the distance the window travels.
+        self.span = size + pad_before + pad_after - self.effective_kernel
+        #: PyTorch's output size (``pooling_output_shape_pad_lr`` in ATen's Pool.h).
+        self.output = self._output()
 
-    @property
-    def span(self) -> int:
-        """W + P_before + P_after − K: the distance the window travels."""
-        return self.size + self.pad_before + self.pad_after - self.effective_kernel
-
-    @property
-    def remainder(self) -> int:
-        """How far the last window stops short of the end of the padded input (floor mode)."""
-        return self.span % self.stride
-
-    @property
-    def output(self) -> int:
-        """PyTorch's output size (``pooling_output_shape_pad_lr`` in ATen's Pool.h)."""
+    def _output(self) -> int:
         if not self.ceil_mode:
             return self.span // self.stride + 1
         out = -(-self.span // self.stride) + 1
@@ -52,10 +64,21 @@ class Window(NamedTuple):
             out -= 1
         return out
 
+    def __repr__(self) -> str:
+        return (
+            f"Window(size={self.size}, kernel={self.kernel}, stride={self.stride}, dilation={self.dilation}, "
+            f"pad_before={self.pad_before}, pad_after={self.pad_after}, ceil_mode={self.ceil_mode})"
+        )
+
+    @property
+    def remainder(self) -> int:
+        """How far the last window stops short of the end of the padded input (floor mode)."""
+        return self.span % self.stride
+
     @property
     def unread(self) -> int:
         """Input positions (not padding) that no window of a floor-mode layer reads."""
-        return max(0, self.remainder - self.pad_after) if not self.ceil_mode else 0
+        return max(0, self.span % self.stride - self.pad_after) if not self.ceil_mode else 0
 
     def with_pads(self, before: int, after: int) -> Window:
         return Window(self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode)

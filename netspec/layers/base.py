@@ -183,7 +183,9 @@ class LayerBase(BaseModel):
     def per_side(self, key: str, rank: int) -> tuple[Pads, ...]:
         """A padding field expanded to a (before, after) pair per spatial dimension."""
         value = getattr(self, key)
-        if isinstance(value, list) and value and isinstance(value[0], list):
+        if not isinstance(value, list):
+            return ((value, value),) * rank
+        if value and isinstance(value[0], list):
             if len(value) != rank:
                 raise LayerError(
                     "NS002",

@@ -64,9 +64,9 @@ class WindowedLayer(LayerBase):
 
     def spatial_output(self, windows: Sequence[Window]) -> tuple[int, ...]:
         """The output size of each window; NS103 when one is < 1."""
-        outputs = tuple(w.output for w in windows)
-        collapsed = [i for i, size in enumerate(outputs) if size < 1]
-        if collapsed:
+        outputs = tuple([w.output for w in windows])
+        if min(outputs) < 1:
+            collapsed = [i for i, size in enumerate(outputs) if size < 1]
             fix = self.collapse_fix(windows)
             raise LayerError(
                 "NS103",
