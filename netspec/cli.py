@@ -185,7 +185,9 @@ def check(
 
         outcomes = fix_paths(files, settings, unsafe=unsafe_fixes, write=not diff)
     results = (
-        [outcome.result for outcome in outcomes] if outcomes else lint_paths(files, settings, jobs=jobs or cpu_count())
+        [outcome.result for outcome in outcomes]
+        if outcomes
+        else lint_paths(files, settings, jobs=jobs or cpu_count(), keep_analysis=False)
     )
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:

@@ -217,22 +217,25 @@ def unloadable(filename: str, error: LoadError, settings: Settings, text: str | 
     return FileResult(filename, [diagnostic], text=text)
 
 
-def lint_paths(paths: Sequence[Path], settings: Settings | None = None, *, jobs: int = 1) -> list[FileResult]:
+def lint_paths(
+    paths: Sequence[Path], settings: Settings | None = None, *, jobs: int = 1, keep_analysis: bool = True
+) -> list[FileResult]:
     """Lint many files, in order. A bug in netspec on one file is recorded, not raised: the
     others are still checked, and the caller reports it.
 
-    ``jobs > 1`` spreads the files over up to that many processes when they are large enough
-    to pay for starting them (:data:`PARALLEL_MIN_BYTES`). The results then never carry an
-    ``analysis``, whichever way they were made: it stays in the process that built it.
+    ``keep_analysis=False`` drops each file's analysis as soon as its diagnostics are made, so
+    that a run holds only what it reports. ``jobs > 1`` spreads the files over up to that many
+    processes when they are large enough to pay for starting them (:data:`PARALLEL_MIN_BYTES`);
+    it needs ``keep_analysis=False``, since an analysis stays in the process that built it.
     """
+    if jobs > 1 and keep_analysis:
+        raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
     settings = settings or Settings()
-    if jobs > 1:
-        if len(paths) > 1 and _total_size(paths) >= PARALLEL_MIN_BYTES:
-            from netspec.parallel import lint_in_processes
+    if jobs > 1 and len(paths) > 1 and _total_size(paths) >= PARALLEL_MIN_BYTES:
+        from netspec.parallel import lint_in_processes
 
-            return lint_in_processes(paths, settings, jobs)
-        return [lint_guarded(path, settings, keep_analysis=False) for path in paths]
-    return [lint_guarded(path, settings) for path in paths]
+        return lint_in_processes(paths, settings, jobs)
+    return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in paths]
 
 
 #: Below this much YAML in total, starting worker processes costs more than it saves: about
@@ -250,13 +253,16 @@ def _total_size(paths: Sequence[Path]) -> int:
 
 def lint_guarded(path: Path, settings: Settings, *, keep_analysis: bool = True) -> FileResult:
     """:func:`lint_file`, with a bug in netspec turned into a result instead of raised."""
-    try:
-        result = lint_file(path, settings)
-    except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-        return internal_error(path, error)
-    if not keep_analysis:
-        result.analysis = None
-    return result
+    # Paused until the analysis is dropped: freed by reference counting while the collector
+    # sleeps, its objects never make the collector walk them (130 ms on 20,000 layers).
+    with _cyclic_gc_paused():
+        try:
+            result = lint_file(path, settings)
+        except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+            return internal_error(path, error)
+        if not keep_analysis:
+            result.analysis = None
+        return result
 
 
 def internal_error(path: Path, error: Exception) -> FileResult:

@@ -50,7 +50,7 @@ def summary(results: list[FileResult]) -> list[tuple[str, list[tuple[str, int, i
 @pytest.mark.usefixtures("always_parallel")
 def test_processes_give_what_one_process_gives(corpus: list[Path]) -> None:
     sequential = lint_paths(corpus)
-    parallel = lint_paths(corpus, jobs=2)
+    parallel = lint_paths(corpus, jobs=2, keep_analysis=False)
     assert summary(parallel) == summary(sequential)
     assert [r.filename for r in parallel] == [str(p) for p in corpus]
     assert {d.code for r in parallel for d in r.diagnostics} == {"NS001", "NS101"}
@@ -75,7 +75,7 @@ def test_a_bug_in_a_worker_stays_with_its_file(corpus: list[Path], monkeypatch: 
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(netspec.linter, "lint_file", failing_in_a_worker)
-    results = lint_paths(corpus, jobs=2)
+    results = lint_paths(corpus, jobs=2, keep_analysis=False)
     assert [r.filename for r in results] == [str(p) for p in corpus]
     assert results[4].internal_error is not None and "simulated bug" in results[4].internal_error
     assert [r.internal_error for i, r in enumerate(results) if i != 4] == [None] * 8
@@ -92,7 +92,7 @@ def test_a_dead_worker_falls_back_to_this_process(corpus: list[Path], monkeypatc
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(netspec.linter, "lint_file", dying_in_a_worker)
-    assert summary(lint_paths(corpus, jobs=2)) == summary(lint_paths(corpus))
+    assert summary(lint_paths(corpus, jobs=2, keep_analysis=False)) == summary(lint_paths(corpus))
 
 
 def test_small_jobs_stay_in_this_process(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,14 +103,19 @@ def test_small_jobs_stay_in_this_process(corpus: list[Path], monkeypatch: pytest
         raise AssertionError("a pool was started")
 
     monkeypatch.setattr(netspec.parallel, "lint_in_processes", refuse)
-    results = lint_paths(corpus, jobs=4)
+    results = lint_paths(corpus, jobs=4, keep_analysis=False)
     assert len(results) == 9
-    # Whether a pool ran or not, jobs > 1 means no analysis: callers see one behaviour.
     assert all(r.analysis is None for r in results)
 
 
-def test_one_job_keeps_the_analysis(corpus: list[Path]) -> None:
-    assert lint_paths(corpus[:1], jobs=1)[0].analysis is not None
+def test_the_analysis_is_kept_unless_dropped(corpus: list[Path]) -> None:
+    assert lint_paths(corpus[:1])[0].analysis is not None
+    assert lint_paths(corpus[:1], keep_analysis=False)[0].analysis is None
+
+
+def test_processes_cannot_keep_the_analysis(corpus: list[Path]) -> None:
+    with pytest.raises(ValueError, match="keep_analysis=False"):
+        lint_paths(corpus, jobs=2)
 
 
 @pytest.mark.usefixtures("always_parallel")
