@@ -33,14 +33,27 @@ class Node:
     inputs: list[Shape] | None = None
     output: Shape | None = None
     error: LayerError | None = None
-    params: int = 0
-    macs: int = 0
     #: A conv or pooling layer's windows, one per spatial dimension, for the rules.
     windows: list[Window] | None = None
 
     @property
     def path(self) -> Path:
         return ("layers", self.index)
+
+    @property
+    def params(self) -> int:
+        """Learnable parameters; 0 where the output shape is unknown. Counted on demand: only
+        ``show`` reports them, and a check need not pay for them."""
+        if self.layer is None or self.inputs is None or self.output is None:
+            return 0
+        return self.layer.params(self.inputs)
+
+    @property
+    def macs(self) -> int:
+        """Multiply–accumulates; 0 where the output shape is unknown."""
+        if self.layer is None or self.inputs is None or self.output is None:
+            return 0
+        return self.layer.macs(self.inputs, self.output)
 
 
 @dataclass(frozen=True)
@@ -178,6 +191,3 @@ def _propagate(graph: Graph, node: Node) -> None:
     except LayerError as error:
         node.error = error
         node.windows = None
-        return
-    node.params = node.layer.params(node.inputs)
-    node.macs = node.layer.macs(node.inputs, node.output)
