@@ -44,11 +44,14 @@ class Sizes:
     files: int
     layers_per_file: int
     growth: tuple[int, ...]
+    file_growth: tuple[int, ...]
     repeat: int
 
 
-FULL = Sizes(big=20_000, files=500, layers_per_file=40, growth=(1_000, 10_000, 100_000), repeat=5)
-QUICK = Sizes(big=500, files=10, layers_per_file=40, growth=(100, 1_000, 3_000), repeat=1)
+FULL = Sizes(
+    big=20_000, files=500, layers_per_file=40, growth=(1_000, 10_000, 100_000), file_growth=(50, 500, 2_000), repeat=5
+)
+QUICK = Sizes(big=500, files=10, layers_per_file=40, growth=(100, 1_000, 3_000), file_growth=(2, 5, 10), repeat=1)
 
 
 def conv_spec(layers: int) -> str:
@@ -71,6 +74,11 @@ def generate(corpus: Path, sizes: Sizes) -> dict[str, Path]:
     for layers in sizes.growth:
         paths[f"growth{layers}"] = corpus / f"growth{layers}.yaml"
         paths[f"growth{layers}"].write_text(conv_spec(layers))
+    for count in sizes.file_growth:
+        directory = paths[f"files{count}"] = corpus / f"files{count}"
+        directory.mkdir()
+        for i in range(count):
+            (directory / f"spec{i:04d}.yaml").write_text(conv_spec(sizes.layers_per_file))
     return paths
 
 
@@ -161,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         total = timed(netspec(paths[f"growth{layers}"]), env, max(1, repeat // 2) if layers >= 100_000 else repeat)
         per_layer = (total - check_small) / layers * 1e6
         print(f"   {layers:>7,} layers {total:8.3f}s  {per_layer:7.1f} µs/layer")
+
+    print(f"\n   and with files of {sizes.layers_per_file} layers (per file after subtracting the small spec's run):")
+    for count in sizes.file_growth:
+        total = timed(netspec(paths[f"files{count}"]), env, repeat)
+        print(f"   {count:>7,} files  {total:8.3f}s  {(total - check_small) / count * 1e3:7.2f} ms/file")
 
     sequential, pooled = pool_comparison(paths["many"], repeat)
     print(f"\n5. {sizes.files} files in one process: sequential {sequential:.3f}s, over 2 processes {pooled:.3f}s")
