@@ -18,7 +18,6 @@ from netspec.linter import FileResult, lint_paths
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
-from netspec.show import RENDERERS
 
 if TYPE_CHECKING:
     from netspec.fix import FixOutcome
@@ -245,11 +244,11 @@ def _settings(
 def show(
     spec: Annotated[Path, typer.Argument(help="The spec file to summarise.")],
     format: Annotated[
-        str, typer.Option("--format", help=f"How to print the summary: {', '.join(RENDERERS)}.")
+        str, typer.Option("--format", help="How to print the summary: table, json or markdown.")
     ] = "table",
 ) -> None:
     """Print each layer's output shape, neurons, parameters and MACs, with totals."""
-    from netspec.show import summarize
+    from netspec.show import RENDERERS, summarize  # only here: keeps the check's start-up small
 
     choice("--format", format, RENDERERS)
     if not spec.is_file():

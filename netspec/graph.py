@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
-from netspec.receptive import ReceptiveField, receptive_field
 from netspec.source import Path
 from netspec.spec import ParsedSpec, suggest
+
+if TYPE_CHECKING:
+    from netspec.receptive import ReceptiveField
 
 #: The index of the network input among a node's sources.
 INPUT = -1
@@ -85,6 +87,8 @@ class Graph:
         Computed on first use: only ``show`` and NS114 need them, and the exact fractions they
         are kept in would otherwise dominate the cost of a plain check.
         """
+        from netspec.receptive import ReceptiveField, receptive_field  # show machinery: not on a check's path
+
         fields: list[ReceptiveField | None] = []
         start = ReceptiveField.of_input(len(self.input) - 1) if self.input else None
         for node in self.nodes:

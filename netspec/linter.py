@@ -163,8 +163,8 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
     result.diagnostics = check(result.analysis, settings)
-    if assess_fixes:
-        from netspec.fix import assess
+    if assess_fixes and any(d.fix is not None for d in result.diagnostics):
+        from netspec.fix import assess  # only with a fix to judge: a clean file's start-up stays small
 
         assess(result, settings)
     # After assessment: a fix is judged against every finding, suppressed or not.

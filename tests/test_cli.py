@@ -107,6 +107,18 @@ def test_show_table_json_markdown() -> None:
     assert "| c1 | conv | 6×28×28 |" in markdown
 
 
+def test_show_help_names_every_format_and_refuses_others() -> None:
+    from netspec.show import RENDERERS
+
+    # The help text is written out (importing the show machinery would slow every check).
+    help_text = " ".join(runner.invoke(app, ["show", "--help"], env={"COLUMNS": "200"}).output.split())
+    assert "How to print the summary: table, json or markdown." in help_text
+    assert set(RENDERERS) == {"table", "json", "markdown"}
+    result = runner.invoke(app, ["show", str(ROOT / "specs" / "lenet5.yaml"), "--format", "html"])
+    assert result.exit_code == 2
+    assert "invalid value for --format: 'html'" in result.stderr
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0

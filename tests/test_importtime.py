@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 #: Modules that ``netspec check`` never needs: terminal rendering, PyTorch, JSON Schema
-#: validation and generation, numeric and highlighting stacks.
+#: validation and generation, the `show` summary and receptive fields (NS114 is opt-in),
+#: numeric and highlighting stacks.
 FORBIDDEN = (
     "rich",
     "torch",
@@ -19,6 +20,8 @@ FORBIDDEN = (
     "pygments",
     "markdown_it",
     "netspec.schema",
+    "netspec.show",
+    "netspec.receptive",
     "concurrent.futures.process",
     "multiprocessing",
 )
