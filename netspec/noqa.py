@@ -71,9 +71,9 @@ def _content_ends(document: Document) -> dict[int, int]:
     A ``#`` before that column belongs to a quoted scalar, not to a comment.
     """
     ends: dict[int, int] = {}
-    for _, end in document.all_marks():
-        row = end.line + 1
-        ends[row] = max(ends.get(row, 0), end.column)
+    for span in document.all_spans():
+        row, column = span.end
+        ends[row] = max(ends.get(row, 0), column - 1)
     return ends
 
 

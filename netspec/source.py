@@ -7,14 +7,15 @@ the interpreter's recursion limit.
 
 Only plain data comes out: no constructor runs, non-standard tags (``!!python/…``) are
 refused, and alias expansion is budgeted before anything is expanded (a "billion laughs"
-document is rejected, not materialised). Positions are kept as libyaml's own marks and made
-1-based exactly once, in :meth:`Document.span`.
+document is rejected, not materialised). Positions are kept as the parser's character offsets
+and turned into 1-based rows and columns only when a span is asked for (:class:`LineIndex`).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -35,12 +36,15 @@ from yaml.resolver import Resolver
 
 try:  # libyaml is ~10× faster; PyYAML ships without it on some platforms.
     from yaml import CSafeLoader as _Parser
+    from yaml._yaml import CParser
 
     HAS_LIBYAML = True
+    _LIBYAML_PARSERS: tuple[type, ...] = (CParser,)
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
     HAS_LIBYAML = False
+    _LIBYAML_PARSERS = ()
 
 Path = tuple[str | int, ...]
 
@@ -83,17 +87,46 @@ class Span:
     start_offset: int
     end_offset: int
 
-    @classmethod
-    def from_marks(cls, start: Any, end: Any) -> Span:
-        return cls(
-            Position(start.line + 1, start.column + 1),
-            Position(end.line + 1, end.column + 1),
-            start.index,
-            end.index,
-        )
-
 
 FILE_START = Span(Position(1, 1), Position(1, 1), 0, 0)
+
+#: YAML 1.1's line breaks, as both parsers count rows.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+class LineIndex:
+    """Rows and columns of the parser's character offsets, counted as the parser counts them.
+
+    The document keeps offsets only: a libyaml mark is a Python object of about 250 bytes, and
+    a spec has two per key and two per value, which made memory (and time) grow faster than
+    the file. Rows and columns are derived when a span is asked for.
+    """
+
+    __slots__ = ("_starts", "shift", "text", "zero_width_bom")
+
+    def __init__(self, text: str, *, libyaml: bool) -> None:
+        # libyaml drops a leading byte-order mark before it counts anything; the text keeps it.
+        self.shift = 1 if libyaml and text.startswith("\ufeff") else 0
+        self.text = text[self.shift :]
+        # The pure-Python reader counts U+FEFF in offsets but gives it no column.
+        self.zero_width_bom = not libyaml
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int) -> Position:
+        """The 1-based row and column of a parser offset."""
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0, *(match.end() for match in _LINE_BREAK.finditer(self.text))]
+        row = bisect_right(starts, offset)
+        start = starts[row - 1]
+        column = offset - start
+        if self.zero_width_bom:
+            column -= self.text.count("\ufeff", start, offset)
+        return Position(row, column + 1)
+
+    def span(self, start: int, end: int) -> Span:
+        """The span between two parser offsets; its offsets index the text."""
+        return Span(self.position(start), self.position(end), start + self.shift, end + self.shift)
 
 
 class LoadError(Exception):
@@ -106,10 +139,10 @@ class LoadError(Exception):
         self.span = span
 
 
-#: libyaml's marks: (start, end) of a value; (key start, key end, value start, value end) of
+#: Parser offsets: (start, end) of a value; (key start, key end, value start, value end) of
 #: a mapping entry.
-ValueMarks = tuple[Any, Any]
-EntryMarks = tuple[Any, Any, Any, Any]
+ValueOffsets = tuple[int, int]
+EntryOffsets = tuple[int, int, int, int]
 
 
 @dataclass(slots=True)
@@ -122,18 +155,19 @@ class Document:
     """
 
     data: Any
-    #: A mapping's entries, key → :data:`EntryMarks`; a sequence's, by index → :data:`ValueMarks`.
-    tables: dict[Path, dict[Any, EntryMarks] | list[ValueMarks]] = field(default_factory=dict)
-    root_marks: ValueMarks | None = None
+    lines: LineIndex
+    #: A mapping's entries, key → :data:`EntryOffsets`; a sequence's, by index → :data:`ValueOffsets`.
+    tables: dict[Path, dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=dict)
+    root: ValueOffsets | None = None
     flow_paths: set[Path] = field(default_factory=set)
     #: Where a key repeats, in file order; the data keeps the last value, the table the first key.
     duplicate_keys: list[Path] = field(default_factory=list)
-    #: The repeated keys' own marks, by ``(*path, "<duplicate>", n)`` with n counting from 1.
-    duplicate_marks: dict[Path, ValueMarks] = field(default_factory=dict)
+    #: The repeated keys' own offsets, by ``(*path, "<duplicate>", n)`` with n counting from 1.
+    duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
 
-    def _value_marks(self, path: Path) -> ValueMarks | None:
+    def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
-            return self.root_marks
+            return self.root
         table = self.tables.get(path[:-1])
         key = path[-1]
         if isinstance(table, list):
@@ -141,48 +175,49 @@ class Document:
         entry = table.get(key) if table is not None else None
         return (entry[2], entry[3]) if entry is not None else None
 
+    def _key_offsets(self, path: Path) -> ValueOffsets | None:
+        table = self.tables.get(path[:-1]) if path else None
+        entry = table.get(path[-1]) if isinstance(table, dict) else None
+        return (entry[0], entry[1]) if entry is not None else None
+
     def span(self, path: Path) -> Span:
         """The span of the value at ``path``, or of its nearest ancestor that has one.
 
         Values reached through an alias have no span of their own; they point at the alias.
         """
-        found = self._value_marks(path)
+        found = self._value_offsets(path)
         while found is None and path:
             path = path[:-1]
-            found = self._value_marks(path)
-        return Span.from_marks(*found) if found else FILE_START
+            found = self._value_offsets(path)
+        return self.lines.span(*found) if found else FILE_START
 
     def key_span(self, path: Path) -> Span:
         """The span of the key that introduces ``path``; the value's span if it has none."""
-        found = self.duplicate_marks.get(path) or self._key_marks(path)
-        return Span.from_marks(*found) if found else self.span(path)
-
-    def _key_marks(self, path: Path) -> ValueMarks | None:
-        table = self.tables.get(path[:-1]) if path else None
-        entry = table.get(path[-1]) if isinstance(table, dict) else None
-        return (entry[0], entry[1]) if entry is not None else None
+        found = self.duplicate_offsets.get(path) or self._key_offsets(path)
+        return self.lines.span(*found) if found else self.span(path)
 
     def has_key(self, path: Path) -> bool:
         """Whether ``path`` names a key written in (or merged into) a mapping of the file."""
-        return self._key_marks(path) is not None
+        return self._key_offsets(path) is not None
 
     def has_value(self, path: Path) -> bool:
         """Whether the value at ``path`` has a position of its own (not one reached through an alias)."""
-        return self._value_marks(path) is not None
+        return self._value_offsets(path) is not None
 
     def is_flow(self, path: Path) -> bool:
         return path in self.flow_paths
 
-    def all_marks(self) -> list[ValueMarks]:
-        """The marks of every key and value in the file, in no particular order."""
-        found = [] if self.root_marks is None else [self.root_marks]
+    def all_spans(self) -> list[Span]:
+        """The span of every key and value in the file, in no particular order."""
+        found = [] if self.root is None else [self.root]
         for table in self.tables.values():
             if isinstance(table, list):
                 found += table
             else:
                 for key_start, key_end, start, end in table.values():
                     found += ((key_start, key_end), (start, end))
-        return found + list(self.duplicate_marks.values())
+        found += self.duplicate_offsets.values()
+        return [self.lines.span(start, end) for start, end in found]
 
 
 def decode(raw: bytes) -> str:
@@ -210,17 +245,22 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-def _construct_scalar(tag: str, value: str, start: Any, end: Any) -> Any:
+class _EventError(Exception):
+    """A problem with the event being loaded; the loop locates it there as a LoadError."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _construct_scalar(tag: str, value: str) -> Any:
     if tag == _STR:
         return value
     if tag == _INT:
         digits = len(value.lstrip("+-").replace("_", ""))
         if digits > MAX_INT_DIGITS:
-            raise LoadError(
-                "NS002",
-                f"an integer with {digits} digits is far beyond any tensor size; refusing it",
-                Span.from_marks(start, end),
-            )
+            raise _EventError("NS002", f"an integer with {digits} digits is far beyond any tensor size; refusing it")
         if _PLAIN_INT.match(value):
             return int(value)
     elif tag == _NULL:
@@ -228,9 +268,7 @@ def _construct_scalar(tag: str, value: str, start: Any, end: Any) -> Any:
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
     except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-        raise LoadError(
-            "NS001", f"{value[:40]!r} is not a valid {tag.removeprefix(_TAG)}", Span.from_marks(start, end)
-        ) from None
+        raise _EventError("NS001", f"{value[:40]!r} is not a valid {tag.removeprefix(_TAG)}") from None
 
 
 def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
@@ -251,16 +289,14 @@ def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
         else:
             return value, False
     elif tag not in _SCALAR_TAGS:
-        raise _tag_error(tag, event)
-    return _construct_scalar(tag, value, event.start_mark, event.end_mark), False
+        raise _tag_error(tag)
+    return _construct_scalar(tag, value), False
 
 
-def _tag_error(tag: str, event: Any) -> LoadError:
+def _tag_error(tag: str) -> _EventError:
     shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-    return LoadError(
-        "NS001",
-        f"the tag {shown} is not allowed: netspec reads plain data only and never constructs objects",
-        Span.from_marks(event.start_mark, event.end_mark),
+    return _EventError(
+        "NS001", f"the tag {shown} is not allowed: netspec reads plain data only and never constructs objects"
     )
 
 
@@ -282,15 +318,15 @@ class _Frame:
         "value",
     )
 
-    def __init__(self, value: Any, path: Path, anchor: str | None, start: Any) -> None:
+    def __init__(self, value: Any, path: Path, anchor: str | None, start: int) -> None:
         self.value = value
         self.path = path
         self.is_map = isinstance(value, dict)
         self.table: Any = {} if self.is_map else []
         self.key: Any = _NO_KEY
-        self.key_start: Any = start
-        self.key_end: Any = start
-        self.merges: list[tuple[Any, ValueMarks]] = []
+        self.key_start = start
+        self.key_end = start
+        self.merges: list[tuple[Any, ValueOffsets]] = []
         self.anchor = anchor
         self.size = 1
         self.start = start
@@ -301,8 +337,8 @@ _NO_KEY = object()
 
 
 class _Builder:
-    def __init__(self) -> None:
-        self.doc = Document(None)
+    def __init__(self, lines: LineIndex) -> None:
+        self.doc = Document(None, lines)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
@@ -312,7 +348,7 @@ class _Builder:
         frame = self.stack[-1]
         return (*frame.path, frame.key if frame.is_map else len(frame.value))
 
-    def add(self, value: Any, start: Any, end: Any, size: int, is_merge: bool = False) -> None:
+    def add(self, value: Any, start: int, end: int, size: int, is_merge: bool = False) -> None:
         """Attach a finished value (scalar, closed collection or alias) to its parent."""
         stack = self.stack
         if not stack:
@@ -330,7 +366,7 @@ class _Builder:
             if is_merge:
                 frame.key = _MERGE
             elif isinstance(value, (dict, list)):
-                raise LoadError("NS001", "mapping keys must be scalars", Span.from_marks(start, end))
+                raise LoadError("NS001", "mapping keys must be scalars", self.doc.lines.span(start, end))
             else:
                 frame.key = value
             frame.key_start = start
@@ -344,7 +380,7 @@ class _Builder:
         if key in container:
             doc = self.doc
             doc.duplicate_keys.append((*frame.path, key))
-            doc.duplicate_marks[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
+            doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
                 frame.key_start,
                 frame.key_end,
             )
@@ -354,24 +390,20 @@ class _Builder:
 
     def open(self, value: Any, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            raise LoadError(
-                "NS001",
-                f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs this",
-                Span.from_marks(event.start_mark, event.end_mark),
-            )
+            raise _EventError("NS001", f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs this")
         if self.stack and self.stack[-1].is_map and self.stack[-1].key is _NO_KEY:
-            raise LoadError("NS001", "mapping keys must be scalars", Span.from_marks(event.start_mark, event.end_mark))
+            raise _EventError("NS001", "mapping keys must be scalars")
         path = self.child_path() if self.stack else ()
         if event.flow_style:
             self.doc.flow_paths.add(path)
-        self.stack.append(_Frame(value, path, event.anchor, event.start_mark))
+        self.stack.append(_Frame(value, path, event.anchor, event.start_mark.index))
 
     def close(self, event: Any) -> None:
         frame = self.stack.pop()
         start = frame.start
         # A block collection "ends" where the next token starts; its last child is the
         # end a person sees.
-        end = event.end_mark if frame.path in self.doc.flow_paths else frame.last_end
+        end = event.end_mark.index if frame.path in self.doc.flow_paths else frame.last_end
         if frame.is_map and frame.merges:
             self.merge(frame)
         if frame.anchor is not None:
@@ -379,39 +411,38 @@ class _Builder:
         self.doc.tables[frame.path] = frame.table
         self.add(frame.value, start, end, frame.size)
         if not self.stack:
-            self.doc.root_marks = (start, end)
+            self.doc.root = (start, end)
 
     def merge(self, frame: _Frame) -> None:
         """YAML 1.1 merge keys: explicit keys win, then earlier merged mappings."""
-        for value, marks in frame.merges:
+        for value, (start, end) in frame.merges:
             sources = value if isinstance(value, list) else [value]
             for source in sources:
                 if not isinstance(source, dict):
                     raise LoadError(
-                        "NS001", "a merge key (<<) takes a mapping or a list of mappings", Span.from_marks(*marks)
+                        "NS001",
+                        "a merge key (<<) takes a mapping or a list of mappings",
+                        self.doc.lines.span(start, end),
                     )
                 for key, item in source.items():
                     if key not in frame.value:
                         frame.value[key] = item
-                        frame.table[key] = (*marks, *marks)
+                        frame.table[key] = (start, end, start, end)
 
     def alias(self, event: Any) -> None:
         name = event.anchor
         if name not in self.anchors:
-            raise LoadError(
-                "NS001", f"alias *{name} refers to no anchor", Span.from_marks(event.start_mark, event.end_mark)
-            )
+            raise _EventError("NS001", f"alias *{name} refers to no anchor")
         value, size = self.anchors[name]
         self.expanded += size
         if self.expanded > MAX_EXPANDED_NODES:
-            raise LoadError(
+            raise _EventError(
                 "NS001",
                 f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refusing to expand them",
-                Span.from_marks(event.start_mark, event.end_mark),
             )
         # The same object is shared, never copied: expansion costs nothing here, and the
         # budget above protects everything that walks the data later.
-        self.add(value, event.start_mark, event.end_mark, size)
+        self.add(value, event.start_mark.index, event.end_mark.index, size)
 
 
 def _indented_with_tab(text: str, index: int) -> bool:
@@ -425,7 +456,8 @@ def _indented_with_tab(text: str, index: int) -> bool:
 def load(text: str) -> Document:
     """Parse one YAML document into plain data with positions. Raises :class:`LoadError`."""
     parser = _Parser(text)
-    builder = _Builder()
+    lines = LineIndex(text, libyaml=isinstance(parser, _LIBYAML_PARSERS))
+    builder = _Builder(lines)
     documents = 0
     # Plain scalars repeat (keys, layer types, small sizes): resolve each distinct text once.
     # Resolution depends only on the text, and the results are immutable.
@@ -450,11 +482,11 @@ def load(text: str) -> Document:
                     value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
                     builder.anchors[event.anchor] = (value, 1)
-                add(value, event.start_mark, event.end_mark, 1, is_merge)
+                add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 tag = event.tag
                 if tag is not None and tag != "!" and tag not in (_TAG + "map", _TAG + "seq"):
-                    raise _tag_error(tag, event)
+                    raise _tag_error(tag)
                 builder.open({} if kind is MappingStartEvent else [], event)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 builder.close(event)
@@ -463,18 +495,18 @@ def load(text: str) -> Document:
             elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise LoadError(
-                        "NS001",
-                        "the file holds more than one YAML document (---); a spec is exactly one",
-                        Span.from_marks(event.start_mark, event.end_mark),
+                    raise _EventError(
+                        "NS001", "the file holds more than one YAML document (---); a spec is exactly one"
                     )
             event = next_event()
+    except _EventError as exc:
+        raise LoadError(exc.code, exc.message, lines.span(event.start_mark.index, event.end_mark.index)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in problem or "'\\t'" in problem or (mark and _indented_with_tab(text, mark.index)):
+        span = lines.span(mark.index, mark.index) if mark else FILE_START
+        if "\t" in problem or "'\\t'" in problem or (mark and _indented_with_tab(text, span.start_offset)):
             problem += " (YAML does not allow tabs for indentation)"
-        span = Span.from_marks(mark, mark) if mark else FILE_START
         raise LoadError("NS001", problem, span) from None
     except ReaderError as exc:  # control characters: no mark, only a byte offset
         # libyaml counts the offset in UTF-8 bytes; positions count characters.

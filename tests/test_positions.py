@@ -118,6 +118,35 @@ def test_positions_match_compose(text: str) -> None:
     assert assert_same_positions(text, yaml.CSafeLoader) > 3
 
 
+#: Where rows and columns are not a plain split on "\n": YAML 1.1's other line breaks, and
+#: U+FEFF, to which libyaml gives a column and the pure-Python reader does not.
+UNUSUAL_TEXT = {
+    "line-breaks": "a: 1\rb: 2\x85c: [3, 4]\u2028d: '5'\u2029e: |\n  x\x85  y\nf: 6\r\ng: 7\n",
+    "zero-width": 'a: [x\ufeff, y]\nb: ["\ufeff", z]\nc: 1\n',
+}
+
+
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader])
+@pytest.mark.parametrize("text", UNUSUAL_TEXT.values(), ids=list(UNUSUAL_TEXT))
+def test_positions_match_compose_with_unusual_text(monkeypatch: pytest.MonkeyPatch, text: str, loader: Any) -> None:
+    monkeypatch.setattr(netspec.source, "_Parser", loader)
+    assert assert_same_positions(text, loader) > 3
+
+
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader])
+def test_a_leading_byte_order_mark_keeps_offsets_in_the_text(monkeypatch: pytest.MonkeyPatch, loader: Any) -> None:
+    """libyaml counts from after the mark, the pure-Python reader from before it."""
+    monkeypatch.setattr(netspec.source, "_Parser", loader)
+    text = "\ufeffname: bom\ninput: [3, 8, 8]\n"
+    document = load(text)
+    name, last = document.span(("name",)), document.span(("input", 2))
+    assert text[name.start_offset : name.end_offset] == "bom"
+    assert text[last.start_offset : last.end_offset] == "8"
+    # Counted by hand; the mark itself has no column.
+    assert (name.start.row, name.start.column) == (1, 7)
+    assert (last.start.row, last.start.column) == (2, 15)
+
+
 def test_bundled_specs_are_compared() -> None:
     assert len(BUNDLED) >= 3
 

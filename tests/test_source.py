@@ -76,9 +76,9 @@ def test_merged_keys_are_located_at_the_merged_value() -> None:
     assert doc.span(("layer", "kernel")).start == Position(2, 13)
 
 
-def test_all_marks_cover_every_key_and_value() -> None:
+def test_all_spans_cover_every_key_and_value() -> None:
     # The root; 3 keys and 3 values at the top; 3 list items; 2 keys and 2 values inside c.
-    assert len(load("a: 1\nb: [1, 2, 3]\nc: {d: 4, e: 5}\n").all_marks()) == 1 + 6 + 3 + 4
+    assert len(load("a: 1\nb: [1, 2, 3]\nc: {d: 4, e: 5}\n").all_spans()) == 1 + 6 + 3 + 4
 
 
 def test_merge_keys_explicit_keys_win() -> None:
