@@ -77,9 +77,6 @@ class Graph:
     def output(self) -> Node | None:
         return self.nodes[-1] if self.nodes else None
 
-    def shape_of(self, source: int) -> Shape | None:
-        return self.input if source == INPUT else self.nodes[source].output
-
     @cached_property
     def receptive_fields(self) -> list[ReceptiveField | None]:
         """Each node's receptive field (None where the output is not spatial or unknown).
@@ -193,5 +190,8 @@ def _propagate(graph: Graph, node: Node) -> None:
         else:
             node.output = layer.output_shape(node.inputs)
     except LayerError as error:
-        node.error = error
+        # Without its traceback: the traceback's frames hold the graph, and that cycle would
+        # keep every analysis with a layer error alive until the collector runs (it is paused
+        # while a file is linted).
+        node.error = error.with_traceback(None)
         node.windows = None

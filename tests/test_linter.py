@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,3 +58,20 @@ def test_a_caller_that_paused_the_gc_keeps_it_paused(gc_seen_by_rules: list[bool
     finally:
         gc.enable()
     assert gc_seen_by_rules and not any(gc_seen_by_rules)
+
+
+def test_a_dropped_analysis_is_freed_without_the_collector() -> None:
+    """Nothing a lint builds may sit in a reference cycle: it runs with the collector paused,
+    and a cycle would then hold every analysis until the collector ran again."""
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 9}\n"
+    gc.disable()
+    try:
+        result = lint_text(text)
+        # 8 − 9 + 1 = 0 < 1: the conv raises a layer error, which its node keeps.
+        assert [d.code for d in result.diagnostics] == ["NS103"]
+        assert result.analysis is not None
+        graph = weakref.ref(result.analysis.graph)
+        del result
+        assert graph() is None
+    finally:
+        gc.enable()
