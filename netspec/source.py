@@ -109,7 +109,7 @@ class LineIndex:
         self.shift = 1 if libyaml and text.startswith("\ufeff") else 0
         self.text = text[self.shift :]
         # The pure-Python reader counts U+FEFF in offsets but gives it no column.
-        self.zero_width_bom = not libyaml
+        self.zero_width_bom = not libyaml and "\ufeff" in self.text
         self._starts: list[int] | None = None
 
     def position(self, offset: int) -> Position:
@@ -164,6 +164,8 @@ class Document:
     duplicate_keys: list[Path] = field(default_factory=list)
     #: The repeated keys' own offsets, by ``(*path, "<duplicate>", n)`` with n counting from 1.
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
+    #: Tables of collections whose key repeated later: out of the data, but still in the text.
+    shadowed_tables: list[dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=list)
 
     def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
@@ -210,7 +212,7 @@ class Document:
     def all_spans(self) -> list[Span]:
         """The span of every key and value in the file, in no particular order."""
         found = [] if self.root is None else [self.root]
-        for table in self.tables.values():
+        for table in (*self.tables.values(), *self.shadowed_tables):
             if isinstance(table, list):
                 found += table
             else:
@@ -342,7 +344,6 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
-        self.root_set = False
 
     def child_path(self) -> Path:
         frame = self.stack[-1]
@@ -353,7 +354,6 @@ class _Builder:
         stack = self.stack
         if not stack:
             self.doc.data = value
-            self.root_set = True
             return
         frame = stack[-1]
         frame.size += size
@@ -408,6 +408,9 @@ class _Builder:
             self.merge(frame)
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (frame.value, frame.size)
+        shadowed = self.doc.tables.get(frame.path)
+        if shadowed is not None:  # the key of this collection repeats an earlier one
+            self.doc.shadowed_tables.append(shadowed)
         self.doc.tables[frame.path] = frame.table
         self.add(frame.value, start, end, frame.size)
         if not self.stack:
@@ -511,9 +514,7 @@ def load(text: str) -> Document:
     except ReaderError as exc:  # control characters: no mark, only a byte offset
         # libyaml counts the offset in UTF-8 bytes; positions count characters.
         index = len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore"))
-        row = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        span = Span(Position(row, column), Position(row, column + 1), index, index + 1)
+        span = lines.span(index - lines.shift, index - lines.shift + 1)
         message = f"{exc.reason}: the character #x{exc.character:04x} cannot appear in YAML"
         raise LoadError("NS001", message, span) from None
     except yaml.YAMLError as exc:

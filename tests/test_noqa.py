@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from netspec import Settings, Severity, lint_text
+from netspec.noqa import directives
 from netspec.rules import RULES
+from netspec.source import load
 from tests.helpers import codes, lint
 
 # (32 − 3)/1 + 1 = 30: an unpadded 3×3 conv shrinks its input, NS102.
@@ -176,3 +178,9 @@ def test_rule_is_registered_with_documentation() -> None:
     assert (rule.name, rule.severity, rule.selected_by_default) == ("unused-noqa", Severity.WARNING, True)
     for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix"):
         assert heading in rule.doc
+
+
+def test_a_hash_in_a_value_under_a_repeated_key_is_not_a_comment() -> None:
+    """The first of two mappings under one key leaves the data, but its text is still there."""
+    text = 'x:\n  a: "v # noqa"\n  b: 1\nx:\n  c: 2\n'
+    assert directives(text, load(text)) == []
