@@ -2,4 +2,5 @@
 
 from netspec.cli import run
 
-run()
+if __name__ == "__main__":  # not when a worker process started by spawn imports this module
+    run()

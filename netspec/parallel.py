@@ -7,36 +7,61 @@ pre-commit case, where only a few files change.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 
-from netspec.linter import FileResult, lint_guarded
+from netspec.linter import FileResult, internal_error, lint_guarded
 from netspec.settings import Settings
 
 
 def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> list[FileResult]:
-    """Lint ``paths`` over ``jobs`` processes; the results come back in order, without analyses."""
+    """Lint ``paths`` over ``jobs`` processes; the results come back in order, without analyses.
+
+    Where processes cannot be started (no semaphores in some sandboxes), the files are checked
+    here instead. A file whose worker dies (killed for memory, say) is checked again alone, in
+    a process of its own, and reported as an internal error if that one dies too: the run goes
+    on, and the file at fault is named.
+    """
     work = partial(lint_guarded, settings=settings, keep_analysis=False)
     # The first file is checked here, before forking: that builds the pydantic validators
     # once, and every worker inherits them.
-    first, rest = work(paths[0]), paths[1:]
+    results, rest = [work(paths[0])], paths[1:]
     workers = min(jobs, len(rest))
     # A few chunks per worker: big enough to amortise the transfers, small enough to balance.
-    chunksize = max(1, len(rest) // (workers * 4))
+    size = max(1, len(rest) // (workers * 4))
+    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-            return [first, *pool.map(work, rest, chunksize=chunksize)]
-    except BrokenProcessPool:
-        # A worker died (killed for memory, say): check the rest here instead, where a
-        # failure is at least reported against its file.
-        return [first, *map(work, rest)]
+            futures = [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    results += future.result()
+                except BrokenProcessPool:
+                    results += [_lint_alone(path, settings) for path in chunk]
+    except (OSError, NotImplementedError, ImportError):
+        # The pool could not start: finish in this process.
+        results += map(work, rest[len(results) - 1 :])
+    return results
+
+
+def _lint_chunk(paths: Sequence[Path], settings: Settings) -> list[FileResult]:
+    return [lint_guarded(path, settings, keep_analysis=False) for path in paths]
+
+
+def _lint_alone(path: Path, settings: Settings) -> FileResult:
+    """One file in a fresh worker of its own; an internal error if that worker dies too."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=_context()) as pool:
+            return pool.submit(lint_guarded, path, settings, keep_analysis=False).result()
+    except BrokenProcessPool as error:
+        return internal_error(path, error)
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Fork where the platform has it: the workers then start with netspec already imported
-    and its validators built, instead of importing it all again."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method)
+    """Fork on Linux: the workers then start with netspec imported and its validators built.
+    Elsewhere the platform's default (spawn on macOS, where forking is unsafe)."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)

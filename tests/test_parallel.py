@@ -82,16 +82,34 @@ def test_a_bug_in_a_worker_stays_with_its_file(corpus: list[Path], monkeypatch: 
 
 
 @pytest.mark.usefixtures("always_parallel")
-def test_a_dead_worker_falls_back_to_this_process(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_kills_its_worker_is_named_and_the_others_are_checked(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = netspec.linter.lint_file
     parent = os.getpid()
 
-    def dying_in_a_worker(path: Path, *args: Any, **kwargs: Any) -> FileResult:
-        if os.getpid() != parent:
+    def dying_on_one_file(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if path == corpus[4] and os.getpid() != parent:
             os._exit(3)  # as if killed for memory: no exception reaches the pool
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(netspec.linter, "lint_file", dying_in_a_worker)
+    monkeypatch.setattr(netspec.linter, "lint_file", dying_on_one_file)
+    results = lint_paths(corpus, jobs=2, keep_analysis=False)
+    expected = summary(lint_paths(corpus))
+    assert [r.filename for r in results] == [str(p) for p in corpus]
+    assert results[4].internal_error is not None
+    assert str(corpus[4]) in results[4].internal_error and "BrokenProcessPool" in results[4].internal_error
+    assert [s for i, s in enumerate(summary(results)) if i != 4] == [s for i, s in enumerate(expected) if i != 4]
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_processes_that_cannot_start_leave_the_work_to_this_one(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_semaphores(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # what sem_open gives in some sandboxes
+
+    monkeypatch.setattr(netspec.parallel, "ProcessPoolExecutor", no_semaphores)
     assert summary(lint_paths(corpus, jobs=2, keep_analysis=False)) == summary(lint_paths(corpus))
 
 
