@@ -127,6 +127,26 @@ def yamllint(*targets: Path) -> list[str | Path]:
     return [PYTHON, "-m", "yamllint", "--format", "parsable", *targets]
 
 
+def growth(
+    counts: Sequence[int],
+    path: Callable[[int], Path],
+    unit: str,
+    scale: float,
+    symbol: str,
+    env: dict[str, str],
+    repeat: int,
+    small: float,
+) -> None:
+    """Each count against the one before (the first against the small spec's run): start-up
+    cancels out, and linear growth shows as a flat column."""
+    previous_count, previous_time = 0, small
+    for count in counts:
+        total = timed(netspec(path(count)), env, repeat)
+        marginal = (total - previous_time) / (count - previous_count) * scale
+        print(f"   {count:>7,} {unit:6} {total:8.3f}s  {marginal:7.2f} {symbol}/{unit.removesuffix('s')}")
+        previous_count, previous_time = count, total
+
+
 def pool_comparison(directory: Path, repeat: int) -> tuple[float, float]:
     """In one process: the files one after another, and over two worker processes (start-up
     of the workers included), as ``netspec check`` runs them."""
@@ -182,23 +202,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     for label, ours, theirs, target in rows:
         print(f"{label:58} {ours:8.3f}s {theirs:8.3f}s {ours / theirs:7.2f}  {target}")
 
-    # Marginal costs: each size against the one before (the first against the small spec), so
-    # start-up cancels out. Linear growth means a flat column.
     print("\n4. growth with layers (whole process; marginal cost per layer from the size before):")
-    previous_size, previous_time = 0, check_small
-    for layers in sizes.growth:
-        total = timed(netspec(paths[f"growth{layers}"]), env, repeat)
-        marginal = (total - previous_time) / (layers - previous_size) * 1e6
-        print(f"   {layers:>7,} layers {total:8.3f}s  {marginal:7.1f} µs/layer")
-        previous_size, previous_time = layers, total
-
+    growth(sizes.growth, lambda n: paths[f"growth{n}"], "layers", 1e6, "µs", env, repeat, check_small)
     print(f"\n   and with files of {sizes.layers_per_file} layers (marginal cost per file from the count before):")
-    previous_size, previous_time = 0, check_small
-    for count in sizes.file_growth:
-        total = timed(netspec(paths[f"files{count}"]), env, repeat)
-        marginal = (total - previous_time) / (count - previous_size) * 1e3
-        print(f"   {count:>7,} files  {total:8.3f}s  {marginal:7.2f} ms/file")
-        previous_size, previous_time = count, total
+    growth(sizes.file_growth, lambda n: paths[f"files{n}"], "files", 1e3, "ms", env, repeat, check_small)
 
     sequential, pooled = pool_comparison(paths["many"], repeat)
     print(f"\n5. {sizes.files} files, in-process: one process {sequential:.3f}s, over 2 worker processes {pooled:.3f}s")
