@@ -456,10 +456,23 @@ def _indented_with_tab(text: str, index: int) -> bool:
     return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
+def _unreadable(exc: ReaderError, text: str, lines: LineIndex, *, libyaml: bool) -> LoadError:
+    """A control character, which has no mark: only an offset into the text."""
+    index = exc.position
+    if libyaml:  # libyaml counts UTF-8 bytes, not characters
+        index = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
+    span = lines.span(index - lines.shift, index - lines.shift + 1)
+    return LoadError("NS001", f"{exc.reason}: the character #x{exc.character:04x} cannot appear in YAML", span)
+
+
 def load(text: str) -> Document:
     """Parse one YAML document into plain data with positions. Raises :class:`LoadError`."""
-    parser = _Parser(text)
-    lines = LineIndex(text, libyaml=isinstance(parser, _LIBYAML_PARSERS))
+    libyaml = issubclass(_Parser, _LIBYAML_PARSERS)
+    lines = LineIndex(text, libyaml=libyaml)
+    try:
+        parser = _Parser(text)
+    except ReaderError as exc:  # the pure-Python reader checks every character up front
+        raise _unreadable(exc, text, lines, libyaml=libyaml) from None
     builder = _Builder(lines)
     documents = 0
     # Plain scalars repeat (keys, layer types, small sizes): resolve each distinct text once.
@@ -511,12 +524,8 @@ def load(text: str) -> Document:
         if "\t" in problem or "'\\t'" in problem or (mark and _indented_with_tab(text, span.start_offset)):
             problem += " (YAML does not allow tabs for indentation)"
         raise LoadError("NS001", problem, span) from None
-    except ReaderError as exc:  # control characters: no mark, only a byte offset
-        # libyaml counts the offset in UTF-8 bytes; positions count characters.
-        index = len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore"))
-        span = lines.span(index - lines.shift, index - lines.shift + 1)
-        message = f"{exc.reason}: the character #x{exc.character:04x} cannot appear in YAML"
-        raise LoadError("NS001", message, span) from None
+    except ReaderError as exc:
+        raise _unreadable(exc, text, lines, libyaml=libyaml) from None
     except yaml.YAMLError as exc:
         raise LoadError("NS001", str(exc).splitlines()[0], FILE_START) from None
     finally:

@@ -147,6 +147,24 @@ def test_a_leading_byte_order_mark_keeps_offsets_in_the_text(monkeypatch: pytest
     assert (last.start.row, last.start.column) == (2, 15)
 
 
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader])
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ('a: "éé\x07"\n', 7),  # libyaml counts bytes (é is two), the pure-Python reader characters
+        ('\ufeffa: "x\x07"\n', 6),  # the byte-order mark has no column
+    ],
+)
+def test_a_control_character_is_located_under_both_parsers(
+    monkeypatch: pytest.MonkeyPatch, loader: Any, text: str, column: int
+) -> None:
+    monkeypatch.setattr(netspec.source, "_Parser", loader)
+    (diagnostic,) = lint_text(text).diagnostics
+    assert diagnostic.code == "NS001"
+    assert diagnostic.span.start == (1, column)
+    assert text[diagnostic.span.start_offset] == "\x07"
+
+
 def test_bundled_specs_are_compared() -> None:
     assert len(BUNDLED) >= 3
 
