@@ -21,7 +21,7 @@ from netspec.settings import Settings
 def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> list[FileResult]:
     """Lint ``paths`` over ``jobs`` processes; the results come back in order, without analyses.
 
-    Where processes cannot be started (no semaphores in some sandboxes), the files are checked
+    Where processes cannot be started (no POSIX semaphores, as on AWS Lambda), the files are checked
     here instead. A file whose worker dies (killed for memory, say) is checked again alone, in
     a process of its own, and reported as an internal error if that one dies too: the run goes
     on, and the file at fault is named.

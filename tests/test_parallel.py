@@ -107,7 +107,7 @@ def test_processes_that_cannot_start_leave_the_work_to_this_one(
     corpus: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_semaphores(*args: object, **kwargs: object) -> None:
-        raise OSError(38, "Function not implemented")  # what sem_open gives in some sandboxes
+        raise OSError(38, "Function not implemented")  # what sem_open gives without /dev/shm
 
     monkeypatch.setattr(netspec.parallel, "ProcessPoolExecutor", no_semaphores)
     assert summary(lint_paths(corpus, jobs=2, keep_analysis=False)) == summary(lint_paths(corpus))
