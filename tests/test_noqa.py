@@ -8,7 +8,7 @@ from netspec import Settings, Severity, lint_text
 from netspec.noqa import directives
 from netspec.rules import RULES
 from netspec.source import load
-from tests.helpers import codes, lint
+from tests.helpers import codes, lint, spec
 
 # (32 − 3)/1 + 1 = 30: an unpadded 3×3 conv shrinks its input, NS102.
 SHRINK = "{type: conv, filters: 8, kernel: 3}"
@@ -18,7 +18,7 @@ KEEP = "{type: conv, filters: 8, kernel: 3, padding: 1}"
 
 def layers(*lines: str) -> str:
     """A spec on a 32×32 input; layer lines start on row 3."""
-    return "input: [3, 32, 32]\nlayers:\n" + "".join(f"  - {line}\n" for line in lines)
+    return spec("[3, 32, 32]", *lines)
 
 
 def test_code_at_end_of_layer_line_silences_that_rule_for_that_layer() -> None:
@@ -175,9 +175,8 @@ def test_unparseable_file_still_reports_ns001() -> None:
 
 def test_rule_is_registered_with_documentation() -> None:
     rule = RULES["NS900"]
+    # Its documentation sections are checked with every other rule's, in test_rule_docs.py.
     assert (rule.name, rule.severity, rule.selected_by_default) == ("unused-noqa", Severity.WARNING, True)
-    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix"):
-        assert heading in rule.doc
 
 
 def test_a_hash_in_a_value_under_a_repeated_key_is_not_a_comment() -> None:

@@ -34,13 +34,6 @@ SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3
 LAYER_END = len("  - {type: conv, filters: 8, kernel: 5}") + 1
 
 
-@pytest.fixture(autouse=True)
-def neutral_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tests set GITHUB_ACTIONS themselves; the CI they run in must not choose for them."""
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("NETSPEC_OUTPUT_FORMAT", raising=False)
-
-
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository root (the current directory) with specs/ holding two broken specs and a clean one."""

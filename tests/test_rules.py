@@ -205,7 +205,7 @@ def test_layer_diagnostics_point_at_the_layer_mapping() -> None:
     ],
 )
 def test_malformed_specs_are_ns002(text: str) -> None:
-    assert codes(text) and set(codes(text)) == {"NS002"}
+    assert set(codes(text)) == {"NS002"}
 
 
 def test_unloadable_files_are_reported_whatever_the_selection() -> None:

@@ -9,17 +9,11 @@ import pytest
 
 from netspec import Settings, lint_file
 from netspec.show import summarize
+from tests.helpers import PUBLISHED_PARAMS
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
-
-# Published counts (torchvision, and LeNet-5's dense variant); see the README's references.
-PUBLISHED_PARAMS = {
-    "lenet5": 61_706,
-    "vgg16": 138_357_544,
-    "resnet18": 11_689_512,
-}
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])

@@ -48,7 +48,7 @@ def test_ns101_symmetric_padding_when_parity_allows() -> None:
     d = only(lint(spec("[3, 15]", "{type: conv, filters: 4, kernel: 5, stride: 3}")), "NS101")
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     assert edit.value == 1
-    out = floor_out(15, 5, 3, 1, 1)
+    out = floor_out(15, 5, 3, edit.value, edit.value)
     assert out == int(out) == 5
     assert d.help is not None and "(5 outputs)" in d.help
 
@@ -72,7 +72,9 @@ def test_ns103_padding_gives_at_least_one_output() -> None:
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     # W + 2P ≥ F → P ≥ (7 − 4)/2 → 2.
     assert edit.value == 2
-    assert floor_out(4, 7, 1, 2, 2) >= 1
+    assert floor_out(4, 7, 1, edit.value, edit.value) >= 1
+    # And it is the least such padding: 4 + 2 − 7 + 1 = 0 outputs with one less.
+    assert floor_out(4, 7, 1, edit.value - 1, edit.value - 1) < 1
 
 
 def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:

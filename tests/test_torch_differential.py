@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from netspec import Severity, lint_text
 from netspec.analysis import analyse
+from tests.helpers import PUBLISHED_PARAMS
 
 torch = pytest.importorskip("torch")
 
@@ -193,9 +194,7 @@ def test_bundled_spec_agrees_with_pytorch(path: Path) -> None:
         assert node.params == sum(p.numel() for p in layer.parameters()), node.name
 
 
-@pytest.mark.parametrize(
-    ("name", "params"), [("unet", 31_030_658), ("mobilenet_v1", 4_231_976), ("googlenet", 6_624_904)]
-)
+@pytest.mark.parametrize(("name", "params"), PUBLISHED_PARAMS.items())
 def test_published_counts_in_pytorch(name: str, params: int) -> None:
     path = SPECS[[p.stem for p in SPECS].index(name)]
     analysis = analyse(path.read_text(encoding="utf-8"), str(path), name)

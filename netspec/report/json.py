@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter
+from netspec.report.base import Reporter, all_diagnostics
 from netspec.source import Position
 
 
@@ -57,7 +57,7 @@ class JsonReporter(Reporter):
     description = "a JSON array of diagnostics"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        items = [diagnostic_dict(d) for result in results for d in result.diagnostics]
+        items = [diagnostic_dict(d) for d in all_diagnostics(results)]
         json.dump(items, out, indent=2, ensure_ascii=False)
         out.write("\n")
 

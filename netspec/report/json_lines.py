@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter
+from netspec.report.base import Reporter, all_diagnostics
 from netspec.report.json import diagnostic_dict
 
 
@@ -17,7 +17,6 @@ class JsonLinesReporter(Reporter):
     description = "one JSON object per line, shaped like the json format's items"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        for result in results:
-            for d in result.diagnostics:
-                # json.dumps escapes newlines inside strings, so each object stays on one line.
-                out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")
+        for d in all_diagnostics(results):
+            # json.dumps escapes newlines inside strings, so each object stays on one line.
+            out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")
