@@ -184,9 +184,7 @@ def _propagate(graph: Graph, node: Node) -> None:
     layer = node.layer
     try:
         if isinstance(layer, WindowedLayer):
-            shape = layer.spatial_input(node.inputs)
-            node.windows = layer.windows(shape)
-            node.output = layer.output_from_windows(shape, node.windows)
+            node.windows, node.output = layer.windows_and_output(node.inputs)
         else:
             node.output = layer.output_shape(node.inputs)
     except LayerError as error:
@@ -194,4 +192,3 @@ def _propagate(graph: Graph, node: Node) -> None:
         # keep every analysis with a layer error alive until the collector runs (it is paused
         # while a file is linted).
         node.error = error.with_traceback(None)
-        node.windows = None

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from netspec.graph import Graph
 from netspec.layers import LayerBase, LayerError, Shape
 from netspec.layers.arithmetic import Pads, split_pool_padding
+from netspec.layers.base import per_side_padding
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat
@@ -62,10 +63,6 @@ def _pad_argument(pads: Sequence[Pads]) -> tuple[int, ...]:
     return tuple(side for before, after in reversed(pads) for side in (before, after))
 
 
-def _sided(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and isinstance(value[0], list)
-
-
 def _nd(name: str, rank: int) -> Any:
     """``nn.Conv2d`` from ("Conv", 2); PyTorch names its modules by spatial rank."""
     from torch import nn
@@ -86,7 +83,7 @@ def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.
 def _conv(layer: Conv, shape: Shape) -> nn.Module:
     rank = len(shape) - 1
     in_channels = layer.in_channels or shape[0]
-    sided = _sided(layer.padding)
+    sided = per_side_padding(layer.padding)
     padding = 0 if sided else _value(layer.padding)
     module = _nd("Conv", rank)(
         in_channels,
@@ -122,16 +119,15 @@ def _pool(layer: Pool, shape: Shape) -> nn.Module:
     if isinstance(layer, MaxPool):
         options["dilation"] = _value(layer.dilation)
     name = "MaxPool" if isinstance(layer, MaxPool) else "AvgPool"
-    if not _sided(layer.padding):
+    if not per_side_padding(layer.padding):
         return _nd(name, rank)(_value(layer.kernel), padding=_value(layer.padding), **options)  # type: ignore[no-any-return]
     # The explicit pad escapes PyTorch's checks of its own padding (P ≤ F//2, and AvgPool3d's
     # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
     # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
     try:
-        layer.output_shape([shape])
+        windows, _ = layer.windows_and_output([shape])
     except LayerError as error:
         raise UnsupportedLayer(f"{layer.type}: {error.message}") from None
-    windows = layer.windows(shape)
     splits = [split_pool_padding(w) for w in windows]
     pool = _nd(name, rank)(_value(layer.kernel), padding=tuple(native for native, _ in splits), **options)
     fill = float("-inf") if isinstance(layer, MaxPool) else 0.0

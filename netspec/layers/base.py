@@ -48,11 +48,16 @@ CountOrList = _per_dimension(Count)
 Pair = Annotated[list[Count], Field(min_length=2, max_length=2)]
 
 
+def per_side_padding(value: Any) -> bool:
+    """Whether a padding value gives a ``[before, after]`` pair per dimension."""
+    return isinstance(value, list) and bool(value) and isinstance(value[0], list)
+
+
 def _padding_kind(value: Any) -> str:
     if isinstance(value, str):
         return "#keyword"
     if isinstance(value, list):
-        return "#sides" if value and isinstance(value[0], list) else "#list"
+        return "#sides" if per_side_padding(value) else "#list"
     return "#scalar"
 
 
@@ -185,7 +190,7 @@ class LayerBase(BaseModel):
         value = getattr(self, key)
         if not isinstance(value, list):
             return ((value, value),) * rank
-        if value and isinstance(value[0], list):
+        if per_side_padding(value):
             if len(value) != rank:
                 raise LayerError(
                     "NS002",

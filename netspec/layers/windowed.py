@@ -54,8 +54,13 @@ class WindowedLayer(LayerBase):
         raise NotImplementedError
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        return self.windows_and_output(inputs)[1]
+
+    def windows_and_output(self, inputs: Sequence[Shape]) -> tuple[list[Window], Shape]:
+        """The windows and the output shape; the graph keeps the windows for the rules."""
         shape = self.spatial_input(inputs)
-        return self.output_from_windows(shape, self.windows(shape))
+        windows = self.windows(shape)
+        return windows, self.output_from_windows(shape, windows)
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         """The output shape, given the input shape and its windows (the graph builds the
