@@ -42,11 +42,18 @@ class Overrides:
 
 def find(start: Path) -> Path | None:
     """The configuration file that applies in ``start``: the nearest one upward."""
+    found = _nearest(start)
+    return found[0] if found else None
+
+
+def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest configuration file upward, with its netspec table (read once)."""
     for directory in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
-            if candidate.is_file() and _table(candidate) is not None:
-                return candidate
+            table = _table(candidate) if candidate.is_file() else None
+            if table is not None:
+                return candidate, table
     return None
 
 
@@ -155,8 +162,11 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
     ``--select`` replaces the file's whole selection (select, extend-select and ignore), as a
     later configuration layer does in ruff; ``--extend-select`` and ``--ignore`` add to it.
     """
-    path = config if config is not None else find((cwd or Path.cwd()).resolve())
-    settings = load(path) if path is not None else Settings()
+    if config is not None:
+        settings = load(config)
+    else:
+        found = _nearest((cwd or Path.cwd()).resolve())
+        settings = parse(found[1], str(found[0])) if found else Settings()
     if overrides.select is not None:
         settings = replace(settings, select=overrides.select, extend_select=(), ignore=())
     return replace(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic
 from netspec.rules import RULES
-from netspec.source import Document, Position, Span
+from netspec.source import LINE_BREAK, Document, Position, Span
 
 UNUSED_NOQA = "NS900"
 
@@ -28,8 +28,6 @@ _DIRECTIVE = re.compile(
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
-#: The line breaks libyaml counts, so that rows agree with the document's spans.
-_LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
 
 
 @dataclass
@@ -59,7 +57,7 @@ class Unused:
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:
     """(1-based row, offset of the line's first character, line) for every line."""
     row, start = 1, 0
-    for match in _LINE_BREAK.finditer(text):
+    for match in LINE_BREAK.finditer(text):  # as the parsers count rows, like the spans
         yield row, start, text[start : match.start()]
         row, start = row + 1, match.end()
     yield row, start, text[start:]

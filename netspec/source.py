@@ -91,7 +91,7 @@ class Span:
 FILE_START = Span(Position(1, 1), Position(1, 1), 0, 0)
 
 #: YAML 1.1's line breaks, as both parsers count rows.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 class LineIndex:
@@ -116,7 +116,7 @@ class LineIndex:
         """The 1-based row and column of a parser offset."""
         starts = self._starts
         if starts is None:
-            starts = self._starts = [0, *(match.end() for match in _LINE_BREAK.finditer(self.text))]
+            starts = self._starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.text))]
         row = bisect_right(starts, offset)
         start = starts[row - 1]
         column = offset - start
