@@ -16,7 +16,7 @@ from netspec.diagnostics import Diagnostic, Severity
 from netspec.layers import Fix
 from netspec.rules import RULES, Violation
 from netspec.settings import Settings
-from netspec.source import FILE_START, LoadError, Position, Span, decode
+from netspec.source import FILE_START, Document, LoadError, Position, Span, decode
 
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
 
@@ -49,7 +49,6 @@ def _diagnostic(
     layer_index: int | None = None,
     help: str | None = None,
     fix: Fix | None = None,
-    edit_spans: tuple[Span | None, ...] = (),
 ) -> Diagnostic:
     rule = RULES[code]
     return Diagnostic(
@@ -63,7 +62,6 @@ def _diagnostic(
         layer_index,
         help,
         fix,
-        edit_spans=edit_spans,
     )
 
 
@@ -76,12 +74,13 @@ def _locate(analysis: Analysis, violation: Violation) -> Span:
     return FILE_START
 
 
-def _edit_spans(analysis: Analysis, index: int | None, fix: Fix | None) -> tuple[Span | None, ...]:
-    if fix is None or index is None:
-        return ()
-    document = analysis.document
-    paths = [("layers", index, edit.key) for edit in fix.edits]
-    return tuple(document.span(path) if document.has_key(path) else None for path in paths)
+def _with_edit_spans(diagnostic: Diagnostic, document: Document) -> Diagnostic:
+    """The diagnostic with where its fix's edits land, for reporters that have no analysis."""
+    if diagnostic.fix is None or diagnostic.layer_index is None:
+        return diagnostic
+    paths = [("layers", diagnostic.layer_index, edit.key) for edit in diagnostic.fix.edits]
+    spans = tuple(document.span(path) if document.has_key(path) else None for path in paths)
+    return dataclasses.replace(diagnostic, edit_spans=spans)
 
 
 def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
@@ -118,7 +117,6 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                     layer_index=violation.index,
                     help=violation.help,
                     fix=violation.fix,
-                    edit_spans=_edit_spans(analysis, violation.index, violation.fix),
                 )
             )
     return diagnostics
@@ -176,6 +174,8 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     result.diagnostics, unused = noqa.apply(
         result.diagnostics, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename)
     )
+    # Only for what is reported: the trial analyses that judge fixes need no spans.
+    result.diagnostics = [_with_edit_spans(d, result.analysis.document) for d in result.diagnostics]
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):
         result.diagnostics += [_diagnostic(noqa.UNUSED_NOQA, u.message, filename, u.span, settings) for u in unused]
     result.diagnostics.sort(key=lambda d: d.sort_key)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from netspec.layers.arithmetic import Window, exact_division_pads, same_pads, transposed_output
+from netspec.layers.arithmetic import Window, exact_division_pads, same_pads, split_pool_output, transposed_output
 
 
 def conv(w: int, f: int, s: int = 1, p: int = 0, d: int = 1) -> int:
@@ -94,3 +96,14 @@ def test_exact_division_pads_is_fast_for_huge_kernels() -> None:
     # (10⁹ + 10 − 10⁹ + T) divisible by 4 → T = 2, split (1, 1).
     window = Window(1_000_000_010, 1_000_000_000, 4, 1, 0, 0)
     assert exact_division_pads(window, 999_999_999) == (1, (1, 1))
+
+
+def test_split_pool_output_shortcut_agrees_with_padding_explicitly() -> None:
+    """Outside ceil_mode with more padding after, the explicit pad changes nothing."""
+    for size, kernel, stride, before, after, ceil in itertools.product(
+        range(1, 12), range(1, 5), range(1, 4), range(3), range(3), (False, True)
+    ):
+        window = Window(size, kernel, stride, 1, before, after, ceil)
+        native = min(before, after)
+        padded = Window(size + before + after - 2 * native, kernel, stride, 1, native, native, ceil)
+        assert split_pool_output(window) == padded.output, window
