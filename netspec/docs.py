@@ -7,9 +7,8 @@ table; ``--check`` exits 1 when the committed table is stale.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from netspec.rules import RULES, Rule
@@ -75,13 +74,10 @@ def rule_markdown(rule: Rule) -> str:
     return f"# {rule.code}: {rule.name}\n\n{rule.summary}\n\n" + "\n".join(facts) + f"\n\n{body}\n"
 
 
-def rule_list(rules: Iterable[Rule] | None = None) -> str:
+def rule_list() -> str:
     """An aligned plain-text table of the rules: what ``netspec rule --all`` prints."""
     header = ("code", "name", "severity", "default")
-    rows = [header] + [
-        (r.code, r.name, r.severity_label, yes_no(r.selected_by_default))
-        for r in (RULES.values() if rules is None else rules)
-    ]
+    rows = [header] + [(r.code, r.name, r.severity_label, yes_no(r.selected_by_default)) for r in RULES.values()]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
@@ -90,10 +86,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def readme_table(rules: Iterable[Rule] | None = None) -> str:
+def readme_table() -> str:
     """The README's Markdown rule table."""
     lines = ["| Code | Name | Severity | Default | Summary |", "| --- | --- | --- | --- | --- |"]
-    for r in RULES.values() if rules is None else rules:
+    for r in RULES.values():
         cells = (r.code, f"`{r.name}`", r.severity_label, yes_no(r.selected_by_default), _cell(r.summary))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -114,6 +110,8 @@ def _marker_bounds(readme: str) -> tuple[int, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import argparse  # only for this script: `netspec rule` and the SARIF report import this module
+
     parser = argparse.ArgumentParser(prog="python -m netspec.docs", description="Regenerate the README rule table.")
     parser.add_argument("--readme", type=Path, default=Path("README.md"), help="the README to update")
     action = parser.add_mutually_exclusive_group(required=True)

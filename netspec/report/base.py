@@ -15,7 +15,6 @@ class Reporter:
     """Writes the results of one run in one format. One subclass per format."""
 
     name: ClassVar[str]
-    description: ClassVar[str]
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         raise NotImplementedError

@@ -12,7 +12,6 @@ from netspec.report.base import Reporter, all_diagnostics, summary
 
 class ConciseReporter(Reporter):
     name = "concise"
-    description = "one line per problem"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):

@@ -32,7 +32,6 @@ def snippet(text: str, d: Diagnostic) -> list[str]:
 
 class FullReporter(Reporter):
     name = "full"
-    description = "each problem with its source line and help (default)"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for result in results:

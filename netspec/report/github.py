@@ -40,7 +40,6 @@ def annotation(d: Diagnostic) -> str:
 
 class GithubReporter(Reporter):
     name = "github"
-    description = "GitHub Actions annotations, then the concise lines (default when GITHUB_ACTIONS is set)"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):

@@ -54,7 +54,6 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
 
 class JsonReporter(Reporter):
     name = "json"
-    description = "a JSON array of diagnostics"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         items = [diagnostic_dict(d) for d in all_diagnostics(results)]

@@ -14,7 +14,6 @@ from netspec.report.json import diagnostic_dict
 
 class JsonLinesReporter(Reporter):
     name = "json-lines"
-    description = "one JSON object per line, shaped like the json format's items"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):

@@ -45,7 +45,6 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
 
 class JunitReporter(Reporter):
     name = "junit"
-    description = "JUnit XML: one testcase per file, one failure per problem"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         tree = ET.ElementTree(testsuite(results))

@@ -101,7 +101,6 @@ def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
 
 class SarifReporter(Reporter):
     name = "sarif"
-    description = "SARIF 2.1.0, for GitHub code scanning"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         json.dump(sarif_log(results, Path.cwd().as_uri() + "/"), out, indent=2, ensure_ascii=False)
