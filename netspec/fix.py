@@ -31,7 +31,7 @@ from netspec.analysis import Analysis, analyse_document
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
-from netspec.linter import FileResult, check, internal_error, lint_file, lint_text, read_source
+from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable
 from netspec.settings import Settings
 from netspec.source import Document, LoadError, decode
 from netspec.source import Path as KeyPath
@@ -450,8 +450,8 @@ def fix_file(path: Path, settings: Settings | None = None, *, unsafe: bool = Fal
     try:
         raw = read_source(path, settings)
         text = decode(raw)
-    except (OSError, LoadError):
-        return FixOutcome(lint_file(path, settings))  # reports why the file cannot be read
+    except (OSError, LoadError) as error:
+        return FixOutcome(unreadable(str(path), error, settings))
     encode = encoder(raw, text)
     if encode is None:
         return FixOutcome(

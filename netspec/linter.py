@@ -208,11 +208,16 @@ def lint_file(path: Path, settings: Settings | None = None, display_name: str | 
     filename = display_name or str(path)
     try:
         text = decode(read_source(path, settings))
-    except OSError as error:
-        return unloadable(filename, LoadError("NS001", f"cannot read the file: {error.strerror or error}"), settings)
-    except LoadError as error:
-        return unloadable(filename, error, settings)
+    except (OSError, LoadError) as error:
+        return unreadable(filename, error, settings)
     return lint_text(text, filename, settings)
+
+
+def unreadable(filename: str, error: OSError | LoadError, settings: Settings) -> FileResult:
+    """The result for a file that cannot be read, or is over the size limit, or cannot be decoded."""
+    if isinstance(error, OSError):
+        error = LoadError("NS001", f"cannot read the file: {error.strerror or error}")
+    return unloadable(filename, error, settings)
 
 
 def unloadable(filename: str, error: LoadError, settings: Settings, text: str | None = None) -> FileResult:
