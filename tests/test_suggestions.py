@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netspec.diagnostics import Diagnostic
+from netspec.rules import RULES
 from tests.helpers import lint, spec
 
 
@@ -96,3 +97,14 @@ def test_messages_show_the_textbook_arithmetic() -> None:
     (d,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 8, kernel: 5}"))
     # W − F + 2P + 1 with W = 32, F = 5, P = 0, worked by hand: 28.
     assert "32 − 5 + 2·0 + 1 = 28" in d.message
+
+
+def test_ns102_has_no_fix_when_the_padding_it_needs_is_refused() -> None:
+    # Dilated max-pool, F = 3, D = 3, on 16: 16 − (3·2 + 1) + 1 = 10. Keeping 16 needs
+    # P = D·(F − 1)/2 = 3, but a max-pool accepts at most F//2 = 1.
+    (d,) = lint(spec("[3, 16, 16]", "{type: maxpool, kernel: 3, dilation: 3, stride: 1}"))
+    assert d.code == "NS102"
+    assert d.fix is None
+    assert d.help is not None and d.help.startswith("no automatic fix")
+    # So the rule must not promise a fix every time.
+    assert RULES["NS102"].fix == "sometimes"

@@ -58,4 +58,4 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         )
 
 
-RULE = Rule("NS102", "shrinking-layer", Severity.WARNING, __doc__, check, fix="always")
+RULE = Rule("NS102", "shrinking-layer", Severity.WARNING, __doc__, check, fix="sometimes")
