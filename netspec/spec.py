@@ -80,7 +80,7 @@ class ParsedSpec:
 def parse(data: Any, default_name: str) -> ParsedSpec:
     """Validate the loaded data; keep every layer that validates, report the rest."""
     if not isinstance(data, dict):
-        what = "empty" if data is None else f"a {_kind(data)}"
+        what = "empty" if data is None else _a_kind(data)
         return ParsedSpec(
             default_name,
             None,
@@ -144,6 +144,11 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def _a_kind(value: Any) -> str:
+    kind = _kind(value)
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
 def _shown(value: Any) -> str:
     text = "null" if value is None else str(value).lower() if isinstance(value, bool) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -198,7 +203,7 @@ def _problem(error: Any, data: dict[Any, Any]) -> SchemaProblem:
     if kind == "union_tag_not_found":
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
-        return SchemaProblem(path, f"a layer must be a mapping with a `type`, not a {_kind(value)}")
+        return SchemaProblem(path, f"a layer must be a mapping with a `type`, not {_a_kind(value)}")
     if kind == "extra_forbidden":
         return SchemaProblem(
             path,

@@ -208,6 +208,20 @@ def test_malformed_specs_are_ns002(text: str) -> None:
     assert set(codes(text)) == {"NS002"}
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("42\n", "the file is an integer; a spec is a mapping"),
+        ("- 1\n", "the file is a list; a spec is a mapping"),
+        ("input: [3, 8, 8]\nlayers: [7]\n", "a layer must be a mapping with a `type`, not an integer"),
+        ("input: [3, 8, 8]\nlayers: [relu]\n", "a layer must be a mapping with a `type`, not a string"),
+    ],
+)
+def test_what_is_not_a_mapping_is_named_with_its_article(text: str, message: str) -> None:
+    (d,) = lint(text)
+    assert message in d.message
+
+
 def test_unloadable_files_are_reported_whatever_the_selection() -> None:
     # A broken file must never pass silently: NS001 cannot be ignored (ruff does the same).
     assert codes("input: [3, 8, 8]\nlayers: [\n", Settings(ignore=("NS001",))) == ["NS001"]
