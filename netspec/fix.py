@@ -94,24 +94,27 @@ def judge(
     return after, diagnostics, (diagnostic.code, diagnostic.layer_index) not in found and found <= before
 
 
-def assess(result: FileResult, settings: Settings) -> None:
-    """Set the applicability of every fix in a :class:`netspec.linter.FileResult`."""
-    analysis = result.analysis
-    fixable = [d for d in result.diagnostics if d.fix is not None and d.layer_index is not None]
-    if analysis is None or not fixable:
-        return
-    before = findings(result.diagnostics)
+def assess(
+    analysis: Analysis, reported: list[Diagnostic], found: Iterable[Diagnostic], settings: Settings
+) -> list[Diagnostic]:
+    """``reported`` with the applicability of every fix set. A fix is judged against
+    everything ``found`` in the file, suppressed findings included: a fix that makes a
+    silenced problem worse, or brings a new one, is not safe."""
+    before = findings(found)
     budget = REANALYSIS_BUDGET
-    assessed: dict[int, Diagnostic] = {}
-    for diagnostic in fixable:
+    assessed: list[Diagnostic] = []
+    for diagnostic in reported:
+        if diagnostic.fix is None or diagnostic.layer_index is None:
+            assessed.append(diagnostic)
+            continue
         safe = False
         if budget > 0:
             budget -= max(len(analysis.graph.nodes), 1)
             safe = judge(analysis, diagnostic, before, settings)[2]
-        assessed[id(diagnostic)] = dataclasses.replace(
-            diagnostic, applicability=Applicability.SAFE if safe else Applicability.UNSAFE
+        assessed.append(
+            dataclasses.replace(diagnostic, applicability=Applicability.SAFE if safe else Applicability.UNSAFE)
         )
-    result.diagnostics = [assessed.get(id(d), d) for d in result.diagnostics]
+    return assessed
 
 
 # --- text edits ---------------------------------------------------------------------------

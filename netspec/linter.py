@@ -165,15 +165,15 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
         result.analysis = analyse(text, filename, Path(filename).stem)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
-    result.diagnostics = check(result.analysis, settings)
-    if assess_fixes and any(d.fix is not None for d in result.diagnostics):
-        from netspec.fix import assess  # only with a fix to judge: a clean file's start-up stays small
-
-        assess(result, settings)
-    # After assessment: a fix is judged against every finding, suppressed or not.
+    found = check(result.analysis, settings)
     result.diagnostics, unused = noqa.apply(
-        result.diagnostics, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename)
+        found, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename)
     )
+    if assess_fixes and any(d.fix is not None for d in result.diagnostics):
+        # Only with a reported fix to judge: a clean or fully suppressed file's start-up stays small.
+        from netspec.fix import assess
+
+        result.diagnostics = assess(result.analysis, result.diagnostics, found, settings)
     # Only for what is reported: the trial analyses that judge fixes need no spans.
     result.diagnostics = [_with_edit_spans(d, result.analysis.document) for d in result.diagnostics]
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):

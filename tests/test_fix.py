@@ -135,6 +135,18 @@ def test_suppressed_problem_is_not_fixed(tmp_path: Path) -> None:
     assert path.read_text() == text
 
 
+def test_a_fix_is_judged_against_suppressed_findings_too() -> None:
+    # c1 shrinks 8 → 6 under a noqa; c2 shrinks 6 → 4 and its padding 1 keeps 6. After c2's
+    # fix the silenced c1 finding is still there: it was there before, so the fix is safe.
+    text = (
+        "input: [1, 8, 8]\nlayers:\n"
+        "  - {type: conv, name: c1, filters: 2, kernel: 3}  # noqa: NS102\n"
+        "  - {type: conv, name: c2, filters: 2, kernel: 3}\n"
+    )
+    (d,) = lint_text(text).diagnostics
+    assert (d.code, d.layer, d.applicability) == ("NS102", "c2", Applicability.SAFE)
+
+
 # --- text edits ---------------------------------------------------------------------------
 
 

@@ -59,6 +59,22 @@ def test_a_check_run_stays_light(tmp_path: Path, output_format: str) -> None:
     assert offending(modules) == []
 
 
+@pytest.mark.parametrize(
+    ("spec", "fixer_needed"),
+    [
+        pytest.param(SPEC.replace("kernel: 3}", "kernel: 3, padding: 1}"), False, id="clean"),
+        pytest.param(SPEC.replace("kernel: 3}", "kernel: 3}  # noqa: NS102"), False, id="fix-suppressed"),
+        pytest.param(SPEC, True, id="fix-reported"),
+    ],
+)
+def test_the_fixer_loads_only_for_a_reported_fix(tmp_path: Path, spec: str, fixer_needed: bool) -> None:
+    """Judging a fix re-analyses the spec; a suppressed finding's fix is never shown, so it is
+    never judged."""
+    (tmp_path / "spec.yaml").write_text(spec)
+    modules = imported_modules("-m", "netspec", "check", "spec.yaml", cwd=tmp_path)
+    assert ("netspec.fix" in modules) is fixer_needed
+
+
 def test_the_guard_sees_lazy_imports(tmp_path: Path) -> None:
     """The guard works: a module imported inside a function is reported."""
     modules = imported_modules("-c", "def later():\n import json\nlater()", cwd=tmp_path)
