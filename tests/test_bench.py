@@ -22,5 +22,12 @@ def test_bench_quick_mode_runs(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    for row in ("check / bare parse", "check / yamllint", "µs/layer", "ms/file", "over 2 worker processes"):
+    for row in (
+        "check / bare parse",
+        "check / yamllint",
+        "stack's floor",
+        "µs/layer",
+        "ms/file",
+        "over 2 worker processes",
+    ):
         assert row in done.stdout
