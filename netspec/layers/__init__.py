@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Union, get_args
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field
 
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, volume
 from netspec.layers.conv import Conv, ConvTranspose
@@ -46,17 +46,6 @@ def _type_names(cls: type[LayerBase]) -> tuple[str, ...]:
 #: Every accepted ``type`` value, mapped to its model.
 LAYER_TYPES: dict[str, type[LayerBase]] = {name: cls for cls in LAYER_CLASSES for name in _type_names(cls)}
 
-_adapter: TypeAdapter[Any] | None = None
-
-
-def layer_adapter() -> TypeAdapter[Any]:
-    """The validator of one layer, built on first use so that importing stays cheap."""
-    global _adapter
-    if _adapter is None:
-        _adapter = TypeAdapter(Layer)
-    return _adapter
-
-
 __all__ = [
     "LAYER_CLASSES",
     "LAYER_TYPES",
@@ -69,6 +58,5 @@ __all__ = [
     "Shape",
     "WindowedLayer",
     "format_shape",
-    "layer_adapter",
     "volume",
 ]
