@@ -98,8 +98,8 @@ def assess(
     analysis: Analysis, reported: list[Diagnostic], found: Iterable[Diagnostic], settings: Settings
 ) -> list[Diagnostic]:
     """``reported`` with the applicability of every fix set. A fix is judged against
-    everything ``found`` in the file, suppressed findings included: a fix that makes a
-    silenced problem worse, or brings a new one, is not safe."""
+    everything ``found`` in the file, suppressed findings included, so that a silenced
+    finding which is still there after the fix does not count as new."""
     before = findings(found)
     budget = REANALYSIS_BUDGET
     assessed: list[Diagnostic] = []
