@@ -21,6 +21,11 @@ from netspec.source import FILE_START, Document, LoadError, Position, Span, deco
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
 
 
+#: The most problems one diagnostic lists when a rule finds several in one layer; a
+#: hostile layer with thousands of bad keys gets a message of bounded size.
+MAX_LISTED = 10
+
+
 @dataclass
 class FileResult:
     """Everything netspec found in one file."""
@@ -87,23 +92,21 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     """Run every enabled rule over an analysis; one diagnostic per rule and layer.
 
     When a rule finds several problems in one layer (two bad keys), they become one
-    diagnostic at the first, whose message lists them all.
+    diagnostic at the first, whose message lists them (the first :data:`MAX_LISTED`).
     """
     diagnostics: list[Diagnostic] = []
-    first: dict[tuple[str, int], int] = {}
+    # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
+    merged: dict[tuple[str, int], tuple[int, dict[str, None]]] = {}
     for rule in RULES.values():
         if rule.check is None or not rule.enabled_for(settings, analysis.filename):
             continue
         for violation in rule.check(analysis):
             if violation.index is not None:
-                found = first.get((rule.code, violation.index))
-                if found is not None:
-                    earlier = diagnostics[found]
-                    if violation.message not in earlier.message:
-                        message = f"{earlier.message}; {violation.message}"
-                        diagnostics[found] = dataclasses.replace(earlier, message=message)
+                earlier = merged.get((rule.code, violation.index))
+                if earlier is not None:
+                    earlier[1][violation.message] = None
                     continue
-                first[(rule.code, violation.index)] = len(diagnostics)
+                merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
             node = analysis.graph.nodes[violation.index] if violation.index is not None else None
             diagnostics.append(
                 _diagnostic(
@@ -119,7 +122,16 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                     fix=violation.fix,
                 )
             )
+    for position, messages in merged.values():
+        if len(messages) > 1:
+            diagnostics[position] = dataclasses.replace(diagnostics[position], message=_listing(list(messages)))
     return diagnostics
+
+
+def _listing(messages: list[str]) -> str:
+    listed = "; ".join(messages[:MAX_LISTED])
+    more = len(messages) - MAX_LISTED
+    return f"{listed}; and {more:,} more" if more > 0 else listed
 
 
 def lint_text(

@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import netspec.linter
+from netspec import spec
 from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
@@ -144,6 +145,26 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
 def test_three_megabyte_single_line(tmp_path: Path) -> None:
     text = "name: " + "x" * 3_000_000 + "\ninput: [3, 8, 8]\nlayers:\n  - {type: dense, units: 4}\n"
     diagnosed(write(tmp_path, text), code="NS105")
+
+
+def test_a_layer_with_twenty_thousand_unknown_keys_gets_one_bounded_message(tmp_path: Path) -> None:
+    # Each problem used to be appended to the one message, and searched for in it: quadratic,
+    # five minutes for 200,000 keys. The message now lists the first ten and counts the rest.
+    keys = ", ".join(f"k{i}: 1" for i in range(20_000))
+    out = diagnosed(write(tmp_path, f"input: [3, 8, 8]\nlayers:\n  - {{type: relu, {keys}}}\n"), code="NS002")
+    (line,) = [line for line in out.splitlines() if "NS002" in line]
+    assert line.count("unknown key") == 10
+    assert line.endswith("unknown key 'k9' in relu layer; and 19,990 more")
+
+
+def test_a_flood_of_unknown_keys_stops_suggesting(tmp_path: Path) -> None:
+    # 'input0' is close to 'input': a suggestion, for the first MAX_SUGGESTED problems only.
+    count = spec.MAX_SUGGESTED + 5
+    keys = "".join(f"input{i}: 1\n" for i in range(count))
+    out = diagnosed(write(tmp_path, f"{GOOD}{keys}"), code="NS002")
+    lines = [line for line in out.splitlines() if "unknown key" in line]
+    assert len(lines) == count
+    assert [("did you mean 'input'" in line) for line in lines] == [True] * spec.MAX_SUGGESTED + [False] * 5
 
 
 # --- YAML attacks -------------------------------------------------------------------------
