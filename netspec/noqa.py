@@ -119,7 +119,8 @@ def apply(
 ) -> tuple[list[Diagnostic], list[Unused]]:
     """Drop suppressed diagnostics; return those kept and the directives that silence nothing.
 
-    ``enabled(code)`` tells whether a rule ran on this file.
+    ``enabled(code)`` tells whether a rule ran on this file. Every directive that matches a
+    diagnostic counts as used, so that none of them is reported as unused.
     """
     found = directives(text, document)
     if not found:
@@ -127,21 +128,31 @@ def apply(
     layers = document.data.get("layers") if isinstance(document.data, dict) else None
     count = len(layers) if isinstance(layers, list) else 0
     first_rows = {i: document.span(("layers", i)).start.row for i in range(count)}
-    kept = [d for d in diagnostics if not _suppressed(d, found, first_rows)]
+    working = [d for d in found if d.problem is None]
+    # Indexed, so that a file with a directive on every line costs no more than one per
+    # diagnostic: a comment holds one directive, so a row has at most one.
+    on_row = {d.row: d for d in working if not d.file_wide}
+    file_wide = [d for d in working if d.file_wide]
+    silences_all = any(d.codes is None for d in file_wide)
+    silenced_codes = {code for d in file_wide for code in d.codes or ()}
+    silenced_file_wide: set[str] = set()
+    kept = []
+    for diagnostic in diagnostics:
+        code = diagnostic.code
+        silenced = silences_all or code in silenced_codes
+        if silenced:
+            silenced_file_wide.add(code)
+        layer_row = first_rows.get(diagnostic.layer_index) if diagnostic.layer_index is not None else None
+        for row in {diagnostic.span.start.row, layer_row}:
+            directive = on_row.get(row) if row is not None else None
+            if directive is not None and directive.covers(code):
+                directive.used.add(code)
+                silenced = True
+        if not silenced:
+            kept.append(diagnostic)
+    for directive in file_wide:
+        directive.used.update(code for code in silenced_file_wide if directive.covers(code))
     return kept, list(_unused(found, enabled))
-
-
-def _suppressed(diagnostic: Diagnostic, found: Sequence[Directive], first_rows: dict[int, int]) -> bool:
-    layer_row = first_rows.get(diagnostic.layer_index) if diagnostic.layer_index is not None else None
-    silenced = False
-    for directive in found:
-        if directive.problem or not directive.covers(diagnostic.code):
-            continue
-        if directive.file_wide or directive.row in (diagnostic.span.start.row, layer_row):
-            # Every matching directive counts as used, so none of them is reported as unused.
-            directive.used.add(diagnostic.code)
-            silenced = True
-    return silenced
 
 
 def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Iterator[Unused]:

@@ -97,6 +97,17 @@ def test_file_wide_directive_on_its_own_line() -> None:
     assert codes(text) == []
 
 
+def test_every_directive_that_matches_counts_as_used() -> None:
+    # Two file-wide directives and a line directive all cover the NS102 of the first layer:
+    # none is unused. NS107 is listed but never fires (the convs are not over-padded).
+    text = "# netspec: noqa: NS102\n# netspec: noqa\n" + layers(f"{SHRINK}  # noqa: NS102", KEEP)
+    assert codes(text) == []
+    diagnostics = lint("# netspec: noqa: NS102, NS107\n" + layers(SHRINK))
+    assert [(d.code, d.span.start.row) for d in diagnostics] == [("NS900", 1)]
+    assert "NS107 reports nothing here" in diagnostics[0].message
+    assert "NS102" not in diagnostics[0].message
+
+
 def test_file_wide_directive_after_content_has_no_effect_and_is_reported() -> None:
     diagnostics = lint(layers(f"{SHRINK}  # netspec: noqa: NS102"))
     assert [d.code for d in diagnostics] == ["NS102", "NS900"]
