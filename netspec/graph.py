@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
 from netspec.source import Path
-from netspec.spec import ParsedSpec, suggest
+from netspec.spec import ParsedSpec, Suggestions, suggest
 
 if TYPE_CHECKING:
     from netspec.receptive import ReceptiveField
@@ -122,12 +122,13 @@ def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
 def build(spec: ParsedSpec) -> Graph:
     """Resolve references and propagate shapes."""
     graph = Graph(spec.input, [], [])
-    all_names = [_name(i, layer, raw) for i, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True))]
-    defined: dict[str, int] = {}
+    names = [_name(i, layer, raw) for i, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True))]
+    references = _References(names)
+    defined = references.defined
     for index, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True)):
-        node = Node(index, all_names[index], layer)
+        node = Node(index, names[index], layer)
         graph.nodes.append(node)
-        resolved = _resolve(graph, node, _declared_sources(layer, raw), defined, all_names)
+        resolved = _resolve(graph, node, _declared_sources(layer, raw), references)
         if node.name == "input" or node.name in defined:
             first = "the network input" if node.name == "input" else f"layer {defined[node.name] + 1}"
             graph.problems.append(GraphProblem("NS005", index, f"the name '{node.name}' is already used by {first}"))
@@ -138,7 +139,35 @@ def build(spec: ParsedSpec) -> Graph:
     return graph
 
 
-def _resolve(graph: Graph, node: Node, names: list[str] | None, defined: dict[str, int], all_names: list[str]) -> bool:
+class _References:
+    """What resolving ``from`` needs to know about the names, kept in dicts so that a file
+    of thousands of broken references costs time linear in its size."""
+
+    def __init__(self, names: list[str]) -> None:
+        #: Each name defined so far, at its first layer.
+        self.defined: dict[str, int] = {}
+        #: Each name in the whole spec, at its first layer.
+        self.first: dict[str, int] = {}
+        for index, name in enumerate(names):
+            self.first.setdefault(name, index)
+        self.suggestions = Suggestions()
+
+    def unknown(self, name: str, node: Node) -> str:
+        if name == node.name:
+            return f"`from` names the layer itself ('{name}'); a layer can only read earlier layers"
+        # Every name before this layer is defined, so one seen elsewhere comes later.
+        later = self.first.get(name)
+        if later is not None:
+            return (
+                f"`from` names '{name}', which is defined later (layer {later + 1}); "
+                "a layer can only read earlier layers"
+            )
+        choices = len(self.defined) + 1
+        hint = suggest(name, [*self.defined, "input"]) if self.suggestions.affords(choices) else ""
+        return f"`from` names '{name}', which is not an earlier layer{hint}"
+
+
+def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _References) -> bool:
     """Fill ``node.sources``; False when a reference is broken.
 
     The references that do resolve still count as consumers, so that one typo in a merge
@@ -152,24 +181,15 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, defined: dict[st
         for name in names:
             if name == "input":
                 node.sources.append(INPUT)
-            elif name in defined:
-                node.sources.append(defined[name])
+            elif name in references.defined:
+                node.sources.append(references.defined[name])
             elif not broken:
                 broken = True
-                graph.problems.append(GraphProblem("NS004", node.index, _unknown(name, node, defined, all_names)))
+                graph.problems.append(GraphProblem("NS004", node.index, references.unknown(name, node)))
     for source in node.sources:
         if source != INPUT:
             graph.nodes[source].consumers.append(node.index)
     return not broken
-
-
-def _unknown(name: str, node: Node, defined: dict[str, int], all_names: list[str]) -> str:
-    if name == node.name:
-        return f"`from` names the layer itself ('{name}'); a layer can only read earlier layers"
-    if name in all_names[node.index + 1 :]:
-        later = all_names.index(name, node.index + 1) + 1
-        return f"`from` names '{name}', which is defined later (layer {later}); a layer can only read earlier layers"
-    return f"`from` names '{name}', which is not an earlier layer{suggest(name, [*defined, 'input'])}"
 
 
 def _propagate(graph: Graph, node: Node) -> None:

@@ -12,9 +12,9 @@ from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import MAX_SIZE, Size
 from netspec.source import Path
 
-#: "Did you mean" is worked out for this many schema problems of a file: beyond, the file is
-#: a flood (a hostile one has hundreds of thousands of unknown keys) and the time is better spent.
-MAX_SUGGESTED = 1_000
+#: How many candidates "did you mean" may compare a word with, in all, while one spec is
+#: validated and again while its graph is built (~0.1 s of difflib).
+SUGGESTION_BUDGET = 20_000
 
 #: Common names from other frameworks, for "did you mean" on an unknown layer type.
 TYPE_SYNONYMS = {
@@ -110,7 +110,8 @@ def parse(data: Any, default_name: str) -> ParsedSpec:
 
 def _salvage(data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc: ValidationError) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
-    problems = [_problem(error, data, i < MAX_SUGGESTED) for i, error in enumerate(exc.errors(include_url=False))]
+    suggestions = Suggestions()
+    problems = [_problem(error, data, suggestions) for error in exc.errors(include_url=False)]
     broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
     layers: list[LayerBase | None] = [
@@ -187,6 +188,22 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean '{match}'?" if match and match != word else ""
 
 
+class Suggestions:
+    """A budget of comparisons for :func:`suggest` over one spec. Without it, a hostile file
+    with thousands of misspelt keys or references costs time quadratic in its size; past it,
+    problems are reported without a suggestion."""
+
+    def __init__(self, budget: int = SUGGESTION_BUDGET) -> None:
+        self.left = budget
+
+    def affords(self, choices: int) -> bool:
+        """Whether comparing a word with this many choices fits what is left, which it then uses."""
+        if choices > self.left:
+            return False
+        self.left -= choices
+        return True
+
+
 def _allowed_keys(layer_type: str | None) -> list[str]:
     if layer_type is None:
         return [f.alias or name for name, f in SpecModel.model_fields.items()]
@@ -194,7 +211,7 @@ def _allowed_keys(layer_type: str | None) -> list[str]:
     return [f.alias or name for name, f in cls.model_fields.items()]
 
 
-def _problem(error: Any, data: dict[Any, Any], suggesting: bool) -> SchemaProblem:
+def _problem(error: Any, data: dict[Any, Any], suggestions: Suggestions) -> SchemaProblem:
     raw_loc: tuple[Any, ...] = error["loc"]
     kind: str = error["type"]
     value = error.get("input")
@@ -210,14 +227,15 @@ def _problem(error: Any, data: dict[Any, Any], suggesting: bool) -> SchemaProble
     key = str(path[-1]) if path else ""
     if kind == "union_tag_invalid":
         tag = str(error["ctx"]["tag"])
-        hint = suggest(tag, list(LAYER_TYPES)) if suggesting else ""
+        hint = suggest(tag, list(LAYER_TYPES)) if suggestions.affords(len(LAYER_TYPES)) else ""
         return SchemaProblem((*path, "type"), f"unknown layer type '{tag}'{hint}")
     if kind == "union_tag_not_found":
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
         return SchemaProblem(path, f"a layer must be a mapping with a `type`, not {_a_kind(value)}")
     if kind == "extra_forbidden":
-        hint = suggest(key, _allowed_keys(layer_type if len(path) > 2 else None)) if suggesting else ""
+        allowed = _allowed_keys(layer_type if len(path) > 2 else None)
+        hint = suggest(key, allowed) if suggestions.affords(len(allowed)) else ""
         return SchemaProblem(path, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
