@@ -47,6 +47,26 @@ def test_problems_exit_one_with_full_output(files: Path) -> None:
     assert out.strip().splitlines()[-2] == "Found 1 problem (0 errors, 1 warning) in 1 file."
 
 
+def test_full_output_counts_rows_as_the_parser_does(tmp_path: Path) -> None:
+    # CR alone ends a line in YAML: the conv is on row 4.
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(("# old Mac line ends\n" + SHRINKING).replace("\n", "\r").encode())
+    out = runner.invoke(app, ["check", str(path)]).output
+    assert f" --> {path}:4:5" in out
+    assert "4 |   - {type: conv, filters: 8, kernel: 3}" in out
+
+
+def test_full_output_shows_control_characters_as_pictures(tmp_path: Path) -> None:
+    # A form feed is no line break in YAML (str.splitlines would break there), and it is not
+    # allowed either: NS001 at row 1, column 15, with the caret under its picture.
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(("# a form feed \f here\n" + SHRINKING).encode())
+    out = runner.invoke(app, ["check", str(path)]).output
+    assert f" --> {path}:1:15" in out
+    assert "1 | # a form feed \u240c here\n" in out
+    assert "  | " + " " * 14 + "^\n" in out
+
+
 def test_directory_is_searched_for_yaml_and_yml(files: Path) -> None:
     result = runner.invoke(app, ["check", "--output-format", "concise", str(files)])
     assert result.exit_code == 1

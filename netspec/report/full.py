@@ -9,15 +9,22 @@ from typing import TextIO
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, summary
+from netspec.source import LINE_BREAK
+
+#: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
+#: shows them: one column each, so the carets stay under the right character.
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
 
 
-def snippet(text: str, d: Diagnostic) -> list[str]:
-    """The diagnostic's first source line, with carets under the part of the span on it."""
-    lines = text.splitlines()
+def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
+    """The diagnostic's first source line, with carets under the part of the span on it.
+
+    ``lines`` are the file's lines as the parsers count rows (``str.splitlines`` would also
+    break at form feeds and other separators that YAML keeps within a line)."""
     row = d.span.start.row
     if not 1 <= row <= len(lines):
         return []
-    line = lines[row - 1].replace("\t", " ")
+    line = lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES)
     start = min(d.span.start.column - 1, len(line))
     end = d.span.end.column - 1 if d.span.end.row == row else len(line.rstrip())
     width = max(1, min(end, len(line)) - start)
@@ -35,11 +42,12 @@ class FullReporter(Reporter):
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for result in results:
+            lines = LINE_BREAK.split(result.text or "") if result.diagnostics else []
             for d in result.diagnostics:
                 marker = " [*]" if d.applicability is Applicability.SAFE else ""
                 out.write(f"{d.code}{marker} {d.severity.value}: {d.message}\n")
                 out.write(f" --> {d.filename}:{d.span.start.row}:{d.span.start.column}\n")
-                for line in snippet(result.text or "", d):
+                for line in snippet(lines, d):
                     out.write(line + "\n")
                 if d.help:
                     out.write(f"help: {d.help}\n")
