@@ -36,6 +36,12 @@ from netspec.layers.merge import Merge
 from netspec.layers.pool import AdaptivePool
 from netspec.layers.resize import Crop, Pad, Upsample
 
+#: The largest denominator a receptive field's values keep. Exact fractions would grow with
+#: every fractional step (``upsample`` by 1.000001 multiplies it by 10**6), and so would the
+#: cost of computing with them; past this bound the nearest fraction within it is kept, an
+#: error far below the 4 decimals shown.
+MAX_DENOMINATOR = 10**12
+
 
 @dataclass(frozen=True)
 class Field1D:
@@ -44,6 +50,13 @@ class Field1D:
     size: Fraction
     jump: Fraction
     centre: Fraction
+
+    def bounded(self) -> Field1D:
+        """This field, its denominators kept within :data:`MAX_DENOMINATOR`."""
+        values = (self.size, self.jump, self.centre)
+        if all(v.denominator <= MAX_DENOMINATOR for v in values):
+            return self
+        return Field1D(*(v.limit_denominator(MAX_DENOMINATOR) for v in values))
 
     @property
     def padding(self) -> Fraction:
@@ -88,7 +101,10 @@ class ReceptiveField:
 
 
 def _number(value: Fraction) -> int | float:
-    return int(value) if value.denominator == 1 else round(float(value), 4)
+    # Beyond 2**53 a float holds no fraction (and past ~1e308 none at all): the nearest int.
+    if value.denominator == 1 or abs(value) > 2**53:
+        return round(value)
+    return round(float(value), 4)
 
 
 def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int) -> Field1D:
@@ -126,6 +142,17 @@ def receptive_field(
 
     ``windows`` are a conv or pooling layer's, as shape propagation built them.
     """
+    field = _exact_field(layer, inputs, fields, output, windows)
+    return None if field is None else ReceptiveField(tuple(d.bounded() for d in field.dims))
+
+
+def _exact_field(
+    layer: LayerBase,
+    inputs: Sequence[Shape],
+    fields: Sequence[ReceptiveField | None],
+    output: Shape,
+    windows: Sequence[Window] | None,
+) -> ReceptiveField | None:
     if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense):
         return None
     known = [f for f in fields if f is not None]

@@ -167,3 +167,35 @@ def test_huge_adaptive_output_size_is_instant() -> None:
 
     # 2·10⁸ windows over 7 pixels: a window that straddles a pixel boundary reads 2 pixels.
     assert adaptive_kernel(7, 200_000_000) == 2
+
+
+def test_fractional_steps_keep_bounded_denominators_and_stay_accurate() -> None:
+    from fractions import Fraction
+
+    from netspec.receptive import MAX_DENOMINATOR
+
+    # Each ×1.000001 upsample divides the jump by 1000001/1000000, and each 3×3 conv grows
+    # r by 2·j: by hand, r = 1 + 2·Σ_{i=1..n} (10⁶/1000001)^i, exactly.
+    n = 50
+    layers = ["{type: upsample, scale: 1.000001}", "{type: conv, filters: 1, kernel: 3, padding: 1}"] * n
+    graph = analysed(spec("[1, 64]", *layers)).graph
+    last = graph.receptive_fields[-1]
+    assert last is not None
+    (dim,) = last.dims
+    step = Fraction(10**6, 1_000_001)
+    exact = 1 + 2 * sum(step**i for i in range(1, n + 1))
+    assert all(v.denominator <= MAX_DENOMINATOR for v in (dim.size, dim.jump, dim.centre))
+    assert abs(dim.size - exact) < Fraction(1, 10**9)
+    assert abs(dim.jump - step**n) < Fraction(1, 10**9)
+
+
+def test_a_huge_fractional_stride_is_shown_as_an_integer() -> None:
+    from fractions import Fraction
+
+    # ×3 upsample: j = 1/3; then forty stride-(2³¹ − 1) pools: j = (2³¹ − 1)⁴⁰/3, past what
+    # a float holds. It is shown rounded to the nearest integer, not as an overflow.
+    layers = ["{type: upsample, scale: 3}"] + ["{type: maxpool, kernel: 1, stride: 2147483647}"] * 40
+    summary = summarize(analysed(spec("[1, 1, 1]", *layers)))
+    shown = json.loads(render_json(summary))["layers"][-1]["effective_stride"]
+    expected = round(Fraction((2**31 - 1) ** 40, 3))
+    assert shown == [expected, expected]
