@@ -31,15 +31,19 @@ from netspec.analysis import Analysis, analyse_document
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
-from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable
+from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable, violations
 from netspec.settings import Settings
 from netspec.source import Document, LoadError, decode
 from netspec.source import Path as KeyPath
 from netspec.spec import validate_layer
 
-#: Re-analysis budget per file, in layers analysed: fixes beyond it stay unverified (unsafe),
-#: so a file with thousands of fixable layers cannot make the check quadratic.
-REANALYSIS_BUDGET = 200_000
+#: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
+#: its size. These budgets, in layers analysed (50-90 µs each), bound that work per file:
+#: for marking fixes safe in a check's report (about 1 s at most), and for all the passes of
+#: ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check reports them
+#: as unsafe, and ``--fix`` leaves them for its next run. The first fix is always judged.
+ASSESSMENT_BUDGET = 20_000
+FIX_BUDGET = 50_000
 #: Fix passes per file. One pass usually fixes everything; another is needed only where a
 #: layer has two fixable problems. Unsafe fixes may undo each other: the cap stops them.
 MAX_PASSES = 10
@@ -82,6 +86,25 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
     return analyse_document(document, analysis.text, analysis.filename, analysis.spec.name)
 
 
+@dataclass
+class Budget:
+    """Layers that may still be analysed to judge fixes in one file."""
+
+    left: int
+
+    def spend(self, layers: int) -> bool:
+        """Whether one more judgement may run (the first always may), counting its layers."""
+        if self.left <= 0:
+            return False
+        self.left -= max(layers, 1)
+        return True
+
+
+def is_safe(diagnostic: Diagnostic, before: set[Finding], after: set[Finding]) -> bool:
+    """The diagnostic went away, and nothing appeared that was not there before."""
+    return (diagnostic.code, diagnostic.layer_index) not in after and after <= before
+
+
 def judge(
     analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings
 ) -> tuple[Analysis, list[Diagnostic], bool]:
@@ -90,8 +113,7 @@ def judge(
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
     diagnostics = check(after, settings)
-    found = findings(diagnostics)
-    return after, diagnostics, (diagnostic.code, diagnostic.layer_index) not in found and found <= before
+    return after, diagnostics, is_safe(diagnostic, before, findings(diagnostics))
 
 
 def assess(
@@ -101,16 +123,17 @@ def assess(
     everything ``found`` in the file, suppressed findings included, so that a silenced
     finding which is still there after the fix does not count as new."""
     before = findings(found)
-    budget = REANALYSIS_BUDGET
+    budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
     for diagnostic in reported:
         if diagnostic.fix is None or diagnostic.layer_index is None:
             assessed.append(diagnostic)
             continue
         safe = False
-        if budget > 0:
-            budget -= max(len(analysis.graph.nodes), 1)
-            safe = judge(analysis, diagnostic, before, settings)[2]
+        if budget.spend(len(analysis.graph.nodes)):
+            # Only what is found matters here, not how it is worded or where it points.
+            after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
+            safe = is_safe(diagnostic, before, {(rule.code, v.index) for rule, v in violations(after, settings)})
         assessed.append(
             dataclasses.replace(diagnostic, applicability=Applicability.SAFE if safe else Applicability.UNSAFE)
         )
@@ -278,7 +301,7 @@ class Pass:
     notes: list[str] = field(default_factory=list)
 
 
-def plan(result: FileResult, settings: Settings, *, unsafe: bool) -> Pass:
+def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget) -> Pass:
     """Choose this pass's fixes, at most one per layer, walking the layers in file order.
 
     Each fix is judged on the spec with the earlier fixes of the pass applied: shapes flow
@@ -292,8 +315,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool) -> Pass:
     suppressed = findings(diagnostics) - findings(result.diagnostics)
     chosen = Pass()
     visited: set[int] = set()
-    budget = REANALYSIS_BUDGET
-    while budget > 0:
+    while budget.left > 0:
         candidates = [
             d
             for d in diagnostics
@@ -318,7 +340,8 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool) -> Pass:
             except Uneditable as reason:
                 chosen.notes.append(f"{diagnostic.layer}: {diagnostic.code} not fixed: {reason}; edit it by hand")
                 continue
-            budget -= max(len(current.graph.nodes), 1)
+            if not budget.spend(len(current.graph.nodes)):
+                break
             after, after_diagnostics, safe = judge(current, diagnostic, before, settings)
             if safe:
                 pick = after, after_diagnostics, edits
@@ -381,10 +404,11 @@ def fix_text(
     outcome = FixOutcome(result, original=text)
     seen_texts = {text}
     reported = findings(result.diagnostics)
+    budget = Budget(FIX_BUDGET)
     for _ in range(MAX_PASSES):
         if result.analysis is None:
             break
-        chosen = plan(result, settings, unsafe=unsafe)
+        chosen = plan(result, settings, unsafe=unsafe, budget=budget)
         outcome.notes = chosen.notes
         if not chosen.edits:
             break

@@ -14,7 +14,7 @@ from netspec import noqa
 from netspec.analysis import Analysis, analyse
 from netspec.diagnostics import Diagnostic, Severity
 from netspec.layers import Fix
-from netspec.rules import RULES, Violation
+from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
 from netspec.source import FILE_START, Document, LoadError, Position, Span, decode
 
@@ -97,35 +97,40 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
     merged: dict[tuple[str, int], tuple[int, dict[str, None]]] = {}
-    for rule in RULES.values():
-        if rule.check is None or not rule.enabled_for(settings, analysis.filename):
-            continue
-        for violation in rule.check(analysis):
-            if violation.index is not None:
-                earlier = merged.get((rule.code, violation.index))
-                if earlier is not None:
-                    earlier[1][violation.message] = None
-                    continue
-                merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
-            node = analysis.graph.nodes[violation.index] if violation.index is not None else None
-            diagnostics.append(
-                _diagnostic(
-                    rule.code,
-                    violation.message,
-                    analysis.filename,
-                    _locate(analysis, violation),
-                    settings,
-                    severity=violation.severity,
-                    layer=node.name if node else None,
-                    layer_index=violation.index,
-                    help=violation.help,
-                    fix=violation.fix,
-                )
+    for rule, violation in violations(analysis, settings):
+        if violation.index is not None:
+            earlier = merged.get((rule.code, violation.index))
+            if earlier is not None:
+                earlier[1][violation.message] = None
+                continue
+            merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
+        node = analysis.graph.nodes[violation.index] if violation.index is not None else None
+        diagnostics.append(
+            _diagnostic(
+                rule.code,
+                violation.message,
+                analysis.filename,
+                _locate(analysis, violation),
+                settings,
+                severity=violation.severity,
+                layer=node.name if node else None,
+                layer_index=violation.index,
+                help=violation.help,
+                fix=violation.fix,
             )
+        )
     for position, messages in merged.values():
         if len(messages) > 1:
             diagnostics[position] = dataclasses.replace(diagnostics[position], message=_listing(list(messages)))
     return diagnostics
+
+
+def violations(analysis: Analysis, settings: Settings) -> Iterator[tuple[Rule, Violation]]:
+    """What every enabled rule finds, unmerged and unlocated: all that judging a fix needs."""
+    for rule in RULES.values():
+        if rule.check is not None and rule.enabled_for(settings, analysis.filename):
+            for violation in rule.check(analysis):
+                yield rule, violation
 
 
 def _listing(messages: list[str]) -> str:

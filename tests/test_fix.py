@@ -147,6 +147,34 @@ def test_a_fix_is_judged_against_suppressed_findings_too() -> None:
     assert (d.code, d.layer, d.applicability) == ("NS102", "c2", Applicability.SAFE)
 
 
+def shrinking_stack(layers: int) -> str:
+    """Unpadded 3×3 convs on a wide 1-D input: each shrinks by 2, each fix (padding 1) is safe."""
+    return f"input: [4, {4 * layers + 100}]\nlayers:\n" + "  - {type: conv, filters: 4, kernel: 3}\n" * layers
+
+
+@pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5)])
+def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch, layers: int, judged: int) -> None:
+    # Each judgement analyses every layer: a budget of 100 affords 100/10 = 10 of 10, or
+    # 100/20 = 5 of 20. The rest are reported unsafe, as fixes not shown to be safe.
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
+    marks = [d.applicability for d in lint_text(shrinking_stack(layers)).diagnostics]
+    assert marks == [Applicability.SAFE] * judged + [Applicability.UNSAFE] * (layers - judged)
+
+
+@pytest.mark.parametrize(("layers", "fixed"), [(10, 10), (20, 5)])
+def test_fix_judges_within_one_budget_for_all_its_passes(
+    monkeypatch: pytest.MonkeyPatch, layers: int, fixed: int
+) -> None:
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
+    outcome = fix_text(shrinking_stack(layers))
+    assert outcome.result.fixed == fixed
+    assert outcome.result.text is not None
+    assert outcome.result.text.count("padding: 1") == fixed
+    # The next run carries on where this one stopped.
+    if fixed < layers:
+        assert fix_text(outcome.result.text).result.text.count("padding: 1") == 2 * fixed
+
+
 # --- text edits ---------------------------------------------------------------------------
 
 
