@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from netspec import __version__
 from netspec.cli import app
+from netspec.report.full import SNIPPET_WIDTH
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -65,6 +66,31 @@ def test_full_output_shows_control_characters_as_pictures(tmp_path: Path) -> Non
     assert f" --> {path}:1:15" in out
     assert "1 | # a form feed \u240c here\n" in out
     assert "  | " + " " * 14 + "^\n" in out
+
+
+def snippet_lines(out: str) -> tuple[str, str]:
+    """The source line and the caret line of a one-diagnostic full report, without gutters."""
+    source, carets = (line for line in out.splitlines() if line.startswith(("2 | ", "  | ")) and line != "  |")
+    return source.removeprefix("2 | "), carets.removeprefix("  | ")
+
+
+@pytest.mark.parametrize("relus", [1, 40])
+def test_full_output_shows_a_window_of_a_long_line(tmp_path: Path, relus: int) -> None:
+    # The conv is the layer after the relus; a line longer than the window is cut around it.
+    conv = "{type: conv, filters: 8, kernel: 3}"
+    layers = ", ".join(["{type: relu}"] * relus + [conv] + ["{type: relu}"] * relus)
+    path = tmp_path / "spec.yaml"
+    path.write_text(f"input: [3, 32, 32]\nlayers: [{layers}]\n")
+    line = f"layers: [{layers}]"
+    source, carets = snippet_lines(runner.invoke(app, ["check", str(path)]).output)
+    if len(line) <= SNIPPET_WIDTH:
+        assert source == line
+    else:
+        assert source.startswith("…") and source.endswith("…")
+        assert len(source) == SNIPPET_WIDTH + 2
+    # The carets sit under the conv's mapping, whole.
+    assert source[len(carets) - len(carets.lstrip()) :].startswith(conv)
+    assert carets.strip() == "^" * len(conv)
 
 
 def test_directory_is_searched_for_yaml_and_yml(files: Path) -> None:

@@ -16,6 +16,11 @@ from netspec.source import LINE_BREAK
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
 
 
+#: The most columns of a source line shown under a diagnostic: a spec written on one long
+#: line would otherwise be printed whole again under each of its diagnostics.
+SNIPPET_WIDTH = 120
+
+
 def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
     """The diagnostic's first source line, with carets under the part of the span on it.
 
@@ -26,8 +31,15 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
         return []
     line = lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES)
     start = min(d.span.start.column - 1, len(line))
-    end = d.span.end.column - 1 if d.span.end.row == row else len(line.rstrip())
-    width = max(1, min(end, len(line)) - start)
+    end = min(d.span.end.column - 1 if d.span.end.row == row else len(line.rstrip()), len(line))
+    if len(line) > SNIPPET_WIDTH:
+        # A window around the span, marked with ellipses where the line goes on.
+        left = max(0, min(start - SNIPPET_WIDTH // 4, len(line) - SNIPPET_WIDTH))
+        right = left + SNIPPET_WIDTH
+        opening = "…" if left else ""
+        line = opening + line[left:right] + ("…" if right < len(line) else "")
+        start, end = start - left + len(opening), min(end, right) - left + len(opening)
+    width = max(1, end - start)
     gutter = " " * len(str(row))
     return [
         f"{gutter} |",
