@@ -50,6 +50,10 @@ Path = tuple[str | int, ...]
 
 #: Deeper nesting than this is refused: a network spec needs four levels at most.
 MAX_DEPTH = 64
+#: Numbers used as mapping keys per file, merged copies included. A spec has none, and numbers
+#: (unlike strings) can be chosen to share one hash: thousands of them make every dict
+#: insertion slow, and loading quadratic (32,000 such keys took 34 s).
+MAX_NUMBER_KEYS = 1_000
 #: Alias expansion budget, counted in nodes: generous for real reuse, fatal for alias bombs.
 MAX_EXPANDED_NODES = 1_000_000
 #: Longer integer literals are refused before ``int()`` sees them (and Python's own
@@ -344,6 +348,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
+        self.number_keys = 0
 
     def child_path(self) -> Path:
         frame = self.stack[-1]
@@ -368,6 +373,7 @@ class _Builder:
             elif isinstance(value, (dict, list)):
                 raise LoadError("NS001", "mapping keys must be scalars", self.doc.lines.span(start, end))
             else:
+                self.count_number_key(value, start, end)
                 frame.key = value
             frame.key_start = start
             frame.key_end = end
@@ -387,6 +393,16 @@ class _Builder:
         else:
             frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
+
+    def count_number_key(self, key: Any, start: int, end: int) -> None:
+        if type(key) is int or type(key) is float:
+            self.number_keys += 1
+            if self.number_keys > MAX_NUMBER_KEYS:
+                raise LoadError(
+                    "NS001",
+                    f"more than {MAX_NUMBER_KEYS:,} mapping keys are numbers; a spec's keys are names",
+                    self.doc.lines.span(start, end),
+                )
 
     def open(self, value: Any, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -428,6 +444,7 @@ class _Builder:
                         self.doc.lines.span(start, end),
                     )
                 for key, item in source.items():
+                    self.count_number_key(key, start, end)
                     if key not in frame.value:
                         frame.value[key] = item
                         frame.table[key] = (start, end, start, end)

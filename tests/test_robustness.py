@@ -26,6 +26,7 @@ from netspec import spec
 from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
+from netspec.source import MAX_NUMBER_KEYS
 
 runner = CliRunner()
 
@@ -267,6 +268,26 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     diagnosed(path, "--max-file-size", "100", code="NS001", fragment="--max-file-size")
     assert invoke("--max-file-size", "100000", path).exit_code == 0
     assert DEFAULT_MAX_FILE_SIZE == 10 * 1024 * 1024
+
+
+def number_keys(count: int) -> str:
+    # Multiples of 2⁶¹ − 1, which Python hashes all to 0: each dict insertion probes them all.
+    return "{" + ", ".join(f"{(2**61 - 1) * k}: 0" for k in range(1, count + 1)) + "}"
+
+
+@pytest.mark.parametrize(("count", "refused"), [(MAX_NUMBER_KEYS, False), (MAX_NUMBER_KEYS + 1, True)])
+def test_numbers_as_keys_are_capped(tmp_path: Path, count: int, refused: bool) -> None:
+    out = diagnosed(write(tmp_path, f"{GOOD}x: {number_keys(count)}\n"))
+    line = 4  # the mapping of numbers
+    assert (f":{line}:" in out and "NS001" in out and "are numbers" in out) is refused
+    assert ("unknown key 'x'" in out) is not refused
+
+
+def test_numbers_as_keys_count_in_merged_copies(tmp_path: Path) -> None:
+    # 600 keys, then merged into a second mapping: 1,200 numbers as keys in all.
+    text = f"{GOOD}base: &b {number_keys(600)}\ncopy: {{<<: *b}}\n"
+    out = diagnosed(write(tmp_path, text), code="NS001", fragment="are numbers")
+    assert f"{tmp_path / 'spec.yaml'}:5:" in out
 
 
 # --- encodings ----------------------------------------------------------------------------
