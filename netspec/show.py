@@ -149,16 +149,28 @@ def render_markdown(summary: NetworkSummary) -> str:
 
 def render_table(summary: NetworkSummary) -> str:
     """A rich table for the terminal (rich is imported here, so ``netspec check`` never pays for it)."""
-    from rich.console import Console
+    from rich.cells import cell_len
+    from rich.console import Console, JustifyMethod
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"{summary.name}  (input {format_shape(summary.input)})", caption=summary.footer())
-    for header in HEADERS:
-        table.add_column(header, justify="right" if header in ("neurons", "params", "MACs") else "left")
-    for row in summary.layers:
-        table.add_row(*_columns(row))
+    # Every cell is a Text, never markup: a layer named "[/x]" is a name, not a closing tag.
+    rows = [[Text(cell) for cell in _columns(row)] for row in summary.layers]
+    total = ["total", "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}"]
+    footer = summary.footer()
+    table = Table(
+        title=Text(f"{summary.name}  (input {format_shape(summary.input)})"),
+        caption=Text(footer) if footer else None,
+    )
+    # Widths worked out here, once: rich would measure every cell, twice, at ~1 ms a row.
+    for i, header in enumerate(HEADERS):
+        width = max(cell_len(header), cell_len(total[i]), *(cells[i].cell_len for cells in rows))
+        justify: JustifyMethod = "right" if header in ("neurons", "params", "MACs") else "left"
+        table.add_column(header, justify=justify, width=width, no_wrap=True)
+    for cells in rows:
+        table.add_row(*cells)
     table.add_section()
-    table.add_row("total", "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}")
+    table.add_row(*map(Text, total))
     # As wide as the table needs: a narrow terminal must not truncate the numbers.
     console = Console()
     needed = console.measure(table, options=console.options.update_width(10_000)).maximum

@@ -153,6 +153,17 @@ def test_show_table_json_markdown() -> None:
     assert "| c1 | conv | 6×28×28 |" in markdown
 
 
+def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
+    # rich would read "[/x]" as a closing tag (and fail) and "[bold]" as a style.
+    path = tmp_path / "[red]net.yaml"
+    path.write_text('input: [3, 8, 8]\nlayers:\n  - {type: relu, name: "[/x]"}\n  - {type: relu, name: "[bold]b"}\n')
+    result = runner.invoke(app, ["show", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "│ [/x]    │ relu │" in result.output
+    assert "│ [bold]b │ relu │" in result.output
+    assert "[red]net  (input 3×8×8)" in result.output
+
+
 def test_show_help_names_every_format_and_refuses_others() -> None:
     from netspec.show import RENDERERS
 
