@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from netspec.analysis import Analysis, analyse_document
+from netspec.budget import Budget
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
@@ -84,20 +85,6 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
             spec = dataclasses.replace(spec, layers=layers, raw_layers=raw_layers)
             return Analysis(analysis.filename, analysis.text, document, spec, build(spec))
     return analyse_document(document, analysis.text, analysis.filename, analysis.spec.name)
-
-
-@dataclass
-class Budget:
-    """Layers that may still be analysed to judge fixes in one file."""
-
-    left: int
-
-    def spend(self, layers: int) -> bool:
-        """Whether one more judgement may run (the first always may), counting its layers."""
-        if self.left <= 0:
-            return False
-        self.left -= max(layers, 1)
-        return True
 
 
 def is_safe(diagnostic: Diagnostic, before: set[Finding], after: set[Finding]) -> bool:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
 from netspec.source import Path
-from netspec.spec import ParsedSpec, Suggestions, suggest
+from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
 
 if TYPE_CHECKING:
     from netspec.receptive import ReceptiveField
@@ -150,7 +151,7 @@ class _References:
         self.first: dict[str, int] = {}
         for index, name in enumerate(names):
             self.first.setdefault(name, index)
-        self.suggestions = Suggestions()
+        self.suggestions = Budget(SUGGESTION_BUDGET)
 
     def unknown(self, name: str, node: Node) -> str:
         if name == node.name:
@@ -163,7 +164,7 @@ class _References:
                 "a layer can only read earlier layers"
             )
         choices = len(self.defined) + 1
-        hint = suggest(name, [*self.defined, "input"]) if self.suggestions.affords(choices) else ""
+        hint = suggest(name, [*self.defined, "input"]) if self.suggestions.spend(choices) else ""
         return f"`from` names '{name}', which is not an earlier layer{hint}"
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import MAX_SIZE, Size
 from netspec.source import Path
@@ -110,7 +111,7 @@ def parse(data: Any, default_name: str) -> ParsedSpec:
 
 def _salvage(data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc: ValidationError) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
-    suggestions = Suggestions()
+    suggestions = Budget(SUGGESTION_BUDGET)
     problems = [_problem(error, data, suggestions) for error in exc.errors(include_url=False)]
     broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
@@ -188,22 +189,6 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean '{match}'?" if match and match != word else ""
 
 
-class Suggestions:
-    """A budget of comparisons for :func:`suggest` over one spec. Without it, a hostile file
-    with thousands of misspelt keys or references costs time quadratic in its size; past it,
-    problems are reported without a suggestion."""
-
-    def __init__(self, budget: int = SUGGESTION_BUDGET) -> None:
-        self.left = budget
-
-    def affords(self, choices: int) -> bool:
-        """Whether comparing a word with this many choices fits what is left, which it then uses."""
-        if choices > self.left:
-            return False
-        self.left -= choices
-        return True
-
-
 def _allowed_keys(layer_type: str | None) -> list[str]:
     if layer_type is None:
         return [f.alias or name for name, f in SpecModel.model_fields.items()]
@@ -211,7 +196,7 @@ def _allowed_keys(layer_type: str | None) -> list[str]:
     return [f.alias or name for name, f in cls.model_fields.items()]
 
 
-def _problem(error: Any, data: dict[Any, Any], suggestions: Suggestions) -> SchemaProblem:
+def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaProblem:
     raw_loc: tuple[Any, ...] = error["loc"]
     kind: str = error["type"]
     value = error.get("input")
@@ -227,7 +212,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Suggestions) -> Sche
     key = str(path[-1]) if path else ""
     if kind == "union_tag_invalid":
         tag = str(error["ctx"]["tag"])
-        hint = suggest(tag, list(LAYER_TYPES)) if suggestions.affords(len(LAYER_TYPES)) else ""
+        hint = suggest(tag, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
         return SchemaProblem((*path, "type"), f"unknown layer type '{tag}'{hint}")
     if kind == "union_tag_not_found":
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
@@ -235,7 +220,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Suggestions) -> Sche
         return SchemaProblem(path, f"a layer must be a mapping with a `type`, not {_a_kind(value)}")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(layer_type if len(path) > 2 else None)
-        hint = suggest(key, allowed) if suggestions.affords(len(allowed)) else ""
+        hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
         return SchemaProblem(path, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")

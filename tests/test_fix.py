@@ -154,7 +154,7 @@ def shrinking_stack(layers: int) -> str:
 
 @pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5)])
 def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch, layers: int, judged: int) -> None:
-    # Each judgement analyses every layer: a budget of 100 affords 100/10 = 10 of 10, or
+    # Each judgement analyses every layer: a budget of 100 pays for 100/10 = 10 of 10, or
     # 100/20 = 5 of 20. The rest are reported unsafe, as fixes not shown to be safe.
     monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
     marks = [d.applicability for d in lint_text(shrinking_stack(layers)).diagnostics]

@@ -160,7 +160,7 @@ def test_a_layer_with_twenty_thousand_unknown_keys_gets_one_bounded_message(tmp_
 
 def test_a_flood_of_unknown_keys_stops_suggesting(tmp_path: Path) -> None:
     # 'input0' is close to 'input'. Each suggestion compares the key with the spec's four
-    # keys, until the file's budget of comparisons is spent.
+    # keys, while the file's budget of comparisons lasts.
     afforded = spec.SUGGESTION_BUDGET // len(("name", "description", "input", "layers"))
     keys = "".join(f"input{i}: 1\n" for i in range(afforded + 5))
     out = diagnosed(write(tmp_path, f"{GOOD}{keys}"), code="NS002")
@@ -170,9 +170,10 @@ def test_a_flood_of_unknown_keys_stops_suggesting(tmp_path: Path) -> None:
 
 def test_a_flood_of_broken_references_stops_suggesting(tmp_path: Path) -> None:
     # Layer i (from 1) reads 'layr{i-1}', close to 'layer{i-1}', and a suggestion compares it
-    # with the i earlier names and 'input': through layer k that is k(k + 3)/2 comparisons.
+    # with the i earlier names and 'input'. Layer k gets one while the layers before it spent
+    # less than the budget: (k − 1)(k + 2)/2 comparisons.
     count = 2_000
-    afforded = max(k for k in range(count) if k * (k + 3) // 2 <= spec.SUGGESTION_BUDGET)
+    afforded = max(k for k in range(1, count) if (k - 1) * (k + 2) // 2 < spec.SUGGESTION_BUDGET)
     layers = ["  - {type: relu, name: layer0}"]
     layers += [f"  - {{type: relu, name: layer{i}, from: layr{i - 1}}}" for i in range(1, count)]
     out = diagnosed(write(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "\n".join(layers) + "\n"), code="NS004")
