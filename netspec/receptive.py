@@ -80,6 +80,9 @@ class Field1D:
 class ReceptiveField:
     dims: tuple[Field1D, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dims", tuple(d.bounded() for d in self.dims))
+
     @classmethod
     def of_input(cls, rank: int) -> ReceptiveField:
         return cls(tuple(Field1D(Fraction(1), Fraction(1), Fraction(0)) for _ in range(rank)))
@@ -142,17 +145,6 @@ def receptive_field(
 
     ``windows`` are a conv or pooling layer's, as shape propagation built them.
     """
-    field = _exact_field(layer, inputs, fields, output, windows)
-    return None if field is None else ReceptiveField(tuple(d.bounded() for d in field.dims))
-
-
-def _exact_field(
-    layer: LayerBase,
-    inputs: Sequence[Shape],
-    fields: Sequence[ReceptiveField | None],
-    output: Shape,
-    windows: Sequence[Window] | None,
-) -> ReceptiveField | None:
     if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense):
         return None
     known = [f for f in fields if f is not None]
