@@ -7,6 +7,7 @@ cascade down the rest of the network.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
+from netspec.layers.base import MAX_SIZE
 from netspec.source import Path
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
 
@@ -193,6 +195,11 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _Ref
     return not broken
 
 
+def _magnitude(size: int) -> str:
+    # str() refuses ints of over 4,300 digits: past 30, the order of magnitude will do.
+    return f"{size:,}" if size < 10**30 else f"about 10^{int(size.bit_length() * math.log10(2))}"
+
+
 def _propagate(graph: Graph, node: Node) -> None:
     assert node.layer is not None
     inputs = []
@@ -205,9 +212,15 @@ def _propagate(graph: Graph, node: Node) -> None:
     layer = node.layer
     try:
         if isinstance(layer, WindowedLayer):
-            node.windows, node.output = layer.windows_and_output(node.inputs)
+            windows, output = layer.windows_and_output(node.inputs)
         else:
-            node.output = layer.output_shape(node.inputs)
+            windows, output = None, layer.output_shape(node.inputs)
+        if max(output) > MAX_SIZE:
+            # Strides multiply sizes (40 transposed convs of stride 2³¹ − 1 make a 370-digit
+            # one): stop here, before numbers too long to compute with or print.
+            largest = _magnitude(max(output))
+            raise LayerError("NS002", f"its output would be {largest}, an absurd size; sizes are at most {MAX_SIZE:,}")
+        node.windows, node.output = windows, output
     except LayerError as error:
         # Without its traceback: the traceback's frames hold the graph, and that cycle would
         # keep every analysis with a layer error alive until the collector runs (it is paused

@@ -41,6 +41,10 @@ from netspec.layers.resize import Crop, Pad, Upsample
 #: cost of computing with them; past this bound the nearest fraction within it is kept, an
 #: error far below the 4 decimals shown.
 MAX_DENOMINATOR = 10**12
+#: The largest magnitude a receptive field's values keep. Strides multiply the jump with
+#: every layer, so forty stride-2³¹ pools would make numbers too long to print; a field this
+#: large already covers any input many times over.
+MAX_MAGNITUDE = Fraction(2**62)
 
 
 @dataclass(frozen=True)
@@ -52,11 +56,12 @@ class Field1D:
     centre: Fraction
 
     def bounded(self) -> Field1D:
-        """This field, its denominators kept within :data:`MAX_DENOMINATOR`."""
+        """This field, its denominators within :data:`MAX_DENOMINATOR` and its values within
+        ±:data:`MAX_MAGNITUDE`."""
         values = (self.size, self.jump, self.centre)
-        if all(v.denominator <= MAX_DENOMINATOR for v in values):
+        if all(v.denominator <= MAX_DENOMINATOR and abs(v) <= MAX_MAGNITUDE for v in values):
             return self
-        return Field1D(*(v.limit_denominator(MAX_DENOMINATOR) for v in values))
+        return Field1D(*(max(-MAX_MAGNITUDE, min(v, MAX_MAGNITUDE)).limit_denominator(MAX_DENOMINATOR) for v in values))
 
     @property
     def padding(self) -> Fraction:

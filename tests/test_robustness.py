@@ -5,6 +5,7 @@ executed code."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import re
@@ -349,6 +350,27 @@ def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> N
     diagnosed(write(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=30)
     # Generous for a loaded CI machine; quadratic work would take minutes.
     assert time.perf_counter() - start < 10
+
+
+def test_an_output_past_the_largest_size_stops_propagation(tmp_path: Path) -> None:
+    # (W − 1)·S + K = (2 − 1)·(2³¹ − 1) + 1 = 2³¹: one past the largest size. Forty of these
+    # would make a 370-digit size, too long to compute a conv's output with, or to print.
+    layers = "  - {type: conv_transpose, filters: 1, kernel: 1, stride: 2147483647}\n" * 40
+    text = f"input: [1, 2]\nlayers:\n{layers}  - {{type: conv, filters: 1, kernel: 3, stride: 2}}\n"
+    out = diagnosed(write(tmp_path, text), code="NS002", fragment="would be 2,147,483,648, an absurd size")
+    assert len(CONCISE.findall(out)) == 1
+
+
+def test_show_survives_huge_strides(tmp_path: Path) -> None:
+    # j = (2³¹ − 1)⁵⁰⁰/3 after a ×3 upsample: shown at the cap, 2⁶², not as 4,700 digits.
+    layers = "  - {type: maxpool, kernel: 1, stride: 2147483647}\n" * 500
+    path = write(tmp_path, f"input: [3, 1, 1]\nlayers:\n  - {{type: upsample, scale: 3}}\n{layers}")
+    outputs = {}
+    for output_format in ("table", "json", "markdown"):
+        result = runner.invoke(app, ["show", str(path), "--format", output_format])
+        assert result.exit_code == 0, result.output
+        outputs[output_format] = result.stdout
+    assert json.loads(outputs["json"])["layers"][-1]["effective_stride"] == [2**62, 2**62]
 
 
 # --- paths --------------------------------------------------------------------------------
