@@ -192,10 +192,11 @@ def test_fractional_steps_keep_bounded_denominators_and_stay_accurate() -> None:
 def test_a_huge_fractional_stride_is_shown_as_an_integer() -> None:
     from fractions import Fraction
 
-    # ×3 upsample: j = 1/3; then forty stride-(2³¹ − 1) pools: j = (2³¹ − 1)⁴⁰/3, past what
-    # a float holds. It is shown rounded to the nearest integer, not as an overflow.
-    layers = ["{type: upsample, scale: 3}"] + ["{type: maxpool, kernel: 1, stride: 2147483647}"] * 40
+    # ×3 upsample: j = 1/3; then two stride-(2³¹ − 1) pools: j = (2³¹ − 1)²/3 ≈ 1.5·10¹⁸, past
+    # 2⁵³, where a float holds no fraction. It is shown as the nearest integer.
+    layers = ["{type: upsample, scale: 3}"] + ["{type: maxpool, kernel: 1, stride: 2147483647}"] * 2
     summary = summarize(analysed(spec("[1, 1, 1]", *layers)))
     shown = json.loads(render_json(summary))["layers"][-1]["effective_stride"]
-    expected = round(Fraction((2**31 - 1) ** 40, 3))
+    expected = round(Fraction((2**31 - 1) ** 2, 3))
+    assert 2**53 < expected < 2**62
     assert shown == [expected, expected]
