@@ -88,10 +88,33 @@ def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> N
         f"::warning file=specs/b_shrinking.yaml,line=3,col=5,endLine=3,endColumn={LAYER_END},"
         "title=netspec (NS102)::conv1 shrinks 32×32 to 30×30"
     )
-    # Past GitHub's annotation limit the log still lists every problem.
-    assert lines[2].startswith("specs/a_collapsed.yaml:3:5: NS103 error: ")
-    assert lines[3].startswith("specs/b_shrinking.yaml:3:5: NS102 [*] warning: ")
-    assert lines[4] == "Found 2 problems (1 error, 1 warning) in 2 files."
+    # Past GitHub's annotation limit the log still lists every problem, with workflow
+    # commands stopped meanwhile (https://docs.github.com/actions/reference/workflow-commands).
+    token = lines[2].removeprefix("::stop-commands::")
+    assert len(token) == 32 and lines[2] != token
+    assert lines[3].startswith("specs/a_collapsed.yaml:3:5: NS103 error: ")
+    assert lines[4].startswith("specs/b_shrinking.yaml:3:5: NS102 [*] warning: ")
+    assert lines[5] == "Found 2 problems (1 error, 1 warning) in 2 files."
+    assert lines[-1] == f"::{token}::"
+
+
+def test_github_format_cannot_be_made_to_forge_annotations(project: Path) -> None:
+    # Names with a line break and a workflow command in them (repeated: NS005 quotes the name),
+    # in a file itself named like a command.
+    forged = "::error file=README.md,line=1::forged"
+    layer = f'{{type: relu, name: "x\\n{forged}"}}'
+    (project / "specs" / f"{forged}.yaml").write_text(f"input: [3, 8, 8]\nlayers:\n  - {layer}\n  - {layer}\n")
+    found = json.loads(check("--output-format", "json", "specs").stdout)
+    lines = check("--output-format", "github", "specs").stdout.splitlines()
+    stop = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[stop].removeprefix("::stop-commands::")
+    assert lines[-1] == f"::{token}::"
+    # Before the stop, one annotation per diagnostic and nothing else.
+    assert len(lines[:stop]) == len(found)
+    assert all(line.startswith(("::error file=specs/", "::warning file=specs/")) for line in lines[:stop])
+    # After it, one line per diagnostic, the line break in the name escaped.
+    assert sum(": NS" in line for line in lines[stop:]) == len(found)
+    assert f"'x\\n{forged}' is already used" in "\n".join(lines[stop:])
 
 
 def test_github_is_the_default_inside_github_actions(project: Path) -> None:

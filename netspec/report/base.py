@@ -20,6 +20,22 @@ class Reporter:
         raise NotImplementedError
 
 
+#: Characters that would end a line, or drive the terminal, in a line-based report, with the
+#: escapes written instead: a layer named "x\n::error ..." must not start a line of its own.
+_UNPRINTABLE = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)} | {
+    ord("\t"): "\t",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters escaped (tabs kept)."""
+    return text.translate(_UNPRINTABLE)
+
+
 def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return [d for result in results for d in result.diagnostics]
 

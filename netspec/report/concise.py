@@ -7,7 +7,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Applicability
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, summary
+from netspec.report.base import Reporter, all_diagnostics, one_line, summary
 
 
 class ConciseReporter(Reporter):
@@ -16,6 +16,6 @@ class ConciseReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
             marker = " [*]" if d.applicability is Applicability.SAFE else ""
-            where = f"{d.filename}:{d.span.start.row}:{d.span.start.column}"
-            out.write(f"{where}: {d.code}{marker} {d.severity.value}: {d.message}\n")
+            where = f"{one_line(d.filename)}:{d.span.start.row}:{d.span.start.column}"
+            out.write(f"{where}: {d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
         out.write(summary(results) + "\n")

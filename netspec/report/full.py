@@ -8,7 +8,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, summary
+from netspec.report.base import Reporter, one_line, summary
 from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
@@ -57,14 +57,14 @@ class FullReporter(Reporter):
             lines = LINE_BREAK.split(result.text or "") if result.diagnostics else []
             for d in result.diagnostics:
                 marker = " [*]" if d.applicability is Applicability.SAFE else ""
-                out.write(f"{d.code}{marker} {d.severity.value}: {d.message}\n")
-                out.write(f" --> {d.filename}:{d.span.start.row}:{d.span.start.column}\n")
+                out.write(f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
+                out.write(f" --> {one_line(d.filename)}:{d.span.start.row}:{d.span.start.column}\n")
                 for line in snippet(lines, d):
                     out.write(line + "\n")
                 if d.help:
-                    out.write(f"help: {d.help}\n")
+                    out.write(f"help: {one_line(d.help)}\n")
                 if d.fix is not None:
                     safety = d.applicability.value if d.applicability else "unverified"
-                    out.write(f"fix ({safety}): {d.fix.message}\n")
+                    out.write(f"fix ({safety}): {one_line(d.fix.message)}\n")
                 out.write("\n")
         out.write(summary(results) + "\n")

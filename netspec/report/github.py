@@ -1,11 +1,13 @@
 """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per diagnostic.
 
 GitHub shows at most 10 annotations of each kind per step, so the concise lines and the
-summary follow the annotations: the log stays complete past that limit.
+summary follow the annotations: the log stays complete past that limit. They are printed
+with workflow commands stopped, so that no file name or message can be read as one.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -47,4 +49,9 @@ class GithubReporter(Reporter):
         for result in results:
             if result.internal_error:
                 out.write(f"::error title=netspec internal error::{escape_data(result.internal_error)}\n")
+        # The runner stops reading workflow commands until the token comes back: a file named
+        # "::error ...", printed in the lines below, cannot forge an annotation.
+        token = os.urandom(16).hex()
+        out.write(f"::stop-commands::{token}\n")
         ConciseReporter().report(results, out)
+        out.write(f"::{token}::\n")
