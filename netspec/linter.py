@@ -21,6 +21,8 @@ from netspec.source import FILE_START, Document, LoadError, Position, Span, deco
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
 
 
+#: Bytes read from a spec file at a time.
+READ_CHUNK = 1 << 20
 #: The most problems one diagnostic lists when a rule finds several in one layer; a
 #: hostile layer with thousands of bad keys gets a message of bounded size.
 MAX_LISTED = 10
@@ -211,12 +213,16 @@ def read_source(path: Path, settings: Settings) -> bytes:
             "NS001",
             f"the file is {size:,} bytes, over the {settings.max_file_size:,}-byte limit (--max-file-size)",
         )
+    # In chunks, up to one byte past the limit: the file may have grown since stat(), and a
+    # single read() would allocate a buffer as large as the limit, however large that is.
+    chunks, read = [], 0
     with path.open("rb") as stream:
-        # Read one byte more than the limit: the file may have grown since stat().
-        raw = stream.read(settings.max_file_size + 1)
-    if len(raw) > settings.max_file_size:
+        while read <= settings.max_file_size and (chunk := stream.read(READ_CHUNK)):
+            chunks.append(chunk)
+            read += len(chunk)
+    if read > settings.max_file_size:
         raise LoadError("NS001", f"the file is over the {settings.max_file_size:,}-byte limit (--max-file-size)")
-    return raw
+    return b"".join(chunks)
 
 
 def lint_file(path: Path, settings: Settings | None = None, display_name: str | None = None) -> FileResult:

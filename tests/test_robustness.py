@@ -272,6 +272,13 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     assert DEFAULT_MAX_FILE_SIZE == 10 * 1024 * 1024
 
 
+@pytest.mark.parametrize("limit", [str(2**63 - 1), "99999999999999999999", "100000000000"])
+def test_a_huge_size_limit_is_only_a_limit(tmp_path: Path, limit: str) -> None:
+    # read(limit + 1) would overflow, or allocate the limit's worth of memory.
+    result = invoke("--max-file-size", limit, write(tmp_path, GOOD))
+    assert result.exit_code == 0, result.output
+
+
 def number_keys(count: int) -> str:
     # Multiples of 2⁶¹ − 1, which Python hashes all to 0: each dict insertion probes them all.
     return "{" + ", ".join(f"{(2**61 - 1) * k}: 0" for k in range(1, count + 1)) + "}"
