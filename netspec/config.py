@@ -20,6 +20,8 @@ from netspec.settings import Settings
 
 #: The file names looked for in each directory, the first found winning.
 CONFIG_NAMES = ("netspec.toml", "pyproject.toml")
+#: Larger configuration files are refused unread.
+MAX_CONFIG_SIZE = 1 << 20
 
 _KEYS = frozenset(
     {"select", "extend-select", "ignore", "per-file-ignores", "include", "exclude", "severity", "max-file-size"}
@@ -59,12 +61,24 @@ def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
+        if not path.is_file():  # a pipe or a device would block, or never end
+            raise ConfigError(f"{path}: not a regular file")
         with path.open("rb") as stream:
-            return tomllib.load(stream)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+            raw = stream.read(MAX_CONFIG_SIZE + 1)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    if len(raw) > MAX_CONFIG_SIZE:
+        raise ConfigError(f"{path}: over {MAX_CONFIG_SIZE:,} bytes; a configuration file is never this large")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError:  # an integer past Python's 4,300-digit limit
+        raise ConfigError(f"{path}: invalid TOML: a number too long to read") from None
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -130,7 +144,9 @@ def _table_of(value: Any, key: str, source: str) -> dict[str, Any]:
 def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
     """Check that each value is a rule code or a prefix of one (``NS1``); ``where`` prefixes errors."""
     for value in values:
-        if not value or not any(code.startswith(value) for code in RULES):
+        if not value:
+            raise ConfigError(f"{where}: an empty rule code (a stray comma?)")
+        if not any(code.startswith(value) for code in RULES):
             raise ConfigError(f"{where}: unknown rule code or prefix '{value}'")
     return tuple(values)
 
@@ -141,7 +157,7 @@ def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:
     result: dict[str, Severity] = {}
     for selector in sorted(rule_selectors(table, f"{source}: severity"), key=len):
         level = table[selector]
-        if level not in levels:
+        if not isinstance(level, str) or level not in levels:
             raise ConfigError(
                 f"{source}: severity.{selector} must be one of {', '.join(sorted(levels))}, not {level!r}"
             )
@@ -153,7 +169,8 @@ def split_flag(values: Sequence[str] | None, flag: str) -> tuple[str, ...] | Non
     """Comma-separated, repeatable flag values → checked selectors; ``None`` when not given."""
     if values is None:
         return None
-    return rule_selectors([part.strip() for value in values for part in value.split(",") if part.strip()], flag)
+    # Empty parts are errors, not nothing: `--select ""` must not silently select no rule.
+    return rule_selectors([part.strip() for value in values for part in value.split(",")], flag)
 
 
 def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) -> Settings:

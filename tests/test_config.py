@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_per_file_ignores(tmp_path: Path) -> None:
         ("selct = ['NS1']\n", "selct"),
         ("select = ['NS7']\n", "NS7"),
         ("ignore = ['NS1O2']\n", "NS1O2"),
-        ("ignore = ['']\n", "''"),
+        ("ignore = ['']\n", "empty rule code"),
         ("select = 'NS1'\n", "'NS1'"),
         ("[severity]\nNS102 = 'fatal'\n", "fatal"),
         ("[severity]\nNS999 = 'error'\n", "NS999"),
@@ -138,6 +139,10 @@ def test_per_file_ignores(tmp_path: Path) -> None:
         ("max-file-size = 0\n", "0"),
         ("max-file-size = true\n", "True"),
         ("select = [\n", "invalid TOML"),
+        ("[severity]\nNS1 = ['error']\n", "['error']"),
+        ("[severity]\nNS1 = {a = 1}\n", "{'a': 1}"),
+        ("select = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+        ("max-file-size = 1" + "0" * 5000 + "\n", "a number too long to read"),
     ],
 )
 def test_bad_configuration_names_file_and_value(tmp_path: Path, text: str, offending: str) -> None:
@@ -146,6 +151,28 @@ def test_bad_configuration_names_file_and_value(tmp_path: Path, text: str, offen
         load(config)
     assert str(config) in str(caught.value)
     assert offending in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "offending"),
+    [
+        (b"select = ['NS1']\n# \xff\n", "not UTF-8"),
+        ("select = ['NS1']\n".encode("utf-16"), "not UTF-8"),
+        (b"# " + b"x" * (1 << 20) + b"\n", "over 1,048,576 bytes"),
+    ],
+)
+def test_unreadable_configuration_is_an_error(tmp_path: Path, raw: bytes, offending: str) -> None:
+    config = tmp_path / "netspec.toml"
+    config.write_bytes(raw)
+    with pytest.raises(ConfigError, match=re.escape(offending)):
+        load(config)
+
+
+def test_configuration_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "netspec.toml"
+    os.mkfifo(fifo)  # opening it would wait for a writer forever
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load(fifo)
 
 
 def test_bad_pyproject_table(tmp_path: Path) -> None:
@@ -255,3 +282,11 @@ def test_missing_config_file_is_a_usage_error(project: Path) -> None:
     result = runner.invoke(app, ["check", "--config", "nowhere.toml", "specs"])
     assert result.exit_code == 2
     assert "nowhere.toml" in result.output
+
+
+@pytest.mark.parametrize("args", [["--select", ""], ["--select", "NS1,"], ["--ignore", " "]])
+def test_an_empty_code_on_the_command_line_is_a_usage_error(project: Path, args: list[str]) -> None:
+    # Not "no rule": `--select ""` would otherwise pass every file without checking anything.
+    result = runner.invoke(app, ["check", *args, "specs"])
+    assert result.exit_code == 2
+    assert f"{args[0]}: an empty rule code" in result.output
