@@ -34,7 +34,7 @@ from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable, violations
 from netspec.settings import Settings
-from netspec.source import Document, LoadError, decode
+from netspec.source import LINE_BREAK, Document, LoadError, decode
 from netspec.source import Path as KeyPath
 from netspec.spec import validate_layer
 
@@ -174,7 +174,6 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
     return "".join(pieces)
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Between a key and its block collection value: the colon, an optional comment, line breaks.
 _BLOCK_GAP = re.compile(r"[ \t]*:[ \t]*(#[^\r\n]*)?(?:(?:\r\n|\r|\n)[ \t]*)+")
 
@@ -249,10 +248,10 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
         # The last value (a block scalar) already ends with its line break.
         eol = "\r\n" if text[end - 2 : end] == "\r\n" else text[end - 1]
         return TextEdit(end, end, "".join(line + eol for line in lines))
-    line_end = _LINE_BREAK.search(text, end)
+    line_end = LINE_BREAK.search(text, end)
     if line_end is None:
         # The last line has no line break: keep the file without a final newline.
-        first = _LINE_BREAK.search(text)
+        first = LINE_BREAK.search(text)
         eol = first.group() if first else "\n"
         return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
     return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))

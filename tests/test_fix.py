@@ -147,6 +147,14 @@ def test_a_fix_is_judged_against_suppressed_findings_too() -> None:
     assert (d.code, d.layer, d.applicability) == ("NS102", "c2", Applicability.SAFE)
 
 
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> None:
+    # YAML ends the comment's line at the separator, so padding goes before the relu layer.
+    text = f"input: [3, 32, 32]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3  # a{brk}  - {{type: relu}}\n"
+    fixed = fix_text(text).result.text
+    assert fixed == text.replace(f"# a{brk}", f"# a{brk}    padding: 1{brk}")
+
+
 def shrinking_stack(layers: int) -> str:
     """Unpadded 3×3 convs on a wide 1-D input: each shrinks by 2, each fix (padding 1) is safe."""
     return f"input: [4, {4 * layers + 100}]\nlayers:\n" + "  - {type: conv, filters: 4, kernel: 3}\n" * layers
