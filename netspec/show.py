@@ -10,6 +10,7 @@ from typing import Any
 
 from netspec.analysis import Analysis
 from netspec.layers import Conv, format_shape, volume
+from netspec.report.base import one_line
 
 
 @dataclass(frozen=True)
@@ -130,16 +131,22 @@ def render_json(summary: NetworkSummary) -> str:
     return json.dumps(summary.to_dict(), indent=2)
 
 
+def _markdown_cell(text: str) -> str:
+    """Text kept inside its table cell (or heading): a ``|`` would start a new column, and a
+    line break would end the table."""
+    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
 def render_markdown(summary: NetworkSummary) -> str:
     lines = [
-        f"## {summary.name}",
+        f"## {_markdown_cell(summary.name)}",
         "",
         f"Input: {format_shape(summary.input)}",
         "",
         "| " + " | ".join(HEADERS) + " |",
         "|" + "|".join(["---"] * 2 + ["---:"] * (len(HEADERS) - 2)) + "|",
     ]
-    lines += ["| " + " | ".join(_columns(row)) + " |" for row in summary.layers]
+    lines += ["| " + " | ".join(map(_markdown_cell, _columns(row))) + " |" for row in summary.layers]
     lines.append(f"| **total** | | | | | **{summary.total_params:,}** | **{summary.total_macs:,}** |")
     footer = summary.footer()
     if footer:

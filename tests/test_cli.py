@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -162,6 +163,17 @@ def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
     assert "│ [/x]    │ relu │" in result.output
     assert "│ [bold]b │ relu │" in result.output
     assert "[red]net  (input 3×8×8)" in result.output
+
+
+def test_show_markdown_keeps_names_in_their_cells(tmp_path: Path) -> None:
+    path = tmp_path / "net.yaml"
+    path.write_text('name: "n|e\\nt"\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: "a|b\\nc"}\n')
+    markdown = runner.invoke(app, ["show", str(path), "--format", "markdown"]).stdout
+    assert markdown.splitlines()[0] == "## n\\|e\\\\nt"
+    (row,) = [line for line in markdown.splitlines() if line.startswith("| a")]
+    assert row.startswith("| a\\|b\\\\nc | relu |")
+    # Seven columns: eight pipes that are not escaped.
+    assert len(re.findall(r"(?<!\\)\|", row)) == 8
 
 
 def test_show_help_names_every_format_and_refuses_others() -> None:
