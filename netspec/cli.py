@@ -3,6 +3,7 @@ sets the exit code. Everything it does is available from :mod:`netspec` as a lib
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Iterable
@@ -63,7 +64,7 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
         reporter.report(results, sys.stdout)
         return
     try:
-        with output_file.open("w", encoding="utf-8") as out:
+        with output_file.open("w", encoding="utf-8", errors="backslashreplace") as out:
             reporter.report(results, out)
     except OSError as error:
         usage_error(f"cannot write {output_file}: {error.strerror or error}")
@@ -295,4 +296,9 @@ def schema() -> None:
 
 def run() -> None:
     """Console-script entry point."""
+    # A file name that is not UTF-8 reaches the reports as surrogate escapes: print those as
+    # "\udcff", rather than fail (strict UTF-8) or emit bytes that are not UTF-8.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     app()

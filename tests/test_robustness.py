@@ -448,6 +448,30 @@ def test_non_yaml_files_passed_explicitly(tmp_path: Path, name: str, content: st
     diagnosed(write(tmp_path, content, name))
 
 
+@pytest.mark.parametrize("output_format", ["sarif", "json", "full"])
+def test_a_file_name_that_is_not_utf8(tmp_path: Path, output_format: str) -> None:
+    # Linux allows any bytes in a name; the reports escape them instead of failing.
+    name = os.fsdecode(b"bad\xff.yaml")
+    (tmp_path / name).write_text("input: [3, 32, 32]\nlayers:\n  - {type: dense, units: 2}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", "--output-format", output_format, "."],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},  # strict UTF-8 on stdout
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr.decode(errors="replace")
+    out = done.stdout.decode("utf-8")  # valid UTF-8 throughout
+    if output_format == "sarif":
+        (result,) = json.loads(out)["runs"][0]["results"]
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad%FF.yaml"
+    elif output_format == "json":
+        assert json.loads(out)[0]["filename"] == name
+    else:
+        assert " --> bad\\udcff.yaml:3:5" in out
+
+
 # --- internal errors ----------------------------------------------------------------------
 
 

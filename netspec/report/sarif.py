@@ -42,7 +42,8 @@ def artifact_location(filename: str) -> dict[str, str]:
     path = Path(relative_path(filename))
     if path.is_absolute():
         return {"uri": path.as_uri()}
-    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
+    # The file name's own bytes, percent-encoded, even when they are not UTF-8.
+    return {"uri": quote(path.as_posix(), errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
 
 
 def result_object(d: Diagnostic) -> dict[str, Any]:
