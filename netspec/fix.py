@@ -197,6 +197,13 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
         raise Uneditable("the layer is shared through an anchor or alias")
     if any(path[:2] == layer for path in document.duplicate_keys):
         raise Uneditable("the layer has a duplicate key")
+    data = document.data["layers"][index]
+    for key in data if isinstance(data, dict) else ():
+        if document.has_key((*layer, key)):
+            start = document.key_span((*layer, key)).start_offset
+            # `? key` on one line and `: value` on the next: an inserted key would not line up.
+            if text[max(0, start - 64) : start].rstrip(" \t").endswith("?"):
+                raise Uneditable("the layer writes its keys explicitly (`? key`)")
     for key in keys:
         path = (*layer, key)
         if not document.has_key(path):

@@ -233,6 +233,23 @@ def test_layers_shared_through_anchors_or_merge_keys_are_left_alone(tmp_path: Pa
     assert "m: NS102 not fixed: its padding comes from a merge key (<<)" in err
 
 
+@pytest.mark.parametrize(
+    "layer",
+    [
+        pytest.param("  - ? type\n    : conv\n    ? filters\n    : 2\n    ? kernel\n    : 3\n", id="all-explicit"),
+        pytest.param("  - type: conv\n    filters: 2\n    ? kernel\n    : 3\n", id="last-explicit"),
+    ],
+)
+def test_layers_with_explicit_keys_are_left_alone(tmp_path: Path, layer: str) -> None:
+    # An inserted `padding: 1` would take the indent of the key after `? `, and not load.
+    text = "input: [1, 16, 16]\nlayers:\n" + layer
+    path = write(tmp_path, text)
+    code, _, err = run("--fix", path)
+    assert code == 1
+    assert path.read_text() == text
+    assert "conv1: NS102 not fixed: the layer writes its keys explicitly (`? key`)" in err
+
+
 def test_merged_padding_is_overridden_by_an_own_key_when_absent(tmp_path: Path) -> None:
     # The layer merges defaults without padding: the key is added to the layer itself.
     # 16 − 3 + 1 = 14 → P = 1.
