@@ -197,13 +197,6 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
         raise Uneditable("the layer is shared through an anchor or alias")
     if any(path[:2] == layer for path in document.duplicate_keys):
         raise Uneditable("the layer has a duplicate key")
-    data = document.data["layers"][index]
-    for key in data if isinstance(data, dict) else ():
-        if document.has_key((*layer, key)):
-            start = document.key_span((*layer, key)).start_offset
-            # `? key` on one line and `: value` on the next: an inserted key would not line up.
-            if text[max(0, start - 64) : start].rstrip(" \t").endswith("?"):
-                raise Uneditable("the layer writes its keys explicitly (`? key`)")
     for key in keys:
         path = (*layer, key)
         if not document.has_key(path):
@@ -248,6 +241,11 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
         entries = "".join(f", {_key_text(text, document, (*layer, anchor), k)}: {render(v)}" for k, v in values.items())
         return TextEdit(at, at, entries)
     like = (*layer, own[-1])
+    start = document.key_span(like).start_offset
+    # `? key` on one line and `: value` on the next: the new key would take the indent of the
+    # key after `? `, and not load.
+    if text[max(0, start - 64) : start].rstrip(" \t").endswith("?"):
+        raise Uneditable("the layer writes its keys explicitly (`? key`)")
     indent = " " * (document.key_span(like).start.column - 1)
     lines = [f"{indent}{_key_text(text, document, like, k)}: {render(v)}" for k, v in values.items()]
     end = document.span(layer).end_offset
@@ -380,7 +378,8 @@ class FixOutcome:
 
 
 def _lines(text: str) -> list[str]:
-    """The lines of ``text`` with their own line breaks (YAML's: LF, CRLF, CR)."""
+    """The lines of ``text`` with their own line breaks, as the diff shows them: LF, CRLF and
+    CR (a NEL, LS or PS stays inside its line; only the diff's cut differs)."""
     return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)
 
 

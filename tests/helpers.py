@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from netspec import Diagnostic, Settings, lint_text
+
+#: The bundled specs.
+SPECS = sorted((Path(__file__).resolve().parent.parent / "specs").glob("*.yaml"))
 
 
 def lint(source: str, settings: Settings | None = None) -> list[Diagnostic]:

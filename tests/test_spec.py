@@ -10,8 +10,7 @@ import pytest
 
 from netspec import spec
 from netspec.source import load
-
-SPECS = sorted((Path(__file__).resolve().parent.parent / "specs").glob("*.yaml"))
+from tests.helpers import SPECS
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])

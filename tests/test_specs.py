@@ -9,10 +9,9 @@ import pytest
 
 from netspec import Settings, lint_file
 from netspec.show import summarize
-from tests.helpers import PUBLISHED_PARAMS
+from tests.helpers import PUBLISHED_PARAMS, SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from netspec import Severity, lint_text
 from netspec.analysis import analyse
-from tests.helpers import PUBLISHED_PARAMS
+from tests.helpers import PUBLISHED_PARAMS, SPECS
 
 torch = pytest.importorskip("torch")
 
@@ -27,7 +27,6 @@ from netspec.torch_export import layer_module, network_module  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
-SPECS = sorted((Path(__file__).parent.parent / "specs").glob("*.yaml"))
 
 #: The CI budget; raise it for a deeper search, e.g. NETSPEC_FUZZ_EXAMPLES=20000.
 EXAMPLES = int(os.environ.get("NETSPEC_FUZZ_EXAMPLES", "1500"))
