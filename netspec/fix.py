@@ -108,7 +108,8 @@ def assess(
 ) -> list[Diagnostic]:
     """``reported`` with the applicability of every fix set. A fix is judged against
     everything ``found`` in the file, suppressed findings included, so that a silenced
-    finding which is still there after the fix does not count as new."""
+    finding which is still there after the fix does not count as new. A fix that ``--fix``
+    would leave alone, because the layer's text cannot be edited, is never safe."""
     before = findings(found)
     budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
@@ -117,7 +118,7 @@ def assess(
             assessed.append(diagnostic)
             continue
         safe = False
-        if budget.spend(len(analysis.graph.nodes)):
+        if editable(analysis, diagnostic.layer_index, diagnostic.fix) and budget.spend(len(analysis.graph.nodes)):
             # Only what is found matters here, not how it is worded or where it points.
             after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
             safe = is_safe(diagnostic, before, {(rule.code, v.index) for rule, v in violations(after, settings)})
@@ -277,6 +278,14 @@ def layer_edit(text: str, document: Document, index: int, fix: Fix) -> list[Text
     if missing:
         edits.append(_insert(text, document, layer, data, missing))
     return edits
+
+
+def editable(analysis: Analysis, index: int, fix: Fix) -> bool:
+    try:
+        layer_edit(analysis.text, analysis.document, index, fix)
+    except Uneditable:
+        return False
+    return True
 
 
 # --- one pass: which fixes, in which order ------------------------------------------------

@@ -251,6 +251,21 @@ def test_layers_with_explicit_keys_are_left_alone(tmp_path: Path, layer: str) ->
     assert "conv1: NS102 not fixed: the layer writes its keys explicitly (`? key`)" in err
 
 
+@pytest.mark.parametrize(
+    ("layer", "expected"),
+    [
+        pytest.param("  - {type: conv, filters: 2, kernel: 3, padding: &p 0}\n", "unsafe", id="anchored-padding"),
+        pytest.param("  - type: conv\n    filters: 2\n    ? kernel\n    : 3\n", "unsafe", id="explicit-keys"),
+        pytest.param("  - {type: conv, filters: 2, kernel: 3, padding: 0}\n", "safe", id="near-miss"),
+    ],
+)
+def test_a_check_never_calls_safe_a_fix_that_fix_would_leave_alone(layer: str, expected: str) -> None:
+    # 16 − 3 + 1 = 14: padding 1 keeps 16×16 and breaks nothing, so only the text decides.
+    (diagnostic,) = lint_text("input: [1, 16, 16]\nlayers:\n" + layer, "spec.yaml").diagnostics
+    assert diagnostic.code == "NS102"
+    assert diagnostic.applicability == expected
+
+
 def test_merged_padding_is_overridden_by_an_own_key_when_absent(tmp_path: Path) -> None:
     # The layer merges defaults without padding: the key is added to the layer itself.
     # 16 − 3 + 1 = 14 → P = 1.
