@@ -16,6 +16,7 @@ import codecs
 import contextlib
 import dataclasses
 import difflib
+import errno
 import itertools
 import json
 import os
@@ -454,17 +455,32 @@ def _encoding(bom: bytes, encoding: str) -> Callable[[str], bytes]:
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace the file's contents all at once: readers see the old file or the new, never half.
 
-    A symlink is followed, so the link stays a link. On any failure the file is untouched.
+    A symlink is followed, so the link stays a link. The new file keeps the old one's mode,
+    owner and group. What a rename cannot keep is refused with OSError, before anything is
+    written: a file this process may not write, one with other hard links (they would keep the
+    old text), and an owner or group this process may not give. On any failure the file is
+    untouched.
     """
     target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
+    status = target.stat()
+    if not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    if status.st_nlink > 1:
+        raise OSError(errno.EMLINK, f"it has {status.st_nlink} hard links, which replacing it would split")
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
+        created = os.stat(temporary)
+        if (created.st_uid, created.st_gid) != (status.st_uid, status.st_gid):
+            try:
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except PermissionError:
+                raise OSError(errno.EPERM, "replacing it would change its owner or group") from None
+        # After chown, which may clear the set-user-ID and set-group-ID bits.
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

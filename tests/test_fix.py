@@ -354,6 +354,57 @@ def test_fix_keeps_symlinks_and_permissions(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o640
 
 
+def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
+    # A rename gives the name a new file; the other link would keep the old text.
+    path = write(tmp_path, SMALL, "a.yaml")
+    other = tmp_path / "b.yaml"
+    os.link(path, other)
+    code, _, err = run("--fix", path)
+    assert code == 1
+    assert path.read_text() == SMALL and other.samefile(path)
+    assert f"cannot write {path}: it has 2 hard links, which replacing it would split; it was left unchanged" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_fix_refuses_a_read_only_file(tmp_path: Path) -> None:
+    # The rename needs only the directory's permission, so the file's own is checked first.
+    path = write(tmp_path, SMALL)
+    path.chmod(0o444)
+    code, _, err = run("--fix", path)
+    assert code == 1
+    assert path.read_text() == SMALL
+    assert f"cannot write {path}: Permission denied; it was left unchanged" in err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_fix_keeps_the_owner_and_group(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL)
+    os.chown(path, 12345, 23456)
+    path.chmod(0o2755)  # chown clears the set-group-ID bit: the mode is set after it
+    assert fix_file(path).changed
+    status = path.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o7777) == (12345, 23456, 0o2755)
+    assert path.read_text() == SMALL_FIXED
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_fix_refuses_an_owner_it_cannot_keep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a user who may not give files away, the new file would be that user's.
+    path = write(tmp_path, SMALL)
+    os.chown(path, 12345, 23456)
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    code, _, err = run("--fix", path)
+    assert code == 1
+    assert path.read_text() == SMALL and path.stat().st_uid == 12345
+    assert f"cannot write {path}: replacing it would change its owner or group; it was left unchanged" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
+
+
 # --- exit codes ---------------------------------------------------------------------------
 
 
