@@ -14,6 +14,7 @@ import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
+from netspec.diagnostics import Severity
 from netspec.discovery import discover
 from netspec.linter import FileResult, lint_paths
 from netspec.report import REPORTERS, Reporter, reporter
@@ -247,14 +248,24 @@ def show(
     format: Annotated[
         str, typer.Option("--format", help="How to print the summary: table, json or markdown.")
     ] = "table",
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml."
+        ),
+    ] = None,
 ) -> None:
-    """Print each layer's output shape, neurons, parameters and MACs, with totals."""
+    """Print each layer's output shape, neurons, parameters and MACs, with totals. Exit 1 when the
+    spec has errors (the summary then has gaps), 2 on usage errors."""
     from netspec.show import RENDERERS, summarize  # only here: keeps the check's start-up small
 
     choice("--format", format, RENDERERS)
-    if not spec.is_file():
+    settings = _settings(config, None, None, None, None)
+    if spec.is_dir():
+        usage_error(f"{spec} is a directory; show summarises one spec file")
+    if not spec.exists() and not spec.is_symlink():
         usage_error(f"no such file: {spec}")
-    (result,) = lint_paths([spec])
+    (result,) = lint_paths([spec], settings)
     if result.internal_error:
         typer.echo(f"netspec: {result.internal_error}", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -263,7 +274,9 @@ def show(
         raise typer.Exit(EXIT_PROBLEMS)
     typer.echo(RENDERERS[format](summarize(result.analysis)))
     if result.diagnostics:
-        typer.echo(f"{len(result.diagnostics)} problem(s): run `netspec check {spec}` for details", err=True)
+        typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `netspec check {spec}` for details", err=True)
+    if any(diagnostic.severity == Severity.ERROR for diagnostic in result.diagnostics):
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -174,6 +175,60 @@ def test_show_markdown_keeps_names_in_their_cells(tmp_path: Path) -> None:
     assert row.startswith("| a\\|b\\\\nc | relu |")
     # Seven columns: eight pipes that are not escaped.
     assert len(re.findall(r"(?<!\\)\|", row)) == 8
+
+
+#: conv1 keeps 8×8 with padding 1; conv2 has a negative filter count (an error, NS002).
+SHOW_BROKEN = (
+    "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 1}\n"
+    "  - {type: conv, filters: -2, kernel: 3}\n"
+)
+#: 8 − 3 + 1 = 6: a shrinking conv, a warning (NS102) only.
+SHOW_WARNED = "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3}\n"
+
+
+def test_show_exits_1_when_the_spec_has_errors(tmp_path: Path) -> None:
+    # The summary still prints, with a gap where the shapes stop.
+    path = tmp_path / "net.yaml"
+    path.write_text(SHOW_BROKEN)
+    result = runner.invoke(app, ["show", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    assert [row["output_shape"] for row in json.loads(result.stdout)["layers"]] == [[2, 8, 8], None]
+    assert f"1 problem: run `netspec check {path}` for details" in result.stderr
+
+
+def test_show_exits_0_when_the_spec_has_only_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "net.yaml"
+    path.write_text(SHOW_WARNED)
+    result = runner.invoke(app, ["show", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["layers"][0]["output_shape"] == [2, 6, 6]
+    assert "1 problem: run" in result.stderr
+
+
+def test_show_reads_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "net.yaml").write_text(SHOW_WARNED)
+    (tmp_path / "netspec.toml").write_text('ignore = ["NS102"]\n')
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["show", "net.yaml"])
+    assert result.exit_code == 0 and result.stderr == ""
+    (tmp_path / "other.toml").write_text("select = [\n")
+    result = runner.invoke(app, ["show", "net.yaml", "--config", "other.toml"])
+    assert result.exit_code == 2
+    assert "other.toml: invalid TOML" in result.stderr
+
+
+def test_show_refuses_a_directory_and_reports_a_pipe(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["show", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"netspec: error: {tmp_path} is a directory; show summarises one spec file" in result.stderr
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)  # opening it would block: it is refused unopened
+    result = runner.invoke(app, ["show", str(pipe)])
+    assert result.exit_code == 1
+    assert f"{pipe}:1:1: NS001 error: not a regular file" in result.stderr
+    result = runner.invoke(app, ["show", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
 
 
 def test_show_help_names_every_format_and_refuses_others() -> None:
