@@ -32,6 +32,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml."),
+]
+
 #: Exit codes: what CI scripts rely on.
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -121,12 +126,7 @@ def check(
         list[str] | None, typer.Option("--extend-select", help="Rule codes or prefixes to enable in addition.")
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to disable.")] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml."
-        ),
-    ] = None,
+    config: ConfigOption = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when problems were found (2 still means a usage error).")
     ] = False,
@@ -248,12 +248,7 @@ def show(
     format: Annotated[
         str, typer.Option("--format", help="How to print the summary: table, json or markdown.")
     ] = "table",
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml."
-        ),
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Print each layer's output shape, neurons, parameters and MACs, with totals. Exit 1 when the
     spec has errors (the summary then has gaps), 2 on usage errors."""
