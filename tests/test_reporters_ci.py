@@ -393,13 +393,15 @@ def test_junit_stays_well_formed_with_control_characters(project: Path) -> None:
 
 def test_json_lines_matches_the_json_items_one_per_line(project: Path) -> None:
     (project / "specs" / "e_newline.yaml").write_text(
-        'input: [1, 3, 3]\nlayers:\n  - {type: conv, name: "two\\nlines", filters: 8, kernel: 5}\n', encoding="utf-8"
+        # YAML's \L, \N and \P are U+2028, U+0085 and U+2029: str.splitlines splits at them too.
+        'input: [1, 3, 3]\nlayers:\n  - {type: conv, name: "two\\nlines\\L\\N\\P", filters: 8, kernel: 5}\n',
+        encoding="utf-8",
     )
     lines = check("--output-format", "json-lines", "specs").stdout.splitlines()
     items = json.loads(check("--output-format", "json", "specs").stdout)
     assert [json.loads(line) for line in lines] == items
     assert [item["code"] for item in items] == ["NS103", "NS102", "NS103"]
-    assert items[2]["message"].startswith("two\nlines: ")
+    assert items[2]["message"].startswith("two\nlines\u2028\x85\u2029: ")
 
 
 def test_json_lines_is_empty_when_clean(project: Path) -> None:

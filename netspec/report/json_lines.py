@@ -11,11 +11,14 @@ from netspec.linter import FileResult
 from netspec.report.base import Reporter, all_diagnostics
 from netspec.report.json import diagnostic_dict
 
+#: json.dumps escapes the control characters, not these, and ``str.splitlines`` (or a
+#: JavaScript engine before ES2019) would split a record there; a JSON escape is equivalent.
+_ESCAPED_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
 
 class JsonLinesReporter(Reporter):
     name = "json-lines"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
-            # json.dumps escapes newlines inside strings, so each object stays on one line.
-            out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")
+            out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False).translate(_ESCAPED_BREAKS) + "\n")
