@@ -17,6 +17,7 @@ from typing import Any
 from netspec.diagnostics import Severity
 from netspec.rules import RULES
 from netspec.settings import Settings
+from netspec.source import FileTooLarge, NotARegularFile, read_limited
 
 #: The file names looked for in each directory, the first found winning.
 CONFIG_NAMES = ("netspec.toml", "pyproject.toml")
@@ -61,14 +62,13 @@ def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        if not path.is_file():  # a pipe or a device would block, or never end
-            raise ConfigError(f"{path}: not a regular file")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_CONFIG_SIZE + 1)
+        raw = read_limited(path, MAX_CONFIG_SIZE)
+    except NotARegularFile:
+        raise ConfigError(f"{path}: not a regular file") from None
+    except FileTooLarge:
+        raise ConfigError(f"{path}: over {MAX_CONFIG_SIZE:,} bytes; a configuration file is never this large") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
-    if len(raw) > MAX_CONFIG_SIZE:
-        raise ConfigError(f"{path}: over {MAX_CONFIG_SIZE:,} bytes; a configuration file is never this large")
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:

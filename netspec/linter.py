@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +15,21 @@ from netspec.diagnostics import Diagnostic, Severity
 from netspec.layers import Fix
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
-from netspec.source import FILE_START, Document, LoadError, Position, Span, decode
+from netspec.source import (
+    FILE_START,
+    Document,
+    FileTooLarge,
+    LoadError,
+    NotARegularFile,
+    Position,
+    Span,
+    decode,
+    read_limited,
+)
 
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
 
 
-#: Bytes read from a spec file at a time.
-READ_CHUNK = 1 << 20
 #: The most problems one diagnostic lists when a rule finds several in one layer; a
 #: hostile layer with thousands of bad keys gets a message of bounded size.
 MAX_LISTED = 10
@@ -203,26 +210,15 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
 
 def read_source(path: Path, settings: Settings) -> bytes:
     """A spec file's bytes, within the size limit. Raises OSError, or LoadError over the limit."""
-    status = path.stat()
-    if not stat.S_ISREG(status.st_mode):
-        # Opening a named pipe would block forever, and a device may never end.
-        raise LoadError("NS001", "not a regular file (a directory, pipe or device); a spec is a YAML file")
-    size = status.st_size
-    if size > settings.max_file_size:
+    try:
+        return read_limited(path, settings.max_file_size)
+    except NotARegularFile:
+        raise LoadError("NS001", "not a regular file (a directory, pipe or device); a spec is a YAML file") from None
+    except FileTooLarge as error:
+        size = f"{error.size:,} bytes, over" if error.size is not None else "over"
         raise LoadError(
-            "NS001",
-            f"the file is {size:,} bytes, over the {settings.max_file_size:,}-byte limit (--max-file-size)",
-        )
-    # In chunks, up to one byte past the limit: the file may have grown since stat(), and a
-    # single read() would allocate a buffer as large as the limit, however large that is.
-    chunks, read = [], 0
-    with path.open("rb") as stream:
-        while read <= settings.max_file_size and (chunk := stream.read(READ_CHUNK)):
-            chunks.append(chunk)
-            read += len(chunk)
-    if read > settings.max_file_size:
-        raise LoadError("NS001", f"the file is over the {settings.max_file_size:,}-byte limit (--max-file-size)")
-    return b"".join(chunks)
+            "NS001", f"the file is {size} the {settings.max_file_size:,}-byte limit (--max-file-size)"
+        ) from None
 
 
 def lint_file(path: Path, settings: Settings | None = None, display_name: str | None = None) -> FileResult:

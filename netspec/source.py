@@ -14,7 +14,9 @@ and turned into 1-based rows and columns only when a span is asked for (:class:`
 from __future__ import annotations
 
 import codecs
+import pathlib
 import re
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -224,6 +226,44 @@ class Document:
                     found += ((key_start, key_end), (start, end))
         found += self.duplicate_offsets.values()
         return [self.lines.span(start, end) for start, end in found]
+
+
+#: Bytes read from a file at a time.
+READ_CHUNK = 1 << 20
+
+
+class NotARegularFile(OSError):
+    """A directory, pipe or device: opening a pipe would block, and a device may never end."""
+
+
+class FileTooLarge(Exception):
+    """A file over its size limit; ``size`` is its size when it was known before reading."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_limited(path: pathlib.Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises :class:`NotARegularFile`, :class:`FileTooLarge`, or OSError. The file is read in
+    chunks, up to one byte past the limit: it may have grown since it was measured, and one
+    ``read()`` would allocate a buffer as large as the limit, however large that is.
+    """
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        raise NotARegularFile(path)
+    if status.st_size > limit:
+        raise FileTooLarge(status.st_size)
+    chunks, read = [], 0
+    with path.open("rb") as stream:
+        while read <= limit and (chunk := stream.read(READ_CHUNK)):
+            chunks.append(chunk)
+            read += len(chunk)
+    if read > limit:
+        raise FileTooLarge(None)
+    return b"".join(chunks)
 
 
 def decode(raw: bytes) -> str:

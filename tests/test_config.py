@@ -175,6 +175,11 @@ def test_configuration_that_is_not_a_regular_file_is_not_read(tmp_path: Path) ->
         load(fifo)
 
 
+def test_missing_configuration_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="missing.toml: cannot read the file: No such file or directory"):
+        load(tmp_path / "missing.toml")
+
+
 def test_bad_pyproject_table(tmp_path: Path) -> None:
     config = write(tmp_path / "pyproject.toml", "[tool.netspec]\nselect = ['XYZ']\n")
     with pytest.raises(ConfigError, match=re.escape("pyproject.toml: select: unknown rule code or prefix 'XYZ'")):
