@@ -35,7 +35,7 @@ from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable, violations
 from netspec.settings import Settings
-from netspec.source import LINE_BREAK, Document, LoadError, decode
+from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, LoadError, decode
 from netspec.source import Path as KeyPath
 from netspec.spec import validate_layer
 
@@ -177,7 +177,7 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
 
 
 #: Between a key and its block collection value: the colon, an optional comment, line breaks.
-_BLOCK_GAP = re.compile(r"[ \t]*:[ \t]*(#[^\r\n]*)?(?:(?:\r\n|\r|\n)[ \t]*)+")
+_BLOCK_GAP = re.compile(rf"[ \t]*:[ \t]*(#[^{LINE_BREAK_CHARACTERS}]*)?(?:(?:{LINE_BREAK.pattern})[ \t]*)+")
 
 
 def _own_keys(document: Document, layer: KeyPath, data: dict[str, Any]) -> list[str]:

@@ -96,8 +96,9 @@ class Span:
 
 FILE_START = Span(Position(1, 1), Position(1, 1), 0, 0)
 
-#: YAML 1.1's line breaks, as both parsers count rows.
-LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: YAML 1.1's line break characters, as both parsers count rows; CR LF is one break.
+LINE_BREAK_CHARACTERS = "\r\n\x85\u2028\u2029"
+LINE_BREAK = re.compile(f"\r\n|[{LINE_BREAK_CHARACTERS}]")
 
 
 class LineIndex:
@@ -507,9 +508,9 @@ class _Builder:
 
 def _indented_with_tab(text: str, index: int) -> bool:
     """Whether the line holding ``index`` starts with whitespace that contains a tab."""
-    start = text.rfind("\n", 0, index) + 1
-    end = text.find("\n", start)
-    line = text[start : end if end >= 0 else len(text)]
+    start = max(text.rfind(line_break, 0, index) for line_break in LINE_BREAK_CHARACTERS) + 1
+    end = LINE_BREAK.search(text, start)
+    line = text[start : end.start() if end else len(text)]
     return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 

@@ -156,6 +156,14 @@ def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> No
     assert fixed == text.replace(f"# a{brk}", f"# a{brk}    padding: 1{brk}")
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"])
+def test_fix_replaces_a_block_padding_after_a_comment_ending_in_any_line_break(brk: str) -> None:
+    # 8 − 3 + 1 = 6: padding 1 keeps 8×8. The comment ends at the break; the list follows it.
+    text = f"input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    padding:  # none{brk}    - 0\n    - 0\n"
+    fixed = fix_text(text).result.text
+    assert fixed == "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    padding: 1  # none\n"
+
+
 def shrinking_stack(layers: int) -> str:
     """Unpadded 3×3 convs on a wide 1-D input: each shrinks by 2, each fix (padding 1) is safe."""
     return spec(f"[4, {4 * layers + 100}]", *["{type: conv, filters: 4, kernel: 3}"] * layers)

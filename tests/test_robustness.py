@@ -101,6 +101,7 @@ def write(tmp_path: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
     [
         pytest.param("input: [3, 8, 8\nlayers:\n", "NS001", "", id="syntax-error"),
         pytest.param("input: [3, 8, 8]\nlayers:\n\t- {type: relu}\n", "NS001", "tabs", id="tab-indentation"),
+        pytest.param("input: [3, 8, 8]\rlayers:\r  - type: relu\r \tname: x\r", "NS001", "tabs", id="tab-after-cr"),
         pytest.param("", "NS002", "empty", id="empty-file"),
         pytest.param("# only\n# comments\n", "NS002", "empty", id="only-comments"),
         pytest.param("- input\n- layers\n", "NS002", "list", id="top-level-list"),
