@@ -176,7 +176,7 @@ def test_configuration_that_is_not_a_regular_file_is_not_read(tmp_path: Path) ->
 
 
 def test_missing_configuration_says_so(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="missing.toml: cannot read the file: No such file or directory"):
+    with pytest.raises(ConfigError, match=re.escape("missing.toml: cannot read the file: No such")):
         load(tmp_path / "missing.toml")
 
 

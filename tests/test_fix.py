@@ -159,9 +159,9 @@ def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> No
 @pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"])
 def test_fix_replaces_a_block_padding_after_a_comment_ending_in_any_line_break(brk: str) -> None:
     # 8 − 3 + 1 = 6: padding 1 keeps 8×8. The comment ends at the break; the list follows it.
-    text = f"input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    padding:  # none{brk}    - 0\n    - 0\n"
-    fixed = fix_text(text).result.text
-    assert fixed == "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    padding: 1  # none\n"
+    head = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n"
+    fixed = fix_text(f"{head}    padding:  # none{brk}    - 0\n    - 0\n").result.text
+    assert fixed == f"{head}    padding: 1  # none\n"
 
 
 def shrinking_stack(layers: int) -> str:
