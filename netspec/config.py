@@ -8,6 +8,7 @@ passed over. Command-line flags are applied on top of the file (see :func:`resol
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +24,13 @@ from netspec.source import FileTooLarge, NotARegularFile, read_limited
 CONFIG_NAMES = ("netspec.toml", "pyproject.toml")
 #: Larger configuration files are refused unread.
 MAX_CONFIG_SIZE = 1 << 20
+#: Lines with more dots outside strings and comments are refused unparsed: tomllib's time
+#: grows with the square of a dotted key's parts (8,000 parts take a second, and the size
+#: limit leaves room for 180,000), and a real key has a few.
+MAX_KEY_DOTS = 256
+#: What to drop from a line before counting the dots of its keys. Escaped quotes are not
+#: told apart: that only errs on lines far past the limit, and keeps the search linear.
+_STRING_OR_COMMENT = re.compile(r"\"[^\"]*\"|'[^']*'|#.*")
 
 _KEYS = frozenset(
     {"select", "extend-select", "ignore", "per-file-ignores", "include", "exclude", "severity", "max-file-size"}
@@ -70,9 +78,14 @@ def _read(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
+    for row, line in enumerate(text.split("\n"), 1):
+        if line.count(".") > MAX_KEY_DOTS and _STRING_OR_COMMENT.sub("", line).count(".") > MAX_KEY_DOTS:
+            raise ConfigError(f"{path}:{row}: a key with more than {MAX_KEY_DOTS} dots; no configuration needs one")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except RecursionError:

@@ -168,6 +168,24 @@ def test_unreadable_configuration_is_an_error(tmp_path: Path, raw: bytes, offend
         load(config)
 
 
+def dotted(dots: int) -> str:
+    return ".".join(f"k{i}" for i in range(dots + 1))
+
+
+@pytest.mark.parametrize("line", [f"{dotted(20_000)} = 1", f"[{dotted(300)}]", f"x = {{{dotted(300)} = 1}}"])
+def test_a_key_of_thousands_of_parts_is_refused_unparsed(tmp_path: Path, line: str) -> None:
+    # tomllib would take about 6 s on the 20,000-part key, and its time grows with the square.
+    config = write(tmp_path / "netspec.toml", f"select = ['NS1']\n{line}\n")
+    with pytest.raises(ConfigError, match=re.escape(f"{config}:2: a key with more than 256 dots")):
+        load(config)
+
+
+def test_many_dots_in_strings_comments_or_a_short_key_are_read(tmp_path: Path) -> None:
+    dots = "a." * 1_000
+    text = f'[tool.other]\n{dotted(256)} = 1\n[tool.netspec]\nexclude = ["{dots}", \'{dots}\']  # {dots}\n'
+    assert load(write(tmp_path / "pyproject.toml", text)).exclude == (dots, dots)
+
+
 def test_configuration_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
     fifo = tmp_path / "netspec.toml"
     os.mkfifo(fifo)  # opening it would wait for a writer forever
