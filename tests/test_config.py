@@ -182,7 +182,7 @@ def test_a_key_of_thousands_of_parts_is_refused_unparsed(tmp_path: Path, line: s
 
 def test_many_dots_in_strings_comments_or_a_short_key_are_read(tmp_path: Path) -> None:
     dots = "a." * 1_000
-    text = f'[tool.other]\n{dotted(256)} = 1\n[tool.netspec]\nexclude = ["{dots}", \'{dots}\']  # {dots}\n'
+    text = f"[tool.other]\n{dotted(256)} = 1\n[tool.netspec]\nexclude = [\"{dots}\", '{dots}']  # {dots}\n"
     assert load(write(tmp_path / "pyproject.toml", text)).exclude == (dots, dots)
 
 
