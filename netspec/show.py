@@ -127,6 +127,10 @@ def _columns(row: LayerRow) -> list[str]:
 HEADERS = ["layer", "type", "output", "RF", "neurons", "params", "MACs"]
 
 
+def _total_columns(summary: NetworkSummary) -> list[str]:
+    return ["total", "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}"]
+
+
 def render_json(summary: NetworkSummary) -> str:
     return json.dumps(summary.to_dict(), indent=2)
 
@@ -147,7 +151,7 @@ def render_markdown(summary: NetworkSummary) -> str:
         "|" + "|".join(["---"] * 2 + ["---:"] * (len(HEADERS) - 2)) + "|",
     ]
     lines += ["| " + " | ".join(map(_markdown_cell, _columns(row))) + " |" for row in summary.layers]
-    lines.append(f"| **total** | | | | | **{summary.total_params:,}** | **{summary.total_macs:,}** |")
+    lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in _total_columns(summary)) + " |")
     footer = summary.footer()
     if footer:
         lines += ["", footer]
@@ -163,7 +167,7 @@ def render_table(summary: NetworkSummary) -> str:
 
     # Every cell is a Text, never markup: a layer named "[/x]" is a name, not a closing tag.
     rows = [[Text(cell) for cell in _columns(row)] for row in summary.layers]
-    total = ["total", "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}"]
+    total = _total_columns(summary)
     footer = summary.footer()
     table = Table(
         title=Text(f"{summary.name}  (input {format_shape(summary.input)})"),

@@ -153,6 +153,8 @@ def test_show_table_json_markdown() -> None:
     assert c1["macs"] == 6 * 28 * 28 * 25  # out positions × out channels × in_ch·F², bias excluded
     markdown = runner.invoke(app, ["show", lenet, "--format", "markdown"]).stdout
     assert "| c1 | conv | 6×28×28 |" in markdown
+    # MACs by hand: c1 6·28²·25 + c3 16·10²·150 + c5 120·400 + f6 84·120 + output 10·84 = 416,520.
+    assert "| **total** |  |  |  |  | **61,706** | **416,520** |" in markdown
 
 
 def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
