@@ -357,6 +357,18 @@ def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> N
     diagnosed(write(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=30)
 
 
+def test_blank_crlf_lines_before_a_commented_block_padding_cost_linear_time(tmp_path: Path) -> None:
+    # CR LF read as CR, then LF, would double a backtracking pattern's work on every line:
+    # 5,000 lines would take longer than the universe has existed.
+    head = "input: [3, 8, 8]\r\nlayers:\r\n  - type: conv\r\n    filters: 4\r\n    kernel: 3\r\n"
+    text = head + "    padding:" + "\r\n" * 5_000 + "    # none\r\n    - 0\r\n    - 0\r\n"
+    path = write(tmp_path, text.encode())
+    diagnosed(path, code="NS102")
+    result = invoke("--fix", path)
+    assert path.read_bytes() == text.encode()
+    assert "conv1: NS102 not fixed: its padding value is interleaved with comments" in result.stderr
+
+
 def test_an_output_past_the_largest_size_stops_propagation(tmp_path: Path) -> None:
     # (W − 1)·S + K = (2 − 1)·(2³¹ − 1) + 1 = 2³¹: one past the largest size. Forty of these
     # would make a 370-digit size, too long to compute a conv's output with, or to print.
