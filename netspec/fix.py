@@ -110,19 +110,29 @@ def assess(
     """``reported`` with the applicability of every fix set. A fix is judged against
     everything ``found`` in the file, suppressed findings included, so that a silenced
     finding which is still there after the fix does not count as new. A fix that ``--fix``
-    would leave alone, because the layer's text cannot be edited, is never safe."""
+    cannot apply, because the layer's text cannot be edited, becomes help: an edit to make
+    by hand."""
     before = findings(found)
     budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
     for diagnostic in reported:
-        if diagnostic.fix is None or diagnostic.layer_index is None:
+        fix, index = diagnostic.fix, diagnostic.layer_index
+        if fix is None or index is None:
             assessed.append(diagnostic)
             continue
-        safe = False
-        if editable(analysis, diagnostic.layer_index, diagnostic.fix) and budget.spend(len(analysis.graph.nodes)):
-            # Only what is found matters here, not how it is worded or where it points.
-            after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
-            safe = is_safe(diagnostic, before, {(rule.code, v.index) for rule, v in violations(after, settings)})
+        if not budget.spend(len(analysis.graph.nodes)):
+            assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE))
+            continue
+        try:
+            layer_edit(analysis.text, analysis.document, index, fix)
+        except Uneditable as reason:
+            by_hand = f"{fix.message} by hand: --fix cannot edit this layer, as {reason}"
+            help = f"{diagnostic.help}; {by_hand}" if diagnostic.help else by_hand
+            assessed.append(dataclasses.replace(diagnostic, fix=None, edit_spans=(), help=help))
+            continue
+        # Only what is found matters here, not how it is worded or where it points.
+        after = reanalyse(analysis, index, fix)
+        safe = is_safe(diagnostic, before, {(rule.code, v.index) for rule, v in violations(after, settings)})
         assessed.append(
             dataclasses.replace(diagnostic, applicability=Applicability.SAFE if safe else Applicability.UNSAFE)
         )
@@ -197,7 +207,7 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
     head = text[document.span(layer).start_offset : document.span(layer).start_offset + 1]
     if head in ("*", "&"):
         raise Uneditable("the layer is shared through an anchor or alias")
-    if any(path[:2] == layer for path in document.duplicate_keys):
+    if document.repeats_key_within(layer):
         raise Uneditable("the layer has a duplicate key")
     for key in keys:
         path = (*layer, key)
@@ -279,14 +289,6 @@ def layer_edit(text: str, document: Document, index: int, fix: Fix) -> list[Text
     if missing:
         edits.append(_insert(text, document, layer, data, missing))
     return edits
-
-
-def editable(analysis: Analysis, index: int, fix: Fix) -> bool:
-    try:
-        layer_edit(analysis.text, analysis.document, index, fix)
-    except Uneditable:
-        return False
-    return True
 
 
 # --- one pass: which fixes, in which order ------------------------------------------------

@@ -175,6 +175,9 @@ class Document:
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
     shadowed_tables: list[dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=list)
+    #: For :meth:`repeats_key_within`, by path length: the prefixes of that length of the
+    #: duplicate keys' paths. Built on first use.
+    _duplicate_prefixes: dict[int, set[Path]] = field(default_factory=dict, repr=False, compare=False)
 
     def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
@@ -214,6 +217,15 @@ class Document:
     def has_value(self, path: Path) -> bool:
         """Whether the value at ``path`` has a position of its own (not one reached through an alias)."""
         return self._value_offsets(path) is not None
+
+    def repeats_key_within(self, path: Path) -> bool:
+        """Whether a key repeats anywhere inside the value at ``path``."""
+        depth = len(path)
+        prefixes = self._duplicate_prefixes.get(depth)
+        if prefixes is None:
+            prefixes = {key[:depth] for key in self.duplicate_keys if len(key) > depth}
+            self._duplicate_prefixes[depth] = prefixes
+        return path in prefixes
 
     def is_flow(self, path: Path) -> bool:
         return path in self.flow_paths

@@ -260,18 +260,38 @@ def test_layers_with_explicit_keys_are_left_alone(tmp_path: Path, layer: str) ->
 
 
 @pytest.mark.parametrize(
-    ("layer", "expected"),
+    ("layer", "reason"),
     [
-        pytest.param("  - {type: conv, filters: 2, kernel: 3, padding: &p 0}\n", "unsafe", id="anchored-padding"),
-        pytest.param("  - type: conv\n    filters: 2\n    ? kernel\n    : 3\n", "unsafe", id="explicit-keys"),
-        pytest.param("  - {type: conv, filters: 2, kernel: 3, padding: 0}\n", "safe", id="near-miss"),
+        pytest.param(
+            "  - {type: conv, filters: 2, kernel: 3, padding: &p 0}\n", "its padding carries an anchor", id="anchor"
+        ),
+        pytest.param(
+            "  - type: conv\n    filters: 2\n    ? kernel\n    : 3\n",
+            "the layer writes its keys explicitly (`? key`)",
+            id="explicit-keys",
+        ),
     ],
 )
-def test_a_check_never_calls_safe_a_fix_that_fix_would_leave_alone(layer: str, expected: str) -> None:
-    # 16 − 3 + 1 = 14: padding 1 keeps 16×16 and breaks nothing, so only the text decides.
-    (diagnostic,) = lint_text("input: [1, 16, 16]\nlayers:\n" + layer, "spec.yaml").diagnostics
+def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, layer: str, reason: str) -> None:
+    # 16 − 3 + 1 = 14: padding 1 keeps 16×16 and breaks nothing, so only the text stands in the way.
+    path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + layer)
+    (diagnostic,) = lint_text(path.read_text(), str(path)).diagnostics
     assert diagnostic.code == "NS102"
-    assert diagnostic.applicability == expected
+    assert (diagnostic.fix, diagnostic.applicability) == (None, None)
+    assert diagnostic.help == (
+        f"padding 1 keeps 16×16 (P = D·(F − 1)/2); set padding to 1 by hand: --fix cannot edit this layer, as {reason}"
+    )
+    # Nothing promises that another flag would apply it.
+    _, out, _ = run(path)
+    assert "fixable" not in out and "--unsafe-fixes" not in out
+
+
+def test_a_fix_that_fix_can_apply_stays_a_fix() -> None:
+    # The near miss: the same layer, written plainly.
+    text = "input: [1, 16, 16]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 0}\n"
+    (diagnostic,) = lint_text(text, "spec.yaml").diagnostics
+    assert diagnostic.fix is not None and diagnostic.applicability == Applicability.SAFE
+    assert diagnostic.help == "padding 1 keeps 16×16 (P = D·(F − 1)/2)"
 
 
 def test_merged_padding_is_overridden_by_an_own_key_when_absent(tmp_path: Path) -> None:
