@@ -286,6 +286,14 @@ def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, layer: 
     assert "fixable" not in out and "--unsafe-fixes" not in out
 
 
+def test_only_the_layer_with_a_duplicate_key_is_left_alone() -> None:
+    # Which `filters` the user meant is theirs to say. conv2 gets 14×14 and keeps it with padding 1.
+    head = "input: [1, 16, 16]\nlayers:\n  - {type: conv, filters: 2, filters: 2, kernel: 3}\n"
+    outcome = fix_text(head + "  - {type: conv, filters: 2, kernel: 3}\n", "spec.yaml")
+    assert outcome.result.text == head + "  - {type: conv, filters: 2, kernel: 3, padding: 1}\n"
+    assert outcome.notes == ["conv1: NS102 not fixed: the layer has a duplicate key; edit it by hand"]
+
+
 def test_a_fix_that_fix_can_apply_stays_a_fix() -> None:
     # The near miss: the same layer, written plainly.
     text = "input: [1, 16, 16]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 0}\n"
