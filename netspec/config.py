@@ -24,13 +24,33 @@ from netspec.source import FileTooLarge, NotARegularFile, read_limited
 CONFIG_NAMES = ("netspec.toml", "pyproject.toml")
 #: Larger configuration files are refused unread.
 MAX_CONFIG_SIZE = 1 << 20
-#: Lines with more dots outside strings and comments are refused unparsed: tomllib's time
-#: grows with the square of a dotted key's parts (8,000 parts take a second, and the size
-#: limit leaves room for 180,000), and a real key has a few.
-MAX_KEY_DOTS = 256
-#: What to drop from a line before counting the dots of its keys. Escaped quotes are not
-#: told apart: that only errs on lines far past the limit, and keeps the search linear.
-_STRING_OR_COMMENT = re.compile(r"\"[^\"]*\"|'[^']*'|#.*")
+#: Dotted keys of more parts are refused unparsed: tomllib's time grows with the square of
+#: a key's parts (8,000 parts take a second, and the size limit leaves room for 180,000),
+#: and a real key has a few.
+MAX_KEY_PARTS = 256
+_KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
+#: TOML read as dotted names (group ``chain``: bare or quoted parts joined by dots), strings
+#: and comments, left to right. Every alternative consumes what it starts, an unclosed string
+#: up to the end of its line, so that the scan is linear whatever the text.
+_TOML_TOKEN = re.compile(
+    rf"""(?P<chain>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))+)"""
+    r'''|"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"""|\Z)'''
+    r"""|'''(?:[^']|'(?!''))*(?:'''|\Z)"""
+    r"""|"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|\#[^\n]*|[A-Za-z0-9_-]+|[^"'\#A-Za-z0-9_-]+|[\s\S]"""
+)
+_KEY_PARTS = re.compile(_KEY_PART)
+
+
+def _check_key_lengths(text: str, path: Path) -> None:
+    for token in _TOML_TOKEN.finditer(text):
+        chain = token["chain"]
+        # Each part and dot takes a character at least: a short chain needs no count.
+        if chain and len(chain) > 2 * MAX_KEY_PARTS and len(_KEY_PARTS.findall(chain)) > MAX_KEY_PARTS:
+            row = text.count("\n", 0, token.start()) + 1
+            raise ConfigError(
+                f"{path}:{row}: a dotted key of more than {MAX_KEY_PARTS} parts; no configuration needs one"
+            )
+
 
 _KEYS = frozenset(
     {"select", "extend-select", "ignore", "per-file-ignores", "include", "exclude", "severity", "max-file-size"}
@@ -81,9 +101,7 @@ def _read(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
-    for row, line in enumerate(text.split("\n"), 1):
-        if line.count(".") > MAX_KEY_DOTS and _STRING_OR_COMMENT.sub("", line).count(".") > MAX_KEY_DOTS:
-            raise ConfigError(f"{path}:{row}: a key with more than {MAX_KEY_DOTS} dots; no configuration needs one")
+    _check_key_lengths(text, path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
