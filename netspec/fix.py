@@ -454,21 +454,25 @@ def _encoding(bom: bytes, encoding: str) -> Callable[[str], bytes]:
     return lambda text: bom + text.encode(encoding)
 
 
+class Unreplaceable(OSError):
+    """Replacing the file would lose what it is: its links, its owner or its group."""
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace the file's contents all at once: readers see the old file or the new, never half.
 
     A symlink is followed, so the link stays a link. The new file keeps the old one's mode,
-    owner and group. What a rename cannot keep is refused with OSError, before anything is
-    written: a file this process may not write, one with other hard links (they would keep the
-    old text), and an owner or group this process may not give. On any failure the file is
-    untouched.
+    owner and group. What a rename cannot keep is refused with OSError before the file is
+    replaced: a file this process may not write, one with other hard links (they would keep
+    the old text), and an owner or group this process may not give. On any failure the file
+    is untouched.
     """
     target = path.resolve()
     status = target.stat()
-    if not os.access(target, os.W_OK):
+    if not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     if status.st_nlink > 1:
-        raise OSError(errno.EMLINK, f"it has {status.st_nlink} hard links, which replacing it would split")
+        raise Unreplaceable(f"it has {status.st_nlink} hard links, which replacing it would split")
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
@@ -480,7 +484,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             try:
                 os.chown(temporary, status.st_uid, status.st_gid)
             except PermissionError:
-                raise OSError(errno.EPERM, "replacing it would change its owner or group") from None
+                raise Unreplaceable("replacing it would change its owner or group") from None
         # After chown, which may clear the set-user-ID and set-group-ID bits.
         os.chmod(temporary, stat.S_IMODE(status.st_mode))
         os.replace(temporary, target)
