@@ -32,9 +32,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+# Every path parameter has readable=False: netspec reports an unreadable file itself (a spec's
+# is NS001, exit 1, and the other files are still checked), where click would stop the whole
+# run with a usage error.
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml."),
+    typer.Option(
+        "--config",
+        help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml.",
+        readable=False,
+    ),
 ]
 
 #: Exit codes: what CI scripts rely on.
@@ -95,7 +102,8 @@ def main(
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.")
+        list[Path] | None,
+        typer.Argument(help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.", readable=False),
     ] = None,
     output_format: Annotated[
         str | None,
@@ -108,7 +116,12 @@ def check(
     ] = None,
     output_file: Annotated[
         Path | None,
-        typer.Option("--output-file", "-o", help="Write the report to this file; the summary still goes to stdout."),
+        typer.Option(
+            "--output-file",
+            "-o",
+            help="Write the report to this file; the summary still goes to stdout.",
+            readable=False,
+        ),
     ] = None,
     max_file_size: Annotated[
         int | None,
@@ -244,7 +257,7 @@ def _settings(
 
 @app.command()
 def show(
-    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.")],
+    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", readable=False)],
     format: Annotated[
         str, typer.Option("--format", help="How to print the summary: table, json or markdown.")
     ] = "table",

@@ -2,10 +2,51 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from netspec import Diagnostic, Settings, lint_text
+
+#: Root may read and write any file whatever its mode; what permissions refuse needs another user.
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+#: The conventional unprivileged user and group of POSIX systems.
+NOBODY = 65534
+
+
+@contextmanager
+def ordinary_directory() -> Iterator[Path]:
+    """A fresh directory of an ordinary user (:data:`NOBODY` when this is root), outside
+    root's private temporary directories; removed afterwards."""
+    directory = Path(tempfile.mkdtemp())
+    try:
+        if IS_ROOT:
+            os.chown(directory, NOBODY, NOBODY)
+        yield directory
+    finally:
+        shutil.rmtree(directory)
+
+
+def netspec_as_ordinary_user(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``netspec ARGS`` in a process of its own, as an ordinary user: this one, unless it is
+    root, which drops to :data:`NOBODY` with ``setpriv`` (the test is skipped without it).
+    Files the process should own must be given to it (``os.chown`` to NOBODY, as root)."""
+    command = [sys.executable, "-m", "netspec", *args]
+    if IS_ROOT:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root, without setpriv to run as another user")
+        command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=cwd)
+
 
 #: The bundled specs.
 SPECS = sorted((Path(__file__).resolve().parent.parent / "specs").glob("*.yaml"))

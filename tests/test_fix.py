@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from netspec import Applicability, lint_text
 from netspec.cli import app
 from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_text, render
-from tests.helpers import spec
+from tests.helpers import IS_ROOT, NOBODY, netspec_as_ordinary_user, ordinary_directory, spec
 
 GOLDEN = Path(__file__).parent / "fix_golden"
 CASES = sorted(p.name.removesuffix(".yaml") for p in GOLDEN.glob("*.yaml") if p.name.count(".") == 1)
@@ -402,18 +402,21 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
-def test_fix_refuses_a_read_only_file(tmp_path: Path) -> None:
+def test_fix_refuses_a_read_only_file() -> None:
     # The rename needs only the directory's permission, so the file's own is checked first.
-    path = write(tmp_path, SMALL)
-    path.chmod(0o444)
-    code, _, err = run("--fix", path)
-    assert code == 1
-    assert path.read_text() == SMALL
-    assert f"cannot write {path}: Permission denied; it was left unchanged" in err
+    with ordinary_directory() as directory:
+        path = write(directory, SMALL)
+        if IS_ROOT:
+            os.chown(path, NOBODY, NOBODY)
+        path.chmod(0o444)
+        result = netspec_as_ordinary_user("check", "--fix", str(path), cwd=directory)
+        assert result.returncode == 1, result.stderr
+        assert path.read_text() == SMALL
+        assert f"cannot write {path}: Permission denied; it was left unchanged" in result.stderr
+        assert sorted(p.name for p in directory.iterdir()) == ["spec.yaml"]
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+@pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
 def test_fix_keeps_the_owner_and_group(tmp_path: Path) -> None:
     path = write(tmp_path, SMALL)
     os.chown(path, 12345, 23456)
@@ -424,7 +427,7 @@ def test_fix_keeps_the_owner_and_group(tmp_path: Path) -> None:
     assert path.read_text() == SMALL_FIXED
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+@pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
 def test_fix_refuses_an_owner_it_cannot_keep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As a user who may not give files away, the new file would be that user's.
     path = write(tmp_path, SMALL)

@@ -27,6 +27,7 @@ from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS
+from tests.helpers import netspec_as_ordinary_user, ordinary_directory
 
 runner = CliRunner()
 
@@ -414,11 +415,21 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     diagnosed(path, code="NS001", fragment="permission denied")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_file_by_mode(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD)
-    path.chmod(0)
-    diagnosed(path, code="NS001", fragment="permission denied")
+def test_unreadable_file_by_mode() -> None:
+    # Reported as a problem of that file, not as a usage error that stops the run.
+    with ordinary_directory() as directory:
+        path, other = (
+            write(directory, GOOD),
+            write(directory, "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n", "b.yaml"),
+        )
+        path.chmod(0)
+        result = netspec_as_ordinary_user("check", "--output-format", "concise", str(path), str(other), cwd=directory)
+        assert result.returncode == 1, result.stderr
+        assert f"{path}:1:1: NS001 error: cannot read the file: Permission denied" in result.stdout
+        assert f"{other}:3:5: NS002" in result.stdout  # still checked: a dense layer needs units
+        result = netspec_as_ordinary_user("show", str(path), cwd=directory)
+        assert result.returncode == 1
+        assert f"{path}:1:1: NS001 error: cannot read the file: Permission denied" in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["fifo", "self-link"])
