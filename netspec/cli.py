@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -237,10 +238,10 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
 
 def _settings(
     config: Path | None,
-    select: list[str] | None,
-    extend_select: list[str] | None,
-    ignore: list[str] | None,
-    max_file_size: int | None,
+    select: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    max_file_size: int | None = None,
 ) -> Settings:
     """The configuration file, then the flags (comma-separated, repeatable) on top of it."""
     try:
@@ -263,12 +264,12 @@ def show(
     ] = "table",
     config: ConfigOption = None,
 ) -> None:
-    """Print each layer's output shape, neurons, parameters and MACs, with totals. Exit 1 when the
-    spec has errors (the summary then has gaps), 2 on usage errors."""
+    """Print each layer's output shape, neurons, parameters and MACs, with totals. Exit 1 when an
+    error is reported, 2 on usage errors, else 0."""
     from netspec.show import RENDERERS, summarize  # only here: keeps the check's start-up small
 
     choice("--format", format, RENDERERS)
-    settings = _settings(config, None, None, None, None)
+    settings = _settings(config)
     if spec.is_dir():
         usage_error(f"{spec} is a directory; show summarises one spec file")
     if not spec.exists() and not spec.is_symlink():
@@ -282,8 +283,10 @@ def show(
         raise typer.Exit(EXIT_PROBLEMS)
     typer.echo(RENDERERS[format](summarize(result.analysis)))
     if result.diagnostics:
-        typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `netspec check {spec}` for details", err=True)
-    if any(diagnostic.severity == Severity.ERROR for diagnostic in result.diagnostics):
+        # The same check, configured the same way, lists the same problems.
+        command = shlex.join(["netspec", "check", *(["--config", str(config)] if config else []), str(spec)])
+        typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `{command}` for details", err=True)
+    if any(diagnostic.severity is Severity.ERROR for diagnostic in result.diagnostics):
         raise typer.Exit(EXIT_PROBLEMS)
 
 

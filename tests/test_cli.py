@@ -208,15 +208,20 @@ def test_show_exits_0_when_the_spec_has_only_warnings(tmp_path: Path) -> None:
 
 
 def test_show_reads_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "net.yaml").write_text(SHOW_WARNED)
+    (tmp_path / "my net.yaml").write_text(SHOW_WARNED)
     (tmp_path / "netspec.toml").write_text('ignore = ["NS102"]\n')
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["show", "net.yaml"])
+    result = runner.invoke(app, ["show", "my net.yaml"])
     assert result.exit_code == 0 and result.stderr == ""
-    (tmp_path / "other.toml").write_text("select = [\n")
-    result = runner.invoke(app, ["show", "net.yaml", "--config", "other.toml"])
+    # The hint names the configuration the problems were found with, and quotes the path.
+    (tmp_path / "defaults.toml").write_text("")
+    result = runner.invoke(app, ["show", "my net.yaml", "--config", "defaults.toml"])
+    assert result.exit_code == 0
+    assert "1 problem: run `netspec check --config defaults.toml 'my net.yaml'` for details" in result.stderr
+    (tmp_path / "broken.toml").write_text("select = [\n")
+    result = runner.invoke(app, ["show", "my net.yaml", "--config", "broken.toml"])
     assert result.exit_code == 2
-    assert "other.toml: invalid TOML" in result.stderr
+    assert "broken.toml: invalid TOML" in result.stderr
 
 
 def test_show_refuses_a_directory_and_reports_a_pipe(tmp_path: Path) -> None:
