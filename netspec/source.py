@@ -14,6 +14,8 @@ and turned into 1-based rows and columns only when a span is asked for (:class:`
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import pathlib
 import re
 import stat
@@ -251,28 +253,32 @@ class NotARegularFile(OSError):
     """A directory, pipe or device: opening a pipe would block, and a device may never end."""
 
 
-class FileTooLarge(Exception):
+class FileTooLarge(OSError):
     """A file over its size limit; ``size`` is its size when it was known before reading."""
 
     def __init__(self, size: int | None) -> None:
-        super().__init__(size)
+        super().__init__(errno.EFBIG, os.strerror(errno.EFBIG))
         self.size = size
 
 
 def read_limited(path: pathlib.Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
-    Raises :class:`NotARegularFile`, :class:`FileTooLarge`, or OSError. The file is read in
-    chunks, up to one byte past the limit: it may have grown since it was measured, and one
-    ``read()`` would allocate a buffer as large as the limit, however large that is.
+    Raises :class:`NotARegularFile`, :class:`FileTooLarge`, or another OSError. Anything but
+    a regular file is refused unopened (opening some devices acts on them), and again once
+    open, in case it was swapped for a pipe in between: the open does not wait for a writer.
+    The file is read in chunks, up to one byte past the limit: it may have grown since it was
+    measured, and one ``read()`` would allocate a buffer as large as the limit.
     """
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
         raise NotARegularFile(path)
     if status.st_size > limit:
         raise FileTooLarge(status.st_size)
-    chunks, read = [], 0
-    with path.open("rb") as stream:
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise NotARegularFile(path)
+        chunks, read = [], 0
         while read <= limit and (chunk := stream.read(READ_CHUNK)):
             chunks.append(chunk)
             read += len(chunk)

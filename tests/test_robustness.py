@@ -401,18 +401,19 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert str(missing) in result.output
 
 
-def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """As root, permissions do not stop reads: simulate the denial at the one place files are opened."""
-    path = write(tmp_path, GOOD)
-    real_open = Path.open
+def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The swap, made certain: stat() still sees the regular file that was there before.
+    regular, pipe = write(tmp_path, GOOD, "regular.yaml"), tmp_path / "spec.yaml"
+    os.mkfifo(pipe)
+    real_stat = Path.stat
 
-    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def stale(self: Path, **options: Any) -> os.stat_result:
+        return real_stat(regular if self == pipe else self, **options)
 
-    monkeypatch.setattr(Path, "open", denied)
-    diagnosed(path, code="NS001", fragment="permission denied")
+    monkeypatch.setattr(Path, "stat", stale)
+    diagnosed(pipe, code="NS001", fragment="not a regular file", seconds=10)
 
 
 def test_unreadable_file_by_mode() -> None:
