@@ -204,8 +204,9 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
     layer: KeyPath = ("layers", index)
     if not document.has_value(layer):
         raise Uneditable("the layer comes from an alias")
-    head = text[document.span(layer).start_offset : document.span(layer).start_offset + 1]
-    if head in ("*", "&"):
+    if () in document.anchored or ("layers",) in document.anchored:
+        raise Uneditable("the layers are shared through an anchor")
+    if layer in document.anchored or text.startswith("*", document.span(layer).start_offset):
         raise Uneditable("the layer is shared through an anchor or alias")
     if document.repeats_key_within(layer):
         raise Uneditable("the layer has a duplicate key")
@@ -215,7 +216,7 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
             continue
         if _merged(document, path):
             raise Uneditable(f"its {key} comes from a merge key (<<)")
-        if text.startswith("&", document.span(path).start_offset):
+        if document.anchored_within(path):
             raise Uneditable(f"its {key} carries an anchor")
 
 

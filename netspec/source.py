@@ -20,6 +20,7 @@ import pathlib
 import re
 import stat
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -177,9 +178,11 @@ class Document:
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
     shadowed_tables: list[dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=list)
-    #: For :meth:`repeats_key_within`, by path length: the prefixes of that length of the
-    #: duplicate keys' paths. Built on first use.
+    #: Values that carry an anchor (``&name``), which aliases elsewhere may share.
+    anchored: set[Path] = field(default_factory=set)
+    #: Prefix indexes of ``duplicate_keys`` and ``anchored``, built on first use (see :func:`_within`).
     _duplicate_prefixes: dict[int, set[Path]] = field(default_factory=dict, repr=False, compare=False)
+    _anchor_prefixes: dict[int, set[Path]] = field(default_factory=dict, repr=False, compare=False)
 
     def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
@@ -222,12 +225,11 @@ class Document:
 
     def repeats_key_within(self, path: Path) -> bool:
         """Whether a key repeats anywhere inside the value at ``path``."""
-        depth = len(path)
-        prefixes = self._duplicate_prefixes.get(depth)
-        if prefixes is None:
-            prefixes = {key[:depth] for key in self.duplicate_keys if len(key) > depth}
-            self._duplicate_prefixes[depth] = prefixes
-        return path in prefixes
+        return _within(path, self.duplicate_keys, self._duplicate_prefixes)
+
+    def anchored_within(self, path: Path) -> bool:
+        """Whether the value at ``path``, or a value inside it, carries an anchor."""
+        return _within(path, self.anchored, self._anchor_prefixes)
 
     def is_flow(self, path: Path) -> bool:
         return path in self.flow_paths
@@ -243,6 +245,16 @@ class Document:
                     found += ((key_start, key_end), (start, end))
         found += self.duplicate_offsets.values()
         return [self.lines.span(start, end) for start, end in found]
+
+
+def _within(path: Path, paths: Iterable[Path], index: dict[int, set[Path]]) -> bool:
+    """Whether one of ``paths`` is ``path`` or inside it. ``index`` keeps, per length, the
+    prefixes of that length: asked for every layer, a scan of ``paths`` would be quadratic."""
+    depth = len(path)
+    prefixes = index.get(depth)
+    if prefixes is None:
+        prefixes = index[depth] = {found[:depth] for found in paths if len(found) >= depth}
+    return path in prefixes
 
 
 #: Bytes read from a file at a time.
@@ -455,6 +467,14 @@ class _Builder:
             frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
+    def anchor_scalar(self, name: str, value: Any) -> None:
+        self.anchors[name] = (value, 1)
+        stack = self.stack
+        if not stack:
+            self.doc.anchored.add(())
+        elif not (stack[-1].is_map and stack[-1].key is _NO_KEY):  # a key is never edited
+            self.doc.anchored.add(self.child_path())
+
     def count_number_key(self, key: Any, start: int, end: int) -> None:
         if type(key) is int or type(key) is float:
             self.number_keys += 1
@@ -473,6 +493,8 @@ class _Builder:
         path = self.child_path() if self.stack else ()
         if event.flow_style:
             self.doc.flow_paths.add(path)
+        if event.anchor is not None:
+            self.doc.anchored.add(path)
         self.stack.append(_Frame(value, path, event.anchor, event.start_mark.index))
 
     def close(self, event: Any) -> None:
@@ -575,7 +597,7 @@ def load(text: str) -> Document:
                 else:
                     value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
-                    builder.anchors[event.anchor] = (value, 1)
+                    builder.anchor_scalar(event.anchor, value)
                 add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 tag = event.tag

@@ -243,6 +243,49 @@ def test_layers_shared_through_anchors_or_merge_keys_are_left_alone(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        pytest.param(
+            "  - {type: conv, name: a, filters: 2, kernel: 3, padding: [&z 0, 0]}\n"
+            "  - {type: conv, filters: 2, kernel: 1, padding: *z}\n",
+            "a: NS102 not fixed: its padding carries an anchor",
+            id="anchor-inside-the-padding",
+        ),
+        pytest.param(
+            "  - {type: conv, name: a, filters: 2, kernel: 3, padding: !!int &p 0}\n"
+            "  - {type: conv, filters: 2, kernel: 1, padding: *p}\n",
+            "a: NS102 not fixed: its padding carries an anchor",
+            id="tag-before-the-anchor",
+        ),
+        pytest.param(
+            "  - !!map &c {type: conv, name: a, filters: 2, kernel: 3}\n  - {type: relu}\n",
+            "a: NS102 not fixed: the layer is shared through an anchor or alias",
+            id="tagged-anchored-layer",
+        ),
+        pytest.param(
+            "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding:\n      - &z 0\n      - 0\n",
+            "a: NS102 not fixed: its padding carries an anchor",
+            id="anchor-in-a-block-padding",
+        ),
+    ],
+)
+def test_anchors_anywhere_in_what_would_be_edited_keep_the_layer_as_it_is(tmp_path: Path, text: str, note: str) -> None:
+    # An alias elsewhere may share the anchored value: editing it would change that too.
+    path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
+    code, _, err = run("--fix", path)
+    assert code == 1 and "internal error" not in err
+    assert path.read_text() == "input: [1, 16, 16]\nlayers:\n" + text
+    assert note in err
+
+
+def test_an_anchored_layer_list_keeps_every_layer_as_it_is(tmp_path: Path) -> None:
+    text = "input: [1, 16, 16]\nlayers: &all\n  - {type: conv, filters: 2, kernel: 3}\nshared: *all\n"
+    outcome = fix_text(text, "spec.yaml")
+    assert outcome.result.text == text
+    assert outcome.notes == ["conv1: NS102 not fixed: the layers are shared through an anchor; edit it by hand"]
+
+
+@pytest.mark.parametrize(
     "layer",
     [
         pytest.param("  - ? type\n    : conv\n    ? filters\n    : 2\n    ? kernel\n    : 3\n", id="all-explicit"),
