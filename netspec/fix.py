@@ -262,7 +262,7 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
     indent = " " * (document.key_span(like).start.column - 1)
     lines = [f"{indent}{_key_text(text, document, like, k)}: {render(v)}" for k, v in values.items()]
     end = document.span(layer).end_offset
-    if end > 0 and text[end - 1] in "\r\n":
+    if end > 0 and text[end - 1] in LINE_BREAK_CHARACTERS:
         # The last value (a block scalar) already ends with its line break.
         eol = "\r\n" if text[end - 2 : end] == "\r\n" else text[end - 1]
         return TextEdit(end, end, "".join(line + eol for line in lines))

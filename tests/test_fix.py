@@ -358,6 +358,15 @@ def test_key_after_a_block_scalar_goes_on_its_own_line() -> None:
     assert fix_text(text).result.text == text + "    padding: 1\n"
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"])
+def test_key_after_a_block_scalar_ending_in_any_line_break_goes_on_its_own_line(brk: str) -> None:
+    # The block scalar's value ends with its line break: the key goes right after it.
+    head = f"input: [3, 8, 8]{brk}layers:{brk}  - type: conv{brk}    filters: 4{brk}    kernel: 3{brk}"
+    layer = f"    name: |{brk}      abc{brk}"
+    text = head + layer + f"  - {{type: relu}}{brk}"
+    assert fix_text(text).result.text == head + layer + f"    padding: 1{brk}" + f"  - {{type: relu}}{brk}"
+
+
 def test_old_mac_line_endings_are_kept() -> None:
     text = "input: [1, 8, 8]\rlayers:\r  - type: conv\r    filters: 2\r    kernel: 3\r  - {type: flatten}\r"
     expected = text.replace("kernel: 3\r", "kernel: 3\r    padding: 1\r")
