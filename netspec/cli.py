@@ -16,7 +16,7 @@ import typer
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Severity
-from netspec.discovery import discover
+from netspec.discovery import discover, is_directory, missing
 from netspec.linter import FileResult, lint_paths
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import plural, summary
@@ -187,9 +187,9 @@ def check(
     chosen_format = choice("--output-format", output_format or default_format(), REPORTERS)
     settings = _settings(config, select, extend_select, ignore, max_file_size)
     targets = paths or [Path("specs")]
-    missing = [str(p) for p in targets if not p.exists() and not p.is_symlink()]
-    if missing:
-        usage_error(f"no such file or directory: {', '.join(missing)}")
+    absent = [str(p) for p in targets if missing(p)]
+    if absent:
+        usage_error(f"no such file or directory: {', '.join(absent)}")
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     files = discover(targets, settings)
@@ -270,9 +270,9 @@ def show(
 
     choice("--format", format, RENDERERS)
     settings = _settings(config)
-    if spec.is_dir():
+    if is_directory(spec):
         usage_error(f"{spec} is a directory; show summarises one spec file")
-    if not spec.exists() and not spec.is_symlink():
+    if missing(spec):
         usage_error(f"no such file: {spec}")
     (result,) = lint_paths([spec], settings)
     if result.internal_error:

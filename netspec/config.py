@@ -82,10 +82,19 @@ def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for directory in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
-            table = _table(candidate) if candidate.is_file() else None
+            table = _table(candidate) if _exists(candidate) else None
             if table is not None:
                 return candidate, table
     return None
+
+
+def _exists(candidate: Path) -> bool:
+    """Whether a configuration file is there; one that cannot be looked at is an error, since
+    passing it over would run with other rules than the user set."""
+    try:
+        return candidate.is_file()
+    except OSError as error:
+        raise ConfigError(f"{candidate}: cannot read the file: {error.strerror or error}") from None
 
 
 def _read(path: Path) -> dict[str, Any]:

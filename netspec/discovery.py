@@ -18,6 +18,27 @@ def _matches(path: Path, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
 
 
+def missing(path: Path) -> bool:
+    """Whether nothing at all is at ``path``, not even a dangling symbolic link. A path that
+    cannot be looked at (too long, in a directory this user may not search) is not missing:
+    reading it tells the user why."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def is_directory(path: Path) -> bool:
+    """``path.is_dir()``, False where the path cannot be looked at (Python 3.11 raises there)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def discover(targets: Iterable[Path], settings: Settings) -> list[Path]:
     """Explicit files are always checked (as ruff does); directories are walked for files
     matching ``include`` and not ``exclude``. Symbolic links to directories are not followed,
@@ -25,7 +46,7 @@ def discover(targets: Iterable[Path], settings: Settings) -> list[Path]:
     found: list[Path] = []
     seen: set[Path] = set()
     for target in targets:
-        if not target.is_dir():
+        if not is_directory(target):
             candidates: Iterable[Path] = [target]
         else:
             candidates = _walk(target, settings)

@@ -27,7 +27,7 @@ from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS
-from tests.helpers import netspec_as_ordinary_user, ordinary_directory
+from tests.helpers import IS_ROOT, netspec_as_ordinary_user, ordinary_directory
 
 runner = CliRunner()
 
@@ -414,6 +414,49 @@ def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
 
     monkeypatch.setattr(Path, "stat", stale)
     diagnosed(pipe, code="NS001", fragment="not a regular file", seconds=10)
+
+
+#: Longer than any file name may be (255 bytes on Linux and macOS): looking at it fails.
+TOO_LONG = "a" * 300 + ".yaml"
+
+
+@pytest.mark.parametrize("command", ["check", "show"])
+def test_a_path_that_cannot_be_looked_at_is_reported_not_raised(tmp_path: Path, command: str) -> None:
+    # Python 3.11's Path.exists() and is_dir() raise here rather than answer.
+    (tmp_path / "link.yaml").symlink_to(TOO_LONG)
+    for name in (TOO_LONG, "link.yaml"):
+        result = runner.invoke(app, [command, str(tmp_path / name)])
+        assert result.exit_code == 1, result.output
+        assert "NS001 error: cannot read the file: File name too long" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_configuration_that_cannot_be_looked_at_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Passed over, the run would use other rules than the user set.
+    write(tmp_path, GOOD)
+    (tmp_path / "netspec.toml").symlink_to(TOO_LONG)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", "spec.yaml"])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'netspec.toml'}: cannot read the file: File name too long" in result.stderr
+
+
+def test_a_file_in_a_directory_that_cannot_be_searched() -> None:
+    with ordinary_directory() as directory:
+        locked = directory / "locked"
+        locked.mkdir(mode=0o700)
+        write(locked, GOOD)
+        if not IS_ROOT:
+            locked.chmod(0)
+        for command, stream in ((["check", "--output-format", "concise"], "stdout"), (["show"], "stderr")):
+            result = netspec_as_ordinary_user(*command, "locked/spec.yaml", cwd=directory)
+            assert result.returncode == 1, result.stderr
+            assert "locked/spec.yaml:1:1: NS001 error: cannot read the file: Permission denied" in getattr(
+                result, stream
+            )
+            assert "Traceback" not in result.stderr
 
 
 def test_unreadable_file_by_mode() -> None:
