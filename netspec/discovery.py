@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,11 +10,6 @@ from netspec.settings import Settings
 
 #: Directories never searched: version control, virtual environments, caches.
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
-
-
-def _matches(path: Path, patterns: Iterable[str]) -> bool:
-    text = path.as_posix()
-    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
 
 
 def missing(path: Path) -> bool:
@@ -65,10 +59,10 @@ def _walk(root: Path, settings: Settings) -> list[Path]:
             for d in subdirectories
             if not d.startswith(".")
             and d not in SKIPPED_DIRECTORIES
-            and not _matches(Path(directory, d), settings.exclude)
+            and not settings.exclude_globs.match(Path(directory, d).as_posix())
         )
         for name in sorted(names):
             path = Path(directory, name)
-            if _matches(path, settings.include) and not _matches(path, settings.exclude):
+            if settings.include_globs.match(path.as_posix()) and not settings.exclude_globs.match(path.as_posix()):
                 files.append(path)
     return files

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from netspec.diagnostics import Severity
+from netspec.globs import Globs
 
 #: The default size limit for one spec file, in bytes.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -38,10 +39,27 @@ class Settings:
         return chosen > ignored
 
     def ignores_for(self, filename: str) -> tuple[str, ...]:
-        normalized = filename.replace("\\", "/")
-        return tuple(
-            code
-            for pattern, codes in self.per_file_ignores.items()
-            if fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(normalized.rsplit("/", 1)[-1], pattern)
-            for code in codes
-        )
+        """The codes ``per_file_ignores`` ignores in this file; worked out once per file,
+        since every rule asks, again for every fix judged."""
+        found = self._ignores_by_file.get(filename)
+        if found is None:
+            found = self._ignores_by_file[filename] = tuple(
+                code for globs, codes in self._per_file_globs if globs.match(filename) for code in codes
+            )
+        return found
+
+    @cached_property
+    def include_globs(self) -> Globs:
+        return Globs(self.include)
+
+    @cached_property
+    def exclude_globs(self) -> Globs:
+        return Globs(self.exclude)
+
+    @cached_property
+    def _per_file_globs(self) -> list[tuple[Globs, tuple[str, ...]]]:
+        return [(Globs([pattern]), codes) for pattern, codes in self.per_file_ignores.items()]
+
+    @cached_property
+    def _ignores_by_file(self) -> dict[str, tuple[str, ...]]:
+        return {}

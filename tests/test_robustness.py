@@ -416,6 +416,24 @@ def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
     diagnosed(pipe, code="NS001", fragment="not a regular file", seconds=10)
 
 
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param('exclude = ["' + "[!a-" * 50_000 + '"]\n', id="unclosed-brackets"),
+        pytest.param("[per-file-ignores]\n" + "".join(f'"p{i}*" = []\n' for i in range(40_000)), id="many-patterns"),
+    ],
+)
+def test_glob_patterns_cost_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str) -> None:
+    # fnmatch would take hours on the brackets (quadratic), and a minute on 40,000 patterns,
+    # past the 32,768 it keeps compiled. The spec is still checked.
+    (tmp_path / "netspec.toml").write_text(config)
+    write(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(".", seconds=60)  # a directory: its walk applies the patterns
+    assert result.exit_code == 1
+    assert "spec.yaml:3:5: NS002" in result.stdout
+
+
 #: Longer than any file name may be (255 bytes on Linux and macOS): looking at it fails.
 TOO_LONG = "a" * 300 + ".yaml"
 

@@ -1,0 +1,52 @@
+"""Glob patterns against the standard library's own reading of them, ``fnmatch.fnmatchcase``."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netspec import Settings
+from netspec.globs import Globs, translate
+
+#: The characters that mean something in a glob, and a few that do not.
+PATTERN_CHARACTERS = "ab-!]*?[/.^\\&~|"
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.text(PATTERN_CHARACTERS, max_size=10), st.text("ab-!]/.^[\\c&", max_size=6))
+def test_a_pattern_matches_what_fnmatch_matches(pattern: str, name: str) -> None:
+    assert (re.fullmatch(translate(pattern), name, re.DOTALL) is not None) == fnmatch.fnmatchcase(name, pattern)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name", "matches"),
+    [
+        ("*.yaml", "specs/a.yaml", True),  # * crosses /
+        ("[!a]x", "bx", True),
+        ("[!a]x", "ax", False),
+        ("[]]", "]", True),  # a ] right after [ belongs to the set
+        ("[z-a]", "m", False),  # a reversed range matches nothing
+        ("[" * 5, "[" * 5, True),  # unclosed brackets are themselves
+    ],
+)
+def test_cases_worked_by_hand(pattern: str, name: str, matches: bool) -> None:
+    assert Globs([pattern]).match(name) is matches
+
+
+def test_a_pattern_matches_the_path_or_the_file_name() -> None:
+    globs = Globs(["legacy_*.yaml", "*/old/*"])
+    assert globs.match("specs/legacy_net.yaml")  # by file name
+    assert globs.match("specs\\old\\net.yaml")  # by path, Windows separators read as /
+    assert not globs.match("specs/new/net.yaml")
+
+
+def test_per_file_ignores_match_by_path_and_by_name() -> None:
+    chosen = Settings(per_file_ignores={"*/legacy/*": ("NS102",), "*.yml": ("NS1",)})
+    assert chosen.ignores_for("specs/legacy/net.yml") == ("NS102", "NS1")
+    assert chosen.ignores_for("specs/net.yaml") == ()
+    assert not chosen.enabled("NS102", selected_by_default=True, filename="specs/legacy/a.yaml")
+    assert chosen.enabled("NS102", selected_by_default=True, filename="specs/a.yaml")
