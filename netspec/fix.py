@@ -228,6 +228,10 @@ def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
 
 def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any) -> TextEdit:
     span = document.span(path)
+    # The new value is written in flow style on one line: a comment inside the old one would
+    # go. (No padding value holds a "#" but in a comment.)
+    if "#" in text[span.start_offset : span.end_offset]:
+        raise Uneditable(f"its {path[-1]} value holds a comment")
     if isinstance(old, (list, dict)) and not document.is_flow(path):
         # A block collection may start at the key's own indentation; a flow value there would
         # not parse, so the new value goes right after the colon instead.

@@ -367,6 +367,30 @@ def test_key_after_a_block_scalar_ending_in_any_line_break_goes_on_its_own_line(
     assert fix_text(text).result.text == head + layer + f"    padding: 1{brk}" + f"  - {{type: relu}}{brk}"
 
 
+@pytest.mark.parametrize(
+    "padding",
+    [
+        pytest.param("padding:\n      - 0  # rows\n      - 0\n", id="after-an-item"),
+        pytest.param("padding:\n      - 0\n      # why\n      - 0\n", id="between-items"),
+        pytest.param("padding: [0,  # rows\n      0]\n", id="in-a-flow-list"),
+    ],
+)
+def test_a_padding_value_holding_a_comment_is_left_alone(tmp_path: Path, padding: str) -> None:
+    # Written back in flow style on one line, the value would lose the comment.
+    text = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    " + padding
+    path = write(tmp_path, text)
+    code, _, err = run("--fix", path)
+    assert code == 1 and path.read_text() == text
+    assert "conv1: NS102 not fixed: its padding value holds a comment" in err
+
+
+def test_a_comment_after_the_padding_value_stays() -> None:
+    # The near miss: a comment after the last item is not inside the value.
+    head = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n"
+    fixed = fix_text(head + "    padding:\n      - 0\n      - 0  # cols\n").result.text
+    assert fixed == head + "    padding: 1  # cols\n"
+
+
 def test_old_mac_line_endings_are_kept() -> None:
     text = "input: [1, 8, 8]\rlayers:\r  - type: conv\r    filters: 2\r    kernel: 3\r  - {type: flatten}\r"
     expected = text.replace("kernel: 3\r", "kernel: 3\r    padding: 1\r")
