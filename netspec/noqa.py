@@ -14,6 +14,7 @@ it silences nothing under the current selection.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -63,15 +64,26 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
     yield row, start, text[start:]
 
 
-def _content_ends(document: Document) -> dict[int, int]:
+#: The start of a quoted or block scalar, after any anchor and tag: a scalar that spans
+#: several rows holds every ``#`` of the rows it covers (a block scalar, not its header's).
+_MULTI_ROW_SCALAR = re.compile(r"(?:[&!][^ \t\r\n]*[ \t]+)*(?P<kind>[\"'|>])")
+#: A content end past any line: no comment on that row.
+_WHOLE_ROW = sys.maxsize
+
+
+def _content_ends(text: str, document: Document) -> dict[int, int]:
     """For each 1-based row, the 0-based column where its last key or value ends.
 
-    A ``#`` before that column belongs to a quoted scalar, not to a comment.
+    A ``#`` before that column belongs to a scalar, not to a comment.
     """
     ends: dict[int, int] = {}
     for span in document.all_spans():
         row, column = span.end
         ends[row] = max(ends.get(row, 0), column - 1)
+        if span.start.row < row and (scalar := _MULTI_ROW_SCALAR.match(text, span.start_offset)):
+            first = span.start.row + (scalar["kind"] in "|>")
+            for inside in range(first, row):
+                ends[inside] = _WHOLE_ROW
     return ends
 
 
@@ -79,7 +91,7 @@ def directives(text: str, document: Document) -> list[Directive]:
     """Every suppression comment in the text."""
     if not _MENTIONS_NOQA.search(text):  # the common case, and the only one a large spec should pay for
         return []
-    ends = _content_ends(document)
+    ends = _content_ends(text, document)
     found = []
     for row, offset, line in _lines(text):
         if "#" not in line:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from netspec import Settings, Severity, lint_text
 from netspec.noqa import directives
 from netspec.rules import RULES
@@ -161,6 +163,30 @@ def test_hash_inside_a_quoted_value_is_not_a_comment() -> None:
     assert codes(text) == ["NS102"]
     text = layers("{type: conv, name: 'x # noqa', filters: 8, kernel: 3}  # noqa: NS102")
     assert codes(text) == []
+
+
+# (32 − 3)/2 + 1 = 15.5: a strided conv that leaves the last row and column unread, NS101.
+STRIDED = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, stride: 2}\n"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        pytest.param("description: |\n  Notes:\n  # netspec: noqa\n", id="block-scalar"),
+        pytest.param('description: "Notes:\n  # netspec: noqa\n  end"\n', id="double-quoted"),
+        pytest.param("description: 'Notes:\n  # netspec: noqa\n  end'\n", id="single-quoted"),
+        pytest.param("description: !!str &d |\n  Notes:\n  # netspec: noqa\n", id="tagged-anchored"),
+    ],
+)
+def test_a_hash_on_a_later_row_of_a_multi_row_string_is_not_a_comment(description: str) -> None:
+    assert codes(description + STRIDED) == ["NS101"]
+
+
+def test_a_comment_after_a_block_scalar_header_is_a_comment() -> None:
+    # The near miss: the header's comment is YAML's, and a file-wide noqa must stand alone.
+    text = "description: | # netspec: noqa\n  Notes\n" + STRIDED
+    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS900", 1), ("NS101", 5)]
+    assert codes("description: |\n  Notes\n# netspec: noqa\n" + STRIDED) == []
 
 
 def test_noqa_inside_other_words_is_not_a_directive() -> None:
