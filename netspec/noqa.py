@@ -64,9 +64,9 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
     yield row, start, text[start:]
 
 
-#: The start of a quoted or block scalar, after any anchor and tag: a scalar that spans
-#: several rows holds every ``#`` of the rows it covers (a block scalar, not its header's).
-_MULTI_ROW_SCALAR = re.compile(r"(?:[&!][^ \t\r\n]*[ \t]+)*(?P<kind>[\"'|>])")
+#: The start of a block scalar, after any anchor and tag: its header's row may end in a
+#: comment, the rows after it hold only the scalar.
+_BLOCK_SCALAR = re.compile(r"(?:[&!][^ \t\r\n]*[ \t]+)*[|>]")
 #: A content end past any line: no comment on that row.
 _WHOLE_ROW = sys.maxsize
 
@@ -80,10 +80,11 @@ def _content_ends(text: str, document: Document) -> dict[int, int]:
     for span in document.all_spans():
         row, column = span.end
         ends[row] = max(ends.get(row, 0), column - 1)
-        if span.start.row < row and (scalar := _MULTI_ROW_SCALAR.match(text, span.start_offset)):
-            first = span.start.row + (scalar["kind"] in "|>")
-            for inside in range(first, row):
-                ends[inside] = _WHOLE_ROW
+    # A scalar over several rows holds every "#" of the rows before its last.
+    for span in document.scalar_spans():
+        first = span.start.row + (_BLOCK_SCALAR.match(text, span.start_offset) is not None)
+        for inside in range(first, span.end.row):
+            ends[inside] = _WHOLE_ROW
     return ends
 
 

@@ -20,7 +20,7 @@ import pathlib
 import re
 import stat
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -233,6 +233,15 @@ class Document:
 
     def is_flow(self, path: Path) -> bool:
         return path in self.flow_paths
+
+    def scalar_spans(self) -> Iterator[Span]:
+        """The span of every scalar value (not key) in the data, aliases included."""
+        tables = self.tables
+        for path, table in tables.items():
+            entries = enumerate(table) if isinstance(table, list) else ((k, e[2:]) for k, e in table.items())
+            for key, (start, end) in entries:
+                if (*path, key) not in tables:
+                    yield self.lines.span(start, end)
 
     def all_spans(self) -> list[Span]:
         """The span of every key and value in the file, in no particular order."""

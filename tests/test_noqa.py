@@ -182,6 +182,12 @@ def test_a_hash_on_a_later_row_of_a_multi_row_string_is_not_a_comment(descriptio
     assert codes(description + STRIDED) == ["NS101"]
 
 
+def test_noqa_in_a_block_mapping_whose_first_key_is_quoted() -> None:
+    # The near miss: the mapping starts with a quote, but only scalars hold rows.
+    text = layers('"type": conv  # noqa: NS102\n    "filters": 8\n    "kernel": 3')
+    assert codes(text) == []
+
+
 def test_a_comment_after_a_block_scalar_header_is_a_comment() -> None:
     # The near miss: the header's comment is YAML's, and a file-wide noqa must stand alone.
     text = "description: | # netspec: noqa\n  Notes\n" + STRIDED
