@@ -17,7 +17,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Severity
 from netspec.discovery import discover, is_directory, missing
-from netspec.linter import FileResult, lint_paths
+from netspec.linter import FileResult, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -192,18 +192,19 @@ def check(
         usage_error(f"no such file or directory: {', '.join(absent)}")
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
-    files = discover(targets, settings)
+    discovered = discover(targets, settings)
     fixing_only = fix_only or diff
     outcomes: list[FixOutcome] = []
     if fix or fixing_only:
         from netspec.fix import fix_paths  # only when fixing: keeps the plain check's start-up small
 
-        outcomes = fix_paths(files, settings, unsafe=unsafe_fixes, write=not diff)
+        outcomes = fix_paths(discovered.files, settings, unsafe=unsafe_fixes, write=not diff)
     results = (
         [outcome.result for outcome in outcomes]
         if outcomes
-        else lint_paths(files, settings, jobs=jobs or cpu_count(), keep_analysis=False)
+        else lint_paths(discovered.files, settings, jobs=jobs or cpu_count(), keep_analysis=False)
     )
+    results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted]
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
         write_report(reporter(chosen_format), results, output_file)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from netspec.settings import Settings
@@ -33,27 +34,38 @@ def is_directory(path: Path) -> bool:
         return False
 
 
-def discover(targets: Iterable[Path], settings: Settings) -> list[Path]:
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    #: Directories the walk could not list, with the error: reported, never passed over.
+    unlisted: list[tuple[Path, OSError]] = field(default_factory=list)
+
+
+def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     """Explicit files are always checked (as ruff does); directories are walked for files
     matching ``include`` and not ``exclude``. Symbolic links to directories are not followed,
     so a link loop cannot make the walk endless."""
-    found: list[Path] = []
+    found = Discovery()
     seen: set[Path] = set()
     for target in targets:
         if not is_directory(target):
             candidates: Iterable[Path] = [target]
         else:
-            candidates = _walk(target, settings)
+            candidates = _walk(target, settings, found.unlisted)
         for path in candidates:
             if path not in seen:
                 seen.add(path)
-                found.append(path)
+                found.files.append(path)
     return found
 
 
-def _walk(root: Path, settings: Settings) -> list[Path]:
+def _walk(root: Path, settings: Settings, unlisted: list[tuple[Path, OSError]]) -> list[Path]:
     files = []
-    for directory, subdirectories, names in os.walk(root, followlinks=False):
+
+    def cannot_list(error: OSError) -> None:
+        unlisted.append((Path(error.filename), error))
+
+    for directory, subdirectories, names in os.walk(root, onerror=cannot_list, followlinks=False):
         subdirectories[:] = sorted(
             d
             for d in subdirectories

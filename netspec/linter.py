@@ -232,10 +232,11 @@ def lint_file(path: Path, settings: Settings | None = None, display_name: str | 
     return lint_text(text, filename, settings)
 
 
-def unreadable(filename: str, error: OSError | LoadError, settings: Settings) -> FileResult:
-    """The result for a file that cannot be read, or is over the size limit, or cannot be decoded."""
+def unreadable(filename: str, error: OSError | LoadError, settings: Settings, what: str = "file") -> FileResult:
+    """The result for a file (or a directory) that cannot be read, or is over the size limit,
+    or cannot be decoded."""
     if isinstance(error, OSError):
-        error = LoadError("NS001", f"cannot read the file: {error.strerror or error}")
+        error = LoadError("NS001", f"cannot read the {what}: {error.strerror or error}")
     return unloadable(filename, error, settings)
 
 

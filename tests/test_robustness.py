@@ -477,6 +477,19 @@ def test_a_file_in_a_directory_that_cannot_be_searched() -> None:
             assert "Traceback" not in result.stderr
 
 
+def test_a_directory_the_walk_cannot_list_is_reported() -> None:
+    # Passed over, its specs would go unchecked and the run would pass.
+    with ordinary_directory() as directory:
+        (directory / "sub").mkdir()
+        write(directory / "sub", "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
+        write(directory, GOOD)
+        (directory / "sub").chmod(0)
+        result = netspec_as_ordinary_user("check", "--output-format", "concise", ".", cwd=directory)
+        (directory / "sub").chmod(0o700)  # for the clean-up
+        assert result.returncode == 1, result.stderr
+        assert result.stdout.startswith("sub:1:1: NS001 error: cannot read the directory: Permission denied\n")
+
+
 def test_unreadable_file_by_mode() -> None:
     # Reported as a problem of that file, not as a usage error that stops the run.
     with ordinary_directory() as directory:
