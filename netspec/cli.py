@@ -326,4 +326,12 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    app()
+    try:
+        app()
+    except OSError as error:
+        # Files are read and written with their own errors reported; what escapes is the
+        # output itself failing (a full disk, a closed terminal), which click passes on.
+        # Whatever is still buffered goes nowhere, rather than fail again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        typer.echo(f"netspec: error: cannot write the output: {error.strerror or error}", err=True)
+        sys.exit(EXIT_USAGE)
