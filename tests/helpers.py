@@ -48,8 +48,10 @@ def netspec_as_ordinary_user(*args: str, cwd: Path) -> subprocess.CompletedProce
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=cwd)
 
 
+#: The repository's root.
+ROOT = Path(__file__).resolve().parent.parent
 #: The bundled specs.
-SPECS = sorted((Path(__file__).resolve().parent.parent / "specs").glob("*.yaml"))
+SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 
 
 def lint(source: str, settings: Settings | None = None) -> list[Diagnostic]:

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from netspec import __version__
 from netspec.cli import app
 from netspec.report.full import SNIPPET_WIDTH
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"

@@ -10,7 +10,6 @@ replaced by a random one, dumped with ``yaml.safe_dump``). CI runs a bounded bud
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netspec import Diagnostic, FileResult, lint_text
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 INLINE = [
     "input: [3, 32, 32]\nlayers:\n  - {type: conv, name: c1, filters: 8, kernel: 3, padding: 1}\n"

@@ -16,8 +16,8 @@ import netspec.source
 from netspec import lint_text
 from netspec.cli import app
 from netspec.source import Document, Span, load
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "specs").glob("*.y*ml"))
 
 INLINE = {

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.helpers import ROOT
+
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 assert (ROOT / "pyproject.toml").is_file(), ROOT
 
 CLEAN = """\

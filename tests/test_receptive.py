@@ -4,14 +4,11 @@ weight sharing, and the published facts of the bundled U-Net, MobileNet and Goog
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from netspec import Settings
 from netspec.analysis import Analysis, analyse
 from netspec.show import render_json, render_markdown, summarize
-from tests.helpers import codes, lint, spec
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT, codes, lint, spec
 
 
 def analysed(text: str) -> Analysis:

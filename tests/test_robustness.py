@@ -27,7 +27,7 @@ from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS
-from tests.helpers import IS_ROOT, netspec_as_ordinary_user, ordinary_directory
+from tests.helpers import IS_ROOT, ROOT, netspec_as_ordinary_user, ordinary_directory
 
 runner = CliRunner()
 
@@ -488,6 +488,23 @@ def test_a_directory_the_walk_cannot_list_is_reported() -> None:
         (directory / "sub").chmod(0o700)  # for the clean-up
         assert result.returncode == 1, result.stderr
         assert result.stdout.startswith("sub:1:1: NS001 error: cannot read the directory: Permission denied\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device every write to fails")
+@pytest.mark.parametrize("command", [["check", "specs"], ["rule", "--all"], ["show", "specs/vgg16.yaml"]])
+def test_output_that_cannot_be_written_is_an_error_not_a_traceback(command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "netspec", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=ROOT,
+        )
+    assert result.returncode == 2
+    assert result.stderr == "netspec: error: cannot write the output: No space left on device\n"
 
 
 def test_unreadable_file_by_mode() -> None:

@@ -12,8 +12,8 @@ from netspec.cli import app
 from netspec.diagnostics import Severity
 from netspec.docs import README_END, README_START, SECTIONS, main, missing_sections, sections, with_readme_table
 from netspec.rules import RULES, Rule
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 

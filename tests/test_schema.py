@@ -14,9 +14,8 @@ from typer.testing import CliRunner
 
 from netspec.cli import app
 from netspec.schema import SCHEMA_ID, render
-from tests.helpers import SPECS
+from tests.helpers import ROOT, SPECS
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "schemas" / "netspec.schema.json"
 BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
 # The files whose mistake is in the format itself (NS002); NS001 is not YAML at all, and the

@@ -9,9 +9,8 @@ import pytest
 
 from netspec import Settings, lint_file
 from netspec.show import summarize
-from tests.helpers import PUBLISHED_PARAMS, SPECS
+from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS
 
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
 
 
