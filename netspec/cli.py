@@ -19,7 +19,7 @@ from netspec.diagnostics import Severity
 from netspec.discovery import discover, is_directory, missing
 from netspec.linter import FileResult, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
-from netspec.report.base import plural, summary
+from netspec.report.base import one_line, plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def usage_error(message: str) -> NoReturn:
-    typer.echo(f"netspec: error: {message}", err=True)
+    # One line, whatever the file names in it hold.
+    typer.echo(f"netspec: error: {one_line(message)}", err=True)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -286,7 +287,7 @@ def show(
     if result.diagnostics:
         # The same check, configured the same way, lists the same problems.
         command = shlex.join(["netspec", "check", *(["--config", str(config)] if config else []), str(spec)])
-        typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `{command}` for details", err=True)
+        typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `{one_line(command)}` for details", err=True)
     if any(diagnostic.severity is Severity.ERROR for diagnostic in result.diagnostics):
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -166,11 +166,12 @@ def render_table(summary: NetworkSummary) -> str:
     from rich.text import Text
 
     # Every cell is a Text, never markup: a layer named "[/x]" is a name, not a closing tag.
-    rows = [[Text(cell) for cell in _columns(row)] for row in summary.layers]
+    # Control characters are escaped: rich passes an escape sequence to the terminal as is.
+    rows = [[Text(one_line(cell)) for cell in _columns(row)] for row in summary.layers]
     total = _total_columns(summary)
     footer = summary.footer()
     table = Table(
-        title=Text(f"{summary.name}  (input {format_shape(summary.input)})"),
+        title=Text(one_line(f"{summary.name}  (input {format_shape(summary.input)})")),
         caption=Text(footer) if footer else None,
     )
     # Widths worked out here, once: rich would measure every cell, twice, at ~1 ms a row.

@@ -168,6 +168,31 @@ def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
     assert "[red]net  (input 3×8×8)" in result.output
 
 
+def test_show_table_escapes_what_would_drive_the_terminal(tmp_path: Path) -> None:
+    # ESC ] 0 ; … sets a terminal's title, ESC ] 8 makes a link; U+009B is a C1 control (CSI).
+    path = tmp_path / "net.yaml"
+    path.write_text('name: "t\\e]0;T"\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: "a\\e]8;;b\\u009b"}\n')
+    result = runner.invoke(app, ["show", str(path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "\x9b" not in result.output
+    assert "│ a\\x1b]8;;b\\x9b │ relu │" in result.output
+    assert "t\\x1b]0;T  (input 3×8×8)" in result.output
+
+
+def test_line_based_output_escapes_every_control_character(tmp_path: Path) -> None:
+    # C0, DEL and C1 (U+0080 to U+009F): none reaches the terminal, and the line stays one.
+    # (Tab stays; LF and CR have their own escapes.)
+    controls = "".join(map(chr, [*range(1, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0)]))
+    path = tmp_path / "net.yaml"
+    name = "".join(f"\\u{ord(c):04x}" for c in controls)
+    path.write_text(f'input: [3, 8, 8]\nlayers:\n  - {{type: conv, filters: 2, kernel: 3, name: "{name}"}}\n')
+    lines = runner.invoke(app, ["check", "--output-format", "concise", str(path)]).stdout.splitlines()
+    assert len(lines) == 3  # the problem, the summary, the fix hint
+    line = lines[0]
+    assert not any(c in line for c in controls)
+    assert "".join(f"\\x{ord(c):02x}" for c in controls) in line
+
+
 def test_show_markdown_keeps_names_in_their_cells(tmp_path: Path) -> None:
     path = tmp_path / "net.yaml"
     path.write_text('name: "n|e\\nt"\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: "a|b\\nc"}\n')

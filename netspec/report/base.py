@@ -20,9 +20,10 @@ class Reporter:
         raise NotImplementedError
 
 
-#: Characters that would end a line, or drive the terminal, in a line-based report, with the
-#: escapes written instead: a layer named "x\n::error ..." must not start a line of its own.
-_UNPRINTABLE = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)} | {
+#: Characters that would end a line, or drive the terminal (C0 and C1 controls, DEL), in a
+#: line-based report, with the escapes written instead: a layer named "x\n::error ..." must
+#: not start a line of its own, nor "\x1b]0;..." set the terminal's title.
+_UNPRINTABLE = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
     ord("\t"): "\t",
     ord("\n"): "\\n",
     ord("\r"): "\\r",
