@@ -102,7 +102,15 @@ def write(tmp_path: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
     [
         pytest.param("input: [3, 8, 8\nlayers:\n", "NS001", "", id="syntax-error"),
         pytest.param("input: [3, 8, 8]\nlayers:\n\t- {type: relu}\n", "NS001", "tabs", id="tab-indentation"),
-        pytest.param("input: [3, 8, 8]\rlayers:\r  - type: relu\r \tname: x\r", "NS001", "tabs", id="tab-after-cr"),
+        *(
+            pytest.param(
+                f"input: [3, 8, 8]{brk}layers:{brk}  - type: relu{brk} \tname: x{brk}",
+                "NS001",
+                "tabs",
+                id=f"tab-{name}",
+            )
+            for name, brk in (("cr", "\r"), ("nel", "\x85"), ("ls", "\u2028"), ("ps", "\u2029"))
+        ),
         pytest.param("", "NS002", "empty", id="empty-file"),
         pytest.param("# only\n# comments\n", "NS002", "empty", id="only-comments"),
         pytest.param("- input\n- layers\n", "NS002", "list", id="top-level-list"),

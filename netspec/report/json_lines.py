@@ -11,8 +11,8 @@ from netspec.linter import FileResult
 from netspec.report.base import Reporter, all_diagnostics
 from netspec.report.json import diagnostic_dict
 
-#: json.dumps escapes the control characters, not these, and ``str.splitlines`` (or a
-#: JavaScript engine before ES2019) would split a record there; a JSON escape is equivalent.
+#: json.dumps escapes U+0000-U+001F only; ``str.splitlines`` (and JavaScript before ES2019)
+#: would also split a record at these. A JSON escape says the same.
 _ESCAPED_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
