@@ -1,4 +1,5 @@
-"""Coverage-guided fuzzing of the loader and the whole lint pipeline with atheris (libFuzzer).
+"""Coverage-guided fuzzing of the loader, the whole lint pipeline and ``--fix`` with atheris
+(libFuzzer).
 
 Not run in CI: it runs until stopped or until it finds an input that raises. Any exception
 other than the diagnostics netspec reports is a bug, and atheris saves the input as
@@ -18,6 +19,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
+    from netspec.fix import fix_text
     from netspec.linter import lint_text
     from netspec.source import LoadError, decode
 
@@ -30,6 +32,12 @@ def test_one_input(data: bytes) -> None:
     result = lint_text(text, "fuzz.yaml")
     if not isinstance(result.diagnostics, list) or result.internal_error is not None:
         raise AssertionError(f"broken result: {result!r}")
+    if any(d.fix is not None for d in result.diagnostics):
+        # Every fix, unsafe ones too: the edited text must load as the fixed spec (fix_text
+        # raises FixError otherwise), and a second run must change nothing.
+        fixed = fix_text(text, "fuzz.yaml", unsafe=True).result.text
+        if fixed is not None and fix_text(fixed, "fuzz.yaml", unsafe=True).result.text != fixed:
+            raise AssertionError("a second --fix changed the text")
 
 
 def main() -> None:

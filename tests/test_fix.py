@@ -242,84 +242,60 @@ def test_layers_shared_through_anchors_or_merge_keys_are_left_alone(tmp_path: Pa
     assert "m: NS102 not fixed: its padding comes from a merge key (<<)" in err
 
 
-@pytest.mark.parametrize(
-    ("text", "note"),
-    [
-        pytest.param(
-            "  - {type: conv, name: a, filters: 2, kernel: 3, padding: [&z 0, 0]}\n"
-            "  - {type: conv, filters: 2, kernel: 1, padding: *z}\n",
-            "a: NS102 not fixed: its padding carries an anchor",
-            id="anchor-inside-the-padding",
-        ),
-        pytest.param(
-            "  - {type: conv, name: a, filters: 2, kernel: 3, padding: !!int &p 0}\n"
-            "  - {type: conv, filters: 2, kernel: 1, padding: *p}\n",
-            "a: NS102 not fixed: its padding carries an anchor",
-            id="tag-before-the-anchor",
-        ),
-        pytest.param(
-            "  - !!map &c {type: conv, name: a, filters: 2, kernel: 3}\n  - {type: relu}\n",
-            "a: NS102 not fixed: the layer is shared through an anchor or alias",
-            id="tagged-anchored-layer",
-        ),
-        pytest.param(
-            "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding:\n      - &z 0\n      - 0\n",
-            "a: NS102 not fixed: its padding carries an anchor",
-            id="anchor-in-a-block-padding",
-        ),
-    ],
-)
-def test_anchors_anywhere_in_what_would_be_edited_keep_the_layer_as_it_is(tmp_path: Path, text: str, note: str) -> None:
-    # An alias elsewhere may share the anchored value: editing it would change that too.
+#: Layers whose text --fix cannot edit, with the reason it gives. 16 − 3 + 1 = 14: padding 1
+#: keeps 16×16 and breaks nothing, so only the text stands in the way.
+UNEDITABLE = [
+    pytest.param(
+        "  - {type: conv, name: a, filters: 2, kernel: 3, padding: [&z 0, 0]}\n"
+        "  - {type: conv, filters: 2, kernel: 1, padding: *z}\n",
+        "its padding carries an anchor",
+        id="anchor-inside-the-padding",
+    ),
+    pytest.param(
+        "  - {type: conv, name: a, filters: 2, kernel: 3, padding: !!int &p 0}\n"
+        "  - {type: conv, filters: 2, kernel: 1, padding: *p}\n",
+        "its padding carries an anchor",
+        id="tag-before-the-anchor",
+    ),
+    pytest.param(
+        "  - !!map &c {type: conv, name: a, filters: 2, kernel: 3}\n  - {type: relu}\n",
+        "the layer is shared through an anchor or alias",
+        id="tagged-anchored-layer",
+    ),
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding:\n      - &z 0\n      - 0\n",
+        "its padding carries an anchor",
+        id="anchor-in-a-block-padding",
+    ),
+    # An inserted `padding: 1` would take the indent of the key after `? `, and not load.
+    pytest.param(
+        "  - ? type\n    : conv\n    ? name\n    : a\n    ? filters\n    : 2\n    ? kernel\n    : 3\n",
+        "the layer writes its keys explicitly (`? key`)",
+        id="all-keys-explicit",
+    ),
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    ? kernel\n    : 3\n",
+        "the layer writes its keys explicitly (`? key`)",
+        id="last-key-explicit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), UNEDITABLE)
+def test_layers_whose_text_cannot_be_edited_are_left_alone(tmp_path: Path, text: str, reason: str) -> None:
+    # With an anchor, an alias elsewhere may share the value: editing it would change that too.
     path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
     code, _, err = run("--fix", path)
     assert code == 1 and "internal error" not in err
     assert path.read_text() == "input: [1, 16, 16]\nlayers:\n" + text
-    assert note in err
+    assert f"a: NS102 not fixed: {reason}; edit it by hand" in err
 
 
-def test_an_anchored_layer_list_keeps_every_layer_as_it_is(tmp_path: Path) -> None:
-    text = "input: [1, 16, 16]\nlayers: &all\n  - {type: conv, filters: 2, kernel: 3}\nshared: *all\n"
-    outcome = fix_text(text, "spec.yaml")
-    assert outcome.result.text == text
-    assert outcome.notes == ["conv1: NS102 not fixed: the layers are shared through an anchor; edit it by hand"]
-
-
-@pytest.mark.parametrize(
-    "layer",
-    [
-        pytest.param("  - ? type\n    : conv\n    ? filters\n    : 2\n    ? kernel\n    : 3\n", id="all-explicit"),
-        pytest.param("  - type: conv\n    filters: 2\n    ? kernel\n    : 3\n", id="last-explicit"),
-    ],
-)
-def test_layers_with_explicit_keys_are_left_alone(tmp_path: Path, layer: str) -> None:
-    # An inserted `padding: 1` would take the indent of the key after `? `, and not load.
-    text = "input: [1, 16, 16]\nlayers:\n" + layer
-    path = write(tmp_path, text)
-    code, _, err = run("--fix", path)
-    assert code == 1
-    assert path.read_text() == text
-    assert "conv1: NS102 not fixed: the layer writes its keys explicitly (`? key`)" in err
-
-
-@pytest.mark.parametrize(
-    ("layer", "reason"),
-    [
-        pytest.param(
-            "  - {type: conv, filters: 2, kernel: 3, padding: &p 0}\n", "its padding carries an anchor", id="anchor"
-        ),
-        pytest.param(
-            "  - type: conv\n    filters: 2\n    ? kernel\n    : 3\n",
-            "the layer writes its keys explicitly (`? key`)",
-            id="explicit-keys",
-        ),
-    ],
-)
-def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, layer: str, reason: str) -> None:
-    # 16 − 3 + 1 = 14: padding 1 keeps 16×16 and breaks nothing, so only the text stands in the way.
-    path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + layer)
+@pytest.mark.parametrize(("text", "reason"), UNEDITABLE)
+def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, text: str, reason: str) -> None:
+    path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
     (diagnostic,) = lint_text(path.read_text(), str(path)).diagnostics
-    assert diagnostic.code == "NS102"
+    assert (diagnostic.code, diagnostic.layer) == ("NS102", "a")
     assert (diagnostic.fix, diagnostic.applicability) == (None, None)
     assert diagnostic.help == (
         f"padding 1 keeps 16×16 (P = D·(F − 1)/2); set padding to 1 by hand: --fix cannot edit this layer, as {reason}"
@@ -327,6 +303,13 @@ def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, layer: 
     # Nothing promises that another flag would apply it.
     _, out, _ = run(path)
     assert "fixable" not in out and "--unsafe-fixes" not in out
+
+
+def test_an_anchored_layer_list_keeps_every_layer_as_it_is(tmp_path: Path) -> None:
+    text = "input: [1, 16, 16]\nlayers: &all\n  - {type: conv, filters: 2, kernel: 3}\nshared: *all\n"
+    outcome = fix_text(text, "spec.yaml")
+    assert outcome.result.text == text
+    assert outcome.notes == ["conv1: NS102 not fixed: the layers are shared through an anchor; edit it by hand"]
 
 
 def test_only_the_layer_with_a_duplicate_key_is_left_alone() -> None:
