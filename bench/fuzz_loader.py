@@ -6,7 +6,7 @@ other than the diagnostics netspec reports is a bug, and atheris saves the input
 ``crash-<hash>`` in the working directory.
 
     pip install atheris
-    mkdir -p /tmp/netspec-fuzz && cp specs/*.yaml /tmp/netspec-fuzz/
+    mkdir -p /tmp/netspec-fuzz && cp specs/*.yaml tests/fix_golden/*.yaml /tmp/netspec-fuzz/
     python bench/fuzz_loader.py /tmp/netspec-fuzz -max_total_time=600 -max_len=4096
 
 The corpus directory grows with the inputs that reached new code; keep it between runs.
