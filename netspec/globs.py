@@ -26,16 +26,18 @@ def translate(pattern: str) -> str:
     closes = [-1] * (length + 1)
     for k in range(length - 1, -1, -1):
         closes[k] = k if pattern[k] == "]" else closes[k + 1]
-    parts: list[str] = []
+    # The text between stars, as regular expressions: pieces[0] before the first star, and
+    # one piece after each star.
+    pieces: list[list[str]] = [[]]
     i = 0
     while i < length:
         character = pattern[i]
         i += 1
         if character == "*":
-            if not parts or parts[-1] != ".*":
-                parts.append(".*")
+            if pieces[-1] or len(pieces) == 1:
+                pieces.append([])
         elif character == "?":
-            parts.append(".")
+            pieces[-1].append(".")
         elif character == "[":
             # As fnmatch reads it: a leading "!" negates, and a "]" right after "[" or "[!"
             # belongs to the set.
@@ -44,13 +46,20 @@ def translate(pattern: str) -> str:
                 start += 1
             end = closes[start]
             if end < 0:
-                parts.append(re.escape(character))
+                pieces[-1].append(re.escape(character))
                 continue
-            parts.append(_character_set(pattern[i:end]))
+            pieces[-1].append(_character_set(pattern[i:end]))
             i = end + 1
         else:
-            parts.append(re.escape(character))
-    return "".join(parts)
+            pieces[-1].append(re.escape(character))
+    head, *starred = ("".join(piece) for piece in pieces)
+    if not starred:
+        return head
+    # As fnmatch does: each star but the last takes the least text that lets its piece
+    # follow, and never gives it back (an atomic group). Backtracking into every star would
+    # make matching exponential in their number.
+    middle = "".join(f"(?>.*?{piece})" for piece in starred[:-1])
+    return f"{head}{middle}.*{starred[-1]}"
 
 
 def _character_set(content: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -11,6 +12,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +34,10 @@ def ordinary_directory() -> Iterator[Path]:
             os.chown(directory, NOBODY, NOBODY)
         yield directory
     finally:
+        # A test may have taken its own permissions away: give them back to remove the tree.
+        for parent, subdirectories, _ in os.walk(directory):
+            for name in subdirectories:
+                os.chmod(os.path.join(parent, name), 0o700)
         shutil.rmtree(directory)
 
 
@@ -46,6 +52,22 @@ def netspec_as_ordinary_user(*args: str, cwd: Path) -> subprocess.CompletedProce
             pytest.skip("running as root, without setpriv to run as another user")
         command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=cwd)
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang the suite, when the block runs longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 #: The repository's root.
