@@ -34,8 +34,10 @@ _KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
 #: up to the end of its line, so that the scan is linear whatever the text.
 _TOML_TOKEN = re.compile(
     rf"""(?P<chain>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))+)"""
-    r'''|"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"""|\Z)'''
-    r"""|'''(?:[^']|'(?!''))*(?:'''|\Z)"""
+    # A multi-line string may end in up to five quotes (two of them its own), or at the end
+    # of the text: so that it always matches, and nothing is scanned twice.
+    r'''|"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"{3,5}|\\?\Z)'''
+    r"""|'''(?:[^']|'(?!''))*(?:'{3,5}|\Z)"""
     r"""|"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|\#[^\n]*|[A-Za-z0-9_-]+|[^"'\#A-Za-z0-9_-]+|[\s\S]"""
 )
 _KEY_PARTS = re.compile(_KEY_PART)

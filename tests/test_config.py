@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from netspec import Settings, Severity
 from netspec.cli import app
 from netspec.config import ConfigError, Overrides, find, load, resolve
-from tests.helpers import codes, lint
+from tests.helpers import codes, lint, within
 
 runner = CliRunner()
 
@@ -180,6 +180,9 @@ def dotted(parts: int) -> str:
         pytest.param(f"[{dotted(300)}]", id="table-header"),
         pytest.param(f"x = {{{dotted(300)} = 1}}", id="inline-table"),
         pytest.param(f'"a\\"" . {dotted(300)} = 1', id="quoted-part-with-escaped-quote"),
+        # A multi-line string may close with up to five quotes: the scan must not lose its place.
+        pytest.param(f'x = {{s = """abc"""", {dotted(300)} = 1}}', id="after-four-double-quotes"),
+        pytest.param(f"x = {{s = '''abc'''', {dotted(300)} = 1}}", id="after-four-single-quotes"),
     ],
 )
 def test_a_key_of_hundreds_of_parts_is_refused_unparsed(tmp_path: Path, line: str) -> None:
@@ -189,10 +192,20 @@ def test_a_key_of_hundreds_of_parts_is_refused_unparsed(tmp_path: Path, line: st
         load(config)
 
 
+def test_the_scan_of_a_configuration_is_linear(tmp_path: Path) -> None:
+    # A multi-line string left open before a backslash at the very end: were it scanned
+    # again from every line, these 200,000 lines would take hours.
+    config = write(tmp_path / "netspec.toml", '\\"""\n' * 200_000 + "\\")
+    with within(10), pytest.raises(ConfigError, match="invalid TOML"):
+        load(config)
+
+
 def test_many_dots_outside_keys_and_a_256_part_key_are_read(tmp_path: Path) -> None:
     dots = "a." * 1_000
     text = (
         f"[tool.other]\n{dotted(256)} = 1\n"
+        f'closed = """abc"""""\nshort = {{s = """abc"""", a.b = 1}}\n'
+        f"closed-literal = '''abc'''''\n"
         f"floats = [{', '.join(['1.5'] * 1_000)}]\n"
         f'text = """\n{dots}\n"""\n'
         f'quoted = "\\" {dots}"\n'
