@@ -64,14 +64,11 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
     yield row, start, text[start:]
 
 
-#: The start of a block scalar, after any anchor and tag: its header's row may end in a
-#: comment, the rows after it hold only the scalar.
-_BLOCK_SCALAR = re.compile(r"(?:[&!][^ \t\r\n]*[ \t]+)*[|>]")
 #: A content end past any line: no comment on that row.
 _WHOLE_ROW = sys.maxsize
 
 
-def _content_ends(text: str, document: Document) -> dict[int, int]:
+def _content_ends(document: Document) -> dict[int, int]:
     """For each 1-based row, the 0-based column where its last key or value ends.
 
     A ``#`` before that column belongs to a scalar, not to a comment.
@@ -80,10 +77,10 @@ def _content_ends(text: str, document: Document) -> dict[int, int]:
     for span in document.all_spans():
         row, column = span.end
         ends[row] = max(ends.get(row, 0), column - 1)
-    # A scalar over several rows holds every "#" of the rows before its last.
-    for span in document.scalar_spans():
-        first = span.start.row + (_BLOCK_SCALAR.match(text, span.start_offset) is not None)
-        for inside in range(first, span.end.row):
+    # A quoted scalar over several rows holds every "#" of the rows before its last; a block
+    # scalar those after its header, whose row may end in a comment.
+    for span, style in document.styled_scalars():
+        for inside in range(span.start.row + (style in "|>"), span.end.row):
             ends[inside] = _WHOLE_ROW
     return ends
 
@@ -92,7 +89,7 @@ def directives(text: str, document: Document) -> list[Directive]:
     """Every suppression comment in the text."""
     if not _MENTIONS_NOQA.search(text):  # the common case, and the only one a large spec should pay for
         return []
-    ends = _content_ends(text, document)
+    ends = _content_ends(document)
     found = []
     for row, offset, line in _lines(text):
         if "#" not in line:

@@ -178,6 +178,8 @@ class Document:
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
     shadowed_tables: list[dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=list)
+    #: Parser offsets and style of every quoted or block scalar (see :meth:`styled_scalars`).
+    styled_offsets: list[tuple[int, int, str]] = field(default_factory=list)
     #: Values that carry an anchor (``&name``), which aliases elsewhere may share.
     anchored: set[Path] = field(default_factory=set)
     #: Prefix indexes of ``duplicate_keys`` and ``anchored``, built on first use (see :func:`_within`).
@@ -234,14 +236,11 @@ class Document:
     def is_flow(self, path: Path) -> bool:
         return path in self.flow_paths
 
-    def scalar_spans(self) -> Iterator[Span]:
-        """The span of every scalar value (not key) in the data, aliases included."""
-        tables = self.tables
-        for path, table in tables.items():
-            entries = enumerate(table) if isinstance(table, list) else ((k, e[2:]) for k, e in table.items())
-            for key, (start, end) in entries:
-                if (*path, key) not in tables:
-                    yield self.lines.span(start, end)
+    def styled_scalars(self) -> Iterator[tuple[Span, str]]:
+        """Every quoted or block scalar in the text, keys and repeated ones included, with its
+        style: ``"``, ``'``, ``|`` or ``>``."""
+        for start, end, style in self.styled_offsets:
+            yield self.lines.span(start, end), style
 
     def all_spans(self) -> list[Span]:
         """The span of every key and value in the file, in no particular order."""
@@ -590,6 +589,7 @@ def load(text: str) -> Document:
     # One C call per event: get_event() parses on demand and returns None after the stream.
     next_event = parser.get_event
     add = builder.add
+    styled = builder.doc.styled_offsets
     try:
         event: Any = next_event()
         while event is not None:
@@ -607,6 +607,8 @@ def load(text: str) -> Document:
                     value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
                     builder.anchor_scalar(event.anchor, value)
+                if event.style:  # "" (libyaml) or None for a plain scalar
+                    styled.append((event.start_mark.index, event.end_mark.index, event.style))
                 add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 tag = event.tag

@@ -10,7 +10,7 @@ from netspec import Settings, Severity, lint_text
 from netspec.noqa import directives
 from netspec.rules import RULES
 from netspec.source import load
-from tests.helpers import codes, lint, spec
+from tests.helpers import codes, lint, spec, within
 
 # (32 − 3)/1 + 1 = 30: an unpadded 3×3 conv shrinks its input, NS102.
 SHRINK = "{type: conv, filters: 8, kernel: 3}"
@@ -180,6 +180,37 @@ STRIDED = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, 
 )
 def test_a_hash_on_a_later_row_of_a_multi_row_string_is_not_a_comment(description: str) -> None:
     assert codes(description + STRIDED) == ["NS101"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "description: x\ndescription: |\n  # netspec: noqa\n" + STRIDED, ["NS003", "NS101"], id="repeated-key"
+        ),
+        pytest.param(
+            "meta:\n  notes: |\n    # netspec: noqa\nmeta: {}\n" + STRIDED, ["NS003", "NS002", "NS101"], id="shadowed"
+        ),
+        pytest.param('? "a\n  # netspec: noqa\n  b"\n: 1\n' + STRIDED, ["NS002", "NS101"], id="multi-row-key"),
+    ],
+)
+def test_strings_outside_the_data_hold_their_hashes_too(text: str, expected: list[str]) -> None:
+    # A repeated key's value, a table its key repeated over, a key: all in the text.
+    assert sorted(codes(text)) == sorted(expected)
+
+
+def test_noqa_in_a_merged_mapping_over_several_rows() -> None:
+    # A merge key's entries take the span of the merged mapping: that is not a scalar.
+    text = layers("<<: {type: conv,   # noqa: NS102\n      filters: 8}\n    kernel: 3")
+    assert codes(text) == []
+
+
+def test_many_merged_keys_cost_linear_time() -> None:
+    # Each merged key spans the whole merged mapping; marking its rows for each would be quadratic.
+    keys = ",\n    ".join(f"k{i}: 1" for i in range(20_000))
+    text = f"other:  # noqa\n  <<: {{\n    {keys}}}\n" + STRIDED
+    with within(10):
+        lint(text)
 
 
 def test_noqa_in_a_block_mapping_whose_first_key_is_quoted() -> None:
