@@ -3,6 +3,8 @@ sets the exit code. Everything it does is available from :mod:`netspec` as a lib
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
 import shlex
@@ -17,7 +19,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Severity
 from netspec.discovery import discover, is_directory, missing
-from netspec.linter import FileResult, lint_paths, unreadable
+from netspec.linter import ISSUES_URL, FileResult, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import one_line, plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -330,9 +332,29 @@ def run() -> None:
     try:
         app()
     except OSError as error:
-        # Files are read and written with their own errors reported; what escapes is the
-        # output itself failing (a full disk, a closed terminal), which click passes on.
+        if error.errno not in OUTPUT_ERRORS:
+            fail(internal_error_message(error))
         # Whatever is still buffered goes nowhere, rather than fail again at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        typer.echo(f"netspec: error: cannot write the output: {error.strerror or error}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"netspec: error: cannot write the output: {error.strerror or error}")
+    except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+        fail(internal_error_message(error))
+
+
+#: How writing the output fails (a full disk, an I/O error, a quota, a size limit). Files are
+#: read and written with their own errors reported, so past click, these are the output's.
+OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
+def internal_error_message(error: Exception) -> str:
+    return (
+        f"netspec: internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}. "
+        f"This is a bug in netspec; please report it at {ISSUES_URL}."
+    )
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr (if stderr still works), and exit 2."""
+    with contextlib.suppress(OSError):
+        typer.echo(message, err=True)
+    sys.exit(EXIT_USAGE)

@@ -224,7 +224,11 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
     if config is not None:
         settings = load(config)
     else:
-        found = _nearest((cwd or Path.cwd()).resolve())
+        try:
+            start = (cwd or Path.cwd()).resolve()
+        except OSError as error:  # the directory was removed under the shell
+            raise ConfigError(f"cannot find the current directory: {error.strerror or error}") from None
+        found = _nearest(start)
         settings = parse(found[1], str(found[0])) if found else Settings()
     if overrides.select is not None:
         settings = replace(settings, select=overrides.select, extend_select=(), ignore=())

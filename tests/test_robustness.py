@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+import netspec.cli
 import netspec.linter
 from netspec import spec
 from netspec.cli import app
@@ -493,6 +494,33 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(command: list
         )
     assert result.returncode == 2
     assert result.stderr == "netspec: error: cannot write the output: No space left on device\n"
+
+
+def test_a_removed_working_directory_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = runner.invoke(app, ["check", str(ROOT / "specs")])
+    assert result.exit_code == 2
+    assert result.stderr == "netspec: error: cannot find the current directory: No such file or directory\n"
+
+
+@pytest.mark.parametrize("error", [RuntimeError("a bug\nover two lines"), FileNotFoundError(2, "gone")])
+def test_an_error_outside_any_file_is_one_line_asking_for_a_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
+) -> None:
+    # Not an output failure (FileNotFoundError is not how a write fails): a bug, said as one.
+    def broken() -> None:
+        raise error
+
+    monkeypatch.setattr(netspec.cli, "app", broken)
+    with pytest.raises(SystemExit) as exited:
+        netspec.cli.run()
+    assert exited.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"netspec: internal error: {type(error).__name__}: ")
+    assert line.endswith("This is a bug in netspec; please report it at https://github.com/netspec/netspec/issues.")
 
 
 def test_unreadable_file_by_mode() -> None:
