@@ -120,15 +120,15 @@ def assess(
         if fix is None or index is None:
             assessed.append(diagnostic)
             continue
-        if not budget.spend(len(analysis.graph.nodes)):
-            assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE))
-            continue
         try:
             layer_edit(analysis.text, analysis.document, index, fix)
         except Uneditable as reason:
             by_hand = f"{fix.message} by hand: --fix cannot edit this layer, as {reason}"
             help = f"{diagnostic.help}; {by_hand}" if diagnostic.help else by_hand
             assessed.append(dataclasses.replace(diagnostic, fix=None, edit_spans=(), help=help))
+            continue
+        if not budget.spend(len(analysis.graph.nodes)):
+            assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE))
             continue
         # Only what is found matters here, not how it is worded or where it points.
         after = reanalyse(analysis, index, fix)
@@ -197,7 +197,7 @@ def _own_keys(document: Document, layer: KeyPath, data: dict[str, Any]) -> list[
 
 def _merged(document: Document, path: KeyPath) -> bool:
     # A merged key has no text of its own: the loader gives it the span of the merged value.
-    return document.key_span(path) == document.span(path)
+    return document.key_range(path) == document.value_range(path)
 
 
 def _check_editable(text: str, document: Document, index: int, keys: Iterable[str]) -> None:
@@ -206,7 +206,7 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
         raise Uneditable("the layer comes from an alias")
     if () in document.anchored or ("layers",) in document.anchored:
         raise Uneditable("the layers are shared through an anchor")
-    if layer in document.anchored or text.startswith("*", document.span(layer).start_offset):
+    if layer in document.anchored or text.startswith("*", document.value_range(layer)[0]):
         raise Uneditable("the layer is shared through an anchor or alias")
     if document.repeats_key_within(layer):
         raise Uneditable("the layer has a duplicate key")
@@ -222,26 +222,26 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
 
 def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
     """``key``, quoted the way the neighbouring key ``like`` is."""
-    quote = text[document.key_span(like).start_offset]
+    quote = text[document.key_range(like)[0]]
     return f"{quote}{key}{quote}" if quote in ("'", '"') else key
 
 
 def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any) -> TextEdit:
-    span = document.span(path)
+    start, end = document.value_range(path)
     # The new value is written in flow style on one line: a comment inside the old one would
     # go. (No padding value holds a "#" but in a comment.)
-    if "#" in text[span.start_offset : span.end_offset]:
+    if "#" in text[start:end]:
         raise Uneditable(f"its {path[-1]} value holds a comment")
     if isinstance(old, (list, dict)) and not document.is_flow(path):
         # A block collection may start at the key's own indentation; a flow value there would
         # not parse, so the new value goes right after the colon instead.
-        key = document.key_span(path)
-        gap = _BLOCK_GAP.fullmatch(text, key.end_offset, span.start_offset)
+        key_end = document.key_range(path)[1]
+        gap = _BLOCK_GAP.fullmatch(text, key_end, start)
         if gap is None:
             raise Uneditable(f"its {path[-1]} value is interleaved with comments")
         comment = f"  {gap.group(1)}" if gap.group(1) else ""
-        return TextEdit(key.end_offset, span.end_offset, f": {render(value)}{comment}")
-    return TextEdit(span.start_offset, span.end_offset, render(value))
+        return TextEdit(key_end, end, f": {render(value)}{comment}")
+    return TextEdit(start, end, render(value))
 
 
 def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any], values: dict[str, Any]) -> TextEdit:
@@ -252,20 +252,20 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
         # Next to the window's other settings, as PyTorch orders them: kernel, stride, padding.
         anchor = next(
             (key for key in ("stride", "kernel") if key in own),
-            max(own, key=lambda key: document.span((*layer, key)).end_offset),
+            max(own, key=lambda key: document.value_range((*layer, key))[1]),
         )
-        at = document.span((*layer, anchor)).end_offset
+        at = document.value_range((*layer, anchor))[1]
         entries = "".join(f", {_key_text(text, document, (*layer, anchor), k)}: {render(v)}" for k, v in values.items())
         return TextEdit(at, at, entries)
     like = (*layer, own[-1])
-    start = document.key_span(like).start_offset
+    start = document.key_range(like)[0]
     # `? key` on one line and `: value` on the next: the new key would take the indent of the
     # key after `? `, and not load.
     if text[max(0, start - 64) : start].rstrip(" \t").endswith("?"):
         raise Uneditable("the layer writes its keys explicitly (`? key`)")
     indent = " " * (document.key_span(like).start.column - 1)
     lines = [f"{indent}{_key_text(text, document, like, k)}: {render(v)}" for k, v in values.items()]
-    end = document.span(layer).end_offset
+    end = document.value_range(layer)[1]
     if end > 0 and text[end - 1] in LINE_BREAK_CHARACTERS:
         # The last value (a block scalar) already ends with its line break.
         eol = "\r\n" if text[end - 2 : end] == "\r\n" else text[end - 1]

@@ -201,21 +201,35 @@ class Document:
         entry = table.get(path[-1]) if isinstance(table, dict) else None
         return (entry[0], entry[1]) if entry is not None else None
 
+    def _nearest_value_offsets(self, path: Path) -> ValueOffsets | None:
+        found = self._value_offsets(path)
+        while found is None and path:
+            path = path[:-1]
+            found = self._value_offsets(path)
+        return found
+
     def span(self, path: Path) -> Span:
         """The span of the value at ``path``, or of its nearest ancestor that has one.
 
         Values reached through an alias have no span of their own; they point at the alias.
         """
-        found = self._value_offsets(path)
-        while found is None and path:
-            path = path[:-1]
-            found = self._value_offsets(path)
+        found = self._nearest_value_offsets(path)
         return self.lines.span(*found) if found else FILE_START
 
     def key_span(self, path: Path) -> Span:
         """The span of the key that introduces ``path``; the value's span if it has none."""
         found = self.duplicate_offsets.get(path) or self._key_offsets(path)
         return self.lines.span(*found) if found else self.span(path)
+
+    def value_range(self, path: Path) -> tuple[int, int]:
+        """:meth:`span`'s text offsets, without its rows and columns (which cost a search)."""
+        found = self._nearest_value_offsets(path)
+        return (found[0] + self.lines.shift, found[1] + self.lines.shift) if found else (0, 0)
+
+    def key_range(self, path: Path) -> tuple[int, int]:
+        """:meth:`key_span`'s text offsets, without its rows and columns."""
+        found = self.duplicate_offsets.get(path) or self._key_offsets(path)
+        return (found[0] + self.lines.shift, found[1] + self.lines.shift) if found else self.value_range(path)
 
     def has_key(self, path: Path) -> bool:
         """Whether ``path`` names a key written in (or merged into) a mapping of the file."""
