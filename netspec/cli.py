@@ -288,7 +288,8 @@ def show(
     typer.echo(RENDERERS[format](summarize(result.analysis)))
     if result.diagnostics:
         # The same check, configured the same way, lists the same problems.
-        command = shlex.join(["netspec", "check", *(["--config", str(config)] if config else []), str(spec)])
+        options = ["--config", str(config)] if config else []
+        command = shlex.join(["netspec", "check", *options, *(["--"] if str(spec).startswith("-") else []), str(spec)])
         typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `{one_line(command)}` for details", err=True)
     if any(diagnostic.severity is Severity.ERROR for diagnostic in result.diagnostics):
         raise typer.Exit(EXIT_PROBLEMS)

@@ -63,7 +63,10 @@ def _walk(root: Path, settings: Settings, unlisted: list[tuple[Path, OSError]]) 
     files = []
 
     def cannot_list(error: OSError) -> None:
-        unlisted.append((Path(error.filename), error))
+        # Once, however many targets lead to it.
+        path = Path(error.filename)
+        if all(path != seen for seen, _ in unlisted):
+            unlisted.append((path, error))
 
     for directory, subdirectories, names in os.walk(root, onerror=cannot_list, followlinks=False):
         subdirectories[:] = sorted(

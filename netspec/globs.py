@@ -83,13 +83,19 @@ def _character_set(content: str) -> str:
     return f"[{'^' if negated else ''}{''.join(items)}]"
 
 
+def _with_slashes(text: str) -> str:
+    """Windows' separators written as ``/``, so that one pattern serves every platform. (On
+    POSIX a backslash is part of a name.)"""
+    return text.replace(os.sep, "/") if os.sep != "/" else text
+
+
 class Globs:
     """Patterns matched against a path as netspec shows it, and against its file name."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        self.expressions = [re.compile(translate(pattern), _FLAGS) for pattern in patterns]
+        self.expressions = [re.compile(translate(_with_slashes(pattern)), _FLAGS) for pattern in patterns]
 
     def match(self, path: str) -> bool:
-        path = path.replace("\\", "/")
+        path = _with_slashes(path)
         name = path.rsplit("/", 1)[-1]
         return any(expression.fullmatch(path) or expression.fullmatch(name) for expression in self.expressions)

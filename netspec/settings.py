@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import Any
 
 from netspec.diagnostics import Severity
 from netspec.globs import Globs
@@ -47,6 +48,10 @@ class Settings:
                 code for globs, codes in self._per_file_globs if globs.match(filename) for code in codes
             )
         return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The settings only: worker processes compile the patterns they need themselves.
+        return {setting.name: getattr(self, setting.name) for setting in fields(self)}
 
     @cached_property
     def include_globs(self) -> Globs:

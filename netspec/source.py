@@ -183,8 +183,8 @@ class Document:
     #: Values that carry an anchor (``&name``), which aliases elsewhere may share.
     anchored: set[Path] = field(default_factory=set)
     #: Prefix indexes of ``duplicate_keys`` and ``anchored``, built on first use (see :func:`_within`).
-    _duplicate_prefixes: dict[int, set[Path]] = field(default_factory=dict, repr=False, compare=False)
-    _anchor_prefixes: dict[int, set[Path]] = field(default_factory=dict, repr=False, compare=False)
+    _duplicate_prefixes: dict[int, set[Path]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _anchor_prefixes: dict[int, set[Path]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
@@ -294,6 +294,9 @@ class FileTooLarge(OSError):
         super().__init__(errno.EFBIG, os.strerror(errno.EFBIG))
         self.size = size
 
+    def __reduce__(self) -> tuple[type[FileTooLarge], tuple[int | None]]:
+        return FileTooLarge, (self.size,)
+
 
 def read_limited(path: pathlib.Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
@@ -309,7 +312,8 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
         raise NotARegularFile(path)
     if status.st_size > limit:
         raise FileTooLarge(status.st_size)
-    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    with open(os.open(path, flags), "rb") as stream:
         if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
             raise NotARegularFile(path)
         chunks, read = [], 0

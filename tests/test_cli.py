@@ -243,6 +243,10 @@ def test_show_reads_the_configuration(tmp_path: Path, monkeypatch: pytest.Monkey
     result = runner.invoke(app, ["show", "my net.yaml", "--config", "defaults.toml"])
     assert result.exit_code == 0
     assert "1 problem: run `netspec check --config defaults.toml 'my net.yaml'` for details" in result.stderr
+    # A name that starts with "-" comes after "--", or check would read it as an option.
+    (tmp_path / "-net.yaml").write_text(SHOW_WARNED)
+    result = runner.invoke(app, ["show", "--config", "defaults.toml", "--", "-net.yaml"])
+    assert "1 problem: run `netspec check --config defaults.toml -- -net.yaml` for details" in result.stderr
     (tmp_path / "broken.toml").write_text("select = [\n")
     result = runner.invoke(app, ["show", "my net.yaml", "--config", "broken.toml"])
     assert result.exit_code == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import os
+import pickle
 import re
 
 import pytest
@@ -48,7 +50,7 @@ def test_many_stars_match_in_linear_time() -> None:
 def test_a_pattern_matches_the_path_or_the_file_name() -> None:
     globs = Globs(["legacy_*.yaml", "*/old/*"])
     assert globs.match("specs/legacy_net.yaml")  # by file name
-    assert globs.match("specs\\old\\net.yaml")  # by path, Windows separators read as /
+    assert globs.match(os.path.join("specs", "old", "net.yaml"))  # by path, with the platform's separator
     assert not globs.match("specs/new/net.yaml")
 
 
@@ -58,3 +60,11 @@ def test_per_file_ignores_match_by_path_and_by_name() -> None:
     assert chosen.ignores_for("specs/net.yaml") == ()
     assert not chosen.enabled("NS102", selected_by_default=True, filename="specs/legacy/a.yaml")
     assert chosen.enabled("NS102", selected_by_default=True, filename="specs/a.yaml")
+
+
+def test_settings_sent_to_a_worker_carry_no_compiled_patterns() -> None:
+    chosen = Settings(exclude=("*/legacy/*",), per_file_ignores={"*.yml": ("NS1",)})
+    assert chosen.exclude_globs.match("specs/legacy/a.yaml") and chosen.ignores_for("a.yml") == ("NS1",)
+    copy = pickle.loads(pickle.dumps(chosen))
+    assert copy == chosen and not {"exclude_globs", "_ignores_by_file"} & set(vars(copy))
+    assert copy.exclude_globs.match("specs/legacy/a.yaml") and copy.ignores_for("a.yml") == ("NS1",)

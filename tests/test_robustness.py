@@ -5,8 +5,10 @@ executed code."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
+import pickle
 import random
 import re
 import resource
@@ -24,7 +26,7 @@ from netspec import spec
 from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
-from netspec.source import MAX_NUMBER_KEYS
+from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
 from tests.helpers import IS_ROOT, ROOT, netspec_as_ordinary_user, ordinary_directory, within
 
 runner = CliRunner()
@@ -391,6 +393,13 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert str(missing) in result.output
 
 
+def test_a_file_too_large_survives_the_trip_from_a_worker_process() -> None:
+    # Errors cross process boundaries pickled; an OSError subclass with its own arguments
+    # would not unpickle without saying how.
+    error = pickle.loads(pickle.dumps(FileTooLarge(11)))
+    assert (type(error), error.size, error.errno) == (FileTooLarge, 11, errno.EFBIG)
+
+
 def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -474,9 +483,11 @@ def test_a_directory_the_walk_cannot_list_is_reported() -> None:
         write(directory / "sub", "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
         write(directory, GOOD)
         (directory / "sub").chmod(0)
-        result = netspec_as_ordinary_user("check", "--output-format", "concise", ".", cwd=directory)
+        result = netspec_as_ordinary_user("check", "--output-format", "concise", ".", "sub", cwd=directory)
         assert result.returncode == 1, result.stderr
+        # Reported once, though both targets lead to it.
         assert result.stdout.startswith("sub:1:1: NS001 error: cannot read the directory: Permission denied\n")
+        assert result.stdout.count("sub:1:1:") == 1
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device every write to fails")
