@@ -123,6 +123,16 @@ def test_ns113_is_off_by_default_and_fires_when_selected() -> None:
     assert codes(exact, Settings(extend_select=("NS113",))) == []
 
 
+@pytest.mark.parametrize("live_layers", [1, 2])
+def test_ns003_in_a_replaced_layer_list_belongs_to_no_layer(live_layers: int) -> None:
+    # The second `layers` key wins; the repeat is in the first list, whose layer 2 does not
+    # exist in the spec (1 live layer) or is another layer (2 live layers).
+    replaced = "  - {type: relu, name: a}\n  - {type: relu, name: b, name: c}\n"
+    live = "".join(f"  - {{type: relu, name: l{i}}}\n" for i in range(live_layers))
+    diagnostics = lint(f"input: [3, 8, 8]\nlayers:\n{replaced}layers:\n{live}")
+    assert [(d.code, d.span.start.row, d.layer) for d in diagnostics] == [("NS003", 4, None), ("NS003", 5, None)]
+
+
 def test_ns101_quiet_when_stride_exceeds_window() -> None:
     # S = 2 > K = 1: NS109 covers it, NS101 stays quiet although 55 % 2 ≠ 0.
     assert codes(spec("[3, 56, 56]", "{type: conv, filters: 4, kernel: 1, stride: 2}")) == ["NS109"]

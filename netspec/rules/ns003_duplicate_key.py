@@ -24,14 +24,27 @@ from netspec.rules.base import Rule, Violation
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for number, path in enumerate(analysis.document.duplicate_keys, start=1):
+    document = analysis.document
+    for number, path in enumerate(document.duplicate_keys, start=1):
+        located = (*path, "<duplicate>", number)
         index = path[1] if path[:1] == ("layers",) and len(path) > 2 and isinstance(path[1], int) else None
+        if index is not None and not _in_layer(analysis, index, document.key_range(located)[0]):
+            # The repeat is in a `layers` list that a later `layers` key replaced: it belongs
+            # to no layer of the spec.
+            index = None
         yield Violation(
             index,
             f"the key '{path[-1]}' appears more than once in this mapping; YAML loaders silently keep the last one",
             at_key=True,
-            path=(*path, "<duplicate>", number),
+            path=located,
         )
+
+
+def _in_layer(analysis: Analysis, index: int, offset: int) -> bool:
+    if index >= len(analysis.graph.nodes):
+        return False
+    start, end = analysis.document.value_range(("layers", index))
+    return start <= offset < end
 
 
 RULE = Rule("NS003", "duplicate-key", Severity.ERROR, __doc__, check)
