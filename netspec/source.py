@@ -19,8 +19,8 @@ import os
 import pathlib
 import re
 import stat
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -171,7 +171,9 @@ class Document:
     #: A mapping's entries, key → :data:`EntryOffsets`; a sequence's, by index → :data:`ValueOffsets`.
     tables: dict[Path, dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=dict)
     root: ValueOffsets | None = None
-    flow_paths: set[Path] = field(default_factory=set)
+    #: Where each flow collection (``[…]``, ``{…}``) starts, by path. A key that repeats leaves
+    #: the replaced collection's entries behind, so a path counts only where the start agrees.
+    flow_starts: dict[Path, int] = field(default_factory=dict)
     #: Where a key repeats, in file order; the data keeps the last value, the table the first key.
     duplicate_keys: list[Path] = field(default_factory=list)
     #: The repeated keys' own offsets, by ``(*path, "<duplicate>", n)`` with n counting from 1.
@@ -180,11 +182,13 @@ class Document:
     shadowed_tables: list[dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=list)
     #: Parser offsets and style of every quoted or block scalar (see :meth:`styled_scalars`).
     styled_offsets: list[tuple[int, int, str]] = field(default_factory=list)
-    #: Values that carry an anchor (``&name``), which aliases elsewhere may share.
-    anchored: set[Path] = field(default_factory=set)
-    #: Prefix indexes of ``duplicate_keys`` and ``anchored``, built on first use (see :func:`_within`).
-    _duplicate_prefixes: dict[int, set[Path]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _anchor_prefixes: dict[int, set[Path]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Where each value that carries an anchor (``&name``), which aliases elsewhere may share,
+    #: starts, by path (checked like ``flow_starts``).
+    anchored: dict[Path, int] = field(default_factory=dict)
+    #: Where the repeated keys and the anchors start, sorted: built on first use, to find those
+    #: inside a value's text by bisection (asked for every layer, a scan would be quadratic).
+    _repeat_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _anchor_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
@@ -240,15 +244,42 @@ class Document:
         return self._value_offsets(path) is not None
 
     def repeats_key_within(self, path: Path) -> bool:
-        """Whether a key repeats anywhere inside the value at ``path``."""
-        return _within(path, self.duplicate_keys, self._duplicate_prefixes)
+        """Whether a key repeats anywhere in the text of the value at ``path``."""
+        if self._repeat_starts is None:
+            self._repeat_starts = sorted(start for start, _ in self.duplicate_offsets.values())
+        return self._any_within(path, self._repeat_starts)
 
     def anchored_within(self, path: Path) -> bool:
         """Whether the value at ``path``, or a value inside it, carries an anchor."""
-        return _within(path, self.anchored, self._anchor_prefixes)
+        if self._anchor_starts is None:
+            self._anchor_starts = sorted(self.anchored.values())
+        return self._any_within(path, self._anchor_starts)
+
+    def _any_within(self, path: Path, starts: list[int]) -> bool:
+        # By offsets, not paths: a repeated key leaves the replaced value's records under the
+        # same paths, and those lie outside the live value's text.
+        found = self._value_offsets(path)
+        if found is None:
+            return False
+        first = bisect_left(starts, found[0])
+        return first < len(starts) and starts[first] < found[1]
+
+    def ends_in_block_scalar(self, path: Path) -> bool:
+        """Whether the text of the value at ``path`` ends with a block scalar (``|`` or ``>``)."""
+        found = self._value_offsets(path)
+        return found is not None and any(end == found[1] and style in "|>" for _, end, style in self.styled_offsets)
 
     def is_flow(self, path: Path) -> bool:
-        return path in self.flow_paths
+        return self._starts_at(path, self.flow_starts)
+
+    def is_anchored(self, path: Path) -> bool:
+        """Whether the value at ``path`` itself carries an anchor."""
+        return self._starts_at(path, self.anchored)
+
+    def _starts_at(self, path: Path, starts: dict[Path, int]) -> bool:
+        start = starts.get(path)
+        found = self._value_offsets(path) if start is not None else None
+        return found is not None and found[0] == start
 
     def styled_scalars(self) -> Iterator[tuple[Span, str]]:
         """Every quoted or block scalar in the text, keys and repeated ones included, with its
@@ -267,16 +298,6 @@ class Document:
                     found += ((key_start, key_end), (start, end))
         found += self.duplicate_offsets.values()
         return [self.lines.span(start, end) for start, end in found]
-
-
-def _within(path: Path, paths: Iterable[Path], index: dict[int, set[Path]]) -> bool:
-    """Whether one of ``paths`` is ``path`` or inside it. ``index`` keeps, per length, the
-    prefixes of that length: asked for every layer, a scan of ``paths`` would be quadratic."""
-    depth = len(path)
-    prefixes = index.get(depth)
-    if prefixes is None:
-        prefixes = index[depth] = {found[:depth] for found in paths if len(found) >= depth}
-    return path in prefixes
 
 
 #: Bytes read from a file at a time.
@@ -410,6 +431,7 @@ class _Frame:
 
     __slots__ = (
         "anchor",
+        "flow",
         "is_map",
         "key",
         "key_end",
@@ -423,8 +445,9 @@ class _Frame:
         "value",
     )
 
-    def __init__(self, value: Any, path: Path, anchor: str | None, start: int) -> None:
+    def __init__(self, value: Any, path: Path, anchor: str | None, start: int, *, flow: bool) -> None:
         self.value = value
+        self.flow = flow
         self.path = path
         self.is_map = isinstance(value, dict)
         self.table: Any = {} if self.is_map else []
@@ -493,13 +516,13 @@ class _Builder:
             frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
-    def anchor_scalar(self, name: str, value: Any) -> None:
+    def anchor_scalar(self, name: str, value: Any, start: int) -> None:
         self.anchors[name] = (value, 1)
         stack = self.stack
         if not stack:
-            self.doc.anchored.add(())
+            self.doc.anchored[()] = start
         elif not (stack[-1].is_map and stack[-1].key is _NO_KEY):  # a key is never edited
-            self.doc.anchored.add(self.child_path())
+            self.doc.anchored[self.child_path()] = start
 
     def count_number_key(self, key: Any, start: int, end: int) -> None:
         if type(key) is int or type(key) is float:
@@ -517,18 +540,19 @@ class _Builder:
         if self.stack and self.stack[-1].is_map and self.stack[-1].key is _NO_KEY:
             raise _EventError("NS001", "mapping keys must be scalars")
         path = self.child_path() if self.stack else ()
+        start = event.start_mark.index
         if event.flow_style:
-            self.doc.flow_paths.add(path)
+            self.doc.flow_starts[path] = start
         if event.anchor is not None:
-            self.doc.anchored.add(path)
-        self.stack.append(_Frame(value, path, event.anchor, event.start_mark.index))
+            self.doc.anchored[path] = start
+        self.stack.append(_Frame(value, path, event.anchor, start, flow=bool(event.flow_style)))
 
     def close(self, event: Any) -> None:
         frame = self.stack.pop()
         start = frame.start
         # A block collection "ends" where the next token starts; its last child is the
         # end a person sees.
-        end = event.end_mark.index if frame.path in self.doc.flow_paths else frame.last_end
+        end = event.end_mark.index if frame.flow else frame.last_end
         if frame.is_map and frame.merges:
             self.merge(frame)
         if frame.anchor is not None:
@@ -624,7 +648,7 @@ def load(text: str) -> Document:
                 else:
                     value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
-                    builder.anchor_scalar(event.anchor, value)
+                    builder.anchor_scalar(event.anchor, value, event.start_mark.index)
                 if event.style:  # "" (libyaml) or None for a plain scalar
                     styled.append((event.start_mark.index, event.end_mark.index, event.style))
                 add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
