@@ -186,6 +186,8 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
     return "".join(pieces)
 
 
+#: What may follow a value's content inside its recorded text: spaces and line breaks.
+_TRAILING = frozenset(" \t" + LINE_BREAK_CHARACTERS)
 #: Between a key and its block collection value: the colon, an optional comment, line breaks.
 _BLOCK_GAP = re.compile(rf"[ \t]*:[ \t]*(#[^{LINE_BREAK_CHARACTERS}]*)?(?:(?:{LINE_BREAK.pattern})[ \t]*)+")
 
@@ -204,9 +206,9 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
     layer: KeyPath = ("layers", index)
     if not document.has_value(layer):
         raise Uneditable("the layer comes from an alias")
-    if () in document.anchored or ("layers",) in document.anchored:
+    if document.is_anchored(()) or document.is_anchored(("layers",)):
         raise Uneditable("the layers are shared through an anchor")
-    if layer in document.anchored or text.startswith("*", document.value_range(layer)[0]):
+    if document.is_anchored(layer) or text.startswith("*", document.value_range(layer)[0]):
         raise Uneditable("the layer is shared through an anchor or alias")
     if document.repeats_key_within(layer):
         raise Uneditable("the layer has a duplicate key")
@@ -228,6 +230,10 @@ def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
 
 def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any) -> TextEdit:
     start, end = document.value_range(path)
+    # A block scalar's text runs on over its last line break and any blank lines after it:
+    # those stay, and the new value ends where the old one's content did.
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
     # The new value is written in flow style on one line: a comment inside the old one would
     # go. (No padding value holds a "#" but in a comment.)
     if "#" in text[start:end]:
@@ -275,7 +281,15 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
         # The last line has no line break: keep the file without a final newline.
         first = LINE_BREAK.search(text)
         eol = first.group() if first else "\n"
-        return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
+        if not document.ends_in_block_scalar(layer):
+            return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
+        # A line break after a block scalar's last line would join its value: the new key
+        # goes before the last key instead, when that key starts its line.
+        key_start = document.key_range(like)[0]
+        line_start = key_start - len(indent)
+        if text[line_start:key_start] != indent or (line_start and text[line_start - 1] not in LINE_BREAK_CHARACTERS):
+            raise Uneditable("its last value is a block scalar at the end of a file without a final line break")
+        return TextEdit(line_start, line_start, "".join(line + eol for line in lines))
     return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))
 
 

@@ -374,6 +374,55 @@ def test_a_comment_after_the_padding_value_stays() -> None:
     assert fixed == head + "    padding: 1  # cols\n"
 
 
+#: A strided conv: (32 − 3)/2 + 1 = 15.5, so the last row and column go unread; padding 0
+#: before and 1 after gives (32 + 1 − 3)/2 + 1 = 16.
+STRIDED_HEAD = "input: [3, 32, 32]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    stride: 2\n"
+PER_SIDE = "[[0, 1], [0, 1]]"
+
+
+@pytest.mark.parametrize(
+    ("padding", "after"),
+    [
+        pytest.param("|-\n      same\n", "  - {type: relu}\n", id="literal-before-a-layer"),
+        pytest.param(">-\n      same\n", "  - {type: relu}\n", id="folded-before-a-layer"),
+        pytest.param("|-\n      same\n", "", id="at-the-end"),
+        pytest.param("|-\n      same\n", "\n# trailing comment\n", id="before-a-blank-line"),
+    ],
+)
+def test_a_block_scalar_padding_is_replaced_up_to_its_content(padding: str, after: str) -> None:
+    # 'same' with stride 2 is NS112; TensorFlow's SAME gives ceil(32/2) = 16, the same 0 and 1.
+    # The scalar's line break and the blank lines after it stay.
+    fixed = fix_text(f"{STRIDED_HEAD}    padding: {padding}{after}").result.text
+    assert fixed == f"{STRIDED_HEAD}    padding: {PER_SIDE}\n{after}"
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("indicator", ["|", "|+", ">"])
+def test_a_key_goes_before_a_block_scalar_that_ends_the_file_without_a_line_break(eol: str, indicator: str) -> None:
+    # After it, the new key's line break would join the scalar's value ('relu' → 'relu\n').
+    head = STRIDED_HEAD.replace("\n", eol)
+    fixed = fix_text(f"{head}    activation: {indicator}{eol}      relu").result.text
+    assert fixed == f"{head}    padding: {PER_SIDE}{eol}    activation: {indicator}{eol}      relu"
+
+
+@pytest.mark.parametrize(
+    "replaced",
+    [
+        pytest.param("  - {type: relu}\n", id="flow-layer"),
+        pytest.param("[{type: relu}]\n", id="flow-list"),
+        pytest.param("  - {type: relu, name: a, name: b}\n", id="repeated-key"),
+    ],
+)
+def test_a_replaced_layer_list_leaves_nothing_behind_for_the_live_one(replaced: str) -> None:
+    # The second `layers` wins. What the first one was (flow style, a repeated key) must not
+    # decide how the live layer is edited.
+    first = "input: [3, 32, 32]\nlayers:" + (f"\n{replaced}" if replaced.startswith(" ") else f" {replaced}")
+    live = STRIDED_HEAD.removeprefix("input: [3, 32, 32]\n")
+    outcome = fix_text(first + live)
+    assert outcome.notes == []
+    assert outcome.result.text == first + live + f"    padding: {PER_SIDE}\n"
+
+
 def test_old_mac_line_endings_are_kept() -> None:
     text = "input: [1, 8, 8]\rlayers:\r  - type: conv\r    filters: 2\r    kernel: 3\r  - {type: flatten}\r"
     expected = text.replace("kernel: 3\r", "kernel: 3\r    padding: 1\r")
