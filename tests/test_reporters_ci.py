@@ -76,6 +76,24 @@ def test_annotation_escapes_message_and_properties(tmp_path: Path, monkeypatch: 
     )
 
 
+def test_annotation_escapes_what_would_drive_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The log is read on terminals too: ESC (title, screen clear) and C1 controls are written
+    # out, in the message and in the file name.
+    monkeypatch.chdir(tmp_path)
+    d = Diagnostic(
+        "NS101",
+        "non-integer-output",
+        Severity.WARNING,
+        "\x1b]0;pwned\x07\x1b[2J\x85",
+        "e\x1b[31mf.yaml",
+        Span(Position(1, 1), Position(1, 2), 0, 0),
+    )
+    assert annotation(d) == (
+        "::warning file=e\\x1b[31mf.yaml,line=1,col=1,endLine=1,endColumn=2,"
+        "title=netspec (NS101)::\\x1b]0;pwned\\x07\\x1b[2J\\x85"
+    )
+
+
 def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> None:
     result = check("--output-format", "github", "specs")
     assert result.exit_code == 1

@@ -37,6 +37,15 @@ def one_line(text: str) -> str:
     return text.translate(_UNPRINTABLE)
 
 
+#: ``_UNPRINTABLE`` but for LF and CR, which some formats encode their own way.
+_CONTROLS = {code: escape for code, escape in _UNPRINTABLE.items() if code not in (ord("\n"), ord("\r"))}
+
+
+def without_controls(text: str) -> str:
+    """``text`` with control characters escaped, LF and CR left to the format."""
+    return text.translate(_CONTROLS)
+
+
 def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return [d for result in results for d in result.diagnostics]
 

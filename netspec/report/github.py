@@ -13,13 +13,14 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, relative_path
+from netspec.report.base import Reporter, all_diagnostics, relative_path, without_controls
 from netspec.report.concise import ConciseReporter
 
 
 def escape_data(text: str) -> str:
-    """The toolkit's ``escapeData``: a message cannot contain a raw ``%``, CR or LF."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The toolkit's ``escapeData``: a message cannot contain a raw ``%``, CR or LF. Other
+    control characters are escaped too: the log is also read on terminals."""
+    return without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
