@@ -24,34 +24,45 @@ from netspec.source import FileTooLarge, NotARegularFile, read_limited
 CONFIG_NAMES = ("netspec.toml", "pyproject.toml")
 #: Larger configuration files are refused unread.
 MAX_CONFIG_SIZE = 1 << 20
-#: Dotted keys of more parts are refused unparsed: tomllib's time grows with the square of
-#: a key's parts (8,000 parts take a second, and the size limit leaves room for 180,000),
-#: and a real key has a few.
-MAX_KEY_PARTS = 256
+#: Keys of more parts, counting the parts of the table header they are under, are refused
+#: unparsed. tomllib's time grows with the square of a dotted key's parts (8,000 parts take
+#: a second) and, for every key, with its header's: a 1 MiB file of 256-part headers and keys
+#: took 21 s. At 32, the worst such file parses in about 2.5 s, what 1 MiB of plain keys
+#: takes anyway; a real key has a few parts.
+MAX_KEY_PARTS = 32
 _KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
-#: TOML read as dotted names (group ``chain``: bare or quoted parts joined by dots), strings
-#: and comments, left to right. Every alternative consumes what it starts, an unclosed string
-#: up to the end of its line, so that the scan is linear whatever the text.
+#: TOML read left to right as names (group ``name``: bare or quoted parts joined by dots, a
+#: key or a value alike), multi-line strings, unclosed strings, comments, and the rest (group
+#: ``other``). Every alternative consumes what it starts (an unclosed string up to the end of
+#: its line, a multi-line one up to the end of the text), so the scan is linear on any text.
 _TOML_TOKEN = re.compile(
-    rf"""(?P<chain>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))+)"""
-    # A multi-line string may end in up to five quotes (two of them its own), or at the end
-    # of the text: so that it always matches, and nothing is scanned twice.
-    r'''|"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"{3,5}|\\?\Z)'''
+    # Up to five quotes may close a multi-line string (two of them its own).
+    r'''"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"{3,5}|\\?\Z)'''
     r"""|'''(?:[^']|'(?!''))*(?:'{3,5}|\Z)"""
-    r"""|"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|\#[^\n]*|[A-Za-z0-9_-]+|[^"'\#A-Za-z0-9_-]+|[\s\S]"""
+    rf"""|(?P<name>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*)"""
+    r"""|"(?:[^"\\\n]|\\.)*|'[^'\n]*|\#[^\n]*|(?P<other>[^"'\#A-Za-z0-9_-]+)|[\s\S]"""
 )
 _KEY_PARTS = re.compile(_KEY_PART)
 
 
 def _check_key_lengths(text: str, path: Path) -> None:
+    header = 0  # the parts of the table header the keys are under
+    opens_header = False  # whether a name here is a header: after "[" or "[[" at a line start
     for token in _TOML_TOKEN.finditer(text):
-        chain = token["chain"]
-        # Each part and dot takes a character at least: a short chain needs no count.
-        if chain and len(chain) > 2 * MAX_KEY_PARTS and len(_KEY_PARTS.findall(chain)) > MAX_KEY_PARTS:
-            row = text.count("\n", 0, token.start()) + 1
-            raise ConfigError(
-                f"{path}:{row}: a dotted key of more than {MAX_KEY_PARTS} parts; no configuration needs one"
-            )
+        name, other = token["name"], token["other"]
+        if name is not None:
+            # Each part but the first takes two characters at least: short names need no count.
+            parts = len(_KEY_PARTS.findall(name)) if len(name) > 2 * (MAX_KEY_PARTS - header) else 1
+            if opens_header:
+                header = parts
+            if header + (0 if opens_header else parts) > MAX_KEY_PARTS:
+                row = text.count("\n", 0, token.start()) + 1
+                raise ConfigError(
+                    f"{path}:{row}: a key of more than {MAX_KEY_PARTS} dotted parts with its table's; "
+                    "no configuration needs one"
+                )
+        line_start = token.start() == 0 or (other is not None and "\n" in other)
+        opens_header = other is not None and line_start and other.rsplit("\n", 1)[-1].strip(" \t") in ("[", "[[")
 
 
 _KEYS = frozenset(
