@@ -60,38 +60,33 @@ def test_escaping_follows_the_actions_toolkit() -> None:
     assert escape_data("%0A") == "%250A"  # an already-escaped-looking message stays literal
 
 
-def test_annotation_escapes_message_and_properties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("message", "filename", "expected"),
+    [
+        pytest.param(
+            "50% of\nthe rows",
+            "odd,dir:x/net.yaml",
+            "::warning file=odd%2Cdir%3Ax/net.yaml,line=2,col=3,endLine=2,endColumn=9,"
+            "title=netspec (NS101)::50%25 of%0Athe rows",
+            id="toolkit",
+        ),
+        # The log is read on terminals too: ESC (a title, a screen clear) and C1 controls are
+        # written out, in the message and in the file name.
+        pytest.param(
+            "\x1b]0;pwned\x07\x1b[2J\x85",
+            "e\x1b[31mf.yaml",
+            "::warning file=e\\x1b[31mf.yaml,line=2,col=3,endLine=2,endColumn=9,"
+            "title=netspec (NS101)::\\x1b]0;pwned\\x07\\x1b[2J\\x85",
+            id="terminal",
+        ),
+    ],
+)
+def test_annotation_escapes_message_and_properties(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message: str, filename: str, expected: str
+) -> None:
     monkeypatch.chdir(tmp_path)
-    d = Diagnostic(
-        "NS101",
-        "non-integer-output",
-        Severity.WARNING,
-        "50% of\nthe rows",
-        "odd,dir:x/net.yaml",
-        Span(Position(2, 3), Position(2, 9), 0, 0),
-    )
-    assert annotation(d) == (
-        "::warning file=odd%2Cdir%3Ax/net.yaml,line=2,col=3,endLine=2,endColumn=9,"
-        "title=netspec (NS101)::50%25 of%0Athe rows"
-    )
-
-
-def test_annotation_escapes_what_would_drive_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The log is read on terminals too: ESC (title, screen clear) and C1 controls are written
-    # out, in the message and in the file name.
-    monkeypatch.chdir(tmp_path)
-    d = Diagnostic(
-        "NS101",
-        "non-integer-output",
-        Severity.WARNING,
-        "\x1b]0;pwned\x07\x1b[2J\x85",
-        "e\x1b[31mf.yaml",
-        Span(Position(1, 1), Position(1, 2), 0, 0),
-    )
-    assert annotation(d) == (
-        "::warning file=e\\x1b[31mf.yaml,line=1,col=1,endLine=1,endColumn=2,"
-        "title=netspec (NS101)::\\x1b]0;pwned\\x07\\x1b[2J\\x85"
-    )
+    span = Span(Position(2, 3), Position(2, 9), 0, 0)
+    assert annotation(Diagnostic("NS101", "non-integer-output", Severity.WARNING, message, filename, span)) == expected
 
 
 def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> None:
