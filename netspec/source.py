@@ -155,6 +155,8 @@ class LoadError(Exception):
 #: a mapping entry.
 ValueOffsets = tuple[int, int]
 EntryOffsets = tuple[int, int, int, int]
+#: A collection's positions: a mapping's entries by key, a sequence's values by index.
+Table = dict[Any, EntryOffsets] | list[ValueOffsets]
 
 
 @dataclass(slots=True)
@@ -169,17 +171,19 @@ class Document:
     data: Any
     lines: LineIndex
     #: A mapping's entries, key → :data:`EntryOffsets`; a sequence's, by index → :data:`ValueOffsets`.
-    tables: dict[Path, dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=dict)
+    tables: dict[Path, Table] = field(default_factory=dict)
     root: ValueOffsets | None = None
     #: Where each flow collection (``[…]``, ``{…}``) starts, by path. A key that repeats leaves
     #: the replaced collection's entries behind, so a path counts only where the start agrees.
     flow_starts: dict[Path, int] = field(default_factory=dict)
-    #: Where a key repeats, in file order; the data keeps the last value, the table the first key.
+    #: Where a key repeats, in file order; the data and the table keep the last key and value.
     duplicate_keys: list[Path] = field(default_factory=list)
     #: The repeated keys' own offsets, by ``(*path, "<duplicate>", n)`` with n counting from 1.
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
-    shadowed_tables: list[dict[Any, EntryOffsets] | list[ValueOffsets]] = field(default_factory=list)
+    shadowed_tables: list[Table] = field(default_factory=list)
+    #: Where each collection with a table starts, by path: the last one, where a key repeats.
+    table_starts: dict[Path, int] = field(default_factory=dict)
     #: Parser offsets and style of every quoted or block scalar (see :meth:`styled_scalars`).
     styled_offsets: list[tuple[int, int, str]] = field(default_factory=list)
     #: Where each value that carries an anchor (``&name``), which aliases elsewhere may share,
@@ -189,19 +193,33 @@ class Document:
     #: inside a value's text by bisection (asked for every layer, a scan would be quadratic).
     _repeat_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _anchor_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _live_tables: dict[Path, Table | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _table(self, path: Path) -> Table | None:
+        """The table of the collection at ``path``, if that collection is in the data.
+
+        A key that repeats leaves the tables of its replaced value (and of everything inside
+        it) under the same paths, and a value that is not a collection (an alias, a scalar)
+        puts no table in their place: a table counts only where its parent's entry points at
+        it, all the way up. Worked out once per path.
+        """
+        if path in self._live_tables:
+            return self._live_tables[path]
+        table = self.tables.get(path)
+        if table is not None and path:
+            entry = _value_entry(self._table(path[:-1]), path[-1])
+            if entry is None or entry[0] != self.table_starts.get(path):
+                table = None
+        self._live_tables[path] = table
+        return table
 
     def _value_offsets(self, path: Path) -> ValueOffsets | None:
         if not path:
             return self.root
-        table = self.tables.get(path[:-1])
-        key = path[-1]
-        if isinstance(table, list):
-            return table[key] if isinstance(key, int) and 0 <= key < len(table) else None
-        entry = table.get(key) if table is not None else None
-        return (entry[2], entry[3]) if entry is not None else None
+        return _value_entry(self._table(path[:-1]), path[-1])
 
     def _key_offsets(self, path: Path) -> ValueOffsets | None:
-        table = self.tables.get(path[:-1]) if path else None
+        table = self._table(path[:-1]) if path else None
         entry = table.get(path[-1]) if isinstance(table, dict) else None
         return (entry[0], entry[1]) if entry is not None else None
 
@@ -298,6 +316,14 @@ class Document:
                     found += ((key_start, key_end), (start, end))
         found += self.duplicate_offsets.values()
         return [self.lines.span(start, end) for start, end in found]
+
+
+def _value_entry(table: Table | None, key: Any) -> ValueOffsets | None:
+    """The offsets of the value under ``key`` in a collection's table."""
+    if isinstance(table, list):
+        return table[key] if isinstance(key, int) and 0 <= key < len(table) else None
+    entry = table.get(key) if table is not None else None
+    return (entry[2], entry[3]) if entry is not None else None
 
 
 #: Bytes read from a file at a time.
@@ -512,8 +538,7 @@ class _Builder:
                 frame.key_start,
                 frame.key_end,
             )
-        else:
-            frame.table[key] = (frame.key_start, frame.key_end, start, end)
+        frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
     def anchor_scalar(self, name: str, value: Any, start: int) -> None:
@@ -561,6 +586,7 @@ class _Builder:
         if shadowed is not None:  # the key of this collection repeats an earlier one
             self.doc.shadowed_tables.append(shadowed)
         self.doc.tables[frame.path] = frame.table
+        self.doc.table_starts[frame.path] = start
         self.add(frame.value, start, end, frame.size)
         if not self.stack:
             self.doc.root = (start, end)

@@ -423,6 +423,36 @@ def test_a_replaced_layer_list_leaves_nothing_behind_for_the_live_one(replaced: 
     assert outcome.result.text == first + live + f"    padding: {PER_SIDE}\n"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "input: &d [{type: conv, filters: 8, kernel: 3}]\ninput: [3, 32, 32]\n"
+            "layers:\n  - {type: conv, filters: 8, kernel: 3, padding: 0}\nlayers: *d\n",
+            id="replaced-layer-had-the-key",
+        ),
+        pytest.param(
+            "input: &d [{type: conv, filters: 8, kernel: 3}]\ninput: [3, 32, 32]\n"
+            "layers:\n  - {type: conv, filters: 8, kernel: 3}\nlayers: *d\n",
+            id="replaced-layer-alike",
+        ),
+        pytest.param(
+            "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, expect: &d [{type: conv, filters: 8, "
+            "kernel: 3}]}\nlayers: *d\n",
+            id="anchor-inside-the-replaced-list",
+        ),
+    ],
+)
+def test_layers_replaced_by_an_alias_are_the_alias_text(text: str) -> None:
+    # The live layers come from the alias on the last row: what the replaced list said does
+    # not describe them. 32 − 3 + 1 = 30: NS102, at the alias, for --fix to leave alone.
+    found = {(d.code, d.span.start.row, d.fix is None) for d in lint_text(text, "spec.yaml").diagnostics}
+    assert ("NS102", 5 if text.startswith("input: &d") else 4, True) in found
+    outcome = fix_text(text, "spec.yaml")
+    assert outcome.result.text == text
+    assert outcome.notes == ["conv1: NS102 not fixed: the layer comes from an alias; edit it by hand"]
+
+
 def test_old_mac_line_endings_are_kept() -> None:
     text = "input: [1, 8, 8]\rlayers:\r  - type: conv\r    filters: 2\r    kernel: 3\r  - {type: flatten}\r"
     expected = text.replace("kernel: 3\r", "kernel: 3\r    padding: 1\r")

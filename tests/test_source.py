@@ -55,9 +55,11 @@ def test_scalars_resolve_like_safe_loader() -> None:
 def test_duplicate_keys_are_recorded_not_lost() -> None:
     doc = load("a: 1\nb: 2\na: 3\n")
     assert doc.duplicate_keys == [("a",)]
-    # The repeat is located at its own key; the key's span stays the first one.
+    # The repeat is located at its own key; the path's spans are those of the data's value,
+    # the last.
     assert doc.key_span(("a", "<duplicate>", 1)).start == Position(3, 1)
-    assert doc.key_span(("a",)).start == Position(1, 1)
+    assert doc.key_span(("a",)).start == Position(3, 1)
+    assert doc.span(("a",)).start == Position(3, 4) and doc.data["a"] == 3
 
 
 def test_values_reached_through_an_alias_point_at_the_alias() -> None:
