@@ -27,8 +27,8 @@ MAX_CONFIG_SIZE = 1 << 20
 #: Keys of more parts, counting the parts of the table header they are under, are refused
 #: unparsed. tomllib's time grows with the square of a dotted key's parts (8,000 parts take
 #: a second) and, for every key, with its header's: a 1 MiB file of 256-part headers and keys
-#: took 21 s. At 32, the worst such file parses in about 2.5 s, what 1 MiB of plain keys
-#: takes anyway; a real key has a few parts.
+#: took 21 s. At 32, the worst such file parses in about 4 s (headers cost tomllib ~0.15 ms
+#: each, however short: 1 MiB of 8-part ones takes 3.4 s); a real key has a few parts.
 MAX_KEY_PARTS = 32
 _KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
 #: TOML read left to right as names (group ``name``: bare or quoted parts joined by dots, a
@@ -51,8 +51,10 @@ def _check_key_lengths(text: str, path: Path) -> None:
     for token in _TOML_TOKEN.finditer(text):
         name, other = token["name"], token["other"]
         if name is not None:
-            # Each part but the first takes two characters at least: short names need no count.
-            parts = len(_KEY_PARTS.findall(name)) if len(name) > 2 * (MAX_KEY_PARTS - header) else 1
+            # A header's parts are counted; a key's only when it is long enough to matter, as
+            # each part but the first takes two characters at least.
+            long = opens_header or len(name) > 2 * (MAX_KEY_PARTS - header)
+            parts = len(_KEY_PARTS.findall(name)) if long else 1
             if opens_header:
                 header = parts
             if header + (0 if opens_header else parts) > MAX_KEY_PARTS:

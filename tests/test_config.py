@@ -180,6 +180,8 @@ def dotted(parts: int) -> str:
         pytest.param(f"[{dotted(33)}]", id="table-header"),
         pytest.param(f"[[ {dotted(33)} ]]", id="array-of-tables-header"),
         pytest.param(f"{dotted(13)} = 1\n[{dotted(20)}]\n{dotted(12)} = 1\n{dotted(13)} = 1", id="header-and-key"),
+        # Short names, each well under the limit alone.
+        pytest.param(f"[{'.'.join('a' * 31)}]\n{'.'.join('b' * 2)} = 1", id="short-header-and-key"),
         pytest.param(f"x = {{{dotted(40)} = 1}}", id="inline-table"),
         pytest.param(f'"a\\"" . {dotted(40)} = 1', id="quoted-part-with-escaped-quote"),
         # A multi-line string may close with up to five quotes: the scan must not lose its place.
