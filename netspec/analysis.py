@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from netspec.graph import Graph, build
 from netspec.source import Document, load
-from netspec.spec import ParsedSpec, parse
+from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, parse
 
 
 @dataclass
@@ -24,6 +24,9 @@ def analyse(text: str, filename: str, default_name: str) -> Analysis:
     return analyse_document(document, text, filename, default_name)
 
 
-def analyse_document(document: Document, text: str, filename: str, default_name: str) -> Analysis:
-    spec = parse(document.data, default_name)
-    return Analysis(filename, text, document, spec, build(spec))
+def analyse_document(
+    document: Document, text: str, filename: str, default_name: str, suggestions: int = SUGGESTION_BUDGET
+) -> Analysis:
+    """:func:`analyse` from a loaded document; ``suggestions`` bounds "did you mean"."""
+    spec = parse(document.data, default_name, suggestions)
+    return Analysis(filename, text, document, spec, build(spec, suggestions))

@@ -122,11 +122,12 @@ def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
     return None
 
 
-def build(spec: ParsedSpec) -> Graph:
-    """Resolve references and propagate shapes."""
+def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
+    """Resolve references and propagate shapes. ``suggestions`` bounds "did you mean", as
+    for :func:`netspec.spec.parse`."""
     graph = Graph(spec.input, [], [])
     names = [_name(i, layer, raw) for i, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True))]
-    references = _References(names)
+    references = _References(names, Budget(suggestions))
     defined = references.defined
     for index, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True)):
         node = Node(index, names[index], layer)
@@ -146,14 +147,14 @@ class _References:
     """What resolving ``from`` needs to know about the names, kept in dicts so that a file
     of thousands of broken references costs time linear in its size."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], suggestions: Budget) -> None:
         #: Each name defined so far, at its first layer.
         self.defined: dict[str, int] = {}
         #: Each name in the whole spec, at its first layer.
         self.first: dict[str, int] = {}
         for index, name in enumerate(names):
             self.first.setdefault(name, index)
-        self.suggestions = Budget(SUGGESTION_BUDGET)
+        self.suggestions = suggestions
 
     def unknown(self, name: str, node: Node) -> str:
         if name == node.name:

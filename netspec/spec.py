@@ -82,8 +82,9 @@ class ParsedSpec:
     problems: list[SchemaProblem] = field(default_factory=list)
 
 
-def parse(data: Any, default_name: str) -> ParsedSpec:
-    """Validate the loaded data; keep every layer that validates, report the rest."""
+def parse(data: Any, default_name: str, suggestions: int = SUGGESTION_BUDGET) -> ParsedSpec:
+    """Validate the loaded data; keep every layer that validates, report the rest.
+    ``suggestions`` is how many candidates "did you mean" may compare (0: no suggestions)."""
     if not isinstance(data, dict):
         what = "empty" if data is None else _a_kind(data)
         return ParsedSpec(
@@ -99,7 +100,7 @@ def parse(data: Any, default_name: str) -> ParsedSpec:
     try:
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
-        return _salvage(data, raw_layers, default_name, exc)
+        return _salvage(data, raw_layers, default_name, exc, Budget(suggestions))
     return ParsedSpec(
         model.name or default_name,
         model.description,
@@ -109,9 +110,10 @@ def parse(data: Any, default_name: str) -> ParsedSpec:
     )
 
 
-def _salvage(data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc: ValidationError) -> ParsedSpec:
+def _salvage(
+    data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc: ValidationError, suggestions: Budget
+) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
-    suggestions = Budget(SUGGESTION_BUDGET)
     problems = [_problem(error, data, suggestions) for error in exc.errors(include_url=False)]
     broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
