@@ -182,6 +182,8 @@ class Document:
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
     shadowed_tables: list[Table] = field(default_factory=list)
+    #: The entries a repeated key replaced in its mapping's table: out of the data too.
+    replaced_entries: list[EntryOffsets] = field(default_factory=list)
     #: Where each collection with a table starts, by path: the last one, where a key repeats.
     table_starts: dict[Path, int] = field(default_factory=dict)
     #: Parser offsets and style of every quoted or block scalar (see :meth:`styled_scalars`).
@@ -308,12 +310,14 @@ class Document:
     def all_spans(self) -> list[Span]:
         """The span of every key and value in the file, in no particular order."""
         found = [] if self.root is None else [self.root]
+        entries: list[EntryOffsets] = list(self.replaced_entries)
         for table in (*self.tables.values(), *self.shadowed_tables):
             if isinstance(table, list):
                 found += table
             else:
-                for key_start, key_end, start, end in table.values():
-                    found += ((key_start, key_end), (start, end))
+                entries += table.values()
+        for key_start, key_end, start, end in entries:
+            found += ((key_start, key_end), (start, end))
         found += self.duplicate_offsets.values()
         return [self.lines.span(start, end) for start, end in found]
 
@@ -533,6 +537,9 @@ class _Builder:
         container = frame.value
         if key in container:
             doc = self.doc
+            replaced = frame.table.get(key)
+            if replaced is not None:
+                doc.replaced_entries.append(replaced)
             doc.duplicate_keys.append((*frame.path, key))
             doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
                 frame.key_start,

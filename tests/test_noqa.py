@@ -192,6 +192,8 @@ def test_a_hash_on_a_later_row_of_a_multi_row_string_is_not_a_comment(descriptio
             "meta:\n  notes: |\n    # netspec: noqa\nmeta: {}\n" + STRIDED, ["NS003", "NS002", "NS101"], id="shadowed"
         ),
         pytest.param('? "a\n  # netspec: noqa\n  b"\n: 1\n' + STRIDED, ["NS002", "NS101"], id="multi-row-key"),
+        # One row this time: the value the repeat replaced still holds its "#".
+        pytest.param('description: "x  # noqa: NS003"\ndescription: y\n' + STRIDED, ["NS003", "NS101"], id="replaced"),
     ],
 )
 def test_strings_outside_the_data_hold_their_hashes_too(text: str, expected: list[str]) -> None:
