@@ -7,7 +7,6 @@ import contextlib
 import errno
 import io
 import os
-import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +18,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Severity
 from netspec.discovery import discover, is_directory, missing
-from netspec.linter import ISSUES_URL, FileResult, lint_paths, unreadable
+from netspec.linter import FileResult, bug, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import one_line, plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -51,9 +50,13 @@ ConfigOption = Annotated[
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+def to_stderr(message: str) -> None:
+    """One line on stderr, whatever the file and layer names in it hold."""
+    typer.echo(one_line(message), err=True)
+
+
 def usage_error(message: str) -> NoReturn:
-    # One line, whatever the file names in it hold.
-    typer.echo(f"netspec: error: {one_line(message)}", err=True)
+    to_stderr(f"netspec: error: {message}")
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -183,10 +186,7 @@ def check(
 ) -> None:
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
     if verbose and not source.HAS_LIBYAML:
-        typer.echo(
-            "netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower",
-            err=True,
-        )
+        to_stderr("netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
     chosen_format = choice("--output-format", output_format or default_format(), REPORTERS)
     settings = _settings(config, select, extend_select, ignore, max_file_size)
     targets = paths or [Path("specs")]
@@ -207,13 +207,13 @@ def check(
         if outcomes
         else lint_paths(discovered.files, settings, jobs=jobs or cpu_count(), keep_analysis=False)
     )
-    results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted]
+    results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
         write_report(reporter(chosen_format), results, output_file)
     for result in results:
         if result.internal_error:
-            typer.echo(f"netspec: {result.internal_error}", err=True)
+            to_stderr(f"netspec: {result.internal_error}")
     if any(result.internal_error for result in results):
         raise typer.Exit(EXIT_USAGE)
     problems = fix_failed or (not fixing_only and any(result.diagnostics for result in results))
@@ -227,9 +227,9 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
     fixed = sum(outcome.result.fixed for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
-            typer.echo(f"netspec: warning: {outcome.result.filename}: {note}", err=True)
+            to_stderr(f"netspec: warning: {outcome.result.filename}: {note}")
         if outcome.error:
-            typer.echo(f"netspec: error: {outcome.error}", err=True)
+            to_stderr(f"netspec: error: {outcome.error}")
     if diff:
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:
@@ -270,6 +270,8 @@ def show(
 ) -> None:
     """Print each layer's output shape, neurons, parameters and MACs, with totals. Exit 1 when an
     error is reported, 2 on usage errors, else 0."""
+    import shlex
+
     from netspec.show import RENDERERS, summarize  # only here: keeps the check's start-up small
 
     choice("--format", format, RENDERERS)
@@ -280,7 +282,7 @@ def show(
         usage_error(f"no such file: {spec}")
     (result,) = lint_paths([spec], settings)
     if result.internal_error:
-        typer.echo(f"netspec: {result.internal_error}", err=True)
+        to_stderr(f"netspec: {result.internal_error}")
         raise typer.Exit(EXIT_USAGE)
     if result.analysis is None or result.analysis.spec.input is None:
         reporter("concise").report([result], sys.stderr)
@@ -290,7 +292,7 @@ def show(
         # The same check, configured the same way, lists the same problems.
         options = ["--config", str(config)] if config else []
         command = shlex.join(["netspec", "check", *options, *(["--"] if str(spec).startswith("-") else []), str(spec)])
-        typer.echo(f"{plural(len(result.diagnostics), 'problem')}: run `{one_line(command)}` for details", err=True)
+        to_stderr(f"{plural(len(result.diagnostics), 'problem')}: run `{command}` for details")
     if any(diagnostic.severity is Severity.ERROR for diagnostic in result.diagnostics):
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -334,12 +336,12 @@ def run() -> None:
         app()
     except OSError as error:
         if error.errno not in OUTPUT_ERRORS:
-            fail(internal_error_message(error))
+            fail(f"netspec: internal error: {bug(error)}")
         # Whatever is still buffered goes nowhere, rather than fail again at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         fail(f"netspec: error: cannot write the output: {error.strerror or error}")
     except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-        fail(internal_error_message(error))
+        fail(f"netspec: internal error: {bug(error)}")
 
 
 #: How writing the output fails (a full disk, an I/O error, a quota, a size limit). Files are
@@ -347,15 +349,8 @@ def run() -> None:
 OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
 
-def internal_error_message(error: Exception) -> str:
-    return (
-        f"netspec: internal error: {type(error).__name__}: {' '.join(str(error).split())[:200]}. "
-        f"This is a bug in netspec; please report it at {ISSUES_URL}."
-    )
-
-
 def fail(message: str) -> NoReturn:
     """One line on stderr (if stderr still works), and exit 2."""
     with contextlib.suppress(OSError):
-        typer.echo(message, err=True)
+        to_stderr(message)
     sys.exit(EXIT_USAGE)

@@ -35,26 +35,26 @@ _KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
 #: key or a value alike), multi-line strings, unclosed strings, comments, and the rest (group
 #: ``other``). Every alternative consumes what it starts (an unclosed string up to the end of
 #: its line, a multi-line one up to the end of the text), so the scan is linear on any text.
-_TOML_TOKEN = re.compile(
+#: Compiled on first use (by ``re``'s cache): most runs read no configuration file.
+_TOML_TOKEN = (
     # Up to five quotes may close a multi-line string (two of them its own).
     r'''"""(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"{3,5}|\\?\Z)'''
     r"""|'''(?:[^']|'(?!''))*(?:'{3,5}|\Z)"""
     rf"""|(?P<name>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*)"""
     r"""|"(?:[^"\\\n]|\\.)*|'[^'\n]*|\#[^\n]*|(?P<other>[^"'\#A-Za-z0-9_-]+)|[\s\S]"""
 )
-_KEY_PARTS = re.compile(_KEY_PART)
 
 
 def _check_key_lengths(text: str, path: Path) -> None:
     header = 0  # the parts of the table header the keys are under
     opens_header = False  # whether a name here is a header: after "[" or "[[" at a line start
-    for token in _TOML_TOKEN.finditer(text):
+    for token in re.finditer(_TOML_TOKEN, text):
         name, other = token["name"], token["other"]
         if name is not None:
             # A header's parts are counted; a key's only when it is long enough to matter, as
             # each part but the first takes two characters at least.
             long = opens_header or len(name) > 2 * (MAX_KEY_PARTS - header)
-            parts = len(_KEY_PARTS.findall(name)) if long else 1
+            parts = len(re.findall(_KEY_PART, name)) if long else 1
             if opens_header:
                 header = parts
             if header + (0 if opens_header else parts) > MAX_KEY_PARTS:

@@ -22,7 +22,7 @@ def missing(path: Path) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
-        return False
+        pass
     return False
 
 
@@ -38,7 +38,7 @@ def is_directory(path: Path) -> bool:
 class Discovery:
     files: list[Path] = field(default_factory=list)
     #: Directories the walk could not list, with the error: reported, never passed over.
-    unlisted: list[tuple[Path, OSError]] = field(default_factory=list)
+    unlisted: dict[Path, OSError] = field(default_factory=dict)
 
 
 def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
@@ -59,14 +59,11 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     return found
 
 
-def _walk(root: Path, settings: Settings, unlisted: list[tuple[Path, OSError]]) -> list[Path]:
+def _walk(root: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
     files = []
 
     def cannot_list(error: OSError) -> None:
-        # Once, however many targets lead to it.
-        path = Path(error.filename)
-        if all(path != seen for seen, _ in unlisted):
-            unlisted.append((path, error))
+        unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
     for directory, subdirectories, names in os.walk(root, onerror=cannot_list, followlinks=False):
         subdirectories[:] = sorted(

@@ -126,7 +126,7 @@ def assess(
         except Uneditable as reason:
             by_hand = f"{fix.message} by hand: --fix cannot edit this layer, as {reason}"
             help = f"{diagnostic.help}; {by_hand}" if diagnostic.help else by_hand
-            assessed.append(dataclasses.replace(diagnostic, fix=None, edit_spans=(), help=help))
+            assessed.append(dataclasses.replace(diagnostic, fix=None, help=help))
             continue
         if not budget.spend(len(analysis.graph.nodes)):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE))
@@ -286,9 +286,8 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
             return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
         # A line break after a block scalar's last line would join its value: the new key
         # goes before the last key instead, when that key starts its line.
-        key_start = document.key_range(like)[0]
-        line_start = key_start - len(indent)
-        if text[line_start:key_start] != indent or (line_start and text[line_start - 1] not in LINE_BREAK_CHARACTERS):
+        line_start = start - len(indent)
+        if text[line_start:start] != indent or (line_start and text[line_start - 1] not in LINE_BREAK_CHARACTERS):
             raise Uneditable("its last value is a block scalar at the end of a file without a final line break")
         return TextEdit(line_start, line_start, "".join(line + eol for line in lines))
     return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))

@@ -197,7 +197,8 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _Ref
 
 
 def _magnitude(size: int) -> str:
-    # str() refuses ints of over 4,300 digits: past 30, the order of magnitude will do.
+    # Propagation stops past MAX_SIZE, so a size here has at most about 38 digits (a flatten
+    # of four dimensions at the limit): past 30, the order of magnitude reads better.
     return f"{size:,}" if size < 10**30 else f"about 10^{int(size.bit_length() * math.log10(2))}"
 
 

@@ -299,12 +299,14 @@ def lint_guarded(path: Path, settings: Settings, *, keep_analysis: bool = True) 
 
 def internal_error(path: Path, error: Exception) -> FileResult:
     """The result for a file on which netspec itself failed."""
-    return FileResult(
-        str(path),
-        # One line, whatever the exception's text holds.
-        internal_error=f"internal error while checking {path}: {type(error).__name__}: "
-        f"{' '.join(str(error).split())[:200]}. "
-        f"This is a bug in netspec; please report it at {ISSUES_URL} with the file.",
+    return FileResult(str(path), internal_error=f"internal error while checking {path}: {bug(error, ' with the file')}")
+
+
+def bug(error: Exception, attach: str = "") -> str:
+    """An escaped exception, on one line whatever its text holds, and where to report it."""
+    return (
+        f"{type(error).__name__}: {' '.join(str(error).split())[:200]}. "
+        f"This is a bug in netspec; please report it at {ISSUES_URL}{attach}."
     )
 
 

@@ -109,7 +109,7 @@ class ReceptiveField:
 
 
 def _number(value: Fraction) -> int | float:
-    # Beyond 2**53 a float holds no fraction (and past ~1e308 none at all): the nearest int.
+    # Beyond 2**53 a float holds no fraction: the nearest int.
     if value.denominator == 1 or abs(value) > 2**53:
         return round(value)
     return round(float(value), 4)

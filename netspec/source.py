@@ -275,6 +275,11 @@ class Document:
             self._anchor_starts = sorted(self.anchored.values())
         return self._any_within(path, self._anchor_starts)
 
+    def holds(self, path: Path, offset: int) -> bool:
+        """Whether the text of the value at ``path`` (not an ancestor's) holds text ``offset``."""
+        found = self._value_offsets(path)
+        return found is not None and found[0] <= offset - self.lines.shift < found[1]
+
     def _any_within(self, path: Path, starts: list[int]) -> bool:
         # By offsets, not paths: a repeated key leaves the replaced value's records under the
         # same paths, and those lie outside the live value's text.

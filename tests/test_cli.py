@@ -70,6 +70,26 @@ def test_full_output_shows_control_characters_as_pictures(tmp_path: Path) -> Non
     assert "  | " + " " * 14 + "^\n" in out
 
 
+def test_full_output_shows_c1_controls_as_one_column(tmp_path: Path) -> None:
+    # U+009B (CSI) starts a terminal sequence; YAML refuses it (NS001, at column 23), and the
+    # snippet shows it as U+FFFD, one column like the pictures, with the caret under it.
+    path = tmp_path / "spec.yaml"
+    path.write_text("input: [3, 32, 32]  # \u009b2J\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n")
+    out = runner.invoke(app, ["check", str(path)]).output
+    assert "\u009b" not in out
+    assert "1 | input: [3, 32, 32]  # \ufffd2J\n" in out
+    assert "  | " + " " * 22 + "^\n" in out
+
+
+def test_messages_on_stderr_escape_control_characters(tmp_path: Path) -> None:
+    # A note about a file whose name sets the terminal's title.
+    path = tmp_path / "x\x1b]0;t\x07.yaml"
+    path.write_text("input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: &p 0}\n")
+    err = runner.invoke(app, ["check", "--fix", str(path)]).stderr
+    assert "\x1b" not in err and "\x07" not in err
+    assert f"netspec: warning: {tmp_path}/x\\x1b]0;t\\x07.yaml: conv1: NS102 not fixed" in err
+
+
 def snippet_lines(out: str) -> tuple[str, str]:
     """The source line and the caret line of a one-diagnostic full report, without gutters."""
     source, carets = (line for line in out.splitlines() if line.startswith(("2 | ", "  | ")) and line != "  |")

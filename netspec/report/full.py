@@ -13,7 +13,12 @@ from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
 #: shows them: one column each, so the carets stay under the right character.
-_CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
+_CONTROL_PICTURES = (
+    {code: 0x2400 + code for code in range(0x20)}
+    | {0x7F: 0x2421}
+    # C1 controls (U+0080-U+009F) have no pictures: the replacement character, one column too.
+    | {code: 0xFFFD for code in range(0x80, 0xA0)}
+)
 
 
 #: The most columns of a source line shown under a diagnostic: a spec written on one long

@@ -28,7 +28,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for number, path in enumerate(document.duplicate_keys, start=1):
         located = (*path, "<duplicate>", number)
         index = path[1] if path[:1] == ("layers",) and len(path) > 2 and isinstance(path[1], int) else None
-        if index is not None and not _in_layer(analysis, index, document.key_range(located)[0]):
+        if index is not None and not document.holds(("layers", index), document.key_range(located)[0]):
             # The repeat is in a `layers` list that a later `layers` key replaced: it belongs
             # to no layer of the spec.
             index = None
@@ -38,13 +38,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             at_key=True,
             path=located,
         )
-
-
-def _in_layer(analysis: Analysis, index: int, offset: int) -> bool:
-    if index >= len(analysis.graph.nodes):
-        return False
-    start, end = analysis.document.value_range(("layers", index))
-    return start <= offset < end
 
 
 RULE = Rule("NS003", "duplicate-key", Severity.ERROR, __doc__, check)
