@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,17 +41,26 @@ def ordinary_directory() -> Iterator[Path]:
         shutil.rmtree(directory)
 
 
+def netspec_process(*args: str, prefix: Sequence[str] = (), **options: Any) -> subprocess.CompletedProcess[Any]:
+    """``python -m netspec ARGS`` in a process of its own (run through ``prefix``), bounded by a
+    timeout; output captured as text unless ``options`` say otherwise."""
+    settings: dict[str, Any] = {"capture_output": True, "text": True, "timeout": 60, "check": False}
+    if "stdout" in options:  # capture_output would set stdout too
+        settings = {**settings, "capture_output": False, "stderr": subprocess.PIPE}
+    return subprocess.run([*prefix, sys.executable, "-m", "netspec", *args], **(settings | options))
+
+
 def netspec_as_ordinary_user(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``netspec ARGS`` in a process of its own, as an ordinary user: this one, unless it is
     root, which drops to :data:`NOBODY` with ``setpriv`` (the test is skipped without it).
     Files the process should own must be given to it (``os.chown`` to NOBODY, as root)."""
-    command = [sys.executable, "-m", "netspec", *args]
+    prefix: list[str] = []
     if IS_ROOT:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
             pytest.skip("running as root, without setpriv to run as another user")
-        command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, cwd=cwd)
+        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    return netspec_process(*args, prefix=prefix, cwd=cwd)
 
 
 @contextmanager
@@ -74,6 +83,15 @@ def within(seconds: float) -> Iterator[None]:
 ROOT = Path(__file__).resolve().parent.parent
 #: The bundled specs.
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+#: The examples of broken specs, one or more rules firing in each.
+BROKEN_EXAMPLES = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
+
+
+def write_spec(directory: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
+    """A file in ``directory`` holding exactly ``text`` (UTF-8, line breaks as written)."""
+    path = directory / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
 
 
 def lint(source: str, settings: Settings | None = None) -> list[Diagnostic]:

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from netspec import Applicability, lint_text
 from netspec.cli import app
 from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_text, render
-from tests.helpers import IS_ROOT, NOBODY, netspec_as_ordinary_user, ordinary_directory, spec
+from tests.helpers import IS_ROOT, NOBODY, netspec_as_ordinary_user, ordinary_directory, spec, write_spec
 
 GOLDEN = Path(__file__).parent / "fix_golden"
 CASES = sorted(p.name.removesuffix(".yaml") for p in GOLDEN.glob("*.yaml") if p.name.count(".") == 1)
@@ -47,12 +47,6 @@ def copy_case(name: str, tmp_path: Path) -> Path:
     target = tmp_path / f"{name}.yaml"
     shutil.copyfile(GOLDEN / f"{name}.yaml", target)
     return target
-
-
-def write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode())
-    return path
 
 
 # --- golden files -------------------------------------------------------------------------
@@ -113,7 +107,7 @@ def test_case_without_a_fix_says_so_and_is_left_alone(tmp_path: Path) -> None:
 
 
 def test_unsafe_fix_is_reported_as_unsafe_and_not_applied_by_fix(tmp_path: Path) -> None:
-    path = write(tmp_path, UNSAFE)
+    path = write_spec(tmp_path, UNSAFE)
     code, out, _ = run("--output-format", "json", path)
     [problem] = json.loads(out)
     assert problem["code"] == "NS102" and problem["fix"]["applicability"] == "unsafe"
@@ -124,14 +118,14 @@ def test_unsafe_fix_is_reported_as_unsafe_and_not_applied_by_fix(tmp_path: Path)
 
 
 def test_safe_fix_is_marked_and_counted(tmp_path: Path) -> None:
-    code, out, _ = run(write(tmp_path, MIXED))
+    code, out, _ = run(write_spec(tmp_path, MIXED))
     assert code == 1
     assert "NS102 [*] warning" in out and "[*] 1 fixable with the `--fix` option." in out
 
 
 def test_suppressed_problem_is_not_fixed(tmp_path: Path) -> None:
     text = SMALL.replace("# café", "# noqa: NS102")
-    path = write(tmp_path, text)
+    path = write_spec(tmp_path, text)
     assert run("--fix", path)[0] == 0
     assert path.read_text() == text
 
@@ -235,7 +229,7 @@ def test_layers_shared_through_anchors_or_merge_keys_are_left_alone(tmp_path: Pa
         "  - <<: {type: conv, filters: 2, kernel: 3, padding: 0}\n"
         "    name: m\n"
     )
-    path = write(tmp_path, text)
+    path = write_spec(tmp_path, text)
     _, _, err = run("--fix", path)
     assert path.read_text() == text
     assert "a: NS102 not fixed: the layer is shared through an anchor or alias" in err
@@ -284,7 +278,7 @@ UNEDITABLE = [
 @pytest.mark.parametrize(("text", "reason"), UNEDITABLE)
 def test_layers_whose_text_cannot_be_edited_are_left_alone(tmp_path: Path, text: str, reason: str) -> None:
     # With an anchor, an alias elsewhere may share the value: editing it would change that too.
-    path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
+    path = write_spec(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
     code, _, err = run("--fix", path)
     assert code == 1 and "internal error" not in err
     assert path.read_text() == "input: [1, 16, 16]\nlayers:\n" + text
@@ -293,7 +287,7 @@ def test_layers_whose_text_cannot_be_edited_are_left_alone(tmp_path: Path, text:
 
 @pytest.mark.parametrize(("text", "reason"), UNEDITABLE)
 def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, text: str, reason: str) -> None:
-    path = write(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
+    path = write_spec(tmp_path, "input: [1, 16, 16]\nlayers:\n" + text)
     (diagnostic,) = lint_text(path.read_text(), str(path)).diagnostics
     assert (diagnostic.code, diagnostic.layer) == ("NS102", "a")
     assert (diagnostic.fix, diagnostic.applicability) == (None, None)
@@ -361,7 +355,7 @@ def test_key_after_a_block_scalar_ending_in_any_line_break_goes_on_its_own_line(
 def test_a_padding_value_holding_a_comment_is_left_alone(tmp_path: Path, padding: str) -> None:
     # Written back in flow style on one line, the value would lose the comment.
     text = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    " + padding
-    path = write(tmp_path, text)
+    path = write_spec(tmp_path, text)
     code, _, err = run("--fix", path)
     assert code == 1 and path.read_text() == text
     assert "conv1: NS102 not fixed: its padding value holds a comment" in err
@@ -476,7 +470,7 @@ def test_diff_never_writes(tmp_path: Path) -> None:
 
 
 def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
-    assert run("--diff", write(tmp_path, CLEAN)) == (0, "", "")
+    assert run("--diff", write_spec(tmp_path, CLEAN)) == (0, "", "")
 
 
 @pytest.mark.parametrize("name", ["vgg_block", "crlf_no_final_newline", "alexnet_chain"])
@@ -510,7 +504,7 @@ def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pyt
 
 
 def test_edit_that_does_not_load_as_intended_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(tmp_path, SMALL)
+    path = write_spec(tmp_path, SMALL)
     monkeypatch.setattr("netspec.fix.render", lambda value: "7")  # padding 7 instead of 1
     code, _, err = run("--fix", path)
     assert code == 2 and "internal error" in err
@@ -518,7 +512,7 @@ def test_edit_that_does_not_load_as_intended_writes_nothing(tmp_path: Path, monk
 
 
 def test_fix_keeps_symlinks_and_permissions(tmp_path: Path) -> None:
-    target = write(tmp_path, SMALL, "real.yaml")
+    target = write_spec(tmp_path, SMALL, "real.yaml")
     target.chmod(0o640)
     link = tmp_path / "link.yaml"
     link.symlink_to(target)
@@ -530,7 +524,7 @@ def test_fix_keeps_symlinks_and_permissions(tmp_path: Path) -> None:
 
 def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     # A rename gives the name a new file; the other link would keep the old text.
-    path = write(tmp_path, SMALL, "a.yaml")
+    path = write_spec(tmp_path, SMALL, "a.yaml")
     other = tmp_path / "b.yaml"
     os.link(path, other)
     code, _, err = run("--fix", path)
@@ -543,7 +537,7 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
 def test_fix_refuses_a_read_only_file() -> None:
     # The rename needs only the directory's permission, so the file's own is checked first.
     with ordinary_directory() as directory:
-        path = write(directory, SMALL)
+        path = write_spec(directory, SMALL)
         if IS_ROOT:
             os.chown(path, NOBODY, NOBODY)
         path.chmod(0o444)
@@ -556,7 +550,7 @@ def test_fix_refuses_a_read_only_file() -> None:
 
 @pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
 def test_fix_keeps_the_owner_and_group(tmp_path: Path) -> None:
-    path = write(tmp_path, SMALL)
+    path = write_spec(tmp_path, SMALL)
     os.chown(path, 12345, 23456)
     path.chmod(0o2755)  # chown clears the set-group-ID bit: the mode is set after it
     assert fix_file(path).changed
@@ -568,7 +562,7 @@ def test_fix_keeps_the_owner_and_group(tmp_path: Path) -> None:
 @pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
 def test_fix_refuses_an_owner_it_cannot_keep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As a user who may not give files away, the new file would be that user's.
-    path = write(tmp_path, SMALL)
+    path = write_spec(tmp_path, SMALL)
     os.chown(path, 12345, 23456)
 
     def refuse(*args: object) -> None:
@@ -604,18 +598,18 @@ def test_fix_refuses_an_owner_it_cannot_keep(tmp_path: Path, monkeypatch: pytest
     ],
 )
 def test_exit_codes(flags: list[str], text: str, expected: int, tmp_path: Path) -> None:
-    assert run(*flags, write(tmp_path, text))[0] == expected
+    assert run(*flags, write_spec(tmp_path, text))[0] == expected
 
 
 def test_fix_only_reports_only_what_it_fixed(tmp_path: Path) -> None:
-    path = write(tmp_path, MIXED)
+    path = write_spec(tmp_path, MIXED)
     code, out, _ = run("--fix-only", path)
     assert (code, out) == (0, "Fixed 1 problem.\n")
     assert path.read_text() == MIXED.replace("kernel: 3}", "kernel: 3, padding: 1}")
 
 
 def test_fix_reports_what_remains_with_the_fixed_text(tmp_path: Path) -> None:
-    path = write(tmp_path, MIXED)
+    path = write_spec(tmp_path, MIXED)
     code, out, _ = run("--fix", path)
     assert code == 1
     assert "NS105" in out and "NS102" not in out
@@ -624,7 +618,7 @@ def test_fix_reports_what_remains_with_the_fixed_text(tmp_path: Path) -> None:
 
 
 def test_unsafe_fixes_alone_writes_nothing(tmp_path: Path) -> None:
-    path = write(tmp_path, UNSAFE)
+    path = write_spec(tmp_path, UNSAFE)
     assert run("--unsafe-fixes", path)[0] == 1
     assert path.read_text() == UNSAFE
 

@@ -13,7 +13,6 @@ import random
 import re
 import resource
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,15 @@ from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
-from tests.helpers import IS_ROOT, ROOT, netspec_as_ordinary_user, ordinary_directory, within
+from tests.helpers import (
+    IS_ROOT,
+    ROOT,
+    netspec_as_ordinary_user,
+    netspec_process,
+    ordinary_directory,
+    within,
+    write_spec,
+)
 
 runner = CliRunner()
 
@@ -38,15 +45,8 @@ GOOD = "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n"
 
 
 def check_in_a_process(path: Path, **options: Any) -> subprocess.CompletedProcess[str]:
-    """``netspec check`` in a real process (bounded by a timeout), for what CliRunner cannot show."""
-    return subprocess.run(
-        [sys.executable, "-m", "netspec", "check", "--output-format", "concise", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        **options,
-    )
+    """``netspec check`` in a real process, for what CliRunner cannot show."""
+    return netspec_process("check", "--output-format", "concise", str(path), **options)
 
 
 def invoke(*args: str | Path, seconds: float = 30) -> Result:
@@ -67,15 +67,6 @@ def diagnosed(path: Path, *options: str, code: str | None = None, fragment: str 
         assert code in {m["code"] for m in found}, result.output
     assert fragment.lower() in result.stdout.lower()
     return result.stdout
-
-
-def write(tmp_path: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- malformed or ill-typed YAML ---------------------------------------------------------
@@ -134,19 +125,19 @@ def write(tmp_path: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
     ],
 )
 def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment: str) -> None:
-    diagnosed(write(tmp_path, text), code=code, fragment=fragment)
+    diagnosed(write_spec(tmp_path, text), code=code, fragment=fragment)
 
 
 def test_three_megabyte_single_line(tmp_path: Path) -> None:
     text = "name: " + "x" * 3_000_000 + "\ninput: [3, 8, 8]\nlayers:\n  - {type: dense, units: 4}\n"
-    diagnosed(write(tmp_path, text), code="NS105")
+    diagnosed(write_spec(tmp_path, text), code="NS105")
 
 
 def test_a_layer_with_twenty_thousand_unknown_keys_gets_one_bounded_message(tmp_path: Path) -> None:
     # Each problem used to be appended to the one message, and searched for in it: quadratic,
     # five minutes for 200,000 keys. The message now lists the first ten and counts the rest.
     keys = ", ".join(f"k{i}: 1" for i in range(20_000))
-    out = diagnosed(write(tmp_path, f"input: [3, 8, 8]\nlayers:\n  - {{type: relu, {keys}}}\n"), code="NS002")
+    out = diagnosed(write_spec(tmp_path, f"input: [3, 8, 8]\nlayers:\n  - {{type: relu, {keys}}}\n"), code="NS002")
     (line,) = [line for line in out.splitlines() if "NS002" in line]
     assert line.count("unknown key") == 10
     assert line.endswith("unknown key 'k9' in relu layer; and 19,990 more")
@@ -157,7 +148,7 @@ def test_a_flood_of_unknown_keys_stops_suggesting(tmp_path: Path) -> None:
     # keys, while the file's budget of comparisons lasts.
     afforded = spec.SUGGESTION_BUDGET // len(("name", "description", "input", "layers"))
     keys = "".join(f"input{i}: 1\n" for i in range(afforded + 5))
-    out = diagnosed(write(tmp_path, f"{GOOD}{keys}"), code="NS002")
+    out = diagnosed(write_spec(tmp_path, f"{GOOD}{keys}"), code="NS002")
     lines = [line for line in out.splitlines() if "unknown key" in line]
     assert [("did you mean 'input'" in line) for line in lines] == [True] * afforded + [False] * 5
 
@@ -170,7 +161,7 @@ def test_a_flood_of_broken_references_stops_suggesting(tmp_path: Path) -> None:
     afforded = max(k for k in range(1, count) if (k - 1) * (k + 2) // 2 < spec.SUGGESTION_BUDGET)
     layers = ["  - {type: relu, name: layer0}"]
     layers += [f"  - {{type: relu, name: layer{i}, from: layr{i - 1}}}" for i in range(1, count)]
-    out = diagnosed(write(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "\n".join(layers) + "\n"), code="NS004")
+    out = diagnosed(write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "\n".join(layers) + "\n"), code="NS004")
     lines = [line for line in out.splitlines() if "NS004" in line]
     assert len(lines) == count - 1
     suggested = [i for i, line in enumerate(lines, start=1) if f"did you mean 'layer{i - 1}'" in line]
@@ -189,7 +180,7 @@ BOMB = "\n".join(
 
 
 def test_billion_laughs_is_refused_before_expansion(tmp_path: Path) -> None:
-    diagnosed(write(tmp_path, BOMB + "\n"), code="NS001", fragment="alias", seconds=10)
+    diagnosed(write_spec(tmp_path, BOMB + "\n"), code="NS001", fragment="alias", seconds=10)
 
 
 @pytest.mark.parametrize(
@@ -197,7 +188,7 @@ def test_billion_laughs_is_refused_before_expansion(tmp_path: Path) -> None:
 )
 def test_attacks_run_in_bounded_memory(tmp_path: Path, text: str) -> None:
     """A real process limited to 512 MiB of address space: expanding the bomb would need gigabytes."""
-    path = write(tmp_path, text + "\n")
+    path = write_spec(tmp_path, text + "\n")
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
@@ -218,7 +209,7 @@ def test_attacks_run_in_bounded_memory(tmp_path: Path, text: str) -> None:
     ],
 )
 def test_deep_nesting_is_refused_without_recursion(tmp_path: Path, text: str) -> None:
-    diagnosed(write(tmp_path, text), code="NS001", fragment="nesting", seconds=10)
+    diagnosed(write_spec(tmp_path, text), code="NS001", fragment="nesting", seconds=10)
 
 
 @pytest.mark.parametrize(
@@ -236,7 +227,7 @@ def test_deep_nesting_is_refused_without_recursion(tmp_path: Path, text: str) ->
 )
 def test_python_tags_never_execute(tmp_path: Path, template: str) -> None:
     marker = tmp_path / f"pwned-{os.getpid()}"
-    path = write(tmp_path, template.format(marker=marker))
+    path = write_spec(tmp_path, template.format(marker=marker))
     diagnosed(path, code="NS001", fragment="tag")
     assert not marker.exists()
 
@@ -255,11 +246,11 @@ def test_python_tags_never_execute(tmp_path: Path, template: str) -> None:
     ],
 )
 def test_non_standard_tags_are_refused(tmp_path: Path, tagged: str) -> None:
-    diagnosed(write(tmp_path, f"input: {tagged}\nlayers:\n  - {{type: relu}}\n"), code="NS001", fragment="tag")
+    diagnosed(write_spec(tmp_path, f"input: {tagged}\nlayers:\n  - {{type: relu}}\n"), code="NS001", fragment="tag")
 
 
 def test_file_over_the_size_limit(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD + "#" * 200 + "\n")
+    path = write_spec(tmp_path, GOOD + "#" * 200 + "\n")
     diagnosed(path, "--max-file-size", "100", code="NS001", fragment="--max-file-size")
     assert invoke("--max-file-size", "100000", path).exit_code == 0
     assert DEFAULT_MAX_FILE_SIZE == 10 * 1024 * 1024
@@ -268,7 +259,7 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
 @pytest.mark.parametrize("limit", [str(2**63 - 1), "99999999999999999999", "100000000000"])
 def test_a_huge_size_limit_is_only_a_limit(tmp_path: Path, limit: str) -> None:
     # read(limit + 1) would overflow, or allocate the limit's worth of memory.
-    result = invoke("--max-file-size", limit, write(tmp_path, GOOD))
+    result = invoke("--max-file-size", limit, write_spec(tmp_path, GOOD))
     assert result.exit_code == 0, result.output
 
 
@@ -279,7 +270,7 @@ def number_keys(count: int) -> str:
 
 @pytest.mark.parametrize(("count", "refused"), [(MAX_NUMBER_KEYS, False), (MAX_NUMBER_KEYS + 1, True)])
 def test_numbers_as_keys_are_capped(tmp_path: Path, count: int, refused: bool) -> None:
-    out = diagnosed(write(tmp_path, f"{GOOD}x: {number_keys(count)}\n"))
+    out = diagnosed(write_spec(tmp_path, f"{GOOD}x: {number_keys(count)}\n"))
     line = 4  # the mapping of numbers
     assert (f":{line}:" in out and "NS001" in out and "are numbers" in out) is refused
     assert ("unknown key 'x'" in out) is not refused
@@ -288,7 +279,7 @@ def test_numbers_as_keys_are_capped(tmp_path: Path, count: int, refused: bool) -
 def test_numbers_as_keys_count_in_merged_copies(tmp_path: Path) -> None:
     # 600 keys, then merged into a second mapping: 1,200 numbers as keys in all.
     text = f"{GOOD}base: &b {number_keys(600)}\ncopy: {{<<: *b}}\n"
-    out = diagnosed(write(tmp_path, text), code="NS001", fragment="are numbers")
+    out = diagnosed(write_spec(tmp_path, text), code="NS001", fragment="are numbers")
     assert f"{tmp_path / 'spec.yaml'}:5:" in out
 
 
@@ -299,27 +290,27 @@ UNKNOWN_REFERENCE = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {
 
 
 def test_invalid_utf8_is_located(tmp_path: Path) -> None:
-    path = write(tmp_path, b"input: [3, 8, 8]\nname: caf\xe9\nlayers: []\n")
+    path = write_spec(tmp_path, b"input: [3, 8, 8]\nname: caf\xe9\nlayers: []\n")
     output = diagnosed(path, code="NS001", fragment="UTF-8")
     assert f"{path}:2:10:" in output
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
 def test_unicode_encodings_are_decoded_and_checked_normally(tmp_path: Path, encoding: str) -> None:
-    path = write(tmp_path, UNKNOWN_REFERENCE.encode(encoding))
+    path = write_spec(tmp_path, UNKNOWN_REFERENCE.encode(encoding))
     output = diagnosed(path, code="NS004")
     assert f"{path}:4:5: NS004" in output
 
 
 def test_nul_byte_is_located(tmp_path: Path) -> None:
-    path = write(tmp_path, b"input: [3, 8, 8]\x00\nlayers: []\n")
+    path = write_spec(tmp_path, b"input: [3, 8, 8]\x00\nlayers: []\n")
     assert f"{path}:1:17: NS001" in diagnosed(path, code="NS001")
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_random_binary(tmp_path: Path, seed: int) -> None:
     noise = random.Random(seed).randbytes(4096)
-    diagnosed(write(tmp_path, noise))
+    diagnosed(write_spec(tmp_path, noise))
 
 
 # --- graph abuse --------------------------------------------------------------------------
@@ -335,7 +326,7 @@ def test_random_binary(tmp_path: Path, seed: int) -> None:
 )
 def test_bad_references(tmp_path: Path, layers: list[str], fragment: str) -> None:
     text = "input: [3, 8, 8]\nlayers:\n" + "".join(f"  - {layer}\n" for layer in layers)
-    diagnosed(write(tmp_path, text), code="NS004", fragment=fragment)
+    diagnosed(write_spec(tmp_path, text), code="NS004", fragment=fragment)
 
 
 def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> None:
@@ -347,7 +338,7 @@ def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> N
     # makes the file fail, so the check has to traverse every branch.
     lines.append(f"  - {{type: relu, expect: [{3 * branches + 1}, 8, 8]}}")
     # The hang guard is generous for a loaded CI machine; quadratic work would take minutes.
-    diagnosed(write(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=30)
+    diagnosed(write_spec(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=30)
 
 
 def test_blank_crlf_lines_before_a_commented_block_padding_cost_linear_time(tmp_path: Path) -> None:
@@ -355,7 +346,7 @@ def test_blank_crlf_lines_before_a_commented_block_padding_cost_linear_time(tmp_
     # 5,000 lines would take longer than the universe has existed.
     head = "input: [3, 8, 8]\r\nlayers:\r\n  - type: conv\r\n    filters: 4\r\n    kernel: 3\r\n"
     text = head + "    padding:" + "\r\n" * 5_000 + "    # none\r\n    - 0\r\n    - 0\r\n"
-    path = write(tmp_path, text.encode())
+    path = write_spec(tmp_path, text.encode())
     diagnosed(path, code="NS102")
     result = invoke("--fix", path)
     assert path.read_bytes() == text.encode()
@@ -367,20 +358,24 @@ def test_an_output_past_the_largest_size_stops_propagation(tmp_path: Path) -> No
     # would make a 370-digit size, too long to compute a conv's output with, or to print.
     layers = "  - {type: conv_transpose, filters: 1, kernel: 1, stride: 2147483647}\n" * 40
     text = f"input: [1, 2]\nlayers:\n{layers}  - {{type: conv, filters: 1, kernel: 3, stride: 2}}\n"
-    out = diagnosed(write(tmp_path, text), code="NS002", fragment="would be 2,147,483,648, an absurd size")
+    out = diagnosed(write_spec(tmp_path, text), code="NS002", fragment="would be 2,147,483,648, an absurd size")
     assert len(CONCISE.findall(out)) == 1
 
 
 def test_show_survives_huge_strides(tmp_path: Path) -> None:
     # j = (2³¹ − 1)⁵⁰⁰/3 after a ×3 upsample: shown at the cap, 2⁶², not as 4,700 digits.
     layers = "  - {type: maxpool, kernel: 1, stride: 2147483647}\n" * 500
-    path = write(tmp_path, f"input: [3, 1, 1]\nlayers:\n  - {{type: upsample, scale: 3}}\n{layers}")
+    path = write_spec(tmp_path, f"input: [3, 1, 1]\nlayers:\n  - {{type: upsample, scale: 3}}\n{layers}")
     outputs = {}
     for output_format in ("table", "json", "markdown"):
         result = runner.invoke(app, ["show", str(path), "--format", output_format])
         assert result.exit_code == 0, result.output
         outputs[output_format] = result.stdout
     assert json.loads(outputs["json"])["layers"][-1]["effective_stride"] == [2**62, 2**62]
+    # ×3 gives 3×3×3; a 1-wide pool of stride S then keeps floor((3 − 1)/S) + 1 = 1.
+    assert "| maxpool501 | maxpool | 3×1×1 |" in outputs["markdown"]
+    (row,) = [line for line in outputs["table"].splitlines() if "maxpool501" in line]
+    assert row.split("│")[3].strip() == "3×1×1"
 
 
 # --- paths --------------------------------------------------------------------------------
@@ -404,7 +399,7 @@ def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The swap, made certain: stat() still sees the regular file that was there before.
-    regular, pipe = write(tmp_path, GOOD, "regular.yaml"), tmp_path / "spec.yaml"
+    regular, pipe = write_spec(tmp_path, GOOD, "regular.yaml"), tmp_path / "spec.yaml"
     os.mkfifo(pipe)
     real_stat = Path.stat
 
@@ -423,10 +418,10 @@ def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
     ],
 )
 def test_glob_patterns_cost_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str) -> None:
-    # fnmatch would take hours on the brackets (quadratic), and a minute on 40,000 patterns,
+    # fnmatch would take about ten minutes on the brackets (quadratic), and a minute on 40,000 patterns,
     # past the 32,768 it keeps compiled. The spec is still checked.
     (tmp_path / "netspec.toml").write_text(config)
-    write(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
+    write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
     monkeypatch.chdir(tmp_path)
     result = invoke(".", seconds=30)  # a directory: its walk applies the patterns
     assert result.exit_code == 1
@@ -452,7 +447,7 @@ def test_a_configuration_that_cannot_be_looked_at_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Passed over, the run would use other rules than the user set.
-    write(tmp_path, GOOD)
+    write_spec(tmp_path, GOOD)
     (tmp_path / "netspec.toml").symlink_to(TOO_LONG)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["check", "spec.yaml"])
@@ -460,28 +455,12 @@ def test_a_configuration_that_cannot_be_looked_at_is_a_usage_error(
     assert f"{tmp_path / 'netspec.toml'}: cannot read the file: File name too long" in result.stderr
 
 
-def test_a_file_in_a_directory_that_cannot_be_searched() -> None:
-    with ordinary_directory() as directory:
-        locked = directory / "locked"
-        locked.mkdir(mode=0o700)
-        write(locked, GOOD)
-        if not IS_ROOT:
-            locked.chmod(0)
-        for command, stream in ((["check", "--output-format", "concise"], "stdout"), (["show"], "stderr")):
-            result = netspec_as_ordinary_user(*command, "locked/spec.yaml", cwd=directory)
-            assert result.returncode == 1, result.stderr
-            assert "locked/spec.yaml:1:1: NS001 error: cannot read the file: Permission denied" in getattr(
-                result, stream
-            )
-            assert "Traceback" not in result.stderr
-
-
 def test_a_directory_the_walk_cannot_list_is_reported() -> None:
     # Passed over, its specs would go unchecked and the run would pass.
     with ordinary_directory() as directory:
         (directory / "sub").mkdir()
-        write(directory / "sub", "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
-        write(directory, GOOD)
+        write_spec(directory / "sub", "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n")
+        write_spec(directory, GOOD)
         (directory / "sub").chmod(0)
         result = netspec_as_ordinary_user("check", "--output-format", "concise", ".", "sub", cwd=directory)
         assert result.returncode == 1, result.stderr
@@ -494,15 +473,7 @@ def test_a_directory_the_walk_cannot_list_is_reported() -> None:
 @pytest.mark.parametrize("command", [["check", "specs"], ["rule", "--all"], ["show", "specs/vgg16.yaml"]])
 def test_output_that_cannot_be_written_is_an_error_not_a_traceback(command: list[str]) -> None:
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "netspec", *command],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            check=False,
-            cwd=ROOT,
-        )
+        result = netspec_process(*command, stdout=full, cwd=ROOT)
     assert result.returncode == 2
     assert result.stderr == "netspec: error: cannot write the output: No space left on device\n"
 
@@ -534,21 +505,28 @@ def test_an_error_outside_any_file_is_one_line_asking_for_a_report(
     assert line.endswith("This is a bug in netspec; please report it at https://github.com/netspec/netspec/issues.")
 
 
-def test_unreadable_file_by_mode() -> None:
-    # Reported as a problem of that file, not as a usage error that stops the run.
+@pytest.mark.parametrize("locked", ["file-mode", "directory-not-searchable"])
+def test_a_spec_this_user_may_not_read(locked: str) -> None:
+    # Reported as a problem of that file, not as a usage error that stops the run. (In a
+    # directory that cannot be searched, Python 3.11's Path.exists() raises, not answers.)
     with ordinary_directory() as directory:
-        path, other = (
-            write(directory, GOOD),
-            write(directory, "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n", "b.yaml"),
+        (directory / "locked").mkdir(mode=0o755)
+        path = write_spec(directory / "locked", GOOD)
+        write_spec(directory, "input: [3, 8, 8]\nlayers:\n  - {type: dense}\n", "b.yaml")
+        if locked == "file-mode":
+            path.chmod(0)
+        else:  # made by root, 0o700 shuts the ordinary user out; else take the user's own access
+            (directory / "locked").chmod(0o700 if IS_ROOT else 0)
+        result = netspec_as_ordinary_user(
+            "check", "--output-format", "concise", "locked/spec.yaml", "b.yaml", cwd=directory
         )
-        path.chmod(0)
-        result = netspec_as_ordinary_user("check", "--output-format", "concise", str(path), str(other), cwd=directory)
         assert result.returncode == 1, result.stderr
-        assert f"{path}:1:1: NS001 error: cannot read the file: Permission denied" in result.stdout
-        assert f"{other}:3:5: NS002" in result.stdout  # still checked: a dense layer needs units
-        result = netspec_as_ordinary_user("show", str(path), cwd=directory)
+        assert "locked/spec.yaml:1:1: NS001 error: cannot read the file: Permission denied" in result.stdout
+        assert "b.yaml:3:5: NS002" in result.stdout  # still checked: a dense layer needs units
+        result = netspec_as_ordinary_user("show", "locked/spec.yaml", cwd=directory)
         assert result.returncode == 1
-        assert f"{path}:1:1: NS001 error: cannot read the file: Permission denied" in result.stderr
+        assert "locked/spec.yaml:1:1: NS001 error: cannot read the file: Permission denied" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["fifo", "self-link"])
@@ -567,7 +545,7 @@ def test_directory_symlink_loop_terminates(tmp_path: Path) -> None:
     (root / "a" / "b").mkdir(parents=True)
     (root / "a" / "b" / "loop").symlink_to(root / "a", target_is_directory=True)
     (root / "a" / "self").symlink_to(".", target_is_directory=True)
-    write(root / "a" / "b", "input: [3, 8, 8]\nlayers:\n  - {type: relu, from: nowhere}\n")
+    write_spec(root / "a" / "b", "input: [3, 8, 8]\nlayers:\n  - {type: relu, from: nowhere}\n")
     done = check_in_a_process(root)
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
@@ -585,7 +563,7 @@ def test_directory_symlink_loop_terminates(tmp_path: Path) -> None:
     ],
 )
 def test_non_yaml_files_passed_explicitly(tmp_path: Path, name: str, content: str | bytes) -> None:
-    diagnosed(write(tmp_path, content, name))
+    diagnosed(write_spec(tmp_path, content, name))
 
 
 @pytest.mark.parametrize("output_format", ["sarif", "json", "full"])
@@ -593,13 +571,14 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, output_format: str) -> Non
     # Linux allows any bytes in a name; the reports escape them instead of failing.
     name = os.fsdecode(b"bad\xff.yaml")
     (tmp_path / name).write_text("input: [3, 32, 32]\nlayers:\n  - {type: dense, units: 2}\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "netspec", "check", "--output-format", output_format, "."],
-        capture_output=True,
+    done = netspec_process(
+        "check",
+        "--output-format",
+        output_format,
+        ".",
+        text=False,
         cwd=tmp_path,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},  # strict UTF-8 on stdout
-        timeout=60,
-        check=False,
     )
     assert done.returncode == 1, done.stderr.decode(errors="replace")
     out = done.stdout.decode("utf-8")  # valid UTF-8 throughout
@@ -618,8 +597,8 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, output_format: str) -> Non
 def test_internal_error_is_one_line_and_the_other_files_are_still_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bad = write(tmp_path, GOOD, "bad.yaml")
-    other = write(tmp_path, UNKNOWN_REFERENCE, "other.yaml")
+    bad = write_spec(tmp_path, GOOD, "bad.yaml")
+    other = write_spec(tmp_path, UNKNOWN_REFERENCE, "other.yaml")
     rule = RULES["NS102"]
     assert rule.check is not None
     original = rule.check
@@ -640,7 +619,7 @@ def test_internal_error_is_one_line_and_the_other_files_are_still_checked(
 
 
 def test_internal_error_escaping_lint_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first, second = write(tmp_path, GOOD, "a.yaml"), write(tmp_path, UNKNOWN_REFERENCE, "b.yaml")
+    first, second = write_spec(tmp_path, GOOD, "a.yaml"), write_spec(tmp_path, UNKNOWN_REFERENCE, "b.yaml")
     real = netspec.linter.lint_file
 
     def flaky(path: Path, *args: Any, **kwargs: Any) -> Any:

@@ -14,14 +14,13 @@ from typer.testing import CliRunner
 
 from netspec.cli import app
 from netspec.schema import SCHEMA_ID, render
-from tests.helpers import ROOT, SPECS
+from tests.helpers import BROKEN_EXAMPLES, ROOT, SPECS
 
 COMMITTED = ROOT / "schemas" / "netspec.schema.json"
-BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
 # The files whose mistake is in the format itself (NS002); NS001 is not YAML at all, and the
 # others are well-formed specs whose shapes are wrong, which no schema can see.
-SCHEMA_LEVEL = [p for p in BROKEN if p.name.startswith("ns002_")]
-SHAPE_LEVEL = [p for p in BROKEN if not p.name.startswith(("ns001_", "ns002_"))]
+SCHEMA_LEVEL = [p for p in BROKEN_EXAMPLES if p.name.startswith("ns002_")]
+SHAPE_LEVEL = [p for p in BROKEN_EXAMPLES if not p.name.startswith(("ns001_", "ns002_"))]
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,7 @@ import pytest
 
 from netspec import Settings, lint_file
 from netspec.show import summarize
-from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS
-
-BROKEN = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
+from tests.helpers import BROKEN_EXAMPLES, PUBLISHED_PARAMS, ROOT, SPECS
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
@@ -34,7 +32,7 @@ def test_vgg16_stage_sizes_halve_from_224_to_7() -> None:
     assert [shape[1] for shape in pools if shape] == [112, 56, 28, 14, 7]
 
 
-@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+@pytest.mark.parametrize("path", BROKEN_EXAMPLES, ids=[p.stem for p in BROKEN_EXAMPLES])
 def test_broken_example_shows_its_rule(path: Path) -> None:
     code = path.stem.split("_")[0].upper()
     result = lint_file(path, Settings(extend_select=(code,)))
