@@ -1,5 +1,6 @@
-"""Makes a silent skip of the PyTorch comparisons visible: every run ends with a count of the
-tests marked ``torch`` that passed (0 when torch is missing and their module was skipped)."""
+"""Makes a silent skip of the tests that need an outside tool visible: every run ends with a
+count, per tool, of the tests marked for it that passed (0 when the tool is missing and they
+were skipped). CI installs the tools and fails on a zero."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from collections.abc import Generator
 
 import pytest
 
-_torch_outcomes: Counter[str] = Counter()
+#: marker -> the line that counts its tests.
+EXTERNAL_TOOLS = {"torch": "torch-backed tests run", "sarif_multitool": "SARIF Multitool tests run"}
+
+_outcomes: dict[str, Counter[str]] = {marker: Counter() for marker in EXTERNAL_TOOLS}
 
 
 @pytest.hookimpl(wrapper=True)
@@ -17,16 +21,18 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     # The call phase decides a test's outcome; skips and errors may come from setup.
-    if item.get_closest_marker("torch") and (report.when == "call" or not report.passed):
-        _torch_outcomes[report.outcome] += 1
+    if report.when == "call" or not report.passed:
+        for marker, outcomes in _outcomes.items():
+            if item.get_closest_marker(marker):
+                outcomes[report.outcome] += 1
     return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    details = ", ".join(f"{n} {outcome}" for outcome, n in sorted(_torch_outcomes.items()))
-    terminalreporter.write_line(
-        f"torch-backed tests run: {_torch_outcomes['passed']}" + (f" ({details})" if details else "")
-    )
+    for marker, label in EXTERNAL_TOOLS.items():
+        outcomes = _outcomes[marker]
+        details = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"{label}: {outcomes['passed']}" + (f" ({details})" if details else ""))
 
 
 @pytest.fixture(autouse=True)
