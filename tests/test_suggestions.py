@@ -68,14 +68,33 @@ def test_ns102_padding_keeps_the_size(w: int, f: int, d: int) -> None:
         assert edit.value == [[total // 2, total - total // 2]] * 2
 
 
-def test_ns103_padding_gives_at_least_one_output() -> None:
-    d = only(lint(spec("[3, 4, 4]", "{type: conv, filters: 8, kernel: 7}")), "NS103")
+@pytest.mark.parametrize(
+    ("layer", "expected", "outputs"),
+    [
+        # Stride 1: P = (F − 1)/2 = 3 keeps the size, 4 + 6 − 7 + 1 = 4, so NS102 stays quiet too.
+        ("{type: conv, filters: 8, kernel: 7}", 3, 4),
+        # Stride 2: ceil(4/2) = 2 outputs need a total of (2 − 1)·2 + 7 − 4 = 5, the odd one after.
+        ("{type: conv, filters: 8, kernel: 7, stride: 2}", [[2, 3], [2, 3]], 2),
+    ],
+)
+def test_ns103_padding_gives_the_output_of_a_same_layer(layer: str, expected: object, outputs: int) -> None:
+    d = only(lint(spec("[3, 4, 4]", layer)), "NS103")
     (edit,) = d.fix.edits  # type: ignore[union-attr]
-    # W + 2P ≥ F → P ≥ (7 − 4)/2 → 2.
-    assert edit.value == 2
-    assert floor_out(4, 7, 1, edit.value, edit.value) >= 1
-    # And it is the least such padding: 4 + 2 − 7 + 1 = 0 outputs with one less.
-    assert floor_out(4, 7, 1, edit.value - 1, edit.value - 1) < 1
+    assert edit.value == expected
+    stride = 2 if "stride" in layer else 1
+    for before, after in pads(edit.value):
+        assert floor_out(4, 7, stride, before, after) // 1 == outputs
+    assert d.applicability == "safe"
+
+
+def test_ns103_falls_back_to_the_least_padding_the_layer_accepts() -> None:
+    # Max-pool F = 3, D = 2 (effective 5) on 4: 4 − 5 + 1 = 0. Keeping 4 needs P = 2, but a
+    # max-pool accepts at most F//2 = 1; P = 1 gives 4 + 2 − 5 + 1 = 2 outputs.
+    d = only(lint(spec("[3, 4, 4]", "{type: maxpool, kernel: 3, dilation: 2, stride: 1}")), "NS103")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == 1
+    assert floor_out(4, 3, 1, 1, 1, d=2) == 2
+    assert floor_out(4, 3, 1, 0, 0, d=2) < 1
 
 
 def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:

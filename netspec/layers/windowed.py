@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netspec.layers.arithmetic import Pads, Window
+from netspec.layers.arithmetic import Pads, Window, pads_for_output
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
@@ -84,11 +84,17 @@ class WindowedLayer(LayerBase):
         return outputs
 
     def collapse_fix(self, windows: Sequence[Window]) -> Fix | None:
-        """The least padding that gives every dimension at least one output."""
+        """Padding that gives each collapsed dimension the output a 'same' layer would have,
+        ceil(W/S) (W itself at stride 1, which is NS102's fix, so one edit settles both); else
+        the least symmetric padding that gives it at least one output."""
         pads: list[Pads] = []
         for w in windows:
             if w.output >= 1:
                 pads.append((w.pad_before, w.pad_after))
+                continue
+            same = pads_for_output(w, -(-w.size // w.stride))
+            if max(same) <= self.max_padding(w):
+                pads.append(same)
                 continue
             need = -(-(w.effective_kernel - w.size) // 2)
             padded = max(need, w.pad_before, w.pad_after)

@@ -22,8 +22,10 @@ layers:
 ```
 
 ## Fix
-The least symmetric padding that gives every dimension at least one output, when the layer
-accepts that much padding. Often the real mistake is upstream: too much downsampling.
+Padding that gives each collapsed dimension the output a 'same' layer would have, ceil(W/S):
+at stride 1 that keeps the input's size, as NS102's fix does, so one edit settles both. Where
+the layer does not accept that much padding, the least symmetric padding that gives at least
+one output. Often the real mistake is upstream: too much downsampling.
 """
 
 from netspec.diagnostics import Severity
