@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -10,15 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
-from netspec.layers.base import MAX_SIZE, Size
+from netspec.layers.base import BRANCH_NAMES, MAX_SIZE, Size
 from netspec.source import Path
 
 #: How many candidates "did you mean" may compare a word with, in all, while one spec is
 #: validated and again while its graph is built (~0.1 s of difflib).
 SUGGESTION_BUDGET = 20_000
 
-#: Common names from other frameworks, for "did you mean" on an unknown layer type.
-TYPE_SYNONYMS = {
+#: Other frameworks' names for netspec's layer types and keys, for "did you mean". A synonym
+#: is offered only where its target is a valid choice (a type, or a key of that layer).
+SYNONYMS = {
     "conv1d": "conv",
     "conv2d": "conv",
     "conv3d": "conv",
@@ -41,6 +43,13 @@ TYPE_SYNONYMS = {
     "upsampling": "upsample",
     "interpolate": "upsample",
     "swish": "silu",
+    # PyTorch's and Keras's argument names.
+    "out_channels": "filters",
+    "kernel_size": "kernel",
+    "strides": "stride",
+    "out_features": "units",
+    "p": "rate",
+    "scale_factor": "scale",
 }
 
 
@@ -183,7 +192,7 @@ def _layer_type(data: dict[Any, Any], path: Path) -> str | None:
 def suggest(word: str, choices: list[str]) -> str:
     """A ``; did you mean 'x'?`` suffix when one choice is close, else ''."""
     lowered = word.lower().replace("-", "_")
-    match = TYPE_SYNONYMS.get(lowered) if lowered in TYPE_SYNONYMS and TYPE_SYNONYMS[lowered] in choices else None
+    match = SYNONYMS.get(lowered) if lowered in SYNONYMS and SYNONYMS[lowered] in choices else None
     if match is None:
         close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
         prefixed = [c for c in choices if len(c) >= 3 and (lowered.startswith(c) or c.startswith(lowered))]
@@ -206,12 +215,21 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     # and the '#…' branch tags of int-or-list fields.
     loc = [part for part in raw_loc if not (isinstance(part, str) and part.startswith("#"))]
     tagged = len(loc) != len(raw_loc)
-    if len(loc) >= 3 and loc[0] == "layers" and kind not in ("union_tag_invalid", "union_tag_not_found"):
+    # A tag error two deep is the layer's own `type`; deeper, a field's kind of value.
+    of_layer_type = kind in ("union_tag_invalid", "union_tag_not_found") and len(loc) == 2
+    if len(loc) >= 3 and loc[0] == "layers" and not of_layer_type:
         del loc[2]
     path: Path = tuple(loc)
     layer_type = _layer_type(data, path)
     where = f"{layer_type} layer" if layer_type and len(path) >= 2 else "spec"
     key = str(path[-1]) if path else ""
+    if kind == "union_tag_invalid" and not of_layer_type:
+        accepted = [BRANCH_NAMES[tag.strip("'")] for tag in str(error["ctx"]["expected_tags"]).split(", ")]
+        only_conv = f"; only conv takes '{value}'" if value in ("same", "valid") else ""
+        return SchemaProblem(
+            path,
+            f"`{_field(path)}` must be {', '.join(accepted[:-1])} or {accepted[-1]}, not {_shown(value)}{only_conv}",
+        )
     if kind == "union_tag_invalid":
         tag = str(error["ctx"]["tag"])
         hint = suggest(tag, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
@@ -226,6 +244,11 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         return SchemaProblem(path, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
+    if kind == "literal_error" and isinstance(value, str):
+        expected = str(error["ctx"]["expected"])
+        choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
+        hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
+        return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {_shown(value)}{hint}")
     if kind == "value_error":
         return SchemaProblem(path, str(error["msg"]).removeprefix("Value error, "))
     if kind == "less_than_equal" and error.get("ctx", {}).get("le") == MAX_SIZE:
@@ -243,9 +266,11 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         return SchemaProblem(
             path, f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {_shown(value)}"
         )
-    message = str(error["msg"])
-    message = message[0].lower() + message[1:]
-    return SchemaProblem(path, f"`{_field(path)}`: {message}, got {_shown(value)} ({_kind(value)})")
+    message = str(error["msg"]).replace(" after validation", "")
+    # pydantic says "Input should be …"; here "input" would read as the spec's key.
+    subject = f"`{_field(path)}`" + (":" if not message.startswith("Input should") else "")
+    message = message.removeprefix("Input ") if message.startswith("Input should") else message[0].lower() + message[1:]
+    return SchemaProblem(path, f"{subject} {message}, got {_shown(value)} ({_kind(value)})")
 
 
 def _field(path: Path) -> str:

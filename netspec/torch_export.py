@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 #: netspec's activation types → ``torch.nn`` class names.
-_ACTIVATIONS = {
+ACTIVATION_MODULES = {
     "relu": "ReLU",
     "leaky_relu": "LeakyReLU",
     "sigmoid": "Sigmoid",
@@ -199,9 +199,11 @@ def _activation(name: str) -> nn.Module:
     if name == "softmax":
         # Over the channels, which are dimension 1 with the batch in front.
         return nn.Softmax(dim=1)
-    if name not in _ACTIVATIONS:
-        raise UnsupportedLayer(f"unknown activation '{name}'; PyTorch export knows {', '.join(_ACTIVATIONS)}, softmax")
-    module: nn.Module = getattr(nn, _ACTIVATIONS[name])()
+    if name not in ACTIVATION_MODULES:
+        raise UnsupportedLayer(
+            f"unknown activation '{name}'; PyTorch export knows {', '.join(ACTIVATION_MODULES)}, softmax"
+        )
+    module: nn.Module = getattr(nn, ACTIVATION_MODULES[name])()
     return module
 
 

@@ -331,7 +331,7 @@ def test_merged_padding_is_overridden_by_an_own_key_when_absent(tmp_path: Path) 
 
 
 def test_key_after_a_block_scalar_goes_on_its_own_line() -> None:
-    text = "input: [1, 8, 8]\nlayers:\n  - type: conv\n    filters: 2\n    kernel: 3\n    activation: |\n      relu\n"
+    text = "input: [1, 8, 8]\nlayers:\n  - type: conv\n    filters: 2\n    kernel: 3\n    name: |\n      relu\n"
     assert fix_text(text).result.text == text + "    padding: 1\n"
 
 

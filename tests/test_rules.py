@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from netspec import Settings
+from netspec.layers.neutral import ActivationName
+from netspec.rules import RULES
+from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
 
 CASES = [
@@ -177,12 +182,32 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: conv, filters: 4, kernel: [3, 3, 3]}", "kernel has 3 values but the input has 2 spatial dimensions"),
         ("{type: conv, filters: 4, kernel: abc}", "`kernel` must be an integer or a list"),
         ("{type: conv, filters: 99999999999, kernel: 3}", "absurd size"),
+        # PyTorch's argument names lead to netspec's.
+        (
+            "{type: conv, out_channels: 4, kernel: 3}",
+            "unknown key 'out_channels' in conv layer; did you mean 'filters'",
+        ),
+        ("{type: conv, filters: 4, kernel_size: 3}", "did you mean 'kernel'"),
+        ("{type: dense, out_features: 10}", "unknown key 'out_features' in dense layer; did you mean 'units'"),
+        ("{type: dropout, p: 0.5}", "did you mean 'rate'"),
+        # A fixed set of words gets the closest one.
+        ("{type: conv, filters: 4, kernel: 3, padding: sam}", "`padding` should be 'same' or 'valid', not 'sam'"),
+        ("{type: conv, filters: 4, kernel: 3, activation: rellu}", "not 'rellu'; did you mean 'relu'"),
+        ("{type: dense, units: 4, activation: softmaxx}", "did you mean 'softmax'"),
+        # Only conv takes 'same'; a pool's padding is numbers (the value is pointed at, not the type).
+        ("{type: maxpool, kernel: 3, padding: same}", "not 'same'; only conv takes 'same'"),
     ],
 )
 def test_schema_messages(layer: str, message: str) -> None:
     diagnostics = lint(spec("[3, 8, 8]", layer))
     assert [d.code for d in diagnostics] == ["NS002"]
     assert message in diagnostics[0].message
+
+
+def test_activations_are_the_activation_layer_types() -> None:
+    # The near miss of the activation messages above, and the set PyTorch export maps.
+    assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: gelu}")) == []
+    assert set(get_args(ActivationName)) == set(ACTIVATION_MODULES) | {"softmax"}
 
 
 def test_schema_error_points_at_the_offending_key() -> None:

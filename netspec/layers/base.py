@@ -53,6 +53,15 @@ def per_side_padding(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and isinstance(value[0], list)
 
 
+#: What each '#…' branch of a tagged field accepts, in words, for the errors users see.
+BRANCH_NAMES = {
+    "#scalar": "an integer",
+    "#list": "a list with one per spatial dimension",
+    "#sides": "a [before, after] pair per dimension",
+    "#keyword": "'same' or 'valid'",
+}
+
+
 def _padding_kind(value: Any) -> str:
     if isinstance(value, str):
         return "#keyword"

@@ -21,6 +21,7 @@ from netspec.layers.base import (
     SizeOrList,
     volume,
 )
+from netspec.layers.neutral import ActivationName
 from netspec.layers.windowed import WindowedLayer, padding_value
 
 
@@ -44,7 +45,9 @@ class Convolution(LayerBase):
     dilation: SizeOrList = Field(1, description="Dilation D: the effective kernel is D·(F − 1) + 1. Default 1.")
     groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
     bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
-    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
+    activation: ActivationName | None = Field(
+        None, description="The activation that follows, one of the activation layer types (relu, gelu, …)."
+    )
 
 
 class Conv(WindowedLayer, Convolution):

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from netspec.layers.base import LayerBase, LayerError, Shape, Size, format_shape, volume
+from netspec.layers.neutral import ActivationName
 
 
 class Flatten(LayerBase):
@@ -27,7 +28,9 @@ class Dense(LayerBase):
     units: Size = Field(description="Output features (out_features).")
     bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
     in_features: Size | None = Field(None, description="Expected input features; checked against the incoming size.")
-    activation: str | None = Field(None, description="Activation that follows, for documentation only.")
+    activation: ActivationName | None = Field(
+        None, description="The activation that follows, one of the activation layer types (relu, gelu, …)."
+    )
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs

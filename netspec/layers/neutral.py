@@ -18,8 +18,12 @@ class Neutral(LayerBase):
         return shape
 
 
+#: The activation layer types, which is also what a conv or dense layer's ``activation`` names.
+ActivationName = Literal["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"]
+
+
 class Activation(Neutral):
-    type: Literal["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"]
+    type: ActivationName
 
 
 class Dropout(Neutral):
