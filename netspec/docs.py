@@ -56,6 +56,11 @@ def yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def default_label(rule: Rule) -> str:
+    """Whether the rule runs by default: ``yes``, ``no``, or ``always`` for a blocking rule."""
+    return "always" if rule.blocking else yes_no(rule.selected_by_default)
+
+
 def fix_note(rule: Rule) -> str:
     """``Fix: sometimes available. A fix is safe when …``."""
     note = f"Fix: {_FIX_AVAILABILITY[rule.fix]}."
@@ -67,8 +72,14 @@ def rule_markdown(rule: Rule) -> str:
     body = "\n\n".join(f"## {heading}\n{text}" for heading, text in sections(rule).items())
     facts = [
         f"- Default severity: {rule.severity_label}",
-        f"- Selected by default: {yes_no(rule.selected_by_default)}"
-        + ("" if rule.selected_by_default else f" (enable it with `--extend-select {rule.code}`)"),
+        f"- Selected by default: {default_label(rule)}"
+        + ("" if rule.selected_by_default else f" (enable it with `--extend-select {rule.code}`)")
+        + (
+            " (netspec cannot check past its problems, so neither `select`, `ignore`, per-file ignores"
+            " nor `noqa` hide them)"
+            if rule.blocking
+            else ""
+        ),
         f"- {fix_note(rule)}",
     ]
     return f"# {rule.code}: {rule.name}\n\n{rule.summary}\n\n" + "\n".join(facts) + f"\n\n{body}\n"
@@ -77,7 +88,7 @@ def rule_markdown(rule: Rule) -> str:
 def rule_list() -> str:
     """An aligned plain-text table of the rules: what ``netspec rule --all`` prints."""
     header = ("code", "name", "severity", "default")
-    rows = [header] + [(r.code, r.name, r.severity_label, yes_no(r.selected_by_default)) for r in RULES.values()]
+    rows = [header] + [(r.code, r.name, r.severity_label, default_label(r)) for r in RULES.values()]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
@@ -90,7 +101,7 @@ def readme_table() -> str:
     """The README's Markdown rule table."""
     lines = ["| Code | Name | Severity | Default | Summary |", "| --- | --- | --- | --- | --- |"]
     for r in RULES.values():
-        cells = (r.code, f"`{r.name}`", r.severity_label, yes_no(r.selected_by_default), _cell(r.summary))
+        cells = (r.code, f"`{r.name}`", r.severity_label, default_label(r), _cell(r.summary))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

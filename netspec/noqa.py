@@ -1,8 +1,10 @@
 """Inline suppression comments: ``# noqa``, ``# noqa: NS102, NS107`` and ``# netspec: noqa: …``.
 
 - ``# noqa[: codes]`` after the content of a line silences those rules (every rule when bare)
-  for the layer whose mapping starts on that line, and for any diagnostic starting on it.
+  for the layer whose mapping holds that line, and for any diagnostic starting on it.
 - ``# netspec: noqa[: codes]`` on a line of its own silences them in the whole file.
+- Neither silences a blocking rule (:attr:`netspec.rules.Rule.blocking`): netspec cannot check
+  past its problems, so hiding them would pass what was never checked.
 
 A directive that silences nothing is returned as :class:`Unused` so that the linter reports it
 (NS900). Unused is decided like ruff's RUF100, with one difference: a code whose rule did not
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -25,7 +28,8 @@ from netspec.source import LINE_BREAK, Document, Position, Span
 UNUSED_NOQA = "NS900"
 
 _DIRECTIVE = re.compile(
-    r"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)?",
+    r"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)"
+    r"|\s+(?P<loose>[A-Z]+[0-9]+))?",
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
@@ -42,6 +46,8 @@ class Directive:
     #: Set when the comment cannot work where it stands; reported as NS900.
     problem: str | None = None
     used: set[str] = field(default_factory=set)
+    #: Blocking codes it would have covered, which it may not silence.
+    refused: set[str] = field(default_factory=set)
 
     def covers(self, code: str) -> bool:
         return self.codes is None or code in self.codes
@@ -107,6 +113,9 @@ def directives(text: str, document: Document) -> list[Directive]:
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
         if match["colon"] and codes is None:
             directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+        elif match["loose"]:
+            code = match["loose"].upper()
+            directive.problem = f"needs a colon before its codes (`# noqa: {code}`); without one it would silence all"
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)
@@ -135,34 +144,60 @@ def apply(
     found = directives(text, document)
     if not found:
         return list(diagnostics), []
-    layers = document.data.get("layers") if isinstance(document.data, dict) else None
-    count = len(layers) if isinstance(layers, list) else 0
-    first_rows = {i: document.span(("layers", i)).start.row for i in range(count)}
     working = [d for d in found if d.problem is None]
     # Indexed, so that a file with a directive on every line costs no more than one per
     # diagnostic: a comment holds one directive, so a row has at most one.
     on_row = {d.row: d for d in working if not d.file_wide}
     file_wide = [d for d in working if d.file_wide]
+    in_layer = _directives_by_layer(document, sorted(on_row), on_row)
     silences_all = any(d.codes is None for d in file_wide)
     silenced_codes = {code for d in file_wide for code in d.codes or ()}
     silenced_file_wide: set[str] = set()
     kept = []
     for diagnostic in diagnostics:
         code = diagnostic.code
-        silenced = silences_all or code in silenced_codes
-        if silenced:
+        row_directive = on_row.get(diagnostic.span.start.row)
+        candidates = [row_directive] if row_directive is not None else []
+        if diagnostic.layer_index is not None:
+            candidates += in_layer(diagnostic.layer_index)
+        covering = {id(d): d for d in candidates if d.covers(code)}.values()
+        if RULES[code].blocking:
+            for directive in (*covering, *(d for d in file_wide if d.covers(code))):
+                directive.refused.add(code)
+            kept.append(diagnostic)
+            continue
+        for directive in covering:
+            directive.used.add(code)
+        if silences_all or code in silenced_codes:
             silenced_file_wide.add(code)
-        layer_row = first_rows.get(diagnostic.layer_index) if diagnostic.layer_index is not None else None
-        for row in {diagnostic.span.start.row, layer_row}:
-            directive = on_row.get(row) if row is not None else None
-            if directive is not None and directive.covers(code):
-                directive.used.add(code)
-                silenced = True
-        if not silenced:
+        elif not covering:
             kept.append(diagnostic)
     for directive in file_wide:
         directive.used.update(code for code in silenced_file_wide if directive.covers(code))
     return kept, list(_unused(found, enabled))
+
+
+def _directives_by_layer(
+    document: Document, rows: list[int], on_row: dict[int, Directive]
+) -> Callable[[int], list[Directive]]:
+    """The directives on the rows of each layer's mapping, worked out when a layer is asked for."""
+    layers = document.data.get("layers") if isinstance(document.data, dict) else None
+    count = len(layers) if isinstance(layers, list) else 0
+    cache: dict[int, list[Directive]] = {}
+
+    def of_layer(index: int) -> list[Directive]:
+        found = cache.get(index)
+        if found is None:
+            found = []
+            if 0 <= index < count:
+                span = document.span(("layers", index))
+                first = bisect_left(rows, span.start.row)
+                last = bisect_right(rows, span.end.row)
+                found = [on_row[row] for row in rows[first:last]]
+            cache[index] = found
+        return found
+
+    return of_layer
 
 
 def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Iterator[Unused]:
@@ -173,16 +208,25 @@ def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Itera
         if directive.problem:
             yield Unused(directive.span, f"this `noqa` {directive.problem}")
             continue
+        codes = directive.codes or ()
+        if UNUSED_NOQA in codes:
+            continue
+        refused = sorted(directive.refused.union(c for c in codes if c in RULES and RULES[c].blocking))
+        refusal = (
+            f"{', '.join(refused)} cannot be silenced: netspec cannot check past "
+            f"{'these problems' if len(refused) > 1 else 'this problem'}, so it is always reported"
+        )
         if directive.codes is None:
-            if not directive.used:
+            if refused:
+                yield Unused(directive.span, f"blanket `noqa`: {refusal}")
+            elif not directive.used:
                 where = "in this file" if directive.file_wide else "on this line or layer"
                 yield Unused(directive.span, f"unused blanket `noqa`: no problem is reported {where}")
             continue
-        if UNUSED_NOQA in directive.codes:
-            continue
-        unknown = [c for c in directive.codes if c not in RULES]
-        unused = [c for c in directive.codes if c in RULES and c not in directive.used and enabled(c)]
-        reasons = [f"{code} is not a netspec rule" for code in unknown]
+        reasons = [refusal] if refused else []
+        unknown = [c for c in codes if c not in RULES]
+        unused = [c for c in codes if c in RULES and c not in directive.used and c not in refused and enabled(c)]
+        reasons += [f"{code} is not a netspec rule" for code in unknown]
         reasons += [f"{code} reports nothing here" for code in unused]
         if reasons:
             yield Unused(directive.span, f"unused `noqa`: {'; '.join(reasons)}")

@@ -51,35 +51,86 @@ def test_noqa_on_the_first_line_of_a_block_layer_covers_the_whole_layer() -> Non
     text = """
     input: [3, 32, 32]
     layers:
-      - type: conv  # noqa: NS002
+      - type: conv  # noqa: NS003, NS102
         filters: 8
-        strides: 2
         kernel: 3
-        padding: 1
+        kernel: 3
     """
+    # Unpadded, 32 − 3 + 1 = 30 (NS102, at the layer), and a repeated key (NS003, at row 6).
+    assert sorted((d.code, d.span.start.row) for d in lint(text.replace("  # noqa: NS003, NS102", ""))) == [
+        ("NS003", 6),
+        ("NS102", 3),
+    ]
     assert codes(text) == []
 
 
-def test_noqa_on_a_later_line_of_a_layer_only_covers_that_line() -> None:
+def test_noqa_on_a_later_line_of_a_block_layer_covers_the_whole_layer_too() -> None:
     text = """
     input: [3, 32, 32]
     layers:
       - type: conv
-        filters: 8  # noqa: NS102
+        filters: 8
+        kernel: 3  # noqa: NS102
+      - type: conv
+        filters: 8
         kernel: 3
     """
-    # NS102 points at the layer (row 3), not at row 4: the comment silences nothing.
-    assert sorted((d.code, d.span.start.row) for d in lint(text)) == [("NS102", 3), ("NS900", 4)]
+    # The second layer shrinks too, and a comment inside the first does not reach it.
+    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 6)]
 
 
 def test_noqa_matches_a_diagnostic_starting_on_its_line() -> None:
     text = """
-    input: [3, 0, 32]  # noqa: NS002
+    name: a
+    name: b  # noqa: NS003
+    input: [3, 32, 32]
     layers:
       - {type: conv, filters: 8, kernel: 3, padding: 1}
     """
-    assert "NS002" in codes(text.replace("  # noqa: NS002", ""))
+    assert "NS003" in codes(text.replace("  # noqa: NS003", ""))
     assert codes(text) == []
+
+
+def test_noqa_without_a_colon_is_refused_not_read_as_blanket() -> None:
+    diagnostics = lint(layers(f"{SHRINK}  # noqa NS102"))
+    assert sorted(d.code for d in diagnostics) == ["NS102", "NS900"]
+    (unused,) = [d for d in diagnostics if d.code == "NS900"]
+    assert "needs a colon before its codes (`# noqa: NS102`)" in unused.message
+    # Near miss: the same words after the colon.
+    assert codes(layers(f"{SHRINK}  # noqa: NS102")) == []
+
+
+#: conv2 has a key netspec does not know (NS002); netspec cannot check it, nor what follows.
+INVALID = "{type: conv, filters: 8, kernel: 3, padding: 1, strides: 2}"
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [
+        ("  # noqa: NS002", "unused `noqa`: NS002 cannot be silenced"),
+        ("  # noqa: NS002, NS102", "unused `noqa`: NS002 cannot be silenced"),
+        ("  # noqa", "blanket `noqa`: NS002 cannot be silenced"),
+    ],
+)
+def test_noqa_cannot_hide_a_problem_netspec_cannot_check_past(comment: str, message: str) -> None:
+    diagnostics = lint(layers(KEEP, INVALID + comment))
+    assert [d.code for d in diagnostics] == ["NS002", "NS900"]
+    assert diagnostics[1].message.startswith(message)
+    assert "so it is always reported" in diagnostics[1].message
+    # The near miss: a non-blocking rule on the same layer is silenced as before.
+    assert codes(layers(KEEP, SHRINK + comment.replace("NS002", "NS102").replace(", NS102, NS102", ", NS102"))) == []
+
+
+def test_a_file_wide_noqa_cannot_hide_them_either() -> None:
+    broken = layers(SHRINK, INVALID, "{type: conv, filters: 8, kernel: 3, from: nowhere}")
+    # A bare file-wide noqa silences NS900 too, so only the two blocking problems remain.
+    assert codes("# netspec: noqa\n" + broken) == ["NS002", "NS004"]
+    diagnostics = lint("# netspec: noqa: NS002, NS004, NS102, NS110\n" + broken)
+    assert [d.code for d in diagnostics] == ["NS900", "NS002", "NS004"]
+    assert diagnostics[0].message == (
+        "unused `noqa`: NS002, NS004 cannot be silenced: netspec cannot check past these problems, "
+        "so it is always reported"
+    )
 
 
 def test_bare_noqa_silences_every_rule_for_that_layer_only() -> None:
@@ -207,8 +258,9 @@ def test_many_merged_keys_cost_linear_time() -> None:
     text = f"other:  # noqa\n  <<: {{\n    {keys}}}\n" + STRIDED
     with within(10):
         found = [(d.code, d.span.start.row) for d in lint(text)]
-    # The noqa on row 1 silences the unknown key; the conv is on row 2 + 20,000 + 3.
-    assert found == [("NS101", 20_005)]
+    # The unknown key is reported though the noqa on row 1 names it (netspec cannot check past
+    # it); the conv is on row 2 + 20,000 + 3.
+    assert found == [("NS002", 1), ("NS900", 1), ("NS101", 20_005)]
 
 
 def test_noqa_in_a_block_mapping_whose_first_key_is_quoted() -> None:

@@ -81,8 +81,15 @@ def test_rule_all_lists_every_rule() -> None:
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["code", "name", "severity", "default"]
     assert [row.split() for row in rows] == [
-        [r.code, r.name, *r.severity_label.split(), "yes" if r.selected_by_default else "no"] for r in RULES.values()
+        [
+            r.code,
+            r.name,
+            *r.severity_label.split(),
+            "always" if r.blocking else "yes" if r.selected_by_default else "no",
+        ]
+        for r in RULES.values()
     ]
+    assert ["NS002", "invalid-field", "error", "always"] in [row.split() for row in rows]
     assert ["NS113", "padding-only-remainder", "warning", "no"] in [row.split() for row in rows]
 
 

@@ -262,6 +262,37 @@ def test_unloadable_files_are_reported_whatever_the_selection() -> None:
     assert codes("input: [3, 8, 8]\nlayers: [\n", Settings(ignore=("NS001",))) == ["NS001"]
 
 
+#: An unknown key (NS002) in conv1 and a `from` naming no layer (NS004) in conv3: netspec can
+#: check neither layer, nor the dense layer after them. conv2 repeats a key (NS003).
+UNCHECKABLE = spec(
+    "[3, 8, 8]",
+    "{type: conv, filters: 4, kernel: 3, padding: 1, strides: 2}",
+    "{type: conv, filters: 4, kernel: 3, padding: 1, padding: 1, from: input}",
+    "{type: conv, filters: 4, kernel: 3, padding: 1, from: conv9}",
+    "{type: dense, units: 10}",
+)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(select=("NS1",)),
+        Settings(ignore=("NS0",)),
+        Settings(ignore=("NS002", "NS003", "NS004")),
+        Settings(per_file_ignores={"*.yaml": ("NS",)}),
+    ],
+    ids=["select-NS1", "ignore-NS0", "ignore-codes", "per-file-ignores"],
+)
+def test_what_netspec_cannot_check_past_is_reported_whatever_the_selection(settings: Settings) -> None:
+    assert [code for code in codes(UNCHECKABLE, settings) if code < "NS1"] == ["NS002", "NS004"]
+    # The near miss: NS003, which does not stop the check, obeys the selection.
+    assert [code for code in codes(UNCHECKABLE) if code < "NS1"] == ["NS002", "NS003", "NS004"]
+
+
+def test_only_the_rules_netspec_cannot_check_past_are_blocking() -> None:
+    assert [code for code, rule in RULES.items() if rule.blocking] == ["NS001", "NS002", "NS004"]
+
+
 def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 0, kernel: 3, strides: 1}"))
     assert d.code == "NS002"

@@ -49,6 +49,10 @@ class Rule:
     fix: Literal["always", "sometimes", "never"] = "never"
     #: The severity some of its cases get instead (NS107: pooling errors, convolution warnings).
     also: Severity | None = None
+    #: netspec cannot check past its problems (the file, or a layer and those after it), so
+    #: they are reported whatever the selection, per-file ignores and ``noqa`` say, as ruff
+    #: reports syntax errors: hiding them would pass what was never checked.
+    blocking: bool = False
 
     @property
     def severity_label(self) -> str:
@@ -56,7 +60,7 @@ class Rule:
         return self.severity.value + (f" / {self.also.value}" if self.also else "")
 
     def enabled_for(self, settings: Settings, filename: str = "") -> bool:
-        return settings.enabled(self.code, self.selected_by_default, filename)
+        return self.blocking or settings.enabled(self.code, self.selected_by_default, filename)
 
     @property
     def summary(self) -> str:

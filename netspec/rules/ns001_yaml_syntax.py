@@ -7,8 +7,8 @@ bomb, nesting deeper than 64 levels, several documents in one file, invalid UTF-
 over the size limit.
 
 ## Why is this bad?
-Nothing else can be checked, so this rule cannot be disabled: `--ignore NS001` has no effect,
-as ruff always reports syntax errors. netspec never constructs objects from tags and never expands
+Nothing else can be checked, so this rule cannot be disabled or suppressed, as ruff always
+reports syntax errors. netspec never constructs objects from tags and never expands
 aliases without a budget, so a hostile file is refused rather than executed or expanded.
 
 ## Example
@@ -24,4 +24,4 @@ No automatic fix: correct the YAML.
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule
 
-RULE = Rule("NS001", "yaml-syntax", Severity.ERROR, __doc__, check=None)
+RULE = Rule("NS001", "yaml-syntax", Severity.ERROR, __doc__, check=None, blocking=True)

@@ -7,7 +7,8 @@ field, a value of the wrong type (a string, float or boolean where an integer be
 
 ## Why is this bad?
 PyTorch would raise a `TypeError` at model construction, or worse, accept the value and do
-something else (`strides: 2` is silently ignored by many config loaders).
+something else (`strides: 2` is silently ignored by many config loaders). netspec cannot
+check an invalid layer, nor the layers after it, so this rule cannot be disabled or suppressed.
 
 ## Example
 ```yaml
@@ -40,4 +41,4 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             yield Violation(node.index, f"{node.name}: {node.error.message}", path=path)
 
 
-RULE = Rule("NS002", "invalid-field", Severity.ERROR, __doc__, check)
+RULE = Rule("NS002", "invalid-field", Severity.ERROR, __doc__, check, blocking=True)

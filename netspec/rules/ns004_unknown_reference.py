@@ -6,7 +6,8 @@ Layers downstream of it are not analysed, so one typo gives one diagnostic.
 
 ## Why is this bad?
 The graph cannot be built: PyTorch code generated from the spec would fail with a `KeyError`,
-and a reference to a later layer would make a cycle.
+and a reference to a later layer would make a cycle. Since the layers downstream cannot be
+checked, this rule cannot be disabled or suppressed.
 
 ## Example
 ```yaml
@@ -21,4 +22,4 @@ No automatic fix: name an earlier layer, or `input`.
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, graph_problems
 
-RULE = Rule("NS004", "unknown-reference", Severity.ERROR, __doc__, graph_problems("NS004"))
+RULE = Rule("NS004", "unknown-reference", Severity.ERROR, __doc__, graph_problems("NS004"), blocking=True)
