@@ -32,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # Every path parameter has readable=False: netspec reports an unreadable file itself (a spec's
@@ -147,6 +148,13 @@ def check(
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to disable.")] = None,
     config: ConfigOption = None,
+    force_exclude: Annotated[
+        bool,
+        typer.Option(
+            "--force-exclude",
+            help="Apply the configured exclude to files named on the command line too (as pre-commit names them).",
+        ),
+    ] = False,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when problems were found (2 still means a usage error).")
     ] = False,
@@ -188,7 +196,7 @@ def check(
     if verbose and not source.HAS_LIBYAML:
         to_stderr("netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
     chosen_format = choice("--output-format", output_format or default_format(), REPORTERS)
-    settings = _settings(config, select, extend_select, ignore, max_file_size)
+    settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
     targets = paths or [Path("specs")]
     absent = [str(p) for p in targets if missing(p)]
     if absent:
@@ -196,6 +204,9 @@ def check(
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     discovered = discover(targets, settings)
+    if not discovered.files and not discovered.unlisted:
+        # As ruff warns: a path mistyped in CI would otherwise pass every run, checking nothing.
+        to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
     fixing_only = fix_only or diff
     outcomes: list[FixOutcome] = []
     if fix or fixing_only:
@@ -246,6 +257,7 @@ def _settings(
     extend_select: list[str] | None = None,
     ignore: list[str] | None = None,
     max_file_size: int | None = None,
+    force_exclude: bool = False,
 ) -> Settings:
     """The configuration file, then the flags (comma-separated, repeatable) on top of it."""
     try:
@@ -254,6 +266,7 @@ def _settings(
             split_flag(extend_select, "--extend-select") or (),
             split_flag(ignore, "--ignore") or (),
             max_file_size,
+            force_exclude,
         )
         return resolve(config, overrides)
     except ConfigError as error:

@@ -68,7 +68,17 @@ def _check_key_lengths(text: str, path: Path) -> None:
 
 
 _KEYS = frozenset(
-    {"select", "extend-select", "ignore", "per-file-ignores", "include", "exclude", "severity", "max-file-size"}
+    {
+        "select",
+        "extend-select",
+        "ignore",
+        "per-file-ignores",
+        "include",
+        "exclude",
+        "force-exclude",
+        "severity",
+        "max-file-size",
+    }
 )
 
 
@@ -84,6 +94,7 @@ class Overrides:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     max_file_size: int | None = None
+    force_exclude: bool = False
 
 
 def find(start: Path) -> Path | None:
@@ -160,7 +171,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     """Settings from a configuration table; ``source`` names the file in errors."""
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise ConfigError(f"{source}: unknown key '{unknown[0]}' (known keys: {', '.join(sorted(_KEYS))})")
+        raise ConfigError(f"{source}: unknown key '{unknown[0]}'{_key_hint(unknown[0], source)}")
     settings = Settings()
     changes: dict[str, Any] = {}
     for key in ("select", "extend-select", "ignore"):
@@ -176,12 +187,27 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
         }
     if "severity" in table:
         changes["severity"] = _severities(_table_of(table["severity"], "severity", source), source)
+    if "force-exclude" in table:
+        if not isinstance(table["force-exclude"], bool):
+            raise ConfigError(f"{source}: force-exclude must be true or false, not {table['force-exclude']!r}")
+        changes["force_exclude"] = table["force-exclude"]
     if "max-file-size" in table:
         size = table["max-file-size"]
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ConfigError(f"{source}: max-file-size must be a positive number of bytes, not {size!r}")
         changes["max_file_size"] = size
     return replace(settings, **changes)
+
+
+def _key_hint(key: str, source: str) -> str:
+    """What an unknown key probably meant, then the known keys."""
+    import difflib  # an error path only
+
+    known = f"(known keys: {', '.join(sorted(_KEYS))})"
+    if key == "tool" and not source.endswith("pyproject.toml"):
+        return f"; this file holds the settings at its top level, without [tool.netspec] {known}"
+    close = difflib.get_close_matches(key, _KEYS, n=1)
+    return f"; did you mean '{close[0]}'? {known}" if close else f" {known}"
 
 
 def _strings(value: Any, key: str, source: str) -> list[str]:
@@ -250,6 +276,7 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
         extend_select=settings.extend_select + overrides.extend_select,
         ignore=settings.ignore + overrides.ignore,
         max_file_size=overrides.max_file_size or settings.max_file_size,
+        force_exclude=overrides.force_exclude or settings.force_exclude,
     )
 
 

@@ -42,14 +42,14 @@ class Discovery:
 
 
 def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
-    """Explicit files are always checked (as ruff does); directories are walked for files
-    matching ``include`` and not ``exclude``. Symbolic links to directories are not followed,
-    so a link loop cannot make the walk endless."""
+    """Explicit files are checked, as ruff does, unless ``force_exclude`` applies ``exclude``
+    to them too; directories are walked for files matching ``include`` and not ``exclude``.
+    Symbolic links to directories are not followed, so a link loop cannot make the walk endless."""
     found = Discovery()
     seen: set[Path] = set()
     for target in targets:
         if not is_directory(target):
-            candidates: Iterable[Path] = [target]
+            candidates: Iterable[Path] = [] if settings.force_exclude and _excluded(target, settings) else [target]
         else:
             candidates = _walk(target, settings, found.unlisted)
         for path in candidates:
@@ -78,3 +78,9 @@ def _walk(root: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list
             if settings.include_globs.match(path.as_posix()) and not settings.exclude_globs.match(path.as_posix()):
                 files.append(path)
     return files
+
+
+def _excluded(path: Path, settings: Settings) -> bool:
+    """Whether a walk would have passed over ``path``: it, or a directory it is in, matches
+    ``exclude``."""
+    return any(settings.exclude_globs.match(p.as_posix()) for p in (path, *path.parents) if p.name)

@@ -28,6 +28,8 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     include: tuple[str, ...] = ("*.yaml", "*.yml")
     exclude: tuple[str, ...] = ()
+    #: Apply ``exclude`` to the files named on the command line too (pre-commit names them).
+    force_exclude: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def enabled(self, code: str, selected_by_default: bool, filename: str = "") -> bool:

@@ -313,3 +313,21 @@ def test_python_dash_m_works_like_the_console_script(files: Path) -> None:
     assert completed.returncode == 1
     assert "NS105" in completed.stdout
     assert "Traceback" not in completed.stderr
+
+
+def test_a_scan_that_finds_no_spec_says_so(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a spec\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 0
+    assert f"netspec: warning: no spec files found in {tmp_path}\n" == result.stderr
+    # The near miss: one spec found, no warning.
+    (tmp_path / "net.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: relu}\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("args", [["-h"], ["check", "-h"], ["show", "-h"]])
+def test_h_is_short_for_help(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert "Usage: netspec" in result.stdout

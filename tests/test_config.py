@@ -300,6 +300,32 @@ def test_include_and_exclude_from_the_file(project: Path) -> None:
     assert reported == {str(Path("specs/net.yaml")), str(Path("specs/net.spec"))}
 
 
+@pytest.mark.parametrize(
+    ("config", "flags"),
+    [("exclude = ['specs/old']\n", ["--force-exclude"]), ("exclude = ['*/old/*']\nforce-exclude = true\n", [])],
+    ids=["flag", "file"],
+)
+def test_force_exclude_applies_exclude_to_named_files(project: Path, config: str, flags: list[str]) -> None:
+    old = write(project / "specs" / "old" / "net.yaml", SHRINKING)
+    write(project / "netspec.toml", config)
+    named = ["specs/old/net.yaml", "specs/net.yaml"]
+    result = runner.invoke(app, ["check", "--output-format", "concise", *flags, *named])
+    reported = {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
+    assert reported == {str(Path("specs/net.yaml"))}
+    # The near miss: without forcing, a file named on the command line is checked, as in ruff.
+    write(project / "netspec.toml", config.replace("force-exclude = true", ""))
+    result = runner.invoke(app, ["check", "--output-format", "concise", str(old.relative_to(project))])
+    assert result.exit_code == 1
+    assert "NS102" in result.output
+
+
+def test_force_exclude_must_be_a_boolean(project: Path) -> None:
+    write(project / "netspec.toml", "force-exclude = 'yes'\n")
+    result = runner.invoke(app, ["check", "specs"])
+    assert result.exit_code == 2
+    assert "force-exclude must be true or false, not 'yes'" in result.stderr
+
+
 def test_max_file_size_from_the_file_and_the_flag(project: Path) -> None:
     write(project / "netspec.toml", "max-file-size = 10\n")
     result = runner.invoke(app, ["check", "--output-format", "concise", "specs"])
@@ -350,3 +376,20 @@ def test_an_empty_code_on_the_command_line_is_a_usage_error(project: Path, args:
     result = runner.invoke(app, ["check", *args, "specs"])
     assert result.exit_code == 2
     assert f"{args[0]}: an empty rule code" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "hint"),
+    [
+        ("netspec.toml", "ignroe = ['NS102']\n", "unknown key 'ignroe'; did you mean 'ignore'?"),
+        ("netspec.toml", "[tool.netspec]\nignore = ['NS102']\n", "without [tool.netspec]"),
+        # The near miss: a key like none of them gets the list alone.
+        ("netspec.toml", "colour = 'red'\n", "unknown key 'colour' (known keys: exclude, "),
+        ("pyproject.toml", "[tool.netspec]\ntool = 1\n", "unknown key 'tool' (known keys: "),
+    ],
+)
+def test_an_unknown_key_says_what_was_probably_meant(project: Path, name: str, text: str, hint: str) -> None:
+    write(project / name, text)
+    result = runner.invoke(app, ["check", "specs"])
+    assert result.exit_code == 2
+    assert hint in result.stderr

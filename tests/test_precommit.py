@@ -112,7 +112,7 @@ def test_manifest_declares_the_hook() -> None:
     assert (hook["id"], hook["language"], hook["entry"], hook["pass_filenames"]) == (
         "netspec",
         "python",
-        "netspec check",
+        "netspec check --force-exclude",
         True,
     )
     # The README documents the same default pattern.
@@ -143,3 +143,18 @@ def test_default_pattern_selects_spec_files_only(hook_repo: Path, hook_env: dict
     named = try_repo(hook_repo, user_repo, hook_env, "nets/resnet.netspec.yml", "specs/clean.yaml")
     assert named.returncode == 1, named.stdout + named.stderr
     assert "nets/resnet.netspec.yml:4:5" in named.stdout
+
+
+def test_hook_honours_the_configured_exclude(hook_repo: Path, hook_env: dict[str, str], user_repo: Path) -> None:
+    # pre-commit names each file; the configuration's exclude must still keep specs/legacy out.
+    (user_repo / "specs" / "legacy").mkdir()
+    (user_repo / "specs" / "legacy" / "old.yaml").write_text(BROKEN, encoding="utf-8")
+    (user_repo / "pyproject.toml").write_text('[tool.netspec]\nexclude = ["specs/legacy"]\n', encoding="utf-8")
+    git(user_repo, "add", "-A")
+    excluded = try_repo(hook_repo, user_repo, hook_env, "specs/legacy/old.yaml", "specs/clean.yaml")
+    assert excluded.returncode == 0, excluded.stdout + excluded.stderr
+    # The near miss: the same broken spec outside the excluded directory fails the hook.
+    failed = try_repo(hook_repo, user_repo, hook_env, "specs/legacy/old.yaml", "specs/broken.yaml")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "specs/broken.yaml:4:5" in failed.stdout
+    assert "legacy" not in failed.stdout
