@@ -68,6 +68,8 @@ class GraphProblem:
     code: str
     index: int
     message: str
+    #: The value at fault (the unknown name in ``from``), when there is one to point at.
+    path: tuple[str | int, ...] | None = None
 
 
 @dataclass
@@ -132,7 +134,7 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
     for index, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True)):
         node = Node(index, names[index], layer)
         graph.nodes.append(node)
-        resolved = _resolve(graph, node, _declared_sources(layer, raw), references)
+        resolved = _resolve(graph, node, _declared_sources(layer, raw), references, raw)
         if node.name == "input" or node.name in defined:
             first = "the network input" if node.name == "input" else f"layer {defined[node.name] + 1}"
             graph.problems.append(GraphProblem("NS005", index, f"the name '{node.name}' is already used by {first}"))
@@ -171,7 +173,7 @@ class _References:
         return f"`from` names '{name}', which is not an earlier layer{hint}"
 
 
-def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _References) -> bool:
+def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _References, raw: Any) -> bool:
     """Fill ``node.sources``; False when a reference is broken.
 
     The references that do resolve still count as consumers, so that one typo in a merge
@@ -189,11 +191,24 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _Ref
                 node.sources.append(references.defined[name])
             elif not broken:
                 broken = True
-                graph.problems.append(GraphProblem("NS004", node.index, references.unknown(name, node)))
+                message = references.unknown(name, node)
+                graph.problems.append(
+                    GraphProblem("NS004", node.index, message, _reference_path(node.index, raw, name))
+                )
     for source in node.sources:
         if source != INPUT:
             graph.nodes[source].consumers.append(node.index)
     return not broken
+
+
+def _reference_path(index: int, raw: Any, name: str) -> tuple[str | int, ...] | None:
+    """Where the file writes the reference ``name``: ``from`` itself, or its item."""
+    value = raw.get("from") if isinstance(raw, dict) else None
+    if value == name:
+        return ("layers", index, "from")
+    if isinstance(value, list) and name in value:
+        return ("layers", index, "from", value.index(name))
+    return None
 
 
 def _magnitude(size: int) -> str:

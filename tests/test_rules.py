@@ -164,6 +164,23 @@ def test_unknown_reference_stops_the_cascade() -> None:
     assert found == ["NS004"]
 
 
+@pytest.mark.parametrize(
+    ("layer", "name"),
+    [
+        ("{type: relu, from: nope}", "nope"),
+        ("{type: concat, from: [relu1, nope]}", "nope"),
+        # Block style, the unknown name on a row of its own.
+        ("type: add\n    from:\n      - relu1\n      - nope", "nope"),
+    ],
+)
+def test_unknown_reference_points_at_the_name(layer: str, name: str) -> None:
+    text = spec("[3, 8, 8]", "{type: relu}", layer)
+    (d,) = [d for d in lint(text) if d.code == "NS004"]
+    line = text.splitlines()[d.span.start.row - 1]
+    assert line[d.span.start.column - 1 : d.span.end.column - 1] == name
+    assert d.layer_index == 1
+
+
 def test_one_diagnostic_per_rule_and_layer() -> None:
     # Both dimensions shrink, and so does the depth dimension: still one NS102.
     assert codes(spec("[3, 8, 8, 8]", "{type: conv, filters: 4, kernel: 3}")) == ["NS102"]

@@ -97,6 +97,6 @@ def graph_problems(code: str) -> Check:
     def check(analysis: Analysis) -> Iterator[Violation]:
         for problem in analysis.graph.problems:
             if problem.code == code:
-                yield Violation(problem.index, problem.message)
+                yield Violation(problem.index, problem.message, path=problem.path)
 
     return check
