@@ -241,6 +241,12 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
             to_stderr(f"netspec: warning: {outcome.result.filename}: {note}")
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
+        if diff or fix_only:
+            # No report follows, and a file that cannot be read has nothing to fix: say so.
+            for d in outcome.result.diagnostics:
+                if d.code == "NS001":
+                    where = f"{d.filename}:{d.span.start.row}:{d.span.start.column}"
+                    to_stderr(f"netspec: warning: {where}: not fixed: {d.message} ({d.code})")
     if diff:
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:

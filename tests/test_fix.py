@@ -485,6 +485,18 @@ def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.
 
 
 # --- writing ------------------------------------------------------------------------------
+@pytest.mark.parametrize("flag", ["--diff", "--fix-only"])
+def test_a_file_that_cannot_be_read_is_named_when_no_report_follows(tmp_path: Path, flag: str) -> None:
+    # An unclosed flow list: the parser stops at row 2, column 7, where `layers:` ends.
+    path = write_spec(tmp_path, "input: [3, 8, 8\nlayers:\n")
+    code, out, err = run(flag, path)
+    assert (code, out) == (0, "")
+    assert err.startswith(f"netspec: warning: {path}:2:7: not fixed: ")
+    assert err.endswith("(NS001)\n")
+    # The near miss: a readable file with nothing to fix says nothing.
+    assert run(flag, write_spec(tmp_path, CLEAN, "clean.yaml")) == (0, "", "")
+
+
 
 
 def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
