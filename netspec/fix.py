@@ -129,15 +129,32 @@ def assess(
             assessed.append(dataclasses.replace(diagnostic, fix=None, help=help))
             continue
         if not budget.spend(len(analysis.graph.nodes)):
-            assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE))
+            unjudged = "not judged: this file has too many fixes to re-check each"
+            assessed.append(
+                dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=unjudged)
+            )
             continue
         # Only what is found matters here, not how it is worded or where it points.
-        after = reanalyse(analysis, index, fix)
-        safe = is_safe(diagnostic, before, {(rule.code, v.index) for rule, v in violations(after, settings)})
-        assessed.append(
-            dataclasses.replace(diagnostic, applicability=Applicability.SAFE if safe else Applicability.UNSAFE)
-        )
+        reanalysed = reanalyse(analysis, index, fix)
+        after = {(rule.code, v.index) for rule, v in violations(reanalysed, settings)}
+        if is_safe(diagnostic, before, after):
+            assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
+        else:
+            because = _unsafe_because(diagnostic, before, after, reanalysed)
+            assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=because))
     return assessed
+
+
+def _unsafe_because(diagnostic: Diagnostic, before: set[Finding], after: set[Finding], fixed: Analysis) -> str:
+    """What the re-analysis found that makes a fix unsafe: the problem left, or the first new one."""
+    if (diagnostic.code, diagnostic.layer_index) in after:
+        return f"{diagnostic.code} would remain"
+    new = sorted(after - before, key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
+    code, index = new[0]
+    nodes = fixed.graph.nodes
+    where = nodes[index].name if index is not None and index < len(nodes) else "the spec"
+    more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+    return f"{where} would then report {code}{more}"
 
 
 # --- text edits ---------------------------------------------------------------------------

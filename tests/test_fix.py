@@ -117,6 +117,18 @@ def test_unsafe_fix_is_reported_as_unsafe_and_not_applied_by_fix(tmp_path: Path)
     assert "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)." in out
 
 
+def test_an_unsafe_fix_says_what_would_go_wrong(tmp_path: Path) -> None:
+    # 32 − 5 + 1 = 28, as expected; padding 2 keeps 32, so conv1's own expectation breaks.
+    layer = "{type: conv, filters: 6, kernel: 5, expect: [6, 28, 28]}"
+    code, out, _ = run(write_spec(tmp_path, f"input: [1, 32, 32]\nlayers:\n  - {layer}\n"))
+    assert code == 1
+    assert "fix (unsafe: conv1 would then report NS108): set padding to 2\n" in out
+    # The near miss: without the expectation the same fix is safe, and says so plainly.
+    plain = layer.replace(", expect: [6, 28, 28]", "")
+    code, out, _ = run(write_spec(tmp_path, f"input: [1, 32, 32]\nlayers:\n  - {plain}\n"))
+    assert "fix (safe): set padding to 2\n" in out
+
+
 def test_safe_fix_is_marked_and_counted(tmp_path: Path) -> None:
     code, out, _ = run(write_spec(tmp_path, MIXED))
     assert code == 1
@@ -473,18 +485,6 @@ def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
     assert run("--diff", write_spec(tmp_path, CLEAN)) == (0, "", "")
 
 
-@pytest.mark.parametrize("name", ["vgg_block", "crlf_no_final_newline", "alexnet_chain"])
-def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    copy_case(name, tmp_path)
-    result = runner.invoke(app, ["check", "--diff", f"{name}.yaml"])
-    patch = tmp_path / "fix.patch"
-    patch.write_bytes(result.stdout_bytes)  # .stdout would turn CRLF into LF
-    subprocess.run(["patch", "--quiet", "-p0", "--binary", "-i", str(patch)], check=True, cwd=tmp_path)
-    assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
-
-
-# --- writing ------------------------------------------------------------------------------
 @pytest.mark.parametrize("flag", ["--diff", "--fix-only"])
 def test_a_file_that_cannot_be_read_is_named_when_no_report_follows(tmp_path: Path, flag: str) -> None:
     # An unclosed flow list: the parser stops at row 2, column 7, where `layers:` ends.
@@ -497,6 +497,18 @@ def test_a_file_that_cannot_be_read_is_named_when_no_report_follows(tmp_path: Pa
     assert run(flag, write_spec(tmp_path, CLEAN, "clean.yaml")) == (0, "", "")
 
 
+@pytest.mark.parametrize("name", ["vgg_block", "crlf_no_final_newline", "alexnet_chain"])
+def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    copy_case(name, tmp_path)
+    result = runner.invoke(app, ["check", "--diff", f"{name}.yaml"])
+    patch = tmp_path / "fix.patch"
+    patch.write_bytes(result.stdout_bytes)  # .stdout would turn CRLF into LF
+    subprocess.run(["patch", "--quiet", "-p0", "--binary", "-i", str(patch)], check=True, cwd=tmp_path)
+    assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
+
+
+# --- writing ------------------------------------------------------------------------------
 
 
 def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

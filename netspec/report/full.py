@@ -70,6 +70,8 @@ class FullReporter(Reporter):
                     out.write(f"help: {one_line(d.help)}\n")
                 if d.fix is not None:
                     safety = d.applicability.value if d.applicability else "unverified"
-                    out.write(f"fix ({safety}): {one_line(d.fix.message)}\n")
+                    if d.unsafe_because:
+                        safety += f": {d.unsafe_because}"
+                    out.write(f"fix ({one_line(safety)}): {one_line(d.fix.message)}\n")
                 out.write("\n")
         out.write(summary(results) + "\n")
