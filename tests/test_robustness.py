@@ -286,6 +286,7 @@ def test_numbers_as_keys_count_in_merged_copies(tmp_path: Path) -> None:
 # --- encodings ----------------------------------------------------------------------------
 
 #: Line 4, column 5 holds a reference to a layer that does not exist (NS004).
+#: NS004 at row 4, column 24: the unknown name after "  - {type: relu, from: ".
 UNKNOWN_REFERENCE = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {type: relu, from: b}\n"
 
 
@@ -299,7 +300,7 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
 def test_unicode_encodings_are_decoded_and_checked_normally(tmp_path: Path, encoding: str) -> None:
     path = write_spec(tmp_path, UNKNOWN_REFERENCE.encode(encoding))
     output = diagnosed(path, code="NS004")
-    assert f"{path}:4:5: NS004" in output
+    assert f"{path}:4:24: NS004" in output
 
 
 def test_nul_byte_is_located(tmp_path: Path) -> None:
@@ -615,7 +616,7 @@ def test_internal_error_is_one_line_and_the_other_files_are_still_checked(
     assert len(error_lines) == 1
     assert str(bad) in error_lines[0]
     assert "report" in error_lines[0]
-    assert f"{other}:4:5: NS004" in result.stdout
+    assert f"{other}:4:24: NS004" in result.stdout
 
 
 def test_internal_error_escaping_lint_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -631,7 +632,7 @@ def test_internal_error_escaping_lint_file(tmp_path: Path, monkeypatch: pytest.M
     result = invoke(first, second)
     assert result.exit_code == 2
     assert sum("internal error" in line and str(first) in line for line in result.stderr.splitlines()) == 1
-    assert f"{second}:4:5: NS004" in result.stdout
+    assert f"{second}:4:24: NS004" in result.stdout
 
 
 def test_internal_error_is_never_summarised_as_all_passed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
