@@ -149,12 +149,13 @@ def check(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to disable.")] = None,
     config: ConfigOption = None,
     force_exclude: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--force-exclude",
-            help="Apply the configured exclude to files named on the command line too (as pre-commit names them).",
+            "--force-exclude/--no-force-exclude",
+            help="Apply the configured exclude to paths named on the command line too (as pre-commit names them). "
+            "Default: the configuration's force-exclude, else off.",
         ),
-    ] = False,
+    ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when problems were found (2 still means a usage error).")
     ] = False,
@@ -204,7 +205,7 @@ def check(
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     discovered = discover(targets, settings)
-    if not discovered.files and not discovered.unlisted:
+    if not discovered.files and not discovered.unlisted and not discovered.excluded:
         # As ruff warns: a path mistyped in CI would otherwise pass every run, checking nothing.
         to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
     fixing_only = fix_only or diff
@@ -219,6 +220,11 @@ def check(
         else lint_paths(discovered.files, settings, jobs=jobs or cpu_count(), keep_analysis=False)
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
+    if fixing_only:
+        # No report follows, and what cannot be read has nothing to fix: say so.
+        for d in (d for result in results for d in result.diagnostics if d.code == "NS001"):
+            where = f"{d.filename}:{d.span.start.row}:{d.span.start.column}"
+            to_stderr(f"netspec: warning: {where}: not fixed: {d.message} ({d.code})")
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
         write_report(reporter(chosen_format), results, output_file)
@@ -241,12 +247,6 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
             to_stderr(f"netspec: warning: {outcome.result.filename}: {note}")
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
-        if diff or fix_only:
-            # No report follows, and a file that cannot be read has nothing to fix: say so.
-            for d in outcome.result.diagnostics:
-                if d.code == "NS001":
-                    where = f"{d.filename}:{d.span.start.row}:{d.span.start.column}"
-                    to_stderr(f"netspec: warning: {where}: not fixed: {d.message} ({d.code})")
     if diff:
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:
@@ -263,7 +263,7 @@ def _settings(
     extend_select: list[str] | None = None,
     ignore: list[str] | None = None,
     max_file_size: int | None = None,
-    force_exclude: bool = False,
+    force_exclude: bool | None = None,
 ) -> Settings:
     """The configuration file, then the flags (comma-separated, repeatable) on top of it."""
     try:

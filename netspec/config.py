@@ -94,7 +94,7 @@ class Overrides:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     max_file_size: int | None = None
-    force_exclude: bool = False
+    force_exclude: bool | None = None
 
 
 def find(start: Path) -> Path | None:
@@ -204,7 +204,7 @@ def _key_hint(key: str, source: str) -> str:
     import difflib  # an error path only
 
     known = f"(known keys: {', '.join(sorted(_KEYS))})"
-    if key == "tool" and not source.endswith("pyproject.toml"):
+    if key == "tool" and Path(source).name != "pyproject.toml":
         return f"; this file holds the settings at its top level, without [tool.netspec] {known}"
     close = difflib.get_close_matches(key, _KEYS, n=1)
     return f"; did you mean '{close[0]}'? {known}" if close else f" {known}"
@@ -276,7 +276,7 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
         extend_select=settings.extend_select + overrides.extend_select,
         ignore=settings.ignore + overrides.ignore,
         max_file_size=overrides.max_file_size or settings.max_file_size,
-        force_exclude=overrides.force_exclude or settings.force_exclude,
+        force_exclude=settings.force_exclude if overrides.force_exclude is None else overrides.force_exclude,
     )
 
 

@@ -38,6 +38,8 @@ class Diagnostic:
     applicability: Applicability | None = None
     #: Why an unsafe fix is unsafe, in a few words ("conv2 would then report NS101").
     unsafe_because: str | None = None
+    #: netspec could not check past this problem, so no selection or ``noqa`` hides it.
+    blocking: bool = False
     #: Where each of the fix's edits lands: the span of the value it replaces, or None where
     #: it adds a key. Resolved while the positions are at hand, so a result needs no analysis.
     edit_spans: tuple[Span | None, ...] = ()

@@ -39,6 +39,8 @@ class Discovery:
     files: list[Path] = field(default_factory=list)
     #: Directories the walk could not list, with the error: reported, never passed over.
     unlisted: dict[Path, OSError] = field(default_factory=dict)
+    #: Paths named on the command line that ``force_exclude`` left out.
+    excluded: list[Path] = field(default_factory=list)
 
 
 def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
@@ -48,10 +50,10 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     found = Discovery()
     seen: set[Path] = set()
     for target in targets:
-        if not is_directory(target):
-            candidates: Iterable[Path] = [] if settings.force_exclude and _excluded(target, settings) else [target]
-        else:
-            candidates = _walk(target, settings, found.unlisted)
+        if settings.force_exclude and _excluded(target, settings):
+            found.excluded.append(target)
+            continue
+        candidates = _walk(target, settings, found.unlisted) if is_directory(target) else [target]
         for path in candidates:
             if path not in seen:
                 seen.add(path)
@@ -81,6 +83,12 @@ def _walk(root: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    """Whether a walk would have passed over ``path``: it, or a directory it is in, matches
-    ``exclude``."""
+    """Whether a walk from the working directory would pass over ``path``: it, or a directory
+    it is in below the working directory, matches ``exclude``. The directories above the
+    working directory are not the project's: a checkout under /build/ excludes nothing."""
+    if path.is_absolute():
+        try:
+            path = path.relative_to(os.getcwd())
+        except (ValueError, OSError):  # outside the working directory, or no working directory
+            return settings.exclude_globs.match(path.as_posix())
     return any(settings.exclude_globs.match(p.as_posix()) for p in (path, *path.parents) if p.name)

@@ -19,6 +19,7 @@ SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix")
 README_START = "<!-- rules:start -->"
 README_END = "<!-- rules:end -->"
 README_NOTE = (
+    "Default `always`: netspec cannot check past the rule's problems, so no selection or `noqa` hides them. "
     "`netspec rule NS101` prints a rule's full documentation, `netspec rule --all` lists them all. "
     "This table is generated from the rules' documentation by `python -m netspec.docs --write-readme`."
 )

@@ -63,6 +63,7 @@ def _diagnostic(
     layer_index: int | None = None,
     help: str | None = None,
     fix: Fix | None = None,
+    blocking: bool | None = None,
 ) -> Diagnostic:
     rule = RULES[code]
     return Diagnostic(
@@ -76,6 +77,7 @@ def _diagnostic(
         layer_index,
         help,
         fix,
+        blocking=rule.blocking if blocking is None else blocking,
     )
 
 
@@ -111,6 +113,8 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
             earlier = merged.get((rule.code, violation.index))
             if earlier is not None:
                 earlier[1][violation.message] = None
+                if rule.blocks(violation):
+                    diagnostics[earlier[0]] = dataclasses.replace(diagnostics[earlier[0]], blocking=True)
                 continue
             merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
         node = analysis.graph.nodes[violation.index] if violation.index is not None else None
@@ -126,6 +130,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                 layer_index=violation.index,
                 help=violation.help,
                 fix=violation.fix,
+                blocking=rule.blocks(violation),
             )
         )
     for position, messages in merged.values():
@@ -135,11 +140,16 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
 
 
 def violations(analysis: Analysis, settings: Settings) -> Iterator[tuple[Rule, Violation]]:
-    """What every enabled rule finds, unmerged and unlocated: all that judging a fix needs."""
+    """What every enabled rule finds, and the blocking problems of the others, unmerged and
+    unlocated: all that judging a fix needs."""
     for rule in RULES.values():
-        if rule.check is not None and rule.enabled_for(settings, analysis.filename):
+        if rule.check is None:
+            continue
+        enabled = rule.enabled_for(settings, analysis.filename)
+        if enabled or rule.blocking:
             for violation in rule.check(analysis):
-                yield rule, violation
+                if enabled or rule.blocks(violation):
+                    yield rule, violation
 
 
 def _listing(messages: list[str]) -> str:

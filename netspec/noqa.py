@@ -29,7 +29,7 @@ UNUSED_NOQA = "NS900"
 
 _DIRECTIVE = re.compile(
     r"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)"
-    r"|\s+(?P<loose>[A-Z]+[0-9]+))?",
+    r"|\s+(?P<loose>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
@@ -114,8 +114,8 @@ def directives(text: str, document: Document) -> list[Directive]:
         if match["colon"] and codes is None:
             directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
         elif match["loose"]:
-            code = match["loose"].upper()
-            directive.problem = f"needs a colon before its codes (`# noqa: {code}`); without one it would silence all"
+            listed = ", ".join(re.split(r"[\s,]+", match["loose"].upper()))
+            directive.problem = f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)
@@ -145,8 +145,8 @@ def apply(
     if not found:
         return list(diagnostics), []
     working = [d for d in found if d.problem is None]
-    # Indexed, so that a file with a directive on every line costs no more than one per
-    # diagnostic: a comment holds one directive, so a row has at most one.
+    # Indexed by row (a comment holds one directive, so a row has at most one), so that a
+    # file with a directive on every line stays linear.
     on_row = {d.row: d for d in working if not d.file_wide}
     file_wide = [d for d in working if d.file_wide]
     in_layer = _directives_by_layer(document, sorted(on_row), on_row)
@@ -161,7 +161,7 @@ def apply(
         if diagnostic.layer_index is not None:
             candidates += in_layer(diagnostic.layer_index)
         covering = {id(d): d for d in candidates if d.covers(code)}.values()
-        if RULES[code].blocking:
+        if diagnostic.blocking:
             for directive in (*covering, *(d for d in file_wide if d.covers(code))):
                 directive.refused.add(code)
             kept.append(diagnostic)
@@ -190,10 +190,17 @@ def _directives_by_layer(
         if found is None:
             found = []
             if 0 <= index < count:
-                span = document.span(("layers", index))
-                first = bisect_left(rows, span.start.row)
-                last = bisect_right(rows, span.end.row)
-                found = [on_row[row] for row in rows[first:last]]
+                path = ("layers", index)
+                span = document.span(path)
+                if document.has_value(path):
+                    # Layers written in the file do not overlap: each directive is found once.
+                    first = bisect_left(rows, span.start.row)
+                    last = bisect_right(rows, span.end.row)
+                    found = [on_row[row] for row in rows[first:last]]
+                else:
+                    # Merged or aliased: its span is one shared with other layers; its first row only.
+                    directive = on_row.get(span.start.row)
+                    found = [directive] if directive is not None else []
             cache[index] = found
         return found
 
@@ -211,10 +218,9 @@ def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Itera
         codes = directive.codes or ()
         if UNUSED_NOQA in codes:
             continue
-        refused = sorted(directive.refused.union(c for c in codes if c in RULES and RULES[c].blocking))
-        refusal = (
-            f"{', '.join(refused)} cannot be silenced: netspec cannot check past "
-            f"{'these problems' if len(refused) > 1 else 'this problem'}, so it is always reported"
+        refused = sorted(directive.refused)
+        refusal = f"{', '.join(refused)} cannot be silenced here: netspec cannot check past " + (
+            "these problems, so they are always reported" if len(refused) > 1 else "it, so it is always reported"
         )
         if directive.codes is None:
             if refused:

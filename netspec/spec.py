@@ -195,7 +195,10 @@ def suggest(word: str, choices: list[str]) -> str:
     match = SYNONYMS.get(lowered) if lowered in SYNONYMS and SYNONYMS[lowered] in choices else None
     if match is None:
         close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
-        prefixed = [c for c in choices if len(c) >= 3 and (lowered.startswith(c) or c.startswith(lowered))]
+        # A prefix either way, of three letters at least: "" or "c" is a prefix of too much.
+        prefixed = [
+            c for c in choices if min(len(c), len(lowered)) >= 3 and (lowered.startswith(c) or c.startswith(lowered))
+        ]
         match = close[0] if close else (max(prefixed, key=len) if prefixed else None)
     return f"; did you mean '{match}'?" if match and match != word else ""
 
@@ -224,7 +227,8 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     where = f"{layer_type} layer" if layer_type and len(path) >= 2 else "spec"
     key = str(path[-1]) if path else ""
     if kind == "union_tag_invalid" and not of_layer_type:
-        accepted = [BRANCH_NAMES[tag.strip("'")] for tag in str(error["ctx"]["expected_tags"]).split(", ")]
+        tags = [tag.strip("'") for tag in str(error["ctx"]["expected_tags"]).split(", ")]
+        accepted = [BRANCH_NAMES.get(tag, tag) for tag in tags]
         only_conv = f"; only conv takes '{value}'" if value in ("same", "valid") else ""
         return SchemaProblem(
             path,

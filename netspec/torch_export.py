@@ -194,15 +194,12 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
 
 
 def _activation(name: str) -> nn.Module:
+    """The module of an activation type; validation has made ``name`` one of them."""
     from torch import nn
 
     if name == "softmax":
         # Over the channels, which are dimension 1 with the batch in front.
         return nn.Softmax(dim=1)
-    if name not in ACTIVATION_MODULES:
-        raise UnsupportedLayer(
-            f"unknown activation '{name}'; PyTorch export knows {', '.join(ACTIVATION_MODULES)}, softmax"
-        )
     module: nn.Module = getattr(nn, ACTIVATION_MODULES[name])()
     return module
 

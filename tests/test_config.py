@@ -319,6 +319,25 @@ def test_force_exclude_applies_exclude_to_named_files(project: Path, config: str
     assert "NS102" in result.output
 
 
+def test_force_exclude_looks_only_below_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A checkout that happens to sit under a directory named like an excluded one.
+    project = tmp_path / "build" / "repo"
+    spec = write(project / "specs" / "net.yaml", SHRINKING)
+    write(project / "specs" / "build" / "gen.yaml", SHRINKING)
+    write(project / "netspec.toml", "exclude = ['build']\nforce-exclude = true\n")
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["check", "--output-format", "concise", str(spec), str(project / "specs" / "build")])
+    assert [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line] == [str(spec)]
+    # A directory named on the command line is excluded as a whole, and says nothing more.
+    result = runner.invoke(app, ["check", "specs/build"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "(0 files checked)" in result.stdout
+    # The near miss: --no-force-exclude overrides the file, and the named directory is checked.
+    result = runner.invoke(app, ["check", "--no-force-exclude", "--output-format", "concise", "specs/build"])
+    assert result.exit_code == 1
+    assert "gen.yaml" in result.output
+
+
 def test_force_exclude_must_be_a_boolean(project: Path) -> None:
     write(project / "netspec.toml", "force-exclude = 'yes'\n")
     result = runner.invoke(app, ["check", "specs"])

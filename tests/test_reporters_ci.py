@@ -191,9 +191,11 @@ def test_the_sarif_schema_catches_what_a_viewer_would_reject(project: Path) -> N
     result = log["runs"][0]["results"][0]
     result["level"] = "warn"
     result["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "specs/a collapsed.yaml"
     log["runs"][0]["tool"]["driver"]["rules"][0]["title"] = "misspelt property"
     problems = sorted(error.message for error in SARIF_VALIDATOR.iter_errors(log))
     assert problems == [
+        "'specs/a collapsed.yaml' is not a 'uri-reference'",  # a space must be percent-encoded
         "'warn' is not one of ['none', 'note', 'warning', 'error']",
         "0 is less than the minimum of 1",
         "Additional properties are not allowed ('title' was unexpected)",

@@ -468,6 +468,13 @@ def test_a_directory_the_walk_cannot_list_is_reported() -> None:
         # Reported once, though both targets lead to it.
         assert result.stdout.startswith("sub:1:1: NS001 error: cannot read the directory: Permission denied\n")
         assert result.stdout.count("sub:1:1:") == 1
+        # With no report to follow (--diff), it is named on stderr instead.
+        result = netspec_as_ordinary_user("check", "--diff", "sub", cwd=directory)
+        assert (result.returncode, result.stdout) == (0, "")
+        assert (
+            result.stderr
+            == "netspec: warning: sub:1:1: not fixed: cannot read the directory: Permission denied (NS001)\n"
+        )
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device every write to fails")

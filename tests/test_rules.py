@@ -221,6 +221,13 @@ def test_schema_messages(layer: str, message: str) -> None:
     assert message in diagnostics[0].message
 
 
+def test_an_empty_word_gets_no_suggestion() -> None:
+    # "" is a prefix of every choice; no choice is any closer than another.
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: ''}"))
+    assert d.message.startswith("`activation` should be 'relu', ")
+    assert "did you mean" not in d.message
+
+
 def test_activations_are_the_activation_layer_types() -> None:
     # The near miss of the activation messages above, and the set PyTorch export maps.
     assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: gelu}")) == []

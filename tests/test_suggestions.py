@@ -87,6 +87,16 @@ def test_ns103_padding_gives_the_output_of_a_same_layer(layer: str, expected: ob
     assert d.applicability == "safe"
 
 
+def test_ns103_gives_a_dimension_that_only_shrinks_its_size_back_too() -> None:
+    # On 2×10, a 3×3 conv collapses the rows (2 − 3 + 1 = 0) and shrinks the columns to 8.
+    # P = 1 gives 2 + 2 − 3 + 1 = 2 rows and 10 + 2 − 3 + 1 = 10 columns: no NS102 after it.
+    d = only(lint(spec("[3, 2, 10]", "{type: conv, filters: 3, kernel: 3}")), "NS103")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == 1
+    assert (floor_out(2, 3, 1, 1, 1), floor_out(10, 3, 1, 1, 1)) == (2, 10)
+    assert d.applicability == "safe"
+
+
 def test_ns103_falls_back_to_the_least_padding_the_layer_accepts() -> None:
     # Max-pool F = 3, D = 2 (effective 5) on 4: 4 − 5 + 1 = 0. Keeping 4 needs P = 2, but a
     # max-pool accepts at most F//2 = 1; P = 1 gives 4 + 2 − 5 + 1 = 2 outputs.

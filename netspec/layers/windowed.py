@@ -85,15 +85,18 @@ class WindowedLayer(LayerBase):
 
     def collapse_fix(self, windows: Sequence[Window]) -> Fix | None:
         """Padding that gives each collapsed dimension the output a 'same' layer would have,
-        ceil(W/S) (W itself at stride 1, which is NS102's fix, so one edit settles both); else
-        the least symmetric padding that gives it at least one output."""
+        ceil(W/S), else the least symmetric padding that gives it at least one output. A
+        stride-1 dimension that only shrinks gets its size back too, as NS102's fix would
+        give it, so that one edit settles both."""
         pads: list[Pads] = []
         for w in windows:
-            if w.output >= 1:
-                pads.append((w.pad_before, w.pad_after))
-                continue
             same = pads_for_output(w, -(-w.size // w.stride))
-            if max(same) <= self.max_padding(w):
+            fits = max(same) <= self.max_padding(w)
+            if w.output >= 1:
+                shrinks = w.stride == 1 and w.output < w.size
+                pads.append(same if shrinks and fits else (w.pad_before, w.pad_after))
+                continue
+            if fits:
                 pads.append(same)
                 continue
             need = -(-(w.effective_kernel - w.size) // 2)

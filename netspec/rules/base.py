@@ -30,6 +30,9 @@ class Violation:
     severity: Severity | None = None
     #: The key or value at fault, for problems located more precisely than the layer.
     path: tuple[str | int, ...] | None = None
+    #: Overrides the rule's :attr:`Rule.blocking` for this problem (NS002: an unknown
+    #: top-level key leaves nothing unchecked).
+    blocking: bool | None = None
 
 
 Check = Callable[["Analysis"], Iterable[Violation]]
@@ -51,7 +54,8 @@ class Rule:
     also: Severity | None = None
     #: netspec cannot check past its problems (the file, or a layer and those after it), so
     #: they are reported whatever the selection, per-file ignores and ``noqa`` say, as ruff
-    #: reports syntax errors: hiding them would pass what was never checked.
+    #: reports syntax errors: hiding them would pass what was never checked. A violation
+    #: may say otherwise for itself (:attr:`Violation.blocking`).
     blocking: bool = False
 
     @property
@@ -60,7 +64,11 @@ class Rule:
         return self.severity.value + (f" / {self.also.value}" if self.also else "")
 
     def enabled_for(self, settings: Settings, filename: str = "") -> bool:
-        return self.blocking or settings.enabled(self.code, self.selected_by_default, filename)
+        return settings.enabled(self.code, self.selected_by_default, filename)
+
+    def blocks(self, violation: Violation) -> bool:
+        """Whether netspec cannot check past this problem."""
+        return self.blocking if violation.blocking is None else violation.blocking
 
     @property
     def summary(self) -> str:

@@ -8,7 +8,9 @@ field, a value of the wrong type (a string, float or boolean where an integer be
 ## Why is this bad?
 PyTorch would raise a `TypeError` at model construction, or worse, accept the value and do
 something else (`strides: 2` is silently ignored by many config loaders). netspec cannot
-check an invalid layer, nor the layers after it, so this rule cannot be disabled or suppressed.
+check an invalid layer, nor the layers that depend on it, nor anything without a valid `input`
+and `layers`, so those problems cannot be disabled or suppressed. Problems elsewhere (an
+unknown top-level key holding YAML anchors, say) leave nothing unchecked, and can be.
 
 ## Example
 ```yaml
@@ -32,7 +34,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for problem in analysis.spec.problems:
         index = problem.path[1] if problem.path[:1] == ("layers",) and len(problem.path) > 1 else None
         yield Violation(
-            index if isinstance(index, int) else None, problem.message, at_key=problem.at_key, path=problem.path
+            index if isinstance(index, int) else None,
+            problem.message,
+            at_key=problem.at_key,
+            path=problem.path,
+            # Only the file as a whole, `input` and the layers are needed to check the spec.
+            blocking=problem.path[:1] in ((), ("input",), ("layers",)),
         )
     # Lists whose length does not match the input's rank are only found during propagation.
     for node in analysis.graph.nodes:

@@ -1,10 +1,13 @@
-"""A suppression comment silences nothing.
+"""A suppression comment silences nothing, or not what it says.
 
 ## What it does
 Reports a `# noqa` or `# netspec: noqa` comment that silences no problem: a code whose rule
 ran and found nothing on that line or layer, a code that is not a netspec rule, a bare
-`# noqa` on a clean layer, `# noqa:` with no codes after the colon, and a file-wide
-`# netspec: noqa` written after content instead of on a line of its own.
+`# noqa` on a clean layer, `# noqa:` with no codes after the colon, `# noqa NS102` without
+the colon (which flake8 would read as a bare `# noqa`), and a file-wide `# netspec: noqa`
+written after content instead of on a line of its own. It also reports a comment that would
+cover a problem netspec cannot check past (an invalid layer, say): those are always reported,
+so the comment does not do what it says.
 
 A code whose rule did not run on the file (not selected, or ignored by configuration) is not
 reported: whether it is needed cannot be known without running the rule, and the comment may
