@@ -253,7 +253,7 @@ def unreadable(filename: str, error: OSError | LoadError, settings: Settings, wh
 def unloadable(filename: str, error: LoadError, settings: Settings, text: str | None = None) -> FileResult:
     """The result for a file that cannot be loaded. It is reported whatever the selection, as
     ruff reports syntax errors: nothing else can be checked, and a silent pass would lie."""
-    diagnostic = _diagnostic(error.code, error.message, filename, error.span, settings)
+    diagnostic = _diagnostic(error.code, error.message, filename, error.span, settings, help=error.help)
     return FileResult(filename, [diagnostic], text=text)
 
 

@@ -144,11 +144,12 @@ class LineIndex:
 class LoadError(Exception):
     """The text cannot be turned into data. ``code`` is the rule that reports it."""
 
-    def __init__(self, code: str, message: str, span: Span = FILE_START) -> None:
+    def __init__(self, code: str, message: str, span: Span = FILE_START, help: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.span = span
+        self.help = help
 
 
 #: Parser offsets: (start, end) of a value; (key start, key end, value start, value end) of
@@ -644,6 +645,34 @@ def _indented_with_tab(text: str, index: int) -> bool:
     return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
+#: The parser's context → what usually causes its error there, and where to look: ``{at}``
+#: is the row and column where that context (a list, a mapping, a quoted string) opened.
+_SYNTAX_HELP = {
+    "while parsing a flow sequence": "the `[` at {at} is not closed, or two of its items lack a comma between them",
+    "while parsing a flow mapping": "the `{{` at {at} is not closed, or two of its entries lack a comma between them",
+    "while scanning a quoted scalar": "the quote at {at} is not closed",
+    "while parsing a block mapping": "this line is indented like none of the keys of the mapping at {at} or of the "
+    "mappings around it",
+    "while parsing a block collection": "this line should continue the list at {at}: `- ` at that list's indentation",
+}
+#: The parser's problem (libyaml's wording, or the start it shares with PyYAML's) → a hint.
+_PROBLEM_HELP = {
+    "mapping values are not allowed": "a `key: value` where YAML expects a plain value: indent "
+    "this line like the keys above it, or quote a value that contains ': '",
+    "found character": "YAML reserves this character (` @ % and others) at the start of a value; quote the value",
+}
+
+
+def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
+    """What probably went wrong, for the parser's commonest errors; None for the others."""
+    context = _SYNTAX_HELP.get(exc.context or "")
+    if context is not None and exc.context_mark is not None and exc.problem_mark is not None:
+        at = lines.position(exc.context_mark.index)
+        return context.format(at=f"row {at.row}, column {at.column}")
+    problem = exc.problem or ""
+    return next((hint for start, hint in _PROBLEM_HELP.items() if problem.startswith(start)), None)
+
+
 def _unreadable(exc: ReaderError, text: str, lines: LineIndex, *, libyaml: bool) -> LoadError:
     """A control character, which has no mark: only an offset into the text."""
     index = exc.position
@@ -712,9 +741,10 @@ def load(text: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         span = lines.span(mark.index, mark.index) if mark else FILE_START
-        if "\t" in problem or "'\\t'" in problem or (mark and _indented_with_tab(text, span.start_offset)):
+        tabs = "\t" in problem or "'\\t'" in problem or bool(mark and _indented_with_tab(text, span.start_offset))
+        if tabs:
             problem += " (YAML does not allow tabs for indentation)"
-        raise LoadError("NS001", problem, span) from None
+        raise LoadError("NS001", problem, span, None if tabs else _syntax_help(exc, lines)) from None
     except ReaderError as exc:
         raise _unreadable(exc, text, lines, libyaml=libyaml) from None
     except yaml.YAMLError as exc:

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
 import netspec.cli
 import netspec.linter
-from netspec import spec
+import netspec.source
+from netspec import lint_text, spec
 from netspec.cli import app
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
@@ -126,6 +128,34 @@ def diagnosed(path: Path, *options: str, code: str | None = None, fragment: str 
 )
 def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment: str) -> None:
     diagnosed(write_spec(tmp_path, text), code=code, fragment=fragment)
+
+
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        # Columns counted by hand: where the list, the mapping or the quote opened.
+        ("input: [3, 8, 8\nlayers:\n", "the `[` at row 1, column 8 is not closed"),
+        ("input: [3, 8, 8]\nlayers: [{type: relu\n", "the `{` at row 2, column 10 is not closed"),
+        ('name: "é\ninput: [3, 8, 8]\n', "the quote at row 1, column 7 is not closed"),
+        (
+            "input: [3, 8, 8]\nlayers:\n  - type: conv\n     filters: 8\n",
+            "a `key: value` where YAML expects a plain value",
+        ),
+        ("name: `net`\ninput: [3, 8, 8]\n", "YAML reserves this character"),
+        # The near misses: an error the hints do not know gets none rather than a guess, and a
+        # tab, which the message itself explains.
+        ("input: [3, 8, 8]\nlayers: [{type: relu}, [1,\n\n", None),
+        ("input: [3, 8, 8]\nlayers:\n\t- {type: relu}\n", None),
+    ],
+)
+def test_a_syntax_error_says_where_to_look(
+    monkeypatch: pytest.MonkeyPatch, loader: Any, text: str, hint: str | None
+) -> None:
+    monkeypatch.setattr(netspec.source, "_Parser", loader)
+    (d,) = lint_text(text, "spec.yaml").diagnostics
+    assert d.code == "NS001"
+    assert (d.help or "").startswith(hint or "") and (d.help is None) == (hint is None)
 
 
 def test_three_megabyte_single_line(tmp_path: Path) -> None:
