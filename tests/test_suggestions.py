@@ -64,8 +64,10 @@ def test_ns102_padding_keeps_the_size(w: int, f: int, d: int) -> None:
     total = d * (f - 1)
     if total % 2 == 0:
         assert edit.value == total // 2
+        assert diagnostic.help is not None and diagnostic.help.endswith("(P = D·(F − 1)/2)")
     else:
         assert edit.value == [[total // 2, total - total // 2]] * 2
+        assert diagnostic.help is not None and "the odd pixel after" in diagnostic.help
 
 
 @pytest.mark.parametrize(

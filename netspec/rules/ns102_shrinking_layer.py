@@ -44,6 +44,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             for i, w in enumerate(windows)
         ]
         kept = format_shape(node.inputs[0][1:])
+        # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
+        rule_of_thumb = (
+            "P = D·(F − 1)/2"
+            if all(before == after for before, after in pads)
+            else "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
+        )
         # A dilated max-pool may need more padding than it accepts (NS107): then no fix.
         allowed = all(max(pads[i]) <= layer.max_padding(windows[i]) for i in shrinking)
         yield Violation(
@@ -51,7 +57,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{node.name} shrinks {kept} to {format_shape(node.output[1:])}: {describe_windows(windows, shrinking)} "
             "with stride 1",
             fix=padding_fix(pads) if allowed else None,
-            help=f"padding {padding_value(pads)} keeps {kept} (P = D·(F − 1)/2)"
+            help=f"padding {padding_value(pads)} keeps {kept} ({rule_of_thumb})"
             if allowed
             else f"no automatic fix: keeping {kept} needs more padding than this layer accepts; "
             "use a smaller kernel or dilation",
