@@ -173,7 +173,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     if unknown:
         raise ConfigError(f"{source}: unknown key '{unknown[0]}'{_key_hint(unknown[0], source)}")
     settings = Settings()
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"root": str(Path(source).parent)}
     for key in ("select", "extend-select", "ignore"):
         if key in table:
             changes[key.replace("-", "_")] = rule_selectors(_strings(table[key], key, source), f"{source}: {key}")

@@ -83,12 +83,13 @@ def _walk(root: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    """Whether a walk from the working directory would pass over ``path``: it, or a directory
-    it is in below the working directory, matches ``exclude``. The directories above the
-    working directory are not the project's: a checkout under /build/ excludes nothing."""
-    if path.is_absolute():
-        try:
-            path = path.relative_to(os.getcwd())
-        except (ValueError, OSError):  # outside the working directory, or no working directory
-            return settings.exclude_globs.match(path.as_posix())
+    """Whether ``path`` or a directory it is in matches ``exclude``, counting only the
+    directories below the configuration file's (the project's): a checkout under /build/
+    excludes nothing. Symbolic links are resolved on both sides, but not the path's own last
+    part, whose name the patterns are written for."""
+    try:
+        root = os.path.realpath(settings.root or os.getcwd())
+        path = Path(os.path.realpath(path.parent), path.name).relative_to(root)
+    except (ValueError, OSError):  # outside the project, or no working directory
+        return settings.exclude_globs.match(path.name)
     return any(settings.exclude_globs.match(p.as_posix()) for p in (path, *path.parents) if p.name)

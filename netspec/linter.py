@@ -66,10 +66,12 @@ def _diagnostic(
     blocking: bool | None = None,
 ) -> Diagnostic:
     rule = RULES[code]
+    blocking = rule.blocking if blocking is None else blocking
     return Diagnostic(
         code,
         rule.name,
-        settings.severity.get(code, severity or rule.severity),
+        # What netspec cannot check past stays an error: a warning would let `show` pass it.
+        severity or rule.severity if blocking else settings.severity.get(code, severity or rule.severity),
         message,
         filename,
         span,
@@ -77,7 +79,7 @@ def _diagnostic(
         layer_index,
         help,
         fix,
-        blocking=rule.blocking if blocking is None else blocking,
+        blocking=blocking,
     )
 
 
@@ -202,8 +204,10 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
     found = check(result.analysis, settings)
+    # Layers the rules never saw: invalid, or fed by a layer whose output is unknown.
+    unchecked = [node.index for node in result.analysis.graph.nodes if node.layer is None or node.inputs is None]
     result.diagnostics, unused = noqa.apply(
-        found, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename)
+        found, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename), unchecked
     )
     if assess_fixes and any(d.fix is not None for d in result.diagnostics):
         # Only with a reported fix to judge: a clean or fully suppressed file's start-up stays small.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic
@@ -48,6 +48,8 @@ class Directive:
     used: set[str] = field(default_factory=set)
     #: Blocking codes it would have covered, which it may not silence.
     refused: set[str] = field(default_factory=set)
+    #: False on a layer the rules could not look at: whether it is used cannot be known.
+    judged: bool = True
 
     def covers(self, code: str) -> bool:
         return self.codes is None or code in self.codes
@@ -134,12 +136,18 @@ def _comment_start(line: str, content_end: int) -> int | None:
 
 
 def apply(
-    diagnostics: Sequence[Diagnostic], text: str, document: Document, enabled: Callable[[str], bool]
+    diagnostics: Sequence[Diagnostic],
+    text: str,
+    document: Document,
+    enabled: Callable[[str], bool],
+    unchecked: Iterable[int] = (),
 ) -> tuple[list[Diagnostic], list[Unused]]:
     """Drop suppressed diagnostics; return those kept and the directives that silence nothing.
 
-    ``enabled(code)`` tells whether a rule ran on this file. Every directive that matches a
-    diagnostic counts as used, so that none of them is reported as unused.
+    ``enabled(code)`` tells whether a rule ran on this file; ``unchecked`` are the layers the
+    rules could not look at (after an invalid one), whose directives are not judged. Every
+    directive that matches a diagnostic counts as used, so that none of them is reported as
+    unused.
     """
     found = directives(text, document)
     if not found:
@@ -153,6 +161,7 @@ def apply(
     silences_all = any(d.codes is None for d in file_wide)
     silenced_codes = {code for d in file_wide for code in d.codes or ()}
     silenced_file_wide: set[str] = set()
+    refused_file_wide: set[str] = set()
     kept = []
     for diagnostic in diagnostics:
         code = diagnostic.code
@@ -162,8 +171,9 @@ def apply(
             candidates += in_layer(diagnostic.layer_index)
         covering = {id(d): d for d in candidates if d.covers(code)}.values()
         if diagnostic.blocking:
-            for directive in (*covering, *(d for d in file_wide if d.covers(code))):
+            for directive in covering:
                 directive.refused.add(code)
+            refused_file_wide.add(code)
             kept.append(diagnostic)
             continue
         for directive in covering:
@@ -172,8 +182,13 @@ def apply(
             silenced_file_wide.add(code)
         elif not covering:
             kept.append(diagnostic)
+    # Per code, not per diagnostic: many file-wide comments and many problems stay linear.
     for directive in file_wide:
         directive.used.update(code for code in silenced_file_wide if directive.covers(code))
+        directive.refused.update(code for code in refused_file_wide if directive.covers(code))
+    for index in unchecked:
+        for directive in in_layer(index):
+            directive.judged = False
     return kept, list(_unused(found, enabled))
 
 
@@ -194,8 +209,13 @@ def _directives_by_layer(
                 span = document.span(path)
                 if document.has_value(path):
                     # Layers written in the file do not overlap: each directive is found once.
+                    # A span ending at column 1 (after a block scalar's line break) has no text
+                    # on its last row, which belongs to the next layer.
+                    end_row = (
+                        span.end.row - 1 if span.end.column == 1 and span.end.row > span.start.row else span.end.row
+                    )
                     first = bisect_left(rows, span.start.row)
-                    last = bisect_right(rows, span.end.row)
+                    last = bisect_right(rows, end_row)
                     found = [on_row[row] for row in rows[first:last]]
                 else:
                     # Merged or aliased: its span is one shared with other layers; its first row only.
@@ -219,22 +239,27 @@ def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Itera
         if UNUSED_NOQA in codes:
             continue
         refused = sorted(directive.refused)
-        refusal = f"{', '.join(refused)} cannot be silenced here: netspec cannot check past " + (
+        refusal = f"cannot silence {', '.join(refused)}: netspec cannot check past " + (
             "these problems, so they are always reported" if len(refused) > 1 else "it, so it is always reported"
         )
         if directive.codes is None:
             if refused:
-                yield Unused(directive.span, f"blanket `noqa`: {refusal}")
-            elif not directive.used:
+                yield Unused(directive.span, f"this blanket `noqa` {refusal}")
+            elif not directive.used and directive.judged:
                 where = "in this file" if directive.file_wide else "on this line or layer"
                 yield Unused(directive.span, f"unused blanket `noqa`: no problem is reported {where}")
             continue
-        reasons = [refusal] if refused else []
         unknown = [c for c in codes if c not in RULES]
-        unused = [c for c in codes if c in RULES and c not in directive.used and c not in refused and enabled(c)]
-        reasons += [f"{code} is not a netspec rule" for code in unknown]
+        unused = [
+            c
+            for c in codes
+            if c in RULES and c not in directive.used and c not in refused and enabled(c) and directive.judged
+        ]
+        reasons = [f"{code} is not a netspec rule" for code in unknown]
         reasons += [f"{code} reports nothing here" for code in unused]
-        if reasons:
+        if refused:
+            yield Unused(directive.span, f"this `noqa` {refusal}" + "".join(f"; {reason}" for reason in reasons))
+        elif reasons:
             yield Unused(directive.span, f"unused `noqa`: {'; '.join(reasons)}")
 
 

@@ -28,8 +28,11 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     include: tuple[str, ...] = ("*.yaml", "*.yml")
     exclude: tuple[str, ...] = ()
-    #: Apply ``exclude`` to the files named on the command line too (pre-commit names them).
+    #: Apply ``exclude`` to the paths named on the command line too (pre-commit names them).
     force_exclude: bool = False
+    #: The directory of the configuration file, whose paths ``exclude`` describes; None for
+    #: the working directory.
+    root: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def enabled(self, code: str, selected_by_default: bool, filename: str = "") -> bool:

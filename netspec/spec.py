@@ -192,8 +192,10 @@ def _layer_type(data: dict[Any, Any], path: Path) -> str | None:
 def suggest(word: str, choices: list[str]) -> str:
     """A ``; did you mean 'x'?`` suffix when one choice is close, else ''."""
     lowered = word.lower().replace("-", "_")
-    match = SYNONYMS.get(lowered) if lowered in SYNONYMS and SYNONYMS[lowered] in choices else None
-    if match is None:
+    if lowered in SYNONYMS:
+        # The other framework's name for a choice: that one, or (already taken) no lookalike.
+        match: str | None = SYNONYMS[lowered] if SYNONYMS[lowered] in choices else None
+    else:
         close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
         # A prefix either way, of three letters at least: "" or "c" is a prefix of too much.
         prefixed = [
@@ -229,7 +231,8 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     if kind == "union_tag_invalid" and not of_layer_type:
         tags = [tag.strip("'") for tag in str(error["ctx"]["expected_tags"]).split(", ")]
         accepted = [BRANCH_NAMES.get(tag, tag) for tag in tags]
-        only_conv = f"; only conv takes '{value}'" if value in ("same", "valid") else ""
+        keyword = value.lower() if isinstance(value, str) else None
+        only_conv = f"; only conv takes '{keyword}'" if keyword in ("same", "valid") else ""
         return SchemaProblem(
             path,
             f"`{_field(path)}` must be {', '.join(accepted[:-1])} or {accepted[-1]}, not {_shown(value)}{only_conv}",
@@ -243,13 +246,16 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
         return SchemaProblem(path, f"a layer must be a mapping with a `type`, not {_a_kind(value)}")
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(layer_type if len(path) > 2 else None)
+        # A key the mapping already has is no suggestion: `out_features` beside `units`.
+        present = _mapping_at(data, path[:-1])
+        allowed = [k for k in _allowed_keys(layer_type if len(path) > 2 else None) if k not in present]
         hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
         return SchemaProblem(path, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
     if kind == "literal_error" and isinstance(value, str):
-        expected = str(error["ctx"]["expected"])
+        # A string in a tagged field took its keyword branch; the field takes numbers too.
+        expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if "#keyword" in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
         hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {_shown(value)}{hint}")
@@ -275,6 +281,18 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     subject = f"`{_field(path)}`" + (":" if not message.startswith("Input should") else "")
     message = message.removeprefix("Input ") if message.startswith("Input should") else message[0].lower() + message[1:]
     return SchemaProblem(path, f"{subject} {message}, got {_shown(value)} ({_kind(value)})")
+
+
+def _mapping_at(data: Any, path: Path) -> dict[Any, Any]:
+    """The mapping at ``path`` in the loaded data; empty where there is none."""
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _field(path: Path) -> str:

@@ -319,7 +319,7 @@ def test_force_exclude_applies_exclude_to_named_files(project: Path, config: str
     assert "NS102" in result.output
 
 
-def test_force_exclude_looks_only_below_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_force_exclude_looks_only_below_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A checkout that happens to sit under a directory named like an excluded one.
     project = tmp_path / "build" / "repo"
     spec = write(project / "specs" / "net.yaml", SHRINKING)
@@ -332,6 +332,18 @@ def test_force_exclude_looks_only_below_the_working_directory(tmp_path: Path, mo
     result = runner.invoke(app, ["check", "specs/build"])
     assert (result.exit_code, result.stderr) == (0, "")
     assert "(0 files checked)" in result.stdout
+    # From a subdirectory the project's parent directories still do not count, spelt with
+    # `..` or in full, through a symbolic link or not; the project's own `build` still does.
+    (project / "sub").mkdir()
+    (tmp_path / "link").symlink_to(project)
+    monkeypatch.chdir(tmp_path / "link" / "sub")
+    for named in ["../specs/net.yaml", str(spec), str(tmp_path / "link" / "specs" / "net.yaml")]:
+        result = runner.invoke(app, ["check", "--output-format", "concise", named])
+        assert result.exit_code == 1, named
+    for named in ["../specs/build/gen.yaml", str(tmp_path / "link" / "specs" / "build" / "gen.yaml")]:
+        result = runner.invoke(app, ["check", named])
+        assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True), named
+    monkeypatch.chdir(project)
     # The near miss: --no-force-exclude overrides the file, and the named directory is checked.
     result = runner.invoke(app, ["check", "--no-force-exclude", "--output-format", "concise", "specs/build"])
     assert result.exit_code == 1

@@ -491,8 +491,11 @@ def test_a_file_that_cannot_be_read_is_named_when_no_report_follows(tmp_path: Pa
     path = write_spec(tmp_path, "input: [3, 8, 8\nlayers:\n")
     code, out, err = run(flag, path)
     assert (code, out) == (0, "")
-    assert err.startswith(f"netspec: warning: {path}:2:7: not fixed: ")
-    assert err.endswith("(NS001)\n")
+    assert err.startswith(f"netspec: warning: {path}:2:7: NS001 ")
+    assert err.endswith(" (not checked past, so not fixed)\n")
+    # An invalid layer is named the same way, at its unknown key (column 18, counted by hand).
+    invalid = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu, bogus: 1}\n", "invalid.yaml")
+    assert run(flag, invalid)[2].startswith(f"netspec: warning: {invalid}:3:18: NS002 unknown key 'bogus'")
     # The near miss: a readable file with nothing to fix says nothing.
     assert run(flag, write_spec(tmp_path, CLEAN, "clean.yaml")) == (0, "", "")
 

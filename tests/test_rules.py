@@ -6,7 +6,7 @@ from typing import get_args
 
 import pytest
 
-from netspec import Settings
+from netspec import Settings, Severity
 from netspec.layers.neutral import ActivationName
 from netspec.rules import RULES
 from netspec.torch_export import ACTIVATION_MODULES
@@ -208,17 +208,25 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: dense, out_features: 10}", "unknown key 'out_features' in dense layer; did you mean 'units'"),
         ("{type: dropout, p: 0.5}", "did you mean 'rate'"),
         # A fixed set of words gets the closest one.
-        ("{type: conv, filters: 4, kernel: 3, padding: sam}", "`padding` should be 'same' or 'valid', not 'sam'"),
+        ("{type: conv, filters: 4, kernel: 3, padding: sam}", "or a number of pixels, not 'sam'; did you mean 'same'"),
         ("{type: conv, filters: 4, kernel: 3, activation: rellu}", "not 'rellu'; did you mean 'relu'"),
         ("{type: dense, units: 4, activation: softmaxx}", "did you mean 'softmax'"),
         # Only conv takes 'same'; a pool's padding is numbers (the value is pointed at, not the type).
         ("{type: maxpool, kernel: 3, padding: same}", "not 'same'; only conv takes 'same'"),
+        ("{type: maxpool, kernel: 3, padding: Same}", "not 'Same'; only conv takes 'same'"),
+        ("{type: conv, filters: 4, kernel: 3, padding: '1'}", "'same' or 'valid', or a number of pixels, not '1'"),
     ],
 )
 def test_schema_messages(layer: str, message: str) -> None:
     diagnostics = lint(spec("[3, 8, 8]", layer))
     assert [d.code for d in diagnostics] == ["NS002"]
     assert message in diagnostics[0].message
+
+
+def test_a_key_already_given_is_not_suggested() -> None:
+    # `units` is there already, so `out_features` is a repeat, not a misspelling of anything.
+    (d,) = lint(spec("[3, 8, 8]", "{type: flatten}", "{type: dense, units: 4, out_features: 4}"))
+    assert d.message == "unknown key 'out_features' in dense layer"
 
 
 def test_an_empty_word_gets_no_suggestion() -> None:
@@ -311,6 +319,14 @@ def test_what_netspec_cannot_check_past_is_reported_whatever_the_selection(setti
     assert [code for code in codes(UNCHECKABLE, settings) if code < "NS1"] == ["NS002", "NS004"]
     # The near miss: NS003, which does not stop the check, obeys the selection.
     assert [code for code in codes(UNCHECKABLE) if code < "NS1"] == ["NS002", "NS003", "NS004"]
+
+
+def test_what_netspec_cannot_check_past_stays_an_error() -> None:
+    # Demoted to a warning, it would let `show` exit 0 on a spec it could not summarise.
+    demoted = Settings(severity={"NS002": Severity.WARNING, "NS003": Severity.WARNING, "NS004": Severity.WARNING})
+    found = {d.code: d.severity for d in lint(UNCHECKABLE, demoted) if d.code < "NS1"}
+    # The near miss: NS003 blocks nothing, and is demoted as configured.
+    assert found == {"NS002": Severity.ERROR, "NS003": Severity.WARNING, "NS004": Severity.ERROR}
 
 
 def test_only_the_rules_netspec_cannot_check_past_are_blocking() -> None:
