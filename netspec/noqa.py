@@ -3,8 +3,8 @@
 - ``# noqa[: codes]`` after the content of a line silences those rules (every rule when bare)
   for the layer whose mapping holds that line, and for any diagnostic starting on it.
 - ``# netspec: noqa[: codes]`` on a line of its own silences them in the whole file.
-- Neither silences a blocking rule (:attr:`netspec.rules.Rule.blocking`): netspec cannot check
-  past its problems, so hiding them would pass what was never checked.
+- Neither silences a blocking problem (:attr:`netspec.diagnostics.Diagnostic.blocking`):
+  netspec cannot check past it, so hiding it would pass what was never checked.
 
 A directive that silences nothing is returned as :class:`Unused` so that the linter reports it
 (NS900). Unused is decided like ruff's RUF100, with one difference: a code whose rule did not
