@@ -223,8 +223,7 @@ def check(
     if fixing_only:
         # No report follows, and what netspec cannot check past it cannot fix either: say so.
         for d in (d for result in results for d in result.diagnostics if d.blocking):
-            where = f"{d.filename}:{d.span.start.row}:{d.span.start.column}"
-            to_stderr(f"netspec: warning: {where}: {d.code} {d.message} (not checked past, so not fixed)")
+            to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} (not checked past, so not fixed)")
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
         write_report(reporter(chosen_format), results, output_file)

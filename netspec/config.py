@@ -201,13 +201,13 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
 
 def _key_hint(key: str, source: str) -> str:
     """What an unknown key probably meant, then the known keys."""
-    import difflib  # an error path only
+    from netspec.spec import suggest  # an error path only
 
     known = f"(known keys: {', '.join(sorted(_KEYS))})"
     if key == "tool" and Path(source).name != "pyproject.toml":
         return f"; this file holds the settings at its top level, without [tool.netspec] {known}"
-    close = difflib.get_close_matches(key, _KEYS, n=1)
-    return f"; did you mean '{close[0]}'? {known}" if close else f" {known}"
+    hint = suggest(key, sorted(_KEYS))
+    return f"{hint} {known}"
 
 
 def _strings(value: Any, key: str, source: str) -> list[str]:

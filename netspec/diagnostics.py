@@ -45,5 +45,10 @@ class Diagnostic:
     edit_spans: tuple[Span | None, ...] = ()
 
     @property
+    def location(self) -> str:
+        """``file:row:column`` where the problem starts."""
+        return f"{self.filename}:{self.span.start.row}:{self.span.start.column}"
+
+    @property
     def sort_key(self) -> tuple[Any, ...]:
         return (self.filename, self.span.start, self.code)

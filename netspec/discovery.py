@@ -49,8 +49,9 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     Symbolic links to directories are not followed, so a link loop cannot make the walk endless."""
     found = Discovery()
     seen: set[Path] = set()
+    root = _project_root(settings) if settings.force_exclude else None
     for target in targets:
-        if settings.force_exclude and _excluded(target, settings):
+        if settings.force_exclude and _excluded(target, root, settings):
             found.excluded.append(target)
             continue
         candidates = _walk(target, settings, found.unlisted) if is_directory(target) else [target]
@@ -82,13 +83,23 @@ def _walk(root: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list
     return files
 
 
-def _excluded(path: Path, settings: Settings) -> bool:
-    """Whether ``path`` or a directory it is in matches ``exclude``, counting only the
-    directories below the configuration file's (the project's): a checkout under /build/
-    excludes nothing. Symbolic links are resolved on both sides, but not the path's own last
-    part, whose name the patterns are written for."""
+def _project_root(settings: Settings) -> str | None:
+    """The directory ``exclude`` describes, symbolic links resolved: the configuration file's,
+    else the working one; None when there is no working directory."""
     try:
-        root = os.path.realpath(settings.root or os.getcwd())
+        return os.path.realpath(settings.root or os.getcwd())
+    except OSError:
+        return None
+
+
+def _excluded(path: Path, root: str | None, settings: Settings) -> bool:
+    """Whether ``path`` or a directory it is in matches ``exclude``, counting only the
+    directories below ``root`` (the project's): a checkout under /build/ excludes nothing.
+    Symbolic links are resolved, but not the path's own last part, whose name the patterns
+    are written for."""
+    try:
+        if root is None:
+            raise ValueError
         path = Path(os.path.realpath(path.parent), path.name).relative_to(root)
     except (ValueError, OSError):  # outside the project, or no working directory
         return settings.exclude_globs.match(path.name)

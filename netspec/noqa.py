@@ -157,7 +157,7 @@ def apply(
     # file with a directive on every line stays linear.
     on_row = {d.row: d for d in working if not d.file_wide}
     file_wide = [d for d in working if d.file_wide]
-    in_layer = _directives_by_layer(document, sorted(on_row), on_row)
+    in_layer = _directives_by_layer(document, on_row)
     silences_all = any(d.codes is None for d in file_wide)
     silenced_codes = {code for d in file_wide for code in d.codes or ()}
     silenced_file_wide: set[str] = set()
@@ -192,10 +192,9 @@ def apply(
     return kept, list(_unused(found, enabled))
 
 
-def _directives_by_layer(
-    document: Document, rows: list[int], on_row: dict[int, Directive]
-) -> Callable[[int], list[Directive]]:
+def _directives_by_layer(document: Document, on_row: dict[int, Directive]) -> Callable[[int], list[Directive]]:
     """The directives on the rows of each layer's mapping, worked out when a layer is asked for."""
+    rows = sorted(on_row)
     layers = document.data.get("layers") if isinstance(document.data, dict) else None
     count = len(layers) if isinstance(layers, list) else 0
     cache: dict[int, list[Directive]] = {}

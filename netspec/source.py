@@ -124,11 +124,15 @@ class LineIndex:
         self.zero_width_bom = not libyaml and "\ufeff" in self.text
         self._starts: list[int] | None = None
 
+    def _row_starts(self) -> list[int]:
+        """The parser offset where each row starts, worked out when first asked for."""
+        if self._starts is None:
+            self._starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.text))]
+        return self._starts
+
     def position(self, offset: int) -> Position:
         """The 1-based row and column of a parser offset."""
-        starts = self._starts
-        if starts is None:
-            starts = self._starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.text))]
+        starts = self._row_starts()
         row = bisect_right(starts, offset)
         start = starts[row - 1]
         column = offset - start
@@ -138,7 +142,17 @@ class LineIndex:
 
     def span(self, start: int, end: int) -> Span:
         """The span between two parser offsets; its offsets index the text."""
-        return Span(self.position(start), self.position(end), start + self.shift, end + self.shift)
+        return Span(self.position(start), self.position(end), *self.text_offsets(start, end))
+
+    def text_offsets(self, start: int, end: int) -> tuple[int, int]:
+        """Two parser offsets as offsets into the text (past a byte-order mark libyaml dropped)."""
+        return start + self.shift, end + self.shift
+
+    def line_start(self, index: int) -> int:
+        """The text offset where the line holding text offset ``index`` starts (the first line at
+        0, a byte-order mark and all)."""
+        row = bisect_right(self._row_starts(), index - self.shift)
+        return self._row_starts()[row - 1] + self.shift if row > 1 else 0
 
 
 class LoadError(Exception):
@@ -241,20 +255,24 @@ class Document:
         found = self._nearest_value_offsets(path)
         return self.lines.span(*found) if found else FILE_START
 
+    def _key_or_repeat_offsets(self, path: Path) -> ValueOffsets | None:
+        """The key that introduces ``path``: where it repeats, the repeat the problem is at."""
+        return self.duplicate_offsets.get(path) or self._key_offsets(path)
+
     def key_span(self, path: Path) -> Span:
         """The span of the key that introduces ``path``; the value's span if it has none."""
-        found = self.duplicate_offsets.get(path) or self._key_offsets(path)
+        found = self._key_or_repeat_offsets(path)
         return self.lines.span(*found) if found else self.span(path)
 
     def value_range(self, path: Path) -> tuple[int, int]:
         """:meth:`span`'s text offsets, without its rows and columns (which cost a search)."""
         found = self._nearest_value_offsets(path)
-        return (found[0] + self.lines.shift, found[1] + self.lines.shift) if found else (0, 0)
+        return self.lines.text_offsets(*found) if found else (0, 0)
 
     def key_range(self, path: Path) -> tuple[int, int]:
         """:meth:`key_span`'s text offsets, without its rows and columns."""
-        found = self.duplicate_offsets.get(path) or self._key_offsets(path)
-        return (found[0] + self.lines.shift, found[1] + self.lines.shift) if found else self.value_range(path)
+        found = self._key_or_repeat_offsets(path)
+        return self.lines.text_offsets(*found) if found else self.value_range(path)
 
     def has_key(self, path: Path) -> bool:
         """Whether ``path`` names a key written in (or merged into) a mapping of the file."""
@@ -637,9 +655,9 @@ class _Builder:
         self.add(value, event.start_mark.index, event.end_mark.index, size)
 
 
-def _indented_with_tab(text: str, index: int) -> bool:
-    """Whether the line holding ``index`` starts with whitespace that contains a tab."""
-    start = max(text.rfind(line_break, 0, index) for line_break in LINE_BREAK_CHARACTERS) + 1
+def _indented_with_tab(text: str, lines: LineIndex, index: int) -> bool:
+    """Whether the line holding text offset ``index`` starts with whitespace that contains a tab."""
+    start = lines.line_start(index)
     end = LINE_BREAK.search(text, start)
     line = text[start : end.start() if end else len(text)]
     return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
@@ -741,7 +759,9 @@ def load(text: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         span = lines.span(mark.index, mark.index) if mark else FILE_START
-        tabs = "\t" in problem or "'\\t'" in problem or bool(mark and _indented_with_tab(text, span.start_offset))
+        tabs = (
+            "\t" in problem or "'\\t'" in problem or bool(mark and _indented_with_tab(text, lines, span.start_offset))
+        )
         if tabs:
             problem += " (YAML does not allow tabs for indentation)"
         raise LoadError("NS001", problem, span, None if tabs else _syntax_help(exc, lines)) from None

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
-from netspec.layers.base import BRANCH_NAMES, MAX_SIZE, Size
+from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
 from netspec.source import Path
 
 #: How many candidates "did you mean" may compare a word with, in all, while one spec is
@@ -179,14 +179,8 @@ def _shown(value: Any) -> str:
 
 
 def _layer_type(data: dict[Any, Any], path: Path) -> str | None:
-    if len(path) >= 2 and path[0] == "layers":
-        layers = data.get("layers")
-        if isinstance(layers, list) and isinstance(path[1], int) and path[1] < len(layers):
-            layer = layers[path[1]]
-            kind = layer.get("type") if isinstance(layer, dict) else None
-            if isinstance(kind, str):
-                return kind
-    return None
+    kind = _mapping_at(data, path[:2]).get("type") if len(path) >= 2 and path[0] == "layers" else None
+    return kind if isinstance(kind, str) else None
 
 
 def suggest(word: str, choices: list[str]) -> str:
@@ -255,7 +249,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
     if kind == "literal_error" and isinstance(value, str):
         # A string in a tagged field took its keyword branch; the field takes numbers too.
-        expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if "#keyword" in raw_loc else "")
+        expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
         hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {_shown(value)}{hint}")
@@ -277,10 +271,10 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
             path, f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {_shown(value)}"
         )
     message = str(error["msg"]).replace(" after validation", "")
-    # pydantic says "Input should be …"; here "input" would read as the spec's key.
-    subject = f"`{_field(path)}`" + (":" if not message.startswith("Input should") else "")
-    message = message.removeprefix("Input ") if message.startswith("Input should") else message[0].lower() + message[1:]
-    return SchemaProblem(path, f"{subject} {message}, got {_shown(value)} ({_kind(value)})")
+    got = f"got {_shown(value)} ({_kind(value)})"
+    if message.startswith("Input should"):  # "input" would read as the spec's key
+        return SchemaProblem(path, f"`{_field(path)}` {message.removeprefix('Input ')}, {got}")
+    return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")
 
 
 def _mapping_at(data: Any, path: Path) -> dict[Any, Any]:

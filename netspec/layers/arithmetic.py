@@ -76,6 +76,11 @@ class Window:
         return self.span % self.stride
 
     @property
+    def shrinks(self) -> bool:
+        """A stride-1 window whose output is smaller than its input (NS102's concern)."""
+        return self.stride == 1 and self.output < self.size
+
+    @property
     def unread(self) -> int:
         """Input positions (not padding) that no window of a floor-mode layer reads."""
         return max(0, self.span % self.stride - self.pad_after) if not self.ceil_mode else 0
@@ -105,13 +110,11 @@ def same_pads(effective_kernel: int) -> Pads:
     return split_total(effective_kernel - 1)
 
 
-def pads_for_output(window: Window, want: int) -> Pads:
-    """The smallest total padding giving ``want`` outputs, split as evenly as possible.
-
-    This is TensorFlow's SAME when ``want = ceil(W/S)``: the output a strided 'same' asks for.
-    """
-    total = max((want - 1) * window.stride + window.effective_kernel - window.size, 0)
-    return split_total(total)
+def same_output_pads(window: Window) -> Pads:
+    """The smallest padding that gives the output a 'same' layer gives, ceil(W/S), split as
+    evenly as possible: TensorFlow's SAME, and at stride 1 PyTorch's 'same' (W itself)."""
+    want = -(-window.size // window.stride)
+    return split_total(max((want - 1) * window.stride + window.effective_kernel - window.size, 0))
 
 
 def exact_division_pads(window: Window, max_pad: int) -> tuple[int | None, Pads | None]:

@@ -53,18 +53,21 @@ def per_side_padding(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and isinstance(value[0], list)
 
 
+#: The branch of a padding that is a word ('same', 'valid') rather than numbers.
+KEYWORD_TAG = "#keyword"
+
 #: What each '#…' branch of a tagged field accepts, in words, for the errors users see.
 BRANCH_NAMES = {
     "#scalar": "an integer",
     "#list": "a list with one per spatial dimension",
     "#sides": "a [before, after] pair per dimension",
-    "#keyword": "'same' or 'valid'",
+    KEYWORD_TAG: "'same' or 'valid'",
 }
 
 
 def _padding_kind(value: Any) -> str:
     if isinstance(value, str):
-        return "#keyword"
+        return KEYWORD_TAG
     if isinstance(value, list):
         return "#sides" if per_side_padding(value) else "#list"
     return "#scalar"
@@ -82,7 +85,7 @@ ConvPadding = Annotated[
     Annotated[Count, Tag("#scalar")]
     | Annotated[list[Count], Tag("#list"), Field(min_length=1)]
     | Annotated[list[Pair], Tag("#sides"), Field(min_length=1)]
-    | Annotated[Literal["same", "valid"], Tag("#keyword")],
+    | Annotated[Literal["same", "valid"], Tag(KEYWORD_TAG)],
     Discriminator(_padding_kind),
 ]
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Window, pads_for_output, same_pads, transposed_output
+from netspec.layers.arithmetic import Window, same_output_pads, same_pads, transposed_output
 from netspec.layers.base import (
     ConvPadding,
     CountOrList,
@@ -101,7 +101,7 @@ class Conv(WindowedLayer, Convolution):
 
     def strided_same_fix(self, windows: Sequence[Window]) -> Fix:
         """Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow."""
-        pads = [pads_for_output(w, -(-w.size // w.stride)) for w in windows]
+        pads = [same_output_pads(w) for w in windows]
         value = padding_value(pads)
         return Fix(f"use explicit padding {value} (TensorFlow's SAME: ceil(W/S) outputs)", (Edit("padding", value),))
 

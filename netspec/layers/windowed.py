@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netspec.layers.arithmetic import Pads, Window, pads_for_output
+from netspec.layers.arithmetic import Pads, Window, same_output_pads
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
@@ -90,11 +90,10 @@ class WindowedLayer(LayerBase):
         give it, so that one edit settles both."""
         pads: list[Pads] = []
         for w in windows:
-            same = pads_for_output(w, -(-w.size // w.stride))
+            same = same_output_pads(w)
             fits = max(same) <= self.max_padding(w)
             if w.output >= 1:
-                shrinks = w.stride == 1 and w.output < w.size
-                pads.append(same if shrinks and fits else (w.pad_before, w.pad_after))
+                pads.append(same if w.shrinks and fits else (w.pad_before, w.pad_after))
                 continue
             if fits:
                 pads.append(same)

@@ -16,6 +16,5 @@ class ConciseReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
             marker = " [*]" if d.applicability is Applicability.SAFE else ""
-            where = f"{one_line(d.filename)}:{d.span.start.row}:{d.span.start.column}"
-            out.write(f"{where}: {d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
+            out.write(f"{one_line(d.location)}: {d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
         out.write(summary(results) + "\n")

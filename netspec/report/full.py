@@ -63,7 +63,7 @@ class FullReporter(Reporter):
             for d in result.diagnostics:
                 marker = " [*]" if d.applicability is Applicability.SAFE else ""
                 out.write(f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
-                out.write(f" --> {one_line(d.filename)}:{d.span.start.row}:{d.span.start.column}\n")
+                out.write(f" --> {one_line(d.location)}\n")
                 for line in snippet(lines, d):
                     out.write(line + "\n")
                 if d.help:

@@ -36,7 +36,7 @@ from netspec.rules.base import Rule, Violation, windowed_nodes
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in windowed_nodes(analysis):
         assert node.inputs and node.output
-        shrinking = [i for i, w in enumerate(windows) if w.stride == 1 and w.output < w.size]
+        shrinking = [i for i, w in enumerate(windows) if w.shrinks]
         if not shrinking:
             continue
         pads = [
