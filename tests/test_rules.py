@@ -239,7 +239,11 @@ def test_an_empty_word_gets_no_suggestion() -> None:
 def test_activations_are_the_activation_layer_types() -> None:
     # The near miss of the activation messages above, and the set PyTorch export maps.
     assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: gelu}")) == []
-    assert set(get_args(ActivationName)) == set(ACTIVATION_MODULES) | {"softmax"}
+    # The activations PyTorch has a module for, written out: ReLU, LeakyReLU, Sigmoid, Tanh,
+    # GELU, SiLU, Softmax and Identity.
+    expected = {"relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"}
+    assert set(get_args(ActivationName)) == expected
+    assert set(ACTIVATION_MODULES) | {"softmax"} == expected
 
 
 def test_schema_error_points_at_the_offending_key() -> None:
@@ -318,6 +322,10 @@ UNCHECKABLE = spec(
 def test_what_netspec_cannot_check_past_is_reported_whatever_the_selection(settings: Settings) -> None:
     assert [code for code in codes(UNCHECKABLE, settings) if code < "NS1"] == ["NS002", "NS004"]
     # The near miss: NS003, which does not stop the check, obeys the selection.
+    assert "NS003" not in codes(UNCHECKABLE, settings)
+
+
+def test_the_unselected_file_reports_all_three() -> None:
     assert [code for code in codes(UNCHECKABLE) if code < "NS1"] == ["NS002", "NS003", "NS004"]
 
 
