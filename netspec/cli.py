@@ -350,6 +350,10 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    # pydantic plugins are entry points of whatever else is installed, and would hook into
+    # netspec's own models: a broken one would fail every run, and finding them reads every
+    # installed distribution's metadata. typer disables them for its own adapters the same way.
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     try:
         app()
     except OSError as error:

@@ -13,6 +13,7 @@ import random
 import re
 import resource
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -627,6 +628,27 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, output_format: str) -> Non
         assert json.loads(out)[0]["filename"] == name
     else:
         assert " --> bad\\udcff.yaml:3:5" in out
+
+
+# --- the environment ----------------------------------------------------------------------
+
+
+def test_a_broken_pydantic_plugin_installed_beside_netspec_is_never_loaded(tmp_path: Path) -> None:
+    """pydantic loads every ``pydantic`` entry point of the environment when it first builds a
+    validator; one that raises would fail netspec's own models."""
+    site = tmp_path / "site"
+    metadata = site / "broken_plugin-1.0.dist-info"
+    metadata.mkdir(parents=True)
+    (metadata / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n")
+    (metadata / "entry_points.txt").write_text("[pydantic]\nbroken = broken_plugin:plugin\n")
+    (site / "broken_plugin.py").write_text("raise RuntimeError('the broken plugin was loaded')\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"} | {"PYTHONPATH": str(site)}
+    model = "import pydantic\nclass M(pydantic.BaseModel):\n    a: int\nM(a=1)\n"
+    plain = subprocess.run([sys.executable, "-c", model], env=env, capture_output=True, text=True, timeout=60)
+    assert "the broken plugin was loaded" in plain.stderr  # pydantic alone does load it
+    done = netspec_process("check", str(write_spec(tmp_path, GOOD)), env=env)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "All checks passed" in done.stdout
 
 
 # --- internal errors ----------------------------------------------------------------------
