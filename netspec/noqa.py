@@ -1,7 +1,8 @@
 """Inline suppression comments: ``# noqa``, ``# noqa: NS102, NS107`` and ``# netspec: noqa: …``.
 
 - ``# noqa[: codes]`` after the content of a line silences those rules (every rule when bare)
-  for the layer whose mapping holds that line, and for any diagnostic starting on it.
+  for the layer whose mapping holds that line (or whose lone ``-`` opens it on the line
+  above), and for any diagnostic starting on it.
 - ``# netspec: noqa[: codes]`` on a line of its own silences them in the whole file.
 - Neither silences a blocking problem (:attr:`netspec.diagnostics.Diagnostic.blocking`):
   netspec cannot check past it, so hiding it would pass what was never checked.
@@ -50,6 +51,8 @@ class Directive:
     refused: set[str] = field(default_factory=set)
     #: False on a layer the rules could not look at: whether it is used cannot be known.
     judged: bool = True
+    #: On a row holding only the ``-`` of a block sequence entry, whose value starts below.
+    on_dash: bool = False
 
     def covers(self, code: str) -> bool:
         return self.codes is None or code in self.codes
@@ -112,7 +115,9 @@ def directives(text: str, document: Document) -> list[Directive]:
         span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
         own_line = not line[:comment].strip()
         codes = tuple(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else None
-        directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
+        directive = Directive(
+            row, span, codes, file_wide=bool(match["file"]) and own_line, on_dash=line[:comment].strip() == "-"
+        )
         if match["colon"] and codes is None:
             directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
         elif match["loose"]:
@@ -157,7 +162,7 @@ def apply(
     # file with a directive on every line stays linear.
     on_row = {d.row: d for d in working if not d.file_wide}
     file_wide = [d for d in working if d.file_wide]
-    in_layer = _directives_by_layer(document, on_row)
+    in_layer = _directives_by_layer(text, document, on_row)
     silences_all = any(d.codes is None for d in file_wide)
     silenced_codes = {code for d in file_wide for code in d.codes or ()}
     silenced_file_wide: set[str] = set()
@@ -192,7 +197,9 @@ def apply(
     return kept, list(_unused(found, enabled))
 
 
-def _directives_by_layer(document: Document, on_row: dict[int, Directive]) -> Callable[[int], list[Directive]]:
+def _directives_by_layer(
+    text: str, document: Document, on_row: dict[int, Directive]
+) -> Callable[[int], list[Directive]]:
     """The directives on the rows of each layer's mapping, worked out when a layer is asked for."""
     rows = sorted(on_row)
     layers = document.data.get("layers") if isinstance(document.data, dict) else None
@@ -213,7 +220,7 @@ def _directives_by_layer(document: Document, on_row: dict[int, Directive]) -> Ca
                     end_row = (
                         span.end.row - 1 if span.end.column == 1 and span.end.row > span.start.row else span.end.row
                     )
-                    first = bisect_left(rows, span.start.row)
+                    first = bisect_left(rows, span.start.row - _opened_by_dash(text, document, span, on_row))
                     last = bisect_right(rows, end_row)
                     found = [on_row[row] for row in rows[first:last]]
                 else:
@@ -224,6 +231,17 @@ def _directives_by_layer(document: Document, on_row: dict[int, Directive]) -> Ca
         return found
 
     return of_layer
+
+
+def _opened_by_dash(text: str, document: Document, span: Span, on_row: dict[int, Directive]) -> bool:
+    """Whether a directive stands on a row holding only the ``-`` that opens this layer, whose
+    keys start on the next row. A layer with a dash of its own on its first row has none above."""
+    above = on_row.get(span.start.row - 1)
+    return (
+        above is not None
+        and above.on_dash
+        and not text[document.lines.line_start(span.start_offset) : span.start_offset].strip()
+    )
 
 
 def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Iterator[Unused]:

@@ -81,6 +81,28 @@ def test_noqa_on_a_later_line_of_a_block_layer_covers_the_whole_layer_too() -> N
     assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 6)]
 
 
+def test_noqa_on_the_dash_that_opens_a_block_layer_covers_that_layer() -> None:
+    text = """
+    input: [3, 32, 32]
+    layers:
+      -  # noqa: NS102
+        type: conv
+        filters: 8
+        kernel: 3
+      -
+        type: conv
+        filters: 8
+        kernel: 3
+    """
+    # Both layers are unpadded, 32 − 3 + 1 = 30 and 30 − 3 + 1 = 28; each starts at its `type`.
+    assert [(d.code, d.span.start.row) for d in lint(text.replace("  # noqa: NS102", ""))] == [
+        ("NS102", 4),
+        ("NS102", 8),
+    ]
+    # The comment is used (no NS900), and covers its own layer only.
+    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 8)]
+
+
 def test_merged_layers_share_a_span_so_a_comment_covers_only_its_own_row() -> None:
     # Layers inside a merge key have no position of their own: each points at the `<<` block,
     # so a comment among them must not count as being on every layer's rows.
