@@ -87,6 +87,12 @@ SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 BROKEN_EXAMPLES = sorted((ROOT / "examples" / "broken").glob("*.yaml"))
 
 
+#: A padded 3×3 conv on 32×32 keeps its size, (32 + 2·1 − 3)/1 + 1 = 32: nothing to report.
+CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
+#: The same conv unpadded shrinks it, (32 − 3)/1 + 1 = 30: NS102, a warning with a safe fix.
+SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
+
+
 def write_spec(directory: Path, text: str | bytes, name: str = "spec.yaml") -> Path:
     """A file in ``directory`` holding exactly ``text`` (UTF-8, line breaks as written)."""
     path = directory / name

@@ -15,12 +15,10 @@ from typer.testing import CliRunner
 from netspec import __version__
 from netspec.cli import app
 from netspec.report.full import SNIPPET_WIDTH
-from tests.helpers import ROOT
+from tests.helpers import CLEAN, ROOT, SHRINKING
 
 runner = CliRunner()
 
-CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
-SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
 BROKEN = "input: [3, 8, 8]\nlayers:\n  - {type: dense, units: 10}\n"
 
 

@@ -12,12 +12,10 @@ from typer.testing import CliRunner
 from netspec import Settings, Severity
 from netspec.cli import app
 from netspec.config import ConfigError, Overrides, find, load, resolve
-from tests.helpers import codes, lint, within
+from tests.helpers import SHRINKING, codes, lint, within
 
 runner = CliRunner()
 
-# An unpadded 3×3 conv on 32×32 gives (32 − 3)/1 + 1 = 30: NS102, shrinking-layer.
-SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
 # Layer 1 is read by nobody (layer 2 reads `input`): NS110, a warning.
 DEAD_BRANCH = """
 input: [3, 32, 32]

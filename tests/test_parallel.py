@@ -14,8 +14,8 @@ import netspec.linter
 import netspec.parallel
 from netspec.cli import app
 from netspec.linter import FileResult, lint_paths
+from tests.helpers import CLEAN
 
-CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
 #: A 3×3 conv on 8×8 with stride 2 and padding 0: (8 − 3)/2 + 1 = 3.5 (NS101, fixed by
 #: editing the padding).
 ODD_LAYER = "  - {type: conv, filters: 4, kernel: 3, stride: 2, padding: 0}"

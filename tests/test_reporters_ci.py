@@ -22,14 +22,12 @@ from netspec.report.github import annotation, escape_data, escape_property
 from netspec.report.sarif import SarifReporter
 from netspec.rules import RULES
 from netspec.source import Position, Span
+from tests.helpers import CLEAN, SHRINKING
 
 runner = CliRunner()
 
-CLEAN = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
 # A 5×5 kernel on a 3×3 input: (3 − 5)/1 + 1 = −1 output rows, an error.
 COLLAPSED = "input: [1, 3, 3]\nlayers:\n  - {type: conv, filters: 8, kernel: 5}\n"
-# An unpadded 3×3 convolution: 32 − 3 + 1 = 30, a warning.
-SHRINKING = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
 # Both layer lines are 39 characters long, so each layer's span ends before column 40.
 LAYER_END = len("  - {type: conv, filters: 8, kernel: 5}") + 1
 
