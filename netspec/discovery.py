@@ -46,12 +46,12 @@ class Discovery:
 def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     """Explicit files are checked, as ruff does, unless ``force_exclude`` applies ``exclude``
     to them too; directories are walked for files matching ``include`` and not ``exclude``.
-    Symbolic links to directories are not followed, so a link loop cannot make the walk endless."""
+    Patterns see each path as :meth:`Settings.project_path` gives it. Symbolic links to
+    directories are not followed, so a link loop cannot make the walk endless."""
     found = Discovery()
     seen: set[Path] = set()
-    root = _project_root(settings) if settings.force_exclude else None
     for target in targets:
-        if settings.force_exclude and _excluded(target, root, settings):
+        if settings.force_exclude and _excluded(target, settings):
             found.excluded.append(target)
             continue
         candidates = _walk(target, settings, found.unlisted) if is_directory(target) else [target]
@@ -62,45 +62,35 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     return found
 
 
-def _walk(root: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
+def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
     files = []
+    # Where the walk starts, as the patterns see it; what it finds is below, links unfollowed.
+    base = settings.project_path(str(top))
 
     def cannot_list(error: OSError) -> None:
         unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
-    for directory, subdirectories, names in os.walk(root, onerror=cannot_list, followlinks=False):
+    def seen_as(path: Path) -> str:
+        return Path(base, path.relative_to(top)).as_posix()
+
+    for directory, subdirectories, names in os.walk(top, onerror=cannot_list, followlinks=False):
         subdirectories[:] = sorted(
             d
             for d in subdirectories
             if not d.startswith(".")
             and d not in SKIPPED_DIRECTORIES
-            and not settings.exclude_globs.match(Path(directory, d).as_posix())
+            and not settings.exclude_globs.match(seen_as(Path(directory, d)))
         )
         for name in sorted(names):
             path = Path(directory, name)
-            if settings.include_globs.match(path.as_posix()) and not settings.exclude_globs.match(path.as_posix()):
+            pattern_path = seen_as(path)
+            if settings.include_globs.match(pattern_path) and not settings.exclude_globs.match(pattern_path):
                 files.append(path)
     return files
 
 
-def _project_root(settings: Settings) -> str | None:
-    """The directory ``exclude`` describes, symbolic links resolved: the configuration file's,
-    else the working one; None when there is no working directory."""
-    try:
-        return os.path.realpath(settings.root or os.getcwd())
-    except OSError:
-        return None
-
-
-def _excluded(path: Path, root: str | None, settings: Settings) -> bool:
-    """Whether ``path`` or a directory it is in matches ``exclude``, counting only the
-    directories below ``root`` (the project's): a checkout under /build/ excludes nothing.
-    Symbolic links are resolved, but not the path's own last part, whose name the patterns
-    are written for."""
-    try:
-        if root is None:
-            raise ValueError
-        path = Path(os.path.realpath(path.parent), path.name).relative_to(root)
-    except (ValueError, OSError):  # outside the project, or no working directory
-        return settings.exclude_globs.match(path.name)
-    return any(settings.exclude_globs.match(p.as_posix()) for p in (path, *path.parents) if p.name)
+def _excluded(path: Path, settings: Settings) -> bool:
+    """Whether ``path`` or a directory it is in below the project's matches ``exclude``."""
+    relative = Path(settings.project_path(str(path)))
+    parents = relative.parents if not relative.is_absolute() and relative.parts[:1] != ("..",) else []
+    return any(settings.exclude_globs.match(p.as_posix()) for p in (relative, *parents) if p.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -30,8 +31,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     #: Apply ``exclude`` to the paths named on the command line too (pre-commit names them).
     force_exclude: bool = False
-    #: The directory of the configuration file, whose paths ``exclude`` describes; None for
-    #: the working directory.
+    #: The directory of the configuration file, whose paths the glob patterns describe; None
+    #: for the working directory.
     root: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
@@ -47,12 +48,30 @@ class Settings:
     def ignores_for(self, filename: str) -> tuple[str, ...]:
         """The codes ``per_file_ignores`` ignores in this file; worked out once per file,
         since every rule asks, again for every fix judged."""
+        if not self.per_file_ignores:
+            return ()
         found = self._ignores_by_file.get(filename)
         if found is None:
+            path = self.project_path(filename)
             found = self._ignores_by_file[filename] = tuple(
-                code for globs, codes in self._per_file_globs if globs.match(filename) for code in codes
+                code for globs, codes in self._per_file_globs if globs.match(path) for code in codes
             )
         return found
+
+    def project_path(self, path: str) -> str:
+        """``path`` as the glob patterns see it: relative to the project's directory (:attr:`root`)
+        when it lies below it, else as given, so that a pattern means the same from any working
+        directory. Symbolic links are resolved, but not the path's last part, whose name
+        patterns are written for: a checkout under /build/ is not matched by ``build``."""
+        root = self._resolved_root
+        if root is None:
+            return path
+        try:
+            head, name = os.path.split(path)
+            relative = os.path.relpath(os.path.join(os.path.realpath(head or os.curdir), name), root)
+        except (OSError, ValueError):  # no working directory; another drive (Windows)
+            return path
+        return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
 
     def __getstate__(self) -> dict[str, Any]:
         # The settings only: worker processes compile the patterns they need themselves.
@@ -65,6 +84,15 @@ class Settings:
     @cached_property
     def exclude_globs(self) -> Globs:
         return Globs(self.exclude)
+
+    @cached_property
+    def _resolved_root(self) -> str | None:
+        """:attr:`root`, else the working directory, symbolic links resolved; None when there is
+        no working directory."""
+        try:
+            return os.path.realpath(self.root or os.getcwd())
+        except OSError:
+            return None
 
     @cached_property
     def _per_file_globs(self) -> list[tuple[Globs, tuple[str, ...]]]:

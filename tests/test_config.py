@@ -302,6 +302,27 @@ def test_include_and_exclude_from_the_file(project: Path) -> None:
     assert reported == {str(Path("specs/net.yaml")), str(Path("specs/net.spec"))}
 
 
+def test_patterns_mean_the_same_from_a_subdirectory(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project / "specs" / "legacy" / "old.yaml", SHRINKING)
+    write(project / "specs" / "gen_a.yaml", SHRINKING)
+    config = "exclude = ['*/legacy/*']\n[per-file-ignores]\n'specs/gen_*.yaml' = ['NS102']\n"
+    write(project / "netspec.toml", config)
+
+    def reported(*args: str) -> set[str]:
+        result = runner.invoke(app, ["check", "--output-format", "concise", *args])
+        return {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
+
+    assert reported("specs") == {str(Path("specs/net.yaml"))}
+    # From specs/ the files are shown as `legacy/old.yaml` and `gen_a.yaml`, which neither
+    # pattern matches as written: both are matched from the configuration file's directory.
+    monkeypatch.chdir(project / "specs")
+    assert reported(".") == {"net.yaml"}
+    assert reported("gen_a.yaml", "net.yaml") == {"net.yaml"}
+    # The near miss: a pattern written from specs/ describes nothing in the project.
+    write(project / "netspec.toml", "exclude = ['legacy/*']\n")
+    assert reported(".") == {"gen_a.yaml", str(Path("legacy/old.yaml")), "net.yaml"}
+
+
 @pytest.mark.parametrize(
     ("config", "flags"),
     [("exclude = ['specs/old']\n", ["--force-exclude"]), ("exclude = ['*/old/*']\nforce-exclude = true\n", [])],

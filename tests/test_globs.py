@@ -6,6 +6,7 @@ import fnmatch
 import os
 import pickle
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -60,6 +61,15 @@ def test_per_file_ignores_match_by_path_and_by_name() -> None:
     assert chosen.ignores_for("specs/net.yaml") == ()
     assert not chosen.enabled("NS102", selected_by_default=True, filename="specs/legacy/a.yaml")
     assert chosen.enabled("NS102", selected_by_default=True, filename="specs/a.yaml")
+
+
+def test_patterns_see_a_path_from_the_project_directory_or_as_given_outside_it(tmp_path: Path) -> None:
+    (tmp_path / "repo" / "specs").mkdir(parents=True)
+    chosen = Settings(root=str(tmp_path / "repo"), per_file_ignores={"specs/*": ("NS102",)})
+    inside, outside = tmp_path / "repo" / "specs" / "a.yaml", tmp_path / "elsewhere" / "specs" / "a.yaml"
+    assert chosen.project_path(str(inside)) == os.path.join("specs", "a.yaml")
+    assert chosen.project_path(str(outside)) == str(outside)
+    assert (chosen.ignores_for(str(inside)), chosen.ignores_for(str(outside))) == (("NS102",), ())
 
 
 def test_settings_sent_to_a_worker_carry_no_compiled_patterns() -> None:
