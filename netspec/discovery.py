@@ -64,28 +64,27 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
 
 def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
     files = []
+    start = os.fspath(top)
     # Where the walk starts, as the patterns see it; what it finds is below, links unfollowed.
-    base = settings.project_path(str(top))
+    base = settings.project_path(start)
+    base = "" if base == os.curdir else base
 
     def cannot_list(error: OSError) -> None:
         unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
-    def seen_as(path: Path) -> str:
-        return Path(base, path.relative_to(top)).as_posix()
-
-    for directory, subdirectories, names in os.walk(top, onerror=cannot_list, followlinks=False):
+    for directory, subdirectories, names in os.walk(start, onerror=cannot_list, followlinks=False):
+        seen_from = os.path.join(base, directory[len(start) :].lstrip(os.sep))
         subdirectories[:] = sorted(
             d
             for d in subdirectories
             if not d.startswith(".")
             and d not in SKIPPED_DIRECTORIES
-            and not settings.exclude_globs.match(seen_as(Path(directory, d)))
+            and not settings.exclude_globs.match(os.path.join(seen_from, d))
         )
         for name in sorted(names):
-            path = Path(directory, name)
-            pattern_path = seen_as(path)
-            if settings.include_globs.match(pattern_path) and not settings.exclude_globs.match(pattern_path):
-                files.append(path)
+            seen = os.path.join(seen_from, name)
+            if settings.include_globs.match(seen) and not settings.exclude_globs.match(seen):
+                files.append(Path(directory, name))
     return files
 
 

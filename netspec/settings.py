@@ -66,12 +66,19 @@ class Settings:
         root = self._resolved_root
         if root is None:
             return path
-        try:
-            head, name = os.path.split(path)
-            relative = os.path.relpath(os.path.join(os.path.realpath(head or os.curdir), name), root)
-        except (OSError, ValueError):  # no working directory; another drive (Windows)
-            return path
-        return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
+        head, name = os.path.split(path)
+        real_head = self._real_directories.get(head)
+        if real_head is None:  # once per directory: a scan names many files in each
+            try:
+                real_head = os.path.realpath(head or os.curdir)
+            except OSError:  # no working directory
+                real_head = ""
+            self._real_directories[head] = real_head
+        full = os.path.normpath(os.path.join(real_head, name))  # the name may be "." or ".."
+        if full == root:
+            return os.curdir
+        below = root if root.endswith(os.sep) else root + os.sep
+        return full[len(below) :] if real_head and full.startswith(below) else path
 
     def __getstate__(self) -> dict[str, Any]:
         # The settings only: worker processes compile the patterns they need themselves.
@@ -93,6 +100,10 @@ class Settings:
             return os.path.realpath(self.root or os.getcwd())
         except OSError:
             return None
+
+    @cached_property
+    def _real_directories(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def _per_file_globs(self) -> list[tuple[Globs, tuple[str, ...]]]:
