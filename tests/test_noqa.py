@@ -198,6 +198,57 @@ def test_noqa_cannot_hide_a_problem_netspec_cannot_check_past(comment: str, mess
     assert codes(layers(KEEP, SHRINK + comment.replace("NS002", "NS102").replace("NS102, NS102", "NS102"))) == []
 
 
+#: A layer PyTorch would refuse, per rule: it has no output, so what it feeds goes unchecked.
+REFUSED_LAYERS = {
+    "NS103": ("[1, 3, 3]", ["{type: conv, filters: 8, kernel: 5}"]),  # 3 − 5 + 1 = −1 rows
+    "NS104": ("[3, 8, 8]", ["{type: conv, filters: 64, kernel: 3, padding: 1, groups: 2}"]),  # 3 channels in 2
+    "NS105": ("[3, 8, 8]", ["{type: dense, units: 10}"]),  # not flattened
+    "NS106": (  # 8×8 and 8 − 3 + 1 = 6×6 concatenated
+        "[3, 8, 8]",
+        [
+            "{type: conv, name: a, filters: 4, kernel: 3, padding: 1}",
+            "{type: conv, name: b, filters: 4, kernel: 3, from: input}",
+            "{type: concat, from: [a, b]}",
+        ],
+    ),
+    "NS107": ("[3, 8, 8]", ["{type: maxpool, kernel: 2, padding: 2}"]),  # 2 > 2 // 2
+    "NS111": ("[3, 8, 8]", ["{type: conv_transpose, filters: 4, kernel: 3, stride: 2, output_padding: 2}"]),
+    "NS112": ("[3, 8, 8]", ["{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}"]),
+    "NS115": ("[3, 8, 8]", ["{type: flatten}", "{type: conv, filters: 2, kernel: 1}"]),  # a conv on 1-D data
+}
+
+
+@pytest.mark.parametrize("code", sorted(REFUSED_LAYERS))
+def test_a_layer_pytorch_would_refuse_is_reported_whatever_suppresses_it(code: str) -> None:
+    input_shape, rows = REFUSED_LAYERS[code]
+    *before, last = rows
+    text = spec(input_shape, *before, f"{last}  # noqa: {code}")
+    found = lint(text)
+    assert [d.code for d in found if d.code in (code, "NS900")] == [code, "NS900"]
+    assert f"this `noqa` cannot silence {code}: " in found[-1].message
+    assert all(d.blocking for d in found if d.code == code)
+    plain = spec(input_shape, *rows)
+    for settings in [
+        Settings(ignore=(code,)),
+        Settings(select=("NS101",)),
+        Settings(per_file_ignores={"*.yaml": (code,)}),
+        Settings(severity={code: Severity.WARNING}),
+    ]:
+        assert [(d.code, d.severity) for d in lint(plain, settings) if d.code == code] == [(code, Severity.ERROR)]
+
+
+def test_problems_that_leave_an_output_may_still_be_silenced() -> None:
+    # NS107's convolution case: padding 3 ≥ 1·(3 − 1) + 1, yet the output is 8 + 6 − 3 + 1 = 12.
+    padded = spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 3}")
+    assert codes(padded) == ["NS107"]
+    assert codes(padded, Settings(ignore=("NS107",))) == []
+    assert codes(padded.replace("3}\n", "3}  # noqa: NS107\n")) == []
+    # NS108: the output (8 + 2 − 3 + 1 = 8) exists; only the expectation differs.
+    expecting = spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, expect: [4, 7, 7]}")
+    assert codes(expecting) == ["NS108"]
+    assert codes(expecting, Settings(ignore=("NS108",))) == []
+
+
 def test_an_unknown_top_level_key_blocks_nothing_and_may_be_silenced() -> None:
     # A key holding anchors, as Compose files keep them: every layer is still checked.
     text = "x_defaults: &pad {padding: 1}  # noqa: NS002\n" + layers(SHRINK)
@@ -232,7 +283,9 @@ def test_bare_noqa_silences_every_rule_for_that_layer_only() -> None:
 def test_file_wide_directive_on_its_own_line() -> None:
     text = "# netspec: noqa: NS102\n" + layers(SHRINK, SHRINK)
     assert codes(text) == []
-    text = layers(SHRINK) + "# netspec: noqa\n" + "  - {type: dense, units: 3}\n"
+    # Placed between the layers, it still covers the whole file.
+    text = layers(SHRINK) + "# netspec: noqa\n" + f"  - {SHRINK}\n"
+    assert codes(text.replace("# netspec: noqa\n", "")) == ["NS102", "NS102"]
     assert codes(text) == []
 
 

@@ -80,14 +80,17 @@ def layer_errors(code: str) -> Check:
     """A check reporting the layers that shape propagation refused with ``code``.
 
     The arithmetic that decides these lives in the layer models (as PyTorch decides them in
-    the modules); the rule gives the verdict its code, name and documentation.
+    the modules); the rule gives the verdict its code, name and documentation. Each is
+    blocking: the layer has no output, so the layers it feeds go unchecked, and a rule that
+    reports them must say ``blocking=True`` so that it runs whatever the selection.
     """
 
     def check(analysis: Analysis) -> Iterator[Violation]:
         for node in analysis.graph.nodes:
             error = node.error
             if error is not None and error.code == code:
-                yield Violation(node.index, f"{node.name}: {error.message}", fix=error.fix, help=error.help)
+                message = f"{node.name}: {error.message}"
+                yield Violation(node.index, message, fix=error.fix, help=error.help, blocking=True)
 
     return check
 

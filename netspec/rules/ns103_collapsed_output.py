@@ -32,4 +32,4 @@ downsampling.
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS103", "collapsed-output", Severity.ERROR, __doc__, layer_errors("NS103"), fix="sometimes")
+RULE = Rule("NS103", "collapsed-output", Severity.ERROR, __doc__, layer_errors("NS103"), fix="sometimes", blocking=True)

@@ -22,4 +22,4 @@ No automatic fix: choose channel counts that are multiples of `groups`.
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS104", "channel-mismatch", Severity.ERROR, __doc__, layer_errors("NS104"))
+RULE = Rule("NS104", "channel-mismatch", Severity.ERROR, __doc__, layer_errors("NS104"), blocking=True)

@@ -24,4 +24,4 @@ No automatic fix: add a `flatten` (or a global pooling layer) before the dense l
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS105", "dense-input", Severity.ERROR, __doc__, layer_errors("NS105"))
+RULE = Rule("NS105", "dense-input", Severity.ERROR, __doc__, layer_errors("NS105"), blocking=True)

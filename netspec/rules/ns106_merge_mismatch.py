@@ -24,4 +24,4 @@ No automatic fix: the branches need padding, a `crop`, or a projection that you 
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS106", "merge-mismatch", Severity.ERROR, __doc__, layer_errors("NS106"))
+RULE = Rule("NS106", "merge-mismatch", Severity.ERROR, __doc__, layer_errors("NS106"), blocking=True)

@@ -8,6 +8,9 @@
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
   zero padding.
 
+A pooling layer it rejects has no output, so it is always reported; the convolution warning
+may be silenced like any other.
+
 ## Why is this bad?
 A pooling layer with too much padding raises "pad should be at most half of effective kernel
 size" at the first forward pass. A convolution that pads by its whole kernel computes border
@@ -45,7 +48,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             "so the outermost outputs see only zeros",
             fix=layer.clamp_fix(windows),
             severity=Severity.WARNING,
+            blocking=False,  # the layer still has an output: nothing after it goes unchecked
         )
 
 
-RULE = Rule("NS107", "excessive-padding", Severity.ERROR, __doc__, check, fix="always", also=Severity.WARNING)
+RULE = Rule(
+    "NS107", "excessive-padding", Severity.ERROR, __doc__, check, fix="always", also=Severity.WARNING, blocking=True
+)

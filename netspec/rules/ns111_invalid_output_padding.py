@@ -21,4 +21,4 @@ No automatic fix: use `output_padding` < stride, or change the kernel or padding
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS111", "invalid-output-padding", Severity.ERROR, __doc__, layer_errors("NS111"))
+RULE = Rule("NS111", "invalid-output-padding", Severity.ERROR, __doc__, layer_errors("NS111"), blocking=True)

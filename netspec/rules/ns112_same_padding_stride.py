@@ -22,4 +22,4 @@ sampling grid shifted by one pixel.
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS112", "same-padding-stride", Severity.ERROR, __doc__, layer_errors("NS112"), fix="always")
+RULE = Rule("NS112", "same-padding-stride", Severity.ERROR, __doc__, layer_errors("NS112"), fix="always", blocking=True)

@@ -20,4 +20,4 @@ No automatic fix: move the layer before `flatten`, or reshape explicitly.
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, layer_errors
 
-RULE = Rule("NS115", "wrong-input-rank", Severity.ERROR, __doc__, layer_errors("NS115"))
+RULE = Rule("NS115", "wrong-input-rank", Severity.ERROR, __doc__, layer_errors("NS115"), blocking=True)
