@@ -51,8 +51,6 @@ class Directive:
     refused: set[str] = field(default_factory=set)
     #: False on a layer the rules could not look at: whether it is used cannot be known.
     judged: bool = True
-    #: On a row holding only the ``-`` of a block sequence entry, whose value starts below.
-    on_dash: bool = False
 
     def covers(self, code: str) -> bool:
         return self.codes is None or code in self.codes
@@ -115,9 +113,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
         own_line = not line[:comment].strip()
         codes = tuple(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else None
-        directive = Directive(
-            row, span, codes, file_wide=bool(match["file"]) and own_line, on_dash=line[:comment].strip() == "-"
-        )
+        directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
         if match["colon"] and codes is None:
             directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
         elif match["loose"]:
@@ -220,7 +216,7 @@ def _directives_by_layer(
                     end_row = (
                         span.end.row - 1 if span.end.column == 1 and span.end.row > span.start.row else span.end.row
                     )
-                    first = bisect_left(rows, span.start.row - _opened_by_dash(text, document, span, on_row))
+                    first = bisect_left(rows, _first_row(text, document, span))
                     last = bisect_right(rows, end_row)
                     found = [on_row[row] for row in rows[first:last]]
                 else:
@@ -233,15 +229,23 @@ def _directives_by_layer(
     return of_layer
 
 
-def _opened_by_dash(text: str, document: Document, span: Span, on_row: dict[int, Directive]) -> bool:
-    """Whether a directive stands on a row holding only the ``-`` that opens this layer, whose
-    keys start on the next row. A layer with a dash of its own on its first row has none above."""
-    above = on_row.get(span.start.row - 1)
-    return (
-        above is not None
-        and above.on_dash
-        and not text[document.lines.line_start(span.start_offset) : span.start_offset].strip()
-    )
+def _first_row(text: str, document: Document, span: Span) -> int:
+    """The layer's first row: that of the lone ``-`` opening it, when its keys start a later
+    row with only blank or comment rows between (``-  # noqa: NS102`` above ``type: conv``)."""
+    lines = document.lines
+    row_start = lines.line_start(span.start_offset)
+    if text[row_start : span.start_offset].strip():  # the layer's own row holds its dash
+        return span.start.row
+    row = span.start.row
+    while row_start > 0:
+        above = lines.line_start(row_start - 1)
+        content = text[above:row_start].strip()
+        row_start, row = above, row - 1
+        if content[:1] == "-" and (len(content) == 1 or (content[1] in " \t" and content[2:].lstrip()[:1] == "#")):
+            return row
+        if content and content[0] != "#":
+            break
+    return span.start.row
 
 
 def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Iterator[Unused]:

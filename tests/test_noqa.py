@@ -81,26 +81,37 @@ def test_noqa_on_a_later_line_of_a_block_layer_covers_the_whole_layer_too() -> N
     assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 6)]
 
 
-def test_noqa_on_the_dash_that_opens_a_block_layer_covers_that_layer() -> None:
-    text = """
-    input: [3, 32, 32]
-    layers:
-      -  # noqa: NS102
-        type: conv
-        filters: 8
-        kernel: 3
-      -
-        type: conv
-        filters: 8
-        kernel: 3
-    """
+@pytest.mark.parametrize("between", ["", "    # the stem\n", "\n", "\n    # the stem\n\n"])
+def test_noqa_on_the_dash_that_opens_a_block_layer_covers_that_layer(between: str) -> None:
+    text = (
+        "input: [3, 32, 32]\n"
+        "layers:\n"
+        "  -  # noqa: NS102\n"
+        f"{between}"
+        "    type: conv\n"
+        "    filters: 8\n"
+        "    kernel: 3\n"
+        "  -\n"
+        f"{between}"
+        "    type: conv\n"
+        "    filters: 8\n"
+        "    kernel: 3\n"
+    )
     # Both layers are unpadded, 32 − 3 + 1 = 30 and 30 − 3 + 1 = 28; each starts at its `type`.
+    first, second = 4 + between.count("\n"), 8 + 2 * between.count("\n")
     assert [(d.code, d.span.start.row) for d in lint(text.replace("  # noqa: NS102", ""))] == [
-        ("NS102", 4),
-        ("NS102", 8),
+        ("NS102", first),
+        ("NS102", second),
     ]
     # The comment is used (no NS900), and covers its own layer only.
-    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 8)]
+    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", second)]
+
+
+def test_a_comment_above_a_dash_with_its_own_keys_is_not_that_layers() -> None:
+    # The second entry's dash shares its row with `type`; the comment row above it belongs to
+    # no layer (a lone `-` with a noqa would be a null layer, NS002, which no noqa silences).
+    text = layers(KEEP) + "  # noqa: NS102\n" + f"  - {SHRINK}\n"
+    assert sorted(codes(text)) == ["NS102", "NS900"]
 
 
 def test_merged_layers_share_a_span_so_a_comment_covers_only_its_own_row() -> None:
