@@ -66,30 +66,35 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
     files = []
     start = os.fspath(top)
     # Where the walk starts, as the patterns see it; what it finds is below, links unfollowed.
-    base = settings.project_path(start)
+    # Outside the project, patterns see file names only, and skip no directory.
+    base = settings.project_path(start, directory=True)
     base = "" if base == os.curdir else base
 
     def cannot_list(error: OSError) -> None:
         unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
     for directory, subdirectories, names in os.walk(start, onerror=cannot_list, followlinks=False):
-        seen_from = os.path.join(base, directory[len(start) :].lstrip(os.sep))
+        seen_from = None if base is None else os.path.join(base, directory[len(start) :].lstrip(os.sep))
         subdirectories[:] = sorted(
             d
             for d in subdirectories
             if not d.startswith(".")
             and d not in SKIPPED_DIRECTORIES
-            and not settings.exclude_globs.match(os.path.join(seen_from, d))
+            and (seen_from is None or not settings.exclude_globs.match(os.path.join(seen_from, d)))
         )
         for name in sorted(names):
-            seen = os.path.join(seen_from, name)
+            seen = name if seen_from is None else os.path.join(seen_from, name)
             if settings.include_globs.match(seen) and not settings.exclude_globs.match(seen):
                 files.append(Path(directory, name))
     return files
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    """Whether ``path`` or a directory it is in below the project's matches ``exclude``."""
-    relative = Path(settings.project_path(str(path)))
-    parents = relative.parents if not relative.is_absolute() and relative.parts[:1] != ("..",) else []
-    return any(settings.exclude_globs.match(p.as_posix()) for p in (relative, *parents) if p.name)
+    """Whether ``path``, or a directory it is in below the project's, matches ``exclude``;
+    outside the project, whether a file's name does."""
+    directory = is_directory(path)
+    seen = settings.project_path(str(path), directory=directory)
+    if seen is None:
+        return not directory and settings.exclude_globs.match(path.name)
+    relative = Path(seen)
+    return any(settings.exclude_globs.match(p.as_posix()) for p in (relative, *relative.parents) if p.name)

@@ -52,33 +52,35 @@ class Settings:
             return ()
         found = self._ignores_by_file.get(filename)
         if found is None:
-            path = self.project_path(filename)
+            path = self.project_path(filename) or os.path.basename(filename)
             found = self._ignores_by_file[filename] = tuple(
                 code for globs, codes in self._per_file_globs if globs.match(path) for code in codes
             )
         return found
 
-    def project_path(self, path: str) -> str:
-        """``path`` as the glob patterns see it: relative to the project's directory (:attr:`root`)
-        when it lies below it, else as given, so that a pattern means the same from any working
-        directory. Symbolic links are resolved, but not the path's last part, whose name
-        patterns are written for: a checkout under /build/ is not matched by ``build``."""
+    def project_path(self, path: str, *, directory: bool = False) -> str | None:
+        """``path`` as the glob patterns see it: relative to the project's directory
+        (:attr:`root`), so that a pattern means the same from any working directory; None
+        outside it, where patterns see only file names. Symbolic links are resolved, but not a
+        file's own name, which patterns are written for: a checkout under /build/ is not
+        matched by ``build``. A ``directory`` is resolved whole, so that what is found in it is
+        matched as what it is."""
         root = self._resolved_root
         if root is None:
-            return path
-        head, name = os.path.split(path)
+            return None
+        head, name = (path, "") if directory else os.path.split(path)
         real_head = self._real_directories.get(head)
         if real_head is None:  # once per directory: a scan names many files in each
             try:
                 real_head = os.path.realpath(head or os.curdir)
             except OSError:  # no working directory
-                real_head = ""
+                return None
             self._real_directories[head] = real_head
         full = os.path.normpath(os.path.join(real_head, name))  # the name may be "." or ".."
         if full == root:
             return os.curdir
         below = root if root.endswith(os.sep) else root + os.sep
-        return full[len(below) :] if real_head and full.startswith(below) else path
+        return full[len(below) :] if full.startswith(below) else None
 
     def __getstate__(self) -> dict[str, Any]:
         # The settings only: worker processes compile the patterns they need themselves.

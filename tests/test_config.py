@@ -323,6 +323,43 @@ def test_patterns_mean_the_same_from_a_subdirectory(project: Path, monkeypatch: 
     assert reported(".") == {"gen_a.yaml", str(Path("legacy/old.yaml")), "net.yaml"}
 
 
+def test_outside_the_project_patterns_see_only_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The configuration is proj/'s; build/ is its sibling, so `build` names no directory of it.
+    write(tmp_path / "proj" / "netspec.toml", "exclude = ['build', 'old_*.yaml']\nforce-exclude = true\n")
+    spec = write(tmp_path / "build" / "x.yaml", SHRINKING)
+    old = write(tmp_path / "build" / "old_x.yaml", SHRINKING)
+    monkeypatch.chdir(tmp_path)
+    config = ["--config", "proj/netspec.toml"]
+    for named in ["build/x.yaml", str(spec), "build"]:
+        result = runner.invoke(app, ["check", "--output-format", "concise", *config, named])
+        assert [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line] == [
+            str(Path("build/x.yaml")) if named != str(spec) else str(spec)
+        ], named
+    monkeypatch.chdir(tmp_path / "proj")
+    result = runner.invoke(app, ["check", "--output-format", "concise", "../build/x.yaml"])
+    assert result.exit_code == 1
+    # The near miss: a file name still matches outside.
+    result = runner.invoke(app, ["check", str(old)])
+    assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
+
+
+def test_a_directory_named_through_a_symbolic_link_is_matched_as_what_it_is(project: Path) -> None:
+    write(project / "specs" / "legacy" / "old.yaml", SHRINKING)
+    write(project / "netspec.toml", "exclude = ['specs/legacy/*']\n")
+    (project / "models").symlink_to(project / "specs")
+    result = runner.invoke(app, ["check", "--output-format", "concise", "models"])
+    assert [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line] == [
+        str(Path("models/net.yaml"))
+    ]
+    # The same file named directly is matched as the same path, with --force-exclude.
+    result = runner.invoke(app, ["check", "--force-exclude", "models/legacy/old.yaml"])
+    assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
+    # The near miss: without the pattern, the walk through the link finds it.
+    write(project / "netspec.toml", "")
+    result = runner.invoke(app, ["check", "--output-format", "concise", "models"])
+    assert str(Path("models/legacy/old.yaml")) in result.output
+
+
 @pytest.mark.parametrize(
     ("config", "flags"),
     [("exclude = ['specs/old']\n", ["--force-exclude"]), ("exclude = ['*/old/*']\nforce-exclude = true\n", [])],

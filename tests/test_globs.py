@@ -63,13 +63,15 @@ def test_per_file_ignores_match_by_path_and_by_name() -> None:
     assert chosen.enabled("NS102", selected_by_default=True, filename="specs/a.yaml")
 
 
-def test_patterns_see_a_path_from_the_project_directory_or_as_given_outside_it(tmp_path: Path) -> None:
+def test_patterns_see_a_path_from_the_project_directory_or_only_its_name_outside_it(tmp_path: Path) -> None:
     (tmp_path / "repo" / "specs").mkdir(parents=True)
-    chosen = Settings(root=str(tmp_path / "repo"), per_file_ignores={"specs/*": ("NS102",)})
+    (tmp_path / "elsewhere" / "specs").mkdir(parents=True)
+    chosen = Settings(root=str(tmp_path / "repo"), per_file_ignores={"specs/*": ("NS102",), "b.yaml": ("NS1",)})
     inside, outside = tmp_path / "repo" / "specs" / "a.yaml", tmp_path / "elsewhere" / "specs" / "a.yaml"
     assert chosen.project_path(str(inside)) == os.path.join("specs", "a.yaml")
-    assert chosen.project_path(str(outside)) == str(outside)
+    assert chosen.project_path(str(outside)) is None
     assert (chosen.ignores_for(str(inside)), chosen.ignores_for(str(outside))) == (("NS102",), ())
+    assert chosen.ignores_for(str(outside.with_name("b.yaml"))) == ("NS1",)  # by its name
 
 
 def test_settings_sent_to_a_worker_carry_no_compiled_patterns() -> None:
