@@ -95,6 +95,25 @@ def test_chain_counts_the_problems_the_first_fix_resolved(tmp_path: Path) -> Non
     assert out.strip() == "Found 5 problems (5 fixed, 0 remaining)."
 
 
+def test_a_fix_that_solves_a_silenced_problem_stays_safe_and_leaves_the_comment_unused(tmp_path: Path) -> None:
+    # conv1: (224 − 11)/4 + 1 = 54.25; per-side padding [1, 2] gives (224 + 3 − 11)/4 + 1 = 55.
+    # pool1: (54 − 3)/2 + 1 = 26.5 before, silenced; (55 − 3)/2 + 1 = 27 after, exact.
+    text = spec(
+        "[3, 224, 224]",
+        "{type: conv, name: conv1, filters: 96, kernel: 11, stride: 4}",
+        "{type: maxpool, name: pool1, kernel: 3, stride: 2}  # noqa: NS101",
+        "{type: flatten}",
+    )
+    (problem,) = lint_text(text, "spec.yaml").diagnostics
+    assert (problem.code, problem.layer, problem.applicability) == ("NS101", "conv1", Applicability.SAFE)
+    path = write_spec(tmp_path, text)
+    code, out, _ = run("--fix", "--output-format", "concise", path)
+    assert code == 1
+    assert "padding: [[1, 2], [1, 2]]" in path.read_text()
+    (remaining,) = [line for line in out.splitlines() if ": NS" in line]
+    assert f"{path}:4:57: NS900" in remaining and "NS101" in remaining
+
+
 def test_case_without_a_fix_says_so_and_is_left_alone(tmp_path: Path) -> None:
     path = copy_case("concat_mismatch", tmp_path)
     before = path.read_bytes()
