@@ -118,6 +118,15 @@ def test_ns107_conv_is_a_warning_pool_an_error() -> None:
     assert "NS107" not in codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 2}"))
 
 
+def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided() -> None:
+    # Height: 8 − 3 + 2·1 + 1 = 8 kept; width, stride 2: (8 − 2 + 2·0)/2 + 1 = 4, as before.
+    (mixed,) = lint(spec("[1, 8, 8]", "{type: avgpool, kernel: [3, 2], stride: [1, 2]}"))
+    assert mixed.help == "padding [1, 0] gives 8×4 (P = D·(F − 1)/2)"
+    # The near miss: stride 1 everywhere, 8 − 3 + 2·1 + 1 = 8 in both, keeps the input's size.
+    (square,) = lint(spec("[1, 8, 8]", "{type: avgpool, kernel: 3, stride: 1}"))
+    assert square.help == "padding 1 keeps 8×8 (P = D·(F − 1)/2)"
+
+
 def test_ns113_is_off_by_default_and_fires_when_selected() -> None:
     stem = spec("[3, 224, 224]", "{type: conv, filters: 64, kernel: 7, stride: 2, padding: 3}")
     assert codes(stem) == []

@@ -44,6 +44,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             for i, w in enumerate(windows)
         ]
         kept = format_shape(node.inputs[0][1:])
+        # What the padding gives: the input's size where the stride is 1, strided sizes as
+        # before (avgpool kernel [3, 2], stride [1, 2] on 8×8: 8×4, not 8×8).
+        padded = format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
+        outcome = f"keeps {kept}" if padded == kept else f"gives {padded}"
         # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
         rule_of_thumb = (
             "P = D·(F − 1)/2"
@@ -57,9 +61,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{node.name} shrinks {kept} to {format_shape(node.output[1:])}: {describe_windows(windows, shrinking)} "
             "with stride 1",
             fix=padding_fix(pads) if allowed else None,
-            help=f"padding {padding_value(pads)} keeps {kept} ({rule_of_thumb})"
+            help=f"padding {padding_value(pads)} {outcome} ({rule_of_thumb})"
             if allowed
-            else f"no automatic fix: keeping {kept} needs more padding than this layer accepts; "
+            else f"no automatic fix: keeping {kept if padded == kept else 'the stride-1 sizes'} needs more padding "
+            "than this layer accepts; "
             "use a smaller kernel or dilation",
         )
 
