@@ -127,6 +127,27 @@ def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided()
     assert square.help == "padding 1 keeps 8×8 (P = D·(F − 1)/2)"
 
 
+def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
+    # Taps at 2i + 2j − 2: even positions only, along both dimensions: 1/2 · 1/2 = 1/4.
+    (grid,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 4, kernel: 3, stride: 2, dilation: 2, padding: 2}"))
+    assert (grid.code, grid.message) == (
+        "NS109",
+        "conv1: stride 2 with dilation 2 reads 1 of every 2 positions along the rows and columns; "
+        "the layer reads only 1/4 of its input",
+    )
+    # 1-D, taps at 3i and 3i + 2 (window 3 = stride): positions 3i + 1 are never read. (30 − 3)/3 + 1 = 10.
+    (holes,) = lint(spec("[1, 30]", "{type: conv, filters: 4, kernel: 2, stride: 3, dilation: 2}"))
+    assert (
+        holes.message
+        == "conv1: stride 3 with dilation 2 reads 2 of every 3 positions; the layer reads only 2/3 of its input"
+    )
+    # Window 3 < stride 5, and of it only taps 5i and 5i + 2 read: 2/5, not 3/5. (28 − 3)/5 + 1 = 6.
+    (gap,) = lint(spec("[1, 28]", "{type: conv, filters: 4, kernel: 2, stride: 5, dilation: 2}"))
+    assert gap.message == "conv1: stride 5 > window 3; the layer reads only 2/5 of its input"
+    # The near miss: taps 3i, 3i + 2 and 3i + 4 reach every residue of 3. (29 − 5)/3 + 1 = 9.
+    assert codes(spec("[1, 29]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}")) == []
+
+
 def test_ns113_is_off_by_default_and_fires_when_selected() -> None:
     stem = spec("[3, 224, 224]", "{type: conv, filters: 64, kernel: 7, stride: 2, padding: 3}")
     assert codes(stem) == []

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from netspec import Severity, lint_text
 from netspec.analysis import analyse
+from netspec.layers.arithmetic import Window
 from tests.helpers import PUBLISHED_PARAMS, SPECS
 
 torch = pytest.importorskip("torch")
@@ -177,6 +178,27 @@ def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
         torch.nn.MaxPool2d(3, padding=2, dilation=2)(torch.zeros(1, 1, 10, 10))
     text = "input: [1, 10, 10]\nlayers:\n  - {type: maxpool, kernel: 3, padding: 2, dilation: 2}\n"
     assert [d.code for d in lint_text(text).diagnostics if d.severity == Severity.ERROR] == ["NS107"]
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3, 4])
+@pytest.mark.parametrize("dilation", [1, 2, 3, 4])
+@pytest.mark.parametrize("stride", [1, 2, 3, 4, 6])
+def test_positions_read_agree_with_the_inputs_pytorch_differentiates(kernel: int, dilation: int, stride: int) -> None:
+    # The input positions PyTorch's conv1d reads get a gradient. Over a long input, away from
+    # the edges, they repeat with period S: count them in one window of 12 periods (12·S).
+    length = 300
+    x = torch.ones(1, 1, length, requires_grad=True)
+    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+    torch.nn.init.ones_(conv.weight)
+    conv(x).sum().backward()
+    assert x.grad is not None
+    middle = x.grad[0, 0, 120 : 120 + 12 * stride]
+    read = int((middle != 0).sum()) // 12
+    window = Window(length, kernel, stride, dilation, 0, 0)
+    assert window.positions_read() == (read, stride)
+    text = f"input: [1, {length}]\nlayers:\n  - {{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, "
+    text += f"dilation: {dilation}}}\n"
+    assert ("NS109" in [d.code for d in lint_text(text).diagnostics]) == (read < stride)
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])

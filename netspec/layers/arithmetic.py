@@ -6,6 +6,8 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 
 from __future__ import annotations
 
+import math
+
 #: PyTorch's own convention for 'same': the extra pixel of an odd total goes after.
 Pads = tuple[int, int]
 
@@ -84,6 +86,16 @@ class Window:
     def unread(self) -> int:
         """Input positions (not padding) that no window of a floor-mode layer reads."""
         return max(0, self.span % self.stride - self.pad_after) if not self.ceil_mode else 0
+
+    def positions_read(self) -> tuple[int, int]:
+        """(n, S): the windows read n of every S input positions, away from the edges.
+
+        Tap j of window i reads S·i + D·j − P, so the positions read repeat with period S,
+        and within one period they are the residues of D·j: multiples of g = gcd(S, D), of
+        which the F taps reach min(F, S / g). Stride 2 with dilation 2 reads the even
+        positions only, however large the window.
+        """
+        return min(self.kernel, self.stride // math.gcd(self.stride, self.dilation)), self.stride
 
     def with_pads(self, before: int, after: int) -> Window:
         return Window(self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode)

@@ -1,50 +1,67 @@
-"""The stride is larger than the window, so input positions between windows are never read.
+"""The stride steps over input positions that no window reads.
 
 ## What it does
-Fires when S > D·(F − 1) + 1 in some spatial dimension of a conv or pooling layer.
+Fires when the windows of a conv or pooling layer, stepped by the stride S, never read some
+input positions along a spatial dimension. Tap j of window i reads position S·i + D·j − P,
+so the windows read min(F, S / gcd(S, D)) of every S positions. That is fewer than S when
+the stride is larger than the window, S > D·(F − 1) + 1, and also when the stride and the
+dilation share a factor: stride 2 with dilation 2 reads only the even positions, whatever the
+kernel.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
 downsampling shortcut) reads one input pixel in four. ResNet-D ("Bag of Tricks", He et al.
-2019) fixes that with a 2×2 average pool before a stride-1 projection. When the skipping is
-the published design, silence it with `# noqa: NS109`.
+2019) fixes that with a 2×2 average pool before a stride-1 projection. A dilated, strided
+convolution reads a grid with holes, the "gridding" of dilated networks. When the skipping
+is the published design, silence it with `# noqa: NS109`.
 
 ## Example
 ```yaml
 - {type: conv, filters: 128, kernel: 1, stride: 2}
+- {type: conv, filters: 128, kernel: 3, stride: 2, dilation: 2, padding: 2}
 ```
 
 ## Fix
-No automatic fix: use a kernel at least as large as the stride, or pool before a stride-1
-layer.
+No automatic fix: use a kernel at least as large as the stride and a dilation that shares no
+factor with it, or pool before a stride-1 layer.
 """
 
+import math
 from collections.abc import Iterator
 from fractions import Fraction
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.layers.arithmetic import Window
 from netspec.layers.windowed import dimension_units
 from netspec.rules.base import Rule, Violation, windowed_nodes
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, _, windows in windowed_nodes(analysis):
-        skipping = [i for i, w in enumerate(windows) if w.stride > w.effective_kernel]
+        reads = [w.positions_read() for w in windows]
+        skipping = [i for i, (read, every) in enumerate(reads) if read < every]
         if not skipping:
             continue
-        read = Fraction(1)
-        for w in windows:
-            read *= Fraction(min(w.effective_kernel, w.stride), w.stride)
+        fraction = math.prod((Fraction(read, every) for read, every in reads), start=Fraction(1))
         units = dimension_units(len(windows))
-        gaps = [f"stride {windows[i].stride} > window {windows[i].effective_kernel}" for i in skipping]
-        along = " and ".join(f"{units[i]}s" for i in skipping)
+        gaps = [_gap(windows[i], *reads[i]) for i in skipping]
+        # One dimension (1-D) needs no name: "along the positions" says nothing.
+        along = f" along the {' and '.join(f'{units[i]}s' for i in skipping)}" if len(windows) > 1 else ""
         gap = gaps[0] if len(set(gaps)) == 1 else ", ".join(gaps)
+        dilated = any(windows[i].stride <= windows[i].effective_kernel for i in skipping)
         yield Violation(
             node.index,
-            f"{node.name}: {gap} along the {along}; the layer reads only {read} of its input",
-            help="use a kernel at least as large as the stride, or average-pool before a stride-1 layer (ResNet-D)",
+            f"{node.name}: {gap}{along}; the layer reads only {fraction} of its input",
+            help="use a kernel at least as large as the stride, or average-pool before a stride-1 layer (ResNet-D)"
+            + ("; and a dilation that shares no factor with the stride" if dilated else ""),
         )
+
+
+def _gap(window: Window, read: int, every: int) -> str:
+    if window.stride > window.effective_kernel:
+        return f"stride {window.stride} > window {window.effective_kernel}"
+    return f"stride {window.stride} with dilation {window.dilation} reads {read} of every {every} positions"
 
 
 RULE = Rule("NS109", "stride-skips-input", Severity.WARNING, __doc__, check)
