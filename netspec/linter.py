@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,8 +236,11 @@ def read_source(path: Path, settings: Settings) -> bytes:
         ) from None
 
 
-def lint_file(path: Path, settings: Settings | None = None, display_name: str | None = None) -> FileResult:
+def lint_file(
+    path: str | os.PathLike[str], settings: Settings | None = None, display_name: str | None = None
+) -> FileResult:
     """Lint one spec file: size limit, decoding, then :func:`lint_text`."""
+    path = Path(path)
     settings = settings or Settings()
     filename = display_name or str(path)
     try:
@@ -262,7 +266,11 @@ def unloadable(filename: str, error: LoadError, settings: Settings, text: str | 
 
 
 def lint_paths(
-    paths: Sequence[Path], settings: Settings | None = None, *, jobs: int = 1, keep_analysis: bool = True
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    *,
+    jobs: int = 1,
+    keep_analysis: bool = True,
 ) -> list[FileResult]:
     """Lint many files, in order. A bug in netspec on one file is recorded, not raised: the
     others are still checked, and the caller reports it.
@@ -276,11 +284,12 @@ def lint_paths(
     if jobs > 1 and keep_analysis:
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
     settings = settings or Settings()
-    if jobs > 1 and len(paths) > 1 and _total_size(paths) >= PARALLEL_MIN_BYTES:
+    files = [Path(path) for path in paths]
+    if jobs > 1 and len(files) > 1 and _total_size(files) >= PARALLEL_MIN_BYTES:
         from netspec.parallel import lint_in_processes
 
-        return lint_in_processes(paths, settings, jobs)
-    return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in paths]
+        return lint_in_processes(files, settings, jobs)
+    return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in files]
 
 
 #: Below this much YAML in total, starting worker processes costs more than it saves. On two

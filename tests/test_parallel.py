@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import netspec.linter
 import netspec.parallel
 from netspec.cli import app
-from netspec.linter import FileResult, lint_paths
+from netspec.linter import FileResult, lint_file, lint_paths
 from tests.helpers import CLEAN
 
 #: A 3×3 conv on 8×8 with stride 2 and padding 0: (8 − 3)/2 + 1 = 3.5 (NS101, fixed by
@@ -62,6 +62,15 @@ def test_processes_give_what_one_process_gives(corpus: list[Path]) -> None:
     assert span is not None
     assert (span.start.row, span.start.column) == (3, ODD_LAYER.index("padding: 0") + len("padding: ") + 1)
     assert all(r.analysis is None for r in parallel)
+
+
+@pytest.mark.usefixtures("always_parallel")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_paths_may_be_strings(corpus: list[Path], jobs: int) -> None:
+    results = lint_paths([str(p) for p in corpus], jobs=jobs, keep_analysis=False)
+    assert summary(results) == summary(lint_paths(corpus))
+    assert [r.internal_error for r in results] == [None] * len(corpus)
+    assert lint_file(str(corpus[1])).diagnostics[0].code == "NS101"
 
 
 @pytest.mark.usefixtures("always_parallel")
