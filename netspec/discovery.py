@@ -65,16 +65,27 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
 def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
     files = []
     start = os.fspath(top)
-    # Where the walk starts, as the patterns see it; what it finds is below, links unfollowed.
-    # Outside the project, patterns see file names only, and skip no directory.
-    base = settings.project_path(start, directory=True)
-    base = "" if base == os.curdir else base
+    # Each directory as the patterns see it: the walk follows no link, so below the real
+    # start it is where the walk says. A walk may start outside the project and enter it,
+    # or the reverse: outside, patterns see file names only, and skip no directory.
+    try:
+        real_start: str | None = os.path.realpath(start)
+    except OSError:  # no working directory
+        real_start = None
+
+    def as_seen(directory: str) -> str | None:
+        """``directory`` as patterns see it ("" for the project's own), None outside it."""
+        if real_start is None:
+            return None
+        real = os.path.normpath(os.path.join(real_start, directory[len(start) :].lstrip(os.sep)))
+        inside = settings.within_project(real)
+        return "" if inside == os.curdir else inside
 
     def cannot_list(error: OSError) -> None:
         unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
     for directory, subdirectories, names in os.walk(start, onerror=cannot_list, followlinks=False):
-        seen_from = None if base is None else os.path.join(base, directory[len(start) :].lstrip(os.sep))
+        seen_from = as_seen(directory)
         subdirectories[:] = sorted(
             d
             for d in subdirectories
@@ -93,8 +104,10 @@ def _excluded(path: Path, settings: Settings) -> bool:
     """Whether ``path``, or a directory it is in below the project's, matches ``exclude``;
     outside the project, whether a file's name does."""
     directory = is_directory(path)
-    seen = settings.project_path(str(path), directory=directory)
-    if seen is None:
+    spellings = {settings.project_path(str(path))}
+    if directory:  # reached through a symbolic link: matched by the link's name and by what it is
+        spellings.add(settings.project_path(str(path), directory=True))
+    inside = [Path(seen) for seen in spellings if seen is not None]
+    if not inside:
         return not directory and settings.exclude_globs.match(path.name)
-    relative = Path(seen)
-    return any(settings.exclude_globs.match(p.as_posix()) for p in (relative, *relative.parents) if p.name)
+    return any(settings.exclude_globs.match(p.as_posix()) for seen in inside for p in (seen, *seen.parents) if p.name)

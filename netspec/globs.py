@@ -90,7 +90,8 @@ def _with_slashes(text: str) -> str:
 
 
 class Globs:
-    """Patterns matched against a path as netspec shows it, and against its file name."""
+    """Patterns matched against a path, and against its file name. Callers give the path
+    as :meth:`netspec.settings.Settings.project_path` sees it."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.expressions = [re.compile(translate(_with_slashes(pattern)), _FLAGS) for pattern in patterns]

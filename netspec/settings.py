@@ -76,11 +76,17 @@ class Settings:
             except OSError:  # no working directory
                 return None
             self._real_directories[head] = real_head
-        full = os.path.normpath(os.path.join(real_head, name))  # the name may be "." or ".."
-        if full == root:
+        return self.within_project(os.path.normpath(os.path.join(real_head, name)))  # the name may be ".."
+
+    def within_project(self, real_path: str) -> str | None:
+        """An absolute, resolved path relative to the project's directory; None outside it."""
+        root = self._resolved_root
+        if root is None:
+            return None
+        if real_path == root:
             return os.curdir
         below = root if root.endswith(os.sep) else root + os.sep
-        return full[len(below) :] if full.startswith(below) else None
+        return real_path[len(below) :] if real_path.startswith(below) else None
 
     def __getstate__(self) -> dict[str, Any]:
         # The settings only: worker processes compile the patterns they need themselves.

@@ -343,6 +343,25 @@ def test_outside_the_project_patterns_see_only_file_names(tmp_path: Path, monkey
     assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
 
 
+def test_a_walk_that_enters_the_project_from_outside_matches_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "proj" / "netspec.toml", "exclude = ['*/legacy/*']\n")
+    write(tmp_path / "proj" / "specs" / "net.yaml", SHRINKING)
+    write(tmp_path / "proj" / "specs" / "legacy" / "old.yaml", SHRINKING)
+    write(tmp_path / "other" / "legacy" / "o.yaml", SHRINKING)  # outside: only names count
+
+    def reported(*args: str) -> set[str]:
+        result = runner.invoke(app, ["check", "--output-format", "concise", *args])
+        return {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
+
+    monkeypatch.chdir(tmp_path)
+    expected = {str(Path("other/legacy/o.yaml")), str(Path("proj/specs/net.yaml"))}
+    assert reported("--config", str(Path("proj/netspec.toml")), ".") == expected
+    monkeypatch.chdir(tmp_path / "proj")
+    assert reported("..") == {str(Path("..", p)) for p in expected}
+
+
 def test_a_directory_named_through_a_symbolic_link_is_matched_as_what_it_is(project: Path) -> None:
     write(project / "specs" / "legacy" / "old.yaml", SHRINKING)
     write(project / "netspec.toml", "exclude = ['specs/legacy/*']\n")
@@ -353,6 +372,10 @@ def test_a_directory_named_through_a_symbolic_link_is_matched_as_what_it_is(proj
     ]
     # The same file named directly is matched as the same path, with --force-exclude.
     result = runner.invoke(app, ["check", "--force-exclude", "models/legacy/old.yaml"])
+    assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
+    # The link's own name is matched too.
+    write(project / "netspec.toml", "exclude = ['models']\n")
+    result = runner.invoke(app, ["check", "--force-exclude", "models"])
     assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
     # The near miss: without the pattern, the walk through the link finds it.
     write(project / "netspec.toml", "")
