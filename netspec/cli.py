@@ -16,7 +16,7 @@ import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
-from netspec.diagnostics import Severity
+from netspec.diagnostics import Applicability, Diagnostic, Severity
 from netspec.discovery import discover, is_directory, missing
 from netspec.linter import FileResult, bug, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
@@ -221,9 +221,9 @@ def check(
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     if fixing_only:
-        # No report follows, and what netspec cannot check past it cannot fix either: say so.
+        # No report follows, and netspec cannot check past these: say what stays, and why.
         for d in (d for result in results for d in result.diagnostics if d.blocking):
-            to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} (not checked past, so not fixed)")
+            to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d)})")
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     if not fixing_only:
         write_report(reporter(chosen_format), results, output_file)
@@ -341,6 +341,16 @@ def schema() -> None:
     from netspec.schema import render
 
     typer.echo(render(), nl=False)
+
+
+def _why_not_fixed(diagnostic: Diagnostic) -> str:
+    if diagnostic.fix is None:
+        return "not checked past, and no fix"
+    if diagnostic.silenced:
+        return "silenced here, so not fixed, but not checked past"
+    if diagnostic.applicability is Applicability.UNSAFE:
+        return "not checked past; its fix is unsafe, --unsafe-fixes applies it"
+    return "not checked past, and not fixed"
 
 
 def run() -> None:

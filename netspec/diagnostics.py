@@ -40,6 +40,9 @@ class Diagnostic:
     unsafe_because: str | None = None
     #: netspec could not check past this problem, so no selection or ``noqa`` hides it.
     blocking: bool = False
+    #: A blocking problem that a selection or ``noqa`` would have hidden: reported all the
+    #: same, but ``--fix`` leaves it to the user who silenced it.
+    silenced: bool = False
     #: Where each of the fix's edits lands: the span of the value it replaces, or None where
     #: it adds a key. Resolved while the positions are at hand, so a result needs no analysis.
     edit_spans: tuple[Span | None, ...] = ()

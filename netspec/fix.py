@@ -345,13 +345,14 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
 
     Each fix is judged on the spec with the earlier fixes of the pass applied: shapes flow
     forward, so fixing a layer may resolve (or change) the problems of the layers after it,
-    as fixing AlexNet's conv1 also fixes pool1. Problems the user suppressed are not fixed.
+    as fixing AlexNet's conv1 also fixes pool1. Problems the user suppressed are not fixed,
+    nor those reported only because netspec cannot check past them.
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
     current = result.analysis
     diagnostics = check(current, settings)
-    suppressed = findings(diagnostics) - findings(result.diagnostics)
+    suppressed = findings(diagnostics) - findings(d for d in result.diagnostics if not d.silenced)
     chosen = Pass()
     visited: set[int] = set()
     while budget.left > 0:

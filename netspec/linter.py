@@ -65,6 +65,7 @@ def _diagnostic(
     help: str | None = None,
     fix: Fix | None = None,
     blocking: bool | None = None,
+    silenced: bool = False,
 ) -> Diagnostic:
     rule = RULES[code]
     blocking = rule.blocking if blocking is None else blocking
@@ -81,6 +82,7 @@ def _diagnostic(
         help,
         fix,
         blocking=blocking,
+        silenced=silenced,
     )
 
 
@@ -111,6 +113,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
     merged: dict[tuple[str, int], tuple[int, dict[str, None]]] = {}
+    enabled: dict[str, bool] = {}
     for rule, violation in violations(analysis, settings):
         if violation.index is not None:
             earlier = merged.get((rule.code, violation.index))
@@ -134,6 +137,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                 help=violation.help,
                 fix=violation.fix,
                 blocking=rule.blocks(violation),
+                silenced=not enabled.setdefault(rule.code, rule.enabled_for(settings, analysis.filename)),
             )
         )
     for position, messages in merged.values():

@@ -16,6 +16,7 @@ it silences nothing under the current selection.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -175,7 +176,8 @@ def apply(
             for directive in covering:
                 directive.refused.add(code)
             refused_file_wide.add(code)
-            kept.append(diagnostic)
+            silenced = bool(covering) or silences_all or code in silenced_codes
+            kept.append(dataclasses.replace(diagnostic, silenced=True) if silenced else diagnostic)
             continue
         for directive in covering:
             directive.used.add(code)

@@ -500,6 +500,44 @@ def test_diff_never_writes(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vgg_block.yaml"]
 
 
+#: `padding: same` with stride 2 (NS112, blocking): 'same' gives ceil(8/2) = 4, which needs a
+#: total padding of (4 − 1)·2 + 3 − 8 = 1, the odd pixel after.
+SAME_STRIDED = spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}")
+SAME_STRIDED_FIXED = SAME_STRIDED.replace("padding: same", "padding: [[0, 1], [0, 1]]")
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["--select", "NS101"], SAME_STRIDED),
+        (["--ignore", "NS112"], SAME_STRIDED),
+        ([], SAME_STRIDED.replace("same}", "same}  # noqa: NS112")),
+    ],
+    ids=["select", "ignore", "noqa"],
+)
+def test_a_problem_reported_only_because_it_blocks_is_not_fixed(tmp_path: Path, args: list[str], text: str) -> None:
+    path = write_spec(tmp_path, text)
+    code, out, _ = run("--fix", "--output-format", "concise", *args, path)
+    assert (code, path.read_text()) == (1, text)
+    assert ": NS112 " in out
+    code, _, err = run("--fix-only", *args, path)
+    assert (code, path.read_text()) == (0, text)
+    assert err.endswith(" (silenced here, so not fixed, but not checked past)\n")
+    # The near miss: nothing silences it, and --fix applies the fix.
+    assert run("--fix", write_spec(tmp_path, SAME_STRIDED, "plain.yaml"))[0] == 0
+    assert (tmp_path / "plain.yaml").read_text() == SAME_STRIDED_FIXED
+
+
+def test_fix_only_names_a_blocking_problem_whose_fix_is_unsafe(tmp_path: Path) -> None:
+    # The fixed conv gives 4×4, so the expectation of 3×3 breaks: the fix is unsafe.
+    text = SAME_STRIDED.replace("same}", "same, expect: [4, 3, 3]}")
+    path = write_spec(tmp_path, text)
+    code, _, err = run("--fix-only", path)
+    assert (code, path.read_text()) == (0, text)
+    assert err.endswith(" (not checked past; its fix is unsafe, --unsafe-fixes applies it)\n")
+    assert run("--fix-only", "--unsafe-fixes", path) == (0, "Fixed 1 problem.\n", "")
+
+
 def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
     assert run("--diff", write_spec(tmp_path, CLEAN)) == (0, "", "")
 
@@ -511,7 +549,7 @@ def test_a_file_that_cannot_be_read_is_named_when_no_report_follows(tmp_path: Pa
     code, out, err = run(flag, path)
     assert (code, out) == (0, "")
     assert err.startswith(f"netspec: warning: {path}:2:7: NS001 ")
-    assert err.endswith(" (not checked past, so not fixed)\n")
+    assert err.endswith(" (not checked past, and no fix)\n")
     # An invalid layer is named the same way, at its unknown key (column 18, counted by hand).
     invalid = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu, bogus: 1}\n", "invalid.yaml")
     assert run(flag, invalid)[2].startswith(f"netspec: warning: {invalid}:3:18: NS002 unknown key 'bogus'")
