@@ -18,11 +18,6 @@ SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix")
 
 README_START = "<!-- rules:start -->"
 README_END = "<!-- rules:end -->"
-README_NOTE = (
-    "Default `always`: netspec cannot check past the rule's problems, so no selection or `noqa` hides them. "
-    "`netspec rule NS101` prints a rule's full documentation, `netspec rule --all` lists them all. "
-    "This table is generated from the rules' documentation by `python -m netspec.docs --write-readme`."
-)
 
 _FIX_AVAILABILITY = {
     "always": "always available",
@@ -77,7 +72,9 @@ def rule_markdown(rule: Rule) -> str:
         + ("" if rule.selected_by_default else f" (enable it with `--extend-select {rule.code}`)")
         + (
             " (netspec cannot check past its problems, so neither `select`, `ignore`, per-file ignores"
-            " nor `noqa` hide them)"
+            " nor `noqa` hide them"
+            + (f"; its {rule.silenceable} leave nothing unchecked, and may be silenced" if rule.silenceable else "")
+            + ")"
             if rule.blocking
             else ""
         ),
@@ -107,10 +104,21 @@ def readme_table() -> str:
     return "\n".join(lines)
 
 
+def readme_note() -> str:
+    """What the table's columns leave unsaid: what `always` means, and its exceptions."""
+    exceptions = " and ".join(f"{r.code}'s {r.silenceable}" for r in RULES.values() if r.blocking and r.silenceable)
+    return (
+        "Default `always`: netspec cannot check past the rule's problems, so no selection or `noqa` hides them"
+        + (f" (but for {exceptions}, which leave nothing unchecked)" if exceptions else "")
+        + ". `netspec rule NS101` prints a rule's full documentation, `netspec rule --all` lists them all. "
+        "This table is generated from the rules' documentation by `python -m netspec.docs --write-readme`."
+    )
+
+
 def with_readme_table(readme: str) -> str:
     """The README text with the generated table between the markers."""
     start, end = _marker_bounds(readme)
-    return f"{readme[:start]}\n{readme_table()}\n\n{README_NOTE}\n{readme[end:]}"
+    return f"{readme[:start]}\n{readme_table()}\n\n{readme_note()}\n{readme[end:]}"
 
 
 def _marker_bounds(readme: str) -> tuple[int, int]:

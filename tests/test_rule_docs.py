@@ -81,7 +81,7 @@ def test_rule_all_lists_every_rule() -> None:
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["code", "name", "severity", "default"]
     # The default column, written out: what netspec cannot check past is always reported (the
-    # file, a field, a reference, a layer PyTorch would refuse), NS113 and NS114 are opt-in,
+    # file, a field, a reference, a layer without an output), NS113 and NS114 are opt-in,
     # the rest are on.
     always = ["NS001", "NS002", "NS004", "NS103", "NS104", "NS105", "NS106", "NS107", "NS111", "NS112", "NS115"]
     defaults = {**dict.fromkeys(always, "always"), "NS113": "no", "NS114": "no"}
@@ -90,6 +90,13 @@ def test_rule_all_lists_every_rule() -> None:
     ]
     assert ["NS002", "invalid-field", "error", "always"] in [row.split() for row in rows]
     assert ["NS113", "padding-only-remainder", "warning", "no"] in [row.split() for row in rows]
+
+
+def test_a_blocking_rule_names_what_may_still_be_silenced() -> None:
+    ns107 = runner.invoke(app, ["rule", "NS107"]).stdout
+    assert "its convolution warnings leave nothing unchecked, and may be silenced)" in ns107
+    # The near miss: a rule blocking in every case names no exception.
+    assert "hide them)" in runner.invoke(app, ["rule", "NS103"]).stdout
 
 
 @pytest.mark.parametrize(

@@ -368,7 +368,7 @@ def test_what_netspec_cannot_check_past_stays_an_error() -> None:
 
 
 def test_only_the_rules_netspec_cannot_check_past_are_blocking() -> None:
-    # The file, a field, a reference, and the layers PyTorch would refuse (which have no output).
+    # The file, a field, a reference, and the layers without an output.
     refused = ["NS103", "NS104", "NS105", "NS106", "NS107", "NS111", "NS112", "NS115"]
     assert [code for code, rule in RULES.items() if rule.blocking] == ["NS001", "NS002", "NS004", *refused]
 

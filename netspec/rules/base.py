@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from netspec.diagnostics import Severity
 from netspec.layers import Fix, WindowedLayer
@@ -57,6 +57,9 @@ class Rule:
     #: reports syntax errors: hiding them would pass what was never checked. A violation
     #: may say otherwise for itself (:attr:`Violation.blocking`).
     blocking: bool = False
+    #: For a blocking rule, its problems that leave nothing unchecked and so may be silenced:
+    #: a plural noun phrase for the documentation ("convolution warnings").
+    silenceable: str | None = None
 
     @property
     def severity_label(self) -> str:
@@ -81,8 +84,9 @@ def layer_errors(code: str) -> Check:
 
     The arithmetic that decides these lives in the layer models (as PyTorch decides them in
     the modules); the rule gives the verdict its code, name and documentation. Each is
-    blocking: the layer has no output, so the layers it feeds go unchecked, and a rule that
-    reports them must say ``blocking=True`` so that it runs whatever the selection.
+    blocking: the layer has no output, so the layers it feeds go unchecked. A rule built on
+    this check alone is made by :func:`layer_error_rule`; one that adds cases of its own
+    (NS107) says ``blocking=True`` itself, so that it runs whatever the selection.
     """
 
     def check(analysis: Analysis) -> Iterator[Violation]:
@@ -93,6 +97,12 @@ def layer_errors(code: str) -> Check:
                 yield Violation(node.index, message, fix=error.fix, help=error.help, blocking=True)
 
     return check
+
+
+def layer_error_rule(code: str, name: str, severity: Severity, doc: str, **options: Any) -> Rule:
+    """A rule whose problems are the layers shape propagation refused with its code: blocking,
+    since such a layer has no output and the layers it feeds go unchecked."""
+    return Rule(code, name, severity, doc, layer_errors(code), blocking=True, **options)
 
 
 def windowed_nodes(analysis: Analysis) -> Iterator[tuple[Node, WindowedLayer, list[Window]]]:

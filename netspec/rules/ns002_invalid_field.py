@@ -48,4 +48,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             yield Violation(node.index, f"{node.name}: {node.error.message}", path=path)
 
 
-RULE = Rule("NS002", "invalid-field", Severity.ERROR, __doc__, check, blocking=True)
+RULE = Rule(
+    "NS002", "invalid-field", Severity.ERROR, __doc__, check, blocking=True, silenceable="unknown top-level keys"
+)

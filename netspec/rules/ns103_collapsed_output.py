@@ -30,6 +30,6 @@ downsampling.
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS103", "collapsed-output", Severity.ERROR, __doc__, layer_errors("NS103"), fix="sometimes", blocking=True)
+RULE = layer_error_rule("NS103", "collapsed-output", Severity.ERROR, __doc__, fix="sometimes")

@@ -20,6 +20,6 @@ No automatic fix: choose channel counts that are multiples of `groups`.
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS104", "channel-mismatch", Severity.ERROR, __doc__, layer_errors("NS104"), blocking=True)
+RULE = layer_error_rule("NS104", "channel-mismatch", Severity.ERROR, __doc__)

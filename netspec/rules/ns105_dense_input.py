@@ -22,6 +22,6 @@ No automatic fix: add a `flatten` (or a global pooling layer) before the dense l
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS105", "dense-input", Severity.ERROR, __doc__, layer_errors("NS105"), blocking=True)
+RULE = layer_error_rule("NS105", "dense-input", Severity.ERROR, __doc__)

@@ -22,6 +22,6 @@ No automatic fix: the branches need padding, a `crop`, or a projection that you 
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS106", "merge-mismatch", Severity.ERROR, __doc__, layer_errors("NS106"), blocking=True)
+RULE = layer_error_rule("NS106", "merge-mismatch", Severity.ERROR, __doc__)

@@ -53,5 +53,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
 
 
 RULE = Rule(
-    "NS107", "excessive-padding", Severity.ERROR, __doc__, check, fix="always", also=Severity.WARNING, blocking=True
+    "NS107",
+    "excessive-padding",
+    Severity.ERROR,
+    __doc__,
+    check,
+    fix="always",
+    also=Severity.WARNING,
+    blocking=True,
+    silenceable="convolution warnings",
 )

@@ -19,6 +19,6 @@ No automatic fix: use `output_padding` < stride, or change the kernel or padding
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS111", "invalid-output-padding", Severity.ERROR, __doc__, layer_errors("NS111"), blocking=True)
+RULE = layer_error_rule("NS111", "invalid-output-padding", Severity.ERROR, __doc__)

@@ -20,6 +20,6 @@ sampling grid shifted by one pixel.
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS112", "same-padding-stride", Severity.ERROR, __doc__, layer_errors("NS112"), fix="always", blocking=True)
+RULE = layer_error_rule("NS112", "same-padding-stride", Severity.ERROR, __doc__, fix="always")

@@ -18,6 +18,6 @@ No automatic fix: move the layer before `flatten`, or reshape explicitly.
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, layer_errors
+from netspec.rules.base import layer_error_rule
 
-RULE = Rule("NS115", "wrong-input-rank", Severity.ERROR, __doc__, layer_errors("NS115"), blocking=True)
+RULE = layer_error_rule("NS115", "wrong-input-rank", Severity.ERROR, __doc__)
