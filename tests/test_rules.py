@@ -132,15 +132,20 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     (grid,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 4, kernel: 3, stride: 2, dilation: 2, padding: 2}"))
     assert (grid.code, grid.message) == (
         "NS109",
-        "conv1: stride 2 with dilation 2 reads 1 of every 2 positions along the rows and columns; "
+        "conv1: stride 2 with kernel 3 and dilation 2 reads 1 of every 2 positions along the rows and columns; "
         "the layer reads only 1/4 of its input",
     )
+    # Every position is read only when F ≥ S and gcd(S, D) = 1: here the dilation must change.
+    assert grid.help is not None and "a dilation that shares no factor with it" in grid.help
     # 1-D, taps at 3i and 3i + 2 (window 3 = stride): positions 3i + 1 are never read. (30 − 3)/3 + 1 = 10.
     (holes,) = lint(spec("[1, 30]", "{type: conv, filters: 4, kernel: 2, stride: 3, dilation: 2}"))
     assert (
         holes.message
-        == "conv1: stride 3 with dilation 2 reads 2 of every 3 positions; the layer reads only 2/3 of its input"
+        == "conv1: stride 3 with kernel 2 and dilation 2 reads 2 of every 3 positions; the layer reads only 2/3 of "
+        "its input"
     )
+    # gcd(3, 2) = 1: a third tap would read everything, and the dilation may stay.
+    assert holes.help is not None and "dilation" not in holes.help
     # Window 3 < stride 5, and of it only taps 5i and 5i + 2 read: 2/5, not 3/5. (28 − 3)/5 + 1 = 6.
     (gap,) = lint(spec("[1, 28]", "{type: conv, filters: 4, kernel: 2, stride: 5, dilation: 2}"))
     assert gap.message == "conv1: stride 5 > window 3; the layer reads only 2/5 of its input"

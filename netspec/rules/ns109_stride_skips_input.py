@@ -49,19 +49,24 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # One dimension (1-D) needs no name: "along the positions" says nothing.
         along = f" along the {' and '.join(f'{units[i]}s' for i in skipping)}" if len(windows) > 1 else ""
         gap = gaps[0] if len(set(gaps)) == 1 else ", ".join(gaps)
-        dilated = any(windows[i].stride <= windows[i].effective_kernel for i in skipping)
+        # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
+        shared = any(math.gcd(windows[i].stride, windows[i].dilation) > 1 for i in skipping)
         yield Violation(
             node.index,
             f"{node.name}: {gap}{along}; the layer reads only {fraction} of its input",
-            help="use a kernel at least as large as the stride, or average-pool before a stride-1 layer (ResNet-D)"
-            + ("; and a dilation that shares no factor with the stride" if dilated else ""),
+            help="use a kernel at least as large as the stride"
+            + (" and a dilation that shares no factor with it" if shared else "")
+            + ", or average-pool before a stride-1 layer (ResNet-D)",
         )
 
 
 def _gap(window: Window, read: int, every: int) -> str:
     if window.stride > window.effective_kernel:
         return f"stride {window.stride} > window {window.effective_kernel}"
-    return f"stride {window.stride} with dilation {window.dilation} reads {read} of every {every} positions"
+    return (
+        f"stride {window.stride} with kernel {window.kernel} and dilation {window.dilation} "
+        f"reads {read} of every {every} positions"
+    )
 
 
 RULE = Rule("NS109", "stride-skips-input", Severity.WARNING, __doc__, check)
