@@ -12,6 +12,7 @@ import yaml
 from jsonschema.exceptions import best_match
 from typer.testing import CliRunner
 
+from netspec import lint_text
 from netspec.cli import app
 from netspec.schema import SCHEMA_ID, render
 from tests.helpers import BROKEN_EXAMPLES, ROOT, SPECS
@@ -57,14 +58,15 @@ def test_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
 
 def objects(schema: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every schema object, with a JSON-pointer-like path. Property maps are not schemas, and
-    an ``if`` is a condition on the layer type, not a place where fields are declared."""
+    ``if``/``then``/``else`` are conditions (on the layer type, or upsample's scale-or-size),
+    not places where fields are declared."""
     if isinstance(schema, dict):
         yield path, schema
         for key, value in schema.items():
             if key in ("properties", "$defs"):
                 for name, sub in value.items():
                     yield from objects(sub, f"{path}/{key}/{name}")
-            elif key not in ("enum", "const", "default", "examples", "required", "if"):
+            elif key not in ("enum", "const", "default", "examples", "required", "if", "then", "else"):
                 yield from objects(value, f"{path}/{key}")
     elif isinstance(schema, list):
         for i, item in enumerate(schema):
@@ -151,3 +153,23 @@ def test_typos_get_a_short_helpful_verdict(
         assert list(error.absolute_path) == where
     with pytest.raises(jsonschema.ValidationError, match=r".*"):
         jsonschema.validate(yaml.safe_load(text), yaml.safe_load(COMMITTED.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("keys", "valid"),
+    [
+        ("", False),
+        ("scale: 2", True),
+        ("size: 16", True),
+        ("scale: 2, size: 16", False),
+        ("scale: null, size: 16", True),  # a null stands for absent, as after a merge key
+        ("scale: 2, size: null", True),
+        ("scale: null, size: null", False),
+    ],
+)
+def test_upsample_takes_exactly_one_of_scale_and_size_in_the_schema_too(
+    validator: jsonschema.Draft202012Validator, keys: str, valid: bool
+) -> None:
+    text = f"input: [3, 8, 8]\nlayers:\n  - {{type: upsample{', ' if keys else ''}{keys}}}\n"
+    assert (verdict(validator, text) is None) == valid
+    assert ("NS002" not in [d.code for d in lint_text(text).diagnostics]) == valid

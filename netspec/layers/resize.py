@@ -6,13 +6,23 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, SizeOrList, format_shape
 
 
 class Upsample(LayerBase):
     """``nn.Upsample``: floor(W·scale) per dimension, or exactly ``size``."""
+
+    # "Exactly one of scale and size" for editors and validators; a null stands for absent
+    # (as after a merge key that brought in the other).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["scale"], "properties": {"scale": {"type": "number"}}},
+            "then": {"properties": {"size": {"type": "null"}}},
+            "else": {"required": ["size"], "properties": {"size": {"not": {"type": "null"}}}},
+        }
+    )
 
     type: Literal["upsample"]
     scale: Annotated[float, Field(gt=0, le=2**16, allow_inf_nan=False)] | None = Field(
