@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+import netspec.linter
 from netspec import __version__
 from netspec.cli import app
 from netspec.diagnostics import Diagnostic, Severity
@@ -218,6 +219,13 @@ def test_sarif_tool_and_rule_metadata(project: Path) -> None:
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
 
 
+def test_sarif_root_from_the_file_system_root_has_one_slash(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    (run,) = json.loads(check("--output-format", "sarif", str(project / "specs")).stdout)["runs"]
+    # "file:////" would make "tmp/…" resolve to a host named "tmp" (RFC 3986).
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///"
+
+
 def test_sarif_results_carry_rule_level_message_and_region(project: Path) -> None:
     (run,) = sarif("specs")["runs"]
     rules = run["tool"]["driver"]["rules"]
@@ -268,7 +276,8 @@ def test_junit_one_testcase_per_file_one_failure_per_problem(project: Path) -> N
     assert result.exit_code == 1
     root = ET.fromstring(result.stdout)
     (suite,) = root.iter("testsuite")
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "4", "0")
+    # Counted in testcases, as JUnit's attributes are: a, b and d fail; d with two <failure>s.
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "3", "0")
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert set(cases) == {f"specs/{n}" for n in ("a_collapsed.yaml", "b_shrinking.yaml", "c_clean.yaml", "d_two.yaml")}
     assert list(cases["specs/c_clean.yaml"]) == []  # a clean file passes
@@ -278,6 +287,24 @@ def test_junit_one_testcase_per_file_one_failure_per_problem(project: Path) -> N
     assert (failure.text or "").startswith("specs/a_collapsed.yaml:3:5: NS103 collapsed-output (error): ")
     two = cases["specs/d_two.yaml"].findall("failure")
     assert [(f.get("type"), (f.text or "").split(":")[1]) for f in two] == [("NS102", "3"), ("NS102", "4")]
+
+
+def test_junit_counts_a_file_netspec_failed_on_as_an_error_not_a_failure(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = netspec.linter.lint_file
+
+    def failing(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if path.name == "a_collapsed.yaml":
+            raise RuntimeError("simulated bug")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", failing)
+    result = check("--output-format", "junit", "specs")
+    assert result.exit_code == 2
+    (suite,) = ET.fromstring(result.stdout).iter("testsuite")
+    # a: an error; b: a failure (NS102); c: a pass.
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
 
 
 def test_junit_stays_well_formed_with_control_characters(project: Path) -> None:

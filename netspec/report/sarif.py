@@ -104,5 +104,7 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        json.dump(sarif_log(results, Path.cwd().as_uri() + "/"), out, indent=2, ensure_ascii=False)
+        root = Path.cwd().as_uri()
+        # A directory's URI ends in "/" for relative URIs to resolve under it; "/" itself has one.
+        json.dump(sarif_log(results, root if root.endswith("/") else root + "/"), out, indent=2, ensure_ascii=False)
         out.write("\n")
