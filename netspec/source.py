@@ -708,6 +708,11 @@ def load(text: str) -> Document:
         parser = _Parser(text)
     except ReaderError as exc:  # the pure-Python reader checks every character up front
         raise _unreadable(exc, text, lines, libyaml=libyaml) from None
+    except UnicodeEncodeError as exc:  # libyaml's reader encodes the text to UTF-8 first
+        character = ord(text[exc.start])
+        span = lines.span(exc.start - lines.shift, exc.start - lines.shift + 1)
+        message = f"the character #x{character:04x}, a lone surrogate (an undecodable byte?), cannot appear in YAML"
+        raise LoadError("NS001", message, span) from None
     builder = _Builder(lines)
     documents = 0
     # Plain scalars repeat (keys, layer types, small sizes): resolve each distinct text once.

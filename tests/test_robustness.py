@@ -333,6 +333,18 @@ def test_unicode_encodings_are_decoded_and_checked_normally(tmp_path: Path, enco
     assert f"{path}:4:24: NS004" in output
 
 
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader])
+def test_a_lone_surrogate_in_text_given_to_the_library_is_located(
+    monkeypatch: pytest.MonkeyPatch, loader: type
+) -> None:
+    # What reading a byte that is not UTF-8 with errors="surrogateescape" leaves in a str.
+    monkeypatch.setattr(netspec.source, "_Parser", loader)
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a\udcffb}\n"
+    (diagnostic,) = lint_text(text, "spec.yaml").diagnostics
+    assert (diagnostic.code, diagnostic.span.start) == ("NS001", (3, len("  - {type: relu, name: a") + 1))
+    assert "#xdcff" in diagnostic.message
+
+
 def test_nul_byte_is_located(tmp_path: Path) -> None:
     path = write_spec(tmp_path, b"input: [3, 8, 8]\x00\nlayers: []\n")
     assert f"{path}:1:17: NS001" in diagnosed(path, code="NS001")
