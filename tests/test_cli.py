@@ -186,6 +186,30 @@ def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
     assert "[red]net  (input 3×8×8)" in result.output
 
 
+def test_full_output_puts_carets_under_wide_characters(tmp_path: Path) -> None:
+    # 畳み込み is four wide characters, eight terminal columns: the layer mapping starts at
+    # column 5 and holds 47 characters, of which four take two columns, so 51 carets.
+    path = tmp_path / "spec.yaml"
+    layer = "{type: conv, name: 畳み込み, filters: 8, kernel: 3}"
+    path.write_text(f"input: [3, 32, 32]\nlayers:\n  - {layer}\n", encoding="utf-8")
+    out = runner.invoke(app, ["check", str(path)]).output
+    assert "  |     " + "^" * (len(layer) + 4) + "\n" in out
+
+
+def test_bidirectional_controls_are_escaped_in_messages_and_pictured_in_snippets(tmp_path: Path) -> None:
+    # U+202E (right-to-left override) would display the rest of the line reversed.
+    path = tmp_path / "spec.yaml"
+    path.write_text('input: [3, 32, 32]\nlayers:\n  - {type: conv, name: "a\u202eb", filters: 8, kernel: 3}\n')
+    for output_format in ("full", "concise"):
+        out = runner.invoke(app, ["check", "--output-format", output_format, str(path)]).output
+        assert "\u202e" not in out, output_format
+        assert "a\\u202eb shrinks" in out, output_format
+    assert (
+        '3 |   - {type: conv, name: "a\ufffdb", filters: 8, kernel: 3}'
+        in runner.invoke(app, ["check", str(path)]).output
+    )
+
+
 def test_show_table_escapes_what_would_drive_the_terminal(tmp_path: Path) -> None:
     # ESC ] 0 ; … sets a terminal's title, ESC ] 8 makes a link; U+009B is a C1 control (CSI).
     path = tmp_path / "net.yaml"

@@ -20,16 +20,19 @@ class Reporter:
         raise NotImplementedError
 
 
-#: Characters that would end a line, or drive the terminal (C0 and C1 controls, DEL), in a
-#: line-based report, with the escapes written instead: a layer named "x\n::error ..." must
-#: not start a line of its own, nor "\x1b]0;..." set the terminal's title.
-_UNPRINTABLE = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
-    ord("\t"): "\t",
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+#: Unicode's bidirectional controls (marks, embeddings, overrides, isolates): in a name they
+#: would reorder how the rest of the line displays ("Trojan Source", CVE-2021-42574).
+BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+
+#: Characters that would end a line, or drive the terminal (C0 and C1 controls, DEL), or
+#: reorder it (bidirectional controls), in a line-based report, with the escapes written
+#: instead: a layer named "x\n::error ..." must not start a line of its own, nor
+#: "\x1b]0;..." set the terminal's title.
+_UNPRINTABLE = (
+    {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+    | {code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *BIDI_CONTROLS)}
+    | {ord("\t"): "\t", ord("\n"): "\\n", ord("\r"): "\\r"}
+)
 
 
 def one_line(text: str) -> str:

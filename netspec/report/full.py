@@ -3,12 +3,13 @@ caret under the span, and the help."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, one_line, summary
+from netspec.report.base import BIDI_CONTROLS, Reporter, one_line, summary
 from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
@@ -16,9 +17,15 @@ from netspec.source import LINE_BREAK
 _CONTROL_PICTURES = (
     {code: 0x2400 + code for code in range(0x20)}
     | {0x7F: 0x2421}
-    # C1 controls (U+0080-U+009F) have no pictures: the replacement character, one column too.
-    | {code: 0xFFFD for code in range(0x80, 0xA0)}
+    # C1 and bidirectional controls have no pictures: the replacement character, one column too.
+    | {code: 0xFFFD for code in (*range(0x80, 0xA0), *BIDI_CONTROLS)}
 )
+
+
+def _display_width(text: str) -> int:
+    """The terminal columns ``text`` takes: two for a wide (CJK) character, none for a
+    combining one, so that the carets stand under the span."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 #: The most columns of a source line shown under a diagnostic: a spec written on one long
@@ -44,12 +51,12 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
         opening = "…" if left else ""
         line = opening + line[left:right] + ("…" if right < len(line) else "")
         start, end = start - left + len(opening), min(end, right) - left + len(opening)
-    width = max(1, end - start)
+    indent, width = _display_width(line[:start]), max(1, _display_width(line[start:end]))
     gutter = " " * len(str(row))
     return [
         f"{gutter} |",
         f"{row} | {line}",
-        f"{gutter} | {' ' * start}{'^' * width}",
+        f"{gutter} | {' ' * indent}{'^' * width}",
         f"{gutter} |",
     ]
 
