@@ -4,6 +4,7 @@ receptive fields, and what weight sharing saves)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -135,10 +136,14 @@ def render_json(summary: NetworkSummary) -> str:
     return json.dumps(summary.to_dict(), indent=2)
 
 
+#: What Markdown would read as markup in a name: a column break, HTML, emphasis, code, a link.
+_MARKDOWN_SIGNS = re.compile(r"([\\|<>&*`\[\]])")
+
+
 def _markdown_cell(text: str) -> str:
-    """Text kept inside its table cell (or heading): a ``|`` would start a new column, and a
-    line break would end the table."""
-    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+    """Text shown as written inside its table cell (or heading): a ``|`` would start a new
+    column, a line break end the table, and ``<b>``, ``*``, `` ` `` or ``[…](…)`` render."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", one_line(text))
 
 
 def render_markdown(summary: NetworkSummary) -> str:

@@ -232,9 +232,13 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
             f"`{_field(path)}` must be {', '.join(accepted[:-1])} or {accepted[-1]}, not {_shown(value)}{only_conv}",
         )
     if kind == "union_tag_invalid":
-        tag = str(error["ctx"]["tag"])
-        hint = suggest(tag, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
-        return SchemaProblem((*path, "type"), f"unknown layer type '{tag}'{hint}")
+        given = value.get("type") if isinstance(value, dict) else None
+        if not isinstance(given, str):  # pydantic gives the tag as Python's str() of it
+            return SchemaProblem(
+                (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {_shown(given)}"
+            )
+        hint = suggest(given, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
+        return SchemaProblem((*path, "type"), f"unknown layer type '{given}'{hint}")
     if kind == "union_tag_not_found":
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):

@@ -250,6 +250,10 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: maxpool, kernel: 3, padding: same}", "not 'same'; only conv takes 'same'"),
         ("{type: maxpool, kernel: 3, padding: Same}", "not 'Same'; only conv takes 'same'"),
         ("{type: conv, filters: 4, kernel: 3, padding: '1'}", "'same' or 'valid', or a number of pixels, not '1'"),
+        # A type that is no name is shown as YAML writes it, not as Python's str() of it.
+        ("{type: null}", "`type` takes a layer type's name, such as `conv`, not null"),
+        ("{type: true}", "`type` takes a layer type's name, such as `conv`, not true"),
+        ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
     ],
 )
 def test_schema_messages(layer: str, message: str) -> None:
