@@ -109,6 +109,7 @@ def main(
 
 @app.command()
 def check(
+    context: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.", readable=False),
@@ -196,7 +197,11 @@ def check(
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
     if verbose and not source.HAS_LIBYAML:
         to_stderr("netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
-    chosen_format = choice("--output-format", output_format or default_format(), REPORTERS)
+    source_of_format = context.get_parameter_source("output_format")
+    from_environment = source_of_format is not None and source_of_format.name == "ENVIRONMENT"
+    chosen_format = choice(
+        "NETSPEC_OUTPUT_FORMAT" if from_environment else "--output-format", output_format or default_format(), REPORTERS
+    )
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
     targets = paths or [Path("specs")]
     absent = [str(p) for p in targets if missing(p)]

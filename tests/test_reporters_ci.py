@@ -149,8 +149,11 @@ def test_format_precedence_is_flag_then_environment_then_github(project: Path) -
     assert json.loads(from_flag.stdout)["code"] == "NS102"
     unknown = check("specs/b_shrinking.yaml", env={"NETSPEC_OUTPUT_FORMAT": "xml"})
     assert unknown.exit_code == 2
-    assert "invalid value for --output-format: 'xml'" in unknown.stderr
+    # The error names where the value came from.
+    assert "invalid value for NETSPEC_OUTPUT_FORMAT: 'xml'" in unknown.stderr
     assert unknown.stdout == ""
+    unknown = check("--output-format", "xml", "specs/b_shrinking.yaml", env={"NETSPEC_OUTPUT_FORMAT": "concise"})
+    assert "invalid value for --output-format: 'xml'" in unknown.stderr
 
 
 def test_every_format_is_offered() -> None:
