@@ -529,6 +529,15 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(command: list
     assert result.stderr == "netspec: error: cannot write the output: No space left on device\n"
 
 
+@pytest.mark.parametrize("command", [["check", "specs"], ["rule", "--all"]])
+def test_a_reader_that_stops_reading_ends_the_run_quietly(command: list[str]) -> None:
+    read, write = os.pipe()
+    os.close(read)  # closed before netspec writes a byte: every write fails with EPIPE
+    with os.fdopen(write, "w") as closed:
+        result = netspec_process(*command, stdout=closed, cwd=ROOT)
+    assert (result.returncode, result.stderr) == (1, "")
+
+
 def test_a_removed_working_directory_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
