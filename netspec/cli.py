@@ -230,12 +230,20 @@ def check(
         for d in (d for result in results for d in result.diagnostics if d.blocking):
             to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d)})")
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
-    if not fixing_only:
-        write_report(reporter(chosen_format), results, output_file)
+    # Before the report: a reader that stops reading it must not hide them.
     for result in results:
         if result.internal_error:
             to_stderr(f"netspec: {result.internal_error}")
-    if any(result.internal_error for result in results):
+    internal_errors = any(result.internal_error for result in results)
+    if not fixing_only:
+        try:
+            write_report(reporter(chosen_format), results, output_file)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            if not internal_errors:
+                raise  # click ends the run quietly, exit 1
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left goes nowhere
+    if internal_errors:
         raise typer.Exit(EXIT_USAGE)
     problems = fix_failed or (not fixing_only and any(result.diagnostics for result in results))
     raise typer.Exit(EXIT_PROBLEMS if problems and not exit_zero else EXIT_CLEAN)

@@ -538,6 +538,32 @@ def test_a_reader_that_stops_reading_ends_the_run_quietly(command: list[str]) ->
     assert (result.returncode, result.stderr) == (1, "")
 
 
+def test_a_reader_that_stops_reading_hides_no_internal_error() -> None:
+    # netspec fails on one file (a stand-in for a bug) while nobody reads the report.
+    failing_on_lenet = (
+        "import sys, netspec.linter\n"
+        "real = netspec.linter.lint_file\n"
+        "def failing(path, *args, **kwargs):\n"
+        "    if path.name == 'lenet5.yaml':\n"
+        "        raise RuntimeError('simulated')\n"
+        "    return real(path, *args, **kwargs)\n"
+        "netspec.linter.lint_file = failing\n"
+        "from netspec.cli import run\n"
+        "sys.argv = ['netspec', 'check', 'specs']\n"
+        "run()\n"
+    )
+    read, write = os.pipe()
+    os.close(read)
+    with os.fdopen(write, "w") as closed:
+        result = subprocess.run(
+            [sys.executable, "-c", failing_on_lenet], stdout=closed, stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "netspec: internal error while checking specs/lenet5.yaml: RuntimeError: simulated."
+    )
+
+
 def test_a_removed_working_directory_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
