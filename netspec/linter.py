@@ -287,6 +287,8 @@ def lint_paths(
     """
     if jobs > 1 and keep_analysis:
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
+    if isinstance(paths, (str, os.PathLike)):  # a str is a sequence too: of one-letter paths
+        raise TypeError(f"lint_paths takes a sequence of paths, not one path: lint_paths([{paths!r}])")
     settings = settings or Settings()
     files = [Path(path) for path in paths]
     if jobs > 1 and len(files) > 1 and _total_size(files) >= PARALLEL_MIN_BYTES:

@@ -71,6 +71,9 @@ def test_paths_may_be_strings(corpus: list[Path], jobs: int) -> None:
     assert summary(results) == summary(lint_paths(corpus))
     assert [r.internal_error for r in results] == [None] * len(corpus)
     assert lint_file(str(corpus[1])).diagnostics[0].code == "NS101"
+    # One path where a sequence belongs would be read as one-letter paths.
+    with pytest.raises(TypeError, match=r"lint_paths\(\['"):
+        lint_paths(str(corpus[0]))
 
 
 @pytest.mark.usefixtures("always_parallel")
