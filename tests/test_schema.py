@@ -173,3 +173,11 @@ def test_upsample_takes_exactly_one_of_scale_and_size_in_the_schema_too(
     text = f"input: [3, 8, 8]\nlayers:\n  - {{type: upsample{', ' if keys else ''}{keys}}}\n"
     assert (verdict(validator, text) is None) == valid
     assert ("NS002" not in [d.code for d in lint_text(text).diagnostics]) == valid
+
+
+def test_a_mistyped_upsample_scale_is_called_that_not_a_missing_size(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    found = verdict(validator, "input: [3, 8, 8]\nlayers:\n  - {type: upsample, scale: '2'}\n")
+    # Not "'size' is a required property": the verdict is about scale's value.
+    assert found is not None and list(found.absolute_path)[-1] == "scale" and "'2'" in found.message

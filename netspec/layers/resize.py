@@ -18,7 +18,7 @@ class Upsample(LayerBase):
     # (as after a merge key that brought in the other).
     model_config = ConfigDict(
         json_schema_extra={
-            "if": {"required": ["scale"], "properties": {"scale": {"type": "number"}}},
+            "if": {"required": ["scale"], "properties": {"scale": {"not": {"type": "null"}}}},
             "then": {"properties": {"size": {"type": "null"}}},
             "else": {"required": ["size"], "properties": {"size": {"not": {"type": "null"}}}},
         }
