@@ -136,8 +136,9 @@ def render_json(summary: NetworkSummary) -> str:
     return json.dumps(summary.to_dict(), indent=2)
 
 
-#: What Markdown would read as markup in a name: a column break, HTML, emphasis, code, a link.
-_MARKDOWN_SIGNS = re.compile(r"([\\|<>&*`\[\]])")
+#: What Markdown would read as markup in a name: a column break, HTML, emphasis (``*``, ``_``,
+#: GFM's ``~``), code, a link, a heading's closing ``#``.
+_MARKDOWN_SIGNS = re.compile(r"([\\|<>&*_~`\[\]#])")
 
 
 def _markdown_cell(text: str) -> str:

@@ -173,9 +173,35 @@ def _a_kind(value: Any) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-def _shown(value: Any) -> str:
-    text = "null" if value is None else str(value).lower() if isinstance(value, bool) else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as YAML writes it ('same', null, true, [conv, 3]), cut to ``limit`` characters.
+    A collection is written only as far as is shown: it may hold a million items."""
+    parts: list[str] = []
+    length = 0
+
+    def emit(text: str) -> bool:
+        nonlocal length
+        parts.append(text)
+        length += len(text)
+        return length > limit
+
+    def walk(item: Any, top: bool) -> bool:
+        """Write ``item``; True once there is enough."""
+        if isinstance(item, (list, dict)):
+            pairs = item.items() if isinstance(item, dict) else ((None, v) for v in item)
+            if emit("{" if isinstance(item, dict) else "["):
+                return True
+            for i, (key, v) in enumerate(pairs):
+                if (i and emit(", ")) or (key is not None and (walk(key, False) or emit(": "))) or walk(v, False):
+                    return True
+            return emit("}" if isinstance(item, dict) else "]")
+        if item is None or isinstance(item, bool):
+            return emit("null" if item is None else str(item).lower())
+        return emit(repr(item) if top or not isinstance(item, str) else item)
+
+    walk(value, True)
+    text = "".join(parts)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _layer_type(data: dict[Any, Any], path: Path) -> str | None:

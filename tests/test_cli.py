@@ -248,14 +248,17 @@ def test_show_markdown_keeps_names_in_their_cells(tmp_path: Path) -> None:
 
 def test_show_markdown_shows_names_as_written_not_as_markup(tmp_path: Path) -> None:
     path = tmp_path / "net.yaml"
-    path.write_text('input: [3, 8, 8]\nlayers:\n  - {type: relu, name: "<b>x</b> *y* `z` [l](u) &amp;"}\n')
+    path.write_text(
+        'name: "net #"\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: "<b>x</b> *y* `z` [l](u) &amp; _e_ ~~s~~"}\n'
+    )
     markdown = runner.invoke(app, ["show", str(path), "--format", "markdown"]).stdout
     # CommonMark takes a backslash before any ASCII punctuation as that character itself.
-    assert "| \\<b\\>x\\</b\\> \\*y\\* \\`z\\` \\[l\\](u) \\&amp; | relu |" in markdown
-    # A real renderer (markdown-it, which rich brings with typer) shows the name as text.
+    assert "| \\<b\\>x\\</b\\> \\*y\\* \\`z\\` \\[l\\](u) \\&amp; \\_e\\_ \\~\\~s\\~\\~ | relu |" in markdown
+    # A real renderer (markdown-it, which rich brings with typer) shows the names as text.
     markdown_it = pytest.importorskip("markdown_it")
-    html = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown)
-    assert "<td>&lt;b&gt;x&lt;/b&gt; *y* `z` [l](u) &amp;amp;</td>" in html
+    html = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    assert "<td>&lt;b&gt;x&lt;/b&gt; *y* `z` [l](u) &amp;amp; _e_ ~~s~~</td>" in html
+    assert "<h2>net #</h2>" in html
 
 
 #: conv1 keeps 8×8 with padding 1; conv2 has a negative filter count (an error, NS002).

@@ -253,6 +253,7 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         # A type that is no name is shown as YAML writes it, not as Python's str() of it.
         ("{type: null}", "`type` takes a layer type's name, such as `conv`, not null"),
         ("{type: true}", "`type` takes a layer type's name, such as `conv`, not true"),
+        ("{type: [conv]}", "`type` takes a layer type's name, such as `conv`, not [conv]"),
         ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
     ],
 )
