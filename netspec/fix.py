@@ -34,6 +34,7 @@ from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable, violations
+from netspec.report.base import one_line
 from netspec.settings import Settings
 from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, LoadError, decode
 from netspec.source import Path as KeyPath
@@ -419,7 +420,7 @@ class FixOutcome:
         if not self.changed:
             return ""
         assert self.original is not None and self.result.text is not None
-        name = self.result.filename
+        name = one_line(self.result.filename)  # a path must not drive the terminal
         out = []
         for line in difflib.unified_diff(_lines(self.original), _lines(self.result.text), name, name):
             out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")

@@ -88,6 +88,14 @@ def test_messages_on_stderr_escape_control_characters(tmp_path: Path) -> None:
     assert f"netspec: warning: {tmp_path}/x\\x1b]0;t\\x07.yaml: conv1: NS102 not fixed" in err
 
 
+def test_diff_headers_escape_control_characters(tmp_path: Path) -> None:
+    path = tmp_path / "x\x1b]0;t\x07.yaml"
+    path.write_text(SHRINKING)
+    out = runner.invoke(app, ["check", "--diff", str(path)]).stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert f"--- {tmp_path}/x\\x1b]0;t\\x07.yaml\n" in out
+
+
 def snippet_lines(out: str) -> tuple[str, str]:
     """The source line and the caret line of a one-diagnostic full report, without gutters."""
     source, carets = (line for line in out.splitlines() if line.startswith(("2 | ", "  | ")) and line != "  |")
