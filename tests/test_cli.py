@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netspec import __version__
+from netspec import __version__, lint_text
 from netspec.cli import app
-from netspec.report.full import SNIPPET_WIDTH
+from netspec.report.full import SNIPPET_WIDTH, FullReporter
 from tests.helpers import CLEAN, ROOT, SHRINKING
 
 runner = CliRunner()
@@ -194,14 +195,32 @@ def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
     assert "[red]net  (input 3×8×8)" in result.output
 
 
-def test_full_output_puts_carets_under_wide_characters(tmp_path: Path) -> None:
-    # 畳み込み is four wide characters, eight terminal columns: the layer mapping starts at
-    # column 5 and holds 47 characters, of which four take two columns, so 51 carets.
+@pytest.mark.parametrize(
+    ("name", "columns"),
+    [
+        ("畳み込み", 8),  # four wide characters, two columns each
+        ("e\u0301t\u0301e\u0301", 3),  # three letters, each with a combining acute accent
+        ("\u0e17\u0e35\u0e48\u0e19\u0e35\u0e48", 2),  # Thai: two consonants, each with two marks
+        ("a\u200db", 2),  # a zero-width joiner takes no column
+    ],
+)
+def test_full_output_puts_carets_under_the_columns_a_terminal_shows(tmp_path: Path, name: str, columns: int) -> None:
     path = tmp_path / "spec.yaml"
-    layer = "{type: conv, name: 畳み込み, filters: 8, kernel: 3}"
+    layer = f"{{type: conv, name: {name}, filters: 8, kernel: 3}}"
     path.write_text(f"input: [3, 32, 32]\nlayers:\n  - {layer}\n", encoding="utf-8")
     out = runner.invoke(app, ["check", str(path)]).output
-    assert "  |     " + "^" * (len(layer) + 4) + "\n" in out
+    assert "  |     " + "^" * (len(layer) - len(name) + columns) + "\n" in out
+
+
+def test_the_full_report_writes_a_lone_surrogate_to_a_strict_stream() -> None:
+    # Text read with errors="surrogateescape" holds U+DCFF for a byte that is not UTF-8.
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a\udcffb}\n"
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    FullReporter().report([lint_text(text, "spec.yaml")], out)
+    out.flush()
+    buffer = out.buffer
+    assert isinstance(buffer, io.BytesIO)
+    assert "a\ufffdb" in buffer.getvalue().decode()
 
 
 def test_bidirectional_controls_are_escaped_in_messages_and_pictured_in_snippets(tmp_path: Path) -> None:

@@ -17,18 +17,28 @@ from netspec.source import LINE_BREAK
 _CONTROL_PICTURES = (
     {code: 0x2400 + code for code in range(0x20)}
     | {0x7F: 0x2421}
-    # C1 and bidirectional controls have no pictures: the replacement character, one column too.
-    | {code: 0xFFFD for code in (*range(0x80, 0xA0), *BIDI_CONTROLS)}
+    # C1 and bidirectional controls have no pictures, and a lone surrogate (from text read
+    # with errors="surrogateescape") cannot be written: the replacement character, one column.
+    | {code: 0xFFFD for code in (*range(0x80, 0xA0), *BIDI_CONTROLS, *range(0xD800, 0xE000))}
 )
 
 
 def _display_width(text: str) -> int:
-    """The terminal columns ``text`` takes: two for a wide (CJK) character, none for a
-    combining one, so that the carets stand under the span."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """The terminal columns ``text`` takes, as wcwidth counts them, so that the carets stand
+    under the span: two for a wide (CJK) character, none for a combining mark, a format
+    character (a zero-width joiner) or a Hangul vowel or final consonant."""
+    return len(text) if text.isascii() else sum(map(_character_width, text))
 
 
-#: The most columns of a source line shown under a diagnostic: a spec written on one long
+def _character_width(character: str) -> int:
+    if "\u1160" <= character <= "\u11ff" or (
+        unicodedata.category(character) in ("Mn", "Me", "Cf") and character != "\u00ad"  # a soft hyphen shows
+    ):
+        return 0
+    return 2 if unicodedata.east_asian_width(character) in "WF" else 1
+
+
+#: The most characters of a source line shown under a diagnostic: a spec written on one long
 #: line would otherwise be printed whole again under each of its diagnostics.
 SNIPPET_WIDTH = 120
 
