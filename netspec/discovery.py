@@ -68,10 +68,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
     # Each directory as the patterns see it: the walk follows no link, so below the real
     # start it is where the walk says. A walk may start outside the project and enter it,
     # or the reverse: outside, patterns see file names only, and skip no directory.
-    try:
-        real_start: str | None = os.path.realpath(start)
-    except OSError:  # no working directory
-        real_start = None
+    real_start = settings.real_directory(start)
 
     def as_seen(directory: str) -> str | None:
         """``directory`` as patterns see it ("" for the project's own), None outside it."""

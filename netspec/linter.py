@@ -113,7 +113,6 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
     merged: dict[tuple[str, int], tuple[int, dict[str, None]]] = {}
-    enabled: dict[str, bool] = {}
     for rule, violation in violations(analysis, settings):
         if violation.index is not None:
             earlier = merged.get((rule.code, violation.index))
@@ -124,6 +123,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                 continue
             merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
         node = analysis.graph.nodes[violation.index] if violation.index is not None else None
+        blocking = rule.blocks(violation)
         diagnostics.append(
             _diagnostic(
                 rule.code,
@@ -136,8 +136,9 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
                 layer_index=violation.index,
                 help=violation.help,
                 fix=violation.fix,
-                blocking=rule.blocks(violation),
-                silenced=not enabled.setdefault(rule.code, rule.enabled_for(settings, analysis.filename)),
+                blocking=blocking,
+                # Reported only because it blocks: the selection would have hidden it.
+                silenced=blocking and not rule.enabled_for(settings, analysis.filename),
             )
         )
     for position, messages in merged.values():

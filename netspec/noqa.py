@@ -172,16 +172,17 @@ def apply(
         if diagnostic.layer_index is not None:
             candidates += in_layer(diagnostic.layer_index)
         covering = {id(d): d for d in candidates if d.covers(code)}.values()
+        in_file_wide = silences_all or code in silenced_codes
         if diagnostic.blocking:
             for directive in covering:
                 directive.refused.add(code)
             refused_file_wide.add(code)
-            silenced = bool(covering) or silences_all or code in silenced_codes
+            silenced = bool(covering) or in_file_wide
             kept.append(dataclasses.replace(diagnostic, silenced=True) if silenced else diagnostic)
             continue
         for directive in covering:
             directive.used.add(code)
-        if silences_all or code in silenced_codes:
+        if in_file_wide:
             silenced_file_wide.add(code)
         elif not covering:
             kept.append(diagnostic)

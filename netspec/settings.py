@@ -69,14 +69,21 @@ class Settings:
         if root is None:
             return None
         head, name = (path, "") if directory else os.path.split(path)
-        real_head = self._real_directories.get(head)
-        if real_head is None:  # once per directory: a scan names many files in each
-            try:
-                real_head = os.path.realpath(head or os.curdir)
-            except OSError:  # no working directory
-                return None
-            self._real_directories[head] = real_head
+        real_head = self.real_directory(head)
+        if real_head is None:
+            return None
         return self.within_project(os.path.normpath(os.path.join(real_head, name)))  # the name may be ".."
+
+    def real_directory(self, path: str) -> str | None:
+        """``path`` with symbolic links resolved, worked out once per directory (a scan names
+        many files in each); None when there is no working directory to resolve it from."""
+        real = self._real_directories.get(path)
+        if real is None:
+            try:
+                real = self._real_directories[path] = os.path.realpath(path or os.curdir)
+            except OSError:
+                return None
+        return real
 
     def within_project(self, real_path: str) -> str | None:
         """An absolute, resolved path relative to the project's directory; None outside it."""

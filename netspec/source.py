@@ -696,8 +696,13 @@ def _unreadable(exc: ReaderError, text: str, lines: LineIndex, *, libyaml: bool)
     index = exc.position
     if libyaml:  # libyaml counts UTF-8 bytes, not characters
         index = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
+    return _bad_character(exc.reason, index, exc.character, lines)
+
+
+def _bad_character(reason: str, index: int, character: int, lines: LineIndex) -> LoadError:
+    """The character at text offset ``index`` cannot appear in YAML, for ``reason``."""
     span = lines.span(index - lines.shift, index - lines.shift + 1)
-    return LoadError("NS001", f"{exc.reason}: the character #x{exc.character:04x} cannot appear in YAML", span)
+    return LoadError("NS001", f"{reason}: the character #x{character:04x} cannot appear in YAML", span)
 
 
 def load(text: str) -> Document:
@@ -709,10 +714,8 @@ def load(text: str) -> Document:
     except ReaderError as exc:  # the pure-Python reader checks every character up front
         raise _unreadable(exc, text, lines, libyaml=libyaml) from None
     except UnicodeEncodeError as exc:  # libyaml's reader encodes the text to UTF-8 first
-        character = ord(text[exc.start])
-        span = lines.span(exc.start - lines.shift, exc.start - lines.shift + 1)
-        message = f"the character #x{character:04x}, a lone surrogate (an undecodable byte?), cannot appear in YAML"
-        raise LoadError("NS001", message, span) from None
+        reason = "a lone surrogate (a byte that was not UTF-8?)"
+        raise _bad_character(reason, exc.start, ord(text[exc.start]), lines) from None
     builder = _Builder(lines)
     documents = 0
     # Plain scalars repeat (keys, layer types, small sizes): resolve each distinct text once.

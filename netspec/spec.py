@@ -186,15 +186,15 @@ def _shown(value: Any, limit: int = 40) -> str:
         return length > limit
 
     def walk(item: Any, top: bool) -> bool:
-        """Write ``item``; True once there is enough."""
-        if isinstance(item, (list, dict)):
-            pairs = item.items() if isinstance(item, dict) else ((None, v) for v in item)
-            if emit("{" if isinstance(item, dict) else "["):
-                return True
-            for i, (key, v) in enumerate(pairs):
-                if (i and emit(", ")) or (key is not None and (walk(key, False) or emit(": "))) or walk(v, False):
-                    return True
-            return emit("}" if isinstance(item, dict) else "]")
+        """Write ``item``; True once there is enough (``any`` stops there)."""
+        if isinstance(item, dict):
+            entries = (
+                (i and emit(", ")) or walk(k, False) or emit(": ") or walk(v, False)
+                for i, (k, v) in enumerate(item.items())
+            )
+            return emit("{") or any(entries) or emit("}")
+        if isinstance(item, list):
+            return emit("[") or any((i and emit(", ")) or walk(v, False) for i, v in enumerate(item)) or emit("]")
         if item is None or isinstance(item, bool):
             return emit("null" if item is None else str(item).lower())
         return emit(repr(item) if top or not isinstance(item, str) else item)

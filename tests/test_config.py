@@ -246,6 +246,12 @@ def test_bad_pyproject_table(tmp_path: Path) -> None:
 # --- the command line -----------------------------------------------------------------------
 
 
+def reported_files(*args: str) -> list[str]:
+    """The files ``netspec check --output-format concise ARGS`` reports problems in, in order."""
+    result = runner.invoke(app, ["check", "--output-format", "concise", *args])
+    return [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line]
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project directory, made the current directory, with one shrinking spec."""
@@ -297,9 +303,7 @@ def test_include_and_exclude_from_the_file(project: Path) -> None:
     write(project / "specs" / "old" / "net.yaml", SHRINKING)
     write(project / "specs" / "net.spec", SHRINKING)
     write(project / "netspec.toml", "include = ['*.yaml', '*.spec']\nexclude = ['*/old']\n")
-    result = runner.invoke(app, ["check", "--output-format", "concise", "specs"])
-    reported = {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
-    assert reported == {str(Path("specs/net.yaml")), str(Path("specs/net.spec"))}
+    assert set(reported_files("specs")) == {str(Path("specs/net.yaml")), str(Path("specs/net.spec"))}
 
 
 def test_patterns_mean_the_same_from_a_subdirectory(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -307,20 +311,15 @@ def test_patterns_mean_the_same_from_a_subdirectory(project: Path, monkeypatch: 
     write(project / "specs" / "gen_a.yaml", SHRINKING)
     config = "exclude = ['*/legacy/*']\n[per-file-ignores]\n'specs/gen_*.yaml' = ['NS102']\n"
     write(project / "netspec.toml", config)
-
-    def reported(*args: str) -> set[str]:
-        result = runner.invoke(app, ["check", "--output-format", "concise", *args])
-        return {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
-
-    assert reported("specs") == {str(Path("specs/net.yaml"))}
+    assert set(reported_files("specs")) == {str(Path("specs/net.yaml"))}
     # From specs/ the files are shown as `legacy/old.yaml` and `gen_a.yaml`, which neither
     # pattern matches as written: both are matched from the configuration file's directory.
     monkeypatch.chdir(project / "specs")
-    assert reported(".") == {"net.yaml"}
-    assert reported("gen_a.yaml", "net.yaml") == {"net.yaml"}
+    assert set(reported_files(".")) == {"net.yaml"}
+    assert set(reported_files("gen_a.yaml", "net.yaml")) == {"net.yaml"}
     # The near miss: a pattern written from specs/ describes nothing in the project.
     write(project / "netspec.toml", "exclude = ['legacy/*']\n")
-    assert reported(".") == {"gen_a.yaml", str(Path("legacy/old.yaml")), "net.yaml"}
+    assert set(reported_files(".")) == {"gen_a.yaml", str(Path("legacy/old.yaml")), "net.yaml"}
 
 
 def test_outside_the_project_patterns_see_only_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -331,10 +330,7 @@ def test_outside_the_project_patterns_see_only_file_names(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path)
     config = ["--config", "proj/netspec.toml"]
     for named in ["build/x.yaml", str(spec), "build"]:
-        result = runner.invoke(app, ["check", "--output-format", "concise", *config, named])
-        assert [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line] == [
-            str(Path("build/x.yaml")) if named != str(spec) else str(spec)
-        ], named
+        assert reported_files(*config, named) == [str(Path("build/x.yaml")) if named != str(spec) else str(spec)], named
     monkeypatch.chdir(tmp_path / "proj")
     result = runner.invoke(app, ["check", "--output-format", "concise", "../build/x.yaml"])
     assert result.exit_code == 1
@@ -351,25 +347,18 @@ def test_a_walk_that_enters_the_project_from_outside_matches_its_files(
     write(tmp_path / "proj" / "specs" / "legacy" / "old.yaml", SHRINKING)
     write(tmp_path / "other" / "legacy" / "o.yaml", SHRINKING)  # outside: only names count
 
-    def reported(*args: str) -> set[str]:
-        result = runner.invoke(app, ["check", "--output-format", "concise", *args])
-        return {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
-
     monkeypatch.chdir(tmp_path)
     expected = {str(Path("other/legacy/o.yaml")), str(Path("proj/specs/net.yaml"))}
-    assert reported("--config", str(Path("proj/netspec.toml")), ".") == expected
+    assert set(reported_files("--config", str(Path("proj/netspec.toml")), ".")) == expected
     monkeypatch.chdir(tmp_path / "proj")
-    assert reported("..") == {str(Path("..", p)) for p in expected}
+    assert set(reported_files("..")) == {str(Path("..", p)) for p in expected}
 
 
 def test_a_directory_named_through_a_symbolic_link_is_matched_as_what_it_is(project: Path) -> None:
     write(project / "specs" / "legacy" / "old.yaml", SHRINKING)
     write(project / "netspec.toml", "exclude = ['specs/legacy/*']\n")
     (project / "models").symlink_to(project / "specs")
-    result = runner.invoke(app, ["check", "--output-format", "concise", "models"])
-    assert [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line] == [
-        str(Path("models/net.yaml"))
-    ]
+    assert reported_files("models") == [str(Path("models/net.yaml"))]
     # The same file named directly is matched as the same path, with --force-exclude.
     result = runner.invoke(app, ["check", "--force-exclude", "models/legacy/old.yaml"])
     assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
@@ -392,9 +381,7 @@ def test_force_exclude_applies_exclude_to_named_files(project: Path, config: str
     old = write(project / "specs" / "old" / "net.yaml", SHRINKING)
     write(project / "netspec.toml", config)
     named = ["specs/old/net.yaml", "specs/net.yaml"]
-    result = runner.invoke(app, ["check", "--output-format", "concise", *flags, *named])
-    reported = {line.split(":")[0] for line in result.output.splitlines() if ": NS" in line}
-    assert reported == {str(Path("specs/net.yaml"))}
+    assert set(reported_files(*flags, *named)) == {str(Path("specs/net.yaml"))}
     # The near miss: without forcing, a file named on the command line is checked, as in ruff.
     write(project / "netspec.toml", config.replace("force-exclude = true", ""))
     result = runner.invoke(app, ["check", "--output-format", "concise", str(old.relative_to(project))])
@@ -409,8 +396,7 @@ def test_force_exclude_looks_only_below_the_project(tmp_path: Path, monkeypatch:
     write(project / "specs" / "build" / "gen.yaml", SHRINKING)
     write(project / "netspec.toml", "exclude = ['build']\nforce-exclude = true\n")
     monkeypatch.chdir(project)
-    result = runner.invoke(app, ["check", "--output-format", "concise", str(spec), str(project / "specs" / "build")])
-    assert [line.split(":")[0] for line in result.output.splitlines() if ": NS" in line] == [str(spec)]
+    assert reported_files(str(spec), str(project / "specs" / "build")) == [str(spec)]
     # A directory named on the command line is excluded as a whole, and says nothing more.
     result = runner.invoke(app, ["check", "specs/build"])
     assert (result.exit_code, result.stderr) == (0, "")

@@ -4,6 +4,7 @@ executed code."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
@@ -14,8 +15,9 @@ import re
 import resource
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 import yaml
@@ -529,11 +531,19 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(command: list
     assert result.stderr == "netspec: error: cannot write the output: No space left on device\n"
 
 
+@contextlib.contextmanager
+def unread_pipe() -> Iterator[TextIO]:
+    """The writing end of a pipe whose reader is gone before a byte is written: every write
+    fails with EPIPE, as when ``| head`` has stopped reading."""
+    read, write = os.pipe()
+    os.close(read)
+    with os.fdopen(write, "w") as closed:
+        yield closed
+
+
 @pytest.mark.parametrize("command", [["check", "specs"], ["rule", "--all"]])
 def test_a_reader_that_stops_reading_ends_the_run_quietly(command: list[str]) -> None:
-    read, write = os.pipe()
-    os.close(read)  # closed before netspec writes a byte: every write fails with EPIPE
-    with os.fdopen(write, "w") as closed:
+    with unread_pipe() as closed:
         result = netspec_process(*command, stdout=closed, cwd=ROOT)
     assert (result.returncode, result.stderr) == (1, "")
 
@@ -552,9 +562,7 @@ def test_a_reader_that_stops_reading_hides_no_internal_error() -> None:
         "sys.argv = ['netspec', 'check', 'specs']\n"
         "run()\n"
     )
-    read, write = os.pipe()
-    os.close(read)
-    with os.fdopen(write, "w") as closed:
+    with unread_pipe() as closed:
         result = subprocess.run(
             [sys.executable, "-c", failing_on_lenet], stdout=closed, stderr=subprocess.PIPE, text=True, cwd=ROOT
         )

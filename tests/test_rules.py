@@ -254,6 +254,7 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: null}", "`type` takes a layer type's name, such as `conv`, not null"),
         ("{type: true}", "`type` takes a layer type's name, such as `conv`, not true"),
         ("{type: [conv]}", "`type` takes a layer type's name, such as `conv`, not [conv]"),
+        ("{type: conv, filters: 4, kernel: {null: 3}}", "a list with one per spatial dimension, not {null: 3}"),
         ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
     ],
 )
