@@ -118,6 +118,22 @@ def test_ns107_conv_is_a_warning_pool_an_error() -> None:
     assert "NS107" not in codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 2}"))
 
 
+def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
+    def help_of(*layers: str) -> str:
+        (diagnostic,) = [d for d in lint(spec("[4, 6, 6]", *layers)) if d.code == "NS106"]
+        return diagnostic.help or ""
+
+    # 4×6×6 + 4×1×1: PyTorch broadcasts the pooled branch (a global-context sum).
+    pooled = help_of("{type: adaptive_avgpool, output_size: 1, name: g}", "{type: add, from: [input, g]}")
+    assert "broadcast these to 4×6×6" in pooled and "`upsample` the smaller branch with `size: [6, 6]`" in pooled
+    # 4×6×6 + 1×6×6 broadcasts over channels, which no upsample repeats.
+    channels = help_of("{type: conv, filters: 1, kernel: 1, name: c}", "{type: add, from: [input, c]}")
+    assert "broadcast these to 4×6×6" in channels and "upsample" not in channels
+    # Near miss: 6 − 3 + 1 = 4 against 6 does not broadcast.
+    shrunk = help_of("{type: conv, filters: 4, kernel: 3, name: c}", "{type: add, from: [input, c]}")
+    assert "broadcast" not in shrunk and shrunk.startswith("no automatic fix: pad, crop or project")
+
+
 def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided() -> None:
     # Height: 8 − 3 + 2·1 + 1 = 8 kept; width, stride 2: (8 − 2 + 2·0)/2 + 1 = 4, as before.
     (mixed,) = lint(spec("[1, 8, 8]", "{type: avgpool, kernel: [3, 2], stride: [1, 2]}"))

@@ -238,3 +238,11 @@ def test_ns101_per_side_fix_gives_alexnet_55_in_pytorch() -> None:
     with torch.no_grad():
         out = network_module(analysis.graph)(torch.zeros(1, 3, 224, 224))
     assert tuple(out.shape) == (1, 96, 55, 55)
+
+
+def test_add_broadcasts_in_pytorch_as_an_upsample_to_the_full_size() -> None:
+    # What NS106's help says of 4×6×6 + 4×1×1: PyTorch broadcasts it, and nearest upsampling
+    # of the small branch to 6×6 makes the same sum explicit.
+    x = torch.arange(144.0).reshape(1, 4, 6, 6)
+    g = torch.nn.AdaptiveAvgPool2d(1)(x)
+    assert torch.equal(x + g, x + torch.nn.Upsample(size=(6, 6), mode="nearest")(g))

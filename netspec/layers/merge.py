@@ -23,12 +23,12 @@ class Merge(LayerBase):
     def sources(self) -> list[str]:
         return list(self.from_)
 
-    def mismatch(self, inputs: Sequence[Shape], what: str) -> LayerError:
+    def mismatch(self, inputs: Sequence[Shape], what: str, help: str | None = None) -> LayerError:
         shapes = ", ".join(f"{name}: {format_shape(shape)}" for name, shape in zip(self.from_, inputs, strict=True))
         return LayerError(
             "NS106",
             f"{self.type} inputs differ {what}: {shapes}",
-            help="no automatic fix: pad, crop or project one branch so that the shapes agree",
+            help=help or "no automatic fix: pad, crop or project one branch so that the shapes agree",
         )
 
 
@@ -39,8 +39,23 @@ class Add(Merge):
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         if any(shape != inputs[0] for shape in inputs):
-            raise self.mismatch(inputs, "in shape")
+            raise self.mismatch(inputs, "in shape", _broadcast_help(inputs))
         return inputs[0]
+
+
+def _broadcast_help(inputs: Sequence[Shape]) -> str | None:
+    """Help for shapes PyTorch would broadcast (same rank; each size equal or 1), which
+    ``add`` refuses on purpose: a residual sum of different shapes is almost always a mistake."""
+    if len({len(shape) for shape in inputs}) != 1:
+        return None
+    full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
+    if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
+        return None
+    help = f"no automatic fix: PyTorch would broadcast these to {format_shape(full)}, but `add` takes identical shapes"
+    if all(shape[0] == full[0] for shape in inputs):
+        # Nearest upsampling to the full size repeats a size-1 dimension: the same sum.
+        help += f"; to broadcast on purpose, `upsample` the smaller branch with `size: {list(full[1:])}` first"
+    return help
 
 
 class Concat(Merge):

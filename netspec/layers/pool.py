@@ -53,7 +53,7 @@ class Pool(WindowedLayer):
             raise LayerError(
                 "NS107",
                 f"padding {max(w.pad_before, w.pad_after)} is more than half the kernel ({w.kernel}//2 = "
-                f"{self.max_padding(w)}); PyTorch rejects this {self.type}",
+                f"{self.max_padding(w)}), the most PyTorch's {self.type} takes on a side",
                 key="padding",
                 fix=self.clamp_fix(windows),
             )

@@ -7,7 +7,9 @@ axis (or in rank). Each input is listed with its shape.
 ## Why is this bad?
 PyTorch raises "The size of tensor a must match the size of tensor b" or "Sizes of tensors
 must match except in dimension 1" at the first forward pass. A concat whose inputs disagree
-by 4 pixels is U-Net without its crops.
+by 4 pixels is U-Net without its crops. PyTorch does broadcast a size-1 dimension (4×6×6 +
+4×1×1 runs), but `add` takes identical shapes: a residual sum of different shapes is almost
+always a mistake, and the help says when PyTorch would have broadcast.
 
 ## Example
 ```yaml
@@ -18,7 +20,8 @@ layers:
 ```
 
 ## Fix
-No automatic fix: the branches need padding, a `crop`, or a projection that you design.
+No automatic fix: the branches need padding, a `crop`, or a projection that you design. To
+broadcast on purpose, `upsample` the smaller branch to the full size first.
 """
 
 from netspec.diagnostics import Severity
