@@ -77,7 +77,7 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 _IMPLICIT = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = SafeConstructor()
-_PLAIN_INT = re.compile(r"[-+]?[0-9]+\Z")
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 
 
 class Position(NamedTuple):
@@ -447,7 +447,7 @@ def _construct_scalar(tag: str, value: str) -> Any:
         return None
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+    except (ValueError, TypeError, OverflowError, LookupError, yaml.YAMLError):  # `!!bool ""` raises KeyError
         raise _EventError("NS001", f"{value[:40]!r} is not a valid {tag.removeprefix(_TAG)}") from None
 
 

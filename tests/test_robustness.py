@@ -127,6 +127,17 @@ def diagnosed(path: Path, *options: str, code: str | None = None, fragment: str 
             "expect",
             id="expect-with-10000-dimensions",
         ),
+        # PyYAML's own constructors raise IndexError or KeyError on these, not ValueError.
+        *(
+            pytest.param(f"{GOOD}x: {tagged}\n", "NS001", "not a valid", id=f"explicit-{tagged}")
+            for tagged in ("!!int", '!!int ""', "!!float", "!!float _", "!!bool", "!!bool maybe")
+        ),
+        pytest.param(
+            "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: !!int , padding: 1}\n",
+            "NS001",
+            "not a valid int",
+            id="explicit-empty-int-in-a-flow-layer",
+        ),
     ],
 )
 def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from netspec.source import LoadError, Position, decode, load
 
@@ -50,6 +51,13 @@ def test_unknown_path_falls_back_to_nearest_ancestor() -> None:
 def test_scalars_resolve_like_safe_loader() -> None:
     doc = load("a: 0x10\nb: 1_000\nc: yes\nd: ~\ne: .inf\nf: '3'\ng: 2.5\n")
     assert doc.data == {"a": 16, "b": 1000, "c": True, "d": None, "e": float("inf"), "f": "3", "g": 2.5}
+
+
+@pytest.mark.parametrize("literal", ["010", "-010", "+010", "0_10", "007", "00", "0", "-0", "09", "0b11", "1_0"])
+def test_integers_resolve_as_pyyaml_reads_them(literal: str) -> None:
+    # A model builder that loads the spec with PyYAML must get the network netspec checked:
+    # YAML 1.1 reads a leading zero as octal (010 is 8), and 09 is no integer at all.
+    assert load(f"a: {literal}\n").data == yaml.safe_load(f"a: {literal}\n")
 
 
 def test_duplicate_keys_are_recorded_not_lost() -> None:
