@@ -47,6 +47,11 @@ class Diagnostic:
     #: it adds a key. Resolved while the positions are at hand, so a result needs no analysis.
     edit_spans: tuple[Span | None, ...] = ()
 
+    def fixable(self, applicability: Applicability = Applicability.SAFE) -> bool:
+        """Whether ``--fix`` (with ``--unsafe-fixes`` for an unsafe fix) applies this fix: never
+        to a problem the user silenced."""
+        return self.applicability is applicability and not self.silenced
+
     @property
     def location(self) -> str:
         """``file:row:column`` where the problem starts."""

@@ -519,12 +519,16 @@ def test_a_problem_reported_only_because_it_blocks_is_not_fixed(tmp_path: Path, 
     path = write_spec(tmp_path, text)
     code, out, _ = run("--fix", "--output-format", "concise", *args, path)
     assert (code, path.read_text()) == (1, text)
-    assert ": NS112 " in out
+    # Reported, but neither marked nor counted as fixable: --fix was just run.
+    assert ": NS112 error: " in out and "fixable" not in out
+    assert "fix (safe; silenced, so --fix leaves it): " in run(*args, path)[1]
     code, _, err = run("--fix-only", *args, path)
     assert (code, path.read_text()) == (0, text)
     assert err.endswith(" (silenced here, so not fixed, but not checked past)\n")
-    # The near miss: nothing silences it, and --fix applies the fix.
-    assert run("--fix", write_spec(tmp_path, SAME_STRIDED, "plain.yaml"))[0] == 0
+    # The near miss: nothing silences it, so it is fixable, and --fix applies the fix.
+    out = run("--output-format", "concise", write_spec(tmp_path, SAME_STRIDED, "plain.yaml"))[1]
+    assert ": NS112 [*] error: " in out and "[*] 1 fixable with the `--fix` option." in out
+    assert run("--fix", tmp_path / "plain.yaml")[0] == 0
     assert (tmp_path / "plain.yaml").read_text() == SAME_STRIDED_FIXED
 
 

@@ -761,13 +761,20 @@ def test_internal_error_escaping_lint_file(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_internal_error_is_never_summarised_as_all_passed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = tmp_path / "a.yaml"
-    spec.write_text("input: [3, 8, 8]\nlayers: [{type: relu}]\n")
+    broken, clean = write_spec(tmp_path, GOOD, "a.yaml"), write_spec(tmp_path, GOOD, "b.yaml")
+    real = netspec.linter.lint_file
 
-    def explode(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("boom")
+    def explode(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == broken:
+            raise RuntimeError("boom")
+        return real(path, *args, **kwargs)
 
     monkeypatch.setattr(netspec.linter, "lint_file", explode)
-    result = CliRunner().invoke(app, ["check", str(spec)])
+    result = invoke(broken)
+    assert (result.exit_code, result.stdout) == (2, "1 file could not be checked (internal error, see above).\n")
+    result = invoke(broken, clean)
     assert result.exit_code == 2
-    assert "could not be checked" in result.output
+    assert result.stdout.endswith(
+        "No problems in 1 other file.\n1 file could not be checked (internal error, see above).\n"
+    )
+    assert "passed" not in result.stdout

@@ -78,7 +78,10 @@ def summary(results: Sequence[FileResult]) -> str:
     if failed:
         # Never "All checks passed!" when a file was not checked at all.
         unchecked = f"{plural(failed, 'file')} could not be checked (internal error, see above)."
-        return f"{summary([r for r in results if r.internal_error is None])}\n{unchecked}"
+        checked = [r for r in results if r.internal_error is None]
+        if diagnostics or fixed:
+            return f"{summary(checked)}\n{unchecked}"
+        return f"No problems in {plural(len(checked), 'other file')}.\n{unchecked}" if checked else unchecked
     if fixed:
         line = f"Found {plural(fixed + len(diagnostics), 'problem')} ({fixed} fixed, {len(diagnostics)} remaining)."
     elif not diagnostics:
@@ -91,8 +94,8 @@ def summary(results: Sequence[FileResult]) -> str:
             f"Found {plural(len(diagnostics), 'problem')} ({plural(errors, 'error')}, {plural(warnings, 'warning')}) "
             f"in {plural(affected, 'file')}."
         )
-    fixable = sum(d.applicability is Applicability.SAFE for d in diagnostics)
-    hidden = sum(d.applicability is Applicability.UNSAFE for d in diagnostics)
+    fixable = sum(d.fixable() for d in diagnostics)
+    hidden = sum(d.fixable(Applicability.UNSAFE) for d in diagnostics)
     hint = f"{hidden} hidden fix{'' if hidden == 1 else 'es'} can be enabled with the `--unsafe-fixes` option"
     if fixable:
         line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."

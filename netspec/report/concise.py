@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from netspec.diagnostics import Applicability
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, all_diagnostics, one_line, summary
 
@@ -15,6 +14,6 @@ class ConciseReporter(Reporter):
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
-            marker = " [*]" if d.applicability is Applicability.SAFE else ""
+            marker = " [*]" if d.fixable() else ""
             out.write(f"{one_line(d.location)}: {d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
         out.write(summary(results) + "\n")

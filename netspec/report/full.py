@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
-from netspec.diagnostics import Applicability, Diagnostic
+from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
 from netspec.report.base import BIDI_CONTROLS, Reporter, one_line, summary
 from netspec.source import LINE_BREAK
@@ -78,7 +78,7 @@ class FullReporter(Reporter):
         for result in results:
             lines = LINE_BREAK.split(result.text or "") if result.diagnostics else []
             for d in result.diagnostics:
-                marker = " [*]" if d.applicability is Applicability.SAFE else ""
+                marker = " [*]" if d.fixable() else ""
                 out.write(f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
                 out.write(f" --> {one_line(d.location)}\n")
                 for line in snippet(lines, d):
@@ -89,6 +89,8 @@ class FullReporter(Reporter):
                     safety = d.applicability.value if d.applicability else "unverified"
                     if d.unsafe_because:
                         safety += f": {d.unsafe_because}"
+                    if d.silenced:
+                        safety += "; silenced, so --fix leaves it"
                     out.write(f"fix ({one_line(safety)}): {one_line(d.fix.message)}\n")
                 out.write("\n")
         out.write(summary(results) + "\n")
