@@ -209,6 +209,9 @@ def check(
         usage_error(f"no such file or directory: {', '.join(absent)}")
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
+    if output_file is not None and (fix_only or diff):
+        # Rather than leave the file unwritten while the run succeeds.
+        usage_error(f"--output-file writes the report, and {'--diff' if diff else '--fix-only'} prints none")
     discovered = discover(targets, settings)
     if not discovered.files and not discovered.unlisted and not discovered.excluded:
         # As ruff warns: a path mistyped in CI would otherwise pass every run, checking nothing.

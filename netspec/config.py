@@ -136,6 +136,8 @@ def _read(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
+    # TOML has no byte-order mark, but editors on Windows write one: skip it.
+    text = text.removeprefix("\ufeff")
     _check_key_lengths(text, path)
     try:
         return tomllib.loads(text)

@@ -166,6 +166,16 @@ def test_unreadable_configuration_is_an_error(tmp_path: Path, raw: bytes, offend
         load(config)
 
 
+def test_a_byte_order_mark_before_the_configuration_is_skipped(tmp_path: Path) -> None:
+    # As Windows editors save UTF-8; tomllib alone calls it an invalid statement.
+    config = tmp_path / "netspec.toml"
+    config.write_bytes("\ufeffselect = ['NS101']\n".encode())
+    assert load(config).select == ("NS101",)
+    config.write_bytes("select = ['NS101']\n\ufeff".encode())  # anywhere else it is text
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load(config)
+
+
 def dotted(parts: int) -> str:
     return ".".join(f"k{i}" for i in range(parts))
 

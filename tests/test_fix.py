@@ -689,6 +689,18 @@ def test_exit_codes(flags: list[str], text: str, expected: int, tmp_path: Path) 
     assert run(*flags, write_spec(tmp_path, text))[0] == expected
 
 
+@pytest.mark.parametrize("flag", ["--diff", "--fix-only"])
+def test_an_output_file_is_refused_where_no_report_is_written(tmp_path: Path, flag: str) -> None:
+    path, report = write_spec(tmp_path, SMALL), tmp_path / "report.txt"
+    code, _, err = run(flag, "-o", report, path)
+    assert (code, report.exists(), path.read_text()) == (2, False, SMALL)
+    assert f"--output-file writes the report, and {flag} prints none" in err
+    # The near miss: with --fix a report follows, and goes to the file.
+    assert (
+        run("--fix", "-o", report, path)[0] == 0 and report.read_text() == "Found 1 problem (1 fixed, 0 remaining).\n"
+    )
+
+
 def test_fix_only_reports_only_what_it_fixed(tmp_path: Path) -> None:
     path = write_spec(tmp_path, MIXED)
     code, out, _ = run("--fix-only", path)

@@ -1,9 +1,12 @@
-"""The README's quick start is exactly two commands, and CI runs the second one as written."""
+"""The README's quick start is exactly two commands, and CI runs the second one as written;
+lists the README spells out agree with the code."""
 
 from __future__ import annotations
 
 import re
+from typing import get_args
 
+from netspec.layers.neutral import ActivationName
 from tests.helpers import ROOT
 
 
@@ -25,3 +28,10 @@ def test_quick_start_has_exactly_two_one_line_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert quick_start_commands()[1] in ci
+
+
+def test_the_layer_table_names_every_activation() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (conv_row,) = [line for line in readme.splitlines() if line.startswith("| `conv` |")]
+    named = re.findall(r"`(\w+)`", conv_row[conv_row.index("`activation` (") :].split(";")[0])
+    assert named == ["activation", *get_args(ActivationName)]

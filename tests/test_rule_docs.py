@@ -3,11 +3,14 @@ SARIF all render that one text."""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from netspec import Settings, lint_text
 from netspec.cli import app
 from netspec.diagnostics import Severity
 from netspec.docs import README_END, README_START, SECTIONS, main, missing_sections, sections, with_readme_table
@@ -23,6 +26,21 @@ def test_every_rule_has_every_section(code: str) -> None:
     assert missing_sections(rule) == []
     assert rule.summary.endswith(".")
     assert "```yaml" in sections(rule)["Example"]
+
+
+#: Examples whose layer also shows the cause of their problem: a 62×62 conv output is why
+#: the add and the expectation fail; NS109's stride 2 on 32 leaves padding only (opt-in NS113).
+EXAMPLE_COMPANIONS = {"NS106": {"NS102"}, "NS108": {"NS102"}, "NS109": {"NS113"}}
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_every_rule_example_fires_its_rule(code: str) -> None:
+    (body,) = re.findall(r"```yaml\n(.*?)```", sections(RULES[code])["Example"], re.DOTALL)
+    if body.startswith("- "):  # a list of layers
+        body = "input: [3, 32, 32]\nlayers:\n" + textwrap.indent(body, "  ")
+    found = {d.code for d in lint_text(body, "example.yaml", Settings(extend_select=("NS113", "NS114"))).diagnostics}
+    assert code in found
+    assert found - {code} <= EXAMPLE_COMPANIONS.get(code, set())
 
 
 def test_a_missing_or_empty_section_is_detected() -> None:

@@ -9,7 +9,7 @@ the model builder picks one without telling anyone.
 
 ## Example
 ```yaml
-- {type: conv, filters: 64, kernel: 3, padding: 1, padding: 0}
+- {type: conv, filters: 64, kernel: 3, padding: 0, padding: 1}
 ```
 
 ## Fix

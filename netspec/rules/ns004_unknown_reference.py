@@ -11,7 +11,7 @@ checked, this rule cannot be disabled or suppressed.
 
 ## Example
 ```yaml
-- {type: conv, name: c1, filters: 16, kernel: 3}
+- {type: conv, name: c1, filters: 16, kernel: 3, padding: 1}
 - {type: add, from: [c1, c2]}     # there is no c2
 ```
 

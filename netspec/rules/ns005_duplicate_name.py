@@ -10,8 +10,8 @@ which may not be what you meant.
 
 ## Example
 ```yaml
-- {type: conv, name: stem, filters: 16, kernel: 3}
-- {type: conv, name: stem, filters: 32, kernel: 3}
+- {type: conv, name: stem, filters: 16, kernel: 3, padding: 1}
+- {type: conv, name: stem, filters: 32, kernel: 3, padding: 1}
 ```
 
 ## Fix

@@ -5,6 +5,9 @@
   kernel; on CPU a dilated max-pool is checked against the raw kernel F instead
   (`MaxPool2d(3, padding=2, dilation=2)` is rejected). netspec applies the stricter P ≤ F // 2
   everywhere, so a spec it accepts runs on every device.
+- Pooling with per-side padding in `ceil_mode` (error), with more padding after than before,
+  where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
+  symmetric padding) give different sizes.
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
   zero padding.
 
@@ -23,6 +26,7 @@ outputs from zeros alone: wasted compute, and features that mean nothing.
 
 ## Fix
 Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution.
+In the `ceil_mode` case, pad no more after than before.
 """
 
 from collections.abc import Iterator
