@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
-from netspec.layers.base import MAX_SIZE
+from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
 from netspec.source import Path
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
 
@@ -107,9 +107,9 @@ def _name(index: int, layer: LayerBase | None, raw: Any) -> str:
         return layer.name or f"{layer.type}{index + 1}"
     if isinstance(raw, dict):
         name, kind = raw.get("name"), raw.get("type")
-        if isinstance(name, str) and name:
+        if isinstance(name, str) and 0 < len(name) <= MAX_NAME_LENGTH:
             return name
-        return f"{kind if isinstance(kind, str) else 'layer'}{index + 1}"
+        return f"{kind if isinstance(kind, str) and len(kind) <= MAX_NAME_LENGTH else 'layer'}{index + 1}"
     return f"layer{index + 1}"
 
 
@@ -117,10 +117,9 @@ def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
     if layer is not None:
         return layer.sources
     value = raw.get("from") if isinstance(raw, dict) else None
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
+    names = [value] if isinstance(value, str) else value
+    if isinstance(names, list) and all(isinstance(v, str) and len(v) <= MAX_NAME_LENGTH for v in names):
+        return names
     return None
 
 

@@ -60,6 +60,8 @@ MAX_DEPTH = 64
 #: insertion slow, and loading quadratic (32,000 such keys took 34 s).
 MAX_NUMBER_KEYS = 1_000
 #: Alias expansion budget, counted in nodes: generous for real reuse, fatal for alias bombs.
+#: A scalar counts one node per 16 characters, so that an alias cannot repeat a long string
+#: into more text than a large file holds (messages and validators copy what they quote).
 MAX_EXPANDED_NODES = 1_000_000
 #: Longer integer literals are refused before ``int()`` sees them (and Python's own
 #: 4,300-digit guard raises).
@@ -572,8 +574,8 @@ class _Builder:
         frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
-    def anchor_scalar(self, name: str, value: Any, start: int) -> None:
-        self.anchors[name] = (value, 1)
+    def anchor_scalar(self, name: str, value: Any, size: int, start: int) -> None:
+        self.anchors[name] = (value, size)
         stack = self.stack
         if not stack:
             self.doc.anchored[()] = start
@@ -648,7 +650,8 @@ class _Builder:
         if self.expanded > MAX_EXPANDED_NODES:
             raise _EventError(
                 "NS001",
-                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refusing to expand them",
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes, a string counting one per 16 characters "
+                "(an alias bomb?); refusing to expand them",
             )
         # The same object is shared, never copied: expansion costs nothing here, and the
         # budget above protects everything that walks the data later.
@@ -740,11 +743,12 @@ def load(text: str) -> Document:
                         value, is_merge = event.value, False
                 else:
                     value, is_merge = _scalar_value(event)
+                size = 1 + (len(event.value) >> 4)
                 if event.anchor is not None:
-                    builder.anchor_scalar(event.anchor, value, event.start_mark.index)
+                    builder.anchor_scalar(event.anchor, value, size, event.start_mark.index)
                 if event.style:  # "" (libyaml) or None for a plain scalar
                     styled.append((event.start_mark.index, event.end_mark.index, event.style))
-                add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
+                add(value, event.start_mark.index, event.end_mark.index, size, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 tag = event.tag
                 if tag is not None and tag != "!" and tag not in (_TAG + "map", _TAG + "seq"):

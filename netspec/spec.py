@@ -173,7 +173,7 @@ def _a_kind(value: Any) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-def _shown(value: Any, limit: int = 40) -> str:
+def shown(value: Any, limit: int = 40) -> str:
     """A value as YAML writes it ('same', null, true, [conv, 3]), cut to ``limit`` characters.
     A collection is written only as far as is shown: it may hold a million items."""
     parts: list[str] = []
@@ -209,8 +209,16 @@ def _layer_type(data: dict[Any, Any], path: Path) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+#: Longer words get no "did you mean": no key, type or keyword is this long, and comparing
+#: costs time with the lengths compared (an alias can repeat a long word many times).
+MAX_SUGGESTED_LENGTH = 64
+
+
 def suggest(word: str, choices: list[str]) -> str:
     """A ``; did you mean 'x'?`` suffix when one choice is close, else ''."""
+    if len(word) > MAX_SUGGESTED_LENGTH:
+        return ""
+    choices = [choice for choice in choices if len(choice) <= MAX_SUGGESTED_LENGTH]
     lowered = word.lower().replace("-", "_")
     if lowered in SYNONYMS:
         # The other framework's name for a choice: that one, or (already taken) no lookalike.
@@ -255,16 +263,16 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         only_conv = f"; only conv takes '{keyword}'" if keyword in ("same", "valid") else ""
         return SchemaProblem(
             path,
-            f"`{_field(path)}` must be {', '.join(accepted[:-1])} or {accepted[-1]}, not {_shown(value)}{only_conv}",
+            f"`{_field(path)}` must be {', '.join(accepted[:-1])} or {accepted[-1]}, not {shown(value)}{only_conv}",
         )
     if kind == "union_tag_invalid":
         given = value.get("type") if isinstance(value, dict) else None
         if not isinstance(given, str):  # pydantic gives the tag as Python's str() of it
             return SchemaProblem(
-                (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {_shown(given)}"
+                (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {shown(given)}"
             )
         hint = suggest(given, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
-        return SchemaProblem((*path, "type"), f"unknown layer type '{given}'{hint}")
+        return SchemaProblem((*path, "type"), f"unknown layer type {shown(given)}{hint}")
     if kind == "union_tag_not_found":
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
@@ -274,7 +282,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         present = _mapping_at(data, path[:-1])
         allowed = [k for k in _allowed_keys(layer_type if len(path) > 2 else None) if k not in present]
         hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
-        return SchemaProblem(path, f"unknown key '{key}' in {where}{hint}", at_key=True)
+        return SchemaProblem(path, f"unknown key {shown(key)} in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
     if kind == "literal_error" and isinstance(value, str):
@@ -282,12 +290,12 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
         hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
-        return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {_shown(value)}{hint}")
+        return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")
     if kind == "value_error":
         return SchemaProblem(path, str(error["msg"]).removeprefix("Value error, "))
     if kind == "less_than_equal" and error.get("ctx", {}).get("le") == MAX_SIZE:
         return SchemaProblem(
-            path, f"`{_field(path)}` is {_shown(value)}, an absurd size; sizes are at most {MAX_SIZE:,}"
+            path, f"`{_field(path)}` is {shown(value)}, an absurd size; sizes are at most {MAX_SIZE:,}"
         )
     if kind == "too_short" and path == ("layers",):
         return SchemaProblem(path, "`layers` is empty; a spec needs at least one layer")
@@ -298,10 +306,10 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         )
     if tagged and kind.endswith("_type"):
         return SchemaProblem(
-            path, f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {_shown(value)}"
+            path, f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
         )
     message = str(error["msg"]).replace(" after validation", "")
-    got = f"got {_shown(value)} ({_kind(value)})"
+    got = f"got {shown(value)} ({_kind(value)})"
     if message.startswith("Input should"):  # "input" would read as the spec's key
         return SchemaProblem(path, f"`{_field(path)}` {message.removeprefix('Input ')}, {got}")
     return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")

@@ -227,6 +227,37 @@ def test_billion_laughs_is_refused_before_expansion(tmp_path: Path) -> None:
     diagnosed(write_spec(tmp_path, BOMB + "\n"), code="NS001", fragment="alias", seconds=10)
 
 
+#: Where an alias can repeat one long string: as what a message quotes, and what "did you
+#: mean" compares.
+LONG_STRING_PLACES = {
+    "type": "{type: *s}",
+    "key": "{type: relu, *s : 1}",
+    "duplicate-key": "{type: relu, *s : 1, *s : 2}",
+    "activation": "{type: conv, filters: 1, kernel: 1, activation: *s}",
+    "padding": "{type: conv, filters: 1, kernel: 1, padding: *s}",
+    "name": "{type: relu, name: *s}",
+    "from": "{type: relu, from: *s}",
+}
+
+
+@pytest.mark.parametrize("layer", LONG_STRING_PLACES.values(), ids=LONG_STRING_PLACES)
+def test_an_aliased_long_string_neither_slows_nor_floods_the_report(tmp_path: Path, layer: str) -> None:
+    # 10,000 characters × 600 uses: 6 MB of text that the alias budget lets through (the
+    # string counts 626 nodes a use). Quoted in full, each message would carry all of it.
+    text = f"s: &s {'x' * 10_000}\ninput: [3, 8, 8]\nlayers:\n" + f"  - {layer}\n" * 600
+    out = diagnosed(write_spec(tmp_path, text), seconds=10)
+    assert len(out) < 300_000, len(out)
+    assert "x" * 200 not in out
+
+
+def test_an_aliased_string_counts_its_length_against_the_alias_budget(tmp_path: Path) -> None:
+    # 100,000 characters count 1 + 100,000 // 16 = 6,251 nodes: 159 uses expand to 993,909
+    # nodes, within the 1,000,000 budget; 160 uses to 1,000,160, past it.
+    anchor = f"s: &s {'x' * 100_000}\ninput: [3, 8, 8]\nlayers:\n"
+    assert "NS001" not in diagnosed(write_spec(tmp_path, anchor + "  - {type: *s}\n" * 159, "in.yaml"))
+    diagnosed(write_spec(tmp_path, anchor + "  - {type: *s}\n" * 160, "past.yaml"), code="NS001", fragment="16 char")
+
+
 @pytest.mark.parametrize(
     "text", [BOMB, "[" * 20_000 + "]" * 20_000, "- " * 20_000 + "1"], ids=["bomb", "flow", "block"]
 )

@@ -293,6 +293,25 @@ def test_an_empty_word_gets_no_suggestion() -> None:
     assert "did you mean" not in d.message
 
 
+def test_a_word_over_64_characters_gets_no_suggestion() -> None:
+    # A 64-character misspelling of a 64-character name is still compared; one more is not.
+    name = "b" * 63 + "x"
+
+    def suggestion(word: str) -> bool:
+        layers = f"{{type: relu, name: {name}}}", f"{{type: add, from: [{name}, {word}]}}"
+        (d,) = lint(spec("[3, 8, 8]", *layers))
+        return f"did you mean '{name}'" in d.message
+
+    assert suggestion("b" * 63 + "y")
+    assert not suggestion("b" * 64 + "y")
+
+
+def test_a_name_over_200_characters_is_refused_and_shown_cut() -> None:
+    (d,) = lint(spec("[3, 8, 8]", f"{{type: relu, name: {'n' * 201}}}"))
+    assert d.code == "NS002" and "at most 200 characters" in d.message and "n" * 41 not in d.message
+    assert codes(spec("[3, 8, 8]", f"{{type: relu, name: {'n' * 200}}}")) == []
+
+
 def test_activations_are_the_activation_layer_types() -> None:
     # The near miss of the activation messages above, and the set PyTorch export maps.
     assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: gelu}")) == []

@@ -24,6 +24,10 @@ Shape = tuple[int, ...]
 MAX_SIZE = 2**31 - 1
 
 Size = Annotated[int, Field(ge=1, le=MAX_SIZE)]
+#: The longest layer name (or name in `from`): messages quote names, so a name an alias
+#: repeats must not multiply a small file into a huge report.
+MAX_NAME_LENGTH = 200
+Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH)]
 Count = Annotated[int, Field(ge=0, le=MAX_SIZE)]
 
 
@@ -135,12 +139,12 @@ class LayerBase(BaseModel):
     #: Each layer narrows this to its own ``Literal``, the tag of the layer union.
     type: str
 
-    name: str | None = Field(
+    name: Name | None = Field(
         None,
         min_length=1,
         description="Unique name of the layer. Default: the type followed by its 1-based position (conv3).",
     )
-    from_: str | None = Field(
+    from_: Name | None = Field(
         None,
         alias="from",
         description="Name of an earlier layer (or `input`) whose output feeds this one. Default: the previous layer.",

@@ -7,13 +7,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Shape, format_shape
+from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape
 
 
 class Merge(LayerBase):
     merges = True
 
-    from_: list[str] = Field(  # type: ignore[assignment]
+    from_: list[Name] = Field(  # type: ignore[assignment]
         alias="from",
         min_length=2,
         description="Names of the two or more earlier layers (or `input`) to join.",

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, Violation
+from netspec.spec import shown
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -34,7 +35,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             index = None
         yield Violation(
             index,
-            f"the key '{path[-1]}' appears more than once in this mapping; YAML loaders silently keep the last one",
+            f"the key {shown(path[-1])} appears more than once in this mapping; "
+            "YAML loaders silently keep the last one",
             at_key=True,
             path=located,
         )
