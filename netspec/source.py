@@ -482,6 +482,14 @@ def _tag_error(tag: str) -> _EventError:
     )
 
 
+def _check_collection_tag(tag: str, mapping: bool) -> None:
+    own, other = ("map", "seq") if mapping else ("seq", "map")
+    if tag == _TAG + other:  # as PyYAML refuses it
+        raise _EventError("NS001", f"the tag !!{other} does not fit a {'mapping' if mapping else 'sequence'}")
+    if tag != _TAG + own:
+        raise _tag_error(tag)
+
+
 class _Frame:
     """An open mapping or sequence while its events stream in."""
 
@@ -750,10 +758,10 @@ def load(text: str) -> Document:
                     styled.append((event.start_mark.index, event.end_mark.index, event.style))
                 add(value, event.start_mark.index, event.end_mark.index, size, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                tag = event.tag
-                if tag is not None and tag != "!" and tag not in (_TAG + "map", _TAG + "seq"):
-                    raise _tag_error(tag)
-                builder.open({} if kind is MappingStartEvent else [], event)
+                mapping = kind is MappingStartEvent
+                if event.tag is not None and event.tag != "!":
+                    _check_collection_tag(event.tag, mapping)
+                builder.open({} if mapping else [], event)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 builder.close(event)
             elif kind is AliasEvent:

@@ -285,6 +285,16 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         return SchemaProblem(path, f"unknown key {shown(key)} in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
+    if kind == "invalid_key":
+        # pydantic's location holds the key as 'None' or 1 (for true): find the key itself.
+        odd = [k for k in _mapping_at(data, path[:-1]) if not isinstance(k, str)]
+        given = next((k for k in odd if k == path[-1] or str(k) == str(path[-1])), odd[0] if odd else path[-1])
+        # YAML reads null, ~, true, yes and off as values, not words.
+        reading = "null" if given is None else "a boolean" if isinstance(given, bool) else None
+        quote = f"; YAML reads this word as {reading}: quote it to mean the word" if reading else ""
+        return SchemaProblem(
+            (*path[:-1], given), f"a key in {where} must be a name, not {shown(given)}{quote}", at_key=True
+        )
     if kind == "literal_error" and isinstance(value, str):
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")

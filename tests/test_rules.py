@@ -280,6 +280,22 @@ def test_schema_messages(layer: str, message: str) -> None:
     assert message in diagnostics[0].message
 
 
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("null", "not null; YAML reads this word as null: quote it to mean the word"),
+        ("~", "not null; YAML reads this word as null: quote it to mean the word"),
+        ("yes", "not true; YAML reads this word as a boolean: quote it to mean the word"),
+        ("3", "not 3"),
+    ],
+)
+def test_a_key_that_is_no_name_is_located_at_the_key(key: str, message: str) -> None:
+    (d,) = lint(spec("[3, 8, 8]", f"{{type: relu, {key}: 1}}"))
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS002", 3, 18)
+    assert d.message == f"a key in relu layer must be a name, {message}"
+    assert codes(spec("[3, 8, 8]", f"{{type: relu, '{key}': 1}}")) == ["NS002"]  # quoted: an unknown key
+
+
 def test_a_key_already_given_is_not_suggested() -> None:
     # `units` is there already, so `out_features` is a repeat, not a misspelling of anything.
     (d,) = lint(spec("[3, 8, 8]", "{type: flatten}", "{type: dense, units: 4, out_features: 4}"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -110,6 +112,17 @@ def test_non_standard_tags_are_refused(text: str) -> None:
         load(text)
     assert error.value.code == "NS001"
     assert "not allowed" in error.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("a: !!map [1]\n", "!!map does not fit a sequence"), ("a: !!seq {b: 1}\n", "!!seq does not fit a mapping")],
+)
+def test_a_collection_tag_must_fit_its_collection(text: str, message: str) -> None:
+    # As PyYAML's safe loader refuses them; the near miss is each tag on its own kind.
+    with pytest.raises(LoadError, match=re.escape(message)):
+        load(text)
+    assert load("a: !!map {b: 1}\nc: !!seq [1]\n").data == {"a": {"b": 1}, "c": [1]}
 
 
 def test_several_documents_are_refused() -> None:
