@@ -2,7 +2,9 @@
 
 For each layer, netspec's output shape and parameter count must equal PyTorch's, and
 netspec must report an error exactly when PyTorch raises (building the module or running
-it). The expected values come from PyTorch itself, never from netspec.
+it). The expected values come from PyTorch itself, never from netspec: the single layers
+run in a reference built from their YAML mappings (``tests/torch_reference.py``), and
+netspec's own export of them must agree with it too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tests.helpers import PUBLISHED_PARAMS, SPECS
 torch = pytest.importorskip("torch")
 
 from netspec.torch_export import layer_module, network_module  # noqa: E402
+from tests.torch_reference import run_stack  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -126,8 +129,20 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     return shape, [{"type": "flatten"}, layer] if flat else [layer]
 
 
-def pytorch(layer: Any, input_shape: tuple[int, ...]) -> tuple[tuple[int, ...], int] | Exception:
-    """PyTorch's output shape and parameter count for one layer, or what it raised."""
+def reference(shape: list[int], layers: list[dict[str, Any]]) -> tuple[tuple[int, ...], int] | Exception:
+    """The last layer's output shape and parameter count in PyTorch, built from the YAML
+    mappings alone, or what PyTorch (or the README's rules for per-side pooling) refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return run_stack(shape, layers)
+    except Exception as error:  # noqa: BLE001 - any refusal by PyTorch is the fact under test
+        return error
+
+
+def exported(layer: Any, input_shape: tuple[int, ...]) -> tuple[tuple[int, ...], int] | Exception:
+    """netspec's export of one parsed layer, run in PyTorch: its output shape and parameter
+    count, or what it raised."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -153,12 +168,14 @@ def test_single_layer_agrees_with_pytorch(case: tuple[list[int], list[dict[str, 
     assert result.analysis is not None
     node = result.analysis.graph.nodes[-1]
     assert node.layer is not None and node.inputs is not None, [d.message for d in errors]
-    truth = pytorch(node.layer, node.inputs[0])
+    truth = reference(shape, layers)
+    export = exported(node.layer, node.inputs[0])
     if isinstance(truth, Exception):
         assert errors, f"PyTorch raises ({truth}) but netspec accepts {text}"
+        assert isinstance(export, Exception), f"PyTorch raises ({truth}) but netspec's export runs {text}"
         return
     assert not errors, f"netspec reports {[d.message for d in errors]} but PyTorch accepts {text}"
-    assert (node.output, node.params) == truth, text
+    assert (node.output, node.params) == truth == export, text
 
 
 def test_ceil_mode_pool_on_width_3_gives_2() -> None:

@@ -1,0 +1,198 @@
+"""A PyTorch reference built from a layer's YAML mapping, not from netspec's parsed layers.
+
+netspec's own export (``netspec.torch_export``) starts from the layers netspec parsed, so a
+parsing mistake (a wrong default, a key read as another) would reach PyTorch too, and the
+two would agree. This reference reads the mapping itself, with the defaults and semantics
+the README documents, so that what PyTorch computes here owes nothing to netspec's code.
+
+Per-side pooling padding has no PyTorch form: it runs as the README says (the pool's own
+symmetric padding min(before, after) after an explicit pad of the excess), under the limits
+the README states for it, which PyTorch cannot check through the explicit pad: at most
+F // 2 on a side, a 3-D average pool's input at least the kernel, and in ``ceil_mode`` the
+size ATen's two-sided formula gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional
+
+ACTIVATION_MODULES = {
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "identity": nn.Identity,
+}
+
+
+class Refused(Exception):
+    """Where the documented semantics have no PyTorch run: an error, as where PyTorch raises."""
+
+
+def per_dimension(value: Any, rank: int) -> list[int]:
+    return [value] * rank if isinstance(value, int) else list(value)
+
+
+def per_side(value: Any, rank: int) -> list[tuple[int, int]]:
+    if isinstance(value, int):
+        return [(value, value)] * rank
+    return [(v, v) if isinstance(v, int) else (v[0], v[1]) for v in value]
+
+
+def pad_argument(sides: Sequence[tuple[int, int]]) -> list[int]:
+    """(before, after) per spatial dimension in ``F.pad`` order, which starts at the last one."""
+    return [side for before, after in reversed(sides) for side in (before, after)]
+
+
+def module(cls: str, rank: int) -> Any:
+    if not 1 <= rank <= 3:
+        raise Refused(f"{cls} on {rank} spatial dimensions")
+    return getattr(nn, f"{cls}{rank}d")
+
+
+def aten_pool_size(size: int, kernel: int, before: int, after: int, stride: int, dilation: int, ceil: bool) -> int:
+    """ATen's ``pooling_output_shape_pad_lr``: the last window must start inside the input or
+    the left padding."""
+    span = size + before + after - dilation * (kernel - 1) - 1 + (stride - 1 if ceil else 0)
+    out = span // stride + 1
+    if ceil and (out - 1) * stride >= size + before:
+        out -= 1
+    return out
+
+
+def pool(layer: dict[str, Any], x: Tensor) -> Tensor:
+    rank = x.dim() - 2
+    kernel = per_dimension(layer["kernel"], rank)
+    stride = per_dimension(layer["stride"], rank) if "stride" in layer else kernel
+    dilation = per_dimension(layer.get("dilation", 1), rank)
+    sides = per_side(layer.get("padding", 0), rank)
+    ceil = layer.get("ceil_mode", False)
+    maximum = layer["type"] == "maxpool"
+    options: dict[str, Any] = {"stride": stride, "ceil_mode": ceil}
+    if maximum:
+        options["dilation"] = dilation
+    cls = module("MaxPool" if maximum else "AvgPool", rank)
+    if all(before == after for before, after in sides):
+        return cls(kernel, padding=[before for before, _ in sides], **options)(x)
+    if any(max(side) > k // 2 for side, k in zip(sides, kernel, strict=True)):
+        raise Refused("per-side pooling padding over F // 2")
+    if not maximum and rank == 3 and any(s < k for s, k in zip(x.shape[2:], kernel, strict=True)):
+        raise Refused("3-D average pooling of an input smaller than the kernel")
+    unpadded = list(x.shape[2:])
+    native = [min(side) for side in sides]
+    excess = [(before - n, after - n) for (before, after), n in zip(sides, native, strict=True)]
+    x = functional.pad(x, pad_argument(excess), value=float("-inf") if maximum else 0.0)
+    out = cls(kernel, padding=native, **options)(x)
+    dilations = dilation if maximum else [1] * rank
+    aten = [
+        aten_pool_size(size, k, before, after, s, d, ceil)
+        for size, k, (before, after), s, d in zip(unpadded, kernel, sides, stride, dilations, strict=True)
+    ]
+    if list(out.shape[2:]) != aten:
+        raise Refused("ceil_mode with more padding after than before: ATen's size differs")
+    return out
+
+
+def run_layer(layer: dict[str, Any], inputs: Sequence[Tensor]) -> tuple[Tensor, int]:
+    """One layer's output and parameter count; raises where PyTorch (or the README) refuses."""
+    kind = layer["type"]
+    if kind == "add":
+        total = inputs[0]
+        for other in inputs[1:]:
+            total = total + other
+        return total, 0
+    if kind == "concat":
+        return torch.cat(list(inputs), 1), 0
+    (x,) = inputs
+    rank = x.dim() - 2
+    built: nn.Module | None = None
+    if kind == "conv":
+        padding = layer.get("padding", 0)
+        sided = isinstance(padding, list) and any(isinstance(v, list) for v in padding)
+        if sided:
+            x = functional.pad(x, pad_argument(per_side(padding, rank)))
+        built = module("Conv", rank)(
+            layer.get("in_channels", x.shape[1]),
+            layer["filters"],
+            per_dimension(layer["kernel"], rank),
+            stride=per_dimension(layer.get("stride", 1), rank),
+            padding=0 if sided else padding if isinstance(padding, (int, str)) else list(padding),
+            dilation=per_dimension(layer.get("dilation", 1), rank),
+            groups=layer.get("groups", 1),
+            bias=layer.get("bias", True),
+        )
+    elif kind == "conv_transpose":
+        built = module("ConvTranspose", rank)(
+            x.shape[1],
+            layer["filters"],
+            per_dimension(layer["kernel"], rank),
+            stride=per_dimension(layer.get("stride", 1), rank),
+            padding=per_dimension(layer.get("padding", 0), rank),
+            output_padding=per_dimension(layer.get("output_padding", 0), rank),
+            groups=layer.get("groups", 1),
+            bias=layer.get("bias", True),
+            dilation=per_dimension(layer.get("dilation", 1), rank),
+        )
+    elif kind in ("maxpool", "avgpool"):
+        out = pool(layer, x)
+    elif kind in ("adaptive_avgpool", "adaptive_maxpool"):
+        cls = module("AdaptiveAvgPool" if kind == "adaptive_avgpool" else "AdaptiveMaxPool", rank)
+        out = cls(per_dimension(layer["output_size"], rank))(x)
+    elif kind == "upsample":
+        if "size" in layer:
+            out = nn.Upsample(size=per_dimension(layer["size"], rank))(x)
+        else:
+            out = nn.Upsample(scale_factor=layer["scale"])(x)
+    elif kind == "crop":
+        want = per_dimension(layer["size"], rank)
+        if any(w > have for w, have in zip(want, x.shape[2:], strict=True)):
+            raise Refused("a crop larger than its input")
+        for dim, (have, w) in enumerate(zip(x.shape[2:], want, strict=True), start=2):
+            x = x.narrow(dim, (have - w) // 2, w)
+        out = x
+    elif kind == "pad":
+        out = functional.pad(x, pad_argument(per_side(layer["padding"], rank)))
+    elif kind == "flatten":
+        out = torch.flatten(x, 1)
+    elif kind == "dense":
+        built = nn.Linear(layer.get("in_features", x.shape[-1]), layer["units"], bias=layer.get("bias", True))
+    elif kind == "batchnorm":
+        built = module("BatchNorm", max(rank, 1))(x.shape[1])
+    elif kind == "softmax":
+        out = nn.Softmax(dim=1)(x)
+    elif kind == "dropout":
+        out = nn.Dropout(layer.get("rate", 0.5)).eval()(x)
+    else:
+        out = ACTIVATION_MODULES[kind]()(x)
+    if built is not None:
+        out = built.eval()(x)
+    activation = layer.get("activation")
+    if activation:
+        out = nn.Softmax(dim=1)(out) if activation == "softmax" else ACTIVATION_MODULES[activation]()(out)
+    if out.numel() == 0:
+        # CPU quirk (documented in NS103): a grouped conv_transpose whose output size is
+        # exactly 0 returns an empty tensor instead of raising.
+        raise Refused(f"empty output {tuple(out.shape)}")
+    parameters = sum(p.numel() for p in built.parameters()) if built is not None else 0
+    return out, parameters
+
+
+def run_stack(input_shape: Sequence[int], layers: Sequence[dict[str, Any]]) -> tuple[tuple[int, ...], int]:
+    """The last layer's output shape (batch left out) and parameter count, for a chain of
+    layers each reading the one before."""
+    x = torch.zeros(1, *input_shape)
+    parameters = 0
+    with torch.no_grad():
+        for layer in layers:
+            x, parameters = run_layer(layer, [x])
+    return tuple(x.shape[1:]), parameters
+
+
+__all__ = ["Refused", "run_layer", "run_stack"]
