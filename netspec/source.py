@@ -447,8 +447,9 @@ def _construct_scalar(tag: str, value: str) -> Any:
             return int(value)
     elif tag == _NULL:
         return None
+    construct = _CONSTRUCTOR.yaml_constructors[tag]
     try:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
+        return construct(_CONSTRUCTOR, ScalarNode(tag, value))
     except (ValueError, TypeError, OverflowError, LookupError, yaml.YAMLError):  # `!!bool ""` raises KeyError
         raise _EventError("NS001", f"{value[:40]!r} is not a valid {tag.removeprefix(_TAG)}") from None
 

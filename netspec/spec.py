@@ -197,7 +197,10 @@ def shown(value: Any, limit: int = 40) -> str:
             return emit("[") or any((i and emit(", ")) or walk(v, False) for i, v in enumerate(item)) or emit("]")
         if item is None or isinstance(item, bool):
             return emit("null" if item is None else str(item).lower())
-        return emit(repr(item) if top or not isinstance(item, str) else item)
+        if isinstance(item, str):  # single-quoted as YAML writes it: only ' doubles
+            item = item[: limit + 1]  # the rest is cut anyway, and it may be long
+            return emit("'" + item.replace("'", "''") + "'" if top else item)
+        return emit(repr(item))
 
     walk(value, True)
     text = "".join(parts)
@@ -289,12 +292,14 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         # pydantic's location holds the key as 'None' or 1 (for true): find the key itself.
         odd = [k for k in _mapping_at(data, path[:-1]) if not isinstance(k, str)]
         given = next((k for k in odd if k == path[-1] or str(k) == str(path[-1])), odd[0] if odd else path[-1])
-        # YAML reads null, ~, true, yes and off as values, not words.
-        reading = "null" if given is None else "a boolean" if isinstance(given, bool) else None
-        quote = f"; YAML reads this word as {reading}: quote it to mean the word" if reading else ""
-        return SchemaProblem(
-            (*path[:-1], given), f"a key in {where} must be a name, not {shown(given)}{quote}", at_key=True
-        )
+        # The word as typed is lost (yes and off load as true and false): name the class.
+        if given is None:
+            what = "null (YAML reads null, ~ and an empty key as null: quote the word to mean it)"
+        elif isinstance(given, bool):
+            what = "a boolean (YAML reads yes, no, on, off, true and false as booleans: quote the word to mean it)"
+        else:
+            what = shown(given)
+        return SchemaProblem((*path[:-1], given), f"a key in {where} must be a name, not {what}", at_key=True)
     if kind == "literal_error" and isinstance(value, str):
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")

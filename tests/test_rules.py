@@ -118,6 +118,14 @@ def test_ns107_conv_is_a_warning_pool_an_error() -> None:
     assert "NS107" not in codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 2}"))
 
 
+def test_ns107_says_whose_limit_per_side_pool_padding_breaks() -> None:
+    # PyTorch pads both sides alike and rejects 2 > 2 // 2; it has no per-side padding to reject.
+    (both,) = lint(spec("[1, 6]", "{type: maxpool, kernel: 2, padding: 2}"))
+    assert both.message.endswith("; PyTorch rejects this maxpool")
+    (one,) = lint(spec("[1, 6]", "{type: maxpool, kernel: 2, padding: [[0, 2]]}"))
+    assert one.message.endswith("; PyTorch's limit for maxpool padding, which netspec applies to each side")
+
+
 def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
     def help_of(*layers: str) -> str:
         (diagnostic,) = [d for d in lint(spec("[4, 6, 6]", *layers)) if d.code == "NS106"]
@@ -125,7 +133,14 @@ def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
 
     # 4×6×6 + 4×1×1: PyTorch broadcasts the pooled branch (a global-context sum).
     pooled = help_of("{type: adaptive_avgpool, output_size: 1, name: g}", "{type: add, from: [input, g]}")
-    assert "broadcast these to 4×6×6" in pooled and "`upsample` the smaller branch with `size: [6, 6]`" in pooled
+    assert "broadcast these to 4×6×6" in pooled and "`upsample` g with `size: [6, 6]` first" in pooled
+    # 4×6×1 + 4×1×6: both branches need the upsample.
+    rows_and_columns = help_of(
+        "{type: adaptive_avgpool, output_size: [6, 1], name: r}",
+        "{type: adaptive_avgpool, output_size: [1, 6], name: c, from: input}",
+        "{type: add, from: [r, c]}",
+    )
+    assert "`upsample` r and c with `size: [6, 6]` first" in rows_and_columns
     # 4×6×6 + 1×6×6 broadcasts over channels, which no upsample repeats.
     channels = help_of("{type: conv, filters: 1, kernel: 1, name: c}", "{type: add, from: [input, c]}")
     assert "broadcast these to 4×6×6" in channels and "upsample" not in channels
@@ -272,6 +287,9 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: [conv]}", "`type` takes a layer type's name, such as `conv`, not [conv]"),
         ("{type: conv, filters: 4, kernel: {null: 3}}", "a list with one per spatial dimension, not {null: 3}"),
         ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
+        # Quoted as YAML writes a single-quoted string: a backslash is itself, a quote doubles.
+        ("{type: 'con\\v'}", "unknown layer type 'con\\v'"),
+        ('{type: "it\'s"}', "unknown layer type 'it''s'"),
     ],
 )
 def test_schema_messages(layer: str, message: str) -> None:
@@ -283,9 +301,9 @@ def test_schema_messages(layer: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("key", "message"),
     [
-        ("null", "not null; YAML reads this word as null: quote it to mean the word"),
-        ("~", "not null; YAML reads this word as null: quote it to mean the word"),
-        ("yes", "not true; YAML reads this word as a boolean: quote it to mean the word"),
+        ("null", "not null (YAML reads null, ~ and an empty key as null: quote the word to mean it)"),
+        ("~", "not null (YAML reads null, ~ and an empty key as null: quote the word to mean it)"),
+        ("off", "not a boolean (YAML reads yes, no, on, off, true and false as booleans: quote the word to mean it)"),
         ("3", "not 3"),
     ],
 )

@@ -2,9 +2,10 @@
 
 For each layer, netspec's output shape and parameter count must equal PyTorch's, and
 netspec must report an error exactly when PyTorch raises (building the module or running
-it). The expected values come from PyTorch itself, never from netspec: the single layers
-run in a reference built from their YAML mappings (``tests/torch_reference.py``), and
-netspec's own export of them must agree with it too.
+it). The expected values come from PyTorch itself, never from netspec's code: the single
+layers run in a reference built from their YAML mappings (``tests/torch_reference.py``;
+for per-side pooling padding, which PyTorch cannot check, it applies the README's rules),
+and netspec's own export of them must agree with it too.
 """
 
 from __future__ import annotations

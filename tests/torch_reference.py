@@ -100,17 +100,9 @@ def pool(layer: dict[str, Any], x: Tensor) -> Tensor:
     return out
 
 
-def run_layer(layer: dict[str, Any], inputs: Sequence[Tensor]) -> tuple[Tensor, int]:
+def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     """One layer's output and parameter count; raises where PyTorch (or the README) refuses."""
     kind = layer["type"]
-    if kind == "add":
-        total = inputs[0]
-        for other in inputs[1:]:
-            total = total + other
-        return total, 0
-    if kind == "concat":
-        return torch.cat(list(inputs), 1), 0
-    (x,) = inputs
     rank = x.dim() - 2
     built: nn.Module | None = None
     if kind == "conv":
@@ -191,7 +183,7 @@ def run_stack(input_shape: Sequence[int], layers: Sequence[dict[str, Any]]) -> t
     parameters = 0
     with torch.no_grad():
         for layer in layers:
-            x, parameters = run_layer(layer, [x])
+            x, parameters = run_layer(layer, x)
     return tuple(x.shape[1:]), parameters
 
 

@@ -39,23 +39,25 @@ class Add(Merge):
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         if any(shape != inputs[0] for shape in inputs):
-            raise self.mismatch(inputs, "in shape", _broadcast_help(inputs))
+            raise self.mismatch(inputs, "in shape", self.broadcast_help(inputs))
         return inputs[0]
 
-
-def _broadcast_help(inputs: Sequence[Shape]) -> str | None:
-    """Help for shapes PyTorch would broadcast (same rank; each size equal or 1), which
-    ``add`` refuses on purpose: a residual sum of different shapes is almost always a mistake."""
-    if len({len(shape) for shape in inputs}) != 1:
-        return None
-    full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
-    if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
-        return None
-    help = f"no automatic fix: PyTorch would broadcast these to {format_shape(full)}, but `add` takes identical shapes"
-    if all(shape[0] == full[0] for shape in inputs):
-        # Nearest upsampling to the full size repeats a size-1 dimension: the same sum.
-        help += f"; to broadcast on purpose, `upsample` the smaller branch with `size: {list(full[1:])}` first"
-    return help
+    def broadcast_help(self, inputs: Sequence[Shape]) -> str | None:
+        """Help for shapes PyTorch would broadcast (same rank; each size equal or 1), which
+        ``add`` refuses on purpose: a residual sum of different shapes is almost always a mistake."""
+        if len({len(shape) for shape in inputs}) != 1:
+            return None
+        full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
+        if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
+            return None
+        help = (
+            f"no automatic fix: PyTorch would broadcast these to {format_shape(full)}, but `add` takes identical shapes"
+        )
+        if all(shape[0] == full[0] for shape in inputs):
+            # Nearest upsampling to the full size repeats a size-1 dimension: the same sum.
+            smaller = [name for name, shape in zip(self.from_, inputs, strict=True) if shape != full]
+            help += f"; to broadcast on purpose, `upsample` {' and '.join(smaller)} with `size: {list(full[1:])}` first"
+        return help
 
 
 class Concat(Merge):

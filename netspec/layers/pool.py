@@ -50,10 +50,16 @@ class Pool(WindowedLayer):
         too_wide = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) > self.max_padding(w)]
         if too_wide:
             w = windows[too_wide[0]]
+            # PyTorch pads both sides alike; netspec holds each side of per-side padding to its limit.
+            limit = (
+                f"PyTorch rejects this {self.type}"
+                if w.pad_before == w.pad_after
+                else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
+            )
             raise LayerError(
                 "NS107",
                 f"padding {max(w.pad_before, w.pad_after)} is more than half the kernel ({w.kernel}//2 = "
-                f"{self.max_padding(w)}), the most PyTorch's {self.type} takes on a side",
+                f"{self.max_padding(w)}); {limit}",
                 key="padding",
                 fix=self.clamp_fix(windows),
             )
