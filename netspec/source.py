@@ -60,8 +60,9 @@ MAX_DEPTH = 64
 #: insertion slow, and loading quadratic (32,000 such keys took 34 s).
 MAX_NUMBER_KEYS = 1_000
 #: Alias expansion budget, counted in nodes: generous for real reuse, fatal for alias bombs.
-#: A scalar counts one node per 16 characters, so that an alias cannot repeat a long string
-#: into more text than a large file holds (messages and validators copy what they quote).
+#: An anchored value also counts one node per 16 characters of its text, so that an alias
+#: cannot repeat a long string into more text than a large file holds (messages and
+#: validators copy what they quote).
 MAX_EXPANDED_NODES = 1_000_000
 #: Longer integer literals are refused before ``int()`` sees them (and Python's own
 #: 4,300-digit guard raises).
@@ -623,7 +624,8 @@ class _Builder:
         if frame.is_map and frame.merges:
             self.merge(frame)
         if frame.anchor is not None:
-            self.anchors[frame.anchor] = (frame.value, frame.size)
+            # Its text bounds the characters of the strings in it: weighed once, here.
+            self.anchors[frame.anchor] = (frame.value, frame.size + ((end - start) >> 4))
         shadowed = self.doc.tables.get(frame.path)
         if shadowed is not None:  # the key of this collection repeats an earlier one
             self.doc.shadowed_tables.append(shadowed)
@@ -659,8 +661,8 @@ class _Builder:
         if self.expanded > MAX_EXPANDED_NODES:
             raise _EventError(
                 "NS001",
-                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes, a string counting one per 16 characters "
-                "(an alias bomb?); refusing to expand them",
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes, counting one per 16 characters of "
+                "anchored text (an alias bomb?); refusing to expand them",
             )
         # The same object is shared, never copied: expansion costs nothing here, and the
         # budget above protects everything that walks the data later.
@@ -752,12 +754,11 @@ def load(text: str) -> Document:
                         value, is_merge = event.value, False
                 else:
                     value, is_merge = _scalar_value(event)
-                size = 1 + (len(event.value) >> 4)
                 if event.anchor is not None:
-                    builder.anchor_scalar(event.anchor, value, size, event.start_mark.index)
+                    builder.anchor_scalar(event.anchor, value, 1 + (len(event.value) >> 4), event.start_mark.index)
                 if event.style:  # "" (libyaml) or None for a plain scalar
                     styled.append((event.start_mark.index, event.end_mark.index, event.style))
-                add(value, event.start_mark.index, event.end_mark.index, size, is_merge)
+                add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 mapping = kind is MappingStartEvent
                 if event.tag is not None and event.tag != "!":

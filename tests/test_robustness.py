@@ -250,12 +250,23 @@ def test_an_aliased_long_string_neither_slows_nor_floods_the_report(tmp_path: Pa
     assert "x" * 200 not in out
 
 
-def test_an_aliased_string_counts_its_length_against_the_alias_budget(tmp_path: Path) -> None:
-    # 100,000 characters count 1 + 100,000 // 16 = 6,251 nodes: 159 uses expand to 993,909
-    # nodes, within the 1,000,000 budget; 160 uses to 1,000,160, past it.
-    anchor = f"s: &s {'x' * 100_000}\ninput: [3, 8, 8]\nlayers:\n"
-    assert "NS001" not in diagnosed(write_spec(tmp_path, anchor + "  - {type: *s}\n" * 159, "in.yaml"))
-    diagnosed(write_spec(tmp_path, anchor + "  - {type: *s}\n" * 160, "past.yaml"), code="NS001", fragment="16 char")
+@pytest.mark.parametrize(
+    ("anchor", "alias"),
+    [
+        # 100,000 characters count 1 + 100,000 // 16 = 6,251 nodes.
+        (f"s: &s {'x' * 100_000}\n", "{type: *s}"),
+        # The mapping's 100,008 characters of text count 6,250 nodes, and its 3 nodes 3 more.
+        (f"s: &s {{type: {'x' * 100_000}}}\n", "*s"),
+    ],
+    ids=["string", "mapping"],
+)
+def test_anchored_text_counts_against_the_alias_budget(tmp_path: Path, anchor: str, alias: str) -> None:
+    # 159 uses expand to at most 159 · 6,253 = 994,227 nodes, within the 1,000,000 budget;
+    # 160 uses to at least 160 · 6,251 = 1,000,160, past it.
+    head = f"{anchor}input: [3, 8, 8]\nlayers:\n"
+    assert "NS001" not in diagnosed(write_spec(tmp_path, head + f"  - {alias}\n" * 159, "in.yaml"))
+    past = write_spec(tmp_path, head + f"  - {alias}\n" * 160, "past.yaml")
+    diagnosed(past, code="NS001", fragment="16 characters of anchored text")
 
 
 @pytest.mark.parametrize(
