@@ -24,11 +24,12 @@ Shape = tuple[int, ...]
 MAX_SIZE = 2**31 - 1
 
 Size = Annotated[int, Field(ge=1, le=MAX_SIZE)]
+Count = Annotated[int, Field(ge=0, le=MAX_SIZE)]
+
 #: The longest layer name (or name in `from`): messages quote names, so a name an alias
 #: repeats must not multiply a small file into a huge report.
 MAX_NAME_LENGTH = 200
 Name = Annotated[str, Field(max_length=MAX_NAME_LENGTH)]
-Count = Annotated[int, Field(ge=0, le=MAX_SIZE)]
 
 
 def _list_or_scalar(value: Any) -> str:

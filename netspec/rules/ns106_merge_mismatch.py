@@ -21,7 +21,7 @@ layers:
 
 ## Fix
 No automatic fix: the branches need padding, a `crop`, or a projection that you design. To
-broadcast on purpose, `upsample` the smaller branch to the full size first.
+broadcast on purpose, `upsample` each branch with a size-1 dimension to the full size first.
 """
 
 from netspec.diagnostics import Severity
