@@ -154,8 +154,9 @@ class LineIndex:
     def line_start(self, index: int) -> int:
         """The text offset where the line holding text offset ``index`` starts (the first line at
         0, a byte-order mark and all)."""
-        row = bisect_right(self._row_starts(), index - self.shift)
-        return self._row_starts()[row - 1] + self.shift if row > 1 else 0
+        starts = self._row_starts()
+        row = bisect_right(starts, index - self.shift)
+        return starts[row - 1] + self.shift if row > 1 else 0
 
 
 class LoadError(Exception):

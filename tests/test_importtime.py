@@ -11,7 +11,8 @@ import pytest
 
 #: Modules that ``netspec check`` never needs: terminal rendering, PyTorch, JSON Schema
 #: validation and generation, the `show` summary and receptive fields (NS114 is opt-in),
-#: numeric and highlighting stacks.
+#: numeric and highlighting stacks, and the Unicode database (only a snippet of non-ASCII
+#: text needs its widths).
 FORBIDDEN = (
     "rich",
     "torch",
@@ -24,6 +25,7 @@ FORBIDDEN = (
     "netspec.receptive",
     "concurrent.futures.process",
     "multiprocessing",
+    "unicodedata",
 )
 
 SPEC = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n  - {type: flatten}\n"

@@ -3,7 +3,6 @@ caret under the span, and the help."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -31,6 +30,8 @@ def _display_width(text: str) -> int:
 
 
 def _character_width(character: str) -> int:
+    import unicodedata  # only for non-ASCII snippets: kept off every check's start-up
+
     if "\u1160" <= character <= "\u11ff" or (
         unicodedata.category(character) in ("Mn", "Me", "Cf") and character != "\u00ad"  # a soft hyphen shows
     ):
