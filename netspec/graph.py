@@ -83,6 +83,16 @@ class Graph:
         return self.nodes[-1] if self.nodes else None
 
     @cached_property
+    def windowed(self) -> list[tuple[Node, WindowedLayer, list[Window]]]:
+        """Conv and pooling layers that have a valid output, with their per-dimension windows:
+        found once, since most rules walk them."""
+        return [
+            (node, node.layer, node.windows)
+            for node in self.nodes
+            if node.windows is not None and isinstance(node.layer, WindowedLayer)
+        ]
+
+    @cached_property
     def receptive_fields(self) -> list[ReceptiveField | None]:
         """Each node's receptive field (None where the output is not spatial or unknown).
 

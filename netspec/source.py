@@ -559,10 +559,9 @@ class _Builder:
         if frame.key is _NO_KEY:
             if is_merge:
                 frame.key = _MERGE
-            elif isinstance(value, (dict, list)):
-                raise LoadError("NS001", "mapping keys must be scalars", self.doc.lines.span(start, end))
             else:
-                self.count_number_key(value, start, end)
+                if type(value) is int or type(value) is float:
+                    self.count_number_key(start, end)
                 frame.key = value
             frame.key_start = start
             frame.key_end = end
@@ -593,15 +592,15 @@ class _Builder:
         elif not (stack[-1].is_map and stack[-1].key is _NO_KEY):  # a key is never edited
             self.doc.anchored[self.child_path()] = start
 
-    def count_number_key(self, key: Any, start: int, end: int) -> None:
-        if type(key) is int or type(key) is float:
-            self.number_keys += 1
-            if self.number_keys > MAX_NUMBER_KEYS:
-                raise LoadError(
-                    "NS001",
-                    f"more than {MAX_NUMBER_KEYS:,} mapping keys are numbers; a spec's keys are names",
-                    self.doc.lines.span(start, end),
-                )
+    def count_number_key(self, start: int, end: int) -> None:
+        """Count one key that YAML read as a number (the caller tests, on the hot path)."""
+        self.number_keys += 1
+        if self.number_keys > MAX_NUMBER_KEYS:
+            raise LoadError(
+                "NS001",
+                f"more than {MAX_NUMBER_KEYS:,} mapping keys are numbers; a spec's keys are names",
+                self.doc.lines.span(start, end),
+            )
 
     def open(self, value: Any, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -648,7 +647,8 @@ class _Builder:
                         self.doc.lines.span(start, end),
                     )
                 for key, item in source.items():
-                    self.count_number_key(key, start, end)
+                    if type(key) is int or type(key) is float:
+                        self.count_number_key(start, end)
                     if key not in frame.value:
                         frame.value[key] = item
                         frame.table[key] = (start, end, start, end)
@@ -658,6 +658,10 @@ class _Builder:
         if name not in self.anchors:
             raise _EventError("NS001", f"alias *{name} refers to no anchor")
         value, size = self.anchors[name]
+        # The one way a collection reaches a key's place: open() refuses the others.
+        stack = self.stack
+        if isinstance(value, (dict, list)) and stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+            raise _EventError("NS001", "mapping keys must be scalars")
         self.expanded += size
         if self.expanded > MAX_EXPANDED_NODES:
             raise _EventError(

@@ -55,11 +55,9 @@ class Window:
         #: W + P_before + P_after − K: the distance the window travels.
         self.span = size + pad_before + pad_after - self.effective_kernel
         #: PyTorch's output size (``pooling_output_shape_pad_lr`` in ATen's Pool.h).
-        self.output = self._output()
+        self.output = self._ceil_output() if ceil_mode else self.span // stride + 1
 
-    def _output(self) -> int:
-        if not self.ceil_mode:
-            return self.span // self.stride + 1
+    def _ceil_output(self) -> int:
         out = -(-self.span // self.stride) + 1
         # The last window must start inside the input or the left padding.
         if (out - 1) * self.stride >= self.size + self.pad_before:

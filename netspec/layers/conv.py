@@ -62,6 +62,11 @@ class Conv(WindowedLayer, Convolution):
     in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
 
     def windows(self, shape: Shape) -> list[Window]:
+        kernel, stride, dilation, padding = self.kernel, self.stride, self.dilation, self.padding
+        if type(kernel) is int and type(stride) is int and type(dilation) is int and type(padding) is int:
+            # The common square layer: nothing to expand per dimension. Expanding it was a
+            # quarter of the work of propagating a stack of convolutions.
+            return [Window(size, kernel, stride, dilation, padding, padding) for size in shape[1:]]
         rank = len(shape) - 1
         kernels = self.per_dimension("kernel", rank)
         strides = self.per_dimension("stride", rank)

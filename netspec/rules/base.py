@@ -105,11 +105,9 @@ def layer_error_rule(code: str, name: str, severity: Severity, doc: str, **optio
     return Rule(code, name, severity, doc, layer_errors(code), blocking=True, **options)
 
 
-def windowed_nodes(analysis: Analysis) -> Iterator[tuple[Node, WindowedLayer, list[Window]]]:
+def windowed_nodes(analysis: Analysis) -> list[tuple[Node, WindowedLayer, list[Window]]]:
     """Conv and pooling layers that have a valid output, with their per-dimension windows."""
-    for node in analysis.graph.nodes:
-        if isinstance(node.layer, WindowedLayer) and node.windows is not None:
-            yield node, node.layer, node.windows
+    return analysis.graph.windowed
 
 
 def graph_problems(code: str) -> Check:

@@ -76,7 +76,7 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in windowed_nodes(analysis):
-        failing = [i for i, w in enumerate(windows) if w.stride <= w.effective_kernel and w.unread > 0]
+        failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.unread > 0]
         if not failing:
             continue
         floored = sorted({windows[i].output for i in failing})
