@@ -89,7 +89,7 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
             reporter.report(results, out)
     except OSError as error:
         usage_error(f"cannot write {output_file}: {error.strerror or error}")
-    typer.echo(summary(results))
+    typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes))
 
 
 def _version(value: bool) -> None:
@@ -164,7 +164,11 @@ def check(
         bool, typer.Option("--fix", help="Apply the safe fixes to the files, then report the rest.")
     ] = False,
     unsafe_fixes: Annotated[
-        bool, typer.Option("--unsafe-fixes", help="With --fix, --fix-only or --diff: apply the unsafe fixes too.")
+        bool,
+        typer.Option(
+            "--unsafe-fixes",
+            help="With --fix, --fix-only or --diff: apply the unsafe fixes too. Alone: count and mark them as fixable.",
+        ),
     ] = False,
     diff: Annotated[
         bool,
@@ -240,7 +244,7 @@ def check(
     internal_errors = any(result.internal_error for result in results)
     if not fixing_only:
         try:
-            write_report(reporter(chosen_format), results, output_file)
+            write_report(reporter(chosen_format, unsafe_fixes=unsafe_fixes), results, output_file)
             sys.stdout.flush()
         except BrokenPipeError:
             if not internal_errors:

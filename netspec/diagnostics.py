@@ -47,10 +47,12 @@ class Diagnostic:
     #: it adds a key. Resolved while the positions are at hand, so a result needs no analysis.
     edit_spans: tuple[Span | None, ...] = ()
 
-    def fixable(self, applicability: Applicability = Applicability.SAFE) -> bool:
-        """Whether ``--fix`` (with ``--unsafe-fixes`` for an unsafe fix) applies this fix: never
-        to a problem the user silenced."""
-        return self.applicability is applicability and not self.silenced
+    def fixable(self, *, unsafe: bool = False) -> bool:
+        """Whether ``--fix`` applies this fix (``unsafe``: ``--fix --unsafe-fixes``): never to a
+        problem the user silenced."""
+        if self.silenced:
+            return False
+        return self.applicability is Applicability.SAFE or (unsafe and self.applicability is Applicability.UNSAFE)
 
     @property
     def location(self) -> str:

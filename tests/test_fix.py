@@ -717,10 +717,20 @@ def test_fix_reports_what_remains_with_the_fixed_text(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Found 2 problems (1 fixed, 1 remaining).")
 
 
-def test_unsafe_fixes_alone_writes_nothing(tmp_path: Path) -> None:
+def test_unsafe_fixes_alone_writes_nothing_and_counts_the_unsafe_fix(tmp_path: Path) -> None:
+    """As ruff: with --unsafe-fixes, --fix would apply the unsafe fix, so it is marked and
+    counted as fixable, and no hint asks for the option the run already has."""
     path = write_spec(tmp_path, UNSAFE)
-    assert run("--unsafe-fixes", path)[0] == 1
-    assert path.read_text() == UNSAFE
+    code, out, _ = run("--unsafe-fixes", path)
+    assert code == 1 and path.read_text() == UNSAFE
+    assert "NS102 [*] warning" in out and "fix (unsafe: " in out
+    assert out.rstrip().endswith("[*] 1 fixable with the `--fix` option.")
+    code, out, _ = run("--unsafe-fixes", "--output-format", "concise", path)
+    assert ": NS102 [*] warning: " in out and "hidden" not in out
+    summary_only = tmp_path / "report.txt"
+    code, out, _ = run("--unsafe-fixes", "--output-format", "concise", "-o", summary_only, path)
+    assert out.rstrip().endswith("[*] 1 fixable with the `--fix` option.")
+    assert ": NS102 [*] warning: " in summary_only.read_text()
 
 
 def test_library_api_reports_fixed_and_remaining() -> None:

@@ -22,11 +22,12 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def reporter(name: str) -> Reporter:
-    """A reporter for the format ``name`` (a key of :data:`REPORTERS`)."""
+def reporter(name: str, *, unsafe_fixes: bool = False) -> Reporter:
+    """A reporter for the format ``name`` (a key of :data:`REPORTERS`); ``unsafe_fixes`` as for
+    :class:`Reporter`."""
     module, _, cls = REPORTERS[name].partition(":")
     found: type[Reporter] = getattr(import_module(module), cls)
-    return found()
+    return found(unsafe_fixes=unsafe_fixes)
 
 
 __all__ = ["REPORTERS", "Reporter", "reporter"]

@@ -7,14 +7,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar, TextIO
 
-from netspec.diagnostics import Applicability, Diagnostic, Severity
+from netspec.diagnostics import Diagnostic, Severity
 from netspec.linter import FileResult
 
 
 class Reporter:
-    """Writes the results of one run in one format. One subclass per format."""
+    """Writes the results of one run in one format. One subclass per format.
+
+    ``unsafe_fixes``: the run has ``--unsafe-fixes``, so ``--fix`` would apply the unsafe fixes
+    too, and a format that marks or counts what ``--fix`` applies counts them (as ruff does).
+    """
 
     name: ClassVar[str]
+
+    def __init__(self, *, unsafe_fixes: bool = False) -> None:
+        self.unsafe_fixes = unsafe_fixes
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         raise NotImplementedError
@@ -68,9 +75,10 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(results: Sequence[FileResult]) -> str:
+def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str:
     """``Found 3 problems (1 error, 2 warnings) in 2 files.``, ``Found 4 problems (3 fixed, 1 remaining).``
-    after ``--fix``, or ``All checks passed!``; then what ``--fix`` could still do."""
+    after ``--fix``, or ``All checks passed!``; then what ``--fix`` could still do (with
+    ``--unsafe-fixes`` when ``unsafe_fixes``)."""
     diagnostics = all_diagnostics(results)
     files = len(results)
     fixed = sum(result.fixed for result in results)
@@ -80,7 +88,7 @@ def summary(results: Sequence[FileResult]) -> str:
         unchecked = f"{plural(failed, 'file')} could not be checked (internal error, see above)."
         checked = [r for r in results if r.internal_error is None]
         if diagnostics or fixed:
-            return f"{summary(checked)}\n{unchecked}"
+            return f"{summary(checked, unsafe_fixes=unsafe_fixes)}\n{unchecked}"
         return f"No problems in {plural(len(checked), 'other file')}.\n{unchecked}" if checked else unchecked
     if fixed:
         line = f"Found {plural(fixed + len(diagnostics), 'problem')} ({fixed} fixed, {len(diagnostics)} remaining)."
@@ -94,8 +102,8 @@ def summary(results: Sequence[FileResult]) -> str:
             f"Found {plural(len(diagnostics), 'problem')} ({plural(errors, 'error')}, {plural(warnings, 'warning')}) "
             f"in {plural(affected, 'file')}."
         )
-    fixable = sum(d.fixable() for d in diagnostics)
-    hidden = sum(d.fixable(Applicability.UNSAFE) for d in diagnostics)
+    fixable = sum(d.fixable(unsafe=unsafe_fixes) for d in diagnostics)
+    hidden = sum(d.fixable(unsafe=True) for d in diagnostics) - fixable
     hint = f"{hidden} hidden fix{'' if hidden == 1 else 'es'} can be enabled with the `--unsafe-fixes` option"
     if fixable:
         line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."

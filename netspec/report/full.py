@@ -79,7 +79,7 @@ class FullReporter(Reporter):
         for result in results:
             lines = LINE_BREAK.split(result.text or "") if result.diagnostics else []
             for d in result.diagnostics:
-                marker = " [*]" if d.fixable() else ""
+                marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) else ""
                 out.write(f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
                 out.write(f" --> {one_line(d.location)}\n")
                 for line in snippet(lines, d):
@@ -94,4 +94,4 @@ class FullReporter(Reporter):
                         safety += "; silenced, so --fix leaves it"
                     out.write(f"fix ({one_line(safety)}): {one_line(d.fix.message)}\n")
                 out.write("\n")
-        out.write(summary(results) + "\n")
+        out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")
