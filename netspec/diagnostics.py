@@ -23,6 +23,15 @@ class Applicability(StrEnum):
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """One text change of a fix: ``span`` of the checked text (empty: an insertion point)
+    becomes ``text``."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     name: str
@@ -46,6 +55,9 @@ class Diagnostic:
     #: Where each of the fix's edits lands: the span of the value it replaces, or None where
     #: it adds a key. Resolved while the positions are at hand, so a result needs no analysis.
     edit_spans: tuple[Span | None, ...] = ()
+    #: The fix as changes to the checked text, each independent of other diagnostics' fixes;
+    #: empty when the layer's text cannot be edited safely (``--fix`` then says why).
+    replacements: tuple[Replacement, ...] = ()
 
     def fixable(self, *, unsafe: bool = False) -> bool:
         """Whether ``--fix`` applies this fix (``unsafe``: ``--fix --unsafe-fixes``): never to a

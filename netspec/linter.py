@@ -12,7 +12,7 @@ from pathlib import Path
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
-from netspec.diagnostics import Diagnostic, Severity
+from netspec.diagnostics import Diagnostic, Replacement, Severity
 from netspec.layers import Fix
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
@@ -95,13 +95,21 @@ def _locate(analysis: Analysis, violation: Violation) -> Span:
     return FILE_START
 
 
-def _with_edit_spans(diagnostic: Diagnostic, document: Document) -> Diagnostic:
-    """The diagnostic with where its fix's edits land, for reporters that have no analysis."""
+def _with_edit_locations(diagnostic: Diagnostic, text: str, document: Document) -> Diagnostic:
+    """The diagnostic with where its fix's edits land, and its fix as text changes, for
+    reporters that have no analysis."""
     if diagnostic.fix is None or diagnostic.layer_index is None:
         return diagnostic
+    from netspec.fix import Uneditable, layer_edit  # only with a fix to place, as for assess()
+
     paths = [("layers", diagnostic.layer_index, edit.key) for edit in diagnostic.fix.edits]
     spans = tuple(document.span(path) if document.has_key(path) else None for path in paths)
-    return dataclasses.replace(diagnostic, edit_spans=spans)
+    try:
+        edits = sorted(layer_edit(text, document, diagnostic.layer_index, diagnostic.fix))
+    except Uneditable:
+        edits = []
+    replacements = tuple(Replacement(document.lines.text_span(e.start, e.end), e.replacement) for e in edits)
+    return dataclasses.replace(diagnostic, edit_spans=spans, replacements=replacements)
 
 
 def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
@@ -221,7 +229,7 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
 
         result.diagnostics = assess(result.analysis, result.diagnostics, found, settings)
     # Only for what is reported: the trial analyses that judge fixes need no spans.
-    result.diagnostics = [_with_edit_spans(d, result.analysis.document) for d in result.diagnostics]
+    result.diagnostics = [_with_edit_locations(d, text, result.analysis.document) for d in result.diagnostics]
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):
         result.diagnostics += [_diagnostic(noqa.UNUSED_NOQA, u.message, filename, u.span, settings) for u in unused]
     result.diagnostics.sort(key=lambda d: d.sort_key)

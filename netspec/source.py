@@ -147,6 +147,10 @@ class LineIndex:
         """The span between two parser offsets; its offsets index the text."""
         return Span(self.position(start), self.position(end), *self.text_offsets(start, end))
 
+    def text_span(self, start: int, end: int) -> Span:
+        """The span between two offsets into the text (:meth:`span` takes the parser's)."""
+        return self.span(start - self.shift, end - self.shift)
+
     def text_offsets(self, start: int, end: int) -> tuple[int, int]:
         """Two parser offsets as offsets into the text (past a byte-order mark libyaml dropped)."""
         return start + self.shift, end + self.shift

@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 import netspec.linter
@@ -243,6 +244,73 @@ def test_sarif_results_carry_rule_level_message_and_region(project: Path) -> Non
     assert physical["artifactLocation"] == {"uri": "specs/a_collapsed.yaml", "uriBaseId": "%SRCROOT%"}
     assert physical["region"] == {"startLine": 3, "startColumn": 5, "endLine": 3, "endColumn": LAYER_END}
     assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
+#: Specs with one safe fix each: a value replaced, a key added to a flow mapping, and a key
+#: added to a block mapping in a CRLF file whose non-ASCII name shifts code-point columns.
+SARIF_FIXABLE = {
+    "replace.yaml": "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3, padding: 0}\n",
+    "insert_flow.yaml": SHRINKING,
+    "insert_block.yaml": "input: [3, 8, 8]\r\nlayers:\r\n  - name: tête\r\n    type: conv\r\n"
+    "    filters: 4\r\n    kernel: 3\r\n",
+}
+
+
+def apply_sarif_fix(text: str, fix: dict[str, Any]) -> str:
+    """Apply a SARIF fix's replacements as a viewer would: 1-based lines, code-point columns,
+    an empty region inserting, the last region first so that the earlier ones stay put."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    (change,) = fix["artifactChanges"]
+    edits = []
+    for replacement in change["replacements"]:
+        region = replacement["deletedRegion"]
+        start = starts[region["startLine"] - 1] + region["startColumn"] - 1
+        end = starts[region["endLine"] - 1] + region["endColumn"] - 1
+        edits.append((start, end, replacement["insertedContent"]["text"]))
+    for start, end, inserted in sorted(edits, reverse=True):
+        text = text[:start] + inserted + text[end:]
+    return text
+
+
+@pytest.mark.parametrize("name", sorted(SARIF_FIXABLE))
+def test_sarif_fix_applied_by_a_viewer_gives_what_fix_writes(project: Path, name: str) -> None:
+    original = SARIF_FIXABLE[name]
+    spec = project / name
+    spec.write_bytes(original.encode())
+    ((result,),) = [run["results"] for run in sarif(name)["runs"]]
+    assert result["ruleId"] == "NS102"
+    (fix,) = result["fixes"]
+    assert fix["description"]["text"] == "set padding to 1 (safe)"
+    assert fix["properties"] == {"applicability": "safe"}
+    assert fix["artifactChanges"][0]["artifactLocation"] == {"uri": name, "uriBaseId": "%SRCROOT%"}
+    fixed = apply_sarif_fix(original, fix)
+    # The fixed text means the same layer with padding 1 (3 − 3 + 2·1 + 1 = 3: nothing shrinks) ...
+    expected = yaml.safe_load(original)
+    expected["layers"][0]["padding"] = 1
+    assert yaml.safe_load(fixed) == expected
+    assert not netspec.linter.lint_text(fixed, name).diagnostics
+    # ... and is the very text --fix writes.
+    assert check("--fix", name).exit_code == 0
+    assert spec.read_bytes().decode() == fixed
+
+
+def test_sarif_offers_no_fix_that_cannot_be_placed_in_the_text(project: Path) -> None:
+    # The layers share their text through an anchor, so no text edit fixes one alone. Even
+    # unjudged (assess_fixes=False), such a fix gets no replacements ...
+    aliased = "input: [3, 8, 8]\nlayers:\n  - &c {type: conv, filters: 4, kernel: 3}\n  - *c\n"
+    unjudged = netspec.linter.lint_text(aliased, "aliased.yaml", assess_fixes=False).diagnostics
+    assert [(d.code, d.fix is not None, d.replacements) for d in unjudged] == [("NS102", True, ())] * 2
+    # ... and judged, as the command line does, the fix gives way to a help line, so the SARIF
+    # has no fix for it.
+    Path("aliased.yaml").write_text(aliased, encoding="utf-8")
+    results = sarif("aliased.yaml")["runs"][0]["results"]
+    assert [(r["ruleId"], "fixes" in r) for r in results] == [("NS102", False)] * 2
+    # A problem without a fix (a dense layer on an unflattened tensor) has none either.
+    Path("dense.yaml").write_text("input: [1, 8, 8]\nlayers:\n  - {type: dense, units: 4}\n", encoding="utf-8")
+    results = sarif("dense.yaml")["runs"][0]["results"]
+    assert [(r["ruleId"], "fixes" in r) for r in results] == [("NS105", False)]
 
 
 def test_sarif_uri_outside_the_current_directory_is_absolute(

@@ -18,6 +18,7 @@ from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, relative_path
 from netspec.rules import RULES, Rule
+from netspec.source import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netspec/netspec"
@@ -46,26 +47,49 @@ def artifact_location(filename: str) -> dict[str, str]:
     return {"uri": quote(path.as_posix(), errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
 
 
-def result_object(d: Diagnostic) -> dict[str, Any]:
+def region(span: Span) -> dict[str, int]:
+    """A text region; an empty one (start = end) is an insertion point."""
     return {
+        "startLine": span.start.row,
+        "startColumn": span.start.column,
+        "endLine": span.end.row,
+        "endColumn": span.end.column,
+    }
+
+
+def fix_object(d: Diagnostic) -> dict[str, Any]:
+    """The fix as SARIF replacements in the checked file, for viewers that apply fixes;
+    whether ``--fix`` would apply it goes in the description and the property bag."""
+    assert d.fix is not None
+    applicability = d.applicability.value if d.applicability else "unsafe"
+    safety = f"{applicability}: {d.unsafe_because}" if d.unsafe_because else applicability
+    return {
+        "description": {"text": f"{d.fix.message} ({safety})"},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact_location(d.filename),
+                "replacements": [
+                    {"deletedRegion": region(r.span), "insertedContent": {"text": r.text}} for r in d.replacements
+                ],
+            }
+        ],
+        "properties": {"applicability": applicability},
+    }
+
+
+def result_object(d: Diagnostic) -> dict[str, Any]:
+    result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": RULE_INDEX[d.code],
         "level": d.severity.value,
         "message": {"text": d.message},
         "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": artifact_location(d.filename),
-                    "region": {
-                        "startLine": d.span.start.row,
-                        "startColumn": d.span.start.column,
-                        "endLine": d.span.end.row,
-                        "endColumn": d.span.end.column,
-                    },
-                }
-            }
+            {"physicalLocation": {"artifactLocation": artifact_location(d.filename), "region": region(d.span)}}
         ],
     }
+    if d.fix is not None and d.replacements:
+        result["fixes"] = [fix_object(d)]
+    return result
 
 
 def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
