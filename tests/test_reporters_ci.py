@@ -246,9 +246,12 @@ def test_sarif_results_carry_rule_level_message_and_region(project: Path) -> Non
     assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
 
 
-#: Specs with one safe fix each: a value replaced, a key added to a flow mapping, and a key
-#: added to a block mapping in a CRLF file whose non-ASCII name shifts code-point columns.
+#: Specs with one safe fix each: a value replaced, a key added to a flow mapping, a key added
+#: to a block mapping in a CRLF file whose non-ASCII name shifts code-point columns, and one
+#: after a byte-order mark and an emoji (one code point, two UTF-16 units: SARIF columns here
+#: count code points).
 SARIF_FIXABLE = {
+    "bom_emoji.yaml": '\ufeffinput: [3, 8, 8]\nlayers:\n  - {type: conv, name: "😀x", filters: 4, kernel: 3}\n',
     "replace.yaml": "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3, padding: 0}\n",
     "insert_flow.yaml": SHRINKING,
     "insert_block.yaml": "input: [3, 8, 8]\r\nlayers:\r\n  - name: tête\r\n    type: conv\r\n"
