@@ -727,6 +727,9 @@ def test_unsafe_fixes_alone_writes_nothing_and_counts_the_unsafe_fix(tmp_path: P
     assert out.rstrip().endswith("[*] 1 fixable with the `--fix` option.")
     code, out, _ = run("--unsafe-fixes", "--output-format", "concise", path)
     assert ": NS102 [*] warning: " in out and "hidden" not in out
+    code, out, _ = run("--unsafe-fixes", "--output-format", "github", path)
+    assert ": NS102 [*] warning: " in out and "\n[*] 1 fixable with the `--fix` option.\n" in out
+    assert "hidden" not in out
     summary_only = tmp_path / "report.txt"
     code, out, _ = run("--unsafe-fixes", "--output-format", "concise", "-o", summary_only, path)
     assert out.rstrip().endswith("[*] 1 fixable with the `--fix` option.")

@@ -249,8 +249,9 @@ def test_sarif_results_carry_rule_level_message_and_region(project: Path) -> Non
 #: Specs with one safe fix each: a value replaced, a key added to a flow mapping, a key added
 #: to a block mapping in a CRLF file whose non-ASCII name shifts code-point columns, and one
 #: after a byte-order mark and an emoji (one code point, two UTF-16 units: SARIF columns here
-#: count code points).
+#: count code points). The mark is no column: on line 1 it would shift the edit.
 SARIF_FIXABLE = {
+    "bom_line1.yaml": "\ufeff{input: [3, 8, 8], layers: [{type: conv, filters: 4, kernel: 3, padding: 0}]}\n",
     "bom_emoji.yaml": '\ufeffinput: [3, 8, 8]\nlayers:\n  - {type: conv, name: "😀x", filters: 4, kernel: 3}\n',
     "replace.yaml": "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3, padding: 0}\n",
     "insert_flow.yaml": SHRINKING,
@@ -260,10 +261,13 @@ SARIF_FIXABLE = {
 
 
 def apply_sarif_fix(text: str, fix: dict[str, Any]) -> str:
-    """Apply a SARIF fix's replacements as a viewer would: 1-based lines, code-point columns,
-    an empty region inserting, the last region first so that the earlier ones stay put."""
+    """Apply a SARIF fix's replacements as a viewer would: to the decoded text (no byte-order
+    mark), 1-based lines split at CR LF and LF, code-point columns, an empty region inserting,
+    the last region first so that the earlier ones stay put."""
+    mark = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text.removeprefix(mark)
     starts = [0]
-    for line in text.splitlines(keepends=True):
+    for line in re.split("(?<=\n)", text):
         starts.append(starts[-1] + len(line))
     (change,) = fix["artifactChanges"]
     edits = []
@@ -274,7 +278,7 @@ def apply_sarif_fix(text: str, fix: dict[str, Any]) -> str:
         edits.append((start, end, replacement["insertedContent"]["text"]))
     for start, end, inserted in sorted(edits, reverse=True):
         text = text[:start] + inserted + text[end:]
-    return text
+    return mark + text
 
 
 @pytest.mark.parametrize("name", sorted(SARIF_FIXABLE))
@@ -297,6 +301,33 @@ def test_sarif_fix_applied_by_a_viewer_gives_what_fix_writes(project: Path, name
     # ... and is the very text --fix writes.
     assert check("--fix", name).exit_code == 0
     assert spec.read_bytes().decode() == fixed
+
+
+@pytest.mark.parametrize("line_break", ["\u2028", "\x85", "\r"])
+def test_sarif_offers_no_fix_where_a_viewer_would_number_the_lines_otherwise(project: Path, line_break: str) -> None:
+    # YAML breaks lines at NEL, LS, PS and a lone CR too; SARIF's default is CR LF and LF. The
+    # run says which it used, but a viewer that ignores that would put the edit a line off.
+    text = f'input: [3, 8, 8]\nlayers:\n  - {{name: "a{line_break}b", type: conv, filters: 4, kernel: 3}}\n'
+    Path("breaks.yaml").write_text(text, encoding="utf-8", newline="")
+    (run,) = sarif("breaks.yaml")["runs"]
+    assert run["newlineSequences"] == ["\r\n", "\r", "\n", "\x85", "\u2028", "\u2029"]
+    ((result,),) = [run["results"]]
+    assert result["ruleId"] == "NS102" and "fixes" not in result
+    # The near miss: the same layer with a plain name keeps its fix.
+    Path("plain.yaml").write_text(text.replace(line_break, "_"), encoding="utf-8")
+    ((result,),) = [sarif("plain.yaml")["runs"][0]["results"]]
+    assert result["fixes"][0]["description"]["text"] == "set padding to 1 (safe)"
+
+
+def test_sarif_fix_of_a_silenced_problem_says_that_fix_leaves_it(project: Path) -> None:
+    # A pool padded past half its kernel has no output, so NS107 is reported even under noqa.
+    Path("silenced.yaml").write_text(
+        "input: [3, 8, 8]\nlayers:\n  - {type: maxpool, kernel: 2, padding: 3}  # noqa: NS107\n", encoding="utf-8"
+    )
+    results = sarif("silenced.yaml")["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["NS107", "NS900"]  # NS900: the noqa cannot silence it
+    (fix,) = results[0]["fixes"]
+    assert fix["description"]["text"] == "set padding to 1 (safe; silenced, so --fix leaves it)"
 
 
 def test_sarif_offers_no_fix_that_cannot_be_placed_in_the_text(project: Path) -> None:

@@ -7,6 +7,7 @@ shows the same text as ``netspec rule``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,11 +19,16 @@ from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, relative_path
 from netspec.rules import RULES, Rule
-from netspec.source import Span
+from netspec.source import LINE_BREAK_CHARACTERS, Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netspec/netspec"
 RULE_INDEX = {code: index for index, code in enumerate(RULES)}
+#: What netspec counts as a line break when it numbers lines: YAML 1.1's breaks, CR LF as one.
+NEWLINE_SEQUENCES = ["\r\n", *LINE_BREAK_CHARACTERS]
+#: Breaks beyond SARIF's default (CR LF and LF): a viewer that ignores the run's
+#: newlineSequences would number the lines after them differently, and misplace a fix.
+_UNUSUAL_BREAK = re.compile("\r(?!\n)|[" + LINE_BREAK_CHARACTERS.replace("\r", "").replace("\n", "") + "]")
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -63,6 +69,8 @@ def fix_object(d: Diagnostic) -> dict[str, Any]:
     assert d.fix is not None
     applicability = d.applicability.value if d.applicability else "unsafe"
     safety = f"{applicability}: {d.unsafe_because}" if d.unsafe_because else applicability
+    if d.silenced:
+        safety += "; silenced, so --fix leaves it"
     return {
         "description": {"text": f"{d.fix.message} ({safety})"},
         "artifactChanges": [
@@ -77,7 +85,7 @@ def fix_object(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def result_object(d: Diagnostic) -> dict[str, Any]:
+def result_object(d: Diagnostic, *, with_fix: bool = True) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": RULE_INDEX[d.code],
@@ -87,9 +95,15 @@ def result_object(d: Diagnostic) -> dict[str, Any]:
             {"physicalLocation": {"artifactLocation": artifact_location(d.filename), "region": region(d.span)}}
         ],
     }
-    if d.fix is not None and d.replacements:
+    if with_fix and d.fix is not None and d.replacements:
         result["fixes"] = [fix_object(d)]
     return result
+
+
+def file_results(result: FileResult) -> list[dict[str, Any]]:
+    """One file's results; their fixes only where its lines are numbered as SARIF's default."""
+    with_fix = not (result.text and _UNUSUAL_BREAK.search(result.text))
+    return [result_object(d, with_fix=with_fix) for d in result.diagnostics]
 
 
 def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
@@ -118,7 +132,8 @@ def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
                         ],
                     }
                 ],
-                "results": [result_object(d) for r in results for d in r.diagnostics],
+                "newlineSequences": NEWLINE_SEQUENCES,
+                "results": [result for r in results for result in file_results(r)],
             }
         ],
     }
