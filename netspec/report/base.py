@@ -56,6 +56,23 @@ def without_controls(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def applicability(d: Diagnostic) -> str:
+    """A fix's applicability as the machine formats give it: a fix nobody judged (the library's
+    ``assess_fixes=False``) counts as unsafe, since ``--fix`` would not apply it on its own."""
+    return d.applicability.value if d.applicability else "unsafe"
+
+
+def fix_safety(d: Diagnostic) -> str:
+    """Whether ``--fix`` would apply a fix, in words: ``safe``, ``unsafe: conv2 would then report
+    NS101``, ``unverified``, with ``; silenced, so --fix leaves it`` under a ``noqa``."""
+    safety = d.applicability.value if d.applicability else "unverified"
+    if d.unsafe_because:
+        safety += f": {d.unsafe_because}"
+    if d.silenced:
+        safety += "; silenced, so --fix leaves it"
+    return safety
+
+
 def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return [d for result in results for d in result.diagnostics]
 

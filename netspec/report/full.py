@@ -8,7 +8,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import BIDI_CONTROLS, Reporter, one_line, summary
+from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, one_line, summary
 from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
@@ -87,11 +87,6 @@ class FullReporter(Reporter):
                 if d.help:
                     out.write(f"help: {one_line(d.help)}\n")
                 if d.fix is not None:
-                    safety = d.applicability.value if d.applicability else "unverified"
-                    if d.unsafe_because:
-                        safety += f": {d.unsafe_because}"
-                    if d.silenced:
-                        safety += "; silenced, so --fix leaves it"
-                    out.write(f"fix ({one_line(safety)}): {one_line(d.fix.message)}\n")
+                    out.write(f"fix ({one_line(fix_safety(d))}): {one_line(d.fix.message)}\n")
                 out.write("\n")
         out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics
+from netspec.report.base import Reporter, all_diagnostics, applicability
 from netspec.source import Position
 
 
@@ -46,7 +46,7 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
         if d.fix is None
         else {
             "message": d.fix.message,
-            "applicability": d.applicability.value if d.applicability else "unsafe",
+            "applicability": applicability(d),
             "edits": edits(d),
         },
     }

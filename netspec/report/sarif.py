@@ -17,7 +17,7 @@ from netspec import __version__
 from netspec.diagnostics import Diagnostic
 from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, relative_path
+from netspec.report.base import Reporter, applicability, fix_safety, relative_path
 from netspec.rules import RULES, Rule
 from netspec.source import LINE_BREAK_CHARACTERS, Span
 
@@ -67,12 +67,8 @@ def fix_object(d: Diagnostic) -> dict[str, Any]:
     """The fix as SARIF replacements in the checked file, for viewers that apply fixes;
     whether ``--fix`` would apply it goes in the description and the property bag."""
     assert d.fix is not None
-    applicability = d.applicability.value if d.applicability else "unsafe"
-    safety = f"{applicability}: {d.unsafe_because}" if d.unsafe_because else applicability
-    if d.silenced:
-        safety += "; silenced, so --fix leaves it"
     return {
-        "description": {"text": f"{d.fix.message} ({safety})"},
+        "description": {"text": f"{d.fix.message} ({fix_safety(d)})"},
         "artifactChanges": [
             {
                 "artifactLocation": artifact_location(d.filename),
@@ -81,7 +77,7 @@ def fix_object(d: Diagnostic) -> dict[str, Any]:
                 ],
             }
         ],
-        "properties": {"applicability": applicability},
+        "properties": {"applicability": applicability(d)},
     }
 
 
