@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from netspec.diagnostics import Diagnostic
@@ -52,6 +55,91 @@ def test_ns101_symmetric_padding_when_parity_allows() -> None:
     out = floor_out(15, 5, 3, edit.value, edit.value)
     assert out == int(out) == 5
     assert d.help is not None and "(5 outputs)" in d.help
+
+
+def test_ns101_help_names_the_dimension_that_has_no_symmetric_padding() -> None:
+    # Rows: 11 − 5 + 2·1 = 8 divides by 4. Columns: 12 − 5 + 2P is odd for every P, and 4 is
+    # even, so only the columns lack a symmetric fix; 9 − 5 = 4 and 13 − 5 = 8 divide by 4.
+    assert (11 - 5 + 2 * 1) % 4 == 0
+    assert all((12 - 5 + 2 * p) % 4 for p in range(100))
+    d = only(lint(spec("[1, 11, 12]", "{type: conv, filters: 1, kernel: 5, stride: 4}")), "NS101")
+    assert d.help is not None
+    assert d.help.startswith("no symmetric padding makes 12 − 5 + 2P divisible by 4;")
+    assert "11 − 5" not in d.help
+    assert d.help.endswith("or use 9 or 13 columns instead of 12")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert [
+        floor_out(w, 5, 4, before, after) for w, (before, after) in zip([11, 12], pads(edit.value), strict=True)
+    ] == [3, 3]
+
+
+def test_ns101_help_names_the_rows_or_the_columns_whichever_lack_symmetric_padding() -> None:
+    # Max-pool F = [3, 2] on 4×5: rows (4 − 3 + 2·1)/3 divides; columns 5 − 2 + 2P is odd.
+    d = only(lint(spec("[1, 4, 5]", "{type: maxpool, kernel: [3, 2]}")), "NS101")
+    assert d.help is not None
+    assert d.help.startswith("no symmetric padding makes 5 − 2 + 2P divisible by 2;")
+    assert d.help.endswith("or use 4 or 6 columns instead of 5")
+    # Transposed: the rows lack it.
+    d = only(lint(spec("[1, 5, 4]", "{type: maxpool, kernel: [2, 3]}")), "NS101")
+    assert d.help is not None and d.help.endswith("or use 4 or 6 rows instead of 5")
+
+
+def test_ns101_floors_each_dimension_in_the_order_it_lists_them() -> None:
+    # Rows (5 − 2)/2 + 1 = 2.5 floor 2, columns (4 − 3)/3 + 1 = 1.33 floor 1.
+    d = only(lint(spec("[1, 5, 4]", "{type: maxpool, kernel: [2, 3]}")), "NS101")
+    assert d.message.startswith("maxpool1: rows: (5 − 2 + 2·0)/2 + 1 = 2.5; columns: (4 − 3 + 2·0)/3 + 1 = 1.3333")
+    assert "PyTorch floors it to 2 and 1 and" in d.message
+
+
+def test_ns101_help_gives_the_padding_limit_when_parity_is_not_the_reason() -> None:
+    # Max-pool F = 3, S = 3 on 8: 8 − 3 + 2P is 5 or 7 for P ≤ F//2 = 1, and only P = 2 (9),
+    # which a max-pool refuses, would divide; per side, 8 − 3 + 0 + 1 = 6 does.
+    assert [(8 - 3 + 2 * p) % 3 == 0 for p in range(3)] == [False, False, True]
+    d = only(lint(spec("[1, 8]", "{type: maxpool, kernel: 3}")), "NS101")
+    assert d.help == (
+        "no symmetric padding of at most 1 makes 8 − 3 + 2P divisible by 3; per-side padding [[0, 1]] gives "
+        "exactly 3, or use an input size of 6 or 9 instead of 8"
+    )
+    assert floor_out(8, 3, 3, 0, 1) == 3 and (6 - 3) % 3 == 0 and (9 - 3) % 3 == 0
+
+
+_NO_SYMMETRIC = re.compile(r"no symmetric padding(?: of at most (\d+))? makes (\d+) − (\d+) \+ 2P divisible by (\d+)")
+_INPUTS = re.compile(r"(\d+) or (\d+) (?:(row|column)s )?instead of (\d+)")
+
+
+@pytest.mark.parametrize("layer", ["conv, filters: 1", "maxpool"])
+def test_ns101_help_claims_hold_for_every_small_case(layer: str) -> None:
+    """Each claim of every NS101 help line on H×W inputs, checked by brute force."""
+    for h, w, f in itertools.product(range(3, 13), range(3, 13), range(2, 6)):
+        for s in range(2, f + 1):
+            diagnostics = lint(spec(f"[1, {h}, {w}]", f"{{type: {layer}, kernel: {f}, stride: {s}}}"))
+            for d in diagnostics:
+                if d.code != "NS101":
+                    continue
+                assert d.help is not None
+                for bound, size, kernel, stride in _NO_SYMMETRIC.findall(d.help):
+                    assert (int(size), int(kernel), int(stride)) in [(h, f, s), (w, f, s)], d.help
+                    limit = int(bound) if bound else 4 * int(stride)
+                    assert all((int(size) - int(kernel) + 2 * p) % int(stride) for p in range(limit + 1)), d.help
+                    if bound:  # the layer's limit, not parity, is the reason
+                        assert int(bound) == (f - 1 if layer.startswith("conv") else f // 2)
+                for below, above, unit, size in _INPUTS.findall(d.help):
+                    if unit == "row":
+                        assert int(size) == h
+                    elif unit == "column":
+                        assert int(size) == w
+                    else:
+                        assert int(size) == h == w
+                    assert (int(below) - f) % s == 0 and (int(above) - f) % s == 0
+                    assert int(below) < int(size) < int(above)
+                if d.fix is not None:
+                    (edit,) = d.fix.edits
+                    outputs = [
+                        floor_out(n, f, s, before, after)
+                        for n, (before, after) in zip([h, w], pads(edit.value), strict=True)
+                    ]
+                    assert all(o == int(o) for o in outputs), d.help
+                    assert "×".join(str(int(o)) for o in outputs) in d.help
 
 
 @pytest.mark.parametrize(("w", "f", "d"), [(32, 3, 1), (32, 5, 1), (32, 4, 1), (17, 3, 2)])

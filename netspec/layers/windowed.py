@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from netspec.layers.arithmetic import Pads, Window, same_output_pads
-from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape
+from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
 
@@ -27,6 +27,12 @@ def padding_fix(pads: Sequence[Pads], action: str = "set padding to") -> Fix:
     """The fix that sets a layer's padding to ``pads`` (one (before, after) pair per dimension)."""
     value = padding_value(pads)
     return Fix(f"{action} {value}", (Edit("padding", value),))
+
+
+def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
+    """The spatial output size, as ``55×55``, that ``pads`` (a (before, after) pair per
+    dimension) give."""
+    return format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
 
 
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:

@@ -31,7 +31,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Fix, WindowedLayer
 from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
-from netspec.layers.windowed import describe_windows, dimension_units, padding_fix, padding_value
+from netspec.layers.windowed import describe_windows, dimension_units, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation, windowed_nodes
 
 
@@ -50,28 +50,60 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
     """The padding fix and the help line: symmetric when parity allows, else per side."""
     symmetric: list[Pads] = []
     sided: list[Pads] = []
+    without_symmetric: list[int] = []
     for i, w in enumerate(windows):
         if i not in failing:
             symmetric.append((w.pad_before, w.pad_after))
             sided.append((w.pad_before, w.pad_after))
             continue
         p, sides = exact_division_pads(w, layer.max_padding(w))
+        if p is None:
+            without_symmetric.append(i)
         symmetric.append((p, p) if p is not None else (-1, -1))
         sided.append(sides if sides is not None else (-1, -1))
-    if all(before >= 0 for before, _ in symmetric):
-        outputs = "×".join(str(w.with_pads(*pads).output) for w, pads in zip(windows, symmetric, strict=True))
+    if not without_symmetric:
+        outputs = padded_output(windows, symmetric)
         return padding_fix(
             symmetric
         ), f"padding {padding_value(symmetric)} makes the division exact ({outputs} outputs)"
-    first = windows[failing[0]]
-    below, above = exact_input_sizes(first)
-    alternatives = f"an input size of {below} or {above} instead of {first.size}"
-    reason = f"no symmetric padding makes {first.size} − {first.effective_kernel} + 2P divisible by {first.stride}"
+    reason = why_not_symmetric(layer, windows, without_symmetric)
+    alternatives = exact_inputs(windows, without_symmetric)
     if any(before < 0 for before, _ in sided):
         return None, f"no automatic fix: {reason}; use {alternatives}, or change the stride"
-    outputs = "×".join(str(w.with_pads(*pads).output) for w, pads in zip(windows, sided, strict=True))
-    help_line = f"{reason}; per-side padding {padding_value(sided)} gives exactly {outputs}, or use {alternatives}"
+    help_line = (
+        f"{reason}; per-side padding {padding_value(sided)} gives exactly {padded_output(windows, sided)}, "
+        f"or use {alternatives}"
+    )
     return padding_fix(sided, "set per-side padding"), help_line
+
+
+def why_not_symmetric(layer: WindowedLayer, windows: Sequence[Window], indices: Sequence[int]) -> str:
+    """Why no symmetric padding makes the division exact in these dimensions: parity, or the
+    most padding the layer accepts. Said once where dimensions agree."""
+    reasons = []
+    for i in indices:
+        w = windows[i]
+        # W − K + 2P ≡ 0 (mod S) has a solution exactly when gcd(2, S) divides W − K.
+        parity = w.stride % 2 == 0 and (w.size - w.effective_kernel) % 2 == 1
+        bound = "" if parity else f" of at most {layer.max_padding(w)}"
+        reasons.append(
+            f"no symmetric padding{bound} makes {w.size} − {w.effective_kernel} + 2P divisible by {w.stride}"
+        )
+    return " and ".join(dict.fromkeys(reasons))
+
+
+def exact_inputs(windows: Sequence[Window], indices: Sequence[int]) -> str:
+    """The nearest input sizes that divide exactly in these dimensions, naming them unless
+    they are all the dimensions and agree (a square input)."""
+    sizes = [(*exact_input_sizes(windows[i]), windows[i].size) for i in indices]
+    if len(indices) == len(windows) and len(set(sizes)) == 1:
+        below, above, size = sizes[0]
+        return f"an input size of {below} or {above} instead of {size}"
+    units = dimension_units(len(windows))
+    return " and ".join(
+        f"{below} or {above} {units[i]}s instead of {size}"
+        for i, (below, above, size) in zip(indices, sizes, strict=True)
+    )
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -79,10 +111,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.unread > 0]
         if not failing:
             continue
-        floored = sorted({windows[i].output for i in failing})
+        # In the order describe_windows lists the dimensions; once for a square input.
+        floored = [windows[i].output for i in failing]
         message = (
             f"{node.name}: {describe_windows(windows, failing)} is not an integer; PyTorch floors it to "
-            f"{' and '.join(map(str, floored))} and {never_read(windows, failing)} "
+            f"{' and '.join(map(str, dict.fromkeys(floored) if len(set(floored)) == 1 else floored))} and "
+            f"{never_read(windows, failing)} "
             f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"
         )
         fix, help_line = exact_fix(layer, windows, failing)
