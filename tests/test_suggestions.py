@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 import pytest
 
 from netspec.diagnostics import Diagnostic
 from netspec.rules import RULES
-from tests.helpers import lint, spec
+from tests.helpers import ROOT, lint, spec
 
 
 def floor_out(w: int, f: int, s: int, before: int, after: int, d: int = 1) -> float:
@@ -175,6 +176,9 @@ def test_ns103_padding_gives_the_output_of_a_same_layer(layer: str, expected: ob
     for before, after in pads(edit.value):
         assert floor_out(4, 7, stride, before, after) // 1 == outputs
     assert d.applicability == "safe"
+    # What a 'same' layer gives: ceil(4/1) = 4, ceil(4/2) = 2.
+    assert outputs == math.ceil(4 / stride)
+    assert d.help == f"padding {edit.value} gives {outputs}×{outputs} (ceil(W/S), as a 'same' layer)"
 
 
 def test_ns103_gives_a_dimension_that_only_shrinks_its_size_back_too() -> None:
@@ -195,12 +199,54 @@ def test_ns103_falls_back_to_the_least_padding_the_layer_accepts() -> None:
     assert edit.value == 1
     assert floor_out(4, 3, 1, 1, 1, d=2) == 2
     assert floor_out(4, 3, 1, 0, 0, d=2) < 1
+    assert d.help == "padding 1 gives 2×2 (ceil(W/S) needs more padding than a maxpool accepts)"
 
 
 def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:
     d = only(lint(spec("[3, 8, 8]", "{type: maxpool, kernel: 3, padding: 2}")), "NS107")
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     assert edit.value == 3 // 2
+    # Stride F = 3: (8 + 2 − 3)/3 + 1 = 3.33, floored to 3.
+    assert floor_out(8, 3, 3, 1, 1) // 1 == 3
+    assert d.help == "padding 1 gives 3×3 (P ≤ F//2 on each side)"
+
+
+def test_ns107_clamp_help_claims_no_output_when_the_clamped_pool_would_not_run() -> None:
+    # Columns [0, 2] clamp to [0, 1]; in ceil_mode that is more padding after than before,
+    # which NS107 refuses in turn: the help gives the limit, not an output.
+    layer = "{type: maxpool, kernel: 2, stride: 4, padding: [[1, 0], [0, 2]], ceil_mode: true}"
+    d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == [[1, 0], [0, 1]]
+    assert d.help == "maxpool padding is at most F//2 on each side"
+    fixed = spec("[1, 22, 12]", layer.replace("[[1, 0], [0, 2]]", "[[1, 0], [0, 1]]"))
+    assert "NS107" in [found.code for found in lint(fixed)]
+
+
+def ceil_out(w: int, f: int, s: int, before: int, after: int) -> int:
+    """ATen's ceil-mode pooling size: ceil((W + P_before + P_after − F)/S) + 1, less one when
+    the last window would start past the input and the padding before it."""
+    n = math.ceil((w + before + after - f) / s) + 1
+    return n - 1 if (n - 1) * s >= w + before else n
+
+
+def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
+    layer = "{type: maxpool, kernel: 2, stride: 4, padding: [[1, 0], [0, 1]], ceil_mode: true}"
+    d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == [[1, 0], [0, 0]]
+    # Rows: ceil(21/4) + 1 = 7, whose last window starts at 24 ≥ 22 + 1: 6. Columns:
+    # ceil(10/4) + 1 = 4, last start 12 ≥ 12 + 0: 3.
+    assert (ceil_out(22, 2, 4, 1, 0), ceil_out(12, 2, 4, 0, 0)) == (6, 3)
+    assert d.help == "padding [[1, 0], [0, 0]] gives 6×3 (no more padding after than before)"
+
+
+def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> None:
+    d = only(lint(spec("[1, 8, 8]", "{type: conv, filters: 8, kernel: 3, padding: 4}")), "NS107")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == 2
+    assert floor_out(8, 3, 1, 2, 2) == 10
+    assert d.help == "padding 2 gives 10×10 (P ≤ D·(F − 1): every output reads the input)"
 
 
 def test_ns112_explicit_padding_gives_tensorflow_same() -> None:
@@ -209,7 +255,10 @@ def test_ns112_explicit_padding_gives_tensorflow_same() -> None:
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     assert edit.value == [[0, 1], [0, 1]]
     for before, after in pads(edit.value):
-        assert floor_out(224, 3, 2, before, after) == 112
+        assert floor_out(224, 3, 2, before, after) == 112 == math.ceil(224 / 2)
+    assert d.help == (
+        "padding [[0, 1], [0, 1]] gives 112×112 (ceil(W/S), TensorFlow's SAME; PyTorch's 'same' needs stride 1)"
+    )
 
 
 def test_messages_show_the_textbook_arithmetic() -> None:
@@ -227,3 +276,11 @@ def test_ns102_has_no_fix_when_the_padding_it_needs_is_refused() -> None:
     assert d.help is not None and d.help.startswith("no automatic fix")
     # So the rule must not promise a fix every time.
     assert RULES["NS102"].fix == "sometimes"
+
+
+@pytest.mark.parametrize("code", ["NS101", "NS102", "NS103", "NS107", "NS112"])
+def test_each_fixing_rule_gives_a_help_line_and_a_replacement(code: str) -> None:
+    # The core issue's contract: these five come with a help line *and* a machine-readable edit.
+    (path,) = (ROOT / "examples" / "broken").glob(f"{code.lower()}_*.yaml")
+    d = only(lint(path.read_text(encoding="utf-8")), code)
+    assert d.help and d.fix is not None and d.fix.edits

@@ -12,8 +12,6 @@ from netspec.layers.arithmetic import Window, same_output_pads, same_pads, trans
 from netspec.layers.base import (
     ConvPadding,
     CountOrList,
-    Edit,
-    Fix,
     LayerBase,
     LayerError,
     Shape,
@@ -22,7 +20,7 @@ from netspec.layers.base import (
     volume,
 )
 from netspec.layers.neutral import ActivationName
-from netspec.layers.windowed import WindowedLayer, padding_value
+from netspec.layers.windowed import WindowedLayer, padding_fix, padding_help
 
 
 def check_groups(layer_type: str, in_channels: int, out_channels: int, groups: int) -> None:
@@ -100,15 +98,11 @@ class Conv(WindowedLayer, Convolution):
                 "NS112",
                 "padding 'same' is not supported for strided convolutions (PyTorch rejects it)",
                 key="padding",
-                fix=self.strided_same_fix(windows),
+                # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
+                fix=padding_fix(pads := [same_output_pads(w) for w in windows], "use explicit padding"),
+                help=padding_help(windows, pads, "ceil(W/S), TensorFlow's SAME; PyTorch's 'same' needs stride 1"),
             )
         return (self.filters, *self.spatial_output(windows))
-
-    def strided_same_fix(self, windows: Sequence[Window]) -> Fix:
-        """Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow."""
-        pads = [same_output_pads(w) for w in windows]
-        value = padding_value(pads)
-        return Fix(f"use explicit padding {value} (TensorFlow's SAME: ceil(W/S) outputs)", (Edit("padding", value),))
 
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs

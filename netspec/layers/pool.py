@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Window, split_pool_output
-from netspec.layers.base import Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
-from netspec.layers.windowed import WindowedLayer, padding_fix
+from netspec.layers.arithmetic import Pads, Window, split_pool_output
+from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, SizeOrList
+from netspec.layers.windowed import WindowedLayer, padding_fix, padding_help
 
 
 class Pool(WindowedLayer):
@@ -61,7 +61,8 @@ class Pool(WindowedLayer):
                 f"padding {max(w.pad_before, w.pad_after)} is more than half the kernel ({w.kernel}//2 = "
                 f"{self.max_padding(w)}); {limit}",
                 key="padding",
-                fix=self.clamp_fix(windows),
+                fix=padding_fix(pads := self.clamp_pads(windows)),
+                help=self.clamp_help(windows, pads),
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
@@ -73,15 +74,22 @@ class Pool(WindowedLayer):
                 f"drops a last window that starts in the after-padding and gives {w.output}, but PyTorch pools "
                 f"with symmetric padding only, and padding the excess explicitly gives {split_pool_output(w)}",
                 key="padding",
-                fix=self.even_fix(windows),
+                fix=padding_fix(pads := self.even_pads(windows)),
+                help=padding_help(windows, pads, "no more padding after than before"),
             )
         return (shape[0], *outputs)
 
-    def even_fix(self, windows: Sequence[Window]) -> Fix:
+    def clamp_help(self, windows: Sequence[Window], pads: Sequence[Pads]) -> str:
+        """What the clamped padding gives; only the limit where that would not run either (a
+        dilated kernel larger than the input, or ceil_mode with more padding after)."""
+        clamped = [w.with_pads(*p) for w, p in zip(windows, pads, strict=True)]
+        if all(c.output >= 1 and split_pool_output(c) == c.output for c in clamped):
+            return padding_help(windows, pads, "P ≤ F//2 on each side")
+        return f"{self.type} padding is at most F//2 on each side"
+
+    def even_pads(self, windows: Sequence[Window]) -> list[Pads]:
         """No more padding after than before in the dimensions where that matters."""
-        return padding_fix(
-            [(w.pad_before, w.pad_before if split_pool_output(w) != w.output else w.pad_after) for w in windows]
-        )
+        return [(w.pad_before, w.pad_before if split_pool_output(w) != w.output else w.pad_after) for w in windows]
 
 
 class MaxPool(Pool):

@@ -35,6 +35,11 @@ def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
     return format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
 
 
+def padding_help(windows: Sequence[Window], pads: Sequence[Pads], rule: str) -> str:
+    """A padding fix's help line: what the padding gives, and the rule it follows."""
+    return f"padding {padding_value(pads)} gives {padded_output(windows, pads)} ({rule})"
+
+
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
     formulas = [windows[i].formula() for i in indices]
@@ -78,22 +83,33 @@ class WindowedLayer(LayerBase):
         outputs = tuple([w.output for w in windows])
         if min(outputs) < 1:
             collapsed = [i for i, size in enumerate(outputs) if size < 1]
-            fix = self.collapse_fix(windows)
+            pads = self.collapse_pads(windows)
+            if pads is None:
+                fix, help_line = (
+                    None,
+                    "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
+                )
+            else:
+                same = all(w.with_pads(*p).output == -(-w.size // w.stride) for w, p in zip(windows, pads, strict=True))
+                rule = (
+                    "ceil(W/S), as a 'same' layer"
+                    if same
+                    else f"ceil(W/S) needs more padding than a {self.type} accepts"
+                )
+                fix, help_line = padding_fix(pads), padding_help(windows, pads, rule)
             raise LayerError(
                 "NS103",
                 f"{describe_windows(windows, collapsed)} < 1: the kernel is larger than the padded input",
                 fix=fix,
-                help=None
-                if fix
-                else "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
+                help=help_line,
             )
         return outputs
 
-    def collapse_fix(self, windows: Sequence[Window]) -> Fix | None:
+    def collapse_pads(self, windows: Sequence[Window]) -> list[Pads] | None:
         """Padding that gives each collapsed dimension the output a 'same' layer would have,
         ceil(W/S), else the least symmetric padding that gives it at least one output. A
         stride-1 dimension that only shrinks gets its size back too, as NS102's fix would
-        give it, so that one edit settles both."""
+        give it, so that one edit settles both. None when the layer accepts too little."""
         pads: list[Pads] = []
         for w in windows:
             same = same_output_pads(w)
@@ -109,10 +125,8 @@ class WindowedLayer(LayerBase):
             if padded > self.max_padding(w) or w.with_pads(padded, padded).output < 1:
                 return None
             pads.append((padded, padded))
-        return padding_fix(pads)
+        return pads
 
-    def clamp_fix(self, windows: Sequence[Window]) -> Fix:
+    def clamp_pads(self, windows: Sequence[Window]) -> list[Pads]:
         """Each side's padding cut down to :meth:`max_padding`."""
-        return padding_fix(
-            [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
-        )
+        return [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
