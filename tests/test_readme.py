@@ -4,10 +4,13 @@ lists the README spells out agree with the code."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import get_args
 
+from netspec.config import load
+from netspec.discovery import discover
 from netspec.layers.neutral import ActivationName
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SHRINKING
 
 
 def quick_start_commands() -> list[str]:
@@ -35,3 +38,15 @@ def test_the_layer_table_names_every_activation() -> None:
     (conv_row,) = [line for line in readme.splitlines() if line.startswith("| `conv` |")]
     named = re.findall(r"`(\w+)`", conv_row[conv_row.index("`activation` (") :].split(";")[0])
     assert named == ["activation", *get_args(ActivationName)]
+
+
+def test_the_configuration_example_loads_and_excludes_legacy_at_any_depth(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"```toml\n(\[tool\.netspec\]\n.*?)```", readme, re.DOTALL)
+    assert match is not None
+    (tmp_path / "pyproject.toml").write_text(match.group(1), encoding="utf-8")
+    for folder in ("legacy", "models/legacy", "models"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "net.yaml").write_text(SHRINKING, encoding="utf-8")
+    found = discover([tmp_path], load(tmp_path / "pyproject.toml")).files
+    assert [path.relative_to(tmp_path).as_posix() for path in found] == ["models/net.yaml"]
