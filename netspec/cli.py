@@ -88,8 +88,22 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
         with output_file.open("w", encoding="utf-8", errors="backslashreplace") as out:
             reporter.report(results, out)
     except OSError as error:
-        usage_error(f"cannot write {output_file}: {error.strerror or error}")
+        cannot_write(output_file, error)
     typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes))
+
+
+def ensure_writable(output_file: Path) -> None:
+    """Open the report's file before anything runs, writing nothing: a usage error must come
+    before ``--fix`` writes any spec."""
+    try:
+        with output_file.open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        cannot_write(output_file, error)
+
+
+def cannot_write(output_file: Path, error: OSError) -> NoReturn:
+    usage_error(f"cannot write {output_file}: {error.strerror or error}")
 
 
 def _version(value: bool) -> None:
@@ -216,6 +230,8 @@ def check(
     if output_file is not None and (fix_only or diff):
         # Rather than leave the file unwritten while the run succeeds.
         usage_error(f"--output-file writes the report, and {'--diff' if diff else '--fix-only'} prints none")
+    if output_file is not None:
+        ensure_writable(output_file)
     discovered = discover(targets, settings)
     if not discovered.files and not discovered.unlisted and not discovered.excluded:
         # As ruff warns: a path mistyped in CI would otherwise pass every run, checking nothing.
@@ -375,6 +391,16 @@ def _why_not_fixed(diagnostic: Diagnostic) -> str:
 
 def run() -> None:
     """Console-script entry point."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): no report could be read
+        fail("netspec: error: cannot write the output: standard output is closed")
+    if isinstance(sys.stdout, io.TextIOWrapper) and isinstance(sys.stdout.buffer, io.FileIO):
+        # Under PYTHONUNBUFFERED, common in CI images, stdout writes straight to its file, and
+        # a write that a departing reader (`| head`) cut short counts as complete: the rest
+        # is dropped, with no broken pipe. A buffered writer writes the rest, and raises it.
+        # (sys.__stdout__ keeps the unbuffered stream, and so the file, open.)
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(sys.stdout.buffer), encoding=sys.stdout.encoding, line_buffering=True
+        )
     # A file name that is not UTF-8 reaches the reports as surrogate escapes: print those as
     # "\udcff", rather than fail (strict UTF-8) or emit bytes that are not UTF-8.
     for stream in (sys.stdout, sys.stderr):

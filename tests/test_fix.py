@@ -701,6 +701,13 @@ def test_an_output_file_is_refused_where_no_report_is_written(tmp_path: Path, fl
     )
 
 
+def test_an_output_file_that_cannot_be_written_is_refused_before_any_spec_is_fixed(tmp_path: Path) -> None:
+    path, report = write_spec(tmp_path, SMALL), tmp_path / "missing" / "report.txt"
+    code, out, err = run("--fix", "-o", report, path)
+    assert (code, out, path.read_text()) == (2, "", SMALL)
+    assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
+
+
 def test_fix_only_reports_only_what_it_fixed(tmp_path: Path) -> None:
     path = write_spec(tmp_path, MIXED)
     code, out, _ = run("--fix-only", path)

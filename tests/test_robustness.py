@@ -601,6 +601,38 @@ def test_a_reader_that_stops_reading_ends_the_run_quietly(command: list[str]) ->
     assert (result.returncode, result.stderr) == (1, "")
 
 
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+@pytest.mark.parametrize("format", ["table", "json"])
+def test_a_reader_that_leaves_mid_write_ends_the_run_with_exit_1(tmp_path: Path, format: str, unbuffered: bool) -> None:
+    # show writes its summary at once, and it is far larger than a pipe's buffer (64 KiB on
+    # Linux): the reader leaves while the write is under way. Unbuffered, as CI images often
+    # set, such a cut-short write once counted as done, and the run exited 0.
+    path = tmp_path / "wide.yaml"
+    path.write_text("input: [3, 64, 64]\nlayers:\n" + "  - {type: conv, filters: 8, kernel: 3, padding: 1}\n" * 3000)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    command = [sys.executable, "-m", "netspec", "show", "--format", format, str(path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)
+        process.stdout.close()
+        stderr = process.stderr.read()
+        returncode = process.wait(timeout=60)
+    assert (returncode, stderr) == (1, b"")
+
+
+@pytest.mark.parametrize("command", [["check", "specs"], ["show", "specs/lenet5.yaml"], ["schema"], ["--version"]])
+def test_a_closed_stdout_is_an_output_error(command: list[str]) -> None:
+    # `netspec check >&-`: Python starts without sys.stdout, and nothing could be reported.
+    closed = ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "netspec", *command]
+    result = subprocess.run(closed, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    assert (result.returncode, result.stderr) == (
+        2,
+        "netspec: error: cannot write the output: standard output is closed\n",
+    )
+
+
 def test_a_reader_that_stops_reading_hides_no_internal_error() -> None:
     # netspec fails on one file (a stand-in for a bug) while nobody reads the report.
     failing_on_lenet = (
