@@ -203,6 +203,9 @@ class Document:
     duplicate_keys: list[Path] = field(default_factory=list)
     #: The repeated keys' own offsets, by ``(*path, "<duplicate>", n)`` with n counting from 1.
     duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
+    #: For the n-th repeat that only equals the key before it (``true`` after ``1``, as
+    #: ``True == 1`` in Python), that key; the data then keeps the repeat as key and value.
+    equal_keys: dict[int, Any] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
     shadowed_tables: list[Table] = field(default_factory=list)
     #: The entries a repeated key replaced in its mapping's table: out of the data too.
@@ -509,6 +512,7 @@ class _Frame:
         "key_start",
         "last_end",
         "merges",
+        "odd_keys",
         "path",
         "size",
         "start",
@@ -526,6 +530,8 @@ class _Frame:
         self.key_start = start
         self.key_end = start
         self.merges: list[tuple[Any, ValueOffsets]] = []
+        #: The keys that are not strings, each mapped to the first key it equals.
+        self.odd_keys: dict[Any, Any] | None = None
         self.anchor = anchor
         self.size = 1
         self.start = start
@@ -564,8 +570,8 @@ class _Builder:
             if is_merge:
                 frame.key = _MERGE
             else:
-                if type(value) is int or type(value) is float:
-                    self.count_number_key(start, end)
+                if type(value) is not str:
+                    self.odd_key(frame, value, start, end)
                 frame.key = value
             frame.key_start = start
             frame.key_end = end
@@ -585,6 +591,12 @@ class _Builder:
                 frame.key_start,
                 frame.key_end,
             )
+            if frame.odd_keys is not None and type(first := frame.odd_keys[key]) is not type(key):
+                doc.equal_keys[len(doc.duplicate_keys)] = first
+                # A dict keeps its first key object: the value and its offsets are the repeat's,
+                # so messages about the key must name the repeat too.
+                del container[key], frame.table[key]
+                frame.odd_keys[key] = key
         frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
@@ -595,6 +607,15 @@ class _Builder:
             self.doc.anchored[()] = start
         elif not (stack[-1].is_map and stack[-1].key is _NO_KEY):  # a key is never edited
             self.doc.anchored[self.child_path()] = start
+
+    def odd_key(self, frame: _Frame, key: Any, start: int, end: int) -> None:
+        """A key YAML read as other than a string: numbers count against their limit, and the
+        frame keeps the first of the keys that are equal in Python (``1``, ``1.0``, ``true``)."""
+        if type(key) is int or type(key) is float:
+            self.count_number_key(start, end)
+        if frame.odd_keys is None:
+            frame.odd_keys = {}
+        frame.odd_keys.setdefault(key, key)
 
     def count_number_key(self, start: int, end: int) -> None:
         """Count one key that YAML read as a number (the caller tests, on the hot path)."""

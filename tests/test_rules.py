@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import get_args
 
 import pytest
+import yaml
 
 from netspec import Settings, Severity
 from netspec.layers.neutral import ActivationName
@@ -202,6 +203,34 @@ def test_ns003_in_a_replaced_layer_list_belongs_to_no_layer(live_layers: int) ->
     live = "".join(f"  - {{type: relu, name: l{i}}}\n" for i in range(live_layers))
     diagnostics = lint(f"input: [3, 8, 8]\nlayers:\n{replaced}layers:\n{live}")
     assert [(d.code, d.span.start.row, d.layer) for d in diagnostics] == [("NS003", 4, None), ("NS003", 5, None)]
+
+
+@pytest.mark.parametrize(
+    ("first", "repeat", "message"),
+    [
+        ("1", "true", "the key true repeats the key 1 before it: in Python they are one key (1 == true)"),
+        ("0", "false", "the key false repeats the key 0 before it: in Python they are one key (0 == false)"),
+        ("1", "1.0", "the key 1.0 repeats the key 1 before it: in Python they are one key (1 == 1.0)"),
+    ],
+)
+def test_ns003_names_a_repeat_that_only_equals_an_earlier_key(first: str, repeat: str, message: str) -> None:
+    # YAML reads 1 and true as two keys; a dict in Python, where True == 1, holds one.
+    assert yaml.safe_load(f"{first}: a\n{repeat}: b\n") == {int(float(first)): "b"}
+    diagnostics = lint(spec("[3, 8, 8]", "{type: relu}") + f"{first}: a\n{repeat}: b\n")
+    found = [(d.code, d.span.start.row, d.message) for d in diagnostics]
+    # Both at the repeat, which the data keeps, key and value: the key's error names it.
+    assert found[1] == ("NS003", 5, f"{message}; YAML loaders silently keep the last one")
+    assert found[0][:2] == ("NS002", 5) and found[0][2].endswith(
+        "not a boolean (YAML reads yes, no, on, off, true and false as booleans: quote the word to mean it)"
+        if repeat in ("true", "false")
+        else f"not {repeat}"
+    )
+    # The near miss: a plain repeat of the same key.
+    (same,) = [d for d in lint(spec("[3, 8, 8]", "{type: relu}") + f"{first}: a\n{first}: b\n") if d.code == "NS003"]
+    assert (
+        same.message
+        == f"the key {first} appears more than once in this mapping; YAML loaders silently keep the last one"
+    )
 
 
 def test_ns101_quiet_when_stride_exceeds_window() -> None:

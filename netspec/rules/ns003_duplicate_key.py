@@ -1,7 +1,8 @@
 """The same key appears twice in one mapping.
 
 ## What it does
-Reports every repeated key in a mapping, at the repetition.
+Reports every repeated key in a mapping, at the repetition. Keys that YAML tells apart but
+Python does not (`1`, `1.0` and `true`; `0` and `false`) repeat each other too.
 
 ## Why is this bad?
 PyYAML, like most YAML loaders, silently keeps the last value: the spec says two things and
@@ -33,13 +34,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             # The repeat is in a `layers` list that a later `layers` key replaced: it belongs
             # to no layer of the spec.
             index = None
-        yield Violation(
-            index,
-            f"the key {shown(path[-1])} appears more than once in this mapping; "
-            "YAML loaders silently keep the last one",
-            at_key=True,
-            path=located,
-        )
+        key = shown(path[-1])
+        if number in document.equal_keys:  # `true` after `1`: different in YAML, one key in Python
+            equal = shown(document.equal_keys[number])
+            repeated = f"the key {key} repeats the key {equal} before it: in Python they are one key ({equal} == {key})"
+        else:
+            repeated = f"the key {key} appears more than once in this mapping"
+        yield Violation(index, f"{repeated}; YAML loaders silently keep the last one", at_key=True, path=located)
 
 
 RULE = Rule("NS003", "duplicate-key", Severity.ERROR, __doc__, check)
