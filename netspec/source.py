@@ -591,12 +591,8 @@ class _Builder:
                 frame.key_start,
                 frame.key_end,
             )
-            if frame.odd_keys is not None and type(first := frame.odd_keys[key]) is not type(key):
-                doc.equal_keys[len(doc.duplicate_keys)] = first
-                # A dict keeps its first key object: the value and its offsets are the repeat's,
-                # so messages about the key must name the repeat too.
-                del container[key], frame.table[key]
-                frame.odd_keys[key] = key
+            if type(key) is not str:  # a string never equals a key of another type
+                self.repeated_odd_key(frame, key)
         frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
@@ -616,6 +612,20 @@ class _Builder:
         if frame.odd_keys is None:
             frame.odd_keys = {}
         frame.odd_keys.setdefault(key, key)
+
+    def repeated_odd_key(self, frame: _Frame, key: Any) -> None:
+        """A repeat of a key that is not a string: where it only equals the key before it
+        (``true`` after ``1``), the document says which, and the repeat becomes the key."""
+        odd_keys = frame.odd_keys
+        assert odd_keys is not None  # odd_key() met the key first
+        first = odd_keys[key]
+        if type(first) is type(key):
+            return
+        self.doc.equal_keys[len(self.doc.duplicate_keys)] = first
+        # A dict keeps its first key object: the value and its offsets are the repeat's, so
+        # messages about the key must name the repeat too.
+        del frame.value[key], frame.table[key]
+        odd_keys[key] = key
 
     def count_number_key(self, start: int, end: int) -> None:
         """Count one key that YAML read as a number (the caller tests, on the hot path)."""

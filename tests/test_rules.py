@@ -233,6 +233,17 @@ def test_ns003_names_a_repeat_that_only_equals_an_earlier_key(first: str, repeat
     )
 
 
+@pytest.mark.parametrize("odd_key", ["off", "1", "~", ".nan"])
+def test_ns003_repeated_name_beside_a_key_that_is_not_a_string(odd_key: str) -> None:
+    # Keys YAML reads as a boolean, a number or null sit beside a repeated string key.
+    text = spec("[3, 8, 8]", f"{{type: flatten, {odd_key}: 1, name: a, name: b}}")
+    found = [(d.code, d.message) for d in lint(text)]
+    assert found[0][0] == "NS002"
+    assert found[1:] == [
+        ("NS003", "the key 'name' appears more than once in this mapping; YAML loaders silently keep the last one")
+    ]
+
+
 def test_ns101_quiet_when_stride_exceeds_window() -> None:
     # S = 2 > K = 1: NS109 covers it, NS101 stays quiet although 55 % 2 ≠ 0.
     assert codes(spec("[3, 56, 56]", "{type: conv, filters: 4, kernel: 1, stride: 2}")) == ["NS109"]
