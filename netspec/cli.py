@@ -93,13 +93,21 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
 
 
 def ensure_writable(output_file: Path) -> None:
-    """Open the report's file before anything runs, writing nothing: a usage error must come
-    before ``--fix`` writes any spec."""
-    try:
-        with output_file.open("a", encoding="utf-8"):
-            pass
-    except OSError as error:
-        cannot_write(output_file, error)
+    """Refuse a report file that cannot be opened before anything runs, so that the usage
+    error comes before ``--fix`` writes any spec. Nothing is opened or created yet: opening a
+    FIFO would hand its reader an early end, and a new file could be found as a spec."""
+    folder = output_file.parent
+    if output_file.is_dir():
+        problem = errno.EISDIR
+    elif not folder.exists():
+        problem = errno.ENOENT
+    elif not folder.is_dir():
+        problem = errno.ENOTDIR
+    elif not os.access(output_file if output_file.exists() else folder, os.W_OK):
+        problem = errno.EACCES
+    else:
+        return
+    cannot_write(output_file, OSError(problem, os.strerror(problem)))
 
 
 def cannot_write(output_file: Path, error: OSError) -> NoReturn:

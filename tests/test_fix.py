@@ -22,7 +22,15 @@ from typer.testing import CliRunner
 from netspec import Applicability, lint_text
 from netspec.cli import app
 from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_text, render
-from tests.helpers import IS_ROOT, NOBODY, netspec_as_ordinary_user, ordinary_directory, spec, write_spec
+from tests.helpers import (
+    IS_ROOT,
+    NOBODY,
+    netspec_as_ordinary_user,
+    ordinary_directory,
+    spec,
+    within,
+    write_spec,
+)
 
 GOLDEN = Path(__file__).parent / "fix_golden"
 CASES = sorted(p.name.removesuffix(".yaml") for p in GOLDEN.glob("*.yaml") if p.name.count(".") == 1)
@@ -706,6 +714,26 @@ def test_an_output_file_that_cannot_be_written_is_refused_before_any_spec_is_fix
     code, out, err = run("--fix", "-o", report, path)
     assert (code, out, path.read_text()) == (2, "", SMALL)
     assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
+
+
+def test_an_output_file_is_neither_opened_nor_created_before_the_report(tmp_path: Path) -> None:
+    # A new report file inside the scanned folder is not there to be found as a spec.
+    write_spec(tmp_path, CLEAN)
+    report = tmp_path / "report.yaml"
+    assert run("-o", report, tmp_path)[:2] == (0, "All checks passed! (1 file checked)\n")
+    assert report.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_an_output_file_that_is_a_named_pipe_gets_the_whole_report(tmp_path: Path) -> None:
+    # Opened once, for the report: an earlier open and close would end the reader's input.
+    pipe, path = tmp_path / "report", write_spec(tmp_path, SMALL)
+    os.mkfifo(pipe)
+    with subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE, text=True) as reader:
+        with within(30):  # an open that waits for a reader that has left would hang
+            assert run("--output-format", "concise", "-o", pipe, path)[0] == 1
+        received, _ = reader.communicate(timeout=60)
+    assert received.startswith(f"{path}:3:5: NS102 [*] warning:")
 
 
 def test_fix_only_reports_only_what_it_fixed(tmp_path: Path) -> None:
