@@ -67,7 +67,8 @@ def test_ns101_help_names_the_dimension_that_has_no_symmetric_padding() -> None:
     assert d.help is not None
     assert d.help.startswith("no symmetric padding makes 12 − 5 + 2P divisible by 4;")
     assert "11 − 5" not in d.help
-    assert d.help.endswith("or use 9 or 13 columns instead of 12")
+    # With 9 or 13 columns, the rows still need their symmetric padding, 1.
+    assert d.help.endswith("or use 9 or 13 columns instead of 12, with padding [1, 0]")
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     assert [
         floor_out(w, 5, 4, before, after) for w, (before, after) in zip([11, 12], pads(edit.value), strict=True)
@@ -79,10 +80,10 @@ def test_ns101_help_names_the_rows_or_the_columns_whichever_lack_symmetric_paddi
     d = only(lint(spec("[1, 4, 5]", "{type: maxpool, kernel: [3, 2]}")), "NS101")
     assert d.help is not None
     assert d.help.startswith("no symmetric padding makes 5 − 2 + 2P divisible by 2;")
-    assert d.help.endswith("or use 4 or 6 columns instead of 5")
+    assert d.help.endswith("or use 4 or 6 columns instead of 5, with padding [1, 0]")
     # Transposed: the rows lack it.
     d = only(lint(spec("[1, 5, 4]", "{type: maxpool, kernel: [2, 3]}")), "NS101")
-    assert d.help is not None and d.help.endswith("or use 4 or 6 rows instead of 5")
+    assert d.help is not None and d.help.endswith("or use 4 or 6 rows instead of 5, with padding [0, 1]")
 
 
 def test_ns101_floors_each_dimension_in_the_order_it_lists_them() -> None:
@@ -105,42 +106,72 @@ def test_ns101_help_gives_the_padding_limit_when_parity_is_not_the_reason() -> N
 
 
 _NO_SYMMETRIC = re.compile(r"no symmetric padding(?: of at most (\d+))? makes (\d+) − (\d+) \+ 2P divisible by (\d+)")
-_INPUTS = re.compile(r"(\d+) or (\d+) (?:(row|column)s )?instead of (\d+)")
+_INPUTS = re.compile(r"(?:(\d+) or )?(\d+) (?:(row|column)s )?instead of (\d+)")
+_WITH_PADDING = re.compile(r", with padding (.+)$")
+
+
+def check_ns101_help(layer: str, sizes: list[int], f: int, s: int, padding: int) -> None:
+    """Every claim of the NS101 help of ``layer`` (kernel F, stride S, symmetric ``padding``)
+    on an input of ``sizes``, worked out by brute force, independently of netspec."""
+    layer_text = f"{{type: {layer}, kernel: {f}, stride: {s}, padding: {padding}}}"
+    shape = f"[1, {', '.join(map(str, sizes))}]"
+    for d in lint(spec(shape, layer_text)):
+        if d.code != "NS101":
+            continue
+        assert d.help is not None
+        limit = f - 1 if layer.startswith("conv") else f // 2
+        for bound, size, kernel, stride in _NO_SYMMETRIC.findall(d.help):
+            assert int(size) in sizes and (int(kernel), int(stride)) == (f, s), d.help
+            tried = int(bound) if bound else 4 * s
+            assert all((int(size) - f + 2 * p) % s for p in range(tried + 1)), d.help
+            if bound:  # the layer's limit, not parity, is the reason
+                assert int(bound) == limit
+        alternatives = _INPUTS.findall(d.help)
+        for below, above, unit, size in alternatives:
+            dimension = {"row": [0], "column": [1], "": list(range(len(sizes)))}[unit]
+            assert all(sizes[i] == int(size) for i in dimension), d.help
+            for option in [int(above)] + ([int(below)] if below else []):
+                assert option >= 1 and (option + 2 * padding - f) % s == 0, d.help
+            assert int(above) > int(size) and (not below or int(below) < int(size))
+            # None nearer: no size strictly between them divides.
+            assert all((n + 2 * padding - f) % s for n in range(int(below or size) + 1, int(above)) if n != int(size))
+        if alternatives:
+            # The new sizes, with the padding the help names, leave nothing to report.
+            stated = _WITH_PADDING.search(d.help)
+            new_padding = stated.group(1) if stated else str(padding)
+            for pick in (1, 0):
+                new_sizes = list(sizes)
+                for option in alternatives:
+                    dimension = {"row": [0], "column": [1], "": list(range(len(sizes)))}[option[2]]
+                    for i in dimension:
+                        new_sizes[i] = int(option[pick] or option[1])
+                fixed = layer_text.replace(f"padding: {padding}}}", f"padding: {new_padding}}}")
+                assert "NS101" not in [x.code for x in lint(spec(f"[1, {', '.join(map(str, new_sizes))}]", fixed))]
+        if d.fix is not None:
+            (edit,) = d.fix.edits
+            outputs = [
+                floor_out(n, f, s, before, after)
+                for n, (before, after) in zip(sizes, pads(edit.value, len(sizes)), strict=True)
+            ]
+            assert all(o == int(o) for o in outputs), d.help
+            assert "×".join(str(int(o)) for o in outputs) in d.help
 
 
 @pytest.mark.parametrize("layer", ["conv, filters: 1", "maxpool"])
 def test_ns101_help_claims_hold_for_every_small_case(layer: str) -> None:
-    """Each claim of every NS101 help line on H×W inputs, checked by brute force."""
     for h, w, f in itertools.product(range(3, 13), range(3, 13), range(2, 6)):
         for s in range(2, f + 1):
-            diagnostics = lint(spec(f"[1, {h}, {w}]", f"{{type: {layer}, kernel: {f}, stride: {s}}}"))
-            for d in diagnostics:
-                if d.code != "NS101":
-                    continue
-                assert d.help is not None
-                for bound, size, kernel, stride in _NO_SYMMETRIC.findall(d.help):
-                    assert (int(size), int(kernel), int(stride)) in [(h, f, s), (w, f, s)], d.help
-                    limit = int(bound) if bound else 4 * int(stride)
-                    assert all((int(size) - int(kernel) + 2 * p) % int(stride) for p in range(limit + 1)), d.help
-                    if bound:  # the layer's limit, not parity, is the reason
-                        assert int(bound) == (f - 1 if layer.startswith("conv") else f // 2)
-                for below, above, unit, size in _INPUTS.findall(d.help):
-                    if unit == "row":
-                        assert int(size) == h
-                    elif unit == "column":
-                        assert int(size) == w
-                    else:
-                        assert int(size) == h == w
-                    assert (int(below) - f) % s == 0 and (int(above) - f) % s == 0
-                    assert int(below) < int(size) < int(above)
-                if d.fix is not None:
-                    (edit,) = d.fix.edits
-                    outputs = [
-                        floor_out(n, f, s, before, after)
-                        for n, (before, after) in zip([h, w], pads(edit.value), strict=True)
-                    ]
-                    assert all(o == int(o) for o in outputs), d.help
-                    assert "×".join(str(int(o)) for o in outputs) in d.help
+            check_ns101_help(layer, [h, w], f, s, 0)
+
+
+@pytest.mark.parametrize("layer", ["conv, filters: 1", "maxpool"])
+def test_ns101_help_claims_hold_with_padding_in_one_dimension(layer: str) -> None:
+    # Padding up to the layer's limit: input sizes below it may leave no input at all.
+    for size, f in itertools.product(range(1, 13), range(2, 8)):
+        for s, padding in itertools.product(
+            range(2, f + 1), range((f - 1 if layer.startswith("conv") else f // 2) + 1)
+        ):
+            check_ns101_help(layer, [size], f, s, padding)
 
 
 @pytest.mark.parametrize(("w", "f", "d"), [(32, 3, 1), (32, 5, 1), (32, 4, 1), (17, 3, 2)])
@@ -178,7 +209,10 @@ def test_ns103_padding_gives_the_output_of_a_same_layer(layer: str, expected: ob
     assert d.applicability == "safe"
     # What a 'same' layer gives: ceil(4/1) = 4, ceil(4/2) = 2.
     assert outputs == math.ceil(4 / stride)
-    assert d.help == f"padding {edit.value} gives {outputs}×{outputs} (ceil(W/S), as a 'same' layer)"
+    assert (
+        d.help
+        == f"padding {edit.value} gives {outputs}×{outputs} (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
+    )
 
 
 def test_ns103_gives_a_dimension_that_only_shrinks_its_size_back_too() -> None:
@@ -199,7 +233,7 @@ def test_ns103_falls_back_to_the_least_padding_the_layer_accepts() -> None:
     assert edit.value == 1
     assert floor_out(4, 3, 1, 1, 1, d=2) == 2
     assert floor_out(4, 3, 1, 0, 0, d=2) < 1
-    assert d.help == "padding 1 gives 2×2 (ceil(W/S) needs more padding than a maxpool accepts)"
+    assert d.help == "padding 1 gives 2×2 (a 'same' layer's ceil(W/S) needs more padding than a maxpool accepts)"
 
 
 def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:
@@ -211,6 +245,41 @@ def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:
     assert d.help == "padding 1 gives 3×3 (P ≤ F//2 on each side)"
 
 
+def test_ns103_help_speaks_of_the_collapsed_dimension_only() -> None:
+    # Rows (9 − 3)/2 + 1 = 4 are not collapsed and keep their padding; the columns, 4 − 7 < 0,
+    # get ceil(4/2) = 2 with a total of (2 − 1)·2 + 7 − 4 = 5, well within a conv's limit.
+    d = only(lint(spec("[1, 9, 4]", "{type: conv, filters: 1, kernel: [3, 7], stride: 2}")), "NS103")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert edit.value == [[0, 0], [2, 3]]
+    assert (floor_out(9, 3, 2, 0, 0) // 1, floor_out(4, 7, 2, 2, 3) // 1) == (4, math.ceil(4 / 2))
+    assert d.help == "padding [[0, 0], [2, 3]] gives 4×2 (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
+
+
+def test_ns103_help_claims_no_output_where_the_padded_pool_would_not_run() -> None:
+    # The third dimension collapses (1 − 5 + 1 < 1) and gets (2, 2); the first keeps (0, 1),
+    # more after than before in ceil_mode, which NS107 refuses once the layer has an output.
+    layer = "{type: maxpool, kernel: [2, 4, 5], stride: [4, 3, 2], padding: [[0, 1], [2, 1], [1, 0]], ceil_mode: true}"
+    d = only(lint(spec("[1, 4, 4, 1]", layer)), "NS103")
+    (edit,) = d.fix.edits  # type: ignore[union-attr]
+    assert d.help == f"padding {edit.value} (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
+    assert "NS107" in [found.code for found in lint(spec("[1, 4, 4, 1]", layer.replace("[1, 0]]", "[2, 2]]")))]
+
+
+def test_ns101_offers_no_input_size_below_one() -> None:
+    # W = 3, F = 6, S = 6, P = 4: 3 + 8 − 6 = 5, remainder 5; 3 − 5 = −2 is no input. 4 + 8 − 6 = 6 is.
+    d = only(lint(spec("[1, 3]", "{type: conv, filters: 1, kernel: 6, stride: 6, padding: 4}")), "NS101")
+    assert d.help is not None and d.help.endswith("or use an input size of 4 instead of 3")
+    assert (4 + 8 - 6) % 6 == 0
+
+
+def test_ns107_conv_help_makes_no_claim_about_dilated_taps() -> None:
+    # W = 2, F = 2, D = 3 (effective 4), P = 4 → 3: (2 + 6 − 4) + 1 = 5 outputs. With taps 3
+    # apart, the middle one reads only padding, so the help states the limit, not coverage.
+    d = only(lint(spec("[1, 2]", "{type: conv, filters: 1, kernel: 2, dilation: 3, padding: 4}")), "NS107")
+    assert floor_out(2, 2, 1, 3, 3, d=3) == 5
+    assert d.help == "padding 3 gives 5 (P below the effective kernel, D·(F − 1) + 1)"
+
+
 def test_ns107_clamp_help_claims_no_output_when_the_clamped_pool_would_not_run() -> None:
     # Columns [0, 2] clamp to [0, 1]; in ceil_mode that is more padding after than before,
     # which NS107 refuses in turn: the help gives the limit, not an output.
@@ -218,7 +287,7 @@ def test_ns107_clamp_help_claims_no_output_when_the_clamped_pool_would_not_run()
     d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     assert edit.value == [[1, 0], [0, 1]]
-    assert d.help == "maxpool padding is at most F//2 on each side"
+    assert d.help == "padding [[1, 0], [0, 1]] (P ≤ F//2 on each side)"
     fixed = spec("[1, 22, 12]", layer.replace("[[1, 0], [0, 2]]", "[[1, 0], [0, 1]]"))
     assert "NS107" in [found.code for found in lint(fixed)]
 
@@ -246,7 +315,7 @@ def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> Non
     (edit,) = d.fix.edits  # type: ignore[union-attr]
     assert edit.value == 2
     assert floor_out(8, 3, 1, 2, 2) == 10
-    assert d.help == "padding 2 gives 10×10 (P ≤ D·(F − 1): every output reads the input)"
+    assert d.help == "padding 2 gives 10×10 (P below the effective kernel, D·(F − 1) + 1)"
 
 
 def test_ns112_explicit_padding_gives_tensorflow_same() -> None:

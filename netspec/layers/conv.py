@@ -20,7 +20,7 @@ from netspec.layers.base import (
     volume,
 )
 from netspec.layers.neutral import ActivationName
-from netspec.layers.windowed import WindowedLayer, padding_fix, padding_help
+from netspec.layers.windowed import WindowedLayer, padding_fix
 
 
 def check_groups(layer_type: str, in_channels: int, out_channels: int, groups: int) -> None:
@@ -100,7 +100,7 @@ class Conv(WindowedLayer, Convolution):
                 key="padding",
                 # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
                 fix=padding_fix(pads := [same_output_pads(w) for w in windows], "use explicit padding"),
-                help=padding_help(windows, pads, "ceil(W/S), TensorFlow's SAME; PyTorch's 'same' needs stride 1"),
+                help=self.padding_help(windows, pads, "ceil(W/S), TensorFlow's SAME; PyTorch's 'same' needs stride 1"),
             )
         return (self.filters, *self.spatial_output(windows))
 

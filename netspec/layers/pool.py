@@ -9,7 +9,7 @@ from pydantic import Field
 
 from netspec.layers.arithmetic import Pads, Window, split_pool_output
 from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, SizeOrList
-from netspec.layers.windowed import WindowedLayer, padding_fix, padding_help
+from netspec.layers.windowed import WindowedLayer, padding_fix
 
 
 class Pool(WindowedLayer):
@@ -62,7 +62,7 @@ class Pool(WindowedLayer):
                 f"{self.max_padding(w)}); {limit}",
                 key="padding",
                 fix=padding_fix(pads := self.clamp_pads(windows)),
-                help=self.clamp_help(windows, pads),
+                help=self.padding_help(windows, pads, "P ≤ F//2 on each side"),
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
@@ -75,17 +75,13 @@ class Pool(WindowedLayer):
                 f"with symmetric padding only, and padding the excess explicitly gives {split_pool_output(w)}",
                 key="padding",
                 fix=padding_fix(pads := self.even_pads(windows)),
-                help=padding_help(windows, pads, "no more padding after than before"),
+                help=self.padding_help(windows, pads, "no more padding after than before"),
             )
         return (shape[0], *outputs)
 
-    def clamp_help(self, windows: Sequence[Window], pads: Sequence[Pads]) -> str:
-        """What the clamped padding gives; only the limit where that would not run either (a
-        dilated kernel larger than the input, or ceil_mode with more padding after)."""
-        clamped = [w.with_pads(*p) for w, p in zip(windows, pads, strict=True)]
-        if all(c.output >= 1 and split_pool_output(c) == c.output for c in clamped):
-            return padding_help(windows, pads, "P ≤ F//2 on each side")
-        return f"{self.type} padding is at most F//2 on each side"
+    def accepts(self, windows: Sequence[Window]) -> bool:
+        # In ceil_mode with more padding after than before, PyTorch's pool gives another size (NS107).
+        return super().accepts(windows) and all(split_pool_output(w) == w.output for w in windows)
 
     def even_pads(self, windows: Sequence[Window]) -> list[Pads]:
         """No more padding after than before in the dimensions where that matters."""

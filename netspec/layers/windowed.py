@@ -35,11 +35,6 @@ def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
     return format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
 
 
-def padding_help(windows: Sequence[Window], pads: Sequence[Pads], rule: str) -> str:
-    """A padding fix's help line: what the padding gives, and the rule it follows."""
-    return f"padding {padding_value(pads)} gives {padded_output(windows, pads)} ({rule})"
-
-
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
     formulas = [windows[i].formula() for i in indices]
@@ -90,13 +85,15 @@ class WindowedLayer(LayerBase):
                     "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
                 )
             else:
-                same = all(w.with_pads(*p).output == -(-w.size // w.stride) for w, p in zip(windows, pads, strict=True))
-                rule = (
-                    "ceil(W/S), as a 'same' layer"
-                    if same
-                    else f"ceil(W/S) needs more padding than a {self.type} accepts"
+                short = any(
+                    windows[i].with_pads(*pads[i]).output < -(-windows[i].size // windows[i].stride) for i in collapsed
                 )
-                fix, help_line = padding_fix(pads), padding_help(windows, pads, rule)
+                rule = (
+                    f"a 'same' layer's ceil(W/S) needs more padding than a {self.type} accepts"
+                    if short
+                    else "ceil(W/S) where the kernel did not fit, as a 'same' layer"
+                )
+                fix, help_line = padding_fix(pads), self.padding_help(windows, pads, rule)
             raise LayerError(
                 "NS103",
                 f"{describe_windows(windows, collapsed)} < 1: the kernel is larger than the padded input",
@@ -104,6 +101,18 @@ class WindowedLayer(LayerBase):
                 help=help_line,
             )
         return outputs
+
+    def accepts(self, windows: Sequence[Window]) -> bool:
+        """Whether the layer runs with these windows, giving their sizes: each at least 1,
+        padding within :meth:`max_padding`."""
+        return all(w.output >= 1 and max(w.pad_before, w.pad_after) <= self.max_padding(w) for w in windows)
+
+    def padding_help(self, windows: Sequence[Window], pads: Sequence[Pads], rule: str) -> str:
+        """A padding fix's help line: the rule it follows, and what the padding gives where
+        the layer accepts it (where not, the fix is judged unsafe, and says why)."""
+        padded = [w.with_pads(*p) for w, p in zip(windows, pads, strict=True)]
+        gives = f" gives {format_shape(tuple(w.output for w in padded))}" if self.accepts(padded) else ""
+        return f"padding {padding_value(pads)}{gives} ({rule})"
 
     def collapse_pads(self, windows: Sequence[Window]) -> list[Pads] | None:
         """Padding that gives each collapsed dimension the output a 'same' layer would have,

@@ -68,6 +68,12 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
         ), f"padding {padding_value(symmetric)} makes the division exact ({outputs} outputs)"
     reason = why_not_symmetric(layer, windows, without_symmetric)
     alternatives = exact_inputs(windows, without_symmetric)
+    # Other sizes there; the symmetric padding that makes the other dimensions exact.
+    with_other_sizes = [
+        (w.pad_before, w.pad_after) if i in without_symmetric else symmetric[i] for i, w in enumerate(windows)
+    ]
+    if any(pads != (w.pad_before, w.pad_after) for w, pads in zip(windows, with_other_sizes, strict=True)):
+        alternatives += f", with padding {padding_value(with_other_sizes)}"
     if any(before < 0 for before, _ in sided):
         return None, f"no automatic fix: {reason}; use {alternatives}, or change the stride"
     help_line = (
@@ -96,12 +102,16 @@ def exact_inputs(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The nearest input sizes that divide exactly in these dimensions, naming them unless
     they are all the dimensions and agree (a square input)."""
     sizes = [(*exact_input_sizes(windows[i]), windows[i].size) for i in indices]
+
+    def options(below: int | None, above: int) -> str:
+        return f"{below} or {above}" if below is not None else str(above)
+
     if len(indices) == len(windows) and len(set(sizes)) == 1:
         below, above, size = sizes[0]
-        return f"an input size of {below} or {above} instead of {size}"
+        return f"an input size of {options(below, above)} instead of {size}"
     units = dimension_units(len(windows))
     return " and ".join(
-        f"{below} or {above} {units[i]}s instead of {size}"
+        f"{options(below, above)} {units[i]}s instead of {size}"
         for i, (below, above, size) in zip(indices, sizes, strict=True)
     )
 

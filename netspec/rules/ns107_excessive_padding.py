@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
-from netspec.layers.windowed import padding_fix, padding_help
+from netspec.layers.windowed import padding_fix
 from netspec.rules.base import Rule, Violation, layer_errors, windowed_nodes
 
 
@@ -52,7 +52,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
             "so the outermost outputs see only zeros",
             fix=padding_fix(pads := layer.clamp_pads(windows)),
-            help=padding_help(windows, pads, "P ≤ D·(F − 1): every output reads the input"),
+            help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1"),
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
         )
