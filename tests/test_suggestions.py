@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from typing import Any
 
 import pytest
 
@@ -31,16 +32,23 @@ def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
     return found
 
 
+def fix_value(d: Diagnostic) -> Any:
+    """The value the fix's one edit sets."""
+    assert d.fix is not None
+    (edit,) = d.fix.edits
+    return edit.value
+
+
 def test_ns101_alexnet_per_side_padding_gives_exactly_55() -> None:
     d = only(lint(spec("[3, 224, 224]", "{type: conv, filters: 96, kernel: 11, stride: 4}")), "NS101")
     assert d.message == (
         "conv1: (224 − 11 + 2·0)/4 + 1 = 54.25 is not an integer; PyTorch floors it to 54 "
         "and the last input column and row are never read"
     )
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.key == "padding"
-    assert edit.value == [[1, 2], [1, 2]]
-    for before, after in pads(edit.value):
+    value = fix_value(d)
+    assert [edit.key for edit in d.fix.edits] == ["padding"]  # type: ignore[union-attr]
+    assert value == [[1, 2], [1, 2]]
+    for before, after in pads(value):
         assert floor_out(224, 11, 4, before, after) == 55
     assert d.help is not None
     assert "no symmetric padding" in d.help
@@ -51,9 +59,9 @@ def test_ns101_alexnet_per_side_padding_gives_exactly_55() -> None:
 def test_ns101_symmetric_padding_when_parity_allows() -> None:
     # W = 15, F = 5, S = 3: (15 − 5 + 2P) divisible by 3 first at P = 1.
     d = only(lint(spec("[3, 15]", "{type: conv, filters: 4, kernel: 5, stride: 3}")), "NS101")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == 1
-    out = floor_out(15, 5, 3, edit.value, edit.value)
+    value = fix_value(d)
+    assert value == 1
+    out = floor_out(15, 5, 3, value, value)
     assert out == int(out) == 5
     assert d.help is not None and "(5 outputs)" in d.help
 
@@ -69,10 +77,11 @@ def test_ns101_help_names_the_dimension_that_has_no_symmetric_padding() -> None:
     assert "11 − 5" not in d.help
     # With 9 or 13 columns, the rows still need their symmetric padding, 1.
     assert d.help.endswith("or use 9 or 13 columns instead of 12, with padding [1, 0]")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert [
-        floor_out(w, 5, 4, before, after) for w, (before, after) in zip([11, 12], pads(edit.value), strict=True)
-    ] == [3, 3]
+    value = fix_value(d)
+    assert [floor_out(w, 5, 4, before, after) for w, (before, after) in zip([11, 12], pads(value), strict=True)] == [
+        3,
+        3,
+    ]
 
 
 def test_ns101_help_names_the_rows_or_the_columns_whichever_lack_symmetric_padding() -> None:
@@ -148,10 +157,10 @@ def check_ns101_help(layer: str, sizes: list[int], f: int, s: int, padding: int)
                 fixed = layer_text.replace(f"padding: {padding}}}", f"padding: {new_padding}}}")
                 assert "NS101" not in [x.code for x in lint(spec(f"[1, {', '.join(map(str, new_sizes))}]", fixed))]
         if d.fix is not None:
-            (edit,) = d.fix.edits
+            value = fix_value(d)
             outputs = [
                 floor_out(n, f, s, before, after)
-                for n, (before, after) in zip(sizes, pads(edit.value, len(sizes)), strict=True)
+                for n, (before, after) in zip(sizes, pads(value, len(sizes)), strict=True)
             ]
             assert all(o == int(o) for o in outputs), d.help
             assert "×".join(str(int(o)) for o in outputs) in d.help
@@ -177,16 +186,16 @@ def test_ns101_help_claims_hold_with_padding_in_one_dimension(layer: str) -> Non
 @pytest.mark.parametrize(("w", "f", "d"), [(32, 3, 1), (32, 5, 1), (32, 4, 1), (17, 3, 2)])
 def test_ns102_padding_keeps_the_size(w: int, f: int, d: int) -> None:
     diagnostic = only(lint(spec(f"[3, {w}, {w}]", f"{{type: conv, filters: 4, kernel: {f}, dilation: {d}}}")), "NS102")
-    (edit,) = diagnostic.fix.edits  # type: ignore[union-attr]
-    for before, after in pads(edit.value):
+    value = fix_value(diagnostic)
+    for before, after in pads(value):
         assert floor_out(w, f, 1, before, after, d) == w
     # P = D·(F − 1)/2 when that is an integer, else per-side with the extra pixel after.
     total = d * (f - 1)
     if total % 2 == 0:
-        assert edit.value == total // 2
+        assert value == total // 2
         assert diagnostic.help is not None and diagnostic.help.endswith("(P = D·(F − 1)/2)")
     else:
-        assert edit.value == [[total // 2, total - total // 2]] * 2
+        assert value == [[total // 2, total - total // 2]] * 2
         assert diagnostic.help is not None and "the odd pixel after" in diagnostic.help
 
 
@@ -201,17 +210,17 @@ def test_ns102_padding_keeps_the_size(w: int, f: int, d: int) -> None:
 )
 def test_ns103_padding_gives_the_output_of_a_same_layer(layer: str, expected: object, outputs: int) -> None:
     d = only(lint(spec("[3, 4, 4]", layer)), "NS103")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == expected
+    value = fix_value(d)
+    assert value == expected
     stride = 2 if "stride" in layer else 1
-    for before, after in pads(edit.value):
+    for before, after in pads(value):
         assert floor_out(4, 7, stride, before, after) // 1 == outputs
     assert d.applicability == "safe"
     # What a 'same' layer gives: ceil(4/1) = 4, ceil(4/2) = 2.
     assert outputs == math.ceil(4 / stride)
     assert (
         d.help
-        == f"padding {edit.value} gives {outputs}×{outputs} (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
+        == f"padding {expected} gives {outputs}×{outputs} (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
     )
 
 
@@ -219,8 +228,7 @@ def test_ns103_gives_a_dimension_that_only_shrinks_its_size_back_too() -> None:
     # On 2×10, a 3×3 conv collapses the rows (2 − 3 + 1 = 0) and shrinks the columns to 8.
     # P = 1 gives 2 + 2 − 3 + 1 = 2 rows and 10 + 2 − 3 + 1 = 10 columns: no NS102 after it.
     d = only(lint(spec("[3, 2, 10]", "{type: conv, filters: 3, kernel: 3}")), "NS103")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == 1
+    assert fix_value(d) == 1
     assert (floor_out(2, 3, 1, 1, 1), floor_out(10, 3, 1, 1, 1)) == (2, 10)
     assert d.applicability == "safe"
 
@@ -229,8 +237,7 @@ def test_ns103_falls_back_to_the_least_padding_the_layer_accepts() -> None:
     # Max-pool F = 3, D = 2 (effective 5) on 4: 4 − 5 + 1 = 0. Keeping 4 needs P = 2, but a
     # max-pool accepts at most F//2 = 1; P = 1 gives 4 + 2 − 5 + 1 = 2 outputs.
     d = only(lint(spec("[3, 4, 4]", "{type: maxpool, kernel: 3, dilation: 2, stride: 1}")), "NS103")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == 1
+    assert fix_value(d) == 1
     assert floor_out(4, 3, 1, 1, 1, d=2) == 2
     assert floor_out(4, 3, 1, 0, 0, d=2) < 1
     assert d.help == "padding 1 gives 2×2 (a 'same' layer's ceil(W/S) needs more padding than a maxpool accepts)"
@@ -238,8 +245,7 @@ def test_ns103_falls_back_to_the_least_padding_the_layer_accepts() -> None:
 
 def test_ns107_pool_padding_is_clamped_to_half_the_kernel() -> None:
     d = only(lint(spec("[3, 8, 8]", "{type: maxpool, kernel: 3, padding: 2}")), "NS107")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == 3 // 2
+    assert fix_value(d) == 3 // 2
     # Stride F = 3: (8 + 2 − 3)/3 + 1 = 3.33, floored to 3.
     assert floor_out(8, 3, 3, 1, 1) // 1 == 3
     assert d.help == "padding 1 gives 3×3 (P ≤ F//2 on each side)"
@@ -249,8 +255,7 @@ def test_ns103_help_speaks_of_the_collapsed_dimension_only() -> None:
     # Rows (9 − 3)/2 + 1 = 4 are not collapsed and keep their padding; the columns, 4 − 7 < 0,
     # get ceil(4/2) = 2 with a total of (2 − 1)·2 + 7 − 4 = 5, well within a conv's limit.
     d = only(lint(spec("[1, 9, 4]", "{type: conv, filters: 1, kernel: [3, 7], stride: 2}")), "NS103")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == [[0, 0], [2, 3]]
+    assert fix_value(d) == [[0, 0], [2, 3]]
     assert (floor_out(9, 3, 2, 0, 0) // 1, floor_out(4, 7, 2, 2, 3) // 1) == (4, math.ceil(4 / 2))
     assert d.help == "padding [[0, 0], [2, 3]] gives 4×2 (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
 
@@ -260,8 +265,10 @@ def test_ns103_help_claims_no_output_where_the_padded_pool_would_not_run() -> No
     # more after than before in ceil_mode, which NS107 refuses once the layer has an output.
     layer = "{type: maxpool, kernel: [2, 4, 5], stride: [4, 3, 2], padding: [[0, 1], [2, 1], [1, 0]], ceil_mode: true}"
     d = only(lint(spec("[1, 4, 4, 1]", layer)), "NS103")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert d.help == f"padding {edit.value} (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
+    value = fix_value(d)
+    # The third: ceil(1/2) = 1 output needs a total of (1 − 1)·2 + 5 − 1 = 4, within 5//2 = 2 a side.
+    assert value == [[0, 1], [2, 1], [2, 2]]
+    assert d.help == "padding [[0, 1], [2, 1], [2, 2]] (ceil(W/S) where the kernel did not fit, as a 'same' layer)"
     assert "NS107" in [found.code for found in lint(spec("[1, 4, 4, 1]", layer.replace("[1, 0]]", "[2, 2]]")))]
 
 
@@ -285,8 +292,7 @@ def test_ns107_clamp_help_claims_no_output_when_the_clamped_pool_would_not_run()
     # which NS107 refuses in turn: the help gives the limit, not an output.
     layer = "{type: maxpool, kernel: 2, stride: 4, padding: [[1, 0], [0, 2]], ceil_mode: true}"
     d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == [[1, 0], [0, 1]]
+    assert fix_value(d) == [[1, 0], [0, 1]]
     assert d.help == "padding [[1, 0], [0, 1]] (P ≤ F//2 on each side)"
     fixed = spec("[1, 22, 12]", layer.replace("[[1, 0], [0, 2]]", "[[1, 0], [0, 1]]"))
     assert "NS107" in [found.code for found in lint(fixed)]
@@ -302,8 +308,7 @@ def ceil_out(w: int, f: int, s: int, before: int, after: int) -> int:
 def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
     layer = "{type: maxpool, kernel: 2, stride: 4, padding: [[1, 0], [0, 1]], ceil_mode: true}"
     d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == [[1, 0], [0, 0]]
+    assert fix_value(d) == [[1, 0], [0, 0]]
     # Rows: ceil(21/4) + 1 = 7, whose last window starts at 24 ≥ 22 + 1: 6. Columns:
     # ceil(10/4) + 1 = 4, last start 12 ≥ 12 + 0: 3.
     assert (ceil_out(22, 2, 4, 1, 0), ceil_out(12, 2, 4, 0, 0)) == (6, 3)
@@ -312,8 +317,7 @@ def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
 
 def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> None:
     d = only(lint(spec("[1, 8, 8]", "{type: conv, filters: 8, kernel: 3, padding: 4}")), "NS107")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == 2
+    assert fix_value(d) == 2
     assert floor_out(8, 3, 1, 2, 2) == 10
     assert d.help == "padding 2 gives 10×10 (P below the effective kernel, D·(F − 1) + 1)"
 
@@ -321,9 +325,9 @@ def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> Non
 def test_ns112_explicit_padding_gives_tensorflow_same() -> None:
     # TensorFlow SAME on W = 224, k3, s2: out = ceil(224/2) = 112, pads (0, 1).
     d = only(lint(spec("[3, 224, 224]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}")), "NS112")
-    (edit,) = d.fix.edits  # type: ignore[union-attr]
-    assert edit.value == [[0, 1], [0, 1]]
-    for before, after in pads(edit.value):
+    value = fix_value(d)
+    assert value == [[0, 1], [0, 1]]
+    for before, after in pads(value):
         assert floor_out(224, 3, 2, before, after) == 112 == math.ceil(224 / 2)
     assert d.help == (
         "padding [[0, 1], [0, 1]] gives 112×112 (ceil(W/S), TensorFlow's SAME; PyTorch's 'same' needs stride 1)"

@@ -120,10 +120,15 @@ def same_pads(effective_kernel: int) -> Pads:
     return split_total(effective_kernel - 1)
 
 
+def same_output(window: Window) -> int:
+    """The output a 'same' layer gives: ceil(W/S)."""
+    return -(-window.size // window.stride)
+
+
 def same_output_pads(window: Window) -> Pads:
     """The smallest padding that gives the output a 'same' layer gives, ceil(W/S), split as
     evenly as possible: TensorFlow's SAME, and at stride 1 PyTorch's 'same' (W itself)."""
-    want = -(-window.size // window.stride)
+    want = same_output(window)
     return split_total(max((want - 1) * window.stride + window.effective_kernel - window.size, 0))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netspec.layers.arithmetic import Pads, Window, same_output_pads
+from netspec.layers.arithmetic import Pads, Window, same_output, same_output_pads
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
@@ -85,9 +85,7 @@ class WindowedLayer(LayerBase):
                     "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
                 )
             else:
-                short = any(
-                    windows[i].with_pads(*pads[i]).output < -(-windows[i].size // windows[i].stride) for i in collapsed
-                )
+                short = any(windows[i].with_pads(*pads[i]).output < same_output(windows[i]) for i in collapsed)
                 rule = (
                     f"a 'same' layer's ceil(W/S) needs more padding than a {self.type} accepts"
                     if short
@@ -110,8 +108,8 @@ class WindowedLayer(LayerBase):
     def padding_help(self, windows: Sequence[Window], pads: Sequence[Pads], rule: str) -> str:
         """A padding fix's help line: the rule it follows, and what the padding gives where
         the layer accepts it (where not, the fix is judged unsafe, and says why)."""
-        padded = [w.with_pads(*p) for w, p in zip(windows, pads, strict=True)]
-        gives = f" gives {format_shape(tuple(w.output for w in padded))}" if self.accepts(padded) else ""
+        accepted = self.accepts([w.with_pads(*p) for w, p in zip(windows, pads, strict=True)])
+        gives = f" gives {padded_output(windows, pads)}" if accepted else ""
         return f"padding {padding_value(pads)}{gives} ({rule})"
 
     def collapse_pads(self, windows: Sequence[Window]) -> list[Pads] | None:

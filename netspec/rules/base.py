@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from netspec.diagnostics import Severity
-from netspec.layers import Fix, WindowedLayer
-from netspec.layers.arithmetic import Window
+from netspec.layers import Fix
 
 if TYPE_CHECKING:
     from netspec.analysis import Analysis
-    from netspec.graph import Node
     from netspec.settings import Settings
 
 
@@ -103,11 +101,6 @@ def layer_error_rule(code: str, name: str, severity: Severity, doc: str, **optio
     """A rule whose problems are the layers shape propagation refused with its code: blocking,
     since such a layer has no output and the layers it feeds go unchecked."""
     return Rule(code, name, severity, doc, layer_errors(code), blocking=True, **options)
-
-
-def windowed_nodes(analysis: Analysis) -> list[tuple[Node, WindowedLayer, list[Window]]]:
-    """Conv and pooling layers that have a valid output, with their per-dimension windows."""
-    return analysis.graph.windowed
 
 
 def graph_problems(code: str) -> Check:

@@ -32,7 +32,7 @@ from netspec.diagnostics import Severity
 from netspec.layers import Fix, WindowedLayer
 from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
 from netspec.layers.windowed import describe_windows, dimension_units, padded_output, padding_fix, padding_value
-from netspec.rules.base import Rule, Violation, windowed_nodes
+from netspec.rules.base import Rule, Violation
 
 
 def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
@@ -117,7 +117,7 @@ def exact_inputs(windows: Sequence[Window], indices: Sequence[int]) -> str:
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, layer, windows in windowed_nodes(analysis):
+    for node, layer, windows in analysis.graph.windowed:
         failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.unread > 0]
         if not failing:
             continue
@@ -125,7 +125,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         floored = [windows[i].output for i in failing]
         message = (
             f"{node.name}: {describe_windows(windows, failing)} is not an integer; PyTorch floors it to "
-            f"{' and '.join(map(str, dict.fromkeys(floored) if len(set(floored)) == 1 else floored))} and "
+            f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
             f"{never_read(windows, failing)} "
             f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"
         )

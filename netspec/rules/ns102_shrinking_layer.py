@@ -29,12 +29,12 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import format_shape
 from netspec.layers.arithmetic import same_pads
-from netspec.layers.windowed import describe_windows, padding_fix, padding_value
-from netspec.rules.base import Rule, Violation, windowed_nodes
+from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
+from netspec.rules.base import Rule, Violation
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, layer, windows in windowed_nodes(analysis):
+    for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
         shrinking = [i for i, w in enumerate(windows) if w.shrinks]
         if not shrinking:
@@ -46,7 +46,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         kept = format_shape(node.inputs[0][1:])
         # What the padding gives: the input's size where the stride is 1, strided sizes as
         # before (avgpool kernel [3, 2], stride [1, 2] on 8×8: 8×4, not 8×8).
-        padded = format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
+        padded = padded_output(windows, pads)
         outcome = f"keeps {kept}" if padded == kept else f"gives {padded}"
         # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
         rule_of_thumb = (

@@ -35,12 +35,12 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
 from netspec.layers.windowed import padding_fix
-from netspec.rules.base import Rule, Violation, layer_errors, windowed_nodes
+from netspec.rules.base import Rule, Violation, layer_errors
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from layer_errors(RULE.code)(analysis)
-    for node, layer, windows in windowed_nodes(analysis):
+    for node, layer, windows in analysis.graph.windowed:
         if not isinstance(layer, Conv):
             continue
         excessive = [w for w in windows if max(w.pad_before, w.pad_after) >= w.effective_kernel]

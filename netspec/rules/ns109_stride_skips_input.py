@@ -34,11 +34,11 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.arithmetic import Window
 from netspec.layers.windowed import dimension_units
-from netspec.rules.base import Rule, Violation, windowed_nodes
+from netspec.rules.base import Rule, Violation
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, windows in windowed_nodes(analysis):
+    for node, _, windows in analysis.graph.windowed:
         if all(w.stride == 1 for w in windows):  # reads every position: most layers
             continue
         reads = [w.positions_read() for w in windows]

@@ -26,11 +26,11 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.windowed import describe_windows
-from netspec.rules.base import Rule, Violation, windowed_nodes
+from netspec.rules.base import Rule, Violation
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, windows in windowed_nodes(analysis):
+    for node, _, windows in analysis.graph.windowed:
         padded = [
             i
             for i, w in enumerate(windows)
