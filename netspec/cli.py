@@ -82,6 +82,8 @@ def cpu_count() -> int:
 def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None) -> None:
     """The report to stdout, or to ``output_file`` with only the summary on stdout."""
     if output_file is None:
+        if reporter.for_programs:
+            stdout_as_utf8()
         reporter.report(results, sys.stdout)
         return
     try:
@@ -90,6 +92,13 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
     except OSError as error:
         cannot_write(output_file, error)
     typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes))
+
+
+def stdout_as_utf8() -> None:
+    """Write stdout as UTF-8 from here on, as a file given to ``-o`` is, whatever the console's
+    encoding: output read by programs (JSON, SARIF, a diff to apply) is UTF-8."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 def ensure_writable(output_file: Path) -> None:
@@ -291,6 +300,7 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
+        stdout_as_utf8()
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:
             typer.echo(f"\nWould fix {plural(fixed, 'problem')}.")

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from netspec import Applicability, lint_text
@@ -26,6 +27,7 @@ from tests.helpers import (
     IS_ROOT,
     NOBODY,
     netspec_as_ordinary_user,
+    netspec_process,
     ordinary_directory,
     spec,
     within,
@@ -578,6 +580,25 @@ def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.
     patch.write_bytes(result.stdout_bytes)  # .stdout would turn CRLF into LF
     subprocess.run(["patch", "--quiet", "-p0", "--binary", "-i", str(patch)], check=True, cwd=tmp_path)
     assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
+
+
+def test_diff_applies_whatever_the_console_encoding(tmp_path: Path) -> None:
+    # The diff must hold the file's own UTF-8 bytes, or it does not apply: on a cp1252 console
+    # (a redirected stdout on Windows) "卷积" cannot be written as it is.
+    path = write_spec(tmp_path, "input: [3, 32, 32]\nlayers:\n  - {type: conv, name: 卷积, filters: 8, kernel: 3}\n")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}
+    result = netspec_process("check", "--diff", path.name, cwd=tmp_path, env=env, text=False)
+    assert result.returncode == 1, result.stderr
+    (tmp_path / "fix.patch").write_bytes(result.stdout)
+    subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True, cwd=tmp_path)
+    # NS102's fix: a 3×3 kernel keeps 32×32 with padding (3 − 1)/2 = 1.
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["layers"][0] == {
+        "type": "conv",
+        "name": "卷积",
+        "filters": 8,
+        "kernel": 3,
+        "padding": 1,
+    }
 
 
 # --- writing ------------------------------------------------------------------------------

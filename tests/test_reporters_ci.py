@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from io import StringIO
@@ -24,7 +25,7 @@ from netspec.report.github import annotation, escape_data, escape_property
 from netspec.report.sarif import SarifReporter
 from netspec.rules import RULES
 from netspec.source import Position, Span
-from tests.helpers import CLEAN, SHRINKING
+from tests.helpers import CLEAN, SHRINKING, netspec_process
 
 runner = CliRunner()
 
@@ -459,6 +460,33 @@ def test_output_file_gets_the_report_and_stdout_the_summary(project: Path, flag:
     log = json.loads((project / "out.sarif").read_text(encoding="utf-8"))
     assert_valid_sarif(log)
     assert len(log["runs"][0]["results"]) == 2
+
+
+# Every NS102 message has "×" and "−", which ASCII cannot encode.
+MACHINE_FORMATS = sorted(name for name in REPORTERS if name not in ("full", "concise"))
+
+
+@pytest.mark.parametrize("name", MACHINE_FORMATS)
+def test_formats_for_programs_are_utf8_on_any_console(project: Path, name: str) -> None:
+    # cp1252 is what Python gives a redirected stdout on Windows; JSON and SARIF must be UTF-8
+    # (RFC 8259, section 8.1), and the XML declaration names the encoding used.
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0", "GITHUB_ACTIONS": ""}
+    args = ("check", "--output-format", name, "specs/b_shrinking.yaml")
+    to_stdout = netspec_process(*args, env=env, cwd=project, text=False)
+    to_file = netspec_process(*args, "-o", "report", env=env, cwd=project)
+    assert (to_stdout.returncode, to_file.returncode) == (1, 1), to_stdout.stderr
+    report = to_stdout.stdout.decode("utf-8")
+    assert "×" in report
+    # The github format ends with a random stop-commands token.
+    masked = re.compile(r"[0-9a-f]{32}")
+    assert masked.sub("", report) == masked.sub("", (project / "report").read_text(encoding="utf-8"))
+
+
+def test_formats_for_people_follow_the_console(project: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    result = netspec_process("check", "--output-format", "concise", "specs/b_shrinking.yaml", env=env, cwd=project)
+    assert result.returncode == 1
+    assert "\\xd7" in result.stdout and "×" not in result.stdout
 
 
 def test_unwritable_output_file_is_a_usage_error(project: Path) -> None:

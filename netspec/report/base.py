@@ -19,6 +19,9 @@ class Reporter:
     """
 
     name: ClassVar[str]
+    #: Read by programs, which take it as UTF-8 whatever the console's encoding (JSON and SARIF
+    #: must be UTF-8); a format for people follows the console's.
+    for_programs: ClassVar[bool] = True
 
     def __init__(self, *, unsafe_fixes: bool = False) -> None:
         self.unsafe_fixes = unsafe_fixes

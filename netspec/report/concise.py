@@ -11,6 +11,7 @@ from netspec.report.base import Reporter, all_diagnostics, one_line, summary
 
 class ConciseReporter(Reporter):
     name = "concise"
+    for_programs = False
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):

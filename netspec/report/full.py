@@ -74,6 +74,7 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
 
 class FullReporter(Reporter):
     name = "full"
+    for_programs = False
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for result in results:
