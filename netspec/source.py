@@ -426,10 +426,12 @@ def decode(raw: bytes) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        row = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        span = Span(Position(row, column), Position(row, column + 1), exc.start, exc.start + 1)
+        # Rows and columns count characters and YAML's line breaks, as everywhere else: the
+        # text before the bad byte decodes.
+        before = LineIndex(raw[: exc.start].decode(encoding), libyaml=True)
+        offset = len(before.text)
+        row, column = before.position(offset)
+        span = Span(Position(row, column), Position(row, column + 1), offset, offset + 1)
         byte = raw[exc.start : exc.start + 1].hex()
         raise LoadError(
             "NS001", f"the file is not valid {encoding.upper()}: byte 0x{byte} cannot be decoded", span

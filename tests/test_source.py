@@ -168,3 +168,24 @@ def test_decode_invalid_utf8_names_the_position() -> None:
     with pytest.raises(LoadError) as error:
         decode(b"a: 1\nb: \xff\n")
     assert error.value.span.start == Position(2, 4)
+
+
+@pytest.mark.parametrize(
+    ("raw", "position"),
+    [
+        # Columns count characters: 😀 is 4 bytes and 中 3, but one column each.
+        ("n: '😀中".encode() + b"\xff'\n", Position(1, 7)),
+        # A lone CR ends a line in YAML, as do NEL and LS.
+        (b"a: 1\rb: 2\r\nc: \xff", Position(3, 4)),
+        ("a: 1\x85b: 2\u2028c: ".encode() + b"\xff", Position(3, 4)),
+        # UTF-16: two bytes a character, and the byte-order mark is no column.
+        ("a: 1\nb: x".encode("utf-16") + b"\x00\xd8", Position(2, 5)),
+        # An odd number of bytes leaves half a character at the end.
+        ("a: 1\nbc".encode("utf-16-le") + b"d", Position(2, 3)),
+    ],
+)
+def test_decode_error_positions_count_characters_and_yaml_line_breaks(raw: bytes, position: Position) -> None:
+    with pytest.raises(LoadError) as error:
+        decode(raw)
+    assert error.value.span.start == position
+    assert error.value.span.end == Position(position.row, position.column + 1)
