@@ -83,7 +83,13 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
 def relative_path(filename: str) -> str:
     """The file's POSIX path relative to the current directory when it lies below it (CI runs at
     the repository root, so this is the repo-relative path GitHub resolves), else absolute."""
-    # abspath, not resolve(): a symlinked spec keeps the path it has in the repository.
+    # abspath, not resolve(): a symlinked spec keeps the path it has in the repository. But the
+    # file system takes "link/.." as the parent of the link's target, where abspath would
+    # drop both: up to the last "..", the path is resolved.
+    parts = Path(filename).parts
+    if ".." in parts:
+        after = len(parts) - parts[::-1].index("..")
+        filename = os.path.join(os.path.realpath(os.path.join(*parts[:after])), *parts[after:])
     path = Path(os.path.abspath(filename))
     try:
         return path.relative_to(os.getcwd()).as_posix()
