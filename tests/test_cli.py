@@ -80,6 +80,19 @@ def test_full_output_shows_c1_controls_as_one_column(tmp_path: Path) -> None:
     assert "  | " + " " * 22 + "^\n" in out
 
 
+@pytest.mark.parametrize("raw", [b"\xff: 1\n", b"input: [3, 32, 32]\n"])
+def test_full_output_shows_no_source_line_of_a_file_it_could_not_read(tmp_path: Path, raw: bytes) -> None:
+    # Not UTF-8, or over the size limit: there is no text to show, only the position. The near
+    # miss: an empty file has one empty line to show.
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(raw)
+    out = runner.invoke(app, ["check", "--max-file-size", "10", str(path)]).output
+    assert "NS001 error: " in out and f" --> {path}:1:1\n\nFound 1 problem" in out
+    path.write_bytes(b"")
+    out = runner.invoke(app, ["check", str(path)]).output
+    assert f" --> {path}:1:1\n  |\n1 | \n  | ^\n" in out
+
+
 def test_messages_on_stderr_escape_control_characters(tmp_path: Path) -> None:
     # A note about a file whose name sets the terminal's title.
     path = tmp_path / "x\x1b]0;t\x07.yaml"

@@ -78,7 +78,8 @@ class FullReporter(Reporter):
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for result in results:
-            lines = LINE_BREAK.split(result.text or "") if result.diagnostics else []
+            # No text when the file could not be read or decoded: then no snippet either.
+            lines = LINE_BREAK.split(result.text) if result.text is not None and result.diagnostics else []
             for d in result.diagnostics:
                 marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) else ""
                 out.write(f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
