@@ -256,11 +256,18 @@ def split_flag(values: Sequence[str] | None, flag: str) -> tuple[str, ...] | Non
     return rule_selectors([part.strip() for value in values for part in value.split(",")], flag)
 
 
+def _not_under(selectors: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``selectors`` that no prefix in ``prefixes`` covers."""
+    return tuple(selector for selector in selectors if not selector.startswith(prefixes))
+
+
 def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) -> Settings:
     """The settings for a run: the given or nearest configuration file, then the flags.
 
-    ``--select`` replaces the file's whole selection (select, extend-select and ignore), as a
-    later configuration layer does in ruff; ``--extend-select`` and ``--ignore`` add to it.
+    The flags are a layer above the file, as in ruff. ``--select`` replaces the file's whole
+    selection (select, extend-select and ignore). ``--extend-select`` and ``--ignore`` add to
+    it, and what they name is the flags' say: the file's selectors under it give way, however
+    specific, so ``--extend-select NS1`` enables the NS102 that the file ignores.
     """
     if config is not None:
         settings = load(config)
@@ -271,12 +278,20 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
             raise ConfigError(f"cannot find the current directory: {error.strerror or error}") from None
         found = _nearest(start)
         settings = parse(found[1], str(found[0])) if found else Settings()
+    enabled, disabled = overrides.extend_select, overrides.ignore
     if overrides.select is not None:
         settings = replace(settings, select=overrides.select, extend_select=(), ignore=())
+    else:
+        settings = replace(
+            settings,
+            select=_not_under(settings.select, disabled),
+            extend_select=_not_under(settings.extend_select, disabled),
+            ignore=_not_under(settings.ignore, enabled),
+        )
     return replace(
         settings,
-        extend_select=settings.extend_select + overrides.extend_select,
-        ignore=settings.ignore + overrides.ignore,
+        extend_select=settings.extend_select + enabled,
+        ignore=settings.ignore + disabled,
         max_file_size=overrides.max_file_size or settings.max_file_size,
         force_exclude=settings.force_exclude if overrides.force_exclude is None else overrides.force_exclude,
     )

@@ -303,6 +303,50 @@ def test_extend_select_adds_to_the_file(project: Path) -> None:
     assert runner.invoke(app, ["check", "--extend-select", "NS102", "specs"]).exit_code == 1
 
 
+def test_extend_select_enables_what_the_file_ignores(project: Path) -> None:
+    write(project / "netspec.toml", "ignore = ['NS102']\n")
+    assert runner.invoke(app, ["check", "specs"]).exit_code == 0
+    result = runner.invoke(app, ["check", "--extend-select", "NS102", "specs"])
+    assert result.exit_code == 1
+    assert "NS102" in result.output
+
+
+#: NS102 and NS101 are on by default; NS113 only by its full code.
+@pytest.mark.parametrize(
+    ("config", "flags", "expected"),
+    [
+        # The flags are the later layer: what they name overrides the file, however specific.
+        ("ignore = ['NS102']", Overrides(extend_select=("NS102",)), {"NS102": True, "NS101": True}),
+        ("ignore = ['NS102']", Overrides(extend_select=("NS1",)), {"NS102": True}),
+        ("select = ['NS102']", Overrides(ignore=("NS10",)), {"NS102": False}),
+        ("extend-select = ['NS113']", Overrides(ignore=("NS1",)), {"NS113": False}),
+        # Near misses: a more specific selector of the file under a broader flag's opposite
+        # stays, since the flag does not name it...
+        ("ignore = ['NS1']", Overrides(extend_select=("NS102",)), {"NS102": True, "NS101": False}),
+        ("extend-select = ['NS113']", Overrides(ignore=("NS114",)), {"NS113": True}),
+        # ...and within one layer, the longest prefix wins, and ignore a tie.
+        ("", Overrides(extend_select=("NS102",), ignore=("NS102",)), {"NS102": False}),
+        ("", Overrides(select=("NS102",), ignore=("NS1",)), {"NS102": True, "NS101": False}),
+        ("ignore = ['NS1']\nextend-select = ['NS102']", Overrides(), {"NS102": True, "NS101": False}),
+    ],
+)
+def test_flags_override_the_file_as_a_later_layer(
+    tmp_path: Path, config: str, flags: Overrides, expected: dict[str, bool]
+) -> None:
+    settings = resolve(write(tmp_path / "netspec.toml", config + "\n"), flags)
+    by_default = {"NS101": True, "NS102": True, "NS113": False}
+    assert {code: settings.enabled(code, by_default[code]) for code in expected} == expected
+
+
+def test_per_file_ignores_hold_against_the_flags(tmp_path: Path) -> None:
+    from netspec import lint_text
+
+    config = write(tmp_path / "netspec.toml", "[per-file-ignores]\n'legacy_*.yaml' = ['NS102']\n")
+    settings = resolve(config, Overrides(extend_select=("NS102",)))
+    assert [d.code for d in lint_text(SHRINKING, "legacy_net.yaml", settings).diagnostics] == []
+    assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == ["NS102"]
+
+
 def test_config_flag_reads_the_given_file(project: Path) -> None:
     other = write(project / "ci" / "strict.toml", "ignore = ['NS102']\n")
     write(project / "netspec.toml", "select = ['NS']\n")
