@@ -410,6 +410,8 @@ class FixOutcome:
     notes: list[str] = field(default_factory=list)
     #: Why the fixed text was not written; the file is then unchanged.
     error: str | None = None
+    #: The file's UTF-8 byte-order mark, which decoding dropped, and a diff must show to apply.
+    byte_order_mark: str = ""
 
     @property
     def changed(self) -> bool:
@@ -420,17 +422,26 @@ class FixOutcome:
         if not self.changed:
             return ""
         assert self.original is not None and self.result.text is not None
-        name = one_line(self.result.filename)  # a path must not drive the terminal
+        name = _diff_name(one_line(self.result.filename))  # a path must not drive the terminal
+        before, after = self.byte_order_mark + self.original, self.byte_order_mark + self.result.text
         out = []
-        for line in difflib.unified_diff(_lines(self.original), _lines(self.result.text), name, name):
-            out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        for line in difflib.unified_diff(_lines(before), _lines(after), name, name):
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
         return "".join(out)
 
 
 def _lines(text: str) -> list[str]:
-    """The lines of ``text`` with their own line breaks, as the diff shows them: LF, CRLF and
-    CR (a NEL, LS or PS stays inside its line; only the diff's cut differs)."""
-    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)
+    """The lines of ``text`` as diff and patch count them: ended by LF only. A CR is part of
+    its line, so a file with CR line breaks is one line to them, as to GNU diff."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
+def _diff_name(name: str) -> str:
+    """A file name for a diff's header, quoted in C's way (as git quotes names, which patch
+    reads too) where patch would cut it short at a space or a tab, or take it as quoted."""
+    if " " not in name and "\t" not in name and not name.startswith('"'):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t") + '"'
 
 
 def fix_text(
@@ -548,6 +559,8 @@ def fix_file(path: Path, settings: Settings | None = None, *, unsafe: bool = Fal
             error=f"cannot fix {path}: its encoding cannot be written back byte for byte",
         )
     outcome = fix_text(text, str(path), settings, unsafe=unsafe)
+    if raw.startswith(codecs.BOM_UTF8):
+        outcome.byte_order_mark = "\ufeff"
     if not write or not outcome.changed:
         return outcome
     assert outcome.result.text is not None

@@ -582,6 +582,37 @@ def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.
     assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        # Lines ended by CR alone are one line to diff and patch.
+        ("mac.yaml", b"input: [3, 32, 32]\rlayers:\r  - type: conv\r    filters: 3\r    kernel: 3\r"),
+        # A CR within what is a line to diff in an LF file.
+        ("cr.yaml", b"input: [3, 32, 32]\nlayers:\r  - {type: conv, filters: 3, kernel: 3}\n"),
+        # A UTF-8 byte-order mark, on the line the fix changes.
+        ("bom.yaml", codecs.BOM_UTF8 + b"{input: [3, 32, 32], layers: [{type: conv, filters: 16, kernel: 3}]}\n"),
+        # A name with a space, which patch would cut short.
+        ("my spec.yaml", SMALL.encode()),
+    ],
+)
+def test_diff_applies_with_patch_and_git_to_give_what_fix_writes(
+    name: str, raw: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / name
+    path.write_bytes(raw)
+    diff = runner.invoke(app, ["check", "--diff", name])
+    assert diff.exit_code == 1, diff.output
+    (tmp_path / "fix.patch").write_bytes(diff.stdout_bytes)
+    subprocess.run(["git", "init", "-q", "."], check=True, cwd=tmp_path)
+    subprocess.run(["git", "apply", "--check", "fix.patch"], check=True, cwd=tmp_path)
+    subprocess.run(["patch", "--quiet", "-p0", "--binary", "-i", "fix.patch"], check=True, cwd=tmp_path)
+    patched = path.read_bytes()
+    path.write_bytes(raw)
+    assert runner.invoke(app, ["check", "--fix", name]).exit_code == 0
+    assert patched == path.read_bytes() != raw
+
+
 def test_diff_applies_whatever_the_console_encoding(tmp_path: Path) -> None:
     # The diff must hold the file's own UTF-8 bytes, or it does not apply: on a cp1252 console
     # (a redirected stdout on Windows) "卷积" cannot be written as it is.
