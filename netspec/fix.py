@@ -35,6 +35,7 @@ from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable, violations
 from netspec.report.base import one_line
+from netspec.rules import RULES
 from netspec.settings import Settings
 from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, LoadError, decode
 from netspec.source import Path as KeyPath
@@ -106,15 +107,14 @@ def judge(
     return after, diagnostics, is_safe(diagnostic, before, findings(diagnostics))
 
 
-def assess(
-    analysis: Analysis, reported: list[Diagnostic], found: Iterable[Diagnostic], settings: Settings
-) -> list[Diagnostic]:
-    """``reported`` with the applicability of every fix set. A fix is judged against
-    everything ``found`` in the file, suppressed findings included, so that a silenced
-    finding which is still there after the fix does not count as new. A fix that ``--fix``
-    cannot apply, because the layer's text cannot be edited, becomes help: an edit to make
-    by hand."""
-    before = findings(found)
+def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """``reported`` with the applicability of every fix set. A fix is judged by
+    :meth:`Settings.judging_fixes`, against everything found in the file, suppressed findings
+    included, so that a silenced finding which is still there after the fix does not count as
+    new. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited, becomes
+    help: an edit to make by hand."""
+    judging = settings.judging_fixes()
+    before = {(rule.code, v.index) for rule, v in violations(analysis, judging)}
     budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
     for diagnostic in reported:
@@ -137,7 +137,7 @@ def assess(
             continue
         # Only what is found matters here, not how it is worded or where it points.
         reanalysed = reanalyse(analysis, index, fix)
-        after = {(rule.code, v.index) for rule, v in violations(reanalysed, settings)}
+        after = {(rule.code, v.index) for rule, v in violations(reanalysed, judging)}
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
@@ -352,7 +352,9 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
     current = result.analysis
-    diagnostics = check(current, settings)
+    # Found by the rules fixes are judged by; fixed, only what the selection enables.
+    judging = settings.judging_fixes()
+    diagnostics = check(current, judging)
     suppressed = findings(diagnostics) - findings(d for d in result.diagnostics if not d.silenced)
     chosen = Pass()
     visited: set[int] = set()
@@ -364,6 +366,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             and d.layer_index is not None
             and d.layer_index not in visited
             and (d.code, d.layer_index) not in suppressed
+            and RULES[d.code].enabled_for(settings, current.filename)
         ]
         if not candidates:
             break
@@ -383,7 +386,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
                 continue
             if not budget.spend(len(current.graph.nodes)):
                 break
-            after, after_diagnostics, safe = judge(current, diagnostic, before, settings)
+            after, after_diagnostics, safe = judge(current, diagnostic, before, judging)
             if safe:
                 pick = after, after_diagnostics, edits
                 break

@@ -227,7 +227,7 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
         # Only with a reported fix to judge: a clean or fully suppressed file's start-up stays small.
         from netspec.fix import assess
 
-        result.diagnostics = assess(result.analysis, result.diagnostics, found, settings)
+        result.diagnostics = assess(result.analysis, result.diagnostics, settings)
     # Only for what is reported: the trial analyses that judge fixes need no spans.
     result.diagnostics = [_with_edit_locations(d, text, result.analysis.document) for d in result.diagnostics]
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):

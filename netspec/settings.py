@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
@@ -44,6 +44,13 @@ class Settings:
         chosen = longest(self.select + self.extend_select, exact_only=not selected_by_default)
         ignored = longest(self.ignore + self.ignores_for(filename), exact_only=False)
         return chosen > ignored
+
+    def judging_fixes(self) -> Settings:
+        """The settings a fix is judged by: these, with every rule that is on by default on as
+        well, whatever the selection and ignores. A fix is safe only when no problem appears
+        by netspec's own measure: padding that ``--select NS102`` asks for must not break an
+        ``expect`` just because NS108 was not selected."""
+        return replace(self, select=("NS", *self.select), ignore=(), per_file_ignores={})
 
     def ignores_for(self, filename: str) -> tuple[str, ...]:
         """The codes ``per_file_ignores`` ignores in this file; worked out once per file,

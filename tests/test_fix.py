@@ -158,6 +158,51 @@ def test_an_unsafe_fix_says_what_would_go_wrong(tmp_path: Path) -> None:
     assert "fix (safe): set padding to 2\n" in out
 
 
+@pytest.mark.parametrize(
+    ("selection", "config"),
+    [
+        (["--select", "NS102"], ""),
+        (["--ignore", "NS108"], ""),
+        ([], "[per-file-ignores]\n'*.yaml' = ['NS108']\n"),
+    ],
+)
+def test_a_fix_is_judged_by_every_default_rule_whatever_the_selection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: list[str], config: str
+) -> None:
+    # 32 − 5 + 1 = 28 as expected; padding 2 gives 32 and breaks the expectation, which is
+    # the spec's own word, whether NS108 is selected in this run or not.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "netspec.toml").write_text(config)
+    layer = "{type: conv, filters: 6, kernel: 5, expect: [6, 28, 28]}"
+    path = write_spec(tmp_path, f"input: [1, 32, 32]\nlayers:\n  - {layer}\n")
+    assert "fix (unsafe: conv1 would then report NS108): set padding to 2\n" in run(*selection, path)[1]
+    assert run(*selection, "--fix", path)[0] == 1
+    assert "padding" not in path.read_text()
+    # The near miss: without the expectation, the fix is safe under the same selection.
+    path.write_text(f"input: [1, 32, 32]\nlayers:\n  - {layer.replace(', expect: [6, 28, 28]', '')}\n")
+    assert "fix (safe): set padding to 2\n" in run(*selection, path)[1]
+
+
+def test_fix_leaves_a_problem_of_a_rule_not_selected_that_an_earlier_fix_brought(tmp_path: Path) -> None:
+    # c1 shrinks 13 to 13 − 5 + 1 = 9 (NS102); its padding 2 keeps 13, on which the pool's
+    # (13 − 3)/3 + 1 = 4.33 is no integer (NS101, fixed by padding 1: 12/3 + 1 = 5), where
+    # (9 − 3)/3 + 1 = 3 was.
+    text = (
+        "input: [1, 13, 13]\nlayers:\n"
+        "  - {type: conv, filters: 4, kernel: 5}\n  - {type: maxpool, kernel: 3, stride: 3}\n"
+    )
+    path = write_spec(tmp_path, text)
+    assert run("--select", "NS102", "--fix", "--unsafe-fixes", path)[0] == 0
+    assert yaml.safe_load(path.read_text())["layers"] == [
+        {"type": "conv", "filters": 4, "kernel": 5, "padding": 2},
+        {"type": "maxpool", "kernel": 3, "stride": 3},
+    ]
+    # The near miss: with NS101 selected too, its fix follows.
+    path.write_text(text)
+    assert run("--select", "NS101,NS102", "--fix", "--unsafe-fixes", path)[0] == 0
+    assert yaml.safe_load(path.read_text())["layers"][1]["padding"] == 1
+
+
 def test_safe_fix_is_marked_and_counted(tmp_path: Path) -> None:
     code, out, _ = run(write_spec(tmp_path, MIXED))
     assert code == 1
