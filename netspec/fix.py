@@ -33,7 +33,7 @@ from netspec.budget import Budget
 from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
-from netspec.linter import FileResult, check, internal_error, lint_text, read_source, unreadable, violations
+from netspec.linter import FileResult, as_paths, check, internal_error, lint_text, read_source, unreadable, violations
 from netspec.report.base import one_line
 from netspec.rules import RULES
 from netspec.settings import Settings
@@ -546,8 +546,11 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def fix_file(path: Path, settings: Settings | None = None, *, unsafe: bool = False, write: bool = True) -> FixOutcome:
+def fix_file(
+    path: str | os.PathLike[str], settings: Settings | None = None, *, unsafe: bool = False, write: bool = True
+) -> FixOutcome:
     """Fix one spec file in place (or only compute the fixed text, with ``write=False``)."""
+    path = Path(path)
     settings = settings or Settings()
     try:
         raw = read_source(path, settings)
@@ -583,11 +586,15 @@ def _unwritten(outcome: FixOutcome, text: str, settings: Settings, error: str) -
 
 
 def fix_paths(
-    paths: Sequence[Path], settings: Settings | None = None, *, unsafe: bool = False, write: bool = True
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
 ) -> list[FixOutcome]:
     """Fix many files. A bug in netspec on one file is recorded, not raised, as in ``lint_paths``."""
     outcomes = []
-    for path in paths:
+    for path in as_paths(paths, "fix_paths"):
         try:
             outcomes.append(fix_file(path, settings, unsafe=unsafe, write=write))
         except Exception as error:  # noqa: BLE001 - the last line of defence, by design

@@ -296,15 +296,21 @@ def lint_paths(
     """
     if jobs > 1 and keep_analysis:
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
-    if isinstance(paths, (str, os.PathLike)):  # a str is a sequence too: of one-letter paths
-        raise TypeError(f"lint_paths takes a sequence of paths, not one path: lint_paths([{paths!r}])")
+    files = as_paths(paths, "lint_paths")
     settings = settings or Settings()
-    files = [Path(path) for path in paths]
     if jobs > 1 and len(files) > 1 and _total_size(files) >= PARALLEL_MIN_BYTES:
         from netspec.parallel import lint_in_processes
 
         return lint_in_processes(files, settings, jobs)
     return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in files]
+
+
+def as_paths(paths: Sequence[str | os.PathLike[str]], function: str) -> list[Path]:
+    """The paths a library ``function`` was given. One path is refused: a str is a sequence
+    too, of one-letter paths."""
+    if isinstance(paths, (str, os.PathLike)):
+        raise TypeError(f"{function} takes a sequence of paths, not one path: {function}([{paths!r}])")
+    return [Path(path) for path in paths]
 
 
 #: Below this much YAML in total, starting worker processes costs more than it saves. On two

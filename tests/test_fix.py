@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from netspec import Applicability, lint_text
 from netspec.cli import app
-from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_text, render
+from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_paths, fix_text, render
 from tests.helpers import (
     IS_ROOT,
     NOBODY,
@@ -678,6 +678,17 @@ def test_diff_applies_whatever_the_console_encoding(tmp_path: Path) -> None:
 
 
 # --- writing ------------------------------------------------------------------------------
+
+
+def test_fix_file_and_fix_paths_take_paths_as_strings(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, SMALL)
+    assert fix_file(str(path)).changed and path.read_text() == SMALL_FIXED
+    path.write_text(SMALL)
+    (outcome,) = fix_paths([str(path)])
+    assert outcome.result.internal_error is None and path.read_text() == SMALL_FIXED
+    # One path where a sequence belongs would be read as one-letter paths.
+    with pytest.raises(TypeError, match=r"fix_paths\(\['"):
+        fix_paths(str(path))
 
 
 def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
