@@ -10,8 +10,9 @@ P before:
 The centre of output index y then lies at input coordinate −P_eff + y·j + (r − 1)/2.
 The other layers, as netspec defines them:
 
-- ``conv_transpose`` (stride S): j ← j/S. An output position reads at most ceil(K/S) input
-  positions, so r ← r + (ceil(K/S) − 1)·j (a 2×2 stride-2 up-convolution keeps r).
+- ``conv_transpose`` (stride S): an output position reads at most ceil(K/S) input
+  positions, so r ← r + (ceil(K/S) − 1)·j with the incoming j (a 2×2 stride-2
+  up-convolution keeps r); then j ← j/S.
 - ``upsample`` (nearest): each output reads one input position, so r is unchanged and
   j ← j/scale (j·W_in/W_out for ``size``). The stride may become a fraction.
 - adaptive pooling (W → out): a window of its largest size, max over i of
