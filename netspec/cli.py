@@ -303,7 +303,8 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
         stdout_as_utf8()
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:
-            typer.echo(f"\nWould fix {plural(fixed, 'problem')}.")
+            # On stderr, as ruff does: `--diff > fix.patch` keeps only the patch.
+            typer.echo(f"\nWould fix {plural(fixed, 'problem')}.", err=True)
         return any(outcome.changed for outcome in outcomes)
     if fix_only and fixed:
         typer.echo(f"Fixed {plural(fixed, 'problem')}.")

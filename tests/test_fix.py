@@ -546,11 +546,12 @@ def test_diff_never_writes(tmp_path: Path) -> None:
     path = copy_case("vgg_block", tmp_path)
     os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     before, mtime = path.read_bytes(), path.stat().st_mtime_ns
-    code, out, _ = run("--diff", path)
+    code, out, err = run("--diff", path)
     assert code == 1
-    assert f"--- {path}\n+++ {path}\n" in out
+    assert out.startswith(f"--- {path}\n+++ {path}\n")
     assert "+    padding: 1\n" in out and "-    padding: 0  # valid by mistake\n" in out
-    assert out.rstrip().endswith("Would fix 3 problems.")
+    # stdout holds the patch alone; the count goes to stderr.
+    assert "Would fix" not in out and err == "\nWould fix 3 problems.\n"
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vgg_block.yaml"]
 
