@@ -361,8 +361,9 @@ def test_sarif_uri_outside_the_current_directory_is_absolute(
 def test_paths_through_a_symlink_and_dot_dot_name_the_file_read(project: Path) -> None:
     # specs/link points at deep/inner, so specs/link/../x.yaml is deep/x.yaml to the file
     # system, and specs/x.yaml (another file) only as text.
-    (project / "deep" / "inner").mkdir(parents=True)
+    (project / "deep" / "inner" / "sub").mkdir(parents=True)
     (project / "deep" / "x.yaml").write_text(COLLAPSED, encoding="utf-8")
+    (project / "deep" / "inner" / "x.yaml").write_text(COLLAPSED, encoding="utf-8")
     (project / "specs" / "x.yaml").write_text(CLEAN, encoding="utf-8")
     (project / "specs" / "link").symlink_to(project / "deep" / "inner")
     (project / "specs" / "linked.yaml").symlink_to(project / "deep" / "x.yaml")
@@ -373,8 +374,10 @@ def test_paths_through_a_symlink_and_dot_dot_name_the_file_read(project: Path) -
         return re.findall(r"^::error file=([^,]*),", result.stdout, re.MULTILINE)[0]
 
     assert annotated("specs/link/../x.yaml") == "deep/x.yaml"
-    # Near misses: ".." through no link is only text, and a linked file keeps its own path.
+    # Near misses: ".." after no link is only text, even past a link, and a linked file keeps
+    # its own path.
     assert annotated("specs/../deep/x.yaml") == "deep/x.yaml"
+    assert annotated("specs/link/sub/../x.yaml") == "specs/link/x.yaml"
     assert annotated("specs/linked.yaml") == "specs/linked.yaml"
 
 

@@ -83,18 +83,27 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
 def relative_path(filename: str) -> str:
     """The file's POSIX path relative to the current directory when it lies below it (CI runs at
     the repository root, so this is the repo-relative path GitHub resolves), else absolute."""
-    # abspath, not resolve(): a symlinked spec keeps the path it has in the repository. But the
-    # file system takes "link/.." as the parent of the link's target, where abspath would
-    # drop both: up to the last "..", the path is resolved.
-    parts = Path(filename).parts
-    if ".." in parts:
-        after = len(parts) - parts[::-1].index("..")
-        filename = os.path.join(os.path.realpath(os.path.join(*parts[:after])), *parts[after:])
-    path = Path(os.path.abspath(filename))
+    path = Path(_absolute(filename))
     try:
         return path.relative_to(os.getcwd()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _absolute(filename: str) -> str:
+    """The absolute path of ``filename``, with symbolic links kept, as abspath keeps them (a
+    symlinked spec keeps the path it has in the repository). But the file system takes
+    "link/.." as the parent of the link's target, where abspath would drop both: there, and
+    only there, the link is resolved."""
+    if ".." not in Path(filename).parts:
+        return os.path.abspath(filename)
+    path = os.getcwd()
+    for part in Path(filename).parts:
+        if part != "..":
+            path = os.path.join(path, part)
+        else:
+            path = os.path.dirname(os.path.realpath(path) if os.path.islink(path) else path)
+    return path
 
 
 def plural(count: int, word: str) -> str:
