@@ -87,7 +87,8 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
         reporter.report(results, sys.stdout)
         return
     try:
-        with output_file.open("w", encoding="utf-8", errors="backslashreplace") as out:
+        line_end = "\n" if reporter.for_programs else None  # people's formats: the platform's
+        with output_file.open("w", encoding="utf-8", errors="backslashreplace", newline=line_end) as out:
             reporter.report(results, out)
     except OSError as error:
         cannot_write(output_file, error)
@@ -95,10 +96,12 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
 
 
 def stdout_as_utf8() -> None:
-    """Write stdout as UTF-8 from here on, as a file given to ``-o`` is, whatever the console's
-    encoding: output read by programs (JSON, SARIF, a diff to apply) is UTF-8."""
+    """Write stdout as UTF-8 with LF line ends from here on, as a file given to ``-o`` is,
+    whatever the console's encoding and platform: output read by programs (JSON, SARIF, a
+    diff to apply) is UTF-8, and a diff must keep the file's own line ends (Windows would
+    turn each LF into CRLF)."""
     if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace", newline="\n")
 
 
 def ensure_writable(output_file: Path) -> None:
@@ -300,6 +303,12 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
+        for outcome in outcomes:
+            if outcome.changed and outcome.encoding and not outcome.encoding.is_utf8:
+                to_stderr(
+                    f"netspec: warning: {outcome.result.filename}: the diff shows the text in UTF-8, not the"
+                    f" file's {outcome.encoding.codec.upper()}, so patch cannot apply it; --fix keeps the encoding"
+                )
         stdout_as_utf8()
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:

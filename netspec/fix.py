@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, as_paths, check, internal_error, lint_text, read_source, unreadable, violations
-from netspec.report.base import one_line
 from netspec.rules import RULES
 from netspec.settings import Settings
 from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, LoadError, decode
@@ -402,6 +401,21 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
 # --- the whole file -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FileEncoding:
+    """How a spec file's text is written: UTF-8 or UTF-16, with a byte-order mark or not."""
+
+    codec: str
+    byte_order_mark: bytes = b""
+
+    def encode(self, text: str) -> bytes:
+        return self.byte_order_mark + text.encode(self.codec)
+
+    @property
+    def is_utf8(self) -> bool:
+        return self.codec == "utf-8"
+
+
 @dataclass
 class FixOutcome:
     """What fixing one file did. ``result`` describes the file as it is afterwards."""
@@ -413,8 +427,8 @@ class FixOutcome:
     notes: list[str] = field(default_factory=list)
     #: Why the fixed text was not written; the file is then unchanged.
     error: str | None = None
-    #: The file's UTF-8 byte-order mark, which decoding dropped, and a diff must show to apply.
-    byte_order_mark: str = ""
+    #: How the file is written; None for text that is not from a file.
+    encoding: FileEncoding | None = None
 
     @property
     def changed(self) -> bool:
@@ -425,8 +439,10 @@ class FixOutcome:
         if not self.changed:
             return ""
         assert self.original is not None and self.result.text is not None
-        name = _diff_name(one_line(self.result.filename))  # a path must not drive the terminal
-        before, after = self.byte_order_mark + self.original, self.byte_order_mark + self.result.text
+        name = _diff_name(self.result.filename)
+        # A UTF-8 byte-order mark, which decoding dropped, is part of the first line's bytes.
+        mark = "\ufeff" if self.encoding and self.encoding.byte_order_mark == codecs.BOM_UTF8 else ""
+        before, after = mark + self.original, mark + self.result.text
         out = []
         for line in difflib.unified_diff(_lines(before), _lines(after), name, name):
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -440,11 +456,19 @@ def _lines(text: str) -> list[str]:
 
 
 def _diff_name(name: str) -> str:
-    """A file name for a diff's header, quoted in C's way (as git quotes names, which patch
-    reads too) where patch would cut it short at a space or a tab, or take it as quoted."""
-    if " " not in name and "\t" not in name and not name.startswith('"'):
+    """A file name for a diff's header, quoted as git quotes names, which patch reads too, when
+    it holds a space (where patch would cut it short), a quote, a backslash, a control
+    character or a byte past ASCII: C's escapes, and octal for the bytes. A name must not
+    drive the terminal, and octal keeps bidirectional controls and bytes that are not UTF-8
+    as they are in the file system."""
+    raw = os.fsencode(name)
+    if all(0x20 < byte < 0x7F and byte not in b'"\\' for byte in raw):
         return name
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t") + '"'
+    quoted = (_QUOTED.get(byte) or (chr(byte) if 0x20 <= byte < 0x7F else f"\\{byte:03o}") for byte in raw)
+    return '"' + "".join(quoted) + '"'
+
+
+_QUOTED = {ord("\\"): "\\\\", ord('"'): '\\"'}
 
 
 def fix_text(
@@ -485,25 +509,21 @@ def fix_text(
     return outcome
 
 
-def encoder(raw: bytes, text: str) -> Callable[[str], bytes] | None:
-    """How to write text back exactly as ``raw`` was written (UTF-8 or UTF-16, BOM or not)."""
+def encoding_of(raw: bytes, text: str) -> FileEncoding | None:
+    """How to write text back exactly as ``raw`` was written; None when no way does."""
     forms = (
-        (b"", "utf-8"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-        (b"", "utf-16-le"),
-        (b"", "utf-16-be"),
+        FileEncoding("utf-8"),
+        FileEncoding("utf-8", codecs.BOM_UTF8),
+        FileEncoding("utf-16-le", codecs.BOM_UTF16_LE),
+        FileEncoding("utf-16-be", codecs.BOM_UTF16_BE),
+        FileEncoding("utf-16-le"),
+        FileEncoding("utf-16-be"),
     )
-    for bom, encoding in forms:
+    for form in forms:
         with contextlib.suppress(UnicodeEncodeError):
-            if raw.startswith(bom) and bom + text.encode(encoding) == raw:
-                return _encoding(bom, encoding)
+            if raw.startswith(form.byte_order_mark) and form.encode(text) == raw:
+                return form
     return None
-
-
-def _encoding(bom: bytes, encoding: str) -> Callable[[str], bytes]:
-    return lambda text: bom + text.encode(encoding)
 
 
 class Unreplaceable(OSError):
@@ -557,23 +577,22 @@ def fix_file(
         text = decode(raw)
     except (OSError, LoadError) as error:
         return FixOutcome(unreadable(str(path), error, settings))
-    encode = encoder(raw, text)
-    if encode is None:
+    encoding = encoding_of(raw, text)
+    if encoding is None:
         return FixOutcome(
             lint_text(text, str(path), settings),
             original=text,
             error=f"cannot fix {path}: its encoding cannot be written back byte for byte",
         )
     outcome = fix_text(text, str(path), settings, unsafe=unsafe)
-    if raw.startswith(codecs.BOM_UTF8):
-        outcome.byte_order_mark = "\ufeff"
+    outcome.encoding = encoding
     if not write or not outcome.changed:
         return outcome
     assert outcome.result.text is not None
     try:
         if read_source(path, settings) != raw:
             return _unwritten(outcome, text, settings, f"{path} changed while it was being fixed; it was left alone")
-        write_atomically(path, encode(outcome.result.text))
+        write_atomically(path, encoding.encode(outcome.result.text))
     except (OSError, LoadError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return _unwritten(outcome, text, settings, f"cannot write {path}: {reason}; it was left unchanged")

@@ -107,7 +107,8 @@ def test_diff_headers_escape_control_characters(tmp_path: Path) -> None:
     path.write_text(SHRINKING)
     out = runner.invoke(app, ["check", "--diff", str(path)]).stdout
     assert "\x1b" not in out and "\x07" not in out
-    assert f"--- {tmp_path}/x\\x1b]0;t\\x07.yaml\n" in out
+    # Quoted as git quotes names, which patch reads: ESC is octal 33, BEL 7.
+    assert f'--- "{tmp_path}/x\\033]0;t\\007.yaml"\n' in out
 
 
 def snippet_lines(out: str) -> tuple[str, str]:

@@ -628,35 +628,64 @@ def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.
     assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
 
 
+# Each conv has a 3×3 kernel on 32×32 (or 8×8): padding (3 − 1)/2 = 1 keeps the size.
 @pytest.mark.parametrize(
-    ("name", "raw"),
+    ("name", "raw", "fixed"),
     [
         # Lines ended by CR alone are one line to diff and patch.
-        ("mac.yaml", b"input: [3, 32, 32]\rlayers:\r  - type: conv\r    filters: 3\r    kernel: 3\r"),
+        (
+            "mac.yaml",
+            b"input: [3, 32, 32]\rlayers:\r  - type: conv\r    filters: 3\r    kernel: 3\r",
+            b"input: [3, 32, 32]\rlayers:\r  - type: conv\r    filters: 3\r    kernel: 3\r    padding: 1\r",
+        ),
         # A CR within what is a line to diff in an LF file.
-        ("cr.yaml", b"input: [3, 32, 32]\nlayers:\r  - {type: conv, filters: 3, kernel: 3}\n"),
+        (
+            "cr.yaml",
+            b"input: [3, 32, 32]\nlayers:\r  - {type: conv, filters: 3, kernel: 3}\n",
+            b"input: [3, 32, 32]\nlayers:\r  - {type: conv, filters: 3, kernel: 3, padding: 1}\n",
+        ),
         # A UTF-8 byte-order mark, on the line the fix changes.
-        ("bom.yaml", codecs.BOM_UTF8 + b"{input: [3, 32, 32], layers: [{type: conv, filters: 16, kernel: 3}]}\n"),
-        # A name with a space, which patch would cut short.
-        ("my spec.yaml", SMALL.encode()),
+        (
+            "bom.yaml",
+            codecs.BOM_UTF8 + b"{input: [3, 32, 32], layers: [{type: conv, filters: 16, kernel: 3}]}\n",
+            codecs.BOM_UTF8 + b"{input: [3, 32, 32], layers: [{type: conv, filters: 16, kernel: 3, padding: 1}]}\n",
+        ),
+        # Names patch would cut short (a space), misread (a quote, a backslash) or not find (a
+        # control character, a byte that is not UTF-8, escaped for the terminal); a directory.
+        ("my spec.yaml", SMALL.encode(), SMALL_FIXED.encode()),
+        (os.fsdecode(b'q"\\\r\xff.yaml'), SMALL.encode(), SMALL_FIXED.encode()),
+        ("specs/net.yaml", SMALL.encode(), SMALL_FIXED.encode()),
     ],
 )
-def test_diff_applies_with_patch_and_git_to_give_what_fix_writes(
-    name: str, raw: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_diff_applies_with_patch_and_git_apply(
+    name: str, raw: bytes, fixed: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     path = tmp_path / name
+    path.parent.mkdir(exist_ok=True)
     path.write_bytes(raw)
     diff = runner.invoke(app, ["check", "--diff", name])
     assert diff.exit_code == 1, diff.output
     (tmp_path / "fix.patch").write_bytes(diff.stdout_bytes)
     subprocess.run(["git", "init", "-q", "."], check=True, cwd=tmp_path)
-    subprocess.run(["git", "apply", "--check", "fix.patch"], check=True, cwd=tmp_path)
+    subprocess.run(["git", "apply", "-p0", "fix.patch"], check=True, cwd=tmp_path)
+    assert path.read_bytes() == fixed
+    path.write_bytes(raw)
     subprocess.run(["patch", "--quiet", "-p0", "--binary", "-i", "fix.patch"], check=True, cwd=tmp_path)
-    patched = path.read_bytes()
+    assert path.read_bytes() == fixed
+    # And --fix writes the same.
     path.write_bytes(raw)
     assert runner.invoke(app, ["check", "--fix", name]).exit_code == 0
-    assert patched == path.read_bytes() != raw
+    assert path.read_bytes() == fixed
+
+
+def test_diff_of_a_utf16_spec_warns_that_patch_cannot_apply_it(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, SMALL.encode("utf-16"))
+    code, out, err = run("--diff", path)
+    assert code == 1 and "+  - {type: conv, filters: 2, kernel: 3, padding: 1}  # café\n" in out
+    assert f"netspec: warning: {path}: the diff shows the text in UTF-8, not the file's UTF-16-LE," in err
+    # The near miss: a UTF-8 spec's diff applies, with no warning.
+    assert "warning" not in run("--diff", write_spec(tmp_path, SMALL, "utf8.yaml"))[2]
 
 
 def test_diff_applies_whatever_the_console_encoding(tmp_path: Path) -> None:
