@@ -69,6 +69,11 @@ def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
     return {(d.code, d.layer_index) for d in diagnostics}
 
 
+def found(analysis: Analysis, settings: Settings) -> set[Finding]:
+    """What the rules find, without wording or placing it: all that judging a fix needs."""
+    return {(rule.code, violation.index) for rule, violation in violations(analysis, settings)}
+
+
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
     """The analysis of the spec with ``fix`` applied to layer ``index``.
 
@@ -113,7 +118,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
     new. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited, becomes
     help: an edit to make by hand."""
     judging = settings.judging_fixes()
-    before = {(rule.code, v.index) for rule, v in violations(analysis, judging)}
+    before = found(analysis, judging)
     budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
     for diagnostic in reported:
@@ -134,9 +139,8 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
                 dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=unjudged)
             )
             continue
-        # Only what is found matters here, not how it is worded or where it points.
         reanalysed = reanalyse(analysis, index, fix)
-        after = {(rule.code, v.index) for rule, v in violations(reanalysed, judging)}
+        after = found(reanalysed, judging)
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
