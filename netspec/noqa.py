@@ -252,8 +252,9 @@ def _first_row(text: str, document: Document, span: Span) -> int:
 
 
 def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Iterator[Unused]:
-    # A directive naming NS900, or a file-wide one covering it, opts out of these reports.
-    if any(d.file_wide and d.covers(UNUSED_NOQA) for d in found):
+    # A directive naming NS900, or a file-wide one covering it, opts out of these reports; a
+    # malformed one silences nothing, so it opts out of nothing.
+    if any(d.file_wide and not d.problem and d.covers(UNUSED_NOQA) for d in found):
         return
     for directive in found:
         if directive.problem:

@@ -348,6 +348,16 @@ def test_unused_file_wide_directive_is_reported() -> None:
     assert [(d.code, d.span.start.row, d.span.start.column) for d in diagnostics] == [("NS900", 1, 1)]
 
 
+@pytest.mark.parametrize("comment", ["# netspec: noqa:", "# netspec: noqa NS102"])
+def test_a_malformed_file_wide_directive_silences_nothing_and_is_reported(comment: str) -> None:
+    # No codes after the colon, or no colon: it hides no problem, so it cannot hide NS900
+    # either, neither about itself (row 1) nor about the unused comment on row 4.
+    diagnostics = lint(f"{comment}\n" + layers(f"{KEEP}  # noqa: NS101", SHRINK))
+    assert [(d.code, d.span.start.row) for d in diagnostics] == [("NS900", 1), ("NS900", 4), ("NS102", 5)]
+    # The near miss: a well-formed directive naming NS900 opts the file out of these reports.
+    assert codes("# netspec: noqa: NS900\n" + layers(f"{KEEP}  # noqa: NS101")) == []
+
+
 def test_code_of_a_rule_that_did_not_run_is_not_reported() -> None:
     # Whether the comment is needed cannot be known when NS102 is off.
     settings = Settings(ignore=("NS102",))
