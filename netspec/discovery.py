@@ -49,17 +49,26 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     Patterns see each path as :meth:`Settings.project_path` gives it. Symbolic links to
     directories are not followed, so a link loop cannot make the walk endless."""
     found = Discovery()
-    seen: set[Path] = set()
+    # Each file once, however it is named (a.yaml and ./specs/../a.yaml, or a directory and a
+    # link to it): by where it really is, under the first name it was found by.
+    seen: set[str] = set()
     for target in targets:
         if settings.force_exclude and _excluded(target, settings):
             found.excluded.append(target)
             continue
         candidates = _walk(target, settings, found.unlisted) if is_directory(target) else [target]
         for path in candidates:
-            if path not in seen:
-                seen.add(path)
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
                 found.files.append(path)
     return found
+
+
+def _skipped(directory: str) -> bool:
+    """A directory no scan enters: hidden (version control, caches) or one of
+    :data:`SKIPPED_DIRECTORIES`."""
+    return directory.startswith(".") or directory in SKIPPED_DIRECTORIES
 
 
 def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
@@ -86,9 +95,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
         subdirectories[:] = sorted(
             d
             for d in subdirectories
-            if not d.startswith(".")
-            and d not in SKIPPED_DIRECTORIES
-            and (seen_from is None or not settings.exclude_globs.match(os.path.join(seen_from, d)))
+            if not _skipped(d) and (seen_from is None or not settings.exclude_globs.match(os.path.join(seen_from, d)))
         )
         for name in sorted(names):
             seen = name if seen_from is None else os.path.join(seen_from, name)
@@ -98,8 +105,9 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    """Whether ``path``, or a directory it is in below the project's, matches ``exclude``;
-    outside the project, whether a file's name does."""
+    """Whether ``path``, or a directory it is in below the project's, matches ``exclude`` or is
+    one a scan skips (as ruff's default excludes are part of its ``exclude``); outside the
+    project, whether a file's name matches."""
     directory = is_directory(path)
     spellings = {settings.project_path(str(path))}
     if directory:  # reached through a symbolic link: matched by the link's name and by what it is
@@ -107,4 +115,11 @@ def _excluded(path: Path, settings: Settings) -> bool:
     inside = [Path(seen) for seen in spellings if seen is not None]
     if not inside:
         return not directory and settings.exclude_globs.match(path.name)
-    return any(settings.exclude_globs.match(p.as_posix()) for seen in inside for p in (seen, *seen.parents) if p.name)
+    for seen in inside:
+        # A scan enters no skipped directory, but checks a hidden file.
+        directories = (seen, *seen.parents) if directory else seen.parents
+        if any(_skipped(d.name) for d in directories if d.name):
+            return True
+        if any(settings.exclude_globs.match(p.as_posix()) for p in (seen, *seen.parents) if p.name):
+            return True
+    return False

@@ -473,6 +473,31 @@ def test_force_exclude_looks_only_below_the_project(tmp_path: Path, monkeypatch:
     assert "gen.yaml" in result.output
 
 
+def test_force_exclude_skips_what_a_scan_skips(project: Path) -> None:
+    # A scan enters no hidden directory and no node_modules; files named in them (as
+    # pre-commit names every staged file) are left out the same way under --force-exclude.
+    for name in [".cache/specs/a.yaml", "node_modules/pkg/b.yaml", "specs/.hidden.yaml"]:
+        write(project / name, SHRINKING)
+    assert reported_files(".") == [str(Path("specs/.hidden.yaml")), str(Path("specs/net.yaml"))]
+    named = [".cache/specs/a.yaml", "node_modules/pkg/b.yaml", "specs/.hidden.yaml", "specs/net.yaml"]
+    assert reported_files("--force-exclude", *named) == [str(Path("specs/.hidden.yaml")), str(Path("specs/net.yaml"))]
+    # The near miss: named without --force-exclude, every file is checked, as in ruff.
+    assert len(reported_files(*named)) == 4
+
+
+def test_a_file_named_twice_is_checked_once(project: Path) -> None:
+    (project / "link").symlink_to(project / "specs")
+    for spellings in (["specs/net.yaml", str(project / "specs" / "net.yaml")], ["specs/x/../net.yaml", "specs"]):
+        (project / "specs" / "x").mkdir(exist_ok=True)
+        result = runner.invoke(app, ["check", "--output-format", "concise", *spellings])
+        assert result.output.count("NS102") == 1 and "in 1 file" in result.output, spellings
+    # Through a link to its directory too, under the first name it was found by.
+    assert reported_files("specs", "link") == [str(Path("specs/net.yaml"))]
+    # The near miss: two files with the same content are two files.
+    write(project / "specs" / "copy.yaml", SHRINKING)
+    assert len(reported_files("specs", "link")) == 2
+
+
 def test_force_exclude_must_be_a_boolean(project: Path) -> None:
     write(project / "netspec.toml", "force-exclude = 'yes'\n")
     result = runner.invoke(app, ["check", "specs"])
