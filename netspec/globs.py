@@ -1,5 +1,7 @@
 """Glob patterns (``include``, ``exclude``, ``per-file-ignores``): fnmatch's language, compiled
-once each, in time linear in the pattern.
+once each, in time linear in the pattern, with what ruff's and git's patterns add that users
+write: ``**/`` for any directories or none, a leading ``./`` for the project's directory only,
+and a trailing ``/``.
 
 Python 3.11's ``fnmatch.translate`` looks for the ``]`` of every ``[`` from where it stands,
 so a pattern of unclosed brackets takes time quadratic in its length (4,000 of them took a
@@ -20,22 +22,30 @@ _FLAGS = re.DOTALL | (re.IGNORECASE if os.path.normcase("A") == "a" else 0)
 def translate(pattern: str) -> str:
     """A regular expression matching what ``pattern`` matches with ``fnmatch.fnmatchcase``:
     ``*`` any text (``/`` included), ``?`` one character, ``[seq]`` and ``[!seq]`` one
-    character in or out of a set with ranges, and an unclosed ``[`` itself."""
+    character in or out of a set with ranges, and an unclosed ``[`` itself; but for ``**/``
+    at the start or after a ``/``, which is any directories or none (``a/**/b`` matches
+    ``a/b``, where fnmatch wants a ``/`` more)."""
     length = len(pattern)
     # closes[k]: the first "]" at or after k (or -1), found in one pass from the end.
     closes = [-1] * (length + 1)
     for k in range(length - 1, -1, -1):
         closes[k] = k if pattern[k] == "]" else closes[k + 1]
     # The text between stars, as regular expressions: pieces[0] before the first star, and
-    # one piece after each star.
+    # one piece after each star, with whether that star is a "**/".
     pieces: list[list[str]] = [[]]
+    directories: list[bool] = [False]
     i = 0
     while i < length:
         character = pattern[i]
         i += 1
         if character == "*":
-            if pieces[-1] or len(pieces) == 1:
+            if pattern.startswith("*/", i) and (i == 1 or pattern[i - 2] == "/"):
                 pieces.append([])
+                directories.append(True)
+                i += 2
+            elif pieces[-1] or len(pieces) == 1 or directories[-1]:  # stars in a row are one
+                pieces.append([])
+                directories.append(False)
         elif character == "?":
             pieces[-1].append(".")
         elif character == "[":
@@ -57,9 +67,11 @@ def translate(pattern: str) -> str:
         return head
     # As fnmatch does: each star but the last takes the least text that lets its piece
     # follow, and never gives it back (an atomic group). Backtracking into every star would
-    # make matching exponential in their number.
-    middle = "".join(f"(?>.*?{piece})" for piece in starred[:-1])
-    return f"{head}{middle}.*{starred[-1]}"
+    # make matching exponential in their number. A "**/" takes whole directories, or none.
+    stars = [r"(?:.*?/)??" if directory else ".*?" for directory in directories[1:]]
+    middle = "".join(f"(?>{star}{piece})" for star, piece in zip(stars, starred[:-1], strict=False))
+    last = r"(?:.*/)?" if directories[-1] else ".*"
+    return f"{head}{middle}{last}{starred[-1]}"
 
 
 def _character_set(content: str) -> str:
@@ -90,13 +102,22 @@ def _with_slashes(text: str) -> str:
 
 
 class Globs:
-    """Patterns matched against a path, and against its file name. Callers give the path
-    as :meth:`netspec.settings.Settings.project_path` sees it."""
+    """Patterns matched against a path, and against its file name, but for those starting with
+    ``./``, which name a path from the project's directory only. A trailing ``/`` is dropped.
+    Callers give the path as :meth:`netspec.settings.Settings.project_path` sees it."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        self.expressions = [re.compile(translate(_with_slashes(pattern)), _FLAGS) for pattern in patterns]
+        self.expressions: list[tuple[re.Pattern[str], bool]] = []
+        for pattern in map(_with_slashes, patterns):
+            anchored = pattern.startswith("./")
+            pattern = pattern.removeprefix("./")
+            pattern = pattern.rstrip("/") or pattern
+            self.expressions.append((re.compile(translate(pattern), _FLAGS), anchored))
 
     def match(self, path: str) -> bool:
         path = _with_slashes(path)
         name = path.rsplit("/", 1)[-1]
-        return any(expression.fullmatch(path) or expression.fullmatch(name) for expression in self.expressions)
+        return any(
+            expression.fullmatch(path) or (not anchored and expression.fullmatch(name))
+            for expression, anchored in self.expressions
+        )

@@ -473,6 +473,21 @@ def test_force_exclude_looks_only_below_the_project(tmp_path: Path, monkeypatch:
     assert "gen.yaml" in result.output
 
 
+@pytest.mark.parametrize("pattern", ["**/legacy", "**/legacy/**", "legacy/", "legacy"])
+def test_exclude_spelt_as_in_ruff(project: Path, pattern: str) -> None:
+    write(project / "legacy" / "a.yaml", SHRINKING)
+    write(project / "specs" / "legacy" / "b.yaml", SHRINKING)
+    write(project / "netspec.toml", f"exclude = ['{pattern}']\n")
+    assert reported_files(".") == [str(Path("specs/net.yaml"))]
+
+
+def test_exclude_from_the_project_directory_only(project: Path) -> None:
+    write(project / "legacy" / "a.yaml", SHRINKING)
+    write(project / "specs" / "legacy" / "b.yaml", SHRINKING)
+    write(project / "netspec.toml", "exclude = ['./legacy']\n")
+    assert set(reported_files(".")) == {str(Path("specs/legacy/b.yaml")), str(Path("specs/net.yaml"))}
+
+
 def test_force_exclude_skips_what_a_scan_skips(project: Path) -> None:
     # A scan enters no hidden directory and no node_modules; files named in them (as
     # pre-commit names every staged file) are left out the same way under --force-exclude.

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from netspec import Settings
@@ -23,6 +23,7 @@ PATTERN_CHARACTERS = "ab-!]*?[/.^\\&~|"
 @settings(max_examples=2_000, deadline=None)
 @given(st.text(PATTERN_CHARACTERS, max_size=10), st.text("ab-!]/.^[\\c&", max_size=6))
 def test_a_pattern_matches_what_fnmatch_matches(pattern: str, name: str) -> None:
+    assume(not re.search(r"(^|/)\*\*/", pattern))  # "**/" means more than fnmatch's "*" (below)
     assert (re.fullmatch(translate(pattern), name, re.DOTALL) is not None) == fnmatch.fnmatchcase(name, pattern)
 
 
@@ -39,6 +40,36 @@ def test_a_pattern_matches_what_fnmatch_matches(pattern: str, name: str) -> None
 )
 def test_cases_worked_by_hand(pattern: str, name: str, matches: bool) -> None:
     assert Globs([pattern]).match(name) is matches
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        # "**/" is any directories, or none, as in ruff's and git's patterns.
+        ("**/legacy", "legacy", True),
+        ("**/legacy/**", "legacy/old.yaml", True),
+        ("**/legacy/**", "specs/legacy/old.yaml", True),
+        ("specs/**/*.yaml", "specs/net.yaml", True),
+        ("specs/**/*.yaml", "specs/a/b/net.yaml", True),
+        ("a/**/b/**/c", "a/b/c", True),
+        ("a/**/b/**/c", "a/x/c", False),
+        # Only at the start or after a "/": elsewhere "**" is fnmatch's "*".
+        ("x**/b", "b", False),
+        # A trailing "/" is dropped; "./" names a path from the project's directory only.
+        ("legacy/", "legacy", True),
+        ("./legacy", "legacy", True),
+        ("./legacy", "specs/legacy", False),
+        ("legacy", "specs/legacy", True),
+    ],
+)
+def test_what_ruff_and_git_patterns_add(pattern: str, path: str, matches: bool) -> None:
+    assert Globs([pattern]).match(path) is matches
+
+
+def test_directory_stars_match_in_linear_time() -> None:
+    with within(10):
+        assert not Globs(["a/**/" * 5_000 + "b"]).match("a/" * 2_000 + "c")
+        assert not Globs(["**/a" * 3_000 + "/b"]).match("a/" * 300 + "c")
 
 
 def test_many_stars_match_in_linear_time() -> None:
