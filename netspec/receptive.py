@@ -136,7 +136,8 @@ def adaptive_kernel(size: int, out: int) -> int:
 def _upsample(layer: Upsample, shape: Shape, output: Shape) -> list[Fraction]:
     """The input step per output step in each dimension."""
     if layer.scale is not None:
-        return [1 / Fraction(layer.scale).limit_denominator(10**6)] * (len(shape) - 1)
+        # The scale as written (1.1 is 11/10), not as the nearest binary float.
+        return [1 / Fraction(repr(layer.scale))] * (len(shape) - 1)
     return [Fraction(have, want) for have, want in zip(shape[1:], output[1:], strict=True)]
 
 

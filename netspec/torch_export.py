@@ -216,9 +216,17 @@ def network_module(graph: Graph) -> nn.Module:
     """The whole spec as one module whose ``outputs(x)`` gives every layer's output.
 
     The graph must have propagated without errors: each layer is built from its input shapes.
+    Otherwise :class:`UnsupportedLayer` says what to fix first.
     """
     from netspec import _torch_modules as custom
 
+    if graph.input is None:
+        raise UnsupportedLayer("the spec's input has errors; fix them before exporting")
+    if not graph.nodes:
+        raise UnsupportedLayer("the spec has no layers to export")
+    if graph.problems:
+        problem = graph.problems[0]
+        raise UnsupportedLayer(f"layer {problem.index + 1}: {problem.message}; fix it before exporting")
     layers = []
     for node in graph.nodes:
         if node.layer is None or node.inputs is None or node.output is None:

@@ -95,6 +95,14 @@ def test_upsample_and_conv_transpose_divide_the_stride() -> None:
     assert found["upconv"] == ([2], [0.5])
 
 
+def test_an_upsample_divides_the_jump_by_its_scale_as_written() -> None:
+    # 1/1e-7 = 10,000,000 input positions per output step (20,000,000·1e-7 = 2 outputs); 0.3
+    # is 3/10, so the jump after a stride-3 pool is 3 / (3/10) = 10.
+    assert fields(spec("[1, 20000000]", "{type: upsample, name: up, scale: 1.0e-7}"))["up"] == ([1], [10_000_000])
+    text = spec("[1, 90]", "{type: maxpool, kernel: 3}", "{type: upsample, name: up, scale: 0.3}")
+    assert fields(text)["up"] == ([3], [10])
+
+
 def test_adaptive_pool_to_one_covers_the_whole_input() -> None:
     text = spec("[1, 10, 6]", "{type: adaptive_avgpool, name: gap, output_size: 1}")
     assert fields(text)["gap"][0] == [10, 6]

@@ -27,7 +27,7 @@ from tests.helpers import PUBLISHED_PARAMS, SPECS
 
 torch = pytest.importorskip("torch")
 
-from netspec.torch_export import layer_module, network_module  # noqa: E402
+from netspec.torch_export import UnsupportedLayer, layer_module, network_module  # noqa: E402
 from tests.torch_reference import run_stack  # noqa: E402
 
 pytestmark = pytest.mark.torch
@@ -241,6 +241,23 @@ def test_published_counts_in_pytorch(name: str, params: int) -> None:
     with torch.device("meta"):
         network = network_module(analysis.graph)
     assert sum(p.numel() for p in network.parameters()) == params
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("input: [3, 0, 32]\nlayers:\n  - {type: relu}\n", "the spec's input has errors"),
+        ("input: [3, 32, 32]\nlayers: []\n", "the spec has no layers to export"),
+        (
+            "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {type: relu, name: a}\n",
+            "layer 2: the name 'a' is already used by layer 1",
+        ),
+        ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c, filters: 4, kernel: 9}\n", "layer 'c' has errors"),
+    ],
+)
+def test_export_refuses_a_spec_with_errors_and_says_what_to_fix(text: str, reason: str) -> None:
+    with pytest.raises(UnsupportedLayer, match=reason):
+        network_module(analyse(text, "x.yaml", "x").graph)
 
 
 def test_ns101_per_side_fix_gives_alexnet_55_in_pytorch() -> None:
