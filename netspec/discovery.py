@@ -50,7 +50,7 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     directories are not followed, so a link loop cannot make the walk endless."""
     found = Discovery()
     # Each file once, however it is named (a.yaml and ./specs/../a.yaml, or a directory and a
-    # link to it): by where it really is, under the first name it was found by.
+    # link to it), under the first name it was found by.
     seen: set[str] = set()
     for target in targets:
         if settings.force_exclude and _excluded(target, settings):
@@ -58,9 +58,12 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
             continue
         candidates = _walk(target, settings, found.unlisted) if is_directory(target) else [target]
         for path in candidates:
-            real = os.path.realpath(path)
-            if real not in seen:
-                seen.add(real)
+            # Its directory resolved, not its own name, as patterns see it: a link to a file
+            # is another file, with a name of its own.
+            directory, name = os.path.split(path)
+            where = os.path.join(settings.real_directory(directory) or directory, name)
+            if where not in seen:
+                seen.add(where)
                 found.files.append(path)
     return found
 
@@ -98,8 +101,12 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
             if not _skipped(d) and (seen_from is None or not settings.exclude_globs.match(os.path.join(seen_from, d)))
         )
         for name in sorted(names):
-            seen = name if seen_from is None else os.path.join(seen_from, name)
-            if settings.include_globs.match(seen) and not settings.exclude_globs.match(seen):
+            if seen_from is None:
+                wanted = settings.include_globs.match_name(name) and not settings.exclude_globs.match_name(name)
+            else:
+                seen = os.path.join(seen_from, name)
+                wanted = settings.include_globs.match(seen) and not settings.exclude_globs.match(seen)
+            if wanted:
                 files.append(Path(directory, name))
     return files
 
@@ -114,7 +121,7 @@ def _excluded(path: Path, settings: Settings) -> bool:
         spellings.add(settings.project_path(str(path), directory=True))
     inside = [Path(seen) for seen in spellings if seen is not None]
     if not inside:
-        return not directory and settings.exclude_globs.match(path.name)
+        return not directory and settings.exclude_globs.match_name(path.name)
     for seen in inside:
         # A scan enters no skipped directory, but checks a hidden file.
         directories = (seen, *seen.parents) if directory else seen.parents

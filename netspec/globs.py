@@ -116,8 +116,11 @@ class Globs:
 
     def match(self, path: str) -> bool:
         path = _with_slashes(path)
-        name = path.rsplit("/", 1)[-1]
-        return any(
-            expression.fullmatch(path) or (not anchored and expression.fullmatch(name))
-            for expression, anchored in self.expressions
+        return any(expression.fullmatch(path) for expression, _ in self.expressions) or self.match_name(
+            path.rsplit("/", 1)[-1]
         )
+
+    def match_name(self, name: str) -> bool:
+        """Whether a pattern matches the file name alone: outside the project, where there is
+        no path from its directory, and so an anchored pattern matches nothing."""
+        return any(not anchored and expression.fullmatch(name) for expression, anchored in self.expressions)

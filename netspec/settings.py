@@ -59,9 +59,13 @@ class Settings:
             return ()
         found = self._ignores_by_file.get(filename)
         if found is None:
-            path = self.project_path(filename) or os.path.basename(filename)
+            path = self.project_path(filename)
+            name = os.path.basename(filename)
             found = self._ignores_by_file[filename] = tuple(
-                code for globs, codes in self._per_file_globs if globs.match(path) for code in codes
+                code
+                for globs, codes in self._per_file_globs
+                if (globs.match(path) if path is not None else globs.match_name(name))
+                for code in codes
             )
         return found
 

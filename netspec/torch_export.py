@@ -224,11 +224,13 @@ def network_module(graph: Graph) -> nn.Module:
         raise UnsupportedLayer("the spec's input has errors; fix them before exporting")
     if not graph.nodes:
         raise UnsupportedLayer("the spec has no layers to export")
-    if graph.problems:
-        problem = graph.problems[0]
-        raise UnsupportedLayer(f"layer {problem.index + 1}: {problem.message}; fix it before exporting")
+    # The first layer at fault, as the check lists them: a reference or name problem says more
+    # than that the layer has errors.
+    problems = {problem.index: problem.message for problem in reversed(graph.problems)}
     layers = []
     for node in graph.nodes:
+        if node.index in problems:
+            raise UnsupportedLayer(f"layer {node.index + 1}: {problems[node.index]}; fix it before exporting")
         if node.layer is None or node.inputs is None or node.output is None:
             raise UnsupportedLayer(f"layer '{node.name}' has errors; fix them before exporting")
         layers.append(layer_module(node.layer, node.inputs))

@@ -481,11 +481,19 @@ def test_exclude_spelt_as_in_ruff(project: Path, pattern: str) -> None:
     assert reported_files(".") == [str(Path("specs/net.yaml"))]
 
 
-def test_exclude_from_the_project_directory_only(project: Path) -> None:
+def test_exclude_from_the_project_directory_only(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     write(project / "legacy" / "a.yaml", SHRINKING)
     write(project / "specs" / "legacy" / "b.yaml", SHRINKING)
-    write(project / "netspec.toml", "exclude = ['./legacy']\n")
+    write(project / "netspec.toml", "exclude = ['./legacy', './net.yaml']\n[per-file-ignores]\n'./x.yaml' = ['NS1']\n")
     assert set(reported_files(".")) == {str(Path("specs/legacy/b.yaml")), str(Path("specs/net.yaml"))}
+    # Outside the project there is no path from its directory: anchored patterns match no
+    # file name there, in a scan, under --force-exclude or in per-file-ignores.
+    outside = tmp_path_factory.mktemp("outside")
+    for name in ("net.yaml", "x.yaml"):
+        write(outside / name, SHRINKING)
+    expected = {str(outside / "net.yaml"), str(outside / "x.yaml")}
+    assert set(reported_files(str(outside))) == expected
+    assert set(reported_files("--force-exclude", str(outside / "net.yaml"), str(outside / "x.yaml"))) == expected
 
 
 def test_force_exclude_skips_what_a_scan_skips(project: Path) -> None:
@@ -508,9 +516,19 @@ def test_a_file_named_twice_is_checked_once(project: Path) -> None:
         assert result.output.count("NS102") == 1 and "in 1 file" in result.output, spellings
     # Through a link to its directory too, under the first name it was found by.
     assert reported_files("specs", "link") == [str(Path("specs/net.yaml"))]
-    # The near miss: two files with the same content are two files.
+    # Near misses: two files with the same content are two files, and so are a link to a
+    # file and the file, since patterns see each under its own name.
     write(project / "specs" / "copy.yaml", SHRINKING)
     assert len(reported_files("specs", "link")) == 2
+    (project / "linked.yaml").symlink_to(project / "specs" / "net.yaml")
+    assert reported_files("linked.yaml", "specs/net.yaml") == ["linked.yaml", str(Path("specs/net.yaml"))]
+
+
+def test_a_file_link_is_matched_by_its_own_name(project: Path) -> None:
+    (project / "specs" / "a_link.yaml").symlink_to(project / "specs" / "net.yaml")
+    write(project / "netspec.toml", "[per-file-ignores]\n'a_link.yaml' = ['NS102']\n")
+    assert reported_files("specs") == [str(Path("specs/net.yaml"))]
+    assert reported_files("specs/a_link.yaml", "specs/net.yaml") == [str(Path("specs/net.yaml"))]
 
 
 def test_force_exclude_must_be_a_boolean(project: Path) -> None:

@@ -253,6 +253,12 @@ def test_published_counts_in_pytorch(name: str, params: int) -> None:
             "layer 2: the name 'a' is already used by layer 1",
         ),
         ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c, filters: 4, kernel: 9}\n", "layer 'c' has errors"),
+        # The first layer at fault: c (a 9×9 kernel on 8×8) before the repeated name a.
+        (
+            "input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c, filters: 4, kernel: 9}\n"
+            "  - {type: relu, name: a}\n  - {type: relu, name: a}\n",
+            "layer 'c' has errors",
+        ),
     ],
 )
 def test_export_refuses_a_spec_with_errors_and_says_what_to_fix(text: str, reason: str) -> None:
