@@ -90,6 +90,8 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
         inside = settings.within_project(real)
         return "" if inside == os.curdir else inside
 
+    include, exclude = settings.include_globs, settings.exclude_globs
+
     def cannot_list(error: OSError) -> None:
         unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
@@ -98,15 +100,12 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
         subdirectories[:] = sorted(
             d
             for d in subdirectories
-            if not _skipped(d) and (seen_from is None or not settings.exclude_globs.match(os.path.join(seen_from, d)))
+            if not _skipped(d) and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
         )
+        outside = seen_from is None
         for name in sorted(names):
-            if seen_from is None:
-                wanted = settings.include_globs.match_name(name) and not settings.exclude_globs.match_name(name)
-            else:
-                seen = os.path.join(seen_from, name)
-                wanted = settings.include_globs.match(seen) and not settings.exclude_globs.match(seen)
-            if wanted:
+            seen = name if seen_from is None else os.path.join(seen_from, name)
+            if include.match(seen, outside=outside) and not exclude.match(seen, outside=outside):
                 files.append(Path(directory, name))
     return files
 
@@ -121,7 +120,7 @@ def _excluded(path: Path, settings: Settings) -> bool:
         spellings.add(settings.project_path(str(path), directory=True))
     inside = [Path(seen) for seen in spellings if seen is not None]
     if not inside:
-        return not directory and settings.exclude_globs.match_name(path.name)
+        return not directory and settings.exclude_globs.match(path.name, outside=True)
     for seen in inside:
         # A scan enters no skipped directory, but checks a hidden file.
         directories = (seen, *seen.parents) if directory else seen.parents

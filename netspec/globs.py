@@ -114,13 +114,13 @@ class Globs:
             pattern = pattern.rstrip("/") or pattern
             self.expressions.append((re.compile(translate(pattern), _FLAGS), anchored))
 
-    def match(self, path: str) -> bool:
+    def match(self, path: str, *, outside: bool = False) -> bool:
+        """Whether a pattern matches ``path`` or its file name. ``outside`` the project there
+        is no path from its directory: only the name is matched, and an anchored pattern
+        matches nothing."""
         path = _with_slashes(path)
-        return any(expression.fullmatch(path) for expression, _ in self.expressions) or self.match_name(
-            path.rsplit("/", 1)[-1]
+        name = path.rsplit("/", 1)[-1]
+        return any(
+            (not outside and expression.fullmatch(path)) or (not anchored and expression.fullmatch(name))
+            for expression, anchored in self.expressions
         )
-
-    def match_name(self, name: str) -> bool:
-        """Whether a pattern matches the file name alone: outside the project, where there is
-        no path from its directory, and so an anchored pattern matches nothing."""
-        return any(not anchored and expression.fullmatch(name) for expression, anchored in self.expressions)

@@ -60,12 +60,9 @@ class Settings:
         found = self._ignores_by_file.get(filename)
         if found is None:
             path = self.project_path(filename)
-            name = os.path.basename(filename)
+            seen, outside = (os.path.basename(filename), True) if path is None else (path, False)
             found = self._ignores_by_file[filename] = tuple(
-                code
-                for globs, codes in self._per_file_globs
-                if (globs.match(path) if path is not None else globs.match_name(name))
-                for code in codes
+                code for globs, codes in self._per_file_globs if globs.match(seen, outside=outside) for code in codes
             )
         return found
 

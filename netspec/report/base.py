@@ -95,10 +95,11 @@ def _absolute(filename: str) -> str:
     symlinked spec keeps the path it has in the repository). But the file system takes
     "link/.." as the parent of the link's target, where abspath would drop both: there, and
     only there, the link is resolved."""
-    if ".." not in Path(filename).parts:
+    parts = Path(filename).parts
+    if ".." not in parts:
         return os.path.abspath(filename)
     path = os.getcwd()
-    for part in Path(filename).parts:
+    for part in parts:
         if part != "..":
             path = os.path.join(path, part)
         else:
