@@ -34,6 +34,7 @@ from netspec.diagnostics import Applicability, Diagnostic
 from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, as_paths, check, internal_error, lint_text, read_source, unreadable, violations
+from netspec.noqa import Suppressions
 from netspec.rules import RULES
 from netspec.settings import Settings
 from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, LoadError, decode
@@ -69,9 +70,24 @@ def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
     return {(d.code, d.layer_index) for d in diagnostics}
 
 
-def found(analysis: Analysis, settings: Settings) -> set[Finding]:
-    """What the rules find, without wording or placing it: all that judging a fix needs."""
-    return {(rule.code, violation.index) for rule, violation in violations(analysis, settings)}
+def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> set[Finding]:
+    """The findings a fix is judged against: those a ``noqa`` comment does not silence. A
+    comment says the problem is meant, so a fix that brings it to light is still safe."""
+    return {
+        (d.code, d.layer_index)
+        for d in diagnostics
+        if d.blocking or not suppressions.covers(d.code, d.layer_index, d.span.start.row)
+    }
+
+
+def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> set[Finding]:
+    """What the rules find and no comment silences, without wording or placing it: all that
+    judging a fix needs."""
+    return {
+        (rule.code, violation.index)
+        for rule, violation in violations(analysis, settings)
+        if rule.blocks(violation) or not suppressions.covers(rule.code, violation.index)
+    }
 
 
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
@@ -101,24 +117,24 @@ def is_safe(diagnostic: Diagnostic, before: set[Finding], after: set[Finding]) -
 
 
 def judge(
-    analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings
+    analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings, suppressions: Suppressions
 ) -> tuple[Analysis, list[Diagnostic], bool]:
     """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is
     safe: the diagnostic goes away and nothing new appears anywhere in the file."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
     diagnostics = check(after, settings)
-    return after, diagnostics, is_safe(diagnostic, before, findings(diagnostics))
+    return after, diagnostics, is_safe(diagnostic, before, standing(diagnostics, suppressions))
 
 
 def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
     """``reported`` with the applicability of every fix set. A fix is judged by
-    :meth:`Settings.judging_fixes`, against everything found in the file, suppressed findings
-    included, so that a silenced finding which is still there after the fix does not count as
-    new. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited, becomes
-    help: an edit to make by hand."""
+    :meth:`Settings.judging_fixes`, against what is found in the file and no ``noqa`` comment
+    silences. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited,
+    becomes help: an edit to make by hand."""
     judging = settings.judging_fixes()
-    before = found(analysis, judging)
+    suppressions = Suppressions(analysis.text, analysis.document)
+    before = found(analysis, judging, suppressions)
     budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
     for diagnostic in reported:
@@ -140,7 +156,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
             )
             continue
         reanalysed = reanalyse(analysis, index, fix)
-        after = found(reanalysed, judging)
+        after = found(reanalysed, judging, suppressions)
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
@@ -349,8 +365,8 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
 
     Each fix is judged on the spec with the earlier fixes of the pass applied: shapes flow
     forward, so fixing a layer may resolve (or change) the problems of the layers after it,
-    as fixing AlexNet's conv1 also fixes pool1. Problems the user suppressed are not fixed,
-    nor those reported only because netspec cannot check past them.
+    as fixing AlexNet's conv1 also fixes pool1. Problems a comment or the selection silences
+    are not fixed, also where an earlier fix of the pass brought them to light.
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
@@ -358,7 +374,8 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     # Found by the rules fixes are judged by; fixed, only what the selection enables.
     judging = settings.judging_fixes()
     diagnostics = check(current, judging)
-    suppressed = findings(diagnostics) - findings(d for d in result.diagnostics if not d.silenced)
+    # The text is edited only after the pass, so its comments stay where they are meanwhile.
+    suppressions = Suppressions(text, document)
     chosen = Pass()
     visited: set[int] = set()
     while budget.left > 0:
@@ -368,14 +385,14 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             if d.fix is not None
             and d.layer_index is not None
             and d.layer_index not in visited
-            and (d.code, d.layer_index) not in suppressed
+            and not suppressions.covers(d.code, d.layer_index, d.span.start.row)
             and RULES[d.code].enabled_for(settings, current.filename)
         ]
         if not candidates:
             break
         index = min(d.layer_index for d in candidates if d.layer_index is not None)
         visited.add(index)
-        before = findings(diagnostics)
+        before = standing(diagnostics, suppressions)
         pick: tuple[Analysis, list[Diagnostic], list[TextEdit]] | None = None
         for diagnostic in (d for d in candidates if d.layer_index == index):
             assert diagnostic.fix is not None
@@ -389,7 +406,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
                 continue
             if not budget.spend(len(current.graph.nodes)):
                 break
-            after, after_diagnostics, safe = judge(current, diagnostic, before, judging)
+            after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
             if safe:
                 pick = after, after_diagnostics, edits
                 break

@@ -1,8 +1,8 @@
 """Resolve each layer's ``from``, then propagate shapes through the graph in file order.
 
 A layer whose input is unknown (a schema error upstream, an unknown reference, or a layer
-PyTorch rejects) gets no shape and raises nothing: one mistake yields one diagnostic, not a
-cascade down the rest of the network.
+PyTorch rejects) gets no shape, and is refused only for its own settings (padding 'same' with
+a stride): one mistake yields one diagnostic, not a cascade down the rest of the network.
 """
 
 from __future__ import annotations
@@ -228,14 +228,18 @@ def _magnitude(size: int) -> str:
 
 def _propagate(graph: Graph, node: Node) -> None:
     assert node.layer is not None
+    layer = node.layer
     inputs = []
     for source in node.sources:
         shape = graph.input if source == INPUT else graph.nodes[source].output
         if shape is None:
+            try:
+                layer.check_settings()
+            except LayerError as error:
+                node.error = error.with_traceback(None)
             return
         inputs.append(shape)
     node.inputs = inputs
-    layer = node.layer
     try:
         if isinstance(layer, WindowedLayer):
             windows, output = layer.windows_and_output(node.inputs)

@@ -218,8 +218,9 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
     found = check(result.analysis, settings)
-    # Layers the rules never saw: invalid, or fed by a layer whose output is unknown.
-    unchecked = [node.index for node in result.analysis.graph.nodes if node.layer is None or node.inputs is None]
+    # Layers the rules could not look at in full: invalid, without an output (PyTorch would
+    # refuse them), or fed by a layer whose output is unknown.
+    unchecked = [node.index for node in result.analysis.graph.nodes if node.output is None]
     result.diagnostics, unused = noqa.apply(
         found, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename), unchecked
     )

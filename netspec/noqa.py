@@ -137,6 +137,39 @@ def _comment_start(line: str, content_end: int) -> int | None:
     return None
 
 
+class Suppressions:
+    """The working directives of one text, found once and indexed by the row and the layer
+    they cover, so that many problems can be looked up in linear time."""
+
+    def __init__(self, text: str, document: Document) -> None:
+        self.directives = directives(text, document)
+        working = [d for d in self.directives if d.problem is None]
+        # A comment holds one directive, so a row has at most one.
+        self.on_row = {d.row: d for d in working if not d.file_wide}
+        self.file_wide = [d for d in working if d.file_wide]
+        self.in_layer = _directives_by_layer(text, document, self.on_row)
+        self._all_codes = any(d.codes is None for d in self.file_wide)
+        self._file_codes = {code for d in self.file_wide for code in d.codes or ()}
+
+    def covering(self, code: str, row: int | None, layer_index: int | None) -> list[Directive]:
+        """The directives on the problem's row or in its layer that name ``code`` (or all)."""
+        if not self.on_row:  # most files: no need to find which rows a layer spans
+            return []
+        row_directive = self.on_row.get(row) if row is not None else None
+        candidates = [row_directive] if row_directive is not None else []
+        if layer_index is not None:
+            candidates += self.in_layer(layer_index)
+        return list({id(d): d for d in candidates if d.covers(code)}.values())
+
+    def covers_file(self, code: str) -> bool:
+        return self._all_codes or code in self._file_codes
+
+    def covers(self, code: str, layer_index: int | None, row: int | None = None) -> bool:
+        """Whether a comment would silence this problem, were it one netspec can check past.
+        Without a row, only the layer's comments and the file-wide ones count."""
+        return self.covers_file(code) or bool(self.covering(code, row, layer_index))
+
+
 def apply(
     diagnostics: Sequence[Diagnostic],
     text: str,
@@ -147,32 +180,19 @@ def apply(
     """Drop suppressed diagnostics; return those kept and the directives that silence nothing.
 
     ``enabled(code)`` tells whether a rule ran on this file; ``unchecked`` are the layers the
-    rules could not look at (after an invalid one), whose directives are not judged. Every
-    directive that matches a diagnostic counts as used, so that none of them is reported as
-    unused.
+    rules could not look at in full, whose directives are not judged. Every directive that
+    matches a diagnostic counts as used, so that none of them is reported as unused.
     """
-    found = directives(text, document)
-    if not found:
+    suppressions = Suppressions(text, document)
+    if not suppressions.directives:
         return list(diagnostics), []
-    working = [d for d in found if d.problem is None]
-    # Indexed by row (a comment holds one directive, so a row has at most one), so that a
-    # file with a directive on every line stays linear.
-    on_row = {d.row: d for d in working if not d.file_wide}
-    file_wide = [d for d in working if d.file_wide]
-    in_layer = _directives_by_layer(text, document, on_row)
-    silences_all = any(d.codes is None for d in file_wide)
-    silenced_codes = {code for d in file_wide for code in d.codes or ()}
     silenced_file_wide: set[str] = set()
     refused_file_wide: set[str] = set()
     kept = []
     for diagnostic in diagnostics:
         code = diagnostic.code
-        row_directive = on_row.get(diagnostic.span.start.row)
-        candidates = [row_directive] if row_directive is not None else []
-        if diagnostic.layer_index is not None:
-            candidates += in_layer(diagnostic.layer_index)
-        covering = {id(d): d for d in candidates if d.covers(code)}.values()
-        in_file_wide = silences_all or code in silenced_codes
+        covering = suppressions.covering(code, diagnostic.span.start.row, diagnostic.layer_index)
+        in_file_wide = suppressions.covers_file(code)
         if diagnostic.blocking:
             for directive in covering:
                 directive.refused.add(code)
@@ -187,13 +207,13 @@ def apply(
         elif not covering:
             kept.append(diagnostic)
     # Per code, not per diagnostic: many file-wide comments and many problems stay linear.
-    for directive in file_wide:
+    for directive in suppressions.file_wide:
         directive.used.update(code for code in silenced_file_wide if directive.covers(code))
         directive.refused.update(code for code in refused_file_wide if directive.covers(code))
     for index in unchecked:
-        for directive in in_layer(index):
+        for directive in suppressions.in_layer(index):
             directive.judged = False
-    return kept, list(_unused(found, enabled))
+    return kept, list(_unused(suppressions.directives, enabled))
 
 
 def _directives_by_layer(
@@ -288,4 +308,4 @@ def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Itera
             yield Unused(directive.span, f"unused `noqa`: {'; '.join(reasons)}")
 
 
-__all__ = ["UNUSED_NOQA", "Directive", "Unused", "apply", "directives"]
+__all__ = ["UNUSED_NOQA", "Directive", "Suppressions", "Unused", "apply", "directives"]

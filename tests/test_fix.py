@@ -228,6 +228,54 @@ def test_a_fix_is_judged_against_suppressed_findings_too() -> None:
     assert (d.code, d.layer, d.applicability) == ("NS102", "c2", Applicability.SAFE)
 
 
+#: stem: 'same' with stride 2 (NS112) gives ceil(64/2) = 32, which needs a total padding of
+#: (32 − 1)·2 + 3 − 64 = 1, the odd pixel after. head goes unchecked until stem has an
+#: output; then it shrinks 32 to 32 − 3 + 1 = 30 (NS102), which padding 1 keeps at 32.
+BEHIND_A_BLOCKED_LAYER = (
+    "input: [3, 64, 64]\nlayers:\n"
+    "  - {type: conv, name: stem, filters: 16, kernel: 3, stride: 2, padding: same}\n"
+    "  - {type: conv, name: head, filters: 16, kernel: 3}  # noqa: NS102\n"
+)
+STEM_FIXED = BEHIND_A_BLOCKED_LAYER.replace("padding: same", "padding: [[0, 1], [0, 1]]")
+
+
+def test_a_problem_a_fix_brings_to_light_under_a_noqa_is_neither_new_nor_fixed(tmp_path: Path) -> None:
+    (d,) = lint_text(BEHIND_A_BLOCKED_LAYER).diagnostics
+    assert (d.code, d.layer, d.applicability) == ("NS112", "stem", Applicability.SAFE)
+    path = write_spec(tmp_path, BEHIND_A_BLOCKED_LAYER)
+    assert run("--fix", "--unsafe-fixes", path)[0] == 0
+    assert path.read_text() == STEM_FIXED
+    # The near miss: without the comment, head's shrinking is new, so stem's fix is unsafe,
+    # and --unsafe-fixes pads head too.
+    text = BEHIND_A_BLOCKED_LAYER.replace("  # noqa: NS102", "")
+    path = write_spec(tmp_path, text, "plain.yaml")
+    assert "fix (unsafe: head would then report NS102): " in run(path)[1]
+    assert run("--fix", "--unsafe-fixes", path)[0] == 0
+    assert path.read_text() == STEM_FIXED.replace("  # noqa: NS102", "").replace("kernel: 3}", "kernel: 3, padding: 1}")
+
+
+def test_strided_same_on_every_conv_of_a_keras_port_is_fixed_in_one_run(tmp_path: Path) -> None:
+    # 224 → 112 → 56 → 28: each conv needs (out − 1)·2 + 3 − in = 1 pixel of padding, after.
+    # The later convs' NS112 is in the file before the first is fixed, so it is not new.
+    strided = "{{type: conv, name: s{}, filters: 8, kernel: 3, stride: 2, padding: same}}"
+    text = spec("[3, 224, 224]", *(strided.format(i) for i in (1, 2, 3)))
+    found = lint_text(text).diagnostics
+    assert [(d.code, d.layer, d.fix is not None) for d in found] == [
+        ("NS112", "s1", True),
+        ("NS112", "s2", False),
+        ("NS112", "s3", False),
+    ]
+    assert found[0].applicability == Applicability.SAFE
+    path = write_spec(tmp_path, text)
+    assert run("--fix", path) == (0, "Found 3 problems (3 fixed, 0 remaining).\n", "")
+    assert path.read_text() == text.replace("padding: same", "padding: [[0, 1], [0, 1]]")
+    # The near miss: s2's fix gives 56, so its expectation of 55 breaks: s1 is fixed, s2 is not.
+    text = text.replace("name: s2, ", "name: s2, expect: [8, 55, 55], ")
+    path.write_text(text)
+    assert run("--fix", path)[0] == 1
+    assert path.read_text() == text.replace("padding: same", "padding: [[0, 1], [0, 1]]", 1)
+
+
 @pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
 def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> None:
     # YAML ends the comment's line at the separator, so padding goes before the relu layer.

@@ -163,6 +163,18 @@ def test_a_comment_on_a_layer_the_rules_never_saw_is_not_called_unused() -> None
     assert codes(layers(KEEP, f"{KEEP}  # noqa: NS102")) == ["NS900"]
 
 
+def test_a_comment_on_a_layer_without_an_output_is_not_called_unused() -> None:
+    # PyTorch refuses 'same' with a stride (NS112): the layer has no output, so NS109, which
+    # looks at its windows, could not run on it.
+    refused = "{type: conv, filters: 8, kernel: 1, stride: 2, padding: same}  # noqa: NS109"
+    assert codes(layers(refused)) == ["NS112"]
+    # The near miss: with padding 0 it has an output, and a 1×1 stride-2 conv reads one
+    # position in four (NS109), which the comment silences.
+    assert codes(layers(refused.replace("padding: same", "padding: 0"))) == []
+    # With stride 1 it reads every position: the comment silences nothing.
+    assert codes(layers(refused.replace("stride: 2, padding: same", "padding: 0"))) == ["NS900"]
+
+
 def test_blocking_problems_under_many_file_wide_comments_cost_linear_time() -> None:
     # 16,000: linear work takes about 2 s; quadratic (as before the fix) about a minute and a half.
     pairs = "".join("# netspec: noqa: NS002\n  - {type: relu, bogus: 1}\n" for _ in range(16_000))

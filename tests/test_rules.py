@@ -493,6 +493,46 @@ def test_only_the_rules_netspec_cannot_check_past_are_blocking() -> None:
     assert [code for code, rule in RULES.items() if rule.blocking] == ["NS001", "NS002", "NS004", *refused]
 
 
+@pytest.mark.parametrize(
+    ("code", "refused", "accepted"),
+    [
+        (
+            "NS112",
+            "{type: conv, filters: 4, kernel: 3, stride: [1, 2], padding: same}",
+            "{type: conv, filters: 4, kernel: 3, stride: [1, 1], padding: same}",
+        ),
+        (
+            "NS111",
+            "{type: conv_transpose, filters: 4, kernel: 3, stride: 2, output_padding: [1, 2]}",
+            "{type: conv_transpose, filters: 4, kernel: 3, stride: 2, output_padding: [1, 1]}",
+        ),
+        (  # 4 groups do not divide 6 output channels
+            "NS104",
+            "{type: conv, filters: 6, kernel: 1, groups: 4}",
+            "{type: conv, filters: 8, kernel: 1, groups: 4}",
+        ),
+    ],
+)
+def test_a_layer_whose_input_is_unknown_is_still_refused_for_its_own_settings(
+    code: str, refused: str, accepted: str
+) -> None:
+    # A dense layer on an unflattened tensor (NS105) has no output: what follows has no input.
+    blocked = "{type: dense, units: 4}"
+    found = lint(spec("[3, 8, 8]", blocked, refused))
+    assert [d.code for d in found] == ["NS105", code]
+    assert found[1].fix is None and found[1].layer_index == 1
+    # The near miss: settings PyTorch accepts give nothing until the input is known.
+    assert codes(spec("[3, 8, 8]", blocked, accepted)) == ["NS105"]
+
+
+def test_settings_whose_lists_disagree_wait_for_the_input_rank() -> None:
+    # output_padding 2 ≥ stride 2 in one dimension of three, but the stride has two values:
+    # which dimension is which is known only with the input (then NS002).
+    layer = "{type: conv_transpose, filters: 4, kernel: 3, stride: [2, 2], output_padding: [0, 0, 2]}"
+    assert codes(spec("[3, 8, 8]", "{type: dense, units: 4}", layer)) == ["NS105"]
+    assert codes(spec("[3, 8, 8]", layer)) == ["NS002"]
+
+
 def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 0, kernel: 3, strides: 1}"))
     assert d.code == "NS002"

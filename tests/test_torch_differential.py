@@ -189,6 +189,23 @@ def test_ceil_mode_pool_on_width_3_gives_2() -> None:
     assert analysis.graph.nodes[0].output == (1, 2)
 
 
+def test_pytorch_refuses_the_settings_netspec_checks_without_an_input() -> None:
+    # netspec reports these on a layer whose input is unknown: they must fail on any input.
+    # NS112, and NS104 for the output channels, when the module is built.
+    with pytest.raises(ValueError, match="not supported for strided convolutions"):
+        torch.nn.Conv2d(3, 4, 3, stride=(1, 2), padding="same")
+    with pytest.raises(ValueError, match="out_channels must be divisible by groups"):
+        torch.nn.Conv2d(8, 6, 1, groups=4)
+    # NS111 when it runs, whatever the input's size.
+    refused = torch.nn.ConvTranspose2d(3, 4, 3, stride=2, output_padding=(1, 2))
+    for size in (1, 5, 8, 13):
+        with pytest.raises(RuntimeError, match="output padding must be smaller"):
+            refused(torch.zeros(1, 3, size, size))
+    # The near miss: output_padding 1 < stride 2 runs, to (5 − 1)·2 + 3 + 1 = 12.
+    accepted = torch.nn.ConvTranspose2d(3, 4, 3, stride=2, output_padding=(1, 1))
+    assert accepted(torch.zeros(1, 3, 5, 5)).shape == (1, 4, 12, 12)
+
+
 def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
     # PyTorch's CPU kernels check a dilated max-pool's padding against the raw kernel:
     # P = 2 ≤ K/2 = 2.5 but 2 > F//2 = 1, and MaxPool2d(3, padding=2, dilation=2) raises.

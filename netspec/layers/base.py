@@ -163,6 +163,11 @@ class LayerBase(BaseModel):
         """The output shape PyTorch computes; raises :class:`LayerError` where PyTorch raises."""
         raise NotImplementedError
 
+    def check_settings(self) -> None:
+        """Raise :class:`LayerError` for settings PyTorch refuses whatever the input, as it
+        refuses them when it builds the module. Propagation asks this of a layer whose input
+        is unknown: its own mistakes are reported all the same, rather than one per run."""
+
     def params(self, inputs: Sequence[Shape]) -> int:
         """Learnable parameters, as ``sum(p.numel() for p in module.parameters())``."""
         return 0
@@ -201,6 +206,17 @@ class LayerBase(BaseModel):
                 key=key,
             )
         return tuple(value)
+
+    def settings_per_dimension(self, *keys: str) -> list[tuple[int, ...]] | None:
+        """Int-or-list fields zipped per spatial dimension where that needs no input: as many
+        dimensions as their lists have, one when all are ints. None when their lists differ in
+        length, which the input's rank decides (NS002) once it is known."""
+        values = [getattr(self, key) for key in keys]
+        lengths = {len(value) for value in values if isinstance(value, list)}
+        if len(lengths) > 1:
+            return None
+        rank = lengths.pop() if lengths else 1
+        return list(zip(*(value if isinstance(value, list) else [value] * rank for value in values), strict=True))
 
     def per_side(self, key: str, rank: int) -> tuple[Pads, ...]:
         """A padding field expanded to a (before, after) pair per spatial dimension."""

@@ -12,6 +12,7 @@ from netspec.layers.arithmetic import Window, same_output_pads, same_pads, trans
 from netspec.layers.base import (
     ConvPadding,
     CountOrList,
+    Fix,
     LayerBase,
     LayerError,
     Shape,
@@ -23,10 +24,11 @@ from netspec.layers.neutral import ActivationName
 from netspec.layers.windowed import WindowedLayer, padding_fix
 
 
-def check_groups(layer_type: str, in_channels: int, out_channels: int, groups: int) -> None:
-    """PyTorch's ``_ConvNd.__init__``: groups must divide both channel counts."""
+def check_groups(layer_type: str, groups: int, out_channels: int, in_channels: int | None = None) -> None:
+    """PyTorch's ``_ConvNd.__init__``: groups must divide both channel counts (the input's,
+    where it is known)."""
     for label, channels in (("input", in_channels), ("output", out_channels)):
-        if channels % groups:
+        if channels is not None and channels % groups:
             raise LayerError(
                 "NS104",
                 f"groups={groups} does not divide the {channels} {label} channels of this {layer_type}",
@@ -46,6 +48,9 @@ class Convolution(LayerBase):
     activation: ActivationName | None = Field(
         None, description="The activation that follows, one of the activation layer types (relu, gelu, …)."
     )
+
+    def check_settings(self) -> None:
+        check_groups(self.type, self.groups, self.filters)
 
 
 class Conv(WindowedLayer, Convolution):
@@ -92,17 +97,33 @@ class Conv(WindowedLayer, Convolution):
                 f"in_channels is {self.in_channels} but the input has {channels} channels",
                 key="in_channels",
             )
-        check_groups(self.type, channels, self.filters, self.groups)
+        check_groups(self.type, self.groups, self.filters, channels)
         if self.padding == "same" and any(w.stride > 1 for w in windows):
-            raise LayerError(
-                "NS112",
-                "padding 'same' is not supported for strided convolutions (PyTorch rejects it)",
-                key="padding",
-                # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
-                fix=padding_fix(pads := [same_output_pads(w) for w in windows], "use explicit padding"),
+            # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
+            pads = [same_output_pads(w) for w in windows]
+            raise self._strided_same(
+                fix=padding_fix(pads, "use explicit padding"),
                 help=self.padding_help(windows, pads, "ceil(W/S), TensorFlow's SAME; PyTorch's 'same' needs stride 1"),
             )
         return (self.filters, *self.spatial_output(windows))
+
+    def check_settings(self) -> None:
+        super().check_settings()
+        strides = self.settings_per_dimension("stride")
+        if self.padding == "same" and strides is not None and any(stride > 1 for (stride,) in strides):
+            raise self._strided_same(
+                help="the explicit padding that gives TensorFlow's SAME output, ceil(W/S), depends on the input "
+                "size, unknown until the problems before this layer are fixed"
+            )
+
+    def _strided_same(self, *, fix: Fix | None = None, help: str) -> LayerError:
+        return LayerError(
+            "NS112",
+            "padding 'same' is not supported for strided convolutions (PyTorch rejects it)",
+            key="padding",
+            fix=fix,
+            help=help,
+        )
 
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs
@@ -136,7 +157,7 @@ class ConvTranspose(Convolution):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
         rank = len(shape) - 1
-        check_groups(self.type, shape[0], self.filters, self.groups)
+        check_groups(self.type, self.groups, self.filters, shape[0])
         dims = zip(
             shape[1:],
             self.per_dimension("kernel", rank),
@@ -148,12 +169,7 @@ class ConvTranspose(Convolution):
         )
         outputs = []
         for size, kernel, stride, padding, extra, dilation in dims:
-            if extra >= stride and extra >= dilation:
-                raise LayerError(
-                    "NS111",
-                    f"output_padding {extra} must be smaller than the stride ({stride}) or the dilation ({dilation})",
-                    key="output_padding",
-                )
+            _check_output_padding(extra, stride, dilation)
             out = transposed_output(size, kernel, stride, padding, extra, dilation)
             if out < 1:
                 raise LayerError(
@@ -165,6 +181,11 @@ class ConvTranspose(Convolution):
             outputs.append(out)
         return (self.filters, *outputs)
 
+    def check_settings(self) -> None:
+        super().check_settings()
+        for extra, stride, dilation in self.settings_per_dimension("output_padding", "stride", "dilation") or ():
+            _check_output_padding(extra, stride, dilation)
+
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs
         kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
@@ -175,3 +196,13 @@ class ConvTranspose(Convolution):
         (shape,) = inputs
         kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
         return volume(shape) * (self.filters // self.groups) * kernel
+
+
+def _check_output_padding(extra: int, stride: int, dilation: int) -> None:
+    """PyTorch's rule for one dimension of a transposed convolution (NS111)."""
+    if extra >= stride and extra >= dilation:
+        raise LayerError(
+            "NS111",
+            f"output_padding {extra} must be smaller than the stride ({stride}) or the dilation ({dilation})",
+            key="output_padding",
+        )

@@ -16,7 +16,9 @@ convolutions". Specs ported from TensorFlow, where SAME means ceil(W/S) outputs,
 Explicit padding that gives TensorFlow's SAME output, ceil(W/S): total padding
 max((ceil(W/S) − 1)·S + K − W, 0), with the extra pixel after. For W = 224, F = 3, S = 2
 that is `[[0, 1], [0, 1]]`. Note that PyTorch's symmetric `padding: 1` also gives 112, with the
-sampling grid shifted by one pixel.
+sampling grid shifted by one pixel. A layer whose input is unknown, because a layer before it
+has no output, is reported too, without a fix until its input size is known: `--fix` then
+fixes the strided convolutions of a TensorFlow port one after the other, in one run.
 """
 
 from netspec.diagnostics import Severity
