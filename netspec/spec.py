@@ -305,6 +305,8 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
         hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
+        if not hint and KEYWORD_TAG in raw_loc:
+            hint = _as_typed(value, "int_type")
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")
     if kind == "value_error":
         return SchemaProblem(path, str(error["msg"]).removeprefix("Value error, "))
@@ -321,13 +323,36 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         )
     if tagged and kind.endswith("_type"):
         return SchemaProblem(
-            path, f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
+            path,
+            f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
+            + _as_typed(value, "int_type"),
+        )
+    if _field(path) == "from" and kind == "string_type":
+        return SchemaProblem(
+            path, f"`from` takes the name of an earlier layer, or `input`, not {shown(value)}: layers are not numbered"
         )
     message = str(error["msg"]).replace(" after validation", "")
-    got = f"got {shown(value)} ({_kind(value)})"
+    got = f"got {shown(value)} ({_kind(value)})" + _as_typed(value, kind)
     if message.startswith("Input should"):  # "input" would read as the spec's key
         return SchemaProblem(path, f"`{_field(path)}` {message.removeprefix('Input ')}, {got}")
     return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")
+
+
+#: What a quoted value would be without its quotes, for pydantic's error type of the value
+#: the field wanted: a number as YAML writes one, or a boolean.
+_NUMERAL = re.compile(r"[-+]?(?:\d[\d_]*)?\.?\d+(?:[eE][-+]?\d+)?")
+_UNQUOTED = {"int_type": _NUMERAL, "float_type": _NUMERAL, "bool_type": re.compile(r"true|false", re.IGNORECASE)}
+
+
+def _as_typed(value: Any, wanted: str) -> str:
+    """Why YAML gave a value a type the user may not have meant: quotes around a number or
+    a boolean, or a word it reads as a boolean."""
+    if isinstance(value, bool):
+        return "; YAML reads yes, no, on and off as booleans too"
+    unquoted = _UNQUOTED.get(wanted)
+    if unquoted is not None and isinstance(value, str) and unquoted.fullmatch(value.strip()):
+        return "; remove the quotes"
+    return ""
 
 
 def _mapping_at(data: Any, path: Path) -> dict[Any, Any]:

@@ -287,6 +287,20 @@ def test_unknown_reference_points_at_the_name(layer: str, name: str) -> None:
     assert d.layer_index == 1
 
 
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "{type: conv, filters: 'sixteen', kernel: 3}",
+        "{type: conv, filters: 4, kernel: 3, bias: 'maybe'}",
+        "{type: conv, filters: 4, kernel: 'x3'}",
+        "{type: conv, filters: 4, kernel: 3, padding: 'one'}",
+    ],
+)
+def test_no_quotes_hint_where_removing_them_gives_no_value_the_key_takes(layer: str) -> None:
+    (d,) = lint(spec("[3, 8, 8]", layer))
+    assert d.code == "NS002" and "quotes" not in d.message and "YAML reads" not in d.message
+
+
 def test_one_diagnostic_per_rule_and_layer() -> None:
     # Both dimensions shrink, and so does the depth dimension: still one NS102.
     assert codes(spec("[3, 8, 8, 8]", "{type: conv, filters: 4, kernel: 3}")) == ["NS102"]
@@ -301,7 +315,20 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: conv, filters: 0, kernel: 3}", "filters"),
         ("{type: conv, filters: true, kernel: 3}", "filters"),
         ("{type: conv, filters: 4.0, kernel: 3}", "filters"),
-        ("{type: conv, filters: '4', kernel: 3}", "filters"),
+        # What YAML typed otherwise than meant: quotes around a number or a boolean, or yes.
+        (
+            "{type: conv, filters: '4', kernel: 3}",
+            "`filters` should be a valid integer, got '4' (string); remove the quotes",
+        ),
+        ("{type: conv, filters: 4, kernel: '3'}", "not '3'; remove the quotes"),
+        ("{type: conv, filters: 4, kernel: 3, padding: '1'}", "not '1'; remove the quotes"),
+        ("{type: dropout, rate: '0.5'}", "got '0.5' (string); remove the quotes"),
+        ("{type: conv, filters: 4, kernel: 3, bias: 'False'}", "got 'False' (string); remove the quotes"),
+        ("{type: conv, filters: yes, kernel: 3}", "got true (boolean); YAML reads yes, no, on and off as booleans too"),
+        (
+            "{type: relu, from: -1}",
+            "`from` takes the name of an earlier layer, or `input`, not -1: layers are not numbered",
+        ),
         ("{type: conv, filters: 4, kernel: [3, 3, 3]}", "kernel has 3 values but the input has 2 spatial dimensions"),
         ("{type: conv, filters: 4, kernel: abc}", "`kernel` must be an integer or a list"),
         ("{type: conv, filters: 99999999999, kernel: 3}", "absurd size"),
