@@ -78,10 +78,6 @@ class Graph:
     nodes: list[Node]
     problems: list[GraphProblem]
 
-    @property
-    def output(self) -> Node | None:
-        return self.nodes[-1] if self.nodes else None
-
     @cached_property
     def windowed(self) -> list[tuple[Node, WindowedLayer, list[Window]]]:
         """Conv and pooling layers that have a valid output, with their per-dimension windows:

@@ -22,7 +22,6 @@ from netspec.source import (
     FileTooLarge,
     LoadError,
     NotARegularFile,
-    Position,
     Span,
     decode,
     read_limited,
@@ -355,4 +354,4 @@ def bug(error: Exception, attach: str = "") -> str:
     )
 
 
-__all__ = ["FileResult", "Position", "check", "lint_file", "lint_paths", "lint_text"]
+__all__ = ["FileResult", "check", "lint_file", "lint_paths", "lint_text"]

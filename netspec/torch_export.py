@@ -134,7 +134,7 @@ def _pool(layer: Pool, shape: Shape) -> nn.Module:
     return _padded(rank, [extra for _, extra in splits], pool, fill)
 
 
-def _upsample(layer: Upsample, shape: Shape) -> nn.Module:
+def _upsample(layer: Upsample) -> nn.Module:
     from torch import nn
 
     if layer.size is not None:
@@ -174,7 +174,7 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         name = "AdaptiveAvgPool" if isinstance(layer, AdaptiveAvgPool) else "AdaptiveMaxPool"
         return _nd(name, rank)(_value(layer.output_size))  # type: ignore[no-any-return]
     if isinstance(layer, Upsample):
-        return _upsample(layer, shape)
+        return _upsample(layer)
     if isinstance(layer, Crop):
         return custom.CenterCrop(layer.per_dimension("size", rank))
     if isinstance(layer, Pad):

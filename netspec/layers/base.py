@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -123,7 +123,6 @@ class LayerError(Exception):
     key: str | None = None
     fix: Fix | None = None
     help: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.message
@@ -133,9 +132,6 @@ class LayerBase(BaseModel):
     """Keys every layer accepts."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
-
-    #: Layers that join several inputs (``add``, ``concat``) take a list in ``from``.
-    merges: ClassVar[bool] = False
 
     #: Each layer narrows this to its own ``Literal``, the tag of the layer union.
     type: str

@@ -11,8 +11,6 @@ from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape
 
 
 class Merge(LayerBase):
-    merges = True
-
     from_: list[Name] = Field(  # type: ignore[assignment]
         alias="from",
         min_length=2,
