@@ -108,15 +108,18 @@ class Graph:
         return fields
 
 
-def _name(index: int, layer: LayerBase | None, raw: Any) -> str:
+def _given_name(layer: LayerBase | None, raw: Any) -> str | None:
+    """The name the file gives the layer, if any."""
     if layer is not None:
-        return layer.name or f"{layer.type}{index + 1}"
-    if isinstance(raw, dict):
-        name, kind = raw.get("name"), raw.get("type")
-        if isinstance(name, str) and 0 < len(name) <= MAX_NAME_LENGTH:
-            return name
-        return f"{kind if isinstance(kind, str) and len(kind) <= MAX_NAME_LENGTH else 'layer'}{index + 1}"
-    return f"layer{index + 1}"
+        return layer.name
+    name = raw.get("name") if isinstance(raw, dict) else None
+    return name if isinstance(name, str) and 0 < len(name) <= MAX_NAME_LENGTH else None
+
+
+def _default_name(index: int, layer: LayerBase | None, raw: Any) -> str:
+    """The type followed by the 1-based position: ``conv3``."""
+    kind = layer.type if layer is not None else raw.get("type") if isinstance(raw, dict) else None
+    return f"{kind if isinstance(kind, str) and len(kind) <= MAX_NAME_LENGTH else 'layer'}{index + 1}"
 
 
 def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
@@ -133,21 +136,41 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
     """Resolve references and propagate shapes. ``suggestions`` bounds "did you mean", as
     for :func:`netspec.spec.parse`."""
     graph = Graph(spec.input, [], [])
-    names = [_name(i, layer, raw) for i, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True))]
+    layers = list(zip(spec.layers, spec.raw_layers, strict=True))
+    given = [_given_name(layer, raw) for layer, raw in layers]
+    names = [name or _default_name(i, *layers[i]) for i, name in enumerate(given)]
     references = _References(names, Budget(suggestions))
     defined = references.defined
-    for index, (layer, raw) in enumerate(zip(spec.layers, spec.raw_layers, strict=True)):
+    for index, (layer, raw) in enumerate(layers):
         node = Node(index, names[index], layer)
         graph.nodes.append(node)
         resolved = _resolve(graph, node, _declared_sources(layer, raw), references, raw)
-        if node.name == "input" or node.name in defined:
-            first = "the network input" if node.name == "input" else f"layer {defined[node.name] + 1}"
-            graph.problems.append(GraphProblem("NS005", index, f"the name '{node.name}' is already used by {first}"))
-        else:
+        if node.name == "input":
+            graph.problems.append(GraphProblem("NS005", index, "the name 'input' is already used by the network input"))
+        elif node.name not in defined:
             defined[node.name] = index
+        else:
+            earlier = defined[node.name]
+            message = _taken(node.name, earlier, given[earlier], given[index])
+            graph.problems.append(GraphProblem("NS005", index, message))
+            if given[earlier] is None and given[index] is not None:
+                # A name the file writes wins over one netspec made up: `from` means this layer.
+                defined[node.name] = index
         if resolved and layer is not None:
             _propagate(graph, node)
     return graph
+
+
+def _taken(name: str, earlier: int, earlier_given: str | None, given: str | None) -> str:
+    """NS005's message: which layer holds the name, and whether either name is a default."""
+    if earlier_given is None and given is not None:
+        return (
+            f"the name '{name}' is also the default name of layer {earlier + 1} (its type and position), "
+            f"which has none of its own; `from: {name}` reads this layer"
+        )
+    if given is None:
+        return f"this layer's default name '{name}' (its type and position) is already used by layer {earlier + 1}"
+    return f"the name '{name}' is already used by layer {earlier + 1}"
 
 
 class _References:

@@ -301,6 +301,39 @@ def test_no_quotes_hint_where_removing_them_gives_no_value_the_key_takes(layer: 
     assert d.code == "NS002" and "quotes" not in d.message and "YAML reads" not in d.message
 
 
+def test_a_name_the_file_writes_wins_over_a_default_name() -> None:
+    # The third layer, an unnamed relu on c1's 4 channels, is relu3 by default; the fifth,
+    # on c4's 8 channels, is named relu3. The add means the fifth, as 8×8×8 as c2: read as
+    # the third (4×8×8), it would be a mismatch, and the fifth would be unused.
+    text = spec(
+        "[3, 8, 8]",
+        "{type: conv, name: c1, filters: 4, kernel: 3, padding: 1}",
+        "{type: conv, name: c2, filters: 8, kernel: 3, padding: 1}",
+        "{type: relu, from: c1}",
+        "{type: conv, name: c4, filters: 8, kernel: 3, padding: 1}",
+        "{type: relu, name: relu3}",
+        "{type: add, from: [relu3, c2]}",
+    )
+    found = lint(text)
+    assert [(d.code, d.layer_index) for d in found] == [("NS005", 4)]
+    assert found[0].message == (
+        "the name 'relu3' is also the default name of layer 3 (its type and position), which has none "
+        "of its own; `from: relu3` reads this layer"
+    )
+    # The near miss: two written names. The first keeps it, so the add reads the 4-channel
+    # relu: a mismatch, and the fifth layer unused.
+    named = text.replace("{type: relu, from: c1}", "{type: relu, name: relu3, from: c1}")
+    assert sorted((d.code, d.layer_index) for d in lint(named)) == [("NS005", 4), ("NS106", 5), ("NS110", 4)]
+    assert "the name 'relu3' is already used by layer 3" in [d.message for d in lint(named)]
+
+
+def test_a_default_name_an_earlier_layer_took_says_so() -> None:
+    text = spec("[3, 8, 8]", "{type: relu, name: relu2}", "{type: relu}")
+    (d,) = lint(text)
+    assert (d.code, d.layer_index) == ("NS005", 1)
+    assert d.message == "this layer's default name 'relu2' (its type and position) is already used by layer 1"
+
+
 def test_one_diagnostic_per_rule_and_layer() -> None:
     # Both dimensions shrink, and so does the depth dimension: still one NS102.
     assert codes(spec("[3, 8, 8, 8]", "{type: conv, filters: 4, kernel: 3}")) == ["NS102"]

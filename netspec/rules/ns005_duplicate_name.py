@@ -6,7 +6,8 @@ earlier layer, or is `input`, which names the network input.
 
 ## Why is this bad?
 `from` references become ambiguous; netspec resolves them to the first layer of that name,
-which may not be what you meant.
+which may not be what you meant. A name the file writes wins over a default one: when a layer
+is named `relu3` and the third layer is an unnamed relu, `from: relu3` reads the named layer.
 
 ## Example
 ```yaml
