@@ -463,6 +463,30 @@ def test_schema_error_points_at_the_offending_key() -> None:
     assert (d.span.start.row, d.span.start.column) == (3, line.index("strides") + 1)
 
 
+@pytest.mark.parametrize(
+    ("code", "layer", "key", "value"),
+    [
+        ("NS104", "{type: conv, filters: 4, kernel: 3, in_channels: 5}", "in_channels", "5"),
+        ("NS104", "{type: conv, filters: 4, kernel: 1, groups: 2}", "groups", "2"),  # 3 input channels
+        ("NS112", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}", "padding", "same"),
+        (
+            "NS111",
+            "{type: conv_transpose, filters: 4, kernel: 3, stride: [2, 2], output_padding: [0, 2]}",
+            "output_padding",
+            "[0, 2]",
+        ),
+        ("NS002", "{type: conv, filters: 4, kernel: [3, 3, 3]}", "kernel", "[3, 3, 3]"),
+        ("NS107", "{type: maxpool, kernel: 2, padding: 2}", "padding", "2"),  # more than half the kernel
+    ],
+)
+def test_a_layer_refused_for_one_key_points_at_its_value(code: str, layer: str, key: str, value: str) -> None:
+    text = spec("[3, 8, 8]", layer)
+    (d,) = [d for d in lint(text) if d.code == code]
+    line = f"  - {layer}"
+    column = line.index(f" {key}: ") + len(key) + 4  # past the space, the key, ": "; 1-based
+    assert (d.span.start.row, d.span.start.column, d.span.end.column) == (3, column, column + len(value))
+
+
 def test_layer_diagnostics_point_at_the_layer_mapping() -> None:
     (d,) = lint(spec("[3, 32, 32]", "{type: relu}", "{type: conv, filters: 8, kernel: 3}"))
     assert (d.code, d.span.start.row, d.span.start.column, d.layer) == ("NS102", 4, 5, "conv2")

@@ -92,7 +92,8 @@ def layer_errors(code: str) -> Check:
             error = node.error
             if error is not None and error.code == code:
                 message = f"{node.name}: {error.message}"
-                yield Violation(node.index, message, fix=error.fix, help=error.help, blocking=True)
+                path = (*node.path, error.key) if error.key else None
+                yield Violation(node.index, message, fix=error.fix, help=error.help, path=path, blocking=True)
 
     return check
 

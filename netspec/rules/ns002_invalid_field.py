@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, Violation
+from netspec.rules.base import Rule, Violation, layer_errors
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -42,10 +42,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             blocking=problem.path[:1] in ((), ("input",), ("layers",)),
         )
     # Lists whose length does not match the input's rank are only found during propagation.
-    for node in analysis.graph.nodes:
-        if node.error is not None and node.error.code == RULE.code:
-            path = (*node.path, node.error.key) if node.error.key else None
-            yield Violation(node.index, f"{node.name}: {node.error.message}", path=path)
+    yield from layer_errors(RULE.code)(analysis)
 
 
 RULE = Rule(
