@@ -34,6 +34,7 @@ from netspec.layers.arithmetic import Window
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Merge
+from netspec.layers.neutral import Activation, BatchNorm, Dropout
 from netspec.layers.pool import AdaptivePool
 from netspec.layers.resize import Crop, Pad, Upsample
 
@@ -202,4 +203,8 @@ def receptive_field(
                 d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
             )
         )
-    return field
+    if isinstance(layer, BatchNorm | Activation | Dropout):
+        return field
+    # A new layer type must say how it moves the field: passing the field on would be wrong
+    # without a word for any layer that resizes.
+    raise NotImplementedError(f"no receptive-field rule for layer type '{layer.type}'")

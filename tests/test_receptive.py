@@ -4,9 +4,15 @@ weight sharing, and the published facts of the bundled U-Net, MobileNet and Goog
 from __future__ import annotations
 
 import json
+from typing import Literal
+
+import pytest
 
 from netspec import Settings
 from netspec.analysis import Analysis, analyse
+from netspec.layers import LayerBase
+from netspec.layers.neutral import BatchNorm
+from netspec.receptive import ReceptiveField, receptive_field
 from netspec.show import render_json, render_markdown, summarize
 from tests.helpers import ROOT, codes, lint, spec
 
@@ -205,3 +211,14 @@ def test_a_huge_fractional_stride_is_shown_as_an_integer() -> None:
     expected = round(Fraction((2**31 - 1) ** 2, 3))
     assert 2**53 < expected < 2**62
     assert shown == [expected, expected]
+
+
+def test_a_layer_type_without_a_receptive_field_rule_is_refused_not_passed_through() -> None:
+    class Shuffle(LayerBase):  # a pixel shuffle: C·4 × H × W → C × 2H × 2W
+        type: Literal["pixel_shuffle"]
+
+    field = ReceptiveField.of_input(2)
+    with pytest.raises(NotImplementedError, match="pixel_shuffle"):
+        receptive_field(Shuffle(type="pixel_shuffle"), [(4, 8, 8)], [field], (1, 16, 16), None)
+    # The near miss: a shape-neutral layer passes the field on unchanged.
+    assert receptive_field(BatchNorm(type="batchnorm"), [(4, 8, 8)], [field], (4, 8, 8), None) == field

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netspec import Severity, lint_text
 from netspec.analysis import analyse
+from netspec.layers import LAYER_TYPES
 from netspec.layers.arithmetic import Window
 from tests.helpers import PUBLISHED_PARAMS, SPECS
 
@@ -61,32 +63,38 @@ def groups(draw: st.DrawFn, channels: int) -> int:
     return draw(st.sampled_from([1, channels, *(g for g in range(2, channels) if channels % g == 0), 3]))
 
 
+#: The layer types tried one at a time; merges are tried in the bundled specs.
+SINGLE_LAYER_TYPES = [
+    "conv",
+    "conv_transpose",
+    "maxpool",
+    "avgpool",
+    "adaptive_avgpool",
+    "adaptive_maxpool",
+    "upsample",
+    "crop",
+    "pad",
+    "flatten",
+    "dense",
+    "batchnorm",
+    "dropout",
+    *ACTIVATIONS,
+]
+
+
+def test_every_layer_type_is_compared_with_pytorch() -> None:
+    merges = {"add", "concat"}
+    assert set(SINGLE_LAYER_TYPES) == set(LAYER_TYPES) - merges
+    assert {layer["type"] for path in SPECS for layer in yaml.safe_load(path.read_text())["layers"]} >= merges
+
+
 @st.composite
 def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     """An input shape and a layer list: the layer under test, after a flatten for the flat ones."""
     rank = draw(st.integers(1, 3))
     channels = draw(st.integers(1, 4))
     shape = [channels, *draw(st.lists(st.integers(1, MAX_SIZE[rank]), min_size=rank, max_size=rank))]
-    kind = draw(
-        st.sampled_from(
-            [
-                "conv",
-                "conv_transpose",
-                "maxpool",
-                "avgpool",
-                "adaptive_avgpool",
-                "adaptive_maxpool",
-                "upsample",
-                "crop",
-                "pad",
-                "flatten",
-                "dense",
-                "batchnorm",
-                "dropout",
-                *ACTIVATIONS,
-            ]
-        )
-    )
+    kind = draw(st.sampled_from(SINGLE_LAYER_TYPES))
     layer: dict[str, Any] = {"type": kind}
     if kind in ("conv", "conv_transpose"):
         layer["filters"] = draw(st.sampled_from([1, 2, channels, 2 * channels, 3]))
