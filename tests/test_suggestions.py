@@ -99,7 +99,17 @@ def test_ns101_floors_each_dimension_in_the_order_it_lists_them() -> None:
     # Rows (5 − 2)/2 + 1 = 2.5 floor 2, columns (4 − 3)/3 + 1 = 1.33 floor 1.
     d = only(lint(spec("[1, 5, 4]", "{type: maxpool, kernel: [2, 3]}")), "NS101")
     assert d.message.startswith("maxpool1: rows: (5 − 2 + 2·0)/2 + 1 = 2.5; columns: (4 − 3 + 2·0)/3 + 1 = 1.3333")
-    assert "PyTorch floors it to 2 and 1 and" in d.message
+    assert "are not integers; PyTorch floors them to 2 and 1 and" in d.message
+
+
+def test_ns101_message_reads_well_when_the_dimensions_differ() -> None:
+    # Rows: (10 − 3)/3 + 1 = 3.33, floored to 3, whose last window ends at 2·3 + 3 = 9: 1 row
+    # unread. Columns: (11 − 3)/3 + 1 = 3.67, floored to 3 too: 11 − 9 = 2 columns unread.
+    (d,) = lint(spec("[3, 10, 11]", "{type: conv, name: a, filters: 4, kernel: 3, stride: 3}"))
+    assert d.message == (
+        "a: rows: (10 − 3 + 2·0)/3 + 1 = 3.3333; columns: (11 − 3 + 2·0)/3 + 1 = 3.6667 are not integers; "
+        "PyTorch floors them to 3 and the last 2 input columns and the last input row are never read"
+    )
 
 
 def test_ns101_help_gives_the_padding_limit_when_parity_is_not_the_reason() -> None:

@@ -43,7 +43,7 @@ def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
         n = counts[0][0]
         names = " and ".join(f"{unit}s" if n > 1 else unit for _, unit in counts)
         return f"the last {n if n > 1 else ''}{' ' if n > 1 else ''}input {names}"
-    return " and ".join(f"the last {n} input {unit}{'s' if n > 1 else ''}" for n, unit in counts)
+    return " and ".join(f"the last {n} input {unit}s" if n > 1 else f"the last input {unit}" for n, unit in counts)
 
 
 def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence[int]) -> tuple[Fix | None, str]:
@@ -123,8 +123,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
         floored = [windows[i].output for i in failing]
+        several = len({windows[i].formula() for i in failing}) > 1
         message = (
-            f"{node.name}: {describe_windows(windows, failing)} is not an integer; PyTorch floors it to "
+            f"{node.name}: {describe_windows(windows, failing)} "
+            f"{'are not integers; PyTorch floors them' if several else 'is not an integer; PyTorch floors it'} to "
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
             f"{never_read(windows, failing)} "
             f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"
