@@ -358,6 +358,8 @@ class Pass:
     data: Any = None
     #: Fixes left out because the text cannot be edited safely, with the reason.
     notes: list[str] = field(default_factory=list)
+    #: The problems the fixes are for, with those an earlier fix of the pass brought to light.
+    fixing: set[Finding] = field(default_factory=set)
 
 
 def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget) -> Pass:
@@ -393,7 +395,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
         index = min(d.layer_index for d in candidates if d.layer_index is not None)
         visited.add(index)
         before = standing(diagnostics, suppressions)
-        pick: tuple[Analysis, list[Diagnostic], list[TextEdit]] | None = None
+        pick: tuple[Analysis, list[Diagnostic], list[TextEdit], Finding] | None = None
         for diagnostic in (d for d in candidates if d.layer_index == index):
             assert diagnostic.fix is not None
             layer = current.document.data["layers"][index]
@@ -407,14 +409,16 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             if not budget.spend(len(current.graph.nodes)):
                 break
             after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
+            finding = (diagnostic.code, index)
             if safe:
-                pick = after, after_diagnostics, edits
+                pick = after, after_diagnostics, edits, finding
                 break
             if unsafe and pick is None:
-                pick = after, after_diagnostics, edits
+                pick = after, after_diagnostics, edits, finding
         if pick is not None:
-            current, diagnostics, edits = pick
+            current, diagnostics, edits, finding = pick
             chosen.edits += edits
+            chosen.fixing.add(finding)
     chosen.data = current.document.data
     return chosen
 
@@ -498,7 +502,8 @@ def fix_text(
     """Apply the fixes to a spec given as text (safe ones; unsafe ones too with ``unsafe``).
 
     Fix, re-analyse and repeat until nothing changes, at most :data:`MAX_PASSES` times. The
-    result's ``fixed`` counts the problems that were reported along the way and are gone.
+    result's ``fixed`` counts the problems that were reported or fixed along the way and are
+    gone: also those an earlier fix brought to light, as ruff counts every fix it applies.
     """
     settings = settings or Settings()
     result = lint_text(text, filename, settings, assess_fixes=False)
@@ -521,7 +526,7 @@ def fix_text(
             raise FixError("the edited text does not load as the fixed spec")
         text, result = fixed, after
         seen_texts.add(text)
-        reported |= findings(result.diagnostics)
+        reported |= chosen.fixing | findings(result.diagnostics)
     if result.analysis is not None:
         # Only the final report shows which of the remaining fixes are safe.
         result = lint_text(text, filename, settings)

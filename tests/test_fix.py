@@ -203,6 +203,22 @@ def test_fix_leaves_a_problem_of_a_rule_not_selected_that_an_earlier_fix_brought
     assert yaml.safe_load(path.read_text())["layers"][1]["padding"] == 1
 
 
+def test_a_fix_of_a_problem_an_earlier_fix_brought_to_light_is_counted(tmp_path: Path) -> None:
+    # a: 98 − 3 + 1 = 96 (NS102); padding 1 keeps 98, on which b's (98 − 3)/3 + 1 = 32.67 is
+    # no integer (NS101; (96 − 3)/3 + 1 = 31 was), and padding 2 gives (98 + 4 − 3)/3 + 1 = 34.
+    text = spec(
+        "[3, 98, 98]",
+        "{type: conv, name: a, filters: 8, kernel: 3}",
+        "{type: conv, name: b, filters: 8, kernel: 3, stride: 3}",
+    )
+    path = write_spec(tmp_path, text)
+    assert run("--diff", "--unsafe-fixes", path)[2] == "\nWould fix 2 problems.\n"
+    assert run("--fix", "--unsafe-fixes", path) == (0, "Found 2 problems (2 fixed, 0 remaining).\n", "")
+    assert path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}").replace(
+        "stride: 3}", "stride: 3, padding: 2}"
+    )
+
+
 def test_safe_fix_is_marked_and_counted(tmp_path: Path) -> None:
     code, out, _ = run(write_spec(tmp_path, MIXED))
     assert code == 1
