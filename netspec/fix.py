@@ -37,8 +37,7 @@ from netspec.linter import FileResult, as_paths, check, internal_error, lint_tex
 from netspec.noqa import Suppressions
 from netspec.rules import RULES
 from netspec.settings import Settings
-from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, LoadError, decode
-from netspec.source import Path as KeyPath
+from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, KeyPath, LoadError, decode
 from netspec.spec import validate_layer
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
@@ -409,7 +408,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             if not budget.spend(len(current.graph.nodes)):
                 break
             after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
-            finding = (diagnostic.code, index)
+            finding: Finding = (diagnostic.code, index)
             if safe:
                 pick = after, after_diagnostics, edits, finding
                 break

@@ -16,7 +16,7 @@ from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
 from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
-from netspec.source import Path
+from netspec.source import KeyPath
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class Node:
     windows: list[Window] | None = None
 
     @property
-    def path(self) -> Path:
+    def path(self) -> KeyPath:
         return ("layers", self.index)
 
     @property
@@ -69,7 +69,7 @@ class GraphProblem:
     index: int
     message: str
     #: The value at fault (the unknown name in ``from``), when there is one to point at.
-    path: tuple[str | int, ...] | None = None
+    path: KeyPath | None = None
 
 
 @dataclass
@@ -229,7 +229,7 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _Ref
     return not broken
 
 
-def _reference_path(index: int, raw: Any, name: str) -> tuple[str | int, ...] | None:
+def _reference_path(index: int, raw: Any, name: str) -> KeyPath | None:
     """Where the file writes the reference ``name``: ``from`` itself, or its item."""
     value = raw.get("from") if isinstance(raw, dict) else None
     if value == name:

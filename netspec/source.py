@@ -51,7 +51,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     HAS_LIBYAML = False
     _LIBYAML_PARSERS = ()
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 #: Deeper nesting than this is refused: a network spec needs four levels at most.
 MAX_DEPTH = 64
@@ -194,15 +194,15 @@ class Document:
     data: Any
     lines: LineIndex
     #: A mapping's entries, key → :data:`EntryOffsets`; a sequence's, by index → :data:`ValueOffsets`.
-    tables: dict[Path, Table] = field(default_factory=dict)
+    tables: dict[KeyPath, Table] = field(default_factory=dict)
     root: ValueOffsets | None = None
     #: Where each flow collection (``[…]``, ``{…}``) starts, by path. A key that repeats leaves
     #: the replaced collection's entries behind, so a path counts only where the start agrees.
-    flow_starts: dict[Path, int] = field(default_factory=dict)
+    flow_starts: dict[KeyPath, int] = field(default_factory=dict)
     #: Where a key repeats, in file order; the data and the table keep the last key and value.
-    duplicate_keys: list[Path] = field(default_factory=list)
+    duplicate_keys: list[KeyPath] = field(default_factory=list)
     #: The repeated keys' own offsets, by ``(*path, "<duplicate>", n)`` with n counting from 1.
-    duplicate_offsets: dict[Path, ValueOffsets] = field(default_factory=dict)
+    duplicate_offsets: dict[KeyPath, ValueOffsets] = field(default_factory=dict)
     #: For the n-th repeat that only equals the key before it (``true`` after ``1``, as
     #: ``True == 1`` in Python), that key; the data then keeps the repeat as key and value.
     equal_keys: dict[int, Any] = field(default_factory=dict)
@@ -211,19 +211,19 @@ class Document:
     #: The entries a repeated key replaced in its mapping's table: out of the data too.
     replaced_entries: list[EntryOffsets] = field(default_factory=list)
     #: Where each collection with a table starts, by path: the last one, where a key repeats.
-    table_starts: dict[Path, int] = field(default_factory=dict)
+    table_starts: dict[KeyPath, int] = field(default_factory=dict)
     #: Parser offsets and style of every quoted or block scalar (see :meth:`styled_scalars`).
     styled_offsets: list[tuple[int, int, str]] = field(default_factory=list)
     #: Where each value that carries an anchor (``&name``), which aliases elsewhere may share,
     #: starts, by path (checked like ``flow_starts``).
-    anchored: dict[Path, int] = field(default_factory=dict)
+    anchored: dict[KeyPath, int] = field(default_factory=dict)
     #: Where the repeated keys and the anchors start, sorted: built on first use, to find those
     #: inside a value's text by bisection (asked for every layer, a scan would be quadratic).
     _repeat_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _anchor_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
-    _live_tables: dict[Path, Table | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _live_tables: dict[KeyPath, Table | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def _table(self, path: Path) -> Table | None:
+    def _table(self, path: KeyPath) -> Table | None:
         """The table of the collection at ``path``, if that collection is in the data.
 
         A key that repeats leaves the tables of its replaced value (and of everything inside
@@ -241,24 +241,24 @@ class Document:
         self._live_tables[path] = table
         return table
 
-    def _value_offsets(self, path: Path) -> ValueOffsets | None:
+    def _value_offsets(self, path: KeyPath) -> ValueOffsets | None:
         if not path:
             return self.root
         return _value_entry(self._table(path[:-1]), path[-1])
 
-    def _key_offsets(self, path: Path) -> ValueOffsets | None:
+    def _key_offsets(self, path: KeyPath) -> ValueOffsets | None:
         table = self._table(path[:-1]) if path else None
         entry = table.get(path[-1]) if isinstance(table, dict) else None
         return (entry[0], entry[1]) if entry is not None else None
 
-    def _nearest_value_offsets(self, path: Path) -> ValueOffsets | None:
+    def _nearest_value_offsets(self, path: KeyPath) -> ValueOffsets | None:
         found = self._value_offsets(path)
         while found is None and path:
             path = path[:-1]
             found = self._value_offsets(path)
         return found
 
-    def span(self, path: Path) -> Span:
+    def span(self, path: KeyPath) -> Span:
         """The span of the value at ``path``, or of its nearest ancestor that has one.
 
         Values reached through an alias have no span of their own; they point at the alias.
@@ -266,51 +266,51 @@ class Document:
         found = self._nearest_value_offsets(path)
         return self.lines.span(*found) if found else FILE_START
 
-    def _key_or_repeat_offsets(self, path: Path) -> ValueOffsets | None:
+    def _key_or_repeat_offsets(self, path: KeyPath) -> ValueOffsets | None:
         """The key that introduces ``path``: where it repeats, the repeat the problem is at."""
         return self.duplicate_offsets.get(path) or self._key_offsets(path)
 
-    def key_span(self, path: Path) -> Span:
+    def key_span(self, path: KeyPath) -> Span:
         """The span of the key that introduces ``path``; the value's span if it has none."""
         found = self._key_or_repeat_offsets(path)
         return self.lines.span(*found) if found else self.span(path)
 
-    def value_range(self, path: Path) -> tuple[int, int]:
+    def value_range(self, path: KeyPath) -> tuple[int, int]:
         """:meth:`span`'s text offsets, without its rows and columns (which cost a search)."""
         found = self._nearest_value_offsets(path)
         return self.lines.text_offsets(*found) if found else (0, 0)
 
-    def key_range(self, path: Path) -> tuple[int, int]:
+    def key_range(self, path: KeyPath) -> tuple[int, int]:
         """:meth:`key_span`'s text offsets, without its rows and columns."""
         found = self._key_or_repeat_offsets(path)
         return self.lines.text_offsets(*found) if found else self.value_range(path)
 
-    def has_key(self, path: Path) -> bool:
+    def has_key(self, path: KeyPath) -> bool:
         """Whether ``path`` names a key written in (or merged into) a mapping of the file."""
         return self._key_offsets(path) is not None
 
-    def has_value(self, path: Path) -> bool:
+    def has_value(self, path: KeyPath) -> bool:
         """Whether the value at ``path`` has a position of its own (not one reached through an alias)."""
         return self._value_offsets(path) is not None
 
-    def repeats_key_within(self, path: Path) -> bool:
+    def repeats_key_within(self, path: KeyPath) -> bool:
         """Whether a key repeats anywhere in the text of the value at ``path``."""
         if self._repeat_starts is None:
             self._repeat_starts = sorted(start for start, _ in self.duplicate_offsets.values())
         return self._any_within(path, self._repeat_starts)
 
-    def anchored_within(self, path: Path) -> bool:
+    def anchored_within(self, path: KeyPath) -> bool:
         """Whether the value at ``path``, or a value inside it, carries an anchor."""
         if self._anchor_starts is None:
             self._anchor_starts = sorted(self.anchored.values())
         return self._any_within(path, self._anchor_starts)
 
-    def holds(self, path: Path, offset: int) -> bool:
+    def holds(self, path: KeyPath, offset: int) -> bool:
         """Whether the text of the value at ``path`` (not an ancestor's) holds text ``offset``."""
         found = self._value_offsets(path)
         return found is not None and found[0] <= offset - self.lines.shift < found[1]
 
-    def _any_within(self, path: Path, starts: list[int]) -> bool:
+    def _any_within(self, path: KeyPath, starts: list[int]) -> bool:
         # By offsets, not paths: a repeated key leaves the replaced value's records under the
         # same paths, and those lie outside the live value's text.
         found = self._value_offsets(path)
@@ -319,19 +319,19 @@ class Document:
         first = bisect_left(starts, found[0])
         return first < len(starts) and starts[first] < found[1]
 
-    def ends_in_block_scalar(self, path: Path) -> bool:
+    def ends_in_block_scalar(self, path: KeyPath) -> bool:
         """Whether the text of the value at ``path`` ends with a block scalar (``|`` or ``>``)."""
         found = self._value_offsets(path)
         return found is not None and any(end == found[1] and style in "|>" for _, end, style in self.styled_offsets)
 
-    def is_flow(self, path: Path) -> bool:
+    def is_flow(self, path: KeyPath) -> bool:
         return self._starts_at(path, self.flow_starts)
 
-    def is_anchored(self, path: Path) -> bool:
+    def is_anchored(self, path: KeyPath) -> bool:
         """Whether the value at ``path`` itself carries an anchor."""
         return self._starts_at(path, self.anchored)
 
-    def _starts_at(self, path: Path, starts: dict[Path, int]) -> bool:
+    def _starts_at(self, path: KeyPath, starts: dict[KeyPath, int]) -> bool:
         start = starts.get(path)
         found = self._value_offsets(path) if start is not None else None
         return found is not None and found[0] == start
@@ -522,7 +522,7 @@ class _Frame:
         "value",
     )
 
-    def __init__(self, value: Any, path: Path, anchor: str | None, start: int, *, flow: bool) -> None:
+    def __init__(self, value: Any, path: KeyPath, anchor: str | None, start: int, *, flow: bool) -> None:
         self.value = value
         self.flow = flow
         self.path = path
@@ -551,7 +551,7 @@ class _Builder:
         self.expanded = 0
         self.number_keys = 0
 
-    def child_path(self) -> Path:
+    def child_path(self) -> KeyPath:
         frame = self.stack[-1]
         return (*frame.path, frame.key if frame.is_map else len(frame.value))
 

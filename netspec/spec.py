@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
-from netspec.source import Path
+from netspec.source import KeyPath
 
 #: How many candidates "did you mean" may compare a word with, in all, while one spec is
 #: validated and again while its graph is built (~0.1 s of difflib).
@@ -74,7 +74,7 @@ class SpecModel(BaseModel):
 class SchemaProblem:
     """A schema violation at ``path``; ``at_key`` when the key itself is at fault."""
 
-    path: Path
+    path: KeyPath
     message: str
     at_key: bool = False
 
@@ -207,7 +207,7 @@ def shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _layer_type(data: dict[Any, Any], path: Path) -> str | None:
+def _layer_type(data: dict[Any, Any], path: KeyPath) -> str | None:
     kind = _mapping_at(data, path[:2]).get("type") if len(path) >= 2 and path[0] == "layers" else None
     return kind if isinstance(kind, str) else None
 
@@ -255,7 +255,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     of_layer_type = kind in ("union_tag_invalid", "union_tag_not_found") and len(loc) == 2
     if len(loc) >= 3 and loc[0] == "layers" and not of_layer_type:
         del loc[2]
-    path: Path = tuple(loc)
+    path: KeyPath = tuple(loc)
     layer_type = _layer_type(data, path)
     where = f"{layer_type} layer" if layer_type and len(path) >= 2 else "spec"
     key = str(path[-1]) if path else ""
@@ -355,7 +355,7 @@ def _as_typed(value: Any, wanted: str) -> str:
     return ""
 
 
-def _mapping_at(data: Any, path: Path) -> dict[Any, Any]:
+def _mapping_at(data: Any, path: KeyPath) -> dict[Any, Any]:
     """The mapping at ``path`` in the loaded data; empty where there is none."""
     for part in path:
         if isinstance(data, dict):
@@ -367,7 +367,7 @@ def _mapping_at(data: Any, path: Path) -> dict[Any, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _field(path: Path) -> str:
+def _field(path: KeyPath) -> str:
     """The innermost named key of a path: ``layers.3.kernel.1`` → ``kernel``."""
     named = [part for part in path if isinstance(part, str) and part != "layers"]
     return named[-1] if named else ".".join(str(p) for p in path)

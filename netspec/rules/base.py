@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from netspec.diagnostics import Severity
 from netspec.layers import Fix
+from netspec.source import KeyPath
 
 if TYPE_CHECKING:
     from netspec.analysis import Analysis
@@ -27,7 +28,7 @@ class Violation:
     #: Overrides the rule's default, for rules whose severity depends on the case (NS107).
     severity: Severity | None = None
     #: The key or value at fault, for problems located more precisely than the layer.
-    path: tuple[str | int, ...] | None = None
+    path: KeyPath | None = None
     #: Overrides the rule's :attr:`Rule.blocking` for this problem (NS002: an unknown
     #: top-level key leaves nothing unchecked).
     blocking: bool | None = None
