@@ -99,7 +99,7 @@ def _with_edit_locations(diagnostic: Diagnostic, text: str, document: Document) 
     reporters that have no analysis."""
     if diagnostic.fix is None or diagnostic.layer_index is None:
         return diagnostic
-    from netspec.fix import Uneditable, layer_edit  # only with a fix to place, as for assess()
+    from netspec.edits import Uneditable, layer_edit  # only with a fix to place, as for assess()
 
     paths = [("layers", diagnostic.layer_index, edit.key) for edit in diagnostic.fix.edits]
     spans = tuple(document.span(path) if document.has_key(path) else None for path in paths)

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 
 from netspec import Applicability, lint_text
 from netspec.cli import app
-from netspec.fix import FixError, TextEdit, apply_edits, fix_file, fix_paths, fix_text, render
+from netspec.edits import FixError, TextEdit, apply_edits, render
+from netspec.fix import fix_file, fix_paths, fix_text
 from tests.helpers import (
     IS_ROOT,
     NOBODY,
@@ -803,7 +804,7 @@ def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pyt
 
 def test_edit_that_does_not_load_as_intended_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_spec(tmp_path, SMALL)
-    monkeypatch.setattr("netspec.fix.render", lambda value: "7")  # padding 7 instead of 1
+    monkeypatch.setattr("netspec.edits.render", lambda value: "7")  # padding 7 instead of 1
     code, _, err = run("--fix", path)
     assert code == 2 and "internal error" in err
     assert path.read_text() == SMALL

@@ -1,0 +1,189 @@
+"""Text edits: a fix applied to the text at the positions the loader recorded.
+
+The value of ``padding`` is replaced, or a ``padding`` key is inserted in the layer's own
+style. The YAML is never re-serialised, so comments, key order, quoting, blank lines, line
+endings and the encoding survive byte for byte outside the edited value. A layer whose text
+cannot be edited that way is :class:`Uneditable`, and left alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from netspec.layers import Fix
+from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, KeyPath
+
+
+@dataclass(frozen=True, order=True)
+class TextEdit:
+    """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+class Uneditable(Exception):
+    """A layer whose text cannot be edited without touching something else; it is left alone."""
+
+
+class FixError(RuntimeError):
+    """The edited text does not say what the fixes meant: a bug, so nothing is written."""
+
+
+def render(value: Any) -> str:
+    """A value in YAML flow style: ``1``, ``[1, 2]``, ``[[1, 2], [1, 2]]``."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(render(item) for item in value) + "]"
+    if isinstance(value, int):
+        return str(value)
+    # Strings (keywords like 'same') as JSON strings, which are valid YAML double-quoted scalars.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
+    """Apply non-overlapping edits; overlapping ones are a bug and raise :class:`FixError`."""
+    ordered = sorted(edits)
+    for before, after in itertools.pairwise(ordered):
+        if before.end > after.start:
+            raise FixError(f"overlapping edits at characters {before.start}-{before.end} and {after.start}")
+    pieces: list[str] = []
+    position = 0
+    for edit in ordered:
+        pieces += [text[position : edit.start], edit.replacement]
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+#: What may follow a value's content inside its recorded text: spaces and line breaks.
+_TRAILING = frozenset(" \t" + LINE_BREAK_CHARACTERS)
+#: Between a key and its block collection value: the colon, an optional comment, line breaks.
+_BLOCK_GAP = re.compile(rf"[ \t]*:[ \t]*(#[^{LINE_BREAK_CHARACTERS}]*)?(?:(?:{LINE_BREAK.pattern})[ \t]*)+")
+
+
+def _own_keys(document: Document, layer: KeyPath, data: dict[str, Any]) -> list[str]:
+    """The layer's keys written in the layer itself (not merged in with ``<<``)."""
+    return [key for key in data if document.has_key((*layer, key)) and not _merged(document, (*layer, key))]
+
+
+def _merged(document: Document, path: KeyPath) -> bool:
+    # A merged key has no text of its own: the loader gives it the span of the merged value.
+    return document.key_range(path) == document.value_range(path)
+
+
+def _check_editable(text: str, document: Document, index: int, keys: Iterable[str]) -> None:
+    layer: KeyPath = ("layers", index)
+    if not document.has_value(layer):
+        raise Uneditable("the layer comes from an alias")
+    if document.is_anchored(()) or document.is_anchored(("layers",)):
+        raise Uneditable("the layers are shared through an anchor")
+    if document.is_anchored(layer) or text.startswith("*", document.value_range(layer)[0]):
+        raise Uneditable("the layer is shared through an anchor or alias")
+    if document.repeats_key_within(layer):
+        raise Uneditable("the layer has a duplicate key")
+    for key in keys:
+        path = (*layer, key)
+        if not document.has_key(path):
+            continue
+        if _merged(document, path):
+            raise Uneditable(f"its {key} comes from a merge key (<<)")
+        if document.anchored_within(path):
+            raise Uneditable(f"its {key} carries an anchor")
+
+
+def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
+    """``key``, quoted the way the neighbouring key ``like`` is."""
+    quote = text[document.key_range(like)[0]]
+    return f"{quote}{key}{quote}" if quote in ("'", '"') else key
+
+
+def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any) -> TextEdit:
+    start, end = document.value_range(path)
+    # A block scalar's text runs on over its last line break and any blank lines after it:
+    # those stay, and the new value ends where the old one's content did.
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    # The new value is written in flow style on one line: a comment inside the old one would
+    # go. (No padding value holds a "#" but in a comment.)
+    if "#" in text[start:end]:
+        raise Uneditable(f"its {path[-1]} value holds a comment")
+    if isinstance(old, (list, dict)) and not document.is_flow(path):
+        # A block collection may start at the key's own indentation; a flow value there would
+        # not parse, so the new value goes right after the colon instead.
+        key_end = document.key_range(path)[1]
+        gap = _BLOCK_GAP.fullmatch(text, key_end, start)
+        if gap is None:
+            raise Uneditable(f"its {path[-1]} value is interleaved with comments")
+        comment = f"  {gap.group(1)}" if gap.group(1) else ""
+        return TextEdit(key_end, end, f": {render(value)}{comment}")
+    return TextEdit(start, end, render(value))
+
+
+def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any], values: dict[str, Any]) -> TextEdit:
+    own = _own_keys(document, layer, data)
+    if not own:
+        raise Uneditable("the layer has no keys of its own")
+    if document.is_flow(layer):
+        # Next to the window's other settings, as PyTorch orders them: kernel, stride, padding.
+        anchor = next(
+            (key for key in ("stride", "kernel") if key in own),
+            max(own, key=lambda key: document.value_range((*layer, key))[1]),
+        )
+        at = document.value_range((*layer, anchor))[1]
+        entries = "".join(f", {_key_text(text, document, (*layer, anchor), k)}: {render(v)}" for k, v in values.items())
+        return TextEdit(at, at, entries)
+    like = (*layer, own[-1])
+    start = document.key_range(like)[0]
+    # `? key` on one line and `: value` on the next: the new key would take the indent of the
+    # key after `? `, and not load.
+    if text[max(0, start - 64) : start].rstrip(" \t").endswith("?"):
+        raise Uneditable("the layer writes its keys explicitly (`? key`)")
+    indent = " " * (document.key_span(like).start.column - 1)
+    lines = [f"{indent}{_key_text(text, document, like, k)}: {render(v)}" for k, v in values.items()]
+    end = document.value_range(layer)[1]
+    if end > 0 and text[end - 1] in LINE_BREAK_CHARACTERS:
+        # The last value (a block scalar) already ends with its line break.
+        eol = "\r\n" if text[end - 2 : end] == "\r\n" else text[end - 1]
+        return TextEdit(end, end, "".join(line + eol for line in lines))
+    line_end = LINE_BREAK.search(text, end)
+    if line_end is None:
+        # The last line has no line break: keep the file without a final newline.
+        first = LINE_BREAK.search(text)
+        eol = first.group() if first else "\n"
+        if not document.ends_in_block_scalar(layer):
+            return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
+        # A line break after a block scalar's last line would join its value: the new key
+        # goes before the last key instead, when that key starts its line.
+        line_start = start - len(indent)
+        if text[line_start:start] != indent or (line_start and text[line_start - 1] not in LINE_BREAK_CHARACTERS):
+            raise Uneditable("its last value is a block scalar at the end of a file without a final line break")
+        return TextEdit(line_start, line_start, "".join(line + eol for line in lines))
+    return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))
+
+
+def layer_edit(text: str, document: Document, index: int, fix: Fix) -> list[TextEdit]:
+    """The text edits that apply ``fix`` to layer ``index``; raises :class:`Uneditable`."""
+    layer: KeyPath = ("layers", index)
+    data = document.data["layers"][index]
+    values = {edit.key: edit.value for edit in fix.edits}
+    _check_editable(text, document, index, values)
+    edits = [
+        _replace(text, document, (*layer, key), data[key], value)
+        for key, value in values.items()
+        if document.has_key((*layer, key))
+    ]
+    missing = {key: value for key, value in values.items() if not document.has_key((*layer, key))}
+    if missing:
+        edits.append(_insert(text, document, layer, data, missing))
+    return edits
+
+
+__all__ = ["FixError", "TextEdit", "Uneditable", "apply_edits", "layer_edit", "render"]
