@@ -8,7 +8,7 @@ the automatic titles are dropped (descriptions are what an editor shows on hover
 layer union is written as ``if``/``then`` on ``type`` instead of ``oneOf``. A generic validator
 such as python-jsonschema ignores OpenAPI's ``discriminator`` and tries every ``oneOf``
 branch, so a typo in a conv layer would be reported as "not valid under any of the given
-schemas" for sixteen layer types; with ``if``/``then`` only the named layer type's schema
+schemas" for every layer type; with ``if``/``then`` only the named layer type's schema
 applies, and the verdict is "Additional properties are not allowed ('strides' was unexpected)".
 """
 

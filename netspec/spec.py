@@ -145,7 +145,7 @@ def validate_layer(raw: Any) -> LayerBase | None:
     """One layer on its own, by the model its ``type`` names; None when it is invalid (the
     whole-spec validation has reported why). Only the models a file uses get built: pydantic
     does not reuse what it built for :class:`SpecModel`, and a validator of the whole union
-    would generate all sixteen again (~40 ms on a cold run)."""
+    would generate all of them again (~40 ms on a cold run)."""
     kind = raw.get("type") if isinstance(raw, dict) else None
     model = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
     if model is None:
