@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic
-from netspec.rules import RULES
+from netspec.rules import RULES, ns900_unused_noqa
 from netspec.source import LINE_BREAK, Document, Position, Span
 
-UNUSED_NOQA = "NS900"
+UNUSED_NOQA = ns900_unused_noqa.RULE.code
 
 _DIRECTIVE = re.compile(
     r"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)"
