@@ -56,6 +56,11 @@ class NetworkSummary:
         return sum(row.macs for row in self.layers)
 
     @property
+    def unknown_layers(self) -> int:
+        """Layers whose output shape is unknown (after an error): the totals leave them out."""
+        return sum(row.output_shape is None for row in self.layers)
+
+    @property
     def sharing_factor(self) -> float | None:
         """How many times more parameters the network would need without weight sharing
         (conv layers replaced by locally connected ones); None without conv layers."""
@@ -65,10 +70,18 @@ class NetworkSummary:
         return unshared / self.total_params
 
     def footer(self) -> str | None:
+        notes = []
+        if self.unknown_layers:
+            notes.append(
+                f"Partial totals: {self.unknown_layers} of {len(self.layers)} layers have no known shape "
+                "(`netspec check` says why)."
+            )
         factor = self.sharing_factor
-        if factor is None:
-            return None
-        return f"Weight sharing: {factor:,.1f}× fewer parameters than the same network with locally connected layers."
+        if factor is not None:
+            notes.append(
+                f"Weight sharing: {factor:,.1f}× fewer parameters than the same network with locally connected layers."
+            )
+        return "\n".join(notes) or None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +90,7 @@ class NetworkSummary:
             "layers": [row.to_dict() for row in self.layers],
             "total_params": self.total_params,
             "total_macs": self.total_macs,
+            "unknown_layers": self.unknown_layers,
         }
 
 
@@ -129,7 +143,8 @@ HEADERS = ["layer", "type", "output", "RF", "neurons", "params", "MACs"]
 
 
 def _total_columns(summary: NetworkSummary) -> list[str]:
-    return ["total", "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}"]
+    label = "partial total" if summary.unknown_layers else "total"
+    return [label, "", "", "", "", f"{summary.total_params:,}", f"{summary.total_macs:,}"]
 
 
 def render_json(summary: NetworkSummary) -> str:

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from netspec import __version__, lint_text
 from netspec.cli import app
 from netspec.report.full import SNIPPET_WIDTH, FullReporter
-from tests.helpers import CLEAN, ROOT, SHRINKING
+from tests.helpers import CLEAN, ROOT, SHRINKING, spec, write_spec
 
 runner = CliRunner()
 
@@ -196,6 +196,22 @@ def test_show_table_json_markdown() -> None:
     assert "| c1 | conv | 6×28×28 |" in markdown
     # MACs by hand: c1 6·28²·25 + c3 16·10²·150 + c5 120·400 + f6 84·120 + output 10·84 = 416,520.
     assert "| **total** |  |  |  |  | **61,706** | **416,520** |" in markdown
+    assert data["unknown_layers"] == 0 and "Partial" not in table.output + markdown
+
+
+def test_show_says_its_totals_leave_out_layers_of_unknown_shape(tmp_path: Path) -> None:
+    # c1: 8·(3·9) + 8 = 224 parameters; the dense layer on an unflattened 8×8×8 tensor (NS105)
+    # has no output, so neither it nor the relu after it counts.
+    conv = "{type: conv, name: c1, filters: 8, kernel: 3, padding: 1}"
+    text = spec("[3, 8, 8]", conv, "{type: dense, units: 4}", "{type: relu}")
+    path = write_spec(tmp_path, text)
+    table = runner.invoke(app, ["show", str(path)])
+    assert table.exit_code == 1
+    assert "partial total" in table.stdout and "Partial totals: 2 of 3 layers have no known shape" in table.stdout
+    data = json.loads(runner.invoke(app, ["show", str(path), "--format", "json"]).stdout)
+    assert (data["total_params"], data["unknown_layers"]) == (224, 2)
+    markdown = runner.invoke(app, ["show", str(path), "--format", "markdown"]).stdout
+    assert "| **partial total** |  |  |  |  | **224** |" in markdown
 
 
 def test_show_table_prints_names_as_written(tmp_path: Path) -> None:
