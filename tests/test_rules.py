@@ -456,6 +456,19 @@ def test_activations_are_the_activation_layer_types() -> None:
     assert set(ACTIVATION_MODULES) | {"softmax"} == expected
 
 
+def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
+    layer = "{type: conv, filters: 8, kernel_size: 3}"
+    (d,) = lint(spec("[3, 8, 8]", layer))
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS002", 3, f"  - {layer}".index("kernel_size") + 1)
+    assert d.message == (
+        "unknown key 'kernel_size' in conv layer; did you mean 'kernel'?; "
+        "conv layer is missing the required key `kernel`"
+    )
+    # The near miss: a missing key alone can only be placed at the layer.
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 8}"))
+    assert (d.span.start.row, d.span.start.column) == (3, 5)
+
+
 def test_schema_error_points_at_the_offending_key() -> None:
     layer = "{type: conv, filters: 4, kernel: 3, padding: 1, strides: 1}"
     (d,) = lint(spec("[3, 8, 8]", layer))
