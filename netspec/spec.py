@@ -200,14 +200,32 @@ def shown(value: Any, limit: int = 40) -> str:
             return emit("[") or any((i and emit(", ")) or walk(v, False) for i, v in enumerate(item)) or emit("]")
         if item is None or isinstance(item, bool):
             return emit("null" if item is None else str(item).lower())
-        if isinstance(item, str):  # single-quoted as YAML writes it: only ' doubles
+        if isinstance(item, str):
             item = item[: limit + 1]  # the rest is cut anyway, and it may be long
+            if not item.isprintable():  # double-quoted, so that a no-break space or a control shows
+                return emit(_double_quoted(item))
+            # Single-quoted as YAML writes it: only ' doubles.
             return emit("'" + item.replace("'", "''") + "'" if top else item)
         return emit(repr(item))
 
     walk(value, True)
     text = "".join(parts)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _double_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar, every character that does not print escaped."""
+    escaped = (
+        character if character.isprintable() and character not in '"\\' else _escape(character) for character in text
+    )
+    return '"' + "".join(escaped) + '"'
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    if character in '"\\':
+        return "\\" + character
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _layer_type(data: dict[Any, Any], path: KeyPath) -> str | None:
@@ -287,7 +305,13 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         # A key the mapping already has is no suggestion: `out_features` beside `units`.
         present = _mapping_at(data, path[:-1])
         allowed = [k for k in _allowed_keys(layer_type if len(path) > 2 else None) if k not in present]
-        hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
+        name, colon, rest = key.partition(":")
+        if colon and name in allowed:
+            # YAML reads `filters:8` as one word, and `filters:` with a no-break space too.
+            after = "" if not rest[:1].isspace() else f" {_double_quoted(rest[0])} is no space to YAML;"
+            hint = f";{after} write a space after the colon: `{name}: {rest.strip()}`"
+        else:
+            hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
         return SchemaProblem(path, f"unknown key {shown(key)} in {where}{hint}", at_key=True)
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")

@@ -390,12 +390,29 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         # Quoted as YAML writes a single-quoted string: a backslash is itself, a quote doubles.
         ("{type: 'con\\v'}", "unknown layer type 'con\\v'"),
         ('{type: "it\'s"}', "unknown layer type 'it''s'"),
+        # What does not print is escaped, in YAML's double-quoted form: a no-break space, a
+        # zero-width space. A character that prints stays as it is.
+        ('{type: "con\u00a0v"}', 'unknown layer type "con\\xa0v"'),
+        ('{type: "conv\u200b"}', 'unknown layer type "conv\\u200b"'),
+        ('{type: "conv\u00e9"}', "unknown layer type 'conv\u00e9'"),
+        # A key glued to its value with no space, or with a no-break space, is one word to YAML.
+        ("{type: conv, filters:8, kernel: 3}", "unknown key 'filters:8' in conv layer; write a space after the colon"),
+        (
+            '{type: conv, "filters:\u00a08": null, kernel: 3}',
+            'unknown key "filters:\\xa08" in conv layer; "\\xa0" is no space to YAML; write a space after the colon: '
+            "`filters: 8`",
+        ),
     ],
 )
 def test_schema_messages(layer: str, message: str) -> None:
     diagnostics = lint(spec("[3, 8, 8]", layer))
     assert [d.code for d in diagnostics] == ["NS002"]
     assert message in diagnostics[0].message
+
+
+def test_no_space_hint_for_a_colon_after_a_word_that_is_no_key_of_the_layer() -> None:
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 8, kernel: 3, fltrs:8}"))
+    assert d.message == "unknown key 'fltrs:8' in conv layer"
 
 
 @pytest.mark.parametrize(
