@@ -219,7 +219,7 @@ def test_ns003_names_a_repeat_that_only_equals_an_earlier_key(first: str, repeat
     diagnostics = lint(spec("[3, 8, 8]", "{type: relu}") + f"{first}: a\n{repeat}: b\n")
     found = [(d.code, d.span.start.row, d.message) for d in diagnostics]
     # Both at the repeat, which the data keeps, key and value: the key's error names it.
-    assert found[1] == ("NS003", 5, f"{message}; YAML loaders silently keep the last one")
+    assert found[1] == ("NS003", 5, message)
     assert found[0][:2] == ("NS002", 5) and found[0][2].endswith(
         "not a boolean (YAML reads yes, no, on, off, true and false as booleans: quote the word to mean it)"
         if repeat in ("true", "false")
@@ -227,10 +227,8 @@ def test_ns003_names_a_repeat_that_only_equals_an_earlier_key(first: str, repeat
     )
     # The near miss: a plain repeat of the same key.
     (same,) = [d for d in lint(spec("[3, 8, 8]", "{type: relu}") + f"{first}: a\n{first}: b\n") if d.code == "NS003"]
-    assert (
-        same.message
-        == f"the key {first} appears more than once in this mapping; YAML loaders silently keep the last one"
-    )
+    assert same.message == f"the key {first} appears more than once in this mapping"
+    assert same.help == "YAML loaders silently keep the last one: delete the copy you do not mean"
 
 
 @pytest.mark.parametrize("odd_key", ["off", "1", "~", ".nan"])
@@ -239,9 +237,17 @@ def test_ns003_repeated_name_beside_a_key_that_is_not_a_string(odd_key: str) -> 
     text = spec("[3, 8, 8]", f"{{type: flatten, {odd_key}: 1, name: a, name: b}}")
     found = [(d.code, d.message) for d in lint(text)]
     assert found[0][0] == "NS002"
-    assert found[1:] == [
-        ("NS003", "the key 'name' appears more than once in this mapping; YAML loaders silently keep the last one")
-    ]
+    assert found[1:] == [("NS003", "the key 'name' appears more than once in this mapping")]
+
+
+def test_ns003_says_a_dash_may_be_missing_before_a_second_type() -> None:
+    text = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    type: maxpool\n"
+    (d,) = [d for d in lint(text) if d.code == "NS003"]
+    assert (d.span.start.row, d.message) == (6, "the key 'type' appears more than once in this mapping")
+    assert d.help == "if a new layer starts here, it needs a `- ` before its first key"
+    # The near miss: a second `type` outside a layer is only a repeat.
+    (d,) = [d for d in lint("input: [3, 8, 8]\nlayers:\n  - {type: relu}\ntype: a\ntype: b\n") if d.code == "NS003"]
+    assert d.help == "YAML loaders silently keep the last one: delete the copy you do not mean"
 
 
 def test_ns101_quiet_when_stride_exceeds_window() -> None:

@@ -14,7 +14,8 @@ the model builder picks one without telling anyone.
 ```
 
 ## Fix
-No automatic fix: delete the copy you do not mean.
+No automatic fix: delete the copy you do not mean. A second `type` in a layer is often the
+next layer with its `- ` forgotten; the help line then says so.
 """
 
 from collections.abc import Iterator
@@ -40,7 +41,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             repeated = f"the key {key} repeats the key {equal} before it: in Python they are one key ({equal} == {key})"
         else:
             repeated = f"the key {key} appears more than once in this mapping"
-        yield Violation(index, f"{repeated}; YAML loaders silently keep the last one", at_key=True, path=located)
+        if path[-1] == "type" and len(path) == 3 and path[0] == "layers":
+            # A second `type` in a layer is most often the next layer, its `- ` forgotten.
+            help = "if a new layer starts here, it needs a `- ` before its first key"
+        else:
+            help = "YAML loaders silently keep the last one: delete the copy you do not mean"
+        yield Violation(index, repeated, at_key=True, path=located, help=help)
 
 
 RULE = Rule("NS003", "duplicate-key", Severity.ERROR, __doc__, check)
