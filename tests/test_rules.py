@@ -147,7 +147,30 @@ def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
     assert "broadcast these to 4×6×6" in channels and "upsample" not in channels
     # Near miss: 6 − 3 + 1 = 4 against 6 does not broadcast.
     shrunk = help_of("{type: conv, filters: 4, kernel: 3, name: c}", "{type: add, from: [input, c]}")
-    assert "broadcast" not in shrunk and shrunk.startswith("no automatic fix: pad, crop or project")
+    assert shrunk == "no automatic fix: crop input to 4×4 (`{type: crop, size: [4, 4]}`), or pad the smaller branches"
+
+
+def test_ns106_names_the_crop_that_makes_the_branches_agree() -> None:
+    # U-Net: the upsampled branch is (278 − 1)·2 + 2 = 556, the skip 558 on one side, 560 on the other.
+    text = spec(
+        "[8, 278, 278]",
+        "{type: conv_transpose, name: up, filters: 4, kernel: 2, stride: 2}",
+        "{type: pad, name: skip, padding: [[140, 140], [141, 141]], from: input}",
+        "{type: conv, name: s, filters: 4, kernel: 1}",
+        "{type: concat, from: [up, s]}",
+    )
+    (d,) = [d for d in lint(text) if d.code == "NS106"]
+    assert d.help == (
+        "no automatic fix: crop s to 556×556 (`{type: crop, size: [556, 556]}`), or pad the smaller branches"
+    )
+    # The near miss: only the channels differ (4 and 8), which an add needs equal: a projection.
+    (d,) = [
+        d for d in lint(spec("[8, 6, 6]", "{type: conv, filters: 4, kernel: 1}", "{type: add, from: [input, conv1]}"))
+    ]
+    assert (
+        d.help
+        == "no automatic fix: project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)"
+    )
 
 
 def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided() -> None:

@@ -23,11 +23,22 @@ class Merge(LayerBase):
 
     def mismatch(self, inputs: Sequence[Shape], what: str, help: str | None = None) -> LayerError:
         shapes = ", ".join(f"{name}: {format_shape(shape)}" for name, shape in zip(self.from_, inputs, strict=True))
-        return LayerError(
-            "NS106",
-            f"{self.type} inputs differ {what}: {shapes}",
-            help=help or "no automatic fix: pad, crop or project one branch so that the shapes agree",
-        )
+        return LayerError("NS106", f"{self.type} inputs differ {what}: {shapes}", help=help or self.resize_help(inputs))
+
+    def resize_help(self, inputs: Sequence[Shape]) -> str:
+        """How the branches could agree: a centre crop of the larger ones to the smallest size
+        (U-Net's way), or, where only channels differ, a projection."""
+        help = "no automatic fix: "
+        if len({len(shape) for shape in inputs}) != 1 or len(inputs[0]) < 2:
+            return help + "pad, crop or project one branch so that the shapes agree"
+        smallest = [min(sizes) for sizes in zip(*(shape[1:] for shape in inputs), strict=True)]
+        larger = [name for name, shape in zip(self.from_, inputs, strict=True) if list(shape[1:]) != smallest]
+        if larger:
+            return (
+                help + f"crop {' and '.join(larger)} to {format_shape(smallest)} (`{{type: crop, size: {smallest}}}`), "
+                "or pad the smaller branches"
+            )
+        return help + "project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)"
 
 
 class Add(Merge):
