@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from netspec.graph import Graph, build
 from netspec.source import Document, load
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, parse
+
+if TYPE_CHECKING:
+    from netspec.noqa import Suppressions
 
 
 @dataclass
@@ -16,6 +21,13 @@ class Analysis:
     document: Document
     spec: ParsedSpec
     graph: Graph
+
+    @cached_property
+    def suppressions(self) -> Suppressions:
+        """The text's ``noqa`` comments, found once: for the report, and to judge fixes by."""
+        from netspec.noqa import Suppressions
+
+        return Suppressions(self.text, self.document)
 
 
 def analyse(text: str, filename: str, default_name: str) -> Analysis:

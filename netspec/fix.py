@@ -29,7 +29,7 @@ from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edi
 from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, as_paths, check, internal_error, lint_text, read_source, unreadable, violations
-from netspec.noqa import Suppressions
+from netspec.noqa import UNUSED_NOQA, Suppressions
 from netspec.rules import RULES
 from netspec.settings import Settings
 from netspec.source import LoadError, decode
@@ -65,23 +65,21 @@ def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
 
 
 def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> set[Finding]:
-    """The findings a fix is judged against: those a ``noqa`` comment does not silence. A
-    comment says the problem is meant, so a fix that brings it to light is still safe."""
-    return {
-        (d.code, d.layer_index)
-        for d in diagnostics
-        if d.blocking or not suppressions.covers(d.code, d.layer_index, d.span.start.row)
-    }
+    """The diagnostics' findings that a fix is judged against."""
+    return unsilenced(((d.code, d.layer_index, d.blocking) for d in diagnostics), suppressions)
 
 
 def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> set[Finding]:
-    """What the rules find and no comment silences, without wording or placing it: all that
-    judging a fix needs."""
-    return {
-        (rule.code, violation.index)
-        for rule, violation in violations(analysis, settings)
-        if rule.blocks(violation) or not suppressions.covers(rule.code, violation.index)
-    }
+    """:func:`standing` for what the rules find, without wording or placing it."""
+    found = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
+    return unsilenced(found, suppressions)
+
+
+def unsilenced(found: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> set[Finding]:
+    """The findings no ``noqa`` comment silences (a blocking one never is). A comment says the
+    problem is meant, so a fix that brings it to light is still safe. Fixes change layers, so
+    the layer's comments and the file-wide ones are all that matter here."""
+    return {(code, index) for code, index, blocking in found if blocking or not suppressions.covers(code, index)}
 
 
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
@@ -127,7 +125,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
     silences. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited,
     becomes help: an edit to make by hand."""
     judging = settings.judging_fixes()
-    suppressions = Suppressions(analysis.text, analysis.document)
+    suppressions = analysis.suppressions
     before = found(analysis, judging, suppressions)
     budget = Budget(ASSESSMENT_BUDGET)
     assessed: list[Diagnostic] = []
@@ -201,7 +199,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     judging = settings.judging_fixes()
     diagnostics = check(current, judging)
     # The text is edited only after the pass, so its comments stay where they are meanwhile.
-    suppressions = Suppressions(text, document)
+    suppressions = result.analysis.suppressions
     chosen = Pass()
     visited: set[int] = set()
     while budget.left > 0:
@@ -354,7 +352,8 @@ def fix_text(
     if result.analysis is not None:
         # Only the final report shows which of the remaining fixes are safe.
         result = lint_text(text, filename, settings)
-    result.fixed = len(reported - findings(result.diagnostics))
+    # A comment that a fix put to use is no problem fixed.
+    result.fixed = len({f for f in reported - findings(result.diagnostics) if f[0] != UNUSED_NOQA})
     outcome.result = result
     return outcome
 

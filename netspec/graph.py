@@ -1,8 +1,9 @@
 """Resolve each layer's ``from``, then propagate shapes through the graph in file order.
 
 A layer whose input is unknown (a schema error upstream, an unknown reference, or a layer
-PyTorch rejects) gets no shape, and is refused only for its own settings (padding 'same' with
-a stride): one mistake yields one diagnostic, not a cascade down the rest of the network.
+PyTorch rejects) gets no shape, and is refused only for its own settings, those PyTorch
+refuses whatever the input (:meth:`LayerBase.check_settings`): one mistake yields one
+diagnostic, not a cascade down the rest of the network.
 """
 
 from __future__ import annotations
@@ -158,6 +159,8 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
                 defined[node.name] = index
         if resolved and layer is not None:
             _propagate(graph, node)
+        elif layer is not None:
+            _check_settings(node, layer)
     return graph
 
 
@@ -245,6 +248,14 @@ def _magnitude(size: int) -> str:
     return f"{size:,}" if size < 10**30 else f"about 10^{int(size.bit_length() * math.log10(2))}"
 
 
+def _check_settings(node: Node, layer: LayerBase) -> None:
+    """A layer whose input is unknown: only its own settings can be checked."""
+    try:
+        layer.check_settings()
+    except LayerError as error:
+        node.error = error.with_traceback(None)
+
+
 def _propagate(graph: Graph, node: Node) -> None:
     assert node.layer is not None
     layer = node.layer
@@ -252,10 +263,7 @@ def _propagate(graph: Graph, node: Node) -> None:
     for source in node.sources:
         shape = graph.input if source == INPUT else graph.nodes[source].output
         if shape is None:
-            try:
-                layer.check_settings()
-            except LayerError as error:
-                node.error = error.with_traceback(None)
+            _check_settings(node, layer)
             return
         inputs.append(shape)
     node.inputs = inputs

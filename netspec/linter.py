@@ -221,7 +221,7 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     # refuse them), or fed by a layer whose output is unknown.
     unchecked = [node.index for node in result.analysis.graph.nodes if node.output is None]
     result.diagnostics, unused = noqa.apply(
-        found, text, result.analysis.document, lambda code: RULES[code].enabled_for(settings, filename), unchecked
+        found, result.analysis.suppressions, lambda code: RULES[code].enabled_for(settings, filename), unchecked
     )
     if assess_fixes and any(d.fix is not None for d in result.diagnostics):
         # Only with a reported fix to judge: a clean or fully suppressed file's start-up stays small.

@@ -172,8 +172,7 @@ class Suppressions:
 
 def apply(
     diagnostics: Sequence[Diagnostic],
-    text: str,
-    document: Document,
+    suppressions: Suppressions,
     enabled: Callable[[str], bool],
     unchecked: Iterable[int] = (),
 ) -> tuple[list[Diagnostic], list[Unused]]:
@@ -183,7 +182,6 @@ def apply(
     rules could not look at in full, whose directives are not judged. Every directive that
     matches a diagnostic counts as used, so that none of them is reported as unused.
     """
-    suppressions = Suppressions(text, document)
     if not suppressions.directives:
         return list(diagnostics), []
     silenced_file_wide: set[str] = set()

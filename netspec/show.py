@@ -69,7 +69,8 @@ class NetworkSummary:
         unshared = sum(row.params if row.unshared_params is None else row.unshared_params for row in self.layers)
         return unshared / self.total_params
 
-    def footer(self) -> str | None:
+    def footer(self) -> list[str]:
+        """The notes under the table."""
         notes = []
         if self.unknown_layers:
             notes.append(
@@ -81,7 +82,7 @@ class NetworkSummary:
             notes.append(
                 f"Weight sharing: {factor:,.1f}× fewer parameters than the same network with locally connected layers."
             )
-        return "\n".join(notes) or None
+        return notes
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -173,9 +174,8 @@ def render_markdown(summary: NetworkSummary) -> str:
     ]
     lines += ["| " + " | ".join(map(_markdown_cell, _columns(row))) + " |" for row in summary.layers]
     lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in _total_columns(summary)) + " |")
-    footer = summary.footer()
-    if footer:
-        lines += ["", footer]
+    for note in summary.footer():  # each a paragraph of its own
+        lines += ["", note]
     return "\n".join(lines)
 
 
@@ -193,7 +193,7 @@ def render_table(summary: NetworkSummary) -> str:
     footer = summary.footer()
     table = Table(
         title=Text(one_line(f"{summary.name}  (input {format_shape(summary.input)})")),
-        caption=Text(footer) if footer else None,
+        caption=Text("\n".join(footer)) if footer else None,
     )
     # Widths worked out here, once: rich would measure every cell, twice, at ~1 ms a row.
     for i, header in enumerate(HEADERS):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netspec.budget import Budget
@@ -354,7 +355,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
             f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
             + _as_typed(value, "int_type"),
         )
-    if _field(path) == "from" and kind == "string_type":
+    if _field(path) == "from" and type(value) is int:
         return SchemaProblem(
             path, f"`from` takes the name of an earlier layer, or `input`, not {shown(value)}: layers are not numbered"
         )
@@ -365,10 +366,14 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
     return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")
 
 
-#: What a quoted value would be without its quotes, for pydantic's error type of the value
-#: the field wanted: a number as YAML writes one, or a boolean.
-_NUMERAL = re.compile(r"[-+]?(?:\d[\d_]*)?\.?\d+(?:[eE][-+]?\d+)?")
-_UNQUOTED = {"int_type": _NUMERAL, "float_type": _NUMERAL, "bool_type": re.compile(r"true|false", re.IGNORECASE)}
+#: The YAML types a quoted value could have without its quotes that a field takes, for
+#: pydantic's error type of the value the field wanted.
+_UNQUOTED_TYPES = {
+    "int_type": ("tag:yaml.org,2002:int",),
+    "float_type": ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"),
+    "bool_type": ("tag:yaml.org,2002:bool",),
+}
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def _as_typed(value: Any, wanted: str) -> str:
@@ -376,9 +381,12 @@ def _as_typed(value: Any, wanted: str) -> str:
     a boolean, or a word it reads as a boolean."""
     if isinstance(value, bool):
         return "; YAML reads yes, no, on and off as booleans too"
-    unquoted = _UNQUOTED.get(wanted)
-    if unquoted is not None and isinstance(value, str) and unquoted.fullmatch(value.strip()):
-        return "; remove the quotes"
+    types = _UNQUOTED_TYPES.get(wanted, ())
+    # A string that YAML would read as a number or a boolean was quoted: a plain one would be.
+    if isinstance(value, str):
+        unquoted = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        if unquoted in types:
+            return "; remove the quotes"
     return ""
 
 

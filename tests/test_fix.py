@@ -220,6 +220,33 @@ def test_a_fix_of_a_problem_an_earlier_fix_brought_to_light_is_counted(tmp_path:
     )
 
 
+def test_a_comment_a_fix_puts_to_use_is_no_problem_fixed(tmp_path: Path) -> None:
+    # a: 98 − 3 + 1 = 96 (NS102), where b's (96 − 3)/3 + 1 = 31 is exact, so its noqa is unused
+    # (NS900); padding a keeps 98, and b's (98 − 3)/3 + 1 = 32.67 uses the comment.
+    text = spec(
+        "[3, 98, 98]",
+        "{type: conv, name: a, filters: 8, kernel: 3}",
+        "{type: conv, name: b, filters: 8, kernel: 3, stride: 3}  # noqa: NS101",
+    )
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS102", "NS900"]
+    path = write_spec(tmp_path, text)
+    assert run("--fix", path) == (0, "Found 1 problem (1 fixed, 0 remaining).\n", "")
+    assert path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}", 1)
+
+
+def test_the_comments_are_read_once_per_lint_whatever_the_fixes_to_judge(monkeypatch: pytest.MonkeyPatch) -> None:
+    import netspec.noqa
+
+    calls = []
+    read = netspec.noqa.directives
+    monkeypatch.setattr(netspec.noqa, "directives", lambda *args: calls.append(1) or read(*args))
+    # Two fixable layers, one of them under a comment for another rule: every fix is judged.
+    conv = "{type: conv, filters: 4, kernel: 3}"
+    text = spec("[3, 8, 8]", f"{conv}  # noqa: NS101", conv)
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS102", "NS900", "NS102"]
+    assert len(calls) == 1
+
+
 def test_safe_fix_is_marked_and_counted(tmp_path: Path) -> None:
     code, out, _ = run(write_spec(tmp_path, MIXED))
     assert code == 1
@@ -233,9 +260,9 @@ def test_suppressed_problem_is_not_fixed(tmp_path: Path) -> None:
     assert path.read_text() == text
 
 
-def test_a_fix_is_judged_against_suppressed_findings_too() -> None:
+def test_a_finding_silenced_before_and_after_a_fix_does_not_make_it_unsafe() -> None:
     # c1 shrinks 8 → 6 under a noqa; c2 shrinks 6 → 4 and its padding 1 keeps 6. After c2's
-    # fix the silenced c1 finding is still there: it was there before, so the fix is safe.
+    # fix the silenced c1 finding is still there, silenced: nothing new is found.
     text = (
         "input: [1, 8, 8]\nlayers:\n"
         "  - {type: conv, name: c1, filters: 2, kernel: 3}  # noqa: NS102\n"

@@ -163,6 +163,15 @@ def test_ns106_names_the_crop_that_makes_the_branches_agree() -> None:
     assert d.help == (
         "no automatic fix: crop s to 556×556 (`{type: crop, size: [556, 556]}`), or pad the smaller branches"
     )
+    # A branch named twice is cropped once; an add whose sizes and channels differ needs both.
+    (d,) = [d for d in lint(text.replace("[up, s]", "[s, up, s]")) if d.code == "NS106"]
+    assert d.help is not None and d.help.startswith("no automatic fix: crop s to 556×556 (")
+    added = text.replace("concat", "add").replace("filters: 4, kernel: 1", "filters: 2, kernel: 1")
+    (d,) = [d for d in lint(added) if d.code == "NS106"]
+    assert d.help == (
+        "no automatic fix: crop s to 556×556 (`{type: crop, size: [556, 556]}`), or pad the smaller branches; "
+        "and project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)"
+    )
     # The near miss: only the channels differ (4 and 8), which an add needs equal: a projection.
     (d,) = [
         d for d in lint(spec("[8, 6, 6]", "{type: conv, filters: 4, kernel: 1}", "{type: add, from: [input, conv1]}"))
@@ -268,7 +277,9 @@ def test_ns003_says_a_dash_may_be_missing_before_a_second_type() -> None:
     (d,) = [d for d in lint(text) if d.code == "NS003"]
     assert (d.span.start.row, d.message) == (6, "the key 'type' appears more than once in this mapping")
     assert d.help == "if a new layer starts here, it needs a `- ` before its first key"
-    # The near miss: a second `type` outside a layer is only a repeat.
+    # Near misses: in a flow mapping no dash can be missing; outside a layer it is only a repeat.
+    (d,) = [d for d in lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, type: relu}")) if d.code == "NS003"]
+    assert d.help == "YAML loaders silently keep the last one: delete the copy you do not mean"
     (d,) = [d for d in lint("input: [3, 8, 8]\nlayers:\n  - {type: relu}\ntype: a\ntype: b\n") if d.code == "NS003"]
     assert d.help == "YAML loaders silently keep the last one: delete the copy you do not mean"
 
@@ -437,6 +448,26 @@ def test_schema_messages(layer: str, message: str) -> None:
     diagnostics = lint(spec("[3, 8, 8]", layer))
     assert [d.code for d in diagnostics] == ["NS002"]
     assert message in diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("layer", "message"),
+    [
+        # Unquoted, 3.5 is a float, which `filters` refuses too; 1e3 is a string to YAML 1.1.
+        ("{type: conv, filters: '3.5', kernel: 3}", "`filters` should be a valid integer, got '3.5' (string)"),
+        ("{type: conv, filters: 1e3, kernel: 3}", "`filters` should be a valid integer, got '1e3' (string)"),
+        ("{type: conv, filters: 4, kernel: 3, padding: '1.5'}", "or a number of pixels, not '1.5'"),
+        # Only an integer in `from` is an index; other values say what they are.
+        ("{type: relu, from: [a]}", "`from` should be a valid string, got [a] (list)"),
+        (
+            "{type: relu, from: yes}",
+            "`from` should be a valid string, got true (boolean); YAML reads yes, no, on and off as booleans too",
+        ),
+    ],
+)
+def test_schema_hints_only_where_they_hold(layer: str, message: str) -> None:
+    (d,) = [d for d in lint(spec("[3, 8, 8]", layer)) if d.code == "NS002"]
+    assert d.message.endswith(message)
 
 
 def test_no_space_hint_for_a_colon_after_a_word_that_is_no_key_of_the_layer() -> None:
@@ -654,6 +685,11 @@ def test_only_the_rules_netspec_cannot_check_past_are_blocking() -> None:
             "{type: conv, filters: 6, kernel: 1, groups: 4}",
             "{type: conv, filters: 8, kernel: 1, groups: 4}",
         ),
+        (  # padding 2 > 3//2 = 1 on one side
+            "NS107",
+            "{type: maxpool, kernel: 3, padding: [[0, 2], [1, 1]]}",
+            "{type: maxpool, kernel: 3, padding: [[0, 1], [1, 1]]}",
+        ),
     ],
 )
 def test_a_layer_whose_input_is_unknown_is_still_refused_for_its_own_settings(
@@ -666,6 +702,15 @@ def test_a_layer_whose_input_is_unknown_is_still_refused_for_its_own_settings(
     assert found[1].fix is None and found[1].layer_index == 1
     # The near miss: settings PyTorch accepts give nothing until the input is known.
     assert codes(spec("[3, 8, 8]", blocked, accepted)) == ["NS105"]
+
+
+def test_a_layer_with_an_unknown_reference_is_still_refused_for_its_own_settings() -> None:
+    layer = "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same, from: nope}"
+    assert sorted(codes(spec("[3, 8, 8]", "{type: relu}", layer))) == ["NS004", "NS110", "NS112"]
+    assert sorted(codes(spec("[3, 8, 8]", "{type: relu}", layer.replace("stride: 2", "stride: 1")))) == [
+        "NS004",
+        "NS110",
+    ]
 
 
 def test_settings_whose_lists_disagree_wait_for_the_input_rank() -> None:

@@ -203,16 +203,12 @@ class LayerBase(BaseModel):
             )
         return tuple(value)
 
-    def settings_per_dimension(self, *keys: str) -> list[tuple[int, ...]] | None:
-        """Int-or-list fields zipped per spatial dimension where that needs no input: as many
-        dimensions as their lists have, one when all are ints. None when their lists differ in
-        length, which the input's rank decides (NS002) once it is known."""
-        values = [getattr(self, key) for key in keys]
-        lengths = {len(value) for value in values if isinstance(value, list)}
-        if len(lengths) > 1:
-            return None
-        rank = lengths.pop() if lengths else 1
-        return list(zip(*(value if isinstance(value, list) else [value] * rank for value in values), strict=True))
+    def implied_rank(self, *keys: str) -> int | None:
+        """The spatial rank the lists among these fields imply, for checks made without an
+        input: one when all are ints. None when their lengths differ, which only the input's
+        rank can say which is wrong (NS002)."""
+        lengths = {len(value) for key in keys if isinstance(value := getattr(self, key), list)}
+        return None if len(lengths) > 1 else lengths.pop() if lengths else 1
 
     def per_side(self, key: str, rank: int) -> tuple[Pads, ...]:
         """A padding field expanded to a (before, after) pair per spatial dimension."""

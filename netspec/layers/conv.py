@@ -109,8 +109,8 @@ class Conv(WindowedLayer, Convolution):
 
     def check_settings(self) -> None:
         super().check_settings()
-        strides = self.settings_per_dimension("stride")
-        if self.padding == "same" and strides is not None and any(stride > 1 for (stride,) in strides):
+        rank = self.implied_rank("stride")
+        if self.padding == "same" and rank is not None and any(s > 1 for s in self.per_dimension("stride", rank)):
             raise self._strided_same(
                 help="the explicit padding that gives TensorFlow's SAME output, ceil(W/S), depends on the input "
                 "size, unknown until the problems before this layer are fixed"
@@ -183,7 +183,11 @@ class ConvTranspose(Convolution):
 
     def check_settings(self) -> None:
         super().check_settings()
-        for extra, stride, dilation in self.settings_per_dimension("output_padding", "stride", "dilation") or ():
+        rank = self.implied_rank("output_padding", "stride", "dilation")
+        if rank is None:
+            return
+        per_dimension = (self.per_dimension(key, rank) for key in ("output_padding", "stride", "dilation"))
+        for extra, stride, dilation in zip(*per_dimension, strict=True):
             _check_output_padding(extra, stride, dilation)
 
     def params(self, inputs: Sequence[Shape]) -> int:

@@ -27,18 +27,24 @@ class Merge(LayerBase):
 
     def resize_help(self, inputs: Sequence[Shape]) -> str:
         """How the branches could agree: a centre crop of the larger ones to the smallest size
-        (U-Net's way), or, where only channels differ, a projection."""
+        (U-Net's way), and a projection where an add's channels differ."""
         help = "no automatic fix: "
         if len({len(shape) for shape in inputs}) != 1 or len(inputs[0]) < 2:
             return help + "pad, crop or project one branch so that the shapes agree"
         smallest = [min(sizes) for sizes in zip(*(shape[1:] for shape in inputs), strict=True)]
-        larger = [name for name, shape in zip(self.from_, inputs, strict=True) if list(shape[1:]) != smallest]
+        # Each branch once, though `from` may name one twice.
+        larger = dict.fromkeys(
+            name for name, shape in zip(self.from_, inputs, strict=True) if list(shape[1:]) != smallest
+        )
+        steps = []
         if larger:
-            return (
-                help + f"crop {' and '.join(larger)} to {format_shape(smallest)} (`{{type: crop, size: {smallest}}}`), "
-                "or pad the smaller branches"
+            crop = f"`{{type: crop, size: {smallest}}}`"
+            steps.append(
+                f"crop {' and '.join(larger)} to {format_shape(smallest)} ({crop}), or pad the smaller branches"
             )
-        return help + "project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)"
+        if self.type == "add" and len({shape[0] for shape in inputs}) > 1:
+            steps.append("project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)")
+        return help + "; and ".join(steps)
 
 
 class Add(Merge):

@@ -8,8 +8,18 @@ from typing import Literal
 from pydantic import Field
 
 from netspec.layers.arithmetic import Pads, Window, split_pool_output
-from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, SizeOrList
+from netspec.layers.base import (
+    Fix,
+    LayerBase,
+    LayerError,
+    Shape,
+    SidedPadding,
+    SizeOrList,
+)
 from netspec.layers.windowed import WindowedLayer, padding_fix
+
+#: The rule a pool's padding must follow, for the help line.
+_HALF_RULE = "P ≤ F//2 on each side"
 
 
 class Pool(WindowedLayer):
@@ -50,19 +60,9 @@ class Pool(WindowedLayer):
         too_wide = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) > self.max_padding(w)]
         if too_wide:
             w = windows[too_wide[0]]
-            # PyTorch pads both sides alike; netspec holds each side of per-side padding to its limit.
-            limit = (
-                f"PyTorch rejects this {self.type}"
-                if w.pad_before == w.pad_after
-                else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
-            )
-            raise LayerError(
-                "NS107",
-                f"padding {max(w.pad_before, w.pad_after)} is more than half the kernel ({w.kernel}//2 = "
-                f"{self.max_padding(w)}); {limit}",
-                key="padding",
-                fix=padding_fix(pads := self.clamp_pads(windows)),
-                help=self.padding_help(windows, pads, "P ≤ F//2 on each side"),
+            pads = self.clamp_pads(windows)
+            raise self._too_wide(
+                w.kernel, w.pad_before, w.pad_after, padding_fix(pads), self.padding_help(windows, pads, _HALF_RULE)
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
@@ -78,6 +78,31 @@ class Pool(WindowedLayer):
                 help=self.padding_help(windows, pads, "no more padding after than before"),
             )
         return (shape[0], *outputs)
+
+    def check_settings(self) -> None:
+        rank = self.implied_rank("kernel", "padding")
+        if rank is None:
+            return
+        for kernel, (before, after) in zip(
+            self.per_dimension("kernel", rank), self.per_side("padding", rank), strict=True
+        ):
+            if max(before, after) > kernel // 2:
+                raise self._too_wide(kernel, before, after, help=_HALF_RULE)
+
+    def _too_wide(self, kernel: int, before: int, after: int, fix: Fix | None = None, help: str = "") -> LayerError:
+        # PyTorch pads both sides alike; netspec holds each side of per-side padding to its limit.
+        limit = (
+            f"PyTorch rejects this {self.type}"
+            if before == after
+            else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
+        )
+        return LayerError(
+            "NS107",
+            f"padding {max(before, after)} is more than half the kernel ({kernel}//2 = {kernel // 2}); {limit}",
+            key="padding",
+            fix=fix,
+            help=help,
+        )
 
     def accepts(self, windows: Sequence[Window]) -> bool:
         # In ceil_mode with more padding after than before, PyTorch's pool gives another size (NS107).

@@ -41,7 +41,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             repeated = f"the key {key} repeats the key {equal} before it: in Python they are one key ({equal} == {key})"
         else:
             repeated = f"the key {key} appears more than once in this mapping"
-        if path[-1] == "type" and len(path) == 3 and path[0] == "layers":
+        if path[-1] == "type" and index is not None and len(path) == 3 and not document.is_flow(path[:2]):
             # A second `type` in a layer is most often the next layer, its `- ` forgotten.
             help = "if a new layer starts here, it needs a `- ` before its first key"
         else:
