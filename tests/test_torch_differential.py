@@ -204,11 +204,14 @@ def test_pytorch_refuses_the_settings_netspec_checks_without_an_input() -> None:
         torch.nn.Conv2d(3, 4, 3, stride=(1, 2), padding="same")
     with pytest.raises(ValueError, match="out_channels must be divisible by groups"):
         torch.nn.Conv2d(8, 6, 1, groups=4)
-    # NS111 when it runs, whatever the input's size.
+    # NS111, and NS107's pool padding over half the kernel, when it runs, whatever the input's size.
     refused = torch.nn.ConvTranspose2d(3, 4, 3, stride=2, output_padding=(1, 2))
+    too_wide = torch.nn.MaxPool2d(3, padding=2)
     for size in (1, 5, 8, 13):
         with pytest.raises(RuntimeError, match="output padding must be smaller"):
             refused(torch.zeros(1, 3, size, size))
+        with pytest.raises(RuntimeError, match="pad should be at most half"):
+            too_wide(torch.zeros(1, 3, size, size))
     # The near miss: output_padding 1 < stride 2 runs, to (5 − 1)·2 + 3 + 1 = 12.
     accepted = torch.nn.ConvTranspose2d(3, 4, 3, stride=2, output_padding=(1, 1))
     assert accepted(torch.zeros(1, 3, 5, 5)).shape == (1, 4, 12, 12)
