@@ -71,8 +71,8 @@ def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> s
 
 def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> set[Finding]:
     """:func:`standing` for what the rules find, without wording or placing it."""
-    found = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
-    return unsilenced(found, suppressions)
+    seen = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
+    return unsilenced(seen, suppressions)
 
 
 def unsilenced(found: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> set[Finding]:

@@ -381,9 +381,9 @@ def _as_typed(value: Any, wanted: str) -> str:
     a boolean, or a word it reads as a boolean."""
     if isinstance(value, bool):
         return "; YAML reads yes, no, on and off as booleans too"
-    types = _UNQUOTED_TYPES.get(wanted, ())
+    types = _UNQUOTED_TYPES.get(wanted)
     # A string that YAML would read as a number or a boolean was quoted: a plain one would be.
-    if isinstance(value, str):
+    if types and isinstance(value, str):
         unquoted = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         if unquoted in types:
             return "; remove the quotes"

@@ -8,18 +8,18 @@ from typing import Literal
 from pydantic import Field
 
 from netspec.layers.arithmetic import Pads, Window, split_pool_output
-from netspec.layers.base import (
-    Fix,
-    LayerBase,
-    LayerError,
-    Shape,
-    SidedPadding,
-    SizeOrList,
-)
+from netspec.layers.base import Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
 from netspec.layers.windowed import WindowedLayer, padding_fix
 
 #: The rule a pool's padding must follow, for the help line.
 _HALF_RULE = "P ≤ F//2 on each side"
+
+
+def _padding_limit(kernel: int) -> int:
+    """The most padding a side may have. PyTorch requires P ≤ K/2; on CPU a dilated max-pool
+    is checked against the raw kernel (P ≤ F//2), which is stricter. netspec applies the
+    stricter rule, so that a spec it accepts runs everywhere."""
+    return kernel // 2
 
 
 class Pool(WindowedLayer):
@@ -51,10 +51,7 @@ class Pool(WindowedLayer):
         ]
 
     def max_padding(self, window: Window) -> int:
-        # PyTorch requires P ≤ K/2. On CPU a dilated max-pool is checked against the raw
-        # kernel (P ≤ F//2), which is stricter; netspec applies the stricter rule so that
-        # a spec it accepts runs everywhere.
-        return window.kernel // 2
+        return _padding_limit(window.kernel)
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         too_wide = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) > self.max_padding(w)]
@@ -86,7 +83,7 @@ class Pool(WindowedLayer):
         for kernel, (before, after) in zip(
             self.per_dimension("kernel", rank), self.per_side("padding", rank), strict=True
         ):
-            if max(before, after) > kernel // 2:
+            if max(before, after) > _padding_limit(kernel):
                 raise self._too_wide(kernel, before, after, help=_HALF_RULE)
 
     def _too_wide(self, kernel: int, before: int, after: int, fix: Fix | None = None, help: str = "") -> LayerError:
@@ -96,9 +93,10 @@ class Pool(WindowedLayer):
             if before == after
             else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
         )
+        half = f"more than half the kernel ({kernel}//2 = {_padding_limit(kernel)})"
         return LayerError(
             "NS107",
-            f"padding {max(before, after)} is more than half the kernel ({kernel}//2 = {kernel // 2}); {limit}",
+            f"padding {max(before, after)} is {half}; {limit}",
             key="padding",
             fix=fix,
             help=help,

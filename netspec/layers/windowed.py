@@ -35,11 +35,16 @@ def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
     return format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
 
 
+def formulas_differ(windows: Sequence[Window], indices: Sequence[int]) -> bool:
+    """Whether :func:`describe_windows` lists the dimensions one by one (their arithmetic
+    differs), so that what follows speaks of them in the plural."""
+    return len({windows[i].formula() for i in indices}) > 1
+
+
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
-    formulas = [windows[i].formula() for i in indices]
-    if len(set(formulas)) == 1:
-        return formulas[0]
+    if not formulas_differ(windows, indices):
+        return windows[indices[0]].formula()
     units = dimension_units(len(windows))
     return "; ".join(f"{units[i]}s: {windows[i].formula()}" for i in indices)
 

@@ -31,7 +31,14 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Fix, WindowedLayer
 from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
-from netspec.layers.windowed import describe_windows, dimension_units, padded_output, padding_fix, padding_value
+from netspec.layers.windowed import (
+    describe_windows,
+    dimension_units,
+    formulas_differ,
+    padded_output,
+    padding_fix,
+    padding_value,
+)
 from netspec.rules.base import Rule, Violation
 
 
@@ -123,7 +130,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
         floored = [windows[i].output for i in failing]
-        several = len({windows[i].formula() for i in failing}) > 1
+        several = formulas_differ(windows, failing)
         message = (
             f"{node.name}: {describe_windows(windows, failing)} "
             f"{'are not integers; PyTorch floors them' if several else 'is not an integer; PyTorch floors it'} to "
