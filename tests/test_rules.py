@@ -227,6 +227,20 @@ def test_ns113_is_off_by_default_and_fires_when_selected() -> None:
     assert codes(exact, Settings(extend_select=("NS113",))) == []
 
 
+def test_ns113_speaks_of_several_dimensions_in_the_plural() -> None:
+    # Rows (8 − 3 + 2·1)/2 + 1 = 4.5 and columns (10 − 3 + 2·1)/2 + 1 = 5.5; the last window
+    # starts at 3·2 − 1 = 5 (rows 5-7) and 4·2 − 1 = 7 (columns 7-9): only padding is dropped.
+    pool = "{type: maxpool, kernel: 3, stride: 2, padding: 1}"
+    (d,) = lint(spec("[1, 8, 10]", pool), Settings(extend_select=("NS113",)))
+    assert d.message == (
+        "maxpool1: rows: (8 − 3 + 2·1)/2 + 1 = 4.5; columns: (10 − 3 + 2·1)/2 + 1 = 5.5 are not integers; "
+        "PyTorch floors them and drops only padding, so the effective padding is asymmetric"
+    )
+    # The near miss: a square input, one formula, in the singular.
+    (d,) = lint(spec("[1, 8, 8]", pool), Settings(extend_select=("NS113",)))
+    assert d.message.startswith("maxpool1: (8 − 3 + 2·1)/2 + 1 = 4.5 is not an integer; PyTorch floors it and")
+
+
 @pytest.mark.parametrize("live_layers", [1, 2])
 def test_ns003_in_a_replaced_layer_list_belongs_to_no_layer(live_layers: int) -> None:
     # The second `layers` key wins; the repeat is in the first list, whose layer 2 does not
