@@ -350,8 +350,10 @@ def show(
     ] = "table",
     config: ConfigOption = None,
 ) -> None:
-    """Print each layer's output shape, neurons, parameters and MACs, with totals. Exit 1 when an
-    error is reported, 2 on usage errors, else 0."""
+    """Print each layer's output shape, neurons, parameters and MACs, with totals.
+
+    Exit 1 when an error is reported, 2 on usage errors, else 0.
+    """
     import shlex
 
     from netspec.show import RENDERERS, summarize  # only here: keeps the check's start-up small
