@@ -125,9 +125,6 @@ def _salvage(
 ) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
     problems = [_problem(error, data, suggestions) for error in exc.errors(include_url=False)]
-    # A layer's problems become one diagnostic, placed at its first: the most precisely
-    # placed first (an unknown key, before the required key it misspells).
-    problems.sort(key=lambda problem: -len(problem.path))
     broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
     layers: list[LayerBase | None] = [

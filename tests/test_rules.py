@@ -560,6 +560,24 @@ def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     assert (d.span.start.row, d.span.start.column) == (3, 5)
 
 
+def test_a_layers_schema_problems_are_placed_at_the_first_in_the_file() -> None:
+    # Pydantic reports the bad value (row 5) before the unknown key (row 4).
+    source = """\
+        input: [3, 8, 8]
+        layers:
+          - type: conv
+            filters: 8
+            strides: 2
+            kernel: three
+        """
+    (d,) = lint(source)
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS002", 5, 5)
+    assert d.message.startswith("unknown key 'strides' in conv layer; did you mean 'stride'?; ")
+    # The near miss: the bad value alone is placed at itself.
+    (d,) = lint(source.replace("strides", "stride"))
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS002", 6, 13)
+
+
 def test_schema_error_points_at_the_offending_key() -> None:
     layer = "{type: conv, filters: 4, kernel: 3, padding: 1, strides: 1}"
     (d,) = lint(spec("[3, 8, 8]", layer))

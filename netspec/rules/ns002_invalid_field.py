@@ -24,14 +24,17 @@ No automatic fix: the error says what is expected.
 """
 
 from collections.abc import Iterator
+from functools import partial
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, Violation, layer_errors
+from netspec.source import Document
+from netspec.spec import SchemaProblem
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for problem in analysis.spec.problems:
+    for problem in sorted(analysis.spec.problems, key=partial(_placement, analysis.document)):
         index = problem.path[1] if problem.path[:1] == ("layers",) and len(problem.path) > 1 else None
         yield Violation(
             index if isinstance(index, int) else None,
@@ -43,6 +46,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         )
     # Lists whose length does not match the input's rank are only found during propagation.
     yield from layer_errors(RULE.code)(analysis)
+
+
+def _placement(document: Document, problem: SchemaProblem) -> tuple[int, int]:
+    """Innermost first, then in the file's order: a layer's problems become one diagnostic,
+    placed at the first, so an unknown key goes before the required key it misspells (which
+    is placed at the whole layer), and a key on row 6 before a value on row 7."""
+    start, end = document.key_range(problem.path) if problem.at_key else document.value_range(problem.path)
+    return end, -start
 
 
 RULE = Rule(
