@@ -89,10 +89,10 @@ def test_ns101_help_names_the_rows_or_the_columns_whichever_lack_symmetric_paddi
     d = only(lint(spec("[1, 4, 5]", "{type: maxpool, kernel: [3, 2]}")), "NS101")
     assert d.help is not None
     assert d.help.startswith("no symmetric padding makes 5 − 2 + 2P divisible by 2;")
-    assert d.help.endswith("or use 4 or 6 columns instead of 5, with padding [1, 0]")
+    assert "or use 4 or 6 columns instead of 5, with padding [1, 0];" in d.help
     # Transposed: the rows lack it.
     d = only(lint(spec("[1, 5, 4]", "{type: maxpool, kernel: [2, 3]}")), "NS101")
-    assert d.help is not None and d.help.endswith("or use 4 or 6 rows instead of 5, with padding [0, 1]")
+    assert d.help is not None and "or use 4 or 6 rows instead of 5, with padding [0, 1];" in d.help
 
 
 def test_ns101_floors_each_dimension_in_the_order_it_lists_them() -> None:
@@ -119,14 +119,16 @@ def test_ns101_help_gives_the_padding_limit_when_parity_is_not_the_reason() -> N
     d = only(lint(spec("[1, 8]", "{type: maxpool, kernel: 3}")), "NS101")
     assert d.help == (
         "no symmetric padding of at most 1 makes 8 − 3 + 2P divisible by 3; per-side padding [[0, 1]] gives "
-        "exactly 3, or use an input size of 6 or 9 instead of 8"
+        "exactly 3, or use an input size of 6 or 9 instead of 8; or `ceil_mode: true` gives 3, with a last, "
+        "partial window"
     )
     assert floor_out(8, 3, 3, 0, 1) == 3 and (6 - 3) % 3 == 0 and (9 - 3) % 3 == 0
 
 
 _NO_SYMMETRIC = re.compile(r"no symmetric padding(?: of at most (\d+))? makes (\d+) − (\d+) \+ 2P divisible by (\d+)")
 _INPUTS = re.compile(r"(?:(\d+) or )?(\d+) (?:(row|column)s )?instead of (\d+)")
-_WITH_PADDING = re.compile(r", with padding (.+)$")
+_WITH_PADDING = re.compile(r", with padding ([^;]+)(?:;|$)")
+_CEIL_MODE = re.compile(r"; or `ceil_mode: true` gives ([\d×]+), with a last, partial window$")
 
 
 def check_ns101_help(layer: str, sizes: list[int], f: int, s: int, padding: int) -> None:
@@ -166,6 +168,12 @@ def check_ns101_help(layer: str, sizes: list[int], f: int, s: int, padding: int)
                         new_sizes[i] = int(option[pick] or option[1])
                 fixed = layer_text.replace(f"padding: {padding}}}", f"padding: {new_padding}}}")
                 assert "NS101" not in [x.code for x in lint(spec(f"[1, {', '.join(map(str, new_sizes))}]", fixed))]
+        ceil_mode = _CEIL_MODE.search(d.help)
+        assert (ceil_mode is not None) == layer.startswith("maxpool"), d.help
+        if ceil_mode:
+            assert ceil_mode.group(1) == "×".join(str(ceil_out(n, f, s, padding, padding)) for n in sizes)
+            ceiled = layer_text.replace("}", ", ceil_mode: true}")
+            assert lint(spec(shape, ceiled)) == [], ceiled
         if d.fix is not None:
             value = fix_value(d)
             outputs = [
@@ -174,6 +182,20 @@ def check_ns101_help(layer: str, sizes: list[int], f: int, s: int, padding: int)
             ]
             assert all(o == int(o) for o in outputs), d.help
             assert "×".join(str(int(o)) for o in outputs) in d.help
+
+
+def test_ns101_help_leaves_out_a_ceil_mode_that_pytorch_would_refuse() -> None:
+    # Rows (7 − 2)/2 + 1 = 3.5. In ceil mode the columns, 2 wide with padding [0, 1], would get
+    # ceil((2 + 1 − 2)/2) + 1 = 2 windows, the second starting at 2 ≥ W + P_before = 2: ATen
+    # drops it (1), but symmetric padding of the excess keeps it (2), NS107's case.
+    assert (ceil_out(2, 2, 2, 0, 1), math.ceil((2 + 1 - 2) / 2) + 1) == (1, 2)
+    layer = "{type: maxpool, kernel: 2, stride: 2, padding: [[0, 0], [0, 1]]}"
+    d = only(lint(spec("[1, 7, 2]", layer)), "NS101")
+    assert d.help is not None and "ceil_mode" not in d.help
+    assert [x.code for x in lint(spec("[1, 7, 2]", layer.replace("}", ", ceil_mode: true}")))] == ["NS107"]
+    # The near miss: without the column padding, ceil mode is offered.
+    d = only(lint(spec("[1, 7, 2]", "{type: maxpool, kernel: 2, stride: 2}")), "NS101")
+    assert d.help is not None and d.help.endswith("; or `ceil_mode: true` gives 4×1, with a last, partial window")
 
 
 @pytest.mark.parametrize("layer", ["conv, filters: 1", "maxpool"])

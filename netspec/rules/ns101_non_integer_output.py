@@ -21,7 +21,9 @@ layers:
 ## Fix
 The nearest symmetric padding that makes the division exact. When parity makes that
 impossible (224 − 11 is odd, and 2P is even), per-side padding, here `[[1, 2], [1, 2]]`,
-which gives exactly 55; the help line also names the nearest input sizes that divide exactly.
+which gives exactly 55; the help line also names the nearest input sizes that divide exactly,
+and for a pool, what `ceil_mode: true` gives: one more window, which starts inside the input and
+reads the rest.
 The fix changes the output size, so it is safe only if nothing downstream breaks.
 """
 
@@ -29,8 +31,9 @@ from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.layers import Fix, WindowedLayer
+from netspec.layers import Fix, WindowedLayer, format_shape
 from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
+from netspec.layers.pool import Pool
 from netspec.layers.windowed import (
     describe_windows,
     dimension_units,
@@ -123,6 +126,15 @@ def exact_inputs(windows: Sequence[Window], indices: Sequence[int]) -> str:
     )
 
 
+def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
+    """A pool can read the rest with a last, partial window instead, as GoogLeNet's pools do."""
+    ceiled = [Window(w.size, w.kernel, w.stride, w.dilation, w.pad_before, w.pad_after, True) for w in windows]
+    if not layer.accepts(ceiled):
+        return ""
+    outputs = format_shape(tuple(w.output for w in ceiled))
+    return f"; or `ceil_mode: true` gives {outputs}, with a last, partial window"
+
+
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
         failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.unread > 0]
@@ -139,6 +151,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"
         )
         fix, help_line = exact_fix(layer, windows, failing)
+        if isinstance(layer, Pool):
+            help_line += ceil_mode_alternative(layer, windows)
         yield Violation(node.index, message, fix=fix, help=help_line)
 
 
