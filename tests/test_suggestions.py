@@ -319,6 +319,16 @@ def test_ns107_conv_help_makes_no_claim_about_dilated_taps() -> None:
     assert d.help == "padding 3 gives 5 (P below the effective kernel, D·(F − 1) + 1)"
 
 
+def test_ns107_conv_help_names_only_a_same_padding_that_differs_and_splits_evenly() -> None:
+    # Stride 2 on 40: 'same' wants ceil(40/2) = 20 outputs, a total of
+    # (20 − 1)·2 + 3 − 40 = 1, which cannot be split evenly; the help names no padding it cannot set.
+    d = only(lint(spec("[3, 40, 40]", "{type: conv, filters: 8, kernel: 3, stride: 2, padding: 4}")), "NS107")
+    assert d.help == "padding 2 gives 21×21 (P below the effective kernel, D·(F − 1) + 1)"
+    # A 1×1 conv: the clamped padding, 0, is 'same' already.
+    d = only(lint(spec("[3, 8, 8]", "{type: conv, filters: 8, kernel: 1, padding: 1}")), "NS107")
+    assert d.help == "padding 0 gives 8×8 (P below the effective kernel, D·(F − 1) + 1)"
+
+
 def test_ns107_clamp_help_claims_no_output_when_the_clamped_pool_would_not_run() -> None:
     # Columns [0, 2] clamp to [0, 1]; in ceil_mode that is more padding after than before,
     # which NS107 refuses in turn: the help gives the limit, not an output.
@@ -350,8 +360,11 @@ def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
 def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> None:
     d = only(lint(spec("[1, 8, 8]", "{type: conv, filters: 8, kernel: 3, padding: 4}")), "NS107")
     assert fix_value(d) == 2
-    assert floor_out(8, 3, 1, 2, 2) == 10
-    assert d.help == "padding 2 gives 10×10 (P below the effective kernel, D·(F − 1) + 1)"
+    # Clamped, the map still grows; 'same' pads (3 − 1)/2 = 1 a side and keeps it.
+    assert (floor_out(8, 3, 1, 2, 2), floor_out(8, 3, 1, 1, 1)) == (10, 8)
+    assert d.help == (
+        "padding 2 gives 10×10 (P below the effective kernel, D·(F − 1) + 1); padding 1 gives 8×8, as 'same' would"
+    )
 
 
 def test_ns112_explicit_padding_gives_tensorflow_same() -> None:

@@ -26,16 +26,28 @@ outputs from zeros alone: wasted compute, and features that mean nothing.
 
 ## Fix
 Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution.
-In the `ceil_mode` case, pad no more after than before.
+In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
+stride-1 map, so the help line also gives the padding 'same' would use, when it splits evenly.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
-from netspec.layers.windowed import padding_fix
+from netspec.layers.arithmetic import Pads, Window, same_output_pads
+from netspec.layers.windowed import padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation, layer_errors
+
+
+def same_alternative(layer: Conv, windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
+    """The padding 'same' would use, when it differs from the clamped one and is symmetric:
+    the clamped padding still grows a stride-1 map (3×3 with padding 2 gives W + 2), and an
+    excessive padding is more often a slip for 'same' than a wish for that growth."""
+    same = [same_output_pads(w) for w in windows]
+    if same == list(clamped) or any(before != after for before, after in same):
+        return ""
+    return f"; padding {padding_value(same)} gives {padded_output(windows, same)}, as 'same' would"
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -47,12 +59,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if not excessive:
             continue
         w = excessive[0]
+        pads = layer.clamp_pads(windows)
         yield Violation(
             node.index,
             f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
             "so the outermost outputs see only zeros",
-            fix=padding_fix(pads := layer.clamp_pads(windows)),
-            help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1"),
+            fix=padding_fix(pads),
+            help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
+            + same_alternative(layer, windows, pads),
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
         )
