@@ -101,6 +101,7 @@ CASES = [
         spec("[3, 8, 8]", "{type: flatten}", "{type: maxpool, kernel: 2}"),
         spec("[3, 8, 8]", "{type: maxpool, kernel: 2}", "{type: flatten}"),
     ),
+    ("NS116", spec("[32, 32, 3]", "{type: relu}"), spec("[3, 32, 32]", "{type: relu}")),
 ]
 
 
@@ -757,3 +758,54 @@ def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 0, kernel: 3, strides: 1}"))
     assert d.code == "NS002"
     assert "filters" in d.message and "strides" in d.message
+
+
+@pytest.mark.parametrize(
+    ("given", "meant", "layout"),
+    [
+        ("[224, 224, 3]", "[3, 224, 224]", "[H, W, C]"),  # Keras' input_shape
+        ("[28, 28, 1]", "[1, 28, 28]", "[H, W, C]"),  # MNIST as a NumPy array
+        ("[64, 64, 64, 4]", "[4, 64, 64, 64]", "[D, H, W, C]"),  # four MRI modalities, channels last
+        ("[1, 224, 224, 3]", "[3, 224, 224]", "[N, H, W, C]"),  # a TensorFlow batch of one
+        ("[1, 3, 224, 224]", "[3, 224, 224]", "[N, C, H, W], with the batch"),  # a PyTorch batch of one
+    ],
+)
+def test_ns116_an_input_in_another_frameworks_layout(given: str, meant: str, layout: str) -> None:
+    (d,) = lint(spec(given, "{type: relu}"))
+    assert (d.code, d.severity, d.span.start.row, d.span.start.column) == ("NS116", Severity.WARNING, 1, 8)
+    assert d.message.startswith(f"input {given} looks like {layout}; netspec reads it as ")
+    assert d.help == f"netspec takes channels first, without the batch: write `input: {meant}`"
+    # What it says to write is clean.
+    assert codes(spec(meant, "{type: relu}")) == []
+
+
+def test_ns116_says_how_netspec_reads_the_input() -> None:
+    # A 7×7 stride-2 conv with padding 3 on 224 channels of 224×3: columns (3 + 6 − 7)/2 + 1 = 2.
+    source = spec("[224, 224, 3]", "{type: conv, filters: 64, kernel: 7, stride: 2, padding: 3}")
+    (d,) = lint(source)
+    assert d.message == "input [224, 224, 3] looks like [H, W, C]; netspec reads it as 224 channels of 224×3"
+    assert (3 + 6 - 7) // 2 + 1 == 2
+    (d,) = lint(spec("[1, 1, 28, 28]", "{type: relu}"))
+    assert d.message.endswith("netspec reads it as 1 channel of 1×28×28")
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "[3, 224, 224]",  # channels first
+        "[4, 64, 64, 64]",  # a volume of four modalities
+        "[1, 64, 128, 128]",  # a volume of one channel
+        "[1, 3, 128]",  # one channel of 3×128: accelerometer axes as rows
+        "[7, 7, 3]",  # 7 is below the smallest spatial size taken
+        "[1, 5, 224, 224]",  # five is no image's channel count
+        "[16000, 1]",  # 1-D: as likely 16,000 features as 16,000 samples
+    ],
+)
+def test_ns116_near_misses(shape: str) -> None:
+    assert "NS116" not in codes(spec(shape, "{type: relu}"))
+
+
+def test_ns116_is_silenced_on_the_input_line() -> None:
+    source = "input: [224, 224, 3]  # noqa: NS116\nlayers:\n  - {type: relu}\n"
+    assert codes(source) == []
+    assert codes(source, Settings(ignore=("NS116",))) == []

@@ -23,6 +23,7 @@ from netspec.rules import (
     ns113_padding_only_remainder,
     ns114_receptive_field_exceeds_input,
     ns115_wrong_input_rank,
+    ns116_input_layout,
     ns900_unused_noqa,
 )
 from netspec.rules.base import Rule, Violation
@@ -50,6 +51,8 @@ RULES: dict[str, Rule] = {
         ns113_padding_only_remainder,
         ns114_receptive_field_exceeds_input,
         ns115_wrong_input_rank,
+        ns116_input_layout,
+        ns116_input_layout,
         ns900_unused_noqa,
     )
 }
