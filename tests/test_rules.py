@@ -809,3 +809,13 @@ def test_ns116_is_silenced_on_the_input_line() -> None:
     source = "input: [224, 224, 3]  # noqa: NS116\nlayers:\n  - {type: relu}\n"
     assert codes(source) == []
     assert codes(source, Settings(ignore=("NS116",))) == []
+
+
+def test_ns108_help_gives_the_computed_shape_as_expect_takes_it() -> None:
+    # 3×3 with padding 1 on 32: 32 + 2 − 3 + 1 = 32; then a dense layer of 10 units.
+    (d,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 16, kernel: 3, padding: 1, expect: [16, 30, 30]}"))
+    assert d.code == "NS108" and d.help == "to expect what the layers give, write `expect: [16, 32, 32]`"
+    (d,) = lint(spec("[3, 32, 32]", "{type: flatten}", "{type: dense, units: 10, expect: [12]}"))
+    assert d.code == "NS108" and d.help == "to expect what the layers give, write `expect: [10]`"
+    # What the help says to write is clean.
+    assert codes(spec("[3, 32, 32]", "{type: conv, filters: 16, kernel: 3, padding: 1, expect: [16, 32, 32]}")) == []

@@ -15,7 +15,8 @@ in a training log.
 ```
 
 ## Fix
-No automatic fix: netspec cannot know whether the layer or the expectation is wrong.
+No automatic fix: netspec cannot know whether the layer or the expectation is wrong. The help
+line gives the computed shape as `expect` takes it, for the case where the expectation is.
 """
 
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 node.index,
                 f"{node.name}: expected {format_shape(node.layer.expect)}, "
                 f"but the output is {format_shape(node.output)}",
+                help=f"to expect what the layers give, write `expect: {list(node.output)}`",
             )
 
 
