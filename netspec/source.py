@@ -737,8 +737,16 @@ _PROBLEM_HELP = {
 }
 
 
+#: A spec written for OmegaConf or Hydra holds values netspec reads as they stand.
+INTERPOLATION_HINT = "`${…}` is an interpolation (OmegaConf, Hydra), which netspec does not resolve: write the value"
+
+
 def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     """What probably went wrong, for the parser's commonest errors; None for the others."""
+    mark = exc.problem_mark
+    if mark is not None and mark.index > 0 and lines.text[mark.index - 1 : mark.index + 1] == "${":
+        # Inside `{…}` or `[…]`, the `{` after the `$` opens a mapping where none may be.
+        return f"{INTERPOLATION_HINT}; YAML cannot read it inside `{{…}}` or `[…]` at all"
     context = _SYNTAX_HELP.get(exc.context or "")
     if context is not None and exc.context_mark is not None and exc.problem_mark is not None:
         at = lines.position(exc.context_mark.index)

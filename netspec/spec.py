@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
-from netspec.source import KeyPath
+from netspec.source import INTERPOLATION_HINT, KeyPath
 
 #: How many candidates "did you mean" may compare a word with, in all, while one spec is
 #: validated and again while its graph is built (~0.1 s of difflib).
@@ -378,6 +378,8 @@ def _as_typed(value: Any, wanted: str) -> str:
     a boolean, or a word it reads as a boolean."""
     if isinstance(value, bool):
         return "; YAML reads yes, no, on and off as booleans too"
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        return f"; {INTERPOLATION_HINT}"
     types = _UNQUOTED_TYPES.get(wanted)
     # A string that YAML would read as a number or a boolean was quoted: a plain one would be.
     if types and isinstance(value, str):

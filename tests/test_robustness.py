@@ -157,10 +157,17 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
             "a `key: value` where YAML expects a plain value",
         ),
         ("name: `net`\ninput: [3, 8, 8]\n", "YAML reserves this character"),
+        # An OmegaConf interpolation in a flow mapping or list, where its `{` cannot stand.
+        (
+            "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: ${width}, kernel: 3}\n",
+            "`${…}` is an interpolation (OmegaConf, Hydra), which netspec does not resolve",
+        ),
+        ("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 8, kernel: [${k}, 3]}\n", "`${…}` is an interpolation"),
         # The near misses: an error the hints do not know gets none rather than a guess, and a
         # tab, which the message itself explains.
         ("input: [3, 8, 8]\nlayers: [{type: relu}, [1,\n\n", None),
         ("input: [3, 8, 8]\nlayers:\n\t- {type: relu}\n", None),
+        ("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: $ {width}, kernel: 3}\n", "the `{` at row 3"),
     ],
 )
 def test_a_syntax_error_says_where_to_look(

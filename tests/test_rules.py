@@ -413,6 +413,12 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: dropout, rate: '0.5'}", "got '0.5' (string); remove the quotes"),
         ("{type: conv, filters: 4, kernel: 3, bias: 'False'}", "got 'False' (string); remove the quotes"),
         ("{type: conv, filters: yes, kernel: 3}", "got true (boolean); YAML reads yes, no, on and off as booleans too"),
+        # Quoted, an OmegaConf interpolation is a string; netspec checks the file as written.
+        (
+            "{type: conv, filters: '${width}', kernel: 3}",
+            "got '${width}' (string); `${…}` is an interpolation (OmegaConf, Hydra), which netspec does not resolve",
+        ),
+        ("{type: conv, filters: 4, kernel: '${k}'}", "not '${k}'; `${…}` is an interpolation"),
         (
             "{type: relu, from: -1}",
             "`from` takes the name of an earlier layer, or `input`, not -1: layers are not numbered",
@@ -819,3 +825,8 @@ def test_ns108_help_gives_the_computed_shape_as_expect_takes_it() -> None:
     assert d.code == "NS108" and d.help == "to expect what the layers give, write `expect: [10]`"
     # What the help says to write is clean.
     assert codes(spec("[3, 32, 32]", "{type: conv, filters: 16, kernel: 3, padding: 1, expect: [16, 32, 32]}")) == []
+
+
+def test_only_an_interpolation_is_called_one() -> None:
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: '$width', kernel: 3}"))
+    assert d.message == "`filters` should be a valid integer, got '$width' (string)"
