@@ -15,7 +15,8 @@ down names the wrong layer.
 ```
 
 ## Fix
-No automatic fix: connect the layer or delete it.
+No automatic fix: connect the layer or delete it. Where a second output is meant (an
+auxiliary classifier, as in GoogLeNet), say so with `# noqa: NS110` on its head's line.
 """
 
 from collections.abc import Iterator
