@@ -40,11 +40,17 @@ if TYPE_CHECKING:
 #: netspec's activation types → ``torch.nn`` class names.
 ACTIVATION_MODULES = {
     "relu": "ReLU",
+    "relu6": "ReLU6",
     "leaky_relu": "LeakyReLU",
+    "elu": "ELU",
+    "selu": "SELU",
     "sigmoid": "Sigmoid",
+    "hardsigmoid": "Hardsigmoid",
     "tanh": "Tanh",
     "gelu": "GELU",
     "silu": "SiLU",
+    "hardswish": "Hardswish",
+    "mish": "Mish",
     "identity": "Identity",
 }
 

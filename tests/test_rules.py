@@ -547,9 +547,10 @@ def test_a_name_over_200_characters_is_refused_and_shown_cut() -> None:
 def test_activations_are_the_activation_layer_types() -> None:
     # The near miss of the activation messages above, and the set PyTorch export maps.
     assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: gelu}")) == []
-    # The activations PyTorch has a module for, written out: ReLU, LeakyReLU, Sigmoid, Tanh,
-    # GELU, SiLU, Softmax and Identity.
-    expected = {"relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"}
+    # The activations PyTorch has a module for, written out: ReLU, ReLU6, LeakyReLU, ELU, SELU,
+    # Sigmoid, Hardsigmoid, Tanh, GELU, SiLU, Hardswish, Mish, Softmax and Identity.
+    expected = {"relu", "relu6", "leaky_relu", "elu", "selu", "sigmoid", "hardsigmoid", "tanh"}
+    expected |= {"gelu", "silu", "hardswish", "mish", "softmax", "identity"}
     assert set(get_args(ActivationName)) == expected
     assert set(ACTIVATION_MODULES) | {"softmax"} == expected
 

@@ -41,7 +41,10 @@ EXAMPLES = int(os.environ.get("NETSPEC_FUZZ_EXAMPLES", "1500"))
 #: Small sizes keep each forward pass instant; 3-D inputs smaller still.
 MAX_SIZE = {1: 12, 2: 9, 3: 5}
 
-ACTIVATIONS = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"]
+ACTIVATIONS = [
+    *("relu", "relu6", "leaky_relu", "elu", "selu", "sigmoid", "hardsigmoid", "tanh"),
+    *("gelu", "silu", "hardswish", "mish", "softmax", "identity"),
+]
 
 
 def per_dim(draw: st.DrawFn, rank: int, low: int, high: int) -> int | list[int]:

@@ -23,11 +23,17 @@ from torch.nn import functional
 
 ACTIVATION_MODULES = {
     "relu": nn.ReLU,
+    "relu6": nn.ReLU6,
     "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "selu": nn.SELU,
     "sigmoid": nn.Sigmoid,
+    "hardsigmoid": nn.Hardsigmoid,
     "tanh": nn.Tanh,
     "gelu": nn.GELU,
     "silu": nn.SiLU,
+    "hardswish": nn.Hardswish,
+    "mish": nn.Mish,
     "identity": nn.Identity,
 }
 

@@ -19,7 +19,22 @@ class Neutral(LayerBase):
 
 
 #: The activation layer types, which is also what a conv or dense layer's ``activation`` names.
-ActivationName = Literal["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softmax", "identity"]
+ActivationName = Literal[
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "sigmoid",
+    "hardsigmoid",
+    "tanh",
+    "gelu",
+    "silu",
+    "hardswish",
+    "mish",
+    "softmax",
+    "identity",
+]
 
 
 class Activation(Neutral):
