@@ -49,6 +49,9 @@ class FileResult:
     internal_error: str | None = None
     #: How many problems ``--fix`` resolved; ``diagnostics`` are then the ones that remain.
     fixed: int = 0
+    #: Layers without a problem of their own that the rules could not look at, since an
+    #: error before them leaves their input unknown.
+    unchecked: int = 0
 
 
 def _diagnostic(
@@ -233,6 +236,8 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):
         result.diagnostics += [_diagnostic(noqa.UNUSED_NOQA, u.message, filename, u.span, settings) for u in unused]
     result.diagnostics.sort(key=lambda d: d.sort_key)
+    reported = {d.layer_index for d in result.diagnostics if d.blocking}
+    result.unchecked = sum(index not in reported for index in unchecked)
     return result
 
 

@@ -429,3 +429,23 @@ def test_h_is_short_for_help(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0
     assert "Usage: netspec" in result.stdout
+
+
+def test_the_summary_says_how_many_layers_an_error_left_unchecked(tmp_path: Path) -> None:
+    # A 9×9 kernel on 8×8: 8 − 9 + 1 = 0 rows (NS103), so the two layers after it have no input.
+    collapsing = "{type: conv, filters: 4, kernel: 9}"
+    one = tmp_path / "one.yaml"
+    one.write_text(spec("[3, 8, 8]", collapsing, "{type: relu}", "{type: relu}"))
+    result = runner.invoke(app, ["check", "--output-format", "concise", str(one)])
+    assert result.exit_code == 1
+    assert result.stdout.endswith("\n2 layers after the error could not be checked: fix it and run again.\n")
+    # With an error in another file too, the count is over both, and the errors are plural.
+    other = tmp_path / "other.yaml"
+    other.write_text(spec("[3, 8, 8]", "{type: dense, units: 4}", "{type: relu}"))
+    result = runner.invoke(app, ["check", "--output-format", "concise", str(one), str(other)])
+    assert result.stdout.endswith("\n3 layers after the errors could not be checked: fix them and run again.\n")
+    # The near misses: an error on the last layer leaves nothing unchecked, nor does a warning.
+    one.write_text(spec("[3, 8, 8]", "{type: relu}", collapsing))
+    other.write_text(SHRINKING)
+    result = runner.invoke(app, ["check", "--output-format", "concise", str(one), str(other)])
+    assert result.exit_code == 1 and "could not be checked" not in result.stdout

@@ -145,4 +145,12 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
         line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."
     elif hidden:
         line += f"\nNo fixes available ({hint})."
+    unreached = sum(result.unchecked for result in results)
+    if unreached:
+        # Else fixing the errors would bring up problems this report did not hint at.
+        several = sum(d.blocking for d in diagnostics) > 1
+        line += (
+            f"\n{plural(unreached, 'layer')} after the error{'s' if several else ''} could not be checked: "
+            f"fix {'them' if several else 'it'} and run again."
+        )
     return line
