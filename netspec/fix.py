@@ -332,6 +332,7 @@ def fix_text(
     outcome = FixOutcome(result, original=text)
     seen_texts = {text}
     reported = findings(result.diagnostics)
+    applied: set[Finding] = set()
     budget = Budget(FIX_BUDGET)
     for _ in range(MAX_PASSES):
         if result.analysis is None:
@@ -349,11 +350,18 @@ def fix_text(
         text, result = fixed, after
         seen_texts.add(text)
         reported |= chosen.fixing | findings(result.diagnostics)
+        applied |= chosen.fixing
+    unchecked: set[int | None] = set()
     if result.analysis is not None:
         # Only the final report shows which of the remaining fixes are safe.
         result = lint_text(text, filename, settings)
-    # A comment that a fix put to use is no problem fixed.
-    result.fixed = len({f for f in reported - findings(result.diagnostics) if f[0] != UNUSED_NOQA})
+        assert result.analysis is not None
+        unchecked = {node.index for node in result.analysis.graph.nodes if node.output is None}
+    # A comment that a fix put to use is no problem fixed. Nor is a problem on a layer the
+    # final analysis cannot reach (an unsafe fix may add an error before it), unless a fix
+    # was applied for it: it is no longer reported, but it was not fixed.
+    gone = reported - findings(result.diagnostics)
+    result.fixed = len({f for f in gone if f[0] != UNUSED_NOQA and (f in applied or f[1] not in unchecked)})
     outcome.result = result
     return outcome
 

@@ -220,6 +220,29 @@ def test_a_fix_of_a_problem_an_earlier_fix_brought_to_light_is_counted(tmp_path:
     )
 
 
+def test_problems_an_unsafe_fix_leaves_unchecked_are_not_counted_as_fixed(tmp_path: Path) -> None:
+    # a: 32 − 3 + 1 = 30 (NS102), unsafe: padded, a keeps 32, and s adds 32×32 to b's 30×30
+    # (NS106), so c (30 → 28) and d (28 → 26) have no input to check. Their NS102 is no
+    # longer reported, but their text is unchanged: one problem fixed, not three.
+    text = spec(
+        "[3, 32, 32]",
+        "{type: conv, name: a, filters: 8, kernel: 3}",
+        "{type: conv, name: b, filters: 8, kernel: 3, from: input}  # noqa: NS102",
+        "{type: add, name: s, from: [a, b]}",
+        "{type: conv, name: c, filters: 8, kernel: 3}",
+        "{type: conv, name: d, filters: 8, kernel: 3}",
+    )
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS102", "NS102", "NS102"]
+    path = write_spec(tmp_path, text)
+    assert run("--diff", "--unsafe-fixes", path)[2].endswith("\nWould fix 1 problem.\n")
+    code, out, _ = run("--fix", "--unsafe-fixes", "--output-format", "concise", path)
+    assert code == 1 and path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}", 1)
+    assert out.endswith(
+        "Found 2 problems (1 fixed, 1 remaining).\n"
+        "2 layers after the error could not be checked: fix it and run again.\n"
+    )
+
+
 def test_a_comment_a_fix_puts_to_use_is_no_problem_fixed(tmp_path: Path) -> None:
     # a: 98 − 3 + 1 = 96 (NS102), where b's (96 − 3)/3 + 1 = 31 is exact, so its noqa is unused
     # (NS900); padding a keeps 98, and b's (98 − 3)/3 + 1 = 32.67 uses the comment.
