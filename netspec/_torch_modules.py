@@ -38,6 +38,16 @@ class Add(nn.Module):
         return total
 
 
+class Multiply(nn.Module):
+    """Element-wise product of the inputs, broadcast where a size is 1 (gates)."""
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        product = inputs[0]
+        for other in inputs[1:]:
+            product = product * other
+        return product
+
+
 class Concat(nn.Module):
     """``torch.cat`` along channels."""
 

@@ -142,6 +142,14 @@ def _upsample(layer: Upsample, shape: Shape, output: Shape) -> list[Fraction]:
     return [Fraction(have, want) for have, want in zip(shape[1:], output[1:], strict=True)]
 
 
+def _merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
+    """One dimension of a merge: the largest field, on the grid (jump and centre) of the
+    largest input that is not broadcast there. A C×1×1 gate sees the whole input from every
+    position, but its one position does not set the spacing of the output's."""
+    grid = max((d for d, size in zip(dims, sizes, strict=True) if size == output_size), key=lambda d: d.size)
+    return Field1D(max(d.size for d in dims), grid.jump, grid.centre)
+
+
 def receptive_field(
     layer: LayerBase,
     inputs: Sequence[Shape],
@@ -157,8 +165,12 @@ def receptive_field(
         return None
     known = [f for f in fields if f is not None]
     if isinstance(layer, Merge):
-        rank = len(known[0].dims)
-        return ReceptiveField(tuple(max((f.dims[i] for f in known), key=lambda d: d.size) for i in range(rank)))
+        return ReceptiveField(
+            tuple(
+                _merged([f.dims[i] for f in known], [shape[i + 1] for shape in inputs], output[i + 1])
+                for i in range(len(output) - 1)
+            )
+        )
     (field,) = known
     (shape,) = inputs
     rank = len(shape) - 1

@@ -41,6 +41,8 @@ SYNONYMS = {
     "concatenate": "concat",
     "cat": "concat",
     "sum": "add",
+    "mul": "multiply",
+    "product": "multiply",
     "upsampling": "upsample",
     "interpolate": "upsample",
     "swish": "silu",

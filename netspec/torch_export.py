@@ -28,7 +28,7 @@ from netspec.layers.arithmetic import Pads, split_pool_padding
 from netspec.layers.base import per_side_padding
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
-from netspec.layers.merge import Add, Concat
+from netspec.layers.merge import Add, Concat, Multiply
 from netspec.layers.neutral import Activation, BatchNorm, Dropout
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
 from netspec.layers.resize import Crop, Pad, Upsample
@@ -166,6 +166,8 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
 
     if isinstance(layer, Add):
         return custom.Add()
+    if isinstance(layer, Multiply):
+        return custom.Multiply()
     if isinstance(layer, Concat):
         return custom.Concat()
     (shape,) = inputs

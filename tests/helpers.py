@@ -121,4 +121,5 @@ PUBLISHED_PARAMS = {
     "unet": 31_030_658,  # Ronneberger et al. 2015, with 2 classes
     "mobilenet_v1": 4_231_976,  # Keras' MobileNet 1.0-224, trainable parameters
     "googlenet": 6_624_904,  # torchvision, without the auxiliary classifiers
+    "mobilenet_v3_small": 2_542_856,  # torchvision
 }

@@ -87,6 +87,24 @@ def test_merge_takes_the_largest_field_and_flat_layers_have_none() -> None:
     assert analysed(text).graph.receptive_fields[-1] is None
 
 
+def test_a_broadcast_gate_widens_the_field_but_keeps_the_maps_grid() -> None:
+    # Squeeze-and-excitation on 8×8: x is r 3, j 1; the global pool reads 8 positions a step
+    # of 1 apart, r 3 + 7·1 = 10, and its one output sets no spacing: the product is r 10
+    # on x's grid, j 1, so a 3×3 conv after it adds 2·1: r 12 (the gate's j of 8 would give 26).
+    text = spec(
+        "[4, 8, 8]",
+        "{type: conv, name: x, filters: 4, kernel: 3, padding: 1}",
+        "{type: adaptive_avgpool, name: squeeze, output_size: 1}",
+        "{type: conv, name: gate, filters: 4, kernel: 1, activation: sigmoid}",
+        "{type: multiply, name: scaled, from: [x, gate]}",
+        "{type: conv, name: after, filters: 4, kernel: 3, padding: 1}",
+    )
+    found = fields(text)
+    assert found["squeeze"] == ([10, 10], [8, 8])
+    assert found["scaled"] == ([10, 10], [1, 1])
+    assert found["after"] == ([12, 12], [1, 1])
+
+
 def test_upsample_and_conv_transpose_divide_the_stride() -> None:
     # k2 s2 pool: r 2, j 2; ×2 upsample reads one input each: r 2, j 1; a 2×2 stride-2
     # up-convolution reads ceil(2/2) = 1 input position: r unchanged, j halved.

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from netspec import Settings, Severity
+from netspec.analysis import analyse
 from netspec.layers.neutral import ActivationName
 from netspec.rules import RULES
 from netspec.torch_export import ACTIVATION_MODULES
@@ -831,3 +832,35 @@ def test_ns108_help_gives_the_computed_shape_as_expect_takes_it() -> None:
 def test_only_an_interpolation_is_called_one() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: '$width', kernel: 3}"))
     assert d.message == "`filters` should be a valid integer, got '$width' (string)"
+
+
+@pytest.mark.parametrize(
+    ("gate", "output"),
+    [
+        ("{type: adaptive_avgpool, output_size: 1}", (4, 6, 6)),  # 4×1×1: a channel gate
+        ("{type: conv, filters: 1, kernel: 3, padding: 1}", (4, 6, 6)),  # 1×6×6: a spatial gate
+        ("{type: relu}", (4, 6, 6)),  # 4×6×6: the same shape
+    ],
+)
+def test_multiply_broadcasts_sizes_of_one(gate: str, output: tuple[int, ...]) -> None:
+    text = spec("[4, 6, 6]", "{type: relu, name: x}", gate.replace("}", ", name: g}"), "{type: multiply, from: [x, g]}")
+    analysis = analyse(text, "spec.yaml", "spec")
+    assert codes(text) == [] and analysis.graph.nodes[-1].output == output
+
+
+@pytest.mark.parametrize(
+    ("gate", "message"),
+    [
+        # Cropped to 5: neither 5 nor 6 is 1.
+        (
+            "{type: crop, size: 5}",
+            "multiply inputs differ in shape, where neither size is 1: x: 4×6×6, g: 4×5×5",
+        ),
+        # Flat: PyTorch would multiply the last dimension (the columns) by the 4-vector.
+        ("{type: flatten}", "multiply inputs differ in rank: x: 4×6×6, g: 144"),
+    ],
+)
+def test_multiply_refuses_what_does_not_broadcast_channel_by_channel(gate: str, message: str) -> None:
+    text = spec("[4, 6, 6]", "{type: relu, name: x}", gate.replace("}", ", name: g}"), "{type: multiply, from: [x, g]}")
+    (d,) = lint(text)
+    assert (d.code, d.message) == ("NS106", f"multiply3: {message}")

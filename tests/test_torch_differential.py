@@ -25,7 +25,7 @@ from netspec import Severity, lint_text
 from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES
 from netspec.layers.arithmetic import Window
-from tests.helpers import PUBLISHED_PARAMS, SPECS
+from tests.helpers import PUBLISHED_PARAMS, SPECS, spec
 
 torch = pytest.importorskip("torch")
 
@@ -86,7 +86,7 @@ SINGLE_LAYER_TYPES = [
 
 
 def test_every_layer_type_is_compared_with_pytorch() -> None:
-    merges = {"add", "concat"}
+    merges = {"add", "concat", "multiply"}
     assert set(SINGLE_LAYER_TYPES) == set(LAYER_TYPES) - merges
     assert {layer["type"] for path in SPECS for layer in yaml.safe_load(path.read_text())["layers"]} >= merges
 
@@ -319,3 +319,24 @@ def test_add_broadcasts_in_pytorch_as_an_upsample_to_the_full_size() -> None:
     x = torch.arange(144.0).reshape(1, 4, 6, 6)
     g = torch.nn.AdaptiveAvgPool2d(1)(x)
     assert torch.equal(x + g, x + torch.nn.Upsample(size=(6, 6), mode="nearest")(g))
+
+
+def test_multiply_broadcasts_as_pytorch_does_and_refuses_where_it_raises() -> None:
+    x = torch.ones(1, 4, 6, 6)
+    # A channel gate and a spatial gate broadcast; sizes of 6 and 5 do not.
+    assert tuple((x * torch.ones(1, 4, 1, 1)).shape) == tuple((x * torch.ones(1, 1, 6, 6)).shape) == (1, 4, 6, 6)
+    with pytest.raises(RuntimeError, match="must match the size"):
+        x * torch.ones(1, 4, 5, 5)
+    # What netspec refuses although PyTorch runs it: a flat 6-vector scales the columns.
+    assert tuple((x * torch.ones(1, 6)).shape) == (1, 4, 6, 6)
+    text = spec(
+        "[4, 6, 6]",
+        "{type: relu, name: x}",
+        "{type: adaptive_avgpool, output_size: 1}",
+        "{type: conv, name: g, filters: 4, kernel: 1, activation: sigmoid}",
+        "{type: multiply, from: [x, g]}",
+    )
+    analysis = analyse(text, "se.yaml", "se")
+    with torch.no_grad():
+        out = network_module(analysis.graph)(torch.rand(1, 4, 6, 6))
+    assert analysis.graph.nodes[-1].output == tuple(out.shape[1:]) == (4, 6, 6)

@@ -9,7 +9,7 @@ from pydantic import Field
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, volume
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
-from netspec.layers.merge import Add, Concat
+from netspec.layers.merge import Add, Concat, Multiply
 from netspec.layers.neutral import Activation, BatchNorm, Dropout
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool
 from netspec.layers.resize import Crop, Pad, Upsample
@@ -31,6 +31,7 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     Activation,
     Dropout,
     Add,
+    Multiply,
     Concat,
 )
 

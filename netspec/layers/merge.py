@@ -1,4 +1,5 @@
-"""Layers that join branches: ``add`` (residual sums) and ``concat`` (along channels)."""
+"""Layers that join branches: ``add`` (residual sums), ``multiply`` (gates) and ``concat``
+(along channels)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,27 @@ class Add(Merge):
             smaller = [name for name, shape in zip(self.from_, inputs, strict=True) if shape != full]
             help += f"; to broadcast on purpose, `upsample` {' and '.join(smaller)} with `size: {list(full[1:])}` first"
         return help
+
+
+class Multiply(Merge):
+    """Element-wise product, broadcast where a size is 1, as PyTorch does: a squeeze-and-
+    excitation gate of C×1×1 scales a C×H×W map. The ranks must agree, since PyTorch would
+    align the last dimensions: a flat C-vector would scale the columns, not the channels."""
+
+    type: Literal["multiply"]
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        if len({len(shape) for shape in inputs}) > 1:
+            raise self.mismatch(
+                inputs,
+                "in rank",
+                "no automatic fix: PyTorch would align the last dimensions, so a flat input would scale the "
+                "columns, not the channels; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`",
+            )
+        full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
+        if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
+            raise self.mismatch(inputs, "in shape, where neither size is 1")
+        return full
 
 
 class Concat(Merge):

@@ -1,15 +1,18 @@
-"""The branches joined by `add` or `concat` have incompatible shapes.
+"""The branches joined by `add`, `multiply` or `concat` have incompatible shapes.
 
 ## What it does
-Reports `add` inputs whose shapes differ, and `concat` inputs that differ outside the channel
-axis (or in rank). Each input is listed with its shape.
+Reports `add` inputs whose shapes differ, `multiply` inputs whose ranks differ or whose sizes
+differ where neither is 1, and `concat` inputs that differ outside the channel axis (or in
+rank). Each input is listed with its shape.
 
 ## Why is this bad?
 PyTorch raises "The size of tensor a must match the size of tensor b" or "Sizes of tensors
 must match except in dimension 1" at the first forward pass. A concat whose inputs disagree
 by 4 pixels is U-Net without its crops. PyTorch does broadcast a size-1 dimension (4×6×6 +
 4×1×1 runs), but `add` takes identical shapes: a residual sum of different shapes is almost
-always a mistake, and the help says when PyTorch would have broadcast.
+always a mistake, and the help says when PyTorch would have broadcast. `multiply` broadcasts,
+as gates need, but not across ranks: PyTorch aligns the last dimensions, so a flat C-vector
+times a C×H×W map would scale its columns.
 
 ## Example
 ```yaml
