@@ -40,5 +40,5 @@ def analyse_document(
     document: Document, text: str, filename: str, default_name: str, suggestions: int = SUGGESTION_BUDGET
 ) -> Analysis:
     """:func:`analyse` from a loaded document; ``suggestions`` bounds "did you mean"."""
-    spec = parse(document.data, default_name, suggestions)
+    spec = parse(document.data, default_name, suggestions, document.is_quoted)
     return Analysis(filename, text, document, spec, build(spec, suggestions))

@@ -221,6 +221,7 @@ class Document:
     #: inside a value's text by bisection (asked for every layer, a scan would be quadratic).
     _repeat_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _anchor_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _quoted: set[ValueOffsets] | None = field(default=None, init=False, repr=False, compare=False)
     _live_tables: dict[KeyPath, Table | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _table(self, path: KeyPath) -> Table | None:
@@ -323,6 +324,12 @@ class Document:
         """Whether the text of the value at ``path`` ends with a block scalar (``|`` or ``>``)."""
         found = self._value_offsets(path)
         return found is not None and any(end == found[1] and style in "|>" for _, end, style in self.styled_offsets)
+
+    def is_quoted(self, path: KeyPath) -> bool:
+        """Whether the value at ``path`` is a quoted scalar (not plain, a block scalar or tagged)."""
+        if self._quoted is None:  # a set, built once: asked once per ill-typed value
+            self._quoted = {(start, end) for start, end, style in self.styled_offsets if style in "'\""}
+        return self._value_offsets(path) in self._quoted
 
     def is_flow(self, path: KeyPath) -> bool:
         return self._starts_at(path, self.flow_starts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -14,6 +15,9 @@ from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
 from netspec.source import INTERPOLATION_HINT, KeyPath
+
+#: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
+Quoted = Callable[[KeyPath], bool]
 
 #: How many candidates "did you mean" may compare a word with, in all, while one spec is
 #: validated and again while its graph is built (~0.1 s of difflib).
@@ -94,9 +98,13 @@ class ParsedSpec:
     problems: list[SchemaProblem] = field(default_factory=list)
 
 
-def parse(data: Any, default_name: str, suggestions: int = SUGGESTION_BUDGET) -> ParsedSpec:
+def parse(
+    data: Any, default_name: str, suggestions: int = SUGGESTION_BUDGET, quoted: Quoted | None = None
+) -> ParsedSpec:
     """Validate the loaded data; keep every layer that validates, report the rest.
-    ``suggestions`` is how many candidates "did you mean" may compare (0: no suggestions)."""
+    ``suggestions`` is how many candidates "did you mean" may compare (0: no suggestions).
+    ``quoted`` says whether the text quotes the value at a path; without it, a string that
+    YAML would read as a number is taken to be quoted."""
     if not isinstance(data, dict):
         what = "empty" if data is None else _a_kind(data)
         return ParsedSpec(
@@ -112,7 +120,7 @@ def parse(data: Any, default_name: str, suggestions: int = SUGGESTION_BUDGET) ->
     try:
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
-        return _salvage(data, raw_layers, default_name, exc, Budget(suggestions))
+        return _salvage(data, raw_layers, default_name, exc, Budget(suggestions), quoted)
     return ParsedSpec(
         model.name or default_name,
         model.description,
@@ -123,10 +131,15 @@ def parse(data: Any, default_name: str, suggestions: int = SUGGESTION_BUDGET) ->
 
 
 def _salvage(
-    data: dict[Any, Any], raw_layers: list[Any], default_name: str, exc: ValidationError, suggestions: Budget
+    data: dict[Any, Any],
+    raw_layers: list[Any],
+    default_name: str,
+    exc: ValidationError,
+    suggestions: Budget,
+    quoted: Quoted | None,
 ) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
-    problems = [_problem(error, data, suggestions) for error in exc.errors(include_url=False)]
+    problems = [_problem(error, data, suggestions, quoted) for error in exc.errors(include_url=False)]
     broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
     layers: list[LayerBase | None] = [
@@ -264,7 +277,7 @@ def _allowed_keys(layer_type: str | None) -> list[str]:
     return [f.alias or name for name, f in cls.model_fields.items()]
 
 
-def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaProblem:
+def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quoted | None) -> SchemaProblem:
     raw_loc: tuple[Any, ...] = error["loc"]
     kind: str = error["type"]
     value = error.get("input")
@@ -333,7 +346,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
         hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
         if not hint and KEYWORD_TAG in raw_loc:
-            hint = _as_typed(value, "int_type")
+            hint = _as_typed(value, "int_type", quoted, path)
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")
     if kind == "value_error":
         return SchemaProblem(path, str(error["msg"]).removeprefix("Value error, "))
@@ -352,14 +365,14 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget) -> SchemaPro
         return SchemaProblem(
             path,
             f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
-            + _as_typed(value, "int_type"),
+            + _as_typed(value, "int_type", quoted, path),
         )
     if _field(path) == "from" and type(value) is int:
         return SchemaProblem(
             path, f"`from` takes the name of an earlier layer, or `input`, not {shown(value)}: layers are not numbered"
         )
     message = str(error["msg"]).replace(" after validation", "")
-    got = f"got {shown(value)} ({_kind(value)})" + _as_typed(value, kind)
+    got = f"got {shown(value)} ({_kind(value)})" + _as_typed(value, kind, quoted, path)
     if message.startswith("Input should"):  # "input" would read as the spec's key
         return SchemaProblem(path, f"`{_field(path)}` {message.removeprefix('Input ')}, {got}")
     return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")
@@ -375,7 +388,7 @@ _UNQUOTED_TYPES = {
 _RESOLVER = yaml.resolver.Resolver()
 
 
-def _as_typed(value: Any, wanted: str) -> str:
+def _as_typed(value: Any, wanted: str, quoted: Quoted | None, path: KeyPath) -> str:
     """Why YAML gave a value a type the user may not have meant: quotes around a number or
     a boolean, or a word it reads as a boolean."""
     if isinstance(value, bool):
@@ -386,7 +399,8 @@ def _as_typed(value: Any, wanted: str) -> str:
     # A string that YAML would read as a number or a boolean was quoted: a plain one would be.
     if types and isinstance(value, str):
         unquoted = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-        if unquoted in types:
+        # Not a block scalar or a `!!str` tag, whose number the quotes hint would not reach.
+        if unquoted in types and (quoted is None or quoted(path)):
             return "; remove the quotes"
     return ""
 

@@ -864,3 +864,15 @@ def test_multiply_refuses_what_does_not_broadcast_channel_by_channel(gate: str, 
     text = spec("[4, 6, 6]", "{type: relu, name: x}", gate.replace("}", ", name: g}"), "{type: multiply, from: [x, g]}")
     (d,) = lint(text)
     assert (d.code, d.message) == ("NS106", f"multiply3: {message}")
+
+
+def test_only_a_quoted_number_is_told_to_lose_its_quotes() -> None:
+    # A `!!str` tag and a block scalar make strings of 3 too, but have no quotes to remove.
+    block = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: >-\n      3\n"
+    tagged = spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: !!str 3}")
+    for text in (block, tagged):
+        (d,) = lint(text)
+        assert d.code == "NS002" and "quotes" not in d.message, d.message
+    # The near miss: the same value in double quotes.
+    (d,) = lint(spec("[3, 8, 8]", '{type: conv, filters: 4, kernel: "3"}'))
+    assert d.message.endswith("not '3'; remove the quotes")
