@@ -296,6 +296,12 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
     """Print the diffs (--diff), the count (--fix-only) and the fixes left out; True if that
     alone makes the exit code 1: a diff to apply, a file fixed under --exit-non-zero-on-fix,
     or a file that could not be written."""
+    if diff:
+        # A file reached under two names (a link and its target) is one file to patch, as to --fix.
+        by_file: dict[str, FixOutcome] = {}
+        for outcome in outcomes:
+            by_file.setdefault(os.path.realpath(outcome.result.filename), outcome)
+        outcomes = list(by_file.values())
     fixed = sum(outcome.result.fixed for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
@@ -314,7 +320,7 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
         if fixed:
             # On stderr, as ruff does: `--diff > fix.patch` keeps only the patch.
             typer.echo(f"\nWould fix {plural(fixed, 'problem')}.", err=True)
-        return any(outcome.changed for outcome in outcomes)
+        return any(outcome.changed or outcome.error for outcome in outcomes)
     if fix_only and fixed:
         typer.echo(f"Fixed {plural(fixed, 'problem')}.")
     return (exit_non_zero_on_fix and fixed > 0) or any(outcome.error for outcome in outcomes)

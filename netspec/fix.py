@@ -286,7 +286,7 @@ class FixOutcome:
         if not self.changed:
             return ""
         assert self.original is not None and self.result.text is not None
-        name = _diff_name(self.result.filename)
+        name = _diff_name(patch_path(self.result.filename))
         # A UTF-8 byte-order mark, which decoding dropped, is part of the first line's bytes.
         mark = "\ufeff" if self.encoding and self.encoding.byte_order_mark == codecs.BOM_UTF8 else ""
         before, after = mark + self.original, mark + self.result.text
@@ -300,6 +300,16 @@ def _lines(text: str) -> list[str]:
     """The lines of ``text`` as diff and patch count them: ended by LF only. A CR is part of
     its line, so a file with CR line breaks is one line to them, as to GNU diff."""
     return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
+def patch_path(filename: str) -> str:
+    """The name a diff gives a file: the file ``--fix`` writes (a link's target), relative to
+    the working directory, so that ``patch -p0`` and ``git apply -p0`` apply it from there.
+    A file outside it keeps the name it was given: both tools refuse ``..`` and absolute
+    names, for safety, whatever netspec writes."""
+    real = os.path.realpath(filename)
+    relative = os.path.relpath(real)
+    return filename if relative.startswith(os.pardir) or os.path.isabs(relative) else Path(relative).as_posix()
 
 
 def _diff_name(name: str) -> str:
@@ -387,6 +397,18 @@ class Unreplaceable(OSError):
     """Replacing the file would lose what it is: its links, its owner or its group."""
 
 
+def replaceable(path: Path) -> tuple[Path, os.stat_result]:
+    """The file a replacement of ``path`` writes (a link's target), and its status; OSError
+    where the replacement would be refused (see :func:`write_atomically`)."""
+    target = path.resolve()
+    status = target.stat()
+    if not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    if status.st_nlink > 1:
+        raise Unreplaceable(f"it has {status.st_nlink} hard links, which replacing it would split")
+    return target, status
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace the file's contents all at once: readers see the old file or the new, never half.
 
@@ -396,12 +418,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     the old text), and an owner or group this process may not give. On any failure the file
     is untouched.
     """
-    target = path.resolve()
-    status = target.stat()
-    if not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-    if status.st_nlink > 1:
-        raise Unreplaceable(f"it has {status.st_nlink} hard links, which replacing it would split")
+    target, status = replaceable(path)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
@@ -443,9 +460,17 @@ def fix_file(
         )
     outcome = fix_text(text, str(path), settings, unsafe=unsafe)
     outcome.encoding = encoding
-    if not write or not outcome.changed:
+    if not outcome.changed:
         return outcome
     assert outcome.result.text is not None
+    if not write:
+        try:
+            replaceable(path)
+        except OSError as error:
+            # A diff of what --fix would refuse to write is no diff of what it would change.
+            reason = error.strerror or str(error)
+            return _unwritten(outcome, text, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
+        return outcome
     try:
         if read_source(path, settings) != raw:
             return _unwritten(outcome, text, settings, f"{path} changed while it was being fixed; it was left alone")

@@ -883,6 +883,42 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
 
 
+def test_diff_offers_nothing_fix_would_refuse_to_write(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, SMALL, "a.yaml")
+    os.link(path, tmp_path / "b.yaml")
+    code, out, err = run("--diff", path)
+    assert (code, out) == (1, "")
+    assert f"--fix cannot write {path}: it has 2 hard links, which replacing it would split; no diff" in err
+    # The near miss: alone, the file gets its diff.
+    (tmp_path / "b.yaml").unlink()
+    assert run("--diff", path)[1].startswith(f"--- {path}\n+++ {path}\n")
+
+
+def test_diff_names_the_file_fix_writes_below_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --fix writes a link's target; patch refuses to patch a link, and git apply does not
+    # follow it. A path given absolute, as CI scripts do with $GITHUB_WORKSPACE, is below.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs").mkdir()
+    target = write_spec(tmp_path / "specs", SMALL, "v3.yaml")
+    (tmp_path / "latest.yaml").symlink_to("specs/v3.yaml")
+    for given in ("latest.yaml", str(target)):
+        code, out, err = run("--diff", given)
+        assert code == 1 and out.startswith("--- specs/v3.yaml\n+++ specs/v3.yaml\n"), out
+        (tmp_path / "fix.patch").write_text(out)
+        subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True)
+        assert target.read_text() == SMALL_FIXED and (tmp_path / "latest.yaml").is_symlink()
+        target.write_text(SMALL)
+    # Scanned under both names, the file is diffed, and counted, once: as --fix fixes it once.
+    code, out, err = run("--diff", ".")
+    assert out.count("+++ specs/v3.yaml\n") == 1 and err.endswith("Would fix 1 problem.\n")
+    subprocess.run(["git", "init", "-q", "."], check=True)
+    (tmp_path / "fix.patch").write_text(out)
+    subprocess.run(["git", "apply", "-p0", "fix.patch"], check=True)
+    assert target.read_text() == SMALL_FIXED
+
+
 def test_fix_refuses_a_read_only_file() -> None:
     # The rename needs only the directory's permission, so the file's own is checked first.
     with ordinary_directory() as directory:
