@@ -250,7 +250,9 @@ def read_source(path: Path, settings: Settings) -> bytes:
     except FileTooLarge as error:
         size = f"{error.size:,} bytes, over" if error.size is not None else "over"
         raise LoadError(
-            "NS001", f"the file is {size} the {settings.max_file_size:,}-byte limit (--max-file-size)"
+            "NS001",
+            f"the file is {size} the {settings.max_file_size:,}-byte limit "
+            "(--max-file-size, or max-file-size in the configuration)",
         ) from None
 
 

@@ -345,6 +345,12 @@ def test_non_standard_tags_are_refused(tmp_path: Path, tagged: str) -> None:
 def test_file_over_the_size_limit(tmp_path: Path) -> None:
     path = write_spec(tmp_path, GOOD + "#" * 200 + "\n")
     diagnosed(path, "--max-file-size", "100", code="NS001", fragment="--max-file-size")
+    # Set in the configuration, the limit is not blamed on a flag alone.
+    (tmp_path / "netspec.toml").write_text("max-file-size = 100\n")
+    config = str(tmp_path / "netspec.toml")
+    diagnosed(
+        path, "--config", config, code="NS001", fragment="(--max-file-size, or max-file-size in the configuration)"
+    )
     assert invoke("--max-file-size", "100000", path).exit_code == 0
     assert DEFAULT_MAX_FILE_SIZE == 10 * 1024 * 1024
 
