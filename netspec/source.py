@@ -326,7 +326,7 @@ class Document:
         return found is not None and any(end == found[1] and style in "|>" for _, end, style in self.styled_offsets)
 
     def is_quoted(self, path: KeyPath) -> bool:
-        """Whether the value at ``path`` is a quoted scalar (not plain, a block scalar or tagged)."""
+        """Whether the value at ``path`` is a quoted scalar ('…' or "…"), not a plain or block one."""
         if self._quoted is None:  # a set, built once: asked once per ill-typed value
             self._quoted = {(start, end) for start, end, style in self.styled_offsets if style in "'\""}
         return self._value_offsets(path) in self._quoted

@@ -52,7 +52,6 @@ RULES: dict[str, Rule] = {
         ns114_receptive_field_exceeds_input,
         ns115_wrong_input_rank,
         ns116_input_layout,
-        ns116_input_layout,
         ns900_unused_noqa,
     )
 }
