@@ -335,7 +335,8 @@ def fix_text(
 
     Fix, re-analyse and repeat until nothing changes, at most :data:`MAX_PASSES` times. The
     result's ``fixed`` counts the problems that were reported or fixed along the way and are
-    gone: also those an earlier fix brought to light, as ruff counts every fix it applies.
+    gone: also those an earlier fix brought to light, as ruff counts every fix it applies, but
+    not those only hidden behind an error an unsafe fix added.
     """
     settings = settings or Settings()
     result = lint_text(text, filename, settings, assess_fixes=False)
