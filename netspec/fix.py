@@ -309,7 +309,8 @@ def patch_path(filename: str) -> str:
     names, for safety, whatever netspec writes."""
     real = os.path.realpath(filename)
     relative = os.path.relpath(real)
-    return filename if relative.startswith(os.pardir) or os.path.isabs(relative) else Path(relative).as_posix()
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative)
+    return filename if outside else Path(relative).as_posix()
 
 
 def _diff_name(name: str) -> str:
@@ -403,11 +404,26 @@ def replaceable(path: Path) -> tuple[Path, os.stat_result]:
     where the replacement would be refused (see :func:`write_atomically`)."""
     target = path.resolve()
     status = target.stat()
-    if not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+    effective = os.access in os.supports_effective_ids
+    # The file's own permission, then its directory's, where the new file is made.
+    if not os.access(target, os.W_OK, effective_ids=effective) or not os.access(
+        target.parent, os.W_OK | os.X_OK, effective_ids=effective
+    ):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     if status.st_nlink > 1:
         raise Unreplaceable(f"it has {status.st_nlink} hard links, which replacing it would split")
     return target, status
+
+
+def _owner_kept(target: Path, status: os.stat_result) -> bool:
+    """Whether a new file in ``target``'s directory could be given ``target``'s owner and group,
+    as POSIX lets a process that is not root: its own user, and a group it is in. Only a
+    forecast, for ``--diff``; ``--fix`` tries, and refuses when it cannot."""
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        return True
+    directory = target.parent.stat()
+    group = directory.st_gid if directory.st_mode & stat.S_ISGID else os.getegid()
+    return status.st_uid == os.geteuid() and status.st_gid in (group, os.getegid(), *os.getgroups())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -466,7 +482,9 @@ def fix_file(
     assert outcome.result.text is not None
     if not write:
         try:
-            replaceable(path)
+            target, status = replaceable(path)
+            if not _owner_kept(target, status):
+                raise Unreplaceable("replacing it would change its owner or group")
         except OSError as error:
             # A diff of what --fix would refuse to write is no diff of what it would change.
             reason = error.strerror or str(error)

@@ -910,6 +910,10 @@ def test_diff_names_the_file_fix_writes_below_the_working_directory(
         subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True)
         assert target.read_text() == SMALL_FIXED and (tmp_path / "latest.yaml").is_symlink()
         target.write_text(SMALL)
+    # A name that starts with two dots is no parent directory.
+    dotted = write_spec(tmp_path, SMALL, "..v2.yaml")
+    assert run("--diff", str(dotted))[1].startswith("--- ..v2.yaml\n+++ ..v2.yaml\n")
+    dotted.unlink()
     # Scanned under both names, the file is diffed, and counted, once: as --fix fixes it once.
     code, out, err = run("--diff", ".")
     assert out.count("+++ specs/v3.yaml\n") == 1 and err.endswith("Would fix 1 problem.\n")
@@ -931,6 +935,38 @@ def test_fix_refuses_a_read_only_file() -> None:
         assert path.read_text() == SMALL
         assert f"cannot write {path}: Permission denied; it was left unchanged" in result.stderr
         assert sorted(p.name for p in directory.iterdir()) == ["spec.yaml"]
+
+
+def test_diff_offers_nothing_where_fix_may_not_replace_the_file() -> None:
+    # The file is the user's, but its directory is not writable, and the new file is made there.
+    with ordinary_directory() as directory:
+        path = write_spec(directory, SMALL)
+        if IS_ROOT:
+            os.chown(path, NOBODY, NOBODY)
+        directory.chmod(0o555)
+        for flag in ("--fix", "--diff"):
+            result = netspec_as_ordinary_user("check", flag, path.name, cwd=directory)
+            assert (result.returncode, result.stdout if flag == "--diff" else "") == (1, ""), result.stderr
+            assert "spec.yaml: Permission denied;" in result.stderr
+        assert path.read_text() == SMALL
+        # The near miss: with its directory writable, the diff is shown.
+        directory.chmod(0o755)
+        result = netspec_as_ordinary_user("check", "--diff", path.name, cwd=directory)
+        assert result.returncode == 1 and result.stdout.startswith("--- spec.yaml\n")
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
+def test_diff_offers_nothing_where_fix_could_not_keep_the_owner() -> None:
+    # Root's file, writable by all, in the user's directory: the user may replace it, but the
+    # new file would be the user's, and only root may give it back.
+    with ordinary_directory() as directory:
+        path = write_spec(directory, SMALL)
+        path.chmod(0o666)
+        for flag in ("--fix", "--diff"):
+            result = netspec_as_ordinary_user("check", flag, path.name, cwd=directory)
+            assert result.returncode == 1 and "replacing it would change its owner or group" in result.stderr
+            assert flag == "--fix" or result.stdout == ""
+        assert path.read_text() == SMALL and path.stat().st_uid == 0
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
