@@ -27,7 +27,8 @@ outputs from zeros alone: wasted compute, and features that mean nothing.
 ## Fix
 Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution.
 In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
-stride-1 map, so the help line also gives the padding 'same' would use, when it splits evenly.
+stride-1 map, so there the help line also gives the padding 'same' would use, when it splits
+evenly.
 """
 
 from collections.abc import Iterator, Sequence
@@ -45,7 +46,8 @@ def same_alternative(layer: Conv, windows: Sequence[Window], clamped: Sequence[P
     the clamped padding still grows a stride-1 map (3×3 with padding 2 gives W + 2), and an
     excessive padding is more often a slip for 'same' than a wish for that growth."""
     same = [same_output_pads(w) for w in windows]
-    if same == list(clamped) or any(before != after for before, after in same):
+    # PyTorch has no 'same' for strides above 1 (NS112).
+    if any(w.stride > 1 for w in windows) or same == list(clamped) or any(before != after for before, after in same):
         return ""
     return f"; padding {padding_value(same)} gives {padded_output(windows, same)}, as 'same' would"
 
