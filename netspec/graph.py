@@ -17,7 +17,7 @@ from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
 from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
-from netspec.source import KeyPath
+from netspec.source import KeyPath, interpolation_hint
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
 
 if TYPE_CHECKING:
@@ -200,7 +200,9 @@ class _References:
                 "a layer can only read earlier layers"
             )
         choices = len(self.defined) + 1
-        hint = suggest(name, [*self.defined, "input"]) if self.suggestions.spend(choices) else ""
+        hint = interpolation_hint(name) or (
+            suggest(name, [*self.defined, "input"]) if self.suggestions.spend(choices) else ""
+        )
         return f"`from` names '{name}', which is not an earlier layer{hint}"
 
 

@@ -18,7 +18,8 @@ The other layers, as netspec defines them:
 - adaptive pooling (W → out): a window of its largest size, max over i of
   ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
 - ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j.
-- ``add``/``concat``: per dimension, the input with the largest r (its j and offset).
+- ``add``/``multiply``/``concat``: per dimension, the largest r, with the j and offset of the
+  largest input that is not broadcast there (a C×1×1 gate does not set the output's grid).
 - ``flatten``/``dense``: no spatial dimensions left, so no receptive field.
 """
 

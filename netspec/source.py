@@ -326,10 +326,13 @@ class Document:
         return found is not None and any(end == found[1] and style in "|>" for _, end, style in self.styled_offsets)
 
     def is_quoted(self, path: KeyPath) -> bool:
-        """Whether the value at ``path`` is a quoted scalar ('…' or "…"), not a plain or block one."""
+        """Whether the value at ``path`` is a quoted scalar ('…' or "…"), not a plain or block
+        one; also where an alias (or a merge key) brings it, since the text there, ``*name``,
+        does not show how the anchored value is written."""
         if self._quoted is None:  # a set, built once: asked once per ill-typed value
             self._quoted = {(start, end) for start, end, style in self.styled_offsets if style in "'\""}
-        return self._value_offsets(path) in self._quoted
+        found = self._value_offsets(path)
+        return found is None or found in self._quoted or self.lines.text.startswith("*", found[0])
 
     def is_flow(self, path: KeyPath) -> bool:
         return self._starts_at(path, self.flow_starts)
@@ -748,12 +751,19 @@ _PROBLEM_HELP = {
 INTERPOLATION_HINT = "`${…}` is an interpolation (OmegaConf, Hydra), which netspec does not resolve: write the value"
 
 
+def interpolation_hint(value: Any) -> str:
+    """``; `${…}` is an interpolation …`` for a value that is one, to end a message; else ''."""
+    return (
+        f"; {INTERPOLATION_HINT}" if isinstance(value, str) and value.startswith("${") and value.endswith("}") else ""
+    )
+
+
 def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     """What probably went wrong, for the parser's commonest errors; None for the others."""
     mark = exc.problem_mark
     if mark is not None and mark.index > 0 and lines.text[mark.index - 1 : mark.index + 1] == "${":
         # Inside `{…}` or `[…]`, the `{` after the `$` opens a mapping where none may be.
-        return f"{INTERPOLATION_HINT}; YAML cannot read it inside `{{…}}` or `[…]` at all"
+        return f"{INTERPOLATION_HINT}; unquoted, YAML cannot read it inside `{{…}}` or `[…]`"
     context = _SYNTAX_HELP.get(exc.context or "")
     if context is not None and exc.context_mark is not None and exc.problem_mark is not None:
         at = lines.position(exc.context_mark.index)

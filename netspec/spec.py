@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
-from netspec.source import INTERPOLATION_HINT, KeyPath
+from netspec.source import KeyPath, interpolation_hint
 
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
 Quoted = Callable[[KeyPath], bool]
@@ -308,7 +308,9 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             return SchemaProblem(
                 (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {shown(given)}"
             )
-        hint = suggest(given, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
+        hint = interpolation_hint(given) or (
+            suggest(given, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
+        )
         return SchemaProblem((*path, "type"), f"unknown layer type {shown(given)}{hint}")
     if kind == "union_tag_not_found":
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
@@ -344,7 +346,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
-        hint = suggest(value, choices) if suggestions.spend(len(choices)) else ""
+        hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
         if not hint and KEYWORD_TAG in raw_loc:
             hint = _as_typed(value, "int_type", quoted, path)
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")
@@ -393,8 +395,8 @@ def _as_typed(value: Any, wanted: str, quoted: Quoted | None, path: KeyPath) -> 
     a boolean, or a word it reads as a boolean."""
     if isinstance(value, bool):
         return "; YAML reads yes, no, on and off as booleans too"
-    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
-        return f"; {INTERPOLATION_HINT}"
+    if interpolated := interpolation_hint(value):
+        return interpolated
     types = _UNQUOTED_TYPES.get(wanted)
     # A string that YAML would read as a number or a boolean was quoted: a plain one would be.
     if types and isinstance(value, str):

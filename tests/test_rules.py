@@ -420,6 +420,8 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "got '${width}' (string); `${…}` is an interpolation (OmegaConf, Hydra), which netspec does not resolve",
         ),
         ("{type: conv, filters: 4, kernel: '${k}'}", "not '${k}'; `${…}` is an interpolation"),
+        ("{type: '${t}'}", "unknown layer type '${t}'; `${…}` is an interpolation"),
+        ("{type: conv, filters: 4, kernel: 3, activation: '${act}'}", "not '${act}'; `${…}` is an interpolation"),
         (
             "{type: relu, from: -1}",
             "`from` takes the name of an earlier layer, or `input`, not -1: layers are not numbered",
@@ -773,18 +775,37 @@ def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
     [
         ("[224, 224, 3]", "[3, 224, 224]", "[H, W, C]"),  # Keras' input_shape
         ("[28, 28, 1]", "[1, 28, 28]", "[H, W, C]"),  # MNIST as a NumPy array
-        ("[64, 64, 64, 4]", "[4, 64, 64, 64]", "[D, H, W, C]"),  # four MRI modalities, channels last
+        ("[32, 100, 1]", "[1, 32, 100]", "[H, W, C]"),  # a grey text line, sides 100/32 ≤ 4 apart
         ("[1, 224, 224, 3]", "[3, 224, 224]", "[N, H, W, C]"),  # a TensorFlow batch of one
         ("[1, 3, 224, 224]", "[3, 224, 224]", "[N, C, H, W], with the batch"),  # a PyTorch batch of one
+        ("[8, 3, 224, 224]", "[3, 224, 224]", "[N, C, H, W], with the batch"),  # ... and of eight
     ],
 )
 def test_ns116_an_input_in_another_frameworks_layout(given: str, meant: str, layout: str) -> None:
     (d,) = lint(spec(given, "{type: relu}"))
-    assert (d.code, d.severity, d.span.start.row, d.span.start.column) == ("NS116", Severity.WARNING, 1, 8)
+    # At the `input` key, where a noqa goes.
+    assert (d.code, d.severity, d.span.start.row, d.span.start.column) == ("NS116", Severity.WARNING, 1, 1)
     assert d.message.startswith(f"input {given} looks like {layout}; netspec reads it as ")
     assert d.help == f"netspec takes channels first, without the batch: write `input: {meant}`"
     # What it says to write is clean.
     assert codes(spec(meant, "{type: relu}")) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "first"),
+    [
+        ("[16, 112, 112, 3]", 16),  # C3D's clips of 16 frames, or 16 images
+        ("[64, 64, 64, 4]", 64),  # four MRI modalities, or 64 images of four channels
+    ],
+)
+def test_ns116_channels_last_with_a_fourth_size_names_batch_and_depth(given: str, first: int) -> None:
+    (d,) = lint(spec(given, "{type: relu}"))
+    *_, height, width, channels = yaml.safe_load(given)
+    assert d.message.startswith(f"input {given} looks like [N, H, W, C] or [D, H, W, C]; ")
+    assert d.help == (
+        f"netspec takes channels first, without the batch: write `input: {[channels, height, width]}` if {first} "
+        f"is the batch, `input: {[channels, first, height, width]}` if it is the depth"
+    )
 
 
 def test_ns116_says_how_netspec_reads_the_input() -> None:
@@ -807,16 +828,21 @@ def test_ns116_says_how_netspec_reads_the_input() -> None:
         "[7, 7, 3]",  # 7 is below the smallest spatial size taken
         "[1, 5, 224, 224]",  # five is no image's channel count
         "[16000, 1]",  # 1-D: as likely 16,000 features as 16,000 samples
+        "[9, 128, 1]",  # 9 channels over 128 steps, a 2-D conv's idiom for signals: 128/9 > 4
+        "[1, 9, 128, 1]",  # the same, a batch of one
     ],
 )
 def test_ns116_near_misses(shape: str) -> None:
     assert "NS116" not in codes(spec(shape, "{type: relu}"))
 
 
-def test_ns116_is_silenced_on_the_input_line() -> None:
-    source = "input: [224, 224, 3]  # noqa: NS116\nlayers:\n  - {type: relu}\n"
+@pytest.mark.parametrize("written", ["[224, 224, 3]", "\n  - 224\n  - 224\n  - 3"])
+def test_ns116_is_silenced_on_the_input_line(written: str) -> None:
+    first, *rest = f"input: {written}".split("\n")
+    source = "\n".join([f"{first}  # noqa: NS116", *rest]) + "\nlayers:\n  - {type: relu}\n"
     assert codes(source) == []
     assert codes(source, Settings(ignore=("NS116",))) == []
+    assert codes(source.replace("  # noqa: NS116", "")) == ["NS116"]
 
 
 def test_ns108_help_gives_the_computed_shape_as_expect_takes_it() -> None:
@@ -832,6 +858,17 @@ def test_ns108_help_gives_the_computed_shape_as_expect_takes_it() -> None:
 def test_only_an_interpolation_is_called_one() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: '$width', kernel: 3}"))
     assert d.message == "`filters` should be a valid integer, got '$width' (string)"
+    # A reference is one too, and only one, where the name of a layer would be.
+    (d,) = lint(spec("[3, 8, 8]", "{type: relu, from: '${prev}'}"))
+    assert (d.code, d.message) == (
+        "NS004",
+        "`from` names '${prev}', which is not an earlier layer; `${…}` is an interpolation (OmegaConf, Hydra), "
+        "which netspec does not resolve: write the value",
+    )
+    (d,) = [
+        d for d in lint(spec("[3, 8, 8]", "{type: relu, name: prev}", "{type: relu, from: prevv}")) if d.code == "NS004"
+    ]
+    assert d.message == "`from` names 'prevv', which is not an earlier layer; did you mean 'prev'?"
 
 
 @pytest.mark.parametrize(
@@ -873,6 +910,9 @@ def test_only_a_quoted_number_is_told_to_lose_its_quotes() -> None:
     for text in (block, tagged):
         (d,) = lint(text)
         assert d.code == "NS002" and "quotes" not in d.message, d.message
-    # The near miss: the same value in double quotes.
+    # The near misses: the same value in double quotes, and one an alias brings from quotes.
     (d,) = lint(spec("[3, 8, 8]", '{type: conv, filters: 4, kernel: "3"}'))
     assert d.message.endswith("not '3'; remove the quotes")
+    aliased = "k: &k '3'\n" + spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: *k}")
+    (kernel,) = [d for d in lint(aliased) if d.message.startswith("`kernel`")]
+    assert kernel.message.endswith("; remove the quotes")

@@ -3,12 +3,14 @@
 ## What it does
 Reports an `input` laid out as another framework takes it, not as netspec (and PyTorch) does,
 channels first and without the batch dimension:
-- channels last: `[H, W, C]` or `[D, H, W, C]` (Keras' `input_shape`, NumPy images), with
-  C of 1, 3 or 4 (grey, RGB, RGBA) and every other size at least 8, also after a batch of 1;
-- the batch included: `[1, C, H, W]` with C of 1, 3 or 4 and H, W at least 8 (`x.shape` of a
-  PyTorch batch of one).
+- channels last: `[H, W, C]` (Keras' `input_shape`, NumPy images), and `[N, H, W, C]` or
+  `[D, H, W, C]`, with C of 1, 3 or 4 (grey, RGB, RGBA), H and W at least 8 and at most 4
+  times each other, as an image's are;
+- the batch included: `[N, C, H, W]` with C of 1, 3 or 4 and H, W at least 8 (`x.shape` of a
+  PyTorch batch).
 
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
+So is `[9, 128, 1]`, a signal of 9 channels over 128 steps, as 2-D convolutions take it.
 
 ## Why is this bad?
 Nothing fails: `[224, 224, 3]` is a valid input of 224 channels, 224 rows and 3 columns. The
@@ -39,18 +41,32 @@ from netspec.rules.base import Rule, Violation
 _IMAGE_CHANNELS = (1, 3, 4)
 #: The smallest size taken for a spatial one; a channel count of 3 is not one.
 _SPATIAL = 8
+#: How much longer than the other an image's side may be (a text line of 32×128 is 4).
+_ASPECT = 4
 
 
-def channels_first(shape: list[int]) -> tuple[list[int], str] | None:
-    """The input in netspec's layout and what the given one looks like, or None if it looks
-    like netspec's own."""
-    batch = len(shape) == 4 and shape[0] == 1
-    sizes = shape[1:] if batch else shape
-    if len(sizes) >= 3 and sizes[-1] in _IMAGE_CHANNELS and min(sizes[:-1]) >= _SPATIAL:
-        layout = ["N"] * batch + ["D", "H", "W"][-(len(sizes) - 1) :] + ["C"]
-        return [sizes[-1], *sizes[:-1]], f"[{', '.join(layout)}]"
-    if batch and sizes[0] in _IMAGE_CHANNELS and min(sizes[1:]) >= _SPATIAL:
-        return sizes, "[N, C, H, W], with the batch"
+def _image_sides(height: int, width: int) -> bool:
+    return min(height, width) >= _SPATIAL and max(height, width) <= _ASPECT * min(height, width)
+
+
+def channels_first(shape: list[int]) -> tuple[str, str] | None:
+    """What the input looks like, and what to write instead; None if it looks like netspec's
+    own layout."""
+    if len(shape) in (3, 4) and shape[-1] in _IMAGE_CHANNELS and _image_sides(*shape[-3:-1]):
+        *outer, height, width, channels = shape
+        image = f"`input: {[channels, height, width]}`"
+        if not outer:
+            return "[H, W, C]", image
+        if outer == [1]:
+            return "[N, H, W, C]", image
+        # A clip of frames or a batch of images: the spec's layers tell, not the input.
+        (first,) = outer
+        return (
+            "[N, H, W, C] or [D, H, W, C]",
+            f"{image} if {first} is the batch, `input: {[channels, *shape[:-1]]}` if it is the depth",
+        )
+    if len(shape) == 4 and shape[1] in _IMAGE_CHANNELS and min(shape[2:]) >= _SPATIAL:
+        return "[N, C, H, W], with the batch", f"`input: {shape[1:]}`"
     return None
 
 
@@ -59,13 +75,15 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     found = channels_first(list(shape)) if shape is not None else None
     if shape is None or found is None:
         return
-    meant, layout = found
+    layout, meant = found
     read_as = f"{shape[0]} channel{'s' if shape[0] > 1 else ''} of {'×'.join(map(str, shape[1:]))}"
     yield Violation(
         None,
         f"input {list(shape)} looks like {layout}; netspec reads it as {read_as}",
+        # At the key, where a `noqa` goes whether the list is written in flow or block style.
+        at_key=True,
         path=("input",),
-        help=f"netspec takes channels first, without the batch: write `input: {meant}`",
+        help=f"netspec takes channels first, without the batch: write {meant}",
     )
 
 
