@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -923,12 +925,20 @@ def test_diff_names_the_file_fix_writes_below_the_working_directory(
     assert target.read_text() == SMALL_FIXED
 
 
-def test_fix_refuses_a_read_only_file() -> None:
-    # The rename needs only the directory's permission, so the file's own is checked first.
+@contextmanager
+def users_spec() -> Iterator[Path]:
+    """SMALL in a fresh directory, both the ordinary user's (see ``ordinary_directory``)."""
     with ordinary_directory() as directory:
         path = write_spec(directory, SMALL)
         if IS_ROOT:
             os.chown(path, NOBODY, NOBODY)
+        yield path
+
+
+def test_fix_refuses_a_read_only_file() -> None:
+    # The rename needs only the directory's permission, so the file's own is checked first.
+    with users_spec() as path:
+        directory = path.parent
         path.chmod(0o444)
         result = netspec_as_ordinary_user("check", "--fix", str(path), cwd=directory)
         assert result.returncode == 1, result.stderr
@@ -939,10 +949,8 @@ def test_fix_refuses_a_read_only_file() -> None:
 
 def test_diff_offers_nothing_where_fix_may_not_replace_the_file() -> None:
     # The file is the user's, but its directory is not writable, and the new file is made there.
-    with ordinary_directory() as directory:
-        path = write_spec(directory, SMALL)
-        if IS_ROOT:
-            os.chown(path, NOBODY, NOBODY)
+    with users_spec() as path:
+        directory = path.parent
         directory.chmod(0o555)
         for flag in ("--fix", "--diff"):
             result = netspec_as_ordinary_user("check", flag, path.name, cwd=directory)
