@@ -415,15 +415,35 @@ def replaceable(path: Path) -> tuple[Path, os.stat_result]:
     return target, status
 
 
-def _owner_kept(target: Path, status: os.stat_result) -> bool:
-    """Whether a new file in ``target``'s directory could be given ``target``'s owner and group,
-    as POSIX lets a process that is not root: its own user, and a group it is in. Only a
-    forecast, for ``--diff``; ``--fix`` tries, and refuses when it cannot."""
-    if not hasattr(os, "geteuid") or os.geteuid() == 0:
-        return True
+#: Why a replacement would be refused after the new file is made (see write_atomically).
+_OWNER_CHANGES = "replacing it would change its owner or group"
+_MODE_CHANGES = "replacing it would change its mode"
+
+
+def _privileged() -> bool:
+    """Whether this process may give files away (CAP_CHOWN, where Linux says; else root)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("CapEff:"):
+                return bool(int(line.split()[1], 16) & 1)
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _kept_forecast(target: Path, status: os.stat_result) -> str | None:
+    """Why a new file in ``target``'s directory could not be given ``target``'s owner, group
+    and mode, as POSIX allows a process without privilege: its own user, a group it is in,
+    and the set-group-ID bit only for such a group; None when it could. Only a forecast, for
+    ``--diff``: ``--fix`` tries, and refuses when it cannot."""
+    if not hasattr(os, "geteuid") or _privileged():
+        return None
     directory = target.parent.stat()
     group = directory.st_gid if directory.st_mode & stat.S_ISGID else os.getegid()
-    return status.st_uid == os.geteuid() and status.st_gid in (group, os.getegid(), *os.getgroups())
+    groups = (os.getegid(), *os.getgroups())
+    if status.st_uid != os.geteuid() or status.st_gid not in (group, *groups):
+        return _OWNER_CHANGES
+    if status.st_mode & stat.S_ISGID and status.st_gid not in groups:
+        return _MODE_CHANGES
+    return None
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -446,10 +466,13 @@ def write_atomically(path: Path, data: bytes) -> None:
         if (created.st_uid, created.st_gid) != (status.st_uid, status.st_gid):
             try:
                 os.chown(temporary, status.st_uid, status.st_gid)
-            except PermissionError:
-                raise Unreplaceable("replacing it would change its owner or group") from None
+            except OSError:  # EPERM, or EINVAL for an ID a user namespace does not map
+                raise Unreplaceable(_OWNER_CHANGES) from None
         # After chown, which may clear the set-user-ID and set-group-ID bits.
         os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        # Linux drops the set-group-ID bit, without an error, for a process outside the group.
+        if stat.S_IMODE(os.stat(temporary).st_mode) != stat.S_IMODE(status.st_mode):
+            raise Unreplaceable(_MODE_CHANGES)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -483,8 +506,9 @@ def fix_file(
     if not write:
         try:
             target, status = replaceable(path)
-            if not _owner_kept(target, status):
-                raise Unreplaceable("replacing it would change its owner or group")
+            refusal = _kept_forecast(target, status)
+            if refusal is not None:
+                raise Unreplaceable(refusal)
         except OSError as error:
             # A diff of what --fix would refuse to write is no diff of what it would change.
             reason = error.strerror or str(error)

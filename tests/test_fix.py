@@ -978,6 +978,43 @@ def test_diff_offers_nothing_where_fix_could_not_keep_the_owner() -> None:
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
+def test_neither_fix_nor_diff_drops_a_set_group_id_bit_it_cannot_keep() -> None:
+    # The user's file, of group 1000 (inherited from the set-group-ID directory), mode 2664:
+    # outside group 1000, the user's chmod would silently drop the bit from the new file.
+    with users_spec() as path:
+        directory = path.parent
+        os.chown(directory, NOBODY, 1000)
+        directory.chmod(0o2777)
+        os.chown(path, NOBODY, 1000)
+        path.chmod(0o2664)
+        for flag in ("--diff", "--fix"):
+            result = netspec_as_ordinary_user("check", flag, path.name, cwd=directory)
+            assert result.returncode == 1 and "replacing it would change its mode" in result.stderr, result.stderr
+            assert flag == "--fix" or result.stdout == ""
+        assert path.read_text() == SMALL and path.stat().st_mode & 0o7777 == 0o2664
+        # The near miss: without the bit, both go ahead.
+        path.chmod(0o664)
+        assert netspec_as_ordinary_user("check", "--diff", path.name, cwd=directory).stdout.startswith("--- ")
+        assert netspec_as_ordinary_user("check", "--fix", path.name, cwd=directory).returncode == 0
+        assert path.read_text() == SMALL_FIXED and path.stat().st_mode & 0o7777 == 0o664
+
+
+@pytest.mark.skipif(
+    not IS_ROOT or shutil.which("setpriv") is None, reason="needs root, and setpriv to drop a capability"
+)
+def test_diff_forecasts_that_root_without_cap_chown_cannot_keep_the_owner(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, SMALL)
+    os.chown(path, 1000, 1000)
+    without = ["setpriv", "--bounding-set=-chown", "--inh-caps=-all"]
+    for flag in ("--diff", "--fix"):
+        result = netspec_process("check", flag, path.name, prefix=without, cwd=tmp_path)
+        assert result.returncode == 1 and "replacing it would change its owner or group" in result.stderr
+        assert flag == "--fix" or result.stdout == ""
+    # The near miss: with the capability, root keeps the owner.
+    assert netspec_process("check", "--diff", path.name, cwd=tmp_path).stdout.startswith("--- ")
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="only root may give a file to another user")
 def test_fix_keeps_the_owner_and_group(tmp_path: Path) -> None:
     path = write_spec(tmp_path, SMALL)
     os.chown(path, 12345, 23456)
