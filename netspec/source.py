@@ -326,13 +326,14 @@ class Document:
         return found is not None and any(end == found[1] and style in "|>" for _, end, style in self.styled_offsets)
 
     def is_quoted(self, path: KeyPath) -> bool:
-        """Whether the value at ``path`` is a quoted scalar ('…' or "…"), not a plain or block
-        one; also where an alias (or a merge key) brings it, since the text there, ``*name``,
-        does not show how the anchored value is written."""
+        """Whether the value at ``path`` is written there as a quoted scalar ('…' or "…"), with
+        neither a tag nor an anchor: not plain, not a block scalar, and not brought by an alias
+        or a merge key, whose text here does not show how the value is written."""
         if self._quoted is None:  # a set, built once: asked once per ill-typed value
             self._quoted = {(start, end) for start, end, style in self.styled_offsets if style in "'\""}
         found = self._value_offsets(path)
-        return found is None or found in self._quoted or self.lines.text.startswith("*", found[0])
+        # A tag or an anchor comes first in the value's text, before the quote.
+        return found is not None and found in self._quoted and self.lines.text[found[0]] in "'\""
 
     def is_flow(self, path: KeyPath) -> bool:
         return self._starts_at(path, self.flow_starts)

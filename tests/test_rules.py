@@ -829,6 +829,8 @@ def test_ns116_says_how_netspec_reads_the_input() -> None:
         "[1, 5, 224, 224]",  # five is no image's channel count
         "[16000, 1]",  # 1-D: as likely 16,000 features as 16,000 samples
         "[9, 128, 1]",  # 9 channels over 128 steps, a 2-D conv's idiom for signals: 128/9 > 4
+        "[3, 4, 160, 160]",  # X3D-XS: a clip of four RGB frames, channels first
+        "[2, 4, 112, 112]",  # optical flow (x and y) over four frames, as two-stream networks take it
         "[1, 9, 128, 1]",  # the same, a batch of one
     ],
 )
@@ -910,9 +912,15 @@ def test_only_a_quoted_number_is_told_to_lose_its_quotes() -> None:
     for text in (block, tagged):
         (d,) = lint(text)
         assert d.code == "NS002" and "quotes" not in d.message, d.message
-    # The near misses: the same value in double quotes, and one an alias brings from quotes.
+    # Nor do values whose text here does not show how they are written: a tag before the
+    # quotes (`!!str 3` would still be a string), or an alias of a tagged or block scalar.
+    for text in (
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: !!str '3'}"),
+        "k: &k !!str 3\n" + spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: *k}"),
+        "k: &k |\n  3\n" + spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: *k}"),
+    ):
+        (kernel,) = [d for d in lint(text) if d.message.startswith("`kernel`")]
+        assert "quotes" not in kernel.message, kernel.message
+    # The near miss: the same value in double quotes.
     (d,) = lint(spec("[3, 8, 8]", '{type: conv, filters: 4, kernel: "3"}'))
     assert d.message.endswith("not '3'; remove the quotes")
-    aliased = "k: &k '3'\n" + spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: *k}")
-    (kernel,) = [d for d in lint(aliased) if d.message.startswith("`kernel`")]
-    assert kernel.message.endswith("; remove the quotes")

@@ -324,13 +324,13 @@ def test_ns107_conv_help_names_only_a_same_padding_that_differs_and_splits_evenl
     # names no padding it cannot set. Clamped to 3: 8 + 6 − 4 + 1 = 11.
     d = only(lint(spec("[3, 8, 8]", "{type: conv, filters: 8, kernel: 4, padding: 5}")), "NS107")
     assert d.help == "padding 3 gives 11×11 (P below the effective kernel, D·(F − 1) + 1)"
-    assert 8 + 6 - 4 + 1 == 11
+    assert floor_out(8, 4, 1, 3, 3) == 11
     # Stride 2 on 7: 'same' would want ceil(7/2) = 4 outputs, a total of (4 − 1)·2 + 3 − 7 = 2,
     # which splits evenly, but PyTorch has no 'same' for a strided conv (NS112): the help
     # offers none. Clamped to 2: (7 + 4 − 3)/2 + 1 = 5.
     d = only(lint(spec("[3, 7, 7]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: 4}")), "NS107")
     assert d.help == "padding 2 gives 5×5 (P below the effective kernel, D·(F − 1) + 1)"
-    assert (7 + 4 - 3) // 2 + 1 == 5
+    assert floor_out(7, 3, 2, 2, 2) // 1 == 5
     # A 1×1 conv: the clamped padding, 0, is 'same' already.
     d = only(lint(spec("[3, 8, 8]", "{type: conv, filters: 8, kernel: 1, padding: 1}")), "NS107")
     assert d.help == "padding 0 gives 8×8 (P below the effective kernel, D·(F − 1) + 1)"

@@ -7,10 +7,13 @@ channels first and without the batch dimension:
   `[D, H, W, C]`, with C of 1, 3 or 4 (grey, RGB, RGBA), H and W at least 8 and at most 4
   times each other, as an image's are;
 - the batch included: `[N, C, H, W]` with C of 1, 3 or 4 and H, W at least 8 (`x.shape` of a
-  PyTorch batch).
+  PyTorch batch), where N is 1 or more than 4: `[3, 4, 160, 160]` is a clip of four RGB frames
+  (X3D-XS) as netspec reads it, and `[2, 4, 112, 112]` four frames of optical flow.
 
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
-So is `[9, 128, 1]`, a signal of 9 channels over 128 steps, as 2-D convolutions take it.
+So is a signal of C channels over more than 4·C steps as 2-D convolutions take it,
+`[9, 128, 1]`; one over fewer, such as `[22, 64, 1]`, looks like a grey image and is reported:
+silence it where it is meant.
 
 ## Why is this bad?
 Nothing fails: `[224, 224, 3]` is a valid input of 224 channels, 224 rows and 3 columns. The
@@ -65,7 +68,9 @@ def channels_first(shape: list[int]) -> tuple[str, str] | None:
             "[N, H, W, C] or [D, H, W, C]",
             f"{image} if {first} is the batch, `input: {[channels, *shape[:-1]]}` if it is the depth",
         )
-    if len(shape) == 4 and shape[1] in _IMAGE_CHANNELS and min(shape[2:]) >= _SPATIAL:
+    # A first size of 2 to 4 is more likely a clip's channels (flow, RGB, RGBA) than a batch.
+    batch = len(shape) == 4 and (shape[0] == 1 or shape[0] > max(_IMAGE_CHANNELS))
+    if batch and shape[1] in _IMAGE_CHANNELS and min(shape[2:]) >= _SPATIAL:
         return "[N, C, H, W], with the batch", f"`input: {shape[1:]}`"
     return None
 
