@@ -6,6 +6,8 @@ inside its functions, so that checking a spec never loads torch.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 
 import torch
@@ -32,20 +34,14 @@ class Add(nn.Module):
     """Element-wise sum of the inputs (residual joins)."""
 
     def forward(self, *inputs: Tensor) -> Tensor:
-        total = inputs[0]
-        for other in inputs[1:]:
-            total = total + other
-        return total
+        return functools.reduce(operator.add, inputs)
 
 
 class Multiply(nn.Module):
     """Element-wise product of the inputs, broadcast where a size is 1 (gates)."""
 
     def forward(self, *inputs: Tensor) -> Tensor:
-        product = inputs[0]
-        for other in inputs[1:]:
-            product = product * other
-        return product
+        return functools.reduce(operator.mul, inputs)
 
 
 class Concat(nn.Module):

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import difflib
 import errno
+import functools
 import os
 import re
 import stat
@@ -368,7 +369,7 @@ def fix_text(
         # Only the final report shows which of the remaining fixes are safe.
         result = lint_text(text, filename, settings)
         assert result.analysis is not None
-        unchecked = {node.index for node in result.analysis.graph.nodes if node.output is None}
+        unchecked = set(result.analysis.graph.without_output)
     # A comment that a fix put to use is no problem fixed. Nor is a problem on a layer the
     # final analysis cannot reach (an unsafe fix may add an error before it), unless a fix
     # was applied for it: it is no longer reported, but it was not fixed.
@@ -420,6 +421,7 @@ _OWNER_CHANGES = "replacing it would change its owner or group"
 _MODE_CHANGES = "replacing it would change its mode"
 
 
+@functools.cache  # a property of the process, read once
 def _privileged() -> bool:
     """Whether this process may give files away (CAP_CHOWN, where Linux says; else root)."""
     with contextlib.suppress(OSError, ValueError):

@@ -80,6 +80,12 @@ class Graph:
     problems: list[GraphProblem]
 
     @cached_property
+    def without_output(self) -> list[int]:
+        """The layers the rules could not look at in full: invalid, refused by PyTorch, or fed
+        by a layer whose output is unknown."""
+        return [node.index for node in self.nodes if node.output is None]
+
+    @cached_property
     def windowed(self) -> list[tuple[Node, WindowedLayer, list[Window]]]:
         """Conv and pooling layers that have a valid output, with their per-dimension windows:
         found once, since most rules walk them."""

@@ -220,9 +220,7 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
     found = check(result.analysis, settings)
-    # Layers the rules could not look at in full: invalid, without an output (PyTorch would
-    # refuse them), or fed by a layer whose output is unknown.
-    unchecked = [node.index for node in result.analysis.graph.nodes if node.output is None]
+    unchecked = result.analysis.graph.without_output
     result.diagnostics, unused = noqa.apply(
         found, result.analysis.suppressions, lambda code: RULES[code].enabled_for(settings, filename), unchecked
     )

@@ -98,6 +98,9 @@ class Window:
     def with_pads(self, before: int, after: int) -> Window:
         return Window(self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode)
 
+    def with_ceil_mode(self) -> Window:
+        return Window(self.size, self.kernel, self.stride, self.dilation, self.pad_before, self.pad_after, True)
+
     def formula(self) -> str:
         """The output size in textbook terms, e.g. ``(224 − 11 + 2·0)/4 + 1 = 54.25``."""
         padding = f"2·{self.pad_before}" if self.pad_before == self.pad_after else f"{self.pad_before}+{self.pad_after}"

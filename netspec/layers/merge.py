@@ -11,6 +11,17 @@ from pydantic import Field
 from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape
 
 
+def broadcast(inputs: Sequence[Shape]) -> Shape | None:
+    """The shape PyTorch broadcasts inputs of one rank to (each size equal to the others or 1);
+    None for inputs it would not broadcast, or would align by their last dimensions."""
+    if len({len(shape) for shape in inputs}) != 1:
+        return None
+    full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
+    if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
+        return None
+    return full
+
+
 class Merge(LayerBase):
     from_: list[Name] = Field(  # type: ignore[assignment]
         alias="from",
@@ -61,10 +72,8 @@ class Add(Merge):
     def broadcast_help(self, inputs: Sequence[Shape]) -> str | None:
         """Help for shapes PyTorch would broadcast (same rank; each size equal or 1), which
         ``add`` refuses on purpose: a residual sum of different shapes is almost always a mistake."""
-        if len({len(shape) for shape in inputs}) != 1:
-            return None
-        full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
-        if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
+        full = broadcast(inputs)
+        if full is None:
             return None
         help = (
             f"no automatic fix: PyTorch would broadcast these to {format_shape(full)}, but `add` takes identical shapes"
@@ -91,8 +100,8 @@ class Multiply(Merge):
                 "no automatic fix: PyTorch would align the last dimensions, so a flat input would scale the "
                 "columns, not the channels; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`",
             )
-        full = tuple(max(sizes) for sizes in zip(*inputs, strict=True))
-        if any(size not in (1, most) for shape in inputs for size, most in zip(shape, full, strict=True)):
+        full = broadcast(inputs)
+        if full is None:
             raise self.mismatch(inputs, "in shape, where neither size is 1")
         return full
 

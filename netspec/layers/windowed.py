@@ -35,7 +35,7 @@ def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
     return format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
 
 
-def formulas_differ(windows: Sequence[Window], indices: Sequence[int]) -> bool:
+def _formulas_differ(windows: Sequence[Window], indices: Sequence[int]) -> bool:
     """Whether :func:`describe_windows` lists the dimensions one by one (their arithmetic
     differs), so that what follows speaks of them in the plural."""
     return len({windows[i].formula() for i in indices}) > 1
@@ -43,10 +43,18 @@ def formulas_differ(windows: Sequence[Window], indices: Sequence[int]) -> bool:
 
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
-    if not formulas_differ(windows, indices):
+    if not _formulas_differ(windows, indices):
         return windows[indices[0]].formula()
     units = dimension_units(len(windows))
     return "; ".join(f"{units[i]}s: {windows[i].formula()}" for i in indices)
+
+
+def describe_flooring(windows: Sequence[Window], indices: Sequence[int]) -> str:
+    """The arithmetic of dimensions whose output is no integer, and that PyTorch floors it,
+    in the plural where they are listed one by one (NS101, NS113)."""
+    if _formulas_differ(windows, indices):
+        return f"{describe_windows(windows, indices)} are not integers; PyTorch floors them"
+    return f"{describe_windows(windows, indices)} is not an integer; PyTorch floors it"
 
 
 class WindowedLayer(LayerBase):

@@ -35,9 +35,8 @@ from netspec.layers import Fix, WindowedLayer, format_shape
 from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
 from netspec.layers.pool import Pool
 from netspec.layers.windowed import (
-    describe_windows,
+    describe_flooring,
     dimension_units,
-    formulas_differ,
     padded_output,
     padding_fix,
     padding_value,
@@ -128,7 +127,7 @@ def exact_inputs(windows: Sequence[Window], indices: Sequence[int]) -> str:
 
 def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
     """A pool can read the rest with a last, partial window instead, as GoogLeNet's pools do."""
-    ceiled = [Window(w.size, w.kernel, w.stride, w.dilation, w.pad_before, w.pad_after, True) for w in windows]
+    ceiled = [w.with_ceil_mode() for w in windows]
     if not layer.accepts(ceiled):
         return ""
     outputs = format_shape(tuple(w.output for w in ceiled))
@@ -142,10 +141,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
         floored = [windows[i].output for i in failing]
-        several = formulas_differ(windows, failing)
         message = (
-            f"{node.name}: {describe_windows(windows, failing)} "
-            f"{'are not integers; PyTorch floors them' if several else 'is not an integer; PyTorch floors it'} to "
+            f"{node.name}: {describe_flooring(windows, failing)} to "
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
             f"{never_read(windows, failing)} "
             f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"

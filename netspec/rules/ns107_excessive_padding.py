@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
-from netspec.layers.arithmetic import Pads, Window, same_output_pads
+from netspec.layers.arithmetic import Pads, Window, same_pads
 from netspec.layers.windowed import padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation, layer_errors
 
@@ -45,9 +45,10 @@ def same_alternative(layer: Conv, windows: Sequence[Window], clamped: Sequence[P
     """The padding 'same' would use, when it differs from the clamped one and is symmetric:
     the clamped padding still grows a stride-1 map (3×3 with padding 2 gives W + 2), and an
     excessive padding is more often a slip for 'same' than a wish for that growth."""
-    same = [same_output_pads(w) for w in windows]
-    # PyTorch has no 'same' for strides above 1 (NS112).
-    if any(w.stride > 1 for w in windows) or same == list(clamped) or any(before != after for before, after in same):
+    if any(w.stride > 1 for w in windows):  # PyTorch has no 'same' for strides above 1 (NS112)
+        return ""
+    same = [same_pads(w.effective_kernel) for w in windows]
+    if same == list(clamped) or any(before != after for before, after in same):
         return ""
     return f"; padding {padding_value(same)} gives {padded_output(windows, same)}, as 'same' would"
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.layers.windowed import describe_windows, formulas_differ
+from netspec.layers.windowed import describe_flooring
 from netspec.rules.base import Rule, Violation
 
 
@@ -37,14 +37,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             if not w.ceil_mode and w.stride <= w.effective_kernel and w.remainder and not w.unread
         ]
         if padded:
-            floored = (
-                "are not integers; PyTorch floors them"
-                if formulas_differ(windows, padded)
-                else ("is not an integer; PyTorch floors it")
-            )
             yield Violation(
                 node.index,
-                f"{node.name}: {describe_windows(windows, padded)} {floored} and drops only padding, so the "
+                f"{node.name}: {describe_flooring(windows, padded)} and drops only padding, so the "
                 "effective padding is asymmetric",
                 help="no automatic fix: harmless unless the sampling grid must align exactly (see NS101)",
             )

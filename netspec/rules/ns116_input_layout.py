@@ -77,8 +77,7 @@ def channels_first(shape: list[int]) -> tuple[str, str] | None:
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     shape = analysis.spec.input
-    found = channels_first(list(shape)) if shape is not None else None
-    if shape is None or found is None:
+    if shape is None or (found := channels_first(list(shape))) is None:
         return
     layout, meant = found
     read_as = f"{shape[0]} channel{'s' if shape[0] > 1 else ''} of {'×'.join(map(str, shape[1:]))}"
