@@ -35,7 +35,7 @@ from netspec.layers.arithmetic import Window
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Merge
-from netspec.layers.neutral import Activation, BatchNorm, Dropout
+from netspec.layers.neutral import Neutral
 from netspec.layers.pool import AdaptivePool
 from netspec.layers.resize import Crop, Pad, Upsample
 
@@ -216,7 +216,7 @@ def receptive_field(
                 d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
             )
         )
-    if isinstance(layer, BatchNorm | Activation | Dropout):
+    if isinstance(layer, Neutral):
         return field
     # A new layer type must say how it moves the field: passing the field on would be wrong
     # without a word for any layer that resizes.

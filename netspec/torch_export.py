@@ -29,7 +29,7 @@ from netspec.layers.base import per_side_padding
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import Activation, BatchNorm, Dropout
+from netspec.layers.neutral import Activation, BatchNorm, Dropout, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
 from netspec.layers.resize import Crop, Pad, Upsample
 
@@ -194,6 +194,8 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
     if isinstance(layer, BatchNorm):
         # A flat [C] input is BatchNorm1d's (N, C) form.
         return _nd("BatchNorm", max(rank, 1))(shape[0])  # type: ignore[no-any-return]
+    if isinstance(layer, PReLU):
+        return nn.PReLU(layer.num_parameters)
     if isinstance(layer, Dropout):
         return nn.Dropout(0.5 if layer.rate is None else layer.rate)
     if isinstance(layer, Activation):

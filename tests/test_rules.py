@@ -558,6 +558,27 @@ def test_activations_are_the_activation_layer_types() -> None:
     assert set(ACTIVATION_MODULES) | {"softmax"} == expected
 
 
+def test_prelu_takes_one_slope_or_one_per_channel() -> None:
+    # PyTorch: "Mismatch of parameter numbers and input channel size" for 4 slopes on 3 channels.
+    (d,) = lint(spec("[3, 8, 8]", "{type: prelu, num_parameters: 4}"))
+    assert d.code == "NS104" and "num_parameters is 4 but the input has 3 channels" in d.message
+    assert d.help == "num_parameters: 3 gives one slope per channel; 1 shares one slope"
+    # The near misses: shared, per channel, and per feature of a flat input (dimension 1 is
+    # then the features: 3·8·8 = 192).
+    for layers in (["{type: prelu}"], ["{type: prelu, num_parameters: 3}"]):
+        assert codes(spec("[3, 8, 8]", *layers)) == []
+    assert codes(spec("[3, 8, 8]", "{type: flatten}", "{type: prelu, num_parameters: 192}")) == []
+
+
+def test_prelu_counts_its_slopes_as_parameters() -> None:
+    # A 3→8 3×3 conv has 8·3·9 + 8 = 224 parameters; per-channel PReLU adds 8, a shared one 1.
+    conv = "{type: conv, filters: 8, kernel: 3, padding: 1}"
+    for prelu, slopes in (("{type: prelu, num_parameters: 8}", 8), ("{type: prelu}", 1)):
+        graph = analyse(spec("[3, 8, 8]", conv, prelu), "p.yaml", "p").graph
+        assert [node.params for node in graph.nodes] == [224, slopes]
+        assert graph.nodes[-1].output == (8, 8, 8)
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))
@@ -601,6 +622,7 @@ def test_schema_error_points_at_the_offending_key() -> None:
     [
         ("NS104", "{type: conv, filters: 4, kernel: 3, in_channels: 5}", "in_channels", "5"),
         ("NS104", "{type: conv, filters: 4, kernel: 1, groups: 2}", "groups", "2"),  # 3 input channels
+        ("NS104", "{type: prelu, num_parameters: 4}", "num_parameters", "4"),  # 3 input channels
         ("NS112", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}", "padding", "same"),
         (
             "NS111",

@@ -80,6 +80,7 @@ SINGLE_LAYER_TYPES = [
     "flatten",
     "dense",
     "batchnorm",
+    "prelu",
     "dropout",
     *ACTIVATIONS,
 ]
@@ -133,11 +134,14 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     elif kind == "dense":
         layer["units"] = draw(st.integers(1, 5))
         layer["bias"] = draw(st.booleans())
+    elif kind == "prelu" and draw(st.booleans()):
+        # Shared, per channel, or a count PyTorch refuses (unless it happens to be 1 or C).
+        layer["num_parameters"] = draw(st.sampled_from([1, channels, 2, 5]))
     elif kind == "dropout":
         layer["rate"] = draw(st.sampled_from([0.0, 0.5]))
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
     # reason to exist); the shape-keeping layers are tried on flat inputs too.
-    flat = kind == "dense" or (kind in ("batchnorm", "dropout", *ACTIVATIONS) and draw(st.booleans()))
+    flat = kind == "dense" or (kind in ("batchnorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans()))
     return shape, [{"type": "flatten"}, layer] if flat else [layer]
 
 

@@ -163,6 +163,8 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         built = nn.Linear(layer.get("in_features", x.shape[-1]), layer["units"], bias=layer.get("bias", True))
     elif kind == "batchnorm":
         built = module("BatchNorm", max(rank, 1))(x.shape[1])
+    elif kind == "prelu":
+        built = nn.PReLU(layer.get("num_parameters", 1))
     elif kind == "softmax":
         out = nn.Softmax(dim=1)(x)
     elif kind == "dropout":

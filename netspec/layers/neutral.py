@@ -1,4 +1,4 @@
-"""Layers that keep the shape: activations, dropout, identity and batch normalisation."""
+"""Layers that keep the shape: activations, PReLU, dropout, identity and batch normalisation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, Shape
+from netspec.layers.base import LayerBase, LayerError, Shape, Size
 
 
 class Neutral(LayerBase):
@@ -39,6 +39,32 @@ ActivationName = Literal[
 
 class Activation(Neutral):
     type: ActivationName
+
+
+class PReLU(Neutral):
+    """``nn.PReLU``: a learnt negative slope, shared (one parameter) or one per channel."""
+
+    type: Literal["prelu"]
+    num_parameters: Size = Field(
+        1, description="Learnt slopes: 1 (shared by every channel) or the input's channels. Default 1."
+    )
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        (shape,) = inputs
+        channels = shape[0]
+        if self.num_parameters not in (1, channels):
+            # PyTorch: "Mismatch of parameter numbers and input channel size", at the first forward pass.
+            raise LayerError(
+                "NS104",
+                f"num_parameters is {self.num_parameters} but the input has {channels} channels; "
+                "PReLU takes 1 slope or one per channel",
+                key="num_parameters",
+                help=f"num_parameters: {channels} gives one slope per channel; 1 shares one slope",
+            )
+        return shape
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        return self.num_parameters
 
 
 class Dropout(Neutral):

@@ -1,12 +1,14 @@
 """A layer's channels do not fit its input.
 
 ## What it does
-Reports a declared `in_channels` that differs from the incoming depth, and a `groups` value
-that does not divide both the input and the output channels (`conv`, `conv_transpose`).
+Reports a declared `in_channels` that differs from the incoming depth, a `groups` value
+that does not divide both the input and the output channels (`conv`, `conv_transpose`), and a
+`prelu` whose `num_parameters` is neither 1 nor the input's channels.
 
 ## Why is this bad?
 PyTorch raises "in_channels must be divisible by groups" when building the module, or a
-weight-shape error at the first forward pass.
+weight-shape error ("Mismatch of parameter numbers and input channel size" for PReLU) at the
+first forward pass.
 
 ## Example
 ```yaml
@@ -16,7 +18,8 @@ layers:
 ```
 
 ## Fix
-No automatic fix: choose channel counts that are multiples of `groups`.
+No automatic fix: choose channel counts that are multiples of `groups`, and give `prelu`
+1 slope or one per channel.
 """
 
 from netspec.diagnostics import Severity
