@@ -29,7 +29,7 @@ from netspec.layers.base import per_side_padding
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import Activation, BatchNorm, Dropout, PReLU
+from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
 from netspec.layers.resize import Crop, Pad, Upsample
 
@@ -193,24 +193,31 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         return nn.Linear(layer.in_features or shape[-1], layer.units, bias=layer.bias)
     if isinstance(layer, BatchNorm):
         # A flat [C] input is BatchNorm1d's (N, C) form.
-        return _nd("BatchNorm", max(rank, 1))(shape[0])  # type: ignore[no-any-return]
+        return _nd("BatchNorm", max(rank, 1))(  # type: ignore[no-any-return]
+            shape[0],
+            eps=layer.eps,
+            momentum=layer.momentum,
+            affine=layer.affine,
+            track_running_stats=layer.track_running_stats,
+        )
     if isinstance(layer, PReLU):
         return nn.PReLU(layer.num_parameters)
     if isinstance(layer, Dropout):
         return nn.Dropout(0.5 if layer.rate is None else layer.rate)
-    if isinstance(layer, Activation):
-        return _activation(layer.type)
+    if isinstance(layer, ActivationLayer):
+        return _activation(layer.type, layer.arguments())
     raise UnsupportedLayer(f"no PyTorch module for layer type '{layer.type}'")
 
 
-def _activation(name: str) -> nn.Module:
-    """The module of an activation type; validation has made ``name`` one of them."""
+def _activation(name: str, arguments: dict[str, Any] | None = None) -> nn.Module:
+    """The module of an activation type, which validation has made one of them, with its
+    arguments (PyTorch's defaults without)."""
     from torch import nn
 
     if name == "softmax":
         # Over the channels, which are dimension 1 with the batch in front.
         return nn.Softmax(dim=1)
-    module: nn.Module = getattr(nn, ACTIVATION_MODULES[name])()
+    module: nn.Module = getattr(nn, ACTIVATION_MODULES[name])(**(arguments or {}))
     return module
 
 

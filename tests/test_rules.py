@@ -9,7 +9,8 @@ import yaml
 
 from netspec import Settings, Severity
 from netspec.analysis import analyse
-from netspec.layers.neutral import ActivationName
+from netspec.layers import LAYER_TYPES
+from netspec.layers.neutral import ActivationLayer, ActivationName
 from netspec.rules import RULES
 from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
@@ -556,6 +557,27 @@ def test_activations_are_the_activation_layer_types() -> None:
     expected |= {"gelu", "silu", "hardswish", "mish", "softmax", "identity"}
     assert set(get_args(ActivationName)) == expected
     assert set(ACTIVATION_MODULES) | {"softmax"} == expected
+    layer_types = {name for name, cls in LAYER_TYPES.items() if issubclass(cls, ActivationLayer)}
+    assert layer_types == expected
+
+
+def test_activation_layers_take_pytorchs_arguments_and_only_their_own() -> None:
+    layers = ["{type: leaky_relu, negative_slope: 0.1}", "{type: elu, alpha: 2}", "{type: gelu, approximate: tanh}"]
+    assert codes(spec("[3, 8, 8]", *layers)) == []
+    # The near misses: relu has no slope, and gelu knows two approximations.
+    (d,) = lint(spec("[3, 8, 8]", "{type: relu, negative_slope: 0.1}"))
+    assert d.code == "NS002" and d.message == "unknown key 'negative_slope' in relu layer"
+    (d,) = lint(spec("[3, 8, 8]", "{type: gelu, approximate: erf}"))
+    assert d.code == "NS002" and "'none' or 'tanh'" in d.message
+
+
+def test_batchnorm_without_affine_has_no_parameters() -> None:
+    # nn.BatchNorm2d(8) learns a weight and a bias per channel, 16 in all; affine=False none.
+    for layer, params in (("{type: batchnorm}", 16), ("{type: batchnorm, affine: false, eps: 0.001}", 0)):
+        graph = analyse(spec("[8, 4, 4]", layer), "b.yaml", "b").graph
+        assert graph.nodes[0].params == params
+    # The near misses of its settings' ranges: eps must be positive, momentum at most 1.
+    assert codes(spec("[8, 4, 4]", "{type: batchnorm, eps: 0.0, momentum: 1.5}")) == ["NS002"]
 
 
 def test_prelu_takes_one_slope_or_one_per_channel() -> None:

@@ -137,6 +137,17 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     elif kind == "prelu" and draw(st.booleans()):
         # Shared, per channel, or a count PyTorch refuses (unless it happens to be 1 or C).
         layer["num_parameters"] = draw(st.sampled_from([1, channels, 2, 5]))
+    elif kind == "batchnorm":
+        # Not track_running_stats: false, which normalises a batch of one by its own
+        # statistics, refused on one value per channel whatever netspec knows of the batch.
+        layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
+        layer |= draw(st.fixed_dictionaries({}, optional={"momentum": st.sampled_from([None, 0.01])}))
+    elif kind == "leaky_relu":
+        layer |= draw(st.fixed_dictionaries({}, optional={"negative_slope": st.sampled_from([0.1, -0.5, 0])}))
+    elif kind == "elu":
+        layer |= draw(st.fixed_dictionaries({}, optional={"alpha": st.sampled_from([0.5, 2])}))
+    elif kind == "gelu":
+        layer |= draw(st.fixed_dictionaries({}, optional={"approximate": st.sampled_from(["none", "tanh"])}))
     elif kind == "dropout":
         layer["rate"] = draw(st.sampled_from([0.0, 0.5]))
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
@@ -344,3 +355,27 @@ def test_multiply_broadcasts_as_pytorch_does_and_refuses_where_it_raises() -> No
     with torch.no_grad():
         out = network_module(analysis.graph)(torch.rand(1, 4, 6, 6))
     assert analysis.graph.nodes[-1].output == tuple(out.shape[1:]) == (4, 6, 6)
+
+
+def test_export_passes_the_arguments_that_change_no_shape() -> None:
+    # The single-layer comparison sees shapes and parameters only: an export that dropped
+    # these would still agree there.
+    text = spec(
+        "[4, 6, 6]",
+        "{type: batchnorm, eps: 1.0e-3, momentum: null, affine: false, track_running_stats: false}",
+        "{type: leaky_relu, negative_slope: 0.2}",
+        "{type: elu, alpha: 0.5}",
+        "{type: gelu, approximate: tanh}",
+    )
+    network = network_module(analyse(text, "a.yaml", "a").graph)
+    batchnorm, leaky, elu, gelu = network.layers
+    assert (batchnorm.eps, batchnorm.momentum, batchnorm.affine, batchnorm.track_running_stats) == (
+        1e-3,
+        None,
+        False,
+        False,
+    )
+    assert (leaky.negative_slope, elu.alpha, gelu.approximate) == (0.2, 0.5, "tanh")
+    # Without running statistics a batch of two normalises by its own, in eval mode too.
+    assert tuple(network.eval()(torch.rand(2, 4, 6, 6)).shape) == (2, 4, 6, 6)
+    assert sum(p.numel() for p in network.parameters()) == 0

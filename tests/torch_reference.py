@@ -162,7 +162,13 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     elif kind == "dense":
         built = nn.Linear(layer.get("in_features", x.shape[-1]), layer["units"], bias=layer.get("bias", True))
     elif kind == "batchnorm":
-        built = module("BatchNorm", max(rank, 1))(x.shape[1])
+        built = module("BatchNorm", max(rank, 1))(
+            x.shape[1],
+            eps=layer.get("eps", 1e-5),
+            momentum=layer.get("momentum", 0.1),
+            affine=layer.get("affine", True),
+            track_running_stats=layer.get("track_running_stats", True),
+        )
     elif kind == "prelu":
         built = nn.PReLU(layer.get("num_parameters", 1))
     elif kind == "softmax":
@@ -170,7 +176,9 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     elif kind == "dropout":
         out = nn.Dropout(layer.get("rate", 0.5)).eval()(x)
     else:
-        out = ACTIVATION_MODULES[kind]()(x)
+        # The README names the keys of leaky_relu, elu and gelu after PyTorch's arguments.
+        arguments = {key: layer[key] for key in ("negative_slope", "alpha", "approximate") if key in layer}
+        out = ACTIVATION_MODULES[kind](**arguments)(x)
     if built is not None:
         out = built.eval()(x)
     activation = layer.get("activation")

@@ -10,7 +10,7 @@ from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import Activation, BatchNorm, Dropout, PReLU
+from netspec.layers.neutral import ELU, GELU, Activation, BatchNorm, Dropout, LeakyReLU, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool
 from netspec.layers.resize import Crop, Pad, Upsample
 from netspec.layers.windowed import WindowedLayer
@@ -29,6 +29,9 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     Dense,
     BatchNorm,
     Activation,
+    LeakyReLU,
+    ELU,
+    GELU,
     PReLU,
     Dropout,
     Add,

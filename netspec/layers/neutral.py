@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -18,7 +18,8 @@ class Neutral(LayerBase):
         return shape
 
 
-#: The activation layer types, which is also what a conv or dense layer's ``activation`` names.
+#: The activation layer types, which is also what a conv or dense layer's ``activation`` names
+#: (with PyTorch's default arguments there).
 ActivationName = Literal[
     "relu",
     "relu6",
@@ -36,9 +37,51 @@ ActivationName = Literal[
     "identity",
 ]
 
+Real = Annotated[float, Field(allow_inf_nan=False)]
 
-class Activation(Neutral):
-    type: ActivationName
+
+class ActivationLayer(Neutral):
+    """An activation as a layer of its own. The keys a subclass adds are the arguments of
+    PyTorch's module, under PyTorch's names."""
+
+    def arguments(self) -> dict[str, Any]:
+        """The PyTorch module's keyword arguments."""
+        return {key: getattr(self, key) for key in type(self).model_fields if key not in LayerBase.model_fields}
+
+
+class Activation(ActivationLayer):
+    """The activations that take no argument."""
+
+    type: Literal[
+        "relu",
+        "relu6",
+        "selu",
+        "sigmoid",
+        "hardsigmoid",
+        "tanh",
+        "silu",
+        "hardswish",
+        "mish",
+        "softmax",
+        "identity",
+    ]
+
+
+class LeakyReLU(ActivationLayer):
+    type: Literal["leaky_relu"]
+    negative_slope: Real = Field(0.01, description="The slope for negative inputs. Default 0.01.")
+
+
+class ELU(ActivationLayer):
+    type: Literal["elu"]
+    alpha: Real = Field(1.0, description="The value ELU tends to for large negative inputs is −alpha. Default 1.")
+
+
+class GELU(ActivationLayer):
+    type: Literal["gelu"]
+    approximate: Literal["none", "tanh"] = Field(
+        "none", description="'tanh' for the tanh approximation, 'none' (default) for the exact GELU."
+    )
 
 
 class PReLU(Neutral):
@@ -75,10 +118,19 @@ class Dropout(Neutral):
 
 
 class BatchNorm(Neutral):
-    """``nn.BatchNormNd``: a scale and a shift per channel (running statistics are buffers)."""
+    """``nn.BatchNormNd``: a scale and a shift per channel when affine (running statistics
+    are buffers)."""
 
     type: Literal["batchnorm"]
+    eps: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        1e-5, description="Added to the variance before its square root; must be positive. Default 1.0e-5."
+    )
+    momentum: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
+        0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
+    )
+    affine: bool = Field(True, description="Whether the layer learns a scale and a shift per channel. Default true.")
+    track_running_stats: bool = Field(True, description="Whether the layer keeps running statistics. Default true.")
 
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs
-        return 2 * shape[0]
+        return 2 * shape[0] if self.affine else 0
