@@ -389,6 +389,19 @@ _UNQUOTED_TYPES = {
 }
 _RESOLVER = yaml.resolver.Resolver()
 
+#: A number with an exponent, which YAML 1.1 (PyYAML's) reads as a number only with a point
+#: in the mantissa and a sign in the exponent: `1e-5` and `1.0e5` are strings, `1.0e-5` is not.
+_EXPONENT = re.compile(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))[eE]([-+]?)([0-9]+)")
+
+
+def _as_yaml11_float(value: str) -> str | None:
+    """How to write a number with an exponent so that YAML 1.1 reads it as one."""
+    match = _EXPONENT.fullmatch(value)
+    if match is None:
+        return None
+    mantissa, sign, digits = match.groups()
+    return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{sign or '+'}{digits}"
+
 
 def _as_typed(value: Any, wanted: str, quoted: Quoted | None, path: KeyPath) -> str:
     """Why YAML gave a value a type the user may not have meant: quotes around a number or
@@ -397,6 +410,10 @@ def _as_typed(value: Any, wanted: str, quoted: Quoted | None, path: KeyPath) -> 
         return "; YAML reads yes, no, on and off as booleans too"
     if interpolated := interpolation_hint(value):
         return interpolated
+    if wanted == "float_type" and isinstance(value, str) and (written := _as_yaml11_float(value)) not in (None, value):
+        unquoted = ", without quotes" if quoted is not None and quoted(path) else ""
+        why = "YAML 1.1 reads it as a string (an exponent needs a point before it and a sign)"
+        return f"; {why}: write {written}{unquoted}"
     types = _UNQUOTED_TYPES.get(wanted)
     # A string that YAML would read as a number or a boolean was quoted: a plain one would be.
     if types and isinstance(value, str):

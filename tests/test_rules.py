@@ -580,6 +580,20 @@ def test_batchnorm_without_affine_has_no_parameters() -> None:
     assert codes(spec("[8, 4, 4]", "{type: batchnorm, eps: 0.0, momentum: 1.5}")) == ["NS002"]
 
 
+@pytest.mark.parametrize(
+    ("written", "suggested"), [("1e-5", "1.0e-5"), ("1.0e5", "1.0e+5"), ("2E3", "2.0e+3"), (".5e3", ".5e+3")]
+)
+def test_an_exponent_yaml_reads_as_a_string_gets_its_float_spelling(written: str, suggested: str) -> None:
+    # PyYAML reads the written form as a string and the suggested one as the same number.
+    assert isinstance(yaml.safe_load(written), str)
+    assert yaml.safe_load(suggested) == float(written)
+    (d,) = lint(spec("[8, 4, 4]", f"{{type: batchnorm, eps: {written}}}"))
+    assert d.message.endswith(f"(an exponent needs a point before it and a sign): write {suggested}")
+    # The near miss: a float YAML reads, quoted, only needs its quotes removed.
+    (d,) = lint(spec("[8, 4, 4]", "{type: batchnorm, eps: '1.0e-5'}"))
+    assert d.message.endswith("; remove the quotes")
+
+
 def test_prelu_takes_one_slope_or_one_per_channel() -> None:
     # PyTorch: "Mismatch of parameter numbers and input channel size" for 4 slopes on 3 channels.
     (d,) = lint(spec("[3, 8, 8]", "{type: prelu, num_parameters: 4}"))
