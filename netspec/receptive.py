@@ -13,8 +13,10 @@ The other layers, as netspec defines them:
 - ``conv_transpose`` (stride S): an output position reads at most ceil(K/S) input
   positions, so r ← r + (ceil(K/S) − 1)·j with the incoming j (a 2×2 stride-2
   up-convolution keeps r); then j ← j/S.
-- ``upsample`` (nearest): each output reads one input position, so r is unchanged and
-  j ← j/scale (j·W_in/W_out for ``size``). The stride may become a fraction.
+- ``upsample``: j ← j/scale (j·W_in/W_out for ``size``, j·(W_in − 1)/(W_out − 1) with
+  ``align_corners``); the stride may become a fraction. Nearest reads one input position per
+  output, so r is unchanged; linear interpolation reads 2 (r ← r + j), bicubic 4
+  (r ← r + 3·j), unless every output falls on an input position; area is an adaptive pool.
 - adaptive pooling (W → out): a window of its largest size, max over i of
   ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
 - ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j.
@@ -135,12 +137,29 @@ def adaptive_kernel(size: int, out: int) -> int:
     return -(-(out - math.gcd(size, out) + size) // out)
 
 
-def _upsample(layer: Upsample, shape: Shape, output: Shape) -> list[Fraction]:
-    """The input step per output step in each dimension."""
-    if layer.scale is not None:
+def _upsample(layer: Upsample, field: Field1D, have: int, want: int) -> Field1D:
+    """One dimension of an upsample of ``have`` positions to ``want``.
+
+    PyTorch maps output y to the input coordinate s(y) = y·step, or (y + ½)·step − ½ in
+    the modes that align pixel centres (nearest-exact, and the interpolating ones without
+    align_corners). Nearest reads the one position floor(s(y)) there, linear interpolation
+    the 2 around it and bicubic 4, unless every s(y) falls on a position; area averages an
+    adaptive pool's window.
+    """
+    if layer.mode == "area":
+        return field.window(adaptive_kernel(have, want), Fraction(have, want), 0)
+    taps = {"nearest": 1, "nearest-exact": 1, "bicubic": 4}.get(layer.mode, 2)
+    if layer.align_corners:
+        step = Fraction(have - 1, want - 1) if want > 1 else Fraction(0)
+    elif layer.scale is not None:
         # The scale as written (1.1 is 11/10), not as the nearest binary float.
-        return [1 / Fraction(repr(layer.scale))] * (len(shape) - 1)
-    return [Fraction(have, want) for have, want in zip(shape[1:], output[1:], strict=True)]
+        step = 1 / Fraction(repr(layer.scale))
+    else:
+        step = Fraction(have, want)
+    start = Fraction(0) if layer.mode == "nearest" or layer.align_corners else (step - 1) / 2
+    if start.denominator == 1 and (want == 1 or step.denominator == 1):
+        taps = 1
+    return Field1D(field.size + (taps - 1) * field.jump, field.jump * step, field.centre + start * field.jump)
 
 
 def _merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
@@ -193,9 +212,10 @@ def receptive_field(
         )
         return ReceptiveField(tuple(_conv_transpose(d, dil * (k - 1) + 1, s, p) for d, k, s, p, dil in per_dim))
     if isinstance(layer, Upsample):
-        steps = _upsample(layer, shape, output)
         return ReceptiveField(
-            tuple(Field1D(d.size, d.jump * step, d.centre) for d, step in zip(field.dims, steps, strict=True))
+            tuple(
+                _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
+            )
         )
     if isinstance(layer, AdaptivePool):
         return ReceptiveField(

@@ -14,7 +14,7 @@ equivalent, the mapping is:
   output size (``pooling_output_shape_pad_lr``) except in ``ceil_mode`` with more padding
   after than before. PyTorch's checks do not see the explicit pad, so netspec's checks, which
   apply PyTorch's to each side, decide: :func:`layer_module` refuses what netspec rejects;
-- ``crop``: a centre crop, ``pad``: a constant zero pad, ``upsample``: nearest neighbour.
+- ``crop``: a centre crop, ``pad``: a constant zero pad.
 """
 
 from __future__ import annotations
@@ -144,8 +144,8 @@ def _upsample(layer: Upsample) -> nn.Module:
     from torch import nn
 
     if layer.size is not None:
-        return nn.Upsample(size=_value(layer.size), mode="nearest")
-    return nn.Upsample(scale_factor=layer.scale, mode="nearest")
+        return nn.Upsample(size=_value(layer.size), mode=layer.mode, align_corners=layer.align_corners)
+    return nn.Upsample(scale_factor=layer.scale, mode=layer.mode, align_corners=layer.align_corners)
 
 
 def layer_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:

@@ -615,6 +615,29 @@ def test_prelu_counts_its_slopes_as_parameters() -> None:
         assert graph.nodes[-1].output == (8, 8, 8)
 
 
+def test_an_interpolating_upsample_needs_its_modes_rank() -> None:
+    # PyTorch: "Got 3D input, but bilinear mode needs 4D input" (the batch counts there).
+    (d,) = lint(spec("[3, 16]", "{type: upsample, scale: 2, mode: bilinear}"))
+    assert (d.code, d.message) == (
+        "NS115",
+        "upsample1: bilinear interpolation needs 2 spatial dimensions, but the input 3×16 has 1",
+    )
+    assert d.help == "use linear, nearest or area"
+    # The near misses: linear on 1-D, bilinear on 2-D, and nearest on any rank.
+    assert codes(spec("[3, 16]", "{type: upsample, scale: 2, mode: linear, align_corners: true}")) == []
+    assert codes(spec("[3, 8, 16]", "{type: upsample, size: [16, 32], mode: bilinear}")) == []
+    assert codes(spec("[3, 4, 8, 16]", "{type: upsample, scale: 2}")) == []
+
+
+def test_align_corners_is_refused_where_pytorch_refuses_it() -> None:
+    # PyTorch: "align_corners option can only be set with the interpolating modes".
+    (d,) = lint(spec("[3, 8, 8]", "{type: upsample, scale: 2, align_corners: false}"))
+    assert d.code == "NS002" and d.message == (
+        "`align_corners` applies only to the modes linear, bilinear, bicubic and trilinear, not nearest"
+    )
+    assert codes(spec("[3, 8, 8]", "{type: upsample, scale: 2, mode: bicubic, align_corners: false}")) == []
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))

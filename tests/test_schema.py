@@ -165,6 +165,11 @@ def test_typos_get_a_short_helpful_verdict(
         ("scale: null, size: 16", True),  # a null stands for absent, as after a merge key
         ("scale: 2, size: null", True),
         ("scale: null, size: null", False),
+        # align_corners only with the interpolating modes, as PyTorch's interpolate says.
+        ("scale: 2, align_corners: true", False),
+        ("scale: 2, mode: area, align_corners: false", False),
+        ("scale: 2, mode: bilinear, align_corners: true", True),
+        ("scale: 2, mode: nearest, align_corners: null", True),
     ],
 )
 def test_upsample_takes_exactly_one_of_scale_and_size_in_the_schema_too(

@@ -11,8 +11,10 @@ and netspec's own export of them must agree with it too.
 from __future__ import annotations
 
 import json
+import math
 import os
 import warnings
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from hypothesis import strategies as st
 
 from netspec import Severity, lint_text
 from netspec.analysis import analyse
-from netspec.layers import LAYER_TYPES
+from netspec.layers import LAYER_TYPES, volume
 from netspec.layers.arithmetic import Window
 from tests.helpers import PUBLISHED_PARAMS, SPECS, spec
 
@@ -127,6 +129,10 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
             layer["scale"] = draw(st.sampled_from([0.2, 1 / 3, 0.5, 0.75, 1.5, 2.0, 3.0]))
         else:
             layer["size"] = per_dim(draw, rank, 1, 8)
+        # Every mode on every rank: PyTorch refuses linear on 2-D, align_corners with nearest.
+        modes = ["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"]
+        layer |= draw(st.fixed_dictionaries({}, optional={"mode": st.sampled_from(modes)}))
+        layer |= draw(st.fixed_dictionaries({}, optional={"align_corners": st.booleans()}))
     elif kind == "crop":
         layer["size"] = per_dim(draw, rank, 1, MAX_SIZE[rank] + 1)
     elif kind == "pad":
@@ -194,8 +200,12 @@ def test_single_layer_agrees_with_pytorch(case: tuple[list[int], list[dict[str, 
     errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
     assert result.analysis is not None
     node = result.analysis.graph.nodes[-1]
-    assert node.layer is not None and node.inputs is not None, [d.message for d in errors]
     truth = reference(shape, layers)
+    if node.layer is None:
+        # Refused by the format, as align_corners with nearest is: PyTorch must refuse it too.
+        assert [d.code for d in errors] == ["NS002"] and isinstance(truth, Exception), (errors, truth)
+        return
+    assert node.inputs is not None, [d.message for d in errors]
     export = exported(node.layer, node.inputs[0])
     if isinstance(truth, Exception):
         assert errors, f"PyTorch raises ({truth}) but netspec accepts {text}"
@@ -379,3 +389,45 @@ def test_export_passes_the_arguments_that_change_no_shape() -> None:
     # Without running statistics a batch of two normalises by its own, in eval mode too.
     assert tuple(network.eval()(torch.rand(2, 4, 6, 6)).shape) == (2, 4, 6, 6)
     assert sum(p.numel() for p in network.parameters()) == 0
+
+
+UPSAMPLES = [
+    (mode, how, align)
+    for mode in ("nearest", "nearest-exact", "linear", "area")
+    for how in ("scale: 2", "scale: 3", "scale: 1.5", "scale: 0.75", "scale: 0.5", "size: 37", "size: 13")
+    for align in ((None, True) if mode == "linear" else (None,))
+] + [("bicubic", how, align) for how in ("size: 48", "size: 37", "size: 16") for align in (None, True)]
+
+
+@pytest.mark.parametrize(("mode", "how", "align"), UPSAMPLES)
+def test_upsample_fields_agree_with_the_inputs_pytorch_differentiates(mode: str, how: str, align: bool | None) -> None:
+    # Row y of the Jacobian holds the input positions output y reads. Away from the edges:
+    # the most any output reads is r, the first read advances by j per output, and the
+    # centre of output y lies among what it reads (to within a position, for nearest and
+    # area, whose field netspec centres on the continuous coordinate).
+    length = 24
+    bicubic = mode == "bicubic"  # 2-D only: a height of 1, kept by size [1, W]
+    upsample = torch.nn.Upsample(
+        size=((1, int(how[6:])) if bicubic else int(how[6:])) if how.startswith("size") else None,
+        scale_factor=float(how[7:]) if how.startswith("scale") else None,
+        mode=mode,
+        align_corners=align,
+    )
+    shape = (1, 1, 1, length) if bicubic else (1, 1, length)
+    rows = torch.autograd.functional.jacobian(lambda x: upsample(x).flatten(), torch.rand(shape)).reshape(-1, length)
+    reads = [row.nonzero().flatten().tolist() for row in rows]
+    interior = range(len(reads) // 4, 3 * len(reads) // 4)
+    if bicubic:
+        how = f"size: [1, {how[6:]}]"
+    text = f"input: [1, {'1, ' if bicubic else ''}{length}]\nlayers:\n  - {{type: upsample, {how}, mode: {mode}"
+    text += f", align_corners: {str(align).lower()}}}\n" if align is not None else "}\n"
+    analysis = analyse(text, "u.yaml", "u")
+    (field,) = analysis.graph.receptive_fields
+    assert field is not None and tuple(rows.shape) == (volume(analysis.graph.nodes[0].output or ()), length)
+    width = field.dims[-1]
+    assert max(len(reads[y]) for y in interior) == math.ceil(width.size)
+    first, last = interior[0], interior[-1]
+    assert abs((reads[last][0] - reads[first][0]) - (last - first) * width.jump) <= 1
+    slack = 1 if mode in ("nearest", "area") else Fraction(1, 2)
+    for y in interior:
+        assert abs(width.centre + y * width.jump - Fraction(reads[y][0] + reads[y][-1], 2)) <= slack, y

@@ -144,10 +144,11 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         cls = module("AdaptiveAvgPool" if kind == "adaptive_avgpool" else "AdaptiveMaxPool", rank)
         out = cls(per_dimension(layer["output_size"], rank))(x)
     elif kind == "upsample":
+        how = {"mode": layer.get("mode", "nearest"), "align_corners": layer.get("align_corners")}
         if "size" in layer:
-            out = nn.Upsample(size=per_dimension(layer["size"], rank))(x)
+            out = nn.Upsample(size=per_dimension(layer["size"], rank), **how)(x)
         else:
-            out = nn.Upsample(scale_factor=layer["scale"])(x)
+            out = nn.Upsample(scale_factor=layer["scale"], **how)(x)
     elif kind == "crop":
         want = per_dimension(layer["size"], rank)
         if any(w > have for w, have in zip(want, x.shape[2:], strict=True)):

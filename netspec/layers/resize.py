@@ -10,17 +10,29 @@ from pydantic import ConfigDict, Field, model_validator
 
 from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, SizeOrList, format_shape
 
+#: The interpolating modes, which take ``align_corners``, and the spatial rank each needs
+#: (PyTorch: "Got 4D input, but linear mode needs 3D input").
+INTERPOLATING_RANKS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
 
 class Upsample(LayerBase):
-    """``nn.Upsample``: floor(W·scale) per dimension, or exactly ``size``."""
+    """``nn.Upsample``: floor(W·scale) per dimension, or exactly ``size``, in every mode."""
 
-    # "Exactly one of scale and size" for editors and validators; a null stands for absent
-    # (as after a merge key that brought in the other).
+    # For editors and validators: exactly one of scale and size, a null standing for absent
+    # (as after a merge key that brought in the other); align_corners only where it applies.
     model_config = ConfigDict(
         json_schema_extra={
-            "if": {"required": ["scale"], "properties": {"scale": {"not": {"type": "null"}}}},
-            "then": {"properties": {"size": {"type": "null"}}},
-            "else": {"required": ["size"], "properties": {"size": {"not": {"type": "null"}}}},
+            "allOf": [
+                {
+                    "if": {"required": ["scale"], "properties": {"scale": {"not": {"type": "null"}}}},
+                    "then": {"properties": {"size": {"type": "null"}}},
+                    "else": {"required": ["size"], "properties": {"size": {"not": {"type": "null"}}}},
+                },
+                {
+                    "if": {"properties": {"mode": {"enum": ["nearest", "nearest-exact", "area"]}}},
+                    "then": {"properties": {"align_corners": {"type": "null"}}},
+                },
+            ]
         }
     )
 
@@ -31,15 +43,37 @@ class Upsample(LayerBase):
     size: SizeOrList | None = Field(
         None, description="Output size: an int, or one per spatial dimension. Give scale or size."
     )
+    mode: Literal["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"] = Field(
+        "nearest",
+        description="PyTorch's interpolation: linear needs 1 spatial dimension, bilinear and bicubic 2, "
+        "trilinear 3. Default nearest.",
+    )
+    align_corners: bool | None = Field(
+        None, description="For linear, bilinear, bicubic and trilinear only: align the corner pixels. Default null."
+    )
 
     @model_validator(mode="after")
     def _scale_or_size(self) -> Upsample:
         if (self.scale is None) == (self.size is None):
             raise ValueError("upsample takes exactly one of `scale` and `size`")
+        if self.align_corners is not None and self.mode not in INTERPOLATING_RANKS:
+            raise ValueError(
+                f"`align_corners` applies only to the modes linear, bilinear, bicubic and trilinear, not {self.mode}"
+            )
         return self
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
+        rank = INTERPOLATING_RANKS.get(self.mode)
+        if rank is not None and rank != len(shape) - 1:
+            raise LayerError(
+                "NS115",
+                f"{self.mode} interpolation needs {rank} spatial dimension{'s' if rank > 1 else ''}, "
+                f"but the input {format_shape(shape)} has {len(shape) - 1}",
+                key="mode",
+                help=f"use {' or '.join([m for m, r in INTERPOLATING_RANKS.items() if r == len(shape) - 1])}, "
+                "nearest or area",
+            )
         if self.size is not None:
             return (shape[0], *self.per_dimension("size", len(shape) - 1))
         assert self.scale is not None

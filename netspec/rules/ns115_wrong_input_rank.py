@@ -2,10 +2,13 @@
 
 ## What it does
 Reports a layer that needs a [C, *spatial] input (conv, pooling, upsample, crop, pad)
-placed after `flatten` or `dense`, where the tensor is flat.
+placed after `flatten` or `dense`, where the tensor is flat, and an interpolating upsample
+on the wrong number of spatial dimensions: `linear` takes 1, `bilinear` and `bicubic` 2,
+`trilinear` 3.
 
 ## Why is this bad?
-PyTorch raises "Expected 3D (unbatched) or 4D (batched) input" at the first forward pass.
+PyTorch raises "Expected 3D (unbatched) or 4D (batched) input", or "Got 3D input, but
+bilinear mode needs 4D input", at the first forward pass.
 
 ## Example
 ```yaml
@@ -14,7 +17,8 @@ PyTorch raises "Expected 3D (unbatched) or 4D (batched) input" at the first forw
 ```
 
 ## Fix
-No automatic fix: move the layer before `flatten`, or reshape explicitly.
+No automatic fix: move the layer before `flatten`, or reshape explicitly; choose the
+interpolation for the input's rank (the help names the modes that fit).
 """
 
 from netspec.diagnostics import Severity
