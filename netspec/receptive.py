@@ -19,6 +19,7 @@ The other layers, as netspec defines them:
   (r ← r + 3·j), unless every output falls on an input position; area is an adaptive pool.
 - adaptive pooling (W → out): a window of its largest size, max over i of
   ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
+- ``pixel_shuffle`` (×r): each output reads one input position, as a nearest upsample does.
 - ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j.
 - ``add``/``multiply``/``concat``: per dimension, the largest r, with the j and offset of the
   largest input that is not broadcast there (a C×1×1 gate does not set the output's grid).
@@ -39,7 +40,7 @@ from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Merge
 from netspec.layers.neutral import Neutral
 from netspec.layers.pool import AdaptivePool
-from netspec.layers.resize import Crop, Pad, Upsample
+from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
 
 #: The largest denominator a receptive field's values keep. Exact fractions would grow with
 #: every fractional step (``upsample`` by 1.000001 multiplies it by 10**6), and so would the
@@ -217,6 +218,9 @@ def receptive_field(
                 _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
             )
         )
+    if isinstance(layer, PixelShuffle):
+        # Output y reads input floor(y/r), as a nearest ×r upsample does.
+        return ReceptiveField(tuple(Field1D(d.size, d.jump / layer.scale, d.centre) for d in field.dims))
     if isinstance(layer, AdaptivePool):
         return ReceptiveField(
             tuple(

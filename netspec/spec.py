@@ -42,6 +42,8 @@ SYNONYMS = {
     "batch_norm": "batchnorm",
     "bn": "batchnorm",
     "batchnorm2d": "batchnorm",
+    "group_norm": "groupnorm",
+    "pixelshuffle": "pixel_shuffle",
     "concatenate": "concat",
     "cat": "concat",
     "sum": "add",
@@ -57,6 +59,8 @@ SYNONYMS = {
     "out_features": "units",
     "p": "rate",
     "scale_factor": "scale",
+    "upscale_factor": "scale",
+    "num_groups": "groups",
 }
 
 

@@ -19,8 +19,8 @@ equivalent, the mapping is:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from netspec.graph import Graph
 from netspec.layers import LayerBase, LayerError, Shape
@@ -29,9 +29,9 @@ from netspec.layers.base import per_side_padding
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, PReLU
+from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, GroupNorm, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
-from netspec.layers.resize import Crop, Pad, Upsample
+from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
 
 if TYPE_CHECKING:
     from torch import nn
@@ -53,6 +53,9 @@ ACTIVATION_MODULES = {
     "mish": "Mish",
     "identity": "Identity",
 }
+
+
+_T = TypeVar("_T")
 
 
 class UnsupportedLayer(ValueError):
@@ -119,6 +122,15 @@ def _conv_transpose(layer: ConvTranspose, shape: Shape) -> nn.Module:
     return module
 
 
+def _checked(check: Callable[[list[Shape]], _T], layer: LayerBase, shape: Shape) -> _T:
+    """``check([shape])``, where netspec's rules decide what PyTorch cannot see: a
+    :class:`LayerError` becomes :class:`UnsupportedLayer`."""
+    try:
+        return check([shape])
+    except LayerError as error:
+        raise UnsupportedLayer(f"{layer.type}: {error.message}") from None
+
+
 def _pool(layer: Pool, shape: Shape) -> nn.Module:
     rank = len(shape) - 1
     options: dict[str, Any] = {"stride": _value(layer.stride), "ceil_mode": layer.ceil_mode}
@@ -130,10 +142,7 @@ def _pool(layer: Pool, shape: Shape) -> nn.Module:
     # The explicit pad escapes PyTorch's checks of its own padding (P ≤ F//2, and AvgPool3d's
     # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
     # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
-    try:
-        windows, _ = layer.windows_and_output([shape])
-    except LayerError as error:
-        raise UnsupportedLayer(f"{layer.type}: {error.message}") from None
+    windows, _ = _checked(layer.windows_and_output, layer, shape)
     splits = [split_pool_padding(w) for w in windows]
     pool = _nd(name, rank)(_value(layer.kernel), padding=tuple(native for native, _ in splits), **options)
     fill = float("-inf") if isinstance(layer, MaxPool) else 0.0
@@ -183,6 +192,10 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         return _nd(name, rank)(_value(layer.output_size))  # type: ignore[no-any-return]
     if isinstance(layer, Upsample):
         return _upsample(layer)
+    if isinstance(layer, PixelShuffle):
+        # nn.PixelShuffle takes the last three dimensions, whatever they hold.
+        _checked(layer.output_shape, layer, shape)
+        return nn.PixelShuffle(layer.scale)
     if isinstance(layer, Crop):
         return custom.CenterCrop(layer.per_dimension("size", rank))
     if isinstance(layer, Pad):
@@ -200,6 +213,8 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
             affine=layer.affine,
             track_running_stats=layer.track_running_stats,
         )
+    if isinstance(layer, GroupNorm):
+        return nn.GroupNorm(layer.groups, shape[0], eps=layer.eps, affine=layer.affine)
     if isinstance(layer, PReLU):
         return nn.PReLU(layer.num_parameters)
     if isinstance(layer, Dropout):

@@ -638,6 +638,34 @@ def test_align_corners_is_refused_where_pytorch_refuses_it() -> None:
     assert codes(spec("[3, 8, 8]", "{type: upsample, scale: 2, mode: bicubic, align_corners: false}")) == []
 
 
+def test_groupnorm_groups_must_divide_the_channels() -> None:
+    # PyTorch: "num_channels (12) must be divisible by num_groups (8)".
+    (d,) = lint(spec("[12, 8, 8]", "{type: groupnorm, groups: 8}"))
+    assert d.code == "NS104" and "groups=8 does not divide the 12 input channels" in d.message
+    # The near miss: 4 groups of 3; nn.GroupNorm(4, 12) learns 12 scales and 12 shifts.
+    graph = analyse(spec("[12, 8, 8]", "{type: groupnorm, groups: 4}"), "g.yaml", "g").graph
+    assert (graph.nodes[0].output, graph.nodes[0].params) == ((12, 8, 8), 24)
+    graph = analyse(spec("[12, 8, 8]", "{type: groupnorm, groups: 4, affine: false}"), "g.yaml", "g").graph
+    assert graph.nodes[0].params == 0
+
+
+def test_pixel_shuffle_trades_channels_for_size() -> None:
+    # ESPCN's last step: 3·3² = 27 channels of 8×8 become 3 channels of 24×24.
+    graph = analyse(spec("[27, 8, 8]", "{type: pixel_shuffle, scale: 3}"), "p.yaml", "p").graph
+    assert graph.nodes[0].output == (3, 24, 24)
+    # PyTorch: "pixel_shuffle expects its input's 'channel' dimension to be divisible by the
+    # square of upscale_factor"; 10 lies between the multiples of 4 that are 8 and 12.
+    (d,) = lint(spec("[10, 8, 8]", "{type: pixel_shuffle, scale: 2}"))
+    assert d.code == "NS104" and "divisible by 2² = 4, but the input has 10" in d.message
+    assert d.help == "give it 8 or 12 channels, 4 for each output channel"
+    (d,) = lint(spec("[3, 8, 8]", "{type: pixel_shuffle, scale: 2}"))
+    assert d.help == "give it 4 channels, 4 for each output channel"
+    # On 1-D or 3-D inputs PyTorch would shuffle the wrong dimensions.
+    for shape in ("[4, 16]", "[4, 4, 8, 8]"):
+        (d,) = lint(spec(shape, "{type: pixel_shuffle, scale: 2}"))
+        assert d.code == "NS115" and "pixel_shuffle needs 2 spatial dimensions" in d.message
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))
@@ -682,6 +710,8 @@ def test_schema_error_points_at_the_offending_key() -> None:
         ("NS104", "{type: conv, filters: 4, kernel: 3, in_channels: 5}", "in_channels", "5"),
         ("NS104", "{type: conv, filters: 4, kernel: 1, groups: 2}", "groups", "2"),  # 3 input channels
         ("NS104", "{type: prelu, num_parameters: 4}", "num_parameters", "4"),  # 3 input channels
+        ("NS104", "{type: groupnorm, groups: 2}", "groups", "2"),  # 3 input channels
+        ("NS104", "{type: pixel_shuffle, scale: 2}", "scale", "2"),  # 3 channels, not a multiple of 4
         ("NS112", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: same}", "padding", "same"),
         (
             "NS111",

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from netspec import Severity, lint_text
@@ -82,6 +82,8 @@ SINGLE_LAYER_TYPES = [
     "flatten",
     "dense",
     "batchnorm",
+    "groupnorm",
+    "pixel_shuffle",
     "prelu",
     "dropout",
     *ACTIVATIONS,
@@ -148,6 +150,14 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         # statistics, refused on one value per channel whatever netspec knows of the batch.
         layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
         layer |= draw(st.fixed_dictionaries({}, optional={"momentum": st.sampled_from([None, 0.01])}))
+    elif kind == "groupnorm":
+        layer["groups"] = groups(draw, channels)
+        layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
+        # Not one value per group: PyTorch refuses it for a batch of one only, and a batch of
+        # one is all the reference runs.
+        assume(channels // layer["groups"] > 1 or math.prod(shape[1:]) > 1)
+    elif kind == "pixel_shuffle":
+        layer["scale"] = draw(st.integers(1, 3))
     elif kind == "leaky_relu":
         layer |= draw(st.fixed_dictionaries({}, optional={"negative_slope": st.sampled_from([0.1, -0.5, 0])}))
     elif kind == "elu":
@@ -158,7 +168,9 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer["rate"] = draw(st.sampled_from([0.0, 0.5]))
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
     # reason to exist); the shape-keeping layers are tried on flat inputs too.
-    flat = kind == "dense" or (kind in ("batchnorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans()))
+    flat = kind == "dense" or (
+        kind in ("batchnorm", "groupnorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans())
+    )
     return shape, [{"type": "flatten"}, layer] if flat else [layer]
 
 
@@ -431,3 +443,16 @@ def test_upsample_fields_agree_with_the_inputs_pytorch_differentiates(mode: str,
     slack = 1 if mode in ("nearest", "area") else Fraction(1, 2)
     for y in interior:
         assert abs(width.centre + y * width.jump - Fraction(reads[y][0] + reads[y][-1], 2)) <= slack, y
+
+
+def test_pixel_shuffle_field_agrees_with_the_inputs_pytorch_differentiates() -> None:
+    # Each output reads one input element; along the width, output x reads column x // 2.
+    rows = torch.autograd.functional.jacobian(
+        lambda x: torch.nn.PixelShuffle(2)(x).flatten(), torch.rand(1, 4, 3, 5)
+    ).reshape(-1, 4, 3, 5)
+    reads = [row.nonzero().tolist() for row in rows]
+    assert all(len(read) == 1 for read in reads)
+    columns = [read[0][2] for read in reads[:10]]  # the first output row, 10 wide
+    assert columns == [x // 2 for x in range(10)]
+    (field,) = analyse(spec("[4, 3, 5]", "{type: pixel_shuffle, scale: 2}"), "p.yaml", "p").graph.receptive_fields
+    assert field is not None and (field.sizes, field.strides) == ([1, 1], [0.5, 0.5])

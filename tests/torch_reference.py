@@ -170,6 +170,12 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
             affine=layer.get("affine", True),
             track_running_stats=layer.get("track_running_stats", True),
         )
+    elif kind == "groupnorm":
+        built = nn.GroupNorm(layer["groups"], x.shape[1], eps=layer.get("eps", 1e-5), affine=layer.get("affine", True))
+    elif kind == "pixel_shuffle":
+        if rank != 2:
+            raise Refused("pixel_shuffle on other than 2 spatial dimensions")
+        out = nn.PixelShuffle(layer["scale"])(x)
     elif kind == "prelu":
         built = nn.PReLU(layer.get("num_parameters", 1))
     elif kind == "softmax":

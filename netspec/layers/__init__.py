@@ -10,9 +10,9 @@ from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import ELU, GELU, Activation, BatchNorm, Dropout, LeakyReLU, PReLU
+from netspec.layers.neutral import ELU, GELU, Activation, BatchNorm, Dropout, GroupNorm, LeakyReLU, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool
-from netspec.layers.resize import Crop, Pad, Upsample
+from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
 from netspec.layers.windowed import WindowedLayer
 
 LAYER_CLASSES: tuple[type[LayerBase], ...] = (
@@ -23,11 +23,13 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     AdaptiveAvgPool,
     AdaptiveMaxPool,
     Upsample,
+    PixelShuffle,
     Crop,
     Pad,
     Flatten,
     Dense,
     BatchNorm,
+    GroupNorm,
     Activation,
     LeakyReLU,
     ELU,

@@ -128,6 +128,20 @@ class LayerError(Exception):
         return self.message
 
 
+def check_groups(
+    layer_type: str, groups: int, *, in_channels: int | None = None, out_channels: int | None = None
+) -> None:
+    """PyTorch's rule for channel groups (``_ConvNd``, ``GroupNorm``): ``groups`` must divide
+    the channel counts given, the input's first."""
+    for label, channels in (("input", in_channels), ("output", out_channels)):
+        if channels is not None and channels % groups:
+            raise LayerError(
+                "NS104",
+                f"groups={groups} does not divide the {channels} {label} channels of this {layer_type}",
+                key="groups",
+            )
+
+
 class LayerBase(BaseModel):
     """Keys every layer accepts."""
 

@@ -18,22 +18,11 @@ from netspec.layers.base import (
     Shape,
     Size,
     SizeOrList,
+    check_groups,
     volume,
 )
 from netspec.layers.neutral import ActivationName
 from netspec.layers.windowed import WindowedLayer, padding_fix
-
-
-def check_groups(layer_type: str, groups: int, out_channels: int, in_channels: int | None = None) -> None:
-    """PyTorch's ``_ConvNd.__init__``: groups must divide both channel counts (the input's,
-    where it is known)."""
-    for label, channels in (("input", in_channels), ("output", out_channels)):
-        if channels is not None and channels % groups:
-            raise LayerError(
-                "NS104",
-                f"groups={groups} does not divide the {channels} {label} channels of this {layer_type}",
-                key="groups",
-            )
 
 
 class Convolution(LayerBase):
@@ -50,7 +39,7 @@ class Convolution(LayerBase):
     )
 
     def check_settings(self) -> None:
-        check_groups(self.type, self.groups, self.filters)
+        check_groups(self.type, self.groups, out_channels=self.filters)
 
 
 class Conv(WindowedLayer, Convolution):
@@ -97,7 +86,7 @@ class Conv(WindowedLayer, Convolution):
                 f"in_channels is {self.in_channels} but the input has {channels} channels",
                 key="in_channels",
             )
-        check_groups(self.type, self.groups, self.filters, channels)
+        check_groups(self.type, self.groups, in_channels=channels, out_channels=self.filters)
         if self.padding == "same" and any(w.stride > 1 for w in windows):
             # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
             pads = [same_output_pads(w) for w in windows]
@@ -157,7 +146,7 @@ class ConvTranspose(Convolution):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
         rank = len(shape) - 1
-        check_groups(self.type, self.groups, self.filters, shape[0])
+        check_groups(self.type, self.groups, in_channels=shape[0], out_channels=self.filters)
         dims = zip(
             shape[1:],
             self.per_dimension("kernel", rank),

@@ -1,4 +1,4 @@
-"""Layers that keep the shape: activations, PReLU, dropout, identity and batch normalisation."""
+"""Layers that keep the shape: activations, PReLU, dropout, identity, batch and group normalisation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Shape, Size
+from netspec.layers.base import LayerBase, LayerError, Shape, Size, check_groups
 
 
 class Neutral(LayerBase):
@@ -117,19 +117,49 @@ class Dropout(Neutral):
     )
 
 
+#: A normalisation's epsilon, added to the variance before its square root.
+Epsilon = Annotated[
+    float,
+    Field(
+        gt=0,
+        allow_inf_nan=False,
+        description="Added to the variance before its square root; must be positive. Default 1.0e-5.",
+    ),
+]
+#: Whether a normalisation learns a scale and a shift per channel.
+Affine = Annotated[bool, Field(description="Whether the layer learns a scale and a shift per channel. Default true.")]
+
+
 class BatchNorm(Neutral):
     """``nn.BatchNormNd``: a scale and a shift per channel when affine (running statistics
     are buffers)."""
 
     type: Literal["batchnorm"]
-    eps: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
-        1e-5, description="Added to the variance before its square root; must be positive. Default 1.0e-5."
-    )
+    eps: Epsilon = 1e-5
     momentum: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
         0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
     )
-    affine: bool = Field(True, description="Whether the layer learns a scale and a shift per channel. Default true.")
+    affine: Affine = True
     track_running_stats: bool = Field(True, description="Whether the layer keeps running statistics. Default true.")
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        (shape,) = inputs
+        return 2 * shape[0] if self.affine else 0
+
+
+class GroupNorm(Neutral):
+    """``nn.GroupNorm``: each sample's channels normalised in groups; a scale and a shift per
+    channel when affine."""
+
+    type: Literal["groupnorm"]
+    groups: Size = Field(description="Channel groups (num_groups); must divide the input's channels.")
+    eps: Epsilon = 1e-5
+    affine: Affine = True
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        (shape,) = inputs
+        check_groups(self.type, self.groups, in_channels=shape[0])
+        return shape
 
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs

@@ -1,4 +1,4 @@
-"""Layers that set the spatial size directly: ``upsample``, ``crop`` and ``pad``."""
+"""Layers that set the spatial size directly: ``upsample``, ``pixel_shuffle``, ``crop`` and ``pad``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, SizeOrList, format_shape
+from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, Size, SizeOrList, format_shape
 
 #: The interpolating modes, which take ``align_corners``, and the spatial rank each needs
 #: (PyTorch: "Got 4D input, but linear mode needs 3D input").
@@ -83,6 +83,36 @@ class Upsample(LayerBase):
                 "NS103", f"floor({min(shape[1:])}·{self.scale}) = {min(outputs)} < 1", help="use a larger scale"
             )
         return (shape[0], *outputs)
+
+
+class PixelShuffle(LayerBase):
+    """``nn.PixelShuffle``: [C·r², H, W] → [C, H·r, W·r], the sub-pixel upsampling of ESPCN."""
+
+    type: Literal["pixel_shuffle"]
+    scale: Size = Field(description="The upscale factor r (upscale_factor): C·r² channels become C.")
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        if len(shape) != 3:
+            # PyTorch shuffles the last three dimensions whatever they are: on [C, D, H, W] it
+            # would take D for the channels, and on [C, L] the batch.
+            raise LayerError(
+                "NS115",
+                f"pixel_shuffle needs 2 spatial dimensions, but the input {format_shape(shape)} has {len(shape) - 1}",
+            )
+        squared = self.scale**2
+        channels = shape[0]
+        if channels % squared:
+            lower = channels // squared * squared
+            multiples = f"{lower} or {lower + squared}" if lower else str(squared)
+            raise LayerError(
+                "NS104",
+                f"pixel_shuffle with scale {self.scale} needs channels divisible by {self.scale}² = {squared}, "
+                f"but the input has {channels}",
+                key="scale",
+                help=f"give it {multiples} channels, {squared} for each output channel",
+            )
+        return (channels // squared, shape[1] * self.scale, shape[2] * self.scale)
 
 
 class Crop(LayerBase):
