@@ -105,7 +105,7 @@ class Graph:
         from netspec.receptive import ReceptiveField, receptive_field  # show machinery: not on a check's path
 
         fields: list[ReceptiveField | None] = []
-        start = ReceptiveField.of_input(len(self.input) - 1) if self.input else None
+        start = ReceptiveField.of_input(self.input[1:]) if self.input else None
         for node in self.nodes:
             if node.layer is None or node.inputs is None or node.output is None:
                 fields.append(None)

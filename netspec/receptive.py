@@ -53,30 +53,66 @@ MAX_DENOMINATOR = 10**12
 MAX_MAGNITUDE = Fraction(2**62)
 
 
+Interval = tuple[Fraction, Fraction]
+
+
+def _bound(value: Fraction) -> Fraction:
+    return max(-MAX_MAGNITUDE, min(value, MAX_MAGNITUDE)).limit_denominator(MAX_DENOMINATOR)
+
+
+def _hull(intervals: Sequence[Interval]) -> Interval | None:
+    """The smallest interval holding all of ``intervals``; None for none."""
+    if not intervals:
+        return None
+    return min(lo for lo, _ in intervals), max(hi for _, hi in intervals)
+
+
 @dataclass(frozen=True)
 class Field1D:
-    """One spatial dimension: size r, jump j and the input coordinate of output 0's centre."""
+    """One spatial dimension: size r, jump j and the input coordinate of output 0's centre,
+    the part of the field that moves with the output position; and ``whole``, the input
+    interval every output position also sees, through a broadcast gate (a squeeze-and-
+    excitation block's C×1×1 scale), or None."""
 
     size: Fraction
     jump: Fraction
     centre: Fraction
+    whole: Interval | None = None
 
     def bounded(self) -> Field1D:
         """This field, its denominators within :data:`MAX_DENOMINATOR` and its values within
         ±:data:`MAX_MAGNITUDE`."""
-        values = (self.size, self.jump, self.centre)
+        values = (self.size, self.jump, self.centre, *(self.whole or ()))
         if all(v.denominator <= MAX_DENOMINATOR and abs(v) <= MAX_MAGNITUDE for v in values):
             return self
-        return Field1D(*(max(-MAX_MAGNITUDE, min(v, MAX_MAGNITUDE)).limit_denominator(MAX_DENOMINATOR) for v in values))
+        whole = None if self.whole is None else (_bound(self.whole[0]), _bound(self.whole[1]))
+        return Field1D(_bound(self.size), _bound(self.jump), _bound(self.centre), whole)
 
     @property
     def padding(self) -> Fraction:
         """The effective padding P_eff: centre(0) = −P_eff + (r − 1)/2."""
         return (self.size - 1) / 2 - self.centre
 
+    def span(self, position: int) -> Interval:
+        """The input coordinates output ``position`` sees, first and last."""
+        centre = self.centre + position * self.jump
+        ends = [(centre - (self.size - 1) / 2, centre + (self.size - 1) / 2)]
+        hull = _hull(ends + ([self.whole] if self.whole else []))
+        assert hull is not None
+        return hull
+
+    def seen(self, positions: int) -> Fraction:
+        """The most input positions any of the output's ``positions`` sees. The moving part
+        and ``whole`` overlap least at the first or the last position."""
+        return max(hi - lo + 1 for lo, hi in (self.span(0), self.span(max(positions - 1, 0))))
+
+    def moved(self, size: Fraction, jump: Fraction, centre: Fraction) -> Field1D:
+        """The moving part replaced; what every position sees stays."""
+        return Field1D(size, jump, centre, self.whole)
+
     def window(self, kernel: int, stride: int | Fraction, pad_before: int) -> Field1D:
         """Through a window of effective size ``kernel``: the Distill recurrence."""
-        return Field1D(
+        return self.moved(
             self.size + (kernel - 1) * self.jump,
             self.jump * stride,
             self.centre + (Fraction(kernel - 1, 2) - pad_before) * self.jump,
@@ -84,23 +120,31 @@ class Field1D:
 
     def shifted(self, positions: int) -> Field1D:
         """The grid moved by ``positions`` input steps of this layer (crop: +, pad: −)."""
-        return Field1D(self.size, self.jump, self.centre + positions * self.jump)
+        return self.moved(self.size, self.jump, self.centre + positions * self.jump)
 
 
 @dataclass(frozen=True)
 class ReceptiveField:
     dims: tuple[Field1D, ...]
+    #: The number of output positions per dimension.
+    positions: tuple[int, ...]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "dims", tuple(d.bounded() for d in self.dims))
 
     @classmethod
-    def of_input(cls, rank: int) -> ReceptiveField:
-        return cls(tuple(Field1D(Fraction(1), Fraction(1), Fraction(0)) for _ in range(rank)))
+    def of_input(cls, sizes: Sequence[int]) -> ReceptiveField:
+        return cls(tuple(Field1D(Fraction(1), Fraction(1), Fraction(0)) for _ in sizes), tuple(sizes))
 
     @property
     def sizes(self) -> list[int]:
-        """r per dimension, rounded up to whole input positions."""
+        """The most input positions an output position sees, per dimension, in whole positions."""
+        return [math.ceil(d.seen(n)) for d, n in zip(self.dims, self.positions, strict=True)]
+
+    @property
+    def local_sizes(self) -> list[int]:
+        """r per dimension, in whole positions: the context that moves with the position, which
+        conv and pooling layers widen, without what a broadcast gate adds everywhere."""
         return [math.ceil(d.size) for d in self.dims]
 
     @property
@@ -125,7 +169,7 @@ def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int) -> F
     jump = field.jump / stride
     reads = -(-kernel // stride)
     centre = field.centre + (padding - Fraction(kernel - 1, 2)) * jump
-    return Field1D(field.size + (reads - 1) * field.jump, jump, centre)
+    return field.moved(field.size + (reads - 1) * field.jump, jump, centre)
 
 
 def adaptive_kernel(size: int, out: int) -> int:
@@ -160,15 +204,18 @@ def _upsample(layer: Upsample, field: Field1D, have: int, want: int) -> Field1D:
     start = Fraction(0) if layer.mode == "nearest" or layer.align_corners else (step - 1) / 2
     if start.denominator == 1 and (want == 1 or step.denominator == 1):
         taps = 1
-    return Field1D(field.size + (taps - 1) * field.jump, field.jump * step, field.centre + start * field.jump)
+    return field.moved(field.size + (taps - 1) * field.jump, field.jump * step, field.centre + start * field.jump)
 
 
 def _merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
-    """One dimension of a merge: the largest field, on the grid (jump and centre) of the
-    largest input that is not broadcast there. A C×1×1 gate sees the whole input from every
-    position, but its one position does not set the spacing of the output's."""
-    grid = max((d for d, size in zip(dims, sizes, strict=True) if size == output_size), key=lambda d: d.size)
-    return Field1D(max(d.size for d in dims), grid.jump, grid.centre)
+    """One dimension of a merge: the largest moving field, on the grid (jump and centre) of
+    the largest input that is not broadcast there. A broadcast input (a C×1×1 gate) has one
+    position, whose whole field every output position sees."""
+    kept = [d for d, size in zip(dims, sizes, strict=True) if size == output_size]
+    broadcast = [d for d, size in zip(dims, sizes, strict=True) if size != output_size]
+    grid = max(kept, key=lambda d: d.size)
+    whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
+    return Field1D(max(d.size for d in kept), grid.jump, grid.centre, whole)
 
 
 def receptive_field(
@@ -184,23 +231,28 @@ def receptive_field(
     """
     if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense):
         return None
-    known = [f for f in fields if f is not None]
+    dims = _output_dims(layer, inputs, [f for f in fields if f is not None], output, windows)
+    return ReceptiveField(dims, output[1:])
+
+
+def _output_dims(
+    layer: LayerBase,
+    inputs: Sequence[Shape],
+    fields: Sequence[ReceptiveField],
+    output: Shape,
+    windows: Sequence[Window] | None,
+) -> tuple[Field1D, ...]:
     if isinstance(layer, Merge):
-        return ReceptiveField(
-            tuple(
-                _merged([f.dims[i] for f in known], [shape[i + 1] for shape in inputs], output[i + 1])
-                for i in range(len(output) - 1)
-            )
+        return tuple(
+            _merged([f.dims[i] for f in fields], [shape[i + 1] for shape in inputs], output[i + 1])
+            for i in range(len(output) - 1)
         )
-    (field,) = known
-    (shape,) = inputs
+    ((field,), (shape,)) = fields, inputs
     rank = len(shape) - 1
     if isinstance(layer, WindowedLayer):
         assert windows is not None
-        return ReceptiveField(
-            tuple(
-                d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(field.dims, windows, strict=True)
-            )
+        return tuple(
+            d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(field.dims, windows, strict=True)
         )
     if isinstance(layer, ConvTranspose):
         per_dim = zip(
@@ -211,37 +263,29 @@ def receptive_field(
             layer.per_dimension("dilation", rank),
             strict=True,
         )
-        return ReceptiveField(tuple(_conv_transpose(d, dil * (k - 1) + 1, s, p) for d, k, s, p, dil in per_dim))
+        return tuple(_conv_transpose(d, dil * (k - 1) + 1, s, p) for d, k, s, p, dil in per_dim)
     if isinstance(layer, Upsample):
-        return ReceptiveField(
-            tuple(
-                _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
-            )
+        return tuple(
+            _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
         )
     if isinstance(layer, PixelShuffle):
         # Output y reads input floor(y/r), as a nearest ×r upsample does.
-        return ReceptiveField(tuple(Field1D(d.size, d.jump / layer.scale, d.centre) for d in field.dims))
+        return tuple(d.moved(d.size, d.jump / layer.scale, d.centre) for d in field.dims)
     if isinstance(layer, AdaptivePool):
-        return ReceptiveField(
-            tuple(
-                d.window(adaptive_kernel(size, out), Fraction(size, out), 0)
-                for d, size, out in zip(field.dims, shape[1:], output[1:], strict=True)
-            )
+        return tuple(
+            d.window(adaptive_kernel(size, out), Fraction(size, out), 0)
+            for d, size, out in zip(field.dims, shape[1:], output[1:], strict=True)
         )
     if isinstance(layer, Crop):
-        return ReceptiveField(
-            tuple(
-                d.shifted((have - want) // 2) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
-            )
+        return tuple(
+            d.shifted((have - want) // 2) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
         )
     if isinstance(layer, Pad):
-        return ReceptiveField(
-            tuple(
-                d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
-            )
+        return tuple(
+            d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
         )
     if isinstance(layer, Neutral):
-        return field
+        return field.dims
     # A new layer type must say how it moves the field: passing the field on would be wrong
     # without a word for any layer that resizes.
     raise NotImplementedError(f"no receptive-field rule for layer type '{layer.type}'")

@@ -88,9 +88,12 @@ def test_merge_takes_the_largest_field_and_flat_layers_have_none() -> None:
 
 
 def test_a_broadcast_gate_widens_the_field_but_keeps_the_maps_grid() -> None:
-    # Squeeze-and-excitation on 8×8: x is r 3, j 1; the global pool reads 8 positions a step
-    # of 1 apart, r 3 + 7·1 = 10, and its one output sets no spacing: the product is r 10
-    # on x's grid, j 1, so a 3×3 conv after it adds 2·1: r 12 (the gate's j of 8 would give 26).
+    # Squeeze-and-excitation on 8×8. x: r 3 centred on each position, so x(0) spans −1..1
+    # (padding included). The global pool reads x(0..7): −1..8, r 3 + 7·1 = 10, one output.
+    # The product sees the gate's −1..8 from every position, on x's grid: r 10, j 1. A 3×3
+    # conv after it: position 0 spans x's −2..2 and the gate's −1..8, 11 positions; position
+    # 7 spans 5..9 and −1..8, 11 too. (Taking the gate's 10 as a moving field would give 12,
+    # and its jump of 8, 26.)
     text = spec(
         "[4, 8, 8]",
         "{type: conv, name: x, filters: 4, kernel: 3, padding: 1}",
@@ -102,7 +105,28 @@ def test_a_broadcast_gate_widens_the_field_but_keeps_the_maps_grid() -> None:
     found = fields(text)
     assert found["squeeze"] == ([10, 10], [8, 8])
     assert found["scaled"] == ([10, 10], [1, 1])
-    assert found["after"] == ([12, 12], [1, 1])
+    assert found["after"] == ([11, 11], [1, 1])
+
+
+def test_gates_in_a_row_see_the_input_and_no_more() -> None:
+    # Three squeeze-and-excitation gates on 8 positions, nothing padded: every output sees
+    # the 8 input positions, however many gates; the 1×1 convs add no moving context (r 1).
+    gate = [
+        "{type: adaptive_avgpool, output_size: 1}",
+        "{type: conv, filters: 4, kernel: 1, activation: sigmoid}",
+    ]
+    layers = ["{type: conv, name: se0, filters: 4, kernel: 1}"]
+    for i in range(1, 4):
+        layers += [gate[0], gate[1].replace("{", f"{{name: g{i}, ", 1)]
+        layers.append(f"{{type: multiply, name: se{i}, from: [se{i - 1}, g{i}]}}")
+    graph = analysed(spec("[4, 8]", *layers)).graph
+    by_name = {n.name: f for n, f in zip(graph.nodes, graph.receptive_fields, strict=True)}
+    for name in ("se1", "se2", "se3"):
+        field = by_name[name]
+        assert field is not None and (field.sizes, field.local_sizes, field.paddings) == ([8], [1], [0])
+    # NS114: the gates' pools cover the input, but what follows them on 1 position, or on
+    # the map after the product, adds no context only where its own input already covers it.
+    assert "NS114" not in codes(spec("[4, 8]", *layers), Settings(extend_select=("NS114",)))
 
 
 def test_upsample_and_conv_transpose_divide_the_stride() -> None:
@@ -232,11 +256,11 @@ def test_a_huge_fractional_stride_is_shown_as_an_integer() -> None:
 
 
 def test_a_layer_type_without_a_receptive_field_rule_is_refused_not_passed_through() -> None:
-    class Shuffle(LayerBase):  # a pixel shuffle: C·4 × H × W → C × 2H × 2W
-        type: Literal["pixel_shuffle"]
+    class Unshuffle(LayerBase):  # a pixel unshuffle: C × 2H × 2W → C·4 × H × W
+        type: Literal["pixel_unshuffle"]
 
-    field = ReceptiveField.of_input(2)
-    with pytest.raises(NotImplementedError, match="pixel_shuffle"):
-        receptive_field(Shuffle(type="pixel_shuffle"), [(4, 8, 8)], [field], (1, 16, 16), None)
+    field = ReceptiveField.of_input((16, 16))
+    with pytest.raises(NotImplementedError, match="pixel_unshuffle"):
+        receptive_field(Unshuffle(type="pixel_unshuffle"), [(1, 16, 16)], [field], (4, 8, 8), None)
     # The near miss: a shape-neutral layer passes the field on unchanged.
-    assert receptive_field(BatchNorm(type="batchnorm"), [(4, 8, 8)], [field], (4, 8, 8), None) == field
+    assert receptive_field(BatchNorm(type="batchnorm"), [(4, 16, 16)], [field], (4, 16, 16), None) == field

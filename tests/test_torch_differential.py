@@ -456,3 +456,35 @@ def test_pixel_shuffle_field_agrees_with_the_inputs_pytorch_differentiates() -> 
     assert columns == [x // 2 for x in range(10)]
     (field,) = analyse(spec("[4, 3, 5]", "{type: pixel_shuffle, scale: 2}"), "p.yaml", "p").graph.receptive_fields
     assert field is not None and (field.sizes, field.strides) == ([1, 1], [0.5, 0.5])
+
+
+def test_gated_fields_agree_with_the_inputs_pytorch_differentiates() -> None:
+    # Two squeeze-and-excitation gates, nothing padded, so that every input coordinate is a
+    # pixel: the most pixels any output position depends on is each layer's field. Positive
+    # weights on a positive input, and gates kept off the sigmoid's flat ends (in float64),
+    # leave no gradient to cancel or vanish.
+    text = spec(
+        "[1, 40]",
+        "{type: conv, name: a, filters: 2, kernel: 3}",
+        "{type: adaptive_avgpool, name: p1, output_size: 1}",
+        "{type: conv, name: g1, filters: 2, kernel: 1, activation: sigmoid}",
+        "{type: multiply, name: m1, from: [a, g1]}",
+        "{type: conv, name: b, filters: 2, kernel: 3, stride: 2}",
+        "{type: adaptive_avgpool, name: p2, output_size: 1}",
+        "{type: conv, name: g2, filters: 2, kernel: 1, activation: sigmoid}",
+        "{type: multiply, name: m2, from: [b, g2]}",
+        "{type: conv, name: c, filters: 2, kernel: 5}",
+    )
+    graph = analyse(text, "se.yaml", "se").graph
+    network = network_module(graph).double()
+    for parameter in network.parameters():
+        torch.nn.init.constant_(parameter, 0.1)
+    x = torch.rand(1, 1, 40, dtype=torch.float64) + 0.5
+    for index, (node, field) in enumerate(zip(graph.nodes, graph.receptive_fields, strict=True)):
+
+        def summed(x: Any, index: int = index) -> Any:
+            return network.outputs(x)[index].sum(dim=1).flatten()
+
+        reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
+        assert field is not None
+        assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name

@@ -3,11 +3,15 @@
 ## What it does
 Computes each layer's receptive field (see `netspec show`: the RF column) and names the first
 layer whose receptive field is at least the input size in every spatial dimension, when conv
-or pooling layers read from it later on. Not selected by default.
+or pooling layers after it read a map whose receptive field covers the input too. Not
+selected by default.
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
-with K = D·(F − 1) + 1; merges take the largest r.
+with K = D·(F − 1) + 1; merges take the largest r of the inputs that are not broadcast. A
+broadcast gate (squeeze-and-excitation) shows every position the whole input, but that
+context does not grow with the layers after it, so only r counts here, and layers on a single
+position (the gate's own 1×1 convs) cannot add context and are not counted.
 
 ## Why is this bad?
 From that layer on, every output position already sees the whole input: further conv and
@@ -34,17 +38,24 @@ No automatic fix: use a larger input, or remove (or stop downsampling before) th
 that follow.
 """
 
-from collections.abc import Iterator
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.graph import Graph, Node
-from netspec.layers import WindowedLayer, format_shape
+from netspec.graph import INPUT, Graph, Node
+from netspec.layers import WindowedLayer, format_shape, volume
 from netspec.rules.base import Rule, Violation
 
+if TYPE_CHECKING:
+    from netspec.receptive import ReceptiveField  # the show machinery, loaded only when fields are
 
-def _spatial_layers_after(graph: Graph, node: Node) -> list[Node]:
-    """The conv and pooling layers that read ``node``'s output, directly or not."""
+
+def _spatial_layers_after(graph: Graph, node: Node, covers: Callable[[Node], bool]) -> list[Node]:
+    """The conv and pooling layers that read ``node``'s output, directly or not, from a map of
+    more than one position whose field ``covers`` the input."""
     seen: set[int] = set()
     pending = list(node.consumers)
     while pending:
@@ -52,7 +63,14 @@ def _spatial_layers_after(graph: Graph, node: Node) -> list[Node]:
         if index not in seen:
             seen.add(index)
             pending.extend(graph.nodes[index].consumers)
-    return [graph.nodes[i] for i in sorted(seen) if isinstance(graph.nodes[i].layer, WindowedLayer)]
+    return [
+        later
+        for later in (graph.nodes[i] for i in sorted(seen))
+        if isinstance(later.layer, WindowedLayer)
+        and later.inputs is not None
+        and volume(later.inputs[0][1:]) > 1
+        and covers(later)
+    ]
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -60,16 +78,25 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     if graph.input is None:
         return
     size = graph.input[1:]
-    for node, field in zip(graph.nodes, graph.receptive_fields, strict=True):
-        if field is None or any(r < w for r, w in zip(field.sizes, size, strict=True)):
+    fields = graph.receptive_fields
+
+    def covering(field: ReceptiveField | None) -> bool:
+        return field is not None and all(r >= w for r, w in zip(field.local_sizes, size, strict=True))
+
+    def input_covering(node: Node) -> bool:
+        (source,) = node.sources
+        return source != INPUT and covering(fields[source])
+
+    for node, field in zip(graph.nodes, fields, strict=True):
+        if field is None or not covering(field):
             continue
-        after = _spatial_layers_after(graph, node)
+        after = _spatial_layers_after(graph, node, input_covering)
         if after:
             many = len(after) > 1
             count = f"{len(after)} conv/pooling layer{'s' if many else ''} after it (from {after[0].name})"
             yield Violation(
                 node.index,
-                f"{node.name}: its receptive field {format_shape(field.sizes)} already covers the whole "
+                f"{node.name}: its receptive field {format_shape(field.local_sizes)} already covers the whole "
                 f"{format_shape(size)} input; the {count} add{'' if many else 's'} depth but no context",
             )
             return
