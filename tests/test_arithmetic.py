@@ -65,6 +65,23 @@ def test_unread_counts_only_real_input() -> None:
     assert Window(224, 11, 4, 1, 0, 0).unread == 1
     # ResNet stem: (224 + 6 − 7) % 2 = 1, but 3 columns of right padding absorb it.
     assert Window(224, 7, 2, 1, 3, 3).unread == 0
+    # Padding 5 before a width of 1, kernel 4, stride 3: (1 + 5 − 4)/3 + 1 = 1 window, over
+    # padded positions 0–3; the input sits at 5. One position unread, not the remainder 2.
+    assert Window(1, 4, 3, 1, 5, 0).unread == 1
+
+
+def test_read_count_is_the_positions_some_tap_reaches() -> None:
+    # Tap j of window i reads S·i + D·j − P_before: enumerate them all, keep the real input.
+    for size, kernel, stride, dilation, before, after, ceil in itertools.product(
+        (1, 5, 12), (1, 2, 3), (1, 2, 3, 5), (1, 2, 3), (0, 1, 4), (0, 2), (False, True)
+    ):
+        window = Window(size, kernel, stride, dilation, before, after, ceil)
+        if window.output < 1:
+            continue
+        taps = {stride * i + dilation * j - before for i in range(window.output) for j in range(kernel)}
+        assert window.read_count() == len(taps & set(range(size))), window
+    # Counting would take too long: None, and the periodic share stands in.
+    assert Window(10**8, 1, 2, 1, 0, 0).read_count() is None
 
 
 def brute_force_pads(w: Window, max_pad: int) -> tuple[int | None, tuple[int, int] | None]:

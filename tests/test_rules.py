@@ -194,6 +194,15 @@ def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided()
     assert square.help == "padding 1 keeps 8×8 (P = D·(F − 1)/2)"
 
 
+def test_ns109_counts_what_the_windows_read_on_a_small_input() -> None:
+    # A 1×1 stride-2 projection of 7×7 reads rows and columns 0, 2, 4 and 6: 16 of 49.
+    (d,) = lint(spec("[64, 7, 7]", "{type: conv, filters: 128, kernel: 1, stride: 2}"))
+    assert d.code == "NS109" and d.message.endswith("the layer reads only 16/49 of its input")
+    # The near miss: on a 1×1 input the one window reads the one position, whatever the
+    # stride, so nothing is skipped.
+    assert codes(spec("[8, 1, 1]", "{type: conv, filters: 8, kernel: 1, stride: [3, 4]}")) == []
+
+
 def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     # Taps at 2i + 2j − 2: even positions only, along both dimensions: 1/2 · 1/2 = 1/4.
     (grid,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 4, kernel: 3, stride: 2, dilation: 2, padding: 2}"))
@@ -213,9 +222,11 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     )
     # gcd(3, 2) = 1: a third tap would read everything, and the dilation may stay.
     assert holes.help is not None and "dilation" not in holes.help
-    # Window 3 < stride 5, and of it only taps 5i and 5i + 2 read: 2/5, not 3/5. (28 − 3)/5 + 1 = 6.
+    # Window 3 < stride 5, and of it only taps 5i and 5i + 2 read, 2 of every 5 positions.
+    # (28 − 3)/5 + 1 = 6 windows read 0, 2, 5, 7, …, 25, 27: 12 of the 28, 3/7 (not 2/5, the
+    # share away from the edges).
     (gap,) = lint(spec("[1, 28]", "{type: conv, filters: 4, kernel: 2, stride: 5, dilation: 2}"))
-    assert gap.message == "conv1: stride 5 > window 3; the layer reads only 2/5 of its input"
+    assert gap.message == "conv1: stride 5 > window 3; the layer reads only 3/7 of its input"
     # The near miss: taps 3i, 3i + 2 and 3i + 4 reach every residue of 3. (29 − 5)/3 + 1 = 9.
     assert codes(spec("[1, 29]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}")) == []
 

@@ -12,6 +12,10 @@ import math
 Pads = tuple[int, int]
 
 
+#: The most input positions and taps :meth:`Window.read_count` counts one by one.
+MAX_COUNTED = 10**7
+
+
 class Window:
     """One spatial dimension of a sliding-window layer (convolution or pooling).
 
@@ -83,7 +87,8 @@ class Window:
     @property
     def unread(self) -> int:
         """Input positions (not padding) that no window of a floor-mode layer reads."""
-        return max(0, self.span % self.stride - self.pad_after) if not self.ceil_mode else 0
+        # At most the whole input: windows that lie in the padding before it read none of it.
+        return min(self.size, max(0, self.span % self.stride - self.pad_after)) if not self.ceil_mode else 0
 
     def positions_read(self) -> tuple[int, int]:
         """(n, S): the windows read n of every S input positions, away from the edges.
@@ -94,6 +99,24 @@ class Window:
         positions only, however large the window.
         """
         return min(self.kernel, self.stride // math.gcd(self.stride, self.dilation)), self.stride
+
+    def read_count(self) -> int | None:
+        """How many input positions (not padding) some window reads, edges included; None
+        where counting them would cost more than :data:`MAX_COUNTED` steps."""
+        if self.size > MAX_COUNTED or self.kernel * self.output > MAX_COUNTED:
+            return None
+        read = bytearray(self.size)
+        last = (self.output - 1) * self.stride
+        for tap in range(0, self.effective_kernel, self.dilation):
+            # Tap j of window i reads S·i + D·j − P, for i from 0 to output − 1.
+            first = tap - self.pad_before
+            if first < 0:
+                first += -first // self.stride * self.stride
+                first += self.stride if first < 0 else 0
+            stop = min(self.size, tap - self.pad_before + last + 1)
+            if first < stop:
+                read[first : stop : self.stride] = b"\x01" * len(range(first, stop, self.stride))
+        return read.count(1)
 
     def with_pads(self, before: int, after: int) -> Window:
         return Window(self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode)
