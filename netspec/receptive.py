@@ -93,11 +93,14 @@ class Field1D:
         """The effective padding P_eff: centre(0) = −P_eff + (r − 1)/2."""
         return (self.size - 1) / 2 - self.centre
 
+    def moving_span(self, position: int) -> Interval:
+        """The input coordinates the moving part of output ``position``'s field spans."""
+        centre = self.centre + position * self.jump
+        return centre - (self.size - 1) / 2, centre + (self.size - 1) / 2
+
     def span(self, position: int) -> Interval:
         """The input coordinates output ``position`` sees, first and last."""
-        centre = self.centre + position * self.jump
-        ends = [(centre - (self.size - 1) / 2, centre + (self.size - 1) / 2)]
-        hull = _hull(ends + ([self.whole] if self.whole else []))
+        hull = _hull([self.moving_span(position), *([self.whole] if self.whole else [])])
         assert hull is not None
         return hull
 
@@ -140,6 +143,15 @@ class ReceptiveField:
     def sizes(self) -> list[int]:
         """The most input positions an output position sees, per dimension, in whole positions."""
         return [math.ceil(d.seen(n)) for d, n in zip(self.dims, self.positions, strict=True)]
+
+    def moving_parts_cover(self, sizes: Sequence[int]) -> bool:
+        """Whether the moving part of every output position's field spans the whole input of
+        these sizes: the first position's reaches the last input position, and the last
+        position's the first (the spans move forward with the position)."""
+        return all(
+            d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
+            for d, n, size in zip(self.dims, self.positions, sizes, strict=True)
+        )
 
     @property
     def local_sizes(self) -> list[int]:

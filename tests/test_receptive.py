@@ -163,7 +163,11 @@ NS114_LAYERS = [
     "{type: maxpool, kernel: 2}",
     "{type: conv, filters: 8, kernel: 3, padding: 1}",
     "{type: maxpool, kernel: 2}",
-    # r: 3, 4, 8, 10, 18, 22, then 22 + 2·8 = 38 ≥ 32.
+    # r: 3, 4, 8, 10, 18, 22, j 8; the 4×4 positions' centres lie at 3.5, 11.5, 19.5, 27.5.
+    # Then r 38, 54: position 0 sees up to 3.5 + 26.5 = 30 < 31. At r 70 it sees up to 38, and
+    # position 3 from 27.5 − 34.5 = −7: every position sees the whole 32×32.
+    "{type: conv, filters: 8, kernel: 3, padding: 1}",
+    "{type: conv, filters: 8, kernel: 3, padding: 1}",
     "{type: conv, name: covering, filters: 8, kernel: 3, padding: 1}",
 ]
 
@@ -172,7 +176,8 @@ def test_ns114_names_the_first_layer_covering_the_input() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: conv, filters: 8, kernel: 3, padding: 1}")
     diagnostics = [d for d in lint(text, Settings(extend_select=("NS114",))) if d.code == "NS114"]
     assert [d.layer for d in diagnostics] == ["covering"]
-    assert "38×38" in diagnostics[0].message
+    assert diagnostics[0].message.startswith("covering: every output position already sees the whole 32×32 input")
+    assert "(receptive field 70×70)" in diagnostics[0].message
     assert "NS114" not in codes(text)  # not selected by default
 
 

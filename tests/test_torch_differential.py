@@ -23,11 +23,11 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from netspec import Severity, lint_text
+from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES, volume
 from netspec.layers.arithmetic import Window
-from tests.helpers import PUBLISHED_PARAMS, SPECS, spec
+from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS, spec
 
 torch = pytest.importorskip("torch")
 
@@ -488,3 +488,30 @@ def test_gated_fields_agree_with_the_inputs_pytorch_differentiates() -> None:
         reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
         assert field is not None
         assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
+
+
+def test_ns114_names_the_first_layer_whose_every_output_sees_every_pixel() -> None:
+    # The rule's example: 3×3 convs on 8×8. By PyTorch's gradients, c7 is the first layer
+    # each of whose outputs depends on all 64 pixels: c6's corner outputs do not.
+    path = ROOT / "examples" / "broken" / "ns114_receptive_field_exceeds_input.yaml"
+    analysis = analyse(path.read_text(encoding="utf-8"), str(path), path.stem)
+    network = network_module(analysis.graph).double()
+    for parameter in network.parameters():
+        torch.nn.init.constant_(parameter, 0.1)
+    x = torch.rand(1, 3, 8, 8, dtype=torch.float64) + 0.5
+
+    def sees_every_pixel(index: int) -> bool:
+        def summed(x: Any) -> Any:
+            return network.outputs(x)[index].sum(dim=1).flatten()
+
+        rows = torch.autograd.functional.jacobian(summed, x).reshape(-1, 3, 8, 8).sum(dim=1)
+        return bool((rows != 0).all())
+
+    names = [node.name for node in analysis.graph.nodes]
+    assert [sees_every_pixel(names.index(name)) for name in ("c6", "c7")] == [False, True]
+    (found,) = [
+        d
+        for d in lint_text(path.read_text(encoding="utf-8"), str(path), Settings(extend_select=("NS114",))).diagnostics
+        if d.code == "NS114"
+    ]
+    assert found.layer == "c7"

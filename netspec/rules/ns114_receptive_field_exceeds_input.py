@@ -1,10 +1,11 @@
-"""Conv or pooling layers follow a layer whose receptive field already covers the whole input.
+"""Conv or pooling layers follow a layer whose every output already sees the whole input.
 
 ## What it does
 Computes each layer's receptive field (see `netspec show`: the RF column) and names the first
-layer whose receptive field is at least the input size in every spatial dimension, when conv
-or pooling layers after it read a map whose receptive field covers the input too. Not
-selected by default.
+layer each of whose output positions sees the whole input, when conv or pooling layers after
+it read a map of which that holds too. Not selected by default. A field as large as the
+input is not enough: a corner output of a padded layer sees half its field in the padding,
+so it needs almost twice the input's size.
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
@@ -28,8 +29,10 @@ layers:
   - {type: conv, filters: 32, kernel: 3, padding: 1}
   - {type: maxpool, kernel: 2}
   - {type: conv, filters: 64, kernel: 3, padding: 1}
-  - {type: maxpool, kernel: 2}
-  - {type: conv, filters: 64, kernel: 3, padding: 1}    # r = 38 ≥ 32
+  - {type: maxpool, kernel: 2}                          # 4×4 positions, 8 pixels apart
+  - {type: conv, filters: 64, kernel: 3, padding: 1}    # r = 38
+  - {type: conv, filters: 64, kernel: 3, padding: 1}    # r = 54
+  - {type: conv, filters: 64, kernel: 3, padding: 1}    # r = 70: the corners see it all
   - {type: conv, filters: 64, kernel: 3, padding: 1}
 ```
 
@@ -81,7 +84,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     fields = graph.receptive_fields
 
     def covering(field: ReceptiveField | None) -> bool:
-        return field is not None and all(r >= w for r, w in zip(field.local_sizes, size, strict=True))
+        return field is not None and field.moving_parts_cover(size)
 
     def input_covering(node: Node) -> bool:
         (source,) = node.sources
@@ -96,8 +99,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             count = f"{len(after)} conv/pooling layer{'s' if many else ''} after it (from {after[0].name})"
             yield Violation(
                 node.index,
-                f"{node.name}: its receptive field {format_shape(field.local_sizes)} already covers the whole "
-                f"{format_shape(size)} input; the {count} add{'' if many else 's'} depth but no context",
+                f"{node.name}: every output position already sees the whole {format_shape(size)} input "
+                f"(receptive field {format_shape(field.local_sizes)}); the {count} add{'' if many else 's'} depth "
+                "but no context",
             )
             return
 
