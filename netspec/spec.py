@@ -350,7 +350,11 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
-        hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
+        if _field(path) == "activation" and value in LAYER_TYPES:
+            # prelu learns parameters (and batchnorm is no activation): a layer of its own.
+            hint = f"; {value} is a layer type, not an activation: add `{{type: {value}}}` after this layer"
+        else:
+            hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
         if not hint and KEYWORD_TAG in raw_loc:
             hint = _as_typed(value, "int_type", quoted, path)
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")

@@ -677,6 +677,26 @@ def test_pixel_shuffle_trades_channels_for_size() -> None:
         assert d.code == "NS115" and "pixel_shuffle needs 2 spatial dimensions" in d.message
 
 
+def test_an_activation_that_is_a_layer_says_to_add_the_layer() -> None:
+    # PReLU learns its slopes: 'relu' (the close spelling) would silently drop them.
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: prelu}"))
+    assert d.code == "NS002" and d.message.endswith(
+        "not 'prelu'; prelu is a layer type, not an activation: add `{type: prelu}` after this layer"
+    )
+    # The near miss: a misspelt activation still gets the close one.
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: rellu}"))
+    assert d.message.endswith("not 'rellu'; did you mean 'relu'?")
+
+
+def test_ns105_help_leads_to_a_flat_tensor() -> None:
+    # After a global pool the tensor is still C×1×1: a flatten is needed either way.
+    (d,) = lint(spec("[3, 8, 8]", "{type: adaptive_avgpool, output_size: 1}", "{type: dense, units: 3}"))
+    assert d.code == "NS105" and "3×1×1" in d.message
+    assert d.help is not None and d.help.startswith("add a `{type: flatten}` before this layer")
+    flat = ["{type: adaptive_avgpool, output_size: 1}", "{type: flatten}", "{type: dense, units: 3}"]
+    assert codes(spec("[3, 8, 8]", *flat)) == []
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))

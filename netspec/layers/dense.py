@@ -40,7 +40,7 @@ class Dense(LayerBase):
                 "NS105",
                 f"dense receives the unflattened tensor {format_shape(shape)}; PyTorch's Linear would act on "
                 f"the last dimension only and give {format_shape((*shape[:-1], self.units))}",
-                help="add a `{type: flatten}` (or a global pool) before this layer",
+                help="add a `{type: flatten}` before this layer (after a global pool, to average each channel first)",
             )
         if self.in_features is not None and self.in_features != shape[0]:
             raise LayerError(

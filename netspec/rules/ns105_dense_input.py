@@ -18,7 +18,8 @@ layers:
 ```
 
 ## Fix
-No automatic fix: add a `flatten` (or a global pooling layer) before the dense layer.
+No automatic fix: add a `flatten` before the dense layer (after a global pooling layer, to
+average each channel first).
 """
 
 from netspec.diagnostics import Severity
