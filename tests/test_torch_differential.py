@@ -153,9 +153,6 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     elif kind == "groupnorm":
         layer["groups"] = groups(draw, channels)
         layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
-        # Not one value per group: PyTorch refuses it for a batch of one only, and a batch of
-        # one is all the reference runs.
-        assume(channels // layer["groups"] > 1 or math.prod(shape[1:]) > 1)
     elif kind == "pixel_shuffle":
         layer["scale"] = draw(st.integers(1, 3))
     elif kind == "leaky_relu":
@@ -171,6 +168,14 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     flat = kind == "dense" or (
         kind in ("batchnorm", "groupnorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans())
     )
+    if kind == "groupnorm":
+        # Not one value per group: PyTorch refuses it for a batch of one only, and a batch of
+        # one is all the reference runs. Flat, the channels are all the values.
+        assume(
+            math.prod(shape) // layer["groups"] > 1
+            if flat
+            else channels // layer["groups"] > 1 or math.prod(shape[1:]) > 1
+        )
     return shape, [{"type": "flatten"}, layer] if flat else [layer]
 
 
