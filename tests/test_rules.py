@@ -697,6 +697,34 @@ def test_ns105_help_leads_to_a_flat_tensor() -> None:
     assert codes(spec("[3, 8, 8]", *flat)) == []
 
 
+def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
+    # An SE gate of 32 channels on a 64-channel map: PyTorch's "size of tensor a (64) must
+    # match the size of tensor b (32) at non-singleton dimension 1". The 1×1 is a broadcast.
+    gate = [
+        "{type: conv, name: x, filters: 64, kernel: 3, padding: 1}",
+        "{type: adaptive_avgpool, output_size: 1}",
+        "{type: conv, name: g, filters: 32, kernel: 1, activation: sigmoid}",
+        "{type: multiply, from: [x, g]}",
+    ]
+    (d,) = lint(spec("[64, 8, 8]", *gate))
+    assert d.code == "NS106" and d.help == (
+        "no automatic fix: give g 64 channels (the filters of the layer that makes it), or 1 to scale every channel "
+        "alike"
+    )
+    # The near misses: the help's two choices.
+    for filters in (64, 1):
+        assert codes(spec("[64, 8, 8]", *[layer.replace("filters: 32", f"filters: {filters}") for layer in gate])) == []
+    # Columns of 5 and 8 cannot broadcast; rows of 1 and 8 can, and are not mentioned.
+    (d,) = lint(
+        spec(
+            "[4, 8, 8]",
+            "{type: adaptive_avgpool, name: p, output_size: [1, 4]}",
+            "{type: multiply, from: [input, p]}",
+        )
+    )
+    assert d.help == "no automatic fix: make the columns (4 and 8) one size or 1: crop the larger or pad the smaller"
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))

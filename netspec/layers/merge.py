@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape
+from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, volume
+from netspec.layers.windowed import dimension_units
 
 
 def broadcast(inputs: Sequence[Shape]) -> Shape | None:
@@ -102,8 +103,32 @@ class Multiply(Merge):
             )
         full = broadcast(inputs)
         if full is None:
-            raise self.mismatch(inputs, "in shape, where neither size is 1")
+            raise self.mismatch(inputs, "in shape, where neither size is 1", self.broadcast_help(inputs))
         return full
+
+    def broadcast_help(self, inputs: Sequence[Shape]) -> str:
+        """What would let PyTorch broadcast: in each dimension, one size or 1. The map being
+        gated is the largest input; the channels of the others must be its own, or 1."""
+        gated = max(inputs, key=volume)
+        steps = []
+        off = dict.fromkeys(
+            name for name, shape in zip(self.from_, inputs, strict=True) if shape[0] not in (1, gated[0])
+        )
+        if off:
+            steps.append(
+                f"give {' and '.join(off)} {gated[0]} channels (the filters of the layer that makes "
+                f"{'them' if len(off) > 1 else 'it'}), or 1 to scale every channel alike"
+            )
+        # The spatial dimensions in conflict, grouped by their sizes: "the rows and columns (6 and 8)".
+        conflicts: dict[tuple[int, ...], list[str]] = {}
+        for unit, sizes in zip(dimension_units(len(gated) - 1), list(zip(*inputs, strict=True))[1:], strict=True):
+            differing = tuple(sorted(set(sizes) - {1}))
+            if len(differing) > 1:
+                conflicts.setdefault(differing, []).append(f"{unit}s")
+        for differing, units in conflicts.items():
+            listed = ", ".join(map(str, differing[:-1])) + f" and {differing[-1]}"
+            steps.append(f"make the {' and '.join(units)} ({listed}) one size or 1: crop the larger or pad the smaller")
+        return "no automatic fix: " + "; and ".join(steps)
 
 
 class Concat(Merge):

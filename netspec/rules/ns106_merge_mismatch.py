@@ -25,6 +25,7 @@ layers:
 ## Fix
 No automatic fix: the branches need padding, a `crop`, or a projection that you design. To
 broadcast on purpose, `upsample` each branch with a size-1 dimension to the full size first.
+For `multiply`, the help names the sizes to change: a gate's channels must be the map's (or 1).
 """
 
 from netspec.diagnostics import Severity
