@@ -725,6 +725,17 @@ def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
     assert d.help == "no automatic fix: make the columns (4 and 8) one size or 1: crop the larger or pad the smaller"
 
 
+def test_ns101_suggests_no_input_smaller_than_a_3d_avgpool_takes() -> None:
+    # Width 5, kernel 4, padding 1, stride 4: (5 − 4 + 2)/4 + 1 = 1.75. Widths 2 and 6 divide
+    # exactly, but AvgPool3d refuses an input narrower than its kernel (NS103): only 6.
+    (d,) = lint(spec("[1, 8, 8, 5]", "{type: avgpool, kernel: 4, padding: [0, 0, 1]}"))
+    assert d.code == "NS101" and d.help is not None and "or use 6 columns instead of 5" in d.help
+    assert codes(spec("[1, 8, 8, 2]", "{type: avgpool, kernel: 4, padding: [0, 0, 1]}")) == ["NS103"]
+    # The near miss: a 2-D average pool takes a width of 2, and both sizes are offered.
+    (d,) = lint(spec("[1, 8, 5]", "{type: avgpool, kernel: 4, padding: [0, 1]}"))
+    assert d.help is not None and "or use 2 or 6 columns instead of 5" in d.help
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))

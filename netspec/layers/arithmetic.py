@@ -184,11 +184,12 @@ def exact_division_pads(window: Window, max_pad: int) -> tuple[int | None, Pads 
     return (None if symmetric is None else symmetric // 2), (None if total is None else split_total(total))
 
 
-def exact_input_sizes(window: Window) -> tuple[int | None, int]:
+def exact_input_sizes(window: Window, smallest: int = 1) -> tuple[int | None, int]:
     """The nearest input sizes below and above W for which the division is exact, with the
-    same padding; none below when that would be no input at all (padding can exceed F)."""
+    same padding; none below when that would be under ``smallest``, the least input the layer
+    takes (1, as padding can exceed F)."""
     below = window.size - window.remainder
-    return (below if below >= 1 else None), below + window.stride
+    return (below if below >= smallest else None), below + window.stride
 
 
 def transposed_output(size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int) -> int:

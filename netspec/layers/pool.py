@@ -122,10 +122,13 @@ class MaxPool(Pool):
 class AvgPool(Pool):
     type: Literal["avgpool"]
 
-    def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
+    def smallest_input(self, window: Window, rank: int) -> int:
         # ATen's pool3d_shape_check (every device): AvgPool3d also needs the unpadded input
         # to be at least the kernel, which padding does not make up for.
-        small = [w for w in windows if w.size < w.kernel] if len(shape) == 4 else []
+        return window.kernel if rank == 3 else 1
+
+    def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
+        small = [w for w in windows if w.size < self.smallest_input(w, len(windows))]
         if small:
             raise LayerError(
                 "NS103",

@@ -113,6 +113,10 @@ class WindowedLayer(LayerBase):
             )
         return outputs
 
+    def smallest_input(self, window: Window, rank: int) -> int:
+        """The least input size the layer takes along this window, padding aside."""
+        return 1
+
     def accepts(self, windows: Sequence[Window]) -> bool:
         """Whether the layer runs with these windows, giving their sizes: each at least 1,
         padding within :meth:`max_padding`."""

@@ -76,7 +76,7 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
             symmetric
         ), f"padding {padding_value(symmetric)} makes the division exact ({outputs} outputs)"
     reason = why_not_symmetric(layer, windows, without_symmetric)
-    alternatives = exact_inputs(windows, without_symmetric)
+    alternatives = exact_inputs(layer, windows, without_symmetric)
     # Other sizes there; the symmetric padding that makes the other dimensions exact.
     with_other_sizes = [
         (w.pad_before, w.pad_after) if i in without_symmetric else symmetric[i] for i, w in enumerate(windows)
@@ -107,10 +107,13 @@ def why_not_symmetric(layer: WindowedLayer, windows: Sequence[Window], indices: 
     return " and ".join(dict.fromkeys(reasons))
 
 
-def exact_inputs(windows: Sequence[Window], indices: Sequence[int]) -> str:
-    """The nearest input sizes that divide exactly in these dimensions, naming them unless
-    they are all the dimensions and agree (a square input)."""
-    sizes = [(*exact_input_sizes(windows[i]), windows[i].size) for i in indices]
+def exact_inputs(layer: WindowedLayer, windows: Sequence[Window], indices: Sequence[int]) -> str:
+    """The nearest input sizes that divide exactly in these dimensions and that the layer
+    takes, naming them unless they are all the dimensions and agree (a square input)."""
+    sizes = [
+        (*exact_input_sizes(windows[i], layer.smallest_input(windows[i], len(windows))), windows[i].size)
+        for i in indices
+    ]
 
     def options(below: int | None, above: int) -> str:
         return f"{below} or {above}" if below is not None else str(above)
