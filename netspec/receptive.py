@@ -10,9 +10,9 @@ P before:
 The centre of output index y then lies at input coordinate −P_eff + y·j + (r − 1)/2.
 The other layers, as netspec defines them:
 
-- ``conv_transpose`` (stride S): an output position reads at most ceil(K/S) input
-  positions, so r ← r + (ceil(K/S) − 1)·j with the incoming j (a 2×2 stride-2
-  up-convolution keeps r); then j ← j/S.
+- ``conv_transpose`` (stride S): an output position reads at most c = ceil(F·g/S) input
+  positions, D/g apart (g = gcd(S, D)), so r ← r + (c − 1)·(D/g)·j with the incoming j
+  (a 2×2 stride-2 up-convolution keeps r; undilated, c = ceil(F/S)); then j ← j/S.
 - ``upsample``: j ← j/scale (j·W_in/W_out for ``size``, j·(W_in − 1)/(W_out − 1) with
   ``align_corners``); the stride may become a fraction. Nearest reads one input position per
   output, so r is unchanged; linear interpolation reads 2 (r ← r + j), bicubic 4
@@ -177,11 +177,15 @@ def _number(value: Fraction) -> int | float:
     return round(float(value), 4)
 
 
-def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int) -> Field1D:
+def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int, dilation: int) -> Field1D:
+    """Output o reads input i through tap k where o = S·i − P + D·k: the taps of one residue
+    of D·k modulo S, every S/g-th with g = gcd(S, D), reach inputs D/g apart; at most
+    ceil(F·g/S) of them fall in one residue."""
     jump = field.jump / stride
-    reads = -(-kernel // stride)
-    centre = field.centre + (padding - Fraction(kernel - 1, 2)) * jump
-    return field.moved(field.size + (reads - 1) * field.jump, jump, centre)
+    shared = math.gcd(stride, dilation)
+    reads = -(-kernel * shared // stride)
+    centre = field.centre + (padding - Fraction(dilation * (kernel - 1), 2)) * jump
+    return field.moved(field.size + (reads - 1) * (dilation // shared) * field.jump, jump, centre)
 
 
 def adaptive_kernel(size: int, out: int) -> int:
@@ -275,7 +279,7 @@ def _output_dims(
             layer.per_dimension("dilation", rank),
             strict=True,
         )
-        return tuple(_conv_transpose(d, dil * (k - 1) + 1, s, p) for d, k, s, p, dil in per_dim)
+        return tuple(_conv_transpose(d, k, s, p, dil) for d, k, s, p, dil in per_dim)
     if isinstance(layer, Upsample):
         return tuple(
             _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)

@@ -520,3 +520,22 @@ def test_ns114_names_the_first_layer_whose_every_output_sees_every_pixel() -> No
         if d.code == "NS114"
     ]
     assert found.layer == "c7"
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3, 4])
+@pytest.mark.parametrize("stride", [1, 2, 3, 4])
+@pytest.mark.parametrize("dilation", [1, 2, 3])
+def test_transposed_fields_agree_with_the_inputs_pytorch_differentiates(
+    kernel: int, stride: int, dilation: int
+) -> None:
+    # The widest run of input positions any output of ConvTranspose1d depends on.
+    upconv = torch.nn.ConvTranspose1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+    torch.nn.init.ones_(upconv.weight)
+    rows = torch.autograd.functional.jacobian(lambda x: upconv(x).flatten(), torch.rand(1, 1, 12))
+    reads = [row.flatten().nonzero().flatten().tolist() for row in rows]
+    widest = max(read[-1] - read[0] + 1 for read in reads if read)
+    text = spec(
+        "[1, 12]", f"{{type: conv_transpose, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}}}"
+    )
+    (field,) = analyse(text, "t.yaml", "t").graph.receptive_fields
+    assert field is not None and field.sizes == [widest]
