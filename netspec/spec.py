@@ -144,11 +144,12 @@ def _salvage(
 ) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
     problems = [_problem(error, data, suggestions, quoted) for error in exc.errors(include_url=False)]
-    broken_layers = {p.path[1] for p in problems if len(p.path) >= 2 and p.path[0] == "layers"}
+    faults: dict[Any, list[KeyPath]] = {}
+    for problem in problems:
+        if len(problem.path) >= 2 and problem.path[0] == "layers":
+            faults.setdefault(problem.path[1], []).append(problem.path)
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
-    layers: list[LayerBase | None] = [
-        None if i in broken_layers else validate_layer(raw) for i, raw in enumerate(raw_layers)
-    ]
+    layers = [_checkable(raw, faults.get(i, [])) for i, raw in enumerate(raw_layers)]
     name = data.get("name")
     description = data.get("description")
     return ParsedSpec(
@@ -159,6 +160,20 @@ def _salvage(
         raw_layers,
         problems,
     )
+
+
+def _checkable(raw: Any, faults: list[KeyPath]) -> LayerBase | None:
+    """The layer to propagate: as written, or, where its only faults lie in keys that change
+    no shape (``inert_keys``: a batchnorm's eps written `1e-5`), with those keys at their
+    defaults; None when a fault could change what follows."""
+    if not faults:
+        return validate_layer(raw)
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    model = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+    keys = {path[2] for path in faults if len(path) >= 3}
+    if model is None or any(len(path) < 3 for path in faults) or not keys <= model.inert_keys:
+        return None
+    return validate_layer({key: value for key, value in raw.items() if key not in keys})
 
 
 def validate_layer(raw: Any) -> LayerBase | None:

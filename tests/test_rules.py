@@ -7,7 +7,7 @@ from typing import get_args
 import pytest
 import yaml
 
-from netspec import Settings, Severity
+from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES
 from netspec.layers.neutral import ActivationLayer, ActivationName
@@ -734,6 +734,18 @@ def test_ns101_suggests_no_input_smaller_than_a_3d_avgpool_takes() -> None:
     # The near miss: a 2-D average pool takes a width of 2, and both sizes are offered.
     (d,) = lint(spec("[1, 8, 5]", "{type: avgpool, kernel: 4, padding: [0, 1]}"))
     assert d.help is not None and "or use 2 or 6 columns instead of 5" in d.help
+
+
+def test_a_mistake_in_a_key_that_changes_no_shape_leaves_the_rest_checked() -> None:
+    # eps written 1e-3 is a string to YAML 1.1; the dense layer after it is still checked.
+    text = spec("[3, 8, 8]", "{type: batchnorm, eps: 1e-3}", "{type: dense, units: 3}")
+    assert codes(text) == ["NS002", "NS105"]
+    assert codes(
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, expect: [4, x]}", "{type: dense, units: 3}")
+    ) == ["NS002", "NS105"]
+    # The near miss: a mistake in a key that sets the shape stops the check there.
+    result = lint_text(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, stride: '2'}", "{type: dense, units: 3}"))
+    assert [d.code for d in result.diagnostics] == ["NS002"] and result.unchecked == 1
 
 
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:

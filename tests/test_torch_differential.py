@@ -539,3 +539,36 @@ def test_transposed_fields_agree_with_the_inputs_pytorch_differentiates(
     )
     (field,) = analyse(text, "t.yaml", "t").graph.receptive_fields
     assert field is not None and field.sizes == [widest]
+
+
+#: A valid value other than the default for every key a layer calls inert.
+INERT_VALUES: dict[str, Any] = {
+    "expect": [4, 6, 6],
+    "eps": 0.5,
+    "momentum": None,
+    "track_running_stats": False,
+    "negative_slope": -2.0,
+    "alpha": 3.0,
+    "approximate": "tanh",
+    "rate": 0.9,
+}
+
+
+def test_every_inert_key_has_a_test_value() -> None:
+    assert set().union(*(model.inert_keys for model in LAYER_TYPES.values())) <= set(INERT_VALUES)
+
+
+@pytest.mark.parametrize("kind", sorted(kind for kind, model in LAYER_TYPES.items() if model.inert_keys - {"expect"}))
+def test_inert_keys_change_no_shape_and_no_parameter_count_in_pytorch(kind: str) -> None:
+    # A mistake in an inert key leaves the layers after it checked with the key's default:
+    # PyTorch must give the same output shape and parameter count whatever its value.
+    # (`expect` only checks: propagation never reads it.)
+    plain = {"type": kind, **({"groups": 2} if kind == "groupnorm" else {})}
+    baseline = run_stack([4, 6, 6], [plain])
+    for key in LAYER_TYPES[kind].inert_keys - {"expect"}:
+        layer = {**plain, key: INERT_VALUES[key]}
+        assert run_stack([4, 6, 6], [layer]) == baseline, key
+        module = layer_module(LAYER_TYPES[kind].model_validate(layer), [(4, 6, 6)]).eval()
+        with torch.no_grad():
+            out = module(torch.rand(2, 4, 6, 6))
+        assert (tuple(out.shape[1:]), sum(p.numel() for p in module.parameters())) == baseline, key

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -146,6 +146,11 @@ class LayerBase(BaseModel):
     """Keys every layer accepts."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+    #: Keys that change neither a shape nor a parameter count: a mistake in one is reported
+    #: (NS002), and the layer is still propagated with the key's default, so that the layers
+    #: after it are checked. Each layer adds its own.
+    inert_keys: ClassVar[frozenset[str]] = frozenset({"expect"})
 
     #: Each layer narrows this to its own ``Literal``, the tag of the layer union.
     type: str

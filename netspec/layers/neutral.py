@@ -68,16 +68,19 @@ class Activation(ActivationLayer):
 
 
 class LeakyReLU(ActivationLayer):
+    inert_keys = LayerBase.inert_keys | {"negative_slope"}
     type: Literal["leaky_relu"]
     negative_slope: Real = Field(0.01, description="The slope for negative inputs. Default 0.01.")
 
 
 class ELU(ActivationLayer):
+    inert_keys = LayerBase.inert_keys | {"alpha"}
     type: Literal["elu"]
     alpha: Real = Field(1.0, description="The value ELU tends to for large negative inputs is −alpha. Default 1.")
 
 
 class GELU(ActivationLayer):
+    inert_keys = LayerBase.inert_keys | {"approximate"}
     type: Literal["gelu"]
     approximate: Literal["none", "tanh"] = Field(
         "none", description="'tanh' for the tanh approximation, 'none' (default) for the exact GELU."
@@ -111,6 +114,7 @@ class PReLU(Neutral):
 
 
 class Dropout(Neutral):
+    inert_keys = LayerBase.inert_keys | {"rate"}
     type: Literal["dropout"]
     rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
         None, description="Probability of zeroing an element, from 0 to 1."
@@ -134,6 +138,7 @@ class BatchNorm(Neutral):
     """``nn.BatchNormNd``: a scale and a shift per channel when affine (running statistics
     are buffers)."""
 
+    inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
     type: Literal["batchnorm"]
     eps: Epsilon = 1e-5
     momentum: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
@@ -151,6 +156,7 @@ class GroupNorm(Neutral):
     """``nn.GroupNorm``: each sample's channels normalised in groups; a scale and a shift per
     channel when affine."""
 
+    inert_keys = LayerBase.inert_keys | {"eps"}
     type: Literal["groupnorm"]
     groups: Size = Field(description="Channel groups (num_groups); must divide the input's channels.")
     eps: Epsilon = 1e-5

@@ -9,7 +9,10 @@ field, a value of the wrong type (a string, float or boolean where an integer be
 PyTorch would raise a `TypeError` at model construction, or worse, accept the value and do
 something else (`strides: 2` is silently ignored by many config loaders). netspec cannot
 check an invalid layer, nor the layers that depend on it, nor anything without a valid `input`
-and `layers`, so those problems cannot be disabled or suppressed. Problems elsewhere (an
+and `layers`, so those problems cannot be disabled or suppressed. Where a layer's only
+mistakes are in keys that change no shape and no parameter count (a batchnorm's `eps`, an
+activation's slope, an `expect`), the layers after it are checked all the same, with those
+keys at their defaults. Problems elsewhere (an
 unknown top-level key holding YAML anchors, say) leave nothing unchecked, and can be.
 
 ## Example
