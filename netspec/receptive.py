@@ -21,8 +21,10 @@ The other layers, as netspec defines them:
   ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
 - ``pixel_shuffle`` (×r): each output reads one input position, as a nearest upsample does.
 - ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j.
-- ``add``/``multiply``/``concat``: per dimension, the largest r, with the j and offset of the
-  largest input that is not broadcast there (a C×1×1 gate does not set the output's grid).
+- ``add``/``multiply``/``concat``: per dimension, the largest r of the inputs that are not
+  broadcast there, on the grid (j and offset) of the largest of them. A broadcast input (a
+  C×1×1 gate) adds what its one position sees to every output position, which later layers
+  keep as it is (``whole``): it does not move with the position, so it does not grow.
 - ``flatten``/``dense``: no spatial dimensions left, so no receptive field.
 """
 
@@ -100,9 +102,10 @@ class Field1D:
 
     def span(self, position: int) -> Interval:
         """The input coordinates output ``position`` sees, first and last."""
-        hull = _hull([self.moving_span(position), *([self.whole] if self.whole else [])])
-        assert hull is not None
-        return hull
+        first, last = self.moving_span(position)
+        if self.whole is None:
+            return first, last
+        return min(first, self.whole[0]), max(last, self.whole[1])
 
     def seen(self, positions: int) -> Fraction:
         """The most input positions any of the output's ``positions`` sees. The moving part
