@@ -6,11 +6,15 @@ pre-commit case, where only a few files change.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 
@@ -35,7 +39,7 @@ def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> l
     size = max(1, len(rest) // (workers * 4))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+        with _pool(workers) as pool:
             futures = [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):
                 try:
@@ -48,6 +52,34 @@ def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> l
     return results
 
 
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool whose workers stop with this process: on Ctrl-C (which they leave to it) they
+    are terminated, not left to finish the queue, and where it is killed outright they are
+    killed too (Linux), instead of blocking for ever on a pipe nobody reads."""
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_started, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        # ProcessPoolExecutor.terminate_workers() only comes with Python 3.14.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    pool.shutdown()
+
+
+def _worker_started(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        # PR_SET_PDEATHSIG (1): SIGKILL when the parent dies.
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+        if os.getppid() != parent:  # it died before the request
+            os._exit(1)
+
+
 def _lint_chunk(paths: Sequence[Path], settings: Settings) -> list[FileResult]:
     return [lint_guarded(path, settings, keep_analysis=False) for path in paths]
 
@@ -55,7 +87,7 @@ def _lint_chunk(paths: Sequence[Path], settings: Settings) -> list[FileResult]:
 def _lint_alone(path: Path, settings: Settings) -> FileResult:
     """One file in a fresh worker of its own; an internal error if that worker dies too."""
     try:
-        with ProcessPoolExecutor(1, mp_context=_context()) as pool:
+        with _pool(1) as pool:
             return pool.submit(lint_guarded, path, settings, keep_analysis=False).result()
     except BrokenProcessPool as error:
         return internal_error(path, error)

@@ -3,7 +3,13 @@ gives: the same diagnostics, in the same order, with a bug on one file still con
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +174,75 @@ def test_cli_jobs_give_the_same_report(corpus: list[Path]) -> None:
 def test_cli_jobs_must_be_a_positive_count(corpus: list[Path], value: str) -> None:
     result = CliRunner().invoke(app, ["check", "--jobs", value, str(corpus[0])])
     assert result.exit_code == 2
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                # The command may hold spaces and parentheses: the fields follow the last ')'.
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie has exited, whether or not anyone has reaped it yet."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def long_run(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`netspec check -j 2` on a directory that takes tens of seconds, once its workers exist."""
+    layers = "  - {type: conv, filters: 8, kernel: 3}\n" * 200  # 200 shrinking convs: 200 fixes to weigh
+    for i in range(150):
+        (tmp_path / f"f{i}.yaml").write_text(f"input: [3, 512, 512]\nlayers:\n{layers}")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "netspec", "check", "-j", "2", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert _wait_for(lambda: len(_children(run.pid)) >= 2, 30)
+        yield run
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; workers die with their parent on Linux")
+def test_ctrl_c_stops_the_workers_at_once(long_run: subprocess.Popen[bytes]) -> None:
+    # Ctrl-C reaches the whole process group. Before, each worker dropped its chunk and took
+    # the next, and the run ended only when the queue was empty.
+    workers = _children(long_run.pid)
+    os.killpg(long_run.pid, signal.SIGINT)
+    assert long_run.wait(timeout=15) in (130, -signal.SIGINT)
+    assert _wait_for(lambda: not any(map(_alive, workers)), 10)
+    assert long_run.stderr is not None and b"Traceback" not in long_run.stderr.read()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; workers die with their parent on Linux")
+def test_workers_die_with_a_killed_parent(long_run: subprocess.Popen[bytes]) -> None:
+    # SIGKILL (a CI timeout, the OOM killer) gives the parent no chance to stop its workers:
+    # they used to block for ever writing results to a pipe nobody reads.
+    workers = _children(long_run.pid)
+    os.kill(long_run.pid, signal.SIGKILL)
+    long_run.wait()
+    assert _wait_for(lambda: not any(map(_alive, workers)), 10)
