@@ -35,6 +35,10 @@ _DIRECTIVE = re.compile(
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
+#: A mark where the colon should stand: right after ``noqa`` (``noqa;NS102``, a full-width
+#: ``：``), as ruff reads it, or before codes (``noqa - NS102``). Other words after a bare
+#: ``noqa`` explain it: ``noqa (as published)``.
+_NOT_A_COLON = re.compile(r"([^\w\s#])|\s+([^\w\s#])\s*[A-Z]+[0-9]+\b", re.IGNORECASE)
 
 
 @dataclass
@@ -120,6 +124,12 @@ def directives(text: str, document: Document) -> list[Directive]:
         elif match["loose"]:
             listed = ", ".join(re.split(r"[\s,]+", match["loose"].upper()))
             directive.problem = f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
+        elif separator := _NOT_A_COLON.match(line, match.end()):
+            # ruff's "expected ':'"; flake8 would silence everything.
+            directive.problem = (
+                f"has `{separator[1] or separator[2]}` where a colon belongs (`# noqa: CODES`); as written it "
+                "silences nothing"
+            )
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)

@@ -481,3 +481,22 @@ def test_a_hash_in_a_value_under_a_repeated_key_is_not_a_comment() -> None:
     """The first of two mappings under one key leaves the data, but its text is still there."""
     text = 'x:\n  a: "v # noqa"\n  b: 1\nx:\n  c: 2\n'
     assert directives(text, load(text)) == []
+
+
+@pytest.mark.parametrize("separator", [";", "\uff1a", "=", "(", " - ", " ; "])
+def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str) -> None:
+    # ruff reports such a directive as invalid ("expected a colon"); flake8 would silence
+    # every rule. A full-width colon is what a CJK input method types.
+    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
+    text = f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa{separator}NS102\n"
+    found = lint(text)
+    assert [d.code for d in found] == ["NS101", "NS900"]
+    assert f"has `{separator.strip()}` where a colon belongs" in found[1].message
+
+
+def test_words_after_a_bare_noqa_explain_it() -> None:
+    # The near miss: a bare noqa with its reason after it still silences the line.
+    text = (
+        "input: [3, 224, 224]\nlayers:\n  - {type: conv, filters: 96, kernel: 11, stride: 4}  # noqa (as published)\n"
+    )
+    assert lint(text) == []
