@@ -31,6 +31,7 @@ from netspec.graph import build
 from netspec.layers import Fix
 from netspec.linter import FileResult, as_paths, check, internal_error, lint_text, read_source, unreadable, violations
 from netspec.noqa import UNUSED_NOQA, Suppressions
+from netspec.report.base import working_directory
 from netspec.rules import RULES
 from netspec.settings import Settings
 from netspec.source import LoadError, decode
@@ -308,8 +309,11 @@ def patch_path(filename: str) -> str:
     the working directory, so that ``patch -p0`` and ``git apply -p0`` apply it from there.
     A file outside it keeps the name it was given: both tools refuse ``..`` and absolute
     names, for safety, whatever netspec writes."""
+    cwd = working_directory()
+    if cwd is None:
+        return filename
     real = os.path.realpath(filename)
-    relative = os.path.relpath(real)
+    relative = os.path.relpath(real, cwd)
     outside = relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative)
     return filename if outside else Path(relative).as_posix()
 

@@ -449,3 +449,28 @@ def test_the_summary_says_how_many_layers_an_error_left_unchecked(tmp_path: Path
     other.write_text(SHRINKING)
     result = runner.invoke(app, ["check", "--output-format", "concise", str(one), str(other)])
     assert result.exit_code == 1 and "could not be checked" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "output", [["--output-format", "sarif"], ["--output-format", "github"], ["--output-format", "junit"], ["--diff"]]
+)
+def test_a_removed_working_directory_keeps_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: list[str]
+) -> None:
+    # The shell's directory removed under it: names stay absolute, as given, and nothing is lost.
+    target = write_spec(tmp_path, SHRINKING)
+    config = tmp_path / "netspec.toml"
+    config.write_text('select = ["NS"]\n')
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = CliRunner().invoke(app, ["check", "--config", str(config), *output, str(target)])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    if output == ["--output-format", "sarif"]:
+        run = json.loads(result.stdout)["runs"][0]
+        assert "originalUriBaseIds" not in run
+        assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": target.as_uri()}
+    else:
+        assert str(target) in result.stdout

@@ -80,12 +80,24 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return [d for result in results for d in result.diagnostics]
 
 
+def working_directory() -> str | None:
+    """The current directory; None when it was removed under the shell (names are then kept
+    as given, rather than the report lost)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
 def relative_path(filename: str) -> str:
     """The file's POSIX path relative to the current directory when it lies below it (CI runs at
     the repository root, so this is the repo-relative path GitHub resolves), else absolute."""
+    cwd = working_directory()
+    if cwd is None:
+        return Path(filename).as_posix()
     path = Path(_absolute(filename))
     try:
-        return path.relative_to(os.getcwd()).as_posix()
+        return path.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
 

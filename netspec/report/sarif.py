@@ -17,7 +17,7 @@ from netspec import __version__
 from netspec.diagnostics import Diagnostic
 from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, applicability, fix_safety, relative_path
+from netspec.report.base import Reporter, applicability, fix_safety, relative_path, working_directory
 from netspec.rules import RULES, Rule
 from netspec.source import LINE_BREAK_CHARACTERS, Span
 
@@ -102,7 +102,7 @@ def file_results(result: FileResult) -> list[dict[str, Any]]:
     return [result_object(d, with_fix=with_fix) for d in result.diagnostics]
 
 
-def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
+def sarif_log(results: Sequence[FileResult], root_uri: str | None) -> dict[str, Any]:
     internal_errors = [r.internal_error for r in results if r.internal_error]
     return {
         "$schema": SCHEMA_URI,
@@ -117,7 +117,8 @@ def sarif_log(results: Sequence[FileResult], root_uri: str) -> dict[str, Any]:
                         "rules": [rule_descriptor(rule) for rule in RULES.values()],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+                # Without a working directory there is nothing for names to be relative to.
+                **({"originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}}} if root_uri else {}),
                 # libyaml counts columns in characters (code points), not UTF-16 units.
                 "columnKind": "unicodeCodePoints",
                 "invocations": [
@@ -139,7 +140,9 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        root = Path.cwd().as_uri()
+        cwd = working_directory()
+        root = None if cwd is None else Path(cwd).as_uri()
         # A directory's URI ends in "/" for relative URIs to resolve under it; "/" itself has one.
-        json.dump(sarif_log(results, root if root.endswith("/") else root + "/"), out, indent=2, ensure_ascii=False)
+        root = root if root is None or root.endswith("/") else root + "/"
+        json.dump(sarif_log(results, root), out, indent=2, ensure_ascii=False)
         out.write("\n")
