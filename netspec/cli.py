@@ -145,8 +145,9 @@ def main(
 def check(
     context: typer.Context,
     paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.", readable=False),
+        # Strings, not Paths: click would take "" (an unset variable in CI) for ".".
+        list[str] | None,
+        typer.Argument(help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/."),
     ] = None,
     output_format: Annotated[
         str | None,
@@ -238,10 +239,14 @@ def check(
     source_of_format = context.get_parameter_source("output_format")
     from_environment = source_of_format is not None and source_of_format.name == "ENVIRONMENT"
     chosen_format = choice(
-        "NETSPEC_OUTPUT_FORMAT" if from_environment else "--output-format", output_format or default_format(), REPORTERS
+        "NETSPEC_OUTPUT_FORMAT" if from_environment else "--output-format",
+        default_format() if output_format is None else output_format,
+        REPORTERS,
     )
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
-    targets = paths or [Path("specs")]
+    if paths is not None and "" in paths:
+        usage_error("an empty path was given (an unset variable?); name a file or a directory, or . for this one")
+    targets = [Path(path) for path in paths] if paths else [Path("specs")]
     absent = [str(p) for p in targets if missing(p)]
     if absent:
         usage_error(f"no such file or directory: {', '.join(absent)}")

@@ -474,3 +474,19 @@ def test_a_removed_working_directory_keeps_the_report(
         assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": target.as_uri()}
     else:
         assert str(target) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", ""], "an empty path was given"),
+        (["check", "specs", ""], "an empty path was given"),
+        (["check", "--output-format", "", "specs"], "invalid value for --output-format: ''"),
+    ],
+)
+def test_empty_strings_are_usage_errors(args: list[str], message: str) -> None:
+    # An unset $SPEC_DIR in CI must not check the whole checkout, as "" for "." would.
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in result.stderr
+    # The near miss: a directory named on purpose is checked.
+    assert CliRunner().invoke(app, ["check", str(ROOT / "specs")]).exit_code == 0
