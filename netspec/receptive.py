@@ -110,6 +110,8 @@ class Field1D:
     def seen(self, positions: int) -> Fraction:
         """The most input positions any of the output's ``positions`` sees. The moving part
         and ``whole`` overlap least at the first or the last position."""
+        if self.whole is None:  # every position sees r: most fields, and `show` asks for each row
+            return self.size
         return max(hi - lo + 1 for lo, hi in (self.span(0), self.span(max(positions - 1, 0))))
 
     def moved(self, size: Fraction, jump: Fraction, centre: Fraction) -> Field1D:
