@@ -121,7 +121,10 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any)
         key_end = document.key_range(path)[1]
         gap = _BLOCK_GAP.fullmatch(text, key_end, start)
         if gap is None:
-            raise Uneditable(f"its {path[-1]} value is interleaved with comments")
+            # Between the key and the items: comments, or the value's tag (`!!seq`), which
+            # the new value would drop.
+            what = "carries a tag" if text.startswith("!", start) else "is interleaved with comments"
+            raise Uneditable(f"its {path[-1]} value {what}")
         comment = f"  {gap.group(1)}" if gap.group(1) else ""
         return TextEdit(key_end, end, f": {render(value)}{comment}")
     return TextEdit(start, end, render(value))

@@ -475,6 +475,12 @@ UNEDITABLE = [
         "the layer writes its keys explicitly (`? key`)",
         id="last-key-explicit",
     ),
+    # A flow value after the colon would drop the tag; nothing here is a comment.
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding: !!seq\n      - 0\n      - 0\n",
+        "its padding value carries a tag",
+        id="tagged-block-padding",
+    ),
 ]
 
 
