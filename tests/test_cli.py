@@ -490,3 +490,39 @@ def test_empty_strings_are_usage_errors(args: list[str], message: str) -> None:
     assert result.exit_code == 2 and message in result.stderr
     # The near miss: a directory named on purpose is checked.
     assert CliRunner().invoke(app, ["check", str(ROOT / "specs")]).exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["lenet5", "googlenet", "cjk"])
+def test_the_show_table_is_the_one_rich_would_draw(tmp_path: Path, name: str) -> None:
+    # netspec draws the table itself, for speed; rich's own Table, given the same cells, widths
+    # and caption, is the reference (trailing spaces aside).
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from netspec.analysis import analyse
+    from netspec.report.base import one_line
+    from netspec.show import HEADERS, _columns, _total_columns, render_table, summarize
+
+    if name == "cjk":
+        layers = ["{type: conv, name: 畳み込み層, filters: 4, kernel: 3, padding: 1}", "{type: dense, units: 3}"]
+        text = spec("[3, 8, 8]", *layers)
+    else:
+        text = (ROOT / "specs" / f"{name}.yaml").read_text(encoding="utf-8")
+    summary = summarize(analyse(text, f"{name}.yaml", name))
+    table = Table(title=Text(f"{summary.name}  (input {'×'.join(map(str, summary.input))})"))
+    footer = summary.footer()
+    table.caption = Text("\n".join(footer)) if footer else None
+    for header in HEADERS:
+        table.add_column(header, justify="right" if header in ("neurons", "params", "MACs") else "left", no_wrap=True)
+    for row in summary.layers:
+        table.add_row(*(Text(one_line(cell)) for cell in _columns(row)))
+    table.add_section()
+    table.add_row(*map(Text, _total_columns(summary)))
+    console = Console(width=10_000)
+    width = console.measure(table).maximum
+    console = Console(width=width, color_system=None)
+    with console.capture() as captured:
+        console.print(table)
+    expected = [line.rstrip() for line in captured.get().rstrip("\n").split("\n")]
+    assert render_table(summary).split("\n") == expected
