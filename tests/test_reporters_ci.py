@@ -517,3 +517,20 @@ def test_unwritable_output_file_is_a_usage_error(project: Path) -> None:
     assert result.exit_code == 2
     assert re.search(r"netspec: error: cannot write no/such/dir/out\.txt: ", result.stderr)
     assert "Found" not in result.stdout
+
+
+@pytest.mark.parametrize("name", ["json", "json-lines", "github", "junit"])
+def test_utf8_formats_give_a_name_read_in_another_encoding_as_its_characters(name: str) -> None:
+    # Under LC_ALL=C, Python reads the bytes of "é" (C3 A9) in a file name as two lone
+    # surrogates; the UTF-8 formats hold the character itself. A byte that is not UTF-8 (FF)
+    # stays escaped, and breaks nothing.
+    from netspec import lint_text
+
+    read_in_c = "\udcc3\udca9.yaml"
+    not_utf8 = "\udcff.yaml"
+    results = [lint_text(SHRINKING, filename) for filename in (read_in_c, not_utf8)]
+    out = StringIO()
+    reporter(name).report(results, out)
+    # (github's concise lines after its annotations are for people, and follow the console.)
+    written = out.getvalue().split("::stop-commands::")[0]
+    assert "é.yaml" in written and "\\udcc3" not in written and "\udcc3" not in written

@@ -89,17 +89,25 @@ def working_directory() -> str | None:
         return None
 
 
+def utf8_name(filename: str) -> str:
+    """A file name as the UTF-8 formats must hold it. Where the file system's encoding is not
+    UTF-8 (LC_ALL=C), Python gives each byte past ASCII as a lone surrogate: bytes that are
+    UTF-8 become their characters again, and only the others stay escaped."""
+    return os.fsencode(filename).decode("utf-8", "surrogateescape")
+
+
 def relative_path(filename: str) -> str:
     """The file's POSIX path relative to the current directory when it lies below it (CI runs at
-    the repository root, so this is the repo-relative path GitHub resolves), else absolute."""
+    the repository root, so this is the repo-relative path GitHub resolves), else absolute;
+    in UTF-8 (:func:`utf8_name`)."""
     cwd = working_directory()
     if cwd is None:
-        return Path(filename).as_posix()
+        return utf8_name(Path(filename).as_posix())
     path = Path(_absolute(filename))
     try:
-        return path.relative_to(cwd).as_posix()
+        return utf8_name(path.relative_to(cwd).as_posix())
     except ValueError:
-        return path.as_posix()
+        return utf8_name(path.as_posix())
 
 
 def _absolute(filename: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, applicability
+from netspec.report.base import Reporter, all_diagnostics, applicability, utf8_name
 from netspec.source import Position
 
 
@@ -37,7 +37,7 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
         "name": d.name,
         "severity": d.severity.value,
         "message": d.message,
-        "filename": d.filename,
+        "filename": utf8_name(d.filename),
         "layer": d.layer,
         "location": location(d.span.start),
         "end_location": location(d.span.end),
