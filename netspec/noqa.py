@@ -35,10 +35,9 @@ _DIRECTIVE = re.compile(
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
-#: A mark where the colon should stand: right after ``noqa`` (``noqa;NS102``, a full-width
-#: ``：``), as ruff reads it, or before codes (``noqa - NS102``). Other words after a bare
-#: ``noqa`` explain it: ``noqa (as published)``.
-_NOT_A_COLON = re.compile(r"([^\w\s#])|\s+([^\w\s#])\s*[A-Z]+[0-9]+\b", re.IGNORECASE)
+#: A mark standing where the colon should, before a rule code: ``noqa;NS102``, ``noqa - NS102``,
+#: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``.
+_NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS[0-9]+\b", re.IGNORECASE)
 
 
 @dataclass
@@ -127,8 +126,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         elif separator := _NOT_A_COLON.match(line, match.end()):
             # ruff's "expected ':'"; flake8 would silence everything.
             directive.problem = (
-                f"has `{separator[1] or separator[2]}` where a colon belongs (`# noqa: CODES`); as written it "
-                "silences nothing"
+                f"has `{separator[1]}` where a colon belongs (`# noqa: CODES`); as written it silences nothing"
             )
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
