@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import yaml
@@ -88,6 +88,9 @@ class SchemaProblem:
     path: KeyPath
     message: str
     at_key: bool = False
+    #: In a key that changes no shape: the layer was checked with the key's default, and so
+    #: were those after it.
+    checked_past: bool = False
 
 
 @dataclass
@@ -150,6 +153,9 @@ def _salvage(
             faults.setdefault(problem.path[1], []).append(problem.path)
     input_ok = "input" in data and not any(p.path[:1] == ("input",) for p in problems)
     layers = [_checkable(raw, faults.get(i, [])) for i, raw in enumerate(raw_layers)]
+    # The layers propagated despite their faults, all in keys that change no shape.
+    salvaged = {("layers", i) for i, layer in enumerate(layers) if layer is not None and i in faults}
+    problems = [replace(p, checked_past=True) if p.path[:2] in salvaged else p for p in problems]
     name = data.get("name")
     description = data.get("description")
     return ParsedSpec(

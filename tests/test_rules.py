@@ -748,6 +748,18 @@ def test_a_mistake_in_a_key_that_changes_no_shape_leaves_the_rest_checked() -> N
     assert [d.code for d in result.diagnostics] == ["NS002"] and result.unchecked == 1
 
 
+def test_a_mistake_netspec_checks_past_is_no_blocking_problem() -> None:
+    # It may be silenced like any problem that leaves nothing unchecked, and is not said to
+    # stop the check.
+    text = spec("[3, 8, 8]", "{type: batchnorm, eps: 1e-3}", "{type: conv, filters: 4, kernel: 3, padding: 1}")
+    (d,) = lint(text)
+    assert d.code == "NS002" and not d.blocking
+    assert lint(text.replace("eps: 1e-3}", "eps: 1e-3}  # noqa: NS002")) == []
+    # The near miss: a mistake in a key that sets the shape stays blocking, and unsilenced.
+    blocked = spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, stride: '2'}  # noqa: NS002")
+    assert [(d.code, d.blocking) for d in lint(blocked)] == [("NS002", True), ("NS900", False)]
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))

@@ -12,7 +12,7 @@ check an invalid layer, nor the layers that depend on it, nor anything without a
 and `layers`, so those problems cannot be disabled or suppressed. Where a layer's only
 mistakes are in keys that change no shape and no parameter count (a batchnorm's `eps`, an
 activation's slope, an `expect`), the layers after it are checked all the same, with those
-keys at their defaults. Problems elsewhere (an
+keys at their defaults, and those mistakes may be suppressed. Problems elsewhere (an
 unknown top-level key holding YAML anchors, say) leave nothing unchecked, and can be.
 
 ## Example
@@ -45,7 +45,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             at_key=problem.at_key,
             path=problem.path,
             # Only the file as a whole, `input` and the layers are needed to check the spec.
-            blocking=problem.path[:1] in ((), ("input",), ("layers",)),
+            blocking=problem.path[:1] in ((), ("input",), ("layers",)) and not problem.checked_past,
         )
     # Lists whose length does not match the input's rank are only found during propagation.
     yield from layer_errors(RULE.code)(analysis)
@@ -60,5 +60,11 @@ def _placement(document: Document, problem: SchemaProblem) -> tuple[int, int]:
 
 
 RULE = Rule(
-    "NS002", "invalid-field", Severity.ERROR, __doc__, check, blocking=True, silenceable="unknown top-level keys"
+    "NS002",
+    "invalid-field",
+    Severity.ERROR,
+    __doc__,
+    check,
+    blocking=True,
+    silenceable="unknown top-level keys and mistakes in keys that change no shape",
 )
