@@ -80,6 +80,10 @@ class Field1D:
     jump: Fraction
     centre: Fraction
     whole: Interval | None = None
+    #: Whether every output position's field lies where the grid puts it, edges included. An
+    #: upsample by a fraction, a transposed convolution with a stride, or an adaptive pool
+    #: with uneven windows moves positions by up to a step, and clamps them at the edges.
+    regular: bool = True
 
     def bounded(self) -> Field1D:
         """This field, its denominators within :data:`MAX_DENOMINATOR` and its values within
@@ -88,7 +92,7 @@ class Field1D:
         if all(v.denominator <= MAX_DENOMINATOR and abs(v) <= MAX_MAGNITUDE for v in values):
             return self
         whole = None if self.whole is None else (_bound(self.whole[0]), _bound(self.whole[1]))
-        return Field1D(_bound(self.size), _bound(self.jump), _bound(self.centre), whole)
+        return Field1D(_bound(self.size), _bound(self.jump), _bound(self.centre), whole, self.regular)
 
     @property
     def padding(self) -> Fraction:
@@ -114,16 +118,17 @@ class Field1D:
             return self.size
         return max(hi - lo + 1 for lo, hi in (self.span(0), self.span(max(positions - 1, 0))))
 
-    def moved(self, size: Fraction, jump: Fraction, centre: Fraction) -> Field1D:
+    def moved(self, size: Fraction, jump: Fraction, centre: Fraction, *, regular: bool = True) -> Field1D:
         """The moving part replaced; what every position sees stays."""
-        return Field1D(size, jump, centre, self.whole)
+        return Field1D(size, jump, centre, self.whole, self.regular and regular)
 
-    def window(self, kernel: int, stride: int | Fraction, pad_before: int) -> Field1D:
+    def window(self, kernel: int, stride: int | Fraction, pad_before: int, *, regular: bool = True) -> Field1D:
         """Through a window of effective size ``kernel``: the Distill recurrence."""
         return self.moved(
             self.size + (kernel - 1) * self.jump,
             self.jump * stride,
             self.centre + (Fraction(kernel - 1, 2) - pad_before) * self.jump,
+            regular=regular,
         )
 
     def shifted(self, positions: int) -> Field1D:
@@ -154,7 +159,7 @@ class ReceptiveField:
         these sizes: the first position's reaches the last input position, and the last
         position's the first (the spans move forward with the position)."""
         return all(
-            d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
+            d.regular and d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
             for d, n, size in zip(self.dims, self.positions, sizes, strict=True)
         )
 
@@ -190,7 +195,8 @@ def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int, dila
     shared = math.gcd(stride, dilation)
     reads = -(-kernel * shared // stride)
     centre = field.centre + (padding - Fraction(dilation * (kernel - 1), 2)) * jump
-    return field.moved(field.size + (reads - 1) * (dilation // shared) * field.jump, jump, centre)
+    spread = (reads - 1) * (dilation // shared) * field.jump
+    return field.moved(field.size + spread, jump, centre, regular=stride == 1)
 
 
 def adaptive_kernel(size: int, out: int) -> int:
@@ -213,7 +219,7 @@ def _upsample(layer: Upsample, field: Field1D, have: int, want: int) -> Field1D:
     adaptive pool's window.
     """
     if layer.mode == "area":
-        return field.window(adaptive_kernel(have, want), Fraction(have, want), 0)
+        return field.window(adaptive_kernel(have, want), Fraction(have, want), 0, regular=have % want == 0)
     taps = {"nearest": 1, "nearest-exact": 1, "bicubic": 4}.get(layer.mode, 2)
     if layer.align_corners:
         step = Fraction(have - 1, want - 1) if want > 1 else Fraction(0)
@@ -223,9 +229,15 @@ def _upsample(layer: Upsample, field: Field1D, have: int, want: int) -> Field1D:
     else:
         step = Fraction(have, want)
     start = Fraction(0) if layer.mode == "nearest" or layer.align_corners else (step - 1) / 2
-    if start.denominator == 1 and (want == 1 or step.denominator == 1):
-        taps = 1
-    return field.moved(field.size + (taps - 1) * field.jump, field.jump * step, field.centre + start * field.jump)
+    # Every s(y) on a position: one tap each, and the grid exact.
+    exact = start.denominator == 1 and (want == 1 or step.denominator == 1)
+    reads = 1 if exact else taps
+    return field.moved(
+        field.size + (reads - 1) * field.jump,
+        field.jump * step,
+        field.centre + start * field.jump,
+        regular=exact,
+    )
 
 
 def _merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
@@ -236,7 +248,7 @@ def _merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> 
     broadcast = [d for d, size in zip(dims, sizes, strict=True) if size != output_size]
     grid = max(kept, key=lambda d: d.size)
     whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
-    return Field1D(max(d.size for d in kept), grid.jump, grid.centre, whole)
+    return Field1D(max(d.size for d in kept), grid.jump, grid.centre, whole, all(d.regular for d in kept))
 
 
 def receptive_field(
@@ -291,10 +303,10 @@ def _output_dims(
         )
     if isinstance(layer, PixelShuffle):
         # Output y reads input floor(y/r), as a nearest ×r upsample does.
-        return tuple(d.moved(d.size, d.jump / layer.scale, d.centre) for d in field.dims)
+        return tuple(d.moved(d.size, d.jump / layer.scale, d.centre, regular=layer.scale == 1) for d in field.dims)
     if isinstance(layer, AdaptivePool):
         return tuple(
-            d.window(adaptive_kernel(size, out), Fraction(size, out), 0)
+            d.window(adaptive_kernel(size, out), Fraction(size, out), 0, regular=size % out == 0)
             for d, size, out in zip(field.dims, shape[1:], output[1:], strict=True)
         )
     if isinstance(layer, Crop):

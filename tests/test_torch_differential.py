@@ -572,3 +572,27 @@ def test_inert_keys_change_no_shape_and_no_parameter_count_in_pytorch(kind: str)
         with torch.no_grad():
             out = module(torch.rand(2, 4, 6, 6))
         assert (tuple(out.shape[1:]), sum(p.numel() for p in module.parameters())) == baseline, key
+
+
+def test_ns114_claims_nothing_where_an_upsample_moves_the_edge_outputs() -> None:
+    # After a ×2 linear upsample the grid puts output 0's field a quarter step before where
+    # PyTorch, which clamps the source coordinate, reads: `up` does not see every input from
+    # every position, and NS114 must not say it does.
+    layers = ["{type: conv, filters: 1, kernel: 3, padding: 1}", "{type: avgpool, kernel: 2}"] * 3
+    layers += [
+        "{type: conv, filters: 1, kernel: 3, padding: 1}",
+        "{type: upsample, name: up, scale: 2, mode: linear}",
+        "{type: conv, name: after, filters: 1, kernel: 3, padding: 1}",
+        "{type: conv, name: after2, filters: 1, kernel: 3, padding: 1}",
+    ]
+    text = spec("[1, 24]", *layers)
+    analysis = analyse(text, "u.yaml", "u")
+    network = network_module(analysis.graph).double()
+    for parameter in network.parameters():
+        torch.nn.init.constant_(parameter, 0.1)
+    up = [node.name for node in analysis.graph.nodes].index("up")
+    rows = torch.autograd.functional.jacobian(
+        lambda x: network.outputs(x)[up].flatten(), torch.rand(1, 1, 24, dtype=torch.float64) + 0.5
+    ).reshape(-1, 24)
+    assert not bool((rows != 0).all())
+    assert "NS114" not in [d.code for d in lint_text(text, "u.yaml", Settings(extend_select=("NS114",))).diagnostics]

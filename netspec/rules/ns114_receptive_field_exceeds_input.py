@@ -5,7 +5,9 @@ Computes each layer's receptive field (see `netspec show`: the RF column) and na
 layer each of whose output positions sees the whole input, when conv or pooling layers after
 it read a map of which that holds too. Not selected by default. A field as large as the
 input is not enough: a corner output of a padded layer sees half its field in the padding,
-so it needs almost twice the input's size.
+so it needs almost twice the input's size. After an upsample by a fraction, a strided
+transposed convolution or an adaptive pool with uneven windows, the recurrence places the
+edge outputs' fields only to within a step, so the rule claims nothing there.
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
