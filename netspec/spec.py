@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
+from netspec.layers.neutral import Neutral
 from netspec.source import KeyPath, interpolation_hint
 
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
@@ -166,6 +167,13 @@ def _salvage(
         raw_layers,
         problems,
     )
+
+
+def _written(layer_type: str) -> str:
+    """A layer of this type in flow style, with its required keys to fill in."""
+    fields = LAYER_TYPES[layer_type].model_fields.items()
+    required = [f"{f.alias or name}: …" for name, f in fields if f.is_required() and name != "type"]
+    return "{" + ", ".join([f"type: {layer_type}", *required]) + "}"
 
 
 def _checkable(raw: Any, faults: list[KeyPath]) -> LayerBase | None:
@@ -371,9 +379,9 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
-        if _field(path) == "activation" and value in LAYER_TYPES:
-            # prelu learns parameters (and batchnorm is no activation): a layer of its own.
-            hint = f"; {value} is a layer type, not an activation: add `{{type: {value}}}` after this layer"
+        if _field(path) == "activation" and issubclass(LAYER_TYPES.get(value, LayerBase), Neutral):
+            # prelu learns parameters, and a normalisation is no activation: a layer of its own.
+            hint = f"; {value} is a layer type, not an activation: add `{_written(value)}` after this layer"
         else:
             hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
         if not hint and KEYWORD_TAG in raw_loc:

@@ -686,6 +686,12 @@ def test_an_activation_that_is_a_layer_says_to_add_the_layer() -> None:
     # The near miss: a misspelt activation still gets the close one.
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: rellu}"))
     assert d.message.endswith("not 'rellu'; did you mean 'relu'?")
+    # A layer with required keys is written with them; one that changes the shape (conv) is
+    # no activation of any kind, and is not offered.
+    (d,) = lint(spec("[4, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: groupnorm}"))
+    assert d.message.endswith("add `{type: groupnorm, groups: …}` after this layer")
+    (d,) = lint(spec("[4, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: conv}"))
+    assert "add `" not in d.message
 
 
 def test_ns105_help_leads_to_a_flat_tensor() -> None:
@@ -708,8 +714,8 @@ def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
     ]
     (d,) = lint(spec("[64, 8, 8]", *gate))
     assert d.code == "NS106" and d.help == (
-        "no automatic fix: give g 64 channels (the filters of the layer that makes it), or 1 to scale every channel "
-        "alike"
+        "no automatic fix: make the channels (32 and 64) one size or 1 (a gate takes the channels of the map it "
+        "scales, here 64)"
     )
     # The near misses: the help's two choices.
     for filters in (64, 1):
@@ -723,6 +729,15 @@ def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
         )
     )
     assert d.help == "no automatic fix: make the columns (4 and 8) one size or 1: crop the larger or pad the smaller"
+    # Gates of 16 and 8 channels on a 1-channel map: each would broadcast alone, not both.
+    gates = [
+        "{type: conv, name: x, filters: 1, kernel: 3, padding: 1}",
+        "{type: adaptive_avgpool, name: g, output_size: 1, from: input}",
+        "{type: conv, name: h, filters: 8, kernel: 1, from: g}",
+        "{type: multiply, from: [x, g, h]}",
+    ]
+    (d,) = lint(spec("[16, 8, 8]", *gates))
+    assert d.help == "no automatic fix: make the channels (8 and 16) one size or 1"
 
 
 def test_ns101_suggests_no_input_smaller_than_a_3d_avgpool_takes() -> None:

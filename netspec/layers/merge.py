@@ -107,27 +107,24 @@ class Multiply(Merge):
         return full
 
     def broadcast_help(self, inputs: Sequence[Shape]) -> str:
-        """What would let PyTorch broadcast: in each dimension, one size or 1. The map being
-        gated is the largest input; the channels of the others must be its own, or 1."""
-        gated = max(inputs, key=volume)
-        steps = []
-        off = dict.fromkeys(
-            name for name, shape in zip(self.from_, inputs, strict=True) if shape[0] not in (1, gated[0])
-        )
-        if off:
-            steps.append(
-                f"give {' and '.join(off)} {gated[0]} channels (the filters of the layer that makes "
-                f"{'them' if len(off) > 1 else 'it'}), or 1 to scale every channel alike"
-            )
-        # The spatial dimensions in conflict, grouped by their sizes: "the rows and columns (6 and 8)".
+        """What would let PyTorch broadcast: in each dimension, one size or 1. A gate usually
+        takes the channels of the map it scales, the largest input."""
         conflicts: dict[tuple[int, ...], list[str]] = {}
-        for unit, sizes in zip(dimension_units(len(gated) - 1), list(zip(*inputs, strict=True))[1:], strict=True):
+        units = ("channel", *dimension_units(len(inputs[0]) - 1))
+        for unit, sizes in zip(units, zip(*inputs, strict=True), strict=True):
             differing = tuple(sorted(set(sizes) - {1}))
             if len(differing) > 1:
                 conflicts.setdefault(differing, []).append(f"{unit}s")
-        for differing, units in conflicts.items():
+        steps = []
+        for differing, names in conflicts.items():
             listed = ", ".join(map(str, differing[:-1])) + f" and {differing[-1]}"
-            steps.append(f"make the {' and '.join(units)} ({listed}) one size or 1: crop the larger or pad the smaller")
+            step = f"make the {' and '.join(names)} ({listed}) one size or 1"
+            if names[0] == "channels":
+                gated = max(inputs, key=volume)
+                step += f" (a gate takes the channels of the map it scales, here {gated[0]})" if gated[0] > 1 else ""
+            else:
+                step += ": crop the larger or pad the smaller"
+            steps.append(step)
         return "no automatic fix: " + "; and ".join(steps)
 
 
