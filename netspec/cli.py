@@ -35,15 +35,24 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 # Every path parameter has readable=False: netspec reports an unreadable file itself (a spec's
 # is NS001, exit 1, and the other files are still checked), where click would stop the whole
 # run with a usage error.
+def path_parameter(value: str) -> Path:
+    """A path given on the command line. An empty one (an unset variable in a script) is
+    refused, where click would take it for the current directory."""
+    if value == "":
+        raise typer.BadParameter("an empty path was given (an unset variable?); name a file or a directory")
+    return Path(value)
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
         help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml.",
-        readable=False,
+        parser=path_parameter,
     ),
 ]
 
@@ -145,9 +154,10 @@ def main(
 def check(
     context: typer.Context,
     paths: Annotated[
-        # Strings, not Paths: click would take "" (an unset variable in CI) for ".".
-        list[str] | None,
-        typer.Argument(help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/."),
+        list[Path] | None,
+        typer.Argument(
+            help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.", parser=path_parameter
+        ),
     ] = None,
     output_format: Annotated[
         str | None,
@@ -164,7 +174,7 @@ def check(
             "--output-file",
             "-o",
             help="Write the report to this file; the summary still goes to stdout.",
-            readable=False,
+            parser=path_parameter,
         ),
     ] = None,
     max_file_size: Annotated[
@@ -244,9 +254,7 @@ def check(
         REPORTERS,
     )
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
-    if paths is not None and "" in paths:
-        usage_error("an empty path was given (an unset variable?); name a file or a directory, or . for this one")
-    targets = [Path(path) for path in paths] if paths else [Path("specs")]
+    targets = paths or [Path("specs")]
     absent = [str(p) for p in targets if missing(p)]
     if absent:
         usage_error(f"no such file or directory: {', '.join(absent)}")
@@ -355,7 +363,7 @@ def _settings(
 
 @app.command()
 def show(
-    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", readable=False)],
+    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", parser=path_parameter)],
     format: Annotated[
         str, typer.Option("--format", help="How to print the summary: table, json or markdown.")
     ] = "table",
