@@ -720,7 +720,7 @@ def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
     # The near misses: the help's two choices.
     for filters in (64, 1):
         assert codes(spec("[64, 8, 8]", *[layer.replace("filters: 32", f"filters: {filters}") for layer in gate])) == []
-    # Columns of 5 and 8 cannot broadcast; rows of 1 and 8 can, and are not mentioned.
+    # Columns of 4 and 8 cannot broadcast; rows of 1 and 8 can, and are not mentioned.
     (d,) = lint(
         spec(
             "[4, 8, 8]",
