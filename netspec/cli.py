@@ -36,9 +36,9 @@ app = typer.Typer(
 )
 
 
-# Every path parameter has readable=False: netspec reports an unreadable file itself (a spec's
-# is NS001, exit 1, and the other files are still checked), where click would stop the whole
-# run with a usage error.
+# Every path parameter is read by path_parameter, not click's Path type: netspec reports an
+# unreadable file itself (a spec's is NS001, exit 1, and the other files are still checked),
+# where click would stop the whole run with a usage error.
 def path_parameter(value: str) -> Path:
     """A path given on the command line. An empty one (an unset variable in a script) is
     refused, where click would take it for the current directory."""
