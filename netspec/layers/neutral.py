@@ -134,6 +134,12 @@ Epsilon = Annotated[
 Affine = Annotated[bool, Field(description="Whether the layer learns a scale and a shift per channel. Default true.")]
 
 
+def _scales_and_shifts(inputs: Sequence[Shape], affine: bool) -> int:
+    """A normalisation's parameters: a scale and a shift per channel when affine, else none."""
+    (shape,) = inputs
+    return 2 * shape[0] if affine else 0
+
+
 class BatchNorm(Neutral):
     """``nn.BatchNormNd``: a scale and a shift per channel when affine (running statistics
     are buffers)."""
@@ -148,8 +154,7 @@ class BatchNorm(Neutral):
     track_running_stats: bool = Field(True, description="Whether the layer keeps running statistics. Default true.")
 
     def params(self, inputs: Sequence[Shape]) -> int:
-        (shape,) = inputs
-        return 2 * shape[0] if self.affine else 0
+        return _scales_and_shifts(inputs, self.affine)
 
 
 class GroupNorm(Neutral):
@@ -168,5 +173,4 @@ class GroupNorm(Neutral):
         return shape
 
     def params(self, inputs: Sequence[Shape]) -> int:
-        (shape,) = inputs
-        return 2 * shape[0] if self.affine else 0
+        return _scales_and_shifts(inputs, self.affine)

@@ -101,13 +101,10 @@ def relative_path(filename: str) -> str:
     the repository root, so this is the repo-relative path GitHub resolves), else absolute;
     in UTF-8 (:func:`utf8_name`)."""
     cwd = working_directory()
-    if cwd is None:
-        return utf8_name(Path(filename).as_posix())
-    path = Path(_absolute(filename))
-    try:
-        return utf8_name(path.relative_to(cwd).as_posix())
-    except ValueError:
-        return utf8_name(path.as_posix())
+    path = Path(filename) if cwd is None else Path(_absolute(filename))
+    if cwd is not None and path.is_relative_to(cwd):
+        path = path.relative_to(cwd)
+    return utf8_name(path.as_posix())
 
 
 def _absolute(filename: str) -> str:

@@ -143,6 +143,7 @@ class SarifReporter(Reporter):
         cwd = working_directory()
         root = None if cwd is None else Path(cwd).as_uri()
         # A directory's URI ends in "/" for relative URIs to resolve under it; "/" itself has one.
-        root = root if root is None or root.endswith("/") else root + "/"
+        if root is not None and not root.endswith("/"):
+            root += "/"
         json.dump(sarif_log(results, root), out, indent=2, ensure_ascii=False)
         out.write("\n")
