@@ -44,6 +44,8 @@ SYNONYMS = {
     "bn": "batchnorm",
     "batchnorm2d": "batchnorm",
     "group_norm": "groupnorm",
+    "instance_norm": "instancenorm",
+    "instancenorm2d": "instancenorm",
     "pixelshuffle": "pixel_shuffle",
     "concatenate": "concat",
     "cat": "concat",

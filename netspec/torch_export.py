@@ -29,7 +29,7 @@ from netspec.layers.base import per_side_padding
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, GroupNorm, PReLU
+from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, GroupNorm, InstanceNorm, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
 from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
 
@@ -81,12 +81,22 @@ def _nd(name: str, rank: int) -> Any:
     return getattr(nn, f"{name}{rank}d")
 
 
-def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0) -> nn.Module:
+#: PyTorch's padding module for each of ``F.pad``'s modes.
+_PAD_MODULES = {
+    "constant": "ConstantPad",
+    "reflect": "ReflectionPad",
+    "replicate": "ReplicationPad",
+    "circular": "CircularPad",
+}
+
+
+def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0, mode: str = "constant") -> nn.Module:
     from torch import nn
 
     if not any(before or after for before, after in pads):
         return module
-    return nn.Sequential(_nd("ConstantPad", rank)(_pad_argument(pads), fill), module)
+    fills = (fill,) if mode == "constant" else ()
+    return nn.Sequential(_nd(_PAD_MODULES[mode], rank)(_pad_argument(pads), *fills), module)
 
 
 def _conv(layer: Conv, shape: Shape) -> nn.Module:
@@ -199,14 +209,19 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
     if isinstance(layer, Crop):
         return custom.CenterCrop(layer.per_dimension("size", rank))
     if isinstance(layer, Pad):
-        return _padded(rank, layer.per_side("padding", rank), nn.Identity())
+        return _padded(rank, layer.per_side("padding", rank), nn.Identity(), mode=layer.mode)
     if isinstance(layer, Flatten):
         return nn.Flatten()
     if isinstance(layer, Dense):
         return nn.Linear(layer.in_features or shape[-1], layer.units, bias=layer.bias)
-    if isinstance(layer, BatchNorm):
+    if isinstance(layer, BatchNorm | InstanceNorm):
+        name = "BatchNorm"
+        if isinstance(layer, InstanceNorm):
+            # PyTorch would take a flat [N] for one channel of N positions: netspec refuses it.
+            _checked(layer.output_shape, layer, shape)
+            name = "InstanceNorm"
         # A flat [C] input is BatchNorm1d's (N, C) form.
-        return _nd("BatchNorm", max(rank, 1))(  # type: ignore[no-any-return]
+        return _nd(name, max(rank, 1))(  # type: ignore[no-any-return]
             shape[0],
             eps=layer.eps,
             momentum=layer.momentum,

@@ -1144,3 +1144,52 @@ def test_only_a_quoted_number_is_told_to_lose_its_quotes() -> None:
     # The near miss: the same value in double quotes.
     (d,) = lint(spec("[3, 8, 8]", '{type: conv, filters: 4, kernel: "3"}'))
     assert d.message.endswith("not '3'; remove the quotes")
+
+
+def test_instancenorm_learns_nothing_unless_affine() -> None:
+    # nn.InstanceNorm2d(8) has no parameters; with affine=True a scale and a shift per channel.
+    for layer, params in (("{type: instancenorm}", 0), ("{type: instancenorm, affine: true}", 16)):
+        graph = analyse(spec("[8, 4, 4]", layer), "i.yaml", "i").graph
+        assert (graph.nodes[0].output, graph.nodes[0].params) == ((8, 4, 4), params)
+
+
+def test_instancenorm_needs_more_than_one_position() -> None:
+    # PyTorch: "Expected more than 1 spatial element when training, got input size [1, 8, 1, 1]".
+    (d,) = lint(spec("[8, 1, 1]", "{type: instancenorm}"))
+    assert d.code == "NS115" and "8×1×1 has one position" in d.message
+    # The near misses: 2×1 is two positions; after flatten there are none to normalise over.
+    assert codes(spec("[8, 2, 1]", "{type: instancenorm}")) == []
+    (d,) = lint(spec("[8, 2, 2]", "{type: flatten}", "{type: instancenorm}"))
+    assert d.code == "NS115" and "flat tensor" in d.message
+
+
+@pytest.mark.parametrize(
+    ("mode", "size", "padding", "refused"),
+    [
+        # A reflection about the edge mirrors at most W − 1 positions: [a b c] pads to c b|a b c|b a.
+        ("reflect", 3, 2, False),
+        ("reflect", 3, 3, True),
+        ("reflect", 3, [[0, 3], [0, 0]], True),
+        # A wrap copies at most the whole input once.
+        ("circular", 3, 3, False),
+        ("circular", 3, 4, True),
+        # The edge repeats as often as asked, and zeros have no limit.
+        ("replicate", 3, 5, False),
+        ("constant", 3, 5, False),
+    ],
+)
+def test_pad_modes_that_copy_the_input_reach_no_further_than_it(
+    mode: str, size: int, padding: int | list[list[int]], refused: bool
+) -> None:
+    text = spec(f"[2, {size}, {size}]", f"{{type: pad, padding: {padding}, mode: {mode}}}")
+    assert codes(text) == (["NS107"] if refused else [])
+
+
+def test_a_reflect_pad_too_wide_is_an_error_with_the_clamped_padding() -> None:
+    (d,) = lint(spec("[2, 3, 8]", "{type: pad, padding: 4, mode: reflect}"))
+    assert (d.code, d.severity.value, d.blocking) == ("NS107", "error", True)
+    assert d.message == (
+        "pad1: reflect padding 4 reaches past the input's 3 rows: reflect padding takes at most W − 1 = 2 per side"
+    )
+    # Height clamps to 3 − 1 = 2; width keeps 4 < 8.
+    assert d.fix is not None and d.fix.message == "set padding to [2, 4]"

@@ -83,6 +83,7 @@ SINGLE_LAYER_TYPES = [
     "dense",
     "batchnorm",
     "groupnorm",
+    "instancenorm",
     "pixel_shuffle",
     "prelu",
     "dropout",
@@ -139,6 +140,9 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer["size"] = per_dim(draw, rank, 1, MAX_SIZE[rank] + 1)
     elif kind == "pad":
         layer["padding"] = padding(draw, rank, 2)
+        layer |= draw(
+            st.fixed_dictionaries({}, optional={"mode": st.sampled_from(["reflect", "replicate", "circular"])})
+        )
     elif kind == "dense":
         layer["units"] = draw(st.integers(1, 5))
         layer["bias"] = draw(st.booleans())
@@ -148,6 +152,11 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     elif kind == "batchnorm":
         # Not track_running_stats: false, which normalises a batch of one by its own
         # statistics, refused on one value per channel whatever netspec knows of the batch.
+        layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
+        layer |= draw(st.fixed_dictionaries({}, optional={"momentum": st.sampled_from([None, 0.01])}))
+    elif kind == "instancenorm":
+        # Not track_running_stats: true, which the reference's eval mode runs on one position
+        # where training refuses it (tested on its own).
         layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
         layer |= draw(st.fixed_dictionaries({}, optional={"momentum": st.sampled_from([None, 0.01])}))
     elif kind == "groupnorm":
@@ -166,7 +175,7 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
     # reason to exist); the shape-keeping layers are tried on flat inputs too.
     flat = kind == "dense" or (
-        kind in ("batchnorm", "groupnorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans())
+        kind in ("batchnorm", "groupnorm", "instancenorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans())
     )
     if kind == "groupnorm":
         # Not one value per group: PyTorch refuses it for a batch of one only, and a batch of
@@ -596,3 +605,24 @@ def test_ns114_claims_nothing_where_an_upsample_moves_the_edge_outputs() -> None
     ).reshape(-1, 24)
     assert not bool((rows != 0).all())
     assert "NS114" not in [d.code for d in lint_text(text, "u.yaml", Settings(extend_select=("NS114",))).diagnostics]
+
+
+def test_instancenorm_with_running_statistics_still_needs_two_positions_in_training() -> None:
+    # The single-layer comparison runs in eval mode, where running statistics would serve;
+    # training normalises by the sample's own, and netspec reports the spec for that.
+    norm = torch.nn.InstanceNorm2d(8, track_running_stats=True)
+    assert tuple(norm.eval()(torch.rand(1, 8, 1, 1)).shape) == (1, 8, 1, 1)
+    with pytest.raises(ValueError, match="Expected more than 1 spatial element when training"):
+        norm.train()(torch.rand(1, 8, 1, 1))
+    assert [
+        d.code for d in lint_text(spec("[8, 1, 1]", "{type: instancenorm, track_running_stats: true}")).diagnostics
+    ] == ["NS115"]
+
+
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+def test_export_pads_with_the_mode_given(mode: str) -> None:
+    # Every mode gives the same shape: only the values show the mode was passed on.
+    text = spec("[2, 4, 5]", f"{{type: pad, padding: [[1, 2], [3, 0]], mode: {mode}}}")
+    network = network_module(analyse(text, "p.yaml", "p").graph)
+    x = torch.rand(1, 2, 4, 5)
+    assert torch.equal(network(x), torch.nn.functional.pad(x, (3, 0, 1, 2), mode=mode))

@@ -157,7 +157,7 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
             x = x.narrow(dim, (have - w) // 2, w)
         out = x
     elif kind == "pad":
-        out = functional.pad(x, pad_argument(per_side(layer["padding"], rank)))
+        out = functional.pad(x, pad_argument(per_side(layer["padding"], rank)), mode=layer.get("mode", "constant"))
     elif kind == "flatten":
         out = torch.flatten(x, 1)
     elif kind == "dense":
@@ -169,6 +169,16 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
             momentum=layer.get("momentum", 0.1),
             affine=layer.get("affine", True),
             track_running_stats=layer.get("track_running_stats", True),
+        )
+    elif kind == "instancenorm":
+        # Not max(rank, 1), as for batchnorm: InstanceNorm1d would take the (1, N) of a flat [N]
+        # for one channel of N positions. The README refuses that.
+        built = module("InstanceNorm", rank)(
+            x.shape[1],
+            eps=layer.get("eps", 1e-5),
+            momentum=layer.get("momentum", 0.1),
+            affine=layer.get("affine", False),
+            track_running_stats=layer.get("track_running_stats", False),
         )
     elif kind == "groupnorm":
         built = nn.GroupNorm(layer["groups"], x.shape[1], eps=layer.get("eps", 1e-5), affine=layer.get("affine", True))

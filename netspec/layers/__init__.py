@@ -10,7 +10,17 @@ from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import ELU, GELU, Activation, BatchNorm, Dropout, GroupNorm, LeakyReLU, PReLU
+from netspec.layers.neutral import (
+    ELU,
+    GELU,
+    Activation,
+    BatchNorm,
+    Dropout,
+    GroupNorm,
+    InstanceNorm,
+    LeakyReLU,
+    PReLU,
+)
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool
 from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
 from netspec.layers.windowed import WindowedLayer
@@ -30,6 +40,7 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     Dense,
     BatchNorm,
     GroupNorm,
+    InstanceNorm,
     Activation,
     LeakyReLU,
     ELU,

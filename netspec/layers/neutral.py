@@ -1,13 +1,15 @@
-"""Layers that keep the shape: activations, PReLU, dropout, identity, batch and group normalisation."""
+"""Layers that keep the shape: activations, PReLU, dropout, identity, and the batch, group and
+instance normalisations."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Shape, Size, check_groups
+from netspec.layers.base import LayerBase, LayerError, Shape, Size, check_groups, format_shape
 
 
 class Neutral(LayerBase):
@@ -130,8 +132,25 @@ Epsilon = Annotated[
         description="Added to the variance before its square root; must be positive. Default 1.0e-5.",
     ),
 ]
-#: Whether a normalisation learns a scale and a shift per channel.
-Affine = Annotated[bool, Field(description="Whether the layer learns a scale and a shift per channel. Default true.")]
+#: The weight of each batch in a normalisation's running statistics.
+Momentum = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None
+
+
+def _affine(default: bool) -> Any:
+    return Field(
+        default,
+        description=f"Whether the layer learns a scale and a shift per channel. Default {str(default).lower()}.",
+    )
+
+
+def _momentum() -> Any:
+    return Field(
+        0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
+    )
+
+
+def _track_running_stats(default: bool) -> Any:
+    return Field(default, description=f"Whether the layer keeps running statistics. Default {str(default).lower()}.")
 
 
 def _scales_and_shifts(inputs: Sequence[Shape], affine: bool) -> int:
@@ -147,11 +166,9 @@ class BatchNorm(Neutral):
     inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
     type: Literal["batchnorm"]
     eps: Epsilon = 1e-5
-    momentum: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
-        0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
-    )
-    affine: Affine = True
-    track_running_stats: bool = Field(True, description="Whether the layer keeps running statistics. Default true.")
+    momentum: Momentum = _momentum()
+    affine: bool = _affine(True)
+    track_running_stats: bool = _track_running_stats(True)
 
     def params(self, inputs: Sequence[Shape]) -> int:
         return _scales_and_shifts(inputs, self.affine)
@@ -165,11 +182,39 @@ class GroupNorm(Neutral):
     type: Literal["groupnorm"]
     groups: Size = Field(description="Channel groups (num_groups); must divide the input's channels.")
     eps: Epsilon = 1e-5
-    affine: Affine = True
+    affine: bool = _affine(True)
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs
         check_groups(self.type, self.groups, in_channels=shape[0])
+        return shape
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        return _scales_and_shifts(inputs, self.affine)
+
+
+class InstanceNorm(Neutral):
+    """``nn.InstanceNormNd``: each sample's channels normalised over their own positions. Unlike
+    batchnorm, it learns no scale and shift and keeps no running statistics unless asked."""
+
+    inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
+    type: Literal["instancenorm"]
+    eps: Epsilon = 1e-5
+    momentum: Momentum = _momentum()
+    affine: bool = _affine(False)
+    track_running_stats: bool = _track_running_stats(False)
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        if math.prod(shape[1:]) == 1:
+            # Training always normalises by the sample's own statistics, running ones or not.
+            raise LayerError(
+                "NS115",
+                f"instancenorm normalises each channel over its positions, but {format_shape(shape)} has one "
+                'position; PyTorch refuses it in training ("Expected more than 1 spatial element")',
+                help="normalise before the map is reduced to one position, or use batchnorm, which "
+                "normalises over the batch",
+            )
         return shape
 
     def params(self, inputs: Sequence[Shape]) -> int:

@@ -10,13 +10,18 @@
   symmetric padding) give different sizes.
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
   zero padding.
+- `pad` in `reflect` mode (error): more than W − 1 on a side, since a reflection about the
+  edge has only W − 1 other positions to mirror; in `circular` mode more than W, which
+  would wrap around more than once.
 
-A pooling layer it rejects has no output, so it is always reported; the convolution warning
-may be silenced like any other.
+A pooling or pad layer it rejects has no output, so it is always reported; the convolution
+warning may be silenced like any other.
 
 ## Why is this bad?
 A pooling layer with too much padding raises "pad should be at most half of effective kernel
-size" at the first forward pass. A convolution that pads by its whole kernel computes border
+size" at the first forward pass, a reflect pad "Padding size should be less than the
+corresponding input dimension", a circular one "Padding value causes wrapping around more
+than once". A convolution that pads by its whole kernel computes border
 outputs from zeros alone: wasted compute, and features that mean nothing.
 
 ## Example
@@ -25,7 +30,9 @@ outputs from zeros alone: wasted compute, and features that mean nothing.
 ```
 
 ## Fix
-Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution.
+Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution,
+W − 1 for a reflect pad and W for a circular one (or pad in `replicate` mode, which repeats
+the edge as far as asked).
 In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
 stride-1 map, so there the help line also gives the padding 'same' would use, when it splits
 evenly.

@@ -1,14 +1,17 @@
 """A layer receives a tensor of a rank it cannot take.
 
 ## What it does
-Reports a layer that needs a [C, *spatial] input (conv, pooling, upsample, crop, pad)
-placed after `flatten` or `dense`, where the tensor is flat, and an interpolating upsample
-on the wrong number of spatial dimensions: `linear` takes 1, `bilinear` and `bicubic` 2,
-`trilinear` 3.
+Reports a layer that needs a [C, *spatial] input (conv, pooling, upsample, crop, pad,
+instancenorm) placed after `flatten` or `dense`, where the tensor is flat, and an
+interpolating upsample on the wrong number of spatial dimensions: `linear` takes 1,
+`bilinear` and `bicubic` 2, `trilinear` 3. An `instancenorm` also needs more than one
+position (a C×1×1 map has one), since it normalises each channel over its positions.
 
 ## Why is this bad?
-PyTorch raises "Expected 3D (unbatched) or 4D (batched) input", or "Got 3D input, but
-bilinear mode needs 4D input", at the first forward pass.
+PyTorch raises "Expected 3D (unbatched) or 4D (batched) input", "Got 3D input, but
+bilinear mode needs 4D input", or "Expected more than 1 spatial element when training", at
+the first forward pass. On a flat tensor `InstanceNorm1d` raises nothing: it takes the
+features for one channel's positions, which is not what a spec means.
 
 ## Example
 ```yaml
@@ -18,7 +21,8 @@ bilinear mode needs 4D input", at the first forward pass.
 
 ## Fix
 No automatic fix: move the layer before `flatten`, or reshape explicitly; choose the
-interpolation for the input's rank (the help names the modes that fit).
+interpolation for the input's rank (the help names the modes that fit); normalise before the
+map shrinks to one position.
 """
 
 from netspec.diagnostics import Severity
