@@ -122,4 +122,7 @@ PUBLISHED_PARAMS = {
     "mobilenet_v1": 4_231_976,  # Keras' MobileNet 1.0-224, trainable parameters
     "googlenet": 6_624_904,  # torchvision, without the auxiliary classifiers
     "mobilenet_v3_small": 2_542_856,  # torchvision
+    # pytorch-CycleGAN-and-pix2pix prints 11.378 M; in full, 9,472 + 73,856 + 295,168 (stem and
+    # downsampling) + 9·2·590,080 (blocks) + 295,040 + 73,792 + 9,411 (upsampling and head).
+    "cyclegan_resnet_generator": 11_378_179,
 }

@@ -1193,3 +1193,20 @@ def test_a_reflect_pad_too_wide_is_an_error_with_the_clamped_padding() -> None:
     )
     # Height clamps to 3 − 1 = 2; width keeps 4 < 8.
     assert d.fix is not None and d.fix.message == "set padding to [2, 4]"
+
+
+def test_ns102_measures_a_layer_behind_an_explicit_pad_before_the_pad() -> None:
+    # CycleGAN's residual branch: reflect by 1, then an unpadded 3×3: 64 + 2 − 3 + 1 = 64.
+    block = ("{type: pad, padding: 1, mode: reflect}", "{type: conv, filters: 4, kernel: 3}")
+    assert codes(spec("[4, 64, 64]", *block)) == []
+    # An even kernel padded 1 before and 0 after: 8 + 1 − 2 + 1 = 8.
+    assert (
+        codes(spec("[4, 8, 8]", "{type: pad, padding: [[1, 0], [1, 0]]}", "{type: conv, filters: 4, kernel: 2}")) == []
+    )
+    # Too little: 64 + 2·2 − 7 + 1 = 62, two short of the 64 before the pad.
+    (d,) = lint(spec("[4, 64, 64]", "{type: pad, padding: 2, name: p}", "{type: conv, filters: 4, kernel: 7, name: c}"))
+    assert d.code == "NS102"
+    assert d.message == "c shrinks 64×64, before p, to 62×62: 68 − 7 + 2·0 + 1 = 62 with stride 1"
+    assert d.help == "p and c together need padding 3 to keep 64×64 (P = D·(F − 1)/2)"
+    # No fix: padding the conv by 3 on top of p's 2 would give 66×66.
+    assert d.fix is None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netspec import Settings, lint_file
+from netspec import Settings, lint_file, lint_text
 from netspec.show import summarize
 from tests.helpers import BROKEN_EXAMPLES, PUBLISHED_PARAMS, ROOT, SPECS
 
@@ -23,6 +23,22 @@ def test_published_parameter_counts(name: str, params: int) -> None:
     result = lint_file(ROOT / "specs" / f"{name}.yaml")
     assert result.analysis is not None
     assert summarize(result.analysis).total_params == params
+
+
+def test_every_bundled_spec_has_a_published_count() -> None:
+    assert set(PUBLISHED_PARAMS) == {path.stem for path in SPECS}
+
+
+def test_cyclegan_generator_with_affine_instance_norm() -> None:
+    # The repository's earlier default learnt a scale and a shift in each of its 23 instance
+    # norms, 2·(64 + 128 + 256 + 18·256 + 128 + 64) = 10,496 more: it printed "Total number of
+    # parameters: 11388675" (junyanz/pytorch-CycleGAN-and-pix2pix#45).
+    text = (ROOT / "specs" / "cyclegan_resnet_generator.yaml").read_text(encoding="utf-8")
+    affine = text.replace("{type: instancenorm,", "{type: instancenorm, affine: true,")
+    assert affine.count("affine: true") == 23
+    result = lint_text(affine, "affine.yaml")
+    assert result.diagnostics == [] and result.analysis is not None
+    assert summarize(result.analysis).total_params == 11_388_675
 
 
 def test_vgg16_stage_sizes_halve_from_224_to_7() -> None:

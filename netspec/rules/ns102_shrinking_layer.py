@@ -4,6 +4,10 @@
 Checks every spatial dimension with stride 1: the output should be as large as the input.
 An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
 
+A layer fed by a `pad` layer is measured against the pad's input instead: an explicit
+reflection pad of 1 before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps
+the size, and too little explicit padding is reported with the sizes before it.
+
 ## Why is this bad?
 Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
 layer with the wrong number of inputs, a mistake PyTorch reports only as a size mismatch
@@ -20,15 +24,19 @@ layers:
 ## Fix
 P = D·(F − 1)/2 per side keeps the size. For an even effective kernel, where that is not an
 integer, per-side padding with the extra pixel after (PyTorch's own 'same').
-The fix changes the output size, so it is safe only if nothing downstream breaks.
+The fix changes the output size, so it is safe only if nothing downstream breaks. Where a
+`pad` layer feeds the layer, the padding to change may be either one's: the help says how
+much the two need together, and there is no automatic fix.
 """
 
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.graph import Node
 from netspec.layers import format_shape
-from netspec.layers.arithmetic import same_pads
+from netspec.layers.arithmetic import Pads, Window, same_pads
+from netspec.layers.resize import Pad
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
 
@@ -39,6 +47,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         shrinking = [i for i, w in enumerate(windows) if w.shrinks]
         if not shrinking:
             continue
+        pad = explicit_pad(analysis, node)
+        if pad is not None:
+            yield from shrinking_after_pad(node, pad, windows, shrinking)
+            continue
         pads = [
             same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
             for i, w in enumerate(windows)
@@ -48,12 +60,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # before (avgpool kernel [3, 2], stride [1, 2] on 8×8: 8×4, not 8×8).
         padded = padded_output(windows, pads)
         outcome = f"keeps {kept}" if padded == kept else f"gives {padded}"
-        # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
-        rule_of_thumb = (
-            "P = D·(F − 1)/2"
-            if all(before == after for before, after in pads)
-            else "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
-        )
         # A dilated max-pool may need more padding than it accepts (NS107): then no fix.
         allowed = all(max(pads[i]) <= layer.max_padding(windows[i]) for i in shrinking)
         yield Violation(
@@ -61,12 +67,45 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{node.name} shrinks {kept} to {format_shape(node.output[1:])}: {describe_windows(windows, shrinking)} "
             "with stride 1",
             fix=padding_fix(pads) if allowed else None,
-            help=f"padding {padding_value(pads)} {outcome} ({rule_of_thumb})"
+            help=f"padding {padding_value(pads)} {outcome} ({rule_of_thumb(pads)})"
             if allowed
             else f"no automatic fix: keeping {kept if padded == kept else 'the stride-1 sizes'} needs more padding "
             "than this layer accepts; "
             "use a smaller kernel or dilation",
         )
+
+
+def rule_of_thumb(pads: list[Pads]) -> str:
+    # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
+    if all(before == after for before, after in pads):
+        return "P = D·(F − 1)/2"
+    return "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
+
+
+def explicit_pad(analysis: Analysis, node: Node) -> Node | None:
+    """The ``pad`` layer that alone feeds ``node``, if one does."""
+    if len(node.sources) != 1:
+        return None
+    source = analysis.graph.nodes[node.sources[0]]
+    return source if isinstance(source.layer, Pad) and source.inputs else None
+
+
+def shrinking_after_pad(node: Node, pad: Node, windows: list[Window], shrinking: list[int]) -> Iterator[Violation]:
+    """NS102 for a layer behind an explicit pad: against the sizes before the pad, which
+    its padding is there to give back."""
+    assert node.output and pad.inputs
+    before = pad.inputs[0][1:]
+    shrinking = [i for i in shrinking if node.output[1 + i] < before[i]]
+    if not shrinking:
+        return
+    needed = [same_pads(windows[i].effective_kernel) for i in range(len(windows))]
+    yield Violation(
+        node.index,
+        f"{node.name} shrinks {format_shape(before)}, before {pad.name}, to {format_shape(node.output[1:])}: "
+        f"{describe_windows(windows, shrinking)} with stride 1",
+        help=f"{pad.name} and {node.name} together need padding {padding_value(needed)} to keep "
+        f"{format_shape(before)} ({rule_of_thumb(needed)})",
+    )
 
 
 RULE = Rule("NS102", "shrinking-layer", Severity.WARNING, __doc__, check, fix="sometimes")
