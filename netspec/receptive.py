@@ -20,9 +20,10 @@ The other layers, as netspec defines them:
 - adaptive pooling (W → out): a window of its largest size, max over i of
   ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
 - ``pixel_shuffle`` (×r): each output reads one input position, as a nearest upsample does.
-- ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j. A ``pad`` counts as zeros
-  in every mode: the input positions a reflected or wrapped border reads are left out, so NS114,
-  which needs every position seen, can only stay silent for them.
+- ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j. Padding counts as zeros in
+  every mode (a ``pad``'s, a conv's ``padding_mode``): the input positions a reflected or wrapped
+  border reads are left out, so NS114, which needs every position seen, can only stay silent
+  for them.
 - the shape-keeping layers pass the field on; the statistics a normalisation takes over the
   whole map (groupnorm, instancenorm, batchnorm in training) are left out.
 - ``add``/``multiply``/``concat``: per dimension, the largest r of the inputs that are not

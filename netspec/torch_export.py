@@ -81,9 +81,11 @@ def _nd(name: str, rank: int) -> Any:
     return getattr(nn, f"{name}{rank}d")
 
 
-#: PyTorch's padding module for each of ``F.pad``'s modes.
+#: PyTorch's padding module for each of ``F.pad``'s modes, and ``zeros``, a convolution's name
+#: for ``constant``.
 _PAD_MODULES = {
     "constant": "ConstantPad",
+    "zeros": "ConstantPad",
     "reflect": "ReflectionPad",
     "replicate": "ReplicationPad",
     "circular": "CircularPad",
@@ -95,7 +97,7 @@ def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.
 
     if not any(before or after for before, after in pads):
         return module
-    fills = (fill,) if mode == "constant" else ()
+    fills = (fill,) if _PAD_MODULES[mode] == "ConstantPad" else ()
     return nn.Sequential(_nd(_PAD_MODULES[mode], rank)(_pad_argument(pads), *fills), module)
 
 
@@ -104,7 +106,7 @@ def _conv(layer: Conv, shape: Shape) -> nn.Module:
     in_channels = layer.in_channels or shape[0]
     sided = per_side_padding(layer.padding)
     padding = 0 if sided else _value(layer.padding)
-    module = _nd("Conv", rank)(
+    module: nn.Module = _nd("Conv", rank)(
         in_channels,
         layer.filters,
         _value(layer.kernel),
@@ -113,8 +115,12 @@ def _conv(layer: Conv, shape: Shape) -> nn.Module:
         dilation=_value(layer.dilation),
         groups=layer.groups,
         bias=layer.bias,
+        padding_mode=layer.padding_mode,
     )
-    return _padded(rank, layer.per_side("padding", rank), module) if sided else module
+    if not sided:
+        return module
+    # PyTorch's convolutions pad both sides alike: uneven padding goes in a module of its own.
+    return _padded(rank, layer.per_side("padding", rank), module, mode=layer.padding_mode)
 
 
 def _conv_transpose(layer: ConvTranspose, shape: Shape) -> nn.Module:

@@ -1210,3 +1210,51 @@ def test_ns102_measures_a_layer_behind_an_explicit_pad_before_the_pad() -> None:
     assert d.help == "p and c together need padding 3 to keep 64×64 (P = D·(F − 1)/2)"
     # No fix: padding the conv by 3 on top of p's 2 would give 66×66.
     assert d.fix is None
+
+
+def test_a_convolution_pads_with_copies_no_further_than_the_input() -> None:
+    conv = "{type: conv, filters: 2, kernel: 3, padding: %d, padding_mode: %s}"
+    # Reflect on 3 rows mirrors at most 2; the near miss pads by 2.
+    (d,) = lint(spec("[2, 3, 9]", conv % (3, "reflect")))
+    assert (d.code, d.severity.value) == ("NS107", "error")
+    assert d.message.endswith(
+        "reflect padding 3 reaches past the input's 3 rows: reflect padding takes at most W − 1 = 2 per side"
+    )
+    assert codes(spec("[2, 3, 9]", conv % (2, "reflect"))) == []
+    # A wrap may copy all 3 rows once, not 4; the edge repeats as often as asked.
+    assert codes(spec("[2, 3, 9]", conv % (3, "circular"))) == []
+    assert codes(spec("[2, 3, 9]", conv % (4, "circular"))) == ["NS107"]
+    assert codes(spec("[2, 3, 9]", conv % (2, "replicate"))) == []
+
+
+def test_only_zero_padding_leaves_the_outermost_outputs_nothing_to_see() -> None:
+    # Padding 3 ≥ K = 3: with zeros the corner output reads only padding (NS107's warning);
+    # with copies in the padding it reads the input's values.
+    conv = "{type: conv, filters: 2, kernel: 3, padding: 3, padding_mode: %s}"
+    assert codes(spec("[2, 8, 8]", conv % "zeros")) == ["NS107"]
+    for mode in ("reflect", "replicate", "circular"):
+        assert codes(spec("[2, 8, 8]", conv % mode)) == []
+
+
+def test_ns101_says_when_a_wrap_copies_the_rows_it_drops() -> None:
+    # (9 − 3 + 2·1)/3 + 1 = 3.67: the windows start at −1, 2 and 5 and stop at 7, so
+    # position 8 gets no window. A wrap puts it at −1, which the first window reads; a
+    # reflection puts position 1 there, and 8 is never read.
+    conv = "{type: conv, filters: 1, kernel: 3, stride: 3, padding: 1, padding_mode: %s}"
+    (wrapped,) = lint(spec("[1, 9]", conv % "circular"))
+    assert wrapped.code == "NS101" and wrapped.message.endswith(
+        "the last input position gets no window of its own; the circular padding copies it"
+    )
+    (reflected,) = lint(spec("[1, 9]", conv % "reflect"))
+    assert reflected.message.endswith("the last input position is never read")
+
+
+def test_ns109_counts_what_the_padding_copies() -> None:
+    # Kernel 1, stride 3, padding 1 on 9: windows at −1, 2, 5 and 8. With zeros they read
+    # 2, 5 and 8; a wrap makes −1 a copy of 8, already read; a reflection a copy of 1, a
+    # fourth position.
+    conv = "{type: conv, filters: 1, kernel: 1, stride: 3, padding: 1, padding_mode: %s}"
+    (wrapped,) = [d for d in lint(spec("[1, 9]", conv % "circular")) if d.code == "NS109"]
+    assert wrapped.message.endswith("reads only 1/3 of its input")
+    (reflected,) = [d for d in lint(spec("[1, 9]", conv % "reflect")) if d.code == "NS109"]
+    assert reflected.message.endswith("reads only 4/9 of its input")

@@ -114,6 +114,8 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer["bias"] = draw(st.booleans())
     if kind == "conv":
         layer["padding"] = draw(st.one_of(st.sampled_from(["same", "valid"]), st.just(None))) or padding(draw, rank, 3)
+        modes = ["zeros", "reflect", "replicate", "circular"]
+        layer |= draw(st.fixed_dictionaries({}, optional={"padding_mode": st.sampled_from(modes)}))
     elif kind == "conv_transpose":
         layer["padding"] = per_dim(draw, rank, 0, 3)
         layer["output_padding"] = per_dim(draw, rank, 0, 2)
@@ -626,3 +628,50 @@ def test_export_pads_with_the_mode_given(mode: str) -> None:
     network = network_module(analyse(text, "p.yaml", "p").graph)
     x = torch.rand(1, 2, 4, 5)
     assert torch.equal(network(x), torch.nn.functional.pad(x, (3, 0, 1, 2), mode=mode))
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(
+    size=st.integers(1, 12),
+    kernel=st.integers(1, 4),
+    stride=st.integers(1, 5),
+    dilation=st.integers(1, 3),
+    before=st.integers(0, 12),
+    after=st.integers(0, 12),
+    mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+)
+def test_positions_read_through_each_padding_mode_get_a_gradient(
+    size: int, kernel: int, stride: int, dilation: int, before: int, after: int, mode: str
+) -> None:
+    # The input positions a convolution reads, directly or through the copies its padding
+    # holds, get a gradient; with zeros, none come through the padding.
+    reach = {"reflect": size - 1, "circular": size}.get(mode, 12)
+    assume(max(before, after) <= reach)
+    window = Window(size, kernel, stride, dilation, before, after, False, mode)
+    assume(window.output >= 1)
+    x = torch.ones(1, 1, size, requires_grad=True)
+    padded = torch.nn.functional.pad(x, (before, after), mode="constant" if mode == "zeros" else mode)
+    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+    torch.nn.init.ones_(conv.weight)
+    out = conv(padded)
+    assert out.shape[-1] == window.output
+    out.sum().backward()
+    assert x.grad is not None
+    read = [bool(g) for g in x.grad[0, 0]]
+    assert window.read_count() == sum(read)
+    # The positions after the last window: only a copy in the padding before can be read.
+    assert window.dropped_copies() == sum(read[size - window.dropped :])
+
+
+def test_export_convolves_with_the_padding_mode_given() -> None:
+    # Shapes cannot show the mode: read it back from the modules.
+    text = spec(
+        "[2, 6, 6]",
+        "{type: conv, filters: 2, kernel: 3, padding: 1, padding_mode: reflect}",
+        "{type: conv, filters: 2, kernel: 2, padding: [[0, 1], [1, 0]], padding_mode: circular}",
+    )
+    symmetric, sided = network_module(analyse(text, "c.yaml", "c").graph).layers
+    assert symmetric.padding_mode == "reflect"
+    pad, conv = sided
+    assert isinstance(pad, torch.nn.CircularPad2d) and pad.padding == (1, 0, 0, 1)
+    assert conv.padding == (0, 0)

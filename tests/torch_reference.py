@@ -114,8 +114,11 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     if kind == "conv":
         padding = layer.get("padding", 0)
         sided = isinstance(padding, list) and any(isinstance(v, list) for v in padding)
+        padding_mode = layer.get("padding_mode", "zeros")
         if sided:
-            x = functional.pad(x, pad_argument(per_side(padding, rank)))
+            # F.pad names the zeros mode 'constant'.
+            mode = "constant" if padding_mode == "zeros" else padding_mode
+            x = functional.pad(x, pad_argument(per_side(padding, rank)), mode=mode)
         built = module("Conv", rank)(
             layer.get("in_channels", x.shape[1]),
             layer["filters"],
@@ -125,6 +128,7 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
             dilation=per_dimension(layer.get("dilation", 1), rank),
             groups=layer.get("groups", 1),
             bias=layer.get("bias", True),
+            padding_mode=padding_mode,
         )
     elif kind == "conv_transpose":
         built = module("ConvTranspose", rank)(

@@ -7,6 +7,7 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 #: PyTorch's own convention for 'same': the extra pixel of an odd total goes after.
 Pads = tuple[int, int]
@@ -14,6 +15,32 @@ Pads = tuple[int, int]
 
 #: The most input positions and taps :meth:`Window.read_count` counts one by one.
 MAX_COUNTED = 10**7
+
+#: What a padding mode that copies the input keeps back from the size it pads: a reflection
+#: about the edge has W − 1 other positions to mirror, a wrap copies all W once at most.
+_KEPT_BACK = {"reflect": 1, "circular": 0}
+
+
+def padding_reach(mode: str, size: int) -> int | None:
+    """The most padding a side may have in ``mode`` on ``size`` positions, None where any
+    amount will do (PyTorch: "Padding size should be less than the corresponding input
+    dimension", "Padding value causes wrapping around more than once")."""
+    kept = _KEPT_BACK.get(mode)
+    return None if kept is None else size - kept
+
+
+#: The padding modes whose padding holds copies of the input rather than zeros.
+COPYING_MODES = frozenset({"reflect", "replicate", "circular"})
+
+
+def copied_position(mode: str, position: int, size: int) -> int:
+    """The input position that the padding at ``position`` (< 0 or ≥ ``size``) holds a copy
+    of, in one of the :data:`COPYING_MODES`."""
+    if mode == "reflect":
+        return -position if position < 0 else 2 * (size - 1) - position
+    if mode == "replicate":
+        return 0 if position < 0 else size - 1
+    return position % size
 
 
 class Window:
@@ -32,6 +59,7 @@ class Window:
         "output",
         "pad_after",
         "pad_before",
+        "padding_mode",
         "size",
         "span",
         "stride",
@@ -46,6 +74,7 @@ class Window:
         pad_before: int,
         pad_after: int,
         ceil_mode: bool = False,
+        padding_mode: str = "zeros",
     ) -> None:
         self.size = size
         self.kernel = kernel
@@ -54,6 +83,8 @@ class Window:
         self.pad_before = pad_before
         self.pad_after = pad_after
         self.ceil_mode = ceil_mode
+        #: What the padding holds: zeros, or copies of the input (``copied_position``).
+        self.padding_mode = padding_mode
         #: K = D·(F − 1) + 1.
         self.effective_kernel = dilation * (kernel - 1) + 1
         #: W + P_before + P_after − K: the distance the window travels.
@@ -71,7 +102,8 @@ class Window:
     def __repr__(self) -> str:
         return (
             f"Window(size={self.size}, kernel={self.kernel}, stride={self.stride}, dilation={self.dilation}, "
-            f"pad_before={self.pad_before}, pad_after={self.pad_after}, ceil_mode={self.ceil_mode})"
+            f"pad_before={self.pad_before}, pad_after={self.pad_after}, ceil_mode={self.ceil_mode}, "
+            f"padding_mode={self.padding_mode!r})"
         )
 
     @property
@@ -85,10 +117,32 @@ class Window:
         return self.stride == 1 and self.output < self.size
 
     @property
-    def unread(self) -> int:
-        """Input positions (not padding) that no window of a floor-mode layer reads."""
-        # At most the whole input: windows that lie in the padding before it read none of it.
+    def dropped(self) -> int:
+        """Input positions (not padding) after the last window of a floor-mode layer: no
+        window covers them, and with zero padding none reads them."""
+        # At most the whole input: windows that lie in the padding before it cover none of it.
         return min(self.size, max(0, self.span % self.stride - self.pad_after)) if not self.ceil_mode else 0
+
+    def dropped_copies(self) -> int:
+        """How many of the :attr:`dropped` positions a window reads a padding copy of (a
+        wrap puts the last positions before the first)."""
+        if not self.dropped or self.padding_mode not in COPYING_MODES:
+            return 0
+        # The windows stop before the padding after the input, so only the padding before it counts.
+        first_dropped = self.size - self.dropped
+        copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read() if p < 0}
+        return sum(1 for c in copies if c >= first_dropped)
+
+    def _padding_read(self) -> Iterator[int]:
+        """The padding positions the windows read: before the input (< 0) and after it (≥ W)."""
+        last = (self.output - 1) * self.stride
+        for tap in range(0, self.effective_kernel, self.dilation):
+            # Tap j of window i reads S·i + D·j − P, for i from 0 to output − 1.
+            first = tap - self.pad_before
+            stop = first + last + 1
+            yield from range(first, min(0, stop), self.stride)
+            after = max(first, first + -(-(self.size - first) // self.stride) * self.stride)
+            yield from range(after, stop, self.stride)
 
     def positions_read(self) -> tuple[int, int]:
         """(n, S): the windows read n of every S input positions, away from the edges.
@@ -116,13 +170,21 @@ class Window:
             stop = min(self.size, tap - self.pad_before + last + 1)
             if first < stop:
                 read[first : stop : self.stride] = b"\x01" * len(range(first, stop, self.stride))
+        if self.padding_mode in COPYING_MODES:
+            # Each padding position read is one tap of one window: no more than the guard allows.
+            for position in self._padding_read():
+                read[copied_position(self.padding_mode, position, self.size)] = 1
         return read.count(1)
 
     def with_pads(self, before: int, after: int) -> Window:
-        return Window(self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode)
+        return Window(
+            self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode, self.padding_mode
+        )
 
     def with_ceil_mode(self) -> Window:
-        return Window(self.size, self.kernel, self.stride, self.dilation, self.pad_before, self.pad_after, True)
+        return Window(
+            self.size, self.kernel, self.stride, self.dilation, self.pad_before, self.pad_after, True, self.padding_mode
+        )
 
     def formula(self) -> str:
         """The output size in textbook terms, e.g. ``(224 − 11 + 2·0)/4 + 1 = 54.25``."""

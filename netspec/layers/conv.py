@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Window, same_output_pads, same_pads, transposed_output
+from netspec.layers.arithmetic import Window, padding_reach, same_output_pads, same_pads, transposed_output
 from netspec.layers.base import (
     ConvPadding,
     CountOrList,
@@ -22,7 +22,7 @@ from netspec.layers.base import (
     volume,
 )
 from netspec.layers.neutral import ActivationName
-from netspec.layers.windowed import WindowedLayer, padding_fix
+from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_fix
 
 
 class Convolution(LayerBase):
@@ -48,8 +48,14 @@ class Conv(WindowedLayer, Convolution):
     type: Literal["conv"]
     padding: ConvPadding = Field(
         0,
-        description="Zero padding P per side: an int, one per dimension, [[before, after], …] per dimension, "
+        description="Padding P per side: an int, one per dimension, [[before, after], …] per dimension, "
         "'valid' (0) or 'same' (stride 1 only; the odd pixel goes after). Default 0.",
+    )
+    padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = Field(
+        "zeros",
+        description="What fills the padding: zeros (the default), the input mirrored without its edge "
+        "(reflect, at most W − 1 per side), its edge repeated (replicate), or its other end (circular, "
+        "at most W).",
     )
     in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
 
@@ -58,7 +64,8 @@ class Conv(WindowedLayer, Convolution):
         if type(kernel) is int and type(stride) is int and type(dilation) is int and type(padding) is int:
             # The common square layer: nothing to expand per dimension. Expanding it was a
             # quarter of the work of propagating a stack of convolutions.
-            return [Window(size, kernel, stride, dilation, padding, padding) for size in shape[1:]]
+            mode = self.padding_mode
+            return [Window(size, kernel, stride, dilation, padding, padding, False, mode) for size in shape[1:]]
         rank = len(shape) - 1
         kernels = self.per_dimension("kernel", rank)
         strides = self.per_dimension("stride", rank)
@@ -70,13 +77,15 @@ class Conv(WindowedLayer, Convolution):
         else:
             pads = self.per_side("padding", rank)
         return [
-            Window(size, k, s, d, before, after)
+            Window(size, k, s, d, before, after, False, self.padding_mode)
             for size, k, s, d, (before, after) in zip(shape[1:], kernels, strides, dilations, pads, strict=True)
         ]
 
     def max_padding(self, window: Window) -> int:
-        # From K padding on, border outputs see only zeros (NS107).
-        return window.effective_kernel - 1
+        # From K padding on, border outputs see only zeros (NS107); a copying mode may reach
+        # no further than the input it copies.
+        reach = padding_reach(self.padding_mode, window.size)
+        return window.effective_kernel - 1 if reach is None else min(window.effective_kernel - 1, reach)
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         channels = shape[0]
@@ -87,6 +96,8 @@ class Conv(WindowedLayer, Convolution):
                 key="in_channels",
             )
         check_groups(self.type, self.groups, in_channels=channels, out_channels=self.filters)
+        if self.padding_mode != "zeros":
+            check_padding_reach(self.padding_mode, shape[1:], [(w.pad_before, w.pad_after) for w in windows])
         if self.padding == "same" and any(w.stride > 1 for w in windows):
             # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
             pads = [same_output_pads(w) for w in windows]

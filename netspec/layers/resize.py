@@ -8,9 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from netspec.layers.arithmetic import Pads
 from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, Size, SizeOrList, format_shape
-from netspec.layers.windowed import dimension_units, padding_fix
+from netspec.layers.windowed import check_padding_reach
 
 #: The interpolating modes, which take ``align_corners``, and the spatial rank each needs
 #: (PyTorch: "Got 4D input, but linear mode needs 3D input").
@@ -152,34 +151,5 @@ class Pad(LayerBase):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
         pads = self.per_side("padding", len(shape) - 1)
-        if self.mode in _REACH:
-            self._check_reach(shape[1:], pads)
+        check_padding_reach(self.mode, shape[1:], pads)
         return (shape[0], *(size + before + after for size, (before, after) in zip(shape[1:], pads, strict=True)))
-
-    def _check_reach(self, sizes: Sequence[int], pads: Sequence[Pads]) -> None:
-        """A reflection mirrors at most W − 1 positions, a wrap at most W (PyTorch: "Padding
-        size should be less than the corresponding input dimension", "Padding value causes
-        wrapping around more than once")."""
-        reach = [size - _REACH[self.mode] for size in sizes]
-        too_far = [
-            i for i, ((before, after), most) in enumerate(zip(pads, reach, strict=True)) if max(before, after) > most
-        ]
-        if not too_far:
-            return
-        i = too_far[0]
-        clamped = [(min(before, most), min(after, most)) for (before, after), most in zip(pads, reach, strict=True)]
-        limit = "W − 1" if self.mode == "reflect" else "W"
-        raise LayerError(
-            "NS107",
-            f"{self.mode} padding {max(pads[i])} reaches past the input's {sizes[i]} "
-            f"{dimension_units(len(sizes))[i]}{'s' if sizes[i] > 1 else ''}: "
-            f"{self.mode} padding takes at most {limit} = {reach[i]} per side",
-            key="padding",
-            fix=padding_fix(clamped),
-            help=f"pad by at most {reach[i]} there, or in replicate mode, which repeats the edge as far as asked",
-        )
-
-
-#: What a padding mode keeps back from the size it pads: a reflection leaves out the edge
-#: it mirrors about, so it reaches W − 1; a wrap reaches W.
-_REACH = {"reflect": 1, "circular": 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netspec.layers.arithmetic import Pads, Window, same_output, same_output_pads
+from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
@@ -27,6 +27,33 @@ def padding_fix(pads: Sequence[Pads], action: str = "set padding to") -> Fix:
     """The fix that sets a layer's padding to ``pads`` (one (before, after) pair per dimension)."""
     value = padding_value(pads)
     return Fix(f"{action} {value}", (Edit("padding", value),))
+
+
+def check_padding_reach(mode: str, sizes: Sequence[int], pads: Sequence[Pads]) -> None:
+    """NS107 where padding that copies the input reaches further than the input it copies."""
+    reach = [padding_reach(mode, size) for size in sizes]
+    too_far = [
+        i
+        for i, ((before, after), most) in enumerate(zip(pads, reach, strict=True))
+        if most is not None and max(before, after) > most
+    ]
+    if not too_far:
+        return
+    i, most = too_far[0], reach[too_far[0]]
+    clamped = [
+        (before, after) if most is None else (min(before, most), min(after, most))
+        for (before, after), most in zip(pads, reach, strict=True)
+    ]
+    unit = dimension_units(len(sizes))[i] + ("s" if sizes[i] > 1 else "")
+    limit = "W − 1" if mode == "reflect" else "W"
+    raise LayerError(
+        "NS107",
+        f"{mode} padding {max(pads[i])} reaches past the input's {sizes[i]} {unit}: "
+        f"{mode} padding takes at most {limit} = {most} per side",
+        key="padding",
+        fix=padding_fix(clamped),
+        help=f"pad by at most {most} there, or in replicate mode, which repeats the edge as far as asked",
+    )
 
 
 def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:

@@ -5,6 +5,9 @@ For a conv or pooling layer that floors (`ceil_mode: false`), checks per spatial
 (W + 2P − D·(F − 1) − 1) is divisible by S. When it is not, the remainder r is cut off at the
 far end. The rule fires when r is larger than the right/bottom padding, so that real input, not
 just padding, is dropped. It stays quiet when S > D·(F − 1) + 1: NS109 covers that case.
+With a `padding_mode` that copies the input, a circular wrap puts the dropped rows in the
+padding before the first window: the message then says that they get no window of their own,
+rather than that they are never read.
 
 ## Why is this bad?
 PyTorch floors the output size without a word: the last input rows and columns are silently
@@ -47,12 +50,25 @@ from netspec.rules.base import Rule, Violation
 def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """``the last input column and row``, listing the innermost dimension first."""
     units = dimension_units(len(windows))
-    counts = [(windows[i].unread, units[i]) for i in reversed(indices)]
+    counts = [(windows[i].dropped, units[i]) for i in reversed(indices)]
     if len({n for n, _ in counts}) == 1:
         n = counts[0][0]
         names = " and ".join(f"{unit}s" if n > 1 else unit for _, unit in counts)
         return f"the last {n if n > 1 else ''}{' ' if n > 1 else ''}input {names}"
     return " and ".join(f"the last {n} input {unit}s" if n > 1 else f"the last input {unit}" for n, unit in counts)
+
+
+def what_becomes_of_dropped(windows: Sequence[Window], failing: Sequence[int]) -> str:
+    """``is never read``, unless the padding holds copies of the dropped positions that a
+    window reads (a circular wrap puts the last positions before the first)."""
+    one = len(failing) == 1 and windows[failing[0]].dropped == 1
+    dropped = sum(windows[i].dropped for i in failing)
+    copied = sum(windows[i].dropped_copies() for i in failing)
+    if not copied:
+        return f"{'is' if one else 'are'} never read"
+    which = "it" if one else "them" if copied == dropped else "some of them"
+    mode = windows[failing[0]].padding_mode
+    return f"{'gets' if one else 'get'} no window of {'its' if one else 'their'} own; the {mode} padding copies {which}"
 
 
 def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence[int]) -> tuple[Fix | None, str]:
@@ -139,7 +155,7 @@ def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
-        failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.unread > 0]
+        failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.dropped > 0]
         if not failing:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
@@ -147,8 +163,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         message = (
             f"{node.name}: {describe_flooring(windows, failing)} to "
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
-            f"{never_read(windows, failing)} "
-            f"{'is' if len(failing) == 1 and windows[failing[0]].unread == 1 else 'are'} never read"
+            f"{never_read(windows, failing)} {what_becomes_of_dropped(windows, failing)}"
         )
         fix, help_line = exact_fix(layer, windows, failing)
         if isinstance(layer, Pool):

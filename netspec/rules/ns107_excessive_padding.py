@@ -9,12 +9,12 @@
   where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
   symmetric padding) give different sizes.
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
-  zero padding.
-- `pad` in `reflect` mode (error): more than W − 1 on a side, since a reflection about the
-  edge has only W − 1 other positions to mirror; in `circular` mode more than W, which
-  would wrap around more than once.
+  zero padding. Not in the other padding modes, where the padding holds copies of the input.
+- `pad` in `reflect` mode, or `conv` with `padding_mode: reflect` (error): more than W − 1 on
+  a side, since a reflection about the edge has only W − 1 other positions to mirror; in
+  `circular` mode more than W, which would wrap around more than once.
 
-A pooling or pad layer it rejects has no output, so it is always reported; the convolution
+A pooling, pad or convolution layer it rejects has no output, so it is always reported; the convolution
 warning may be silenced like any other.
 
 ## Why is this bad?
@@ -63,7 +63,7 @@ def same_alternative(layer: Conv, windows: Sequence[Window], clamped: Sequence[P
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from layer_errors(RULE.code)(analysis)
     for node, layer, windows in analysis.graph.windowed:
-        if not isinstance(layer, Conv):
+        if not isinstance(layer, Conv) or layer.padding_mode != "zeros":
             continue
         excessive = [w for w in windows if max(w.pad_before, w.pad_after) >= w.effective_kernel]
         if not excessive:

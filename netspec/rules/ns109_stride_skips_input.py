@@ -6,7 +6,8 @@ input positions along a spatial dimension. Tap j of window i reads position S·i
 so the windows read min(F, S / gcd(S, D)) of every S positions. That is fewer than S when
 the stride is larger than the window, S > D·(F − 1) + 1, and also when the stride and the
 dilation share a factor: stride 2 with dilation 2 reads only the even positions, whatever the
-kernel.
+kernel. The share it gives counts the positions read at the edges too, and, with a
+`padding_mode` that copies the input, those read through their copies in the padding.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's

@@ -34,7 +34,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         padded = [
             i
             for i, w in enumerate(windows)
-            if not w.ceil_mode and w.stride <= w.effective_kernel and w.remainder and not w.unread
+            if not w.ceil_mode and w.stride <= w.effective_kernel and w.remainder and not w.dropped
         ]
         if padded:
             yield Violation(
