@@ -1258,3 +1258,36 @@ def test_ns109_counts_what_the_padding_copies() -> None:
     assert wrapped.message.endswith("reads only 1/3 of its input")
     (reflected,) = [d for d in lint(spec("[1, 9]", conv % "reflect")) if d.code == "NS109"]
     assert reflected.message.endswith("reads only 4/9 of its input")
+
+
+def test_ns107_names_every_dimension_a_copying_pad_overreaches() -> None:
+    # Rows: 4 > 3 − 1; columns: 9 > 8 − 1. The fix clamps both, to 2 and 7.
+    (d,) = lint(spec("[2, 3, 8]", "{type: pad, padding: [[0, 4], [1, 9]], mode: reflect}"))
+    assert d.message == (
+        "pad1: reflect padding 4 reaches past the input's 3 rows and 9 past its 8 columns: "
+        "reflect padding takes at most W − 1 = 2 and 7 per side"
+    )
+    assert d.fix is not None and d.fix.edits[0].value == [[0, 2], [1, 7]]
+
+
+def test_ns102_behind_a_pad_keeps_what_the_strided_dimensions_have() -> None:
+    # Height, stride 1: 8 + 0 − 3 + 1 = 6 < 8, needs 1 per side. Width, stride 2, keeps p's 3:
+    # (8 + 6 − 2)/2 + 1 = 7, which is what PyTorch gives with that padding, not 8.
+    text = spec(
+        "[4, 8, 8]",
+        "{type: pad, padding: [[0, 0], [3, 3]], name: p}",
+        "{type: avgpool, kernel: [3, 2], stride: [1, 2], name: c}",
+    )
+    (d,) = lint(text)
+    assert d.help == "p and c together need padding [1, 3] to give 8×7 (P = D·(F − 1)/2)"
+
+
+def test_ns102_looks_through_shape_keeping_layers_to_the_pad() -> None:
+    # pad 1 → dropout → norm → unpadded 3×3 keeps 8×8: the pad is there to be used.
+    between = ("{type: pad, padding: 1, mode: reflect}", "{type: dropout, rate: 0.5}", "{type: instancenorm}")
+    assert codes(spec("[4, 8, 8]", *between, "{type: conv, filters: 4, kernel: 3}")) == []
+    # The near miss: a 5×5 after it shrinks 8×8 to 6×6, and padding it by 2 would grow the
+    # map: no fix, and the help speaks of the pad.
+    (d,) = lint(spec("[4, 8, 8]", *between, "{type: conv, filters: 4, kernel: 5}"))
+    assert d.code == "NS102" and d.fix is None
+    assert d.help == "pad1 and conv4 together need padding 2 to keep 8×8 (P = D·(F − 1)/2)"

@@ -675,3 +675,20 @@ def test_export_convolves_with_the_padding_mode_given() -> None:
     pad, conv = sided
     assert isinstance(pad, torch.nn.CircularPad2d) and pad.padding == (1, 0, 0, 1)
     assert conv.padding == (0, 0)
+
+
+def test_a_null_momentum_means_what_each_normalisation_says() -> None:
+    # BatchNorm takes null for a cumulative average; InstanceNorm for 0, so nothing moves.
+    batch = torch.nn.BatchNorm2d(2, momentum=None).train()
+    instance = torch.nn.InstanceNorm2d(2, momentum=None, track_running_stats=True).train()
+    for _ in range(3):
+        x = torch.rand(4, 2, 3, 3) + 5
+        batch(x)
+        instance(x)
+    assert bool((batch.running_mean > 5).all()) and bool((instance.running_mean == 0).all())
+    schema = json.loads((ROOT / "schemas" / "netspec.schema.json").read_text(encoding="utf-8"))
+    described = {
+        name: schema["$defs"][name]["properties"]["momentum"]["description"] for name in ("BatchNorm", "InstanceNorm")
+    }
+    assert "null for a cumulative average" in described["BatchNorm"]
+    assert "null leaves them as they start" in described["InstanceNorm"]

@@ -143,12 +143,6 @@ def _affine(default: bool) -> Any:
     )
 
 
-def _momentum() -> Any:
-    return Field(
-        0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
-    )
-
-
 def _track_running_stats(default: bool) -> Any:
     return Field(default, description=f"Whether the layer keeps running statistics. Default {str(default).lower()}.")
 
@@ -166,7 +160,9 @@ class BatchNorm(Neutral):
     inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
     type: Literal["batchnorm"]
     eps: Epsilon = 1e-5
-    momentum: Momentum = _momentum()
+    momentum: Momentum = Field(
+        0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
+    )
     affine: bool = _affine(True)
     track_running_stats: bool = _track_running_stats(True)
 
@@ -200,7 +196,10 @@ class InstanceNorm(Neutral):
     inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
     type: Literal["instancenorm"]
     eps: Epsilon = 1e-5
-    momentum: Momentum = _momentum()
+    # Unlike batchnorm's, PyTorch takes a null momentum for 0: the statistics never move.
+    momentum: Momentum = Field(
+        0.1, description="Weight of each batch in the running statistics; null leaves them as they start. Default 0.1."
+    )
     affine: bool = _affine(False)
     track_running_stats: bool = _track_running_stats(False)
 

@@ -39,20 +39,22 @@ def check_padding_reach(mode: str, sizes: Sequence[int], pads: Sequence[Pads]) -
     ]
     if not too_far:
         return
-    i, most = too_far[0], reach[too_far[0]]
     clamped = [
         (before, after) if most is None else (min(before, most), min(after, most))
         for (before, after), most in zip(pads, reach, strict=True)
     ]
-    unit = dimension_units(len(sizes))[i] + ("s" if sizes[i] > 1 else "")
-    limit = "W − 1" if mode == "reflect" else "W"
+    units = dimension_units(len(sizes))
+    past = [f"{sizes[i]} {units[i]}{'s' if sizes[i] > 1 else ''}" for i in too_far]
+    first = max(pads[too_far[0]])
+    others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=True))
+    limits = " and ".join(str(reach[i]) for i in too_far)
     raise LayerError(
         "NS107",
-        f"{mode} padding {max(pads[i])} reaches past the input's {sizes[i]} {unit}: "
-        f"{mode} padding takes at most {limit} = {most} per side",
+        f"{mode} padding {first} reaches past the input's {past[0]}{others}: {mode} padding takes at most "
+        f"{'W − 1' if mode == 'reflect' else 'W'} = {limits} per side",
         key="padding",
         fix=padding_fix(clamped),
-        help=f"pad by at most {most} there, or in replicate mode, which repeats the edge as far as asked",
+        help=f"pad by at most {limits} there, or in replicate mode, which repeats the edge as far as asked",
     )
 
 

@@ -4,9 +4,10 @@
 Checks every spatial dimension with stride 1: the output should be as large as the input.
 An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
 
-A layer fed by a `pad` layer is measured against the pad's input instead: an explicit
-reflection pad of 1 before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps
-the size, and too little explicit padding is reported with the sizes before it.
+A layer fed by a `pad` layer, directly or through shape-keeping layers (a dropout, a
+normalisation), is measured against the pad's input instead: an explicit reflection pad of 1
+before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps the size, and too little
+explicit padding is reported with the sizes before it.
 
 ## Why is this bad?
 Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
@@ -29,13 +30,14 @@ The fix changes the output size, so it is safe only if nothing downstream breaks
 much the two need together, and there is no automatic fix.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
 from netspec.layers import format_shape
 from netspec.layers.arithmetic import Pads, Window, same_pads
+from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
@@ -75,7 +77,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         )
 
 
-def rule_of_thumb(pads: list[Pads]) -> str:
+def rule_of_thumb(pads: Sequence[Pads]) -> str:
     # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
     if all(before == after for before, after in pads):
         return "P = D·(F − 1)/2"
@@ -83,28 +85,46 @@ def rule_of_thumb(pads: list[Pads]) -> str:
 
 
 def explicit_pad(analysis: Analysis, node: Node) -> Node | None:
-    """The ``pad`` layer that alone feeds ``node``, if one does."""
-    if len(node.sources) != 1:
-        return None
-    source = analysis.graph.nodes[node.sources[0]]
-    return source if isinstance(source.layer, Pad) and source.inputs else None
+    """The ``pad`` layer that alone feeds ``node``, directly or through shape-keeping layers
+    (a dropout, a normalisation), if one does."""
+    current = node
+    while len(current.sources) == 1:
+        current = analysis.graph.nodes[current.sources[0]]
+        if isinstance(current.layer, Pad):
+            return current if current.inputs else None
+        if not isinstance(current.layer, Neutral):
+            return None
+    return None
 
 
 def shrinking_after_pad(node: Node, pad: Node, windows: list[Window], shrinking: list[int]) -> Iterator[Violation]:
     """NS102 for a layer behind an explicit pad: against the sizes before the pad, which
     its padding is there to give back."""
-    assert node.output and pad.inputs
+    assert node.output and pad.inputs and isinstance(pad.layer, Pad)
     before = pad.inputs[0][1:]
     shrinking = [i for i in shrinking if node.output[1 + i] < before[i]]
     if not shrinking:
         return
-    needed = [same_pads(windows[i].effective_kernel) for i in range(len(windows))]
+    # The shrinking dimensions need 'same' padding in all; the others keep what the two give now.
+    explicit = pad.layer.per_side("padding", len(before))
+    needed = [
+        same_pads(w.effective_kernel) if i in shrinking else (p_before + w.pad_before, p_after + w.pad_after)
+        for i, (w, (p_before, p_after)) in enumerate(zip(windows, explicit, strict=True))
+    ]
+    outputs = format_shape(
+        tuple(
+            Window(size, w.kernel, w.stride, w.dilation, *pads, w.ceil_mode, w.padding_mode).output
+            for size, w, pads in zip(before, windows, needed, strict=True)
+        )
+    )
+    kept = format_shape(before)
     yield Violation(
         node.index,
-        f"{node.name} shrinks {format_shape(before)}, before {pad.name}, to {format_shape(node.output[1:])}: "
+        f"{node.name} shrinks {kept}, before {pad.name}, to {format_shape(node.output[1:])}: "
         f"{describe_windows(windows, shrinking)} with stride 1",
-        help=f"{pad.name} and {node.name} together need padding {padding_value(needed)} to keep "
-        f"{format_shape(before)} ({rule_of_thumb(needed)})",
+        help=f"{pad.name} and {node.name} together need padding {padding_value(needed)} "
+        f"{f'to keep {kept}' if outputs == kept else f'to give {outputs}'} "
+        f"({rule_of_thumb([needed[i] for i in shrinking])})",
     )
 
 

@@ -10,8 +10,9 @@ position (a C×1×1 map has one), since it normalises each channel over its posi
 ## Why is this bad?
 PyTorch raises "Expected 3D (unbatched) or 4D (batched) input", "Got 3D input, but
 bilinear mode needs 4D input", or "Expected more than 1 spatial element when training", at
-the first forward pass. On a flat tensor `InstanceNorm1d` raises nothing: it takes the
-features for one channel's positions, which is not what a spec means.
+the first forward pass. On a flat tensor `InstanceNorm1d` takes the features for one
+channel's positions, which is not what a spec means: it only warns without `affine`, and
+raises with it.
 
 ## Example
 ```yaml
