@@ -30,6 +30,20 @@ class CenterCrop(nn.Module):
         return x
 
 
+class ChannelSlice(nn.Module):
+    """netspec's ``slice``: channels ``start`` to ``stop`` (all the rest when None)."""
+
+    def __init__(self, start: int, stop: int | None) -> None:
+        super().__init__()
+        self.start, self.stop = start, stop
+
+    def forward(self, x: Tensor) -> Tensor:
+        if self.stop is not None and self.stop > x.shape[1]:
+            # Python's slicing would silently take fewer channels.
+            raise ValueError(f"cannot take channels {self.start}:{self.stop} of {x.shape[1]}")
+        return x[:, self.start : self.stop]
+
+
 class Add(nn.Module):
     """Element-wise sum of the inputs (residual joins)."""
 

@@ -24,7 +24,7 @@ The other layers, as netspec defines them:
   every mode (a ``pad``'s, a conv's ``padding_mode``): the input positions a reflected or wrapped
   border reads are left out, so NS114, which needs every position seen, can only stay silent
   for them.
-- the shape-keeping layers pass the field on; the statistics a normalisation takes over the
+- the shape-keeping layers and ``slice`` pass the field on; the statistics a normalisation takes over the
   whole map (groupnorm, instancenorm, batchnorm in training) are left out.
 - ``add``/``multiply``/``concat``: per dimension, the largest r of the inputs that are not
   broadcast there, on the grid (j and offset) of the largest of them. A broadcast input (a
@@ -42,6 +42,7 @@ from fractions import Fraction
 
 from netspec.layers import LayerBase, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
+from netspec.layers.channels import Slice
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Merge
@@ -322,7 +323,7 @@ def _output_dims(
         return tuple(
             d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
         )
-    if isinstance(layer, Neutral):
+    if isinstance(layer, Neutral | Slice):
         return field.dims
     # A new layer type must say how it moves the field: passing the field on would be wrong
     # without a word for any layer that resizes.

@@ -26,6 +26,7 @@ from netspec.graph import Graph
 from netspec.layers import LayerBase, LayerError, Shape
 from netspec.layers.arithmetic import Pads, split_pool_padding
 from netspec.layers.base import per_side_padding
+from netspec.layers.channels import ChannelShuffle, Slice
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
@@ -214,6 +215,10 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         return nn.PixelShuffle(layer.scale)
     if isinstance(layer, Crop):
         return custom.CenterCrop(layer.per_dimension("size", rank))
+    if isinstance(layer, Slice):
+        return custom.ChannelSlice(layer.start, layer.stop)
+    if isinstance(layer, ChannelShuffle):
+        return nn.ChannelShuffle(layer.groups)
     if isinstance(layer, Pad):
         return _padded(rank, layer.per_side("padding", rank), nn.Identity(), mode=layer.mode)
     if isinstance(layer, Flatten):

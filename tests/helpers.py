@@ -125,4 +125,5 @@ PUBLISHED_PARAMS = {
     # pytorch-CycleGAN-and-pix2pix prints 11.378 M; in full, 9,472 + 73,856 + 295,168 (stem and
     # downsampling) + 9·2·590,080 (blocks) + 295,040 + 73,792 + 9,411 (upsampling and head).
     "cyclegan_resnet_generator": 11_378_179,
+    "shufflenet_v2": 2_278_604,  # torchvision, 1.0×
 }

@@ -1291,3 +1291,29 @@ def test_ns102_looks_through_shape_keeping_layers_to_the_pad() -> None:
     (d,) = lint(spec("[4, 8, 8]", *between, "{type: conv, filters: 4, kernel: 5}"))
     assert d.code == "NS102" and d.fix is None
     assert d.help == "pad1 and conv4 together need padding 2 to keep 8×8 (P = D·(F − 1)/2)"
+
+
+def test_slice_takes_a_range_of_channels_and_no_more_than_there_are() -> None:
+    # ShuffleNetV2's split of 116 channels: 0:58 and 58:116, each 58 channels of 28×28.
+    graph = analyse(
+        spec("[116, 28, 28]", "{type: slice, name: a, stop: 58}", "{type: slice, start: 58, from: input}"),
+        "s.yaml",
+        "s",
+    ).graph
+    assert [node.output for node in graph.nodes] == [(58, 28, 28), (58, 28, 28)]
+    # x[:, 2:9] of 6 channels gives 4 without a word: an error, not 7 channels.
+    (d,) = lint(spec("[6, 4, 4]", "{type: slice, start: 2, stop: 9}"))
+    assert d.code == "NS104" and d.message.endswith(
+        "slice 2:9 reaches past the input's 6 channels; PyTorch would silently give 4"
+    )
+    # The near miss: 2:6 takes the last 4 channels. A reversed range takes none.
+    assert codes(spec("[6, 4, 4]", "{type: slice, start: 2, stop: 6}")) == []
+    (d,) = lint(spec("[6, 4, 4]", "{type: slice, start: 4, stop: 2}"))
+    assert d.code == "NS103"
+
+
+def test_channel_shuffle_groups_must_divide_the_channels() -> None:
+    # PyTorch: "Number of channels must be divisible by groups. Got 6 channels and 4 groups."
+    (d,) = lint(spec("[6, 4, 4]", "{type: channel_shuffle, groups: 4}"))
+    assert d.code == "NS104"
+    assert codes(spec("[6, 4, 4]", "{type: channel_shuffle, groups: 3}")) == []

@@ -85,6 +85,8 @@ SINGLE_LAYER_TYPES = [
     "groupnorm",
     "instancenorm",
     "pixel_shuffle",
+    "slice",
+    "channel_shuffle",
     "prelu",
     "dropout",
     *ACTIVATIONS,
@@ -166,6 +168,11 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
     elif kind == "pixel_shuffle":
         layer["scale"] = draw(st.integers(1, 3))
+    elif kind == "slice":
+        layer |= draw(st.fixed_dictionaries({}, optional={"start": st.integers(0, channels)}))
+        layer |= draw(st.fixed_dictionaries({}, optional={"stop": st.integers(1, channels + 2)}))
+    elif kind == "channel_shuffle":
+        layer["groups"] = groups(draw, channels)
     elif kind == "leaky_relu":
         layer |= draw(st.fixed_dictionaries({}, optional={"negative_slope": st.sampled_from([0.1, -0.5, 0])}))
     elif kind == "elu":
@@ -177,7 +184,8 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
     # reason to exist); the shape-keeping layers are tried on flat inputs too.
     flat = kind == "dense" or (
-        kind in ("batchnorm", "groupnorm", "instancenorm", "prelu", "dropout", *ACTIVATIONS) and draw(st.booleans())
+        kind in ("batchnorm", "groupnorm", "instancenorm", "slice", "channel_shuffle", "prelu", "dropout", *ACTIVATIONS)
+        and draw(st.booleans())
     )
     if kind == "groupnorm":
         # Not one value per group: PyTorch refuses it for a batch of one only, and a batch of
@@ -692,3 +700,16 @@ def test_a_null_momentum_means_what_each_normalisation_says() -> None:
     }
     assert "null for a cumulative average" in described["BatchNorm"]
     assert "null leaves them as they start" in described["InstanceNorm"]
+
+
+def test_export_slices_and_shuffles_the_channels_torch_would() -> None:
+    # Shapes cannot tell 2:5 from 1:4, nor a shuffle from none: compare the values.
+    text = spec(
+        "[6, 3, 3]", "{type: slice, name: part, start: 2, stop: 5}", "{type: channel_shuffle, groups: 2, from: input}"
+    )
+    network = network_module(analyse(text, "s.yaml", "s").graph)
+    x = torch.rand(1, 6, 3, 3)
+    part, shuffled = network.outputs(x)
+    assert torch.equal(part, x[:, 2:5])
+    # Channels as 2 rows of 3, read by column: 0, 3, 1, 4, 2, 5.
+    assert torch.equal(shuffled, x[:, [0, 3, 1, 4, 2, 5]])

@@ -186,6 +186,13 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         )
     elif kind == "groupnorm":
         built = nn.GroupNorm(layer["groups"], x.shape[1], eps=layer.get("eps", 1e-5), affine=layer.get("affine", True))
+    elif kind == "slice":
+        stop = layer.get("stop")
+        if stop is not None and stop > x.shape[1]:
+            raise Refused("a slice past the channels, which Python's slicing clamps silently")
+        out = x[:, layer.get("start", 0) : stop]
+    elif kind == "channel_shuffle":
+        out = nn.ChannelShuffle(layer["groups"])(x)
     elif kind == "pixel_shuffle":
         if rank != 2:
             raise Refused("pixel_shuffle on other than 2 spatial dimensions")

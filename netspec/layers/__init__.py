@@ -7,6 +7,7 @@ from typing import Annotated, Any, Union, get_args
 from pydantic import Field
 
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, volume
+from netspec.layers.channels import ChannelShuffle, Slice
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten
 from netspec.layers.merge import Add, Concat, Multiply
@@ -36,6 +37,8 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     PixelShuffle,
     Crop,
     Pad,
+    Slice,
+    ChannelShuffle,
     Flatten,
     Dense,
     BatchNorm,

@@ -1,0 +1,58 @@
+"""Layers that rearrange channels and keep the positions: ``slice`` and ``channel_shuffle``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import Field
+
+from netspec.layers.base import Count, LayerBase, LayerError, Shape, Size, check_groups
+from netspec.layers.neutral import Neutral
+
+
+class Slice(LayerBase):
+    """A range of channels, ``x[:, start:stop]``: how a spec splits a tensor in two (the
+    ``chunk`` of ShuffleNetV2's blocks and of YOLOv8's C2f), one slice per part."""
+
+    type: Literal["slice"]
+    start: Count = Field(0, description="The first channel taken, counted from 0. Default 0.")
+    stop: Size | None = Field(
+        None, description="The channel after the last one taken, at most the input's channels. Default: all of them."
+    )
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        (shape,) = inputs
+        self.check_settings()
+        channels = shape[0]
+        stop = channels if self.stop is None else self.stop
+        if stop > channels or self.start >= channels:
+            # PyTorch clamps a slice to the channels there are, silently.
+            key = "stop" if stop > channels else "start"
+            raise LayerError(
+                "NS104",
+                f"slice {self.start}:{stop} reaches past the input's {channels} channels; PyTorch would "
+                f"silently give {max(0, min(stop, channels) - self.start)}",
+                key=key,
+                help=f"the input's channels are 0:{channels}",
+            )
+        return (stop - self.start, *shape[1:])
+
+    def check_settings(self) -> None:
+        if self.stop is not None and self.stop <= self.start:
+            raise LayerError(
+                "NS103", f"slice {self.start}:{self.stop} takes no channels", key="stop", help="stop must exceed start"
+            )
+
+
+class ChannelShuffle(Neutral):
+    """``nn.ChannelShuffle``: the channels, seen as ``groups`` rows, read by column, so that
+    the next grouped layer mixes every group (ShuffleNet)."""
+
+    type: Literal["channel_shuffle"]
+    groups: Size = Field(description="Channel groups; must divide the input's channels.")
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        shape = self.spatial_input(inputs)
+        check_groups(self.type, self.groups, in_channels=shape[0])
+        return shape
