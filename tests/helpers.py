@@ -126,4 +126,7 @@ PUBLISHED_PARAMS = {
     # downsampling) + 9·2·590,080 (blocks) + 295,040 + 73,792 + 9,411 (upsampling and head).
     "cyclegan_resnet_generator": 11_378_179,
     "shufflenet_v2": 2_278_604,  # torchvision, 1.0×
+    # Ultralytics' summary: "3157200 parameters, 3157184 gradients"; the 16 without a gradient
+    # are the fixed DFL weights, which the spec leaves out.
+    "yolov8n": 3_157_184,
 }

@@ -53,3 +53,29 @@ def test_broken_example_shows_its_rule(path: Path) -> None:
     code = path.stem.split("_")[0].upper()
     result = lint_file(path, Settings(extend_select=(code,)))
     assert code in {d.code for d in result.diagnostics}
+
+
+def test_yolov8n_modules_have_ultralytics_parameter_counts() -> None:
+    # The "params" column Ultralytics prints for yolov8n.yaml, module by module (its layers
+    # 0-9, the backbone, and 12, the first C2f of the head); the spec names each module's
+    # layers with its index.
+    printed = {
+        "b0": 464,
+        "b1": 4672,
+        "b2": 7360,
+        "b3": 18560,
+        "b4": 49664,
+        "b5": 73984,
+        "b6": 197632,
+        "b7": 295424,
+        "b8": 460288,
+        "b9": 164608,
+        "h12": 148224,
+    }
+    result = lint_file(ROOT / "specs" / "yolov8n.yaml")
+    assert result.analysis is not None
+    counted: dict[str, int] = {}
+    for node in result.analysis.graph.nodes:
+        module = node.name.split("_")[0]
+        counted[module] = counted.get(module, 0) + node.params
+    assert {module: counted[module] for module in printed} == printed
