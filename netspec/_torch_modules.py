@@ -44,6 +44,17 @@ class ChannelSlice(nn.Module):
         return x[:, self.start : self.stop]
 
 
+class Reshape(nn.Module):
+    """netspec's ``reshape``: the batch kept, the rest in ``shape`` (one size may be -1)."""
+
+    def __init__(self, shape: Sequence[int]) -> None:
+        super().__init__()
+        self.shape = tuple(shape)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.reshape(x.shape[0], *self.shape)
+
+
 class Add(nn.Module):
     """Element-wise sum of the inputs (residual joins)."""
 

@@ -30,7 +30,8 @@ The other layers, as netspec defines them:
   broadcast there, on the grid (j and offset) of the largest of them. A broadcast input (a
   C×1×1 gate) adds what its one position sees to every output position, which later layers
   keep as it is (``whole``): it does not move with the position, so it does not grow.
-- ``flatten``/``dense``: no spatial dimensions left, so no receptive field.
+- ``flatten``/``dense``: no spatial dimensions left, so no receptive field; nor after a
+  ``reshape``, whose positions hold other elements than the input's.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from netspec.layers import LayerBase, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
 from netspec.layers.channels import Slice
 from netspec.layers.conv import ConvTranspose
-from netspec.layers.dense import Dense, Flatten
+from netspec.layers.dense import Dense, Flatten, Reshape
 from netspec.layers.merge import Merge
 from netspec.layers.neutral import Neutral
 from netspec.layers.pool import AdaptivePool
@@ -268,7 +269,7 @@ def receptive_field(
 
     ``windows`` are a conv or pooling layer's, as shape propagation built them.
     """
-    if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense):
+    if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense | Reshape):
         return None
     dims = _output_dims(layer, inputs, [f for f in fields if f is not None], output, windows)
     return ReceptiveField(dims, output[1:])

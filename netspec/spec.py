@@ -50,6 +50,8 @@ SYNONYMS = {
     "channelshuffle": "channel_shuffle",
     "shuffle": "channel_shuffle",
     "narrow": "slice",
+    "view": "reshape",
+    "unflatten": "reshape",
     "chunk": "slice",
     "split": "slice",
     "concatenate": "concat",

@@ -28,7 +28,7 @@ from netspec.layers.arithmetic import Pads, split_pool_padding
 from netspec.layers.base import per_side_padding
 from netspec.layers.channels import ChannelShuffle, Slice
 from netspec.layers.conv import Conv, ConvTranspose
-from netspec.layers.dense import Dense, Flatten
+from netspec.layers.dense import Dense, Flatten, Reshape
 from netspec.layers.merge import Add, Concat, Multiply
 from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, GroupNorm, InstanceNorm, PReLU
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
@@ -223,6 +223,8 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         return _padded(rank, layer.per_side("padding", rank), nn.Identity(), mode=layer.mode)
     if isinstance(layer, Flatten):
         return nn.Flatten()
+    if isinstance(layer, Reshape):
+        return custom.Reshape(layer.shape)
     if isinstance(layer, Dense):
         return nn.Linear(layer.in_features or shape[-1], layer.units, bias=layer.bias)
     if isinstance(layer, BatchNorm | InstanceNorm):

@@ -101,7 +101,20 @@ def test_rule_all_lists_every_rule() -> None:
     # The default column, written out: what netspec cannot check past is always reported (the
     # file, a field, a reference, a layer without an output), NS113 and NS114 are opt-in,
     # the rest are on.
-    always = ["NS001", "NS002", "NS004", "NS103", "NS104", "NS105", "NS106", "NS107", "NS111", "NS112", "NS115"]
+    always = [
+        "NS001",
+        "NS002",
+        "NS004",
+        "NS103",
+        "NS104",
+        "NS105",
+        "NS106",
+        "NS107",
+        "NS111",
+        "NS112",
+        "NS115",
+        "NS117",
+    ]
     defaults = {**dict.fromkeys(always, "always"), "NS113": "no", "NS114": "no"}
     assert [row.split() for row in rows] == [
         [r.code, r.name, *r.severity_label.split(), defaults.get(r.code, "yes")] for r in RULES.values()

@@ -104,6 +104,11 @@ CASES = [
         spec("[3, 8, 8]", "{type: maxpool, kernel: 2}", "{type: flatten}"),
     ),
     ("NS116", spec("[32, 32, 3]", "{type: relu}"), spec("[3, 32, 32]", "{type: relu}")),
+    (
+        "NS117",
+        spec("[3, 8, 8]", "{type: reshape, shape: [3, 8, 7]}"),
+        spec("[3, 8, 8]", "{type: reshape, shape: [3, 4, 16]}"),
+    ),
 ]
 
 
@@ -926,7 +931,7 @@ def test_what_netspec_cannot_check_past_stays_an_error() -> None:
 
 def test_only_the_rules_netspec_cannot_check_past_are_blocking() -> None:
     # The file, a field, a reference, and the layers without an output.
-    refused = ["NS103", "NS104", "NS105", "NS106", "NS107", "NS111", "NS112", "NS115"]
+    refused = ["NS103", "NS104", "NS105", "NS106", "NS107", "NS111", "NS112", "NS115", "NS117"]
     assert [code for code, rule in RULES.items() if rule.blocking] == ["NS001", "NS002", "NS004", *refused]
 
 

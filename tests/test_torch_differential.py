@@ -80,6 +80,7 @@ SINGLE_LAYER_TYPES = [
     "crop",
     "pad",
     "flatten",
+    "reshape",
     "dense",
     "batchnorm",
     "groupnorm",
@@ -147,6 +148,14 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer |= draw(
             st.fixed_dictionaries({}, optional={"mode": st.sampled_from(["reflect", "replicate", "circular"])})
         )
+    elif kind == "reshape":
+        # The element count moved to another axis (which fits), or sizes drawn at random.
+        elements = math.prod(shape)
+        fits = [[elements], [channels, elements // channels], [elements // channels, channels, 1]]
+        sizes = draw(st.one_of(st.sampled_from(fits), st.lists(st.integers(1, 6), min_size=1, max_size=4)))
+        if draw(st.booleans()):
+            sizes = [*sizes[:-1], -1]
+        layer["shape"] = sizes
     elif kind == "dense":
         layer["units"] = draw(st.integers(1, 5))
         layer["bias"] = draw(st.booleans())
@@ -184,7 +193,18 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
     # reason to exist); the shape-keeping layers are tried on flat inputs too.
     flat = kind == "dense" or (
-        kind in ("batchnorm", "groupnorm", "instancenorm", "slice", "channel_shuffle", "prelu", "dropout", *ACTIVATIONS)
+        kind
+        in (
+            "batchnorm",
+            "groupnorm",
+            "instancenorm",
+            "slice",
+            "channel_shuffle",
+            "reshape",
+            "prelu",
+            "dropout",
+            *ACTIVATIONS,
+        )
         and draw(st.booleans())
     )
     if kind == "groupnorm":
@@ -713,3 +733,11 @@ def test_export_slices_and_shuffles_the_channels_torch_would() -> None:
     assert torch.equal(part, x[:, 2:5])
     # Channels as 2 rows of 3, read by column: 0, 3, 1, 4, 2, 5.
     assert torch.equal(shuffled, x[:, [0, 3, 1, 4, 2, 5]])
+
+
+def test_export_reshapes_as_torch_does() -> None:
+    # A generator's unflatten: 2·3·4 features become a 2×3×4 map, element for element.
+    text = spec("[24, 1]", "{type: flatten}", "{type: reshape, shape: [2, -1, 4]}")
+    network = network_module(analyse(text, "r.yaml", "r").graph)
+    x = torch.rand(1, 24, 1)
+    assert torch.equal(network(x), x.reshape(1, 2, 3, 4))

@@ -162,6 +162,8 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         out = x
     elif kind == "pad":
         out = functional.pad(x, pad_argument(per_side(layer["padding"], rank)), mode=layer.get("mode", "constant"))
+    elif kind == "reshape":
+        out = x.reshape(1, *layer["shape"])
     elif kind == "flatten":
         out = torch.flatten(x, 1)
     elif kind == "dense":

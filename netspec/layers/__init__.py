@@ -9,7 +9,7 @@ from pydantic import Field
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, volume
 from netspec.layers.channels import ChannelShuffle, Slice
 from netspec.layers.conv import Conv, ConvTranspose
-from netspec.layers.dense import Dense, Flatten
+from netspec.layers.dense import Dense, Flatten, Reshape
 from netspec.layers.merge import Add, Concat, Multiply
 from netspec.layers.neutral import (
     ELU,
@@ -40,6 +40,7 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     Slice,
     ChannelShuffle,
     Flatten,
+    Reshape,
     Dense,
     BatchNorm,
     GroupNorm,

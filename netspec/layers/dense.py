@@ -1,13 +1,14 @@
-"""``flatten`` and ``dense`` (``nn.Flatten``, ``nn.Linear``)."""
+"""``flatten``, ``reshape`` and ``dense`` (``nn.Flatten``, ``Tensor.reshape``, ``nn.Linear``)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Shape, Size, format_shape, volume
+from netspec.layers.base import MAX_SIZE, LayerBase, LayerError, Shape, Size, format_shape, volume
 from netspec.layers.neutral import ActivationName
 
 
@@ -19,6 +20,56 @@ class Flatten(LayerBase):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs
         return (volume(shape),)
+
+
+#: A reshape's size: a positive int, or −1 for the one PyTorch infers from the others.
+ReshapeSize = Annotated[int, Field(ge=-1, le=MAX_SIZE)]
+
+
+class Reshape(LayerBase):
+    """``x.reshape(N, *shape)``: the same elements in another shape, as a generator unflattens
+    its dense layer's output ([C·H·W] → [C, H, W]) before its transposed convolutions."""
+
+    type: Literal["reshape"]
+    shape: Annotated[list[ReshapeSize], Field(min_length=1, max_length=4)] = Field(
+        description="The new shape without the batch: [N], [C, L], [C, H, W] or [C, D, H, W]; one size may "
+        "be -1, inferred from the element count."
+    )
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        (shape,) = inputs
+        self.check_settings()
+        elements = volume(shape)
+        known = math.prod(size for size in self.shape if size != -1)
+        asked = f"[{', '.join(map(str, self.shape))}]"
+        has = f"the input has {elements:,}" + (f" ({format_shape(shape)})" if len(shape) > 1 else "")
+        if -1 not in self.shape:
+            if known != elements:
+                raise LayerError(
+                    "NS117",
+                    f"reshape to {asked} needs {known:,} elements, but {has}",
+                    key="shape",
+                    help=f"the sizes must multiply to {elements:,}",
+                )
+            return tuple(self.shape)
+        if elements % known:
+            raise LayerError(
+                "NS117",
+                f"reshape to {asked} cannot infer its -1: {has} elements, not a multiple of {known:,}",
+                key="shape",
+                help=f"the other sizes must divide {elements:,}",
+            )
+        return tuple(elements // known if size == -1 else size for size in self.shape)
+
+    def check_settings(self) -> None:
+        if self.shape.count(-1) > 1 or 0 in self.shape:
+            # PyTorch: "only one dimension can be inferred"; a size of 0 would empty the tensor.
+            raise LayerError(
+                "NS117",
+                f"reshape to [{', '.join(map(str, self.shape))}]: "
+                + ("only one size can be -1" if 0 not in self.shape else "a size of 0 leaves no elements"),
+                key="shape",
+            )
 
 
 class Dense(LayerBase):

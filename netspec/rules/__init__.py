@@ -24,6 +24,7 @@ from netspec.rules import (
     ns114_receptive_field_exceeds_input,
     ns115_wrong_input_rank,
     ns116_input_layout,
+    ns117_reshape_mismatch,
     ns900_unused_noqa,
 )
 from netspec.rules.base import Rule, Violation
@@ -52,6 +53,7 @@ RULES: dict[str, Rule] = {
         ns114_receptive_field_exceeds_input,
         ns115_wrong_input_rank,
         ns116_input_layout,
+        ns117_reshape_mismatch,
         ns900_unused_noqa,
     )
 }
