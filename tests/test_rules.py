@@ -1322,3 +1322,17 @@ def test_channel_shuffle_groups_must_divide_the_channels() -> None:
     (d,) = lint(spec("[6, 4, 4]", "{type: channel_shuffle, groups: 4}"))
     assert d.code == "NS104"
     assert codes(spec("[6, 4, 4]", "{type: channel_shuffle, groups: 3}")) == []
+
+
+def test_ns102_reports_a_stride_1_transposed_convolution_that_shrinks() -> None:
+    # (8 − 1)·1 − 2·2 + (3 − 1) + 1 = 6: padding 2 takes off more than the kernel's 2 adds.
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3, padding: 2}"))
+    assert d.code == "NS102"
+    assert d.message.endswith("shrinks 8×8 to 6×6: (8 − 1)·1 − 2·2 + 1·(3 − 1) + 0 + 1 = 6 with stride 1")
+    assert d.fix is not None and d.fix.edits[0].value == 1
+    # Kernel 4 adds 3, which no whole padding halves: 6 − 2·2 + 3 = 5, and 6 − 2·1 + 3 = 7.
+    (odd,) = lint(spec("[3, 6, 6]", "{type: conv_transpose, filters: 4, kernel: 4, padding: 2}"))
+    assert odd.fix is None and odd.help.startswith("no automatic fix")
+    # The near misses: padding 1 keeps 8×8; DCGAN's first layer grows 1×1 to 4×4 on purpose.
+    assert codes(spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3, padding: 1}")) == []
+    assert codes(spec("[100, 1, 1]", "{type: conv_transpose, filters: 512, kernel: 4, bias: false}")) == []

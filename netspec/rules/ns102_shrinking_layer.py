@@ -1,8 +1,11 @@
-"""A stride-1 conv or pooling layer makes the feature map smaller.
+"""A stride-1 conv, pooling or transposed conv layer makes the feature map smaller.
 
 ## What it does
 Checks every spatial dimension with stride 1: the output should be as large as the input.
 An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
+
+A stride-1 `conv_transpose` gives W − 2P + D·(F − 1) + output_padding: it shrinks the map
+when its padding exceeds half of D·(F − 1) + output_padding.
 
 A layer fed by a `pad` layer, directly or through shape-keeping layers (a dropout, a
 normalisation), is measured against the pad's input instead: an explicit reflection pad of 1
@@ -24,7 +27,8 @@ layers:
 
 ## Fix
 P = D·(F − 1)/2 per side keeps the size. For an even effective kernel, where that is not an
-integer, per-side padding with the extra pixel after (PyTorch's own 'same').
+integer, per-side padding with the extra pixel after (PyTorch's own 'same'). A transposed
+convolution keeps it with P = (D·(F − 1) + output_padding)/2, where that is a whole number.
 The fix changes the output size, so it is safe only if nothing downstream breaks. Where a
 `pad` layer feeds the layer, the padding to change may be either one's: the help says how
 much the two need together, and there is no automatic fix.
@@ -35,8 +39,9 @@ from collections.abc import Iterator, Sequence
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
-from netspec.layers import format_shape
-from netspec.layers.arithmetic import Pads, Window, same_pads
+from netspec.layers import Edit, Fix, format_shape
+from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_output
+from netspec.layers.conv import ConvTranspose
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
@@ -44,6 +49,7 @@ from netspec.rules.base import Rule, Violation
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
+    yield from shrinking_transposed(analysis)
     for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
         shrinking = [i for i, w in enumerate(windows) if w.shrinks]
@@ -74,6 +80,51 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             else f"no automatic fix: keeping {kept if padded == kept else 'the stride-1 sizes'} needs more padding "
             "than this layer accepts; "
             "use a smaller kernel or dilation",
+        )
+
+
+def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
+    """NS102 for a stride-1 transposed convolution that removes more padding than its kernel adds."""
+    for node in analysis.graph.nodes:
+        layer = node.layer
+        if not isinstance(layer, ConvTranspose) or not node.inputs or not node.output:
+            continue
+        rank = len(node.output) - 1
+        dims = list(
+            zip(
+                node.inputs[0][1:],
+                node.output[1:],
+                layer.per_dimension("kernel", rank),
+                layer.per_dimension("stride", rank),
+                layer.per_dimension("padding", rank),
+                layer.per_dimension("output_padding", rank),
+                layer.per_dimension("dilation", rank),
+                strict=True,
+            )
+        )
+        shrinking = [i for i, (size, out, _, stride, *_) in enumerate(dims) if stride == 1 and out < size]
+        if not shrinking:
+            continue
+        # What the kernel adds, D·(F − 1) + output_padding, the padding must take off in halves.
+        grown = [dilation * (kernel - 1) + extra for _, _, kernel, _, _, extra, dilation in dims]
+        kept = [grown[i] // 2 if i in shrinking else dims[i][4] for i in range(rank)]
+        even = all(grown[i] % 2 == 0 for i in shrinking)
+        size, out, kernel, _, padding, extra, dilation = dims[shrinking[0]]
+        value = kept[0] if len(set(kept)) == 1 else kept
+        # The stride-1 sizes come back; strided dimensions give what they gave.
+        fixed = format_shape(
+            tuple(transposed_output(w, f, s, p, x, d) for (w, _, f, s, _, x, d), p in zip(dims, kept, strict=True))
+        )
+        before = format_shape(node.inputs[0][1:])
+        yield Violation(
+            node.index,
+            f"{node.name} shrinks {before} to {format_shape(node.output[1:])}: "
+            f"({size} − 1)·1 − 2·{padding} + {dilation}·({kernel} − 1) + {extra} + 1 = {out} with stride 1",
+            fix=Fix(f"set padding to {value}", (Edit("padding", value),)) if even else None,
+            help=f"padding {value} {f'keeps {before}' if fixed == before else f'gives {fixed}'} "
+            "(P = (D·(F − 1) + output_padding)/2)"
+            if even
+            else "no automatic fix: D·(F − 1) + output_padding is odd, so no padding keeps the size; use an odd kernel",
         )
 
 
