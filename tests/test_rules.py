@@ -1336,3 +1336,39 @@ def test_ns102_reports_a_stride_1_transposed_convolution_that_shrinks() -> None:
     # The near misses: padding 1 keeps 8×8; DCGAN's first layer grows 1×1 to 4×4 on purpose.
     assert codes(spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3, padding: 1}")) == []
     assert codes(spec("[100, 1, 1]", "{type: conv_transpose, filters: 512, kernel: 4, bias: false}")) == []
+
+
+def test_ns109_share_counts_the_positions_a_dimension_that_skips_none_drops() -> None:
+    # Rows: (6 − 3)/2 + 1 = 2 windows read rows 0–4, and row 5 is dropped: 5/6. Columns:
+    # kernel 1, stride 2 reads 0, 2 and 4: 1/2. Together 5/12, not 1/2.
+    (d,) = [
+        d for d in lint(spec("[1, 6, 6]", "{type: conv, filters: 1, kernel: [3, 1], stride: 2}")) if d.code == "NS109"
+    ]
+    assert d.message.endswith("the layer reads only 5/12 of its input")
+
+
+def test_ns101_says_no_more_than_it_can_count_of_a_wide_wrap() -> None:
+    # 10⁸ + 5·10⁷ − 3 is odd, so the last position is dropped; whether the wrap copies it
+    # would take 7.5·10⁷ steps to find out, so the message only says what holds either way.
+    conv = "{type: conv, filters: 1, kernel: 3, stride: 2, padding: [[50000000, 0]], padding_mode: circular}"
+    (d,) = lint(spec("[1, 100000000]", conv))
+    assert d.code == "NS101" and d.message.endswith("and the last input position gets no window of its own")
+    # The near miss: a narrow wrap is counted, and copies it.
+    (d,) = lint(spec("[1, 9]", conv.replace("50000000", "1")))
+    assert d.message.endswith("gets no window of its own; the circular padding copies it")
+
+
+def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
+    # Reflect on 8×8 reaches 7, but a 3×3 kernel uses no more than 2 per side (NS107's
+    # zero-padding limit): the fix gives 2, and the help names 'same', which keeps 8×8.
+    (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 1, kernel: 3, padding: 9, padding_mode: reflect}"))
+    assert d.code == "NS107" and d.fix is not None and d.fix.edits[0].value == 2
+    assert d.help == (
+        "pad by at most 2 there, or in replicate mode, which repeats the edge as far as asked; "
+        "padding 1 gives 8×8, as 'same' would"
+    )
+
+
+def test_a_slice_of_a_flat_tensor_speaks_of_features() -> None:
+    (d,) = lint(spec("[3, 4, 4]", "{type: flatten}", "{type: slice, start: 5, stop: 60}"))
+    assert d.message.endswith("slice 5:60 reaches past the input's 48 features; PyTorch would silently give 43")

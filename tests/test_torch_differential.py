@@ -741,3 +741,35 @@ def test_export_reshapes_as_torch_does() -> None:
     network = network_module(analyse(text, "r.yaml", "r").graph)
     x = torch.rand(1, 24, 1)
     assert torch.equal(network(x), x.reshape(1, 2, 3, 4))
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 9), min_size=2, max_size=2),
+    kernel=st.lists(st.integers(1, 3), min_size=2, max_size=2),
+    stride=st.lists(st.integers(1, 4), min_size=2, max_size=2),
+    dilation=st.lists(st.integers(1, 2), min_size=2, max_size=2),
+    padding=st.lists(st.integers(0, 2), min_size=2, max_size=2),
+    mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+)
+def test_ns109_share_is_the_share_of_inputs_that_get_a_gradient(
+    sizes: list[int], kernel: list[int], stride: list[int], dilation: list[int], padding: list[int], mode: str
+) -> None:
+    # The share NS109 gives, over both dimensions, edges and copies in the padding included.
+    text = spec(
+        f"[1, {sizes[0]}, {sizes[1]}]",
+        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
+        f"padding: {padding}, padding_mode: {mode}, bias: false}}",
+    )
+    result = lint_text(text)
+    found = [d for d in result.diagnostics if d.code == "NS109"]
+    assume(found and not any(d.severity == Severity.ERROR for d in result.diagnostics))
+    assert result.analysis is not None
+    network = network_module(result.analysis.graph)
+    torch.nn.init.ones_(network.layers[0].weight)
+    x = torch.ones(1, 1, *sizes, requires_grad=True)
+    network(x).sum().backward()
+    assert x.grad is not None
+    read = Fraction(int((x.grad != 0).sum()), math.prod(sizes))
+    (d,) = found
+    assert d.message.endswith(f"reads only {read} of its input"), (text, d.message)

@@ -123,26 +123,35 @@ class Window:
         # At most the whole input: windows that lie in the padding before it cover none of it.
         return min(self.size, max(0, self.span % self.stride - self.pad_after)) if not self.ceil_mode else 0
 
-    def dropped_copies(self) -> int:
+    def dropped_copies(self) -> int | None:
         """How many of the :attr:`dropped` positions a window reads a padding copy of (a
-        wrap puts the last positions before the first)."""
+        wrap puts the last positions before the first); None where counting them would
+        cost more than :data:`MAX_COUNTED` steps."""
         if not self.dropped or self.padding_mode not in COPYING_MODES:
             return 0
-        # The windows stop before the padding after the input, so only the padding before it counts.
         first_dropped = self.size - self.dropped
-        copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read() if p < 0}
+        if self.padding_mode == "replicate":
+            # Every position before the input copies the first, which the first window reads.
+            return int(first_dropped == 0 and self.pad_before > 0)
+        # Each tap reads the padding before the input in at most P/S + 1 windows.
+        if self.kernel * min(self.output, self.pad_before // self.stride + 1) > MAX_COUNTED:
+            return None
+        # The windows stop before the padding after the input, so only the padding before it counts.
+        copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read(after=False)}
         return sum(1 for c in copies if c >= first_dropped)
 
-    def _padding_read(self) -> Iterator[int]:
-        """The padding positions the windows read: before the input (< 0) and after it (≥ W)."""
+    def _padding_read(self, *, after: bool = True) -> Iterator[int]:
+        """The padding positions the windows read: before the input (< 0) and, unless not
+        ``after``, after it (≥ W)."""
         last = (self.output - 1) * self.stride
         for tap in range(0, self.effective_kernel, self.dilation):
             # Tap j of window i reads S·i + D·j − P, for i from 0 to output − 1.
             first = tap - self.pad_before
             stop = first + last + 1
             yield from range(first, min(0, stop), self.stride)
-            after = max(first, first + -(-(self.size - first) // self.stride) * self.stride)
-            yield from range(after, stop, self.stride)
+            if after:
+                beyond = max(first, first + -(-(self.size - first) // self.stride) * self.stride)
+                yield from range(beyond, stop, self.stride)
 
     def positions_read(self) -> tuple[int, int]:
         """(n, S): the windows read n of every S input positions, away from the edges.

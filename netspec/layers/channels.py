@@ -12,8 +12,9 @@ from netspec.layers.neutral import Neutral
 
 
 class Slice(LayerBase):
-    """A range of channels, ``x[:, start:stop]``: how a spec splits a tensor in two (the
-    ``chunk`` of ShuffleNetV2's blocks and of YOLOv8's C2f), one slice per part."""
+    """A range of channels (of features, on a flat tensor), ``x[:, start:stop]``: how a spec
+    splits a tensor in two (the ``chunk`` of ShuffleNetV2's blocks and of YOLOv8's C2f), one
+    slice per part."""
 
     type: Literal["slice"]
     start: Count = Field(0, description="The first channel taken, counted from 0. Default 0.")
@@ -29,12 +30,13 @@ class Slice(LayerBase):
         if stop > channels or self.start >= channels:
             # PyTorch clamps a slice to the channels there are, silently.
             key = "stop" if stop > channels else "start"
+            what = "channels" if len(shape) > 1 else "features"  # a flat tensor's
             raise LayerError(
                 "NS104",
-                f"slice {self.start}:{stop} reaches past the input's {channels} channels; PyTorch would "
+                f"slice {self.start}:{stop} reaches past the input's {channels} {what}; PyTorch would "
                 f"silently give {max(0, min(stop, channels) - self.start)}",
                 key=key,
-                help=f"the input's channels are 0:{channels}",
+                help=f"the input's {what} are 0:{channels}",
             )
         return (stop - self.start, *shape[1:])
 

@@ -22,7 +22,7 @@ from netspec.layers.base import (
     volume,
 )
 from netspec.layers.neutral import ActivationName
-from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_fix
+from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_fix, same_alternative
 
 
 class Convolution(LayerBase):
@@ -97,7 +97,10 @@ class Conv(WindowedLayer, Convolution):
             )
         check_groups(self.type, self.groups, in_channels=channels, out_channels=self.filters)
         if self.padding_mode != "zeros":
-            check_padding_reach(self.padding_mode, shape[1:], [(w.pad_before, w.pad_after) for w in windows])
+            pads = [(w.pad_before, w.pad_after) for w in windows]
+            limits = [self.max_padding(w) for w in windows]
+            more = same_alternative(windows, self.clamp_pads(windows))
+            check_padding_reach(self.padding_mode, shape[1:], pads, limits, more)
         if self.padding == "same" and any(w.stride > 1 for w in windows):
             # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
             pads = [same_output_pads(w) for w in windows]

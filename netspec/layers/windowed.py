@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads
+from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
 from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
@@ -29,8 +29,12 @@ def padding_fix(pads: Sequence[Pads], action: str = "set padding to") -> Fix:
     return Fix(f"{action} {value}", (Edit("padding", value),))
 
 
-def check_padding_reach(mode: str, sizes: Sequence[int], pads: Sequence[Pads]) -> None:
-    """NS107 where padding that copies the input reaches further than the input it copies."""
+def check_padding_reach(
+    mode: str, sizes: Sequence[int], pads: Sequence[Pads], limits: Sequence[int] | None = None, more_help: str = ""
+) -> None:
+    """NS107 where padding that copies the input reaches further than the input it copies.
+    The fix pads no more than ``limits``, the most the layer uses per dimension, if given;
+    ``more_help`` ends the help line."""
     reach = [padding_reach(mode, size) for size in sizes]
     too_far = [
         i
@@ -39,23 +43,44 @@ def check_padding_reach(mode: str, sizes: Sequence[int], pads: Sequence[Pads]) -
     ]
     if not too_far:
         return
+    most_used = [
+        most if limit is None else limit if most is None else min(most, limit)
+        for most, limit in zip(reach, limits or (None,) * len(sizes), strict=True)
+    ]
     clamped = [
         (before, after) if most is None else (min(before, most), min(after, most))
-        for (before, after), most in zip(pads, reach, strict=True)
+        for (before, after), most in zip(pads, most_used, strict=True)
     ]
     units = dimension_units(len(sizes))
     past = [f"{sizes[i]} {units[i]}{'s' if sizes[i] > 1 else ''}" for i in too_far]
     first = max(pads[too_far[0]])
     others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=True))
-    limits = " and ".join(str(reach[i]) for i in too_far)
     raise LayerError(
         "NS107",
         f"{mode} padding {first} reaches past the input's {past[0]}{others}: {mode} padding takes at most "
-        f"{'W − 1' if mode == 'reflect' else 'W'} = {limits} per side",
+        f"{'W − 1' if mode == 'reflect' else 'W'} = {_values([reach[i] for i in too_far])} per side",
         key="padding",
         fix=padding_fix(clamped),
-        help=f"pad by at most {limits} there, or in replicate mode, which repeats the edge as far as asked",
+        help=f"pad by at most {_values([most_used[i] for i in too_far])} there, or in replicate mode, which "
+        f"repeats the edge as far as asked{more_help}",
     )
+
+
+def _values(values: Sequence[int | None]) -> str:
+    """``2``, or ``2 and 7`` where the dimensions differ."""
+    return " and ".join(dict.fromkeys(map(str, values)))
+
+
+def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
+    """The padding 'same' would use, when it differs from the clamped one and is symmetric:
+    the clamped padding still grows a stride-1 map (3×3 with padding 2 gives W + 2), and an
+    excessive padding is more often a slip for 'same' than a wish for that growth."""
+    if any(w.stride > 1 for w in windows):  # PyTorch has no 'same' for strides above 1 (NS112)
+        return ""
+    same = [same_pads(w.effective_kernel) for w in windows]
+    if same == list(clamped) or any(before != after for before, after in same):
+        return ""
+    return f"; padding {padding_value(same)} gives {padded_output(windows, same)}, as 'same' would"
 
 
 def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:

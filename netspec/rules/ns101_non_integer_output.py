@@ -5,9 +5,10 @@ For a conv or pooling layer that floors (`ceil_mode: false`), checks per spatial
 (W + 2P − D·(F − 1) − 1) is divisible by S. When it is not, the remainder r is cut off at the
 far end. The rule fires when r is larger than the right/bottom padding, so that real input, not
 just padding, is dropped. It stays quiet when S > D·(F − 1) + 1: NS109 covers that case.
-With a `padding_mode` that copies the input, a circular wrap puts the dropped rows in the
-padding before the first window: the message then says that they get no window of their own,
-rather than that they are never read.
+With a `padding_mode` that copies the input, the padding before the first window may hold
+copies of the dropped rows (a wrap always puts them there; a reflection or a replication
+does on a small input): the message then says that they get no window of their own, rather
+than that they are never read.
 
 ## Why is this bad?
 PyTorch floors the output size without a word: the last input rows and columns are silently
@@ -63,12 +64,15 @@ def what_becomes_of_dropped(windows: Sequence[Window], failing: Sequence[int]) -
     window reads (a circular wrap puts the last positions before the first)."""
     one = len(failing) == 1 and windows[failing[0]].dropped == 1
     dropped = sum(windows[i].dropped for i in failing)
-    copied = sum(windows[i].dropped_copies() for i in failing)
-    if not copied:
+    counts = [windows[i].dropped_copies() for i in failing]
+    if all(count == 0 for count in counts):
         return f"{'is' if one else 'are'} never read"
+    no_window = f"{'gets' if one else 'get'} no window of {'its' if one else 'their'} own"
+    if None in counts:  # too many to count: say only what holds either way
+        return no_window
+    copied = sum(c or 0 for c in counts)
     which = "it" if one else "them" if copied == dropped else "some of them"
-    mode = windows[failing[0]].padding_mode
-    return f"{'gets' if one else 'get'} no window of {'its' if one else 'their'} own; the {mode} padding copies {which}"
+    return f"{no_window}; the {windows[failing[0]].padding_mode} padding copies {which}"
 
 
 def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence[int]) -> tuple[Fix | None, str]:

@@ -3,16 +3,17 @@
 ## What it does
 Reports a layer whose kernel is larger than its padded input (or whose crop is larger than its
 input, or whose transposed convolution removes more padding than it produces), so that an
-output dimension is < 1. A 3-D `avgpool` also needs the input itself, padding aside, to be
-at least the kernel in every dimension, as PyTorch's `AvgPool3d` requires. It replaces
-NS101 and NS102 on that layer, and the layers after it are not analysed.
+output dimension is < 1, and a `slice` whose stop is not past its start, which takes no
+channels. A 3-D `avgpool` also needs the input itself, padding aside, to be at least the
+kernel in every dimension, as PyTorch's `AvgPool3d` requires. It replaces NS101 and NS102
+on that layer, and the layers after it are not analysed.
 
 ## Why is this bad?
 PyTorch raises at the first forward pass ("Kernel size can't be greater than actual input
 size", "Output size is too small"), after the data has loaded and the GPU was booked.
 One platform quirk: on CPU, a grouped `conv_transpose` whose output size is exactly 0
-returns an empty tensor instead of raising; netspec reports it all the same, since the next
-layer fails on it.
+returns an empty tensor instead of raising, as an empty slice does everywhere; netspec
+reports them all the same, since the next layer fails on them.
 
 ## Example
 ```yaml

@@ -31,33 +31,21 @@ outputs from zeros alone: wasted compute, and features that mean nothing.
 
 ## Fix
 Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) for convolution,
-W − 1 for a reflect pad and W for a circular one (or pad in `replicate` mode, which repeats
-the edge as far as asked).
+W − 1 for a reflect pad and W for a circular one, and the smaller of the two for a convolution
+with such a `padding_mode` (or pad in `replicate` mode, which repeats the edge as far as
+asked).
 In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
 stride-1 map, so there the help line also gives the padding 'same' would use, when it splits
 evenly.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
-from netspec.layers.arithmetic import Pads, Window, same_pads
-from netspec.layers.windowed import padded_output, padding_fix, padding_value
+from netspec.layers.windowed import padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
-
-
-def same_alternative(layer: Conv, windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
-    """The padding 'same' would use, when it differs from the clamped one and is symmetric:
-    the clamped padding still grows a stride-1 map (3×3 with padding 2 gives W + 2), and an
-    excessive padding is more often a slip for 'same' than a wish for that growth."""
-    if any(w.stride > 1 for w in windows):  # PyTorch has no 'same' for strides above 1 (NS112)
-        return ""
-    same = [same_pads(w.effective_kernel) for w in windows]
-    if same == list(clamped) or any(before != after for before, after in same):
-        return ""
-    return f"; padding {padding_value(same)} gives {padded_output(windows, same)}, as 'same' would"
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -76,7 +64,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             "so the outermost outputs see only zeros",
             fix=padding_fix(pads),
             help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
-            + same_alternative(layer, windows, pads),
+            + same_alternative(windows, pads),
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
         )

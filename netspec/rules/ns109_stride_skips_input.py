@@ -50,10 +50,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if not skipping:
             continue
         fraction = math.prod(
-            (
-                Fraction(read, every) if count is None else Fraction(count, w.size)
-                for w, (read, every), count in zip(windows, reads, counts, strict=True)
-            ),
+            (_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)),
             start=Fraction(1),
         )
         units = dimension_units(len(windows))
@@ -70,6 +67,17 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             + (" and a dilation that shares no factor with it" if shared else "")
             + ", or average-pool before a stride-1 layer (ResNet-D)",
         )
+
+
+def _share(window: Window, read: int, every: int, count: int | None) -> Fraction:
+    """The share of the input positions read along one dimension. One that skips none may
+    still drop the last positions (NS101), unless its padding copies them; and with stride 1,
+    fewer outputs than the dilation leave gaps between the taps."""
+    if count is None and read == every and (window.stride > 1 or window.output < window.dilation):
+        count = window.read_count()
+        if count is None and window.padding_mode == "zeros" and window.stride > 1:
+            count = window.size - window.dropped  # every position up to the dropped ones
+    return Fraction(read, every) if count is None else Fraction(count, window.size)
 
 
 def _gap(window: Window, read: int, every: int) -> str:
