@@ -1211,14 +1211,17 @@ def test_ns102_measures_a_layer_behind_an_explicit_pad_before_the_pad() -> None:
     # Too little: 64 + 2·2 − 7 + 1 = 62, two short of the 64 before the pad.
     (d,) = lint(spec("[4, 64, 64]", "{type: pad, padding: 2, name: p}", "{type: conv, filters: 4, kernel: 7, name: c}"))
     assert d.code == "NS102"
-    assert d.message == "c shrinks 64×64, before p, to 62×62: 68 − 7 + 2·0 + 1 = 62 with stride 1"
+    assert d.message == (
+        "c shrinks 64×64, before p, to 62×62: 64 − 7 + 2·2 + 1 = 62 with stride 1, p's padding and its own together"
+    )
     assert d.help == "p and c together need padding 3 to keep 64×64 (P = D·(F − 1)/2)"
     # No fix: padding the conv by 3 on top of p's 2 would give 66×66.
     assert d.fix is None
 
 
 def test_a_convolution_pads_with_copies_no_further_than_the_input() -> None:
-    conv = "{type: conv, filters: 2, kernel: 3, padding: %d, padding_mode: %s}"
+    # A 5×5 kernel, so that no padding here reaches NS107's warning (P ≥ K).
+    conv = "{type: conv, filters: 2, kernel: 5, padding: %d, padding_mode: %s}"
     # Reflect on 3 rows mirrors at most 2; the near miss pads by 2.
     (d,) = lint(spec("[2, 3, 9]", conv % (3, "reflect")))
     assert (d.code, d.severity.value) == ("NS107", "error")
@@ -1232,13 +1235,21 @@ def test_a_convolution_pads_with_copies_no_further_than_the_input() -> None:
     assert codes(spec("[2, 3, 9]", conv % (2, "replicate"))) == []
 
 
-def test_only_zero_padding_leaves_the_outermost_outputs_nothing_to_see() -> None:
-    # Padding 3 ≥ K = 3: with zeros the corner output reads only padding (NS107's warning);
-    # with copies in the padding it reads the input's values.
+def test_ns107_says_what_an_over_padded_convolution_sees_in_each_mode() -> None:
+    # Padding 3 ≥ K = 3: the corner output's window lies in the padding, and the map grows
+    # from 8×8 to 8 + 6 − 3 + 1 = 12×12 whatever the padding holds.
     conv = "{type: conv, filters: 2, kernel: 3, padding: 3, padding_mode: %s}"
-    assert codes(spec("[2, 8, 8]", conv % "zeros")) == ["NS107"]
-    for mode in ("reflect", "replicate", "circular"):
-        assert codes(spec("[2, 8, 8]", conv % mode)) == []
+    seen = {
+        "zeros": "zeros",
+        "replicate": "copies of the edge",
+        "reflect": "a mirror of positions other outputs see",
+        "circular": "the other end, which other outputs see",
+    }
+    for mode, what in seen.items():
+        (d,) = lint(spec("[2, 8, 8]", conv % mode))
+        assert d.code == "NS107" and d.message.endswith(f"so the outermost outputs see only {what}")
+    # The near miss: padding 2 leaves every corner window one input position.
+    assert codes(spec("[2, 8, 8]", conv.replace("padding: 3", "padding: 2") % "reflect")) == []
 
 
 def test_ns101_says_when_a_wrap_copies_the_rows_it_drops() -> None:
@@ -1351,8 +1362,9 @@ def test_ns101_says_no_more_than_it_can_count_of_a_wide_wrap() -> None:
     # 10⁸ + 5·10⁷ − 3 is odd, so the last position is dropped; whether the wrap copies it
     # would take 7.5·10⁷ steps to find out, so the message only says what holds either way.
     conv = "{type: conv, filters: 1, kernel: 3, stride: 2, padding: [[50000000, 0]], padding_mode: circular}"
-    (d,) = lint(spec("[1, 100000000]", conv))
-    assert d.code == "NS101" and d.message.endswith("and the last input position gets no window of its own")
+    # (The padding is also over the kernel, NS107's warning.)
+    (d,) = [d for d in lint(spec("[1, 100000000]", conv)) if d.code == "NS101"]
+    assert d.message.endswith("and the last input position gets no window of its own")
     # The near miss: a narrow wrap is counted, and copies it.
     (d,) = lint(spec("[1, 9]", conv.replace("50000000", "1")))
     assert d.message.endswith("gets no window of its own; the circular padding copies it")
@@ -1372,3 +1384,57 @@ def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
 def test_a_slice_of_a_flat_tensor_speaks_of_features() -> None:
     (d,) = lint(spec("[3, 4, 4]", "{type: flatten}", "{type: slice, start: 5, stop: 60}"))
     assert d.message.endswith("slice 5:60 reaches past the input's 48 features; PyTorch would silently give 43")
+
+
+def test_ns101_judges_a_layer_with_the_explicit_pad_before_it() -> None:
+    # Johnson's style transfer: reflect by 1, then a 3×3 stride-2 conv on 256. Together
+    # (256 + 2 − 3)/2 + 1 = 128.5 drops one row of padding, not of the map: NS113, not NS101.
+    johnson = spec(
+        "[3, 256, 256]", "{type: pad, padding: 1, mode: reflect}", "{type: conv, filters: 32, kernel: 3, stride: 2}"
+    )
+    assert codes(johnson) == []
+    assert codes(johnson, Settings(extend_select=("NS113",))) == ["NS113"]
+    # Keras's ResNet50 stem: ZeroPadding2D(3), then a 7×7 stride-2 conv on 224: (224 + 6 − 7)/2 + 1.
+    keras = spec("[3, 224, 224]", "{type: pad, padding: 3}", "{type: conv, filters: 64, kernel: 7, stride: 2}")
+    assert codes(keras) == []
+    # The near miss: a pad of 0 leaves (64 − 3)/2 + 1 = 31.5, and the map's last row unread;
+    # the padding to change may be either layer's, so there is no fix.
+    (d,) = lint(
+        spec(
+            "[3, 64, 64]", "{type: pad, padding: 0, name: p}", "{type: conv, filters: 8, kernel: 3, stride: 2, name: c}"
+        )
+    )
+    assert d.code == "NS101" and d.fix is None
+    assert d.message.startswith("c, with p before it: (64 − 3 + 2·0)/2 + 1 = 31.5 is not an integer")
+    assert d.help is not None and d.help.startswith("p's padding and c's together: ")
+
+
+def test_ns102_leaves_a_convolution_over_its_whole_input_alone() -> None:
+    # DCGAN's discriminator ends with a 4×4 conv on 4×4, VGG's fc6 as a 7×7 conv on 7×7: one
+    # output each, as meant.
+    assert codes(spec("[512, 4, 4]", "{type: conv, filters: 1, kernel: 4, bias: false}")) == []
+    assert codes(spec("[512, 7, 7]", "{type: conv, filters: 4096, kernel: 7}")) == []
+    # The near miss: the same kernel on 5×5 gives 2×2, a shrinking map.
+    assert codes(spec("[512, 5, 5]", "{type: conv, filters: 1, kernel: 4, bias: false}")) == ["NS102"]
+
+
+def test_a_slice_without_bounds_is_refused() -> None:
+    # A part of a split whose bounds were left out would take every channel.
+    (d,) = lint(spec("[6, 4, 4]", "{type: slice}"))
+    assert d.code == "NS002" and "without them it takes every channel" in d.message
+    assert codes(spec("[6, 4, 4]", "{type: slice, start: 3}")) == []
+
+
+def test_conv_transpose_checks_its_declared_input_channels() -> None:
+    # A decoder's transposed conv after a concat of 6 channels, declared for 5.
+    (d,) = lint(spec("[6, 4, 4]", "{type: conv_transpose, filters: 3, kernel: 2, stride: 2, in_channels: 5}"))
+    assert d.code == "NS104" and d.message.endswith("in_channels is 5 but the input has 6 channels")
+    assert codes(spec("[6, 4, 4]", "{type: conv_transpose, filters: 3, kernel: 2, stride: 2, in_channels: 6}")) == []
+
+
+def test_ns107_names_a_square_overreach_once() -> None:
+    (d,) = lint(spec("[3, 4, 4]", "{type: pad, padding: 4, mode: reflect}"))
+    assert d.message.endswith(
+        "reflect padding 4 reaches past the input's 4 rows and columns: "
+        "reflect padding takes at most W − 1 = 3 per side"
+    )

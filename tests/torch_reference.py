@@ -189,6 +189,8 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     elif kind == "groupnorm":
         built = nn.GroupNorm(layer["groups"], x.shape[1], eps=layer.get("eps", 1e-5), affine=layer.get("affine", True))
     elif kind == "slice":
+        if "start" not in layer and "stop" not in layer:
+            raise Refused("a slice without bounds, which takes every channel")
         stop = layer.get("stop")
         if stop is not None and stop > x.shape[1]:
             raise Refused("a slice past the channels, which Python's slicing clamps silently")

@@ -113,8 +113,11 @@ class Window:
 
     @property
     def shrinks(self) -> bool:
-        """A stride-1 window whose output is smaller than its input (NS102's concern)."""
-        return self.stride == 1 and self.output < self.size
+        """A stride-1 window whose output is smaller than its input (NS102's concern), but for
+        one window over exactly the whole unpadded input: a conv standing for a dense layer
+        (VGG's fc6 as a 7×7 conv on 7×7) is meant to give one output."""
+        whole = self.span == 0 and not self.pad_before and not self.pad_after
+        return self.stride == 1 and self.output < self.size and not whole
 
     @property
     def dropped(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from netspec.layers.base import Count, LayerBase, LayerError, Shape, Size, check_groups
 from netspec.layers.neutral import Neutral
@@ -21,6 +21,13 @@ class Slice(LayerBase):
     stop: Size | None = Field(
         None, description="The channel after the last one taken, at most the input's channels. Default: all of them."
     )
+
+    @model_validator(mode="after")
+    def _start_or_stop(self) -> Slice:
+        # Without either it takes every channel: a part of a split written without its bounds.
+        if self.start == 0 and self.stop is None and "start" not in self.model_fields_set:
+            raise ValueError("slice takes `start`, `stop` or both: without them it takes every channel")
+        return self
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs

@@ -37,9 +37,19 @@ class Convolution(LayerBase):
     activation: ActivationName | None = Field(
         None, description="The activation that follows, one of the activation layer types (relu, gelu, …)."
     )
+    in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
 
     def check_settings(self) -> None:
         check_groups(self.type, self.groups, out_channels=self.filters)
+
+    def check_in_channels(self, channels: int) -> None:
+        """NS104 where a declared ``in_channels`` is not the incoming depth."""
+        if self.in_channels is not None and self.in_channels != channels:
+            raise LayerError(
+                "NS104",
+                f"in_channels is {self.in_channels} but the input has {channels} channels",
+                key="in_channels",
+            )
 
 
 class Conv(WindowedLayer, Convolution):
@@ -57,7 +67,6 @@ class Conv(WindowedLayer, Convolution):
         "(reflect, at most W − 1 per side), its edge repeated (replicate), or its other end (circular, "
         "at most W).",
     )
-    in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
 
     def windows(self, shape: Shape) -> list[Window]:
         kernel, stride, dilation, padding = self.kernel, self.stride, self.dilation, self.padding
@@ -89,12 +98,7 @@ class Conv(WindowedLayer, Convolution):
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         channels = shape[0]
-        if self.in_channels is not None and self.in_channels != channels:
-            raise LayerError(
-                "NS104",
-                f"in_channels is {self.in_channels} but the input has {channels} channels",
-                key="in_channels",
-            )
+        self.check_in_channels(channels)
         check_groups(self.type, self.groups, in_channels=channels, out_channels=self.filters)
         if self.padding_mode != "zeros":
             pads = [(w.pad_before, w.pad_after) for w in windows]
@@ -160,6 +164,7 @@ class ConvTranspose(Convolution):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
         rank = len(shape) - 1
+        self.check_in_channels(shape[0])
         check_groups(self.type, self.groups, in_channels=shape[0], out_channels=self.filters)
         dims = zip(
             shape[1:],

@@ -210,7 +210,9 @@ class InstanceNorm(Neutral):
             raise LayerError(
                 "NS115",
                 f"instancenorm normalises each channel over its positions, but {format_shape(shape)} has one "
-                'position; PyTorch refuses it in training ("Expected more than 1 spatial element")',
+                "position; PyTorch refuses it in training"
+                + ("" if self.track_running_stats else " and in eval mode")
+                + ' ("Expected more than 1 spatial element")',
                 help="normalise before the map is reduced to one position, or use batchnorm, which "
                 "normalises over the batch",
             )

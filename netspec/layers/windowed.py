@@ -54,7 +54,9 @@ def check_padding_reach(
     units = dimension_units(len(sizes))
     past = [f"{sizes[i]} {units[i]}{'s' if sizes[i] > 1 else ''}" for i in too_far]
     first = max(pads[too_far[0]])
-    others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=True))
+    if len({(max(pads[i]), sizes[i]) for i in too_far}) == 1:  # a square map, padded alike
+        past = [f"{sizes[too_far[0]]} " + " and ".join(f"{units[i]}s" for i in too_far)]
+    others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=False))
     raise LayerError(
         "NS107",
         f"{mode} padding {first} reaches past the input's {past[0]}{others}: {mode} padding takes at most "

@@ -5,6 +5,10 @@ For a conv or pooling layer that floors (`ceil_mode: false`), checks per spatial
 (W + 2P − D·(F − 1) − 1) is divisible by S. When it is not, the remainder r is cut off at the
 far end. The rule fires when r is larger than the right/bottom padding, so that real input, not
 just padding, is dropped. It stays quiet when S > D·(F − 1) + 1: NS109 covers that case.
+A layer fed by a `pad` layer (directly or through shape-keeping layers) is judged with the
+pad's padding added to its own, over the map before the pad: an explicit reflection pad of 1
+before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding. Since either
+layer's padding may be the one to change, there is then no automatic fix.
 With a `padding_mode` that copies the input, the padding before the first window may hold
 copies of the dropped rows (a wrap always puts them there; a reflection or a replication
 does on a small input): the message then says that they get no window of their own, rather
@@ -46,6 +50,7 @@ from netspec.layers.windowed import (
     padding_value,
 )
 from netspec.rules.base import Rule, Violation
+from netspec.rules.explicit_pad import seen_windows
 
 
 def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
@@ -159,19 +164,23 @@ def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
-        failing = [i for i, w in enumerate(windows) if 1 < w.stride <= w.effective_kernel and w.dropped > 0]
+        seen, pad = seen_windows(analysis.graph, node, windows)
+        failing = [i for i, w in enumerate(seen) if 1 < w.stride <= w.effective_kernel and w.dropped > 0]
         if not failing:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
-        floored = [windows[i].output for i in failing]
+        floored = [seen[i].output for i in failing]
         message = (
-            f"{node.name}: {describe_flooring(windows, failing)} to "
+            f"{node.name}{f', with {pad.name} before it' if pad else ''}: {describe_flooring(seen, failing)} to "
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
-            f"{never_read(windows, failing)} {what_becomes_of_dropped(windows, failing)}"
+            f"{never_read(seen, failing)} {what_becomes_of_dropped(seen, failing)}"
         )
-        fix, help_line = exact_fix(layer, windows, failing)
+        fix, help_line = exact_fix(layer, seen, failing)
         if isinstance(layer, Pool):
-            help_line += ceil_mode_alternative(layer, windows)
+            help_line += ceil_mode_alternative(layer, seen)
+        if pad is not None:
+            # The padding is the two layers' together: no one edit of this layer's is the fix.
+            fix, help_line = None, f"{pad.name}'s padding and {node.name}'s together: {help_line}"
         yield Violation(node.index, message, fix=fix, help=help_line)
 
 

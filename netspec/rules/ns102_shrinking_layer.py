@@ -4,6 +4,9 @@
 Checks every spatial dimension with stride 1: the output should be as large as the input.
 An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
 
+A window over exactly the whole unpadded input is left alone: a conv standing for a dense
+layer (VGG's fc6 as a 7×7 conv on 7×7, DCGAN's last 4×4 conv) is meant to give one output.
+
 A stride-1 `conv_transpose` gives W − 2P + D·(F − 1) + output_padding: it shrinks the map
 when its padding exceeds half of D·(F − 1) + output_padding.
 
@@ -42,22 +45,21 @@ from netspec.graph import Node
 from netspec.layers import Edit, Fix, format_shape
 from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_output
 from netspec.layers.conv import ConvTranspose
-from netspec.layers.neutral import Neutral
-from netspec.layers.resize import Pad
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
+from netspec.rules.explicit_pad import seen_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from shrinking_transposed(analysis)
     for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
-        shrinking = [i for i, w in enumerate(windows) if w.shrinks]
+        seen, pad = seen_windows(analysis.graph, node, windows)
+        shrinking = [i for i, w in enumerate(seen) if w.shrinks]
         if not shrinking:
             continue
-        pad = explicit_pad(analysis, node)
         if pad is not None:
-            yield from shrinking_after_pad(node, pad, windows, shrinking)
+            yield from shrinking_after_pad(node, pad, seen, shrinking)
             continue
         pads = [
             same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
@@ -135,44 +137,20 @@ def rule_of_thumb(pads: Sequence[Pads]) -> str:
     return "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
 
 
-def explicit_pad(analysis: Analysis, node: Node) -> Node | None:
-    """The ``pad`` layer that alone feeds ``node``, directly or through shape-keeping layers
-    (a dropout, a normalisation), if one does."""
-    current = node
-    while len(current.sources) == 1:
-        current = analysis.graph.nodes[current.sources[0]]
-        if isinstance(current.layer, Pad):
-            return current if current.inputs else None
-        if not isinstance(current.layer, Neutral):
-            return None
-    return None
-
-
-def shrinking_after_pad(node: Node, pad: Node, windows: list[Window], shrinking: list[int]) -> Iterator[Violation]:
+def shrinking_after_pad(node: Node, pad: Node, seen: list[Window], shrinking: list[int]) -> Iterator[Violation]:
     """NS102 for a layer behind an explicit pad: against the sizes before the pad, which
-    its padding is there to give back."""
-    assert node.output and pad.inputs and isinstance(pad.layer, Pad)
-    before = pad.inputs[0][1:]
-    shrinking = [i for i in shrinking if node.output[1 + i] < before[i]]
-    if not shrinking:
-        return
+    its padding is there to give back. ``seen`` are the layer's windows over those sizes."""
+    assert node.output
     # The shrinking dimensions need 'same' padding in all; the others keep what the two give now.
-    explicit = pad.layer.per_side("padding", len(before))
     needed = [
-        same_pads(w.effective_kernel) if i in shrinking else (p_before + w.pad_before, p_after + w.pad_after)
-        for i, (w, (p_before, p_after)) in enumerate(zip(windows, explicit, strict=True))
+        same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after) for i, w in enumerate(seen)
     ]
-    outputs = format_shape(
-        tuple(
-            Window(size, w.kernel, w.stride, w.dilation, *pads, w.ceil_mode, w.padding_mode).output
-            for size, w, pads in zip(before, windows, needed, strict=True)
-        )
-    )
-    kept = format_shape(before)
+    kept = format_shape(tuple(w.size for w in seen))
+    outputs = padded_output(seen, needed)
     yield Violation(
         node.index,
         f"{node.name} shrinks {kept}, before {pad.name}, to {format_shape(node.output[1:])}: "
-        f"{describe_windows(windows, shrinking)} with stride 1",
+        f"{describe_windows(seen, shrinking)} with stride 1, {pad.name}'s padding and its own together",
         help=f"{pad.name} and {node.name} together need padding {padding_value(needed)} "
         f"{f'to keep {kept}' if outputs == kept else f'to give {outputs}'} "
         f"({rule_of_thumb([needed[i] for i in shrinking])})",

@@ -9,7 +9,8 @@
   where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
   symmetric padding) give different sizes.
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
-  zero padding. Not in the other padding modes, where the padding holds copies of the input.
+  padding: zeros, or, in the other `padding_mode`s, copies of positions other outputs see
+  already. A stride-1 layer grows the map by the excess.
 - `pad` in `reflect` mode, or `conv` with `padding_mode: reflect` (error): more than W − 1 on
   a side, since a reflection about the edge has only W − 1 other positions to mirror; in
   `circular` mode more than W, which would wrap around more than once.
@@ -47,11 +48,19 @@ from netspec.layers import Conv
 from netspec.layers.windowed import padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
 
+#: What the outermost outputs of an over-padded convolution see, per padding mode.
+_WHAT_PADDING_HOLDS = {
+    "zeros": "zeros",
+    "replicate": "copies of the edge",
+    "reflect": "a mirror of positions other outputs see",
+    "circular": "the other end, which other outputs see",
+}
+
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from layer_errors(RULE.code)(analysis)
     for node, layer, windows in analysis.graph.windowed:
-        if not isinstance(layer, Conv) or layer.padding_mode != "zeros":
+        if not isinstance(layer, Conv):
             continue
         excessive = [w for w in windows if max(w.pad_before, w.pad_after) >= w.effective_kernel]
         if not excessive:
@@ -61,7 +70,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         yield Violation(
             node.index,
             f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
-            "so the outermost outputs see only zeros",
+            f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
             fix=padding_fix(pads),
             help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
             + same_alternative(windows, pads),

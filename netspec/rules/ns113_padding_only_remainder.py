@@ -5,6 +5,8 @@ Like NS101, for a floor-mode conv or pooling layer where (W + 2P − D·(F − 1
 divisible by S, but the remainder is no larger than the right/bottom padding: only padding is
 cut off, so the effective padding is asymmetric. Not selected by default.
 
+A `pad` layer that feeds the layer counts as its padding, as in NS101.
+
 ## Why is this bad?
 It is usually harmless: ResNet's 7×7 stride-2 stem on 224 ((224 + 6 − 7)/2 + 1 = 112.5) drops
 one column of padding. It matters when the sampling grid must line up exactly, for example
@@ -27,10 +29,12 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.windowed import describe_flooring
 from netspec.rules.base import Rule, Violation
+from netspec.rules.explicit_pad import seen_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, windows in analysis.graph.windowed:
+    for node, _, own in analysis.graph.windowed:
+        windows, pad = seen_windows(analysis.graph, node, own)
         padded = [
             i
             for i, w in enumerate(windows)
@@ -39,7 +43,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if padded:
             yield Violation(
                 node.index,
-                f"{node.name}: {describe_flooring(windows, padded)} and drops only padding, so the "
+                f"{node.name}{f', with {pad.name} before it' if pad else ''}: {describe_flooring(windows, padded)} "
+                "and drops only padding, so the "
                 "effective padding is asymmetric",
                 help="no automatic fix: harmless unless the sampling grid must align exactly (see NS101)",
             )
