@@ -1438,3 +1438,19 @@ def test_ns107_names_a_square_overreach_once() -> None:
         "reflect padding 4 reaches past the input's 4 rows and columns: "
         "reflect padding takes at most W − 1 = 3 per side"
     )
+
+
+def test_ns102_reports_a_layer_padded_twice_behind_an_explicit_pad() -> None:
+    # Johnson's 9×9 stem ported with both its ReflectionPad2d(4) and padding 4:
+    # 256 − 9 + 2·8 + 1 = 264, a map that grows by 8.
+    text = spec(
+        "[3, 256, 256]",
+        "{type: pad, padding: 4, mode: reflect, name: p}",
+        "{type: conv, filters: 32, kernel: 9, padding: 4, name: c}",
+    )
+    (d,) = lint(text)
+    assert d.code == "NS102"
+    assert d.message.startswith("c grows 256×256, before p, to 264×264: 256 − 9 + 2·8 + 1 = 264 with stride 1")
+    assert d.help == "p and c together need padding 4 to keep 256×256 (P = D·(F − 1)/2)"
+    # The near miss: the conv without its own padding keeps 256×256.
+    assert codes(text.replace(", padding: 4, name: c", ", name: c")) == []

@@ -29,17 +29,17 @@ def explicit_pad(graph: Graph, node: Node) -> Node | None:
     return None
 
 
-def through_pad(pad: Node, windows: Sequence[Window]) -> list[Window] | None:
+def through_pad(pad: Node, windows: Sequence[Window], *, reads: bool = True) -> list[Window] | None:
     """The layer's windows over the map before ``pad``: the pad's padding added to the
     layer's own. None where the two pad one side in different modes, which one window
-    cannot describe."""
+    cannot describe, unless only sizes matter, not ``reads``."""
     assert pad.inputs and isinstance(pad.layer, Pad)
     sizes = pad.inputs[0][1:]
     mode = "zeros" if pad.layer.mode == "constant" else pad.layer.mode
     seen = []
     for size, w, (before, after) in zip(sizes, windows, pad.layer.per_side("padding", len(sizes)), strict=True):
         own = w.pad_before or w.pad_after
-        if own and (before or after) and w.padding_mode != mode:
+        if reads and own and (before or after) and w.padding_mode != mode:
             return None
         kind = mode if before or after else w.padding_mode
         seen.append(
@@ -48,9 +48,12 @@ def through_pad(pad: Node, windows: Sequence[Window]) -> list[Window] | None:
     return seen
 
 
-def seen_windows(graph: Graph, node: Node, windows: list[Window]) -> tuple[list[Window], Node | None]:
+def seen_windows(
+    graph: Graph, node: Node, windows: list[Window], *, reads: bool = True
+) -> tuple[list[Window], Node | None]:
     """The windows over what the layer reads, with the pad that feeds it, if one does: the
-    layer's own windows where no pad feeds it (or the two cannot be told as one)."""
+    layer's own windows where no pad feeds it (or, for ``reads``, the two cannot be told as
+    one)."""
     pad = explicit_pad(graph, node)
-    seen = through_pad(pad, windows) if pad is not None else None
+    seen = through_pad(pad, windows, reads=reads) if pad is not None else None
     return (windows, None) if seen is None else (seen, pad)

@@ -12,8 +12,9 @@ when its padding exceeds half of D·(F − 1) + output_padding.
 
 A layer fed by a `pad` layer, directly or through shape-keeping layers (a dropout, a
 normalisation), is measured against the pad's input instead: an explicit reflection pad of 1
-before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps the size, and too little
-explicit padding is reported with the sizes before it.
+before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps the size. Too little
+explicit padding is reported with the sizes before it, and so is too much, which grows the
+map: a layer ported with both the explicit pad and its own padding pads twice.
 
 ## Why is this bad?
 Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
@@ -54,12 +55,15 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     yield from shrinking_transposed(analysis)
     for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
-        seen, pad = seen_windows(analysis.graph, node, windows)
+        seen, pad = seen_windows(analysis.graph, node, windows, reads=False)
+        if pad is not None:
+            # Behind an explicit pad, padding twice (the pad's and the layer's own) grows it.
+            changing = [i for i, w in enumerate(seen) if w.shrinks or (w.stride == 1 and w.output > w.size)]
+            if changing:
+                yield from resized_after_pad(node, pad, seen, changing)
+            continue
         shrinking = [i for i, w in enumerate(seen) if w.shrinks]
         if not shrinking:
-            continue
-        if pad is not None:
-            yield from shrinking_after_pad(node, pad, seen, shrinking)
             continue
         pads = [
             same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
@@ -137,23 +141,27 @@ def rule_of_thumb(pads: Sequence[Pads]) -> str:
     return "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
 
 
-def shrinking_after_pad(node: Node, pad: Node, seen: list[Window], shrinking: list[int]) -> Iterator[Violation]:
-    """NS102 for a layer behind an explicit pad: against the sizes before the pad, which
-    its padding is there to give back. ``seen`` are the layer's windows over those sizes."""
+def resized_after_pad(node: Node, pad: Node, seen: list[Window], changing: list[int]) -> Iterator[Violation]:
+    """NS102 for a layer behind an explicit pad: against the sizes before the pad, which its
+    padding is there to give back, too little (the map shrinks) or twice (it grows). ``seen``
+    are the layer's windows over those sizes."""
     assert node.output
-    # The shrinking dimensions need 'same' padding in all; the others keep what the two give now.
+    # The dimensions that change need 'same' padding in all; the others keep what the two give now.
     needed = [
-        same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after) for i, w in enumerate(seen)
+        same_pads(w.effective_kernel) if i in changing else (w.pad_before, w.pad_after) for i, w in enumerate(seen)
     ]
     kept = format_shape(tuple(w.size for w in seen))
     outputs = padded_output(seen, needed)
+    verb = "shrinks" if all(seen[i].output < seen[i].size for i in changing) else "resizes"
+    if all(seen[i].output > seen[i].size for i in changing):
+        verb = "grows"
     yield Violation(
         node.index,
-        f"{node.name} shrinks {kept}, before {pad.name}, to {format_shape(node.output[1:])}: "
-        f"{describe_windows(seen, shrinking)} with stride 1, {pad.name}'s padding and its own together",
+        f"{node.name} {verb} {kept}, before {pad.name}, to {format_shape(node.output[1:])}: "
+        f"{describe_windows(seen, changing)} with stride 1, {pad.name}'s padding and its own together",
         help=f"{pad.name} and {node.name} together need padding {padding_value(needed)} "
         f"{f'to keep {kept}' if outputs == kept else f'to give {outputs}'} "
-        f"({rule_of_thumb([needed[i] for i in shrinking])})",
+        f"({rule_of_thumb([needed[i] for i in changing])})",
     )
 
 
