@@ -166,17 +166,8 @@ class ConvTranspose(Convolution):
         rank = len(shape) - 1
         self.check_in_channels(shape[0])
         check_groups(self.type, self.groups, in_channels=shape[0], out_channels=self.filters)
-        dims = zip(
-            shape[1:],
-            self.per_dimension("kernel", rank),
-            self.per_dimension("stride", rank),
-            self.per_dimension("padding", rank),
-            self.per_dimension("output_padding", rank),
-            self.per_dimension("dilation", rank),
-            strict=True,
-        )
         outputs = []
-        for size, kernel, stride, padding, extra, dilation in dims:
+        for size, (kernel, stride, padding, extra, dilation) in zip(shape[1:], self.dimensions(rank), strict=True):
             _check_output_padding(extra, stride, dilation)
             out = transposed_output(size, kernel, stride, padding, extra, dilation)
             if out < 1:
@@ -188,6 +179,11 @@ class ConvTranspose(Convolution):
                 )
             outputs.append(out)
         return (self.filters, *outputs)
+
+    def dimensions(self, rank: int) -> list[tuple[int, int, int, int, int]]:
+        """(F, S, P, output_padding, D) per spatial dimension."""
+        keys = ("kernel", "stride", "padding", "output_padding", "dilation")
+        return list(zip(*(self.per_dimension(key, rank) for key in keys), strict=True))
 
     def check_settings(self) -> None:
         super().check_settings()

@@ -153,21 +153,31 @@ def _scales_and_shifts(inputs: Sequence[Shape], affine: bool) -> int:
     return 2 * shape[0] if affine else 0
 
 
-class BatchNorm(Neutral):
-    """``nn.BatchNormNd``: a scale and a shift per channel when affine (running statistics
-    are buffers)."""
+class RunningNorm(Neutral):
+    """What batchnorm and instancenorm share: PyTorch's ``_NormBase`` arguments, and a
+    scale and a shift per channel when affine (running statistics are buffers). Each sets
+    its own defaults."""
 
     inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
-    type: Literal["batchnorm"]
     eps: Epsilon = 1e-5
+    momentum: Momentum
+    affine: bool
+    track_running_stats: bool
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        return _scales_and_shifts(inputs, self.affine)
+
+
+class BatchNorm(RunningNorm):
+    """``nn.BatchNormNd``: each channel normalised over the batch and the positions; a scale
+    and a shift per channel when affine."""
+
+    type: Literal["batchnorm"]
     momentum: Momentum = Field(
         0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
     )
     affine: bool = _affine(True)
     track_running_stats: bool = _track_running_stats(True)
-
-    def params(self, inputs: Sequence[Shape]) -> int:
-        return _scales_and_shifts(inputs, self.affine)
 
 
 class GroupNorm(Neutral):
@@ -189,13 +199,11 @@ class GroupNorm(Neutral):
         return _scales_and_shifts(inputs, self.affine)
 
 
-class InstanceNorm(Neutral):
+class InstanceNorm(RunningNorm):
     """``nn.InstanceNormNd``: each sample's channels normalised over their own positions. Unlike
     batchnorm, it learns no scale and shift and keeps no running statistics unless asked."""
 
-    inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
     type: Literal["instancenorm"]
-    eps: Epsilon = 1e-5
     # Unlike batchnorm's, PyTorch takes a null momentum for 0: the statistics never move.
     momentum: Momentum = Field(
         0.1, description="Weight of each batch in the running statistics; null leaves them as they start. Default 0.1."
@@ -217,6 +225,3 @@ class InstanceNorm(Neutral):
                 "normalises over the batch",
             )
         return shape
-
-    def params(self, inputs: Sequence[Shape]) -> int:
-        return _scales_and_shifts(inputs, self.affine)

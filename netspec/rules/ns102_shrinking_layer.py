@@ -96,18 +96,10 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         if not isinstance(layer, ConvTranspose) or not node.inputs or not node.output:
             continue
         rank = len(node.output) - 1
-        dims = list(
-            zip(
-                node.inputs[0][1:],
-                node.output[1:],
-                layer.per_dimension("kernel", rank),
-                layer.per_dimension("stride", rank),
-                layer.per_dimension("padding", rank),
-                layer.per_dimension("output_padding", rank),
-                layer.per_dimension("dilation", rank),
-                strict=True,
-            )
-        )
+        dims = [
+            (size, out, *settings)
+            for size, out, settings in zip(node.inputs[0][1:], node.output[1:], layer.dimensions(rank), strict=True)
+        ]
         shrinking = [i for i, (size, out, _, stride, *_) in enumerate(dims) if stride == 1 and out < size]
         if not shrinking:
             continue
