@@ -17,6 +17,8 @@ from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import Window
 from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
+from netspec.layers.neutral import Neutral
+from netspec.layers.resize import Pad
 from netspec.source import KeyPath, interpolation_hint
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
 
@@ -84,6 +86,23 @@ class Graph:
         """The layers the rules could not look at in full: invalid, refused by PyTorch, or fed
         by a layer whose output is unknown."""
         return [node.index for node in self.nodes if node.output is None]
+
+    @cached_property
+    def explicit_pads(self) -> list[tuple[int, ...]]:
+        """For each node, the ``pad`` layers that alone feed it, through shape-keeping layers
+        and one another, outermost first: the padding of a layer ported from a framework that
+        pads with a layer of its own. Found in one pass, since the rules ask of every layer."""
+        chains: list[tuple[int, ...]] = []
+        for node in self.nodes:
+            chain: tuple[int, ...] = ()
+            if len(node.sources) == 1 and node.sources[0] != INPUT:
+                source = self.nodes[node.sources[0]]
+                if isinstance(source.layer, Pad) and source.inputs:
+                    chain = (*chains[source.index], source.index)
+                elif isinstance(source.layer, Neutral):
+                    chain = chains[source.index]
+            chains.append(chain)
+        return chains
 
     @cached_property
     def windowed(self) -> list[tuple[Node, WindowedLayer, list[Window]]]:

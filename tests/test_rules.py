@@ -1241,13 +1241,15 @@ def test_ns107_says_what_an_over_padded_convolution_sees_in_each_mode() -> None:
     conv = "{type: conv, filters: 2, kernel: 3, padding: 3, padding_mode: %s}"
     seen = {
         "zeros": "zeros",
-        "replicate": "copies of the edge",
-        "reflect": "a mirror of positions other outputs see",
-        "circular": "the other end, which other outputs see",
+        "replicate": "the padding's copies of the edge",
+        "reflect": "the padding's mirror of the input",
+        "circular": "the padding's copies of the input's other end",
     }
     for mode, what in seen.items():
         (d,) = lint(spec("[2, 8, 8]", conv % mode))
         assert d.code == "NS107" and d.message.endswith(f"so the outermost outputs see only {what}")
+        # Only zeros are clamped automatically: copies may be what a strided layer reads.
+        assert (d.fix is not None) == (mode == "zeros")
     # The near miss: padding 2 leaves every corner window one input position.
     assert codes(spec("[2, 8, 8]", conv.replace("padding: 3", "padding: 2") % "reflect")) == []
 
@@ -1406,7 +1408,7 @@ def test_ns101_judges_a_layer_with_the_explicit_pad_before_it() -> None:
     )
     assert d.code == "NS101" and d.fix is None
     assert d.message.startswith("c, with p before it: (64 − 3 + 2·0)/2 + 1 = 31.5 is not an integer")
-    assert d.help is not None and d.help.startswith("p's padding and c's together: ")
+    assert d.help is not None and d.help.startswith("the padding of p and c together: ")
 
 
 def test_ns102_leaves_a_convolution_over_its_whole_input_alone() -> None:
@@ -1454,3 +1456,47 @@ def test_ns102_reports_a_layer_padded_twice_behind_an_explicit_pad() -> None:
     assert d.help == "p and c together need padding 4 to keep 256×256 (P = D·(F − 1)/2)"
     # The near miss: the conv without its own padding keeps 256×256.
     assert codes(text.replace(", padding: 4, name: c", ", name: c")) == []
+
+
+def test_two_paddings_that_copy_the_input_are_not_judged_as_one() -> None:
+    # A reflect pad of 3 and the conv's own reflect padding of 3 on 4 positions: PyTorch
+    # runs it (each reflection within W − 1 of what it pads), but no single reflection of 6
+    # describes what is read; the rules that count reads say nothing rather than guess.
+    text = spec(
+        "[1, 4]",
+        "{type: pad, padding: 3, mode: reflect}",
+        "{type: conv, filters: 1, kernel: 1, stride: 2, padding: 3, padding_mode: reflect}",
+    )
+    assert [d.code for d in lint(text) if d.code in ("NS101", "NS109", "NS113")] == []
+
+
+def test_a_chain_of_pads_counts_as_one_padding() -> None:
+    # A circular pad of the columns, then a replicate pad of the rows, then a 3×3 conv:
+    # 64×128 padded to 66×130 gives 64×128 back, as PyTorch computes.
+    text = spec(
+        "[2, 64, 128]",
+        "{type: pad, padding: [[0, 0], [1, 1]], mode: circular}",
+        "{type: pad, padding: [[1, 1], [0, 0]], mode: replicate}",
+        "{type: conv, filters: 2, kernel: 3}",
+    )
+    assert codes(text) == []
+    # The near miss: one pad short, the rows shrink from 64 to 62, before both pads.
+    (d,) = lint(text.replace("[[1, 1], [0, 0]], mode: replicate", "[[0, 0], [0, 0]], mode: replicate"))
+    assert d.code == "NS102" and d.message.startswith("conv3 shrinks 64×128, before pad1, to 62×128")
+
+
+def test_a_layer_after_the_input_does_not_wrap_round_to_the_last_layer() -> None:
+    # The layer before the conv reads the input, and the last layer reads that one: looking
+    # for a pad before the conv must stop at the input, not go round for ever.
+    text = spec(
+        "[2, 8, 8]",
+        "{type: relu, name: a}",
+        "{type: conv, filters: 2, kernel: 3, stride: 2, from: a}",
+        "{type: relu, from: a}",
+    )
+    assert "NS101" in codes(text)
+
+
+def test_ns102_reports_a_dilated_kernel_over_the_whole_input() -> None:
+    # Kernel 3, dilation 3 spans 7 on 7×7 but reads 9 of its 49 positions: not a dense layer.
+    assert codes(spec("[4, 7, 7]", "{type: conv, filters: 4, kernel: 3, dilation: 3}")) == ["NS102"]

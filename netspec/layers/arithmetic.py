@@ -116,8 +116,12 @@ class Window:
         """A stride-1 window whose output is smaller than its input (NS102's concern), but for
         one window over exactly the whole unpadded input: a conv standing for a dense layer
         (VGG's fc6 as a 7×7 conv on 7×7) is meant to give one output."""
-        whole = self.span == 0 and not self.pad_before and not self.pad_after
-        return self.stride == 1 and self.output < self.size and not whole
+        return self.stride == 1 and self.output < self.size and not self.covers_whole_input
+
+    @property
+    def covers_whole_input(self) -> bool:
+        """One undilated window over exactly the whole unpadded input."""
+        return self.span == 0 and self.dilation == 1 and not self.pad_before and not self.pad_after
 
     @property
     def dropped(self) -> int:

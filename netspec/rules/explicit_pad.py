@@ -1,59 +1,60 @@
-"""What a conv or pooling layer reads of the map before an explicit ``pad`` layer that feeds it.
+"""What a conv or pooling layer reads of the map before the explicit ``pad`` layers that feed it.
 
 An explicit pad before an unpadded layer (``ReflectionPad2d(1)`` then a 3×3 conv, as CycleGAN
 and Johnson's style transfer write it; Keras's ``ZeroPadding2D`` before a strided stem) is the
 layer's padding, written as a layer of its own. The rules about what a layer keeps, drops and
-reads (NS101, NS102, NS109, NS113) judge the two together.
+reads (NS101, NS102, NS109, NS113) judge them together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from netspec.graph import Graph, Node
-from netspec.layers.arithmetic import Window
-from netspec.layers.neutral import Neutral
+from netspec.layers.arithmetic import COPYING_MODES, Window
 from netspec.layers.resize import Pad
 
 
-def explicit_pad(graph: Graph, node: Node) -> Node | None:
-    """The ``pad`` layer that alone feeds ``node``, directly or through shape-keeping layers
-    (a dropout, a normalisation), if one does."""
-    current = node
-    while len(current.sources) == 1:
-        current = graph.nodes[current.sources[0]]
-        if isinstance(current.layer, Pad):
-            return current if current.inputs else None
-        if not isinstance(current.layer, Neutral):
-            return None
-    return None
+def pads_before(graph: Graph, node: Node) -> list[Node]:
+    """The ``pad`` layers that alone feed ``node`` (through shape-keeping layers and one
+    another), outermost first."""
+    return [graph.nodes[i] for i in graph.explicit_pads[node.index]]
 
 
-def through_pad(pad: Node, windows: Sequence[Window], *, reads: bool = True) -> list[Window] | None:
-    """The layer's windows over the map before ``pad``: the pad's padding added to the
-    layer's own. None where the two pad one side in different modes, which one window
-    cannot describe, unless only sizes matter, not ``reads``."""
-    assert pad.inputs and isinstance(pad.layer, Pad)
-    sizes = pad.inputs[0][1:]
-    mode = "zeros" if pad.layer.mode == "constant" else pad.layer.mode
-    seen = []
-    for size, w, (before, after) in zip(sizes, windows, pad.layer.per_side("padding", len(sizes)), strict=True):
-        own = w.pad_before or w.pad_after
-        if reads and own and (before or after) and w.padding_mode != mode:
-            return None
-        kind = mode if before or after else w.padding_mode
-        seen.append(
-            Window(size, w.kernel, w.stride, w.dilation, before + w.pad_before, after + w.pad_after, w.ceil_mode, kind)
-        )
-    return seen
+def named(pads: list[Node]) -> str:
+    """``p``, or ``p1 and p2``."""
+    return " and ".join(pad.name for pad in pads)
 
 
 def seen_windows(
     graph: Graph, node: Node, windows: list[Window], *, reads: bool = True
-) -> tuple[list[Window], Node | None]:
-    """The windows over what the layer reads, with the pad that feeds it, if one does: the
-    layer's own windows where no pad feeds it (or, for ``reads``, the two cannot be told as
-    one)."""
-    pad = explicit_pad(graph, node)
-    seen = through_pad(pad, windows, reads=reads) if pad is not None else None
-    return (windows, None) if seen is None else (seen, pad)
+) -> tuple[list[Window], list[Node]] | None:
+    """The layer's windows over the map before its explicit pads, with those pads (its own
+    windows and none where no pad feeds it): each pad's padding added to the layer's own.
+
+    For ``reads``, None where one window per dimension cannot tell what is read: two
+    paddings of a side that copy the input (a reflection of a reflection is not one of
+    their sum), or a ``ceil_mode`` pool, whose last window ATen places by the padding
+    before the input alone. Sizes (without ``reads``) do not depend on either.
+    """
+    pads = pads_before(graph, node)
+    if not pads:
+        return windows, []
+    first = pads[0]
+    assert first.inputs is not None
+    sizes = first.inputs[0][1:]
+    sides = [pad.layer.per_side("padding", len(sizes)) for pad in pads if isinstance(pad.layer, Pad)]
+    modes = ["zeros" if pad.layer.mode == "constant" else pad.layer.mode for pad in pads if isinstance(pad.layer, Pad)]
+    if reads and any(w.ceil_mode for w in windows):
+        return None
+    seen = []
+    for i, (size, w) in enumerate(zip(sizes, windows, strict=True)):
+        # Every padding of this dimension: each pad's that pads it, and the layer's own.
+        padding = [(mode, pads_i[i]) for mode, pads_i in zip(modes, sides, strict=True) if any(pads_i[i])]
+        if w.pad_before or w.pad_after:
+            padding.append((w.padding_mode, (w.pad_before, w.pad_after)))
+        copying = [mode for mode, _ in padding if mode in COPYING_MODES]
+        if reads and copying and len(padding) > 1:
+            return None
+        before = sum(b for _, (b, _) in padding)
+        after = sum(a for _, (_, a) in padding)
+        seen.append(Window(size, w.kernel, w.stride, w.dilation, before, after, w.ceil_mode, (copying or ["zeros"])[0]))
+    return seen, pads

@@ -5,10 +5,13 @@ For a conv or pooling layer that floors (`ceil_mode: false`), checks per spatial
 (W + 2P − D·(F − 1) − 1) is divisible by S. When it is not, the remainder r is cut off at the
 far end. The rule fires when r is larger than the right/bottom padding, so that real input, not
 just padding, is dropped. It stays quiet when S > D·(F − 1) + 1: NS109 covers that case.
-A layer fed by a `pad` layer (directly or through shape-keeping layers) is judged with the
-pad's padding added to its own, over the map before the pad: an explicit reflection pad of 1
-before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding. Since either
-layer's padding may be the one to change, there is then no automatic fix.
+A layer fed by `pad` layers (directly, through shape-keeping layers, or through one another)
+is judged with their padding added to its own, over the map before them: an explicit
+reflection pad of 1 before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding.
+Since any of those paddings may be the one to change, there is then no automatic fix. Where
+two paddings of one side copy the input (a reflection of a reflection is not one reflection
+of their sum), or the layer is a `ceil_mode` pool, what is read has no one window, and the
+rule says nothing.
 With a `padding_mode` that copies the input, the padding before the first window may hold
 copies of the dropped rows (a wrap always puts them there; a reflection or a replication
 does on a small input): the message then says that they get no window of their own, rather
@@ -50,7 +53,7 @@ from netspec.layers.windowed import (
     padding_value,
 )
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import seen_windows
+from netspec.rules.explicit_pad import named, seen_windows
 
 
 def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
@@ -164,23 +167,26 @@ def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
-        seen, pad = seen_windows(analysis.graph, node, windows)
+        judged = seen_windows(analysis.graph, node, windows)
+        if judged is None:  # pads one window cannot describe: nothing sure to say
+            continue
+        seen, pads = judged
         failing = [i for i, w in enumerate(seen) if 1 < w.stride <= w.effective_kernel and w.dropped > 0]
         if not failing:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
         floored = [seen[i].output for i in failing]
         message = (
-            f"{node.name}{f', with {pad.name} before it' if pad else ''}: {describe_flooring(seen, failing)} to "
+            f"{node.name}{f', with {named(pads)} before it' if pads else ''}: {describe_flooring(seen, failing)} to "
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
             f"{never_read(seen, failing)} {what_becomes_of_dropped(seen, failing)}"
         )
         fix, help_line = exact_fix(layer, seen, failing)
         if isinstance(layer, Pool):
             help_line += ceil_mode_alternative(layer, seen)
-        if pad is not None:
-            # The padding is the two layers' together: no one edit of this layer's is the fix.
-            fix, help_line = None, f"{pad.name}'s padding and {node.name}'s together: {help_line}"
+        if pads:
+            # The padding is the layers' together: no one edit of this layer's is the fix.
+            fix, help_line = None, f"the padding of {named(pads)} and {node.name} together: {help_line}"
         yield Violation(node.index, message, fix=fix, help=help_line)
 
 

@@ -1,4 +1,4 @@
-"""A stride-1 conv, pooling or transposed conv layer makes the feature map smaller.
+"""A stride-1 conv, pooling or transposed conv layer makes the feature map smaller (or, behind an explicit pad, larger).
 
 ## What it does
 Checks every spatial dimension with stride 1: the output should be as large as the input.
@@ -10,8 +10,8 @@ layer (VGG's fc6 as a 7×7 conv on 7×7, DCGAN's last 4×4 conv) is meant to giv
 A stride-1 `conv_transpose` gives W − 2P + D·(F − 1) + output_padding: it shrinks the map
 when its padding exceeds half of D·(F − 1) + output_padding.
 
-A layer fed by a `pad` layer, directly or through shape-keeping layers (a dropout, a
-normalisation), is measured against the pad's input instead: an explicit reflection pad of 1
+A layer fed by `pad` layers, directly or through shape-keeping layers (a dropout, a
+normalisation) or one another, is measured against the map before them instead: an explicit reflection pad of 1
 before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps the size. Too little
 explicit padding is reported with the sizes before it, and so is too much, which grows the
 map: a layer ported with both the explicit pad and its own padding pads twice.
@@ -48,19 +48,27 @@ from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_output
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import seen_windows
+from netspec.rules.explicit_pad import named, seen_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from shrinking_transposed(analysis)
     for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
-        seen, pad = seen_windows(analysis.graph, node, windows, reads=False)
-        if pad is not None:
+        judged = seen_windows(analysis.graph, node, windows, reads=False)
+        assert judged is not None  # sizes are always told
+        seen, feeding = judged
+        if feeding:
             # Behind an explicit pad, padding twice (the pad's and the layer's own) grows it.
-            changing = [i for i, w in enumerate(seen) if w.shrinks or (w.stride == 1 and w.output > w.size)]
+            # The sizes are the output's own: ATen places a ceil_mode pool's last window by
+            # the padding before the input, whoever pads after it.
+            changing = [
+                i
+                for i, w in enumerate(seen)
+                if w.stride == 1 and node.output[1 + i] != w.size and not w.covers_whole_input
+            ]
             if changing:
-                yield from resized_after_pad(node, pad, seen, changing)
+                yield from resized_after_pad(node, feeding, seen, changing)
             continue
         shrinking = [i for i, w in enumerate(seen) if w.shrinks]
         if not shrinking:
@@ -133,7 +141,7 @@ def rule_of_thumb(pads: Sequence[Pads]) -> str:
     return "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
 
 
-def resized_after_pad(node: Node, pad: Node, seen: list[Window], changing: list[int]) -> Iterator[Violation]:
+def resized_after_pad(node: Node, pads: list[Node], seen: list[Window], changing: list[int]) -> Iterator[Violation]:
     """NS102 for a layer behind an explicit pad: against the sizes before the pad, which its
     padding is there to give back, too little (the map shrinks) or twice (it grows). ``seen``
     are the layer's windows over those sizes."""
@@ -144,14 +152,14 @@ def resized_after_pad(node: Node, pad: Node, seen: list[Window], changing: list[
     ]
     kept = format_shape(tuple(w.size for w in seen))
     outputs = padded_output(seen, needed)
-    verb = "shrinks" if all(seen[i].output < seen[i].size for i in changing) else "resizes"
-    if all(seen[i].output > seen[i].size for i in changing):
-        verb = "grows"
+    smaller = [node.output[1 + i] < seen[i].size for i in changing]
+    verb = "shrinks" if all(smaller) else "grows" if not any(smaller) else "resizes"
+    before, padding = pads[0].name, f"the padding of {named(pads)}" if len(pads) > 1 else f"{pads[0].name}'s padding"
     yield Violation(
         node.index,
-        f"{node.name} {verb} {kept}, before {pad.name}, to {format_shape(node.output[1:])}: "
-        f"{describe_windows(seen, changing)} with stride 1, {pad.name}'s padding and its own together",
-        help=f"{pad.name} and {node.name} together need padding {padding_value(needed)} "
+        f"{node.name} {verb} {kept}, before {before}, to {format_shape(node.output[1:])}: "
+        f"{describe_windows(seen, changing)} with stride 1, {padding} and its own together",
+        help=f"{named(pads)} and {node.name} together need padding {padding_value(needed)} "
         f"{f'to keep {kept}' if outputs == kept else f'to give {outputs}'} "
         f"({rule_of_thumb([needed[i] for i in changing])})",
     )

@@ -9,8 +9,8 @@
   where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
   symmetric padding) give different sizes.
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
-  padding: zeros, or, in the other `padding_mode`s, copies of positions other outputs see
-  already. A stride-1 layer grows the map by the excess.
+  padding: zeros, or, in the other `padding_mode`s, its copies of the input. A stride-1 layer
+  grows the map by the excess.
 - `pad` in `reflect` mode, or `conv` with `padding_mode: reflect` (error): more than W − 1 on
   a side, since a reflection about the edge has only W − 1 other positions to mirror; in
   `circular` mode more than W, which would wrap around more than once.
@@ -35,6 +35,8 @@ Clamp the padding to the largest useful value: F // 2 for pooling, D·(F − 1) 
 W − 1 for a reflect pad and W for a circular one, and the smaller of the two for a convolution
 with such a `padding_mode` (or pad in `replicate` mode, which repeats the edge as far as
 asked).
+The warning on a convolution whose padding copies the input has no automatic fix: what its
+outermost outputs read may be positions no other output reads, and clamping is a choice.
 In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
 stride-1 map, so there the help line also gives the padding 'same' would use, when it splits
 evenly.
@@ -51,9 +53,9 @@ from netspec.rules.base import Rule, Violation, layer_errors
 #: What the outermost outputs of an over-padded convolution see, per padding mode.
 _WHAT_PADDING_HOLDS = {
     "zeros": "zeros",
-    "replicate": "copies of the edge",
-    "reflect": "a mirror of positions other outputs see",
-    "circular": "the other end, which other outputs see",
+    "replicate": "the padding's copies of the edge",
+    "reflect": "the padding's mirror of the input",
+    "circular": "the padding's copies of the input's other end",
 }
 
 
@@ -71,7 +73,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             node.index,
             f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
             f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
-            fix=padding_fix(pads),
+            # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
+            fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
             help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
             + same_alternative(windows, pads),
             severity=Severity.WARNING,
@@ -85,7 +88,7 @@ RULE = Rule(
     Severity.ERROR,
     __doc__,
     check,
-    fix="always",
+    fix="sometimes",
     also=Severity.WARNING,
     blocking=True,
     silenceable="convolution warnings",

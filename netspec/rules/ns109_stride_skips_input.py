@@ -7,8 +7,9 @@ so the windows read min(F, S / gcd(S, D)) of every S positions. That is fewer th
 the stride is larger than the window, S > D·(F − 1) + 1, and also when the stride and the
 dilation share a factor: stride 2 with dilation 2 reads only the even positions, whatever the
 kernel. The share it gives counts the positions read at the edges too, and, with a
-`padding_mode` that copies the input, those read through their copies in the padding. A
-`pad` layer that feeds the layer counts as its padding.
+`padding_mode` that copies the input, those read through their copies in the padding. The
+`pad` layers that feed the layer count as its padding, as in NS101, which also says where the
+rule then keeps silent.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -44,7 +45,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for node, _, own in analysis.graph.windowed:
         if all(w.stride == 1 for w in own):  # reads every position: most layers
             continue
-        windows, _ = seen_windows(analysis.graph, node, own)
+        judged = seen_windows(analysis.graph, node, own)
+        if judged is None:  # pads one window cannot describe: nothing sure to say
+            continue
+        windows, _ = judged
         reads = [w.positions_read() for w in windows]
         # Away from the edges the pattern repeats; on a small input the windows may still
         # reach every position (stride 4 on a width of 1), and the edges change the share.

@@ -5,7 +5,7 @@ Like NS101, for a floor-mode conv or pooling layer where (W + 2P − D·(F − 1
 divisible by S, but the remainder is no larger than the right/bottom padding: only padding is
 cut off, so the effective padding is asymmetric. Not selected by default.
 
-A `pad` layer that feeds the layer counts as its padding, as in NS101.
+The `pad` layers that feed the layer count as its padding, as in NS101.
 
 ## Why is this bad?
 It is usually harmless: ResNet's 7×7 stride-2 stem on 224 ((224 + 6 − 7)/2 + 1 = 112.5) drops
@@ -29,12 +29,15 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.windowed import describe_flooring
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import seen_windows
+from netspec.rules.explicit_pad import named, seen_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, _, own in analysis.graph.windowed:
-        windows, pad = seen_windows(analysis.graph, node, own)
+        judged = seen_windows(analysis.graph, node, own)
+        if judged is None:  # pads one window cannot describe: nothing sure to say
+            continue
+        windows, pads = judged
         padded = [
             i
             for i, w in enumerate(windows)
@@ -43,7 +46,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if padded:
             yield Violation(
                 node.index,
-                f"{node.name}{f', with {pad.name} before it' if pad else ''}: {describe_flooring(windows, padded)} "
+                f"{node.name}{f', with {named(pads)} before it' if pads else ''}: {describe_flooring(windows, padded)} "
                 "and drops only padding, so the "
                 "effective padding is asymmetric",
                 help="no automatic fix: harmless unless the sampling grid must align exactly (see NS101)",
