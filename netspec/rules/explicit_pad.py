@@ -8,25 +8,21 @@ reads (NS101, NS102, NS109, NS113) judge them together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from netspec.graph import Graph, Node
 from netspec.layers.arithmetic import COPYING_MODES, Window
 from netspec.layers.resize import Pad
 
 
-def pads_before(graph: Graph, node: Node) -> list[Node]:
-    """The ``pad`` layers that alone feed ``node`` (through shape-keeping layers and one
-    another), outermost first."""
-    return [graph.nodes[i] for i in graph.explicit_pads[node.index]]
-
-
-def named(pads: list[Node]) -> str:
+def named(pads: Sequence[Node]) -> str:
     """``p``, or ``p1 and p2``."""
     return " and ".join(pad.name for pad in pads)
 
 
 def seen_windows(
     graph: Graph, node: Node, windows: list[Window], *, reads: bool = True
-) -> tuple[list[Window], list[Node]] | None:
+) -> tuple[list[Window], tuple[Node, ...]] | None:
     """The layer's windows over the map before its explicit pads, with those pads (its own
     windows and none where no pad feeds it): each pad's padding added to the layer's own.
 
@@ -35,9 +31,10 @@ def seen_windows(
     their sum), or a ``ceil_mode`` pool, whose last window ATen places by the padding
     before the input alone. Sizes (without ``reads``) do not depend on either.
     """
-    pads = pads_before(graph, node)
-    if not pads:
-        return windows, []
+    chain = graph.explicit_pads[node.index]
+    if not chain:  # most layers: asked of every one, so answered first
+        return windows, ()
+    pads = tuple(graph.nodes[i] for i in chain)
     first = pads[0]
     assert first.inputs is not None
     sizes = first.inputs[0][1:]

@@ -141,7 +141,7 @@ def rule_of_thumb(pads: Sequence[Pads]) -> str:
     return "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
 
 
-def resized_after_pad(node: Node, pads: list[Node], seen: list[Window], changing: list[int]) -> Iterator[Violation]:
+def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], changing: list[int]) -> Iterator[Violation]:
     """NS102 for a layer behind an explicit pad: against the sizes before the pad, which its
     padding is there to give back, too little (the map shrinks) or twice (it grows). ``seen``
     are the layer's windows over those sizes."""
