@@ -34,14 +34,14 @@ def seen_windows(
     chain = graph.explicit_pads[node.index]
     if not chain:  # most layers: asked of every one, so answered first
         return windows, ()
-    pads = tuple(graph.nodes[i] for i in chain)
-    first = pads[0]
-    assert first.inputs is not None
-    sizes = first.inputs[0][1:]
-    sides = [pad.layer.per_side("padding", len(sizes)) for pad in pads if isinstance(pad.layer, Pad)]
-    modes = ["zeros" if pad.layer.mode == "constant" else pad.layer.mode for pad in pads if isinstance(pad.layer, Pad)]
     if reads and any(w.ceil_mode for w in windows):
         return None
+    pads = tuple(graph.nodes[i] for i in chain)
+    assert pads[0].inputs is not None
+    sizes = pads[0].inputs[0][1:]
+    layers = [pad.layer for pad in pads if isinstance(pad.layer, Pad)]  # each is one (Graph.explicit_pads)
+    sides = [layer.per_side("padding", len(sizes)) for layer in layers]
+    modes = ["zeros" if layer.mode == "constant" else layer.mode for layer in layers]
     seen = []
     for i, (size, w) in enumerate(zip(sizes, windows, strict=True)):
         # Every padding of this dimension: each pad's that pads it, and the layer's own.

@@ -11,10 +11,11 @@ A stride-1 `conv_transpose` gives W − 2P + D·(F − 1) + output_padding: it s
 when its padding exceeds half of D·(F − 1) + output_padding.
 
 A layer fed by `pad` layers, directly or through shape-keeping layers (a dropout, a
-normalisation) or one another, is measured against the map before them instead: an explicit reflection pad of 1
-before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps the size. Too little
-explicit padding is reported with the sizes before it, and so is too much, which grows the
-map: a layer ported with both the explicit pad and its own padding pads twice.
+normalisation) or one another, is measured against the map before them instead: an explicit
+reflection pad of 1 before an unpadded 3×3 convolution (CycleGAN's residual blocks) keeps the
+size. Too little explicit padding is reported with the sizes before it, and so is too much,
+which grows the map: a layer ported with both the explicit pad and its own padding pads
+twice.
 
 ## Why is this bad?
 Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
@@ -103,29 +104,29 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         layer = node.layer
         if not isinstance(layer, ConvTranspose) or not node.inputs or not node.output:
             continue
-        rank = len(node.output) - 1
-        dims = [
-            (size, out, *settings)
-            for size, out, settings in zip(node.inputs[0][1:], node.output[1:], layer.dimensions(rank), strict=True)
-        ]
-        shrinking = [i for i, (size, out, _, stride, *_) in enumerate(dims) if stride == 1 and out < size]
+        sizes, outputs = node.inputs[0][1:], node.output[1:]
+        settings = layer.dimensions(len(sizes))  # (F, S, P, output_padding, D) per dimension
+        shrinking = [i for i, (_, stride, *_) in enumerate(settings) if stride == 1 and outputs[i] < sizes[i]]
         if not shrinking:
             continue
         # What the kernel adds, D·(F − 1) + output_padding, the padding must take off in halves.
-        grown = [dilation * (kernel - 1) + extra for _, _, kernel, _, _, extra, dilation in dims]
-        kept = [grown[i] // 2 if i in shrinking else dims[i][4] for i in range(rank)]
+        grown = [dilation * (kernel - 1) + extra for kernel, _, _, extra, dilation in settings]
+        kept = [grown[i] // 2 if i in shrinking else padding for i, (_, _, padding, _, _) in enumerate(settings)]
         even = all(grown[i] % 2 == 0 for i in shrinking)
-        size, out, kernel, _, padding, extra, dilation = dims[shrinking[0]]
         value = kept[0] if len(set(kept)) == 1 else kept
         # The stride-1 sizes come back; strided dimensions give what they gave.
         fixed = format_shape(
-            tuple(transposed_output(w, f, s, p, x, d) for (w, _, f, s, _, x, d), p in zip(dims, kept, strict=True))
+            tuple(
+                transposed_output(w, f, s, p, x, d) for w, (f, s, _, x, d), p in zip(sizes, settings, kept, strict=True)
+            )
         )
-        before = format_shape(node.inputs[0][1:])
+        before = format_shape(sizes)
+        first = shrinking[0]
+        kernel, _, padding, extra, dilation = settings[first]
         yield Violation(
             node.index,
-            f"{node.name} shrinks {before} to {format_shape(node.output[1:])}: "
-            f"({size} − 1)·1 − 2·{padding} + {dilation}·({kernel} − 1) + {extra} + 1 = {out} with stride 1",
+            f"{node.name} shrinks {before} to {format_shape(outputs)}: ({sizes[first]} − 1)·1 − 2·{padding} + "
+            f"{dilation}·({kernel} − 1) + {extra} + 1 = {outputs[first]} with stride 1",
             fix=Fix(f"set padding to {value}", (Edit("padding", value),)) if even else None,
             help=f"padding {value} {f'keeps {before}' if fixed == before else f'gives {fixed}'} "
             "(P = (D·(F − 1) + output_padding)/2)"
