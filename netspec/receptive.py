@@ -295,15 +295,10 @@ def _output_dims(
             d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(field.dims, windows, strict=True)
         )
     if isinstance(layer, ConvTranspose):
-        per_dim = zip(
-            field.dims,
-            layer.per_dimension("kernel", rank),
-            layer.per_dimension("stride", rank),
-            layer.per_dimension("padding", rank),
-            layer.per_dimension("dilation", rank),
-            strict=True,
+        return tuple(
+            _conv_transpose(d, kernel, stride, padding, dilation)
+            for d, (kernel, stride, padding, _, dilation) in zip(field.dims, layer.dimensions(rank), strict=True)
         )
-        return tuple(_conv_transpose(d, k, s, p, dil) for d, k, s, p, dil in per_dim)
     if isinstance(layer, Upsample):
         return tuple(
             _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)

@@ -82,10 +82,8 @@ def _nd(name: str, rank: int) -> Any:
     return getattr(nn, f"{name}{rank}d")
 
 
-#: PyTorch's padding module for each of ``F.pad``'s modes, and ``zeros``, a convolution's name
-#: for ``constant``.
+#: PyTorch's padding module for each padding mode, under a convolution's names for them.
 _PAD_MODULES = {
-    "constant": "ConstantPad",
     "zeros": "ConstantPad",
     "reflect": "ReflectionPad",
     "replicate": "ReplicationPad",
@@ -93,12 +91,12 @@ _PAD_MODULES = {
 }
 
 
-def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0, mode: str = "constant") -> nn.Module:
+def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0, mode: str = "zeros") -> nn.Module:
     from torch import nn
 
     if not any(before or after for before, after in pads):
         return module
-    fills = (fill,) if _PAD_MODULES[mode] == "ConstantPad" else ()
+    fills = (fill,) if mode == "zeros" else ()
     return nn.Sequential(_nd(_PAD_MODULES[mode], rank)(_pad_argument(pads), *fills), module)
 
 
@@ -220,7 +218,7 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
     if isinstance(layer, ChannelShuffle):
         return nn.ChannelShuffle(layer.groups)
     if isinstance(layer, Pad):
-        return _padded(rank, layer.per_side("padding", rank), nn.Identity(), mode=layer.mode)
+        return _padded(rank, layer.per_side("padding", rank), nn.Identity(), mode=layer.padding_mode)
     if isinstance(layer, Flatten):
         return nn.Flatten()
     if isinstance(layer, Reshape):

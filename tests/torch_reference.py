@@ -168,23 +168,17 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         out = torch.flatten(x, 1)
     elif kind == "dense":
         built = nn.Linear(layer.get("in_features", x.shape[-1]), layer["units"], bias=layer.get("bias", True))
-    elif kind == "batchnorm":
-        built = module("BatchNorm", max(rank, 1))(
+    elif kind in ("batchnorm", "instancenorm"):
+        # PyTorch's defaults: batchnorm learns and tracks, instancenorm neither. A flat [C] is
+        # BatchNorm1d's (N, C); not instancenorm's, as InstanceNorm1d would take the (1, N) of a
+        # flat [N] for one channel of N positions, which the README refuses.
+        batch = kind == "batchnorm"
+        built = module("BatchNorm" if batch else "InstanceNorm", max(rank, 1) if batch else rank)(
             x.shape[1],
             eps=layer.get("eps", 1e-5),
             momentum=layer.get("momentum", 0.1),
-            affine=layer.get("affine", True),
-            track_running_stats=layer.get("track_running_stats", True),
-        )
-    elif kind == "instancenorm":
-        # Not max(rank, 1), as for batchnorm: InstanceNorm1d would take the (1, N) of a flat [N]
-        # for one channel of N positions. The README refuses that.
-        built = module("InstanceNorm", rank)(
-            x.shape[1],
-            eps=layer.get("eps", 1e-5),
-            momentum=layer.get("momentum", 0.1),
-            affine=layer.get("affine", False),
-            track_running_stats=layer.get("track_running_stats", False),
+            affine=layer.get("affine", batch),
+            track_running_stats=layer.get("track_running_stats", batch),
         )
     elif kind == "groupnorm":
         built = nn.GroupNorm(layer["groups"], x.shape[1], eps=layer.get("eps", 1e-5), affine=layer.get("affine", True))

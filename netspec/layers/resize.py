@@ -148,6 +148,11 @@ class Pad(LayerBase):
         "edge (reflect), its edge repeated (replicate), or its other end (circular).",
     )
 
+    @property
+    def padding_mode(self) -> str:
+        """The mode under a convolution's ``padding_mode`` name, which calls zeros ``zeros``."""
+        return "zeros" if self.mode == "constant" else self.mode
+
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
         pads = self.per_side("padding", len(shape) - 1)

@@ -26,8 +26,8 @@ def seen_windows(
     """The layer's windows over the map before its explicit pads, with those pads (its own
     windows and none where no pad feeds it): each pad's padding added to the layer's own.
 
-    For ``reads``, None where one window per dimension cannot tell what is read: two
-    paddings of a side that copy the input (a reflection of a reflection is not one of
+    For ``reads``, None where one window per dimension cannot tell what is read: a side
+    padded twice, once with copies of the input (a reflection of a reflection is not one of
     their sum), or a ``ceil_mode`` pool, whose last window ATen places by the padding
     before the input alone. Sizes (without ``reads``) do not depend on either.
     """
@@ -41,7 +41,7 @@ def seen_windows(
     sizes = pads[0].inputs[0][1:]
     layers = [pad.layer for pad in pads if isinstance(pad.layer, Pad)]  # each is one (Graph.explicit_pads)
     sides = [layer.per_side("padding", len(sizes)) for layer in layers]
-    modes = ["zeros" if layer.mode == "constant" else layer.mode for layer in layers]
+    modes = [layer.padding_mode for layer in layers]
     seen = []
     for i, (size, w) in enumerate(zip(sizes, windows, strict=True)):
         # Every padding of this dimension: each pad's that pads it, and the layer's own.

@@ -9,9 +9,9 @@ A layer fed by `pad` layers (directly, through shape-keeping layers, or through 
 is judged with their padding added to its own, over the map before them: an explicit
 reflection pad of 1 before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding.
 Since any of those paddings may be the one to change, there is then no automatic fix. Where
-two paddings of one side copy the input (a reflection of a reflection is not one reflection
-of their sum), or the layer is a `ceil_mode` pool, what is read has no one window, and the
-rule says nothing.
+a side is padded twice and one of the paddings copies the input (a reflection of a
+reflection is not one reflection of their sum), or the layer is a `ceil_mode` pool, what is
+read has no one window, and the rule says nothing.
 With a `padding_mode` that copies the input, the padding before the first window may hold
 copies of the dropped rows (a wrap always puts them there; a reflection or a replication
 does on a small input): the message then says that they get no window of their own, rather

@@ -15,8 +15,8 @@
   a side, since a reflection about the edge has only W − 1 other positions to mirror; in
   `circular` mode more than W, which would wrap around more than once.
 
-A pooling, pad or convolution layer it rejects has no output, so it is always reported; the convolution
-warning may be silenced like any other.
+A pooling, pad or convolution layer it rejects has no output, so it is always reported; the
+convolution warning may be silenced like any other.
 
 ## Why is this bad?
 A pooling layer with too much padding raises "pad should be at most half of effective kernel
