@@ -55,6 +55,26 @@ class Reshape(nn.Module):
         return x.reshape(x.shape[0], *self.shape)
 
 
+class ChannelLayerNorm(nn.LayerNorm):
+    """netspec's ``layernorm`` on a map: ``nn.LayerNorm`` over the channels of each position,
+    as ConvNeXt's ``LayerNorm2d`` computes it."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+
+class LayerScale(nn.Module):
+    """netspec's ``layer_scale``: a learnt scale per channel, starting at ``init``."""
+
+    def __init__(self, shape: Sequence[int], init: float) -> None:
+        super().__init__()
+        # One scale per channel, broadcast over the positions after it.
+        self.scale = nn.Parameter(torch.full((shape[0], *(1 for _ in shape[1:])), init))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x * self.scale
+
+
 class Add(nn.Module):
     """Element-wise sum of the inputs (residual joins)."""
 

@@ -7,14 +7,17 @@ functions, so that checking a spec never pays for it.
 Each layer maps to the PyTorch module of the same arithmetic. Where PyTorch has no direct
 equivalent, the mapping is:
 
-- per-side conv padding: an explicit zero pad (``nn.ConstantPadNd``) before a padding-0 conv;
+- per-side conv padding: an explicit pad of the conv's ``padding_mode`` (``nn.ConstantPadNd``
+  for zeros) before a padding-0 conv;
 - per-side pooling padding: the pool's own symmetric padding min(before, after), after an
   explicit pad of the excess (−∞ for max-pooling, so that it is never the maximum; 0 for
   average pooling, which counts padding in its divisor by default). This gives ATen's
   output size (``pooling_output_shape_pad_lr``) except in ``ceil_mode`` with more padding
   after than before. PyTorch's checks do not see the explicit pad, so netspec's checks, which
   apply PyTorch's to each side, decide: :func:`layer_module` refuses what netspec rejects;
-- ``crop``: a centre crop, ``pad``: a constant zero pad.
+- ``crop``: a centre crop; ``pad``: the padding module of its mode (``nn.ReflectionPad2d``…);
+- ``layernorm`` on a map: ``nn.LayerNorm`` over each position's channels, as ConvNeXt's
+  ``LayerNorm2d``; ``layer_scale``: a parameter of one scale per channel.
 """
 
 from __future__ import annotations
@@ -30,7 +33,16 @@ from netspec.layers.channels import ChannelShuffle, Slice
 from netspec.layers.conv import Conv, ConvTranspose
 from netspec.layers.dense import Dense, Flatten, Reshape
 from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import ActivationLayer, BatchNorm, Dropout, GroupNorm, InstanceNorm, PReLU
+from netspec.layers.neutral import (
+    ActivationLayer,
+    BatchNorm,
+    Dropout,
+    GroupNorm,
+    InstanceNorm,
+    LayerNorm,
+    LayerScale,
+    PReLU,
+)
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
 from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
 
@@ -241,6 +253,11 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         )
     if isinstance(layer, GroupNorm):
         return nn.GroupNorm(layer.groups, shape[0], eps=layer.eps, affine=layer.affine)
+    if isinstance(layer, LayerNorm):
+        norm = nn.LayerNorm if rank == 0 else custom.ChannelLayerNorm
+        return norm(shape[0], eps=layer.eps, elementwise_affine=layer.elementwise_affine, bias=layer.bias)
+    if isinstance(layer, LayerScale):
+        return custom.LayerScale(shape, layer.init)
     if isinstance(layer, PReLU):
         return nn.PReLU(layer.num_parameters)
     if isinstance(layer, Dropout):

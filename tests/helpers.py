@@ -129,4 +129,5 @@ PUBLISHED_PARAMS = {
     # Ultralytics' summary: "3157200 parameters, 3157184 gradients"; the 16 without a gradient
     # are the fixed DFL weights, which the spec leaves out.
     "yolov8n": 3_157_184,
+    "convnext_tiny": 28_589_128,  # torchvision
 }

@@ -1158,6 +1158,25 @@ def test_instancenorm_learns_nothing_unless_affine() -> None:
         assert (graph.nodes[0].output, graph.nodes[0].params) == ((8, 4, 4), params)
 
 
+@pytest.mark.parametrize(
+    ("layer", "params"),
+    [
+        # nn.LayerNorm(8): a scale and a shift per channel; one without bias, none without affine.
+        ("{type: layernorm}", 16),
+        ("{type: layernorm, bias: false}", 8),
+        ("{type: layernorm, elementwise_affine: false}", 0),
+        ("{type: layernorm, elementwise_affine: false, bias: true}", 0),
+        # ConvNeXt's gamma: one scale per channel.
+        ("{type: layer_scale, init: 1.0e-6}", 8),
+    ],
+)
+def test_layernorm_and_layer_scale_learn_per_channel(layer: str, params: int) -> None:
+    for shape, flat in (("[8, 4, 4]", ()), ("[8, 1]", ("{type: flatten}",))):
+        graph = analyse(spec(shape, *flat, layer), "n.yaml", "n").graph
+        node = graph.nodes[-1]
+        assert (node.output, node.params) == (node.inputs[0], params)
+
+
 def test_instancenorm_needs_more_than_one_position() -> None:
     # PyTorch: "Expected more than 1 spatial element when training, got input size [1, 8, 1, 1]".
     (d,) = lint(spec("[8, 1, 1]", "{type: instancenorm}"))

@@ -85,6 +85,8 @@ SINGLE_LAYER_TYPES = [
     "batchnorm",
     "groupnorm",
     "instancenorm",
+    "layernorm",
+    "layer_scale",
     "pixel_shuffle",
     "slice",
     "channel_shuffle",
@@ -175,6 +177,11 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
     elif kind == "groupnorm":
         layer["groups"] = groups(draw, channels)
         layer |= draw(st.fixed_dictionaries({}, optional={"affine": st.booleans(), "eps": st.just(1e-3)}))
+    elif kind == "layernorm":
+        optional = {"elementwise_affine": st.booleans(), "bias": st.booleans(), "eps": st.just(1e-4)}
+        layer |= draw(st.fixed_dictionaries({}, optional=optional))
+    elif kind == "layer_scale":
+        layer |= draw(st.fixed_dictionaries({}, optional={"init": st.sampled_from([1.0, 1e-4])}))
     elif kind == "pixel_shuffle":
         layer["scale"] = draw(st.integers(1, 3))
     elif kind == "slice":
@@ -198,6 +205,8 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
             "batchnorm",
             "groupnorm",
             "instancenorm",
+            "layernorm",
+            "layer_scale",
             "slice",
             "channel_shuffle",
             "reshape",
@@ -590,6 +599,7 @@ INERT_VALUES: dict[str, Any] = {
     "alpha": 3.0,
     "approximate": "tanh",
     "rate": 0.9,
+    "init": 0.25,
 }
 
 
@@ -733,6 +743,21 @@ def test_export_slices_and_shuffles_the_channels_torch_would() -> None:
     assert torch.equal(part, x[:, 2:5])
     # Channels as 2 rows of 3, read by column: 0, 3, 1, 4, 2, 5.
     assert torch.equal(shuffled, x[:, [0, 3, 1, 4, 2, 5]])
+
+
+def test_export_normalises_each_positions_channels_and_scales_them() -> None:
+    # Shapes cannot tell a normalisation over the channels from one over the positions.
+    text = spec("[3, 2, 2]", "{type: layernorm, eps: 0.5}", "{type: layer_scale, init: 0.25}")
+    network = network_module(analyse(text, "n.yaml", "n").graph)
+    x = torch.rand(1, 3, 2, 2)
+    normalised, scaled = network.outputs(x)
+    # Each position's mean and biased variance over its 3 channels; the scale and shift start at 1 and 0.
+    by_hand = (x - x.mean(1, keepdim=True)) / torch.sqrt(x.var(1, unbiased=False, keepdim=True) + 0.5)
+    assert torch.allclose(normalised, by_hand, atol=1e-6)
+    assert torch.allclose(scaled, 0.25 * by_hand, atol=1e-6)
+    flat = network_module(analyse(spec("[3, 1]", "{type: flatten}", "{type: layernorm}"), "f.yaml", "f").graph)
+    y = torch.rand(1, 3, 1)
+    assert torch.allclose(flat(y), ((y - y.mean()) / torch.sqrt(y.var(unbiased=False) + 1e-5)).flatten(1), atol=1e-6)
 
 
 def test_export_reshapes_as_torch_does() -> None:

@@ -111,6 +111,8 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     kind = layer["type"]
     rank = x.dim() - 2
     built: nn.Module | None = None
+    # A module applied by hand below, whose parameters count too.
+    weights: nn.Module | None = None
     if kind == "conv":
         padding = layer.get("padding", 0)
         sided = isinstance(padding, list) and any(isinstance(v, list) for v in padding)
@@ -182,6 +184,20 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         )
     elif kind == "groupnorm":
         built = nn.GroupNorm(layer["groups"], x.shape[1], eps=layer.get("eps", 1e-5), affine=layer.get("affine", True))
+    elif kind == "layernorm":
+        # Each position's channels: channels last, as ConvNeXt's LayerNorm2d permutes them.
+        weights = nn.LayerNorm(
+            x.shape[1],
+            eps=layer.get("eps", 1e-5),
+            elementwise_affine=layer.get("elementwise_affine", True),
+            bias=layer.get("bias", True),
+        )
+        out = weights(x.movedim(1, -1)).movedim(-1, 1)
+    elif kind == "layer_scale":
+        # A scale per channel is a depthwise 1×1 convolution without bias.
+        weights = nn.Conv1d(x.shape[1], x.shape[1], 1, groups=x.shape[1], bias=False)
+        nn.init.constant_(weights.weight, layer.get("init", 1e-6))
+        out = weights(x.reshape(1, x.shape[1], -1)).reshape(x.shape)
     elif kind == "slice":
         if "start" not in layer and "stop" not in layer:
             raise Refused("a slice without bounds, which takes every channel")
@@ -214,7 +230,7 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
         # CPU quirk (documented in NS103): a grouped conv_transpose whose output size is
         # exactly 0 returns an empty tensor instead of raising.
         raise Refused(f"empty output {tuple(out.shape)}")
-    parameters = sum(p.numel() for p in built.parameters()) if built is not None else 0
+    parameters = sum(p.numel() for counted in (built, weights) if counted is not None for p in counted.parameters())
     return out, parameters
 
 

@@ -19,6 +19,8 @@ from netspec.layers.neutral import (
     Dropout,
     GroupNorm,
     InstanceNorm,
+    LayerNorm,
+    LayerScale,
     LeakyReLU,
     PReLU,
 )
@@ -45,6 +47,8 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     BatchNorm,
     GroupNorm,
     InstanceNorm,
+    LayerNorm,
+    LayerScale,
     Activation,
     LeakyReLU,
     ELU,

@@ -1,5 +1,5 @@
-"""Layers that keep the shape: activations, PReLU, dropout, identity, and the batch, group and
-instance normalisations."""
+"""Layers that keep the shape: activations, PReLU, dropout, identity, layer scale, and the
+batch, group, instance and layer normalisations."""
 
 from __future__ import annotations
 
@@ -225,3 +225,34 @@ class InstanceNorm(RunningNorm):
                 "normalises over the batch",
             )
         return shape
+
+
+class LayerNorm(Neutral):
+    """Each position's channels (a flat tensor's features) normalised together, as ConvNeXt's
+    ``LayerNorm2d`` and ``nn.LayerNorm(C)`` over a channels-last tensor do; a scale and a shift
+    per channel when ``elementwise_affine``."""
+
+    inert_keys = LayerBase.inert_keys | {"eps"}
+    type: Literal["layernorm"]
+    eps: Epsilon = 1e-5
+    elementwise_affine: bool = Field(True, description="Whether the layer learns a scale per channel. Default true.")
+    bias: bool = Field(
+        True, description="Whether it also learns a shift per channel, with elementwise_affine. Default true."
+    )
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        (shape,) = inputs
+        return shape[0] * (1 + self.bias) if self.elementwise_affine else 0
+
+
+class LayerScale(Neutral):
+    """A learnt scale per channel, as ConvNeXt multiplies each residual branch by
+    (``layer_scale`` there, timm's ``LayerScale``)."""
+
+    inert_keys = LayerBase.inert_keys | {"init"}
+    type: Literal["layer_scale"]
+    init: Real = Field(1e-6, description="The scales' initial value. Default 1.0e-6, as ConvNeXt's.")
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        (shape,) = inputs
+        return shape[0]
