@@ -9,6 +9,7 @@ from typing import get_args
 
 from netspec.config import load
 from netspec.discovery import discover
+from netspec.layers import LAYER_TYPES, LayerBase
 from netspec.layers.neutral import ActivationName
 from tests.helpers import ROOT, SHRINKING
 
@@ -38,6 +39,20 @@ def test_the_layer_table_names_every_activation() -> None:
     (conv_row,) = [line for line in readme.splitlines() if line.startswith("| `conv` |")]
     named = re.findall(r"`(\w+)`", conv_row[conv_row.index("`activation` (") :].split(";")[0])
     assert named == ["activation", *get_args(ActivationName)]
+
+
+def test_the_layer_table_has_a_row_for_every_layer_type_naming_each_of_its_keys() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| type | keys (defaults) |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        types, keys = line.strip("|").split(" | ", 1)
+        rows |= dict.fromkeys(re.findall(r"`(\w+)`", types), keys)
+    assert set(rows) == set(LAYER_TYPES)
+    for name, model in LAYER_TYPES.items():
+        # type, name, from and expect are every layer's, described once above the table.
+        own = set(model.model_fields) - set(LayerBase.model_fields)
+        assert {key for key in own if f"`{key}`" not in rows[name]} == set(), name
 
 
 def test_the_configuration_example_loads_and_excludes_legacy_at_any_depth(tmp_path: Path) -> None:
