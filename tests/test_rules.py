@@ -109,6 +109,11 @@ CASES = [
         spec("[3, 8, 8]", "{type: reshape, shape: [3, 8, 7]}"),
         spec("[3, 8, 8]", "{type: reshape, shape: [3, 4, 16]}"),
     ),
+    (
+        "NS118",
+        spec("[8, 4, 4]", "{type: adaptive_avgpool, output_size: 1}", "{type: groupnorm, groups: 8}"),
+        spec("[8, 4, 4]", "{type: adaptive_avgpool, output_size: 1}", "{type: groupnorm, groups: 4}"),
+    ),
 ]
 
 
@@ -1175,6 +1180,43 @@ def test_layernorm_and_layer_scale_learn_per_channel(layer: str, params: int) ->
         graph = analyse(spec(shape, *flat, layer), "n.yaml", "n").graph
         node = graph.nodes[-1]
         assert (node.output, node.params) == (node.inputs[0], params)
+
+
+@pytest.mark.parametrize(
+    ("shape", "layer", "fires"),
+    [
+        # One channel at each of 7×7 positions; two channels are two values.
+        ("[1, 7, 7]", "{type: layernorm}", True),
+        ("[2, 1, 1]", "{type: layernorm}", False),
+        # Flat: one feature, or two.
+        ("[1, 1]", "{type: flatten}", True),
+        ("[2, 1]", "{type: flatten}", False),
+        # groupnorm: channels / groups × positions values per group.
+        ("[4, 1, 1]", "{type: groupnorm, groups: 4}", True),
+        ("[4, 1, 1]", "{type: groupnorm, groups: 2}", False),
+        ("[4, 2, 1]", "{type: groupnorm, groups: 4}", False),
+        ("[1, 1, 1]", "{type: groupnorm, groups: 1}", True),
+    ],
+)
+def test_ns118_counts_the_values_each_statistic_is_taken_over(shape: str, layer: str, fires: bool) -> None:
+    layers = (layer,) if layer != "{type: flatten}" else (layer, "{type: layernorm}")
+    found = lint(spec(shape, *layers))
+    assert [d.code for d in found] == (["NS118"] if fires else [])
+
+
+def test_ns118_help_offers_only_what_could_help() -> None:
+    # One channel on one position: neither fewer groups nor pooling later gives more values.
+    (one,) = lint(spec("[1, 1]", "{type: flatten}", "{type: groupnorm, groups: 1}"))
+    assert one.help == "remove the layer"
+    (pooled,) = lint(spec("[8, 4, 4]", "{type: adaptive_avgpool, output_size: 1}", "{type: groupnorm, groups: 8}"))
+    assert pooled.message == (
+        "groupnorm with groups: 8 on 8×1×1 normalises each value alone: its output is constant (its shift), "
+        "whatever its input"
+    )
+    assert pooled.help == (
+        "normalise before the map is pooled, or use fewer groups (groups: 1 normalises the channels together), "
+        "or remove the layer"
+    )
 
 
 def test_instancenorm_needs_more_than_one_position() -> None:

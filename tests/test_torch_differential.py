@@ -32,7 +32,7 @@ from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS, spec
 torch = pytest.importorskip("torch")
 
 from netspec.torch_export import UnsupportedLayer, layer_module, network_module  # noqa: E402
-from tests.torch_reference import run_stack  # noqa: E402
+from tests.torch_reference import run_layer, run_stack  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -758,6 +758,26 @@ def test_export_normalises_each_positions_channels_and_scales_them() -> None:
     flat = network_module(analyse(spec("[3, 1]", "{type: flatten}", "{type: layernorm}"), "f.yaml", "f").graph)
     y = torch.rand(1, 3, 1)
     assert torch.allclose(flat(y), ((y - y.mean()) / torch.sqrt(y.var(unbiased=False) + 1e-5)).flatten(1), atol=1e-6)
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 4])
+@pytest.mark.parametrize("positions", [[], [1], [1, 1], [2, 1], [3], [1, 1, 1]])
+def test_ns118_fires_where_pytorch_normalises_to_a_constant(channels: int, positions: list[int]) -> None:
+    divisors = [g for g in range(1, channels + 1) if channels % g == 0]
+    for layer in [{"type": "layernorm"}, *({"type": "groupnorm", "groups": g} for g in divisors)]:
+        shape = [channels, *(positions or [1])]
+        layers = [layer] if positions else [{"type": "flatten"}, layer]
+        text = json.dumps({"input": shape, "layers": layers})
+        fires = "NS118" in [d.code for d in lint_text(text, "n.yaml").diagnostics]
+        # Distinct values, and their negatives: both normalisations are odd, so the two
+        # outputs agree only where each value is normalised alone, to 0 (to within the
+        # rounding of its mean, which 1/sqrt(eps) magnifies; otherwise they are about ±1).
+        x = torch.arange(1.0, 2 * math.prod(shape) + 1).reshape(2, *shape)
+        if not positions:
+            x = x.flatten(1)
+        with torch.no_grad():
+            constant = torch.allclose(run_layer(layer, x)[0], run_layer(layer, -x)[0], atol=0.01)
+        assert fires == constant, text
 
 
 def test_export_reshapes_as_torch_does() -> None:

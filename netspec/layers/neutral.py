@@ -198,6 +198,11 @@ class GroupNorm(Neutral):
     def params(self, inputs: Sequence[Shape]) -> int:
         return _scales_and_shifts(inputs, self.affine)
 
+    def group_size(self, shape: Shape) -> int:
+        """How many values each mean and variance is taken over: a group's channels at every
+        position (a flat tensor's features, as PyTorch takes [N, C])."""
+        return shape[0] // self.groups * math.prod(shape[1:])
+
 
 class InstanceNorm(RunningNorm):
     """``nn.InstanceNormNd``: each sample's channels normalised over their own positions. Unlike
@@ -243,6 +248,10 @@ class LayerNorm(Neutral):
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs
         return shape[0] * (1 + self.bias) if self.elementwise_affine else 0
+
+    def group_size(self, shape: Shape) -> int:
+        """How many values each mean and variance is taken over: one position's channels."""
+        return shape[0]
 
 
 class LayerScale(Neutral):

@@ -25,6 +25,7 @@ from netspec.rules import (
     ns115_wrong_input_rank,
     ns116_input_layout,
     ns117_reshape_mismatch,
+    ns118_constant_normalisation,
     ns900_unused_noqa,
 )
 from netspec.rules.base import Rule, Violation
@@ -54,6 +55,7 @@ RULES: dict[str, Rule] = {
         ns115_wrong_input_rank,
         ns116_input_layout,
         ns117_reshape_mismatch,
+        ns118_constant_normalisation,
         ns900_unused_noqa,
     )
 }
