@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
-from netspec.layers.neutral import Neutral
+from netspec.layers.neutral import FLOAT32_MAX, Neutral
 from netspec.source import KeyPath, interpolation_hint
 
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
@@ -75,6 +75,7 @@ SYNONYMS = {
     "scale_factor": "scale",
     "upscale_factor": "scale",
     "num_groups": "groups",
+    "affine": "elementwise_affine",
 }
 
 
@@ -406,6 +407,10 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         return SchemaProblem(
             path, f"`{_field(path)}` is {shown(value)}, an absurd size; sizes are at most {MAX_SIZE:,}"
         )
+    bound = error.get("ctx", {}).get("le" if kind == "less_than_equal" else "ge")
+    if kind in ("less_than_equal", "greater_than_equal") and bound in (FLOAT32_MAX, -FLOAT32_MAX):
+        beyond = f"beyond the float32 range PyTorch stores it in (±{FLOAT32_MAX:.7g})"
+        return SchemaProblem(path, f"`{_field(path)}` is {shown(value)}, {beyond}")
     if kind == "too_short" and path == ("layers",):
         return SchemaProblem(path, "`layers` is empty; a spec needs at least one layer")
     if kind in ("too_short", "too_long") and path == ("input",):

@@ -451,6 +451,11 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: conv, filters: 4, kernel: [3, 3, 3]}", "kernel has 3 values but the input has 2 spatial dimensions"),
         ("{type: conv, filters: 4, kernel: abc}", "`kernel` must be an integer or a list"),
         ("{type: conv, filters: 99999999999, kernel: 3}", "absurd size"),
+        (
+            "{type: leaky_relu, negative_slope: -1.0e+39}",
+            "`negative_slope` is -1e+39, beyond the float32 range PyTorch stores it in (±3.402823e+38)",
+        ),
+        ("{type: layernorm, affine: false}", "unknown key 'affine' in layernorm layer; did you mean 'elementwise_"),
         # PyTorch's argument names lead to netspec's.
         (
             "{type: conv, out_channels: 4, kernel: 3}",
@@ -1171,7 +1176,7 @@ def test_instancenorm_learns_nothing_unless_affine() -> None:
         ("{type: layernorm, bias: false}", 8),
         ("{type: layernorm, elementwise_affine: false}", 0),
         ("{type: layernorm, elementwise_affine: false, bias: true}", 0),
-        # ConvNeXt's gamma: one scale per channel.
+        # ConvNeXt's layer scale: one scale per channel.
         ("{type: layer_scale, init: 1.0e-6}", 8),
     ],
 )

@@ -780,6 +780,18 @@ def test_ns118_fires_where_pytorch_normalises_to_a_constant(channels: int, posit
         assert fires == constant, text
 
 
+@pytest.mark.parametrize("layer", [{"type": "leaky_relu"}, {"type": "elu"}, {"type": "layer_scale"}])
+def test_float_arguments_are_refused_where_pytorch_overflows_its_float32(layer: dict[str, Any]) -> None:
+    (key,) = LAYER_TYPES[layer["type"]].inert_keys - {"expect"}
+    largest = 3.4028234663852886e38  # FLT_MAX, (2 − 2⁻²³)·2¹²⁷
+    for value in (largest, math.nextafter(largest, math.inf), -largest, math.nextafter(-largest, -math.inf)):
+        mapping = {**layer, key: value}
+        text = json.dumps({"input": [2, 3], "layers": [mapping]})
+        refused = [d.code for d in lint_text(text, "f.yaml").diagnostics] == ["NS002"]
+        assert refused == isinstance(reference([2, 3], [mapping]), Exception), text
+        assert refused == (abs(value) > largest), text
+
+
 def test_export_reshapes_as_torch_does() -> None:
     # A generator's unflatten: 2·3·4 features become a 2×3×4 map, element for element.
     text = spec("[24, 1]", "{type: flatten}", "{type: reshape, shape: [2, -1, 4]}")

@@ -39,7 +39,11 @@ ActivationName = Literal[
     "identity",
 ]
 
-Real = Annotated[float, Field(allow_inf_nan=False)]
+#: The largest float32: PyTorch refuses an activation's argument or an initial value beyond it
+#: ("value cannot be converted to type float without overflow").
+FLOAT32_MAX = 3.4028234663852886e38
+#: A module argument PyTorch stores as a float32.
+Real = Annotated[float, Field(allow_inf_nan=False, ge=-FLOAT32_MAX, le=FLOAT32_MAX)]
 
 
 class ActivationLayer(Neutral):
@@ -234,8 +238,8 @@ class InstanceNorm(RunningNorm):
 
 class LayerNorm(Neutral):
     """Each position's channels (a flat tensor's features) normalised together, as ConvNeXt's
-    ``LayerNorm2d`` and ``nn.LayerNorm(C)`` over a channels-last tensor do; a scale and a shift
-    per channel when ``elementwise_affine``."""
+    ``LayerNorm2d`` and ``nn.LayerNorm(C)`` over a channels-last tensor do; a scale per channel
+    when ``elementwise_affine``, and a shift too unless ``bias`` is false."""
 
     inert_keys = LayerBase.inert_keys | {"eps"}
     type: Literal["layernorm"]
@@ -247,7 +251,7 @@ class LayerNorm(Neutral):
 
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs
-        return shape[0] * (1 + self.bias) if self.elementwise_affine else 0
+        return shape[0] * (2 if self.bias else 1) if self.elementwise_affine else 0
 
     def group_size(self, shape: Shape) -> int:
         """How many values each mean and variance is taken over: one position's channels."""
