@@ -409,7 +409,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         )
     bound = error.get("ctx", {}).get("le" if kind == "less_than_equal" else "ge")
     if kind in ("less_than_equal", "greater_than_equal") and bound in (FLOAT32_MAX, -FLOAT32_MAX):
-        beyond = f"beyond the float32 range PyTorch stores it in (±{FLOAT32_MAX:.7g})"
+        beyond = f"beyond float32's ±{FLOAT32_MAX:.7g}: PyTorch refuses it on float32 tensors, its default"
         return SchemaProblem(path, f"`{_field(path)}` is {shown(value)}, {beyond}")
     if kind == "too_short" and path == ("layers",):
         return SchemaProblem(path, "`layers` is empty; a spec needs at least one layer")

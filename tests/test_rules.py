@@ -453,7 +453,8 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: conv, filters: 99999999999, kernel: 3}", "absurd size"),
         (
             "{type: leaky_relu, negative_slope: -1.0e+39}",
-            "`negative_slope` is -1e+39, beyond the float32 range PyTorch stores it in (±3.402823e+38)",
+            "`negative_slope` is -1e+39, beyond float32's ±3.402823e+38: PyTorch refuses it on float32 tensors, "
+            "its default",
         ),
         ("{type: layernorm, affine: false}", "unknown key 'affine' in layernorm layer; did you mean 'elementwise_"),
         # PyTorch's argument names lead to netspec's.
@@ -1209,19 +1210,29 @@ def test_ns118_counts_the_values_each_statistic_is_taken_over(shape: str, layer:
     assert [d.code for d in found] == (["NS118"] if fires else [])
 
 
-def test_ns118_help_offers_only_what_could_help() -> None:
-    # One channel on one position: neither fewer groups nor pooling later gives more values.
-    (one,) = lint(spec("[1, 1]", "{type: flatten}", "{type: groupnorm, groups: 1}"))
-    assert one.help == "remove the layer"
+def test_ns118_says_what_the_constant_is_and_what_could_help() -> None:
     (pooled,) = lint(spec("[8, 4, 4]", "{type: adaptive_avgpool, output_size: 1}", "{type: groupnorm, groups: 8}"))
-    assert pooled.message == (
-        "groupnorm with groups: 8 on 8×1×1 normalises each value alone: its output is constant (its shift), "
-        "whatever its input"
+    assert (
+        pooled.message
+        == "groupnorm with groups: 8 on 8×1×1 normalises each value alone: its output is its shift, whatever its input"
     )
     assert pooled.help == (
-        "normalise before the map is pooled, or use fewer groups (groups: 1 normalises the channels together), "
-        "or remove the layer"
+        "normalise where the map has more than one position, or use fewer groups (groups: 1 normalises the "
+        "channels together), or remove the layer"
     )
+    # Without a shift the output is 0 (nn.LayerNorm(1, bias=False) gives 0 for every input).
+    (no_shift,) = lint(spec("[1, 7, 7]", "{type: layernorm, bias: false}"))
+    assert no_shift.message == (
+        "layernorm on 1×7×7 normalises the one channel of each position alone: its output is 0, whatever its input"
+    )
+    # Flat, the values are features; one feature leaves nothing to regroup or to spread over positions.
+    (one,) = lint(spec("[1, 1]", "{type: flatten}", "{type: groupnorm, groups: 1, affine: false}"))
+    assert (one.message, one.help) == (
+        "groupnorm with groups: 1 on 1 feature normalises each value alone: its output is 0, whatever its input",
+        "remove the layer",
+    )
+    (features,) = lint(spec("[4, 1]", "{type: flatten}", "{type: groupnorm, groups: 4}"))
+    assert features.help == "use fewer groups (groups: 1 normalises the features together), or remove the layer"
 
 
 def test_instancenorm_needs_more_than_one_position() -> None:

@@ -780,6 +780,30 @@ def test_ns118_fires_where_pytorch_normalises_to_a_constant(channels: int, posit
         assert fires == constant, text
 
 
+@pytest.mark.parametrize(
+    ("shape", "layer", "shift"),
+    [
+        ([1, 7, 7], "{type: layernorm}", True),
+        ([1, 7, 7], "{type: layernorm, bias: false}", False),
+        ([1, 7, 7], "{type: layernorm, elementwise_affine: false}", False),
+        ([4, 1, 1], "{type: groupnorm, groups: 4}", True),
+        ([4, 1, 1], "{type: groupnorm, groups: 4, affine: false}", False),
+    ],
+)
+def test_ns118_names_the_constant_pytorch_outputs(shape: list[int], layer: str, shift: bool) -> None:
+    result = lint_text(spec(str(shape), layer), "n.yaml")
+    (d,) = result.diagnostics
+    assert result.analysis is not None
+    module = layer_module(result.analysis.graph.nodes[0].layer, [tuple(shape)])
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.fill_(0.5)
+        out = module(torch.randn(2, *shape))
+    # Every output is the shift (0.5 here), or 0 where the layer has none.
+    assert torch.allclose(out, torch.full_like(out, 0.5 if shift else 0.0), atol=0.01)
+    assert d.message.endswith(f"its output is {'its shift' if shift else '0'}, whatever its input")
+
+
 @pytest.mark.parametrize("layer", [{"type": "leaky_relu"}, {"type": "elu"}, {"type": "layer_scale"}])
 def test_float_arguments_are_refused_where_pytorch_overflows_its_float32(layer: dict[str, Any]) -> None:
     (key,) = LAYER_TYPES[layer["type"]].inert_keys - {"expect"}

@@ -39,10 +39,11 @@ ActivationName = Literal[
     "identity",
 ]
 
-#: The largest float32: PyTorch refuses an activation's argument or an initial value beyond it
-#: ("value cannot be converted to type float without overflow").
+#: The largest float32. Applied to float32 tensors (PyTorch's default), an activation's
+#: argument or an initial value beyond it is refused: "value cannot be converted to type
+#: float without overflow".
 FLOAT32_MAX = 3.4028234663852886e38
-#: A module argument PyTorch stores as a float32.
+#: A module argument that meets float32 tensors.
 Real = Annotated[float, Field(allow_inf_nan=False, ge=-FLOAT32_MAX, le=FLOAT32_MAX)]
 
 

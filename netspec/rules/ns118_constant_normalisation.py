@@ -6,10 +6,11 @@ whose groups each hold one value: one channel per group on a map of one position
 after global pooling, or on a flat tensor.
 
 ## Why is this bad?
-A value minus the mean of itself is 0. The layer outputs its learnt shift (0 without
-`affine`), whatever its input, and the layers before it get no gradient through it. PyTorch
-runs it on a batch of two or more; in training on a batch of one, it refuses the groupnorm
-("Expected more than 1 value per channel when training").
+A value minus the mean of itself is 0. The layer outputs its learnt shift (0 when it has
+none: `affine: false`, `elementwise_affine: false` or `bias: false`), whatever its input,
+and the layers before it get no gradient through it. PyTorch runs it on a batch of two or
+more; on a batch of one it refuses the groupnorm, in training or not ("Expected more than 1
+value per channel when training").
 
 ## Example
 ```yaml
@@ -19,8 +20,9 @@ runs it on a batch of two or more; in training on a batch of one, it refuses the
 ```
 
 ## Fix
-No automatic fix: normalise before the map is pooled, use fewer groups (`groups: 1`
-normalises each sample's channels together), or remove the layer.
+No automatic fix: normalise where the map has more than one position (before global
+pooling, say), use fewer groups (`groups: 1` normalises each sample's channels together),
+or remove the layer.
 """
 
 from collections.abc import Iterator
@@ -30,9 +32,6 @@ from netspec.diagnostics import Severity
 from netspec.layers import format_shape
 from netspec.layers.neutral import GroupNorm, LayerNorm
 from netspec.rules.base import Rule, Violation
-
-#: What both layers do with one value per statistic: a value minus its own mean is 0.
-_CONSTANT = "its output is constant (its shift), whatever its input"
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -44,23 +43,27 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if layer.group_size(shape) > 1:
             continue
         flat = len(shape) == 1
-        on = f"{shape[0]} feature{'s' if shape[0] > 1 else ''}" if flat else format_shape(shape)
+        unit = "feature" if flat else "channel"
+        on = f"{shape[0]} {unit}{'s' if shape[0] > 1 else ''}" if flat else format_shape(shape)
+        shift = layer.affine if isinstance(layer, GroupNorm) else layer.elementwise_affine and layer.bias
+        # A value minus its own mean is 0, whatever the value.
+        constant = f"its output is {'its shift' if shift else '0'}, whatever its input"
         if isinstance(layer, LayerNorm):
             alone = "its one feature" if flat else "the one channel of each position"
             yield Violation(
                 node.index,
-                f"layernorm on {on} normalises {alone} alone: {_CONSTANT}",
-                help="normalise where there is more than one channel, or remove the layer",
+                f"layernorm on {on} normalises {alone} alone: {constant}",
+                help=f"normalise where there is more than one {unit}, or remove the layer",
             )
         else:
             remedies = [
-                *([] if flat else ["normalise before the map is pooled"]),
-                *(["use fewer groups (groups: 1 normalises the channels together)"] if shape[0] > 1 else []),
+                *(["normalise where the map has more than one position"] if not flat else []),
+                *([f"use fewer groups (groups: 1 normalises the {unit}s together)"] if shape[0] > 1 else []),
                 "remove the layer",
             ]
             yield Violation(
                 node.index,
-                f"groupnorm with groups: {layer.groups} on {on} normalises each value alone: {_CONSTANT}",
+                f"groupnorm with groups: {layer.groups} on {on} normalises each value alone: {constant}",
                 help=", or ".join(remedies),
             )
 
