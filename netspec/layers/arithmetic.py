@@ -46,7 +46,7 @@ def copied_position(mode: str, position: int, size: int) -> int:
 class Window:
     """One spatial dimension of a sliding-window layer (convolution or pooling).
 
-    Immutable by convention (:meth:`with_pads` makes a changed copy). A slotted class whose
+    Immutable by convention (:meth:`replaced` makes a changed copy). A slotted class whose
     derived sizes are computed once, on construction: every rule reads them for every
     window of every layer, and as properties they cost a third of a check's analysis.
     """
@@ -192,15 +192,29 @@ class Window:
                 read[copied_position(self.padding_mode, position, self.size)] = 1
         return read.count(1)
 
-    def with_pads(self, before: int, after: int) -> Window:
+    def replaced(
+        self,
+        *,
+        size: int | None = None,
+        pad_before: int | None = None,
+        pad_after: int | None = None,
+        ceil_mode: bool | None = None,
+        padding_mode: str | None = None,
+    ) -> Window:
+        """A copy with the settings given changed."""
         return Window(
-            self.size, self.kernel, self.stride, self.dilation, before, after, self.ceil_mode, self.padding_mode
+            self.size if size is None else size,
+            self.kernel,
+            self.stride,
+            self.dilation,
+            self.pad_before if pad_before is None else pad_before,
+            self.pad_after if pad_after is None else pad_after,
+            self.ceil_mode if ceil_mode is None else ceil_mode,
+            self.padding_mode if padding_mode is None else padding_mode,
         )
 
-    def with_ceil_mode(self) -> Window:
-        return Window(
-            self.size, self.kernel, self.stride, self.dilation, self.pad_before, self.pad_after, True, self.padding_mode
-        )
+    def with_pads(self, before: int, after: int) -> Window:
+        return self.replaced(pad_before=before, pad_after=after)
 
     def formula(self) -> str:
         """The output size in textbook terms, e.g. ``(224 − 11 + 2·0)/4 + 1 = 54.25``."""
@@ -294,4 +308,4 @@ def split_pool_output(window: Window) -> int:
         return window.output
     native, (before, after) = split_pool_padding(window)
     size = window.size + before + after
-    return Window(size, window.kernel, window.stride, window.dilation, native, native, window.ceil_mode).output
+    return window.replaced(size=size, pad_before=native, pad_after=native).output

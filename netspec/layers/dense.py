@@ -41,13 +41,12 @@ class Reshape(LayerBase):
         self.check_settings()
         elements = volume(shape)
         known = math.prod(size for size in self.shape if size != -1)
-        asked = f"[{', '.join(map(str, self.shape))}]"
         has = f"the input has {elements:,}" + (f" ({format_shape(shape)})" if len(shape) > 1 else "")
         if -1 not in self.shape:
             if known != elements:
                 raise LayerError(
                     "NS117",
-                    f"reshape to {asked} needs {known:,} elements, but {has}",
+                    f"reshape to {self.asked} needs {known:,} elements, but {has}",
                     key="shape",
                     help=f"the sizes must multiply to {elements:,}",
                 )
@@ -55,18 +54,23 @@ class Reshape(LayerBase):
         if elements % known:
             raise LayerError(
                 "NS117",
-                f"reshape to {asked} cannot infer its -1: {has} elements, not a multiple of {known:,}",
+                f"reshape to {self.asked} cannot infer its -1: {has} elements, not a multiple of {known:,}",
                 key="shape",
                 help=f"the other sizes must divide {elements:,}",
             )
         return tuple(elements // known if size == -1 else size for size in self.shape)
+
+    @property
+    def asked(self) -> str:
+        """The shape as written: ``[128, 7, 7]``."""
+        return f"[{', '.join(map(str, self.shape))}]"
 
     def check_settings(self) -> None:
         if self.shape.count(-1) > 1 or 0 in self.shape:
             # PyTorch: "only one dimension can be inferred"; a size of 0 would empty the tensor.
             raise LayerError(
                 "NS117",
-                f"reshape to [{', '.join(map(str, self.shape))}]: "
+                f"reshape to {self.asked}: "
                 + ("only one size can be -1" if 0 not in self.shape else "a size of 0 leaves no elements"),
                 key="shape",
             )

@@ -152,10 +152,11 @@ def _track_running_stats(default: bool) -> Any:
     return Field(default, description=f"Whether the layer keeps running statistics. Default {str(default).lower()}.")
 
 
-def _scales_and_shifts(inputs: Sequence[Shape], affine: bool) -> int:
-    """A normalisation's parameters: a scale and a shift per channel when affine, else none."""
+def _scales_and_shifts(inputs: Sequence[Shape], affine: bool, shifts: bool = True) -> int:
+    """A normalisation's parameters: a scale per channel when affine, and a shift too unless
+    not ``shifts``; none without affine."""
     (shape,) = inputs
-    return 2 * shape[0] if affine else 0
+    return shape[0] * (2 if shifts else 1) if affine else 0
 
 
 class RunningNorm(Neutral):
@@ -221,9 +222,13 @@ class InstanceNorm(RunningNorm):
     affine: bool = _affine(False)
     track_running_stats: bool = _track_running_stats(False)
 
+    def group_size(self, shape: Shape) -> int:
+        """How many values each mean and variance is taken over: one channel's positions."""
+        return math.prod(shape[1:])
+
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
-        if math.prod(shape[1:]) == 1:
+        if self.group_size(shape) == 1:
             # Training always normalises by the sample's own statistics, running ones or not.
             raise LayerError(
                 "NS115",
@@ -251,8 +256,7 @@ class LayerNorm(Neutral):
     )
 
     def params(self, inputs: Sequence[Shape]) -> int:
-        (shape,) = inputs
-        return shape[0] * (2 if self.bias else 1) if self.elementwise_affine else 0
+        return _scales_and_shifts(inputs, self.elementwise_affine, self.bias)
 
     def group_size(self, shape: Shape) -> int:
         """How many values each mean and variance is taken over: one position's channels."""

@@ -8,16 +8,22 @@ reads (NS101, NS102, NS109, NS113) judge them together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from netspec.graph import Graph, Node
 from netspec.layers.arithmetic import COPYING_MODES, Window
 from netspec.layers.resize import Pad
+from netspec.layers.windowed import WindowedLayer
 
 
 def named(pads: Sequence[Node]) -> str:
     """``p``, or ``p1 and p2``."""
     return " and ".join(pad.name for pad in pads)
+
+
+def layer_and_pads(node: Node, pads: Sequence[Node]) -> str:
+    """The layer's name, and the pads before it that a message judges it with."""
+    return f"{node.name}, with {named(pads)} before it" if pads else node.name
 
 
 def seen_windows(
@@ -53,5 +59,15 @@ def seen_windows(
             return None
         before = sum(b for _, (b, _) in padding)
         after = sum(a for _, (_, a) in padding)
-        seen.append(Window(size, w.kernel, w.stride, w.dilation, before, after, w.ceil_mode, (copying or ["zeros"])[0]))
+        seen.append(w.replaced(size=size, pad_before=before, pad_after=after, padding_mode=(copying or ["zeros"])[0]))
     return seen, pads
+
+
+def judged_windows(graph: Graph) -> Iterator[tuple[Node, WindowedLayer, list[Window], tuple[Node, ...]]]:
+    """Each conv and pooling layer, with its windows over the map before its explicit pads
+    and those pads (:func:`seen_windows`), but for those whose pads one window cannot
+    describe: of what they read there is nothing sure to say."""
+    for node, layer, windows in graph.windowed:
+        judged = seen_windows(graph, node, windows)
+        if judged is not None:
+            yield node, layer, *judged

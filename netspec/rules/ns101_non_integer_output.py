@@ -53,7 +53,7 @@ from netspec.layers.windowed import (
     padding_value,
 )
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import named, seen_windows
+from netspec.rules.explicit_pad import judged_windows, layer_and_pads, named
 
 
 def never_read(windows: Sequence[Window], indices: Sequence[int]) -> str:
@@ -158,7 +158,7 @@ def exact_inputs(layer: WindowedLayer, windows: Sequence[Window], indices: Seque
 
 def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
     """A pool can read the rest with a last, partial window instead, as GoogLeNet's pools do."""
-    ceiled = [w.with_ceil_mode() for w in windows]
+    ceiled = [w.replaced(ceil_mode=True) for w in windows]
     if not layer.accepts(ceiled):
         return ""
     outputs = format_shape(tuple(w.output for w in ceiled))
@@ -166,18 +166,14 @@ def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, layer, windows in analysis.graph.windowed:
-        judged = seen_windows(analysis.graph, node, windows)
-        if judged is None:  # pads one window cannot describe: nothing sure to say
-            continue
-        seen, pads = judged
+    for node, layer, seen, pads in judged_windows(analysis.graph):
         failing = [i for i, w in enumerate(seen) if 1 < w.stride <= w.effective_kernel and w.dropped > 0]
         if not failing:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.
         floored = [seen[i].output for i in failing]
         message = (
-            f"{node.name}{f', with {named(pads)} before it' if pads else ''}: {describe_flooring(seen, failing)} to "
+            f"{layer_and_pads(node, pads)}: {describe_flooring(seen, failing)} to "
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
             f"{never_read(seen, failing)} {what_becomes_of_dropped(seen, failing)}"
         )

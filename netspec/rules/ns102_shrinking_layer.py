@@ -44,7 +44,7 @@ from collections.abc import Iterator, Sequence
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
-from netspec.layers import Edit, Fix, format_shape
+from netspec.layers import format_shape
 from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_output
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
@@ -113,7 +113,7 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         grown = [dilation * (kernel - 1) + extra for kernel, _, _, extra, dilation in settings]
         kept = [grown[i] // 2 if i in shrinking else padding for i, (_, _, padding, _, _) in enumerate(settings)]
         even = all(grown[i] % 2 == 0 for i in shrinking)
-        value = kept[0] if len(set(kept)) == 1 else kept
+        symmetric = [(padding, padding) for padding in kept]
         # The stride-1 sizes come back; strided dimensions give what they gave.
         fixed = format_shape(
             tuple(
@@ -127,8 +127,8 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
             node.index,
             f"{node.name} shrinks {before} to {format_shape(outputs)}: ({sizes[first]} − 1)·1 − 2·{padding} + "
             f"{dilation}·({kernel} − 1) + {extra} + 1 = {outputs[first]} with stride 1",
-            fix=Fix(f"set padding to {value}", (Edit("padding", value),)) if even else None,
-            help=f"padding {value} {f'keeps {before}' if fixed == before else f'gives {fixed}'} "
+            fix=padding_fix(symmetric) if even else None,
+            help=f"padding {padding_value(symmetric)} {f'keeps {before}' if fixed == before else f'gives {fixed}'} "
             "(P = (D·(F − 1) + output_padding)/2)"
             if even
             else "no automatic fix: D·(F − 1) + output_padding is odd, so no padding keeps the size; use an odd kernel",

@@ -38,17 +38,13 @@ from netspec.diagnostics import Severity
 from netspec.layers.arithmetic import Window
 from netspec.layers.windowed import dimension_units
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import seen_windows
+from netspec.rules.explicit_pad import judged_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, own in analysis.graph.windowed:
-        if all(w.stride == 1 for w in own):  # reads every position: most layers
+    for node, _, windows, _ in judged_windows(analysis.graph):
+        if all(w.stride == 1 for w in windows):  # reads every position: most layers
             continue
-        judged = seen_windows(analysis.graph, node, own)
-        if judged is None:  # pads one window cannot describe: nothing sure to say
-            continue
-        windows, _ = judged
         reads = [w.positions_read() for w in windows]
         # Away from the edges the pattern repeats; on a small input the windows may still
         # reach every position (stride 4 on a width of 1), and the edges change the share.

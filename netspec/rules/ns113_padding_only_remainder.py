@@ -29,15 +29,11 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.windowed import describe_flooring
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import named, seen_windows
+from netspec.rules.explicit_pad import judged_windows, layer_and_pads
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, own in analysis.graph.windowed:
-        judged = seen_windows(analysis.graph, node, own)
-        if judged is None:  # pads one window cannot describe: nothing sure to say
-            continue
-        windows, pads = judged
+    for node, _, windows, pads in judged_windows(analysis.graph):
         padded = [
             i
             for i, w in enumerate(windows)
@@ -46,8 +42,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if padded:
             yield Violation(
                 node.index,
-                f"{node.name}{f', with {named(pads)} before it' if pads else ''}: {describe_flooring(windows, padded)} "
-                "and drops only padding, so the "
+                f"{layer_and_pads(node, pads)}: {describe_flooring(windows, padded)} and drops only padding, so the "
                 "effective padding is asymmetric",
                 help="no automatic fix: harmless unless the sampling grid must align exactly (see NS101)",
             )
