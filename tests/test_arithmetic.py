@@ -60,13 +60,13 @@ def test_exact_division_pads_alexnet_needs_per_side() -> None:
     assert sides == (1, 2)
 
 
-def test_unread_counts_only_real_input() -> None:
-    # (224 − 11)/4: remainder 1, no right padding → one real column unread.
+def test_dropped_counts_only_real_input() -> None:
+    # (224 − 11)/4: remainder 1, no right padding → one real column dropped.
     assert Window(224, 11, 4, 1, 0, 0).dropped == 1
     # ResNet stem: (224 + 6 − 7) % 2 = 1, but 3 columns of right padding absorb it.
     assert Window(224, 7, 2, 1, 3, 3).dropped == 0
     # Padding 5 before a width of 1, kernel 4, stride 3: (1 + 5 − 4)/3 + 1 = 1 window, over
-    # padded positions 0–3; the input sits at 5. One position unread, not the remainder 2.
+    # padded positions 0–3; the input sits at 5. One position dropped, not the remainder 2.
     assert Window(1, 4, 3, 1, 5, 0).dropped == 1
 
 

@@ -498,7 +498,7 @@ def test_empty_strings_are_usage_errors(args: list[str], message: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["lenet5", "googlenet", "cjk"])
-def test_the_show_table_is_the_one_rich_would_draw(tmp_path: Path, name: str) -> None:
+def test_the_show_table_is_the_one_rich_would_draw(name: str) -> None:
     # netspec draws the table itself, for speed; rich's own Table, given the same cells, widths
     # and caption, is the reference (trailing spaces aside).
     from rich.console import Console

@@ -523,7 +523,7 @@ def test_unwritable_output_file_is_a_usage_error(project: Path) -> None:
 def test_utf8_formats_give_a_name_read_in_another_encoding_as_its_characters(name: str) -> None:
     # Under LC_ALL=C, Python reads the bytes of "é" (C3 A9) in a file name as two lone
     # surrogates; the UTF-8 formats hold the character itself. A byte that is not UTF-8 (FF)
-    # stays escaped, and breaks nothing.
+    # keeps its escape, and the report is still written.
     from netspec import lint_text
 
     read_in_c = "\udcc3\udca9.yaml"

@@ -1292,7 +1292,7 @@ def test_ns102_measures_a_layer_behind_an_explicit_pad_before_the_pad() -> None:
         "c shrinks 64×64, before p, to 62×62: 64 − 7 + 2·2 + 1 = 62 with stride 1, p's padding and its own together"
     )
     assert d.help == "p and c together need padding 3 to keep 64×64 (P = D·(F − 1)/2)"
-    # No fix: padding the conv by 3 on top of p's 2 would give 66×66.
+    # No fix: padding the conv by 3 on top of p's 2 would give 64 + 2·2 + 2·3 − 7 + 1 = 68×68.
     assert d.fix is None
 
 
@@ -1374,6 +1374,7 @@ def test_ns102_behind_a_pad_keeps_what_the_strided_dimensions_have() -> None:
         "{type: avgpool, kernel: [3, 2], stride: [1, 2], name: c}",
     )
     (d,) = lint(text)
+    assert d.code == "NS102"
     assert d.help == "p and c together need padding [1, 3] to give 8×7 (P = D·(F − 1)/2)"
 
 
@@ -1473,7 +1474,8 @@ def test_ns101_judges_a_layer_with_the_explicit_pad_before_it() -> None:
     )
     assert codes(johnson) == []
     assert codes(johnson, Settings(extend_select=("NS113",))) == ["NS113"]
-    # Keras's ResNet50 stem: ZeroPadding2D(3), then a 7×7 stride-2 conv on 224: (224 + 6 − 7)/2 + 1.
+    # Keras's ResNet50 stem: ZeroPadding2D(3), then a 7×7 stride-2 conv on 224: (224 + 6 − 7)/2 + 1
+    # = 112.5 drops a column of padding only, as Johnson's does a row.
     keras = spec("[3, 224, 224]", "{type: pad, padding: 3}", "{type: conv, filters: 64, kernel: 7, stride: 2}")
     assert codes(keras) == []
     # The near miss: a pad of 0 leaves (64 − 3)/2 + 1 = 31.5, and the map's last row unread;

@@ -781,24 +781,31 @@ def test_ns118_fires_where_pytorch_normalises_to_a_constant(channels: int, posit
 
 
 @pytest.mark.parametrize(
-    ("shape", "layer", "shift"),
+    ("shape", "layer", "module", "shift"),
     [
-        ([1, 7, 7], "{type: layernorm}", True),
-        ([1, 7, 7], "{type: layernorm, bias: false}", False),
-        ([1, 7, 7], "{type: layernorm, elementwise_affine: false}", False),
-        ([4, 1, 1], "{type: groupnorm, groups: 4}", True),
-        ([4, 1, 1], "{type: groupnorm, groups: 4, affine: false}", False),
+        # The README's layernorm is nn.LayerNorm(C) over each position's channels.
+        ([1, 7, 7], "{type: layernorm}", torch.nn.LayerNorm(1), True),
+        ([1, 7, 7], "{type: layernorm, bias: false}", torch.nn.LayerNorm(1, bias=False), False),
+        (
+            [1, 7, 7],
+            "{type: layernorm, elementwise_affine: false}",
+            torch.nn.LayerNorm(1, elementwise_affine=False),
+            False,
+        ),
+        ([4, 1, 1], "{type: groupnorm, groups: 4}", torch.nn.GroupNorm(4, 4), True),
+        ([4, 1, 1], "{type: groupnorm, groups: 4, affine: false}", torch.nn.GroupNorm(4, 4, affine=False), False),
     ],
 )
-def test_ns118_names_the_constant_pytorch_outputs(shape: list[int], layer: str, shift: bool) -> None:
-    result = lint_text(spec(str(shape), layer), "n.yaml")
-    (d,) = result.diagnostics
-    assert result.analysis is not None
-    module = layer_module(result.analysis.graph.nodes[0].layer, [tuple(shape)])
+def test_ns118_names_the_constant_pytorch_outputs(
+    shape: list[int], layer: str, module: torch.nn.Module, shift: bool
+) -> None:
+    (d,) = lint_text(spec(str(shape), layer), "n.yaml").diagnostics
+    x = torch.randn(2, *shape)
     with torch.no_grad():
         for parameter in module.parameters():
             parameter.fill_(0.5)
-        out = module(torch.randn(2, *shape))
+        channels_last = isinstance(module, torch.nn.LayerNorm)
+        out = module(x.movedim(1, -1)).movedim(-1, 1) if channels_last else module(x)
     # Every output is the shift (0.5 here), or 0 where the layer has none.
     assert torch.allclose(out, torch.full_like(out, 0.5 if shift else 0.0), atol=0.01)
     assert d.message.endswith(f"its output is {'its shift' if shift else '0'}, whatever its input")
@@ -845,11 +852,12 @@ def test_ns109_share_is_the_share_of_inputs_that_get_a_gradient(
     result = lint_text(text)
     found = [d for d in result.diagnostics if d.code == "NS109"]
     assume(found and not any(d.severity == Severity.ERROR for d in result.diagnostics))
-    assert result.analysis is not None
-    network = network_module(result.analysis.graph)
-    torch.nn.init.ones_(network.layers[0].weight)
+    conv = torch.nn.Conv2d(
+        1, 1, kernel, stride=stride, dilation=dilation, padding=padding, padding_mode=mode, bias=False
+    )
+    torch.nn.init.ones_(conv.weight)
     x = torch.ones(1, 1, *sizes, requires_grad=True)
-    network(x).sum().backward()
+    conv(x).sum().backward()
     assert x.grad is not None
     read = Fraction(int((x.grad != 0).sum()), math.prod(sizes))
     (d,) = found
