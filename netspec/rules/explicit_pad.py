@@ -64,10 +64,13 @@ def seen_windows(
 
 
 def judged_windows(graph: Graph) -> Iterator[tuple[Node, WindowedLayer, list[Window], tuple[Node, ...]]]:
-    """Each conv and pooling layer, with its windows over the map before its explicit pads
-    and those pads (:func:`seen_windows`), but for those whose pads one window cannot
-    describe: of what they read there is nothing sure to say."""
+    """Each strided conv and pooling layer, with its windows over the map before its explicit
+    pads and those pads (:func:`seen_windows`), but for those whose pads one window cannot
+    describe: of what they read there is nothing sure to say. A layer of stride 1 reads and
+    keeps every position, so the rules that ask (NS101, NS109, NS113) need not see it."""
     for node, layer, windows in graph.windowed:
+        if all(w.stride == 1 for w in windows):  # most layers
+            continue
         judged = seen_windows(graph, node, windows)
         if judged is not None:
             yield node, layer, *judged
