@@ -28,6 +28,14 @@ layers:
   - {type: dense, units: 10}
 """
 
+# An unpadded 3×3 conv: 8 − 3 + 1 = 6, the map shrinks (NS102, a warning).
+SHRINKING = """\
+name: shrinking
+input: [1, 8, 8]
+layers:
+  - {type: conv, filters: 8, kernel: 3}
+"""
+
 # A 5×5 kernel on a 3×3 input: 3 − 5 + 1 = −1 output rows, which PyTorch refuses at run time.
 BROKEN = """\
 name: broken
@@ -101,7 +109,9 @@ def user_repo(tmp_path: Path) -> Path:
 
 
 def try_repo(hook_repo: Path, user_repo: Path, env: dict[str, str], *files: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "netspec", "--files", *files]
+    """The hook on these files, or on the staged files when none is named."""
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "netspec"]
+    command += ["--files", *files] if files else []
     return subprocess.run(command, cwd=user_repo, env=env, capture_output=True, text=True, timeout=900)
 
 
@@ -109,10 +119,11 @@ def test_manifest_declares_the_hook() -> None:
     from pre_commit.clientlib import load_manifest
 
     (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
-    assert (hook["id"], hook["language"], hook["entry"], hook["pass_filenames"]) == (
+    assert (hook["id"], hook["language"], hook["entry"], hook["args"], hook["pass_filenames"]) == (
         "netspec",
         "python",
         "netspec check --force-exclude",
+        ["--"],
         True,
     )
     # The README documents the same default pattern.
@@ -158,3 +169,44 @@ def test_hook_honours_the_configured_exclude(hook_repo: Path, hook_env: dict[str
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "specs/broken.yaml:4:5" in failed.stdout
     assert "legacy" not in failed.stdout
+
+
+def stage_alone(user_repo: Path, name: str, text: str) -> None:
+    """Commit the project, then stage one new file: pre-commit, run without ``--files`` (whose
+    own parser would take a name starting with "-" for an option), checks the staged files."""
+    git(user_repo, "commit", "-q", "-m", "project")
+    (user_repo / name).write_text(text, encoding="utf-8")
+    git(user_repo, "add", "--", name)
+
+
+def test_hook_checks_a_file_named_like_an_option(hook_repo: Path, hook_env: dict[str, str], user_repo: Path) -> None:
+    # pre-commit names a top-level file as it is: without the hook's "--", click would read
+    # "-shrinking.netspec.yaml" as options (-s, -h, ...) and fail with a usage error instead.
+    stage_alone(user_repo, "-shrinking.netspec.yaml", SHRINKING)
+    run = try_repo(hook_repo, user_repo, hook_env)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "-shrinking.netspec.yaml:4:5" in run.stdout
+    assert "NS102" in run.stdout
+    assert "No such option" not in run.stdout
+
+
+def test_users_args_replace_the_default_and_end_with_the_separator(
+    hook_repo: Path, hook_env: dict[str, str], user_repo: Path
+) -> None:
+    # A user's args replace the hook's ["--"]: the README's example ends them with "--" again.
+    stage_alone(user_repo, "-shrinking.netspec.yaml", SHRINKING)
+    revision = git(hook_repo, "rev-parse", "HEAD").strip()
+
+    def run_hook(**hook: object) -> subprocess.CompletedProcess[str]:
+        config = {"repos": [{"repo": str(hook_repo), "rev": revision, "hooks": [{"id": "netspec", **hook}]}]}
+        (user_repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        command = [sys.executable, "-m", "pre_commit", "run"]
+        return subprocess.run(command, cwd=user_repo, env=hook_env, capture_output=True, text=True, timeout=900)
+
+    ignoring = run_hook(args=["--ignore", "NS102", "--"])
+    assert ignoring.returncode == 0, ignoring.stdout + ignoring.stderr
+    assert "Passed" in ignoring.stdout
+    # The near miss: with the hook's own args, the same file fails on its NS102.
+    default = run_hook()
+    assert default.returncode == 1, default.stdout + default.stderr
+    assert "-shrinking.netspec.yaml:4:5" in default.stdout
