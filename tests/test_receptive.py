@@ -181,6 +181,21 @@ def test_ns114_names_the_first_layer_covering_the_input() -> None:
     assert "NS114" not in codes(text)  # not selected by default
 
 
+def test_ns114_names_the_covering_layer_behind_a_gate() -> None:
+    # A squeeze-and-excitation gate first: its pool's one position sees the whole input (r 32,
+    # no padding), but the layer to name is "covering", as without the gate (r 70 above).
+    gate = [
+        "{type: conv, name: c1, filters: 8, kernel: 1}",
+        "{type: adaptive_avgpool, name: squeeze, output_size: 1}",
+        "{type: conv, name: excite, filters: 8, kernel: 1, activation: sigmoid}",
+        "{type: multiply, name: gated, from: [c1, excite]}",
+    ]
+    text = spec("[3, 32, 32]", *gate, *NS114_LAYERS, "{type: conv, name: last, filters: 8, kernel: 3, padding: 1}")
+    (found,) = [d for d in lint(text, Settings(extend_select=("NS114",))) if d.code == "NS114"]
+    assert found.layer == "covering"
+    assert "the 1 conv/pooling layer after it (from last)" in found.message
+
+
 def test_ns114_quiet_when_only_the_classifier_follows() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
     assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))

@@ -3,7 +3,8 @@
 ## What it does
 Computes each layer's receptive field (see `netspec show`: the RF column) and names the first
 layer each of whose output positions sees the whole input, when conv or pooling layers after
-it read a map of which that holds too. Not selected by default. A field as large as the
+it read a map of which that holds too; a map of one position, such as a squeeze-and-excitation
+gate's pool, is not named. Not selected by default. A field as large as the
 input is not enough: a corner output of a padded layer sees half its field in the padding,
 so it needs almost twice the input's size. After an upsample by a fraction, a strided
 transposed convolution or an adaptive pool with uneven windows, the recurrence places the
@@ -93,7 +94,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         return source != INPUT and covering(fields[source])
 
     for node, field in zip(graph.nodes, fields, strict=True):
-        if field is None or not covering(field):
+        # A map of one position (a gate's pool) sees the whole input by design: the layer to
+        # name is the first whose map of many positions does.
+        if field is None or node.output is None or volume(node.output[1:]) == 1 or not covering(field):
             continue
         after = _spatial_layers_after(graph, node, input_covering)
         if after:
