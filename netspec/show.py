@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from netspec.analysis import Analysis
-from netspec.layers import Conv, format_shape, volume
+from netspec.layers import format_shape, volume
+from netspec.layers.conv import Convolution
 from netspec.report.base import one_line
 
 
@@ -29,7 +30,8 @@ class LayerRow:
     receptive_field: list[int] | None = None
     effective_stride: list[int | float] | None = None
     effective_padding: list[int | float] | None = None
-    #: Conv layers only: the parameters of the equivalent locally connected layer.
+    #: Conv and transposed conv layers only: the parameters of the equivalent locally
+    #: connected layer.
     unshared_params: int | None = None
     #: Merge layers only: every input's shape, in `from` order.
     input_shapes: list[list[int]] | None = None
@@ -64,8 +66,9 @@ class NetworkSummary:
     @property
     def sharing_factor(self) -> float | None:
         """How many times more parameters the network would need without weight sharing
-        (conv layers replaced by locally connected ones); None without conv layers."""
-        if not self.total_params or all(row.unshared_params is None for row in self.layers):
+        (conv layers replaced by locally connected ones); None without conv layers, and for
+        partial totals, where the layers left out would change it without bound."""
+        if self.unknown_layers or not self.total_params or all(row.unshared_params is None for row in self.layers):
             return None
         unshared = sum(row.params if row.unshared_params is None else row.unshared_params for row in self.layers)
         return unshared / self.total_params
@@ -104,7 +107,7 @@ def summarize(analysis: Analysis) -> NetworkSummary:
         raw_type = raw.get("type") if isinstance(raw, dict) else None
         field = analysis.graph.receptive_fields[node.index]
         unshared = None
-        if isinstance(node.layer, Conv) and node.inputs is not None and node.output is not None:
+        if isinstance(node.layer, Convolution) and node.inputs is not None and node.output is not None:
             unshared = node.layer.unshared_params(node.inputs, node.output)
         rows.append(
             LayerRow(

@@ -214,6 +214,31 @@ def test_show_reports_receptive_field_and_unshared_params() -> None:
     assert "64.0× fewer parameters" in render_markdown(summary)
 
 
+def test_a_transposed_conv_has_a_kernel_at_each_input_position_without_sharing() -> None:
+    # 16 → 1 channels, 3×3, stride 2 on 14×14 gives 28×28. Unshared, each of the 196 input
+    # positions scatters through its own 16·1·9 = 144 weights, and each of the 784 outputs has
+    # its own bias: 196·144 + 784 = 29,008, against 144 + 1 = 145 shared.
+    layer = "{type: conv_transpose, filters: 1, kernel: 3, stride: 2, padding: 1, output_padding: 1}"
+    summary = summarize(analysed(spec("[16, 14, 14]", layer)))
+    (row,) = json.loads(render_json(summary))["layers"]
+    assert (row["output_shape"], row["params"], row["unshared_params"]) == ([1, 28, 28], 145, 29_008)
+    assert f"{29_008 / 145:,.1f}× fewer parameters" in render_markdown(summary)
+    # Without a bias: 196·144 alone.
+    unbiased = summarize(analysed(spec("[16, 14, 14]", layer.replace("}", ", bias: false}"))))
+    assert json.loads(render_json(unbiased))["layers"][0]["unshared_params"] == 196 * 144
+
+
+def test_no_sharing_factor_on_partial_totals() -> None:
+    # The 5×5 conv cannot run on 3×3 (NS103), so the conv after it has no shape: a factor over
+    # the first conv alone would say nothing of the network.
+    first = "{type: conv, filters: 8, kernel: 3, padding: 1}"
+    broken = spec("[3, 3, 3]", first, "{type: conv, filters: 8, kernel: 5}", first)
+    assert "fewer parameters" not in render_markdown(summarize(analysed(broken)))
+    # The near miss: padded to fit, the same network gets one.
+    fitting = spec("[3, 3, 3]", first, "{type: conv, filters: 8, kernel: 5, padding: 2}", first)
+    assert "fewer parameters" in render_markdown(summarize(analysed(fitting)))
+
+
 def test_unet_facts() -> None:
     # Ronneberger et al. 2015: 572 → 388×388, skips cropped 64→56, 136→104, 280→200, 568→392
     # (its parameter count is checked with the other bundled specs', in test_specs.py).

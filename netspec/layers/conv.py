@@ -42,6 +42,18 @@ class Convolution(LayerBase):
     def check_settings(self) -> None:
         check_groups(self.type, self.groups, out_channels=self.filters)
 
+    def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """The positions at which the shared kernel is applied."""
+        raise NotImplementedError
+
+    def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """Parameters of the equivalent locally connected layer: a kernel of its own at each
+        of :meth:`kernel_positions`, and a bias for every output value. For a conv that is
+        out_positions × out_ch × (in_ch/groups·prod(F) + bias), out_positions × :meth:`params`."""
+        bias = self.filters if self.bias else 0
+        kernels = self.kernel_positions(inputs, output) * (self.params(inputs) - bias)
+        return kernels + (volume(output) if self.bias else 0)
+
     def check_in_channels(self, channels: int) -> None:
         """NS104 where a declared ``in_channels`` is not the incoming depth."""
         if self.in_channels is not None and self.in_channels != channels:
@@ -138,11 +150,9 @@ class Conv(WindowedLayer, Convolution):
         weights = self.filters * (shape[0] // self.groups) * math.prod(self.per_dimension("kernel", rank))
         return weights + (self.filters if self.bias else 0)
 
-    def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int:
-        """Parameters of the equivalent locally connected layer, with its own filter at every
-        output position: out_positions × out_ch × (in_ch/groups·prod(F) + bias), which is
-        out_positions × :meth:`params`."""
-        return volume(output[1:]) * self.params(inputs)
+    def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """Each output position gathers through the kernel."""
+        return volume(output[1:])
 
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         (shape,) = inputs
@@ -198,6 +208,10 @@ class ConvTranspose(Convolution):
         (shape,) = inputs
         kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
         return shape[0] * (self.filters // self.groups) * kernel + (self.filters if self.bias else 0)
+
+    def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """Each input position scatters through the kernel."""
+        return volume(inputs[0][1:])
 
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         # Every input element is multiplied by a whole (out/groups)·prod(F) slice of the kernel.
