@@ -154,21 +154,27 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
-            because = _unsafe_because(diagnostic, before, after, reanalysed)
+            because = _unsafe_because(diagnostic, before, after, analysis, reanalysed)
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=because))
     return assessed
 
 
-def _unsafe_because(diagnostic: Diagnostic, before: set[Finding], after: set[Finding], fixed: Analysis) -> str:
-    """What the re-analysis found that makes a fix unsafe: the problem left, or the first new one."""
+def _unsafe_because(
+    diagnostic: Diagnostic, before: set[Finding], after: set[Finding], unfixed: Analysis, fixed: Analysis
+) -> str:
+    """What the re-analysis found that makes a fix unsafe: the problem left, or the first new one,
+    saying so when its layer had no input shape before the fix: the fix reveals that problem rather
+    than causes it, but whether the spec meant it is not for netspec to guess."""
     if (diagnostic.code, diagnostic.layer_index) in after:
         return f"{diagnostic.code} would remain"
     new = sorted(after - before, key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
     code, index = new[0]
-    nodes = fixed.graph.nodes
-    where = nodes[index].name if index is not None and index < len(nodes) else "the spec"
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
-    return f"{where} would then report {code}{more}"
+    nodes = fixed.graph.nodes
+    if index is None or index >= len(nodes):
+        return f"the spec would then report {code}{more}"
+    unchecked = unfixed.graph.nodes[index].inputs is None
+    return f"{nodes[index].name}{', unchecked until now,' if unchecked else ''} would then report {code}{more}"
 
 
 # --- one pass: which fixes, in which order ------------------------------------------------

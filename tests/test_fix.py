@@ -318,7 +318,8 @@ def test_a_problem_a_fix_brings_to_light_under_a_noqa_is_neither_new_nor_fixed(t
     # and --unsafe-fixes pads head too.
     text = BEHIND_A_BLOCKED_LAYER.replace("  # noqa: NS102", "")
     path = write_spec(tmp_path, text, "plain.yaml")
-    assert "fix (unsafe: head would then report NS102): " in run(path)[1]
+    # head had no input before the fix: the reason says the fix reveals its problem.
+    assert "fix (unsafe: head, unchecked until now, would then report NS102): " in run(path)[1]
     assert run("--fix", "--unsafe-fixes", path)[0] == 0
     assert path.read_text() == STEM_FIXED.replace("  # noqa: NS102", "").replace("kernel: 3}", "kernel: 3, padding: 1}")
 
@@ -1153,3 +1154,15 @@ def test_library_api_reports_fixed_and_remaining() -> None:
     assert [d.code for d in outcome.result.diagnostics] == ["NS105"]
     assert outcome.diff().startswith("--- spec.yaml\n+++ spec.yaml\n")
     assert all(d.applicability is not Applicability.SAFE for d in lint_text(outcome.result.text or "").diagnostics)
+
+
+def test_a_new_problem_in_a_layer_checked_before_is_not_said_to_be_revealed(tmp_path: Path) -> None:
+    # c1 shrinks 32 to 32 − 5 + 1 = 28 (NS102); fc declares the 6·28·28 = 4,704 features it
+    # gets. Padding 2 would give it 6·32·32 = 6,144: fc, checked before, would then report NS105.
+    text = (
+        "input: [1, 32, 32]\nlayers:\n"
+        "  - {type: conv, name: c1, filters: 6, kernel: 5}\n"
+        "  - {type: flatten}\n"
+        "  - {type: dense, name: fc, units: 10, in_features: 4704}\n"
+    )
+    assert "fix (unsafe: fc would then report NS105): set padding to 2\n" in run(write_spec(tmp_path, text))[1]
