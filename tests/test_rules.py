@@ -719,6 +719,46 @@ def test_ns105_help_leads_to_a_flat_tensor() -> None:
     assert codes(spec("[3, 8, 8]", *flat)) == []
 
 
+def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
+    # 28 → 14 → 7 by two 3×3 stride-2 convs padded 1; the decoder's 3×3 stride-2 transposed
+    # conv padded 1 gives (7 − 1)·2 − 2·1 + (3 − 1) + 1 = 13, one short of the skip's 14:
+    # output_padding 1 (below the stride 2) adds it.
+    layers = [
+        "{type: conv, name: enc1, filters: 16, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv, name: enc2, filters: 32, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv_transpose, name: dec2, filters: 16, kernel: 3, stride: 2, padding: 1}",
+        "{type: concat, from: [dec2, enc1]}",
+    ]
+    (d,) = [d for d in lint(spec("[1, 28, 28]", *layers)) if d.code == "NS106"]
+    assert d.help == (
+        "no automatic fix: set output_padding to 1 on dec2, which then gives 14×14; or else crop enc1 to 13×13 "
+        "(`{type: crop, size: [13, 13]}`), or pad the smaller branches"
+    )
+    # With it, the branches agree.
+    assert codes(spec("[1, 28, 28]", *layers[:2], layers[2].replace("}", ", output_padding: 1}"), layers[3])) == []
+    # Per dimension, and for an add: enc takes 14 and 13 to (14 + 2 − 3)//2 + 1 = 7 and
+    # (13 + 2 − 3)//2 + 1 = 7, dec both to 13, and the input is 14×13: output_padding [1, 0].
+    added = spec(
+        "[16, 14, 13]",
+        "{type: conv, name: enc, filters: 16, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv_transpose, name: dec, filters: 16, kernel: 3, stride: 2, padding: 1}",
+        "{type: add, from: [dec, input]}",
+    )
+    (d,) = [d for d in lint(added) if d.code == "NS106"]
+    assert d.help is not None and d.help.startswith(
+        "no automatic fix: set output_padding to [1, 0] on dec, which then gives 14×13; or else crop input"
+    )
+    # The near misses: two short of a stride-2 output (output_padding must stay below 2), and a
+    # branch that is no transposed conv.
+    # Padded 2, dec2 gives (7 − 1)·2 − 2·2 + (3 − 1) + 1 = 11, three short.
+    far = spec("[1, 28, 28]", *layers[:2], layers[2].replace("padding: 1", "padding: 2"), layers[3])
+    (d,) = [d for d in lint(far) if d.code == "NS106"]
+    assert d.help is not None and "output_padding" not in d.help and "crop enc1 to 11×11" in d.help
+    upsampled = spec("[1, 28, 28]", *layers[:2], "{type: upsample, name: dec2, scale: 1.5}", layers[3])
+    (d,) = [d for d in lint(upsampled) if d.code == "NS106"]  # 7·1.5 = 10
+    assert d.help is not None and "output_padding" not in d.help
+
+
 def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
     # An SE gate of 32 channels on a 64-channel map: PyTorch's "size of tensor a (64) must
     # match the size of tensor b (32) at non-singleton dimension 1". The 1×1 is a broadcast.

@@ -10,6 +10,7 @@ and netspec's own export of them must agree with it too.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -27,6 +28,7 @@ from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES, volume
 from netspec.layers.arithmetic import Window
+from netspec.layers.conv import ConvTranspose
 from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS, spec
 
 torch = pytest.importorskip("torch")
@@ -587,6 +589,36 @@ def test_transposed_fields_agree_with_the_inputs_pytorch_differentiates(
     )
     (field,) = analyse(text, "t.yaml", "t").graph.receptive_fields
     assert field is not None and field.sizes == [widest]
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_the_output_padding_ns106_names_is_the_one_torch_gives_the_size_with(stride: int, dilation: int) -> None:
+    # For each transposed conv and each size near its output, the output_padding values with
+    # which PyTorch builds the layer and gives that size: NS106 names the one, or none.
+    for size, kernel, padding in itertools.product(range(1, 5), range(1, 4), range(3)):
+        text = spec(
+            f"[1, {size}]",
+            f"{{type: conv_transpose, filters: 1, kernel: {kernel}, stride: {stride}, padding: {padding}, "
+            f"dilation: {dilation}}}",
+        )
+        (node,) = analyse(text, "t.yaml", "t").graph.nodes
+        if node.output is None:
+            continue
+        layer, inputs = node.layer, node.inputs
+        assert isinstance(layer, ConvTranspose) and inputs is not None
+        for target in range(node.output[1] - 1, node.output[1] + 4):
+            giving = []
+            for extra in range(4):
+                try:
+                    upconv = torch.nn.ConvTranspose1d(
+                        1, 1, kernel, stride=stride, padding=padding, output_padding=extra, dilation=dilation
+                    )
+                    if upconv(torch.zeros(1, 1, size)).shape[-1] == target:
+                        giving.append(extra)
+                except RuntimeError:  # "output padding must be smaller than either stride or dilation"
+                    pass
+            assert layer.output_padding_for(inputs, [target]) == (giving or None), (size, kernel, padding, target)
 
 
 #: A valid value other than the default for every key a layer calls inert.

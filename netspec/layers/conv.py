@@ -190,6 +190,20 @@ class ConvTranspose(Convolution):
             outputs.append(out)
         return (self.filters, *outputs)
 
+    def output_padding_for(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> list[int] | None:
+        """The ``output_padding`` per dimension that makes the output's spatial sizes ``sizes``,
+        each below its stride or dilation as PyTorch requires; None where none does."""
+        (shape,) = inputs
+        wanted = []
+        for size, target, (kernel, stride, padding, _, dilation) in zip(
+            shape[1:], sizes, self.dimensions(len(shape) - 1), strict=True
+        ):
+            extra = target - transposed_output(size, kernel, stride, padding, 0, dilation)
+            if not 0 <= extra < max(stride, dilation):
+                return None
+            wanted.append(extra)
+        return wanted
+
     def dimensions(self, rank: int) -> list[tuple[int, int, int, int, int]]:
         """(F, S, P, output_padding, D) per spatial dimension."""
         keys = ("kernel", "stride", "padding", "output_padding", "dilation")

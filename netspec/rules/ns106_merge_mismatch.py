@@ -26,9 +26,54 @@ layers:
 No automatic fix: the branches need padding, a `crop`, or a projection that you design. To
 broadcast on purpose, `upsample` each branch with a size-1 dimension to the full size first.
 For `multiply`, the help names the sizes to change: a gate's channels must be the map's (or 1).
+Where a transposed conv's branch is short of the others by less than its stride, as a
+stride-2 decoder's 2W − 1 is of its skip's 2W, the help names the `output_padding` it needs.
 """
 
-from netspec.diagnostics import Severity
-from netspec.rules.base import layer_error_rule
+from __future__ import annotations
 
-RULE = layer_error_rule("NS106", "merge-mismatch", Severity.ERROR, __doc__)
+import dataclasses
+from collections.abc import Iterator
+
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.graph import INPUT, Graph, Node
+from netspec.layers import format_shape
+from netspec.layers.conv import ConvTranspose
+from netspec.layers.merge import Add, Concat
+from netspec.rules.base import Rule, Violation, layer_errors
+
+NO_FIX = "no automatic fix: "
+
+
+def output_padding_steps(graph: Graph, node: Node) -> Iterator[str]:
+    """For each transposed conv that feeds an add or concat directly, and whose output the
+    right ``output_padding`` would bring to the size every other input shares, that setting."""
+    if not isinstance(node.layer, Add | Concat) or node.inputs is None:
+        return
+    for position, (source, shape) in enumerate(zip(node.sources, node.inputs, strict=True)):
+        producer = graph.nodes[source] if source != INPUT else None
+        others = {tuple(other[1:]) for i, other in enumerate(node.inputs) if i != position}
+        if producer is None or not isinstance(producer.layer, ConvTranspose) or len(others) != 1:
+            continue
+        (sizes,) = others
+        if len(sizes) != len(shape) - 1 or sizes == tuple(shape[1:]):
+            continue
+        assert producer.inputs is not None  # it has an output: node has its inputs
+        extras = producer.layer.output_padding_for(producer.inputs, sizes)
+        if extras is not None:
+            value = extras[0] if len(set(extras)) == 1 else extras
+            yield f"set output_padding to {value} on {producer.name}, which then gives {format_shape(sizes)}"
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    for violation in layer_errors("NS106")(analysis):
+        assert violation.index is not None and violation.help is not None
+        steps = list(output_padding_steps(analysis.graph, analysis.graph.nodes[violation.index]))
+        if steps and violation.help.startswith(NO_FIX):
+            rest = violation.help.removeprefix(NO_FIX)
+            violation = dataclasses.replace(violation, help=f"{NO_FIX}{'; and '.join(steps)}; or else {rest}")
+        yield violation
+
+
+RULE = Rule("NS106", "merge-mismatch", Severity.ERROR, __doc__, check, blocking=True)
