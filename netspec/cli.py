@@ -8,7 +8,7 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -129,6 +129,22 @@ def ensure_writable(output_file: Path) -> None:
     else:
         return
     cannot_write(output_file, OSError(problem, os.strerror(problem)))
+
+
+def refuse_overwriting_a_spec(output_file: Path, specs: Sequence[Path]) -> None:
+    """Refuse a report file that is one of the specs to check (under its name, a link's or a
+    hard link's): the report would replace it, and a fixed spec would be lost."""
+    try:
+        report = output_file.stat()
+    except OSError:
+        return  # not there yet: the report creates it
+    for spec in specs:
+        try:
+            same = os.path.samestat(report, spec.stat())
+        except OSError:
+            continue  # reported when it is read
+        if same:
+            usage_error(f"cannot write {output_file}: it is {spec}, one of the specs to check")
 
 
 def cannot_write(output_file: Path, error: OSError) -> NoReturn:
@@ -266,6 +282,8 @@ def check(
     if output_file is not None:
         ensure_writable(output_file)
     discovered = discover(targets, settings)
+    if output_file is not None:
+        refuse_overwriting_a_spec(output_file, discovered.files)
     if not discovered.files and not discovered.unlisted and not discovered.excluded:
         # As ruff warns: a path mistyped in CI would otherwise pass every run, checking nothing.
         to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")

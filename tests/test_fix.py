@@ -1093,6 +1093,31 @@ def test_an_output_file_that_cannot_be_written_is_refused_before_any_spec_is_fix
     assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
 
 
+@pytest.mark.parametrize("how", ["itself", "symlink", "hard link"])
+def test_an_output_file_that_is_a_spec_to_check_is_refused(tmp_path: Path, how: str) -> None:
+    # The report would replace the spec: after --fix, the fixed spec would be lost for "[]".
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    path = write_spec(folder, SMALL)
+    report = {"itself": path, "symlink": tmp_path / "link.yaml", "hard link": tmp_path / "report.json"}[how]
+    if how == "symlink":
+        report.symlink_to(path)
+    elif how == "hard link":
+        os.link(path, report)
+    target = folder if how == "hard link" else path  # the spec found by a directory scan, or named
+    code, out, err = run("--fix", "--output-format", "json", "-o", report, target)
+    assert (code, out, path.read_text()) == (2, "", SMALL)
+    assert err == f"netspec: error: cannot write {report}: it is {path}, one of the specs to check\n"
+    # The near miss: a copy of the spec is another file, which the report replaces (the hard
+    # link gone, since --fix does not write a file that has others).
+    if report != path:
+        report.unlink()
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(SMALL)
+    assert run("--fix", "--output-format", "json", "-o", copy, target)[0] == 0
+    assert json.loads(copy.read_text()) == [] and path.read_text() != SMALL
+
+
 def test_an_output_file_is_neither_opened_nor_created_before_the_report(tmp_path: Path) -> None:
     # A new report file inside the scanned folder is not there to be found as a spec.
     write_spec(tmp_path, CLEAN)
