@@ -18,7 +18,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Applicability, Diagnostic, Severity
 from netspec.discovery import discover, is_directory, missing
-from netspec.linter import FileResult, bug, lint_paths, unreadable
+from netspec.linter import FileResult, bug, lint_guarded, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import one_line, plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -401,7 +401,7 @@ def show(
         usage_error(f"{spec} is a directory; show summarises one spec file")
     if missing(spec):
         usage_error(f"no such file: {spec}")
-    (result,) = lint_paths([spec], settings)
+    result = lint_guarded(spec, settings, assess_fixes=False)  # show prints no fix
     if result.internal_error:
         to_stderr(f"netspec: {result.internal_error}")
         raise typer.Exit(EXIT_USAGE)

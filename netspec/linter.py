@@ -255,7 +255,11 @@ def read_source(path: Path, settings: Settings) -> bytes:
 
 
 def lint_file(
-    path: str | os.PathLike[str], settings: Settings | None = None, display_name: str | None = None
+    path: str | os.PathLike[str],
+    settings: Settings | None = None,
+    display_name: str | None = None,
+    *,
+    assess_fixes: bool = True,
 ) -> FileResult:
     """Lint one spec file: size limit, decoding, then :func:`lint_text`."""
     path = Path(path)
@@ -265,7 +269,7 @@ def lint_file(
         text = decode(read_source(path, settings))
     except (OSError, LoadError) as error:
         return unreadable(filename, error, settings)
-    return lint_text(text, filename, settings)
+    return lint_text(text, filename, settings, assess_fixes=assess_fixes)
 
 
 def unreadable(filename: str, error: OSError | LoadError, settings: Settings, what: str = "file") -> FileResult:
@@ -332,13 +336,15 @@ def _total_size(paths: Sequence[Path]) -> int:
     return total
 
 
-def lint_guarded(path: Path, settings: Settings, *, keep_analysis: bool = True) -> FileResult:
+def lint_guarded(
+    path: Path, settings: Settings, *, keep_analysis: bool = True, assess_fixes: bool = True
+) -> FileResult:
     """:func:`lint_file`, with a bug in netspec turned into a result instead of raised."""
     # Paused until the analysis is dropped: freed by reference counting while the collector
     # sleeps, its objects never make the collector walk them (130 ms on 20,000 layers).
     with _cyclic_gc_paused():
         try:
-            result = lint_file(path, settings)
+            result = lint_file(path, settings, assess_fixes=assess_fixes)
         except Exception as error:  # noqa: BLE001 - the last line of defence, by design
             return internal_error(path, error)
         if not keep_analysis:

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -197,6 +198,20 @@ def test_show_table_json_markdown() -> None:
     # MACs by hand: c1 6·28²·25 + c3 16·10²·150 + c5 120·400 + f6 84·120 + output 10·84 = 416,520.
     assert "| **total** |  |  |  |  | **61,706** | **416,520** |" in markdown
     assert data["unknown_layers"] == 0 and "Partial" not in table.output + markdown
+
+
+def test_show_judges_no_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Judging a fix re-analyses the spec, and show prints no fix: it must not pay for them.
+    def judged(*args: object) -> NoReturn:
+        raise AssertionError("a fix was judged")
+
+    monkeypatch.setattr("netspec.fix.assess", judged)
+    path = write_spec(tmp_path, spec("[3, 8, 8]", "{type: conv, name: c1, filters: 4, kernel: 3}"))  # NS102
+    shown = runner.invoke(app, ["show", str(path)])
+    assert (shown.exit_code, "c1" in shown.stdout) == (0, True)
+    assert "1 problem: run `netspec check" in shown.stderr
+    # The near miss: the check judges the fix (the internal error is the stand-in's).
+    assert runner.invoke(app, ["check", str(path)]).exit_code == 2
 
 
 def test_show_says_its_totals_leave_out_layers_of_unknown_shape(tmp_path: Path) -> None:

@@ -376,6 +376,18 @@ def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch,
     assert marks == [Applicability.SAFE] * judged + [Applicability.UNSAFE] * (layers - judged)
 
 
+@pytest.mark.parametrize(("inputs", "judged"), [(81, 9), (161, 7), (1601, 1)])
+def test_a_merges_inputs_count_towards_the_budget(monkeypatch: pytest.MonkeyPatch, inputs: int, judged: int) -> None:
+    # 9 unpadded convs, then a concat of the last one `inputs` times: a judgement costs the 10
+    # layers and (inputs − 1)/8 for the inputs past the first, so 10 + 10 = 20, 10 + 20 = 30 or
+    # 10 + 200 = 210. A budget of 200 pays for each judgement begun with some left: all 9 at
+    # 20 each; 7 at 30 (200, 170, …, 20 left before each); the first alone at 210.
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 200)
+    text = shrinking_stack(9) + f"  - {{type: concat, from: [{', '.join(['conv9'] * inputs)}]}}\n"
+    marks = [d.applicability for d in lint_text(text).diagnostics if d.code == "NS102"]
+    assert marks == [Applicability.SAFE] * judged + [Applicability.UNSAFE] * (9 - judged)
+
+
 @pytest.mark.parametrize(("layers", "fixed"), [(10, 10), (20, 5)])
 def test_fix_judges_within_one_budget_for_all_its_passes(
     monkeypatch: pytest.MonkeyPatch, layers: int, fixed: int
