@@ -12,7 +12,7 @@ from pathlib import Path
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
-from netspec.diagnostics import Diagnostic, Replacement, Severity
+from netspec.diagnostics import Diagnostic, Replacement, Severity, listing
 from netspec.layers import Fix
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
@@ -28,11 +28,6 @@ from netspec.source import (
 )
 
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
-
-
-#: The most problems one diagnostic lists when a rule finds several in one layer; a
-#: hostile layer with thousands of bad keys gets a message of bounded size.
-MAX_LISTED = 10
 
 
 @dataclass
@@ -118,7 +113,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     """Run every enabled rule over an analysis; one diagnostic per rule and layer.
 
     When a rule finds several problems in one layer (two bad keys), they become one
-    diagnostic at the first, whose message lists them (the first :data:`MAX_LISTED`).
+    diagnostic at the first, whose message lists them (the first :data:`~netspec.diagnostics.MAX_LISTED`).
     """
     diagnostics: list[Diagnostic] = []
     # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
@@ -153,7 +148,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
         )
     for position, messages in merged.values():
         if len(messages) > 1:
-            diagnostics[position] = dataclasses.replace(diagnostics[position], message=_listing(list(messages)))
+            diagnostics[position] = dataclasses.replace(diagnostics[position], message=listing(list(messages)))
     return diagnostics
 
 
@@ -168,12 +163,6 @@ def violations(analysis: Analysis, settings: Settings) -> Iterator[tuple[Rule, V
             for violation in rule.check(analysis):
                 if enabled or rule.blocks(violation):
                     yield rule, violation
-
-
-def _listing(messages: list[str]) -> str:
-    listed = "; ".join(messages[:MAX_LISTED])
-    more = len(messages) - MAX_LISTED
-    return f"{listed}; and {more:,} more" if more > 0 else listed
 
 
 def lint_text(

@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from netspec.diagnostics import Diagnostic
+from netspec.diagnostics import Diagnostic, cut, listing
 from netspec.rules import RULES, ns900_unused_noqa
 from netspec.source import LINE_BREAK, Document, Position, Span
 
@@ -121,7 +121,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         if match["colon"] and codes is None:
             directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
         elif match["loose"]:
-            listed = ", ".join(re.split(r"[\s,]+", match["loose"].upper()))
+            listed = listing([cut(code) for code in re.split(r"[\s,]+", match["loose"].upper())], ", ")
             directive.problem = f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
         elif separator := _NOT_A_COLON.match(line, match.end()):
             # ruff's "expected ':'"; flake8 would silence everything.
@@ -306,12 +306,12 @@ def _unused(found: Sequence[Directive], enabled: Callable[[str], bool]) -> Itera
             for c in codes
             if c in RULES and c not in directive.used and c not in refused and enabled(c) and directive.judged
         ]
-        reasons = [f"{code} is not a netspec rule" for code in unknown]
+        reasons = [f"{cut(code)} is not a netspec rule" for code in unknown]
         reasons += [f"{code} reports nothing here" for code in unused]
         if refused:
-            yield Unused(directive.span, f"this `noqa` {refusal}" + "".join(f"; {reason}" for reason in reasons))
+            yield Unused(directive.span, f"this `noqa` {refusal}" + "".join(f"; {listing(reasons)}" if reasons else ""))
         elif reasons:
-            yield Unused(directive.span, f"unused `noqa`: {'; '.join(reasons)}")
+            yield Unused(directive.span, f"unused `noqa`: {listing(reasons)}")
 
 
 __all__ = ["UNUSED_NOQA", "Directive", "Suppressions", "Unused", "apply", "directives"]

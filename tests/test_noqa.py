@@ -349,6 +349,25 @@ def test_unknown_code_is_reported_as_unknown() -> None:
     assert "NS102" not in diagnostic.message
 
 
+def test_unknown_codes_are_quoted_and_listed_within_bounds() -> None:
+    # A code of 100,001 characters is quoted as its first 37 and "...": 40 in all.
+    long_code = "X" + "1" * 100_000
+    (diagnostic,) = lint(layers(f"{KEEP}  # noqa: {long_code}"))
+    assert diagnostic.message == f"unused `noqa`: X{'1' * 36}... is not a netspec rule"
+    # 2,000 unknown codes: the first ten, then a count of the other 1,990.
+    many = [f"NS{1000 + i}" for i in range(2000)]
+    (diagnostic,) = lint(layers(f"{KEEP}  # noqa: {' '.join(many)}"))
+    first = "; ".join(f"{code} is not a netspec rule" for code in many[:10])
+    assert diagnostic.message == f"unused `noqa`: {first}; and 1,990 more"
+    # Without the colon, the comment's suggested form lists them within the same bound.
+    (diagnostic,) = lint(layers(f"{KEEP}  # noqa {' '.join(many)}"))
+    assert f"(`# noqa: {', '.join(many[:10])}, and 1,990 more`)" in diagnostic.message
+    # The near miss: ten codes of 40 characters are listed whole.
+    ten = [f"NS{i}{'0' * 36}" for i in range(10, 20)]
+    (diagnostic,) = lint(layers(f"{KEEP}  # noqa: {' '.join(ten)}"))
+    assert diagnostic.message == "unused `noqa`: " + "; ".join(f"{code} is not a netspec rule" for code in ten)
+
+
 def test_unused_bare_noqa_and_empty_code_list_are_reported() -> None:
     assert codes(layers(f"{KEEP}  # noqa")) == ["NS900"]
     # `noqa:` with nothing after it is a mistake, not a blanket: NS102 stays reported.
