@@ -254,8 +254,8 @@ def check(
             "--jobs",
             "-j",
             min=1,
-            help="Check files in up to this many processes, when there is enough to check to pay for starting "
-            "them. Default: one per available CPU; 1 checks in this process only.",
+            help="Check files in up to this many processes, and no more than the available CPUs, when there is "
+            "enough to check to pay for starting them. Default: one per available CPU; 1 checks in this process only.",
         ),
     ] = None,
 ) -> None:
@@ -296,7 +296,7 @@ def check(
     results = (
         [outcome.result for outcome in outcomes]
         if outcomes
-        else lint_paths(discovered.files, settings, jobs=jobs or cpu_count(), keep_analysis=False)
+        else lint_paths(discovered.files, settings, jobs=min(jobs or cpu_count(), cpu_count()), keep_analysis=False)
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     if fixing_only:

@@ -170,6 +170,23 @@ def test_cli_jobs_give_the_same_report(corpus: list[Path]) -> None:
     assert '"key": "padding"' in two.stdout
 
 
+@pytest.mark.parametrize(("asked", "used"), [("100000", 3), ("3", 3), ("2", 2)])
+def test_cli_jobs_are_at_most_the_available_cpus(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch, asked: str, used: int
+) -> None:
+    # The work is bound by the CPUs: 100,000 processes asked for would only compete for 3.
+    given: list[int] = []
+
+    def lint_paths(paths: list[Path], settings: object, *, jobs: int, keep_analysis: bool) -> list[object]:
+        given.append(jobs)
+        return []
+
+    monkeypatch.setattr("netspec.cli.cpu_count", lambda: 3)
+    monkeypatch.setattr("netspec.cli.lint_paths", lint_paths)
+    assert CliRunner().invoke(app, ["check", "--jobs", asked, *map(str, corpus)]).exit_code == 0
+    assert given == [used]
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "two"])
 def test_cli_jobs_must_be_a_positive_count(corpus: list[Path], value: str) -> None:
     result = CliRunner().invoke(app, ["check", "--jobs", value, str(corpus[0])])
