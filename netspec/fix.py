@@ -479,7 +479,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     is untouched.
     """
     target, status = replaceable(path)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # Named after the file, cut so that the name stays within 255 bytes (48 characters take
+    # at most 192 in UTF-8) when the file's own name is near that limit.
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:48]}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)

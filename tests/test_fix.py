@@ -892,6 +892,15 @@ def test_fix_keeps_symlinks_and_permissions(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o640
 
 
+def test_fix_writes_a_file_whose_name_is_near_the_length_limit(tmp_path: Path) -> None:
+    # 245 + 5 = 250 bytes, within the usual 255: the temporary file beside it must fit too.
+    path = write_spec(tmp_path, SMALL, "a" * 245 + ".yaml")
+    code, out, err = run("--fix", path)
+    assert (code, err) == (0, "")
+    assert "1 fixed" in out and path.read_text() != SMALL
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
 def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     # A rename gives the name a new file; the other link would keep the old text.
     path = write_spec(tmp_path, SMALL, "a.yaml")
