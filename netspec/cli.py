@@ -296,7 +296,7 @@ def check(
     results = (
         [outcome.result for outcome in outcomes]
         if outcomes
-        else lint_paths(discovered.files, settings, jobs=min(jobs or cpu_count(), cpu_count()), keep_analysis=False)
+        else lint_paths(discovered.files, settings, jobs=min(jobs or sys.maxsize, cpu_count()), keep_analysis=False)
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     if fixing_only:

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netspec.budget import Budget
+from netspec.diagnostics import MAX_QUOTED, cut
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
 from netspec.layers.neutral import FLOAT32_MAX, Neutral
@@ -236,7 +237,7 @@ def _a_kind(value: Any) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-def shown(value: Any, limit: int = 40) -> str:
+def shown(value: Any, limit: int = MAX_QUOTED) -> str:
     """A value as YAML writes it ('same', null, true, [conv, 3]), cut to ``limit`` characters.
     A collection is written only as far as is shown: it may hold a million items."""
     parts: list[str] = []
@@ -269,8 +270,7 @@ def shown(value: Any, limit: int = 40) -> str:
         return emit(repr(item))
 
     walk(value, True)
-    text = "".join(parts)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut("".join(parts), limit)
 
 
 def _double_quoted(text: str) -> str:

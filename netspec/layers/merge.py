@@ -11,6 +11,9 @@ from pydantic import Field
 from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, volume
 from netspec.layers.windowed import dimension_units
 
+#: How every merge's help begins: NS106 puts what it knows of the producers right after it.
+NO_FIX = "no automatic fix: "
+
 
 def broadcast(inputs: Sequence[Shape]) -> Shape | None:
     """The shape PyTorch broadcasts inputs of one rank to (each size equal to the others or 1);
@@ -41,7 +44,7 @@ class Merge(LayerBase):
     def resize_help(self, inputs: Sequence[Shape]) -> str:
         """How the branches could agree: a centre crop of the larger ones to the smallest size
         (U-Net's way), and a projection where an add's channels differ."""
-        help = "no automatic fix: "
+        help = NO_FIX
         if len({len(shape) for shape in inputs}) != 1 or len(inputs[0]) < 2:
             return help + "pad, crop or project one branch so that the shapes agree"
         smallest = [min(sizes) for sizes in zip(*(shape[1:] for shape in inputs), strict=True)]
@@ -76,9 +79,7 @@ class Add(Merge):
         full = broadcast(inputs)
         if full is None:
             return None
-        help = (
-            f"no automatic fix: PyTorch would broadcast these to {format_shape(full)}, but `add` takes identical shapes"
-        )
+        help = f"{NO_FIX}PyTorch would broadcast these to {format_shape(full)}, but `add` takes identical shapes"
         if all(shape[0] == full[0] for shape in inputs):
             # Nearest upsampling to the full size repeats a size-1 dimension: the same sum.
             smaller = [name for name, shape in zip(self.from_, inputs, strict=True) if shape != full]
@@ -98,7 +99,7 @@ class Multiply(Merge):
             raise self.mismatch(
                 inputs,
                 "in rank",
-                "no automatic fix: PyTorch would align the last dimensions, so a flat input would scale the "
+                f"{NO_FIX}PyTorch would align the last dimensions, so a flat input would scale the "
                 "columns, not the channels; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`",
             )
         full = broadcast(inputs)
@@ -125,7 +126,7 @@ class Multiply(Merge):
             else:
                 step += ": crop the larger or pad the smaller"
             steps.append(step)
-        return "no automatic fix: " + "; and ".join(steps)
+        return NO_FIX + "; and ".join(steps)
 
 
 class Concat(Merge):

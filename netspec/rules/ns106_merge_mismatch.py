@@ -40,10 +40,8 @@ from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
 from netspec.layers.conv import ConvTranspose
-from netspec.layers.merge import Add, Concat
+from netspec.layers.merge import NO_FIX, Add, Concat
 from netspec.rules.base import Rule, Violation, layer_errors
-
-NO_FIX = "no automatic fix: "
 
 
 def output_padding_steps(graph: Graph, node: Node) -> Iterator[str]:
