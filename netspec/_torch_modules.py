@@ -75,6 +75,20 @@ class LayerScale(nn.Module):
         return x * self.scale
 
 
+class InputMean(nn.Module):
+    """An average pool behind an explicit pad, dividing each window's sum by the input values
+    in it (``count_include_pad=False``), which the pool cannot tell from the pad: pooled
+    input over pooled ones, whose window divisors cancel."""
+
+    def __init__(self, pool: nn.Module) -> None:
+        super().__init__()
+        self.pool = pool
+
+    def forward(self, x: Tensor) -> Tensor:
+        mean: Tensor = self.pool(x) / self.pool(torch.ones_like(x[:, :1]))
+        return mean
+
+
 class Add(nn.Module):
     """Element-wise sum of the inputs (residual joins)."""
 

@@ -11,7 +11,8 @@ equivalent, the mapping is:
   for zeros) before a padding-0 conv;
 - per-side pooling padding: the pool's own symmetric padding min(before, after), after an
   explicit pad of the excess (−∞ for max-pooling, so that it is never the maximum; 0 for
-  average pooling, which counts padding in its divisor by default). This gives ATen's
+  average pooling, which counts padding in its divisor by default, and without
+  ``count_include_pad`` divides by the input values of each window instead). This gives ATen's
   output size (``pooling_output_shape_pad_lr``) except in ``ceil_mode`` with more padding
   after than before. PyTorch's checks do not see the explicit pad, so netspec's checks, which
   apply PyTorch's to each side, decide: :func:`layer_module` refuses what netspec rejects;
@@ -41,6 +42,7 @@ from netspec.layers.neutral import (
     InstanceNorm,
     LayerNorm,
     LayerScale,
+    LocalResponseNorm,
     PReLU,
 )
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
@@ -159,10 +161,17 @@ def _checked(check: Callable[[list[Shape]], _T], layer: LayerBase, shape: Shape)
 
 
 def _pool(layer: Pool, shape: Shape) -> nn.Module:
+    from netspec import _torch_modules as custom
+
     rank = len(shape) - 1
     options: dict[str, Any] = {"stride": _value(layer.stride), "ceil_mode": layer.ceil_mode}
     if isinstance(layer, MaxPool):
         options["dilation"] = _value(layer.dilation)
+    if isinstance(layer, AvgPool):
+        options["count_include_pad"] = layer.count_include_pad
+        if layer.divisor_override is not None:
+            # Only then: AvgPool1d takes no such argument, and raises on it as netspec does (NS115).
+            options["divisor_override"] = layer.divisor_override
     name = "MaxPool" if isinstance(layer, MaxPool) else "AvgPool"
     if not per_side_padding(layer.padding):
         return _nd(name, rank)(_value(layer.kernel), padding=_value(layer.padding), **options)  # type: ignore[no-any-return]
@@ -173,7 +182,11 @@ def _pool(layer: Pool, shape: Shape) -> nn.Module:
     splits = [split_pool_padding(w) for w in windows]
     pool = _nd(name, rank)(_value(layer.kernel), padding=tuple(native for native, _ in splits), **options)
     fill = float("-inf") if isinstance(layer, MaxPool) else 0.0
-    return _padded(rank, [extra for _, extra in splits], pool, fill)
+    padded = _padded(rank, [extra for _, extra in splits], pool, fill)
+    if isinstance(layer, AvgPool) and not layer.count_include_pad and layer.divisor_override is None:
+        # The pool would count the explicit pad as input.
+        return custom.InputMean(padded)
+    return padded
 
 
 def _upsample(layer: Upsample) -> nn.Module:
@@ -261,7 +274,11 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
     if isinstance(layer, PReLU):
         return nn.PReLU(layer.num_parameters)
     if isinstance(layer, Dropout):
-        return nn.Dropout(0.5 if layer.rate is None else layer.rate)
+        rate = 0.5 if layer.rate is None else layer.rate
+        # Dropout1d/2d/3d; on a flat input, refused as netspec refuses it (NS115).
+        return _nd("Dropout", rank)(rate) if layer.whole_channels else nn.Dropout(rate)
+    if isinstance(layer, LocalResponseNorm):
+        return nn.LocalResponseNorm(layer.size, alpha=layer.alpha, beta=layer.beta, k=layer.k)
     if isinstance(layer, ActivationLayer):
         return _activation(layer.type, layer.arguments())
     raise UnsupportedLayer(f"no PyTorch module for layer type '{layer.type}'")

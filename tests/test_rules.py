@@ -1285,6 +1285,24 @@ def test_instancenorm_needs_more_than_one_position() -> None:
     assert d.code == "NS115" and "flat tensor" in d.message
 
 
+def test_layers_that_need_a_map_refuse_a_flat_tensor_and_1d_divisor_override() -> None:
+    # PyTorch: "Expected 3D or higher dimensionality input" for local response normalisation;
+    # AvgPool1d has no divisor_override; Dropout1d would take the batch for the channels.
+    flat = "{type: flatten}"
+    (d,) = lint(spec("[8, 4, 4]", flat, "{type: local_response_norm, size: 5}"))
+    assert d.code == "NS115" and "local_response_norm needs a [C, *spatial] input" in d.message
+    (d,) = lint(spec("[8, 4, 4]", flat, "{type: dropout, whole_channels: true}"))
+    assert d.code == "NS115" and "dropout needs a [C, *spatial] input" in d.message
+    (d,) = lint(spec("[2, 9]", "{type: avgpool, kernel: 3, divisor_override: 9}"))
+    assert d.code == "NS115" and d.message.startswith("avgpool1: divisor_override needs a 2-D or 3-D input")
+    # The near misses: each on a map, element dropout on a flat tensor, a 2-D divisor_override.
+    assert codes(spec("[8, 4]", "{type: local_response_norm, size: 5}")) == []
+    assert codes(spec("[8, 4, 4]", "{type: dropout, whole_channels: true}")) == []
+    assert codes(spec("[8, 4, 4]", flat, "{type: dropout}")) == []
+    assert codes(spec("[2, 1, 9]", "{type: avgpool, kernel: [1, 3], divisor_override: 9}")) == []
+    assert codes(spec("[2, 9]", "{type: avgpool, kernel: 3, count_include_pad: false}")) == []
+
+
 @pytest.mark.parametrize(
     ("mode", "size", "padding", "refused"),
     [

@@ -94,6 +94,7 @@ SINGLE_LAYER_TYPES = [
     "channel_shuffle",
     "prelu",
     "dropout",
+    "local_response_norm",
     *ACTIVATIONS,
 ]
 
@@ -134,6 +135,9 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer["ceil_mode"] = draw(st.booleans())
         if kind == "maxpool":
             layer["dilation"] = per_dim(draw, rank, 1, 3)
+        else:
+            optional = {"count_include_pad": st.booleans(), "divisor_override": st.integers(1, 9)}
+            layer |= draw(st.fixed_dictionaries({}, optional=optional))
     elif kind.startswith("adaptive"):
         layer["output_size"] = per_dim(draw, rank, 1, 6)
     elif kind == "upsample":
@@ -199,6 +203,11 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
         layer |= draw(st.fixed_dictionaries({}, optional={"approximate": st.sampled_from(["none", "tanh"])}))
     elif kind == "dropout":
         layer["rate"] = draw(st.sampled_from([0.0, 0.5]))
+        layer |= draw(st.fixed_dictionaries({}, optional={"whole_channels": st.booleans()}))
+    elif kind == "local_response_norm":
+        layer["size"] = draw(st.integers(1, 6))
+        optional = {"alpha": st.just(1e-3), "beta": st.just(0.5), "k": st.just(2.0)}
+        layer |= draw(st.fixed_dictionaries({}, optional=optional))
     # Dense needs a flat input (on [C, H, W] PyTorch silently acts on W: that is NS105's
     # reason to exist); the shape-keeping layers are tried on flat inputs too.
     flat = kind == "dense" or (
@@ -214,6 +223,7 @@ def single_layer(draw: st.DrawFn) -> tuple[list[int], list[dict[str, Any]]]:
             "reshape",
             "prelu",
             "dropout",
+            "local_response_norm",
             *ACTIVATIONS,
         )
         and draw(st.booleans())
@@ -631,7 +641,19 @@ INERT_VALUES: dict[str, Any] = {
     "alpha": 3.0,
     "approximate": "tanh",
     "rate": 0.9,
+    "whole_channels": True,
     "init": 0.25,
+    "count_include_pad": False,
+    "divisor_override": 7,
+    "beta": 0.5,
+    "k": 2.0,
+}
+
+#: The keys a layer needs besides its type.
+REQUIRED_KEYS: dict[str, dict[str, Any]] = {
+    "groupnorm": {"groups": 2},
+    "avgpool": {"kernel": 2},
+    "local_response_norm": {"size": 3},
 }
 
 
@@ -644,7 +666,7 @@ def test_inert_keys_change_no_shape_and_no_parameter_count_in_pytorch(kind: str)
     # A mistake in an inert key leaves the layers after it checked with the key's default:
     # PyTorch must give the same output shape and parameter count whatever its value.
     # (`expect` only checks: propagation never reads it.)
-    plain = {"type": kind, **({"groups": 2} if kind == "groupnorm" else {})}
+    plain = {"type": kind, **REQUIRED_KEYS.get(kind, {})}
     baseline = run_stack([4, 6, 6], [plain])
     for key in LAYER_TYPES[kind].inert_keys - {"expect"}:
         layer = {**plain, key: INERT_VALUES[key]}
@@ -775,6 +797,46 @@ def test_export_slices_and_shuffles_the_channels_torch_would() -> None:
     assert torch.equal(part, x[:, 2:5])
     # Channels as 2 rows of 3, read by column: 0, 3, 1, 4, 2, 5.
     assert torch.equal(shuffled, x[:, [0, 3, 1, 4, 2, 5]])
+
+
+def test_export_averages_over_the_input_alone_without_count_include_pad() -> None:
+    # [1, 2, 3, 4], kernel 4, stride 1, padding 2 before and 1 after; windows start at −2…1.
+    # Counted alone, the inputs in them average (1+2)/2, (1+2+3)/3, 10/4 and (2+3+4)/3; with
+    # the padding counted, every sum is divided by 4: 3/4, 6/4, 10/4, 9/4.
+    x = torch.tensor([[[1.0, 2.0, 3.0, 4.0]]])
+    layer = "{type: avgpool, kernel: 4, stride: 1, padding: [[2, 1]]%s}"
+    for options, by_hand in [
+        (", count_include_pad: false", [1.5, 2.0, 2.5, 3.0]),
+        ("", [0.75, 1.5, 2.5, 2.25]),
+        (", count_include_pad: true", [0.75, 1.5, 2.5, 2.25]),
+    ]:
+        network = network_module(analyse(spec("[1, 4]", layer % options), "a.yaml", "a").graph)
+        assert torch.allclose(network(x), torch.tensor([[by_hand]])), options
+    # Symmetric padding is PyTorch's own: 1 2 | 1 2 3 | 2 3 4 | 3 4 over 2, 3, 3 and 2 inputs.
+    pool = "{type: avgpool, kernel: [1, 3], stride: 1, padding: [0, 1], %s}"
+    network = network_module(analyse(spec("[1, 1, 4]", pool % "count_include_pad: false"), "s.yaml", "s").graph)
+    assert torch.allclose(network(x.reshape(1, 1, 1, 4)), torch.tensor([[[[1.5, 2.0, 3.0, 3.5]]]]))
+    # divisor_override divides every sum by it, padding or not: (0+1+2)/2 … (3+4+0)/2.
+    network = network_module(analyse(spec("[1, 1, 4]", pool % "divisor_override: 2"), "d.yaml", "d").graph)
+    assert torch.allclose(network(x.reshape(1, 1, 1, 4)), torch.tensor([[[[1.5, 3.0, 4.5, 3.5]]]]))
+
+
+def test_export_drops_whole_channels_and_normalises_across_neighbouring_ones() -> None:
+    # Shapes cannot tell channel dropout from element dropout: at rate 0.5 in training, each
+    # channel of a Dropout2d is all zeros or all twos.
+    text = spec("[64, 4, 4]", "{type: dropout, rate: 0.5, whole_channels: true}")
+    (dropout,) = network_module(analyse(text, "d.yaml", "d").graph).train().layers
+    out = dropout(torch.ones(1, 64, 4, 4))
+    per_channel = out.flatten(2)
+    assert bool((per_channel.amin(2) == per_channel.amax(2)).all())
+    assert set(per_channel[0, :, 0].tolist()) == {0.0, 2.0}
+    # Local response normalisation, size 3, alpha 3, beta 1, k 1, of channels 1, 2, 3 at one
+    # position: x / (1 + 3/3 · Σ x²) over each channel and its neighbours (zeros beyond):
+    # 1/(1 + 1 + 4), 2/(1 + 1 + 4 + 9), 3/(1 + 4 + 9).
+    text = spec("[3, 1]", "{type: local_response_norm, size: 3, alpha: 3, beta: 1}")
+    network = network_module(analyse(text, "l.yaml", "l").graph)
+    by_hand = torch.tensor([[[1 / 6], [2 / 15], [3 / 14]]])
+    assert torch.allclose(network(torch.tensor([[[1.0], [2.0], [3.0]]])), by_hand)
 
 
 def test_export_normalises_each_positions_channels_and_scales_them() -> None:

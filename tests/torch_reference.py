@@ -84,6 +84,8 @@ def pool(layer: dict[str, Any], x: Tensor) -> Tensor:
     options: dict[str, Any] = {"stride": stride, "ceil_mode": ceil}
     if maximum:
         options["dilation"] = dilation
+    # Passed only when given: AvgPool1d refuses a divisor_override.
+    options |= {key: layer[key] for key in ("count_include_pad", "divisor_override") if key in layer}
     cls = module("MaxPool" if maximum else "AvgPool", rank)
     if all(before == after for before, after in sides):
         return cls(kernel, padding=[before for before, _ in sides], **options)(x)
@@ -216,7 +218,12 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     elif kind == "softmax":
         out = nn.Softmax(dim=1)(x)
     elif kind == "dropout":
-        out = nn.Dropout(layer.get("rate", 0.5)).eval()(x)
+        # Dropout1d would take a flat (1, N) for an unbatched [C, L]: the README refuses it.
+        cls = module("Dropout", rank) if layer.get("whole_channels") else nn.Dropout
+        out = cls(layer.get("rate", 0.5)).eval()(x)
+    elif kind == "local_response_norm":
+        arguments = {key: layer[key] for key in ("alpha", "beta", "k") if key in layer}
+        out = nn.LocalResponseNorm(layer["size"], **arguments)(x)
     else:
         # The README names the keys of leaky_relu, elu and gelu after PyTorch's arguments.
         arguments = {key: layer[key] for key in ("negative_slope", "alpha", "approximate") if key in layer}

@@ -22,6 +22,7 @@ from netspec.layers.neutral import (
     LayerNorm,
     LayerScale,
     LeakyReLU,
+    LocalResponseNorm,
     PReLU,
 )
 from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool
@@ -48,6 +49,7 @@ LAYER_CLASSES: tuple[type[LayerBase], ...] = (
     GroupNorm,
     InstanceNorm,
     LayerNorm,
+    LocalResponseNorm,
     LayerScale,
     Activation,
     LeakyReLU,

@@ -1,5 +1,5 @@
-"""Layers that keep the shape: activations, PReLU, dropout, identity, layer scale, and the
-batch, group, instance and layer normalisations."""
+"""Layers that keep the shape: activations, PReLU, dropout, identity, layer scale, the batch,
+group, instance and layer normalisations, and local response normalisation."""
 
 from __future__ import annotations
 
@@ -121,11 +121,20 @@ class PReLU(Neutral):
 
 
 class Dropout(Neutral):
-    inert_keys = LayerBase.inert_keys | {"rate"}
+    inert_keys = LayerBase.inert_keys | {"rate", "whole_channels"}
     type: Literal["dropout"]
     rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
         None, description="Probability of zeroing an element, from 0 to 1."
     )
+    whole_channels: bool = Field(
+        False,
+        description="Zero whole channels of a map rather than single values, as PyTorch's "
+        "Dropout1d/2d/3d and Keras's SpatialDropout do. Default false.",
+    )
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        # On a flat [N, C], Dropout1d takes the batch for the channels (an unbatched [C, L]).
+        return self.spatial_input(inputs) if self.whole_channels else super().output_shape(inputs)
 
 
 #: A normalisation's epsilon, added to the variance before its square root.
@@ -261,6 +270,22 @@ class LayerNorm(Neutral):
     def group_size(self, shape: Shape) -> int:
         """How many values each mean and variance is taken over: one position's channels."""
         return shape[0]
+
+
+class LocalResponseNorm(Neutral):
+    """``nn.LocalResponseNorm``, as AlexNet and GoogLeNet use it: each value divided by
+    (k + alpha/size · Σ x²)^beta, the sum over ``size`` neighbouring channels at its position."""
+
+    inert_keys = LayerBase.inert_keys | {"alpha", "beta", "k"}
+    type: Literal["local_response_norm"]
+    size: Size = Field(description="How many neighbouring channels each sum takes, the value's own included.")
+    alpha: Real = Field(1e-4, description="Multiplies the mean of the squares. Default 1.0e-4.")
+    beta: Real = Field(0.75, description="The exponent. Default 0.75.")
+    k: Real = Field(1.0, description="Added before the exponent. Default 1.")
+
+    def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+        # PyTorch: "Expected 3D or higher dimensionality input".
+        return self.spatial_input(inputs)
 
 
 class LayerScale(Neutral):

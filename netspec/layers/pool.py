@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from netspec.layers.arithmetic import Pads, Window, split_pool_output
-from netspec.layers.base import Fix, LayerBase, LayerError, Shape, SidedPadding, SizeOrList
+from netspec.layers.base import Fix, LayerBase, LayerError, Shape, SidedPadding, Size, SizeOrList
 from netspec.layers.windowed import WindowedLayer, padding_fix
 
 #: The rule a pool's padding must follow, for the help line.
@@ -120,7 +120,12 @@ class MaxPool(Pool):
 
 
 class AvgPool(Pool):
+    inert_keys = Pool.inert_keys | {"count_include_pad", "divisor_override"}
     type: Literal["avgpool"]
+    count_include_pad: bool = Field(True, description="Whether padding counts in each window's divisor. Default true.")
+    divisor_override: Size | None = Field(
+        None, description="Divide every window's sum by this instead, on 2-D and 3-D inputs. Default: none."
+    )
 
     def smallest_input(self, window: Window, rank: int) -> int:
         # ATen's pool3d_shape_check (every device): AvgPool3d also needs the unpadded input
@@ -128,6 +133,14 @@ class AvgPool(Pool):
         return window.kernel if rank == 3 else 1
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
+        if self.divisor_override is not None and len(windows) == 1:
+            raise LayerError(
+                "NS115",
+                "divisor_override needs a 2-D or 3-D input, but this one is 1-D: PyTorch's AvgPool1d "
+                "has no divisor_override",
+                key="divisor_override",
+                help="remove divisor_override, or pool a [C, 1, L] input with a [1, F] kernel",
+            )
         small = [w for w in windows if w.size < self.smallest_input(w, len(windows))]
         if small:
             raise LayerError(

@@ -2,17 +2,19 @@
 
 ## What it does
 Reports a layer that needs a [C, *spatial] input (conv, pooling, upsample, crop, pad,
-instancenorm) placed after `flatten` or `dense`, where the tensor is flat, and an
-interpolating upsample on the wrong number of spatial dimensions: `linear` takes 1,
-`bilinear` and `bicubic` 2, `trilinear` 3. An `instancenorm` also needs more than one
-position (a C×1×1 map has one), since it normalises each channel over its positions.
+instancenorm, local_response_norm, dropout with `whole_channels`) placed after `flatten` or
+`dense`, where the tensor is flat, and an interpolating upsample on the wrong number of
+spatial dimensions: `linear` takes 1, `bilinear` and `bicubic` 2, `trilinear` 3. An
+`instancenorm` also needs more than one position (a C×1×1 map has one), since it normalises
+each channel over its positions, and an `avgpool`'s `divisor_override` a 2-D or 3-D input.
 
 ## Why is this bad?
 PyTorch raises "Expected 3D (unbatched) or 4D (batched) input", "Got 3D input, but
 bilinear mode needs 4D input", or "Expected more than 1 spatial element when training", at
-the first forward pass. On a flat tensor `InstanceNorm1d` takes the features for one
-channel's positions, which is not what a spec means: it only warns without `affine`, and
-raises with it.
+the first forward pass; `AvgPool1d` takes no `divisor_override`. On a flat tensor
+`InstanceNorm1d` takes the features for one channel's positions, and `Dropout1d` the batch
+for one sample's channels, which is not what a spec means: the first only warns without
+`affine`, and raises with it.
 
 ## Example
 ```yaml
