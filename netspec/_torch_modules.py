@@ -113,14 +113,22 @@ class Concat(nn.Module):
 class Network(nn.Module):
     """A spec's layer graph: each layer reads the outputs named by its ``from``.
 
-    ``sources[i]`` lists the indices of layer i's inputs, -1 being the network input.
+    ``sources[i]`` lists the indices of layer i's inputs, -1 being the network input;
+    ``returned`` the layers whose outputs ``forward`` returns (one tensor, or a tuple of several).
     """
 
-    def __init__(self, names: Sequence[str], layers: Sequence[nn.Module], sources: Sequence[Sequence[int]]) -> None:
+    def __init__(
+        self,
+        names: Sequence[str],
+        layers: Sequence[nn.Module],
+        sources: Sequence[Sequence[int]],
+        returned: Sequence[int],
+    ) -> None:
         super().__init__()
         self.names = list(names)
         self.layers = nn.ModuleList(layers)
         self.sources = [list(s) for s in sources]
+        self.returned = list(returned)
 
     def outputs(self, x: Tensor) -> list[Tensor]:
         """Every layer's output, in file order."""
@@ -129,5 +137,8 @@ class Network(nn.Module):
             results.append(layer(*(x if s < 0 else results[s] for s in sources)))
         return results
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self.outputs(x)[-1]
+    def forward(self, x: Tensor) -> Tensor | tuple[Tensor, ...]:
+        results = self.outputs(x)
+        if len(self.returned) == 1:
+            return results[self.returned[0]]
+        return tuple(results[i] for i in self.returned)

@@ -69,7 +69,8 @@ class GraphProblem:
     """A structural problem: an unknown reference (NS004) or a duplicate name (NS005)."""
 
     code: str
-    index: int
+    #: The layer at fault; None for a name in the spec's ``outputs``.
+    index: int | None
     message: str
     #: The value at fault (the unknown name in ``from``), when there is one to point at.
     path: KeyPath | None = None
@@ -80,6 +81,9 @@ class Graph:
     input: Shape | None
     nodes: list[Node]
     problems: list[GraphProblem]
+    #: The layers the network returns: those ``outputs`` names, or the last; None when
+    #: ``outputs`` is invalid or names a layer that is not there.
+    outputs: list[int] | None = field(default_factory=list)
 
     @cached_property
     def without_output(self) -> list[int]:
@@ -186,7 +190,24 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
             _propagate(graph, node)
         elif layer is not None:
             _check_settings(node, layer)
+    graph.outputs = None if spec.bad_outputs else _outputs(graph, spec.outputs, references)
     return graph
+
+
+def _outputs(graph: Graph, names: list[str] | None, references: _References) -> list[int] | None:
+    """The indices of the layers ``outputs`` names (the last layer's by default), or None
+    when a name is not a layer: each is NS004 at its place in the list."""
+    if names is None:
+        return [len(graph.nodes) - 1] if graph.nodes else []
+    outputs = []
+    for position, name in enumerate(names):
+        index = references.defined.get(name)
+        if index is not None:
+            outputs.append(index)
+            continue
+        message = f"`outputs` names '{name}', which is not a layer{references.hint(name)}"
+        graph.problems.append(GraphProblem("NS004", None, message, ("outputs", position)))
+    return None if len(outputs) < len(names) else outputs
 
 
 def _taken(name: str, earlier: int, earlier_given: str | None, given: str | None) -> str:
@@ -224,11 +245,16 @@ class _References:
                 f"`from` names '{name}', which is defined later (layer {later + 1}); "
                 "a layer can only read earlier layers"
             )
-        choices = len(self.defined) + 1
-        hint = interpolation_hint(name) or (
-            suggest(name, [*self.defined, "input"]) if self.suggestions.spend(choices) else ""
-        )
-        return f"`from` names '{name}', which is not an earlier layer{hint}"
+        return f"`from` names '{name}', which is not an earlier layer{self.hint(name, 'input')}"
+
+    def hint(self, name: str, *more: str) -> str:
+        """What ``name``, which is not defined, may have meant: one of the names defined so
+        far or ``more``, while the suggestions' budget lasts."""
+        if hint := interpolation_hint(name):
+            return hint
+        if not self.suggestions.spend(len(self.defined) + len(more)):
+            return ""
+        return suggest(name, [*self.defined, *more])
 
 
 def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _References, raw: Any) -> bool:

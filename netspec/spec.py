@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.diagnostics import MAX_QUOTED, cut
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
-from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Size
+from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size
 from netspec.layers.neutral import FLOAT32_MAX, Neutral
 from netspec.source import KeyPath, interpolation_hint
 
@@ -95,6 +95,11 @@ class SpecModel(BaseModel):
     layers: Annotated[list[Layer], Field(min_length=1)] = Field(
         description="The layers, in order. Each feeds the next unless `from` says otherwise."
     )
+    outputs: Annotated[list[Name], Field(min_length=1)] | None = Field(
+        None,
+        description="The layers whose outputs the network returns, in order: a detector's heads, an "
+        "auxiliary classifier. Default: the last layer.",
+    )
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,13 @@ class ParsedSpec:
     #: What the file says for each layer, valid or not (names survive invalid layers).
     raw_layers: list[Any]
     problems: list[SchemaProblem] = field(default_factory=list)
+    #: The names ``outputs`` lists; None for the default (the last layer) or a bad list.
+    outputs: list[str] | None = None
+
+    @property
+    def bad_outputs(self) -> bool:
+        """Whether ``outputs`` is there but invalid (NS002)."""
+        return any(problem.path[:1] == ("outputs",) for problem in self.problems)
 
 
 def parse(
@@ -150,6 +162,7 @@ def parse(
         tuple(model.input),
         list(model.layers),
         raw_layers,
+        outputs=model.outputs,
     )
 
 
@@ -174,7 +187,7 @@ def _salvage(
     problems = [replace(p, checked_past=True) if p.path[:2] in salvaged else p for p in problems]
     name = data.get("name")
     description = data.get("description")
-    return ParsedSpec(
+    spec = ParsedSpec(
         name if isinstance(name, str) and name else default_name,
         description if isinstance(description, str) else None,
         tuple(data["input"]) if input_ok else None,
@@ -182,6 +195,9 @@ def _salvage(
         raw_layers,
         problems,
     )
+    if "outputs" in data and not spec.bad_outputs:
+        spec.outputs = data["outputs"]
+    return spec
 
 
 def _written(layer_type: str) -> str:

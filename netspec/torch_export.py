@@ -305,7 +305,8 @@ def _with_activation(layer: LayerBase, module: nn.Module) -> nn.Module:
 
 
 def network_module(graph: Graph) -> nn.Module:
-    """The whole spec as one module whose ``outputs(x)`` gives every layer's output.
+    """The whole spec as one module that returns the spec's output (a tuple of them when
+    ``outputs`` lists several), and whose ``outputs(x)`` gives every layer's output.
 
     The graph must have propagated without errors: each layer is built from its input shapes.
     Otherwise :class:`UnsupportedLayer` says what to fix first.
@@ -319,6 +320,8 @@ def network_module(graph: Graph) -> nn.Module:
     # The first layer at fault, as the check lists them: a reference or name problem says more
     # than that the layer has errors.
     problems = {problem.index: problem.message for problem in reversed(graph.problems)}
+    if None in problems:
+        raise UnsupportedLayer(f"{problems[None]}; fix it before exporting")
     layers = []
     for node in graph.nodes:
         if node.index in problems:
@@ -326,4 +329,6 @@ def network_module(graph: Graph) -> nn.Module:
         if node.layer is None or node.inputs is None or node.output is None:
             raise UnsupportedLayer(f"layer '{node.name}' has errors; fix them before exporting")
         layers.append(layer_module(node.layer, node.inputs))
-    return custom.Network([n.name for n in graph.nodes], layers, [n.sources for n in graph.nodes])
+    if graph.outputs is None:
+        raise UnsupportedLayer("the spec's `outputs` has errors; fix them before exporting")
+    return custom.Network([n.name for n in graph.nodes], layers, [n.sources for n in graph.nodes], graph.outputs)

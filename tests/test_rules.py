@@ -1285,6 +1285,39 @@ def test_instancenorm_needs_more_than_one_position() -> None:
     assert d.code == "NS115" and "flat tensor" in d.message
 
 
+def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
+    # An auxiliary head (aux) beside the main one (logits), both read by nothing.
+    heads = spec(
+        "[3, 8, 8]",
+        "{type: conv, name: stem, filters: 4, kernel: 3, padding: 1}",
+        "{type: flatten, name: aux}",
+        "{type: flatten, name: logits, from: stem}",
+    )
+    (d,) = lint(heads)
+    assert (d.code, d.layer, d.span.start.row) == ("NS110", "aux", 4)
+    # The near miss: both listed. Then the order of the list is free, and the last layer is
+    # an output only when listed: with aux alone, logits is reported, and the message says why.
+    for listed in ("[aux, logits]", "[logits, aux]"):
+        assert lint(f"outputs: {listed}\n" + heads) == []
+    (d,) = lint("outputs: [aux]\n" + heads)
+    assert (d.code, d.layer) == ("NS110", "logits")
+    assert d.message == "logits: no layer reads this layer's output, and `outputs` does not list it"
+
+
+def test_a_bad_outputs_list_is_reported_and_keeps_ns110_quiet() -> None:
+    heads = spec("[3, 8, 8]", "{type: relu, name: aux}", "{type: relu, name: logits, from: input}")
+    # A name that is no layer: NS004 at the name (line 1, column 16), with the close name.
+    (d,) = lint("outputs: [aux, logit]\n" + heads)
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS004", 1, 16)
+    assert d.message == "`outputs` names 'logit', which is not a layer; did you mean 'logits'?"
+    assert lint("outputs: [aux, input]\n" + heads)[0].message == "`outputs` names 'input', which is not a layer"
+    # Not a list of names: NS002; which layers are outputs is unknown, so NS110 waits.
+    for bad in ("aux", "[]", "[aux, 3]"):
+        assert codes(f"outputs: {bad}\n" + heads) == ["NS002"], bad
+    # The near miss: null is the default, the last layer, as for every optional key.
+    assert codes("outputs: null\n" + heads) == ["NS110"]
+
+
 def test_layers_that_need_a_map_refuse_a_flat_tensor_and_1d_divisor_override() -> None:
     # PyTorch: "Expected 3D or higher dimensionality input" for local response normalisation;
     # AvgPool1d has no divisor_override; Dropout1d would take the batch for the channels.

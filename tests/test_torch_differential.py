@@ -376,6 +376,22 @@ def test_published_counts_in_pytorch(name: str, params: int) -> None:
     assert sum(p.numel() for p in network.parameters()) == params
 
 
+def test_export_returns_every_output_the_spec_lists_in_its_order() -> None:
+    # YOLOv8n's heads on 640×640: strides 8, 16 and 32 give 80, 40 and 20 cells, each of 64
+    # box channels (4 sides × 16 bins) and 80 class channels.
+    path = ROOT / "specs" / "yolov8n.yaml"
+    analysis = analyse(path.read_text(encoding="utf-8"), str(path), "yolov8n")
+    with torch.device("meta"):
+        heads = network_module(analysis.graph)(torch.zeros(1, 3, 640, 640))
+    assert [tuple(head.shape) for head in heads] == [(1, 144, 80, 80), (1, 144, 40, 40), (1, 144, 20, 20)]
+    # Listed the other way round, returned the other way round; without the list, the last alone.
+    text = spec("[2, 4]", "{type: relu, name: a}", "{type: sigmoid, name: b, from: input}")
+    x = torch.tensor([[[-1.0, 0.0, 1.0, 2.0], [3.0, -4.0, 5.0, -6.0]]])
+    b, a = network_module(analyse("outputs: [b, a]\n" + text, "o.yaml", "o").graph)(x)
+    assert torch.equal(a, torch.relu(x)) and torch.equal(b, torch.sigmoid(x))
+    assert torch.equal(network_module(analyse(text, "o.yaml", "o").graph)(x), torch.sigmoid(x))
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -386,6 +402,8 @@ def test_published_counts_in_pytorch(name: str, params: int) -> None:
             "layer 2: the name 'a' is already used by layer 1",
         ),
         ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c, filters: 4, kernel: 9}\n", "layer 'c' has errors"),
+        ("outputs: [a, b]\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n", "`outputs` names 'b'"),
+        ("outputs: a\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n", "the spec's `outputs` has errors"),
         # The first layer at fault: c (a 9×9 kernel on 8×8) before the repeated name a.
         (
             "input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c, filters: 4, kernel: 9}\n"

@@ -1,8 +1,10 @@
-"""`from` names a layer that is not defined earlier in the file.
+"""`from` names a layer that is not defined earlier in the file, or `outputs` one that is not defined.
 
 ## What it does
 Reports a `from` that names no layer, the layer itself, or a layer defined further down.
-Layers downstream of it are not analysed, so one typo gives one diagnostic.
+Layers downstream of it are not analysed, so one typo gives one diagnostic. Reports too a
+name in the spec's `outputs` that is no layer; until it is mended, which layers are outputs is
+unknown, and NS110 says nothing.
 
 ## Why is this bad?
 The graph cannot be built: PyTorch code generated from the spec would fail with a `KeyError`,
@@ -16,7 +18,7 @@ checked, this rule cannot be disabled or suppressed.
 ```
 
 ## Fix
-No automatic fix: name an earlier layer, or `input`.
+No automatic fix: name an earlier layer, or `input`; in `outputs`, a layer.
 """
 
 from netspec.diagnostics import Severity

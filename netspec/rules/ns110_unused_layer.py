@@ -1,8 +1,8 @@
 """A layer other than the last is read by no other layer.
 
 ## What it does
-Reports a layer whose output no `from` (explicit or implied) consumes, except the last layer,
-which is the network's output.
+Reports a layer whose output no `from` (explicit or implied) consumes, except the network's
+outputs: the layers the spec's `outputs` lists, or else the last layer.
 
 ## Why is this bad?
 A dead branch costs parameters and compute and contributes nothing; usually a `from` further
@@ -16,7 +16,8 @@ down names the wrong layer.
 
 ## Fix
 No automatic fix: connect the layer or delete it. Where a second output is meant (an
-auxiliary classifier, as in GoogLeNet), say so with `# noqa: NS110` on its head's line.
+auxiliary classifier, as in GoogLeNet, or a detector's heads), list the outputs:
+`outputs: [aux, logits]`.
 """
 
 from collections.abc import Iterator
@@ -27,9 +28,16 @@ from netspec.rules.base import Rule, Violation
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node in analysis.graph.nodes[:-1]:
-        if not node.consumers:
-            yield Violation(node.index, f"{node.name}: no layer reads this layer's output")
+    graph = analysis.graph
+    if graph.outputs is None:
+        # Which layers are outputs is unknown until `outputs` is mended (NS002, NS004).
+        return
+    outputs = set(graph.outputs)
+    # With `outputs`, the last layer may be reported too: say why.
+    unlisted = ", and `outputs` does not list it" if analysis.spec.outputs is not None else ""
+    for node in graph.nodes:
+        if not node.consumers and node.index not in outputs:
+            yield Violation(node.index, f"{node.name}: no layer reads this layer's output{unlisted}")
 
 
 RULE = Rule("NS110", "unused-layer", Severity.WARNING, __doc__, check)
