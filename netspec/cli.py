@@ -81,13 +81,6 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
-def cpu_count() -> int:
-    """The CPUs this process may run on (its affinity mask, where the platform has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None) -> None:
     """The report to stdout, or to ``output_file`` with only the summary on stdout."""
     if output_file is None:
@@ -296,7 +289,8 @@ def check(
     results = (
         [outcome.result for outcome in outcomes]
         if outcomes
-        else lint_paths(discovered.files, settings, jobs=min(jobs or sys.maxsize, cpu_count()), keep_analysis=False)
+        # By default as many processes as CPUs, where lint_paths stops anyway.
+        else lint_paths(discovered.files, settings, jobs=jobs or sys.maxsize, keep_analysis=False)
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     if fixing_only:

@@ -288,7 +288,8 @@ def lint_paths(
 
     ``keep_analysis=False`` drops each file's analysis as soon as its diagnostics are made, so
     that a run holds only what it reports. ``jobs > 1`` spreads the files over up to that many
-    processes when they are large enough to pay for starting them (:data:`PARALLEL_MIN_BYTES`);
+    processes, and no more than the available CPUs, when they are large enough to pay for
+    starting them (:data:`PARALLEL_MIN_BYTES`);
     it needs ``keep_analysis=False``, since an analysis stays in the process that built it.
     The cyclic garbage collector is paused while each file is linted (see :func:`lint_text`).
     """

@@ -170,21 +170,39 @@ def test_cli_jobs_give_the_same_report(corpus: list[Path]) -> None:
     assert '"key": "padding"' in two.stdout
 
 
-@pytest.mark.parametrize(("asked", "used"), [("100000", 3), ("3", 3), ("2", 2)])
-def test_cli_jobs_are_at_most_the_available_cpus(
-    corpus: list[Path], monkeypatch: pytest.MonkeyPatch, asked: str, used: int
+@pytest.mark.parametrize(("asked", "used"), [(100_000, 3), (3, 3), (2, 2)])
+def test_jobs_are_at_most_the_available_cpus(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch, always_parallel: None, asked: int, used: int
 ) -> None:
     # The work is bound by the CPUs: 100,000 processes asked for would only compete for 3.
+    started: list[int] = []
+
+    @contextlib.contextmanager
+    def pool(workers: int) -> Iterator[None]:
+        started.append(workers)
+        raise OSError("not started: the files are checked in this process instead")
+        yield
+
+    monkeypatch.setattr(netspec.parallel, "cpu_count", lambda: 3)
+    monkeypatch.setattr(netspec.parallel, "_pool", pool)
+    results = lint_paths(corpus, jobs=asked, keep_analysis=False)
+    assert started == [used]
+    assert [r.filename for r in results] == [str(p) for p in corpus]
+
+
+def test_the_cli_asks_for_one_process_per_cpu_by_default(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     given: list[int] = []
 
     def lint_paths(paths: list[Path], settings: object, *, jobs: int, keep_analysis: bool) -> list[object]:
         given.append(jobs)
         return []
 
-    monkeypatch.setattr("netspec.cli.cpu_count", lambda: 3)
     monkeypatch.setattr("netspec.cli.lint_paths", lint_paths)
-    assert CliRunner().invoke(app, ["check", "--jobs", asked, *map(str, corpus)]).exit_code == 0
-    assert given == [used]
+    runner = CliRunner()
+    assert runner.invoke(app, ["check", *map(str, corpus)]).exit_code == 0
+    assert runner.invoke(app, ["check", "-j", "2", *map(str, corpus)]).exit_code == 0
+    # "As many as possible", which lint_paths bounds by the CPUs; then what was asked.
+    assert given == [sys.maxsize, 2]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two"])
