@@ -66,5 +66,5 @@ RULE = Rule(
     __doc__,
     check,
     blocking=True,
-    silenceable="unknown top-level keys and mistakes in keys that change no shape",
+    silenceable="unknown top-level keys and mistakes in keys that change no shape and no parameter count",
 )
