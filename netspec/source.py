@@ -493,6 +493,8 @@ def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
                 return value, False
         else:
             return value, False
+    elif tag == _MERGE:  # `!!merge <<`, or any other text so tagged
+        return value, True
     elif tag not in _SCALAR_TAGS:
         raise _tag_error(tag)
     return _construct_scalar(tag, value), False
@@ -559,6 +561,8 @@ class _Builder:
         self.doc = Document(None, lines)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        #: Where each anchor is defined, in text offsets.
+        self.anchor_starts: dict[str, int] = {}
         self.expanded = 0
         self.number_keys = 0
 
@@ -569,6 +573,12 @@ class _Builder:
     def add(self, value: Any, start: int, end: int, size: int, is_merge: bool = False) -> None:
         """Attach a finished value (scalar, closed collection or alias) to its parent."""
         stack = self.stack
+        if is_merge and not (stack and stack[-1].is_map and stack[-1].key is _NO_KEY):
+            raise _EventError(
+                "NS001",
+                "<< (or a !!merge tag) is YAML's merge key, which PyYAML accepts only as a mapping key: "
+                "quote it ('<<') to mean the text",
+            )
         if not stack:
             self.doc.data = value
             return
@@ -591,25 +601,45 @@ class _Builder:
             return
         key, frame.key = frame.key, _NO_KEY
         if key is _MERGE:
+            if frame.merges:
+                # A repeated key all the same (NS003), which PyYAML merges too.
+                self.repeated(frame, "<<")
             frame.merges.append((value, (start, end)))
             return
         container = frame.value
         if key in container:
-            doc = self.doc
             replaced = frame.table.get(key)
             if replaced is not None:
-                doc.replaced_entries.append(replaced)
-            doc.duplicate_keys.append((*frame.path, key))
-            doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
-                frame.key_start,
-                frame.key_end,
-            )
+                self.doc.replaced_entries.append(replaced)
+            self.repeated(frame, key)
             if type(key) is not str:  # a string never equals a key of another type
                 self.repeated_odd_key(frame, key)
         frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
+    def repeated(self, frame: _Frame, key: Any) -> None:
+        """Record the key just read, which repeats one before it in the mapping."""
+        doc = self.doc
+        doc.duplicate_keys.append((*frame.path, key))
+        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
+            frame.key_start,
+            frame.key_end,
+        )
+
+    def define(self, anchor: str, start: int) -> None:
+        """Record an anchor's definition; PyYAML refuses a file that defines one twice."""
+        first = self.anchor_starts.setdefault(anchor, start)
+        if first != start:
+            from netspec.diagnostics import cut  # only on this error: diagnostics imports this module
+
+            raise _EventError(
+                "NS001",
+                f"the anchor &{cut(anchor)} is defined a second time (first on line "
+                f'{self.doc.lines.position(first).row}): PyYAML refuses the file ("found duplicate anchor")',
+            )
+
     def anchor_scalar(self, name: str, value: Any, size: int, start: int) -> None:
+        self.define(name, start)
         self.anchors[name] = (value, size)
         stack = self.stack
         if not stack:
@@ -660,6 +690,7 @@ class _Builder:
         if event.flow_style:
             self.doc.flow_starts[path] = start
         if event.anchor is not None:
+            self.define(event.anchor, start)
             self.doc.anchored[path] = start
         self.stack.append(_Frame(value, path, event.anchor, start, flow=bool(event.flow_style)))
 
@@ -684,8 +715,10 @@ class _Builder:
             self.doc.root = (start, end)
 
     def merge(self, frame: _Frame) -> None:
-        """YAML 1.1 merge keys: explicit keys win, then earlier merged mappings."""
-        for value, (start, end) in frame.merges:
+        """YAML 1.1 merge keys: explicit keys win, then the last of repeated merge keys (as
+        PyYAML merges them), then the earlier mappings of one merge key's list (as the merge
+        type's specification says, and PyYAML before 6.0.4)."""
+        for value, (start, end) in reversed(frame.merges):
             sources = value if isinstance(value, list) else [value]
             for source in sources:
                 if not isinstance(source, dict):
@@ -704,7 +737,9 @@ class _Builder:
     def alias(self, event: Any) -> None:
         name = event.anchor
         if name not in self.anchors:
-            raise _EventError("NS001", f"alias *{name} refers to no anchor")
+            from netspec.diagnostics import cut  # only on this error: diagnostics imports this module
+
+            raise _EventError("NS001", f"alias *{cut(name)} refers to no anchor")
         value, size = self.anchors[name]
         # The one way a collection reaches a key's place: open() refuses the others.
         stack = self.stack

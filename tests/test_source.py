@@ -98,6 +98,81 @@ def test_merge_keys_explicit_keys_win() -> None:
     assert doc.data["layer"] == {"kernel": 3, "stride": 2}
 
 
+def test_merge_keys_resolve_as_pyyaml_merges_them() -> None:
+    # Two merge keys: PyYAML merges both, the later winning (and NS003 reports the repeat).
+    two = "a: &a {kernel: 7, padding: 0}\nb: &b {kernel: 3}\nlayer: {<<: *a, <<: *b}\n"
+    doc = load(two)
+    assert doc.data["layer"] == yaml.safe_load(two)["layer"] == {"kernel": 3, "padding": 0}
+    assert doc.duplicate_keys == [("layer", "<<")]
+    # The repeat is located at its own `<<`: row 3, column 17.
+    assert doc.key_span(("layer", "<<", "<duplicate>", 1)).start == Position(3, 17)
+    # The near miss: one merge key of a list, whose earlier mappings win as the merge type's
+    # specification says ("keys in mapping nodes earlier in the sequence override").
+    one = "a: &a {kernel: 7, padding: 0}\nb: &b {kernel: 3}\nlayer: {<<: [*b, *a]}\n"
+    doc = load(one)
+    assert doc.data["layer"] == {"kernel": 3, "padding": 0}
+    assert doc.duplicate_keys == []
+    # The standard tag !!merge makes any key a merge key, as in PyYAML.
+    tagged = "a: &a {kernel: 7}\nlayer: {!!merge <<: *a, stride: 2}\n"
+    assert load(tagged).data["layer"] == yaml.safe_load(tagged)["layer"] == {"kernel": 7, "stride": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("name: <<\n", "name: '<<'\n"),
+        ("- <<\n", "- '<<'\n"),
+        ("<<\n", "'<<'\n"),
+        ("a: !!merge x\n", "a: !!str x\n"),
+        ("a: [1, !!merge <<]\n", 'a: [1, "<<"]\n'),
+    ],
+)
+def test_a_merge_key_anywhere_but_a_key_is_refused_as_pyyaml_refuses_it(text: str, quoted: str) -> None:
+    with pytest.raises(
+        yaml.YAMLError, match=re.escape("could not determine a constructor for the tag 'tag:yaml.org,2002:merge'")
+    ):
+        yaml.safe_load(text)
+    with pytest.raises(LoadError) as error:
+        load(text)
+    assert error.value.code == "NS001" and "PyYAML accepts only as a mapping key" in error.value.message
+    # The near miss: quoted (or tagged as text), it is the text.
+    assert load(quoted).data == yaml.safe_load(quoted)
+
+
+def test_an_unknown_alias_is_quoted_cut() -> None:
+    with pytest.raises(LoadError) as error:
+        load("a: *" + "x" * 5000 + "\n")
+    # The README's bound: 37 characters and "...".
+    assert error.value.message == f"alias *{'x' * 37}... refers to no anchor"
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "row", "renamed"),
+    [
+        ("a: &x 1\nb: &x 2\n", "x", 1, "a: &x 1\nb: &y 2\n"),
+        ("a: &x {k: 1}\nb: &x [2]\n", "x", 1, "a: &x {k: 1}\nb: &y [2]\n"),
+        (
+            "layers:\n  - &blk {type: conv}\n  - &blk {type: relu}\n  - *blk\n",
+            "blk",
+            2,
+            "layers:\n  - &blk {type: conv}\n  - &act {type: relu}\n  - *blk\n",
+        ),
+        ("a: &x [&x 1]\n", "x", 1, "a: &x [&y 1]\n"),
+    ],
+)
+def test_an_anchor_defined_twice_is_refused_as_pyyaml_refuses_it(
+    text: str, anchor: str, row: int, renamed: str
+) -> None:
+    with pytest.raises(yaml.composer.ComposerError, match="found duplicate anchor"):
+        yaml.safe_load(text)
+    with pytest.raises(LoadError) as error:
+        load(text)
+    assert error.value.code == "NS001"
+    assert error.value.message.startswith(f"the anchor &{anchor} is defined a second time (first on line {row})")
+    # The near miss: the second anchor renamed.
+    assert load(renamed).data == yaml.safe_load(renamed)
+
+
 @pytest.mark.parametrize(
     "text",
     [

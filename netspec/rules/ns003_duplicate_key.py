@@ -2,7 +2,8 @@
 
 ## What it does
 Reports every repeated key in a mapping, at the repetition. Keys that YAML tells apart but
-Python does not (`1`, `1.0` and `true`; `0` and `false`) repeat each other too.
+Python does not (`1`, `1.0` and `true`; `0` and `false`) repeat each other too, and so does a
+second merge key `<<`, whose keys PyYAML lets win over the first's.
 
 ## Why is this bad?
 PyYAML, like most YAML loaders, silently keeps the last value: the spec says two things and
