@@ -119,7 +119,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         codes = tuple(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else None
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
         if match["colon"] and codes is None:
-            directive.problem = "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+            directive.problem = _no_codes(line[match.end() :])
         elif match["loose"]:
             listed = listing([cut(code) for code in re.split(r"[\s,]+", match["loose"].upper())], ", ")
             directive.problem = f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
@@ -132,6 +132,19 @@ def directives(text: str, document: Document) -> list[Directive]:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)
     return found
+
+
+#: A rule's name where its code belongs: ``noqa: shrinking-layer``.
+_NAMED = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
+_CODE_OF = {rule.name: code for code, rule in RULES.items()}
+
+
+def _no_codes(after: str) -> str:
+    """What a ``noqa:`` with no code after its colon says: which code a rule's name means."""
+    named = _NAMED.match(after.lstrip())
+    if named and (code := _CODE_OF.get(named[0].lower())):
+        return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
+    return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 
 
 def _comment_start(line: str, content_end: int) -> int | None:

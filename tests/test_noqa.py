@@ -374,6 +374,19 @@ def test_unused_bare_noqa_and_empty_code_list_are_reported() -> None:
     assert codes(layers(f"{SHRINK}  # noqa:")) == ["NS102", "NS900"]
 
 
+def test_a_rule_name_where_its_code_belongs_is_reported_with_the_code() -> None:
+    # NS102 is shrinking-layer in the rule table; its name silences nothing, as in ruff.
+    shrink, unused = lint(layers(f"{SHRINK}  # noqa: Shrinking-Layer"))
+    assert (shrink.code, unused.code) == ("NS102", "NS900")
+    assert unused.message == (
+        "this `noqa` names the rule Shrinking-Layer where its code belongs (`# noqa: NS102`); "
+        "as written it silences nothing"
+    )
+    # The near miss: a hyphenated word that names no rule gets the general message.
+    (_, unknown) = lint(layers(f"{SHRINK}  # noqa: shrink-layer"))
+    assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
+
+
 def test_unused_file_wide_directive_is_reported() -> None:
     diagnostics = lint("# netspec: noqa: NS102\n" + layers(KEEP))
     assert [(d.code, d.span.start.row, d.span.start.column) for d in diagnostics] == [("NS900", 1, 1)]
