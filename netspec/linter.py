@@ -297,11 +297,20 @@ def lint_paths(
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
     files = as_paths(paths, "lint_paths")
     settings = settings or Settings()
+    # The CPUs bound the work: 100,000 processes would only compete for them.
+    jobs = min(jobs, cpu_count())
     if jobs > 1 and len(files) > 1 and _total_size(files) >= PARALLEL_MIN_BYTES:
         from netspec.parallel import lint_in_processes
 
         return lint_in_processes(files, settings, jobs)
     return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in files]
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask, where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def as_paths(paths: Sequence[str | os.PathLike[str]], function: str) -> list[Path]:

@@ -22,17 +22,8 @@ from netspec.linter import FileResult, internal_error, lint_guarded
 from netspec.settings import Settings
 
 
-def cpu_count() -> int:
-    """The CPUs this process may run on (its affinity mask, where the platform has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> list[FileResult]:
-    """Lint ``paths`` over up to ``jobs`` processes, and no more than the CPUs, which bound the
-    work (100,000 processes would only compete for them); the results come back in order,
-    without analyses.
+    """Lint ``paths`` over up to ``jobs`` processes; the results come back in order, without analyses.
 
     Where processes cannot be started (no POSIX semaphores, as on AWS Lambda), the files are checked
     here instead. A file whose worker dies (killed for memory, say) is checked again alone, in
@@ -43,7 +34,7 @@ def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> l
     # The first file is checked here, before forking: that builds the pydantic validators
     # once, and every worker inherits them.
     results, rest = [work(paths[0])], paths[1:]
-    workers = min(jobs, len(rest), cpu_count())
+    workers = min(jobs, len(rest))
     # A few chunks per worker: big enough to amortise the transfers, small enough to balance.
     size = max(1, len(rest) // (workers * 4))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]

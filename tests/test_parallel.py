@@ -170,9 +170,9 @@ def test_cli_jobs_give_the_same_report(corpus: list[Path]) -> None:
     assert '"key": "padding"' in two.stdout
 
 
-@pytest.mark.parametrize(("asked", "used"), [(100_000, 3), (3, 3), (2, 2)])
+@pytest.mark.parametrize(("asked", "used"), [(100_000, 3), (3, 3), (2, 2), (1, None)])
 def test_jobs_are_at_most_the_available_cpus(
-    corpus: list[Path], monkeypatch: pytest.MonkeyPatch, always_parallel: None, asked: int, used: int
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch, always_parallel: None, asked: int, used: int | None
 ) -> None:
     # The work is bound by the CPUs: 100,000 processes asked for would only compete for 3.
     started: list[int] = []
@@ -183,11 +183,15 @@ def test_jobs_are_at_most_the_available_cpus(
         raise OSError("not started: the files are checked in this process instead")
         yield
 
-    monkeypatch.setattr(netspec.parallel, "cpu_count", lambda: 3)
+    monkeypatch.setattr(netspec.linter, "cpu_count", lambda: 3)
     monkeypatch.setattr(netspec.parallel, "_pool", pool)
     results = lint_paths(corpus, jobs=asked, keep_analysis=False)
-    assert started == [used]
+    assert started == ([] if used is None else [used])
     assert [r.filename for r in results] == [str(p) for p in corpus]
+    # On one CPU no pool starts, whatever is asked: it would only add a process to the one.
+    monkeypatch.setattr(netspec.linter, "cpu_count", lambda: 1)
+    lint_paths(corpus, jobs=asked, keep_analysis=False)
+    assert started == ([] if used is None else [used])
 
 
 def test_the_cli_asks_for_one_process_per_cpu_by_default(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
