@@ -81,9 +81,9 @@ class Graph:
     input: Shape | None
     nodes: list[Node]
     problems: list[GraphProblem]
-    #: The layers the network returns: those ``outputs`` names, or the last; None when
-    #: ``outputs`` is invalid or names a layer that is not there.
-    outputs: list[int] | None = field(default_factory=list)
+    #: The layers the network returns: those ``outputs`` names, or the last; None until
+    #: :func:`build` finds them, and when ``outputs`` is invalid or names no layer.
+    outputs: list[int] | None = None
 
     @cached_property
     def without_output(self) -> list[int]:
@@ -199,15 +199,17 @@ def _outputs(graph: Graph, names: list[str] | None, references: _References) -> 
     when a name is not a layer: each is NS004 at its place in the list."""
     if names is None:
         return [len(graph.nodes) - 1] if graph.nodes else []
-    outputs = []
-    for position, name in enumerate(names):
-        index = references.defined.get(name)
-        if index is not None:
-            outputs.append(index)
-            continue
-        message = f"`outputs` names '{name}', which is not a layer{references.hint(name)}"
-        graph.problems.append(GraphProblem("NS004", None, message, ("outputs", position)))
-    return None if len(outputs) < len(names) else outputs
+    outputs = [references.defined.get(name) for name in names]
+    unknown = [position for position, index in enumerate(outputs) if index is None]
+    if not unknown:
+        return [index for index in outputs if index is not None]
+    # One problem, at the first, so that a list of thousands stays one line.
+    name = names[unknown[0]]
+    others = len(unknown) - 1
+    more = f" (and {others:,} more {'names that are not layers' if others > 1 else 'name that is not a layer'})"
+    message = f"`outputs` names '{name}', which is not a layer{references.hint(name)}{more if others else ''}"
+    graph.problems.append(GraphProblem("NS004", None, message, ("outputs", unknown[0])))
+    return None
 
 
 def _taken(name: str, earlier: int, earlier_given: str | None, given: str | None) -> str:

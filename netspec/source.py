@@ -500,6 +500,13 @@ def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
     return _construct_scalar(tag, value), False
 
 
+def _quoted(name: str) -> str:
+    """An anchor's name as a message quotes it (cut, as other quoted words are)."""
+    from netspec.diagnostics import cut  # only on these errors: diagnostics imports this module
+
+    return cut(name)
+
+
 def _tag_error(tag: str) -> _EventError:
     shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
     return _EventError(
@@ -563,6 +570,8 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         #: Where each anchor is defined, in text offsets.
         self.anchor_starts: dict[str, int] = {}
+        #: The anchors on a merge key.
+        self.merge_anchors: set[str] = set()
         self.expanded = 0
         self.number_keys = 0
 
@@ -577,7 +586,7 @@ class _Builder:
             raise _EventError(
                 "NS001",
                 "<< (or a !!merge tag) is YAML's merge key, which PyYAML accepts only as a mapping key: "
-                "quote it ('<<') to mean the text",
+                "quote it ('<<'), or drop the tag, to mean the text",
             )
         if not stack:
             self.doc.data = value
@@ -630,17 +639,17 @@ class _Builder:
         """Record an anchor's definition; PyYAML refuses a file that defines one twice."""
         first = self.anchor_starts.setdefault(anchor, start)
         if first != start:
-            from netspec.diagnostics import cut  # only on this error: diagnostics imports this module
-
             raise _EventError(
                 "NS001",
-                f"the anchor &{cut(anchor)} is defined a second time (first on line "
+                f"the anchor &{_quoted(anchor)} is defined a second time (first on line "
                 f'{self.doc.lines.position(first).row}): PyYAML refuses the file ("found duplicate anchor")',
             )
 
-    def anchor_scalar(self, name: str, value: Any, size: int, start: int) -> None:
+    def anchor_scalar(self, name: str, value: Any, size: int, start: int, is_merge: bool) -> None:
         self.define(name, start)
         self.anchors[name] = (value, size)
+        if is_merge:  # an alias of it is the merge key too, as in PyYAML
+            self.merge_anchors.add(name)
         stack = self.stack
         if not stack:
             self.doc.anchored[()] = start
@@ -737,9 +746,7 @@ class _Builder:
     def alias(self, event: Any) -> None:
         name = event.anchor
         if name not in self.anchors:
-            from netspec.diagnostics import cut  # only on this error: diagnostics imports this module
-
-            raise _EventError("NS001", f"alias *{cut(name)} refers to no anchor")
+            raise _EventError("NS001", f"alias *{_quoted(name)} refers to no anchor")
         value, size = self.anchors[name]
         # The one way a collection reaches a key's place: open() refuses the others.
         stack = self.stack
@@ -754,7 +761,7 @@ class _Builder:
             )
         # The same object is shared, never copied: expansion costs nothing here, and the
         # budget above protects everything that walks the data later.
-        self.add(value, event.start_mark.index, event.end_mark.index, size)
+        self.add(value, event.start_mark.index, event.end_mark.index, size, name in self.merge_anchors)
 
 
 def _indented_with_tab(text: str, lines: LineIndex, index: int) -> bool:
@@ -858,7 +865,9 @@ def load(text: str) -> Document:
                 else:
                     value, is_merge = _scalar_value(event)
                 if event.anchor is not None:
-                    builder.anchor_scalar(event.anchor, value, 1 + (len(event.value) >> 4), event.start_mark.index)
+                    builder.anchor_scalar(
+                        event.anchor, value, 1 + (len(event.value) >> 4), event.start_mark.index, is_merge
+                    )
                 if event.style:  # "" (libyaml) or None for a plain scalar
                     styled.append((event.start_mark.index, event.end_mark.index, event.style))
                 add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)

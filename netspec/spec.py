@@ -156,14 +156,32 @@ def parse(
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
         return _salvage(data, raw_layers, default_name, exc, Budget(suggestions), quoted)
+    repeats = _repeated_outputs(model.outputs or [])
     return ParsedSpec(
         model.name or default_name,
         model.description,
         tuple(model.input),
         list(model.layers),
         raw_layers,
-        outputs=model.outputs,
+        repeats,
+        None if repeats else model.outputs,
     )
+
+
+def _repeated_outputs(names: list[str]) -> list[SchemaProblem]:
+    """A name ``outputs`` lists again: the first such, counting the others."""
+    seen: set[str] = set()
+    repeats = []
+    for position, name in enumerate(names):
+        if name in seen:
+            repeats.append(position)
+        seen.add(name)
+    if not repeats:
+        return []
+    others = len(repeats) - 1
+    more = f" (and {others:,} more repeat{'s' if others > 1 else ''})" if others else ""
+    message = f"`outputs` lists '{names[repeats[0]]}' again; a network returns each output once{more}"
+    return [SchemaProblem(("outputs", repeats[0]), message)]
 
 
 def _salvage(
@@ -196,7 +214,8 @@ def _salvage(
         problems,
     )
     if "outputs" in data and not spec.bad_outputs:
-        spec.outputs = data["outputs"]
+        spec.problems += _repeated_outputs(data["outputs"])
+        spec.outputs = None if spec.bad_outputs else data["outputs"]
     return spec
 
 

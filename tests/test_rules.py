@@ -1285,6 +1285,16 @@ def test_instancenorm_needs_more_than_one_position() -> None:
     assert d.code == "NS115" and "flat tensor" in d.message
 
 
+def test_a_repeated_merge_key_is_ns003_and_says_loaders_differ() -> None:
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: maxpool, <<: {kernel: 3}, <<: {kernel: 2}}\n"
+    (d,) = lint(text)
+    # The second `<<` at column 38: `  - {type: maxpool, ` is 20 characters, `<<: {kernel: 3}, ` 17 more.
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS003", 3, 38)
+    assert d.help == "loaders differ on which merged mapping wins: merge once, and write out the keys you mean"
+    # The near miss: one merge key, and a key of its own that wins over the merged one.
+    assert codes(text.replace("<<: {kernel: 2}", "kernel: 2")) == []
+
+
 def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
     # An auxiliary head (aux) beside the main one (logits), both read by nothing.
     heads = spec(
@@ -1314,6 +1324,15 @@ def test_a_bad_outputs_list_is_reported_and_keeps_ns110_quiet() -> None:
     # Not a list of names: NS002; which layers are outputs is unknown, so NS110 waits.
     for bad in ("aux", "[]", "[aux, 3]"):
         assert codes(f"outputs: {bad}\n" + heads) == ["NS002"], bad
+    # It blocks: a noqa cannot silence it (NS900 says so), since NS110 would be silent too.
+    assert codes("outputs: aux  # noqa: NS002\n" + heads) == ["NS002", "NS900"]
+    # A name listed again, and names that are no layers: one problem each, however many.
+    (d,) = lint("outputs: [aux, logits, aux, logits, aux]\n" + heads)
+    # The repeat at column 24: `outputs: [` is 10 characters, `aux, logits, ` 13 more.
+    assert (d.code, d.span.start.column) == ("NS002", 24)
+    assert d.message == "`outputs` lists 'aux' again; a network returns each output once (and 2 more repeats)"
+    (d,) = lint("outputs: [aux, " + ", ".join(f"n{i}" for i in range(3000)) + "]\n" + heads)
+    assert d.code == "NS004" and d.message.endswith("(and 2,999 more names that are not layers)")
     # The near miss: null is the default, the last layer, as for every optional key.
     assert codes("outputs: null\n" + heads) == ["NS110"]
 

@@ -112,9 +112,12 @@ def test_merge_keys_resolve_as_pyyaml_merges_them() -> None:
     doc = load(one)
     assert doc.data["layer"] == {"kernel": 3, "padding": 0}
     assert doc.duplicate_keys == []
-    # The standard tag !!merge makes any key a merge key, as in PyYAML.
+    # The standard tag !!merge makes any key a merge key, as in PyYAML, and so does an alias
+    # of an anchored merge key.
     tagged = "a: &a {kernel: 7}\nlayer: {!!merge <<: *a, stride: 2}\n"
     assert load(tagged).data["layer"] == yaml.safe_load(tagged)["layer"] == {"kernel": 7, "stride": 2}
+    aliased = "a: &a {kernel: 7}\nb: {&m <<: *a}\nlayer: {*m : {kernel: 3}, stride: 2}\n"
+    assert load(aliased).data["layer"] == yaml.safe_load(aliased)["layer"] == {"kernel": 3, "stride": 2}
 
 
 @pytest.mark.parametrize(
@@ -125,6 +128,7 @@ def test_merge_keys_resolve_as_pyyaml_merges_them() -> None:
         ("<<\n", "'<<'\n"),
         ("a: !!merge x\n", "a: !!str x\n"),
         ("a: [1, !!merge <<]\n", 'a: [1, "<<"]\n'),
+        ("a: &a {x: 1}\nb: {&m <<: *a}\nc: *m\n", "a: &a {x: 1}\nb: {<<: *a}\nc: '<<'\n"),
     ],
 )
 def test_a_merge_key_anywhere_but_a_key_is_refused_as_pyyaml_refuses_it(text: str, quoted: str) -> None:

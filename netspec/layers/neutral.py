@@ -124,7 +124,7 @@ class Dropout(Neutral):
     inert_keys = LayerBase.inert_keys | {"rate", "whole_channels"}
     type: Literal["dropout"]
     rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
-        None, description="Probability of zeroing an element, from 0 to 1."
+        None, description="Probability of zeroing an element (a channel, with whole_channels), from 0 to 1."
     )
     whole_channels: bool = Field(
         False,

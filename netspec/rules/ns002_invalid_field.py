@@ -44,8 +44,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             problem.message,
             at_key=problem.at_key,
             path=problem.path,
-            # Only the file as a whole, `input` and the layers are needed to check the spec.
-            blocking=problem.path[:1] in ((), ("input",), ("layers",)) and not problem.checked_past,
+            # Only the file as a whole, `input`, the layers and `outputs` (NS110's premise) are
+            # needed to check the spec.
+            blocking=problem.path[:1] in ((), ("input",), ("layers",), ("outputs",)) and not problem.checked_past,
         )
     # Lists whose length does not match the input's rank are only found during propagation.
     yield from layer_errors(RULE.code)(analysis)

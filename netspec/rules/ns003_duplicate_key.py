@@ -3,7 +3,8 @@
 ## What it does
 Reports every repeated key in a mapping, at the repetition. Keys that YAML tells apart but
 Python does not (`1`, `1.0` and `true`; `0` and `false`) repeat each other too, and so does a
-second merge key `<<`, whose keys PyYAML lets win over the first's.
+second merge key `<<`: where both merged mappings hold a key, which one wins depends on the
+loader, and on PyYAML's version and the key's length.
 
 ## Why is this bad?
 PyYAML, like most YAML loaders, silently keeps the last value: the spec says two things and
@@ -42,7 +43,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             repeated = f"the key {key} repeats the key {equal} before it: in Python they are one key ({equal} == {key})"
         else:
             repeated = f"the key {key} appears more than once in this mapping"
-        if path[-1] == "type" and index is not None and len(path) == 3 and not document.is_flow(path[:2]):
+        if path[-1] == "<<":
+            help = "loaders differ on which merged mapping wins: merge once, and write out the keys you mean"
+        elif path[-1] == "type" and index is not None and len(path) == 3 and not document.is_flow(path[:2]):
             # A second `type` in a layer is most often the next layer, its `- ` forgotten.
             help = "if a new layer starts here, it needs a `- ` before its first key"
         else:

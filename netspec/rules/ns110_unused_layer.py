@@ -1,4 +1,4 @@
-"""A layer other than the last is read by no other layer.
+"""A layer that is not an output of the network is read by no other layer.
 
 ## What it does
 Reports a layer whose output no `from` (explicit or implied) consumes, except the network's
