@@ -196,7 +196,7 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
 
 def _outputs(graph: Graph, names: list[str] | None, references: _References) -> list[int] | None:
     """The indices of the layers ``outputs`` names (the last layer's by default), or None
-    when a name is not a layer: each is NS004 at its place in the list."""
+    when a name is not a layer: NS004 at the first such name, counting the others."""
     if names is None:
         return [len(graph.nodes) - 1] if graph.nodes else []
     outputs = [references.defined.get(name) for name in names]
