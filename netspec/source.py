@@ -611,7 +611,7 @@ class _Builder:
         key, frame.key = frame.key, _NO_KEY
         if key is _MERGE:
             if frame.merges:
-                # A repeated key all the same (NS003), which PyYAML merges too.
+                # A repeated key all the same (NS003), though PyYAML merges both.
                 self.repeated(frame, "<<")
             frame.merges.append((value, (start, end)))
             return
@@ -725,8 +725,9 @@ class _Builder:
 
     def merge(self, frame: _Frame) -> None:
         """YAML 1.1 merge keys: explicit keys win, then the last of repeated merge keys (as
-        PyYAML merges them), then the earlier mappings of one merge key's list (as the merge
-        type's specification says, and PyYAML before 6.0.4)."""
+        PyYAML merges keys longer than one character; NS003 reports the repeat), then the
+        earlier mappings of one merge key's list (as the merge type's specification says,
+        and PyYAML before 6.0.4)."""
         for value, (start, end) in reversed(frame.merges):
             sources = value if isinstance(value, list) else [value]
             for source in sources:
