@@ -156,32 +156,28 @@ def parse(
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
         return _salvage(data, raw_layers, default_name, exc, Budget(suggestions), quoted)
-    repeats = _repeated_outputs(model.outputs or [])
-    return ParsedSpec(
-        model.name or default_name,
-        model.description,
-        tuple(model.input),
-        list(model.layers),
-        raw_layers,
-        repeats,
-        None if repeats else model.outputs,
-    )
+    spec = ParsedSpec(model.name or default_name, model.description, tuple(model.input), list(model.layers), raw_layers)
+    return _with_outputs(spec, model.outputs)
 
 
-def _repeated_outputs(names: list[str]) -> list[SchemaProblem]:
-    """A name ``outputs`` lists again: the first such, counting the others."""
+def _with_outputs(spec: ParsedSpec, names: list[str] | None) -> ParsedSpec:
+    """The spec with the names its valid ``outputs`` lists, or with NS002 at the first name
+    listed again (counting the others): a network returns each output once."""
     seen: set[str] = set()
     repeats = []
-    for position, name in enumerate(names):
+    for position, name in enumerate(names or []):
         if name in seen:
             repeats.append(position)
         seen.add(name)
     if not repeats:
-        return []
+        spec.outputs = names
+        return spec
+    assert names is not None
     others = len(repeats) - 1
     more = f" (and {others:,} more repeat{'s' if others > 1 else ''})" if others else ""
     message = f"`outputs` lists '{names[repeats[0]]}' again; a network returns each output once{more}"
-    return [SchemaProblem(("outputs", repeats[0]), message)]
+    spec.problems.append(SchemaProblem(("outputs", repeats[0]), message))
+    return spec
 
 
 def _salvage(
@@ -213,10 +209,8 @@ def _salvage(
         raw_layers,
         problems,
     )
-    if "outputs" in data and not spec.bad_outputs:
-        spec.problems += _repeated_outputs(data["outputs"])
-        spec.outputs = None if spec.bad_outputs else data["outputs"]
-    return spec
+    # Validated, unless pydantic found a problem in it.
+    return spec if "outputs" not in data or spec.bad_outputs else _with_outputs(spec, data["outputs"])
 
 
 def _written(layer_type: str) -> str:

@@ -322,6 +322,8 @@ def network_module(graph: Graph) -> nn.Module:
     problems = {problem.index: problem.message for problem in reversed(graph.problems)}
     if None in problems:
         raise UnsupportedLayer(f"{problems[None]}; fix it before exporting")
+    if graph.outputs is None:
+        raise UnsupportedLayer("the spec's `outputs` has errors; fix them before exporting")
     layers = []
     for node in graph.nodes:
         if node.index in problems:
@@ -329,6 +331,4 @@ def network_module(graph: Graph) -> nn.Module:
         if node.layer is None or node.inputs is None or node.output is None:
             raise UnsupportedLayer(f"layer '{node.name}' has errors; fix them before exporting")
         layers.append(layer_module(node.layer, node.inputs))
-    if graph.outputs is None:
-        raise UnsupportedLayer("the spec's `outputs` has errors; fix them before exporting")
     return custom.Network([n.name for n in graph.nodes], layers, [n.sources for n in graph.nodes], graph.outputs)

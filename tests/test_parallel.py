@@ -194,7 +194,9 @@ def test_jobs_are_at_most_the_available_cpus(
     assert started == ([] if used is None else [used])
 
 
-def test_the_cli_asks_for_one_process_per_cpu_by_default(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_leaves_the_default_process_count_to_lint_paths(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     given: list[int] = []
 
     def lint_paths(paths: list[Path], settings: object, *, jobs: int, keep_analysis: bool) -> list[object]:
