@@ -206,6 +206,9 @@ class Document:
     #: For the n-th repeat that only equals the key before it (``true`` after ``1``, as
     #: ``True == 1`` in Python), that key; the data then keeps the repeat as key and value.
     equal_keys: dict[int, Any] = field(default_factory=dict)
+    #: For the n-th repeat that is a key two mappings of one ``<<: [...]`` list give different
+    #: values, the value the first gives (which the data keeps) and the value of the other.
+    merge_conflicts: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     #: Tables of collections whose key repeated later: out of the data, but still in the text.
     shadowed_tables: list[Table] = field(default_factory=list)
     #: The entries a repeated key replaced in its mapping's table: out of the data too.
@@ -626,11 +629,12 @@ class _Builder:
         frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
-    def repeated(self, frame: _Frame, key: Any) -> None:
-        """Record the key just read, which repeats one before it in the mapping."""
+    def repeated(self, frame: _Frame, key: Any, offsets: ValueOffsets | None = None) -> None:
+        """Record a key that repeats one before it in the mapping: the key just read, unless
+        ``offsets`` places the repeat elsewhere."""
         doc = self.doc
         doc.duplicate_keys.append((*frame.path, key))
-        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = (
+        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = offsets or (
             frame.key_start,
             frame.key_end,
         )
@@ -727,9 +731,10 @@ class _Builder:
         """YAML 1.1 merge keys: explicit keys win, then the last of repeated merge keys (as
         PyYAML merges keys longer than one character; NS003 reports the repeat), then the
         earlier mappings of one merge key's list (as the merge type's specification says,
-        and PyYAML before 6.0.4)."""
+        and PyYAML before 6.0.4; NS003 reports a key they give different values)."""
         for value, (start, end) in reversed(frame.merges):
             sources = value if isinstance(value, list) else [value]
+            merged: dict[Any, Any] = {}  # the keys this merge key set, and their values
             for source in sources:
                 if not isinstance(source, dict):
                     raise LoadError(
@@ -743,6 +748,12 @@ class _Builder:
                     if key not in frame.value:
                         frame.value[key] = item
                         frame.table[key] = (start, end, start, end)
+                        merged[key] = item
+                    elif key in merged and item is not merged[key] and item != merged[key]:
+                        # PyYAML 6.0.4 keeps the later value of most such keys (yaml/pyyaml#953).
+                        self.doc.merge_conflicts[len(self.doc.duplicate_keys) + 1] = (merged[key], item)
+                        self.repeated(frame, key, (start, end))
+                        merged.pop(key)  # one report per key and merge
 
     def alias(self, event: Any) -> None:
         name = event.anchor

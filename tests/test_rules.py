@@ -1295,6 +1295,31 @@ def test_a_repeated_merge_key_is_ns003_and_says_loaders_differ() -> None:
     assert codes(text.replace("<<: {kernel: 2}", "kernel: 2")) == []
 
 
+def test_a_key_two_merged_mappings_disagree_on_is_ns003_at_the_list() -> None:
+    # The merge type's specification keeps kernel 3 (the first mapping); PyYAML 6.0.4 keeps 5.
+    text = (
+        "input: [3, 8, 8]\n"
+        "layers:\n"
+        "  - {type: maxpool, kernel: 2, stride: 2}\n"
+        "  - {type: conv, filters: 4, <<: [{kernel: 3, padding: 1}, {kernel: 5, padding: 1}]}\n"
+    )
+    (d,) = lint(text)
+    # The list at column 34: `  - {type: conv, filters: 4, <<: ` is 33 characters.
+    assert (d.code, d.layer, d.span.start.row, d.span.start.column) == ("NS003", "conv2", 4, 34)
+    assert d.message == "the mappings this `<<` merges give the key 'kernel' different values, 3 and 5"
+    assert d.help == (
+        "loaders differ on which merged mapping wins: write 'kernel' out in this mapping, with the value you mean"
+    )
+    # Three mappings that disagree on one key are one report.
+    three = text.replace("{kernel: 5, padding: 1}]", "{kernel: 5, padding: 1}, {kernel: 7}]")
+    assert codes(three) == ["NS003"]
+    # The near misses: the key written out wins in every loader; mappings that agree on a
+    # key (padding) or hold different keys leave nothing to choose.
+    assert codes(text.replace("filters: 4,", "filters: 4, kernel: 3,")) == []
+    assert codes(text.replace("kernel: 5, padding: 1", "kernel: 3, padding: 1")) == []
+    assert codes(text.replace("{kernel: 5, padding: 1}", "{stride: 1}")) == []
+
+
 def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
     # An auxiliary head (aux) beside the main one (logits), both read by nothing.
     heads = spec(

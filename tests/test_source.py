@@ -111,7 +111,11 @@ def test_merge_keys_resolve_as_pyyaml_merges_them() -> None:
     one = "a: &a {kernel: 7, padding: 0}\nb: &b {kernel: 3}\nlayer: {<<: [*b, *a]}\n"
     doc = load(one)
     assert doc.data["layer"] == {"kernel": 3, "padding": 0}
-    assert doc.duplicate_keys == []
+    # The list's mappings disagree on kernel (PyYAML 6.0.4 keeps the later 7): a repeat of it,
+    # located at the list (row 3, column 13), which keeps both values.
+    assert doc.duplicate_keys == [("layer", "kernel")]
+    assert doc.key_span(("layer", "kernel", "<duplicate>", 1)).start == Position(3, 13)
+    assert doc.merge_conflicts == {1: (3, 7)}
     # The standard tag !!merge makes any key a merge key, as in PyYAML, and so does an alias
     # of an anchored merge key.
     tagged = "a: &a {kernel: 7}\nlayer: {!!merge <<: *a, stride: 2}\n"
