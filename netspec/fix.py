@@ -518,11 +518,7 @@ def fix_file(
         return FixOutcome(unreadable(str(path), error, settings))
     encoding = encoding_of(raw, text)
     if encoding is None:
-        return FixOutcome(
-            lint_text(text, str(path), settings),
-            original=text,
-            error=f"cannot fix {path}: its encoding cannot be written back byte for byte",
-        )
+        return _unwritten(path, text, settings, f"cannot fix {path}: its encoding cannot be written back byte for byte")
     outcome = fix_text(text, str(path), settings, unsafe=unsafe)
     outcome.encoding = encoding
     if not outcome.changed:
@@ -537,21 +533,23 @@ def fix_file(
         except OSError as error:
             # A diff of what --fix would refuse to write is no diff of what it would change.
             reason = error.strerror or str(error)
-            return _unwritten(outcome, text, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
+            return _unwritten(path, text, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
         return outcome
     try:
         if read_source(path, settings) != raw:
-            return _unwritten(outcome, text, settings, f"{path} changed while it was being fixed; it was left alone")
+            return _unwritten(path, text, settings, f"{path} changed while it was being fixed; it was left alone")
         write_atomically(path, encoding.encode(outcome.result.text))
     except (OSError, LoadError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        return _unwritten(outcome, text, settings, f"cannot write {path}: {reason}; it was left unchanged")
+        return _unwritten(path, text, settings, f"cannot write {path}: {reason}; it was left unchanged")
     return outcome
 
 
-def _unwritten(outcome: FixOutcome, text: str, settings: Settings, error: str) -> FixOutcome:
+def _unwritten(path: Path, text: str, settings: Settings, error: str) -> FixOutcome:
     """The file is as it was: report its problems as they are."""
-    return FixOutcome(lint_text(text, outcome.result.filename, settings), original=text, error=error)
+    result = lint_text(text, str(path), settings)
+    result.unwritten = True
+    return FixOutcome(result, original=text, error=error)
 
 
 def fix_paths(

@@ -44,6 +44,9 @@ class FileResult:
     internal_error: str | None = None
     #: How many problems ``--fix`` resolved; ``diagnostics`` are then the ones that remain.
     fixed: int = 0
+    #: Set when ``--fix`` left the file unwritten and said why: the summary then does not
+    #: offer its fixes to ``--fix`` again.
+    unwritten: bool = False
     #: Layers without a problem of their own that the rules could not look at, since an
     #: error before them leaves their input unknown.
     unchecked: int = 0

@@ -906,11 +906,14 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     path = write_spec(tmp_path, SMALL, "a.yaml")
     other = tmp_path / "b.yaml"
     os.link(path, other)
-    code, _, err = run("--fix", path)
+    code, out, err = run("--fix", path)
     assert code == 1
     assert path.read_text() == SMALL and other.samefile(path)
     assert f"cannot write {path}: it has 2 hard links, which replacing it would split; it was left unchanged" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
+    # The report does not send the user to the --fix that just failed; a plain check does.
+    assert "fixable" not in out
+    assert "fixable with the `--fix` option" in run(path)[1]
 
 
 def test_diff_offers_nothing_fix_would_refuse_to_write(tmp_path: Path) -> None:

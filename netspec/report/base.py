@@ -155,8 +155,10 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
             f"Found {plural(len(diagnostics), 'problem')} ({plural(errors, 'error')}, {plural(warnings, 'warning')}) "
             f"in {plural(affected, 'file')}."
         )
-    fixable = sum(d.fixable(unsafe=unsafe_fixes) for d in diagnostics)
-    hidden = sum(d.fixable(unsafe=True) for d in diagnostics) - fixable
+    # Not the fixes of a file --fix left unwritten: it said why, and the same run would fail again.
+    writable = all_diagnostics([result for result in results if not result.unwritten])
+    fixable = sum(d.fixable(unsafe=unsafe_fixes) for d in writable)
+    hidden = sum(d.fixable(unsafe=True) for d in writable) - fixable
     hint = f"{hidden} hidden fix{'' if hidden == 1 else 'es'} can be enabled with the `--unsafe-fixes` option"
     if fixable:
         line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."
