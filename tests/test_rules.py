@@ -1337,6 +1337,11 @@ def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
     (d,) = lint("outputs: [aux]\n" + heads)
     assert (d.code, d.layer) == ("NS110", "logits")
     assert d.message == "logits: no layer reads this layer's output, and `outputs` does not list it"
+    # Two layers named logits (NS005): `outputs` lists the first, and NS110 says so of the other.
+    twins = "outputs: [logits]\n" + heads.replace("{type: flatten, name: aux}", "{type: flatten, name: logits}")
+    taken, unused = lint(twins)
+    assert [(d.code, d.layer_index) for d in (taken, unused)] == [("NS005", 2), ("NS110", 2)]
+    assert unused.message == "logits: no layer reads this layer's output, and the 'logits' in `outputs` is layer 2"
 
 
 def test_a_bad_outputs_list_is_reported_and_keeps_ns110_quiet() -> None:

@@ -35,9 +35,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     outputs = set(graph.outputs)
     # With `outputs`, the last layer may be reported too: say why.
     unlisted = ", and `outputs` does not list it" if analysis.spec.outputs is not None else ""
+    # A name two layers share (NS005) lists only one of them.
+    listed = {graph.nodes[index].name: index for index in outputs}
     for node in graph.nodes:
         if not node.consumers and node.index not in outputs:
-            yield Violation(node.index, f"{node.name}: no layer reads this layer's output{unlisted}")
+            namesake = listed.get(node.name)
+            why = unlisted if namesake is None else f", and the '{node.name}' in `outputs` is layer {namesake + 1}"
+            yield Violation(node.index, f"{node.name}: no layer reads this layer's output{why}")
 
 
 RULE = Rule("NS110", "unused-layer", Severity.WARNING, __doc__, check)
