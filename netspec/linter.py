@@ -236,7 +236,8 @@ def read_source(path: Path, settings: Settings) -> bytes:
     try:
         return read_limited(path, settings.max_file_size)
     except NotARegularFile:
-        raise LoadError("NS001", "not a regular file (a directory, pipe or device); a spec is a YAML file") from None
+        kinds = "a directory, pipe, device or kernel pseudo-file"
+        raise LoadError("NS001", f"not a regular file ({kinds}); a spec is a YAML file") from None
     except FileTooLarge as error:
         size = f"{error.size:,} bytes, over" if error.size is not None else "over"
         raise LoadError(

@@ -384,7 +384,8 @@ READ_CHUNK = 1 << 20
 
 
 class NotARegularFile(OSError):
-    """A directory, pipe or device: opening a pipe would block, and a device may never end."""
+    """A directory, pipe, device or kernel pseudo-file: opening a pipe would block, a device
+    may never end, and a pseudo-file's text is a process's state (``/proc/self/environ``)."""
 
 
 class FileTooLarge(OSError):
@@ -403,7 +404,8 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
 
     Raises :class:`NotARegularFile`, :class:`FileTooLarge`, or another OSError. Anything but
     a regular file is refused unopened (opening some devices acts on them), and again once
-    open, in case it was swapped for a pipe in between: the open does not wait for a writer.
+    open, in case it was swapped for a pipe in between: the open does not wait for a writer,
+    and once read, if it held text though its size was 0.
     The file is read in chunks, up to one byte past the limit: it may have grown since it was
     measured, and one ``read()`` would allocate a buffer as large as the limit.
     """
@@ -414,7 +416,8 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
         raise FileTooLarge(status.st_size)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     with open(os.open(path, flags), "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+        opened = os.fstat(stream.fileno())
+        if not stat.S_ISREG(opened.st_mode):
             raise NotARegularFile(path)
         chunks, read = [], 0
         while read <= limit and (chunk := stream.read(READ_CHUNK)):
@@ -422,6 +425,10 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
             read += len(chunk)
     if read > limit:
         raise FileTooLarge(None)
+    if read and not opened.st_size:
+        # Text from a file of size 0: /proc's. A symlink in a repository could otherwise
+        # make a CI log print the runner's environment in an excerpt.
+        raise NotARegularFile(path)
     return b"".join(chunks)
 
 

@@ -522,6 +522,25 @@ def test_a_file_swapped_for_a_pipe_after_it_was_measured_is_not_waited_on(
     diagnosed(pipe, code="NS001", fragment="not a regular file", seconds=10)
 
 
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_symlink_to_a_process_environment_prints_none_of_it(tmp_path: Path) -> None:
+    # A spec that is a link into /proc, from a pull request: its excerpt would print the CI
+    # runner's environment into the log. /proc's files say they hold 0 bytes.
+    (tmp_path / "spec.yaml").symlink_to("/proc/self/environ")
+    marker = "NETSPEC_TEST_MARKER=" + "x7" * 8
+    env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
+    result = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", str(tmp_path)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 1, result.stderr
+    assert "NS001 error: not a regular file (a directory, pipe, device or kernel pseudo-file)" in result.stdout
+    assert "x7x7" not in result.stdout + result.stderr
+    # The near miss: a regular file of 0 bytes is read, as empty (NS002 then says so).
+    empty = tmp_path / "empty.yaml"
+    empty.touch()
+    assert netspec.source.read_limited(empty, DEFAULT_MAX_FILE_SIZE) == b""
+
+
 @pytest.mark.parametrize(
     "config",
     [
