@@ -441,13 +441,15 @@ def schema() -> None:
 
 
 def _why_not_fixed(diagnostic: Diagnostic) -> str:
+    """Why an error that stops the checking stays after fixing."""
+    after = "what depends on it was neither checked nor fixed"
     if diagnostic.fix is None:
-        return "not checked past, and no fix"
+        return f"no automatic fix; {after}"
     if diagnostic.silenced:
-        return "silenced here, so not fixed, but not checked past"
+        return f"silenced here, so not fixed; {after}"
     if diagnostic.applicability is Applicability.UNSAFE:
-        return "not checked past; its fix is unsafe, --unsafe-fixes applies it"
-    return "not checked past, and not fixed"
+        return f"its fix is unsafe, and --unsafe-fixes applies it; {after}"
+    return f"not fixed; {after}"
 
 
 def run() -> None:

@@ -716,7 +716,7 @@ def test_a_problem_reported_only_because_it_blocks_is_not_fixed(tmp_path: Path, 
     assert "fix (safe; silenced, so --fix leaves it): " in run(*args, path)[1]
     code, _, err = run("--fix-only", *args, path)
     assert (code, path.read_text()) == (0, text)
-    assert err.endswith(" (silenced here, so not fixed, but not checked past)\n")
+    assert err.endswith(" (silenced here, so not fixed; what depends on it was neither checked nor fixed)\n")
     # The near miss: nothing silences it, so it is fixable, and --fix applies the fix.
     out = run("--output-format", "concise", write_spec(tmp_path, SAME_STRIDED, "plain.yaml"))[1]
     assert ": NS112 [*] error: " in out and "[*] 1 fixable with the `--fix` option." in out
@@ -730,7 +730,9 @@ def test_fix_only_names_a_blocking_problem_whose_fix_is_unsafe(tmp_path: Path) -
     path = write_spec(tmp_path, text)
     code, _, err = run("--fix-only", path)
     assert (code, path.read_text()) == (0, text)
-    assert err.endswith(" (not checked past; its fix is unsafe, --unsafe-fixes applies it)\n")
+    assert err.endswith(
+        " (its fix is unsafe, and --unsafe-fixes applies it; what depends on it was neither checked nor fixed)\n"
+    )
     assert run("--fix-only", "--unsafe-fixes", path) == (0, "Fixed 1 problem.\n", "")
 
 
@@ -745,7 +747,7 @@ def test_a_file_that_cannot_be_read_is_named_when_no_report_follows(tmp_path: Pa
     code, out, err = run(flag, path)
     assert (code, out) == (0, "")
     assert err.startswith(f"netspec: warning: {path}:2:7: NS001 ")
-    assert err.endswith(" (not checked past, and no fix)\n")
+    assert err.endswith(" (no automatic fix; what depends on it was neither checked nor fixed)\n")
     # An invalid layer is named the same way, at its unknown key (column 18, counted by hand).
     invalid = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu, bogus: 1}\n", "invalid.yaml")
     assert run(flag, invalid)[2].startswith(f"netspec: warning: {invalid}:3:18: NS002 unknown key 'bogus'")
@@ -914,6 +916,9 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     # The report does not send the user to the --fix that just failed; a plain check does.
     assert "fixable" not in out
     assert "fixable with the `--fix` option" in run(path)[1]
+    # --fix-only reports nothing, but a file it could not write still fails the run.
+    code, out, err = run("--fix-only", path)
+    assert (code, out) == (1, "") and "it was left unchanged" in err
 
 
 def test_diff_offers_nothing_fix_would_refuse_to_write(tmp_path: Path) -> None:

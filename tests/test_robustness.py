@@ -604,7 +604,7 @@ def test_a_directory_the_walk_cannot_list_is_reported() -> None:
         assert (result.returncode, result.stdout) == (0, "")
         assert result.stderr == (
             "netspec: warning: sub:1:1: NS001 cannot read the directory: Permission denied "
-            "(not checked past, and no fix)\n"
+            "(no automatic fix; what depends on it was neither checked nor fixed)\n"
         )
 
 
