@@ -184,7 +184,9 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
             changes[key] = tuple(_strings(table[key], key, source))
     if "per-file-ignores" in table:
         changes["per_file_ignores"] = {
-            pattern: rule_selectors(_strings(codes, f"per-file-ignores.{pattern}", source), f"{source}: {pattern}")
+            pattern: rule_selectors(
+                _strings(codes, f"per-file-ignores.{pattern}", source), f"{source}: per-file-ignores.{pattern}"
+            )
             for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items()
         }
     if "severity" in table:
@@ -230,8 +232,16 @@ def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
         if not value:
             raise ConfigError(f"{where}: an empty rule code (a stray comma?)")
         if not any(code.startswith(value) for code in RULES):
-            raise ConfigError(f"{where}: unknown rule code or prefix '{value}'")
+            raise ConfigError(f"{where}: unknown rule code or prefix '{value}'{_selector_hint(value)}")
     return tuple(values)
+
+
+def _selector_hint(value: str) -> str:
+    """What an unknown selector probably meant: a code in lower case, or a rule's name."""
+    if any(code.startswith(value.upper()) for code in RULES):
+        return f" (codes are upper-case: '{value.upper()}')"
+    named = [code for code, rule in RULES.items() if rule.name == value.lower()]
+    return f" ('{value}' is the name of {named[0]}; select rules by code)" if named else ""
 
 
 def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:

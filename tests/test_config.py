@@ -247,6 +247,29 @@ def test_missing_configuration_says_so(tmp_path: Path) -> None:
         load(tmp_path / "missing.toml")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # A code's letters are upper-case, and a rule's name is no selector.
+        ("select = ['ns102']\n", "select: unknown rule code or prefix 'ns102' (codes are upper-case: 'NS102')"),
+        (
+            "ignore = ['shrinking-layer']\n",
+            "ignore: unknown rule code or prefix 'shrinking-layer' "
+            "('shrinking-layer' is the name of NS102; select rules by code)",
+        ),
+        # The near miss: an unknown code gets no hint, even in lower case.
+        ("select = ['ns7']\n", "select: unknown rule code or prefix 'ns7'\n"),
+        # Within per-file-ignores, the error names the table as its type errors do.
+        ("[per-file-ignores]\n'a/*.yaml' = ['NS1234']\n", "per-file-ignores.a/*.yaml: unknown rule code or prefix"),
+    ],
+)
+def test_an_unknown_selector_says_what_it_may_mean(tmp_path: Path, text: str, message: str) -> None:
+    config = write(tmp_path / "netspec.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load(config)
+    assert f"{config}: {message}" in f"{caught.value}\n"
+
+
 def test_bad_pyproject_table(tmp_path: Path) -> None:
     config = write(tmp_path / "pyproject.toml", "[tool.netspec]\nselect = ['XYZ']\n")
     with pytest.raises(ConfigError, match=re.escape("pyproject.toml: select: unknown rule code or prefix 'XYZ'")):
