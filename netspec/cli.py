@@ -265,8 +265,13 @@ def check(
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
     targets = paths or [Path("specs")]
     absent = [str(p) for p in targets if missing(p)]
+    if absent and not paths:
+        usage_error("no paths given, and no specs/ here to check by default: name the files or directories to check")
     if absent:
-        usage_error(f"no such file or directory: {', '.join(absent)}")
+        # One line each: a name may hold a comma.
+        for name in absent[:-1]:
+            to_stderr(f"netspec: error: no such file or directory: {name}")
+        usage_error(f"no such file or directory: {absent[-1]}")
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     if output_file is not None and (fix_only or diff):

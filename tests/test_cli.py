@@ -164,11 +164,30 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert "nope.yaml" in result.output
+    # Each missing path on a line of its own: a name may hold the comma a list would use.
+    result = runner.invoke(app, ["check", str(tmp_path / "a,b.yaml"), str(tmp_path / "c.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"netspec: error: no such file or directory: {tmp_path / 'a,b.yaml'}\n"
+        f"netspec: error: no such file or directory: {tmp_path / 'c.yaml'}\n"
+    )
 
 
 def test_unknown_output_format_is_a_usage_error(files: Path) -> None:
     result = runner.invoke(app, ["check", "--output-format", "xml", str(files / "clean.yaml")])
     assert result.exit_code == 2
+
+
+def test_no_paths_and_no_specs_directory_says_that_no_path_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "netspec: error: no paths given, and no specs/ here to check by default: "
+        "name the files or directories to check\n"
+    )
 
 
 def test_default_path_is_specs(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
