@@ -78,7 +78,8 @@ class NetworkSummary:
         notes = []
         if self.unknown_layers:
             notes.append(
-                f"Partial totals: {self.unknown_layers} of {len(self.layers)} layers have no known shape "
+                f"Partial totals: {self.unknown_layers} of {len(self.layers)} layers "
+                f"{'has' if self.unknown_layers == 1 else 'have'} no known shape "
                 "(`netspec check` says why)."
             )
         factor = self.sharing_factor

@@ -458,6 +458,8 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             path, f"`from` takes the name of an earlier layer, or `input`, not {shown(value)}: layers are not numbered"
         )
     message = str(error["msg"]).replace(" after validation", "")
+    if kind in ("too_short", "too_long"):  # the message counts the items already
+        return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}")
     got = f"got {shown(value)} ({_kind(value)})" + _as_typed(value, kind, quoted, path)
     if message.startswith("Input should"):  # "input" would read as the spec's key
         return SchemaProblem(path, f"`{_field(path)}` {message.removeprefix('Input ')}, {got}")

@@ -250,6 +250,11 @@ def test_show_says_its_totals_leave_out_layers_of_unknown_shape(tmp_path: Path) 
     # weight-sharing factor, which c1 alone would put at 64 (its 8×8 positions).
     assert markdown.endswith("|\n\nPartial totals: 2 of 3 layers have no known shape (`netspec check` says why).\n")
     assert "Weight sharing" not in table.stdout + markdown
+    # One layer of unknown shape: the dense layer last, so only it has none.
+    one = runner.invoke(
+        app, ["show", str(write_spec(tmp_path, spec("[3, 8, 8]", conv, "{type: dense, units: 4}"), "one.yaml"))]
+    )
+    assert "Partial totals: 1 of 2 layers has no known shape" in one.stdout
 
 
 def test_show_table_prints_names_as_written(tmp_path: Path) -> None:

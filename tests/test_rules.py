@@ -449,6 +449,8 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "`from` takes the name of an earlier layer, or `input`, not -1: layers are not numbered",
         ),
         ("{type: conv, filters: 4, kernel: [3, 3, 3]}", "kernel has 3 values but the input has 2 spatial dimensions"),
+        ("{type: conv, filters: 4, kernel: [3]}", "kernel has 1 value but the input has 2 spatial dimensions"),
+        ("{type: conv, filters: 4, kernel: 3, padding: [[1, 1]]}", "padding has 1 [before, after] pair but the input"),
         ("{type: conv, filters: 4, kernel: abc}", "`kernel` must be an integer or a list"),
         ("{type: conv, filters: 99999999999, kernel: 3}", "absurd size"),
         (
@@ -500,6 +502,14 @@ def test_schema_messages(layer: str, message: str) -> None:
     diagnostics = lint(spec("[3, 8, 8]", layer))
     assert [d.code for d in diagnostics] == ["NS002"]
     assert message in diagnostics[0].message
+
+
+def test_a_list_of_the_wrong_length_is_counted_once() -> None:
+    # The count says what is wrong; the value, which the span marks, is not repeated.
+    (d,) = lint(spec("[3, 8, 8]", "{type: reshape, shape: []}"))
+    assert d.message == "`shape`: list should have at least 1 item, not 0"
+    (d,) = lint("outputs: []\n" + spec("[3, 8, 8]", "{type: relu}"))
+    assert d.message == "`outputs`: list should have at least 1 item, not 0"
 
 
 @pytest.mark.parametrize(

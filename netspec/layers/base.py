@@ -142,6 +142,10 @@ def check_groups(
             )
 
 
+def _dimensions(rank: int) -> str:
+    return f"{rank} spatial dimension{'s' if rank != 1 else ''}"
+
+
 class LayerBase(BaseModel):
     """Keys every layer accepts."""
 
@@ -215,11 +219,8 @@ class LayerBase(BaseModel):
         if not isinstance(value, list):
             return (value,) * rank
         if len(value) != rank:
-            raise LayerError(
-                "NS002",
-                f"{key} has {len(value)} values but the input has {rank} spatial dimension{'s' if rank != 1 else ''}",
-                key=key,
-            )
+            values = f"{len(value)} value{'s' if len(value) != 1 else ''}"
+            raise LayerError("NS002", f"{key} has {values} but the input has {_dimensions(rank)}", key=key)
         return tuple(value)
 
     def implied_rank(self, *keys: str) -> int | None:
@@ -236,12 +237,8 @@ class LayerBase(BaseModel):
             return ((value, value),) * rank
         if per_side_padding(value):
             if len(value) != rank:
-                raise LayerError(
-                    "NS002",
-                    f"{key} has {len(value)} [before, after] pairs but the input has {rank} spatial "
-                    f"dimension{'s' if rank != 1 else ''}",
-                    key=key,
-                )
+                pairs = f"{len(value)} [before, after] pair{'s' if len(value) != 1 else ''}"
+                raise LayerError("NS002", f"{key} has {pairs} but the input has {_dimensions(rank)}", key=key)
             return tuple((before, after) for before, after in value)
         return tuple((p, p) for p in self.per_dimension(key, rank))
 
