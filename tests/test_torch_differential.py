@@ -322,6 +322,37 @@ def test_pytorch_refuses_the_settings_netspec_checks_without_an_input() -> None:
     assert accepted(torch.zeros(1, 3, 5, 5)).shape == (1, 4, 12, 12)
 
 
+def test_normalisation_limits_are_pytorchs_or_listed_in_the_readme() -> None:
+    constant = torch.full((2, 4, 5, 5), 5.0)
+    # Batch normalisation's eps must be positive in training: PyTorch raises, as netspec does.
+    with pytest.raises(ValueError, match="eps must be positive during training"):
+        torch.nn.BatchNorm2d(4, eps=0.0).train()(constant)
+    # The other normalisations run with eps 0, which makes a constant group's (x − mean)/√var
+    # 0/0: NaN. netspec refuses it, as the README lists.
+    assert torch.isnan(torch.nn.GroupNorm(2, 4, eps=0.0)(constant)).all()
+    assert torch.isnan(torch.nn.LayerNorm(5, eps=0.0)(constant)).all()
+    torch.nn.InstanceNorm2d(4, eps=0.0)(constant)
+    # A momentum outside [0, 1] runs too, and overshoots: from 0, one batch of 5s moves the
+    # running mean to (1 − m)·0 + m·5, i.e. 10 for m = 2 and −5 for m = −1, not towards 5.
+    for momentum, mean in ((2.0, 10.0), (-1.0, -5.0)):
+        norm = torch.nn.BatchNorm2d(4, momentum=momentum)
+        norm(constant)
+        assert torch.equal(norm.running_mean, torch.full((4,), mean))
+    for layer in (
+        "{type: batchnorm, eps: 0.0}",
+        "{type: groupnorm, groups: 2, eps: 0.0}",
+        "{type: layernorm, eps: 0.0}",
+        "{type: instancenorm, eps: 0.0}",
+        "{type: batchnorm, momentum: 2.0}",
+        "{type: instancenorm, momentum: -1.0, track_running_stats: true}",
+    ):
+        (d,) = lint_text(spec("[4, 5, 5]", layer), "n.yaml").diagnostics
+        assert d.code == "NS002", layer
+        # The near miss: the smallest positive eps, and momentum at its bounds, pass.
+        near = layer.replace("eps: 0.0", "eps: 5.0e-324").replace("2.0", "1.0").replace("-1.0", "0.0")
+        assert lint_text(spec("[4, 5, 5]", near), "n.yaml").diagnostics == [], near
+
+
 def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
     # PyTorch's CPU kernels check a dilated max-pool's padding against the raw kernel:
     # P = 2 ≤ K/2 = 2.5 but 2 > F//2 = 1, and MaxPool2d(3, padding=2, dilation=2) raises.
@@ -923,16 +954,25 @@ def test_ns118_names_the_constant_pytorch_outputs(
     assert d.message.endswith(f"its output is {'its shift' if shift else '0'}, whatever its input")
 
 
-@pytest.mark.parametrize("layer", [{"type": "leaky_relu"}, {"type": "elu"}, {"type": "layer_scale"}])
-def test_float_arguments_are_refused_where_pytorch_overflows_its_float32(layer: dict[str, Any]) -> None:
-    (key,) = LAYER_TYPES[layer["type"]].inert_keys - {"expect"}
+@pytest.mark.parametrize(
+    ("layer", "key"),
+    [
+        ({"type": "leaky_relu"}, "negative_slope"),
+        ({"type": "elu"}, "alpha"),
+        ({"type": "layer_scale"}, "init"),
+        # nn.LocalResponseNorm keeps its arguments as Python floats: no float32 bound.
+        *(({"type": "local_response_norm", "size": 2}, key) for key in ("alpha", "beta", "k")),
+    ],
+)
+def test_float_arguments_are_refused_exactly_where_pytorch_overflows_its_float32(
+    layer: dict[str, Any], key: str
+) -> None:
     largest = 3.4028234663852886e38  # FLT_MAX, (2 − 2⁻²³)·2¹²⁷
     for value in (largest, math.nextafter(largest, math.inf), -largest, math.nextafter(-largest, -math.inf)):
         mapping = {**layer, key: value}
         text = json.dumps({"input": [2, 3], "layers": [mapping]})
         refused = [d.code for d in lint_text(text, "f.yaml").diagnostics] == ["NS002"]
         assert refused == isinstance(reference([2, 3], [mapping]), Exception), text
-        assert refused == (abs(value) > largest), text
 
 
 def test_export_reshapes_as_torch_does() -> None:

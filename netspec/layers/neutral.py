@@ -45,6 +45,8 @@ ActivationName = Literal[
 FLOAT32_MAX = 3.4028234663852886e38
 #: A module argument that meets float32 tensors.
 Real = Annotated[float, Field(allow_inf_nan=False, ge=-FLOAT32_MAX, le=FLOAT32_MAX)]
+#: A module argument that stays a Python float (a double), which no tensor type bounds.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class ActivationLayer(Neutral):
@@ -279,9 +281,9 @@ class LocalResponseNorm(Neutral):
     inert_keys = LayerBase.inert_keys | {"alpha", "beta", "k"}
     type: Literal["local_response_norm"]
     size: Size = Field(description="How many neighbouring channels each sum takes, the value's own included.")
-    alpha: Real = Field(1e-4, description="Multiplies the mean of the squares. Default 1.0e-4.")
-    beta: Real = Field(0.75, description="The exponent. Default 0.75.")
-    k: Real = Field(1.0, description="Added before the exponent. Default 1.")
+    alpha: Finite = Field(1e-4, description="Multiplies the mean of the squares. Default 1.0e-4.")
+    beta: Finite = Field(0.75, description="The exponent. Default 0.75.")
+    k: Finite = Field(1.0, description="Added before the exponent. Default 1.")
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         # PyTorch: "Expected 3D or higher dimensionality input".
