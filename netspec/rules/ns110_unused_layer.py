@@ -36,7 +36,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     # With `outputs`, the last layer may be reported too: say why.
     unlisted = ", and `outputs` does not list it" if analysis.spec.outputs is not None else ""
     # A name two layers share (NS005) lists only one of them.
-    listed = {graph.nodes[index].name: index for index in outputs}
+    listed = {graph.nodes[index].name: index for index in outputs} if unlisted else {}
     for node in graph.nodes:
         if not node.consumers and node.index not in outputs:
             namesake = listed.get(node.name)
