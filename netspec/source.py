@@ -756,7 +756,7 @@ class _Builder:
                         frame.value[key] = item
                         frame.table[key] = (start, end, start, end)
                         merged[key] = item
-                    elif key in merged and item is not merged[key] and item != merged[key]:
+                    elif key in merged and not same_value(item, merged[key]):
                         # PyYAML 6.0.4 keeps the later value of most such keys (yaml/pyyaml#953).
                         self.doc.merge_conflicts[len(self.doc.duplicate_keys) + 1] = (merged[key], item)
                         self.repeated(frame, key, (start, end))
@@ -781,6 +781,23 @@ class _Builder:
         # The same object is shared, never copied: expansion costs nothing here, and the
         # budget above protects everything that walks the data later.
         self.add(value, event.start_mark.index, event.end_mark.index, size, name in self.merge_anchors)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two loaded values are one value to YAML, where Python's ``==`` is not enough:
+    ``1``, ``1.0`` and ``true`` are three values, and ``.nan`` is one."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if type(a) is list:
+        return len(a) == len(b) and all(map(same_value, a, b))
+    if type(a) is dict:
+        typed = {(type(key), key): value for key, value in b.items()}
+        return len(a) == len(b) and all(
+            (type(key), key) in typed and same_value(value, typed[type(key), key]) for key, value in a.items()
+        )
+    return bool(a == b) or (a != a and b != b)  # NaN is not equal to itself
 
 
 def _indented_with_tab(text: str, lines: LineIndex, index: int) -> bool:

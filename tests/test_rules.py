@@ -1330,6 +1330,22 @@ def test_a_key_two_merged_mappings_disagree_on_is_ns003_at_the_list() -> None:
     assert codes(text.replace("{kernel: 5, padding: 1}", "{stride: 1}")) == []
 
 
+def test_ns003_reports_a_layers_repeats_in_file_order_merge_conflicts_included() -> None:
+    # The conflict (row 4) is found as the layer's mapping closes, after the repeated filters
+    # (row 7); the report is still at the first, at the list on row 4, column 9.
+    text = (
+        "input: [3, 8, 8]\nlayers:\n  - type: conv\n    <<: [{kernel: 3}, {kernel: 5}]\n"
+        "    padding: 1\n    filters: 4\n    filters: 8\n"
+    )
+    (d,) = lint(text)
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS003", 4, 9)
+    assert d.message.startswith("the mappings this `<<` merges give the key 'kernel' different values, 3 and 5; ")
+    assert d.help is not None and d.help.endswith("write 'kernel' out in this mapping, with the value you mean")
+    # A key spelt '<<', quoted, is no merge key: its conflict gets the conflict's help.
+    (d,) = [d for d in lint(spec("[3, 8, 8]", "{type: relu, <<: [{'<<': a}, {'<<': b}]}")) if d.code == "NS003"]
+    assert d.help is not None and d.help.endswith("write '<<' out in this mapping, with the value you mean")
+
+
 def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
     # An auxiliary head (aux) beside the main one (logits), both read by nothing.
     heads = spec(
@@ -1352,6 +1368,9 @@ def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
     taken, unused = lint(twins)
     assert [(d.code, d.layer_index) for d in (taken, unused)] == [("NS005", 2), ("NS110", 2)]
     assert unused.message == "logits: no layer reads this layer's output, and the 'logits' in `outputs` is layer 2"
+    # The near miss: without `outputs`, the last layer is the output, and there is no list to cite.
+    (unused,) = [d for d in lint(twins.removeprefix("outputs: [logits]\n")) if d.code == "NS110"]
+    assert unused.message == "logits: no layer reads this layer's output"
 
 
 def test_a_bad_outputs_list_is_reported_and_keeps_ns110_quiet() -> None:

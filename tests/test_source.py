@@ -125,6 +125,28 @@ def test_merge_keys_resolve_as_pyyaml_merges_them() -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "other"),
+    [
+        # Equal in Python, three values in YAML, and the spec refuses some where others pass.
+        ("3", "3.0"),
+        ("1", "true"),
+        ("[1, 1]", "[1, 1.0]"),
+        ("{a: 1}", "{a: true}"),
+        ("{1: a}", "{true: a}"),
+    ],
+)
+def test_merged_values_conflict_unless_yaml_reads_them_as_one_value(first: str, other: str) -> None:
+    doc = load(f"layer: {{<<: [{{kernel: {first}}}, {{kernel: {other}}}]}}\n")
+    assert doc.duplicate_keys == [("layer", "kernel")]
+    # The near misses: one value twice, whatever the order of a mapping's keys; .nan is one
+    # value to YAML though not equal to itself in Python.
+    for same in (first, "{a: 1, b: 2}\n", ".nan"):
+        twice = f"layer: {{<<: [{{kernel: {same.strip()}}}, {{kernel: {same.strip()}}}]}}\n"
+        assert load(twice).duplicate_keys == [], twice
+    assert load("layer: {<<: [{kernel: {a: 1, b: 2}}, {kernel: {b: 2, a: 1}}]}\n").duplicate_keys == []
+
+
+@pytest.mark.parametrize(
     ("text", "quoted"),
     [
         ("name: <<\n", "name: '<<'\n"),

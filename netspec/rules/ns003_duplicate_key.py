@@ -34,8 +34,10 @@ _LOADERS_DIFFER = "loaders differ on which merged mapping wins"
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     document = analysis.document
-    for number, path in enumerate(document.duplicate_keys, start=1):
-        located = (*path, "<duplicate>", number)
+    repeats = [(*path, "<duplicate>", number) for number, path in enumerate(document.duplicate_keys, start=1)]
+    # In file order: a merge's conflicts are found as its mapping closes, after its repeats.
+    for located in sorted(repeats, key=lambda located: document.key_range(located)[0]):
+        path, number = located[:-2], located[-1]
         index = path[1] if path[:1] == ("layers",) and len(path) > 2 and isinstance(path[1], int) else None
         if index is not None and not document.holds(("layers", index), document.key_range(located)[0]):
             # The repeat is in a `layers` list that a later `layers` key replaced: it belongs
@@ -50,10 +52,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             repeated = f"the key {key} repeats the key {equal} before it: in Python they are one key ({equal} == {key})"
         else:
             repeated = f"the key {key} appears more than once in this mapping"
-        if path[-1] == "<<":
-            help = f"{_LOADERS_DIFFER}: merge once, and write out the keys you mean"
-        elif number in document.merge_conflicts:
+        if number in document.merge_conflicts:
             help = f"{_LOADERS_DIFFER}: write {key} out in this mapping, with the value you mean"
+        elif path[-1] == "<<":
+            help = f"{_LOADERS_DIFFER}: merge once, and write out the keys you mean"
         elif path[-1] == "type" and index is not None and len(path) == 3 and not document.is_flow(path[:2]):
             # A second `type` in a layer is most often the next layer, its `- ` forgotten.
             help = "if a new layer starts here, it needs a `- ` before its first key"
