@@ -14,7 +14,9 @@ and turned into 1-based rows and columns only when a span is asked for (:class:`
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
+import functools
 import os
 import pathlib
 import re
@@ -404,8 +406,8 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
 
     Raises :class:`NotARegularFile`, :class:`FileTooLarge`, or another OSError. Anything but
     a regular file is refused unopened (opening some devices acts on them), and again once
-    open, in case it was swapped for a pipe in between: the open does not wait for a writer,
-    and once read, if it held text though its size was 0.
+    open, in case it was swapped for a pipe in between: the open does not wait for a writer.
+    So is a kernel pseudo-file (/proc's, /sys's), which passes for a regular file.
     The file is read in chunks, up to one byte past the limit: it may have grown since it was
     measured, and one ``read()`` would allocate a buffer as large as the limit.
     """
@@ -417,19 +419,34 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     with open(os.open(path, flags), "rb") as stream:
         opened = os.fstat(stream.fileno())
-        if not stat.S_ISREG(opened.st_mode):
+        if not stat.S_ISREG(opened.st_mode) or opened.st_dev in _kernel_devices():
             raise NotARegularFile(path)
         chunks, read = [], 0
         while read <= limit and (chunk := stream.read(READ_CHUNK)):
             chunks.append(chunk)
             read += len(chunk)
+        if read and not opened.st_size and not os.fstat(stream.fileno()).st_size:
+            # Text from a file that still says it is empty (not one written meanwhile): a
+            # kernel pseudo-file on a mount _kernel_devices() does not know.
+            raise NotARegularFile(path)
     if read > limit:
         raise FileTooLarge(None)
-    if read and not opened.st_size:
-        # Text from a file of size 0: /proc's. A symlink in a repository could otherwise
-        # make a CI log print the runner's environment in an excerpt.
-        raise NotARegularFile(path)
     return b"".join(chunks)
+
+
+@functools.cache
+def _kernel_devices() -> frozenset[int]:
+    """The devices of Linux's /proc and /sys, whose "regular" files are the kernel's state:
+    a link to /proc/self/environ in a repository would print the CI runner's environment in an
+    excerpt. A directory on the root's device is no such mount."""
+    devices = set()
+    with contextlib.suppress(OSError):
+        root = os.stat("/").st_dev
+        for mount in ("/proc", "/sys"):
+            with contextlib.suppress(OSError):
+                devices.add(os.stat(mount).st_dev)
+        devices.discard(root)
+    return frozenset(devices)
 
 
 def decode(raw: bytes) -> str:

@@ -541,6 +541,34 @@ def test_a_symlink_to_a_process_environment_prints_none_of_it(tmp_path: Path) ->
     assert netspec.source.read_limited(empty, DEFAULT_MAX_FILE_SIZE) == b""
 
 
+@pytest.mark.parametrize("target", ["/proc/cmdline", "/proc/version", "/sys/kernel/uevent_seqnum"])
+def test_a_link_to_a_kernel_file_of_any_stated_size_is_refused(tmp_path: Path, target: str) -> None:
+    # /proc/cmdline may state its size, and /sys's files state 4096: the size is no test.
+    if not os.path.isfile(target):
+        pytest.skip(f"no {target} here")
+    link = tmp_path / "spec.yaml"
+    link.symlink_to(target)
+    diagnosed(link, code="NS001", fragment="kernel pseudo-file")
+
+
+def test_a_file_written_between_its_open_and_its_read_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Empty when opened, then written: a regular file, which says so once read.
+    path = write_spec(tmp_path, GOOD)
+    real_fstat = os.fstat
+    calls = []
+
+    def empty_at_first(descriptor: int) -> os.stat_result:
+        status = real_fstat(descriptor)
+        calls.append(descriptor)
+        if len(calls) > 1:
+            return status
+        return os.stat_result((*status[:6], 0, *status[7:]))  # st_size is field 6
+
+    monkeypatch.setattr(os, "fstat", empty_at_first)
+    assert netspec.source.read_limited(path, DEFAULT_MAX_FILE_SIZE) == GOOD.encode()
+    assert len(calls) == 2
+
+
 @pytest.mark.parametrize(
     "config",
     [
