@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from netspec.diagnostics import Severity
-from netspec.rules import RULES
+from netspec.rules import CODES_BY_NAME, RULES
 from netspec.settings import Settings
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
 
@@ -240,8 +240,8 @@ def _selector_hint(value: str) -> str:
     """What an unknown selector probably meant: a code in lower case, or a rule's name."""
     if any(code.startswith(value.upper()) for code in RULES):
         return f" (codes are upper-case: '{value.upper()}')"
-    named = [code for code, rule in RULES.items() if rule.name == value.lower()]
-    return f" ('{value}' is the name of {named[0]}; select rules by code)" if named else ""
+    code = CODES_BY_NAME.get(value.lower())
+    return f" ('{value}' is the name of {code}; select rules by code)" if code else ""
 
 
 def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic, cut, listing
-from netspec.rules import RULES, ns900_unused_noqa
+from netspec.rules import CODES_BY_NAME, RULES, ns900_unused_noqa
 from netspec.source import LINE_BREAK, Document, Position, Span
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
@@ -136,13 +136,12 @@ def directives(text: str, document: Document) -> list[Directive]:
 
 #: A rule's name where its code belongs: ``noqa: shrinking-layer``.
 _NAMED = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
-_CODE_OF = {rule.name: code for code, rule in RULES.items()}
 
 
 def _no_codes(after: str) -> str:
     """What a ``noqa:`` with no code after its colon says: which code a rule's name means."""
     named = _NAMED.match(after.lstrip())
-    if named and (code := _CODE_OF.get(named[0].lower())):
+    if named and (code := CODES_BY_NAME.get(named[0].lower())):
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 

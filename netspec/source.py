@@ -647,21 +647,20 @@ class _Builder:
             replaced = frame.table.get(key)
             if replaced is not None:
                 self.doc.replaced_entries.append(replaced)
-            self.repeated(frame, key)
+            number = self.repeated(frame, key)
             if type(key) is not str:  # a string never equals a key of another type
-                self.repeated_odd_key(frame, key)
+                self.repeated_odd_key(frame, key, number)
         frame.table[key] = (frame.key_start, frame.key_end, start, end)
         container[key] = value
 
-    def repeated(self, frame: _Frame, key: Any, offsets: ValueOffsets | None = None) -> None:
+    def repeated(self, frame: _Frame, key: Any, offsets: ValueOffsets | None = None) -> int:
         """Record a key that repeats one before it in the mapping: the key just read, unless
-        ``offsets`` places the repeat elsewhere."""
+        ``offsets`` places the repeat elsewhere. Returns the repeat's number, from 1."""
         doc = self.doc
         doc.duplicate_keys.append((*frame.path, key))
-        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", len(doc.duplicate_keys))] = offsets or (
-            frame.key_start,
-            frame.key_end,
-        )
+        number = len(doc.duplicate_keys)
+        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", number)] = offsets or (frame.key_start, frame.key_end)
+        return number
 
     def define(self, anchor: str, start: int) -> None:
         """Record an anchor's definition; PyYAML refuses a file that defines one twice."""
@@ -693,15 +692,15 @@ class _Builder:
             frame.odd_keys = {}
         frame.odd_keys.setdefault(key, key)
 
-    def repeated_odd_key(self, frame: _Frame, key: Any) -> None:
-        """A repeat of a key that is not a string: where it only equals the key before it
-        (``true`` after ``1``), the document says which, and the repeat becomes the key."""
+    def repeated_odd_key(self, frame: _Frame, key: Any, number: int) -> None:
+        """The ``number``-th repeat, of a key that is not a string: where it only equals the key
+        before it (``true`` after ``1``), the document says which, and the repeat becomes the key."""
         odd_keys = frame.odd_keys
         assert odd_keys is not None  # odd_key() met the key first
         first = odd_keys[key]
         if type(first) is type(key):
             return
-        self.doc.equal_keys[len(self.doc.duplicate_keys)] = first
+        self.doc.equal_keys[number] = first
         # A dict keeps its first key object: the value and its offsets are the repeat's, so
         # messages about the key must name the repeat too.
         del frame.value[key], frame.table[key]
@@ -773,10 +772,9 @@ class _Builder:
                         frame.value[key] = item
                         frame.table[key] = (start, end, start, end)
                         merged[key] = item
-                    elif key in merged and not same_value(item, merged[key]):
+                    elif key in merged and not _same_value(item, merged[key]):
                         # PyYAML 6.0.4 keeps the later value of most such keys (yaml/pyyaml#953).
-                        self.doc.merge_conflicts[len(self.doc.duplicate_keys) + 1] = (merged[key], item)
-                        self.repeated(frame, key, (start, end))
+                        self.doc.merge_conflicts[self.repeated(frame, key, (start, end))] = (merged[key], item)
                         merged.pop(key)  # one report per key and merge
 
     def alias(self, event: Any) -> None:
@@ -800,7 +798,7 @@ class _Builder:
         self.add(value, event.start_mark.index, event.end_mark.index, size, name in self.merge_anchors)
 
 
-def same_value(a: Any, b: Any) -> bool:
+def _same_value(a: Any, b: Any) -> bool:
     """Whether two loaded values are one value to YAML, where Python's ``==`` is not enough:
     ``1``, ``1.0`` and ``true`` are three values, and ``.nan`` is one."""
     if a is b:
@@ -808,11 +806,11 @@ def same_value(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if type(a) is list:
-        return len(a) == len(b) and all(map(same_value, a, b))
+        return len(a) == len(b) and all(map(_same_value, a, b))
     if type(a) is dict:
         typed = {(type(key), key): value for key, value in b.items()}
         return len(a) == len(b) and all(
-            (type(key), key) in typed and same_value(value, typed[type(key), key]) for key, value in a.items()
+            (type(key), key) in typed and _same_value(value, typed[type(key), key]) for key, value in a.items()
         )
     return bool(a == b) or (a != a and b != b)  # NaN is not equal to itself
 

@@ -60,5 +60,8 @@ RULES: dict[str, Rule] = {
     )
 }
 
+#: Each rule's code by its name, for messages that meet a name where a code belongs.
+CODES_BY_NAME = {rule.name: code for code, rule in RULES.items()}
 
-__all__ = ["RULES", "Rule", "Violation"]
+
+__all__ = ["CODES_BY_NAME", "RULES", "Rule", "Violation"]
