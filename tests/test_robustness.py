@@ -541,6 +541,16 @@ def test_a_symlink_to_a_process_environment_prints_none_of_it(tmp_path: Path) ->
     assert netspec.source.read_limited(empty, DEFAULT_MAX_FILE_SIZE) == b""
 
 
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_file_of_size_0_that_reads_as_text_is_refused_on_any_mount(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if /proc were mounted where the device check does not look: its files still say 0 bytes.
+    monkeypatch.setattr(netspec.source, "_kernel_devices", frozenset)
+    (tmp_path / "spec.yaml").symlink_to("/proc/self/environ")
+    diagnosed(tmp_path / "spec.yaml", code="NS001", fragment="kernel pseudo-file")
+
+
 @pytest.mark.parametrize("target", ["/proc/cmdline", "/proc/version", "/sys/kernel/uevent_seqnum"])
 def test_a_link_to_a_kernel_file_of_any_stated_size_is_refused(tmp_path: Path, target: str) -> None:
     # /proc/cmdline may state its size, and /sys's files state 4096: the size is no test.

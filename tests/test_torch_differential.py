@@ -328,10 +328,11 @@ def test_normalisation_limits_are_pytorchs_or_listed_in_the_readme() -> None:
     with pytest.raises(ValueError, match="eps must be positive during training"):
         torch.nn.BatchNorm2d(4, eps=0.0).train()(constant)
     # The other normalisations run with eps 0, which makes a constant group's (x − mean)/√var
-    # 0/0: NaN. netspec refuses it, as the README lists.
+    # 0/0: NaN in group and layer normalisation, while instance normalisation's kernel gives
+    # 0. netspec refuses all three, as the README lists.
     assert torch.isnan(torch.nn.GroupNorm(2, 4, eps=0.0)(constant)).all()
     assert torch.isnan(torch.nn.LayerNorm(5, eps=0.0)(constant)).all()
-    torch.nn.InstanceNorm2d(4, eps=0.0)(constant)
+    assert torch.equal(torch.nn.InstanceNorm2d(4, eps=0.0)(constant), torch.zeros_like(constant))
     # A momentum outside [0, 1] runs too, and overshoots: from 0, one batch of 5s moves the
     # running mean to (1 − m)·0 + m·5, i.e. 10 for m = 2 and −5 for m = −1, not towards 5.
     for momentum, mean in ((2.0, 10.0), (-1.0, -5.0)):
@@ -959,6 +960,7 @@ def test_ns118_names_the_constant_pytorch_outputs(
     [
         ({"type": "leaky_relu"}, "negative_slope"),
         ({"type": "elu"}, "alpha"),
+        # As torch.full and nn.init.constant_ build it; timm's ones·init would give inf instead.
         ({"type": "layer_scale"}, "init"),
         # nn.LocalResponseNorm keeps its arguments as Python floats: no float32 bound.
         *(({"type": "local_response_norm", "size": 2}, key) for key in ("alpha", "beta", "k")),
