@@ -61,6 +61,9 @@ def analysis_cost(analysis: Analysis) -> int:
 
 #: What identifies a problem across re-analyses: its rule and its layer.
 Finding = tuple[str, int | None]
+#: A finding as a fix is judged against, with whether it stops the check: a warning that
+#: becomes an error netspec cannot look past (NS107's reflect padding) is a new problem.
+Standing = tuple[str, int | None, bool]
 
 
 def with_fix(data: Any, index: int, fix: Fix) -> Any:
@@ -77,22 +80,22 @@ def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
     return {(d.code, d.layer_index) for d in diagnostics}
 
 
-def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> set[Finding]:
+def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> set[Standing]:
     """The diagnostics' findings that a fix is judged against."""
     return unsilenced(((d.code, d.layer_index, d.blocking) for d in diagnostics), suppressions)
 
 
-def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> set[Finding]:
+def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> set[Standing]:
     """:func:`standing` for what the rules find, without wording or placing it."""
     seen = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
     return unsilenced(seen, suppressions)
 
 
-def unsilenced(found: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> set[Finding]:
+def unsilenced(found: Iterable[Standing], suppressions: Suppressions) -> set[Standing]:
     """The findings no ``noqa`` comment silences (a blocking one never is). A comment says the
     problem is meant, so a fix that brings it to light is still safe. Fixes change layers, so
     the layer's comments and the file-wide ones are all that matter here."""
-    return {(code, index) for code, index, blocking in found if blocking or not suppressions.covers(code, index)}
+    return {finding for finding in found if finding[2] or not suppressions.covers(finding[0], finding[1])}
 
 
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
@@ -116,13 +119,18 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
     return analyse_document(document, analysis.text, analysis.filename, analysis.spec.name, suggestions=0)
 
 
-def is_safe(diagnostic: Diagnostic, before: set[Finding], after: set[Finding]) -> bool:
+def is_safe(diagnostic: Diagnostic, before: set[Standing], after: set[Standing]) -> bool:
     """The diagnostic went away, and nothing appeared that was not there before."""
-    return (diagnostic.code, diagnostic.layer_index) not in after and after <= before
+    return not _remains(diagnostic, after) and after <= before
+
+
+def _remains(diagnostic: Diagnostic, after: set[Standing]) -> bool:
+    """Whether the diagnostic's problem is still found, blocking now or not."""
+    return any((code, index) == (diagnostic.code, diagnostic.layer_index) for code, index, _ in after)
 
 
 def judge(
-    analysis: Analysis, diagnostic: Diagnostic, before: set[Finding], settings: Settings, suppressions: Suppressions
+    analysis: Analysis, diagnostic: Diagnostic, before: set[Standing], settings: Settings, suppressions: Suppressions
 ) -> tuple[Analysis, list[Diagnostic], bool]:
     """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is
     safe: the diagnostic goes away and nothing new appears anywhere in the file."""
@@ -171,21 +179,23 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
 
 
 def _unsafe_because(
-    diagnostic: Diagnostic, before: set[Finding], after: set[Finding], unfixed: Analysis, fixed: Analysis
+    diagnostic: Diagnostic, before: set[Standing], after: set[Standing], unfixed: Analysis, fixed: Analysis
 ) -> str:
     """What the re-analysis found that makes a fix unsafe: the problem left, or the first new one,
     saying so when its layer had no input shape before the fix: the fix reveals that problem rather
     than causes it, but whether the spec meant it is not for netspec to guess."""
-    if (diagnostic.code, diagnostic.layer_index) in after:
+    if _remains(diagnostic, after):
         return f"{diagnostic.code} would remain"
     new = sorted(after - before, key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
-    code, index = new[0]
+    code, index, blocking = new[0]
+    # Else "would then report NS107" reads as nothing new, where a warning became an error.
+    worse = " as an error netspec cannot check past" if blocking and (code, index, False) in before else ""
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
     nodes = fixed.graph.nodes
     if index is None or index >= len(nodes):
-        return f"the spec would then report {code}{more}"
+        return f"the spec would then report {code}{worse}{more}"
     unchecked = unfixed.graph.nodes[index].inputs is None
-    return f"{nodes[index].name}{', unchecked until now,' if unchecked else ''} would then report {code}{more}"
+    return f"{nodes[index].name}{', unchecked until now,' if unchecked else ''} would then report {code}{worse}{more}"
 
 
 # --- one pass: which fixes, in which order ------------------------------------------------

@@ -324,6 +324,31 @@ def test_a_problem_a_fix_brings_to_light_under_a_noqa_is_neither_new_nor_fixed(t
     assert path.read_text() == STEM_FIXED.replace("  # noqa: NS102", "").replace("kernel: 3}", "kernel: 3, padding: 1}")
 
 
+#: a: 3 + 2·3 − 3 + 1 = 7, so b reflects 5 of 7 rows: below W = 7, it runs (PyTorch: 7 + 10 −
+#: 5 + 1 = 13, as c expects). Padding 2 on a gives 3 + 4 − 3 + 1 = 5 rows, and a reflect padding
+#: of 5 then reaches past them (PyTorch raises). b's NS107 warning becomes that error.
+REFLECT_AFTER = (
+    "input: [8, 3, 3]\nlayers:\n"
+    "  - {type: conv, name: a, filters: 8, kernel: 3, padding: 3}\n"
+    "  - {type: conv, name: b, filters: 8, kernel: 5, padding: 5, padding_mode: reflect}\n"
+    "  - {type: conv, name: c, filters: 8, kernel: 1, expect: [8, 13, 13]}\n"
+)
+
+
+def test_a_fix_that_turns_a_warning_into_an_error_of_the_same_rule_is_unsafe(tmp_path: Path) -> None:
+    first, second = lint_text(REFLECT_AFTER).diagnostics
+    assert (first.code, first.layer, first.applicability) == ("NS107", "a", Applicability.UNSAFE)
+    assert (second.code, second.layer, second.blocking) == ("NS107", "b", False)
+    path = write_spec(tmp_path, REFLECT_AFTER)
+    assert "fix (unsafe: b would then report NS107 as an error netspec cannot check past): " in run(path)[1]
+    assert run("--fix", path)[0] == 1
+    assert path.read_text() == REFLECT_AFTER
+    # The near miss: with zeros padded instead of a reflection, b's warning stays a warning
+    # (7 → 5 rows, 5 + 10 − 5 + 1 = 11 in c): the fix is safe once c expects that.
+    zeros = REFLECT_AFTER.replace(", padding_mode: reflect", "").replace("13, 13", "11, 11")
+    assert lint_text(zeros).diagnostics[0].applicability is Applicability.SAFE
+
+
 def test_strided_same_on_every_conv_of_a_keras_port_is_fixed_in_one_run(tmp_path: Path) -> None:
     # 224 → 112 → 56 → 28: each conv needs (out − 1)·2 + 3 − in = 1 pixel of padding, after.
     # The later convs' NS112 is in the file before the first is fixed, so it is not new.
