@@ -513,6 +513,16 @@ UNEDITABLE = [
         "the layer writes its keys explicitly (`? key`)",
         id="last-key-explicit",
     ),
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    ?\n      kernel\n    : 3\n",
+        "the layer writes its keys explicitly (`? key`)",
+        id="key-on-the-line-after-its-indicator",
+    ),
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    ?  # why\n\n      # not\n      kernel\n    : 3\n",
+        "the layer writes its keys explicitly (`? key`)",
+        id="comments-between-indicator-and-key",
+    ),
     # A flow value after the colon would drop the tag; nothing here is a comment.
     pytest.param(
         "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding: !!seq\n      - 0\n      - 0\n",
@@ -544,6 +554,20 @@ def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, text: s
     # Nothing promises that another flag would apply it.
     _, out, _ = run(path)
     assert "fixable" not in out and "--unsafe-fixes" not in out
+
+
+def test_a_question_mark_that_is_no_key_indicator_does_not_stop_a_fix() -> None:
+    # A `?` in a comment, or after a value, above the last key: 16 − 3 + 1 = 14, padding 1 keeps 16.
+    head = "input: [1, 16, 16]\nlayers:\n  -\n    # why?\n    type: conv\n    name: 'a ?'\n    # ?\n"
+    text = head + "    filters: 2\n    kernel: 3  # ?\n"
+    assert fix_text(text).result.text == text + "    padding: 1\n"
+    # More comment between a `?` and its key than netspec first looks back through.
+    comments = "      # -----\n" * 2000
+    explicit = head + "    filters: 2\n    ?\n" + comments + "      kernel\n    : 3\n"
+    assert fix_text(explicit).notes == [
+        "a ?: NS102 not fixed: the layer writes its keys explicitly (`? key`); edit it by hand"
+    ]
+    assert fix_text(text.replace("    # ?\n", comments)).result.text.endswith("padding: 1\n")
 
 
 def test_an_anchored_layer_list_keeps_every_layer_as_it_is(tmp_path: Path) -> None:
