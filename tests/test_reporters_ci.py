@@ -132,6 +132,41 @@ def test_github_format_cannot_be_made_to_forge_annotations(project: Path) -> Non
     assert f"'x\\n{forged}' is already used" in "\n".join(lines[stop:])
 
 
+#: The runner's legacy syntax, which it reads anywhere in a line (actions/runner,
+#: ActionCommand.TryParse): each name would forge a command from any line that prints it.
+LEGACY_COMMANDS = ("##[error file=README.md,line=1]forged", "x ##[add-mask]224")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["check", "--output-format", "concise"],
+        ["check", "--output-format", "github"],
+        ["check", "--fix"],  # warns that the anchored layer is not fixed
+        ["check", "--fix-only"],  # warns of the channel error it cannot look past
+        ["show"],
+    ],
+)
+def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, command: list[str]) -> None:
+    # 224 − 11 over 4 is not whole (NS101, fixable, but shared through an anchor); the second
+    # layer's in_channels is 5 where the input has 96 (NS104).
+    first, second = LEGACY_COMMANDS
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "input: [3, 224, 224]\nlayers:\n"
+        f'  - &l {{type: conv, name: "{first}", filters: 96, kernel: 11, stride: 4}}\n'
+        f'  - {{type: conv, name: "{second}", filters: 8, kernel: 3, in_channels: 5}}\n'
+    )
+    done = netspec_process(*command, str(spec), env={**os.environ, "GITHUB_ACTIONS": "true"})
+    printed = done.stdout + done.stderr
+    assert "##[" not in printed
+    # The names still read as they are written: a word joiner has no width and no glyph.
+    assert first.replace("##[", "#\u2060#[") in printed
+    if command != ["show"]:
+        assert second.replace("##[", "#\u2060#[") in printed
+
+
 def test_github_is_the_default_inside_github_actions(project: Path) -> None:
     inside = check("specs/b_shrinking.yaml", env={"GITHUB_ACTIONS": "true"})
     assert inside.exit_code == 1

@@ -47,7 +47,16 @@ _UNPRINTABLE = (
 
 def one_line(text: str) -> str:
     """``text`` with line breaks and control characters escaped (tabs kept)."""
-    return text.translate(_UNPRINTABLE)
+    return no_legacy_command(text.translate(_UNPRINTABLE))
+
+
+def no_legacy_command(line: str) -> str:
+    """``line`` with a word joiner (invisible, no width) between the signs of every ``##[``.
+
+    GitHub's runner reads ``##[command]`` anywhere in a line of a step's log as a workflow
+    command (the legacy syntax): a layer named ``##[error file=a.yaml]x`` would forge an
+    annotation from any line that names it, on stdout or stderr."""
+    return line.replace("##[", "#\u2060#[") if "##[" in line else line
 
 
 #: ``_UNPRINTABLE`` but for LF and CR, which some formats encode their own way.

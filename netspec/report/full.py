@@ -8,7 +8,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, one_line, summary
+from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, no_legacy_command, one_line, summary
 from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
@@ -52,7 +52,7 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
     row = d.span.start.row
     if not 1 <= row <= len(lines):
         return []
-    line = lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES)
+    line = no_legacy_command(lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES))
     start = min(d.span.start.column - 1, len(line))
     end = min(d.span.end.column - 1 if d.span.end.row == row else len(line.rstrip()), len(line))
     if len(line) > SNIPPET_WIDTH:

@@ -13,14 +13,15 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, relative_path, without_controls
+from netspec.report.base import Reporter, all_diagnostics, no_legacy_command, relative_path, without_controls
 from netspec.report.concise import ConciseReporter
 
 
 def escape_data(text: str) -> str:
     """The toolkit's ``escapeData``: a message cannot contain a raw ``%``, CR or LF. Other
     control characters are escaped too: the log is also read on terminals."""
-    return without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return no_legacy_command(escaped)
 
 
 def escape_property(text: str) -> str:
