@@ -483,6 +483,18 @@ def test_junit_stays_well_formed_with_control_characters(project: Path) -> None:
     assert failure.get("message", "").startswith("NS103 error: c\\u0001 <&>: ")
 
 
+def test_junit_keeps_a_carriage_return_in_a_failure_s_text(project: Path) -> None:
+    # A raw CR in element text reads back as a line feed (XML 1.0, 2.11); in the attribute,
+    # ElementTree writes it as a character reference, which keeps it.
+    (project / "specs" / "a_collapsed.yaml").write_text(
+        'input: [1, 3, 3]\nlayers:\n  - {type: conv, name: "a\\rb", filters: 8, kernel: 5}\n', encoding="utf-8"
+    )
+    failure = ET.fromstring(check("--output-format", "junit", "specs/a_collapsed.yaml").stdout).find(".//failure")
+    assert failure is not None and failure.text is not None
+    assert failure.get("message", "").startswith("NS103 error: a\rb: ")
+    assert ": a\\u000db: " in failure.text and "a\nb" not in failure.text
+
+
 # --- json-lines ---------------------------------------------------------------------------
 
 

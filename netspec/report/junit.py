@@ -12,11 +12,16 @@ from netspec.linter import FileResult
 from netspec.report.base import Reporter, relative_path
 
 #: Characters XML 1.0 cannot carry even escaped; a YAML double-quoted string can hold them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARACTERS}]")
+#: In an element's text a CR is lost too: ElementTree writes it raw there (in an attribute it
+#: writes ``&#13;``), and parsers read a raw CR as a line feed (XML 1.0, section 2.11).
+_NOT_XML_TEXT = re.compile(f"[{_NOT_XML_CHARACTERS}\r]")
 
 
-def xml_text(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def xml_text(text: str, *, element: bool = False) -> str:
+    """``text`` with what XML would lose written as ``\\uXXXX``; ``element``: for an element's text."""
+    return (_NOT_XML_TEXT if element else _NOT_XML).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def testsuite(results: Sequence[FileResult]) -> ET.Element:
@@ -38,10 +43,10 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
                 {"message": xml_text(f"{d.code} {d.severity.value}: {d.message}"), "type": d.code},
             )
             details = f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}"
-            failure.text = xml_text(details + (f"\nhelp: {d.help}" if d.help else ""))
+            failure.text = xml_text(details + (f"\nhelp: {d.help}" if d.help else ""), element=True)
         if result.internal_error is not None:
             error = ET.SubElement(case, "error", {"message": xml_text(result.internal_error), "type": "internal"})
-            error.text = xml_text(result.internal_error)
+            error.text = xml_text(result.internal_error, element=True)
     return suites
 
 
