@@ -282,6 +282,25 @@ def test_sarif_results_carry_rule_level_message_and_region(project: Path) -> Non
     assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
 
 
+def test_sarif_locations_are_relative_under_the_shells_name_for_a_linked_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shell's $PWD keeps the link a CI script cd'd through; the process's cwd is the target.
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "s.yaml").write_text(SHRINKING)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path / "link")
+    named = str(tmp_path / "link" / "s.yaml")
+
+    def uri(pwd: str) -> Any:
+        (run,) = json.loads(check("--output-format", "sarif", named, env={"PWD": pwd}).stdout)["runs"]
+        return run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+
+    assert uri(str(tmp_path / "link")) == {"uri": "s.yaml", "uriBaseId": "%SRCROOT%"}
+    # The near miss: a $PWD that is not this directory says nothing about it.
+    assert uri(str(tmp_path)) == {"uri": (tmp_path / "link" / "s.yaml").as_uri()}
+
+
 #: Specs with one safe fix each: a value replaced, a key added to a flow mapping, a key added
 #: to a block mapping in a CRLF file whose non-ASCII name shifts code-point columns, and one
 #: after a byte-order mark and an emoji (one code point, two UTF-16 units: SARIF columns here

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -111,9 +113,22 @@ def relative_path(filename: str) -> str:
     in UTF-8 (:func:`utf8_name`)."""
     cwd = working_directory()
     path = Path(filename) if cwd is None else Path(_absolute(filename))
-    if cwd is not None and path.is_relative_to(cwd):
-        path = path.relative_to(cwd)
+    if cwd is not None:
+        base = next((name for name in _names_of(cwd, os.environ.get("PWD")) if path.is_relative_to(name)), None)
+        if base is not None:
+            path = path.relative_to(base)
     return utf8_name(path.as_posix())
+
+
+@functools.cache
+def _names_of(cwd: str, logical: str | None) -> tuple[str, ...]:
+    """The current directory's path, and the shell's (``$PWD``) where that is another path to
+    it, through a link: ``netspec check "$PWD/a.yaml"`` names a file below it too."""
+    if logical and logical != cwd and os.path.isabs(logical):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(logical, cwd):
+                return cwd, logical
+    return (cwd,)
 
 
 def _absolute(filename: str) -> str:
