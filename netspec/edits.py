@@ -115,7 +115,8 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any)
     # go. (No padding value holds a "#" but in a comment.)
     if "#" in text[start:end]:
         raise Uneditable(f"its {path[-1]} value holds a comment")
-    if isinstance(old, (list, dict)) and not document.is_flow(path):
+    # An alias (`*pad`) is replaced as a scalar would be, whatever its anchor's value.
+    if isinstance(old, (list, dict)) and not document.is_flow(path) and not text.startswith("*", start):
         # A block collection may start at the key's own indentation; a flow value there would
         # not parse, so the new value goes right after the colon instead.
         key_end = document.key_range(path)[1]

@@ -570,6 +570,19 @@ def test_a_question_mark_that_is_no_key_indicator_does_not_stop_a_fix() -> None:
     assert fix_text(text.replace("    # ?\n", comments)).result.text.endswith("padding: 1\n")
 
 
+def test_a_padding_that_is_an_alias_is_replaced_by_the_new_value() -> None:
+    # The alias goes, the anchor stays with the layer that holds it: 32 − 3 + 1 = 30 in each
+    # 3×3 conv, and padding 1 keeps 32. A list's alias is text like a scalar's, in flow and
+    # block mappings, and on a line of its own.
+    head = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 4, kernel: 1, padding: &q [0, 0]}\n"
+    block = "  - type: conv\n    filters: 4\n    kernel: 3\n    padding:"
+    text = head + "  - {type: conv, filters: 4, kernel: 3, padding: *q}\n" + f"{block} *q\n{block}\n      *q\n"
+    fixed = head + "  - {type: conv, filters: 4, kernel: 3, padding: 1}\n" + f"{block} 1\n{block}\n      1\n"
+    outcome = fix_text(text)
+    assert (outcome.result.text, outcome.notes) == (fixed, [])
+    assert yaml.safe_load(fixed)["layers"][1:] == [{"type": "conv", "filters": 4, "kernel": 3, "padding": 1}] * 3
+
+
 def test_an_anchored_layer_list_keeps_every_layer_as_it_is(tmp_path: Path) -> None:
     text = "input: [1, 16, 16]\nlayers: &all\n  - {type: conv, filters: 2, kernel: 3}\nshared: *all\n"
     outcome = fix_text(text, "spec.yaml")
