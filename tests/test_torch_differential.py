@@ -262,8 +262,8 @@ def exported(layer: Any, input_shape: tuple[int, ...]) -> tuple[tuple[int, ...],
     except Exception as error:  # noqa: BLE001 - any refusal by PyTorch is the fact under test
         return error
     if out.numel() == 0:
-        # CPU quirk (documented in NS103): a grouped conv_transpose whose output size is
-        # exactly 0 returns an empty tensor instead of raising; every other path raises.
+        # Documented in NS103: a grouped conv_transpose or an area upsample whose output size
+        # is exactly 0 returns an empty tensor for a batch of one, instead of raising.
         return RuntimeError(f"empty output {tuple(out.shape)}")
     return tuple(out.shape[1:]), sum(p.numel() for p in module.parameters())
 
@@ -361,6 +361,35 @@ def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
         torch.nn.MaxPool2d(3, padding=2, dilation=2)(torch.zeros(1, 1, 10, 10))
     text = "input: [1, 10, 10]\nlayers:\n  - {type: maxpool, kernel: 3, padding: 2, dilation: 2}\n"
     assert [d.code for d in lint_text(text).diagnostics if d.severity == Severity.ERROR] == ["NS107"]
+
+
+@pytest.mark.parametrize(
+    ("shape", "layer", "module"),
+    [
+        # (2 − 1)·1 − 2·1 + 1 = 0, grouped or not, in 1-D to 3-D.
+        ([8, 2], "{type: conv_transpose, filters: 4, kernel: 1, padding: 1}", torch.nn.ConvTranspose1d(8, 4, 1, 1, 1)),
+        (
+            [4, 2, 2],
+            "{type: conv_transpose, filters: 6, kernel: 3, padding: 2, groups: 2}",
+            torch.nn.ConvTranspose2d(4, 6, 3, 1, 2, groups=2),
+        ),
+        (
+            [4, 2, 2, 2],
+            "{type: conv_transpose, filters: 6, kernel: 3, padding: 2}",
+            torch.nn.ConvTranspose3d(4, 6, 3, 1, 2),
+        ),
+        # floor(1 · 0.5) = 0 rows; nearest and the linear modes raise there instead.
+        ([1, 1, 4], "{type: upsample, scale: 0.5, mode: area}", torch.nn.Upsample(scale_factor=0.5, mode="area")),
+    ],
+)
+def test_outputs_of_size_0_that_pytorch_returns_empty_are_ns103(
+    shape: list[int], layer: str, module: torch.nn.Module
+) -> None:
+    # The README lists these among the errors netspec reports where PyTorch runs: at a batch
+    # of two; at one, an ungrouped conv_transpose raises.
+    assert module(torch.zeros(2, *shape)).numel() == 0
+    text = f"input: {shape}\nlayers:\n  - {layer}\n"
+    assert [d.code for d in lint_text(text).diagnostics if d.severity == Severity.ERROR] == ["NS103"]
 
 
 @pytest.mark.parametrize("kernel", [1, 2, 3, 4])

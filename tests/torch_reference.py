@@ -234,8 +234,8 @@ def run_layer(layer: dict[str, Any], x: Tensor) -> tuple[Tensor, int]:
     if activation:
         out = nn.Softmax(dim=1)(out) if activation == "softmax" else ACTIVATION_MODULES[activation]()(out)
     if out.numel() == 0:
-        # CPU quirk (documented in NS103): a grouped conv_transpose whose output size is
-        # exactly 0 returns an empty tensor instead of raising.
+        # Documented in NS103: a grouped conv_transpose or an area upsample whose output size
+        # is exactly 0 returns an empty tensor for a batch of one, instead of raising.
         raise Refused(f"empty output {tuple(out.shape)}")
     parameters = sum(p.numel() for counted in (built, weights) if counted is not None for p in counted.parameters())
     return out, parameters

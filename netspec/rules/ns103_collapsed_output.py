@@ -11,9 +11,10 @@ on that layer, and the layers after it are not analysed.
 ## Why is this bad?
 PyTorch raises at the first forward pass ("Kernel size can't be greater than actual input
 size", "Output size is too small"), after the data has loaded and the GPU was booked.
-One platform quirk: on CPU, a grouped `conv_transpose` whose output size is exactly 0
-returns an empty tensor instead of raising, as an empty slice does everywhere; netspec
-reports them all the same, since the next layer fails on them.
+Two exceptions: an `area` upsample whose output size is exactly 0 returns an empty tensor
+instead of raising, as an empty slice does, and so does a `conv_transpose` that is grouped or
+gets a batch of more than one; netspec reports them all the same, since the next layer fails
+on them.
 
 ## Example
 ```yaml
