@@ -1143,6 +1143,35 @@ def test_ns108_help_gives_the_computed_shape_as_expect_takes_it() -> None:
     assert codes(spec("[3, 32, 32]", "{type: conv, filters: 16, kernel: 3, padding: 1, expect: [16, 32, 32]}")) == []
 
 
+#: (14 − 1)·2 − 2·1 + (3 − 1) + 1 = 27 for a stride-2 transposed conv meant to double 14.
+DECODER = "{type: conv_transpose, filters: 1, kernel: 3, stride: 2, padding: 1, expect: %s}"
+
+
+def test_ns108_names_the_output_padding_that_gives_a_transposed_conv_what_it_expects() -> None:
+    (d,) = lint(spec("[64, 14, 14]", DECODER % "[1, 28, 28]"))
+    assert d.code == "NS108" and d.help == (
+        "set output_padding to 1, which gives 1×28×28; or, to expect what the layers give, write `expect: [1, 27, 27]`"
+    )
+    # Per dimension: 27 + 0 and 27 + 1.
+    (d,) = lint(spec("[64, 14, 14]", DECODER % "[1, 27, 28]"))
+    assert d.help is not None and d.help.startswith("set output_padding to [0, 1], which gives 1×27×28; or, ")
+    # What the help says to write is clean, in PyTorch 28 (out = 27 + output_padding).
+    assert codes(spec("[64, 14, 14]", (DECODER % "[1, 28, 28]").replace("}", ", output_padding: 1}"))) == []
+
+
+@pytest.mark.parametrize(
+    "expect",
+    [
+        "[1, 29, 29]",  # 29 − 27 = 2: output_padding must stay below the stride, 2
+        "[2, 28, 28]",  # another channel count: no padding gives it
+        "[1, 26, 26]",  # smaller: output_padding only adds
+    ],
+)
+def test_ns108_names_no_output_padding_where_none_gives_the_expected_shape(expect: str) -> None:
+    (d,) = lint(spec("[64, 14, 14]", DECODER % expect))
+    assert d.code == "NS108" and d.help is not None and d.help.startswith("to expect what the layers give, ")
+
+
 def test_only_an_interpolation_is_called_one() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: '$width', kernel: 3}"))
     assert d.message == "`filters` should be a valid integer, got '$width' (string)"
