@@ -121,7 +121,16 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
 
 def is_safe(diagnostic: Diagnostic, before: set[Standing], after: set[Standing]) -> bool:
     """The diagnostic went away, and nothing appeared that was not there before."""
-    return not _remains(diagnostic, after) and after <= before
+    return not _remains(diagnostic, after) and not _new(before, after)
+
+
+def _new(before: set[Standing], after: set[Standing]) -> set[Standing]:
+    """What ``after`` finds that ``before`` did not: a blocking error where there was only a
+    warning counts, a warning where there was a blocking error does not."""
+    blocked: dict[Finding, bool] = {}
+    for code, index, blocking in before:
+        blocked[code, index] = blocked.get((code, index), False) or blocking
+    return {found for found in after if (found[0], found[1]) not in blocked or found[2] > blocked[found[0], found[1]]}
 
 
 def _remains(diagnostic: Diagnostic, after: set[Standing]) -> bool:
@@ -186,7 +195,7 @@ def _unsafe_because(
     than causes it, but whether the spec meant it is not for netspec to guess."""
     if _remains(diagnostic, after):
         return f"{diagnostic.code} would remain"
-    new = sorted(after - before, key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
+    new = sorted(_new(before, after), key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
     code, index, blocking = new[0]
     # Else "would then report NS107" reads as nothing new, where a warning became an error.
     worse = " as an error netspec cannot check past" if blocking and (code, index, False) in before else ""

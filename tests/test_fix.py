@@ -349,6 +349,23 @@ def test_a_fix_that_turns_a_warning_into_an_error_of_the_same_rule_is_unsafe(tmp
     assert lint_text(zeros).diagnostics[0].applicability is Applicability.SAFE
 
 
+def test_a_fix_that_turns_an_error_into_a_warning_of_the_same_rule_is_safe(tmp_path: Path) -> None:
+    # a: 7 − 3 + 1 = 5 rows, so b's reflect padding 5 reaches past them (an error). Padding 1
+    # keeps 7, and b's NS107 is then only the warning that padding 5 ≥ kernel 5: nothing new.
+    text = (
+        "input: [8, 7, 7]\nlayers:\n"
+        "  - {type: conv, name: a, filters: 8, kernel: 3}\n"
+        "  - {type: conv, name: b, filters: 8, kernel: 5, padding: 5, padding_mode: reflect}\n"
+    )
+    first, second = lint_text(text).diagnostics
+    assert (first.code, first.layer, first.applicability) == ("NS102", "a", Applicability.SAFE)
+    assert (second.code, second.layer, second.blocking) == ("NS107", "b", True)
+    path = write_spec(tmp_path, text)
+    # b's error was reported (a blocking problem always is); its warning is not selected.
+    assert run("--fix", "--select", "NS102", path)[:2] == (0, "Found 2 problems (2 fixed, 0 remaining).\n")
+    assert path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}")
+
+
 def test_strided_same_on_every_conv_of_a_keras_port_is_fixed_in_one_run(tmp_path: Path) -> None:
     # 224 → 112 → 56 → 28: each conv needs (out − 1)·2 + 3 − in = 1 pixel of padding, after.
     # The later convs' NS112 is in the file before the first is fixed, so it is not new.
