@@ -146,12 +146,11 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
         return TextEdit(at, at, entries)
     like = (*layer, own[-1])
     start = document.key_range(like)[0]
-    column = document.key_span(like).start.column
     # `? key` and `: value` on the next line: the new key would take the indent of the key
     # after `? `, and not load.
-    if _explicit(text, start, column):
+    if _explicit(text, document, layer, own, own[-1]):
         raise Uneditable("the layer writes its keys explicitly (`? key`)")
-    indent = " " * (column - 1)
+    indent = " " * (document.key_span(like).start.column - 1)
     lines = [f"{indent}{_key_text(text, document, like, k)}: {render(v)}" for k, v in values.items()]
     end = document.value_range(layer)[1]
     if end > 0 and text[end - 1] in LINE_BREAK_CHARACTERS:
@@ -174,32 +173,19 @@ def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any],
     return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))
 
 
-#: A line holding the `?` of an explicit key whose key is on a later line.
-_LONE_INDICATOR = re.compile(r"[ \t]*(?:-[ \t]+)*\?[ \t]*(?:#.*)?")
-_NOTHING = re.compile(r"[ \t]*(?:#.*)?")
+#: A comment: a "#" at the start of a line or after a space or tab, to the end of the line.
+_COMMENT = re.compile(rf"(?:^|(?<=[ \t{LINE_BREAK_CHARACTERS}]))#[^{LINE_BREAK_CHARACTERS}]*")
 
 
-def _explicit(text: str, start: int, column: int) -> bool:
-    """Whether the key at ``start`` (at ``column`` of its line) follows a `?`: on its line, or
-    alone on an earlier one with only blank and comment lines between (``?  # why``)."""
-    line_start = start - (column - 1)
-    before = text[line_start:start]
-    if before.strip(" \t"):
-        return before.rstrip(" \t").endswith("?")
-    # Back through a window that doubles while it holds only comments: the cost is that of the
-    # comments, not of the text before them.
-    size = 4096
-    while True:
-        window = max(0, line_start - size)
-        lines = LINE_BREAK.split(text[window:line_start])[:-1]
-        # The window's first line may be cut: it counts only where the text starts.
-        whole = lines if window == 0 else lines[1:]
-        line = next((line for line in reversed(whole) if not _NOTHING.fullmatch(line)), None)
-        if line is not None:
-            return _LONE_INDICATOR.fullmatch(line) is not None
-        if window == 0:
-            return False
-        size *= 2
+def _explicit(text: str, document: Document, layer: KeyPath, own: list[str], key: str) -> bool:
+    """Whether ``key`` follows a `?`: the last word, comments aside, between the end of the
+    value before it (or the layer's start) and the key, as in `? key`, or `?  # why` on a line
+    of its own. Values lie outside that stretch, so no `?` in a scalar is taken for one."""
+    start = document.key_range((*layer, key))[0]
+    ends = (document.value_range((*layer, other))[1] for other in own)
+    after = max((end for end in ends if end <= start), default=document.value_range(layer)[0])
+    words = _COMMENT.sub("", text[after:start]).split()
+    return bool(words) and words[-1] == "?"
 
 
 def layer_edit(text: str, document: Document, index: int, fix: Fix) -> list[TextEdit]:

@@ -578,13 +578,24 @@ def test_a_question_mark_that_is_no_key_indicator_does_not_stop_a_fix() -> None:
     head = "input: [1, 16, 16]\nlayers:\n  -\n    # why?\n    type: conv\n    name: 'a ?'\n    # ?\n"
     text = head + "    filters: 2\n    kernel: 3  # ?\n"
     assert fix_text(text).result.text == text + "    padding: 1\n"
-    # More comment between a `?` and its key than netspec first looks back through.
+    # Two thousand comment lines between a `?` and its key, and in place of the `# ?` above.
     comments = "      # -----\n" * 2000
     explicit = head + "    filters: 2\n    ?\n" + comments + "      kernel\n    : 3\n"
     assert fix_text(explicit).notes == [
         "a ?: NS102 not fixed: the layer writes its keys explicitly (`? key`); edit it by hand"
     ]
     assert fix_text(text.replace("    # ?\n", comments)).result.text.endswith("padding: 1\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["|\n      why\n      ?\n", ">-\n      ? # x\n", "a\n      ?\n", "'a\n      ?'\n"],
+    ids=["literal", "folded", "plain", "quoted"],
+)
+def test_a_question_mark_on_a_line_of_a_value_is_no_key_indicator(value: str) -> None:
+    # The `?` lines belong to the value of `name`, before the last key: 16 − 3 + 1 = 14, padding 1.
+    text = f"input: [1, 16, 16]\nlayers:\n  - type: conv\n    filters: 2\n    name: {value}    kernel: 3\n"
+    assert fix_text(text).result.text == text + "    padding: 1\n"
 
 
 def test_a_padding_that_is_an_alias_is_replaced_by_the_new_value() -> None:
