@@ -141,6 +141,7 @@ LEGACY_COMMANDS = ("##[error file=README.md,line=1]forged", "x ##[add-mask]224")
     "command",
     [
         ["check"],
+        ["check", "--output-format", "full"],  # the source line under each problem too
         ["check", "--output-format", "concise"],
         ["check", "--output-format", "github"],
         ["check", "--fix"],  # warns that the anchored layer is not fixed
@@ -165,6 +166,16 @@ def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, comman
     assert first.replace("##[", "#\u2060#[") in printed
     if command != ["show"]:
         assert second.replace("##[", "#\u2060#[") in printed
+
+
+def test_carets_stay_under_the_span_after_a_legacy_command_in_the_line(tmp_path: Path) -> None:
+    # `filters: wide` is NS002, its span the 4 characters of `wide`, after the name's `##[`.
+    line = '  - {name: "##[x", type: conv, filters: wide, kernel: 3}'
+    spec = tmp_path / "s.yaml"
+    spec.write_text(f"input: [3, 8, 8]\nlayers:\n{line}\n")
+    printed = netspec_process("check", "--output-format", "full", str(spec)).stdout.splitlines()
+    excerpt = printed.index("3 | " + line.replace("##[", "#\u2060#["))
+    assert printed[excerpt + 1] == "  | " + " " * line.index("wide") + "^^^^"
 
 
 def test_github_is_the_default_inside_github_actions(project: Path) -> None:
@@ -512,6 +523,11 @@ def test_junit_keeps_a_carriage_return_in_a_failure_s_text(project: Path) -> Non
     assert failure is not None and failure.text is not None
     assert failure.get("message", "").startswith("NS103 error: a\rb: ")
     assert ": a\\u000db: " in failure.text and "a\nb" not in failure.text
+    # And in an internal error's text, where the file name is quoted: "c\rd.yaml".
+    out = StringIO()
+    reporter("junit").report([FileResult("c\rd.yaml", internal_error="internal error while checking c\rd.yaml")], out)
+    error = ET.fromstring(out.getvalue()).find(".//error")
+    assert error is not None and error.text == "internal error while checking c\\u000dd.yaml"
 
 
 # --- json-lines ---------------------------------------------------------------------------

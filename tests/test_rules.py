@@ -1165,6 +1165,7 @@ def test_ns108_names_the_output_padding_that_gives_a_transposed_conv_what_it_exp
         "[1, 29, 29]",  # 29 − 27 = 2: output_padding must stay below the stride, 2
         "[2, 28, 28]",  # another channel count: no padding gives it
         "[1, 26, 26]",  # smaller: output_padding only adds
+        "[1, 28]",  # another rank
     ],
 )
 def test_ns108_names_no_output_padding_where_none_gives_the_expected_shape(expect: str) -> None:

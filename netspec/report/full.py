@@ -52,7 +52,7 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
     row = d.span.start.row
     if not 1 <= row <= len(lines):
         return []
-    line = no_legacy_command(lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES))
+    line = lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES)
     start = min(d.span.start.column - 1, len(line))
     end = min(d.span.end.column - 1 if d.span.end.row == row else len(line.rstrip()), len(line))
     if len(line) > SNIPPET_WIDTH:
@@ -66,7 +66,8 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
     gutter = " " * len(str(row))
     return [
         f"{gutter} |",
-        f"{row} | {line}",
+        # Only as printed: the word joiner takes no column, but a place in the string.
+        f"{row} | {no_legacy_command(line)}",
         f"{gutter} | {' ' * indent}{'^' * width}",
         f"{gutter} |",
     ]
