@@ -8,6 +8,7 @@ text as minimal edits (:mod:`netspec.edits`), never by re-serialising the YAML.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import dataclasses
@@ -158,6 +159,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
     suppressions = analysis.suppressions
     before = found(analysis, judging, suppressions)
     budget = Budget(ASSESSMENT_BUDGET)
+    cost = analysis_cost(analysis)
     assessed: list[Diagnostic] = []
     for diagnostic in reported:
         fix, index = diagnostic.fix, diagnostic.layer_index
@@ -171,7 +173,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
             help = f"{diagnostic.help}; {by_hand}" if diagnostic.help else by_hand
             assessed.append(dataclasses.replace(diagnostic, fix=None, help=help))
             continue
-        if not budget.spend(analysis_cost(analysis)):
+        if not budget.spend(cost):
             unjudged = "not judged: this file has too many fixes to re-check each"
             assessed.append(
                 dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=unjudged)
@@ -233,30 +235,26 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
     current = result.analysis
+    chosen = Pass(data=current.document.data)
+    if budget.left <= 0:
+        return chosen
     # Found by the rules fixes are judged by; fixed, only what the selection enables.
     judging = settings.judging_fixes()
     diagnostics = check(current, judging)
     # The text is edited only after the pass, so its comments stay where they are meanwhile.
     suppressions = result.analysis.suppressions
-    chosen = Pass()
-    visited: set[int] = set()
+    # What depends on the diagnostics is worked out again only when a fix changes them, so a
+    # pass costs the layers it judges, not the layers times the fixable problems.
+    by_layer = _fixable(diagnostics, suppressions, settings, current.filename)
+    layers, before, cost = sorted(by_layer), standing(diagnostics, suppressions), analysis_cost(current)
+    index = -1
     while budget.left > 0:
-        candidates = [
-            d
-            for d in diagnostics
-            if d.fix is not None
-            and d.layer_index is not None
-            and d.layer_index not in visited
-            and not suppressions.covers(d.code, d.layer_index, d.span.start.row)
-            and RULES[d.code].enabled_for(settings, current.filename)
-        ]
-        if not candidates:
+        following = bisect.bisect_right(layers, index)
+        if following == len(layers):
             break
-        index = min(d.layer_index for d in candidates if d.layer_index is not None)
-        visited.add(index)
-        before = standing(diagnostics, suppressions)
+        index = layers[following]
         pick: tuple[Analysis, list[Diagnostic], list[TextEdit], Finding] | None = None
-        for diagnostic in (d for d in candidates if d.layer_index == index):
+        for diagnostic in by_layer[index]:
             assert diagnostic.fix is not None
             layer = current.document.data["layers"][index]
             if all(layer.get(edit.key) == edit.value for edit in diagnostic.fix.edits):
@@ -266,7 +264,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             except Uneditable as reason:
                 chosen.notes.append(f"{diagnostic.layer}: {diagnostic.code} not fixed: {reason}; edit it by hand")
                 continue
-            if not budget.spend(analysis_cost(current)):
+            if not budget.spend(cost):
                 break
             after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
             finding: Finding = (diagnostic.code, index)
@@ -279,8 +277,26 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             current, diagnostics, edits, finding = pick
             chosen.edits += edits
             chosen.fixing.add(finding)
+            by_layer = _fixable(diagnostics, suppressions, settings, current.filename)
+            layers, before, cost = sorted(by_layer), standing(diagnostics, suppressions), analysis_cost(current)
     chosen.data = current.document.data
     return chosen
+
+
+def _fixable(
+    diagnostics: list[Diagnostic], suppressions: Suppressions, settings: Settings, filename: str
+) -> dict[int, list[Diagnostic]]:
+    """The diagnostics a pass may fix, by layer: with a fix, not silenced, and selected."""
+    by_layer: dict[int, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if (
+            d.fix is not None
+            and d.layer_index is not None
+            and not suppressions.covers(d.code, d.layer_index, d.span.start.row)
+            and RULES[d.code].enabled_for(settings, filename)
+        ):
+            by_layer.setdefault(d.layer_index, []).append(d)
+    return by_layer
 
 
 # --- the whole file -----------------------------------------------------------------------

@@ -17,12 +17,14 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-from netspec import Applicability, lint_text
+import netspec.fix
+from netspec import Applicability, Settings, lint_text
 from netspec.cli import app
 from netspec.edits import FixError, TextEdit, apply_edits, render
 from netspec.fix import fix_file, fix_paths, fix_text
@@ -442,6 +444,30 @@ def test_fix_judges_within_one_budget_for_all_its_passes(
     # The next run carries on where this one stopped.
     if fixed < layers:
         assert fix_text(outcome.result.text).result.text.count("padding: 1") == 2 * fixed
+
+
+def test_the_cost_of_a_judgement_is_counted_once_per_analysis_not_per_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past the budget, each of 200 fixable layers used to count the whole graph again: a check
+    # quadratic in the layers. The cost changes only with the analysis: once for a check, and
+    # once per fix chosen in a pass (plus the pass's start) for --fix.
+    counted = []
+    real = netspec.fix.analysis_cost
+
+    def counting(analysis: Any) -> int:
+        counted.append(len(analysis.graph.nodes))
+        return real(analysis)
+
+    monkeypatch.setattr("netspec.fix.analysis_cost", counting)
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 1_000)
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 1_000)
+    text = shrinking_stack(200)
+    marks = [d.applicability for d in lint_text(text).diagnostics]
+    assert marks == [Applicability.SAFE] * 5 + [Applicability.UNSAFE] * 195  # 1,000 / 200 judgements
+    assert counted == [200]
+    counted.clear()
+    assert fix_text(text, settings=Settings(select=("NS102",))).result.fixed == 5
+    # Pass 1 starts (1) and picks 5 fixes (5); pass 2 finds the budget spent; the final check (1).
+    assert counted == [200] * 7
 
 
 # --- text edits ---------------------------------------------------------------------------
