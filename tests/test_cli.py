@@ -118,14 +118,16 @@ def snippet_lines(out: str) -> tuple[str, str]:
     return source.removeprefix("2 | "), carets.removeprefix("  | ")
 
 
-@pytest.mark.parametrize("relus", [1, 40])
-def test_full_output_shows_a_window_of_a_long_line(tmp_path: Path, relus: int) -> None:
+@pytest.mark.parametrize("separator", [", ", ",\t"])
+@pytest.mark.parametrize("relus", [1, 40, 4000])
+def test_full_output_shows_a_window_of_a_long_line(tmp_path: Path, relus: int, separator: str) -> None:
     # The conv is the layer after the relus; a line longer than the window is cut around it.
+    # A tab shows as one space, inside the window as outside it.
     conv = "{type: conv, filters: 8, kernel: 3}"
-    layers = ", ".join(["{type: relu}"] * relus + [conv] + ["{type: relu}"] * relus)
+    layers = separator.join(["{type: relu}"] * relus + [conv] + ["{type: relu}"] * relus)
     path = tmp_path / "spec.yaml"
     path.write_text(f"input: [3, 32, 32]\nlayers: [{layers}]\n")
-    line = f"layers: [{layers}]"
+    line = f"layers: [{layers}]".replace("\t", " ")
     source, carets = snippet_lines(runner.invoke(app, ["check", str(path)]).output)
     if len(line) <= SNIPPET_WIDTH:
         assert source == line

@@ -52,9 +52,11 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
     row = d.span.start.row
     if not 1 <= row <= len(lines):
         return []
-    line = lines[row - 1].replace("\t", " ").translate(_CONTROL_PICTURES)
+    line = lines[row - 1]
     start = min(d.span.start.column - 1, len(line))
-    end = min(d.span.end.column - 1 if d.span.end.row == row else len(line.rstrip()), len(line))
+    end = min(d.span.end.column - 1 if d.span.end.row == row else _content_end(line), len(line))
+    # Cut before anything else is done with the line: a spec written on one line of a megabyte
+    # would otherwise be copied whole for each of its diagnostics.
     if len(line) > SNIPPET_WIDTH:
         # A window around the span, marked with ellipses where the line goes on.
         left = max(0, min(start - SNIPPET_WIDTH // 4, len(line) - SNIPPET_WIDTH))
@@ -62,6 +64,8 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
         opening = "…" if left else ""
         line = opening + line[left:right] + ("…" if right < len(line) else "")
         start, end = start - left + len(opening), min(end, right) - left + len(opening)
+    # One character for one: the columns above still hold.
+    line = line.replace("\t", " ").translate(_CONTROL_PICTURES)
     indent, width = _display_width(line[:start]), max(1, _display_width(line[start:end]))
     gutter = " " * len(str(row))
     return [
@@ -71,6 +75,14 @@ def snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
         f"{gutter} | {' ' * indent}{'^' * width}",
         f"{gutter} |",
     ]
+
+
+def _content_end(line: str) -> int:
+    """Where the line's trailing white space starts (``len(line.rstrip())``, without a copy)."""
+    end = len(line)
+    while end and line[end - 1].isspace():
+        end -= 1
+    return end
 
 
 class FullReporter(Reporter):
