@@ -269,17 +269,29 @@ def _a_kind(value: Any) -> str:
 def shown(value: Any, limit: int = MAX_QUOTED) -> str:
     """A value as YAML writes it ('same', null, true, [conv, 3]), cut to ``limit`` characters.
     A collection is written only as far as is shown: it may hold a million items."""
-    parts: list[str] = []
-    length = 0
+    writer = _Writer(limit)
+    writer.walk(value, True)
+    return cut("".join(writer.parts), limit)
 
-    def emit(text: str) -> bool:
-        nonlocal length
-        parts.append(text)
-        length += len(text)
-        return length > limit
 
-    def walk(item: Any, top: bool) -> bool:
+class _Writer:
+    """What :func:`shown` writes, as far as it goes. A class, not closures: a nested function
+    that calls itself is a reference cycle, which a lint (run with the collector paused)
+    would keep until its end, for every value a message quotes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.length = 0
+
+    def emit(self, text: str) -> bool:
+        self.parts.append(text)
+        self.length += len(text)
+        return self.length > self.limit
+
+    def walk(self, item: Any, top: bool) -> bool:
         """Write ``item``; True once there is enough (``any`` stops there)."""
+        emit, walk, limit = self.emit, self.walk, self.limit
         if isinstance(item, dict):
             entries = (
                 (i and emit(", ")) or walk(k, False) or emit(": ") or walk(v, False)
@@ -297,9 +309,6 @@ def shown(value: Any, limit: int = MAX_QUOTED) -> str:
             # Single-quoted as YAML writes it: only ' doubles.
             return emit("'" + item.replace("'", "''") + "'" if top else item)
         return emit(repr(item))
-
-    walk(value, True)
-    return cut("".join(parts), limit)
 
 
 def _double_quoted(text: str) -> str:
