@@ -62,9 +62,10 @@ def analysis_cost(analysis: Analysis) -> int:
 
 #: What identifies a problem across re-analyses: its rule and its layer.
 Finding = tuple[str, int | None]
-#: A finding as a fix is judged against, with whether it stops the check: a warning that
-#: becomes an error netspec cannot look past (NS107's reflect padding) is a new problem.
-Standing = tuple[str, int | None, bool]
+#: The findings a fix is judged against, each with whether it stops the check (when a layer
+#: has both, it does): a warning that becomes an error netspec cannot look past (NS107's
+#: reflect padding) is a new problem.
+Standing = dict[Finding, bool]
 
 
 def with_fix(data: Any, index: int, fix: Fix) -> Any:
@@ -81,22 +82,26 @@ def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
     return {(d.code, d.layer_index) for d in diagnostics}
 
 
-def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> set[Standing]:
+def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> Standing:
     """The diagnostics' findings that a fix is judged against."""
     return unsilenced(((d.code, d.layer_index, d.blocking) for d in diagnostics), suppressions)
 
 
-def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> set[Standing]:
+def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> Standing:
     """:func:`standing` for what the rules find, without wording or placing it."""
     seen = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
     return unsilenced(seen, suppressions)
 
 
-def unsilenced(found: Iterable[Standing], suppressions: Suppressions) -> set[Standing]:
+def unsilenced(found: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> Standing:
     """The findings no ``noqa`` comment silences (a blocking one never is). A comment says the
     problem is meant, so a fix that brings it to light is still safe. Fixes change layers, so
     the layer's comments and the file-wide ones are all that matter here."""
-    return {finding for finding in found if finding[2] or not suppressions.covers(finding[0], finding[1])}
+    standing: Standing = {}
+    for code, index, blocking in found:
+        if blocking or not suppressions.covers(code, index):
+            standing[code, index] = standing.get((code, index), False) or blocking
+    return standing
 
 
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
@@ -120,27 +125,19 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
     return analyse_document(document, analysis.text, analysis.filename, analysis.spec.name, suggestions=0)
 
 
-def is_safe(diagnostic: Diagnostic, before: set[Standing], after: set[Standing]) -> bool:
+def is_safe(diagnostic: Diagnostic, before: Standing, after: Standing) -> bool:
     """The diagnostic went away, and nothing appeared that was not there before."""
-    return not _remains(diagnostic, after) and not _new(before, after)
+    return (diagnostic.code, diagnostic.layer_index) not in after and not _new(before, after)
 
 
-def _new(before: set[Standing], after: set[Standing]) -> set[Standing]:
+def _new(before: Standing, after: Standing) -> list[Finding]:
     """What ``after`` finds that ``before`` did not: a blocking error where there was only a
     warning counts, a warning where there was a blocking error does not."""
-    blocked: dict[Finding, bool] = {}
-    for code, index, blocking in before:
-        blocked[code, index] = blocked.get((code, index), False) or blocking
-    return {found for found in after if (found[0], found[1]) not in blocked or found[2] > blocked[found[0], found[1]]}
-
-
-def _remains(diagnostic: Diagnostic, after: set[Standing]) -> bool:
-    """Whether the diagnostic's problem is still found, blocking now or not."""
-    return any((code, index) == (diagnostic.code, diagnostic.layer_index) for code, index, _ in after)
+    return [finding for finding, blocking in after.items() if finding not in before or blocking > before[finding]]
 
 
 def judge(
-    analysis: Analysis, diagnostic: Diagnostic, before: set[Standing], settings: Settings, suppressions: Suppressions
+    analysis: Analysis, diagnostic: Diagnostic, before: Standing, settings: Settings, suppressions: Suppressions
 ) -> tuple[Analysis, list[Diagnostic], bool]:
     """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is
     safe: the diagnostic goes away and nothing new appears anywhere in the file."""
@@ -190,17 +187,17 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
 
 
 def _unsafe_because(
-    diagnostic: Diagnostic, before: set[Standing], after: set[Standing], unfixed: Analysis, fixed: Analysis
+    diagnostic: Diagnostic, before: Standing, after: Standing, unfixed: Analysis, fixed: Analysis
 ) -> str:
     """What the re-analysis found that makes a fix unsafe: the problem left, or the first new one,
     saying so when its layer had no input shape before the fix: the fix reveals that problem rather
     than causes it, but whether the spec meant it is not for netspec to guess."""
-    if _remains(diagnostic, after):
+    if (diagnostic.code, diagnostic.layer_index) in after:
         return f"{diagnostic.code} would remain"
     new = sorted(_new(before, after), key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
-    code, index, blocking = new[0]
+    code, index = new[0]
     # Else "would then report NS107" reads as nothing new, where a warning became an error.
-    worse = " as an error netspec cannot check past" if blocking and (code, index, False) in before else ""
+    worse = " as an error netspec cannot check past" if (code, index) in before else ""
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
     nodes = fixed.graph.nodes
     if index is None or index >= len(nodes):
@@ -243,10 +240,10 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     diagnostics = check(current, judging)
     # The text is edited only after the pass, so its comments stay where they are meanwhile.
     suppressions = result.analysis.suppressions
-    # What depends on the diagnostics is worked out again only when a fix changes them, so a
-    # pass costs the layers it judges, not the layers times the fixable problems.
-    by_layer = _fixable(diagnostics, suppressions, settings, current.filename)
-    layers, before, cost = sorted(by_layer), standing(diagnostics, suppressions), analysis_cost(current)
+    # Worked out again only when a chosen fix changes the analysis, so that a pass costs the
+    # layers it judges, not the layers times the fixable problems.
+    by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
+    layers = sorted(by_layer)
     index = -1
     while budget.left > 0:
         following = bisect.bisect_right(layers, index)
@@ -277,26 +274,27 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             current, diagnostics, edits, finding = pick
             chosen.edits += edits
             chosen.fixing.add(finding)
-            by_layer = _fixable(diagnostics, suppressions, settings, current.filename)
-            layers, before, cost = sorted(by_layer), standing(diagnostics, suppressions), analysis_cost(current)
+            by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
+            layers = sorted(by_layer)
     chosen.data = current.document.data
     return chosen
 
 
-def _fixable(
-    diagnostics: list[Diagnostic], suppressions: Suppressions, settings: Settings, filename: str
-) -> dict[int, list[Diagnostic]]:
-    """The diagnostics a pass may fix, by layer: with a fix, not silenced, and selected."""
+def _survey(
+    analysis: Analysis, diagnostics: list[Diagnostic], suppressions: Suppressions, settings: Settings
+) -> tuple[dict[int, list[Diagnostic]], Standing, int]:
+    """What a pass needs of an analysis: the diagnostics it may fix, by layer (with a fix, not
+    silenced, and selected), the findings fixes are judged against, and a judgement's cost."""
     by_layer: dict[int, list[Diagnostic]] = {}
     for d in diagnostics:
         if (
             d.fix is not None
             and d.layer_index is not None
             and not suppressions.covers(d.code, d.layer_index, d.span.start.row)
-            and RULES[d.code].enabled_for(settings, filename)
+            and RULES[d.code].enabled_for(settings, analysis.filename)
         ):
             by_layer.setdefault(d.layer_index, []).append(d)
-    return by_layer
+    return by_layer, standing(diagnostics, suppressions), analysis_cost(analysis)
 
 
 # --- the whole file -----------------------------------------------------------------------

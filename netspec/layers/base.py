@@ -248,5 +248,10 @@ def format_shape(shape: Sequence[int]) -> str:
     return "×".join(str(d) for d in shape) if shape else "scalar"
 
 
+def spec_value(values: Sequence[int]) -> int | list[int]:
+    """The most compact spec value for one number per dimension: one int when they agree."""
+    return values[0] if len(set(values)) == 1 else list(values)
+
+
 def volume(shape: Sequence[int]) -> int:
     return math.prod(shape)

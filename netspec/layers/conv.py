@@ -19,6 +19,7 @@ from netspec.layers.base import (
     Size,
     SizeOrList,
     check_groups,
+    spec_value,
     volume,
 )
 from netspec.layers.neutral import ActivationName
@@ -203,6 +204,11 @@ class ConvTranspose(Convolution):
                 return None
             wanted.append(extra)
         return wanted
+
+    def output_padding_value(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> int | list[int] | None:
+        """:meth:`output_padding_for` as a spec writes it: one int where the dimensions agree."""
+        extras = self.output_padding_for(inputs, sizes)
+        return None if extras is None else spec_value(extras)
 
     def dimensions(self, rank: int) -> list[tuple[int, int, int, int, int]]:
         """(F, S, P, output_padding, D) per spatial dimension."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
-from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape
+from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, spec_value
 
 _UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
 
@@ -18,8 +18,7 @@ def dimension_units(rank: int) -> tuple[str, ...]:
 def padding_value(pads: Sequence[Pads]) -> int | list[int] | list[list[int]]:
     """The most compact spec value for per-dimension (before, after) pads."""
     if all(before == after for before, after in pads):
-        sides = [before for before, _ in pads]
-        return sides[0] if len(set(sides)) == 1 else sides
+        return spec_value([before for before, _ in pads])
     return [[before, after] for before, after in pads]
 
 

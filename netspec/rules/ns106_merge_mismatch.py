@@ -58,9 +58,8 @@ def output_padding_steps(graph: Graph, node: Node) -> Iterator[str]:
         if len(sizes) != len(shape) - 1 or sizes == tuple(shape[1:]):
             continue
         assert producer.inputs is not None  # it has an output: node has its inputs
-        extras = producer.layer.output_padding_for(producer.inputs, sizes)
-        if extras is not None:
-            value = extras[0] if len(set(extras)) == 1 else extras
+        value = producer.layer.output_padding_value(producer.inputs, sizes)
+        if value is not None:
             yield f"set output_padding to {value} on {producer.name}, which then gives {format_shape(sizes)}"
 
 

@@ -38,9 +38,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         expect = tuple(node.layer.expect)
         if expect != node.output:
             help = f"to expect what the layers give, write `expect: {list(node.output)}`"
-            extras = _output_padding(node, expect)
-            if extras is not None:
-                value = extras[0] if len(set(extras)) == 1 else extras
+            value = _output_padding(node, expect)
+            if value is not None:
                 help = f"set output_padding to {value}, which gives {format_shape(expect)}; or, {help}"
             yield Violation(
                 node.index,
@@ -49,14 +48,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
 
 
-def _output_padding(node: Node, expect: tuple[int, ...]) -> list[int] | None:
+def _output_padding(node: Node, expect: tuple[int, ...]) -> int | list[int] | None:
     """The ``output_padding`` with which a transposed conv gives ``expect``, if one does."""
     assert node.output is not None
     if not isinstance(node.layer, ConvTranspose) or node.inputs is None or len(expect) != len(node.output):
         return None
     if expect[0] != node.output[0]:
         return None
-    return node.layer.output_padding_for(node.inputs, expect[1:])
+    return node.layer.output_padding_value(node.inputs, expect[1:])
 
 
 RULE = Rule("NS108", "expectation-failed", Severity.ERROR, __doc__, check)
