@@ -66,6 +66,12 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
+        # Its manager thread then closes its wake-up pipe. Python 3.11 and 3.12 write to that
+        # pipe at exit, racing the close: "Exception ignored … Bad file descriptor". Once the
+        # thread is done, the pipe is marked closed first. Bounded: it never holds up Ctrl-C.
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=5)
         raise
     pool.shutdown()
 
