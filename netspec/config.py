@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from netspec.diagnostics import Severity
+from netspec.diagnostics import Severity, cut
 from netspec.rules import CODES_BY_NAME, RULES
 from netspec.settings import Settings
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
@@ -173,7 +173,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     """Settings from a configuration table; ``source`` names the file in errors."""
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise ConfigError(f"{source}: unknown key '{unknown[0]}'{_key_hint(unknown[0], source)}")
+        raise ConfigError(f"{source}: unknown key '{cut(unknown[0])}'{_key_hint(unknown[0], source)}")
     settings = Settings()
     changes: dict[str, Any] = {"root": str(Path(source).parent)}
     for key in ("select", "extend-select", "ignore"):
@@ -183,22 +183,21 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
         if key in table:
             changes[key] = tuple(_strings(table[key], key, source))
     if "per-file-ignores" in table:
-        changes["per_file_ignores"] = {
-            pattern: rule_selectors(
-                _strings(codes, f"per-file-ignores.{pattern}", source), f"{source}: per-file-ignores.{pattern}"
-            )
-            for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items()
-        }
+        ignores = {}
+        for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items():
+            key = f"per-file-ignores.{cut(pattern)}"
+            ignores[pattern] = rule_selectors(_strings(codes, key, source), f"{source}: {key}")
+        changes["per_file_ignores"] = ignores
     if "severity" in table:
         changes["severity"] = _severities(_table_of(table["severity"], "severity", source), source)
     if "force-exclude" in table:
         if not isinstance(table["force-exclude"], bool):
-            raise ConfigError(f"{source}: force-exclude must be true or false, not {table['force-exclude']!r}")
+            raise ConfigError(f"{source}: force-exclude must be true or false, not {_quoted(table['force-exclude'])}")
         changes["force_exclude"] = table["force-exclude"]
     if "max-file-size" in table:
         size = table["max-file-size"]
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            raise ConfigError(f"{source}: max-file-size must be a positive number of bytes, not {size!r}")
+            raise ConfigError(f"{source}: max-file-size must be a positive number of bytes, not {_quoted(size)}")
         changes["max_file_size"] = size
     return replace(settings, **changes)
 
@@ -214,15 +213,20 @@ def _key_hint(key: str, source: str) -> str:
     return f"{hint} {known}"
 
 
+def _quoted(value: Any) -> str:
+    """A value from the file as an error quotes it, cut short: the file may hold a megabyte."""
+    return cut(repr(value))
+
+
 def _strings(value: Any, key: str, source: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{source}: {key} must be a list of strings, not {value!r}")
+        raise ConfigError(f"{source}: {key} must be a list of strings, not {_quoted(value)}")
     return value
 
 
 def _table_of(value: Any, key: str, source: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{source}: {key} must be a table, not {value!r}")
+        raise ConfigError(f"{source}: {key} must be a table, not {_quoted(value)}")
     return value
 
 
@@ -232,7 +236,7 @@ def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
         if not value:
             raise ConfigError(f"{where}: an empty rule code (a stray comma?)")
         if not any(code.startswith(value) for code in RULES):
-            raise ConfigError(f"{where}: unknown rule code or prefix '{value}'{_selector_hint(value)}")
+            raise ConfigError(f"{where}: unknown rule code or prefix '{cut(value)}'{_selector_hint(value)}")
     return tuple(values)
 
 
@@ -252,7 +256,7 @@ def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:
         level = table[selector]
         if not isinstance(level, str) or level not in levels:
             raise ConfigError(
-                f"{source}: severity.{selector} must be one of {', '.join(sorted(levels))}, not {level!r}"
+                f"{source}: severity.{selector} must be one of {', '.join(sorted(levels))}, not {_quoted(level)}"
             )
         result.update(dict.fromkeys((code for code in RULES if code.startswith(selector)), Severity(level)))
     return result

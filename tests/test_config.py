@@ -166,6 +166,33 @@ def test_unreadable_configuration_is_an_error(tmp_path: Path, raw: bytes, offend
         load(config)
 
 
+LONG = "x" * 500_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{LONG} = 1\n",
+        f"select = ['{LONG}']\n",
+        f"select = '{LONG}'\n",
+        f"force-exclude = '{LONG}'\n",
+        f"max-file-size = '{LONG}'\n",
+        f"per-file-ignores = '{LONG}'\n",
+        f"[per-file-ignores]\n'{LONG}' = 'NS102'\n",
+        f"[per-file-ignores]\n'{LONG}' = ['NS1234']\n",
+        f"[severity]\nNS102 = '{LONG}'\n",
+    ],
+)
+def test_a_long_value_is_quoted_cut_short(tmp_path: Path, text: str) -> None:
+    # The file may hold a megabyte; an error quotes the start of what it names, not all of it.
+    config = write(tmp_path / "netspec.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load(config)
+    message = str(caught.value).removeprefix(str(config))
+    assert "xxxxxxxxxx" in message or "NS1234" in message
+    assert len(message) < 400, message[:400]
+
+
 def test_a_byte_order_mark_before_the_configuration_is_skipped(tmp_path: Path) -> None:
     # As Windows editors save UTF-8; tomllib alone calls it an invalid statement.
     config = tmp_path / "netspec.toml"
