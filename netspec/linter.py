@@ -72,8 +72,7 @@ def _diagnostic(
     return Diagnostic(
         code,
         rule.name,
-        # What netspec cannot check past stays an error: a warning would let `show` pass it.
-        severity or rule.severity if blocking else settings.severity.get(code, severity or rule.severity),
+        _severity(rule, settings, severity, blocking=blocking),
         message,
         filename,
         span,
@@ -84,6 +83,12 @@ def _diagnostic(
         blocking=blocking,
         silenced=silenced,
     )
+
+
+def _severity(rule: Rule, settings: Settings, severity: Severity | None, *, blocking: bool) -> Severity:
+    # What netspec cannot check past stays an error: a warning would let `show` pass it.
+    own = severity or rule.severity
+    return own if blocking else settings.severity.get(rule.code, own)
 
 
 def _locate(analysis: Analysis, violation: Violation) -> Span:
@@ -126,8 +131,12 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
             earlier = merged.get((rule.code, violation.index))
             if earlier is not None:
                 earlier[1][violation.message] = None
-                if rule.blocks(violation):
-                    diagnostics[earlier[0]] = dataclasses.replace(diagnostics[earlier[0]], blocking=True)
+                if rule.blocks(violation) and not diagnostics[earlier[0]].blocking:
+                    diagnostics[earlier[0]] = dataclasses.replace(
+                        diagnostics[earlier[0]],
+                        blocking=True,
+                        severity=_severity(rule, settings, violation.severity, blocking=True),
+                    )
                 continue
             merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
         node = analysis.graph.nodes[violation.index] if violation.index is not None else None

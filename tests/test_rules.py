@@ -841,6 +841,22 @@ def test_a_mistake_netspec_checks_past_is_no_blocking_problem() -> None:
     assert [(d.code, d.blocking) for d in lint(blocked)] == [("NS002", True), ("NS900", False)]
 
 
+def test_a_layers_merged_problems_stay_an_error_when_a_later_one_blocks() -> None:
+    # The string for a boolean is found first (by validation) and does not stop the check; the
+    # kernel of 3 values for 2-D, found next (by propagation), does. Made a warning, NS002
+    # still reports the layer as an error.
+    layer = "{type: avgpool, kernel: [2, 2, 2], count_include_pad: 'yes'}"
+    settings = Settings(severity={"NS002": Severity.WARNING})
+    (d,) = lint_text(spec("[3, 32, 32]", layer), settings=settings).diagnostics
+    assert (d.code, d.blocking, d.severity) == ("NS002", True, Severity.ERROR)
+    assert d.message.index("count_include_pad") < d.message.index("kernel has 3 values")
+    # The near miss: without the blocking problem, the setting makes it a warning.
+    (d,) = lint_text(
+        spec("[3, 32, 32]", "{type: avgpool, kernel: 2, count_include_pad: 'yes'}"), settings=settings
+    ).diagnostics
+    assert (d.code, d.blocking, d.severity) == ("NS002", False, Severity.WARNING)
+
+
 def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     layer = "{type: conv, filters: 8, kernel_size: 3}"
     (d,) = lint(spec("[3, 8, 8]", layer))
