@@ -39,17 +39,35 @@ def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> l
     size = max(1, len(rest) // (workers * 4))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     try:
-        with _pool(workers) as pool:
-            futures = [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]
-            for chunk, future in zip(chunks, futures, strict=True):
-                try:
-                    results += future.result()
-                except BrokenProcessPool:
-                    results += [_lint_alone(path, settings) for path in chunk]
+        for result in _over_pools(chunks, settings, workers):  # one by one: the fallback goes on from here
+            results.append(result)
     except (OSError, NotImplementedError, ImportError):
         # The pool could not start: finish in this process.
         results += map(work, rest[len(results) - 1 :])
     return results
+
+
+def _over_pools(chunks: Sequence[Sequence[Path]], settings: Settings, workers: int) -> Iterator[FileResult]:
+    """The chunks' results in order, over a pool, and over a new one after a worker dies.
+
+    A dead worker breaks the pool: every chunk not yet done fails with it, though only one
+    held the file at fault. That one is the first to fail, or another worker's after it, so
+    the first is checked file by file, each alone, and the rest go to a new pool: each death
+    costs one chunk of lone checks, not one per file left.
+    """
+    while chunks:
+        done = 0
+        with _pool(workers) as pool:
+            for future in [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]:
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    break
+                done += 1
+        if done < len(chunks):
+            for path in chunks[done]:
+                yield _lint_alone(path, settings)
+        chunks = chunks[done + 1 :]
 
 
 @contextmanager

@@ -121,6 +121,40 @@ def test_a_file_that_kills_its_worker_is_named_and_the_others_are_checked(
 
 
 @pytest.mark.usefixtures("always_parallel")
+def test_a_dead_worker_costs_one_chunk_of_lone_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 60 files over 2 workers: the first is checked here, the other 59 go in chunks of
+    # 59 // (2 · 4) = 7. The fifth kills its worker, which breaks the pool for every chunk
+    # not yet done; only the chunk that held it is checked file by file.
+    paths = []
+    for i in range(60):
+        paths.append(tmp_path / f"spec{i:02}.yaml")
+        paths[-1].write_text((CLEAN, ODD)[i % 2])
+    real = netspec.linter.lint_file
+    parent = os.getpid()
+
+    def dying_on_one_file(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if path == paths[5] and os.getpid() != parent:
+            os._exit(3)
+        return real(path, *args, **kwargs)
+
+    pools = []
+
+    class CountedPool(netspec.parallel.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", dying_on_one_file)
+    monkeypatch.setattr(netspec.parallel, "ProcessPoolExecutor", CountedPool)
+    results = lint_paths(paths, jobs=2, keep_analysis=False)
+    assert [r.filename for r in results] == [str(p) for p in paths]
+    assert [i for i, r in enumerate(results) if r.internal_error] == [5]
+    assert summary(results[:5] + results[6:]) == summary(lint_paths(paths[:5] + paths[6:]))
+    # The pool that broke, 7 lone checks, and a new pool for the 7 chunks left.
+    assert len(pools) == 1 + 7 + 1
+
+
+@pytest.mark.usefixtures("always_parallel")
 def test_processes_that_cannot_start_leave_the_work_to_this_one(
     corpus: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
