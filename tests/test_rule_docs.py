@@ -20,6 +20,12 @@ from tests.helpers import ROOT
 runner = CliRunner()
 
 
+def test_every_rule_module_is_registered_under_its_code_and_name() -> None:
+    modules = {path.stem for path in (ROOT / "netspec" / "rules").glob("ns*.py")}
+    assert modules == {f"{code.lower()}_{rule.name.replace('-', '_')}" for code, rule in RULES.items()}
+    assert list(RULES) == sorted(RULES)
+
+
 @pytest.mark.parametrize("code", list(RULES))
 def test_every_rule_has_every_section(code: str) -> None:
     rule = RULES[code]
