@@ -11,6 +11,7 @@ from netspec.config import load
 from netspec.discovery import discover
 from netspec.layers import LAYER_TYPES, LayerBase
 from netspec.layers.neutral import ActivationName
+from netspec.report import REPORTERS
 from tests.helpers import ROOT, SHRINKING
 
 
@@ -53,6 +54,14 @@ def test_the_layer_table_has_a_row_for_every_layer_type_naming_each_of_its_keys(
         # type, name, from and expect are every layer's, described once above the table.
         own = set(model.model_fields) - set(LayerBase.model_fields)
         assert {key for key in own if f"`{key}`" not in rows[name]} == set(), name
+
+
+def test_the_readme_names_every_output_format() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (usage,) = re.findall(r"`--output-format (\w+(?:\\\|[\w-]+)+)`", readme)
+    assert sorted(usage.split("\\|")) == sorted(REPORTERS)
+    table = readme.split("| Format | For |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0]
+    assert re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE) == list(REPORTERS)
 
 
 def test_the_configuration_example_loads_and_excludes_legacy_at_any_depth(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Output formats. Adding one: write its reporter module, then list it here.
+"""Output formats. Adding one: write its reporter module, then list it here and in the
+README (a test compares).
 
 A format's module is imported only when it is chosen: a plain check does not pay for XML
 or SARIF at start-up.

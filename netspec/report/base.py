@@ -20,7 +20,6 @@ class Reporter:
     too, and a format that marks or counts what ``--fix`` applies counts them (as ruff does).
     """
 
-    name: ClassVar[str]
     #: Read by programs, which take it as UTF-8 whatever the console's encoding (JSON and SARIF
     #: must be UTF-8); a format for people follows the console's.
     for_programs: ClassVar[bool] = True

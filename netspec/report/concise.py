@@ -10,7 +10,6 @@ from netspec.report.base import Reporter, all_diagnostics, one_line, summary
 
 
 class ConciseReporter(Reporter):
-    name = "concise"
     for_programs = False
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:

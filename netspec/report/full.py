@@ -86,7 +86,6 @@ def _content_end(line: str) -> int:
 
 
 class FullReporter(Reporter):
-    name = "full"
     for_programs = False
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:

@@ -43,8 +43,6 @@ def annotation(d: Diagnostic) -> str:
 
 
 class GithubReporter(Reporter):
-    name = "github"
-
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
             out.write(annotation(d) + "\n")

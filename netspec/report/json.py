@@ -53,8 +53,6 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
 
 
 class JsonReporter(Reporter):
-    name = "json"
-
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         items = [diagnostic_dict(d) for d in all_diagnostics(results)]
         json.dump(items, out, indent=2, ensure_ascii=False)

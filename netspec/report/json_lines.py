@@ -17,8 +17,6 @@ _ESCAPED_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029
 
 
 class JsonLinesReporter(Reporter):
-    name = "json-lines"
-
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
             out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False).translate(_ESCAPED_BREAKS) + "\n")

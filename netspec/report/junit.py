@@ -51,8 +51,6 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
 
 
 class JunitReporter(Reporter):
-    name = "junit"
-
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         tree = ET.ElementTree(testsuite(results))
         ET.indent(tree)

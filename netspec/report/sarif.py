@@ -137,8 +137,6 @@ def sarif_log(results: Sequence[FileResult], root_uri: str | None) -> dict[str, 
 
 
 class SarifReporter(Reporter):
-    name = "sarif"
-
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         cwd = working_directory()
         root = None if cwd is None else Path(cwd).as_uri()
