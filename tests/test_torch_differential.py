@@ -290,6 +290,9 @@ def test_single_layer_agrees_with_pytorch(case: tuple[list[int], list[dict[str, 
         return
     assert not errors, f"netspec reports {[d.message for d in errors]} but PyTorch accepts {text}"
     assert (node.output, node.params) == truth == export, text
+    # `show` gives it a receptive field: a layer type without a rule for it would raise here.
+    field = result.analysis.graph.receptive_fields[-1]
+    assert (field is None) == (len(node.output) < 2 or layers[-1]["type"] in {"flatten", "dense", "reshape"}), text
 
 
 def test_ceil_mode_pool_on_width_3_gives_2() -> None:
