@@ -9,13 +9,13 @@ cannot be edited that way is :class:`Uneditable`, and left alone.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from netspec.layers import Fix
+from netspec.layers.base import EditValue
 from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, KeyPath
 
 
@@ -36,16 +36,11 @@ class FixError(RuntimeError):
     """The edited text does not say what the fixes meant: a bug, so nothing is written."""
 
 
-def render(value: Any) -> str:
+def render(value: EditValue) -> str:
     """A value in YAML flow style: ``1``, ``[1, 2]``, ``[[1, 2], [1, 2]]``."""
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
     if isinstance(value, list):
         return "[" + ", ".join(render(item) for item in value) + "]"
-    if isinstance(value, int):
-        return str(value)
-    # Strings (keywords like 'same') as JSON strings, which are valid YAML double-quoted scalars.
-    return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
@@ -105,7 +100,7 @@ def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
     return f"{quote}{key}{quote}" if quote in ("'", '"') else key
 
 
-def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any) -> TextEdit:
+def _replace(text: str, document: Document, path: KeyPath, old: Any, value: EditValue) -> TextEdit:
     start, end = document.value_range(path)
     # A block scalar's text runs on over its last line break and any blank lines after it:
     # those stay, and the new value ends where the old one's content did.
@@ -131,7 +126,9 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Any)
     return TextEdit(start, end, render(value))
 
 
-def _insert(text: str, document: Document, layer: KeyPath, data: dict[str, Any], values: dict[str, Any]) -> TextEdit:
+def _insert(
+    text: str, document: Document, layer: KeyPath, data: dict[str, Any], values: dict[str, EditValue]
+) -> TextEdit:
     own = _own_keys(document, layer, data)
     if not own:
         raise Uneditable("the layer has no keys of its own")

@@ -28,6 +28,7 @@ from netspec import Applicability, Settings, lint_text
 from netspec.cli import app
 from netspec.edits import FixError, TextEdit, apply_edits, render
 from netspec.fix import fix_file, fix_paths, fix_text
+from netspec.layers.base import EditValue
 from tests.helpers import (
     IS_ROOT,
     NOBODY,
@@ -473,10 +474,8 @@ def test_the_cost_of_a_judgement_is_counted_once_per_analysis_not_per_fix(monkey
 # --- text edits ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("value", "text"), [(1, "1"), ([1, 2], "[1, 2]"), ([[1, 2], [1, 2]], "[[1, 2], [1, 2]]"), ("same", '"same"')]
-)
-def test_values_are_written_in_flow_style(value: object, text: str) -> None:
+@pytest.mark.parametrize(("value", "text"), [(1, "1"), ([1, 2], "[1, 2]"), ([[1, 2], [1, 2]], "[[1, 2], [1, 2]]")])
+def test_values_are_written_in_flow_style(value: EditValue, text: str) -> None:
     assert render(value) == text
 
 

@@ -95,12 +95,16 @@ ConvPadding = Annotated[
 ]
 
 
+#: What a fix writes: a number, one per dimension, or a (before, after) pair per dimension.
+EditValue = int | list[int] | list[list[int]]
+
+
 @dataclass(frozen=True)
 class Edit:
     """A machine-readable replacement: the layer's ``key`` gets ``value`` (added if absent)."""
 
     key: str
-    value: Any
+    value: EditValue
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
-from netspec.layers.base import Edit, Fix, LayerBase, LayerError, Shape, format_shape, spec_value
+from netspec.layers.base import Edit, EditValue, Fix, LayerBase, LayerError, Shape, format_shape, spec_value
 
-_UNITS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
+_UNITS = {0: (), 1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
 
 
 def dimension_units(rank: int) -> tuple[str, ...]:
     """What one step along each spatial dimension is called: rows and columns in 2-D."""
-    return _UNITS.get(rank, tuple(f"dim{i}" for i in range(rank)))
+    return _UNITS[rank]
 
 
-def padding_value(pads: Sequence[Pads]) -> int | list[int] | list[list[int]]:
+def padding_value(pads: Sequence[Pads]) -> EditValue:
     """The most compact spec value for per-dimension (before, after) pads."""
     if all(before == after for before, after in pads):
         return spec_value([before for before, _ in pads])
