@@ -1644,6 +1644,16 @@ def test_ns102_reports_a_stride_1_transposed_convolution_that_shrinks() -> None:
     assert codes(spec("[100, 1, 1]", "{type: conv_transpose, filters: 512, kernel: 4, bias: false}")) == []
 
 
+def test_ns103_reports_a_transposed_convolution_whose_padding_removes_everything() -> None:
+    # (3 − 1)·1 − 2·3 + 1·(3 − 1) + 0 + 1 = −1; PyTorch: "Given input size per channel:
+    # (3 x 3). Calculated output size per channel: (-1 x -1). Output size is too small".
+    (d,) = lint(spec("[4, 3, 3]", "{type: conv_transpose, filters: 4, kernel: 3, padding: 3}"))
+    assert d.code == "NS103" and d.blocking
+    assert d.message.startswith("conv_transpose1: (3 − 1)·1 − 2·3 + 1·(3 − 1) + 0 + 1 = −1 < 1: ")
+    # The near miss: padding 2 leaves (3 − 1) − 4 + 2 + 1 = 1 (NS102 only: it shrinks 3 to 1).
+    assert codes(spec("[4, 3, 3]", "{type: conv_transpose, filters: 4, kernel: 3, padding: 2}")) == ["NS102"]
+
+
 def test_ns109_share_counts_the_positions_a_dimension_that_skips_none_drops() -> None:
     # Rows: (6 − 3)/2 + 1 = 2 windows read rows 0–4, and row 5 is dropped: 5/6. Columns:
     # kernel 1, stride 2 reads 0, 2 and 4: 1/2. Together 5/12, not 1/2.

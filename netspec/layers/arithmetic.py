@@ -289,6 +289,13 @@ def transposed_output(size: int, kernel: int, stride: int, padding: int, output_
     return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
 
 
+def transposed_formula(size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int) -> str:
+    """:func:`transposed_output` worked, e.g. ``(14 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 28``."""
+    out = transposed_output(size, kernel, stride, padding, output_padding, dilation)
+    value = str(out).replace("-", "−")
+    return f"({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel} − 1) + {output_padding} + 1 = {value}"
+
+
 def split_pool_padding(window: Window) -> tuple[int, Pads]:
     """Per-side pooling padding as PyTorch can run it: the pooling module's own symmetric
     padding min(before, after), and the excess on one side padded explicitly before it."""

@@ -8,7 +8,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Window, padding_reach, same_output_pads, same_pads, transposed_output
+from netspec.layers.arithmetic import (
+    Window,
+    padding_reach,
+    same_output_pads,
+    same_pads,
+    transposed_formula,
+    transposed_output,
+)
 from netspec.layers.base import (
     ConvPadding,
     CountOrList,
@@ -184,7 +191,7 @@ class ConvTranspose(Convolution):
             if out < 1:
                 raise LayerError(
                     "NS103",
-                    f"({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel} − 1) + {extra} + 1 = {out} < 1: "
+                    f"{transposed_formula(size, kernel, stride, padding, extra, dilation)} < 1: "
                     "the padding removes the whole output",
                     help="reduce the padding",
                 )

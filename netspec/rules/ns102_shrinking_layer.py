@@ -45,7 +45,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
 from netspec.layers import format_shape
-from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_output
+from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_formula, transposed_output
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
@@ -125,8 +125,8 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         kernel, _, padding, extra, dilation = settings[first]
         yield Violation(
             node.index,
-            f"{node.name} shrinks {before} to {format_shape(outputs)}: ({sizes[first]} − 1)·1 − 2·{padding} + "
-            f"{dilation}·({kernel} − 1) + {extra} + 1 = {outputs[first]} with stride 1",
+            f"{node.name} shrinks {before} to {format_shape(outputs)}: "
+            f"{transposed_formula(sizes[first], kernel, 1, padding, extra, dilation)} with stride 1",
             fix=padding_fix(symmetric) if even else None,
             help=f"padding {padding_value(symmetric)} {f'keeps {before}' if fixed == before else f'gives {fixed}'} "
             "(P = (D·(F − 1) + output_padding)/2)"
