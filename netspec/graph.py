@@ -20,7 +20,7 @@ from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.source import KeyPath, interpolation_hint
-from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, suggest
+from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, raw_field, suggest
 
 if TYPE_CHECKING:
     from netspec.receptive import ReceptiveField
@@ -142,20 +142,20 @@ def _given_name(layer: LayerBase | None, raw: Any) -> str | None:
     """The name the file gives the layer, if any."""
     if layer is not None:
         return layer.name
-    name = raw.get("name") if isinstance(raw, dict) else None
+    name = raw_field(raw, "name")
     return name if isinstance(name, str) and 0 < len(name) <= MAX_NAME_LENGTH else None
 
 
 def _default_name(index: int, layer: LayerBase | None, raw: Any) -> str:
     """The type followed by the 1-based position: ``conv3``."""
-    kind = layer.type if layer is not None else raw.get("type") if isinstance(raw, dict) else None
+    kind = layer.type if layer is not None else raw_field(raw, "type")
     return f"{kind if isinstance(kind, str) and len(kind) <= MAX_NAME_LENGTH else 'layer'}{index + 1}"
 
 
 def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
     if layer is not None:
         return layer.sources
-    value = raw.get("from") if isinstance(raw, dict) else None
+    value = raw_field(raw, "from")
     names = [value] if isinstance(value, str) else value
     if isinstance(names, list) and all(isinstance(v, str) and len(v) <= MAX_NAME_LENGTH for v in names):
         return names
@@ -289,7 +289,7 @@ def _resolve(graph: Graph, node: Node, names: list[str] | None, references: _Ref
 
 def _reference_path(index: int, raw: Any, name: str) -> KeyPath | None:
     """Where the file writes the reference ``name``: ``from`` itself, or its item."""
-    value = raw.get("from") if isinstance(raw, dict) else None
+    value = raw_field(raw, "from")
     if value == name:
         return ("layers", index, "from")
     if isinstance(value, list) and name in value:

@@ -14,6 +14,7 @@ from netspec.analysis import Analysis
 from netspec.layers import format_shape, volume
 from netspec.layers.conv import Convolution
 from netspec.report.base import one_line
+from netspec.spec import raw_field
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,7 @@ def summarize(analysis: Analysis) -> NetworkSummary:
     rows = []
     for node in analysis.graph.nodes:
         shapes = [list(shape) for shape in node.inputs] if node.inputs is not None else None
-        raw = analysis.spec.raw_layers[node.index]
-        raw_type = raw.get("type") if isinstance(raw, dict) else None
+        raw_type = raw_field(analysis.spec.raw_layers[node.index], "type")
         field = analysis.graph.receptive_fields[node.index]
         unshared = None
         if isinstance(node.layer, Convolution) and node.inputs is not None and node.output is not None:

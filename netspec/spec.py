@@ -226,12 +226,23 @@ def _checkable(raw: Any, faults: list[KeyPath]) -> LayerBase | None:
     defaults; None when a fault could change what follows."""
     if not faults:
         return validate_layer(raw)
-    kind = raw.get("type") if isinstance(raw, dict) else None
-    model = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+    model = _model_of(raw)
     keys = {path[2] for path in faults if len(path) >= 3}
     if model is None or any(len(path) < 3 for path in faults) or not keys <= model.inert_keys:
         return None
     return validate_layer({key: value for key, value in raw.items() if key not in keys})
+
+
+def raw_field(raw: Any, key: str) -> Any:
+    """A key's value in a layer as the file writes it: anything at all, and None where the
+    layer is not a mapping."""
+    return raw.get(key) if isinstance(raw, dict) else None
+
+
+def _model_of(raw: Any) -> type[LayerBase] | None:
+    """The model a layer's ``type`` names, if it names one."""
+    kind = raw_field(raw, "type")
+    return LAYER_TYPES.get(kind) if isinstance(kind, str) else None
 
 
 def validate_layer(raw: Any) -> LayerBase | None:
@@ -239,8 +250,7 @@ def validate_layer(raw: Any) -> LayerBase | None:
     whole-spec validation has reported why). Only the models a file uses get built: pydantic
     does not reuse what it built for :class:`SpecModel`, and a validator of the whole union
     would generate all of them again (~40 ms on a cold run)."""
-    kind = raw.get("type") if isinstance(raw, dict) else None
-    model = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+    model = _model_of(raw)
     if model is None:
         return None
     try:
@@ -388,7 +398,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             f"`{_field(path)}` must be {', '.join(accepted[:-1])} or {accepted[-1]}, not {shown(value)}{only_conv}",
         )
     if kind == "union_tag_invalid":
-        given = value.get("type") if isinstance(value, dict) else None
+        given = raw_field(value, "type")
         if not isinstance(given, str):  # pydantic gives the tag as Python's str() of it
             return SchemaProblem(
                 (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {shown(given)}"
