@@ -54,13 +54,22 @@ class Convolution(LayerBase):
         """The positions at which the shared kernel is applied."""
         raise NotImplementedError
 
+    def weights(self, inputs: Sequence[Shape]) -> int:
+        """The kernel's size: in_ch·out_ch/groups·prod(F), whichever way it runs."""
+        (shape,) = inputs
+        return shape[0] * self.filters // self.groups * math.prod(self.per_dimension("kernel", len(shape) - 1))
+
+    def params(self, inputs: Sequence[Shape]) -> int:
+        return self.weights(inputs) + (self.filters if self.bias else 0)
+
+    def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
+        """Every weight multiplies once at each of :meth:`kernel_positions`."""
+        return self.kernel_positions(inputs, output) * self.weights(inputs)
+
     def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Parameters of the equivalent locally connected layer: a kernel of its own at each
-        of :meth:`kernel_positions`, and a bias for every output value. For a conv that is
-        out_positions × out_ch × (in_ch/groups·prod(F) + bias), out_positions × :meth:`params`."""
-        bias = self.filters if self.bias else 0
-        kernels = self.kernel_positions(inputs, output) * (self.params(inputs) - bias)
-        return kernels + (volume(output) if self.bias else 0)
+        of :meth:`kernel_positions`, and a bias for every output value."""
+        return self.kernel_positions(inputs, output) * self.weights(inputs) + (volume(output) if self.bias else 0)
 
     def check_in_channels(self, channels: int) -> None:
         """NS104 where a declared ``in_channels`` is not the incoming depth."""
@@ -152,20 +161,9 @@ class Conv(WindowedLayer, Convolution):
             help=help,
         )
 
-    def params(self, inputs: Sequence[Shape]) -> int:
-        (shape,) = inputs
-        rank = len(shape) - 1
-        weights = self.filters * (shape[0] // self.groups) * math.prod(self.per_dimension("kernel", rank))
-        return weights + (self.filters if self.bias else 0)
-
     def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Each output position gathers through the kernel."""
         return volume(output[1:])
-
-    def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
-        (shape,) = inputs
-        per_output = (shape[0] // self.groups) * math.prod(self.per_dimension("kernel", len(shape) - 1))
-        return volume(output) * per_output
 
 
 class ConvTranspose(Convolution):
@@ -231,20 +229,9 @@ class ConvTranspose(Convolution):
         for extra, stride, dilation in zip(*per_dimension, strict=True):
             _check_output_padding(extra, stride, dilation)
 
-    def params(self, inputs: Sequence[Shape]) -> int:
-        (shape,) = inputs
-        kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
-        return shape[0] * (self.filters // self.groups) * kernel + (self.filters if self.bias else 0)
-
     def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Each input position scatters through the kernel."""
         return volume(inputs[0][1:])
-
-    def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
-        # Every input element is multiplied by a whole (out/groups)·prod(F) slice of the kernel.
-        (shape,) = inputs
-        kernel = math.prod(self.per_dimension("kernel", len(shape) - 1))
-        return volume(shape) * (self.filters // self.groups) * kernel
 
 
 def _check_output_padding(extra: int, stride: int, dilation: int) -> None:
