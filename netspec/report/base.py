@@ -30,6 +30,11 @@ class Reporter:
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         raise NotImplementedError
 
+    def headline(self, d: Diagnostic) -> str:
+        """``CODE [*] severity: message``, the marker where ``--fix`` would fix it, for people."""
+        marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) else ""
+        return f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}"
+
 
 #: Unicode's bidirectional controls (marks, embeddings, overrides, isolates): in a name they
 #: would reorder how the rest of the line displays ("Trojan Source", CVE-2021-42574).

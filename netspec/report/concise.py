@@ -14,6 +14,5 @@ class ConciseReporter(Reporter):
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
-            marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) else ""
-            out.write(f"{one_line(d.location)}: {d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
+            out.write(f"{one_line(d.location)}: {self.headline(d)}\n")
         out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")

@@ -93,8 +93,7 @@ class FullReporter(Reporter):
             # No text when the file could not be read or decoded: then no snippet either.
             lines = LINE_BREAK.split(result.text) if result.text is not None and result.diagnostics else []
             for d in result.diagnostics:
-                marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) else ""
-                out.write(f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}\n")
+                out.write(f"{self.headline(d)}\n")
                 out.write(f" --> {one_line(d.location)}\n")
                 for line in snippet(lines, d):
                     out.write(line + "\n")
