@@ -6,7 +6,8 @@ from __future__ import annotations
 
 
 class Budget:
-    """Units of work left. The first step always runs, so an oversized one is not refused."""
+    """Units of work left. With any left, the first step runs, so an oversized one is not
+    refused; a budget of 0 runs nothing."""
 
     def __init__(self, units: int) -> None:
         self.left = units

@@ -78,27 +78,27 @@ def with_fix(data: Any, index: int, fix: Fix) -> Any:
     return {**data, "layers": layers}
 
 
-def findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
+def reported_findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
     return {(d.code, d.layer_index) for d in diagnostics}
 
 
-def standing(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> Standing:
+def standing_of_diagnostics(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> Standing:
     """The diagnostics' findings that a fix is judged against."""
     return unsilenced(((d.code, d.layer_index, d.blocking) for d in diagnostics), suppressions)
 
 
-def found(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> Standing:
-    """:func:`standing` for what the rules find, without wording or placing it."""
+def standing_of_analysis(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> Standing:
+    """:func:`standing_of_diagnostics` for what the rules find, without wording or placing it."""
     seen = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
     return unsilenced(seen, suppressions)
 
 
-def unsilenced(found: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> Standing:
+def unsilenced(seen: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> Standing:
     """The findings no ``noqa`` comment silences (a blocking one never is). A comment says the
     problem is meant, so a fix that brings it to light is still safe. Fixes change layers, so
     the layer's comments and the file-wide ones are all that matter here."""
     standing: Standing = {}
-    for code, index, blocking in found:
+    for code, index, blocking in seen:
         if blocking or not suppressions.covers(code, index):
             standing[code, index] = standing.get((code, index), False) or blocking
     return standing
@@ -144,7 +144,7 @@ def judge(
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
     diagnostics = check(after, settings)
-    return after, diagnostics, is_safe(diagnostic, before, standing(diagnostics, suppressions))
+    return after, diagnostics, is_safe(diagnostic, before, standing_of_diagnostics(diagnostics, suppressions))
 
 
 def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
@@ -154,7 +154,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
     becomes help: an edit to make by hand."""
     judging = settings.judging_fixes()
     suppressions = analysis.suppressions
-    before = found(analysis, judging, suppressions)
+    before = standing_of_analysis(analysis, judging, suppressions)
     budget = Budget(ASSESSMENT_BUDGET)
     cost = analysis_cost(analysis)
     assessed: list[Diagnostic] = []
@@ -177,7 +177,7 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
             )
             continue
         reanalysed = reanalyse(analysis, index, fix)
-        after = found(reanalysed, judging, suppressions)
+        after = standing_of_analysis(reanalysed, judging, suppressions)
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
@@ -294,7 +294,7 @@ def _survey(
             and RULES[d.code].enabled_for(settings, analysis.filename)
         ):
             by_layer.setdefault(d.layer_index, []).append(d)
-    return by_layer, standing(diagnostics, suppressions), analysis_cost(analysis)
+    return by_layer, standing_of_diagnostics(diagnostics, suppressions), analysis_cost(analysis)
 
 
 # --- the whole file -----------------------------------------------------------------------
@@ -398,7 +398,7 @@ def fix_text(
     result = lint_text(text, filename, settings, assess_fixes=False)
     outcome = FixOutcome(result, original=text)
     seen_texts = {text}
-    reported = findings(result.diagnostics)
+    reported = reported_findings(result.diagnostics)
     applied: set[Finding] = set()
     budget = Budget(FIX_BUDGET)
     for _ in range(MAX_PASSES):
@@ -416,7 +416,7 @@ def fix_text(
             raise FixError("the edited text does not load as the fixed spec")
         text, result = fixed, after
         seen_texts.add(text)
-        reported |= chosen.fixing | findings(result.diagnostics)
+        reported |= chosen.fixing | reported_findings(result.diagnostics)
         applied |= chosen.fixing
     unchecked: set[int | None] = set()
     if result.analysis is not None:
@@ -427,7 +427,7 @@ def fix_text(
     # A comment that a fix put to use is no problem fixed. Nor is a problem on a layer the
     # final analysis cannot reach (an unsafe fix may add an error before it), unless a fix
     # was applied for it: it is no longer reported, but it was not fixed.
-    gone = reported - findings(result.diagnostics)
+    gone = reported - reported_findings(result.diagnostics)
     result.fixed = len({f for f in gone if f[0] != UNUSED_NOQA and (f in applied or f[1] not in unchecked)})
     outcome.result = result
     return outcome

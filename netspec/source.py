@@ -527,7 +527,7 @@ def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
     return _construct_scalar(tag, value), False
 
 
-def _quoted(name: str) -> str:
+def _anchor_name(name: str) -> str:
     """An anchor's name as a message quotes it (cut, as other quoted words are)."""
     from netspec.diagnostics import cut  # only on these errors: diagnostics imports this module
 
@@ -668,7 +668,7 @@ class _Builder:
         if first != start:
             raise _EventError(
                 "NS001",
-                f"the anchor &{_quoted(anchor)} is defined a second time (first on line "
+                f"the anchor &{_anchor_name(anchor)} is defined a second time (first on line "
                 f'{self.doc.lines.position(first).row}): PyYAML refuses the file ("found duplicate anchor")',
             )
 
@@ -780,7 +780,7 @@ class _Builder:
     def alias(self, event: Any) -> None:
         name = event.anchor
         if name not in self.anchors:
-            raise _EventError("NS001", f"alias *{_quoted(name)} refers to no anchor")
+            raise _EventError("NS001", f"alias *{_anchor_name(name)} refers to no anchor")
         value, size = self.anchors[name]
         # The one way a collection reaches a key's place: open() refuses the others.
         stack = self.stack

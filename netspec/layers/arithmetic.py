@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-#: PyTorch's own convention for 'same': the extra pixel of an odd total goes after.
+#: The padding of one dimension: (before, after).
 Pads = tuple[int, int]
 
 

@@ -70,12 +70,13 @@ class Add(Merge):
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         if any(shape != inputs[0] for shape in inputs):
-            raise self.mismatch(inputs, "in shape", self.broadcast_help(inputs))
+            raise self.mismatch(inputs, "in shape", self.mismatch_help(inputs))
         return inputs[0]
 
-    def broadcast_help(self, inputs: Sequence[Shape]) -> str | None:
-        """Help for shapes PyTorch would broadcast (same rank; each size equal or 1), which
-        ``add`` refuses on purpose: a residual sum of different shapes is almost always a mistake."""
+    def mismatch_help(self, inputs: Sequence[Shape]) -> str | None:
+        """The help for unequal shapes: None, or, where PyTorch would broadcast them (same rank;
+        each size equal or 1), that ``add`` refuses them on purpose: a residual sum of
+        different shapes is almost always a mistake."""
         full = broadcast(inputs)
         if full is None:
             return None
@@ -104,10 +105,10 @@ class Multiply(Merge):
             )
         full = broadcast(inputs)
         if full is None:
-            raise self.mismatch(inputs, "in shape, where neither size is 1", self.broadcast_help(inputs))
+            raise self.mismatch(inputs, "in shape, where neither size is 1", self.mismatch_help(inputs))
         return full
 
-    def broadcast_help(self, inputs: Sequence[Shape]) -> str:
+    def mismatch_help(self, inputs: Sequence[Shape]) -> str:
         """What would let PyTorch broadcast: in each dimension, one size or 1. A gate usually
         takes the channels of the map it scales, the largest input."""
         conflicts: dict[tuple[int, ...], list[str]] = {}

@@ -13,7 +13,8 @@ from netspec.layers.base import LayerBase, LayerError, Shape, Size, check_groups
 
 
 class Neutral(LayerBase):
-    """Output shape = input shape, no parameters."""
+    """Output shape = input shape. No parameters, unless a subclass counts them (the
+    normalisations' affine weights, PReLU's slopes, LayerScale's scales)."""
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs

@@ -45,7 +45,8 @@ class Rule:
     name: str
     severity: Severity
     doc: str
-    #: None for rules reported while loading the file, before there is anything to check.
+    #: None for rules the linter reports itself: while loading the file, before there is
+    #: anything to check (NS001), or after every rule has run (NS900).
     check: Check | None
     selected_by_default: bool = True
     fix: Literal["always", "sometimes", "never"] = "never"

@@ -37,5 +37,5 @@ No automatic fix: delete the comment, or the codes in it that no longer apply. A
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule
 
-# Reported by netspec.noqa after every other rule has run, not by a check of its own.
+# Found by netspec.noqa once every other rule has run, and reported by the linter: no check of its own.
 RULE = Rule("NS900", "unused-noqa", Severity.WARNING, __doc__, check=None)
