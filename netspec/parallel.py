@@ -58,7 +58,9 @@ def _over_pools(chunks: Sequence[Sequence[Path]], settings: Settings, workers: i
     while chunks:
         done = 0
         with _pool(workers) as pool:
-            for future in [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]:
+            with _interrupts_held():
+                futures = [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]
+            for future in futures:
                 try:
                     yield from future.result()
                 except BrokenProcessPool:
@@ -80,18 +82,38 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         yield pool
     except BaseException:
         # ProcessPoolExecutor.terminate_workers() only comes with Python 3.14.
+        # Taken first: shutdown() forgets both.
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         # Its manager thread then closes its wake-up pipe. Python 3.11 and 3.12 write to that
         # pipe at exit, racing the close: "Exception ignored … Bad file descriptor". Once the
         # thread is done, the pipe is marked closed first. Bounded: it never holds up Ctrl-C.
-        manager = getattr(pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(timeout=5)
         raise
     pool.shutdown()
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back while the pool forks its workers, which it does on the first submit.
+
+    Raised in the parent's at-fork hooks, KeyboardInterrupt would be printed and dropped, and
+    the run would go on; raised in a worker before its initializer ignores it, it would break
+    the pool. Held, it comes to the parent once the workers exist, and to each worker as a
+    pending signal that ignoring it discards (the workers keep the mask: they ignore it anyway).
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no fork
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _worker_started(parent: int) -> None:
@@ -112,7 +134,9 @@ def _lint_alone(path: Path, settings: Settings) -> FileResult:
     """One file in a fresh worker of its own; an internal error if that worker dies too."""
     try:
         with _pool(1) as pool:
-            return pool.submit(lint_guarded, path, settings, keep_analysis=False).result()
+            with _interrupts_held():
+                future = pool.submit(lint_guarded, path, settings, keep_analysis=False)
+            return future.result()
     except BrokenProcessPool as error:
         return internal_error(path, error)
 
