@@ -32,6 +32,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: rich's panels cut option names short in an 80-column terminal or log.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -51,6 +53,7 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml.",
         parser=path_parameter,
     ),
@@ -165,7 +168,9 @@ def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.", parser=path_parameter
+            help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.",
+            metavar="PATHS",
+            parser=path_parameter,
         ),
     ] = None,
     output_format: Annotated[
@@ -173,6 +178,7 @@ def check(
         typer.Option(
             "--output-format",
             envvar="NETSPEC_OUTPUT_FORMAT",
+            metavar="FORMAT",
             help=f"How to print the problems: {', '.join(REPORTERS)}. Default: github when GITHUB_ACTIONS=true, "
             "else full.",
         ),
@@ -182,6 +188,7 @@ def check(
         typer.Option(
             "--output-file",
             "-o",
+            metavar="FILE",
             help="Write the report to this file; the summary still goes to stdout.",
             parser=path_parameter,
         ),
@@ -191,17 +198,23 @@ def check(
         typer.Option(
             "--max-file-size",
             min=1,
+            metavar="BYTES",
             help=f"Refuse files larger than this many bytes. Default: {DEFAULT_MAX_FILE_SIZE}.",
         ),
     ] = None,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Rule codes or prefixes to enable, replacing the configured selection."),
+        typer.Option(
+            "--select", metavar="CODES", help="Rule codes or prefixes to enable, replacing the configured selection."
+        ),
     ] = None,
     extend_select: Annotated[
-        list[str] | None, typer.Option("--extend-select", help="Rule codes or prefixes to enable in addition.")
+        list[str] | None,
+        typer.Option("--extend-select", metavar="CODES", help="Rule codes or prefixes to enable in addition."),
     ] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to disable.")] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", metavar="CODES", help="Rule codes or prefixes to disable.")
+    ] = None,
     config: ConfigOption = None,
     force_exclude: Annotated[
         bool | None,
@@ -247,6 +260,7 @@ def check(
             "--jobs",
             "-j",
             min=1,
+            metavar="N",
             help="Check files in up to this many processes, and no more than the available CPUs, when there is "
             "enough to check to pay for starting them. Default: one per available CPU; 1 checks in this process only.",
         ),
@@ -380,9 +394,9 @@ def _settings(
 
 @app.command()
 def show(
-    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", parser=path_parameter)],
+    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", metavar="SPEC", parser=path_parameter)],
     format: Annotated[
-        str, typer.Option("--format", help="How to print the summary: table, json or markdown.")
+        str, typer.Option("--format", metavar="FORMAT", help="How to print the summary: table, json or markdown.")
     ] = "table",
     config: ConfigOption = None,
 ) -> None:
@@ -419,7 +433,7 @@ def show(
 
 @app.command()
 def rule(
-    code: Annotated[str | None, typer.Argument(help="A rule code, such as NS101.")] = None,
+    code: Annotated[str | None, typer.Argument(help="A rule code, such as NS101.", metavar="CODE")] = None,
     all_rules: Annotated[bool, typer.Option("--all", help="List every rule instead.")] = False,
 ) -> None:
     """Print a rule's documentation, or list every rule with its default severity and selection."""

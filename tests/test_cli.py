@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from netspec import __version__, lint_text
@@ -424,6 +425,19 @@ def test_show_refuses_a_directory_and_reports_a_pipe(tmp_path: Path) -> None:
     result = runner.invoke(app, ["show", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2
     assert "no such file" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "show", "rule"])
+def test_help_in_80_columns_names_every_option_whole(command: str) -> None:
+    # As a CI log or a default terminal shows it: no name cut short, no flag made to look as
+    # if it took a value.
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    options = [param for param in click_command.params if param.param_type_name == "option"]
+    names = [name for param in options for name in (*param.opts, *param.secondary_opts)]
+    text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"}).output
+    assert names and all(re.search(rf"(^|[ ,/]){re.escape(name)}\b", text, re.M) for name in names), text
+    assert "…" not in text and "<bool>" not in text
+    assert all(len(line) <= 80 for line in text.splitlines())
 
 
 def test_show_help_names_every_format_and_refuses_others() -> None:
