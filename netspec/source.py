@@ -852,12 +852,28 @@ def interpolation_hint(value: Any) -> str:
     )
 
 
+#: YAML reads a key written without `? ` only when it is at most this many characters long.
+MAX_IMPLICIT_KEY = 1024
+
+
+def _overlong_key(text: str, index: int) -> int | None:
+    """The length of the key that ends at the ``:`` at ``index``, if YAML refuses it as too long."""
+    if text[index : index + 1] != ":":
+        return None
+    start = max(text.rfind(opener, 0, index) for opener in "\n{[,") + 1
+    key = text[start:index].strip().removeprefix("- ").strip()
+    return len(key) if len(key) > MAX_IMPLICIT_KEY else None
+
+
 def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     """What probably went wrong, for the parser's commonest errors; None for the others."""
     mark = exc.problem_mark
     if mark is not None and mark.index > 0 and lines.text[mark.index - 1 : mark.index + 1] == "${":
         # Inside `{…}` or `[…]`, the `{` after the `$` opens a mapping where none may be.
         return f"{INTERPOLATION_HINT}; unquoted, YAML cannot read it inside `{{…}}` or `[…]`"
+    length = None if mark is None else _overlong_key(lines.text, mark.index)
+    if length is not None:
+        return f"the key before this `:` has {length:,} characters; YAML reads keys of at most {MAX_IMPLICIT_KEY:,}"
     context = _SYNTAX_HELP.get(exc.context or "")
     if context is not None and exc.context_mark is not None and exc.problem_mark is not None:
         at = lines.position(exc.context_mark.index)

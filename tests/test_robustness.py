@@ -163,11 +163,16 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
             "`${…}` is an interpolation (OmegaConf, Hydra), which netspec does not resolve",
         ),
         ("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 8, kernel: [${k}, 3]}\n", "`${…}` is an interpolation"),
+        # YAML reads a key of at most 1,024 characters (here 1,025), then expects a comma or a `:`.
+        (f"input: [3, 8, 8]\nlayers:\n  - {{type: relu, {'k' * 1025}: 1}}\n", "the key before this `:` has 1,025 "),
+        (f"input: [3, 8, 8]\nlayers:\n  - type: relu\n    {'k' * 1025}: 1\n", "the key before this `:` has 1,025 "),
         # The near misses: an error the hints do not know gets none rather than a guess, and a
         # tab, which the message itself explains.
         ("input: [3, 8, 8]\nlayers: [{type: relu}, [1,\n\n", None),
         ("input: [3, 8, 8]\nlayers:\n\t- {type: relu}\n", None),
         ("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: $ {width}, kernel: 3}\n", "the `{` at row 3"),
+        # A short key before the `:`: the comma is missing.
+        ("input: [3, 8, 8]\nlayers:\n  - {type: relu k: 1}\n", "the `{` at row 3"),
     ],
 )
 def test_a_syntax_error_says_where_to_look(
