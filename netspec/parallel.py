@@ -11,8 +11,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from functools import partial
@@ -58,18 +59,34 @@ def _over_pools(chunks: Sequence[Sequence[Path]], settings: Settings, workers: i
     while chunks:
         done = 0
         with _pool(workers) as pool:
-            with _interrupts_held():
-                futures = [pool.submit(_lint_chunk, chunk, settings) for chunk in chunks]
+            futures = _submitted(pool, chunks, settings)
             for future in futures:
                 try:
                     yield from future.result()
                 except BrokenProcessPool:
                     break
                 done += 1
-        if done < len(chunks):
+        if done < len(futures) or not futures:
             for path in chunks[done]:
                 yield _lint_alone(path, settings)
-        chunks = chunks[done + 1 :]
+            done += 1
+        # Else every chunk submitted is done, and any left were not submitted: a new pool.
+        chunks = chunks[done:]
+
+
+def _submitted(
+    pool: ProcessPoolExecutor, chunks: Sequence[Sequence[Path]], settings: Settings
+) -> list[Future[list[FileResult]]]:
+    """The chunks handed to ``pool``, up to the first it refuses: a worker may die while the
+    others are handed out, which breaks the pool."""
+    futures = []
+    with _interrupts_held():
+        for chunk in chunks:
+            try:
+                futures.append(pool.submit(_lint_chunk, chunk, settings))
+            except BrokenProcessPool:
+                break
+    return futures
 
 
 @contextmanager
@@ -81,14 +98,21 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BaseException:
-        # ProcessPoolExecutor.terminate_workers() only comes with Python 3.14.
-        # Taken first: shutdown() forgets both.
+        # ProcessPoolExecutor.terminate_workers() only comes with Python 3.14. What is needed
+        # below is taken first: shutdown() forgets it.
         processes = list((getattr(pool, "_processes", None) or {}).values())
         manager = getattr(pool, "_executor_manager_thread", None)
+        results = getattr(pool, "_result_queue", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
-        # Its manager thread then closes its wake-up pipe. Python 3.11 and 3.12 write to that
+        # A worker killed halfway through sending its results leaves the manager thread
+        # reading the rest for ever, since this process holds the pipe's other end too:
+        # closed, it reads the end of the file and stops.
+        if results is not None:
+            with suppress(OSError):
+                results._writer.close()
+        # The manager thread then closes its wake-up pipe. Python 3.11 and 3.12 write to that
         # pipe at exit, racing the close: "Exception ignored … Bad file descriptor". Once the
         # thread is done, the pipe is marked closed first. Bounded: it never holds up Ctrl-C.
         if manager is not None:
@@ -99,21 +123,34 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 @contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Ctrl-C held back while the pool forks its workers, which it does on the first submit.
+    """Ctrl-C held back while the pool starts its workers (forked on the first submit, or
+    spawned, one per submit, where there is no fork), then raised.
 
     Raised in the parent's at-fork hooks, KeyboardInterrupt would be printed and dropped, and
     the run would go on; raised in a worker before its initializer ignores it, it would break
-    the pool. Held, it comes to the parent once the workers exist, and to each worker as a
-    pending signal that ignoring it discards (the workers keep the mask: they ignore it anyway).
+    the pool. So SIGINT is blocked, which the workers inherit (they ignore it anyway, and
+    ignoring discards the pending one); and since another thread may still take it, the main
+    thread's handler only notes it until the workers exist.
     """
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no fork
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    noted: list[int] = []
+    # Only the main thread may set a handler, and only one set from Python can be put back.
+    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if previous is not None:
+        signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+    masked = hasattr(signal, "pthread_sigmask")  # not on Windows, which has no fork
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masked else None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one held here comes to `previous`
+        if noted:
+            if callable(previous):
+                previous(signal.SIGINT, None)
+            elif previous == signal.SIG_DFL:
+                signal.raise_signal(signal.SIGINT)
 
 
 def _worker_started(parent: int) -> None:
@@ -134,9 +171,11 @@ def _lint_alone(path: Path, settings: Settings) -> FileResult:
     """One file in a fresh worker of its own; an internal error if that worker dies too."""
     try:
         with _pool(1) as pool:
-            with _interrupts_held():
-                future = pool.submit(lint_guarded, path, settings, keep_analysis=False)
-            return future.result()
+            futures = _submitted(pool, [[path]], settings)
+            if not futures:
+                raise BrokenProcessPool("the pool broke before it took the file")
+            (result,) = futures[0].result()
+            return result
     except BrokenProcessPool as error:
         return internal_error(path, error)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -152,6 +154,33 @@ def test_a_dead_worker_costs_one_chunk_of_lone_checks(tmp_path: Path, monkeypatc
     assert summary(results[:5] + results[6:]) == summary(lint_paths(paths[:5] + paths[6:]))
     # The pool that broke, 7 lone checks, and a new pool for the 7 chunks left.
     assert len(pools) == 1 + 7 + 1
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_pool_that_breaks_while_work_is_handed_out_still_checks_every_file(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker may die while the others' chunks are still being submitted: submit() then
+    # raises, as the first pool does here on its third chunk.
+    pools = []
+
+    class BreakingPool(netspec.parallel.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(self)
+            self.submitted = 0
+            super().__init__(*args, **kwargs)
+
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            self.submitted += 1
+            if self is pools[0] and self.submitted == 3:
+                raise netspec.parallel.BrokenProcessPool("a worker died")
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(netspec.parallel, "ProcessPoolExecutor", BreakingPool)
+    results = lint_paths(corpus, jobs=2, keep_analysis=False)
+    assert summary(results) == summary(lint_paths(corpus))
+    # The two chunks it took, then a new pool for the rest: no file was checked alone.
+    assert len(pools) == 2 and pools[0].submitted == 3
 
 
 @pytest.mark.usefixtures("always_parallel")
@@ -313,15 +342,23 @@ def test_ctrl_c_stops_the_workers_at_once(long_run: subprocess.Popen[bytes]) -> 
     assert long_run.stderr is not None and b"Traceback" not in long_run.stderr.read()
 
 
-@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks")
-def test_ctrl_c_while_the_workers_fork_comes_once_they_exist() -> None:
+@pytest.mark.parametrize("other_thread", [False, True])
+def test_ctrl_c_while_the_workers_fork_comes_once_they_exist(other_thread: bool) -> None:
     # Raised in the at-fork hooks, KeyboardInterrupt was printed and dropped, and the run went
-    # on to its end: held, it is raised after the block, which has run to its end.
+    # on to its end: held, it is raised after the block, which has run to its end. A thread
+    # that does not block SIGINT (started before, as torch's are) may take the signal.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    if other_thread:
+        thread.start()
     finished = False
-    with pytest.raises(KeyboardInterrupt), netspec.parallel._interrupts_held():
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.05)  # the handler would raise here
-        finished = True
+    try:
+        with pytest.raises(KeyboardInterrupt), netspec.parallel._interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler would raise here
+            finished = True
+    finally:
+        stop.set()
     assert finished
 
 
@@ -331,6 +368,24 @@ def test_an_interrupted_pool_leaves_no_manager_thread_behind() -> None:
     with pytest.raises(KeyboardInterrupt), netspec.parallel._pool(2) as pool:
         pool.submit(time.sleep, 30)
         manager = pool._executor_manager_thread
+        raise KeyboardInterrupt
+    assert manager is not None and not manager.is_alive()
+
+
+def _send_half_a_result(descriptor: int) -> None:
+    # What a worker killed while sending its results leaves: a length, and less than it says.
+    os.write(descriptor, struct.pack("!i", 1000) + b"x" * 10)
+    time.sleep(60)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker writes to a descriptor it inherits")
+def test_a_worker_killed_while_sending_results_leaves_no_manager_thread_behind() -> None:
+    # The manager thread would wait for the rest for ever, since this process holds the
+    # pipe's other end too: Python's exit joins it, so Ctrl-C hung netspec.
+    with pytest.raises(KeyboardInterrupt), netspec.parallel._pool(1) as pool:
+        pool.submit(_send_half_a_result, pool._result_queue._writer.fileno())
+        manager = pool._executor_manager_thread
+        time.sleep(0.5)  # the half is sent
         raise KeyboardInterrupt
     assert manager is not None and not manager.is_alive()
 
