@@ -7,7 +7,9 @@ import contextlib
 import errno
 import io
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -502,6 +504,12 @@ def run() -> None:
         fail(f"netspec: error: cannot write the output: {error.strerror or error}")
     except Exception as error:  # noqa: BLE001 - the last line of defence, by design
         fail(f"netspec: internal error: {bug(error)}")
+    finally:
+        # The run is over and its report written. Ctrl-C now would only break into Python's
+        # own shutdown, and print "Exception ignored … KeyboardInterrupt"; with no thread
+        # left to wait for, that shutdown cannot hang, so there is nothing left to stop.
+        if threading.active_count() == 1:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 #: How writing the output fails (a full disk, an I/O error, a quota, a size limit). Files are

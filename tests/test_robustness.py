@@ -13,8 +13,10 @@ import pickle
 import random
 import re
 import resource
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -743,6 +745,36 @@ def test_a_removed_working_directory_is_a_usage_error(tmp_path: Path, monkeypatc
     assert result.stderr == "netspec: error: cannot find the current directory: No such file or directory\n"
 
 
+@pytest.fixture
+def sigint_handler() -> Iterator[None]:
+    """The SIGINT handler put back after a test that calls the entry point in this process,
+    which ignores Ctrl-C once its run is over."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
+
+
+@pytest.mark.usefixtures("sigint_handler", "capsys")
+@pytest.mark.parametrize("other_thread", [False, True])
+def test_ctrl_c_after_the_run_is_ignored_unless_a_thread_could_hold_up_the_exit(
+    monkeypatch: pytest.MonkeyPatch, other_thread: bool
+) -> None:
+    # Python's shutdown would only print "Exception ignored … KeyboardInterrupt". The near
+    # miss: with a thread left, the exit waits for it, and Ctrl-C must still end that wait.
+    monkeypatch.setattr(netspec.cli, "app", lambda: sys.exit(0))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    if other_thread:
+        thread.start()
+    try:
+        with pytest.raises(SystemExit):
+            netspec.cli.run()
+        assert (signal.getsignal(signal.SIGINT) == signal.SIG_IGN) is not other_thread
+    finally:
+        stop.set()
+
+
+@pytest.mark.usefixtures("sigint_handler")
 @pytest.mark.parametrize("error", [RuntimeError("a bug\nover two lines"), FileNotFoundError(2, "gone")])
 def test_an_error_outside_any_file_is_one_line_asking_for_a_report(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
