@@ -862,7 +862,9 @@ def _overlong_key(text: str, index: int) -> int | None:
         return None
     start = max(text.rfind(opener, 0, index) for opener in "\n{[,") + 1
     key = text[start:index].strip().removeprefix("- ").strip()
-    return len(key) if len(key) > MAX_IMPLICIT_KEY else None
+    if len(key) <= MAX_IMPLICIT_KEY or ": " in key or ":\t" in key or key[0] in "'\"":
+        return None  # short, a value after a key of its own, or quoted (and maybe cut at a comma)
+    return len(key)
 
 
 def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:

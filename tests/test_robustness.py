@@ -175,6 +175,9 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
         ("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: $ {width}, kernel: 3}\n", "the `{` at row 3"),
         # A short key before the `:`: the comma is missing.
         ("input: [3, 8, 8]\nlayers:\n  - {type: relu k: 1}\n", "the `{` at row 3"),
+        # A long value, with its own short key, that holds ': '.
+        (f"input: [3, 8, 8]\nlayers:\n  - type: relu\n    note: {'word ' * 220}: more\n", "a `key: value` where"),
+        (f"input: [3, 8, 8]\nlayers:\n  - {{type: relu, note: {'word ' * 220}: more}}\n", "the `{` at row 3"),
     ],
 )
 def test_a_syntax_error_says_where_to_look(
