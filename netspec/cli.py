@@ -394,7 +394,7 @@ def _settings(
         usage_error(str(error))
 
 
-@app.command()
+@app.command(short_help="Print each layer's shapes, parameters and MACs, with totals.")
 def show(
     spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", metavar="SPEC", parser=path_parameter)],
     format: Annotated[
@@ -433,7 +433,7 @@ def show(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-@app.command()
+@app.command(short_help="Print a rule's documentation, or list every rule.")
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code, such as NS101.", metavar="CODE")] = None,
     all_rules: Annotated[bool, typer.Option("--all", help="List every rule instead.")] = False,
@@ -453,7 +453,7 @@ def rule(
     typer.echo(docs.rule_markdown(found), nl=False)
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of the spec format.")
 def schema() -> None:
     """Print the JSON Schema of the spec format, for editors and validators."""
     from netspec.schema import render

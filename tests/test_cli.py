@@ -440,6 +440,13 @@ def test_help_in_80_columns_names_every_option_whole(command: str) -> None:
     assert all(len(line) <= 80 for line in text.splitlines())
 
 
+def test_help_lists_each_command_with_its_whole_summary() -> None:
+    text = runner.invoke(app, ["--help"], env={"COLUMNS": "80"}).output
+    listed = text.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed] == ["check", "show", "rule", "schema"]
+    assert all(line.endswith(".") and not line.endswith("...") for line in listed), listed
+
+
 def test_show_help_names_every_format_and_refuses_others() -> None:
     from netspec.show import RENDERERS
 
