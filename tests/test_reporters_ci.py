@@ -209,8 +209,10 @@ def test_every_format_is_offered() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(REPORTERS))
-def test_every_format_loads_a_reporter(name: str) -> None:
-    assert isinstance(reporter(name), Reporter)
+def test_every_format_loads_its_own_reporter(name: str) -> None:
+    # Each format's reporter lives in the module named after it.
+    loaded = reporter(name)
+    assert isinstance(loaded, Reporter) and type(loaded).__module__ == f"netspec.report.{name.replace('-', '_')}"
 
 
 # --- sarif --------------------------------------------------------------------------------
