@@ -87,13 +87,14 @@ def _pad_argument(pads: Sequence[Pads]) -> tuple[int, ...]:
     return tuple(side for before, after in reversed(pads) for side in (before, after))
 
 
-def _nd(name: str, rank: int) -> Any:
+def _nd(name: str, rank: int) -> Callable[..., nn.Module]:
     """``nn.Conv2d`` from ("Conv", 2); PyTorch names its modules by spatial rank."""
     from torch import nn
 
     if not 1 <= rank <= 3:
         raise UnsupportedLayer(f"{name} needs 1 to 3 spatial dimensions, not {rank}")
-    return getattr(nn, f"{name}{rank}d")
+    module: Callable[..., nn.Module] = getattr(nn, f"{name}{rank}d")
+    return module
 
 
 #: PyTorch's padding module for each padding mode, under a convolution's names for them.
@@ -174,7 +175,7 @@ def _pool(layer: Pool, shape: Shape) -> nn.Module:
             options["divisor_override"] = layer.divisor_override
     name = "MaxPool" if isinstance(layer, MaxPool) else "AvgPool"
     if not per_side_padding(layer.padding):
-        return _nd(name, rank)(_value(layer.kernel), padding=_value(layer.padding), **options)  # type: ignore[no-any-return, unused-ignore]
+        return _nd(name, rank)(_value(layer.kernel), padding=_value(layer.padding), **options)
     # The explicit pad escapes PyTorch's checks of its own padding (P ≤ F//2, and AvgPool3d's
     # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
     # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
@@ -229,7 +230,7 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
         return _pool(layer, shape)
     if isinstance(layer, AdaptiveAvgPool | AdaptiveMaxPool):
         name = "AdaptiveAvgPool" if isinstance(layer, AdaptiveAvgPool) else "AdaptiveMaxPool"
-        return _nd(name, rank)(_value(layer.output_size))  # type: ignore[no-any-return, unused-ignore]
+        return _nd(name, rank)(_value(layer.output_size))
     if isinstance(layer, Upsample):
         return _upsample(layer)
     if isinstance(layer, PixelShuffle):
@@ -257,7 +258,7 @@ def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
             _checked(layer.output_shape, layer, shape)
             name = "InstanceNorm"
         # A flat [C] input is BatchNorm1d's (N, C) form.
-        return _nd(name, max(rank, 1))(  # type: ignore[no-any-return, unused-ignore]
+        return _nd(name, max(rank, 1))(
             shape[0],
             eps=layer.eps,
             momentum=layer.momentum,
