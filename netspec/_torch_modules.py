@@ -1,7 +1,8 @@
 """The ``nn.Module`` classes the PyTorch export needs beyond ``torch.nn``.
 
-This module imports torch at the top; only :mod:`netspec.torch_export` imports it, and only
-inside its functions, so that checking a spec never loads torch.
+This module imports torch at the top; the layers' ``torch_module`` and
+:mod:`netspec.torch_export` import it only inside functions, so that checking a spec never
+loads torch.
 """
 
 from __future__ import annotations

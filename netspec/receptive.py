@@ -8,30 +8,16 @@ P before:
     r ← r + (K − 1)·j        j ← j·S        P_eff ← P_eff + P·j   (j before the update)
 
 The centre of output index y then lies at input coordinate −P_eff + y·j + (r − 1)/2.
-The other layers, as netspec defines them:
 
-- ``conv_transpose`` (stride S): an output position reads at most c = ceil(F·g/S) input
-  positions, D/g apart (g = gcd(S, D)), so r ← r + (c − 1)·(D/g)·j with the incoming j
-  (a 2×2 stride-2 up-convolution keeps r; undilated, c = ceil(F/S)); then j ← j/S.
-- ``upsample``: j ← j/scale (j·W_in/W_out for ``size``, j·(W_in − 1)/(W_out − 1) with
-  ``align_corners``); the stride may become a fraction. Nearest reads one input position per
-  output, so r is unchanged; linear interpolation reads 2 (r ← r + j), bicubic 4
-  (r ← r + 3·j), unless every output falls on an input position; area is an adaptive pool.
-- adaptive pooling (W → out): a window of its largest size, max over i of
-  ceil((i + 1)·W/out) − floor(i·W/out) (the whole input when out = 1), with stride W/out.
-- ``pixel_shuffle`` (×r): each output reads one input position, as a nearest upsample does.
-- ``crop`` and ``pad`` move the grid (P_eff changes) but keep r and j. Padding counts as zeros in
-  every mode (a ``pad``'s, a conv's ``padding_mode``): the input positions a reflected or wrapped
-  border reads are left out, so NS114, which needs every position seen, can only stay silent
-  for them.
-- the shape-keeping layers and ``slice`` pass the field on; the statistics a normalisation takes over the
-  whole map (groupnorm, instancenorm, batchnorm in training) are left out.
-- ``add``/``multiply``/``concat``: per dimension, the largest r of the inputs that are not
-  broadcast there, on the grid (j and offset) of the largest of them. A broadcast input (a
-  C×1×1 gate) adds what its one position sees to every output position, which later layers
-  keep as it is (``whole``): it does not move with the position, so it does not grow.
-- ``flatten``/``dense``: no spatial dimensions left, so no receptive field; nor after a
-  ``reshape``, whose positions hold other elements than the input's.
+Each layer model says how it moves the field (``receptive_dims``), with the steps below:
+``Field1D.window`` for conv and pooling, ``transposed``, ``upsampled``, ``adaptive``,
+``shifted`` for crop and pad, and :func:`merged` for ``add``/``multiply``/``concat``. Padding
+counts as zeros in every mode (a ``pad``'s, a conv's ``padding_mode``): the input positions a
+reflected or wrapped border reads are left out, so NS114, which needs every position seen, can
+only stay silent for them. The statistics a normalisation takes over the whole map
+(groupnorm, instancenorm, batchnorm in training) are left out too. Past ``flatten``,
+``dense`` or ``reshape`` there is no receptive field: their positions hold other elements
+than the input's.
 """
 
 from __future__ import annotations
@@ -40,16 +26,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from netspec.layers import LayerBase, Shape, WindowedLayer
-from netspec.layers.arithmetic import Window
-from netspec.layers.channels import Slice
-from netspec.layers.conv import ConvTranspose
-from netspec.layers.dense import Dense, Flatten, Reshape
-from netspec.layers.merge import Merge
-from netspec.layers.neutral import Neutral
-from netspec.layers.pool import AdaptivePool
-from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
+if TYPE_CHECKING:
+    from netspec.layers.arithmetic import Window
+    from netspec.layers.base import LayerBase, Shape
 
 #: The largest denominator a receptive field's values keep. Exact fractions would grow with
 #: every fractional step (``upsample`` by 1.000001 multiplies it by 10**6), and so would the
@@ -142,6 +123,55 @@ class Field1D:
         """The grid moved by ``positions`` input steps of this layer (crop: +, pad: −)."""
         return self.moved(self.size, self.jump, self.centre + positions * self.jump)
 
+    def adaptive(self, size: int, out: int) -> Field1D:
+        """Through an adaptive pool of ``size`` positions to ``out``: a window of its largest
+        size (:func:`adaptive_kernel`; the whole input when out = 1), with stride W/out."""
+        return self.window(adaptive_kernel(size, out), Fraction(size, out), 0, regular=size % out == 0)
+
+    def transposed(self, kernel: int, stride: int, padding: int, dilation: int) -> Field1D:
+        """Through a transposed convolution. Output o reads input i through tap k where
+        o = S·i − P + D·k: the taps of one residue of D·k modulo S, every S/g-th with
+        g = gcd(S, D), reach inputs D/g apart, and at most c = ceil(F·g/S) of them fall in one
+        residue. So r ← r + (c − 1)·(D/g)·j with the incoming j (a 2×2 stride-2
+        up-convolution keeps r; undilated, c = ceil(F/S)); then j ← j/S."""
+        jump = self.jump / stride
+        shared = math.gcd(stride, dilation)
+        reads = -(-kernel * shared // stride)
+        centre = self.centre + (padding - Fraction(dilation * (kernel - 1), 2)) * jump
+        spread = (reads - 1) * (dilation // shared) * self.jump
+        return self.moved(self.size + spread, jump, centre, regular=stride == 1)
+
+    def upsampled(self, have: int, want: int, mode: str, align_corners: bool | None, scale: float | None) -> Field1D:
+        """Through an upsample of ``have`` positions to ``want``, by ``scale`` if given.
+
+        PyTorch maps output y to the input coordinate s(y) = y·step, or (y + ½)·step − ½ in
+        the modes that align pixel centres (nearest-exact, and the interpolating ones without
+        align_corners), so j ← j·step, which may be a fraction. Nearest reads the one position
+        floor(s(y)) there, so r is unchanged; linear interpolation reads 2 (r ← r + j) and
+        bicubic 4 (r ← r + 3·j), unless every s(y) falls on a position. Area is an adaptive
+        pool.
+        """
+        if mode == "area":
+            return self.adaptive(have, want)
+        taps = {"nearest": 1, "nearest-exact": 1, "bicubic": 4}.get(mode, 2)
+        if align_corners:
+            step = Fraction(have - 1, want - 1) if want > 1 else Fraction(0)
+        elif scale is not None:
+            # The scale as written (1.1 is 11/10), not as the nearest binary float.
+            step = 1 / Fraction(repr(scale))
+        else:
+            step = Fraction(have, want)
+        start = Fraction(0) if mode == "nearest" or align_corners else (step - 1) / 2
+        # Every s(y) on a position: one tap each, and the grid exact.
+        exact = start.denominator == 1 and (want == 1 or step.denominator == 1)
+        reads = 1 if exact else taps
+        return self.moved(
+            self.size + (reads - 1) * self.jump,
+            self.jump * step,
+            self.centre + start * self.jump,
+            regular=exact,
+        )
+
 
 @dataclass(frozen=True)
 class ReceptiveField:
@@ -194,18 +224,6 @@ def _number(value: Fraction) -> int | float:
     return round(float(value), 4)
 
 
-def _conv_transpose(field: Field1D, kernel: int, stride: int, padding: int, dilation: int) -> Field1D:
-    """Output o reads input i through tap k where o = S·i − P + D·k: the taps of one residue
-    of D·k modulo S, every S/g-th with g = gcd(S, D), reach inputs D/g apart; at most
-    ceil(F·g/S) of them fall in one residue."""
-    jump = field.jump / stride
-    shared = math.gcd(stride, dilation)
-    reads = -(-kernel * shared // stride)
-    centre = field.centre + (padding - Fraction(dilation * (kernel - 1), 2)) * jump
-    spread = (reads - 1) * (dilation // shared) * field.jump
-    return field.moved(field.size + spread, jump, centre, regular=stride == 1)
-
-
 def adaptive_kernel(size: int, out: int) -> int:
     """The largest window of an adaptive pool: window i spans [floor(i·W/o), ceil((i + 1)·W/o)).
 
@@ -216,41 +234,12 @@ def adaptive_kernel(size: int, out: int) -> int:
     return -(-(out - math.gcd(size, out) + size) // out)
 
 
-def _upsample(layer: Upsample, field: Field1D, have: int, want: int) -> Field1D:
-    """One dimension of an upsample of ``have`` positions to ``want``.
-
-    PyTorch maps output y to the input coordinate s(y) = y·step, or (y + ½)·step − ½ in
-    the modes that align pixel centres (nearest-exact, and the interpolating ones without
-    align_corners). Nearest reads the one position floor(s(y)) there, linear interpolation
-    the 2 around it and bicubic 4, unless every s(y) falls on a position; area averages an
-    adaptive pool's window.
-    """
-    if layer.mode == "area":
-        return field.window(adaptive_kernel(have, want), Fraction(have, want), 0, regular=have % want == 0)
-    taps = {"nearest": 1, "nearest-exact": 1, "bicubic": 4}.get(layer.mode, 2)
-    if layer.align_corners:
-        step = Fraction(have - 1, want - 1) if want > 1 else Fraction(0)
-    elif layer.scale is not None:
-        # The scale as written (1.1 is 11/10), not as the nearest binary float.
-        step = 1 / Fraction(repr(layer.scale))
-    else:
-        step = Fraction(have, want)
-    start = Fraction(0) if layer.mode == "nearest" or layer.align_corners else (step - 1) / 2
-    # Every s(y) on a position: one tap each, and the grid exact.
-    exact = start.denominator == 1 and (want == 1 or step.denominator == 1)
-    reads = 1 if exact else taps
-    return field.moved(
-        field.size + (reads - 1) * field.jump,
-        field.jump * step,
-        field.centre + start * field.jump,
-        regular=exact,
-    )
-
-
-def _merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
-    """One dimension of a merge: the largest moving field, on the grid (jump and centre) of
-    the largest input that is not broadcast there. A broadcast input (a C×1×1 gate) has one
-    position, whose whole field every output position sees."""
+def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
+    """One dimension of an ``add``, ``multiply`` or ``concat``: the largest moving field, on
+    the grid (jump and centre) of the largest input that is not broadcast there. A broadcast
+    input (a C×1×1 gate) has one position, whose whole field every output position sees
+    (``whole``), which later layers keep as it is: it does not move with the position, so it
+    does not grow."""
     kept = [d for d, size in zip(dims, sizes, strict=True) if size == output_size]
     broadcast = [d for d, size in zip(dims, sizes, strict=True) if size != output_size]
     grid = max(kept, key=lambda d: d.size)
@@ -269,58 +258,8 @@ def receptive_field(
 
     ``windows`` are a conv or pooling layer's, as shape propagation built them.
     """
-    if any(f is None for f in fields) or len(output) < 2 or isinstance(layer, Flatten | Dense | Reshape):
+    known = [f for f in fields if f is not None]
+    if len(known) < len(fields) or len(output) < 2:
         return None
-    dims = _output_dims(layer, inputs, [f for f in fields if f is not None], output, windows)
-    return ReceptiveField(dims, output[1:])
-
-
-def _output_dims(
-    layer: LayerBase,
-    inputs: Sequence[Shape],
-    fields: Sequence[ReceptiveField],
-    output: Shape,
-    windows: Sequence[Window] | None,
-) -> tuple[Field1D, ...]:
-    if isinstance(layer, Merge):
-        return tuple(
-            _merged([f.dims[i] for f in fields], [shape[i + 1] for shape in inputs], output[i + 1])
-            for i in range(len(output) - 1)
-        )
-    ((field,), (shape,)) = fields, inputs
-    rank = len(shape) - 1
-    if isinstance(layer, WindowedLayer):
-        assert windows is not None
-        return tuple(
-            d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(field.dims, windows, strict=True)
-        )
-    if isinstance(layer, ConvTranspose):
-        return tuple(
-            _conv_transpose(d, kernel, stride, padding, dilation)
-            for d, (kernel, stride, padding, _, dilation) in zip(field.dims, layer.dimensions(rank), strict=True)
-        )
-    if isinstance(layer, Upsample):
-        return tuple(
-            _upsample(layer, d, have, want) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
-        )
-    if isinstance(layer, PixelShuffle):
-        # Output y reads input floor(y/r), as a nearest ×r upsample does.
-        return tuple(d.moved(d.size, d.jump / layer.scale, d.centre, regular=layer.scale == 1) for d in field.dims)
-    if isinstance(layer, AdaptivePool):
-        return tuple(
-            d.window(adaptive_kernel(size, out), Fraction(size, out), 0, regular=size % out == 0)
-            for d, size, out in zip(field.dims, shape[1:], output[1:], strict=True)
-        )
-    if isinstance(layer, Crop):
-        return tuple(
-            d.shifted((have - want) // 2) for d, have, want in zip(field.dims, shape[1:], output[1:], strict=True)
-        )
-    if isinstance(layer, Pad):
-        return tuple(
-            d.shifted(-before) for d, (before, _) in zip(field.dims, layer.per_side("padding", rank), strict=True)
-        )
-    if isinstance(layer, Neutral | Slice):
-        return field.dims
-    # A new layer type must say how it moves the field: passing the field on would be wrong
-    # without a word for any layer that resizes.
-    raise NotImplementedError(f"no receptive-field rule for layer type '{layer.type}'")
+    dims = layer.receptive_dims(known, inputs, output, windows)
+    return None if dims is None else ReceptiveField(tuple(dims), output[1:])

@@ -4,8 +4,8 @@ that runs the ``from`` graph (``add``/``concat`` included).
 Needs the optional extra: ``pip install netspec[torch]``. torch is imported inside the
 functions, so that checking a spec never pays for it.
 
-Each layer maps to the PyTorch module of the same arithmetic. Where PyTorch has no direct
-equivalent, the mapping is:
+Each layer model builds the PyTorch module of the same arithmetic (``torch_module``), with the
+helpers here. Where PyTorch has no direct equivalent, the mapping is:
 
 - per-side conv padding: an explicit pad of the conv's ``padding_mode`` (``nn.ConstantPadNd``
   for zeros) before a padding-0 conv;
@@ -28,25 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from netspec.graph import Graph
 from netspec.layers import LayerBase, LayerError, Shape
-from netspec.layers.arithmetic import Pads, split_pool_padding
-from netspec.layers.base import per_side_padding
-from netspec.layers.channels import ChannelShuffle, Slice
-from netspec.layers.conv import Conv, ConvTranspose
-from netspec.layers.dense import Dense, Flatten, Reshape
-from netspec.layers.merge import Add, Concat, Multiply
-from netspec.layers.neutral import (
-    ActivationLayer,
-    BatchNorm,
-    Dropout,
-    GroupNorm,
-    InstanceNorm,
-    LayerNorm,
-    LayerScale,
-    LocalResponseNorm,
-    PReLU,
-)
-from netspec.layers.pool import AdaptiveAvgPool, AdaptiveMaxPool, AvgPool, MaxPool, Pool
-from netspec.layers.resize import Crop, Pad, PixelShuffle, Upsample
+from netspec.layers.arithmetic import Pads
 
 if TYPE_CHECKING:
     from torch import nn
@@ -77,17 +59,12 @@ class UnsupportedLayer(ValueError):
     """The layer has no PyTorch equivalent with the same arithmetic."""
 
 
-def _value(value: Any) -> Any:
-    """A spec value as PyTorch takes it: lists become tuples, as ``nn`` modules expect."""
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _pad_argument(pads: Sequence[Pads]) -> tuple[int, ...]:
     """(before, after) per spatial dimension → ``F.pad`` order, which starts at the last one."""
     return tuple(side for before, after in reversed(pads) for side in (before, after))
 
 
-def _nd(name: str, rank: int) -> Callable[..., nn.Module]:
+def nd(name: str, rank: int) -> Callable[..., nn.Module]:
     """``nn.Conv2d`` from ("Conv", 2); PyTorch names its modules by spatial rank."""
     from torch import nn
 
@@ -106,96 +83,24 @@ _PAD_MODULES = {
 }
 
 
-def _padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0, mode: str = "zeros") -> nn.Module:
+def padded(rank: int, pads: Sequence[Pads], module: nn.Module, fill: float = 0.0, mode: str = "zeros") -> nn.Module:
+    """``module`` after an explicit pad of ``pads`` in a convolution's padding ``mode`` (zeros
+    mode fills with ``fill``); ``module`` alone where there is nothing to pad."""
     from torch import nn
 
     if not any(before or after for before, after in pads):
         return module
     fills = (fill,) if mode == "zeros" else ()
-    return nn.Sequential(_nd(_PAD_MODULES[mode], rank)(_pad_argument(pads), *fills), module)
+    return nn.Sequential(nd(_PAD_MODULES[mode], rank)(_pad_argument(pads), *fills), module)
 
 
-def _conv(layer: Conv, shape: Shape) -> nn.Module:
-    rank = len(shape) - 1
-    in_channels = layer.in_channels or shape[0]
-    sided = per_side_padding(layer.padding)
-    padding = 0 if sided else _value(layer.padding)
-    module: nn.Module = _nd("Conv", rank)(
-        in_channels,
-        layer.filters,
-        _value(layer.kernel),
-        stride=_value(layer.stride),
-        padding=padding,
-        dilation=_value(layer.dilation),
-        groups=layer.groups,
-        bias=layer.bias,
-        padding_mode=layer.padding_mode,
-    )
-    if not sided:
-        return module
-    # PyTorch's convolutions pad both sides alike: uneven padding goes in a module of its own.
-    return _padded(rank, layer.per_side("padding", rank), module, mode=layer.padding_mode)
-
-
-def _conv_transpose(layer: ConvTranspose, shape: Shape) -> nn.Module:
-    module: nn.Module = _nd("ConvTranspose", len(shape) - 1)(
-        shape[0],
-        layer.filters,
-        _value(layer.kernel),
-        stride=_value(layer.stride),
-        padding=_value(layer.padding),
-        output_padding=_value(layer.output_padding),
-        groups=layer.groups,
-        bias=layer.bias,
-        dilation=_value(layer.dilation),
-    )
-    return module
-
-
-def _checked(check: Callable[[list[Shape]], _T], layer: LayerBase, shape: Shape) -> _T:
+def checked(check: Callable[[list[Shape]], _T], layer: LayerBase, shape: Shape) -> _T:
     """``check([shape])``, where netspec's rules decide what PyTorch cannot see: a
     :class:`LayerError` becomes :class:`UnsupportedLayer`."""
     try:
         return check([shape])
     except LayerError as error:
         raise UnsupportedLayer(f"{layer.type}: {error.message}") from None
-
-
-def _pool(layer: Pool, shape: Shape) -> nn.Module:
-    from netspec import _torch_modules as custom
-
-    rank = len(shape) - 1
-    options: dict[str, Any] = {"stride": _value(layer.stride), "ceil_mode": layer.ceil_mode}
-    if isinstance(layer, MaxPool):
-        options["dilation"] = _value(layer.dilation)
-    if isinstance(layer, AvgPool):
-        options["count_include_pad"] = layer.count_include_pad
-        if layer.divisor_override is not None:
-            # Only then: AvgPool1d takes no such argument, and raises on it as netspec does (NS115).
-            options["divisor_override"] = layer.divisor_override
-    name = "MaxPool" if isinstance(layer, MaxPool) else "AvgPool"
-    if not per_side_padding(layer.padding):
-        return _nd(name, rank)(_value(layer.kernel), padding=_value(layer.padding), **options)
-    # The explicit pad escapes PyTorch's checks of its own padding (P ≤ F//2, and AvgPool3d's
-    # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
-    # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
-    windows, _ = _checked(layer.windows_and_output, layer, shape)
-    splits = [split_pool_padding(w) for w in windows]
-    pool = _nd(name, rank)(_value(layer.kernel), padding=tuple(native for native, _ in splits), **options)
-    fill = float("-inf") if isinstance(layer, MaxPool) else 0.0
-    padded = _padded(rank, [extra for _, extra in splits], pool, fill)
-    if isinstance(layer, AvgPool) and not layer.count_include_pad and layer.divisor_override is None:
-        # The pool would count the explicit pad as input.
-        return custom.InputMean(padded)
-    return padded
-
-
-def _upsample(layer: Upsample) -> nn.Module:
-    from torch import nn
-
-    if layer.size is not None:
-        return nn.Upsample(size=_value(layer.size), mode=layer.mode, align_corners=layer.align_corners)
-    return nn.Upsample(scale_factor=layer.scale, mode=layer.mode, align_corners=layer.align_corners)
 
 
 def layer_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
@@ -206,86 +111,10 @@ def layer_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
     where PyTorch does; only per-side pooling padding, which PyTorch cannot check, is checked
     by netspec (see the module's documentation).
     """
-    return _with_activation(layer, _bare_module(layer, inputs))
+    return _with_activation(layer, layer.torch_module(inputs))
 
 
-def _bare_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
-    from torch import nn
-
-    from netspec import _torch_modules as custom
-
-    if isinstance(layer, Add):
-        return custom.Add()
-    if isinstance(layer, Multiply):
-        return custom.Multiply()
-    if isinstance(layer, Concat):
-        return custom.Concat()
-    (shape,) = inputs
-    rank = len(shape) - 1
-    if isinstance(layer, Conv):
-        return _conv(layer, shape)
-    if isinstance(layer, ConvTranspose):
-        return _conv_transpose(layer, shape)
-    if isinstance(layer, MaxPool | AvgPool):
-        return _pool(layer, shape)
-    if isinstance(layer, AdaptiveAvgPool | AdaptiveMaxPool):
-        name = "AdaptiveAvgPool" if isinstance(layer, AdaptiveAvgPool) else "AdaptiveMaxPool"
-        return _nd(name, rank)(_value(layer.output_size))
-    if isinstance(layer, Upsample):
-        return _upsample(layer)
-    if isinstance(layer, PixelShuffle):
-        # nn.PixelShuffle takes the last three dimensions, whatever they hold.
-        _checked(layer.output_shape, layer, shape)
-        return nn.PixelShuffle(layer.scale)
-    if isinstance(layer, Crop):
-        return custom.CenterCrop(layer.per_dimension("size", rank))
-    if isinstance(layer, Slice):
-        return custom.ChannelSlice(layer.start, layer.stop)
-    if isinstance(layer, ChannelShuffle):
-        return nn.ChannelShuffle(layer.groups)
-    if isinstance(layer, Pad):
-        return _padded(rank, layer.per_side("padding", rank), nn.Identity(), mode=layer.padding_mode)
-    if isinstance(layer, Flatten):
-        return nn.Flatten()
-    if isinstance(layer, Reshape):
-        return custom.Reshape(layer.shape)
-    if isinstance(layer, Dense):
-        return nn.Linear(layer.in_features or shape[-1], layer.units, bias=layer.bias)
-    if isinstance(layer, BatchNorm | InstanceNorm):
-        name = "BatchNorm"
-        if isinstance(layer, InstanceNorm):
-            # PyTorch would take a flat [N] for one channel of N positions: netspec refuses it.
-            _checked(layer.output_shape, layer, shape)
-            name = "InstanceNorm"
-        # A flat [C] input is BatchNorm1d's (N, C) form.
-        return _nd(name, max(rank, 1))(
-            shape[0],
-            eps=layer.eps,
-            momentum=layer.momentum,
-            affine=layer.affine,
-            track_running_stats=layer.track_running_stats,
-        )
-    if isinstance(layer, GroupNorm):
-        return nn.GroupNorm(layer.groups, shape[0], eps=layer.eps, affine=layer.affine)
-    if isinstance(layer, LayerNorm):
-        norm = nn.LayerNorm if rank == 0 else custom.ChannelLayerNorm
-        return norm(shape[0], eps=layer.eps, elementwise_affine=layer.elementwise_affine, bias=layer.bias)
-    if isinstance(layer, LayerScale):
-        return custom.LayerScale(shape, layer.init)
-    if isinstance(layer, PReLU):
-        return nn.PReLU(layer.num_parameters)
-    if isinstance(layer, Dropout):
-        rate = 0.5 if layer.rate is None else layer.rate
-        # Dropout1d/2d/3d; on a flat input, refused as netspec refuses it (NS115).
-        return _nd("Dropout", rank)(rate) if layer.whole_channels else nn.Dropout(rate)
-    if isinstance(layer, LocalResponseNorm):
-        return nn.LocalResponseNorm(layer.size, alpha=layer.alpha, beta=layer.beta, k=layer.k)
-    if isinstance(layer, ActivationLayer):
-        return _activation(layer.type, layer.arguments())
-    raise UnsupportedLayer(f"no PyTorch module for layer type '{layer.type}'")
-
-
-def _activation(name: str, arguments: dict[str, Any] | None = None) -> nn.Module:
+def activation_module(name: str, arguments: dict[str, Any] | None = None) -> nn.Module:
     """The module of an activation type, which validation has made one of them, with its
     arguments (PyTorch's defaults without)."""
     from torch import nn
@@ -302,7 +131,7 @@ def _with_activation(layer: LayerBase, module: nn.Module) -> nn.Module:
     from torch import nn
 
     name = getattr(layer, "activation", None)
-    return module if name is None else nn.Sequential(module, _activation(name))
+    return module if name is None else nn.Sequential(module, activation_module(name))
 
 
 def network_module(graph: Graph) -> nn.Module:

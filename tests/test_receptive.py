@@ -4,13 +4,14 @@ weight sharing, and the published facts of the bundled U-Net, MobileNet and Goog
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Literal
 
 import pytest
 
 from netspec import Settings
 from netspec.analysis import Analysis, analyse
-from netspec.layers import LayerBase
+from netspec.layers import LAYER_CLASSES, LayerBase, Shape
 from netspec.layers.neutral import BatchNorm
 from netspec.receptive import ReceptiveField, receptive_field
 from netspec.show import render_json, render_markdown, summarize
@@ -300,12 +301,23 @@ def test_a_huge_fractional_stride_is_shown_as_an_integer() -> None:
     assert shown == [expected, expected]
 
 
-def test_a_layer_type_without_a_receptive_field_rule_is_refused_not_passed_through() -> None:
+def test_a_layer_type_without_a_receptive_field_rule_cannot_be_made() -> None:
     class Unshuffle(LayerBase):  # a pixel unshuffle: C × 2H × 2W → C·4 × H × W
         type: Literal["pixel_unshuffle"]
 
-    field = ReceptiveField.of_input((16, 16))
-    with pytest.raises(NotImplementedError, match="pixel_unshuffle"):
-        receptive_field(Unshuffle(type="pixel_unshuffle"), [(1, 16, 16)], [field], (4, 8, 8), None)
+        def output_shape(self, inputs: Sequence[Shape]) -> Shape:
+            (channels, height, width) = inputs[0]
+            return (channels * 4, height // 2, width // 2)
+
+    # Passing the field on would be wrong without a word for a layer that resizes.
+    with pytest.raises(TypeError, match="receptive_dims"):
+        Unshuffle(type="pixel_unshuffle")
     # The near miss: a shape-neutral layer passes the field on unchanged.
+    field = ReceptiveField.of_input((16, 16))
     assert receptive_field(BatchNorm(type="batchnorm"), [(4, 16, 16)], [field], (4, 16, 16), None) == field
+
+
+@pytest.mark.parametrize("layer_class", LAYER_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_layer_type_has_the_whole_model(layer_class: type[LayerBase]) -> None:
+    # Its shape and its receptive field among them: a missing one would fail only when a spec used it.
+    assert not layer_class.__abstractmethods__

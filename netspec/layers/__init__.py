@@ -1,7 +1,7 @@
-"""The layer types a spec may use. Adding one: write its model (shape, parameters, MACs) and
-list it here; then say how it moves a receptive field (:mod:`netspec.receptive`), which
-PyTorch module it is (:mod:`netspec.torch_export`) and give it a row in the README's table.
-The tests name each of these that is missing."""
+"""The layer types a spec may use. Adding one: write its model, which owns all of its
+arithmetic (shape, parameters, MACs, how it moves a receptive field) and the PyTorch module it
+is, and list it here; then give it a row in the README's table. The tests name each of these
+that is missing."""
 
 from __future__ import annotations
 

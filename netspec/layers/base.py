@@ -9,13 +9,19 @@ counts. Shapes leave out the batch dimension and put channels first.
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from netspec.layers.arithmetic import Pads
+from netspec.layers.arithmetic import Pads, Window
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from netspec.receptive import Field1D, ReceptiveField
 
 Shape = tuple[int, ...]
 
@@ -182,9 +188,27 @@ class LayerBase(BaseModel):
 
     # --- arithmetic, overridden per layer -------------------------------------------------
 
+    @abstractmethod
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         """The output shape PyTorch computes; raises :class:`LayerError` where PyTorch raises."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D] | None:
+        """How the layer moves its inputs' receptive ``fields`` (:mod:`netspec.receptive`):
+        the field of each spatial dimension of ``output``, or None where the output's
+        positions hold other elements than the input's. ``windows`` are a windowed layer's,
+        as propagation built them."""
+
+    @abstractmethod
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        """The PyTorch module of the same arithmetic, for these input shapes, built with
+        :mod:`netspec.torch_export`'s helpers: torch is imported only when this is called."""
 
     def check_settings(self) -> None:
         """Raise :class:`LayerError` for settings PyTorch refuses whatever the input, as it
@@ -245,6 +269,39 @@ class LayerBase(BaseModel):
                 raise LayerError("NS002", f"{key} has {pairs} but the input has {_dimensions(rank)}", key=key)
             return tuple((before, after) for before, after in value)
         return tuple((p, p) for p in self.per_dimension(key, rank))
+
+
+class SamePositions(LayerBase):
+    """A layer whose output position i holds what input position i held, whatever it does to
+    the channels: the receptive field passes on unchanged."""
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        return fields[0].dims
+
+
+class NewPositions(LayerBase):
+    """A layer whose output positions hold other elements than the input's (``flatten``,
+    ``dense``, ``reshape``): no receptive field passes it."""
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> None:
+        return None
+
+
+def torch_value(value: Any) -> Any:
+    """A spec value as PyTorch takes it: lists become tuples, as ``nn`` modules expect."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def format_shape(shape: Sequence[int]) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from netspec.layers.base import Count, LayerBase, LayerError, Shape, Size, check_groups
+from netspec.layers.base import Count, LayerError, SamePositions, Shape, Size, check_groups
 from netspec.layers.neutral import Neutral
 
+if TYPE_CHECKING:
+    from torch import nn
 
-class Slice(LayerBase):
+
+class Slice(SamePositions):
     """A range of channels (of features, on a flat tensor), ``x[:, start:stop]``: how a spec
     splits a tensor in two (the ``chunk`` of ShuffleNetV2's blocks and of YOLOv8's C2f), one
     slice per part."""
@@ -53,6 +56,11 @@ class Slice(LayerBase):
                 "NS103", f"slice {self.start}:{self.stop} takes no channels", key="stop", help="stop must exceed start"
             )
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
+
+        return custom.ChannelSlice(self.start, self.stop)
+
 
 class ChannelShuffle(Neutral):
     """``nn.ChannelShuffle``: the channels, seen as ``groups`` rows, read by column, so that
@@ -65,3 +73,8 @@ class ChannelShuffle(Neutral):
         shape = self.spatial_input(inputs)
         check_groups(self.type, self.groups, in_channels=shape[0])
         return shape
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        return nn.ChannelShuffle(self.groups)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -26,11 +27,18 @@ from netspec.layers.base import (
     Size,
     SizeOrList,
     check_groups,
+    per_side_padding,
     spec_value,
+    torch_value,
     volume,
 )
 from netspec.layers.neutral import ActivationName
 from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_fix, same_alternative
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from netspec.receptive import Field1D, ReceptiveField
 
 
 class Convolution(LayerBase):
@@ -50,9 +58,9 @@ class Convolution(LayerBase):
     def check_settings(self) -> None:
         check_groups(self.type, self.groups, out_channels=self.filters)
 
+    @abstractmethod
     def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
         """The positions at which the shared kernel is applied."""
-        raise NotImplementedError
 
     def weights(self, inputs: Sequence[Shape]) -> int:
         """The kernel's size: in_ch·out_ch/groups·prod(F), whichever way it runs."""
@@ -165,6 +173,28 @@ class Conv(WindowedLayer, Convolution):
         """Each output position gathers through the kernel."""
         return volume(output[1:])
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec.torch_export import nd, padded
+
+        (shape,) = inputs
+        rank = len(shape) - 1
+        sided = per_side_padding(self.padding)
+        module = nd("Conv", rank)(
+            self.in_channels or shape[0],
+            self.filters,
+            torch_value(self.kernel),
+            stride=torch_value(self.stride),
+            padding=0 if sided else torch_value(self.padding),
+            dilation=torch_value(self.dilation),
+            groups=self.groups,
+            bias=self.bias,
+            padding_mode=self.padding_mode,
+        )
+        if not sided:
+            return module
+        # PyTorch's convolutions pad both sides alike: uneven padding goes in a module of its own.
+        return padded(rank, self.per_side("padding", rank), module, mode=self.padding_mode)
+
 
 class ConvTranspose(Convolution):
     """``nn.ConvTransposeNd``: out = (W − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
@@ -232,6 +262,35 @@ class ConvTranspose(Convolution):
     def kernel_positions(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Each input position scatters through the kernel."""
         return volume(inputs[0][1:])
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        steps = self.dimensions(len(inputs[0]) - 1)
+        return [
+            d.transposed(kernel, stride, padding, dilation)
+            for d, (kernel, stride, padding, _, dilation) in zip(fields[0].dims, steps, strict=True)
+        ]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec.torch_export import nd
+
+        (shape,) = inputs
+        return nd("ConvTranspose", len(shape) - 1)(
+            shape[0],
+            self.filters,
+            torch_value(self.kernel),
+            stride=torch_value(self.stride),
+            padding=torch_value(self.padding),
+            output_padding=torch_value(self.output_padding),
+            groups=self.groups,
+            bias=self.bias,
+            dilation=torch_value(self.dilation),
+        )
 
 
 def _check_output_padding(extra: int, stride: int, dilation: int) -> None:

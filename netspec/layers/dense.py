@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import MAX_SIZE, LayerBase, LayerError, Shape, Size, format_shape, volume
+from netspec.layers.base import MAX_SIZE, LayerError, NewPositions, Shape, Size, format_shape, volume
 from netspec.layers.neutral import ActivationName
 
+if TYPE_CHECKING:
+    from torch import nn
 
-class Flatten(LayerBase):
+
+class Flatten(NewPositions):
     """``nn.Flatten``: [C, *spatial] → [C·prod(spatial)]."""
 
     type: Literal["flatten"]
@@ -21,12 +24,17 @@ class Flatten(LayerBase):
         (shape,) = inputs
         return (volume(shape),)
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        return nn.Flatten()
+
 
 #: A reshape's size: a positive int, or −1 for the one PyTorch infers from the others.
 ReshapeSize = Annotated[int, Field(ge=-1, le=MAX_SIZE)]
 
 
-class Reshape(LayerBase):
+class Reshape(NewPositions):
     """``x.reshape(N, *shape)``: the same elements in another shape, as a generator unflattens
     its dense layer's output ([C·H·W] → [C, H, W]) before its transposed convolutions."""
 
@@ -75,8 +83,13 @@ class Reshape(LayerBase):
                 key="shape",
             )
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
 
-class Dense(LayerBase):
+        return custom.Reshape(self.shape)
+
+
+class Dense(NewPositions):
     """``nn.Linear`` on a flat tensor: in·units weights plus units biases."""
 
     type: Literal["dense"]
@@ -112,3 +125,8 @@ class Dense(LayerBase):
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         (shape,) = inputs
         return shape[0] * self.units
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        return nn.Linear(self.in_features or inputs[0][-1], self.units, bias=self.bias)

@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, volume
 from netspec.layers.windowed import dimension_units
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from netspec.layers.arithmetic import Window
+    from netspec.receptive import Field1D, ReceptiveField
 
 #: How every merge's help begins: NS106 puts what it knows of the producers right after it.
 NO_FIX = "no automatic fix: "
@@ -36,6 +42,20 @@ class Merge(LayerBase):
     @property
     def sources(self) -> list[str]:
         return list(self.from_)
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        from netspec.receptive import merged
+
+        return [
+            merged([f.dims[i] for f in fields], [shape[i + 1] for shape in inputs], output[i + 1])
+            for i in range(len(output) - 1)
+        ]
 
     def mismatch(self, inputs: Sequence[Shape], what: str, help: str | None = None) -> LayerError:
         shapes = ", ".join(f"{name}: {format_shape(shape)}" for name, shape in zip(self.from_, inputs, strict=True))
@@ -87,6 +107,11 @@ class Add(Merge):
             help += f"; to broadcast on purpose, `upsample` {' and '.join(smaller)} with `size: {list(full[1:])}` first"
         return help
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
+
+        return custom.Add()
+
 
 class Multiply(Merge):
     """Element-wise product, broadcast where a size is 1, as PyTorch does: a squeeze-and-
@@ -129,6 +154,11 @@ class Multiply(Merge):
             steps.append(step)
         return NO_FIX + "; and ".join(steps)
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
+
+        return custom.Multiply()
+
 
 class Concat(Merge):
     """``torch.cat`` along channels: every other dimension must match."""
@@ -140,3 +170,8 @@ class Concat(Merge):
         if any(len(shape) != len(first) or shape[1:] != first[1:] for shape in inputs):
             raise self.mismatch(inputs, "outside the channel axis")
         return (sum(shape[0] for shape in inputs), *first[1:])
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
+
+        return custom.Concat()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Shape, Size, check_groups, format_shape
+from netspec.layers.base import LayerBase, LayerError, SamePositions, Shape, Size, check_groups, format_shape
+
+if TYPE_CHECKING:
+    from torch import nn
 
 
-class Neutral(LayerBase):
+class Neutral(SamePositions):
     """Output shape = input shape. No parameters, unless a subclass counts them (the
     normalisations' affine weights, PReLU's slopes, LayerScale's scales)."""
 
@@ -57,6 +60,11 @@ class ActivationLayer(Neutral):
     def arguments(self) -> dict[str, Any]:
         """The PyTorch module's keyword arguments."""
         return {key: getattr(self, key) for key in type(self).model_fields if key not in LayerBase.model_fields}
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec.torch_export import activation_module
+
+        return activation_module(self.type, self.arguments())
 
 
 class Activation(ActivationLayer):
@@ -122,6 +130,11 @@ class PReLU(Neutral):
     def params(self, inputs: Sequence[Shape]) -> int:
         return self.num_parameters
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        return nn.PReLU(self.num_parameters)
+
 
 class Dropout(Neutral):
     inert_keys = LayerBase.inert_keys | {"rate", "whole_channels"}
@@ -138,6 +151,15 @@ class Dropout(Neutral):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         # On a flat [N, C], Dropout1d takes the batch for the channels (an unbatched [C, L]).
         return self.spatial_input(inputs) if self.whole_channels else super().output_shape(inputs)
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        from netspec.torch_export import nd
+
+        rate = 0.5 if self.rate is None else self.rate
+        # Dropout1d/2d/3d; on a flat input, refused as netspec refuses it (NS115).
+        return nd("Dropout", len(inputs[0]) - 1)(rate) if self.whole_channels else nn.Dropout(rate)
 
 
 #: A normalisation's epsilon, added to the variance before its square root.
@@ -182,8 +204,24 @@ class RunningNorm(Neutral):
     affine: bool
     track_running_stats: bool
 
+    #: The ``torch.nn`` class, without its rank.
+    torch_name: ClassVar[str]
+
     def params(self, inputs: Sequence[Shape]) -> int:
         return _scales_and_shifts(inputs, self.affine)
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec.torch_export import nd
+
+        (shape,) = inputs
+        # A flat [C] input is BatchNorm1d's (N, C) form.
+        return nd(self.torch_name, max(len(shape) - 1, 1))(
+            shape[0],
+            eps=self.eps,
+            momentum=self.momentum,
+            affine=self.affine,
+            track_running_stats=self.track_running_stats,
+        )
 
 
 class BatchNorm(RunningNorm):
@@ -191,6 +229,7 @@ class BatchNorm(RunningNorm):
     and a shift per channel when affine."""
 
     type: Literal["batchnorm"]
+    torch_name = "BatchNorm"
     momentum: Momentum = Field(
         0.1, description="Weight of each batch in the running statistics; null for a cumulative average. Default 0.1."
     )
@@ -221,12 +260,18 @@ class GroupNorm(Neutral):
         position (a flat tensor's features, as PyTorch takes [N, C])."""
         return shape[0] // self.groups * math.prod(shape[1:])
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        return nn.GroupNorm(self.groups, inputs[0][0], eps=self.eps, affine=self.affine)
+
 
 class InstanceNorm(RunningNorm):
     """``nn.InstanceNormNd``: each sample's channels normalised over their own positions. Unlike
     batchnorm, it learns no scale and shift and keeps no running statistics unless asked."""
 
     type: Literal["instancenorm"]
+    torch_name = "InstanceNorm"
     # Unlike batchnorm's, PyTorch takes a null momentum for 0: the statistics never move.
     momentum: Momentum = Field(
         0.1, description="Weight of each batch in the running statistics; null leaves them as they start. Default 0.1."
@@ -253,6 +298,13 @@ class InstanceNorm(RunningNorm):
             )
         return shape
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec.torch_export import checked
+
+        # PyTorch would take a flat [N] for one channel of N positions: netspec refuses it.
+        checked(self.output_shape, self, inputs[0])
+        return super().torch_module(inputs)
+
 
 class LayerNorm(Neutral):
     """Each position's channels (a flat tensor's features) normalised together, as ConvNeXt's
@@ -274,6 +326,15 @@ class LayerNorm(Neutral):
         """How many values each mean and variance is taken over: one position's channels."""
         return shape[0]
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        from netspec import _torch_modules as custom
+
+        (shape,) = inputs
+        norm = nn.LayerNorm if len(shape) == 1 else custom.ChannelLayerNorm
+        return norm(shape[0], eps=self.eps, elementwise_affine=self.elementwise_affine, bias=self.bias)
+
 
 class LocalResponseNorm(Neutral):
     """``nn.LocalResponseNorm``, as AlexNet and GoogLeNet use it: each value divided by
@@ -290,6 +351,11 @@ class LocalResponseNorm(Neutral):
         # PyTorch: "Expected 3D or higher dimensionality input".
         return self.spatial_input(inputs)
 
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        return nn.LocalResponseNorm(self.size, alpha=self.alpha, beta=self.beta, k=self.k)
+
 
 class LayerScale(Neutral):
     """A learnt scale per channel, as ConvNeXt multiplies each residual branch by
@@ -302,3 +368,8 @@ class LayerScale(Neutral):
     def params(self, inputs: Sequence[Shape]) -> int:
         (shape,) = inputs
         return shape[0]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
+
+        return custom.LayerScale(inputs[0], self.init)

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Pads, Window, split_pool_output
-from netspec.layers.base import Fix, LayerBase, LayerError, Shape, SidedPadding, Size, SizeOrList
+from netspec.layers.arithmetic import Pads, Window, split_pool_output, split_pool_padding
+from netspec.layers.base import (
+    Fix,
+    LayerBase,
+    LayerError,
+    Shape,
+    SidedPadding,
+    Size,
+    SizeOrList,
+    per_side_padding,
+    torch_value,
+)
 from netspec.layers.windowed import WindowedLayer, padding_fix
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from netspec.receptive import Field1D, ReceptiveField
 
 #: The rule a pool's padding must follow, for the help line.
 _HALF_RULE = "P ≤ F//2 on each side"
@@ -35,6 +50,11 @@ class Pool(WindowedLayer):
         "[[before, after], …] per dimension. Default 0.",
     )
     ceil_mode: bool = Field(False, description="Round the output size up instead of down. Default false.")
+
+    #: The ``torch.nn`` class, without its rank: ``MaxPool`` for ``nn.MaxPool2d``.
+    torch_name: ClassVar[str]
+    #: What fills an explicit pad, which PyTorch's pools do not see as padding.
+    padding_fill: ClassVar[float]
 
     def dilations(self, rank: int) -> tuple[int, ...]:
         return (1,) * rank
@@ -110,13 +130,44 @@ class Pool(WindowedLayer):
         """No more padding after than before in the dimensions where that matters."""
         return [(w.pad_before, w.pad_before if split_pool_output(w) != w.output else w.pad_after) for w in windows]
 
+    def torch_options(self) -> dict[str, Any]:
+        """The module's keyword arguments besides the kernel and the padding."""
+        return {"stride": torch_value(self.stride), "ceil_mode": self.ceil_mode}
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        """Per-side padding: the pool's own symmetric padding min(before, after), after an
+        explicit pad of the excess (see :mod:`netspec.torch_export`)."""
+        from netspec.torch_export import checked, nd, padded
+
+        (shape,) = inputs
+        rank = len(shape) - 1
+        if not per_side_padding(self.padding):
+            return nd(self.torch_name, rank)(
+                torch_value(self.kernel), padding=torch_value(self.padding), **self.torch_options()
+            )
+        # The explicit pad escapes PyTorch's checks of its own padding (P ≤ F//2, and AvgPool3d's
+        # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
+        # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
+        windows, _ = checked(self.windows_and_output, self, shape)
+        splits = [split_pool_padding(w) for w in windows]
+        native = tuple(own for own, _ in splits)
+        pool = nd(self.torch_name, rank)(torch_value(self.kernel), padding=native, **self.torch_options())
+        return padded(rank, [extra for _, extra in splits], pool, self.padding_fill)
+
 
 class MaxPool(Pool):
     type: Literal["maxpool"]
     dilation: SizeOrList = Field(1, description="Spacing D between window elements. Default 1.")
 
+    torch_name = "MaxPool"
+    # Never the maximum.
+    padding_fill = float("-inf")
+
     def dilations(self, rank: int) -> tuple[int, ...]:
         return self.per_dimension("dilation", rank)
+
+    def torch_options(self) -> dict[str, Any]:
+        return {**super().torch_options(), "dilation": torch_value(self.dilation)}
 
 
 class AvgPool(Pool):
@@ -126,6 +177,9 @@ class AvgPool(Pool):
     divisor_override: Size | None = Field(
         None, description="Divide every window's sum by this instead, on 2-D and 3-D inputs. Default: none."
     )
+
+    torch_name = "AvgPool"
+    padding_fill = 0.0
 
     def smallest_input(self, window: Window, rank: int) -> int:
         # ATen's pool3d_shape_check (every device): AvgPool3d also needs the unpadded input
@@ -151,6 +205,22 @@ class AvgPool(Pool):
             )
         return super().output_from_windows(shape, windows)
 
+    def torch_options(self) -> dict[str, Any]:
+        options = {**super().torch_options(), "count_include_pad": self.count_include_pad}
+        if self.divisor_override is not None:
+            # Only then: AvgPool1d takes no such argument, and raises on it as netspec does (NS115).
+            options["divisor_override"] = self.divisor_override
+        return options
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        module = super().torch_module(inputs)
+        if not per_side_padding(self.padding) or self.count_include_pad or self.divisor_override is not None:
+            return module
+        from netspec import _torch_modules as custom
+
+        # The pool would count the explicit pad as input: divide by the input values of each window.
+        return custom.InputMean(module)
+
 
 class AdaptivePool(LayerBase):
     """``nn.AdaptiveAvgPoolNd``/``nn.AdaptiveMaxPoolNd``: exactly ``output_size``, larger or
@@ -158,14 +228,33 @@ class AdaptivePool(LayerBase):
 
     output_size: SizeOrList = Field(description="The output size: an int, or one per spatial dimension.")
 
+    #: The ``torch.nn`` class, without its rank.
+    torch_name: ClassVar[str]
+
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
         return (shape[0], *self.per_dimension("output_size", len(shape) - 1))
 
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        return [d.adaptive(size, out) for d, size, out in zip(fields[0].dims, inputs[0][1:], output[1:], strict=True)]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec.torch_export import nd
+
+        return nd(self.torch_name, len(inputs[0]) - 1)(torch_value(self.output_size))
+
 
 class AdaptiveAvgPool(AdaptivePool):
     type: Literal["adaptive_avgpool"]
+    torch_name = "AdaptiveAvgPool"
 
 
 class AdaptiveMaxPool(AdaptivePool):
     type: Literal["adaptive_maxpool"]
+    torch_name = "AdaptiveMaxPool"

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from netspec.layers.base import LayerBase, LayerError, Shape, SidedPadding, Size, SizeOrList, format_shape
+from netspec.layers.base import (
+    LayerBase,
+    LayerError,
+    Shape,
+    SidedPadding,
+    Size,
+    SizeOrList,
+    format_shape,
+    torch_value,
+)
 from netspec.layers.windowed import check_padding_reach
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from netspec.layers.arithmetic import Window
+    from netspec.receptive import Field1D, ReceptiveField
 
 #: The interpolating modes, which take ``align_corners``, and the spatial rank each needs
 #: (PyTorch: "Got 4D input, but linear mode needs 3D input").
@@ -85,6 +100,25 @@ class Upsample(LayerBase):
             )
         return (shape[0], *outputs)
 
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        return [
+            d.upsampled(have, want, self.mode, self.align_corners, self.scale)
+            for d, have, want in zip(fields[0].dims, inputs[0][1:], output[1:], strict=True)
+        ]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        if self.size is not None:
+            return nn.Upsample(size=torch_value(self.size), mode=self.mode, align_corners=self.align_corners)
+        return nn.Upsample(scale_factor=self.scale, mode=self.mode, align_corners=self.align_corners)
+
 
 class PixelShuffle(LayerBase):
     """``nn.PixelShuffle``: [C·r², H, W] → [C, H·r, W·r], the sub-pixel upsampling of ESPCN."""
@@ -115,6 +149,25 @@ class PixelShuffle(LayerBase):
             )
         return (channels // squared, shape[1] * self.scale, shape[2] * self.scale)
 
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        """Output y reads input floor(y/r), as a nearest ×r upsample does."""
+        return [d.moved(d.size, d.jump / self.scale, d.centre, regular=self.scale == 1) for d in fields[0].dims]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        from netspec.torch_export import checked
+
+        # nn.PixelShuffle takes the last three dimensions, whatever they hold.
+        checked(self.output_shape, self, inputs[0])
+        return nn.PixelShuffle(self.scale)
+
 
 class Crop(LayerBase):
     """A centre crop to ``size``, as U-Net crops its skips: offset floor((have − want)/2)."""
@@ -132,6 +185,24 @@ class Crop(LayerBase):
                 key="size",
             )
         return (shape[0], *want)
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        """The grid moves by the offset; the field keeps its size."""
+        return [
+            d.shifted((have - want) // 2)
+            for d, have, want in zip(fields[0].dims, inputs[0][1:], output[1:], strict=True)
+        ]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from netspec import _torch_modules as custom
+
+        return custom.CenterCrop(self.per_dimension("size", len(inputs[0]) - 1))
 
 
 class Pad(LayerBase):
@@ -158,3 +229,22 @@ class Pad(LayerBase):
         pads = self.per_side("padding", len(shape) - 1)
         check_padding_reach(self.mode, shape[1:], pads)
         return (shape[0], *(size + before + after for size, (before, after) in zip(shape[1:], pads, strict=True)))
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        """The grid moves back by the padding before; the field keeps its size."""
+        pads = self.per_side("padding", len(inputs[0]) - 1)
+        return [d.shifted(-before) for d, (before, _) in zip(fields[0].dims, pads, strict=True)]
+
+    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
+        from torch import nn
+
+        from netspec.torch_export import padded
+
+        rank = len(inputs[0]) - 1
+        return padded(rank, self.per_side("padding", rank), nn.Identity(), mode=self.padding_mode)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
 from netspec.layers.base import Edit, EditValue, Fix, LayerBase, LayerError, Shape, format_shape, spec_value
+
+if TYPE_CHECKING:
+    from netspec.receptive import Field1D, ReceptiveField
 
 _UNITS = {0: (), 1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
 
@@ -115,17 +120,17 @@ def describe_flooring(windows: Sequence[Window], indices: Sequence[int]) -> str:
 class WindowedLayer(LayerBase):
     """Convolution or pooling. Subclasses say how their fields map to windows."""
 
+    @abstractmethod
     def windows(self, shape: Shape) -> list[Window]:
         """One :class:`Window` per spatial dimension of the input ``shape``.
 
         Building them dominates the cost of a check, so the graph keeps the windows of each
         node (``Node.windows``) for the rules instead of asking again.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def max_padding(self, window: Window) -> int:
         """The largest padding per side that the layer accepts without complaint."""
-        raise NotImplementedError
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         return self.windows_and_output(inputs)[1]
@@ -136,10 +141,23 @@ class WindowedLayer(LayerBase):
         windows = self.windows(shape)
         return windows, self.output_from_windows(shape, windows)
 
+    @abstractmethod
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         """The output shape, given the input shape and its windows (the graph builds the
         windows once and keeps them for the rules)."""
-        raise NotImplementedError
+
+    def receptive_dims(
+        self,
+        fields: Sequence[ReceptiveField],
+        inputs: Sequence[Shape],
+        output: Shape,
+        windows: Sequence[Window] | None,
+    ) -> Sequence[Field1D]:
+        """The Distill recurrence, through each dimension's window."""
+        assert windows is not None
+        return [
+            d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(fields[0].dims, windows, strict=True)
+        ]
 
     def spatial_output(self, windows: Sequence[Window]) -> tuple[int, ...]:
         """The output size of each window; NS103 when one is < 1."""
