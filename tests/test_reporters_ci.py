@@ -168,6 +168,33 @@ def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, comman
         assert second.replace("##[", "#\u2060#[") in printed
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "--output-format", "concise"],
+        ["check", "--output-format", "full"],
+        ["check", "--output-format", "junit"],
+        ["show"],
+        ["show", "--format", "markdown"],
+    ],
+)
+def test_no_line_starts_with_a_workflow_command(tmp_path: Path, command: list[str]) -> None:
+    # The runner reads a line that starts with `::`, spaces aside, as a command: here a file
+    # named as one, and a spec and a layer named as one (3×3 without padding is NS102).
+    filename = "::error title=forged::s.yaml"
+    (tmp_path / filename).write_text(
+        'name: "::add-mask::x"\ninput: [3, 32, 32]\nlayers:\n'
+        '  - {type: conv, name: "::warning::y", filters: 8, kernel: 3}\n'
+    )
+    done = netspec_process(*command, filename, cwd=tmp_path)
+    lines = (done.stdout + done.stderr).splitlines()
+    assert lines
+    assert [line for line in lines if line.lstrip().startswith("::")] == []
+    if "concise" in command:
+        # The file name stays one to paste.
+        assert lines[0].startswith(f"./{filename}:4:5: NS102")
+
+
 def test_carets_stay_under_the_span_after_a_legacy_command_in_the_line(tmp_path: Path) -> None:
     # `filters: wide` is NS002, its span the 4 characters of `wide`, after the name's `##[`.
     line = '  - {name: "##[x", type: conv, filters: wide, kernel: 3}'

@@ -52,8 +52,21 @@ _UNPRINTABLE = (
 
 
 def one_line(text: str) -> str:
-    """``text`` with line breaks and control characters escaped (tabs kept)."""
-    return no_legacy_command(text.translate(_UNPRINTABLE))
+    """``text`` with line breaks and control characters escaped (tabs kept), and no workflow
+    command in it (:func:`no_workflow_command`)."""
+    return no_workflow_command(text.translate(_UNPRINTABLE))
+
+
+def no_workflow_command(line: str) -> str:
+    """``line`` that GitHub's runner cannot read as a workflow command: no ``##[``
+    (:func:`no_legacy_command`), and a word joiner between the colons of a ``::`` that starts
+    it, spaces aside. A spec named ``::add-mask::x`` would otherwise drive the log from the
+    title of ``netspec show``."""
+    line = no_legacy_command(line)
+    text = line.lstrip()
+    if not text.startswith("::"):
+        return line
+    return f"{line[: len(line) - len(text)]}:\u2060{text[1:]}"
 
 
 def no_legacy_command(line: str) -> str:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, all_diagnostics, one_line, summary
+
+
+def _location(d: Diagnostic) -> str:
+    """``file:row:column``, ``./`` before a file name that would start the line with ``::``,
+    which GitHub's runner reads as a workflow command: the path stays one to paste."""
+    unsafe = d.filename.lstrip().startswith("::")
+    return one_line(f"./{d.location}" if unsafe else d.location)
 
 
 class ConciseReporter(Reporter):
@@ -14,5 +22,5 @@ class ConciseReporter(Reporter):
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         for d in all_diagnostics(results):
-            out.write(f"{one_line(d.location)}: {self.headline(d)}\n")
+            out.write(f"{_location(d)}: {self.headline(d)}\n")
         out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")
