@@ -1028,9 +1028,12 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     assert path.read_text() == SMALL and other.samefile(path)
     assert f"cannot write {path}: it has 2 hard links, which replacing it would split; it was left unchanged" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
-    # The report does not send the user to the --fix that just failed; a plain check does.
-    assert "fixable" not in out
+    # The report does not send the user to the --fix that just failed, nor mark its problems
+    # as ones --fix fixes; a plain check does.
+    assert "fixable" not in out and "[*]" not in out
+    assert "[*]" not in run("--fix", "--output-format", "concise", path)[1]
     assert "fixable with the `--fix` option" in run(path)[1]
+    assert "NS102 [*]" in run(path)[1] and "NS102 [*]" in run("--output-format", "concise", path)[1]
     # --fix-only reports nothing, but a file it could not write still fails the run.
     code, out, err = run("--fix-only", path)
     assert (code, out) == (1, "") and "it was left unchanged" in err

@@ -30,9 +30,10 @@ class Reporter:
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         raise NotImplementedError
 
-    def headline(self, d: Diagnostic) -> str:
-        """``CODE [*] severity: message``, the marker where ``--fix`` would fix it, for people."""
-        marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) else ""
+    def headline(self, d: Diagnostic, result: FileResult) -> str:
+        """``CODE [*] severity: message``, for people: the marker where ``--fix`` would fix it,
+        so not in a file it has just failed to write, which it would fail on again."""
+        marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) and not result.unwritten else ""
         return f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}"
 
 

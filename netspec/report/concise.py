@@ -7,7 +7,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, one_line, summary
+from netspec.report.base import Reporter, one_line, summary
 
 
 def _location(d: Diagnostic) -> str:
@@ -21,6 +21,7 @@ class ConciseReporter(Reporter):
     for_programs = False
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        for d in all_diagnostics(results):
-            out.write(f"{_location(d)}: {self.headline(d)}\n")
+        for result in results:
+            for d in result.diagnostics:
+                out.write(f"{_location(d)}: {self.headline(d, result)}\n")
         out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")

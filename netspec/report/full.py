@@ -93,7 +93,7 @@ class FullReporter(Reporter):
             # No text when the file could not be read or decoded: then no snippet either.
             lines = LINE_BREAK.split(result.text) if result.text is not None and result.diagnostics else []
             for d in result.diagnostics:
-                out.write(f"{self.headline(d)}\n")
+                out.write(f"{self.headline(d, result)}\n")
                 out.write(f" --> {one_line(d.location)}\n")
                 for line in snippet(lines, d):
                     out.write(line + "\n")
