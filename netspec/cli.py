@@ -316,8 +316,9 @@ def check(
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     if fixing_only:
         # No report follows, and netspec cannot check past these: say what stays, and why.
-        for d in (d for result in results for d in result.diagnostics if d.blocking):
-            to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d)})")
+        for result in results:
+            for d in (d for d in result.diagnostics if d.blocking):
+                to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
     fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
     # Before the report: a reader that stops reading it must not hide them.
     for result in results:
@@ -461,13 +462,15 @@ def schema() -> None:
     typer.echo(render(), nl=False)
 
 
-def _why_not_fixed(diagnostic: Diagnostic) -> str:
+def _why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:
     """Why an error that stops the checking stays after fixing."""
     after = "what depends on it was neither checked nor fixed"
     if diagnostic.fix is None:
         return f"no automatic fix; {after}"
     if diagnostic.silenced:
         return f"silenced here, so not fixed; {after}"
+    if result.unwritten:
+        return f"its file could not be written; {after}"
     if diagnostic.applicability is Applicability.UNSAFE:
         return f"its fix is unsafe, and --unsafe-fixes applies it; {after}"
     return f"not fixed; {after}"

@@ -1031,12 +1031,25 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     # The report does not send the user to the --fix that just failed, nor mark its problems
     # as ones --fix fixes; a plain check does.
     assert "fixable" not in out and "[*]" not in out
+    assert "fix (safe; --fix could not write this file): set padding to 1" in out
     assert "[*]" not in run("--fix", "--output-format", "concise", path)[1]
     assert "fixable with the `--fix` option" in run(path)[1]
     assert "NS102 [*]" in run(path)[1] and "NS102 [*]" in run("--output-format", "concise", path)[1]
     # --fix-only reports nothing, but a file it could not write still fails the run.
     code, out, err = run("--fix-only", path)
     assert (code, out) == (1, "") and "it was left unchanged" in err
+
+
+def test_fix_only_says_a_blocking_error_stays_because_its_file_could_not_be_written(tmp_path: Path) -> None:
+    # 3 − 5 + 1 = −1 < 1 (NS103, an error netspec cannot check past), with a safe fix: padding 2.
+    path = write_spec(tmp_path, "input: [1, 3, 3]\nlayers:\n  - {type: conv, filters: 8, kernel: 5}\n", "a.yaml")
+    os.link(path, tmp_path / "b.yaml")
+    code, out, err = run("--fix-only", path)
+    assert (code, out) == (1, "")
+    assert "NS103" in err and "(its file could not be written; what depends on it was neither checked" in err
+    # The near miss: alone, the file is fixed, and nothing stays to warn of.
+    (tmp_path / "b.yaml").unlink()
+    assert run("--fix-only", path) == (0, "Fixed 1 problem.\n", "")
 
 
 def test_diff_offers_nothing_fix_would_refuse_to_write(tmp_path: Path) -> None:

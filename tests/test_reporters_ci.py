@@ -178,21 +178,30 @@ def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, comman
         ["show", "--format", "markdown"],
     ],
 )
-def test_no_line_starts_with_a_workflow_command(tmp_path: Path, command: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("filename", "concise_start"),
+    [
+        # The file name stays one to paste.
+        ("::error title=forged::s.yaml", "./::error title=forged::s.yaml:4:5: NS102"),
+        (":", "./::4:5: NS102"),
+        ("n\n::error::nl.yaml", "n\\n::error::nl.yaml:4:5: NS102"),
+    ],
+)
+def test_no_line_starts_with_a_workflow_command(
+    tmp_path: Path, command: list[str], filename: str, concise_start: str
+) -> None:
     # The runner reads a line that starts with `::`, spaces aside, as a command: here a file
     # named as one, and a spec and a layer named as one (3×3 without padding is NS102).
-    filename = "::error title=forged::s.yaml"
     (tmp_path / filename).write_text(
         'name: "::add-mask::x"\ninput: [3, 32, 32]\nlayers:\n'
-        '  - {type: conv, name: "::warning::y", filters: 8, kernel: 3}\n'
+        '  - {type: conv, name: "a\\n::warning::y", filters: 8, kernel: 3}\n'
     )
     done = netspec_process(*command, filename, cwd=tmp_path)
     lines = (done.stdout + done.stderr).splitlines()
     assert lines
     assert [line for line in lines if line.lstrip().startswith("::")] == []
     if "concise" in command:
-        # The file name stays one to paste.
-        assert lines[0].startswith(f"./{filename}:4:5: NS102")
+        assert lines[0].startswith(concise_start)
 
 
 def test_carets_stay_under_the_span_after_a_legacy_command_in_the_line(tmp_path: Path) -> None:
@@ -543,20 +552,21 @@ def test_junit_stays_well_formed_with_control_characters(project: Path) -> None:
 
 
 def test_junit_keeps_a_carriage_return_in_a_failure_s_text(project: Path) -> None:
-    # A raw CR in element text reads back as a line feed (XML 1.0, 2.11); in the attribute,
-    # ElementTree writes it as a character reference, which keeps it.
+    # A raw CR in element text reads back as a line feed (XML 1.0, 2.11), so the text escapes
+    # it as the text formats do; in the attribute, ElementTree writes it as a character
+    # reference, which keeps it.
     (project / "specs" / "a_collapsed.yaml").write_text(
         'input: [1, 3, 3]\nlayers:\n  - {type: conv, name: "a\\rb", filters: 8, kernel: 5}\n', encoding="utf-8"
     )
     failure = ET.fromstring(check("--output-format", "junit", "specs/a_collapsed.yaml").stdout).find(".//failure")
     assert failure is not None and failure.text is not None
     assert failure.get("message", "").startswith("NS103 error: a\rb: ")
-    assert ": a\\u000db: " in failure.text and "a\nb" not in failure.text
+    assert ": a\\rb: " in failure.text and "a\nb" not in failure.text
     # And in an internal error's text, where the file name is quoted: "c\rd.yaml".
     out = StringIO()
     reporter("junit").report([FileResult("c\rd.yaml", internal_error="internal error while checking c\rd.yaml")], out)
     error = ET.fromstring(out.getvalue()).find(".//error")
-    assert error is not None and error.text == "internal error while checking c\\u000dd.yaml"
+    assert error is not None and error.text == "internal error while checking c\\rd.yaml"
 
 
 # --- json-lines ---------------------------------------------------------------------------

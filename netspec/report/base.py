@@ -94,14 +94,17 @@ def applicability(d: Diagnostic) -> str:
     return d.applicability.value if d.applicability else "unsafe"
 
 
-def fix_safety(d: Diagnostic) -> str:
+def fix_safety(d: Diagnostic, *, unwritten: bool = False) -> str:
     """Whether ``--fix`` would apply a fix, in words: ``safe``, ``unsafe: conv2 would then report
-    NS101``, ``unverified``, with ``; silenced, so --fix leaves it`` under a ``noqa``."""
+    NS101``, ``unverified``, with ``; silenced, so --fix leaves it`` under a ``noqa``, and
+    ``; --fix could not write this file`` when it has just failed to (``unwritten``)."""
     safety = d.applicability.value if d.applicability else "unverified"
     if d.unsafe_because:
         safety += f": {d.unsafe_because}"
     if d.silenced:
         safety += "; silenced, so --fix leaves it"
+    elif unwritten:
+        safety += "; --fix could not write this file"
     return safety
 
 

@@ -13,8 +13,8 @@ from netspec.report.base import Reporter, one_line, summary
 def _location(d: Diagnostic) -> str:
     """``file:row:column``, ``./`` before a file name that would start the line with ``::``,
     which GitHub's runner reads as a workflow command: the path stays one to paste."""
-    unsafe = d.filename.lstrip().startswith("::")
-    return one_line(f"./{d.location}" if unsafe else d.location)
+    location = d.location
+    return one_line(f"./{location}" if location.lstrip().startswith("::") else location)
 
 
 class ConciseReporter(Reporter):

@@ -100,6 +100,7 @@ class FullReporter(Reporter):
                 if d.help:
                     out.write(f"help: {one_line(d.help)}\n")
                 if d.fix is not None:
-                    out.write(f"fix ({one_line(fix_safety(d))}): {one_line(d.fix.message)}\n")
+                    safety = fix_safety(d, unwritten=result.unwritten)
+                    out.write(f"fix ({one_line(safety)}): {one_line(d.fix.message)}\n")
                 out.write("\n")
         out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, relative_path
+from netspec.report.base import Reporter, one_line, relative_path
 
 #: Characters XML 1.0 cannot carry even escaped; a YAML double-quoted string can hold them.
 _NOT_XML_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
@@ -42,11 +42,13 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
                 "failure",
                 {"message": xml_text(f"{d.code} {d.severity.value}: {d.message}"), "type": d.code},
             )
-            details = f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}"
-            failure.text = xml_text(details + (f"\nhelp: {d.help}" if d.help else ""), element=True)
+            # One line each, as in the text formats: a line break in a name would start a line of
+            # its own, which GitHub's runner would read as a workflow command if it began with ::.
+            details = one_line(f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}")
+            failure.text = xml_text(details + (f"\nhelp: {one_line(d.help)}" if d.help else ""), element=True)
         if result.internal_error is not None:
             error = ET.SubElement(case, "error", {"message": xml_text(result.internal_error), "type": "internal"})
-            error.text = xml_text(result.internal_error, element=True)
+            error.text = xml_text(one_line(result.internal_error), element=True)
     return suites
 
 
