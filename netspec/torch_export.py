@@ -26,12 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from netspec.graph import Graph
-from netspec.layers import LayerBase, LayerError, Shape
 from netspec.layers.arithmetic import Pads
+from netspec.layers.base import LayerBase, LayerError, Shape
 
 if TYPE_CHECKING:
     from torch import nn
+
+    from netspec.graph import Graph
 
 
 #: netspec's activation types → ``torch.nn`` class names.

@@ -152,7 +152,11 @@ class Pool(WindowedLayer):
         splits = [split_pool_padding(w) for w in windows]
         native = tuple(own for own, _ in splits)
         pool = nd(self.torch_name, rank)(torch_value(self.kernel), padding=native, **self.torch_options())
-        return padded(rank, [extra for _, extra in splits], pool, self.padding_fill)
+        return self.after_explicit_pad(padded(rank, [extra for _, extra in splits], pool, self.padding_fill))
+
+    def after_explicit_pad(self, module: nn.Module) -> nn.Module:
+        """The module of a pool with an explicit pad in front of it."""
+        return module
 
 
 class MaxPool(Pool):
@@ -212,9 +216,8 @@ class AvgPool(Pool):
             options["divisor_override"] = self.divisor_override
         return options
 
-    def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
-        module = super().torch_module(inputs)
-        if not per_side_padding(self.padding) or self.count_include_pad or self.divisor_override is not None:
+    def after_explicit_pad(self, module: nn.Module) -> nn.Module:
+        if self.count_include_pad or self.divisor_override is not None:
             return module
         from netspec import _torch_modules as custom
 
