@@ -323,10 +323,7 @@ def _propagate(graph: Graph, node: Node) -> None:
         inputs.append(shape)
     node.inputs = inputs
     try:
-        if isinstance(layer, WindowedLayer):
-            windows, output = layer.windows_and_output(node.inputs)
-        else:
-            windows, output = None, layer.output_shape(node.inputs)
+        windows, output = layer.windows_and_output(node.inputs)
         if max(output) > MAX_SIZE:
             # Strides multiply sizes (40 transposed convs of stride 2³¹ − 1 make a 370-digit
             # one): stop here, before numbers too long to compute with or print.

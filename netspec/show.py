@@ -12,7 +12,6 @@ from typing import Any
 
 from netspec.analysis import Analysis
 from netspec.layers import format_shape, volume
-from netspec.layers.conv import Convolution
 from netspec.report.base import one_line
 from netspec.spec import raw_field
 
@@ -108,7 +107,7 @@ def summarize(analysis: Analysis) -> NetworkSummary:
         raw_type = raw_field(analysis.spec.raw_layers[node.index], "type")
         field = analysis.graph.receptive_fields[node.index]
         unshared = None
-        if isinstance(node.layer, Convolution) and node.inputs is not None and node.output is not None:
+        if node.layer is not None and node.inputs is not None and node.output is not None:
             unshared = node.layer.unshared_params(node.inputs, node.output)
         rows.append(
             LayerRow(

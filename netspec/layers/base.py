@@ -215,9 +215,19 @@ class LayerBase(BaseModel):
         refuses them when it builds the module. Propagation asks this of a layer whose input
         is unknown: its own mistakes are reported all the same, rather than one per run."""
 
+    def windows_and_output(self, inputs: Sequence[Shape]) -> tuple[list[Window] | None, Shape]:
+        """The window sliding over each spatial dimension (a conv's or a pool's; None for
+        other layers) and the output shape: propagation keeps the windows for the rules."""
+        return None, self.output_shape(inputs)
+
     def params(self, inputs: Sequence[Shape]) -> int:
         """Learnable parameters, as ``sum(p.numel() for p in module.parameters())``."""
         return 0
+
+    def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int | None:
+        """For a layer that shares its weights across positions, the parameters of the
+        equivalent layer that does not (``show``'s weight sharing); None for the others."""
+        return None
 
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Multiply–accumulates of the weights (bias excluded); zero for layers without."""

@@ -75,8 +75,8 @@ class Convolution(LayerBase):
         return self.kernel_positions(inputs, output) * self.weights(inputs)
 
     def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int:
-        """Parameters of the equivalent locally connected layer: a kernel of its own at each
-        of :meth:`kernel_positions`, and a bias for every output value."""
+        """The equivalent locally connected layer's: a kernel of its own at each of
+        :meth:`kernel_positions`, and a bias for every output value."""
         return self.kernel_positions(inputs, output) * self.weights(inputs) + (volume(output) if self.bias else 0)
 
     def check_in_channels(self, channels: int) -> None:

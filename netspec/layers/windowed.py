@@ -136,7 +136,6 @@ class WindowedLayer(LayerBase):
         return self.windows_and_output(inputs)[1]
 
     def windows_and_output(self, inputs: Sequence[Shape]) -> tuple[list[Window], Shape]:
-        """The windows and the output shape; the graph keeps the windows for the rules."""
         shape = self.spatial_input(inputs)
         windows = self.windows(shape)
         return windows, self.output_from_windows(shape, windows)
