@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import get_args
 
+import yaml
+
 from netspec.config import load
 from netspec.discovery import discover
 from netspec.layers import LAYER_TYPES, LayerBase
@@ -42,18 +44,45 @@ def test_the_layer_table_names_every_activation() -> None:
     assert named == ["activation", *get_args(ActivationName)]
 
 
-def test_the_layer_table_has_a_row_for_every_layer_type_naming_each_of_its_keys() -> None:
+def layer_rows() -> dict[str, str]:
+    """The README's layer table: each layer type → the keys column of its row."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("| type | keys (defaults) |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
-    rows = {}
+    rows: dict[str, str] = {}
     for line in table.splitlines():
         types, keys = line.strip("|").split(" | ", 1)
         rows |= dict.fromkeys(re.findall(r"`(\w+)`", types), keys)
+    return rows
+
+
+def test_the_layer_table_has_a_row_for_every_layer_type_naming_each_of_its_keys() -> None:
+    rows = layer_rows()
     assert set(rows) == set(LAYER_TYPES)
     for name, model in LAYER_TYPES.items():
         # type, name, from and expect are every layer's, described once above the table.
         own = set(model.model_fields) - set(LayerBase.model_fields)
         assert {key for key in own if f"`{key}`" not in rows[name]} == set(), name
+
+
+def test_the_layer_table_gives_each_key_the_default_of_its_model() -> None:
+    # "`stride` (1)", "`bias` (true)", "`eps` (1.0e-5, positive…)", "`mode` (`nearest`; …)", and
+    # in the activations' row "`negative_slope` (`leaky_relu`, 0.01)": the type comes first.
+    compared, defaults = set(), set()
+    for name, keys in layer_rows().items():
+        fields = LAYER_TYPES[name].model_fields
+        own = set(fields) - set(LayerBase.model_fields)
+        # A default of null the row explains in words ("= kernel", "all the channels").
+        defaults |= {(name, key) for key in own if not fields[key].is_required() and fields[key].default is not None}
+        for key, written in re.findall(r"`(\w+)` \(((?:`[\w-]+`, )?[^;,:)]+)", keys):
+            if (name, key) not in defaults:
+                continue  # a value quoted in prose
+            first, *rest = written.split(", ")
+            value = rest[0] if rest and first.strip("`") in LAYER_TYPES else first
+            # A quoted default may come first in a list of the values: "`none` or `tanh`".
+            value = value.split("`")[1] if value.startswith("`") else value
+            assert yaml.safe_load(value) == fields[key].default, (name, key, written)
+            compared.add((name, key))
+    assert compared == defaults
 
 
 def test_the_readme_names_every_output_format() -> None:
