@@ -23,7 +23,7 @@ than the input's.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -217,6 +217,26 @@ class ReceptiveField:
         return [_number(d.padding) for d in self.dims]
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """What a layer's receptive field comes from: its inputs' fields and shapes, its output
+    shape, and a conv or pooling layer's windows, as shape propagation built them."""
+
+    fields: Sequence[ReceptiveField]
+    inputs: Sequence[Shape]
+    output: Shape
+    windows: Sequence[Window] | None
+
+    @property
+    def dims(self) -> tuple[Field1D, ...]:
+        """The (first) input's field, per spatial dimension."""
+        return self.fields[0].dims
+
+    def resized(self) -> Iterator[tuple[Field1D, int, int]]:
+        """Per spatial dimension: the input's field, the input's size and the output's."""
+        return zip(self.dims, self.inputs[0][1:], self.output[1:], strict=True)
+
+
 def _number(value: Fraction) -> int | float:
     # Beyond 2**53 a float holds no fraction: the nearest int.
     if value.denominator == 1 or abs(value) > 2**53:
@@ -261,5 +281,5 @@ def receptive_field(
     known = [f for f in fields if f is not None]
     if len(known) < len(fields) or len(output) < 2:
         return None
-    dims = layer.receptive_dims(known, inputs, output, windows)
+    dims = layer.receptive_dims(Incoming(known, inputs, output, windows))
     return None if dims is None else ReceptiveField(tuple(dims), output[1:])

@@ -21,7 +21,7 @@ from netspec.layers.arithmetic import Pads, Window
 if TYPE_CHECKING:
     from torch import nn
 
-    from netspec.receptive import Field1D, ReceptiveField
+    from netspec.receptive import Field1D, Incoming
 
 Shape = tuple[int, ...]
 
@@ -193,17 +193,10 @@ class LayerBase(BaseModel):
         """The output shape PyTorch computes; raises :class:`LayerError` where PyTorch raises."""
 
     @abstractmethod
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D] | None:
-        """How the layer moves its inputs' receptive ``fields`` (:mod:`netspec.receptive`):
-        the field of each spatial dimension of ``output``, or None where the output's
-        positions hold other elements than the input's. ``windows`` are a windowed layer's,
-        as propagation built them."""
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D] | None:
+        """How the layer moves the receptive fields of its inputs (:mod:`netspec.receptive`):
+        the field of each spatial dimension of its output, or None where the output's
+        positions hold other elements than the input's."""
 
     @abstractmethod
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
@@ -285,27 +278,15 @@ class SamePositions(LayerBase):
     """A layer whose output position i holds what input position i held, whatever it does to
     the channels: the receptive field passes on unchanged."""
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
-        return fields[0].dims
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
+        return incoming.dims
 
 
 class NewPositions(LayerBase):
     """A layer whose output positions hold other elements than the input's (``flatten``,
     ``dense``, ``reshape``): no receptive field passes it."""
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> None:
+    def receptive_dims(self, incoming: Incoming) -> None:
         return None
 
 

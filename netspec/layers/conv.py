@@ -38,7 +38,7 @@ from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_
 if TYPE_CHECKING:
     from torch import nn
 
-    from netspec.receptive import Field1D, ReceptiveField
+    from netspec.receptive import Field1D, Incoming
 
 
 class Convolution(LayerBase):
@@ -263,17 +263,11 @@ class ConvTranspose(Convolution):
         """Each input position scatters through the kernel."""
         return volume(inputs[0][1:])
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
-        steps = self.dimensions(len(inputs[0]) - 1)
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
+        steps = self.dimensions(len(incoming.output) - 1)
         return [
             d.transposed(kernel, stride, padding, dilation)
-            for d, (kernel, stride, padding, _, dilation) in zip(fields[0].dims, steps, strict=True)
+            for d, (kernel, stride, padding, _, dilation) in zip(incoming.dims, steps, strict=True)
         ]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:

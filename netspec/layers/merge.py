@@ -14,8 +14,7 @@ from netspec.layers.windowed import dimension_units
 if TYPE_CHECKING:
     from torch import nn
 
-    from netspec.layers.arithmetic import Window
-    from netspec.receptive import Field1D, ReceptiveField
+    from netspec.receptive import Field1D, Incoming
 
 #: How every merge's help begins: NS106 puts what it knows of the producers right after it.
 NO_FIX = "no automatic fix: "
@@ -43,18 +42,12 @@ class Merge(LayerBase):
     def sources(self) -> list[str]:
         return list(self.from_)
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         from netspec.receptive import merged
 
         return [
-            merged([f.dims[i] for f in fields], [shape[i + 1] for shape in inputs], output[i + 1])
-            for i in range(len(output) - 1)
+            merged([f.dims[i] for f in incoming.fields], [shape[i + 1] for shape in incoming.inputs], size)
+            for i, size in enumerate(incoming.output[1:])
         ]
 
     def mismatch(self, inputs: Sequence[Shape], what: str, help: str | None = None) -> LayerError:

@@ -24,7 +24,7 @@ from netspec.layers.windowed import WindowedLayer, padding_fix
 if TYPE_CHECKING:
     from torch import nn
 
-    from netspec.receptive import Field1D, ReceptiveField
+    from netspec.receptive import Field1D, Incoming
 
 #: The rule a pool's padding must follow, for the help line.
 _HALF_RULE = "P ≤ F//2 on each side"
@@ -238,14 +238,8 @@ class AdaptivePool(LayerBase):
         shape = self.spatial_input(inputs)
         return (shape[0], *self.per_dimension("output_size", len(shape) - 1))
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
-        return [d.adaptive(size, out) for d, size, out in zip(fields[0].dims, inputs[0][1:], output[1:], strict=True)]
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
+        return [d.adaptive(size, out) for d, size, out in incoming.resized()]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from netspec.torch_export import nd

@@ -23,8 +23,7 @@ from netspec.layers.windowed import check_padding_reach
 if TYPE_CHECKING:
     from torch import nn
 
-    from netspec.layers.arithmetic import Window
-    from netspec.receptive import Field1D, ReceptiveField
+    from netspec.receptive import Field1D, Incoming
 
 #: The interpolating modes, which take ``align_corners``, and the spatial rank each needs
 #: (PyTorch: "Got 4D input, but linear mode needs 3D input").
@@ -100,16 +99,9 @@ class Upsample(LayerBase):
             )
         return (shape[0], *outputs)
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         return [
-            d.upsampled(have, want, self.mode, self.align_corners, self.scale)
-            for d, have, want in zip(fields[0].dims, inputs[0][1:], output[1:], strict=True)
+            d.upsampled(have, want, self.mode, self.align_corners, self.scale) for d, have, want in incoming.resized()
         ]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
@@ -149,15 +141,9 @@ class PixelShuffle(LayerBase):
             )
         return (channels // squared, shape[1] * self.scale, shape[2] * self.scale)
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """Output y reads input floor(y/r), as a nearest ×r upsample does."""
-        return [d.moved(d.size, d.jump / self.scale, d.centre, regular=self.scale == 1) for d in fields[0].dims]
+        return [d.moved(d.size, d.jump / self.scale, d.centre, regular=self.scale == 1) for d in incoming.dims]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from torch import nn
@@ -186,18 +172,9 @@ class Crop(LayerBase):
             )
         return (shape[0], *want)
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The grid moves by the offset; the field keeps its size."""
-        return [
-            d.shifted((have - want) // 2)
-            for d, have, want in zip(fields[0].dims, inputs[0][1:], output[1:], strict=True)
-        ]
+        return [d.shifted((have - want) // 2) for d, have, want in incoming.resized()]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from netspec import _torch_modules as custom
@@ -230,16 +207,10 @@ class Pad(LayerBase):
         check_padding_reach(self.mode, shape[1:], pads)
         return (shape[0], *(size + before + after for size, (before, after) in zip(shape[1:], pads, strict=True)))
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The grid moves back by the padding before; the field keeps its size."""
-        pads = self.per_side("padding", len(inputs[0]) - 1)
-        return [d.shifted(-before) for d, (before, _) in zip(fields[0].dims, pads, strict=True)]
+        pads = self.per_side("padding", len(incoming.output) - 1)
+        return [d.shifted(-before) for d, (before, _) in zip(incoming.dims, pads, strict=True)]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from torch import nn

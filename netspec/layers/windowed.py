@@ -10,7 +10,7 @@ from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, 
 from netspec.layers.base import Edit, EditValue, Fix, LayerBase, LayerError, Shape, format_shape, spec_value
 
 if TYPE_CHECKING:
-    from netspec.receptive import Field1D, ReceptiveField
+    from netspec.receptive import Field1D, Incoming
 
 _UNITS = {0: (), 1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
 
@@ -145,18 +145,11 @@ class WindowedLayer(LayerBase):
         """The output shape, given the input shape and its windows (the graph builds the
         windows once and keeps them for the rules)."""
 
-    def receptive_dims(
-        self,
-        fields: Sequence[ReceptiveField],
-        inputs: Sequence[Shape],
-        output: Shape,
-        windows: Sequence[Window] | None,
-    ) -> Sequence[Field1D]:
+    def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The Distill recurrence, through each dimension's window."""
-        assert windows is not None
-        return [
-            d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in zip(fields[0].dims, windows, strict=True)
-        ]
+        assert incoming.windows is not None
+        windows = zip(incoming.dims, incoming.windows, strict=True)
+        return [d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in windows]
 
     def spatial_output(self, windows: Sequence[Window]) -> tuple[int, ...]:
         """The output size of each window; NS103 when one is < 1."""
