@@ -255,16 +255,28 @@ def adaptive_kernel(size: int, out: int) -> int:
 
 
 def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> Field1D:
-    """One dimension of an ``add``, ``multiply`` or ``concat``: the largest moving field, on
-    the grid (jump and centre) of the largest input that is not broadcast there. A broadcast
-    input (a C×1×1 gate) has one position, whose whole field every output position sees
-    (``whole``), which later layers keep as it is: it does not move with the position, so it
-    does not grow."""
+    """One dimension of an ``add``, ``multiply`` or ``concat``.
+
+    The inputs that are not broadcast there share the output's positions. Where their grids
+    agree (one jump), each output position sees the hull of what they see: branches whose
+    windows lean different ways (a 'same' conv of even kernel beside an odd one) see more
+    together than either alone. Where the jumps differ, the hull moves from one position to the
+    next, so the largest field is kept, on its own grid, and the field is not ``regular``.
+
+    A broadcast input (a C×1×1 gate) has one position, whose whole field every output position
+    sees (``whole``), which later layers keep as it is: it does not move with the position,
+    so it does not grow.
+    """
     kept = [d for d, size in zip(dims, sizes, strict=True) if size == output_size]
     broadcast = [d for d, size in zip(dims, sizes, strict=True) if size != output_size]
-    grid = max(kept, key=lambda d: d.size)
     whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
-    return Field1D(max(d.size for d in kept), grid.jump, grid.centre, whole, all(d.regular for d in kept))
+    regular = all(d.regular for d in kept)
+    if len({d.jump for d in kept}) == 1:
+        spans = [d.moving_span(0) for d in kept]
+        first, last = min(lo for lo, _ in spans), max(hi for _, hi in spans)
+        return Field1D(last - first + 1, kept[0].jump, (first + last) / 2, whole, regular)
+    grid = max(kept, key=lambda d: d.size)
+    return Field1D(grid.size, grid.jump, grid.centre, whole, regular=False)
 
 
 def receptive_field(

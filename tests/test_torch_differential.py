@@ -651,6 +651,60 @@ def test_gated_fields_agree_with_the_inputs_pytorch_differentiates() -> None:
         assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
 
 
+#: Branches whose windows lean different ways: a 'same' conv of even kernel pads after, and
+#: per-side padding shifts a window; with strides, the grids still agree.
+OFFSET_BRANCHES = {
+    "even-same": (
+        "[1, 32]",
+        "{type: conv, name: a, filters: 2, kernel: 3, padding: 1}",
+        "{type: conv, name: b1, filters: 2, kernel: 2, padding: same, from: input}",
+        "{type: conv, name: b2, filters: 2, kernel: 2, padding: same}",
+        "{type: add, name: s, from: [a, b2]}",
+        "{type: conv, name: c, filters: 2, kernel: 3, padding: 1}",
+    ),
+    "per-side": (
+        "[1, 32]",
+        "{type: conv, name: a, filters: 2, kernel: 5, padding: 2}",
+        "{type: conv, name: b, filters: 2, kernel: 5, padding: [[4, 0]], from: input}",
+        "{type: concat, name: s, from: [a, b]}",
+    ),
+    "strided": (
+        "[1, 32]",
+        "{type: conv, name: a, filters: 2, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv, name: b, filters: 2, kernel: 3, stride: 2, padding: [[2, 0]], from: input}",
+        "{type: multiply, name: s, from: [a, b]}",
+        "{type: conv, name: c, filters: 2, kernel: 3}",
+    ),
+    # The near miss: branches centred alike see what the larger one sees.
+    "centred": (
+        "[1, 32]",
+        "{type: conv, name: a, filters: 2, kernel: 3, padding: 1}",
+        "{type: conv, name: b, filters: 2, kernel: 5, padding: 2, from: input}",
+        "{type: add, name: s, from: [a, b]}",
+    ),
+}
+
+
+@pytest.mark.parametrize("layers", OFFSET_BRANCHES.values(), ids=OFFSET_BRANCHES)
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths:UserWarning")
+def test_merged_fields_agree_with_the_inputs_pytorch_differentiates(layers: tuple[str, ...]) -> None:
+    # Positive weights on a positive input leave no gradient to cancel: the widest run of input
+    # positions an output depends on is the layer's field.
+    graph = analyse(spec(*layers), "m.yaml", "m").graph
+    network = network_module(graph).double()
+    for parameter in network.parameters():
+        torch.nn.init.constant_(parameter, 0.1)
+    x = torch.rand(1, 1, 32, dtype=torch.float64) + 0.5
+    for index, (node, field) in enumerate(zip(graph.nodes, graph.receptive_fields, strict=True)):
+
+        def summed(x: Any, index: int = index) -> Any:
+            return network.outputs(x)[index].sum(dim=1).flatten()
+
+        reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
+        assert field is not None
+        assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
+
+
 def test_ns114_names_the_first_layer_whose_every_output_sees_every_pixel() -> None:
     # The rule's example: 3×3 convs on 8×8. By PyTorch's gradients, c7 is the first layer
     # each of whose outputs depends on all 64 pixels: c6's corner outputs do not.
