@@ -76,6 +76,25 @@ def test_tf_slim_alexnet_v2() -> None:
     assert [found[name][0][0] for name in ("conv1", "pool1", "conv2", "pool5")] == [11, 19, 51, 195]
 
 
+def test_a_merge_of_different_strides_keeps_the_largest_field_and_claims_no_grid() -> None:
+    # a: 32 → 16 with a jump of 2 (r 1); b: (32 − 3)/3 + 1 = 10 with a jump of 3 (r 3), padded
+    # to 16. The hull of the two would move from one position to the next.
+    text = spec(
+        "[1, 32]",
+        "{type: conv, name: a, filters: 1, kernel: 1, stride: 2}",
+        "{type: conv, name: b3, filters: 1, kernel: 3, stride: 3, from: input}",
+        "{type: pad, name: b, padding: 3}",
+        "{type: add, name: sum, from: [a, b]}",
+    )
+    field = analysed(text).graph.receptive_fields[-1]
+    assert field is not None and (field.sizes, field.strides) == ([3], [3])
+    assert not field.dims[0].regular
+    # The near miss: branches on one grid keep it exact.
+    aligned = text.replace("stride: 3", "stride: 2, padding: 1").replace("padding: 3", "padding: 0")
+    field = analysed(aligned).graph.receptive_fields[-1]
+    assert field is not None and field.strides == [2] and field.dims[0].regular
+
+
 def test_merge_takes_the_largest_field_and_flat_layers_have_none() -> None:
     text = spec(
         "[1, 16, 16]",
