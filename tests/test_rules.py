@@ -1080,7 +1080,6 @@ def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
         ("[32, 100, 1]", "[1, 32, 100]", "[H, W, C]"),  # a grey text line, sides 100/32 ≤ 4 apart
         ("[1, 224, 224, 3]", "[3, 224, 224]", "[N, H, W, C]"),  # a TensorFlow batch of one
         ("[1, 3, 224, 224]", "[3, 224, 224]", "[N, C, H, W], with the batch"),  # a PyTorch batch of one
-        ("[8, 3, 224, 224]", "[3, 224, 224]", "[N, C, H, W], with the batch"),  # ... and of eight
     ],
 )
 def test_ns116_an_input_in_another_frameworks_layout(given: str, meant: str, layout: str) -> None:
@@ -1108,6 +1107,43 @@ def test_ns116_channels_last_with_a_fourth_size_names_batch_and_depth(given: str
         f"netspec takes channels first, without the batch: write `input: {[channels, height, width]}` if {first} "
         f"is the batch, `input: {[channels, first, height, width]}` if it is the depth"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "layer", "help"),
+    [
+        # Nothing written per dimension: a batch of eight images, or eight channels 3 deep.
+        (
+            "[8, 3, 224, 224]",
+            "{type: relu}",
+            "write `input: [3, 224, 224]` if 8 is the batch; if it is a volume's channels, as netspec reads it, "
+            "a layer written for three dimensions (`kernel: [3, 3, 3]`) says so",
+        ),
+        # A layer written for two dimensions: a batch of images.
+        ("[8, 3, 224, 224]", "{type: conv, filters: 8, kernel: [3, 3]}", "write `input: [3, 224, 224]`"),
+        ("[16, 112, 112, 3]", "{type: upsample, scale: 2, mode: bilinear}", "write `input: [3, 112, 112]`"),
+        # One written for three: a volume, with its channels last.
+        ("[16, 112, 112, 3]", "{type: conv, filters: 8, kernel: [3, 3, 3]}", "write `input: [3, 16, 112, 112]`"),
+    ],
+)
+def test_ns116_the_layers_tell_a_batch_from_a_volume(given: str, layer: str, help: str) -> None:
+    (d,) = [d for d in lint(spec(given, layer)) if d.code == "NS116"]
+    assert d.help == f"netspec takes channels first, without the batch: {help}"
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "{type: conv, filters: 8, kernel: [1, 3, 3], padding: [0, 1, 1]}",  # R(2+1)D's spatial conv
+        "{type: upsample, scale: 2, mode: trilinear}",
+        "{type: maxpool, kernel: 2, padding: [[0, 0], [0, 0], [1, 1]]}",
+    ],
+)
+def test_ns116_quiet_on_a_volume_its_layers_are_written_for(layer: str) -> None:
+    # A video block's features, 4 frames deep, as R(2+1)D-18 has them after layer2 on 8 frames.
+    assert "NS116" not in codes(spec("[128, 4, 28, 28]", layer))
+    # The near miss: the same layer on a batch it is not written for.
+    assert "NS116" in codes(spec("[128, 4, 28, 28]", "{type: relu}"))
 
 
 def test_ns116_says_how_netspec_reads_the_input() -> None:

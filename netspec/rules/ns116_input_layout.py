@@ -10,6 +10,12 @@ channels first and without the batch dimension:
   PyTorch batch), where N is 1 or more than 4: `[3, 4, 160, 160]` is a clip of four RGB frames
   (X3D-XS) as netspec reads it, and `[2, 4, 112, 112]` four frames of optical flow.
 
+A four-size input is also a volume, `[C, D, H, W]`, as netspec reads it: `[128, 4, 28, 28]` is
+as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers tell:
+a per-dimension value written for three dimensions (`kernel: [1, 3, 3]`, `trilinear`) makes it
+a volume, and the rule stays quiet; one written for two (`kernel: [3, 3]`, `bilinear`) makes
+it a batch of images. Where none is written, the message gives both readings.
+
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
 So is a signal of C channels over more than 4·C steps as 2-D convolutions take it,
 `[9, 128, 1]`; one over fewer, such as `[22, 64, 1]`, looks like a grey image and is reported:
@@ -34,10 +40,12 @@ netspec's layout, such as `[3, 224, 224]`. Silence it with `# noqa: NS116` on th
 where the layout is meant.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.layers.resize import INTERPOLATING_RANKS
 from netspec.rules.base import Rule, Violation
 
 #: Grey, RGB and RGBA: the channel counts an image or video input has.
@@ -52,32 +60,59 @@ def _image_sides(height: int, width: int) -> bool:
     return min(height, width) >= _SPATIAL and max(height, width) <= _ASPECT * min(height, width)
 
 
-def channels_first(shape: list[int]) -> tuple[str, str] | None:
+#: Keys whose lists are not one value per spatial dimension.
+_NOT_PER_DIMENSION = frozenset({"type", "name", "from", "expect", "shape"})
+
+
+def written_ranks(raw_layers: Sequence[Any]) -> set[int]:
+    """The spatial ranks the layers' own values are written for: ``kernel: [1, 3, 3]`` and
+    ``padding: [[1, 1], [0, 0], [2, 2]]`` are 3-D, ``mode: bilinear`` is 2-D."""
+    ranks = set()
+    for layer in raw_layers:
+        if not isinstance(layer, dict):
+            continue
+        for key, value in layer.items():
+            if key in _NOT_PER_DIMENSION:
+                continue
+            if isinstance(value, list) and value and all(isinstance(v, int | list) for v in value):
+                ranks.add(len(value))
+            elif key == "mode" and isinstance(value, str) and value in INTERPOLATING_RANKS:
+                ranks.add(INTERPOLATING_RANKS[value])
+    return ranks
+
+
+def channels_first(shape: list[int], ranks: set[int]) -> tuple[str, str] | None:
     """What the input looks like, and what to write instead; None if it looks like netspec's
-    own layout."""
+    own layout. ``ranks``: what :func:`written_ranks` found, which settles a four-size input."""
+    volume, images = 3 in ranks and 2 not in ranks, 2 in ranks and 3 not in ranks
     if len(shape) in (3, 4) and shape[-1] in _IMAGE_CHANNELS and _image_sides(*shape[-3:-1]):
         *outer, height, width, channels = shape
         image = f"`input: {[channels, height, width]}`"
         if not outer:
             return "[H, W, C]", image
-        if outer == [1]:
+        if outer == [1] or images:
             return "[N, H, W, C]", image
-        # A clip of frames or a batch of images: the spec's layers tell, not the input.
+        depth = f"`input: {[channels, *shape[:-1]]}`"
+        if volume:
+            return "[D, H, W, C]", depth
         (first,) = outer
-        return (
-            "[N, H, W, C] or [D, H, W, C]",
-            f"{image} if {first} is the batch, `input: {[channels, *shape[:-1]]}` if it is the depth",
-        )
+        return "[N, H, W, C] or [D, H, W, C]", f"{image} if {first} is the batch, {depth} if it is the depth"
     # A first size of 2 to 4 is more likely a clip's channels (flow, RGB, RGBA) than a batch.
     batch = len(shape) == 4 and (shape[0] == 1 or shape[0] > max(_IMAGE_CHANNELS))
-    if batch and shape[1] in _IMAGE_CHANNELS and min(shape[2:]) >= _SPATIAL:
+    if not batch or volume or shape[1] not in _IMAGE_CHANNELS or min(shape[2:]) < _SPATIAL:
+        return None
+    if shape[0] == 1 or images:
         return "[N, C, H, W], with the batch", f"`input: {shape[1:]}`"
-    return None
+    return (
+        "[N, C, H, W], with the batch",
+        f"`input: {shape[1:]}` if {shape[0]} is the batch; if it is a volume's channels, as netspec reads it, "
+        "a layer written for three dimensions (`kernel: [3, 3, 3]`) says so",
+    )
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     shape = analysis.spec.input
-    if shape is None or (found := channels_first(list(shape))) is None:
+    if shape is None or (found := channels_first(list(shape), written_ranks(analysis.spec.raw_layers))) is None:
         return
     layout, meant = found
     read_as = f"{shape[0]} channel{'s' if shape[0] > 1 else ''} of {'×'.join(map(str, shape[1:]))}"
