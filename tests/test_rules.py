@@ -729,6 +729,34 @@ def test_ns105_help_leads_to_a_flat_tensor() -> None:
     assert codes(spec("[3, 8, 8]", *flat)) == []
 
 
+def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
+    # An FPN on an odd map: 13 → (13 + 2 − 3)//2 + 1 = 7 → 4, upsampled ×2 to 8, beside the
+    # lateral 7. Interpolating to the lateral's size, as torchvision's FPN does, aligns them.
+    layers = [
+        "{type: conv, name: c4, filters: 8, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv, name: c5, filters: 8, kernel: 3, stride: 2, padding: 1}",
+        "{type: upsample, name: up, scale: 2}",
+        "{type: add, from: [up, c4]}",
+    ]
+    (d,) = [d for d in lint(spec("[8, 13, 13]", *layers)) if d.code == "NS106"]
+    assert d.help == (
+        "no automatic fix: set size to 7 on up in place of scale 2, which then gives 7×7; or else crop up to "
+        "7×7 (`{type: crop, size: [7, 7]}`), or pad the smaller branches"
+    )
+    assert codes(spec("[8, 13, 13]", *layers[:2], "{type: upsample, name: up, size: 7}", layers[3])) == []
+    # An upsample by size, to the wrong one, per dimension: 7×5 beside 14×10.
+    resized = spec(
+        "[8, 14, 10]",
+        "{type: conv, name: half, filters: 8, kernel: 2, stride: 2}",
+        "{type: upsample, name: up, size: [14, 11], mode: bilinear}",
+        "{type: concat, from: [input, up]}",
+    )
+    (d,) = [d for d in lint(resized) if d.code == "NS106"]
+    assert d.help is not None and d.help.startswith("no automatic fix: set size to [14, 10] on up, which then gives")
+    # The near miss: the upsample's branch is the size the others share.
+    assert "NS106" not in codes(resized.replace("[14, 11]", "[14, 10]"))
+
+
 def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
     # 28 → 14 → 7 by two 3×3 stride-2 convs padded 1; the decoder's 3×3 stride-2 transposed
     # conv padded 1 gives (7 − 1)·2 − 2·1 + (3 − 1) + 1 = 13, one short of the skip's 14:

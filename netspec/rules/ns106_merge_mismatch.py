@@ -27,7 +27,10 @@ No automatic fix: the branches need padding, a `crop`, or a projection that you 
 broadcast on purpose, `upsample` each branch with a size-1 dimension to the full size first.
 For `multiply`, the help names the sizes to change: a gate's channels must be the map's (or 1).
 Where a transposed conv's branch is short of the others by less than its stride, as a
-stride-2 decoder's 2W − 1 is of its skip's 2W, the help names the `output_padding` it needs.
+stride-2 decoder's 2W − 1 is of its skip's 2W, the help names the `output_padding` it needs;
+where an `upsample` makes the branch, the `size` to give it in place of a scale, as
+DeepLabv3+ and torchvision's FPN interpolate to the skip's size (a centre crop would shift the
+upsampled map against the skip).
 """
 
 from __future__ import annotations
@@ -39,23 +42,31 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
+from netspec.layers.base import spec_value
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.merge import NO_FIX, Add, Concat
+from netspec.layers.resize import Upsample
 from netspec.rules.base import Rule, Violation, layer_errors
 
 
-def output_padding_steps(graph: Graph, node: Node) -> Iterator[str]:
-    """For each transposed conv that feeds an add or concat directly, and whose output the
-    right ``output_padding`` would bring to the size every other input shares, that setting."""
+def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
+    """For each transposed conv or upsample that feeds an add or concat directly, and whose
+    output a setting of its own would bring to the size every other input shares, that
+    setting: the transposed conv's ``output_padding``, the upsample's ``size``."""
     if not isinstance(node.layer, Add | Concat) or node.inputs is None:
         return
     for position, (source, shape) in enumerate(zip(node.sources, node.inputs, strict=True)):
         producer = graph.nodes[source] if source != INPUT else None
         others = {tuple(other[1:]) for i, other in enumerate(node.inputs) if i != position}
-        if producer is None or not isinstance(producer.layer, ConvTranspose) or len(others) != 1:
+        if producer is None or not isinstance(producer.layer, ConvTranspose | Upsample) or len(others) != 1:
             continue
         (sizes,) = others
         if len(sizes) != len(shape) - 1 or sizes == tuple(shape[1:]):
+            continue
+        if isinstance(producer.layer, Upsample):
+            scale = producer.layer.scale
+            instead = "" if scale is None else f" in place of scale {scale:g}"
+            yield f"set size to {spec_value(sizes)} on {producer.name}{instead}, which then gives {format_shape(sizes)}"
             continue
         assert producer.inputs is not None  # it has an output: node has its inputs
         value = producer.layer.output_padding_value(producer.inputs, sizes)
@@ -66,7 +77,7 @@ def output_padding_steps(graph: Graph, node: Node) -> Iterator[str]:
 def check(analysis: Analysis) -> Iterator[Violation]:
     for violation in layer_errors("NS106")(analysis):
         assert violation.index is not None and violation.help is not None
-        steps = list(output_padding_steps(analysis.graph, analysis.graph.nodes[violation.index]))
+        steps = list(resizing_steps(analysis.graph, analysis.graph.nodes[violation.index]))
         if steps and violation.help.startswith(NO_FIX):
             rest = violation.help.removeprefix(NO_FIX)
             violation = dataclasses.replace(violation, help=f"{NO_FIX}{'; and '.join(steps)}; or else {rest}")
