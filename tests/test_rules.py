@@ -1810,6 +1810,25 @@ def test_ns107_names_a_square_overreach_once() -> None:
     )
 
 
+def test_ns102_leaves_a_map_that_only_global_pooling_reads_alone() -> None:
+    # Kim's text CNN: 50 words of 300 features, a 3-word conv (50 − 3 + 1 = 48) and its max
+    # over time; the 48 reaches no later layer.
+    layers = [
+        "{type: conv, name: w3, filters: 100, kernel: 3, activation: relu}",
+        "{type: batchnorm, name: bn}",
+        "{type: adaptive_maxpool, name: m3, output_size: 1}",
+        "{type: flatten}",
+        "{type: dense, units: 2}",
+    ]
+    assert "NS102" not in codes(spec("[300, 50]", *layers))
+    # The near misses: a pool that keeps two positions, a second reader, the map returned.
+    assert "NS102" in codes(spec("[300, 50]", *layers[:2], layers[2].replace("size: 1", "size: 2"), *layers[3:]))
+    beside = "{type: conv, name: w5, filters: 100, kernel: 1, from: bn}"
+    assert "NS102" in codes(spec("[300, 50]", *layers, beside, "{type: adaptive_maxpool, output_size: 1}"))
+    returned = spec("[300, 50]", *layers).replace("layers:", "outputs: [w3, dense5]\nlayers:")
+    assert "NS102" in codes(returned)
+
+
 def test_ns102_reports_a_layer_padded_twice_behind_an_explicit_pad() -> None:
     # Johnson's 9×9 stem ported with both its ReflectionPad2d(4) and padding 4:
     # 256 − 9 + 2·8 + 1 = 264, a map that grows by 8.

@@ -6,6 +6,9 @@ An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
 
 A window over exactly the whole unpadded input is left alone: a conv standing for a dense
 layer (VGG's fc6 as a 7×7 conv on 7×7, DCGAN's last 4×4 conv) is meant to give one output.
+So is a layer whose map feeds only global pooling (adaptive pools to one position, directly
+or through shape-keeping layers), as a text CNN's convolutions feed their max over time: its
+size reaches no later layer.
 
 A stride-1 `conv_transpose` gives W − 2P + D·(F − 1) + output_padding: it shrinks the map
 when its padding exceeds half of D·(F − 1) + output_padding.
@@ -43,19 +46,39 @@ from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.graph import Node
+from netspec.graph import Graph, Node
 from netspec.layers import format_shape
 from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_formula, transposed_output
 from netspec.layers.conv import ConvTranspose
+from netspec.layers.neutral import Neutral
+from netspec.layers.pool import AdaptivePool
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import named, seen_windows
+
+
+def pooled_away(graph: Graph, node: Node) -> bool:
+    """Whether the layer's map reaches only global pools (adaptive pools to one position),
+    directly or through shape-keeping layers: then its size reaches no later layer."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if graph.outputs is None or current.index in graph.outputs or not current.consumers:
+            return False
+        for consumer in (graph.nodes[index] for index in current.consumers):
+            if isinstance(consumer.layer, Neutral):
+                pending.append(consumer)
+            elif not (isinstance(consumer.layer, AdaptivePool) and consumer.output and max(consumer.output[1:]) == 1):
+                return False
+    return True
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from shrinking_transposed(analysis)
     for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
+        if pooled_away(analysis.graph, node):
+            continue
         judged = seen_windows(analysis.graph, node, windows, reads=False)
         assert judged is not None  # sizes are always told
         seen, feeding = judged
@@ -103,6 +126,8 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
     for node in analysis.graph.nodes:
         layer = node.layer
         if not isinstance(layer, ConvTranspose) or not node.inputs or not node.output:
+            continue
+        if pooled_away(analysis.graph, node):
             continue
         sizes, outputs = node.inputs[0][1:], node.output[1:]
         settings = layer.dimensions(len(sizes))  # (F, S, P, output_padding, D) per dimension
