@@ -132,6 +132,18 @@ def test_ns107_conv_is_a_warning_pool_an_error() -> None:
     assert "NS107" not in codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 2}"))
 
 
+def test_ns107_names_the_dimension_whose_numbers_it_gives() -> None:
+    # Inception's 1×7 conv with the 7×1's padding: 3 ≥ 1 along the rows, 3 < 7 along the columns.
+    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: [1, 7], padding: 3}"))
+    assert d.message == (
+        "conv1: padding 3 ≥ the effective kernel 1 along the rows, so the outermost outputs see only zeros"
+    )
+    assert d.fix is not None and d.fix.message == "set padding to [0, 3]"
+    # The near miss: a square layer padded alike needs no dimension named.
+    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: 1, padding: 3}"))
+    assert d.message.startswith("conv1: padding 3 ≥ the effective kernel 1, so")
+
+
 def test_ns107_says_whose_limit_per_side_pool_padding_breaks() -> None:
     # PyTorch pads both sides alike and rejects 2 > 2 // 2; it has no per-side padding to reject.
     (both,) = lint(spec("[1, 6]", "{type: maxpool, kernel: 2, padding: 2}"))

@@ -47,7 +47,7 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
-from netspec.layers.windowed import padding_fix, same_alternative
+from netspec.layers.windowed import dimension_units, padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
 
 #: What the outermost outputs of an over-padded convolution see, per padding mode.
@@ -64,14 +64,19 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
         if not isinstance(layer, Conv):
             continue
-        excessive = [w for w in windows if max(w.pad_before, w.pad_after) >= w.effective_kernel]
+        excessive = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) >= w.effective_kernel]
         if not excessive:
             continue
-        w = excessive[0]
+        w = windows[excessive[0]]
+        padding = max(w.pad_before, w.pad_after)
+        # The numbers are the first such dimension's: name it where another differs (kernel [1, 7]).
+        first = (padding, w.effective_kernel)
+        alike = all((max(v.pad_before, v.pad_after), v.effective_kernel) == first for v in windows)
+        along = "" if alike else f" along the {dimension_units(len(windows))[excessive[0]]}s"
         pads = layer.clamp_pads(windows)
         yield Violation(
             node.index,
-            f"{node.name}: padding {max(w.pad_before, w.pad_after)} ≥ the effective kernel {w.effective_kernel}, "
+            f"{node.name}: padding {padding} ≥ the effective kernel {w.effective_kernel}{along}, "
             f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
             # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
             fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
