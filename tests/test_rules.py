@@ -139,6 +139,14 @@ def test_ns107_names_the_dimension_whose_numbers_it_gives() -> None:
         "conv1: padding 3 ≥ the effective kernel 1 along the rows, so the outermost outputs see only zeros"
     )
     assert d.fix is not None and d.fix.message == "set padding to [0, 3]"
+    # Both dimensions over-padded, with different numbers; then alike, in two of three.
+    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: [1, 2], padding: 3}"))
+    assert d.message.startswith(
+        "conv1: padding 3 ≥ the effective kernel 1 along the rows, and 3 ≥ 2 along the columns, so"
+    )
+    volume = "{type: conv, filters: 8, kernel: [3, 1, 1], padding: [[0, 0], [1, 1], [0, 1]]}"
+    (d,) = [d for d in lint(spec("[8, 9, 17, 17]", volume)) if d.code == "NS107"]
+    assert d.message.startswith("conv1: padding 1 ≥ the effective kernel 1 along the rows and columns, so")
     # The near miss: a square layer padded alike needs no dimension named.
     (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: 1, padding: 3}"))
     assert d.message.startswith("conv1: padding 3 ≥ the effective kernel 1, so")
@@ -756,6 +764,9 @@ def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
         "7×7 (`{type: crop, size: [7, 7]}`), or pad the smaller branches"
     )
     assert codes(spec("[8, 13, 13]", *layers[:2], "{type: upsample, name: up, size: 7}", layers[3])) == []
+    # A scale is quoted as written: floor(4 · 2.0000001) is 8 too.
+    (d,) = [d for d in lint(spec("[8, 13, 13]", *layers).replace("scale: 2", "scale: 2.0000001")) if d.code == "NS106"]
+    assert d.help is not None and "in place of scale 2.0000001, which" in d.help
     # An upsample by size, to the wrong one, per dimension: 7×5 beside 14×10.
     resized = spec(
         "[8, 14, 10]",
@@ -1162,8 +1173,20 @@ def test_ns116_channels_last_with_a_fourth_size_names_batch_and_depth(given: str
         # A layer written for two dimensions: a batch of images.
         ("[8, 3, 224, 224]", "{type: conv, filters: 8, kernel: [3, 3]}", "write `input: [3, 224, 224]`"),
         ("[16, 112, 112, 3]", "{type: upsample, scale: 2, mode: bilinear}", "write `input: [3, 112, 112]`"),
-        # One written for three: a volume, with its channels last.
+        # One written for three: a volume, with its channels last, one slice deep too.
         ("[16, 112, 112, 3]", "{type: conv, filters: 8, kernel: [3, 3, 3]}", "write `input: [3, 16, 112, 112]`"),
+        (
+            "[1, 224, 224, 3]",
+            "{type: conv, filters: 8, kernel: [3, 3, 3], padding: 1}",
+            "write `input: [3, 1, 224, 224]`",
+        ),
+        # Layers past a reshape see another rank, and say nothing of the input's.
+        (
+            "[128, 4, 28, 28]",
+            "{type: reshape, shape: [512, 28, 28]}\n  - {type: conv, filters: 8, kernel: [3, 3], padding: [1, 1]}",
+            "write `input: [4, 28, 28]` if 128 is the batch; if it is a volume's channels, as netspec reads it, "
+            "a layer written for three dimensions (`kernel: [3, 3, 3]`) says so",
+        ),
     ],
 )
 def test_ns116_the_layers_tell_a_batch_from_a_volume(given: str, layer: str, help: str) -> None:
@@ -1177,6 +1200,9 @@ def test_ns116_the_layers_tell_a_batch_from_a_volume(given: str, layer: str, hel
         "{type: conv, filters: 8, kernel: [1, 3, 3], padding: [0, 1, 1]}",  # R(2+1)D's spatial conv
         "{type: upsample, scale: 2, mode: trilinear}",
         "{type: maxpool, kernel: 2, padding: [[0, 0], [0, 0], [1, 1]]}",
+        # Written for three on the input, for two past the reshape.
+        "{type: conv, filters: 8, kernel: [1, 3, 3]}\n  - {type: reshape, shape: [1664, 26, 26]}\n"
+        "  - {type: conv, filters: 8, kernel: [3, 3]}",
     ],
 )
 def test_ns116_quiet_on_a_volume_its_layers_are_written_for(layer: str) -> None:
@@ -1833,6 +1859,9 @@ def test_ns102_leaves_a_map_that_only_global_pooling_reads_alone() -> None:
         "{type: dense, units: 2}",
     ]
     assert "NS102" not in codes(spec("[300, 50]", *layers))
+    # An area upsample to one position is an average over everything, as PyTorch computes it.
+    area = "{type: upsample, name: m3, size: 1, mode: area}"
+    assert "NS102" not in codes(spec("[300, 50]", *layers[:2], area, *layers[3:]))
     # The near misses: a pool that keeps two positions, a second reader, the map returned.
     assert "NS102" in codes(spec("[300, 50]", *layers[:2], layers[2].replace("size: 1", "size: 2"), *layers[3:]))
     beside = "{type: conv, name: w5, filters: 100, kernel: 1, from: bn}"

@@ -52,23 +52,28 @@ from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_formul
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.neutral import Neutral
 from netspec.layers.pool import AdaptivePool
+from netspec.layers.resize import Upsample
 from netspec.layers.windowed import describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import named, seen_windows
 
 
 def pooled_away(graph: Graph, node: Node) -> bool:
-    """Whether the layer's map reaches only global pools (adaptive pools to one position),
-    directly or through shape-keeping layers: then its size reaches no later layer."""
+    """Whether the layer's map reaches only global pools (adaptive pools, or area upsamples,
+    to one position), directly or through shape-keeping layers: then its size reaches no
+    later layer."""
     pending = [node]
     while pending:
         current = pending.pop()
         if graph.outputs is None or current.index in graph.outputs or not current.consumers:
             return False
         for consumer in (graph.nodes[index] for index in current.consumers):
-            if isinstance(consumer.layer, Neutral):
+            layer = consumer.layer
+            if isinstance(layer, Neutral):
                 pending.append(consumer)
-            elif not (isinstance(consumer.layer, AdaptivePool) and consumer.output and max(consumer.output[1:]) == 1):
+                continue
+            pooling = isinstance(layer, AdaptivePool) or (isinstance(layer, Upsample) and layer.mode == "area")
+            if not (pooling and consumer.output and max(consumer.output[1:]) == 1):
                 return False
     return True
 
@@ -77,8 +82,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     yield from shrinking_transposed(analysis)
     for node, layer, windows in analysis.graph.windowed:
         assert node.inputs and node.output
-        if pooled_away(analysis.graph, node):
-            continue
         judged = seen_windows(analysis.graph, node, windows, reads=False)
         assert judged is not None  # sizes are always told
         seen, feeding = judged
@@ -91,11 +94,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 for i, w in enumerate(seen)
                 if w.stride == 1 and node.output[1 + i] != w.size and not w.covers_whole_input
             ]
-            if changing:
+            if changing and not pooled_away(analysis.graph, node):
                 yield from resized_after_pad(node, feeding, seen, changing)
             continue
         shrinking = [i for i, w in enumerate(seen) if w.shrinks]
-        if not shrinking:
+        # Asked last: walking the consumers costs more than the sizes.
+        if not shrinking or pooled_away(analysis.graph, node):
             continue
         pads = [
             same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
@@ -127,12 +131,10 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         layer = node.layer
         if not isinstance(layer, ConvTranspose) or not node.inputs or not node.output:
             continue
-        if pooled_away(analysis.graph, node):
-            continue
         sizes, outputs = node.inputs[0][1:], node.output[1:]
         settings = layer.dimensions(len(sizes))  # (F, S, P, output_padding, D) per dimension
         shrinking = [i for i, (_, stride, *_) in enumerate(settings) if stride == 1 and outputs[i] < sizes[i]]
-        if not shrinking:
+        if not shrinking or pooled_away(analysis.graph, node):
             continue
         # What the kernel adds, D·(F − 1) + output_padding, the padding must take off in halves.
         grown = [dilation * (kernel - 1) + extra for kernel, _, _, extra, dilation in settings]

@@ -65,7 +65,8 @@ def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
             continue
         if isinstance(producer.layer, Upsample):
             scale = producer.layer.scale
-            instead = "" if scale is None else f" in place of scale {scale:g}"
+            # As written: 2 for 2.0, and 2.0000001 in full.
+            instead = "" if scale is None else f" in place of scale {int(scale) if scale.is_integer() else scale}"
             yield f"set size to {spec_value(sizes)} on {producer.name}{instead}, which then gives {format_shape(sizes)}"
             continue
         assert producer.inputs is not None  # it has an output: node has its inputs

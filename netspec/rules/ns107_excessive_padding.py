@@ -42,11 +42,12 @@ stride-1 map, so there the help line also gives the padding 'same' would use, wh
 evenly.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
+from netspec.layers.arithmetic import Window
 from netspec.layers.windowed import dimension_units, padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
 
@@ -67,16 +68,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         excessive = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) >= w.effective_kernel]
         if not excessive:
             continue
-        w = windows[excessive[0]]
-        padding = max(w.pad_before, w.pad_after)
-        # The numbers are the first such dimension's: name it where another differs (kernel [1, 7]).
-        first = (padding, w.effective_kernel)
-        alike = all((max(v.pad_before, v.pad_after), v.effective_kernel) == first for v in windows)
-        along = "" if alike else f" along the {dimension_units(len(windows))[excessive[0]]}s"
         pads = layer.clamp_pads(windows)
         yield Violation(
             node.index,
-            f"{node.name}: padding {padding} ≥ the effective kernel {w.effective_kernel}{along}, "
+            f"{node.name}: {_excess(windows, excessive)}, "
             f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
             # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
             fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
@@ -85,6 +80,22 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
         )
+
+
+def _excess(windows: Sequence[Window], excessive: Sequence[int]) -> str:
+    """``padding 3 ≥ the effective kernel 1``, with the dimensions named where they differ:
+    ``… along the rows, and 3 ≥ 2 along the columns`` for kernel [1, 2] padded 3."""
+    numbers = {i: (max(windows[i].pad_before, windows[i].pad_after), windows[i].effective_kernel) for i in excessive}
+    (padding, kernel), *_ = numbers.values()
+    if len(excessive) == len(windows) and len(set(numbers.values())) == 1:
+        return f"padding {padding} ≥ the effective kernel {kernel}"  # a square layer, padded alike
+    units = dimension_units(len(windows))
+    if len(set(numbers.values())) == 1:
+        along = " and ".join(f"{units[i]}s" for i in excessive)
+        return f"padding {padding} ≥ the effective kernel {kernel} along the {along}"
+    first, *rest = excessive
+    others = "".join(f", and {numbers[i][0]} ≥ {numbers[i][1]} along the {units[i]}s" for i in rest)
+    return f"padding {padding} ≥ the effective kernel {kernel} along the {units[first]}s{others}"
 
 
 RULE = Rule(

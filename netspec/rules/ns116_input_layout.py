@@ -11,10 +11,12 @@ channels first and without the batch dimension:
   (X3D-XS) as netspec reads it, and `[2, 4, 112, 112]` four frames of optical flow.
 
 A four-size input is also a volume, `[C, D, H, W]`, as netspec reads it: `[128, 4, 28, 28]` is
-as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers tell:
-a per-dimension value written for three dimensions (`kernel: [1, 3, 3]`, `trilinear`) makes it
-a volume, and the rule stays quiet; one written for two (`kernel: [3, 3]`, `bilinear`) makes
-it a batch of images. Where none is written, the message gives both readings.
+as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers before
+the first `reshape` or `flatten` tell: a per-dimension value written for three dimensions
+(`kernel: [1, 3, 3]`, `trilinear`) makes it a volume, so the rule stays quiet on a channels-
+first input and gives the depth reading of a channels-last one; one written for two
+(`kernel: [3, 3]`, `bilinear`) makes a first size that can be a batch (1, or more than 4) the
+batch. Where neither is written, the message gives both readings.
 
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
 So is a signal of C channels over more than 4·C steps as 2-D convolutions take it,
@@ -65,12 +67,15 @@ _NOT_PER_DIMENSION = frozenset({"type", "name", "from", "expect", "shape"})
 
 
 def written_ranks(raw_layers: Sequence[Any]) -> set[int]:
-    """The spatial ranks the layers' own values are written for: ``kernel: [1, 3, 3]`` and
+    """The spatial ranks the layers' own values are written for, up to the first ``reshape``
+    or ``flatten`` (the layers after it see another rank): ``kernel: [1, 3, 3]`` and
     ``padding: [[1, 1], [0, 0], [2, 2]]`` are 3-D, ``mode: bilinear`` is 2-D."""
     ranks = set()
     for layer in raw_layers:
         if not isinstance(layer, dict):
             continue
+        if layer.get("type") in ("reshape", "flatten"):
+            break
         for key, value in layer.items():
             if key in _NOT_PER_DIMENSION:
                 continue
@@ -90,11 +95,11 @@ def channels_first(shape: list[int], ranks: set[int]) -> tuple[str, str] | None:
         image = f"`input: {[channels, height, width]}`"
         if not outer:
             return "[H, W, C]", image
-        if outer == [1] or images:
-            return "[N, H, W, C]", image
         depth = f"`input: {[channels, *shape[:-1]]}`"
         if volume:
             return "[D, H, W, C]", depth
+        if outer == [1] or images:
+            return "[N, H, W, C]", image
         (first,) = outer
         return "[N, H, W, C] or [D, H, W, C]", f"{image} if {first} is the batch, {depth} if it is the depth"
     # A first size of 2 to 4 is more likely a clip's channels (flow, RGB, RGBA) than a batch.
@@ -112,7 +117,11 @@ def channels_first(shape: list[int], ranks: set[int]) -> tuple[str, str] | None:
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     shape = analysis.spec.input
-    if shape is None or (found := channels_first(list(shape), written_ranks(analysis.spec.raw_layers))) is None:
+    if shape is None:
+        return
+    # Only a four-size input can be read two ways; the layers are read only then.
+    ranks = written_ranks(analysis.spec.raw_layers) if len(shape) == 4 else set()
+    if (found := channels_first(list(shape), ranks)) is None:
         return
     layout, meant = found
     read_as = f"{shape[0]} channel{'s' if shape[0] > 1 else ''} of {'×'.join(map(str, shape[1:]))}"
