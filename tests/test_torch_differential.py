@@ -619,11 +619,28 @@ def test_pixel_shuffle_field_agrees_with_the_inputs_pytorch_differentiates() -> 
     assert field is not None and (field.sizes, field.strides) == ([1, 1], [0.5, 0.5])
 
 
+def assert_fields_are_the_widest_reads(text: str, length: int) -> None:
+    """Each layer's field, for a spec of one channel over ``length`` positions, is the widest run
+    of input positions one of its outputs depends on, by PyTorch's gradients: positive weights
+    on a positive input, in float64, leave no gradient to cancel or vanish."""
+    graph = analyse(text, "f.yaml", "f").graph
+    network = network_module(graph).double()
+    for parameter in network.parameters():
+        torch.nn.init.constant_(parameter, 0.1)
+    x = torch.rand(1, 1, length, dtype=torch.float64) + 0.5
+    for index, (node, field) in enumerate(zip(graph.nodes, graph.receptive_fields, strict=True)):
+
+        def summed(x: Any, index: int = index) -> Any:
+            return network.outputs(x)[index].sum(dim=1).flatten()
+
+        reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
+        assert field is not None
+        assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
+
+
 def test_gated_fields_agree_with_the_inputs_pytorch_differentiates() -> None:
     # Two squeeze-and-excitation gates, nothing padded, so that every input coordinate is a
-    # pixel: the most pixels any output position depends on is each layer's field. Positive
-    # weights on a positive input, and gates kept off the sigmoid's flat ends (in float64),
-    # leave no gradient to cancel or vanish.
+    # pixel; with weights of 0.1, the gates stay off the sigmoid's flat ends.
     text = spec(
         "[1, 40]",
         "{type: conv, name: a, filters: 2, kernel: 3}",
@@ -636,19 +653,7 @@ def test_gated_fields_agree_with_the_inputs_pytorch_differentiates() -> None:
         "{type: multiply, name: m2, from: [b, g2]}",
         "{type: conv, name: c, filters: 2, kernel: 5}",
     )
-    graph = analyse(text, "se.yaml", "se").graph
-    network = network_module(graph).double()
-    for parameter in network.parameters():
-        torch.nn.init.constant_(parameter, 0.1)
-    x = torch.rand(1, 1, 40, dtype=torch.float64) + 0.5
-    for index, (node, field) in enumerate(zip(graph.nodes, graph.receptive_fields, strict=True)):
-
-        def summed(x: Any, index: int = index) -> Any:
-            return network.outputs(x)[index].sum(dim=1).flatten()
-
-        reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
-        assert field is not None
-        assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
+    assert_fields_are_the_widest_reads(text, 40)
 
 
 #: Branches whose windows lean different ways: a 'same' conv of even kernel pads after, and
@@ -688,21 +693,7 @@ OFFSET_BRANCHES = {
 @pytest.mark.parametrize("layers", OFFSET_BRANCHES.values(), ids=OFFSET_BRANCHES)
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths:UserWarning")
 def test_merged_fields_agree_with_the_inputs_pytorch_differentiates(layers: tuple[str, ...]) -> None:
-    # Positive weights on a positive input leave no gradient to cancel: the widest run of input
-    # positions an output depends on is the layer's field.
-    graph = analyse(spec(*layers), "m.yaml", "m").graph
-    network = network_module(graph).double()
-    for parameter in network.parameters():
-        torch.nn.init.constant_(parameter, 0.1)
-    x = torch.rand(1, 1, 32, dtype=torch.float64) + 0.5
-    for index, (node, field) in enumerate(zip(graph.nodes, graph.receptive_fields, strict=True)):
-
-        def summed(x: Any, index: int = index) -> Any:
-            return network.outputs(x)[index].sum(dim=1).flatten()
-
-        reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
-        assert field is not None
-        assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
+    assert_fields_are_the_widest_reads(spec(*layers), 32)
 
 
 def test_ns114_names_the_first_layer_whose_every_output_sees_every_pixel() -> None:
