@@ -9,7 +9,7 @@ P before:
 
 The centre of output index y then lies at input coordinate −P_eff + y·j + (r − 1)/2.
 
-Each layer model says how it moves the field (``receptive_dims``), with the steps below:
+Each layer model says how it moves the field (``receptive_dims``), with the steps defined here:
 ``Field1D.window`` for conv and pooling, ``transposed``, ``upsampled``, ``adaptive``,
 ``shifted`` for crop and pad, and :func:`merged` for ``add``/``multiply``/``concat``. Padding
 counts as zeros in every mode (a ``pad``'s, a conv's ``padding_mode``): the input positions a
