@@ -147,6 +147,8 @@ def test_ns107_names_the_dimension_whose_numbers_it_gives() -> None:
     volume = "{type: conv, filters: 8, kernel: [3, 1, 1], padding: [[0, 0], [1, 1], [0, 1]]}"
     (d,) = [d for d in lint(spec("[8, 9, 17, 17]", volume)) if d.code == "NS107"]
     assert d.message.startswith("conv1: padding 1 ≥ the effective kernel 1 along the rows and columns, so")
+    (d,) = lint(spec("[8, 9, 17, 17]", "{type: conv, filters: 8, kernel: [1, 1, 2], padding: 3}"))
+    assert d.message.startswith("conv1: padding 3 ≥ the effective kernel 1 along the slices and rows, and 3 ≥ 2 along")
     # The near miss: a square layer padded alike needs no dimension named.
     (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: 1, padding: 3}"))
     assert d.message.startswith("conv1: padding 3 ≥ the effective kernel 1, so")
@@ -1173,12 +1175,13 @@ def test_ns116_channels_last_with_a_fourth_size_names_batch_and_depth(given: str
         # A layer written for two dimensions: a batch of images.
         ("[8, 3, 224, 224]", "{type: conv, filters: 8, kernel: [3, 3]}", "write `input: [3, 224, 224]`"),
         ("[16, 112, 112, 3]", "{type: upsample, scale: 2, mode: bilinear}", "write `input: [3, 112, 112]`"),
-        # One written for three: a volume, with its channels last, one slice deep too.
+        # One written for three: a volume, with its channels last; one slice deep, it may as well
+        # be an image whose layers are wrong.
         ("[16, 112, 112, 3]", "{type: conv, filters: 8, kernel: [3, 3, 3]}", "write `input: [3, 16, 112, 112]`"),
         (
             "[1, 224, 224, 3]",
             "{type: conv, filters: 8, kernel: [3, 3, 3], padding: 1}",
-            "write `input: [3, 1, 224, 224]`",
+            "write `input: [3, 224, 224]` if 1 is the batch, `input: [3, 1, 224, 224]` if it is the depth",
         ),
         # Layers past a reshape see another rank, and say nothing of the input's.
         (
@@ -1203,6 +1206,10 @@ def test_ns116_the_layers_tell_a_batch_from_a_volume(given: str, layer: str, hel
         # Written for three on the input, for two past the reshape.
         "{type: conv, filters: 8, kernel: [1, 3, 3]}\n  - {type: reshape, shape: [1664, 26, 26]}\n"
         "  - {type: conv, filters: 8, kernel: [3, 3]}",
+        # Past a reshape that keeps the rank, and beside a head listed first that flattens.
+        "{type: reshape, shape: [64, 8, 28, 28]}\n  - {type: conv, filters: 8, kernel: [1, 3, 3]}",
+        "{type: flatten, name: f}\n  - {type: dense, name: aux, units: 10}\n"
+        "  - {type: conv, name: main, filters: 8, kernel: [1, 3, 3], from: input}",
     ],
 )
 def test_ns116_quiet_on_a_volume_its_layers_are_written_for(layer: str) -> None:

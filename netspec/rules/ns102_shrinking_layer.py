@@ -6,9 +6,9 @@ An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
 
 A window over exactly the whole unpadded input is left alone: a conv standing for a dense
 layer (VGG's fc6 as a 7×7 conv on 7×7, DCGAN's last 4×4 conv) is meant to give one output.
-So is a layer whose map feeds only global pooling (adaptive pools to one position, directly
-or through shape-keeping layers), as a text CNN's convolutions feed their max over time: its
-size reaches no later layer.
+So is a layer whose map feeds only global pooling (adaptive pools, or `area` upsamples, to one
+position, directly or through shape-keeping layers), as a text CNN's convolutions feed their
+max over time: its size reaches no later layer.
 
 A stride-1 `conv_transpose` gives W − 2P + D·(F − 1) + output_padding: it shrinks the map
 when its padding exceeds half of D·(F − 1) + output_padding.

@@ -84,18 +84,17 @@ def check(analysis: Analysis) -> Iterator[Violation]:
 
 def _excess(windows: Sequence[Window], excessive: Sequence[int]) -> str:
     """``padding 3 ≥ the effective kernel 1``, with the dimensions named where they differ:
-    ``… along the rows, and 3 ≥ 2 along the columns`` for kernel [1, 2] padded 3."""
-    numbers = {i: (max(windows[i].pad_before, windows[i].pad_after), windows[i].effective_kernel) for i in excessive}
-    (padding, kernel), *_ = numbers.values()
-    if len(excessive) == len(windows) and len(set(numbers.values())) == 1:
-        return f"padding {padding} ≥ the effective kernel {kernel}"  # a square layer, padded alike
+    ``… 1 along the slices and rows, and 3 ≥ 2 along the columns`` for kernel [1, 1, 2]."""
     units = dimension_units(len(windows))
-    if len(set(numbers.values())) == 1:
-        along = " and ".join(f"{units[i]}s" for i in excessive)
-        return f"padding {padding} ≥ the effective kernel {kernel} along the {along}"
-    first, *rest = excessive
-    others = "".join(f", and {numbers[i][0]} ≥ {numbers[i][1]} along the {units[i]}s" for i in rest)
-    return f"padding {padding} ≥ the effective kernel {kernel} along the {units[first]}s{others}"
+    groups: dict[tuple[int, int], list[str]] = {}
+    for i in excessive:
+        w = windows[i]
+        groups.setdefault((max(w.pad_before, w.pad_after), w.effective_kernel), []).append(f"{units[i]}s")
+    ((padding, kernel), first), *rest = groups.items()
+    if len(groups) == 1 and len(excessive) == len(windows):
+        return f"padding {padding} ≥ the effective kernel {kernel}"  # a square layer, padded alike
+    others = "".join(f", and {p} ≥ {k} along the {' and '.join(named)}" for (p, k), named in rest)
+    return f"padding {padding} ≥ the effective kernel {kernel} along the {' and '.join(first)}{others}"
 
 
 RULE = Rule(

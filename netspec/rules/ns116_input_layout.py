@@ -11,12 +11,14 @@ channels first and without the batch dimension:
   (X3D-XS) as netspec reads it, and `[2, 4, 112, 112]` four frames of optical flow.
 
 A four-size input is also a volume, `[C, D, H, W]`, as netspec reads it: `[128, 4, 28, 28]` is
-as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers before
-the first `reshape` or `flatten` tell: a per-dimension value written for three dimensions
-(`kernel: [1, 3, 3]`, `trilinear`) makes it a volume, so the rule stays quiet on a channels-
-first input and gives the depth reading of a channels-last one; one written for two
-(`kernel: [3, 3]`, `bilinear`) makes a first size that can be a batch (1, or more than 4) the
-batch. Where neither is written, the message gives both readings.
+as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers that
+see the input's rank tell (those that read it, directly or through layers that keep its rank:
+not past a `flatten`, a `dense` or a `reshape` to another rank). A per-dimension value written
+for three dimensions (`kernel: [1, 3, 3]`, `trilinear`) makes it a volume: the rule stays quiet
+on a channels-first input, and gives a channels-last one's depth reading. One written for two
+(`kernel: [3, 3]`, `bilinear`) makes the first size the batch, where it can be one (of a
+channels-first input, 1 or more than 4). Where neither is written, or a channels-last input's
+first size is 1 under layers written for three, the message gives both readings.
 
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
 So is a signal of C channels over more than 4·C steps as 2-D convolutions take it,
@@ -42,11 +44,12 @@ netspec's layout, such as `[3, 224, 224]`. Silence it with `# noqa: NS116` on th
 where the layout is meant.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.graph import INPUT
 from netspec.layers.resize import INTERPOLATING_RANKS
 from netspec.rules.base import Rule, Violation
 
@@ -66,23 +69,34 @@ def _image_sides(height: int, width: int) -> bool:
 _NOT_PER_DIMENSION = frozenset({"type", "name", "from", "expect", "shape"})
 
 
-def written_ranks(raw_layers: Sequence[Any]) -> set[int]:
-    """The spatial ranks the layers' own values are written for, up to the first ``reshape``
-    or ``flatten`` (the layers after it see another rank): ``kernel: [1, 3, 3]`` and
+def _ranks_of(layer: dict[Any, Any]) -> Iterator[int]:
+    """The spatial ranks a layer's values are written for: ``kernel: [1, 3, 3]`` and
     ``padding: [[1, 1], [0, 0], [2, 2]]`` are 3-D, ``mode: bilinear`` is 2-D."""
-    ranks = set()
-    for layer in raw_layers:
-        if not isinstance(layer, dict):
+    for key, value in layer.items():
+        if key in _NOT_PER_DIMENSION:
             continue
-        if layer.get("type") in ("reshape", "flatten"):
-            break
-        for key, value in layer.items():
-            if key in _NOT_PER_DIMENSION:
-                continue
-            if isinstance(value, list) and value and all(isinstance(v, int | list) for v in value):
-                ranks.add(len(value))
-            elif key == "mode" and isinstance(value, str) and value in INTERPOLATING_RANKS:
-                ranks.add(INTERPOLATING_RANKS[value])
+        if isinstance(value, list) and value and all(isinstance(v, int | list) for v in value):
+            yield len(value)
+        elif key == "mode" and isinstance(value, str) and value in INTERPOLATING_RANKS:
+            yield INTERPOLATING_RANKS[value]
+
+
+def written_ranks(analysis: Analysis) -> set[int]:
+    """The spatial ranks written by the layers that see the input's rank: those that read the
+    input, directly or through layers that keep its rank."""
+    sizes = len(analysis.spec.input or ())
+    keeping: set[int] = set()  # the layers whose output has the input's rank
+    ranks: set[int] = set()
+    for node in analysis.graph.nodes:
+        raw = analysis.spec.raw_layers[node.index]
+        if not node.sources or not isinstance(raw, dict):
+            continue
+        if any(source != INPUT and source not in keeping for source in node.sources):
+            continue
+        ranks.update(_ranks_of(raw))
+        kind, shape = raw.get("type"), raw.get("shape")
+        if kind not in ("flatten", "dense", "reshape") or (isinstance(shape, list) and len(shape) == sizes):
+            keeping.add(node.index)
     return ranks
 
 
@@ -95,12 +109,12 @@ def channels_first(shape: list[int], ranks: set[int]) -> tuple[str, str] | None:
         image = f"`input: {[channels, height, width]}`"
         if not outer:
             return "[H, W, C]", image
-        depth = f"`input: {[channels, *shape[:-1]]}`"
-        if volume:
-            return "[D, H, W, C]", depth
-        if outer == [1] or images:
-            return "[N, H, W, C]", image
         (first,) = outer
+        if images or (first == 1 and not volume):
+            return "[N, H, W, C]", image
+        depth = f"`input: {[channels, *shape[:-1]]}`"
+        if volume and first > 1:
+            return "[D, H, W, C]", depth
         return "[N, H, W, C] or [D, H, W, C]", f"{image} if {first} is the batch, {depth} if it is the depth"
     # A first size of 2 to 4 is more likely a clip's channels (flow, RGB, RGBA) than a batch.
     batch = len(shape) == 4 and (shape[0] == 1 or shape[0] > max(_IMAGE_CHANNELS))
@@ -120,7 +134,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     if shape is None:
         return
     # Only a four-size input can be read two ways; the layers are read only then.
-    ranks = written_ranks(analysis.spec.raw_layers) if len(shape) == 4 else set()
+    ranks = written_ranks(analysis) if len(shape) == 4 else set()
     if (found := channels_first(list(shape), ranks)) is None:
         return
     layout, meant = found
