@@ -1210,6 +1210,13 @@ def test_ns116_the_layers_tell_a_batch_from_a_volume(given: str, layer: str, hel
         "{type: reshape, shape: [64, 8, 28, 28]}\n  - {type: conv, filters: 8, kernel: [1, 3, 3]}",
         "{type: flatten, name: f}\n  - {type: dense, name: aux, units: 10}\n"
         "  - {type: conv, name: main, filters: 8, kernel: [1, 3, 3], from: input}",
+        # After a squeeze-and-excitation gate whose branch is flattened and reshaped back.
+        "{type: conv, name: c1, filters: 128, kernel: 1}\n  - {type: adaptive_avgpool, output_size: 1}\n"
+        "  - {type: flatten}\n  - {type: dense, units: 128}\n  - {type: reshape, name: gate, shape: [128, 1, 1, 1]}\n"
+        "  - {type: multiply, from: [c1, gate]}\n  - {type: conv, filters: 8, kernel: [3, 1, 1], padding: [1, 0, 0]}",
+        # Behind an error: a reference that does not resolve, a layer that is not a mapping.
+        "{type: conv, filters: 8, kernel: [3, 3, 3], from: nope}",
+        "conv\n  - {type: conv, filters: 8, kernel: [3, 3, 3]}",
     ],
 )
 def test_ns116_quiet_on_a_volume_its_layers_are_written_for(layer: str) -> None:

@@ -12,8 +12,9 @@ channels first and without the batch dimension:
 
 A four-size input is also a volume, `[C, D, H, W]`, as netspec reads it: `[128, 4, 28, 28]` is
 as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers that
-see the input's rank tell (those that read it, directly or through layers that keep its rank:
-not past a `flatten`, a `dense` or a `reshape` to another rank). A per-dimension value written
+read a tensor of the input's rank tell: the input, or a layer's output of that rank (one not
+yet known, behind an error, by its type: not a `flatten`, a `dense` or a `reshape` to another
+rank), and a layer whose `from` does not resolve. A per-dimension value written
 for three dimensions (`kernel: [1, 3, 3]`, `trilinear`) makes it a volume: the rule stays quiet
 on a channels-first input, and gives a channels-last one's depth reading. One written for two
 (`kernel: [3, 3]`, `bilinear`) makes the first size the batch, where it can be one (of a
@@ -82,21 +83,27 @@ def _ranks_of(layer: dict[Any, Any]) -> Iterator[int]:
 
 
 def written_ranks(analysis: Analysis) -> set[int]:
-    """The spatial ranks written by the layers that see the input's rank: those that read the
-    input, directly or through layers that keep its rank."""
+    """The spatial ranks written by the layers that read a tensor of the input's rank, and by
+    those whose sources are unknown."""
     sizes = len(analysis.spec.input or ())
-    keeping: set[int] = set()  # the layers whose output has the input's rank
-    ranks: set[int] = set()
-    for node in analysis.graph.nodes:
-        raw = analysis.spec.raw_layers[node.index]
-        if not node.sources or not isinstance(raw, dict):
-            continue
-        if any(source != INPUT and source not in keeping for source in node.sources):
-            continue
-        ranks.update(_ranks_of(raw))
+    nodes, raws = analysis.graph.nodes, analysis.spec.raw_layers
+
+    def of_input_rank(source: int) -> bool:
+        if source == INPUT:
+            return True
+        node, raw = nodes[source], raws[source]
+        if node.output is not None:
+            return len(node.output) == sizes
+        if not isinstance(raw, dict):  # no layer at all: nothing says the rank changed
+            return True
         kind, shape = raw.get("type"), raw.get("shape")
-        if kind not in ("flatten", "dense", "reshape") or (isinstance(shape, list) and len(shape) == sizes):
-            keeping.add(node.index)
+        return kind not in ("flatten", "dense", "reshape") or (isinstance(shape, list) and len(shape) == sizes)
+
+    ranks: set[int] = set()
+    for node in nodes:
+        raw = raws[node.index]
+        if isinstance(raw, dict) and (not node.sources or any(of_input_rank(s) for s in node.sources)):
+            ranks.update(_ranks_of(raw))
     return ranks
 
 
