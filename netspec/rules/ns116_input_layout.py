@@ -12,14 +12,15 @@ channels first and without the batch dimension:
 
 A four-size input is also a volume, `[C, D, H, W]`, as netspec reads it: `[128, 4, 28, 28]` is
 as likely a video block's features, 4 frames deep, as a batch of 128 images. The layers that
-read a tensor of the input's rank tell: the input, or a layer's output of that rank (one not
-yet known, behind an error, by its type: not a `flatten`, a `dense` or a `reshape` to another
-rank), and a layer whose `from` does not resolve. A per-dimension value written
-for three dimensions (`kernel: [1, 3, 3]`, `trilinear`) makes it a volume: the rule stays quiet
-on a channels-first input, and gives a channels-last one's depth reading. One written for two
-(`kernel: [3, 3]`, `bilinear`) makes the first size the batch, where it can be one (of a
-channels-first input, 1 or more than 4). Where neither is written, or a channels-last input's
-first size is 1 under layers written for three, the message gives both readings.
+read a tensor of the input's rank tell: those that read the input, or a layer whose output has
+its rank (judged by the layer's type where an error leaves the output unknown: not a
+`flatten`, a `dense` or a `reshape` to another rank), and those whose `from` does not resolve.
+A per-dimension value written for three dimensions (`kernel: [1, 3, 3]`, `trilinear`) makes
+it a volume: the rule stays quiet on a channels-first input, and gives a channels-last one's
+depth reading. One written for two (`kernel: [3, 3]`, `bilinear`) makes the first size the
+batch, where it can be one (of a channels-first input, 1 or more than 4). Where neither is
+written, or a channels-last input's first size is 1 under layers written for three, the
+message gives both readings.
 
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
 So is a signal of C channels over more than 4·C steps as 2-D convolutions take it,
