@@ -272,8 +272,9 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
     regular = all(d.regular for d in kept)
     if len({d.jump for d in kept}) == 1:
-        spans = [d.moving_span(0) for d in kept]
-        first, last = min(lo for lo, _ in spans), max(hi for _, hi in spans)
+        hull = _hull([d.moving_span(0) for d in kept])
+        assert hull is not None  # an output position is some input's
+        first, last = hull
         return Field1D(last - first + 1, kept[0].jump, (first + last) / 2, whole, regular)
     grid = max(kept, key=lambda d: d.size)
     return Field1D(grid.size, grid.jump, grid.centre, whole, regular=False)

@@ -1032,6 +1032,8 @@ def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     # as ones --fix fixes; a plain check does.
     assert "fixable" not in out and "[*]" not in out
     assert "fix (safe; --fix could not write this file): set padding to 1" in out
+    (fix,) = json.loads(run("--fix", "--output-format", "sarif", path)[1])["runs"][0]["results"][0]["fixes"]
+    assert fix["description"]["text"] == "set padding to 1 (safe; --fix could not write this file)"
     assert "[*]" not in run("--fix", "--output-format", "concise", path)[1]
     assert "fixable with the `--fix` option" in run(path)[1]
     assert "NS102 [*]" in run(path)[1] and "NS102 [*]" in run("--output-format", "concise", path)[1]

@@ -95,7 +95,7 @@ def test_a_merge_of_different_strides_keeps_the_largest_field_and_claims_no_grid
     assert field is not None and field.strides == [2] and field.dims[0].regular
 
 
-def test_merge_takes_the_largest_field_and_flat_layers_have_none() -> None:
+def test_a_merge_of_centred_branches_sees_the_larger_and_flat_layers_have_none() -> None:
     text = spec(
         "[1, 16, 16]",
         "{type: conv, name: a, filters: 2, kernel: 5, padding: 2}",

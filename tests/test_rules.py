@@ -1217,13 +1217,26 @@ def test_ns116_the_layers_tell_a_batch_from_a_volume(given: str, layer: str, hel
         # Behind an error: a reference that does not resolve, a layer that is not a mapping.
         "{type: conv, filters: 8, kernel: [3, 3, 3], from: nope}",
         "conv\n  - {type: conv, filters: 8, kernel: [3, 3, 3]}",
+        "{type: [reshape], shape: [1]}\n  - {type: conv, filters: 8, kernel: [3, 3, 3]}",
     ],
 )
 def test_ns116_quiet_on_a_volume_its_layers_are_written_for(layer: str) -> None:
     # A video block's features, 4 frames deep, as R(2+1)D-18 has them after layer2 on 8 frames.
     assert "NS116" not in codes(spec("[128, 4, 28, 28]", layer))
-    # The near miss: the same layer on a batch it is not written for.
-    assert "NS116" in codes(spec("[128, 4, 28, 28]", "{type: relu}"))
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "{type: relu}",  # nothing written per dimension
+        "{type: conv, filters: 8, kernel: [3, 3, 3], from: input}\n  - {type: conv, filters: 8, kernel: [3, 3]}",
+        "{type: flatten}\n  - {type: reshape, shape: [8, 16, 56, 56]}\n  - {type: conv, filters: 8, kernel: [3, 3]}",
+    ],
+)
+def test_ns116_fires_on_a_volume_its_layers_do_not_settle(layer: str) -> None:
+    # The near misses of the quiet cases: written for three and for two at once, or for two
+    # past a flatten and a reshape back to the input's rank.
+    assert "NS116" in codes(spec("[128, 4, 28, 28]", layer))
 
 
 def test_ns116_says_how_netspec_reads_the_input() -> None:

@@ -94,7 +94,7 @@ def applicability(d: Diagnostic) -> str:
     return d.applicability.value if d.applicability else "unsafe"
 
 
-def fix_safety(d: Diagnostic, *, unwritten: bool = False) -> str:
+def fix_safety(d: Diagnostic, *, unwritten: bool) -> str:
     """Whether ``--fix`` would apply a fix, in words: ``safe``, ``unsafe: conv2 would then report
     NS101``, ``unverified``, with ``; silenced, so --fix leaves it`` under a ``noqa``, and
     ``; --fix could not write this file`` when it has just failed to (``unwritten``)."""

@@ -14,14 +14,13 @@ from netspec.report.base import Reporter, one_line, relative_path
 #: Characters XML 1.0 cannot carry even escaped; a YAML double-quoted string can hold them.
 _NOT_XML_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 _NOT_XML = re.compile(f"[{_NOT_XML_CHARACTERS}]")
-#: In an element's text a CR is lost too: ElementTree writes it raw there (in an attribute it
-#: writes ``&#13;``), and parsers read a raw CR as a line feed (XML 1.0, section 2.11).
-_NOT_XML_TEXT = re.compile(f"[{_NOT_XML_CHARACTERS}\r]")
 
 
-def xml_text(text: str, *, element: bool = False) -> str:
-    """``text`` with what XML would lose written as ``\\uXXXX``; ``element``: for an element's text."""
-    return (_NOT_XML_TEXT if element else _NOT_XML).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def xml_text(text: str) -> str:
+    """``text`` with what XML would lose written as ``\\uXXXX``. An element's text goes through
+    :func:`one_line` first, which also escapes its CRs: ElementTree writes them raw there (in
+    an attribute it writes ``&#13;``), and parsers read a raw CR as a line feed (XML 1.0, 2.11)."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def testsuite(results: Sequence[FileResult]) -> ET.Element:
@@ -45,10 +44,10 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
             # One line each, as in the text formats: a line break in a name would start a line of
             # its own, which GitHub's runner would read as a workflow command if it began with ::.
             details = one_line(f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}")
-            failure.text = xml_text(details + (f"\nhelp: {one_line(d.help)}" if d.help else ""), element=True)
+            failure.text = xml_text(details + (f"\nhelp: {one_line(d.help)}" if d.help else ""))
         if result.internal_error is not None:
             error = ET.SubElement(case, "error", {"message": xml_text(result.internal_error), "type": "internal"})
-            error.text = xml_text(one_line(result.internal_error), element=True)
+            error.text = xml_text(one_line(result.internal_error))
     return suites
 
 

@@ -63,12 +63,13 @@ def region(span: Span) -> dict[str, int]:
     }
 
 
-def fix_object(d: Diagnostic) -> dict[str, Any]:
+def fix_object(d: Diagnostic, *, unwritten: bool) -> dict[str, Any]:
     """The fix as SARIF replacements in the checked file, for viewers that apply fixes;
-    whether ``--fix`` would apply it goes in the description and the property bag."""
+    whether ``--fix`` would apply it goes in the description (which says so where ``--fix``
+    has just failed to write the file) and the property bag."""
     assert d.fix is not None
     return {
-        "description": {"text": f"{d.fix.message} ({fix_safety(d)})"},
+        "description": {"text": f"{d.fix.message} ({fix_safety(d, unwritten=unwritten)})"},
         "artifactChanges": [
             {
                 "artifactLocation": artifact_location(d.filename),
@@ -81,7 +82,7 @@ def fix_object(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def result_object(d: Diagnostic, *, with_fix: bool = True) -> dict[str, Any]:
+def result_object(d: Diagnostic, *, with_fix: bool, unwritten: bool) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": RULE_INDEX[d.code],
@@ -92,14 +93,14 @@ def result_object(d: Diagnostic, *, with_fix: bool = True) -> dict[str, Any]:
         ],
     }
     if with_fix and d.fix is not None and d.replacements:
-        result["fixes"] = [fix_object(d)]
+        result["fixes"] = [fix_object(d, unwritten=unwritten)]
     return result
 
 
 def file_results(result: FileResult) -> list[dict[str, Any]]:
     """One file's results; their fixes only where its lines are numbered as SARIF's default."""
     with_fix = not (result.text and _UNUSUAL_BREAK.search(result.text))
-    return [result_object(d, with_fix=with_fix) for d in result.diagnostics]
+    return [result_object(d, with_fix=with_fix, unwritten=result.unwritten) for d in result.diagnostics]
 
 
 def sarif_log(results: Sequence[FileResult], root_uri: str | None) -> dict[str, Any]:

@@ -12,7 +12,8 @@ edge outputs' fields only to within a step, so the rule claims nothing there.
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
-with K = D·(F − 1) + 1; a merge sees what any of its inputs that are not broadcast sees. A
+with K = D·(F − 1) + 1; a merge sees what any of its inputs that are not broadcast sees (where
+their strides differ, the largest field). A
 broadcast gate (squeeze-and-excitation) shows every position the whole input, but that
 context does not grow with the layers after it, so only r counts here, and layers on a single
 position (the gate's own 1×1 convs) cannot add context and are not counted.

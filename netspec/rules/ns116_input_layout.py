@@ -19,8 +19,8 @@ A per-dimension value written for three dimensions (`kernel: [1, 3, 3]`, `trilin
 it a volume: the rule stays quiet on a channels-first input, and gives a channels-last one's
 depth reading. One written for two (`kernel: [3, 3]`, `bilinear`) makes the first size the
 batch, where it can be one (of a channels-first input, 1 or more than 4). Where neither is
-written, or a channels-last input's first size is 1 under layers written for three, the
-message gives both readings.
+written, a first size of 1 is taken for the batch, and any other gets both readings in the
+message; so does a channels-last input's first size of 1 under layers written for three.
 
 A 1-D input `[C, L]` is left alone: `[128, 1]` is as likely to be 128 features as 128 samples.
 So is a signal of C channels over more than 4·C steps as 2-D convolutions take it,
@@ -52,6 +52,8 @@ from typing import Any
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT
+from netspec.layers import LAYER_TYPES, LayerBase
+from netspec.layers.base import NewPositions
 from netspec.layers.resize import INTERPOLATING_RANKS
 from netspec.rules.base import Rule, Violation
 
@@ -67,8 +69,9 @@ def _image_sides(height: int, width: int) -> bool:
     return min(height, width) >= _SPATIAL and max(height, width) <= _ASPECT * min(height, width)
 
 
-#: Keys whose lists are not one value per spatial dimension.
-_NOT_PER_DIMENSION = frozenset({"type", "name", "from", "expect", "shape"})
+#: Keys whose lists are not one value per spatial dimension: every layer's own (``from``,
+#: ``expect``), and a reshape's new shape.
+_NOT_PER_DIMENSION = frozenset({field.alias or key for key, field in LayerBase.model_fields.items()} | {"shape"})
 
 
 def _ranks_of(layer: dict[Any, Any]) -> Iterator[int]:
@@ -98,7 +101,9 @@ def written_ranks(analysis: Analysis) -> set[int]:
         if not isinstance(raw, dict):  # no layer at all: nothing says the rank changed
             return True
         kind, shape = raw.get("type"), raw.get("shape")
-        return kind not in ("flatten", "dense", "reshape") or (isinstance(shape, list) and len(shape) == sizes)
+        model = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+        rearranges = model is not None and issubclass(model, NewPositions)
+        return not rearranges or (isinstance(shape, list) and len(shape) == sizes)
 
     ranks: set[int] = set()
     for node in nodes:
@@ -108,7 +113,7 @@ def written_ranks(analysis: Analysis) -> set[int]:
     return ranks
 
 
-def channels_first(shape: list[int], ranks: set[int]) -> tuple[str, str] | None:
+def foreign_layout(shape: list[int], ranks: set[int]) -> tuple[str, str] | None:
     """What the input looks like, and what to write instead; None if it looks like netspec's
     own layout. ``ranks``: what :func:`written_ranks` found, which settles a four-size input."""
     volume, images = 3 in ranks and 2 not in ranks, 2 in ranks and 3 not in ranks
@@ -143,7 +148,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         return
     # Only a four-size input can be read two ways; the layers are read only then.
     ranks = written_ranks(analysis) if len(shape) == 4 else set()
-    if (found := channels_first(list(shape), ranks)) is None:
+    if (found := foreign_layout(list(shape), ranks)) is None:
         return
     layout, meant = found
     read_as = f"{shape[0]} channel{'s' if shape[0] > 1 else ''} of {'×'.join(map(str, shape[1:]))}"
