@@ -226,7 +226,7 @@ def _checkable(raw: Any, faults: list[KeyPath]) -> LayerBase | None:
     defaults; None when a fault could change what follows."""
     if not faults:
         return validate_layer(raw)
-    model = _model_of(raw)
+    model = model_of(raw)
     keys = {path[2] for path in faults if len(path) >= 3}
     if model is None or any(len(path) < 3 for path in faults) or not keys <= model.inert_keys:
         return None
@@ -239,7 +239,7 @@ def raw_field(raw: Any, key: str) -> Any:
     return raw.get(key) if isinstance(raw, dict) else None
 
 
-def _model_of(raw: Any) -> type[LayerBase] | None:
+def model_of(raw: Any) -> type[LayerBase] | None:
     """The model a layer's ``type`` names, if it names one."""
     kind = raw_field(raw, "type")
     return LAYER_TYPES.get(kind) if isinstance(kind, str) else None
@@ -250,7 +250,7 @@ def validate_layer(raw: Any) -> LayerBase | None:
     whole-spec validation has reported why). Only the models a file uses get built: pydantic
     does not reuse what it built for :class:`SpecModel`, and a validator of the whole union
     would generate all of them again (~40 ms on a cold run)."""
-    model = _model_of(raw)
+    model = model_of(raw)
     if model is None:
         return None
     try:

@@ -64,10 +64,16 @@ def no_workflow_command(line: str) -> str:
     it, spaces aside. A spec named ``::add-mask::x`` would otherwise drive the log from the
     title of ``netspec show``."""
     line = no_legacy_command(line)
-    text = line.lstrip()
-    if not text.startswith("::"):
+    if not starts_workflow_command(line):
         return line
+    text = line.lstrip()
     return f"{line[: len(line) - len(text)]}:\u2060{text[1:]}"
+
+
+def starts_workflow_command(line: str) -> bool:
+    """Whether GitHub's runner would read ``line`` as a workflow command: ``::`` starts it,
+    spaces aside."""
+    return line.lstrip().startswith("::")
 
 
 def no_legacy_command(line: str) -> str:

@@ -7,14 +7,13 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, one_line, summary
+from netspec.report.base import Reporter, one_line, starts_workflow_command, summary
 
 
 def _location(d: Diagnostic) -> str:
     """``file:row:column``, ``./`` before a file name that would start the line with ``::``,
     which GitHub's runner reads as a workflow command: the path stays one to paste."""
-    location = d.location
-    return one_line(f"./{location}" if location.lstrip().startswith("::") else location)
+    return one_line(f"./{d.location}" if starts_workflow_command(d.location) else d.location)
 
 
 class ConciseReporter(Reporter):

@@ -52,10 +52,11 @@ from typing import Any
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT
-from netspec.layers import LAYER_TYPES, LayerBase
+from netspec.layers import LayerBase
 from netspec.layers.base import NewPositions
 from netspec.layers.resize import INTERPOLATING_RANKS
 from netspec.rules.base import Rule, Violation
+from netspec.spec import model_of, raw_field
 
 #: Grey, RGB and RGBA: the channel counts an image or video input has.
 _IMAGE_CHANNELS = (1, 3, 4)
@@ -98,10 +99,8 @@ def written_ranks(analysis: Analysis) -> set[int]:
         node, raw = nodes[source], raws[source]
         if node.output is not None:
             return len(node.output) == sizes
-        if not isinstance(raw, dict):  # no layer at all: nothing says the rank changed
-            return True
-        kind, shape = raw.get("type"), raw.get("shape")
-        model = LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+        # No model (no mapping, no known type): nothing says the rank changed.
+        model, shape = model_of(raw), raw_field(raw, "shape")
         rearranges = model is not None and issubclass(model, NewPositions)
         return not rearranges or (isinstance(shape, list) and len(shape) == sizes)
 
