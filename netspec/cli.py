@@ -306,7 +306,7 @@ def check(
     if fix or fixing_only:
         from netspec.fix import fix_paths  # only when fixing: keeps the plain check's start-up small
 
-        outcomes = fix_paths(discovered.files, settings, unsafe=unsafe_fixes, write=not diff)
+        outcomes = fix_paths(discovered.files, settings, unsafe=unsafe_fixes, write=not diff, keep_analysis=False)
     results = (
         [outcome.result for outcome in outcomes]
         if outcomes

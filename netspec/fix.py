@@ -420,8 +420,10 @@ def fix_text(
         applied |= chosen.fixing
     unchecked: set[int | None] = set()
     if result.analysis is not None:
-        # Only the final report shows which of the remaining fixes are safe.
-        result = lint_text(text, filename, settings)
+        if any(d.fix is not None for d in result.diagnostics):
+            # Only the final report shows which of the remaining fixes are safe. Without a fix
+            # left to judge, the last lint is that report already.
+            result = lint_text(text, filename, settings)
         assert result.analysis is not None
         unchecked = set(result.analysis.graph.without_output)
     # A comment that a fix put to use is no problem fixed. Nor is a problem on a layer the
@@ -591,14 +593,23 @@ def fix_paths(
     *,
     unsafe: bool = False,
     write: bool = True,
+    keep_analysis: bool = True,
 ) -> list[FixOutcome]:
-    """Fix many files. A bug in netspec on one file is recorded, not raised, as in ``lint_paths``."""
+    """Fix many files. A bug in netspec on one file is recorded, not raised, as in ``lint_paths``.
+
+    ``keep_analysis=False`` drops each file's final analysis once it is fixed, as
+    ``lint_paths`` does: a run then holds only what it reports, and the cyclic garbage
+    collector does not walk every earlier file's analysis again with each file.
+    """
     outcomes = []
     for path in as_paths(paths, "fix_paths"):
         try:
-            outcomes.append(fix_file(path, settings, unsafe=unsafe, write=write))
+            outcome = fix_file(path, settings, unsafe=unsafe, write=write)
         except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-            outcomes.append(FixOutcome(internal_error(path, error)))
+            outcome = FixOutcome(internal_error(path, error))
+        if not keep_analysis:
+            outcome.result.analysis = None
+        outcomes.append(outcome)
     return outcomes
 
 

@@ -974,6 +974,28 @@ def test_fix_file_and_fix_paths_take_paths_as_strings(tmp_path: Path) -> None:
         fix_paths(str(path))
 
 
+def test_a_file_without_fixes_is_reported_as_a_lint_reports_it() -> None:
+    # An error without a fix (1 channel + 2 channels) and an unused suppression.
+    text = (
+        "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 1}  # noqa: NS102\n"
+        "  - {type: add, from: [input, conv1]}\n"
+    )
+    outcome = fix_text(text, "spec.yaml")
+    assert not outcome.changed and outcome.result.fixed == 0
+    assert [d.code for d in outcome.result.diagnostics] == ["NS900", "NS106"]
+    assert outcome.result.diagnostics == lint_text(text, "spec.yaml").diagnostics
+
+
+def test_fix_paths_drops_each_analysis_only_when_asked(tmp_path: Path) -> None:
+    first, second = write_spec(tmp_path, SMALL, "a.yaml"), write_spec(tmp_path, CLEAN, "b.yaml")
+    assert all(o.result.analysis is not None for o in fix_paths([first, second]))
+    first.write_text(SMALL)
+    dropped = fix_paths([first, second], keep_analysis=False)
+    assert [o.result.analysis for o in dropped] == [None, None]
+    # What is reported stays: the fixed file and the clean one are both clean now.
+    assert [o.changed for o in dropped] == [True, False] and all(not o.result.diagnostics for o in dropped)
+
+
 def test_failed_write_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = copy_case("vgg_block", tmp_path)
     before = path.read_bytes()
