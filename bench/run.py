@@ -133,8 +133,8 @@ def interleaved(env: dict[str, str], *runs: tuple[Sequence[str | Path], int]) ->
     return best
 
 
-def netspec(*targets: Path) -> list[str | Path]:
-    return [PYTHON, "-m", "netspec", "check", "--output-format", "concise", *targets]
+def netspec(*targets: Path, options: Sequence[str] = ()) -> list[str | Path]:
+    return [PYTHON, "-m", "netspec", "check", "--output-format", "concise", *options, *targets]
 
 
 def yamllint(*targets: Path) -> list[str | Path]:
@@ -236,6 +236,17 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     sequential, pooled = pool_comparison(paths["many"], repeat)
     print(f"\n5. {sizes.files} files, in-process: one process {sequential:.3f}s, over 2 worker processes {pooled:.3f}s")
+
+    # The corpus is clean, so --fix writes nothing: what it costs over the check is its own.
+    fixing, checking = interleaved(
+        env,
+        (netspec(paths["many"], options=["--fix"]), repeat),
+        (netspec(paths["many"], options=["--jobs", "1"]), repeat),
+    )
+    print(
+        f"\n6. {sizes.files} clean files, one process: check --fix {fixing:.3f}s, "
+        f"check --jobs 1 {checking:.3f}s, ratio {fixing / checking:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -29,5 +29,6 @@ def test_bench_quick_mode_runs(tmp_path: Path) -> None:
         "µs/layer",
         "ms/file",
         "over 2 worker processes",
+        "check --fix",
     ):
         assert row in done.stdout
