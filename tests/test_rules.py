@@ -782,6 +782,24 @@ def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
     assert "NS106" not in codes(resized.replace("[14, 11]", "[14, 10]"))
 
 
+def test_ns106_says_who_else_reads_the_branch_it_would_resize() -> None:
+    # The FPN above, with a head that also reads the upsample: a size of 7 reaches it too.
+    layers = [
+        "{type: conv, name: c4, filters: 8, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv, name: c5, filters: 8, kernel: 3, stride: 2, padding: 1}",
+        "{type: upsample, name: up, scale: 2}",
+        "{type: add, name: merged, from: [up, c4]}",
+        "{type: conv, name: head, from: up, filters: 8, kernel: 1}",
+    ]
+    text = spec("[8, 13, 13]", *layers).replace("layers:", "outputs: [merged, head]\nlayers:")
+    (d,) = [d for d in lint(text) if d.code == "NS106"]
+    assert d.help is not None and "which then gives 7×7 (head reads it too); or else" in d.help
+    # Two more readers.
+    tail = "  - {type: conv, name: tail, from: up, filters: 8, kernel: 1}\n"
+    (d,) = [d for d in lint(text.replace("[merged, head]", "[merged, head, tail]") + tail) if d.code == "NS106"]
+    assert d.help is not None and "which then gives 7×7 (head, tail read it too); or else" in d.help
+
+
 def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
     # 28 → 14 → 7 by two 3×3 stride-2 convs padded 1; the decoder's 3×3 stride-2 transposed
     # conv padded 1 gives (7 − 1)·2 − 2·1 + (3 − 1) + 1 = 13, one short of the skip's 14:

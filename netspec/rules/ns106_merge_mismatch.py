@@ -30,7 +30,8 @@ Where a transposed conv's branch is short of the others by less than its stride,
 stride-2 decoder's 2W − 1 is of its skip's 2W, the help names the `output_padding` it needs;
 where an `upsample` makes the branch, the `size` to give it in place of a scale, as
 DeepLabv3+ and torchvision's FPN interpolate to the skip's size (a centre crop would shift the
-upsampled map against the skip).
+upsampled map against the skip). It names the other layers that read that branch, whose input
+the setting changes too.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
-from netspec.diagnostics import Severity
+from netspec.diagnostics import Severity, listing
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
 from netspec.layers.base import spec_value
@@ -63,16 +64,25 @@ def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
         (sizes,) = others
         if len(sizes) != len(shape) - 1 or sizes == tuple(shape[1:]):
             continue
+        gives = f"which then gives {format_shape(sizes)}{_other_readers(graph, producer, node)}"
         if isinstance(producer.layer, Upsample):
             scale = producer.layer.scale
             # As written: 2 for 2.0, and 2.0000001 in full.
             instead = "" if scale is None else f" in place of scale {int(scale) if scale.is_integer() else scale}"
-            yield f"set size to {spec_value(sizes)} on {producer.name}{instead}, which then gives {format_shape(sizes)}"
+            yield f"set size to {spec_value(sizes)} on {producer.name}{instead}, {gives}"
             continue
         assert producer.inputs is not None  # it has an output: node has its inputs
         value = producer.layer.output_padding_value(producer.inputs, sizes)
         if value is not None:
-            yield f"set output_padding to {value} on {producer.name}, which then gives {format_shape(sizes)}"
+            yield f"set output_padding to {value} on {producer.name}, {gives}"
+
+
+def _other_readers(graph: Graph, producer: Node, merge: Node) -> str:
+    """Names the other layers that read ``producer``: the setting changes their input too."""
+    others = [graph.nodes[i].name for i in dict.fromkeys(producer.consumers) if i != merge.index]
+    if not others:
+        return ""
+    return f" ({listing(others, ', ')} read{'s' if len(others) == 1 else ''} it too)"
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
