@@ -36,7 +36,8 @@ _DIRECTIVE = re.compile(
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 #: A mark standing where the colon should, before a rule code: ``noqa;NS102``, ``noqa - NS102``,
-#: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``.
+#: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``,
+#: as does anything after a colon's codes: ``noqa: NS102 (NS101 is fine)``.
 _NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS[0-9]+\b", re.IGNORECASE)
 
 
@@ -123,7 +124,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         elif match["loose"]:
             listed = listing([cut(code) for code in re.split(r"[\s,]+", match["loose"].upper())], ", ")
             directive.problem = f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
-        elif separator := _NOT_A_COLON.match(line, match.end()):
+        elif not match["colon"] and (separator := _NOT_A_COLON.match(line, match.end())):
             # ruff's "expected ':'"; flake8 would silence everything.
             directive.problem = (
                 f"has `{separator[1]}` where a colon belongs (`# noqa: CODES`); as written it silences nothing"
