@@ -900,6 +900,37 @@ def test_a_mistake_in_a_key_that_changes_no_shape_leaves_the_rest_checked() -> N
     assert [d.code for d in result.diagnostics] == ["NS002"] and result.unchecked == 1
 
 
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "{type: conv, filters: 4, kernel: 3, padding: 1, activation: relux}",
+        "{type: conv, filters: 4, kernel: 3, padding: 1, padding_mode: mirror}",
+        "{type: conv, filters: 4, kernel: 3, padding: 1, in_channels: x}",
+        "{type: conv_transpose, filters: 4, kernel: 3, activation: relux}",
+    ],
+)
+def test_a_conv_s_activation_padding_mode_or_in_channels_leaves_the_rest_checked(layer: str) -> None:
+    # None sets a shape, a parameter count or a receptive field. 8 → 8 (or 10 transposed),
+    # then a dense layer on the unflattened map: NS105.
+    text = spec("[3, 8, 8]", layer, "{type: dense, units: 3}")
+    assert codes(text) == ["NS002", "NS105"]
+    # Silenced, the mistake leaves the dense layer's problem alone.
+    assert codes(text.replace("}\n  - {type: dense", "}  # noqa: NS002\n  - {type: dense", 1)) == ["NS105"]
+
+
+def test_a_dense_layer_s_activation_or_in_features_leaves_the_rest_checked() -> None:
+    for key in ("activation: relux", "in_features: x"):
+        # 3·2·2 = 12 flat, 4 units, then a conv on a flat tensor: NS115.
+        text = spec(
+            "[3, 2, 2]", "{type: flatten}", f"{{type: dense, units: 4, {key}}}", "{type: conv, filters: 1, kernel: 1}"
+        )
+        assert codes(text) == ["NS002", "NS115"], key
+    # The near miss: an upsample's mode changes the receptive fields after it, so a mistake
+    # in it stops the check there.
+    result = lint_text(spec("[3, 8, 8]", "{type: upsample, scale: 2, mode: bilinearr}", "{type: dense, units: 3}"))
+    assert [d.code for d in result.diagnostics] == ["NS002"] and result.unchecked == 1
+
+
 def test_a_mistake_netspec_checks_past_is_no_blocking_problem() -> None:
     # It may be silenced like any problem that leaves nothing unchecked, and is not said to
     # stop the check.

@@ -788,6 +788,10 @@ INERT_VALUES: dict[str, Any] = {
     "divisor_override": 7,
     "beta": 0.5,
     "k": 2.0,
+    "activation": "gelu",
+    "padding_mode": "reflect",
+    "in_channels": 4,
+    "in_features": 4,
 }
 
 #: The keys a layer needs besides its type.
@@ -795,7 +799,12 @@ REQUIRED_KEYS: dict[str, dict[str, Any]] = {
     "groupnorm": {"groups": 2},
     "avgpool": {"kernel": 2},
     "local_response_norm": {"size": 3},
+    "conv": {"filters": 3, "kernel": 3, "padding": 1},
+    "conv_transpose": {"filters": 3, "kernel": 3},
+    "dense": {"units": 3},
 }
+#: The input, where a layer does not take [4, 6, 6].
+INPUT_SHAPES: dict[str, list[int]] = {"dense": [4]}
 
 
 def test_every_inert_key_has_a_test_value() -> None:
@@ -808,13 +817,14 @@ def test_inert_keys_change_no_shape_and_no_parameter_count_in_pytorch(kind: str)
     # PyTorch must give the same output shape and parameter count whatever its value.
     # (`expect` only checks: propagation never reads it.)
     plain = {"type": kind, **REQUIRED_KEYS.get(kind, {})}
-    baseline = run_stack([4, 6, 6], [plain])
+    shape = INPUT_SHAPES.get(kind, [4, 6, 6])
+    baseline = run_stack(shape, [plain])
     for key in LAYER_TYPES[kind].inert_keys - {"expect"}:
         layer = {**plain, key: INERT_VALUES[key]}
-        assert run_stack([4, 6, 6], [layer]) == baseline, key
-        module = layer_module(LAYER_TYPES[kind].model_validate(layer), [(4, 6, 6)]).eval()
+        assert run_stack(shape, [layer]) == baseline, key
+        module = layer_module(LAYER_TYPES[kind].model_validate(layer), [tuple(shape)]).eval()
         with torch.no_grad():
-            out = module(torch.rand(2, 4, 6, 6))
+            out = module(torch.rand(2, *shape))
         assert (tuple(out.shape[1:]), sum(p.numel() for p in module.parameters())) == baseline, key
 
 

@@ -161,9 +161,9 @@ class LayerBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
-    #: Keys that change neither a shape nor a parameter count: a mistake in one is reported
-    #: (NS002), and the layer is still propagated with the key's default, so that the layers
-    #: after it are checked. Each layer adds its own.
+    #: Keys that change no shape, no parameter count and no receptive field: a mistake in one
+    #: is reported (NS002), and the layer is still propagated with the key's default, so that
+    #: the layers after it are checked. Each layer adds its own.
     inert_keys: ClassVar[frozenset[str]] = frozenset({"expect"})
 
     #: Each layer narrows this to its own ``Literal``, the tag of the layer union.

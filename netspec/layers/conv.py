@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 class Convolution(LayerBase):
     """The keys ``conv`` and ``conv_transpose`` share."""
 
+    # An activation is pointwise and has no parameters; in_channels only asserts.
+    inert_keys = LayerBase.inert_keys | {"activation", "in_channels"}
     filters: Size = Field(description="Output channels (out_channels).")
     kernel: SizeOrList = Field(description="Kernel size F: an int, or one per spatial dimension.")
     stride: SizeOrList = Field(1, description="Stride S. Default 1.")
@@ -92,6 +94,8 @@ class Convolution(LayerBase):
 class Conv(WindowedLayer, Convolution):
     """``nn.ConvNd``: out = floor((W + 2P − D·(F − 1) − 1)/S) + 1 per spatial dimension."""
 
+    # What fills the padding changes which values are read, not how many.
+    inert_keys = Convolution.inert_keys | {"padding_mode"}
     type: Literal["conv"]
     padding: ConvPadding = Field(
         0,

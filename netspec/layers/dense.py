@@ -92,6 +92,7 @@ class Reshape(NewPositions):
 class Dense(NewPositions):
     """``nn.Linear`` on a flat tensor: in·units weights plus units biases."""
 
+    inert_keys = NewPositions.inert_keys | {"activation", "in_features"}
     type: Literal["dense"]
     units: Size = Field(description="Output features (out_features).")
     bias: bool = Field(True, description="Whether the layer has a bias. Default true.")

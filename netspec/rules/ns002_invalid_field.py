@@ -10,9 +10,11 @@ PyTorch would raise a `TypeError` at model construction, or worse, accept the va
 something else (`strides: 2` is silently ignored by many config loaders). netspec cannot
 check an invalid layer, nor the layers that depend on it, nor anything without a valid `input`
 and `layers`, so those problems cannot be disabled or suppressed. Where a layer's only
-mistakes are in keys that change no shape and no parameter count (a batchnorm's `eps`, an
-activation's slope, an `expect`), the layers after it are checked all the same, with those
-keys at their defaults, and those mistakes may be suppressed. Problems elsewhere (an
+mistakes are in keys that change no shape, no parameter count and no receptive field (a
+batchnorm's `eps`, an activation's slope, a conv's `activation`, `padding_mode` or
+`in_channels`, a dense layer's `activation` or `in_features`, an `expect`), the layers after
+it are checked all the same, with those keys at their defaults, and those mistakes may be
+suppressed. An upsample's `mode` or `align_corners` changes the receptive fields after it. Problems elsewhere (an
 unknown top-level key holding YAML anchors, say) leave nothing unchecked, and can be.
 
 ## Example
@@ -67,5 +69,7 @@ RULE = Rule(
     __doc__,
     check,
     blocking=True,
-    silenceable="unknown top-level keys and mistakes in keys that change no shape and no parameter count",
+    silenceable=(
+        "unknown top-level keys and mistakes in keys that change no shape, no parameter count and no receptive field"
+    ),
 )
