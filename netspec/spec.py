@@ -95,7 +95,7 @@ class SpecModel(BaseModel):
     layers: Annotated[list[Layer], Field(min_length=1)] = Field(
         description="The layers, in order. Each feeds the next unless `from` says otherwise."
     )
-    outputs: Annotated[list[Name], Field(min_length=1)] | None = Field(
+    outputs: Annotated[list[Name], Field(min_length=1, json_schema_extra={"uniqueItems": True})] | None = Field(
         None,
         description="The layers whose outputs the network returns, in order: a detector's heads, an "
         "auxiliary classifier. Default: the last layer.",

@@ -186,3 +186,28 @@ def test_a_mistyped_upsample_scale_is_called_that_not_a_missing_size(
     found = verdict(validator, "input: [3, 8, 8]\nlayers:\n  - {type: upsample, scale: '2'}\n")
     # Not "'size' is a required property": the verdict is about scale's value.
     assert found is not None and list(found.absolute_path)[-1] == "scale" and "'2'" in found.message
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        # A slice takes start, stop or both; a null stop stands for absent.
+        ("input: [4, 8, 8]\nlayers:\n  - {type: slice}\n", False),
+        ("input: [4, 8, 8]\nlayers:\n  - {type: slice, stop: null}\n", False),
+        ("input: [4, 8, 8]\nlayers:\n  - {type: slice, start: 0}\n", True),
+        ("input: [4, 8, 8]\nlayers:\n  - {type: slice, stop: 2}\n", True),
+        # A network returns each output once.
+        ("input: [4, 8, 8]\noutputs: [a, a]\nlayers:\n  - {type: relu, name: a}\n", False),
+        ("input: [4, 8, 8]\noutputs: [a]\nlayers:\n  - {type: relu, name: a}\n", True),
+        # An epsilon is finite; PyTorch takes even one past float32's 3.4028235e38.
+        ("input: [4, 8, 8]\nlayers:\n  - {type: batchnorm, eps: .inf}\n", False),
+        ("input: [4, 8, 8]\nlayers:\n  - {type: layernorm, eps: 1.0e+39}\n", True),
+        ("input: [4, 8, 8]\nlayers:\n  - {type: local_response_norm, size: 3, k: -.inf}\n", False),
+        ("input: [4, 8, 8]\nlayers:\n  - {type: local_response_norm, size: 3, k: -1.0e+39}\n", True),
+    ],
+)
+def test_the_schema_refuses_what_the_format_check_refuses_where_json_schema_can_say_it(
+    validator: jsonschema.Draft202012Validator, text: str, valid: bool
+) -> None:
+    assert (verdict(validator, text) is None) == valid
+    assert ("NS002" not in [d.code for d in lint_text(text).diagnostics]) == valid

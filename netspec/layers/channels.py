@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from netspec.layers.base import Count, LayerError, SamePositions, Shape, Size, check_groups
 from netspec.layers.neutral import Neutral
@@ -18,6 +18,14 @@ class Slice(SamePositions):
     """A range of channels (of features, on a flat tensor), ``x[:, start:stop]``: how a spec
     splits a tensor in two (the ``chunk`` of ShuffleNetV2's blocks and of YOLOv8's C2f), one
     slice per part."""
+
+    # For editors and validators: without start, a stop that is not null (null stands for absent).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"not": {"required": ["start"]}},
+            "then": {"required": ["stop"], "properties": {"stop": {"not": {"type": "null"}}}},
+        }
+    )
 
     type: Literal["slice"]
     start: Count = Field(0, description="The first channel taken, counted from 0. Default 0.")

@@ -4,6 +4,7 @@ group, instance and layer normalisations, and local response normalisation."""
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
@@ -49,8 +50,10 @@ ActivationName = Literal[
 FLOAT32_MAX = 3.4028234663852886e38
 #: A module argument that meets float32 tensors.
 Real = Annotated[float, Field(allow_inf_nan=False, ge=-FLOAT32_MAX, le=FLOAT32_MAX)]
+#: "Finite", as JSON Schema can say it (it has no infinity of its own to exclude).
+FINITE_IN_SCHEMA = {"minimum": -sys.float_info.max, "maximum": sys.float_info.max}
 #: A module argument that stays a Python float (a double), which no tensor type bounds.
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False, json_schema_extra=FINITE_IN_SCHEMA)]
 
 
 class ActivationLayer(Neutral):
@@ -168,6 +171,8 @@ Epsilon = Annotated[
     Field(
         gt=0,
         allow_inf_nan=False,
+        # PyTorch takes any finite epsilon, even one past float32's largest.
+        json_schema_extra=FINITE_IN_SCHEMA,
         description="Added to the variance before its square root; must be positive. Default 1.0e-5.",
     ),
 ]
