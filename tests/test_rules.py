@@ -465,7 +465,7 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ),
         ("{type: conv, filters: 4, kernel: '${k}'}", "not '${k}'; `${…}` is an interpolation"),
         ("{type: '${t}'}", "unknown layer type '${t}'; `${…}` is an interpolation"),
-        ("{type: conv, filters: 4, kernel: 3, activation: '${act}'}", "not '${act}'; `${…}` is an interpolation"),
+        ("{type: conv, filters: 4, kernel: 1, activation: '${act}'}", "not '${act}'; `${…}` is an interpolation"),
         (
             "{type: relu, from: -1}",
             "`from` takes the name of an earlier layer, or `input`, not -1: layers are not numbered",
@@ -491,8 +491,12 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: dropout, p: 0.5}", "did you mean 'rate'"),
         # A fixed set of words gets the closest one.
         ("{type: conv, filters: 4, kernel: 3, padding: sam}", "or a number of pixels, not 'sam'; did you mean 'same'"),
-        ("{type: conv, filters: 4, kernel: 3, activation: rellu}", "not 'rellu'; did you mean 'relu'"),
-        ("{type: dense, units: 4, activation: softmaxx}", "did you mean 'softmax'"),
+        # (An activation changes no shape: the layer is checked past it, so it needs no other fault.)
+        ("{type: conv, filters: 4, kernel: 1, activation: rellu}", "not 'rellu'; did you mean 'relu'"),
+        (
+            "{type: adaptive_avgpool, output_size: 1}\n  - {type: flatten}\n  - {type: dense, units: 4, activation: softmaxx}",
+            "did you mean 'softmax'",
+        ),
         # Only conv takes 'same'; a pool's padding is numbers (the value is pointed at, not the type).
         ("{type: maxpool, kernel: 3, padding: same}", "not 'same'; only conv takes 'same'"),
         ("{type: maxpool, kernel: 3, padding: Same}", "not 'Same'; only conv takes 'same'"),
