@@ -494,7 +494,8 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         # (An activation changes no shape: the layer is checked past it, so it needs no other fault.)
         ("{type: conv, filters: 4, kernel: 1, activation: rellu}", "not 'rellu'; did you mean 'relu'"),
         (
-            "{type: adaptive_avgpool, output_size: 1}\n  - {type: flatten}\n  - {type: dense, units: 4, activation: softmaxx}",
+            "{type: adaptive_avgpool, output_size: 1}\n  - {type: flatten}\n"
+            "  - {type: dense, units: 4, activation: softmaxx}",
             "did you mean 'softmax'",
         ),
         # Only conv takes 'same'; a pool's padding is numbers (the value is pointed at, not the type).
