@@ -18,7 +18,7 @@ import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
-from netspec.diagnostics import Applicability, Diagnostic, Severity
+from netspec.diagnostics import Applicability, Diagnostic, Severity, listing
 from netspec.discovery import discover, is_directory, missing
 from netspec.linter import FileResult, bug, lint_guarded, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
@@ -298,9 +298,14 @@ def check(
     discovered = discover(targets, settings)
     if output_file is not None:
         refuse_overwriting_a_spec(output_file, discovered.files)
-    if not discovered.files and not discovered.unlisted and not discovered.excluded:
-        # As ruff warns: a path mistyped in CI would otherwise pass every run, checking nothing.
-        to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
+    if not discovered.files and not discovered.unlisted:
+        # As ruff warns: a path mistyped in CI, or a hook whose files are all excluded, would
+        # otherwise pass every run, checking nothing.
+        if discovered.excluded:
+            left_out = listing([str(path) for path in discovered.excluded], ", ")
+            to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {left_out}")
+        else:
+            to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
     fixing_only = fix_only or diff
     outcomes: list[FixOutcome] = []
     if fix or fixing_only:

@@ -9,8 +9,17 @@ from pathlib import Path
 
 from netspec.settings import Settings
 
-#: Directories never searched: version control, virtual environments, caches.
-SKIPPED_DIRECTORIES = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+#: Directories never searched, and left out under ``force_exclude``: version control,
+#: virtual environments, caches, build output. Ruff's default excludes, and ``__pycache__``.
+#: Other hidden directories are searched, as ruff searches them: a spec may live in one.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        *(".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache"),
+        *(".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv"),
+        *(".vscode", "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist", "node_modules"),
+        *("site-packages", "venv"),
+    }
+)
 
 
 def missing(path: Path) -> bool:
@@ -68,12 +77,6 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     return found
 
 
-def _skipped(directory: str) -> bool:
-    """A directory no scan enters: hidden (version control, caches) or one of
-    :data:`SKIPPED_DIRECTORIES`."""
-    return directory.startswith(".") or directory in SKIPPED_DIRECTORIES
-
-
 def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
     files = []
     start = os.fspath(top)
@@ -100,7 +103,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
         subdirectories[:] = sorted(
             d
             for d in subdirectories
-            if not _skipped(d) and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
+            if d not in SKIPPED_DIRECTORIES and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
         )
         outside = seen_from is None
         for name in sorted(names):
@@ -122,9 +125,8 @@ def _excluded(path: Path, settings: Settings) -> bool:
     if not inside:
         return not directory and settings.exclude_globs.match(path.name, outside=True)
     for seen in inside:
-        # A scan enters no skipped directory, but checks a hidden file.
         directories = (seen, *seen.parents) if directory else seen.parents
-        if any(_skipped(d.name) for d in directories if d.name):
+        if any(d.name in SKIPPED_DIRECTORIES for d in directories):
             return True
         if any(settings.exclude_globs.match(p.as_posix()) for p in (seen, *seen.parents) if p.name):
             return True

@@ -486,6 +486,26 @@ def test_a_scan_that_finds_no_spec_says_so(tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
 
 
+def test_a_check_whose_named_files_are_all_excluded_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As pre-commit runs the hook: every staged spec named, and the configuration's exclude
+    # applied to them. A hook that checks nothing must not pass without a word.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "netspec.toml").write_text("exclude = ['legacy']\n", encoding="utf-8")
+    spec = "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n"
+    for name in ("legacy/a.yaml", "legacy/b.yaml", "specs/net.yaml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(spec, encoding="utf-8")
+    result = runner.invoke(app, ["check", "--force-exclude", "legacy/a.yaml", "legacy/b.yaml"])
+    assert result.exit_code == 0
+    assert (
+        result.stderr
+        == "netspec: warning: no spec files checked: --force-exclude leaves out legacy/a.yaml, legacy/b.yaml\n"
+    )
+    # The near miss: one of the named files is checked, and nothing is said.
+    result = runner.invoke(app, ["check", "--force-exclude", "legacy/a.yaml", "specs/net.yaml"])
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
 @pytest.mark.parametrize("args", [["-h"], ["check", "-h"], ["show", "-h"]])
 def test_h_is_short_for_help(args: list[str]) -> None:
     result = runner.invoke(app, args)

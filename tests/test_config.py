@@ -501,9 +501,12 @@ def test_force_exclude_looks_only_below_the_project(tmp_path: Path, monkeypatch:
     write(project / "netspec.toml", "exclude = ['build']\nforce-exclude = true\n")
     monkeypatch.chdir(project)
     assert reported_files(str(spec), str(project / "specs" / "build")) == [str(spec)]
-    # A directory named on the command line is excluded as a whole, and says nothing more.
+    # A directory named on the command line is excluded as a whole, which ruff would warn of.
     result = runner.invoke(app, ["check", "specs/build"])
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"netspec: warning: no spec files checked: --force-exclude leaves out {Path('specs/build')}\n",
+    )
     assert "(0 files checked)" in result.stdout
     # From a subdirectory the project's parent directories still do not count, spelt with
     # `..` or in full, through a symbolic link or not; the project's own `build` still does.
@@ -547,15 +550,18 @@ def test_exclude_from_the_project_directory_only(project: Path, tmp_path_factory
 
 
 def test_force_exclude_skips_what_a_scan_skips(project: Path) -> None:
-    # A scan enters no hidden directory and no node_modules; files named in them (as
-    # pre-commit names every staged file) are left out the same way under --force-exclude.
-    for name in [".cache/specs/a.yaml", "node_modules/pkg/b.yaml", "specs/.hidden.yaml"]:
+    # A scan enters none of ruff's default excludes (version control, virtual environments,
+    # caches, build output); files named in them (as pre-commit names every staged file)
+    # are left out the same way under --force-exclude.
+    skipped = [".git/specs/a.yaml", ".venv/lib/b.yaml", "node_modules/pkg/c.yaml", "build/specs/d.yaml"]
+    # The near misses: another hidden directory, and a hidden file, are a spec's like any.
+    kept = [".config/specs/e.yaml", "specs/.hidden.yaml", "specs/net.yaml"]
+    for name in skipped + kept:
         write(project / name, SHRINKING)
-    assert reported_files(".") == [str(Path("specs/.hidden.yaml")), str(Path("specs/net.yaml"))]
-    named = [".cache/specs/a.yaml", "node_modules/pkg/b.yaml", "specs/.hidden.yaml", "specs/net.yaml"]
-    assert reported_files("--force-exclude", *named) == [str(Path("specs/.hidden.yaml")), str(Path("specs/net.yaml"))]
-    # The near miss: named without --force-exclude, every file is checked, as in ruff.
-    assert len(reported_files(*named)) == 4
+    assert reported_files(".") == [str(Path(name)) for name in kept]
+    assert reported_files("--force-exclude", *skipped, *kept) == [str(Path(name)) for name in kept]
+    # Named without --force-exclude, every file is checked, as in ruff.
+    assert len(reported_files(*skipped, *kept)) == 7
 
 
 def test_a_file_named_twice_is_checked_once(project: Path) -> None:

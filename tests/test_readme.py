@@ -10,7 +10,7 @@ from typing import get_args
 import yaml
 
 from netspec.config import load
-from netspec.discovery import discover
+from netspec.discovery import SKIPPED_DIRECTORIES, discover
 from netspec.layers import LAYER_TYPES, LayerBase
 from netspec.layers.neutral import ActivationName
 from netspec.report import REPORTERS
@@ -91,6 +91,12 @@ def test_the_readme_names_every_output_format() -> None:
     assert sorted(usage.split("\\|")) == sorted(REPORTERS)
     table = readme.split("| Format | For |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0]
     assert re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE) == list(REPORTERS)
+
+
+def test_the_readme_names_every_directory_a_scan_skips() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("A scan never enters", 1)[1].split("Other hidden directories", 1)[0]
+    assert set(re.findall(r"`([^`]+)`", paragraph)) == {"--force-exclude", *SKIPPED_DIRECTORIES}
 
 
 def test_the_configuration_example_loads_and_excludes_legacy_at_any_depth(tmp_path: Path) -> None:
