@@ -56,7 +56,8 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml.",
+        help="Read this configuration file instead of the nearest netspec.toml/pyproject.toml; "
+        "its patterns describe paths from the working directory.",
         parser=path_parameter,
     ),
 ]

@@ -277,6 +277,8 @@ def _not_under(selectors: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[s
 
 def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) -> Settings:
     """The settings for a run: the given or nearest configuration file, then the flags.
+    The patterns of the nearest file describe paths from its directory, those of a given one
+    from the working directory.
 
     The flags are a layer above the file, as in ruff. ``--select`` replaces the file's whole
     selection (select, extend-select and ignore). ``--extend-select`` and ``--ignore`` add to
@@ -284,7 +286,9 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
     specific, so ``--extend-select NS1`` enables the NS102 that the file ignores.
     """
     if config is not None:
-        settings = load(config)
+        # As in ruff: a file given by --config describes paths from the working directory,
+        # so that a CI job's config kept in ci/ means what it would at the project's root.
+        settings = replace(load(config), root=None)
     else:
         try:
             start = (cwd or Path.cwd()).resolve()

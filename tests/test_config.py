@@ -431,13 +431,9 @@ def test_outside_the_project_patterns_see_only_file_names(tmp_path: Path, monkey
     write(tmp_path / "proj" / "netspec.toml", "exclude = ['build', 'old_*.yaml']\nforce-exclude = true\n")
     spec = write(tmp_path / "build" / "x.yaml", SHRINKING)
     old = write(tmp_path / "build" / "old_x.yaml", SHRINKING)
-    monkeypatch.chdir(tmp_path)
-    config = ["--config", "proj/netspec.toml"]
-    for named in ["build/x.yaml", str(spec), "build"]:
-        assert reported_files(*config, named) == [str(Path("build/x.yaml")) if named != str(spec) else str(spec)], named
     monkeypatch.chdir(tmp_path / "proj")
-    result = runner.invoke(app, ["check", "--output-format", "concise", "../build/x.yaml"])
-    assert result.exit_code == 1
+    for named in ["../build/x.yaml", str(spec), "../build"]:
+        assert reported_files(named) == [str(Path("../build/x.yaml")) if named != str(spec) else str(spec)], named
     # The near miss: a file name still matches outside.
     result = runner.invoke(app, ["check", str(old)])
     assert (result.exit_code, "(0 files checked)" in result.stdout) == (0, True)
@@ -451,11 +447,26 @@ def test_a_walk_that_enters_the_project_from_outside_matches_its_files(
     write(tmp_path / "proj" / "specs" / "legacy" / "old.yaml", SHRINKING)
     write(tmp_path / "other" / "legacy" / "o.yaml", SHRINKING)  # outside: only names count
 
-    monkeypatch.chdir(tmp_path)
-    expected = {str(Path("other/legacy/o.yaml")), str(Path("proj/specs/net.yaml"))}
-    assert set(reported_files("--config", str(Path("proj/netspec.toml")), ".")) == expected
     monkeypatch.chdir(tmp_path / "proj")
+    expected = {str(Path("other/legacy/o.yaml")), str(Path("proj/specs/net.yaml"))}
     assert set(reported_files("..")) == {str(Path("..", p)) for p in expected}
+
+
+def test_a_configuration_given_by_flag_describes_paths_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in ruff: a CI job's configuration kept in ci/ means what it would at the root.
+    config = "exclude = ['specs/legacy']\n[per-file-ignores]\n'specs/gen_*.yaml' = ['NS102']\n"
+    write(tmp_path / "ci" / "netspec.toml", config)
+    for name in ("specs/gen_a.yaml", "specs/legacy/old.yaml", "specs/net.yaml"):
+        write(tmp_path / name, SHRINKING)
+    monkeypatch.chdir(tmp_path)
+    assert reported_files("--config", str(Path("ci/netspec.toml")), "specs") == [str(Path("specs/net.yaml"))]
+    # The near miss: found from ci/ instead of given, it describes paths from ci/, where no
+    # specs/ is, so that it means the same from any working directory: nothing matches.
+    monkeypatch.chdir(tmp_path / "ci")
+    found = reported_files(str(Path("../specs")))
+    assert set(found) == {str(Path("../specs", name)) for name in ("gen_a.yaml", "legacy/old.yaml", "net.yaml")}
 
 
 def test_a_directory_named_through_a_symbolic_link_is_matched_as_what_it_is(project: Path) -> None:
