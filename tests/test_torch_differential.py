@@ -358,17 +358,22 @@ def test_normalisation_limits_are_pytorchs_or_listed_in_the_readme() -> None:
 
 
 @pytest.mark.parametrize("shape", [[6], [6, 1, 1]])
-def test_batchnorm_on_one_position_needs_a_batch_of_two_in_training_as_the_readme_says(shape: list[int]) -> None:
+def test_batchnorm_on_one_position_needs_a_batch_of_two_as_the_readme_says(shape: list[int]) -> None:
     norm = torch.nn.BatchNorm1d(6) if len(shape) == 1 else torch.nn.BatchNorm2d(6)
     with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
         norm.train()(torch.zeros(1, *shape))
     assert norm(torch.zeros(2, *shape)).shape == (2, *shape)
     assert norm.eval()(torch.zeros(1, *shape)).shape == (1, *shape)
+    # Without running statistics it uses the batch's in evaluation too.
+    batch_only = type(norm)(6, track_running_stats=False).eval()
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
+        batch_only(torch.zeros(1, *shape))
+    assert batch_only(torch.zeros(2, *shape)).shape == (2, *shape)
     # netspec has no batch size: it accepts the layer, and the README names the exception.
     before = ["{type: flatten}"] if len(shape) == 1 else []
     assert lint_text(spec("[6, 1, 1]", *before, "{type: batchnorm}"), "n.yaml").diagnostics == []
     row = next(line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `batchnorm` |"))
-    assert "refuses in training only on a batch of one" in row
+    assert "refuses only on a batch of one, in training (or always, with `track_running_stats: false`" in row
 
 
 def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
