@@ -396,9 +396,12 @@ def _settings(
             max_file_size,
             force_exclude,
         )
-        return resolve(config, overrides)
+        settings = resolve(config, overrides)
     except ConfigError as error:
         usage_error(str(error))
+    for sentence in settings.ineffective:
+        to_stderr(f"netspec: warning: {sentence}")
+    return settings
 
 
 @app.command(short_help="Print each layer's shapes, parameters and MACs, with totals.")

@@ -176,9 +176,11 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
         raise ConfigError(f"{source}: unknown key '{cut(unknown[0])}'{_key_hint(unknown[0], source)}")
     settings = Settings()
     changes: dict[str, Any] = {"root": str(Path(source).parent)}
+    ineffective: tuple[str, ...] = ()
     for key in ("select", "extend-select", "ignore"):
         if key in table:
             changes[key.replace("-", "_")] = rule_selectors(_strings(table[key], key, source), f"{source}: {key}")
+    ineffective += _always_reported(changes.get("ignore", ()), f"{source}: ignore")
     for key in ("include", "exclude"):
         if key in table:
             changes[key] = tuple(_strings(table[key], key, source))
@@ -187,9 +189,13 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
         for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items():
             key = f"per-file-ignores.{cut(pattern)}"
             ignores[pattern] = rule_selectors(_strings(codes, key, source), f"{source}: {key}")
+            ineffective += _always_reported(ignores[pattern], f"{source}: {key}")
         changes["per_file_ignores"] = ignores
     if "severity" in table:
-        changes["severity"] = _severities(_table_of(table["severity"], "severity", source), source)
+        levels = _table_of(table["severity"], "severity", source)
+        changes["severity"] = _severities(levels, source)
+        demoted = [selector for selector, level in levels.items() if level == Severity.WARNING.value]
+        ineffective += _always_reported(demoted, f"{source}: severity")
     if "force-exclude" in table:
         if not isinstance(table["force-exclude"], bool):
             raise ConfigError(f"{source}: force-exclude must be true or false, not {_quoted(table['force-exclude'])}")
@@ -199,7 +205,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ConfigError(f"{source}: max-file-size must be a positive number of bytes, not {_quoted(size)}")
         changes["max_file_size"] = size
-    return replace(settings, **changes)
+    return replace(settings, **changes, ineffective=ineffective)
 
 
 def _key_hint(key: str, source: str) -> str:
@@ -238,6 +244,18 @@ def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
         if not any(code.startswith(value) for code in RULES):
             raise ConfigError(f"{where}: unknown rule code or prefix '{cut(value)}'{_selector_hint(value)}")
     return tuple(values)
+
+
+def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
+    """A sentence for each selector that names, in full, a rule whose problems are always
+    reported (blocking, with none that leave nothing unchecked): ignoring or demoting it
+    does nothing, which would otherwise pass without a word."""
+    return tuple(
+        f"{where} names {selector}, which has no effect: netspec cannot check past its problems, "
+        "so it always reports them, as errors"
+        for selector in selectors
+        if (rule := RULES.get(selector)) is not None and rule.blocking and rule.silenceable is None
+    )
 
 
 def _selector_hint(value: str) -> str:
@@ -308,6 +326,7 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
         )
     return replace(
         settings,
+        ineffective=settings.ineffective + _always_reported(disabled, "--ignore"),
         extend_select=settings.extend_select + enabled,
         ignore=settings.ignore + disabled,
         max_file_size=overrides.max_file_size or settings.max_file_size,

@@ -35,6 +35,8 @@ class Settings:
     #: for the working directory.
     root: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: Settings that have no effect, each said in a sentence for the user to be warned of.
+    ineffective: tuple[str, ...] = ()
 
     def enabled(self, code: str, selected_by_default: bool, filename: str = "") -> bool:
         def longest(prefixes: tuple[str, ...], exact_only: bool) -> int:

@@ -672,3 +672,34 @@ def test_an_unknown_key_says_what_was_probably_meant(project: Path, name: str, t
     result = runner.invoke(app, ["check", "specs"])
     assert result.exit_code == 2
     assert hint in result.stderr
+
+
+def test_ignoring_or_demoting_a_rule_that_is_always_reported_is_said_to_do_nothing(project: Path) -> None:
+    # NS104: netspec cannot check past a channel mismatch, so no setting hides it.
+    write(
+        project / "specs" / "net.yaml",
+        "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 1, in_channels: 5}\n",
+    )
+    write(
+        project / "netspec.toml",
+        "ignore = ['NS104']\n[per-file-ignores]\n'specs/*' = ['NS106']\n[severity]\nNS115 = 'warning'\n",
+    )
+    result = runner.invoke(app, ["check", "--output-format", "concise", "--ignore", "NS001", "specs"])
+    assert result.exit_code == 1 and "NS104 error" in result.stdout
+    config = project / "netspec.toml"
+    after = "which has no effect: netspec cannot check past its problems, so it always reports them, as errors"
+    assert result.stderr.splitlines() == [
+        f"netspec: warning: {config}: ignore names NS104, {after}",
+        f"netspec: warning: {config}: per-file-ignores.specs/* names NS106, {after}",
+        f"netspec: warning: {config}: severity names NS115, {after}",
+        f"netspec: warning: --ignore names NS001, {after}",
+    ]
+    # The near misses: prefixes, rules that may be hidden, NS107 and NS002 whose problems
+    # partly leave nothing unchecked, and promoting to an error.
+    write(
+        project / "netspec.toml",
+        "ignore = ['NS1', 'NS102', 'NS107']\n[per-file-ignores]\n'specs/*' = ['NS002']\n"
+        "[severity]\nNS104 = 'error'\nNS1 = 'warning'\nNS107 = 'warning'\n",
+    )
+    result = runner.invoke(app, ["check", "--output-format", "concise", "--ignore", "NS0", "specs"])
+    assert (result.exit_code, result.stderr) == (1, "")
