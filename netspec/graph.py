@@ -43,6 +43,9 @@ class Node:
     error: LayerError | None = None
     #: A conv or pooling layer's windows, one per spatial dimension, for the rules.
     windows: list[Window] | None = None
+    #: Keys written with an invalid value that changes no shape (NS002), which the layer was
+    #: built without, at their defaults: the rules may look past them, an export may not.
+    defaulted: tuple[str, ...] = ()
 
     @property
     def path(self) -> KeyPath:
@@ -171,8 +174,12 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
     names = [name or _default_name(i, *layers[i]) for i, name in enumerate(given)]
     references = _References(names, Budget(suggestions))
     defined = references.defined
+    defaulted: dict[Any, tuple[str, ...]] = {}
+    for problem in spec.problems:
+        if problem.checked_past and len(problem.path) >= 3:
+            defaulted[problem.path[1]] = (*defaulted.get(problem.path[1], ()), str(problem.path[2]))
     for index, (layer, raw) in enumerate(layers):
-        node = Node(index, names[index], layer)
+        node = Node(index, names[index], layer, defaulted=tuple(dict.fromkeys(defaulted.get(index, ()))))
         graph.nodes.append(node)
         resolved = _resolve(graph, node, _declared_sources(layer, raw), references, raw)
         if node.name == "input":

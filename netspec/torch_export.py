@@ -161,5 +161,9 @@ def network_module(graph: Graph) -> nn.Module:
             raise UnsupportedLayer(f"layer {node.index + 1}: {problems[node.index]}; fix it before exporting")
         if node.layer is None or node.inputs is None or node.output is None:
             raise UnsupportedLayer(f"layer '{node.name}' has errors; fix them before exporting")
+        if node.defaulted:
+            # Built with the defaults instead, it would be another network than the spec's.
+            keys = ", ".join(f"`{key}`" for key in node.defaulted)
+            raise UnsupportedLayer(f"layer '{node.name}' has an invalid {keys} (NS002); fix it before exporting")
         layers.append(layer_module(node.layer, node.inputs))
     return custom.Network([n.name for n in graph.nodes], layers, [n.sources for n in graph.nodes], graph.outputs)

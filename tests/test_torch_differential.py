@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import os
+import re
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -498,6 +499,31 @@ def test_export_returns_every_output_the_spec_lists_in_its_order() -> None:
 def test_export_refuses_a_spec_with_errors_and_says_what_to_fix(text: str, reason: str) -> None:
     with pytest.raises(UnsupportedLayer, match=reason):
         network_module(analyse(text, "x.yaml", "x").graph)
+
+
+@pytest.mark.parametrize(
+    ("layer", "keys"),
+    [
+        # PyTorch's own spelling of the activation; built at its default, the conv would lose it.
+        ("{type: conv, name: c, filters: 4, kernel: 3, padding: 1, activation: ReLU}", "`activation`"),
+        ("{type: batchnorm, name: c, eps: 0, momentum: 5}", "`eps`, `momentum`"),
+        ("{type: dropout, name: c, rate: 2}", "`rate`"),
+    ],
+)
+def test_export_refuses_a_layer_the_check_looks_past_with_an_invalid_value(layer: str, keys: str) -> None:
+    # The rules go on past such a layer, at the key's default, since no shape depends on it;
+    # an export at the default would be another network than the one written.
+    text = f"input: [3, 8, 8]\nlayers:\n  - {layer}\n  - {{type: relu}}\n"
+    analysis = analyse(text, "x.yaml", "x")
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS002"]
+    with pytest.raises(UnsupportedLayer, match=re.escape(f"layer 'c' has an invalid {keys} (NS002)")):
+        network_module(analysis.graph)
+    # The near miss: written validly, it exports.
+    valid = (
+        text.replace("ReLU", "relu").replace("eps: 0, momentum: 5", "eps: 0.001, momentum: 0.5").replace("2}", "0.2}")
+    )
+    channels = 4 if "conv" in layer else 3
+    assert network_module(analyse(valid, "x.yaml", "x").graph)(torch.rand(1, 3, 8, 8)).shape == (1, channels, 8, 8)
 
 
 def test_ns101_per_side_fix_gives_alexnet_55_in_pytorch() -> None:
