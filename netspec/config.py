@@ -267,16 +267,16 @@ def _selector_hint(value: str) -> str:
 
 
 def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:
-    """Code or prefix → severity, expanded to full codes; the longest prefix wins, as in selection."""
+    """Code or prefix → severity (the longest prefix decides, in :meth:`Settings.severity_for`)."""
     levels = {level.value for level in Severity}
     result: dict[str, Severity] = {}
-    for selector in sorted(rule_selectors(table, f"{source}: severity"), key=len):
+    for selector in rule_selectors(table, f"{source}: severity"):
         level = table[selector]
         if not isinstance(level, str) or level not in levels:
             raise ConfigError(
                 f"{source}: severity.{selector} must be one of {', '.join(sorted(levels))}, not {_quoted(level)}"
             )
-        result.update(dict.fromkeys((code for code in RULES if code.startswith(selector)), Severity(level)))
+        result[selector] = Severity(level)
     return result
 
 

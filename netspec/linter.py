@@ -88,7 +88,7 @@ def _diagnostic(
 def _severity(rule: Rule, settings: Settings, severity: Severity | None, *, blocking: bool) -> Severity:
     # What netspec cannot check past stays an error: a warning would let `show` pass it.
     own = severity or rule.severity
-    return own if blocking else settings.severity.get(rule.code, own)
+    return own if blocking else settings.severity_for(rule.code) or own
 
 
 def _locate(analysis: Analysis, violation: Violation) -> Span:

@@ -26,6 +26,7 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Code or prefix → severity; the longest prefix decides, as in selection.
     severity: dict[str, Severity] = field(default_factory=dict)
     include: tuple[str, ...] = ("*.yaml", "*.yml")
     exclude: tuple[str, ...] = ()
@@ -37,6 +38,17 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: Settings that have no effect, each said in a sentence for the user to be warned of.
     ineffective: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Level names are checked, as a configuration file's are: a typo must not become a
+        # severity no reporter knows.
+        object.__setattr__(self, "severity", {code: Severity(level) for code, level in self.severity.items()})
+
+    def severity_for(self, code: str) -> Severity | None:
+        """The severity ``severity`` gives the rule, by its longest matching prefix; None where
+        no prefix matches."""
+        matching = [selector for selector in self.severity if code.startswith(selector)]
+        return self.severity[max(matching, key=len)] if matching else None
 
     def enabled(self, code: str, selected_by_default: bool, filename: str = "") -> bool:
         def longest(prefixes: tuple[str, ...], exact_only: bool) -> int:

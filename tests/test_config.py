@@ -104,11 +104,21 @@ def test_prefix_selection_from_a_file(tmp_path: Path) -> None:
 
 def test_severity_by_prefix_longest_wins(tmp_path: Path) -> None:
     settings = load(write(tmp_path / "netspec.toml", "[severity]\nNS1 = 'error'\nNS102 = 'warning'\n"))
-    assert settings.severity["NS110"] == Severity.ERROR  # a warning by default, promoted by NS1
-    assert settings.severity["NS102"] == Severity.WARNING
-    assert "NS002" not in settings.severity
+    assert settings.severity_for("NS110") == Severity.ERROR  # a warning by default, promoted by NS1
+    assert settings.severity_for("NS102") == Severity.WARNING
+    assert settings.severity_for("NS002") is None
     (diagnostic,) = lint(DEAD_BRANCH, settings)
     assert (diagnostic.code, diagnostic.severity) == ("NS110", Severity.ERROR)
+
+
+def test_settings_made_in_code_take_severities_as_a_file_gives_them() -> None:
+    # By prefix, the longest deciding, and by level name; a name that is no level is refused.
+    settings = Settings(severity={"NS1": Severity.ERROR, "NS102": "warning"})  # type: ignore[dict-item]
+    (diagnostic,) = lint(DEAD_BRANCH, settings)
+    assert (diagnostic.code, diagnostic.severity) == ("NS110", Severity.ERROR)
+    assert [(d.code, d.severity) for d in lint(SHRINKING, settings)] == [("NS102", Severity.WARNING)]
+    with pytest.raises(ValueError, match="'fatal' is not a valid Severity"):
+        Settings(severity={"NS102": "fatal"})  # type: ignore[dict-item]
 
 
 def test_per_file_ignores(tmp_path: Path) -> None:
