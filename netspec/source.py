@@ -411,6 +411,8 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
     The file is read in chunks, up to one byte past the limit: it may have grown since it was
     measured, and one ``read()`` would allocate a buffer as large as the limit.
     """
+    if "\0" in os.fspath(path):  # which os.stat and os.open refuse with a ValueError
+        raise OSError(errno.EINVAL, "the name holds a NUL byte, which no file name can")
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
         raise NotARegularFile(path)

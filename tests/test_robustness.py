@@ -28,8 +28,9 @@ from typer.testing import CliRunner, Result
 import netspec.cli
 import netspec.linter
 import netspec.source
-from netspec import lint_text, spec
+from netspec import lint_file, lint_paths, lint_text, spec
 from netspec.cli import app
+from netspec.fix import fix_file
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
@@ -427,6 +428,17 @@ def test_a_lone_surrogate_in_text_given_to_the_library_is_located(
 def test_nul_byte_is_located(tmp_path: Path) -> None:
     path = write_spec(tmp_path, b"input: [3, 8, 8]\x00\nlayers: []\n")
     assert f"{path}:1:17: NS001" in diagnosed(path, code="NS001")
+
+
+def test_a_nul_byte_in_a_file_name_is_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    # No command line can hold one; a library caller's path can, and os.stat raises a
+    # ValueError on it, which is no bug in netspec to report.
+    named = f"{tmp_path}/a\0b.yaml"
+    reason = "cannot read the file: the name holds a NUL byte, which no file name can"
+    (result,) = lint_paths([named])
+    assert result.internal_error is None and [(d.code, d.message) for d in result.diagnostics] == [("NS001", reason)]
+    assert [d.message for d in lint_file(named).diagnostics] == [reason]
+    assert [d.message for d in fix_file(named).result.diagnostics] == [reason]
 
 
 @pytest.mark.parametrize("seed", range(8))
