@@ -183,6 +183,10 @@ def render_markdown(summary: NetworkSummary) -> str:
     return "\n".join(lines)
 
 
+def _cell(text: str) -> str:
+    return one_line(text).replace("\t", "\\t")
+
+
 def render_table(summary: NetworkSummary) -> str:
     """A table for the terminal, drawn as rich draws its tables, with the header in bold on
     a terminal. Drawn here, row by row: rich's own tables take ~0.4 ms a row, so a spec of
@@ -194,7 +198,8 @@ def render_table(summary: NetworkSummary) -> str:
     from rich.style import Style
 
     # Control characters are escaped: a terminal would act on an escape sequence in a name.
-    rows = [[one_line(cell) for cell in _columns(row)] for row in summary.layers]
+    # So is a tab, which has no width of its own to measure a column by.
+    rows = [[_cell(cell) for cell in _columns(row)] for row in summary.layers]
     total = _total_columns(summary)
     widths = [
         max(cell_len(header), cell_len(total[i]), *(cell_len(cells[i]) for cells in rows))
@@ -222,7 +227,7 @@ def render_table(summary: NetworkSummary) -> str:
         return (" " * max(0, (width - cell_len(text)) // 2) + text).rstrip()
 
     lines = [
-        centred(one_line(f"{summary.name}  (input {format_shape(summary.input)})")),
+        centred(_cell(f"{summary.name}  (input {format_shape(summary.input)})")),
         rule("┏", "━", "┳", "┓"),
         row(HEADERS, "┃", strong=True),
         rule("┡", "━", "╇", "┩"),

@@ -324,6 +324,17 @@ def test_show_table_escapes_what_would_drive_the_terminal(tmp_path: Path) -> Non
     assert "t\\x1b]0;T  (input 3×8×8)" in result.output
 
 
+def test_show_table_keeps_its_columns_straight_past_a_tab_in_a_name(tmp_path: Path) -> None:
+    # A tab has no width to measure a column by: written as \t, every row is as wide.
+    path = tmp_path / "net.yaml"
+    path.write_text('name: "n\\tt"\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, name: "a\\tb"}\n  - {type: relu}\n')
+    result = runner.invoke(app, ["show", str(path)])
+    assert result.exit_code == 0 and "\t" not in result.output
+    assert "│ a\\tb  │ relu │" in result.output and "n\\tt  (input 3×8×8)" in result.output
+    table = [line for line in result.output.splitlines() if line[:1] in "┏┃┡│├└"]
+    assert len({len(line) for line in table}) == 1
+
+
 def test_line_based_output_escapes_every_control_character(tmp_path: Path) -> None:
     # C0, DEL and C1 (U+0080 to U+009F): none reaches the terminal, and the line stays one.
     # (Tab stays; LF and CR have their own escapes.)
