@@ -11,12 +11,11 @@ from netspec.settings import Settings
 
 #: Directories never searched, and left out under ``force_exclude``: version control,
 #: virtual environments, caches, build output. Ruff's default excludes, and ``__pycache__``.
-#: Other hidden directories are searched, as ruff searches them: a spec may live in one.
 SKIPPED_DIRECTORIES = frozenset(
     {
         *(".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache"),
         *(".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv"),
-        *(".vscode", "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist", "node_modules"),
+        *(".vscode", "__pypackages__", "__pycache__", "_build", "buck-out", "dist", "node_modules"),
         *("site-packages", "venv"),
     }
 )
@@ -77,6 +76,13 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     return found
 
 
+def _unsearched(directory: str) -> bool:
+    """A directory a scan does not enter: one of :data:`SKIPPED_DIRECTORIES`, or hidden, as
+    hidden directories hold other tools' YAML (.github's workflows). A file in a hidden
+    directory that is named, as pre-commit names the files its pattern matches, is checked."""
+    return directory.startswith(".") or directory in SKIPPED_DIRECTORIES
+
+
 def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
     files = []
     start = os.fspath(top)
@@ -103,7 +109,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
         subdirectories[:] = sorted(
             d
             for d in subdirectories
-            if d not in SKIPPED_DIRECTORIES and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
+            if not _unsearched(d) and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
         )
         outside = seen_from is None
         for name in sorted(names):
@@ -115,8 +121,8 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
 
 def _excluded(path: Path, settings: Settings) -> bool:
     """Whether ``path``, or a directory it is in below the project's, matches ``exclude`` or is
-    one a scan skips (as ruff's default excludes are part of its ``exclude``); outside the
-    project, whether a file's name matches."""
+    one of :data:`SKIPPED_DIRECTORIES` (as ruff's default excludes are part of its
+    ``exclude``); outside the project, whether a file's name matches."""
     directory = is_directory(path)
     spellings = {settings.project_path(str(path))}
     if directory:  # reached through a symbolic link: matched by the link's name and by what it is

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 from netspec import Settings, Severity
 from netspec.cli import app
 from netspec.config import ConfigError, Overrides, find, load, resolve
+from netspec.discovery import SKIPPED_DIRECTORIES
 from tests.helpers import SHRINKING, codes, lint, within
 
 runner = CliRunner()
@@ -570,19 +573,36 @@ def test_exclude_from_the_project_directory_only(project: Path, tmp_path_factory
     assert set(reported_files("--force-exclude", str(outside / "net.yaml"), str(outside / "x.yaml"))) == expected
 
 
-def test_force_exclude_skips_what_a_scan_skips(project: Path) -> None:
-    # A scan enters none of ruff's default excludes (version control, virtual environments,
-    # caches, build output); files named in them (as pre-commit names every staged file)
-    # are left out the same way under --force-exclude.
-    skipped = [".git/specs/a.yaml", ".venv/lib/b.yaml", "node_modules/pkg/c.yaml", "build/specs/d.yaml"]
-    # The near misses: another hidden directory, and a hidden file, are a spec's like any.
-    kept = [".config/specs/e.yaml", "specs/.hidden.yaml", "specs/net.yaml"]
-    for name in skipped + kept:
+def test_force_exclude_skips_ruffs_default_excludes_and_a_scan_hidden_directories_too(project: Path) -> None:
+    # Version control, environments, caches, build output: neither searched nor checked
+    # when named (as pre-commit names every staged file) under --force-exclude.
+    skipped = [".git/specs/a.yaml", ".venv/lib/b.yaml", "node_modules/pkg/c.yaml", "dist/specs/d.yaml"]
+    # Another hidden directory holds other tools' YAML: a scan passes it by, but a file named
+    # in it is checked, under --force-exclude too. A hidden file, and build/, are searched.
+    hidden = ".config/specs/e.yaml"
+    searched = ["build/specs/f.yaml", "specs/.hidden.yaml", "specs/net.yaml"]
+    for name in [*skipped, hidden, *searched]:
         write(project / name, SHRINKING)
-    assert reported_files(".") == [str(Path(name)) for name in kept]
-    assert reported_files("--force-exclude", *skipped, *kept) == [str(Path(name)) for name in kept]
+    assert reported_files(".") == [str(Path(name)) for name in searched]
+    named = [*skipped, hidden, *searched]
+    assert reported_files("--force-exclude", *named) == [str(Path(name)) for name in [hidden, *searched]]
     # Named without --force-exclude, every file is checked, as in ruff.
-    assert len(reported_files(*skipped, *kept)) == 7
+    assert len(reported_files(*named)) == 8
+
+
+@pytest.mark.slow
+def test_the_directories_skipped_are_ruffs_default_excludes(tmp_path: Path) -> None:
+    # What ruff itself says its default excludes are, with Python's own byte-code cache.
+    (tmp_path / "a.py").write_text("")
+    shown = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--show-settings", "a.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = shown.split("file_resolver.exclude = [", 1)[1].split("]", 1)[0]
+    assert {*re.findall(r'"([^"]+)"', listed), "__pycache__"} == SKIPPED_DIRECTORIES
 
 
 def test_a_file_named_twice_is_checked_once(project: Path) -> None:
