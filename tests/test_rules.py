@@ -909,12 +909,11 @@ def test_a_mistake_in_a_key_that_changes_no_shape_leaves_the_rest_checked() -> N
     "layer",
     [
         "{type: conv, filters: 4, kernel: 3, padding: 1, activation: relux}",
-        "{type: conv, filters: 4, kernel: 3, padding: 1, padding_mode: mirror}",
         "{type: conv, filters: 4, kernel: 3, padding: 1, in_channels: x}",
         "{type: conv_transpose, filters: 4, kernel: 3, activation: relux}",
     ],
 )
-def test_a_conv_s_activation_padding_mode_or_in_channels_leaves_the_rest_checked(layer: str) -> None:
+def test_a_conv_s_activation_or_in_channels_leaves_the_rest_checked(layer: str) -> None:
     # None sets a shape, a parameter count or a receptive field. 8 → 8 (or 10 transposed),
     # then a dense layer on the unflattened map: NS105.
     text = spec("[3, 8, 8]", layer, "{type: dense, units: 3}")
@@ -934,6 +933,12 @@ def test_a_dense_layer_s_activation_or_in_features_leaves_the_rest_checked() -> 
     # in it stops the check there.
     result = lint_text(spec("[3, 8, 8]", "{type: upsample, scale: 2, mode: bilinearr}", "{type: dense, units: 3}"))
     assert [d.code for d in result.diagnostics] == ["NS002"] and result.unchecked == 1
+    # Nor is a conv's padding_mode looked past: the rules judge its padding by it. Padding 3
+    # on a 3×3 kernel is NS107 in zeros mode, with a fix to 2 that Reflect never asked for.
+    result = lint_text(
+        spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 3, padding_mode: Reflect}", "{type: relu}")
+    )
+    assert [(d.code, d.fix) for d in result.diagnostics] == [("NS002", None)] and result.unchecked == 1
 
 
 def test_a_mistake_netspec_checks_past_is_no_blocking_problem() -> None:

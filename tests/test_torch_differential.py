@@ -820,7 +820,6 @@ INERT_VALUES: dict[str, Any] = {
     "beta": 0.5,
     "k": 2.0,
     "activation": "gelu",
-    "padding_mode": "reflect",
     "in_channels": 4,
     "in_features": 4,
 }

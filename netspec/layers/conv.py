@@ -94,8 +94,6 @@ class Convolution(LayerBase):
 class Conv(WindowedLayer, Convolution):
     """``nn.ConvNd``: out = floor((W + 2P − D·(F − 1) − 1)/S) + 1 per spatial dimension."""
 
-    # What fills the padding changes which values are read, not how many.
-    inert_keys = Convolution.inert_keys | {"padding_mode"}
     type: Literal["conv"]
     padding: ConvPadding = Field(
         0,

@@ -11,10 +11,12 @@ something else (`strides: 2` is silently ignored by many config loaders). netspe
 check an invalid layer, nor the layers that depend on it, nor anything without a valid `input`
 and `layers`, so those problems cannot be disabled or suppressed. Where a layer's only
 mistakes are in keys that change no shape, no parameter count and no receptive field (a
-batchnorm's `eps`, an activation's slope, a conv's `activation`, `padding_mode` or
-`in_channels`, a dense layer's `activation` or `in_features`, an `expect`), the layers after
-it are checked all the same, with those keys at their defaults, and those mistakes may be
-suppressed. An upsample's `mode` or `align_corners` changes the receptive fields after it. Problems elsewhere (an
+batchnorm's `eps`, an activation's slope, a conv's `activation` or `in_channels`, a dense
+layer's `activation` or `in_features`, an `expect`), the layers after it are checked all the
+same, with those keys at their defaults, and those mistakes may be suppressed. An upsample's
+`mode` or `align_corners` changes the receptive fields after it, and a conv's `padding_mode`
+what the rules say of the conv itself (which positions it reads, how much padding it may
+take), so a mistake in one of those stops the check. Problems elsewhere (an
 unknown top-level key holding YAML anchors, say) leave nothing unchecked, and can be.
 
 ## Example
