@@ -161,9 +161,10 @@ def network_module(graph: Graph) -> nn.Module:
             raise UnsupportedLayer(f"layer {node.index + 1}: {problems[node.index]}; fix it before exporting")
         if node.layer is None or node.inputs is None or node.output is None:
             raise UnsupportedLayer(f"layer '{node.name}' has errors; fix them before exporting")
-        if node.defaulted:
+        built_without = [key for key in node.defaulted if key not in node.layer.checking_keys]
+        if built_without:
             # Built with the defaults instead, it would be another network than the spec's.
-            keys = ", ".join(f"`{key}`" for key in node.defaulted)
+            keys = ", ".join(f"`{key}`" for key in built_without)
             raise UnsupportedLayer(f"layer '{node.name}' has an invalid {keys} (NS002); fix it before exporting")
         layers.append(layer_module(node.layer, node.inputs))
     return custom.Network([n.name for n in graph.nodes], layers, [n.sources for n in graph.nodes], graph.outputs)

@@ -502,28 +502,32 @@ def test_export_refuses_a_spec_with_errors_and_says_what_to_fix(text: str, reaso
 
 
 @pytest.mark.parametrize(
-    ("layer", "keys"),
+    ("layer", "invalid", "valid", "keys"),
     [
         # PyTorch's own spelling of the activation; built at its default, the conv would lose it.
-        ("{type: conv, name: c, filters: 4, kernel: 3, padding: 1, activation: ReLU}", "`activation`"),
-        ("{type: batchnorm, name: c, eps: 0, momentum: 5}", "`eps`, `momentum`"),
-        ("{type: dropout, name: c, rate: 2}", "`rate`"),
+        ("conv, filters: 4, kernel: 3, padding: 1", "activation: ReLU", "activation: relu", "`activation`"),
+        ("batchnorm", "eps: 0, momentum: 5", "eps: 0.001, momentum: 0.5", "`eps`, `momentum`"),
+        ("dropout", "rate: 2", "rate: 0.2", "`rate`"),
     ],
 )
-def test_export_refuses_a_layer_the_check_looks_past_with_an_invalid_value(layer: str, keys: str) -> None:
+def test_export_refuses_a_layer_the_check_looks_past_with_an_invalid_value(
+    layer: str, invalid: str, valid: str, keys: str
+) -> None:
     # The rules go on past such a layer, at the key's default, since no shape depends on it;
     # an export at the default would be another network than the one written.
-    text = f"input: [3, 8, 8]\nlayers:\n  - {layer}\n  - {{type: relu}}\n"
-    analysis = analyse(text, "x.yaml", "x")
+    text = f"input: [3, 8, 8]\nlayers:\n  - {{type: {layer}, name: c, {invalid}}}\n  - {{type: relu}}\n"
     assert [d.code for d in lint_text(text).diagnostics] == ["NS002"]
     with pytest.raises(UnsupportedLayer, match=re.escape(f"layer 'c' has an invalid {keys} (NS002)")):
-        network_module(analysis.graph)
-    # The near miss: written validly, it exports.
-    valid = (
-        text.replace("ReLU", "relu").replace("eps: 0, momentum: 5", "eps: 0.001, momentum: 0.5").replace("2}", "0.2}")
-    )
-    channels = 4 if "conv" in layer else 3
-    assert network_module(analyse(valid, "x.yaml", "x").graph)(torch.rand(1, 3, 8, 8)).shape == (1, channels, 8, 8)
+        network_module(analyse(text, "x.yaml", "x").graph)
+    # The near misses: written validly, it exports; so it does beside a mistake in keys that
+    # only check a layer, whose module is the same whatever they say.
+    mended = text.replace(invalid, valid)
+    checking = mended.replace("{type: relu}", "{type: conv, filters: 2, kernel: 1, in_channels: x, expect: [2, z]}")
+    assert [d.code for d in lint_text(checking).diagnostics] == ["NS002"]
+    channels = 4 if layer.startswith("conv") else 3
+    for exported, out_channels in ((mended, channels), (checking, 2)):
+        out = network_module(analyse(exported, "x.yaml", "x").graph)(torch.rand(1, 3, 8, 8))
+        assert out.shape == (1, out_channels, 8, 8)
 
 
 def test_ns101_per_side_fix_gives_alexnet_55_in_pytorch() -> None:

@@ -165,6 +165,9 @@ class LayerBase(BaseModel):
     #: is reported (NS002), and the layer is still propagated with the key's default, so that
     #: the layers after it are checked. Each layer adds its own.
     inert_keys: ClassVar[frozenset[str]] = frozenset({"expect"})
+    #: Of those, the keys that only check what the layer receives or gives: its PyTorch module
+    #: is the same whatever they say.
+    checking_keys: ClassVar[frozenset[str]] = frozenset({"expect"})
 
     #: Each layer narrows this to its own ``Literal``, the tag of the layer union.
     type: str

@@ -46,6 +46,7 @@ class Convolution(LayerBase):
 
     # An activation is pointwise and has no parameters; in_channels only asserts.
     inert_keys = LayerBase.inert_keys | {"activation", "in_channels"}
+    checking_keys = LayerBase.checking_keys | {"in_channels"}
     filters: Size = Field(description="Output channels (out_channels).")
     kernel: SizeOrList = Field(description="Kernel size F: an int, or one per spatial dimension.")
     stride: SizeOrList = Field(1, description="Stride S. Default 1.")

@@ -93,6 +93,7 @@ class Dense(NewPositions):
     """``nn.Linear`` on a flat tensor: in·units weights plus units biases."""
 
     inert_keys = NewPositions.inert_keys | {"activation", "in_features"}
+    checking_keys = NewPositions.checking_keys | {"in_features"}
     type: Literal["dense"]
     units: Size = Field(description="Output features (out_features).")
     bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
