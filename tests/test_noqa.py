@@ -526,12 +526,22 @@ def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str)
     assert f"has `{separator.strip()}` where a colon belongs" in found[1].message
 
 
-@pytest.mark.parametrize("reason", [" (NS102 is fine)", "; NS102 stays", " - see NS102"])
+@pytest.mark.parametrize("reason", [" (NS102 is fine)", " as NS102 is", " - see NS102"])
 def test_words_after_a_noqa_s_codes_explain_it_even_when_they_name_a_code(reason: str) -> None:
     # ruff honours a reason after the codes that names another code (`noqa: F401 (E501 …)`):
     # the codes before the words are silenced. Stride 4 on 224: (224 − 11)/4 + 1 = 54.25, NS101.
     layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
     assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa: NS101{reason}\n") == []
+
+
+@pytest.mark.parametrize("separator", [";", "; ", " | ", "/", "+"])
+def test_a_noqa_that_separates_its_codes_with_another_mark_silences_nothing(separator: str) -> None:
+    # Commas or spaces separate codes; `NS101;NS102` would otherwise silence NS101 alone and
+    # leave the NS102 the comment names reported, with no word why.
+    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
+    found = lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa: NS101{separator}NS102\n")
+    assert [d.code for d in found] == ["NS101", "NS900"]
+    assert f"separates its codes with `{separator.strip()}`, where commas or spaces belong" in found[1].message
 
 
 @pytest.mark.parametrize("reason", [" (as published)", " (YOLOv3 layout)", " - VGG16 stem", ".", ","])
