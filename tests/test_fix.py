@@ -24,7 +24,9 @@ import yaml
 from typer.testing import CliRunner
 
 import netspec.fix
+import netspec.linter
 from netspec import Applicability, Settings, lint_text
+from netspec.analysis import analyse
 from netspec.cli import app
 from netspec.edits import FixError, TextEdit, apply_edits, render
 from netspec.fix import fix_file, fix_paths, fix_text
@@ -974,13 +976,17 @@ def test_fix_file_and_fix_paths_take_paths_as_strings(tmp_path: Path) -> None:
         fix_paths(str(path))
 
 
-def test_a_file_without_fixes_is_reported_as_a_lint_reports_it() -> None:
+def test_a_file_without_fixes_is_reported_as_a_lint_reports_it(monkeypatch: pytest.MonkeyPatch) -> None:
     # An error without a fix (1 channel + 2 channels) and an unused suppression.
     text = (
         "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 1}  # noqa: NS102\n"
         "  - {type: add, from: [input, conv1]}\n"
     )
+    analysed = []
+    monkeypatch.setattr(netspec.linter, "analyse", lambda *args: analysed.append(args) or analyse(*args))
     outcome = fix_text(text, "spec.yaml")
+    # Read once: with no fix to judge, a second analysis would only repeat the first.
+    assert len(analysed) == 1
     assert not outcome.changed and outcome.result.fixed == 0
     assert [d.code for d in outcome.result.diagnostics] == ["NS900", "NS106"]
     assert outcome.result.diagnostics == lint_text(text, "spec.yaml").diagnostics
