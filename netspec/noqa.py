@@ -85,15 +85,12 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
 _WHOLE_ROW = sys.maxsize
 
 
-def _content_ends(document: Document) -> dict[int, int]:
-    """For each 1-based row, the 0-based column where its last key or value ends.
+def _content_ends(document: Document, rows: set[int]) -> dict[int, int]:
+    """For each of these 1-based rows, the 0-based column where its last key or value ends.
 
     A ``#`` before that column belongs to a scalar, not to a comment.
     """
-    ends: dict[int, int] = {}
-    for span in document.all_spans():
-        row, column = span.end
-        ends[row] = max(ends.get(row, 0), column - 1)
+    ends = {row: column - 1 for row, column in document.last_ends(rows).items()}
     # A quoted scalar over several rows holds every "#" of the rows before its last; a block
     # scalar those after its header, whose row may end in a comment.
     for span, style in document.styled_scalars():
@@ -106,11 +103,10 @@ def directives(text: str, document: Document) -> list[Directive]:
     """Every suppression comment in the text."""
     if not _MENTIONS_NOQA.search(text):  # the common case, and the only one a large spec should pay for
         return []
-    ends = _content_ends(document)
+    commented = [(row, offset, line) for row, offset, line in _lines(text) if "#" in line]
+    ends = _content_ends(document, {row for row, _, _ in commented})
     found = []
-    for row, offset, line in _lines(text):
-        if "#" not in line:
-            continue
+    for row, offset, line in commented:
         comment = _comment_start(line, ends.get(row, 0))
         if comment is None:
             continue

@@ -21,8 +21,9 @@ import os
 import pathlib
 import re
 import stat
+import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -129,7 +130,7 @@ class LineIndex:
         self.zero_width_bom = not libyaml and "\ufeff" in self.text
         self._starts: list[int] | None = None
 
-    def _row_starts(self) -> list[int]:
+    def row_starts(self) -> list[int]:
         """The parser offset where each row starts, worked out when first asked for."""
         if self._starts is None:
             self._starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.text))]
@@ -137,7 +138,7 @@ class LineIndex:
 
     def position(self, offset: int) -> Position:
         """The 1-based row and column of a parser offset."""
-        starts = self._row_starts()
+        starts = self.row_starts()
         row = bisect_right(starts, offset)
         start = starts[row - 1]
         column = offset - start
@@ -160,7 +161,7 @@ class LineIndex:
     def line_start(self, index: int) -> int:
         """The text offset where the line holding text offset ``index`` starts (the first line at
         0, a byte-order mark and all)."""
-        starts = self._row_starts()
+        starts = self.row_starts()
         row = bisect_right(starts, index - self.shift)
         return starts[row - 1] + self.shift if row > 1 else 0
 
@@ -358,8 +359,10 @@ class Document:
         for start, end, style in self.styled_offsets:
             yield self.lines.span(start, end), style
 
-    def all_spans(self) -> list[Span]:
-        """The span of every key and value in the file, in no particular order."""
+    def last_ends(self, rows: Iterable[int]) -> dict[int, int]:
+        """For each of these 1-based rows on which a key or value ends, the 1-based column
+        where the last one does. Only the rows asked for are located: a comment is on a few
+        rows of a spec of thousands."""
         found = [] if self.root is None else [self.root]
         entries: list[EntryOffsets] = list(self.replaced_entries)
         for table in (*self.tables.values(), *self.shadowed_tables):
@@ -370,7 +373,15 @@ class Document:
         for key_start, key_end, start, end in entries:
             found += ((key_start, key_end), (start, end))
         found += self.duplicate_offsets.values()
-        return [self.lines.span(start, end) for start, end in found]
+        ends = sorted(end for _, end in found)
+        starts = self.lines.row_starts()
+        located = {}
+        for row in rows:
+            # The last end before the next row starts, if it is on this row.
+            last = bisect_left(ends, starts[row] if row < len(starts) else sys.maxsize) - 1
+            if last >= 0 and ends[last] >= starts[row - 1]:
+                located[row] = self.lines.position(ends[last]).column
+        return located
 
 
 def _value_entry(table: Table | None, key: Any) -> ValueOffsets | None:

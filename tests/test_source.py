@@ -88,9 +88,14 @@ def test_merged_keys_are_located_at_the_merged_value() -> None:
     assert doc.span(("layer", "kernel")).start == Position(2, 13)
 
 
-def test_all_spans_cover_every_key_and_value() -> None:
-    # The root; 3 keys and 3 values at the top; 3 list items; 2 keys and 2 values inside c.
-    assert len(load("a: 1\nb: [1, 2, 3]\nc: {d: 4, e: 5}\n").all_spans()) == 1 + 6 + 3 + 4
+def test_last_ends_gives_the_column_after_each_asked_row_s_last_key_or_value() -> None:
+    # "a: 1" ends at column 5; "b: [1, 2, 3]" at 13 and "c: {d: 4, e: 5}" at 16, where
+    # their flow collections close, after every item and key inside them.
+    document = load("a: 1\nb: [1, 2, 3]\nc: {d: 4, e: 5}\n")
+    assert document.last_ends([1, 2, 3]) == {1: 5, 2: 13, 3: 16}
+    assert document.last_ends([2]) == {2: 13}  # only the rows asked for
+    # The near miss: a row of comment alone has no key or value ending on it.
+    assert load("a: 1\n# note\nb: 2\n").last_ends([1, 2, 3]) == {1: 5, 3: 5}
 
 
 def test_merge_keys_explicit_keys_win() -> None:
