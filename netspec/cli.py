@@ -20,7 +20,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Applicability, Diagnostic, Severity, listing
 from netspec.discovery import discover, is_directory, missing
-from netspec.linter import FileResult, bug, lint_guarded, lint_paths, unreadable
+from netspec.linter import FileResult, bug, cyclic_gc_paused, lint_guarded, lint_paths, unreadable
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import one_line, plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -433,7 +433,8 @@ def show(
     if result.analysis is None or result.analysis.spec.input is None:
         reporter("concise").report([result], sys.stderr)
         raise typer.Exit(EXIT_PROBLEMS)
-    typer.echo(RENDERERS[format](summarize(result.analysis)))
+    with cyclic_gc_paused():  # the summary walks the whole analysis, which a collection would too
+        typer.echo(RENDERERS[format](summarize(result.analysis)))
     if result.diagnostics:
         # The same check, configured the same way, lists the same problems.
         options = ["--config", str(config)] if config else []

@@ -30,7 +30,17 @@ from netspec.diagnostics import Applicability, Diagnostic
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
 from netspec.layers import Fix
-from netspec.linter import FileResult, as_paths, check, internal_error, lint_text, read_source, unreadable, violations
+from netspec.linter import (
+    FileResult,
+    as_paths,
+    check,
+    cyclic_gc_paused,
+    internal_error,
+    lint_text,
+    read_source,
+    unreadable,
+    violations,
+)
 from netspec.noqa import UNUSED_NOQA, Suppressions
 from netspec.report.base import working_directory
 from netspec.rules import RULES
@@ -393,8 +403,15 @@ def fix_text(
     result's ``fixed`` counts the problems that were reported or fixed along the way and are
     gone: also those an earlier fix brought to light, as ruff counts every fix it applies, but
     not those only hidden behind an error an unsafe fix added.
+
+    The cyclic garbage collector is paused meanwhile, as in :func:`~netspec.linter.lint_text`:
+    planning and judging fixes keep whole analyses alive, which each collection would walk.
     """
-    settings = settings or Settings()
+    with cyclic_gc_paused():
+        return _fix_text(text, filename, settings or Settings(), unsafe)
+
+
+def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> FixOutcome:
     result = lint_text(text, filename, settings, assess_fixes=False)
     outcome = FixOutcome(result, original=text)
     seen_texts = {text}
@@ -598,18 +615,19 @@ def fix_paths(
     """Fix many files. A bug in netspec on one file is recorded, not raised, as in ``lint_paths``.
 
     ``keep_analysis=False`` drops each file's final analysis once it is fixed, as
-    ``lint_paths`` does: a run then holds only what it reports, and the cyclic garbage
-    collector does not walk every earlier file's analysis again with each file.
+    ``lint_paths`` does: a run then holds only what it reports. The cyclic garbage collector
+    is paused meanwhile, as in ``lint_paths``.
     """
     outcomes = []
-    for path in as_paths(paths, "fix_paths"):
-        try:
-            outcome = fix_file(path, settings, unsafe=unsafe, write=write)
-        except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-            outcome = FixOutcome(internal_error(path, error))
-        if not keep_analysis:
-            outcome.result.analysis = None
-        outcomes.append(outcome)
+    with cyclic_gc_paused():  # over the whole run, as lint_paths pauses it
+        for path in as_paths(paths, "fix_paths"):
+            try:
+                outcome = fix_file(path, settings, unsafe=unsafe, write=write)
+            except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+                outcome = FixOutcome(internal_error(path, error))
+            if not keep_analysis:
+                outcome.result.analysis = None
+            outcomes.append(outcome)
     return outcomes
 
 

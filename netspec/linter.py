@@ -190,12 +190,12 @@ def lint_text(
     lints, and a caller that paused it finds it still paused afterwards.
     """
     settings = settings or Settings()
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _lint_text(text, filename, settings, assess_fixes)
 
 
 @contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while one file is linted.
 
     Loading a spec allocates hundreds of thousands of small objects that all live until the
@@ -304,7 +304,7 @@ def lint_paths(
     processes, and no more than the available CPUs, when they are large enough to pay for
     starting them (:data:`PARALLEL_MIN_BYTES`);
     it needs ``keep_analysis=False``, since an analysis stays in the process that built it.
-    The cyclic garbage collector is paused while each file is linted (see :func:`lint_text`).
+    The cyclic garbage collector is paused meanwhile (see :func:`lint_text`).
     """
     if jobs > 1 and keep_analysis:
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
@@ -316,7 +316,10 @@ def lint_paths(
         from netspec.parallel import lint_in_processes
 
         return lint_in_processes(files, settings, jobs)
-    return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in files]
+    # Paused over the whole run, not only per file: the analyses kept meanwhile would
+    # otherwise be walked again by every collection between two files.
+    with cyclic_gc_paused():
+        return [lint_guarded(path, settings, keep_analysis=keep_analysis) for path in files]
 
 
 def cpu_count() -> int:
@@ -354,7 +357,7 @@ def lint_guarded(
     """:func:`lint_file`, with a bug in netspec turned into a result instead of raised."""
     # Paused until the analysis is dropped: freed by reference counting while the collector
     # sleeps, its objects never make the collector walk them (130 ms on 20,000 layers).
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         try:
             result = lint_file(path, settings, assess_fixes=assess_fixes)
         except Exception as error:  # noqa: BLE001 - the last line of defence, by design

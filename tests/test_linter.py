@@ -43,6 +43,30 @@ def test_the_cyclic_gc_is_paused_while_linting_and_restored(gc_seen_by_rules: li
     assert gc.isenabled()
 
 
+def test_the_cyclic_gc_is_paused_while_fixes_are_planned_and_judged(gc_seen_by_rules: list[bool]) -> None:
+    # Judging the fix runs the rules on a re-analysis, outside any lint.
+    outcome = fix_text(SPEC)
+    assert outcome.changed and len(gc_seen_by_rules) > 2 and not any(gc_seen_by_rules)
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("run", ["lint_paths", "fix_paths"])
+def test_the_cyclic_gc_stays_paused_between_files(run: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Else every collection between two files walks again the analyses kept of the earlier.
+    import netspec.fix
+    import netspec.linter
+
+    paths = [tmp_path / f"{i}.yaml" for i in range(3)]
+    for path in paths:
+        path.write_text(SPEC)
+    module, name = (netspec.linter, "lint_guarded") if run == "lint_paths" else (netspec.fix, "fix_file")
+    seen: list[bool] = []
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *args, **kwargs: seen.append(gc.isenabled()) or original(*args, **kwargs))
+    getattr(module, run)(paths)
+    assert seen == [False, False, False] and gc.isenabled()
+
+
 def test_the_cyclic_gc_is_restored_when_linting_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(analysis: Any) -> Iterator[Any]:
         raise RuntimeError("simulated bug")
