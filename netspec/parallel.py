@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 
-from netspec.linter import FileResult, internal_error, lint_guarded
+from netspec.linter import FileResult, internal_error, lint_guarded, lint_text
 from netspec.settings import Settings
 
 
@@ -32,20 +32,34 @@ def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> l
     on, and the file at fault is named.
     """
     work = partial(lint_guarded, settings=settings, keep_analysis=False)
-    # The first file is checked here, before forking: that builds the pydantic validators
-    # once, and every worker inherits them.
-    results, rest = [work(paths[0])], paths[1:]
-    workers = min(jobs, len(rest))
+    # A small spec is checked here before forking, so that every worker inherits what a
+    # first check builds (the common layers' pydantic validators, lazy imports). Not one
+    # of the files: two large ones would then be checked one after the other.
+    lint_text(WARM_UP, settings=settings)
+    workers = min(jobs, len(paths))
     # A few chunks per worker: big enough to amortise the transfers, small enough to balance.
-    size = max(1, len(rest) // (workers * 4))
-    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
+    size = max(1, len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    results: list[FileResult] = []
     try:
         for result in _over_pools(chunks, settings, workers):  # one by one: the fallback goes on from here
             results.append(result)
     except (OSError, NotImplementedError, ImportError):
         # The pool could not start: finish in this process.
-        results += map(work, rest[len(results) - 1 :])
+        results += map(work, paths[len(results) :])
     return results
+
+
+#: The spec checked before forking: the layers most specs have, and a fix to judge.
+WARM_UP = """\
+input: [1, 8, 8]
+layers:
+  - {type: conv, filters: 2, kernel: 3}
+  - {type: batchnorm}
+  - {type: maxpool, kernel: 2}
+  - {type: flatten}
+  - {type: dense, units: 2}
+"""
 
 
 def _over_pools(chunks: Sequence[Sequence[Path]], settings: Settings, workers: int) -> Iterator[FileResult]:

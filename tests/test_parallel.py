@@ -85,6 +85,28 @@ def test_paths_may_be_strings(corpus: list[Path], jobs: int) -> None:
 
 
 @pytest.mark.usefixtures("always_parallel")
+def test_every_file_is_checked_in_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two large files over two workers: one checked here before forking would leave the
+    # other's worker waiting for it, and the two checked one after the other.
+    paths = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+    for path in paths:
+        path.write_text(ODD)
+    log = tmp_path / "pids"
+    real = netspec.linter.lint_file
+
+    def logging(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        with log.open("a") as stream:  # a worker's memory is its own: the file is shared
+            stream.write(f"{os.getpid()}\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", logging)
+    results = lint_paths(paths, jobs=2, keep_analysis=False)
+    assert [d.code for r in results for d in r.diagnostics] == ["NS101", "NS101"]
+    pids = log.read_text().split()
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+
+
+@pytest.mark.usefixtures("always_parallel")
 def test_a_bug_in_a_worker_stays_with_its_file(corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     real = netspec.linter.lint_file
     parent = os.getpid()
