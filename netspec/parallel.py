@@ -35,7 +35,9 @@ def lint_in_processes(paths: Sequence[Path], settings: Settings, jobs: int) -> l
     # A small spec is checked here before forking, so that every worker inherits what a
     # first check builds (the common layers' pydantic validators, lazy imports). Not one
     # of the files: two large ones would then be checked one after the other.
-    lint_text(WARM_UP, settings=settings)
+    # Only a speed-up: a bug it meets is met again, and reported, in the files that reach it.
+    with suppress(Exception):
+        lint_text(WARM_UP, settings=settings)
     workers = min(jobs, len(paths))
     # A few chunks per worker: big enough to amortise the transfers, small enough to balance.
     size = max(1, len(paths) // (workers * 4))

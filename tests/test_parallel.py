@@ -4,6 +4,7 @@ gives: the same diagnostics, in the same order, with a bug on one file still con
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import struct
@@ -22,6 +23,7 @@ import netspec.linter
 import netspec.parallel
 from netspec.cli import app
 from netspec.linter import FileResult, lint_file, lint_paths
+from netspec.rules import RULES
 from tests.helpers import CLEAN
 
 #: A 3×3 conv on 8×8 with stride 2 and padding 0: (8 − 3)/2 + 1 = 3.5 (NS101, fixed by
@@ -104,6 +106,22 @@ def test_every_file_is_checked_in_a_worker(tmp_path: Path, monkeypatch: pytest.M
     assert [d.code for r in results for d in r.diagnostics] == ["NS101", "NS101"]
     pids = log.read_text().split()
     assert len(pids) == 2 and str(os.getpid()) not in pids
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_bug_the_warm_up_meets_stays_with_the_files_that_meet_it(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The small spec checked before forking reaches NS102's check, as do the files: each is
+    # an internal error of its own, as in one process, not an exception out of the run.
+    def broken(analysis: Any) -> Iterator[Any]:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setitem(RULES, "NS102", dataclasses.replace(RULES["NS102"], check=broken))
+    parallel = lint_paths(corpus, jobs=2, keep_analysis=False)
+    sequential = lint_paths(corpus, keep_analysis=False)
+    assert [r.internal_error is not None for r in parallel] == [r.internal_error is not None for r in sequential]
+    assert any(r.internal_error and "simulated bug" in r.internal_error for r in parallel)
 
 
 @pytest.mark.usefixtures("always_parallel")
