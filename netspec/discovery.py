@@ -88,7 +88,8 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
     start = os.fspath(top)
     # Each directory as the patterns see it: the walk follows no link, so below the real
     # start it is where the walk says. A walk may start outside the project and enter it,
-    # or the reverse: outside, patterns see file names only, and skip no directory.
+    # or the reverse: outside, patterns see file names only, and exclude no directory (the
+    # hidden ones and SKIPPED_DIRECTORIES are passed by all the same).
     real_start = settings.real_directory(start)
 
     def as_seen(directory: str) -> str | None:

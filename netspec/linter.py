@@ -196,7 +196,8 @@ def lint_text(
 
 @contextlib.contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while one file is linted.
+    """Pause Python's cyclic garbage collector while a file is linted or fixed (a whole run of
+    them, in ``lint_paths`` and ``fix_paths``), or summarised.
 
     Loading a spec allocates hundreds of thousands of small objects that all live until the
     file is done, and every collection walks them all again: on 20,000 layers that was about

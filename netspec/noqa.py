@@ -37,7 +37,8 @@ _DIRECTIVE = re.compile(
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 #: A mark standing where the colon should, before a rule code: ``noqa;NS102``, ``noqa - NS102``,
 #: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``,
-#: as does anything after a colon's codes: ``noqa: NS102 (NS101 is fine)``.
+#: as does what follows a colon's codes (``noqa: NS102 (NS101 is fine)``), unless it is one
+#: of :data:`_NOT_A_SEPARATOR`'s marks before another code.
 _NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS[0-9]+\b", re.IGNORECASE)
 #: A mark that lists codes in other tools, between a colon's codes and another code:
 #: ``noqa: NS101;NS102``. Words or brackets after the codes are a reason: ``(NS101 is fine)``.

@@ -376,7 +376,7 @@ class Document:
         ends = sorted(end for _, end in found)
         starts = self.lines.row_starts()
         located = {}
-        for row in rows:
+        for row in (row for row in rows if 0 < row <= len(starts)):
             # The last end before the next row starts, if it is on this row.
             last = bisect_left(ends, starts[row] if row < len(starts) else sys.maxsize) - 1
             if last >= 0 and ends[last] >= starts[row - 1]:

@@ -534,7 +534,7 @@ def test_words_after_a_noqa_s_codes_explain_it_even_when_they_name_a_code(reason
     assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa: NS101{reason}\n") == []
 
 
-@pytest.mark.parametrize("separator", [";", "; ", " | ", "/", "+"])
+@pytest.mark.parametrize("separator", [";", "; ", " | ", "/", "+", " & "])
 def test_a_noqa_that_separates_its_codes_with_another_mark_silences_nothing(separator: str) -> None:
     # Commas or spaces separate codes; `NS101;NS102` would otherwise silence NS101 alone and
     # leave the NS102 the comment names reported, with no word why.

@@ -93,7 +93,7 @@ def test_last_ends_gives_the_column_after_each_asked_row_s_last_key_or_value() -
     # their flow collections close, after every item and key inside them.
     document = load("a: 1\nb: [1, 2, 3]\nc: {d: 4, e: 5}\n")
     assert document.last_ends([1, 2, 3]) == {1: 5, 2: 13, 3: 16}
-    assert document.last_ends([2]) == {2: 13}  # only the rows asked for
+    assert document.last_ends([2, 5]) == {2: 13}  # only the rows asked for, and in the file
     # The near miss: a row of comment alone has no key or value ending on it.
     assert load("a: 1\n# note\nb: 2\n").last_ends([1, 2, 3]) == {1: 5, 3: 5}
 
