@@ -42,7 +42,7 @@ _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 _NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS[0-9]+\b", re.IGNORECASE)
 #: A mark that lists codes in other tools, between a colon's codes and another code:
 #: ``noqa: NS101;NS102``. Words or brackets after the codes are a reason: ``(NS101 is fine)``.
-_NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*NS[0-9]+\b", re.IGNORECASE)
+_NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*(NS[0-9]+)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -130,9 +130,10 @@ def directives(text: str, document: Document) -> list[Directive]:
                 f"has `{separator[1]}` where a colon belongs (`# noqa: CODES`); as written it silences nothing"
             )
         elif match["colon"] and (separator := _NOT_A_SEPARATOR.match(line, match.end())):
+            meant = listing([cut(code) for code in (*(codes or ()), separator[2].upper())], ", ")
             directive.problem = (
                 f"separates its codes with `{separator[1]}`, where commas or spaces belong "
-                f"(`# noqa: NS101, NS102`); as written it silences nothing"
+                f"(`# noqa: {meant}`); as written it silences nothing"
             )
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
