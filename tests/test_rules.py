@@ -756,15 +756,18 @@ def test_ns105_help_leads_to_a_flat_tensor() -> None:
     assert codes(spec("[3, 8, 8]", *flat)) == []
 
 
+#: An FPN on an odd map: 13 → (13 + 2 − 3)//2 + 1 = 7 → 4, upsampled ×2 to 8, beside the
+#: lateral 7 (the merge that follows is each test's own).
+ODD_FPN = [
+    "{type: conv, name: c4, filters: 8, kernel: 3, stride: 2, padding: 1}",
+    "{type: conv, name: c5, filters: 8, kernel: 3, stride: 2, padding: 1}",
+    "{type: upsample, name: up, scale: 2}",
+]
+
+
 def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
-    # An FPN on an odd map: 13 → (13 + 2 − 3)//2 + 1 = 7 → 4, upsampled ×2 to 8, beside the
-    # lateral 7. Interpolating to the lateral's size, as torchvision's FPN does, aligns them.
-    layers = [
-        "{type: conv, name: c4, filters: 8, kernel: 3, stride: 2, padding: 1}",
-        "{type: conv, name: c5, filters: 8, kernel: 3, stride: 2, padding: 1}",
-        "{type: upsample, name: up, scale: 2}",
-        "{type: add, from: [up, c4]}",
-    ]
+    # Interpolating to the lateral's size, as torchvision's FPN does, aligns the branches.
+    layers = [*ODD_FPN, "{type: add, from: [up, c4]}"]
     (d,) = [d for d in lint(spec("[8, 13, 13]", *layers)) if d.code == "NS106"]
     assert d.help == (
         "no automatic fix: set size to 7 on up in place of scale 2, which then gives 7×7; or else crop up to "
@@ -788,11 +791,9 @@ def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
 
 
 def test_ns106_says_who_else_reads_the_branch_it_would_resize() -> None:
-    # The FPN above, with a head that also reads the upsample: a size of 7 reaches it too.
+    # With a head that also reads the upsample: a size of 7 reaches it too.
     layers = [
-        "{type: conv, name: c4, filters: 8, kernel: 3, stride: 2, padding: 1}",
-        "{type: conv, name: c5, filters: 8, kernel: 3, stride: 2, padding: 1}",
-        "{type: upsample, name: up, scale: 2}",
+        *ODD_FPN,
         "{type: add, name: merged, from: [up, c4]}",
         "{type: conv, name: head, from: up, filters: 8, kernel: 1}",
     ]
