@@ -2,8 +2,9 @@
 
 The library API (the CLI is a thin shell over it)::
 
+    from pathlib import Path
     from netspec import lint_text, lint_file
-    result = lint_text(open("alexnet.yaml").read(), "alexnet.yaml")
+    result = lint_text(Path("alexnet.yaml").read_bytes(), "alexnet.yaml")
     for d in result.diagnostics:
         print(d.code, d.span.start, d.message)
 """

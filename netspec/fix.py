@@ -395,7 +395,11 @@ _QUOTED = {ord("\\"): "\\\\", ord('"'): '\\"'}
 
 
 def fix_text(
-    text: str, filename: str = "<string>", settings: Settings | None = None, *, unsafe: bool = False
+    text: str,
+    filename: str | os.PathLike[str] = "<string>",
+    settings: Settings | None = None,
+    *,
+    unsafe: bool = False,
 ) -> FixOutcome:
     """Apply the fixes to a spec given as text (safe ones; unsafe ones too with ``unsafe``).
 
@@ -408,7 +412,7 @@ def fix_text(
     planning and judging fixes keep whole analyses alive, which each collection would walk.
     """
     with cyclic_gc_paused():
-        return _fix_text(text, filename, settings or Settings(), unsafe)
+        return _fix_text(text, os.fspath(filename), settings or Settings(), unsafe)
 
 
 def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> FixOutcome:

@@ -178,9 +178,14 @@ def violations(analysis: Analysis, settings: Settings) -> Iterator[tuple[Rule, V
 
 
 def lint_text(
-    text: str, filename: str = "<string>", settings: Settings | None = None, *, assess_fixes: bool = True
+    text: str | bytes,
+    filename: str | os.PathLike[str] = "<string>",
+    settings: Settings | None = None,
+    *,
+    assess_fixes: bool = True,
 ) -> FileResult:
-    """Lint one spec given as text.
+    """Lint one spec given as text, or as a file's bytes (decoded as :func:`lint_file` decodes
+    them: UTF-8, or UTF-16 with or without a byte-order mark).
 
     ``assess_fixes=False`` leaves every fix's applicability unset: deciding it re-analyses the
     spec once per fix, which ``--fix`` does anyway while it plans each pass.
@@ -190,6 +195,12 @@ def lint_text(
     lints, and a caller that paused it finds it still paused afterwards.
     """
     settings = settings or Settings()
+    filename = os.fspath(filename)
+    if isinstance(text, bytes):
+        try:
+            text = decode(text)
+        except LoadError as error:
+            return unloadable(filename, error, settings)
     with cyclic_gc_paused():
         return _lint_text(text, filename, settings, assess_fixes)
 
@@ -269,10 +280,10 @@ def lint_file(
     settings = settings or Settings()
     filename = display_name or str(path)
     try:
-        text = decode(read_source(path, settings))
+        raw = read_source(path, settings)
     except (OSError, LoadError) as error:
         return unreadable(filename, error, settings)
-    return lint_text(text, filename, settings, assess_fixes=assess_fixes)
+    return lint_text(raw, filename, settings, assess_fixes=assess_fixes)
 
 
 def unreadable(filename: str, error: OSError | LoadError, settings: Settings, what: str = "file") -> FileResult:

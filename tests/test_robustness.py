@@ -30,7 +30,7 @@ import netspec.linter
 import netspec.source
 from netspec import lint_file, lint_paths, lint_text, spec
 from netspec.cli import app
-from netspec.fix import fix_file
+from netspec.fix import fix_file, fix_text
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
@@ -423,6 +423,26 @@ def test_a_lone_surrogate_in_text_given_to_the_library_is_located(
     (diagnostic,) = lint_text(text, "spec.yaml").diagnostics
     assert (diagnostic.code, diagnostic.span.start) == ("NS001", (3, len("  - {type: relu, name: a") + 1))
     assert "#xdcff" in diagnostic.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-8-sig"])
+def test_bytes_given_to_the_library_are_decoded_as_a_file_is(encoding: str) -> None:
+    found = lint_text(UNKNOWN_REFERENCE.encode(encoding), "spec.yaml").diagnostics
+    assert ("NS004", (4, 24)) in [(d.code, d.span.start) for d in found]
+    assert found == lint_text(UNKNOWN_REFERENCE, "spec.yaml").diagnostics
+
+
+def test_undecodable_bytes_given_to_the_library_are_located() -> None:
+    (diagnostic,) = lint_text(b"input: [3, 8, 8]\nname: caf\xe9\n", "spec.yaml").diagnostics
+    assert (diagnostic.code, diagnostic.filename, diagnostic.span.start) == ("NS001", "spec.yaml", (2, 10))
+
+
+def test_a_path_given_to_the_library_as_a_file_name_is_named_as_text() -> None:
+    # Reporters write the name into JSON and SARIF, which hold no Path.
+    named = Path("nets") / "spec.yaml"
+    for result in (lint_text(UNKNOWN_REFERENCE, named), fix_text(UNKNOWN_REFERENCE, named).result):
+        assert result.filename == "nets/spec.yaml"
+        assert {d.filename for d in result.diagnostics} == {"nets/spec.yaml"}
 
 
 def test_nul_byte_is_located(tmp_path: Path) -> None:
