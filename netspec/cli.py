@@ -7,20 +7,33 @@ import contextlib
 import errno
 import io
 import os
+import shutil
 import signal
 import sys
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Applicability, Diagnostic, Severity, listing
-from netspec.discovery import discover, is_directory, missing
-from netspec.linter import FileResult, bug, cyclic_gc_paused, lint_guarded, lint_paths, unreadable
+from netspec.discovery import discover, is_directory, is_excluded, missing
+from netspec.linter import (
+    FileResult,
+    bug,
+    cyclic_gc_paused,
+    internal_error,
+    lint_guarded,
+    lint_paths,
+    lint_text,
+    too_large,
+    unloadable,
+    unreadable,
+)
 from netspec.report import REPORTERS, Reporter, reporter
 from netspec.report.base import one_line, plural, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -46,9 +59,19 @@ app = typer.Typer(
 def path_parameter(value: str) -> Path:
     """A path given on the command line. An empty one (an unset variable in a script) is
     refused, where click would take it for the current directory."""
+    return Path(name_parameter(value))
+
+
+def name_parameter(value: str) -> str:
+    """:func:`path_parameter`, kept as written: ``-`` is standard input, and ``./-`` a file
+    named ``-``, which a Path spells the same."""
     if value == "":
         raise typer.BadParameter("an empty path was given (an unset variable?); name a file or a directory")
-    return Path(value)
+    return value
+
+
+#: The path that names standard input, as in ruff and most Unix tools.
+STDIN = "-"
 
 
 ConfigOption = Annotated[
@@ -87,12 +110,13 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
-def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None) -> None:
-    """The report to stdout, or to ``output_file`` with only the summary on stdout."""
+def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None, console: TextIO) -> None:
+    """The report to ``console`` (stdout, or stderr when stdout holds a fixed spec), or to
+    ``output_file`` with only the summary on ``console``."""
     if output_file is None:
         if reporter.for_programs:
-            stdout_as_utf8()
-        reporter.report(results, sys.stdout)
+            as_utf8(console)
+        reporter.report(results, console)
         return
     try:
         line_end = "\n" if reporter.for_programs else None  # people's formats: the platform's
@@ -100,16 +124,16 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
             reporter.report(results, out)
     except OSError as error:
         cannot_write(output_file, error)
-    typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes))
+    typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes), file=console)
 
 
-def stdout_as_utf8() -> None:
-    """Write stdout as UTF-8 with LF line ends from here on, as a file given to ``-o`` is,
+def as_utf8(stream: TextIO) -> None:
+    """Write ``stream`` as UTF-8 with LF line ends from here on, as a file given to ``-o`` is,
     whatever the console's encoding and platform: output read by programs (JSON, SARIF, a
     diff to apply) is UTF-8, and a diff must keep the file's own line ends (Windows would
     turn each LF into CRLF)."""
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace", newline="\n")
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace", newline="\n")
 
 
 def ensure_writable(output_file: Path) -> None:
@@ -169,11 +193,12 @@ def main(
 def check(
     context: typer.Context,
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
-            help="Spec files, or directories searched for *.yaml/*.yml. Default: specs/.",
+            help="Spec files, or directories searched for *.yaml/*.yml; `-` reads one spec from standard input. "
+            "Default: specs/.",
             metavar="PATHS",
-            parser=path_parameter,
+            parser=name_parameter,
         ),
     ] = None,
     output_format: Annotated[
@@ -219,6 +244,17 @@ def check(
         list[str] | None, typer.Option("--ignore", metavar="CODES", help="Rule codes or prefixes to disable.")
     ] = None,
     config: ConfigOption = None,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            "--stdin-filename",
+            metavar="NAME",
+            help="Read the spec from standard input, and report it under this name, which per-file-ignores and, "
+            "with --force-exclude, exclude match. With --fix or --fix-only, print the fixed spec to stdout, and "
+            "the report to stderr.",
+            parser=name_parameter,
+        ),
+    ] = None,
     force_exclude: Annotated[
         bool | None,
         typer.Option(
@@ -280,15 +316,12 @@ def check(
         REPORTERS,
     )
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
-    targets = paths or [Path("specs")]
-    absent = [str(p) for p in targets if missing(p)]
-    if absent and not paths:
-        usage_error("no paths given, and no specs/ here to check by default: name the files or directories to check")
-    if absent:
-        # One line each: a name may hold a comma.
-        for name in absent[:-1]:
-            to_stderr(f"netspec: error: no such file or directory: {name}")
-        usage_error(f"no such file or directory: {absent[-1]}")
+    named = paths or []
+    from_stdin = stdin_filename is not None or STDIN in named
+    if from_stdin and named not in ([], [STDIN]):
+        # One spec comes from standard input; mixed with files, the report could not say
+        # which fixed text is printed where.
+        usage_error("`-` and --stdin-filename read one spec from standard input, and take no other path")
     if exit_zero and exit_non_zero_on_fix:
         usage_error("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     if output_file is not None and (fix_only or diff):
@@ -296,6 +329,68 @@ def check(
         usage_error(f"--output-file writes the report, and {'--diff' if diff else '--fix-only'} prints none")
     if output_file is not None:
         ensure_writable(output_file)
+    fixing_only = fix_only or diff
+    fixing = fix or fixing_only
+    if from_stdin:
+        stdin = _check_stdin(stdin_filename, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes)
+        outcomes, results = stdin.outcomes, stdin.results
+    else:
+        stdin = None
+        outcomes, results = _check_files(
+            named, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes, jobs=jobs
+        )
+    if fixing_only:
+        # No report follows, and netspec cannot check past these: say what stays, and why.
+        for result in results:
+            for d in (d for d in result.diagnostics if d.blocking):
+                to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
+    # With the fixed spec printed on stdout, everything else goes to stderr.
+    console = sys.stderr if stdin and stdin.prints_source else sys.stdout
+    fix_failed = report_fixes(
+        outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix, console=console
+    )
+    if stdin and stdin.prints_source:
+        stdin.print_source()
+    # Before the report: a reader that stops reading it must not hide them.
+    for result in results:
+        if result.internal_error:
+            to_stderr(f"netspec: {result.internal_error}")
+    internal_errors = any(result.internal_error for result in results)
+    if not fixing_only:
+        try:
+            write_report(reporter(chosen_format, unsafe_fixes=unsafe_fixes), results, output_file, console)
+            console.flush()
+        except BrokenPipeError:
+            if not internal_errors:
+                raise  # click ends the run quietly, exit 1
+            os.dup2(os.open(os.devnull, os.O_WRONLY), console.fileno())  # what is left goes nowhere
+    if internal_errors:
+        raise typer.Exit(EXIT_USAGE)
+    problems = fix_failed or (not fixing_only and any(result.diagnostics for result in results))
+    raise typer.Exit(EXIT_PROBLEMS if problems and not exit_zero else EXIT_CLEAN)
+
+
+def _check_files(
+    named: list[str],
+    settings: Settings,
+    output_file: Path | None,
+    *,
+    fixing: bool,
+    diff: bool,
+    unsafe: bool,
+    jobs: int | None,
+) -> tuple[list[FixOutcome], list[FileResult]]:
+    """Find the spec files and check them (fixing them too, when ``fixing``): the outcomes of
+    fixing (none without), and every file's result."""
+    targets = [Path(name) for name in named] or [Path("specs")]
+    absent = [str(p) for p in targets if missing(p)]
+    if absent and not named:
+        usage_error("no paths given, and no specs/ here to check by default: name the files or directories to check")
+    if absent:
+        # One line each: a name may hold a comma.
+        for name in absent[:-1]:
+            to_stderr(f"netspec: error: no such file or directory: {name}")
+        usage_error(f"no such file or directory: {absent[-1]}")
     discovered = discover(targets, settings)
     if output_file is not None:
         refuse_overwriting_a_spec(output_file, discovered.files)
@@ -307,12 +402,11 @@ def check(
             to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {left_out}")
         else:
             to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
-    fixing_only = fix_only or diff
     outcomes: list[FixOutcome] = []
-    if fix or fixing_only:
+    if fixing:
         from netspec.fix import fix_paths  # only when fixing: keeps the plain check's start-up small
 
-        outcomes = fix_paths(discovered.files, settings, unsafe=unsafe_fixes, write=not diff, keep_analysis=False)
+        outcomes = fix_paths(discovered.files, settings, unsafe=unsafe, write=not diff, keep_analysis=False)
     results = (
         [outcome.result for outcome in outcomes]
         if outcomes
@@ -320,35 +414,87 @@ def check(
         else lint_paths(discovered.files, settings, jobs=jobs or sys.maxsize, keep_analysis=False)
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
-    if fixing_only:
-        # No report follows, and netspec cannot check past these: say what stays, and why.
-        for result in results:
-            for d in (d for d in result.diagnostics if d.blocking):
-                to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
-    fix_failed = report_fixes(outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix)
-    # Before the report: a reader that stops reading it must not hide them.
-    for result in results:
-        if result.internal_error:
-            to_stderr(f"netspec: {result.internal_error}")
-    internal_errors = any(result.internal_error for result in results)
-    if not fixing_only:
-        try:
-            write_report(reporter(chosen_format, unsafe_fixes=unsafe_fixes), results, output_file)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            if not internal_errors:
-                raise  # click ends the run quietly, exit 1
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left goes nowhere
-    if internal_errors:
-        raise typer.Exit(EXIT_USAGE)
-    problems = fix_failed or (not fixing_only and any(result.diagnostics for result in results))
-    raise typer.Exit(EXIT_PROBLEMS if problems and not exit_zero else EXIT_CLEAN)
+    return outcomes, results
 
 
-def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit_non_zero_on_fix: bool) -> bool:
-    """Print the diffs (--diff), the count (--fix-only) and the fixes left out; True if that
-    alone makes the exit code 1: a diff to apply, a file fixed under --exit-non-zero-on-fix,
-    or a file that could not be written."""
+@dataclass
+class StdinRun:
+    """A spec read from standard input, checked or fixed."""
+
+    raw: bytes
+    outcomes: list[FixOutcome]
+    results: list[FileResult]
+    #: With --fix or --fix-only: stdout holds the spec, fixed or as it came, and nothing else,
+    #: so that an editor can replace its text with it.
+    prints_source: bool
+    #: Whether ``raw`` stops at the size limit, short of the end of the input.
+    over_limit: bool = False
+
+    def print_source(self) -> None:
+        """The fixed spec, in the encoding it came in; else the spec as it came (it could not
+        be loaded, was over the size limit, or its fixed text could not be encoded as it was),
+        so that nothing is lost."""
+        fixed = next((o for o in self.outcomes if o.changed and o.encoding is not None and o.error is None), None)
+        sys.stdout.flush()
+        if fixed is None:
+            sys.stdout.buffer.write(self.raw)
+            if self.over_limit:  # the rest, passed through rather than held whole
+                shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+        else:
+            assert fixed.encoding is not None and fixed.result.text is not None
+            sys.stdout.buffer.write(fixed.encoding.encode(fixed.result.text))
+        sys.stdout.buffer.flush()
+
+
+def _check_stdin(
+    stdin_filename: str | None,
+    settings: Settings,
+    output_file: Path | None,
+    *,
+    fixing: bool,
+    diff: bool,
+    unsafe: bool,
+) -> StdinRun:
+    """Read one spec from standard input, and check it, or fix it when ``fixing``."""
+    name = stdin_filename or STDIN
+    if output_file is not None and stdin_filename is not None:
+        refuse_overwriting_a_spec(output_file, [Path(stdin_filename)])
+    if sys.stdin is None:  # started with stdin closed (`<&-`)
+        usage_error("cannot read the spec: standard input is closed")
+    run = StdinRun(b"", [], [], prints_source=fixing and not diff)
+    try:
+        run.raw = source.read_at_most(sys.stdin.buffer, settings.max_file_size)
+    except OSError as error:
+        run.results = [unreadable(name, error, settings, "standard input")]
+        return run
+    if len(run.raw) > settings.max_file_size:
+        run.over_limit = True
+        run.results = [unloadable(name, too_large(None, settings), settings)]
+        return run
+    if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
+        to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {stdin_filename}")
+        return run
+    try:
+        if fixing:
+            from netspec.fix import fix_source
+
+            run.outcomes = [fix_source(run.raw, name, settings, unsafe=unsafe)]
+            run.results = [run.outcomes[0].result]
+        else:
+            run.results = [lint_text(run.raw, name, settings)]
+    except Exception as error:  # noqa: BLE001 - the last line of defence, as for files
+        run.results = [internal_error(Path(name), error)]
+    for result in run.results:
+        result.analysis = None
+    return run
+
+
+def report_fixes(
+    outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit_non_zero_on_fix: bool, console: TextIO
+) -> bool:
+    """Print the diffs (--diff), the count (--fix-only, on ``console``) and the fixes left out;
+    True if that alone makes the exit code 1: a diff to apply, a file fixed under
+    --exit-non-zero-on-fix, or a file that could not be written."""
     if diff:
         # A file reached under two names (a link and its target) is one file to patch, as to --fix.
         by_file: dict[str, FixOutcome] = {}
@@ -368,14 +514,14 @@ def report_fixes(outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit
                     f"netspec: warning: {outcome.result.filename}: the diff shows the text in UTF-8, not the"
                     f" file's {outcome.encoding.codec.upper()}, so patch cannot apply it; --fix keeps the encoding"
                 )
-        stdout_as_utf8()
+        as_utf8(sys.stdout)
         sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
         if fixed:
             # On stderr, as ruff does: `--diff > fix.patch` keeps only the patch.
             typer.echo(f"\nWould fix {plural(fixed, 'problem')}.", err=True)
         return any(outcome.changed or outcome.error for outcome in outcomes)
     if fix_only and fixed:
-        typer.echo(f"Fixed {plural(fixed, 'problem')}.")
+        typer.echo(f"Fixed {plural(fixed, 'problem')}.", file=console)
     return (exit_non_zero_on_fix and fixed > 0) or any(outcome.error for outcome in outcomes)
 
 

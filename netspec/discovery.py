@@ -61,7 +61,7 @@ def discover(targets: Iterable[Path], settings: Settings) -> Discovery:
     # link to it), under the first name it was found by.
     seen: set[str] = set()
     for target in targets:
-        if settings.force_exclude and _excluded(target, settings):
+        if settings.force_exclude and is_excluded(target, settings):
             found.excluded.append(target)
             continue
         candidates = _walk(target, settings, found.unlisted) if is_directory(target) else [target]
@@ -120,7 +120,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
     return files
 
 
-def _excluded(path: Path, settings: Settings) -> bool:
+def is_excluded(path: Path, settings: Settings) -> bool:
     """Whether ``path``, or a directory it is in below the project's, matches ``exclude`` or is
     one of :data:`SKIPPED_DIRECTORIES` (as ruff's default excludes are part of its
     ``exclude``); outside the project, whether a file's name matches."""

@@ -569,17 +569,13 @@ def fix_file(
     settings = settings or Settings()
     try:
         raw = read_source(path, settings)
-        text = decode(raw)
     except (OSError, LoadError) as error:
         return FixOutcome(unreadable(str(path), error, settings))
-    encoding = encoding_of(raw, text)
-    if encoding is None:
-        return _unwritten(path, text, settings, f"cannot fix {path}: its encoding cannot be written back byte for byte")
-    outcome = fix_text(text, str(path), settings, unsafe=unsafe)
-    outcome.encoding = encoding
+    outcome = fix_source(raw, str(path), settings, unsafe=unsafe)
     if not outcome.changed:
         return outcome
-    assert outcome.result.text is not None
+    original, encoding = outcome.original, outcome.encoding
+    assert outcome.result.text is not None and original is not None and encoding is not None
     if not write:
         try:
             target, status = replaceable(path)
@@ -589,21 +585,39 @@ def fix_file(
         except OSError as error:
             # A diff of what --fix would refuse to write is no diff of what it would change.
             reason = error.strerror or str(error)
-            return _unwritten(path, text, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
+            return _unwritten(path, original, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
         return outcome
     try:
         if read_source(path, settings) != raw:
-            return _unwritten(path, text, settings, f"{path} changed while it was being fixed; it was left alone")
+            return _unwritten(path, original, settings, f"{path} changed while it was being fixed; it was left alone")
         write_atomically(path, encoding.encode(outcome.result.text))
     except (OSError, LoadError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        return _unwritten(path, text, settings, f"cannot write {path}: {reason}; it was left unchanged")
+        return _unwritten(path, original, settings, f"cannot write {path}: {reason}; it was left unchanged")
     return outcome
 
 
-def _unwritten(path: Path, text: str, settings: Settings, error: str) -> FixOutcome:
+def fix_source(raw: bytes, filename: str, settings: Settings, *, unsafe: bool = False) -> FixOutcome:
+    """Fix a spec given as a file's bytes, decoded as a file is. The outcome's ``encoding``
+    writes the fixed text back as the bytes were written; a spec whose encoding cannot be is
+    not fixed, and the outcome's ``error`` says so."""
+    try:
+        text = decode(raw)
+    except LoadError as error:
+        return FixOutcome(unreadable(filename, error, settings))
+    encoding = encoding_of(raw, text)
+    if encoding is None:
+        return _unwritten(
+            filename, text, settings, f"cannot fix {filename}: its encoding cannot be written back byte for byte"
+        )
+    outcome = fix_text(text, filename, settings, unsafe=unsafe)
+    outcome.encoding = encoding
+    return outcome
+
+
+def _unwritten(filename: str | Path, text: str, settings: Settings, error: str) -> FixOutcome:
     """The file is as it was: report its problems as they are."""
-    result = lint_text(text, str(path), settings)
+    result = lint_text(text, filename, settings)
     result.unwritten = True
     return FixOutcome(result, original=text, error=error)
 
@@ -641,6 +655,7 @@ __all__ = [
     "assess",
     "fix_file",
     "fix_paths",
+    "fix_source",
     "fix_text",
     "reanalyse",
     "with_fix",

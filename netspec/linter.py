@@ -260,12 +260,17 @@ def read_source(path: Path, settings: Settings) -> bytes:
         kinds = "a directory, pipe, device or kernel pseudo-file"
         raise LoadError("NS001", f"not a regular file ({kinds}); a spec is a YAML file") from None
     except FileTooLarge as error:
-        size = f"{error.size:,} bytes, over" if error.size is not None else "over"
-        raise LoadError(
-            "NS001",
-            f"the file is {size} the {settings.max_file_size:,}-byte limit "
-            "(--max-file-size, or max-file-size in the configuration)",
-        ) from None
+        raise too_large(error.size, settings) from None
+
+
+def too_large(size: int | None, settings: Settings) -> LoadError:
+    """The problem of a spec over the size limit (of ``size`` bytes, where known)."""
+    over = f"{size:,} bytes, over" if size is not None else "over"
+    return LoadError(
+        "NS001",
+        f"the file is {over} the {settings.max_file_size:,}-byte limit "
+        "(--max-file-size, or max-file-size in the configuration)",
+    )
 
 
 def lint_file(

@@ -25,7 +25,7 @@ import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -434,16 +434,24 @@ def read_limited(path: pathlib.Path, limit: int) -> bytes:
         opened = os.fstat(stream.fileno())
         if not stat.S_ISREG(opened.st_mode) or opened.st_dev in _kernel_devices():
             raise NotARegularFile(path)
-        chunks, read = [], 0
-        while read <= limit and (chunk := stream.read(READ_CHUNK)):
-            chunks.append(chunk)
-            read += len(chunk)
-        if read and not opened.st_size and not os.fstat(stream.fileno()).st_size:
+        data = read_at_most(stream, limit)
+        if data and not opened.st_size and not os.fstat(stream.fileno()).st_size:
             # Text from a file that still says it is empty (not one written meanwhile): a
             # kernel pseudo-file on a mount _kernel_devices() does not know.
             raise NotARegularFile(path)
-    if read > limit:
+    if len(data) > limit:
         raise FileTooLarge(None)
+    return data
+
+
+def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """The bytes of ``stream``, read in chunks until its end or past ``limit`` (so a result
+    longer than ``limit`` says the stream holds more): one ``read()`` would allocate a buffer
+    as large as the limit."""
+    chunks, read = [], 0
+    while read <= limit and (chunk := stream.read(READ_CHUNK)):
+        chunks.append(chunk)
+        read += len(chunk)
     return b"".join(chunks)
 
 
