@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +105,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
     def cannot_list(error: OSError) -> None:
         unlisted.setdefault(Path(error.filename), error)  # once, however many targets lead to it
 
-    for directory, subdirectories, names in os.walk(start, onerror=cannot_list, followlinks=False):
+    for directory, subdirectories, names in _walk_tree(start, cannot_list):
         seen_from = as_seen(directory)
         subdirectories[:] = sorted(
             d
@@ -138,3 +138,32 @@ def is_excluded(path: Path, settings: Settings) -> bool:
         if any(settings.exclude_globs.match(p.as_posix()) for p in (seen, *seen.parents) if p.name):
             return True
     return False
+
+
+def _walk_tree(top: str, onerror: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top, onerror=onerror, followlinks=False)``, top-down, with a stack instead of
+    recursion: Python 3.11's walk recurses once per level, so a tree a thousand directories
+    deep raised RecursionError and stopped the whole run. As there, the caller may prune the
+    subdirectories it is given, and a directory that cannot be listed goes to ``onerror``."""
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        subdirectories: list[str] = []
+        names: list[str] = []
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    try:
+                        is_directory = entry.is_dir()
+                    except OSError:
+                        is_directory = False
+                    (subdirectories if is_directory else names).append(entry.name)
+        except OSError as error:
+            onerror(error)
+            continue
+        yield directory, subdirectories, names
+        # Reversed, so that the first is walked first, and all below it before the next.
+        for name in reversed(subdirectories):
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                stack.append(path)

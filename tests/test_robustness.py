@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import itertools
 import json
 import os
 import pickle
@@ -37,6 +38,7 @@ from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
 from tests.helpers import (
     IS_ROOT,
     ROOT,
+    SHRINKING,
     netspec_as_ordinary_user,
     netspec_process,
     ordinary_directory,
@@ -873,6 +875,24 @@ def test_directory_symlink_loop_terminates(tmp_path: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
     assert done.stdout.count(": NS004") == 1
     assert "in 1 file" in done.stdout
+
+
+def test_a_directory_tree_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> None:
+    # 1,200 levels of "d/" stay within PATH_MAX (4,096), and past Python's recursion limit.
+    # Made and removed one level at a time: mkdir(parents=True) and rmtree recurse too.
+    levels = list(itertools.accumulate(["d"] * 1200, os.path.join, initial=str(tmp_path)))[1:]
+    for level in levels:
+        os.mkdir(level)
+    try:
+        write_spec(Path(levels[-1]), "input: [3, 8, 8]\nlayers:\n  - {type: relu, from: nowhere}\n")
+        write_spec(tmp_path, SHRINKING, name="top.yaml")
+        done = netspec_process("check", "--output-format", "concise", ".", cwd=tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert done.stdout.count(": NS004") == 1 and "top.yaml:3:5: NS102" in done.stdout
+    finally:
+        os.unlink(os.path.join(levels[-1], "spec.yaml"))
+        for level in reversed(levels):
+            os.rmdir(level)
 
 
 @pytest.mark.parametrize(
