@@ -29,9 +29,14 @@ from netspec.source import LINE_BREAK, Document, Position, Span
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
 
+#: A rule code: letters in any case, but ASCII only, then ASCII digits not followed by another
+#: digit. Ignoring case, [A-Z] alone would also match the long s (ſ, which upper-cases to S)
+#: and the Kelvin sign, and NS102 would be read at the start of NS102٢, so a lookalike code
+#: would silence a real one.
+_CODE = r"(?a:[A-Z]+)[0-9]+(?!\d)"
+_CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
 _DIRECTIVE = re.compile(
-    r"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)"
-    r"|\s+(?P<loose>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
+    rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)|\s+(?P<loose>{_CODES}))?",
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
@@ -39,10 +44,10 @@ _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 #: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``,
 #: as does what follows a colon's codes (``noqa: NS102 (NS101 is fine)``), unless it is one
 #: of :data:`_NOT_A_SEPARATOR`'s marks before another code.
-_NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS[0-9]+\b", re.IGNORECASE)
+_NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*(?a:NS)[0-9]+\b", re.IGNORECASE)
 #: A mark that lists codes in other tools, between a colon's codes and another code:
 #: ``noqa: NS101;NS102``. Words or brackets after the codes are a reason: ``(NS101 is fine)``.
-_NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*(NS[0-9]+)\b", re.IGNORECASE)
+_NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*((?a:NS)[0-9]+)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -145,11 +150,26 @@ def directives(text: str, document: Document) -> list[Directive]:
 _NAMED = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
 
 
+#: Letters, then digits, of any script: a code spelt with a lookalike (``Nſ101``).
+_CODE_LIKE = re.compile(r"[^\W\d_]+\d+\b")
+
+
 def _no_codes(after: str) -> str:
-    """What a ``noqa:`` with no code after its colon says: which code a rule's name means."""
+    """What a ``noqa:`` with no code after its colon says: which code a rule's name means,
+    or that a code-like word is none."""
     named = _NAMED.match(after.lstrip())
     if named and (code := CODES_BY_NAME.get(named[0].lower())):
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
+    if code_like := _CODE_LIKE.match(after.lstrip()):
+        import unicodedata  # here only: the check's start-up does without it
+
+        # Never all ASCII: _DIRECTIVE would have taken it as a code.
+        odd = next(character for character in code_like[0] if not character.isascii())
+        what = f"U+{ord(odd):04X} {unicodedata.name(odd, 'an unnamed character')}"
+        return (
+            f"lists `{cut(code_like[0])}`, which is not a rule code: its `{odd}` is {what}, not an ASCII "
+            "letter or digit; as written it silences nothing"
+        )
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 
 

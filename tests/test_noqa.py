@@ -387,6 +387,26 @@ def test_a_rule_name_where_its_code_belongs_is_reported_with_the_code() -> None:
     assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
 
 
+@pytest.mark.parametrize(
+    ("written", "odd", "described"),
+    [
+        # Each upper-cases to an ASCII letter, and case-blind matching took them for one.
+        ("N\u017f102", "\u017f", "U+017F LATIN SMALL LETTER LONG S"),
+        ("NS102\u0662", "\u0662", "U+0662 ARABIC-INDIC DIGIT TWO"),
+        ("\u212aS102", "\u212a", "U+212A KELVIN SIGN"),
+    ],
+)
+def test_a_code_spelt_with_a_lookalike_silences_nothing(written: str, odd: str, described: str) -> None:
+    shrink, unused = lint(layers(f"{SHRINK}  # noqa: {written}"))
+    assert (shrink.code, unused.code) == ("NS102", "NS900")
+    assert unused.message == (
+        f"this `noqa` lists `{written}`, which is not a rule code: its `{odd}` is {described}, "
+        "not an ASCII letter or digit; as written it silences nothing"
+    )
+    # The near miss: the same code in ASCII, in either case, silences the problem.
+    assert codes(layers(f"{SHRINK}  # noqa: ns102")) == []
+
+
 def test_unused_file_wide_directive_is_reported() -> None:
     diagnostics = lint("# netspec: noqa: NS102\n" + layers(KEEP))
     assert [(d.code, d.span.start.row, d.span.start.column) for d in diagnostics] == [("NS900", 1, 1)]
