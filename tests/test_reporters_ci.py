@@ -640,6 +640,23 @@ def test_unwritable_output_file_is_a_usage_error(project: Path) -> None:
     assert "Found" not in result.stdout
 
 
+def test_sarif_gives_a_file_outside_the_directory_its_uri_under_an_ascii_locale(tmp_path: Path) -> None:
+    # The C locale's file-system encoding is ASCII, which cannot encode "é" back into the
+    # name's bytes: the URI must hold them as UTF-8 all the same, as pathlib gives it here.
+    spec = tmp_path / "specs" / "café.yaml"
+    spec.parent.mkdir()
+    spec.write_text(SHRINKING, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = netspec_process("check", "--output-format", "sarif", str(spec), env=env, cwd=tmp_path / "elsewhere")
+    assert done.returncode == 1, done.stderr
+    log = json.loads(done.stdout)
+    assert_valid_sarif(log)
+    (location,) = log["runs"][0]["results"][0]["locations"]
+    assert location["physicalLocation"]["artifactLocation"] == {"uri": spec.as_uri()}
+    assert spec.as_uri().endswith("/specs/caf%C3%A9.yaml")
+
+
 @pytest.mark.parametrize("name", ["json", "json-lines", "github", "junit"])
 def test_utf8_formats_give_a_name_read_in_another_encoding_as_its_characters(name: str) -> None:
     # Under LC_ALL=C, Python reads the bytes of "é" (C3 A9) in a file name as two lone

@@ -47,10 +47,15 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
 def artifact_location(filename: str) -> dict[str, str]:
     """A URI relative to ``%SRCROOT%`` (the current directory) when possible, else absolute."""
     path = Path(relative_path(filename))
-    if path.is_absolute():
-        return {"uri": path.as_uri()}
     # The file name's own bytes, percent-encoded, even when they are not UTF-8.
-    return {"uri": quote(path.as_posix(), errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
+    uri = quote(path.as_posix(), errors="surrogateescape")
+    if not path.is_absolute():
+        return {"uri": uri, "uriBaseId": "%SRCROOT%"}
+    if uri.startswith("/"):
+        # Not as_uri(): it encodes the name in the file system's encoding, and under LC_ALL=C
+        # that cannot hold the characters relative_path decoded from the name's UTF-8 bytes.
+        return {"uri": "file://" + uri}
+    return {"uri": path.as_uri()}  # a Windows drive's path
 
 
 def region(span: Span) -> dict[str, int]:
