@@ -880,18 +880,22 @@ def test_directory_symlink_loop_terminates(tmp_path: Path) -> None:
 def test_a_directory_tree_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> None:
     # 1,200 levels of "d/" stay within PATH_MAX (4,096), and past Python's recursion limit.
     # Made and removed one level at a time: mkdir(parents=True) and rmtree recurse too.
+    # (Left behind, the tree would stop pytest's own clean-up of old temporary directories.)
     levels = list(itertools.accumulate(["d"] * 1200, os.path.join, initial=str(tmp_path)))[1:]
-    for level in levels:
-        os.mkdir(level)
+    made: list[str] = []
     try:
+        for level in levels:
+            os.mkdir(level)
+            made.append(level)
         write_spec(Path(levels[-1]), "input: [3, 8, 8]\nlayers:\n  - {type: relu, from: nowhere}\n")
         write_spec(tmp_path, SHRINKING, name="top.yaml")
         done = netspec_process("check", "--output-format", "concise", ".", cwd=tmp_path)
         assert done.returncode == 1, done.stderr
         assert done.stdout.count(": NS004") == 1 and "top.yaml:3:5: NS102" in done.stdout
     finally:
-        os.unlink(os.path.join(levels[-1], "spec.yaml"))
-        for level in reversed(levels):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(levels[-1], "spec.yaml"))
+        for level in reversed(made):
             os.rmdir(level)
 
 
