@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from netspec.diagnostics import Severity, cut
+from netspec.discovery import is_directory
 from netspec.rules import CODES_BY_NAME, RULES
 from netspec.settings import Settings
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
@@ -115,12 +116,16 @@ def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _exists(candidate: Path) -> bool:
-    """Whether a configuration file is there; one that cannot be looked at is an error, since
-    passing it over would run with other rules than the user set."""
+    """Whether a configuration file is there: anything by its name but a directory. One that
+    cannot be read (a link to nothing or in a loop, a pipe) is an error when it is read, since
+    passing it over would run with other rules than the user set; is_file() is False for it."""
     try:
-        return candidate.is_file()
+        candidate.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
     except OSError as error:
         raise ConfigError(f"{candidate}: cannot read the file: {error.strerror or error}") from None
+    return not is_directory(candidate)
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -657,16 +657,50 @@ def test_a_path_that_cannot_be_looked_at_is_reported_not_raised(tmp_path: Path, 
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_a_configuration_that_cannot_be_looked_at_is_a_usage_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("name-too-long", "cannot read the file: File name too long"),
+        ("link-loop", "cannot read the file: Too many levels of symbolic links"),
+        ("dangling-link", "cannot read the file: No such file or directory"),
+        ("fifo", "not a regular file"),
+    ],
+)
+def test_a_configuration_that_cannot_be_read_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, reason: str
 ) -> None:
-    # Passed over, the run would use other rules than the user set.
-    write_spec(tmp_path, GOOD)
-    (tmp_path / "netspec.toml").symlink_to(TOO_LONG)
-    monkeypatch.chdir(tmp_path)
+    # Passed over, the run would use other rules than the user set: here, the parent's.
+    (tmp_path / "pyproject.toml").write_text('[tool.netspec]\nignore = ["NS102"]\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    write_spec(project, SHRINKING)
+    config = project / "netspec.toml"
+    if kind == "name-too-long":
+        config.symlink_to(TOO_LONG)
+    elif kind == "link-loop":
+        config.symlink_to("loop.toml")
+        (project / "loop.toml").symlink_to(config.name)
+    elif kind == "dangling-link":
+        config.symlink_to("nowhere.toml")
+    else:
+        os.mkfifo(config)  # opening it would wait for a writer forever
+    monkeypatch.chdir(project)
     result = runner.invoke(app, ["check", "spec.yaml"])
     assert result.exit_code == 2
-    assert f"{tmp_path / 'netspec.toml'}: cannot read the file: File name too long" in result.stderr
+    assert f"{config}: {reason}" in result.stderr
+
+
+def test_a_directory_named_as_a_configuration_file_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The near miss: no file is there, so the parent's configuration (ignore NS102) applies.
+    (tmp_path / "pyproject.toml").write_text('[tool.netspec]\nignore = ["NS102"]\n')
+    project = tmp_path / "project"
+    (project / "netspec.toml").mkdir(parents=True)
+    write_spec(project, SHRINKING)
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["check", "spec.yaml"])
+    assert (result.exit_code, result.stdout) == (0, "All checks passed! (1 file checked)\n")
 
 
 def test_a_directory_the_walk_cannot_list_is_reported() -> None:
