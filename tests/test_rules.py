@@ -1810,6 +1810,8 @@ def test_slice_takes_a_range_of_channels_and_no_more_than_there_are() -> None:
     assert codes(spec("[6, 4, 4]", "{type: slice, start: 2, stop: 6}")) == []
     (d,) = lint(spec("[6, 4, 4]", "{type: slice, start: 4, stop: 2}"))
     assert d.code == "NS103"
+    # Nor does an empty one: x[:, 2:2] has 0 channels.
+    assert codes(spec("[6, 4, 4]", "{type: slice, start: 2, stop: 2}")) == ["NS103"]
 
 
 def test_channel_shuffle_groups_must_divide_the_channels() -> None:
