@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import get_args
 
 import pytest
@@ -1780,6 +1781,22 @@ def test_ns102_behind_a_pad_keeps_what_the_strided_dimensions_have() -> None:
     (d,) = lint(text)
     assert d.code == "NS102"
     assert d.help == "p and c together need padding [1, 3] to give 8×7 (P = D·(F − 1)/2)"
+
+
+def test_ns102_behind_a_pad_keeps_what_a_ceil_mode_pool_has() -> None:
+    # Columns, stride 1: 8 + 6 − 1 + 1 = 14 > 8, need no padding. Rows, stride 3 in ceil mode,
+    # keep p's 3: ZeroPad2d makes 22 into 28, and the pool, with no padding of its own, gives
+    # ceil((28 − 1)/3) + 1 = 10, its last window starting at 27 < 28 (ATen keeps it). Counted
+    # as the pool's own padding, the 3 would make that window start past 22 + 3, and give 9.
+    assert (math.ceil((28 - 1) / 3) + 1, 9 * 3 < 28, 9 * 3 >= 22 + 3) == (10, True, True)
+    text = spec(
+        "[1, 22, 8]",
+        "{type: pad, name: p, padding: 3}",
+        "{type: avgpool, name: pool, kernel: 1, stride: [3, 1], ceil_mode: true}",
+    )
+    (d,) = lint(text)
+    assert d.code == "NS102"
+    assert d.help == "p and pool together need padding [3, 0] to give 10×8 (P = D·(F − 1)/2)"
 
 
 def test_ns102_looks_through_shape_keeping_layers_to_the_pad() -> None:

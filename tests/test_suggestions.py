@@ -354,6 +354,30 @@ def ceil_out(w: int, f: int, s: int, before: int, after: int) -> int:
     return n - 1 if (n - 1) * s >= w + before else n
 
 
+def test_ns101_ceil_mode_behind_a_pad_is_worked_out_over_the_pools_own_windows() -> None:
+    # ZeroPad2d(2) makes 27×21 into 31×25, over which ATen places the pool's last window by
+    # the pool's own padding, 0: rows ceil((31 − 4)/4) + 1 = 8, columns ceil((25 − 4)/4) + 1
+    # = 7, whose last window starts at 24 < 25, so it stays. The padding counted as the
+    # pool's own would drop it (24 ≥ 21 + 2), and give 6 columns.
+    assert (ceil_out(31, 4, 4, 0, 0), ceil_out(25, 4, 4, 0, 0), ceil_out(21, 4, 4, 2, 2)) == (8, 7, 6)
+    layers = ["{type: pad, name: p, padding: 2}", "{type: avgpool, name: pool, kernel: 4}"]
+    (d,) = [d for d in lint(spec("[1, 27, 21]", *layers)) if d.code == "NS101"]
+    assert d.help is not None and d.help.endswith("; or `ceil_mode: true` gives 8×7, with a last, partial window")
+    ceiled = [layers[0], layers[1].replace("}", ", ceil_mode: true}")]
+    assert lint(spec("[1, 27, 21]", *ceiled)) == []
+
+
+def test_ns101_per_side_fix_says_which_dimensions_it_makes_exact() -> None:
+    # Rows (32 − 3 + 0 + 1)/2 + 1 = 16 exactly with [0, 1]; the columns' padding 1, left as
+    # it is, gives (32 − 3 + 2)/2 + 1 = 16.5, floored to 16: not exact (NS113's case).
+    assert (floor_out(32, 3, 2, 0, 1), floor_out(32, 3, 2, 1, 1)) == (16, 16.5)
+    d = only(lint(spec("[1, 32, 32]", "{type: conv, filters: 2, kernel: 3, stride: 2, padding: [0, 1]}")), "NS101")
+    assert d.help is not None and "per-side padding [[0, 1], [1, 1]] gives 16×16, the rows exactly, or use" in d.help
+    # The near miss: without the column padding, both dimensions divide, and it says so.
+    d = only(lint(spec("[1, 32, 32]", "{type: conv, filters: 2, kernel: 3, stride: 2}")), "NS101")
+    assert d.help is not None and "per-side padding [[0, 1], [0, 1]] gives exactly 16×16, or use" in d.help
+
+
 def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
     layer = "{type: maxpool, kernel: 2, stride: 4, padding: [[1, 0], [0, 1]], ceil_mode: true}"
     d = only(lint(spec("[1, 22, 12]", layer)), "NS107")

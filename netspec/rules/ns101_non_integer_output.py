@@ -114,10 +114,21 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
     if any(before < 0 for before, _ in sided):
         return None, f"no automatic fix: {reason}; use {alternatives}, or change the stride"
     help_line = (
-        f"{reason}; per-side padding {padding_value(sided)} gives exactly {padded_output(windows, sided)}, "
-        f"or use {alternatives}"
+        f"{reason}; per-side padding {padding_value(sided)} gives {exactly(windows, sided)}, or use {alternatives}"
     )
     return padding_fix(sided, "set per-side padding"), help_line
+
+
+def exactly(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
+    """``exactly 55×55``, or ``16×16, the rows exactly`` where another dimension still drops
+    padding (NS113's case, which the fix leaves as it is)."""
+    padded = [w.with_pads(*p) for w, p in zip(windows, pads, strict=True)]
+    outputs = format_shape(tuple(w.output for w in padded))
+    exact = [i for i, w in enumerate(padded) if w.remainder == 0]
+    if len(exact) == len(padded):
+        return f"exactly {outputs}"
+    units = dimension_units(len(windows))
+    return f"{outputs}, the {' and '.join(f'{units[i]}s' for i in exact)} exactly"
 
 
 def why_not_symmetric(layer: WindowedLayer, windows: Sequence[Window], indices: Sequence[int]) -> str:
@@ -179,7 +190,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         )
         fix, help_line = exact_fix(layer, seen, failing)
         if isinstance(layer, Pool):
-            help_line += ceil_mode_alternative(layer, seen)
+            # Over the pool's own windows: ATen places the last window by the pool's own
+            # padding, so an explicit pad's counts as input there.
+            assert node.windows is not None
+            help_line += ceil_mode_alternative(layer, node.windows)
         if pads:
             # The padding is the layers' together: no one edit of this layer's is the fix.
             fix, help_line = None, f"the padding of {named(pads)} and {node.name} together: {help_line}"

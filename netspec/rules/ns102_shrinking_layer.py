@@ -179,7 +179,14 @@ def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], chan
         same_pads(w.effective_kernel) if i in changing else (w.pad_before, w.pad_after) for i, w in enumerate(seen)
     ]
     kept = format_shape(tuple(w.size for w in seen))
-    outputs = padded_output(seen, needed)
+    # The other dimensions keep their sizes: worked out from the padding together, a
+    # ceil_mode pool's would differ, since ATen places its last window by its own padding.
+    outputs = format_shape(
+        tuple(
+            w.with_pads(*pads).output if i in changing else node.output[1 + i]
+            for i, (w, pads) in enumerate(zip(seen, needed, strict=True))
+        )
+    )
     smaller = [node.output[1 + i] < seen[i].size for i in changing]
     verb = "shrinks" if all(smaller) else "grows" if not any(smaller) else "resizes"
     before, padding = pads[0].name, f"the padding of {named(pads)}" if len(pads) > 1 else f"{pads[0].name}'s padding"
