@@ -63,8 +63,9 @@ def path_parameter(value: str) -> Path:
 
 
 def name_parameter(value: str) -> str:
-    """:func:`path_parameter`, kept as written: ``-`` is standard input, and ``./-`` a file
-    named ``-``, which a Path spells the same."""
+    """A path as written on the command line, where one may name standard input: ``-`` is
+    standard input, and ``./-`` a file named ``-``, which a Path would spell the same way.
+    An empty one is refused, as by :func:`path_parameter`."""
     if value == "":
         raise typer.BadParameter("an empty path was given (an unset variable?); name a file or a directory")
     return value
@@ -331,11 +332,12 @@ def check(
         ensure_writable(output_file)
     fixing_only = fix_only or diff
     fixing = fix or fixing_only
+    stdin = None
     if from_stdin:
-        stdin = _check_stdin(stdin_filename, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes)
-        outcomes, results = stdin.outcomes, stdin.results
+        stdin = _check_stdin(stdin_filename, settings, output_file, fixing=fixing, unsafe=unsafe_fixes)
+        outcomes = [stdin.outcome] if stdin.outcome is not None else []
+        results = [stdin.result] if stdin.result is not None else []
     else:
-        stdin = None
         outcomes, results = _check_files(
             named, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes, jobs=jobs
         )
@@ -344,17 +346,18 @@ def check(
         for result in results:
             for d in (d for d in result.diagnostics if d.blocking):
                 to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
-    # With the fixed spec printed on stdout, everything else goes to stderr.
-    console = sys.stderr if stdin and stdin.prints_source else sys.stdout
+    # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
+    source_out = stdin if stdin is not None and fixing and not diff else None
+    console = sys.stderr if source_out is not None else sys.stdout
     fix_failed = report_fixes(
         outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix, console=console
     )
-    if stdin and stdin.prints_source:
-        stdin.print_source()
-    # Before the report: a reader that stops reading it must not hide them.
+    # Before the report and the spec: a reader that stops reading them must not hide these.
     for result in results:
         if result.internal_error:
             to_stderr(f"netspec: {result.internal_error}")
+    if source_out is not None:
+        source_out.print_source()
     internal_errors = any(result.internal_error for result in results)
     if not fixing_only:
         try:
@@ -417,43 +420,36 @@ def _check_files(
     return outcomes, results
 
 
-@dataclass
+@dataclass(frozen=True)
 class StdinRun:
-    """A spec read from standard input, checked or fixed."""
+    """A spec read from standard input, and its result: None when --force-exclude left it
+    out; with an ``outcome`` when it was fixed."""
 
-    raw: bytes
-    outcomes: list[FixOutcome]
-    results: list[FileResult]
-    #: With --fix or --fix-only: stdout holds the spec, fixed or as it came, and nothing else,
-    #: so that an editor can replace its text with it.
-    prints_source: bool
-    #: Whether ``raw`` stops at the size limit, short of the end of the input.
-    over_limit: bool = False
+    result: FileResult | None
+    outcome: FixOutcome | None = None
+    #: The bytes read, up to one past the size limit.
+    read: bytes = b""
+    #: Whether the input goes on past ``read``, unread: over the size limit, or left out.
+    rest_unread: bool = False
 
     def print_source(self) -> None:
-        """The fixed spec, in the encoding it came in; else the spec as it came (it could not
-        be loaded, was over the size limit, or its fixed text could not be encoded as it was),
-        so that nothing is lost."""
-        fixed = next((o for o in self.outcomes if o.changed and o.encoding is not None and o.error is None), None)
-        sys.stdout.flush()
-        if fixed is None:
-            sys.stdout.buffer.write(self.raw)
-            if self.over_limit:  # the rest, passed through rather than held whole
-                shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+        """For --fix and --fix-only, whose stdout holds the spec and nothing else, for an
+        editor to replace its text with: fixed, in the encoding it came in; else as it came
+        (it does not load, is over the size limit, meets a bug, or its fixed text cannot be
+        written in its encoding), so that nothing is lost."""
+        outcome = self.outcome
+        if outcome is not None and outcome.changed and outcome.encoding is not None and outcome.error is None:
+            assert outcome.result.text is not None
+            sys.stdout.buffer.write(outcome.encoding.encode(outcome.result.text))
         else:
-            assert fixed.encoding is not None and fixed.result.text is not None
-            sys.stdout.buffer.write(fixed.encoding.encode(fixed.result.text))
+            sys.stdout.buffer.write(self.read)
+            if self.rest_unread:  # passed through, rather than held whole
+                shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
         sys.stdout.buffer.flush()
 
 
 def _check_stdin(
-    stdin_filename: str | None,
-    settings: Settings,
-    output_file: Path | None,
-    *,
-    fixing: bool,
-    diff: bool,
-    unsafe: bool,
+    stdin_filename: str | None, settings: Settings, output_file: Path | None, *, fixing: bool, unsafe: bool
 ) -> StdinRun:
     """Read one spec from standard input, and check it, or fix it when ``fixing``."""
     name = stdin_filename or STDIN
@@ -461,32 +457,31 @@ def _check_stdin(
         refuse_overwriting_a_spec(output_file, [Path(stdin_filename)])
     if sys.stdin is None:  # started with stdin closed (`<&-`)
         usage_error("cannot read the spec: standard input is closed")
-    run = StdinRun(b"", [], [], prints_source=fixing and not diff)
-    try:
-        run.raw = source.read_at_most(sys.stdin.buffer, settings.max_file_size)
-    except OSError as error:
-        run.results = [unreadable(name, error, settings, "standard input")]
-        return run
-    if len(run.raw) > settings.max_file_size:
-        run.over_limit = True
-        run.results = [unloadable(name, too_large(None, settings), settings)]
-        return run
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
+        # Before reading, as a file left out is never read.
         to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {stdin_filename}")
-        return run
+        return StdinRun(None, rest_unread=True)
     try:
-        if fixing:
-            from netspec.fix import fix_source
+        read = source.read_at_most(sys.stdin.buffer, settings.max_file_size)
+    except OSError as error:
+        # No problem of the spec's, and what was read cannot be given back whole: exit 2, so
+        # that an editor keeps its text.
+        usage_error(f"cannot read the spec from standard input: {error.strerror or error}")
+    if len(read) > settings.max_file_size:
+        return StdinRun(unloadable(name, too_large(None, settings, "spec"), settings), read=read, rest_unread=True)
+    with cyclic_gc_paused():  # until the analysis is dropped, as in lint_guarded
+        try:
+            if fixing:
+                from netspec.fix import fix_source
 
-            run.outcomes = [fix_source(run.raw, name, settings, unsafe=unsafe)]
-            run.results = [run.outcomes[0].result]
-        else:
-            run.results = [lint_text(run.raw, name, settings)]
-    except Exception as error:  # noqa: BLE001 - the last line of defence, as for files
-        run.results = [internal_error(Path(name), error)]
-    for result in run.results:
+                outcome = fix_source(read, name, settings, unsafe=unsafe)
+                result = outcome.result
+            else:
+                outcome, result = None, lint_text(read, name, settings)
+        except Exception as error:  # noqa: BLE001 - the last line of defence, as for files
+            return StdinRun(internal_error(name, error, "spec"), read=read)
         result.analysis = None
-    return run
+    return StdinRun(result, outcome, read)
 
 
 def report_fixes(

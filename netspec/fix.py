@@ -410,7 +410,12 @@ def fix_text(
 
     The cyclic garbage collector is paused meanwhile, as in :func:`~netspec.linter.lint_text`:
     planning and judging fixes keep whole analyses alive, which each collection would walk.
+
+    A file's bytes go to :func:`fix_source`, which decodes them as a file is and keeps their
+    encoding for writing the fixed text back.
     """
+    if not isinstance(text, str):  # lint_text takes bytes; a fixed text must be written back
+        raise TypeError(f"fix_text takes a str, not {type(text).__name__}: fix_source fixes a file's bytes")
     with cyclic_gc_paused():
         return _fix_text(text, os.fspath(filename), settings or Settings(), unsafe)
 
@@ -566,12 +571,13 @@ def fix_file(
 ) -> FixOutcome:
     """Fix one spec file in place (or only compute the fixed text, with ``write=False``)."""
     path = Path(path)
+    name = str(path)
     settings = settings or Settings()
     try:
         raw = read_source(path, settings)
     except (OSError, LoadError) as error:
-        return FixOutcome(unreadable(str(path), error, settings))
-    outcome = fix_source(raw, str(path), settings, unsafe=unsafe)
+        return FixOutcome(unreadable(name, error, settings))
+    outcome = fix_source(raw, name, settings, unsafe=unsafe)
     if not outcome.changed:
         return outcome
     original, encoding = outcome.original, outcome.encoding
@@ -585,22 +591,30 @@ def fix_file(
         except OSError as error:
             # A diff of what --fix would refuse to write is no diff of what it would change.
             reason = error.strerror or str(error)
-            return _unwritten(path, original, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
+            return _unwritten(name, original, settings, f"--fix cannot write {path}: {reason}; no diff is shown for it")
         return outcome
     try:
         if read_source(path, settings) != raw:
-            return _unwritten(path, original, settings, f"{path} changed while it was being fixed; it was left alone")
+            return _unwritten(name, original, settings, f"{path} changed while it was being fixed; it was left alone")
         write_atomically(path, encoding.encode(outcome.result.text))
     except (OSError, LoadError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        return _unwritten(path, original, settings, f"cannot write {path}: {reason}; it was left unchanged")
+        return _unwritten(name, original, settings, f"cannot write {path}: {reason}; it was left unchanged")
     return outcome
 
 
-def fix_source(raw: bytes, filename: str, settings: Settings, *, unsafe: bool = False) -> FixOutcome:
+def fix_source(
+    raw: bytes,
+    filename: str | os.PathLike[str] = "<string>",
+    settings: Settings | None = None,
+    *,
+    unsafe: bool = False,
+) -> FixOutcome:
     """Fix a spec given as a file's bytes, decoded as a file is. The outcome's ``encoding``
     writes the fixed text back as the bytes were written; a spec whose encoding cannot be is
     not fixed, and the outcome's ``error`` says so."""
+    filename = os.fspath(filename)
+    settings = settings or Settings()
     try:
         text = decode(raw)
     except LoadError as error:
@@ -615,7 +629,7 @@ def fix_source(raw: bytes, filename: str, settings: Settings, *, unsafe: bool = 
     return outcome
 
 
-def _unwritten(filename: str | Path, text: str, settings: Settings, error: str) -> FixOutcome:
+def _unwritten(filename: str, text: str, settings: Settings, error: str) -> FixOutcome:
     """The file is as it was: report its problems as they are."""
     result = lint_text(text, filename, settings)
     result.unwritten = True

@@ -196,9 +196,9 @@ def lint_text(
     """
     settings = settings or Settings()
     filename = os.fspath(filename)
-    if isinstance(text, bytes):
+    if isinstance(text, (bytes, bytearray, memoryview)):
         try:
-            text = decode(text)
+            text = decode(bytes(text))
         except LoadError as error:
             return unloadable(filename, error, settings)
     with cyclic_gc_paused():
@@ -263,12 +263,13 @@ def read_source(path: Path, settings: Settings) -> bytes:
         raise too_large(error.size, settings) from None
 
 
-def too_large(size: int | None, settings: Settings) -> LoadError:
-    """The problem of a spec over the size limit (of ``size`` bytes, where known)."""
+def too_large(size: int | None, settings: Settings, what: str = "file") -> LoadError:
+    """The problem of a file (or another ``what``) over the size limit, of ``size`` bytes
+    where known."""
     over = f"{size:,} bytes, over" if size is not None else "over"
     return LoadError(
         "NS001",
-        f"the file is {over} the {settings.max_file_size:,}-byte limit "
+        f"the {what} is {over} the {settings.max_file_size:,}-byte limit "
         "(--max-file-size, or max-file-size in the configuration)",
     )
 
@@ -384,9 +385,10 @@ def lint_guarded(
         return result
 
 
-def internal_error(path: Path, error: Exception) -> FileResult:
-    """The result for a file on which netspec itself failed."""
-    return FileResult(str(path), internal_error=f"internal error while checking {path}: {bug(error, ' with the file')}")
+def internal_error(name: str | Path, error: Exception, what: str = "file") -> FileResult:
+    """The result for a file (or another ``what``) on which netspec itself failed."""
+    message = f"internal error while checking {name}: {bug(error, f' with the {what}')}"
+    return FileResult(str(name), internal_error=message)
 
 
 def bug(error: Exception, attach: str = "") -> str:

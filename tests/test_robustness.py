@@ -31,7 +31,7 @@ import netspec.linter
 import netspec.source
 from netspec import lint_file, lint_paths, lint_text, spec
 from netspec.cli import app
-from netspec.fix import fix_file, fix_text
+from netspec.fix import fix_file, fix_source, fix_text
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
@@ -439,12 +439,31 @@ def test_undecodable_bytes_given_to_the_library_are_located() -> None:
     assert (diagnostic.code, diagnostic.filename, diagnostic.span.start) == ("NS001", "spec.yaml", (2, 10))
 
 
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_any_bytes_like_text_given_to_the_library_is_decoded(kind: type) -> None:
+    assert (
+        lint_text(kind(UNKNOWN_REFERENCE.encode()), "spec.yaml").diagnostics
+        == lint_text(UNKNOWN_REFERENCE, "spec.yaml").diagnostics
+    )
+
+
 def test_a_path_given_to_the_library_as_a_file_name_is_named_as_text() -> None:
-    # Reporters write the name into JSON and SARIF, which hold no Path.
+    # Callers write the name into JSON of their own (json.dumps refuses a Path).
     named = Path("nets") / "spec.yaml"
-    for result in (lint_text(UNKNOWN_REFERENCE, named), fix_text(UNKNOWN_REFERENCE, named).result):
+    results = (
+        lint_text(UNKNOWN_REFERENCE, named),
+        fix_text(UNKNOWN_REFERENCE, named).result,
+        fix_source(UNKNOWN_REFERENCE.encode(), named).result,
+    )
+    for result in results:
         assert result.filename == "nets/spec.yaml"
         assert {d.filename for d in result.diagnostics} == {"nets/spec.yaml"}
+
+
+def test_fix_text_refuses_bytes_and_names_what_takes_them() -> None:
+    # Its fixed text is a str: written back, it needs the encoding that fix_source keeps.
+    with pytest.raises(TypeError, match="fix_text takes a str, not bytes: fix_source fixes a file's bytes"):
+        fix_text(UNKNOWN_REFERENCE.encode(), "spec.yaml")  # type: ignore[arg-type]
 
 
 def test_nul_byte_is_located(tmp_path: Path) -> None:

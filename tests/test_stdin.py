@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 
 import netspec.fix
 from netspec.cli import app
+from netspec.linter import ISSUES_URL
+from netspec.source import READ_CHUNK
 from tests.helpers import CLEAN, SHRINKING, netspec_process, write_spec
 
 #: SHRINKING with NS102's fix: padding (3 − 1)/2 = 1 keeps 32×32.
@@ -111,12 +114,33 @@ def test_fix_keeps_the_encoding_the_spec_came_in() -> None:
 
 def test_a_spec_over_the_size_limit_is_refused_and_passed_through_whole() -> None:
     limit = 1000
-    stdin = SHRINKING + "".join(f"# padding the spec past the limit, line {n}\n" for n in range(100))
-    assert len(stdin) > 3 * limit
+    # Past the first read (of a MiB), so that the rest is passed through unread.
+    stdin = SHRINKING + "".join(f"# padding the spec past the limit, line {n}\n" for n in range(40_000))
+    assert len(stdin) > READ_CHUNK + limit
     checked = from_stdin(stdin, "--max-file-size", str(limit), "-")
-    assert checked.returncode == 1 and b"over the 1,000-byte limit" in checked.stdout
+    assert checked.returncode == 1 and b"NS001 error: the spec is over the 1,000-byte limit" in checked.stdout
     fixed = from_stdin(stdin, "--fix", "--max-file-size", str(limit), "-")
     assert (fixed.returncode, fixed.stdout) == (1, stdin.encode())
+
+
+def test_an_excluded_stdin_filename_is_left_out_before_it_is_read(tmp_path: Path) -> None:
+    # As a file left out is never read: the size limit does not apply to it.
+    (tmp_path / "netspec.toml").write_text('exclude = ["legacy"]\n')
+    args = ("--force-exclude", "--max-file-size", "10", "--stdin-filename", "legacy/net.yaml")
+    checked = from_stdin(SHRINKING, *args, cwd=tmp_path)
+    assert checked.returncode == 0 and b"NS001" not in checked.stdout
+    fixed = from_stdin(SHRINKING, "--fix", *args, cwd=tmp_path)
+    assert (fixed.returncode, fixed.stdout) == (0, SHRINKING.encode())
+
+
+@pytest.mark.parametrize("fixing", [[], ["--fix"], ["--fix-only"]])
+def test_standard_input_that_cannot_be_read_exits_2_with_nothing_on_stdout(tmp_path: Path, fixing: list[str]) -> None:
+    # Open for writing only, reading it fails (EBADF). An editor must not take the empty
+    # stdout of --fix for the spec: exit 2, as for a usage error.
+    with open(tmp_path / "write-only", "wb") as write_only:
+        done = netspec_process("check", *fixing, "-", stdin=write_only, text=False)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert b"netspec: error: cannot read the spec from standard input: Bad file descriptor" in done.stderr
 
 
 def test_an_internal_error_leaves_the_spec_as_it_came(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,9 +148,30 @@ def test_an_internal_error_leaves_the_spec_as_it_came(monkeypatch: pytest.Monkey
         raise RuntimeError("injected")
 
     monkeypatch.setattr(netspec.fix, "fix_source", failing)
-    result = CliRunner().invoke(app, ["check", "--fix", "-"], input=SHRINKING.encode())
+    args = ["check", "--fix", "--stdin-filename", "./nets//a.yaml"]
+    result = CliRunner().invoke(app, args, input=SHRINKING.encode())
     assert (result.exit_code, result.stdout_bytes) == (2, SHRINKING.encode())
-    assert "internal error while checking -: RuntimeError: injected" in result.stderr
+    # The name as given, as every diagnostic has it; no file to attach to the report.
+    assert "internal error while checking ./nets//a.yaml: RuntimeError: injected" in result.stderr
+    assert f"please report it at {ISSUES_URL} with the spec.\n" in result.stderr
+
+
+def test_an_internal_error_is_said_before_the_spec_is_printed() -> None:
+    # Were the spec first, a stdout that cannot take it (a full disk) would end the run there.
+    failing = "import netspec.fix, netspec.cli; netspec.fix.fix_source = None; netspec.cli.run()"
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", failing, "check", "--fix", "-"],
+            input=SHRINKING.encode(),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    lines = done.stderr.decode().splitlines()
+    assert lines[0].startswith("netspec: internal error while checking -: TypeError: ")
+    assert lines[-1] == "netspec: error: cannot write the output: No space left on device"
 
 
 @pytest.mark.parametrize("args", [["-", "specs"], ["specs", "-"], ["--stdin-filename", "a.yaml", "specs"]])
