@@ -30,7 +30,7 @@ from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES, volume
 from netspec.layers.arithmetic import Window
 from netspec.layers.conv import ConvTranspose
-from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS, spec
+from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS, lint, spec
 
 torch = pytest.importorskip("torch")
 
@@ -938,6 +938,43 @@ def test_positions_read_through_each_padding_mode_get_a_gradient(
     assert window.read_count() == sum(read)
     # The positions after the last window: only a copy in the padding before can be read.
     assert window.dropped_copies() == sum(read[size - window.dropped :])
+
+
+_SAME_CLAIM = re.compile(r"padding (\d+)( in replicate mode)? gives ([\d×]+), as 'same' would")
+
+
+@settings(max_examples=EXAMPLES // 5, deadline=None)
+@given(
+    size=st.integers(2, 9),
+    kernel=st.integers(2, 5),
+    dilation=st.integers(1, 3),
+    padding=st.integers(1, 12),
+    mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+)
+def test_the_same_padding_ns107_offers_runs_in_pytorch_and_gives_what_it_says(
+    size: int, kernel: int, dilation: int, padding: int, mode: str
+) -> None:
+    # Where 'same' pads further than reflect or circular padding can copy, the help offers
+    # it in replicate mode, which PyTorch runs with any padding.
+    layer = (
+        f"{{type: conv, filters: 1, kernel: {kernel}, dilation: {dilation}, padding: {padding}, padding_mode: {mode}}}"
+    )
+    claims = [
+        claim
+        for d in lint(spec(f"[1, {size}, {size}]", layer))
+        if d.code == "NS107"
+        for claim in _SAME_CLAIM.findall(d.help or "")
+    ]
+    assume(claims)
+    ((same, replicate, shape),) = claims
+    used = "replicate" if replicate else mode
+    conv = torch.nn.Conv2d(1, 1, kernel, dilation=dilation, padding=int(same), padding_mode=used)
+    assert "×".join(map(str, conv(torch.ones(1, 1, size, size)).shape[-2:])) == shape
+    if replicate:  # and only where the mode given could not pad that far
+        with pytest.raises(RuntimeError):
+            torch.nn.Conv2d(1, 1, kernel, dilation=dilation, padding=int(same), padding_mode=mode)(
+                torch.ones(1, 1, size, size)
+            )
 
 
 def test_export_convolves_with_the_padding_mode_given() -> None:

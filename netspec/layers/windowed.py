@@ -86,7 +86,11 @@ def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
     same = [same_pads(w.effective_kernel) for w in windows]
     if same == list(clamped) or any(before != after for before, after in same):
         return ""
-    return f"; padding {padding_value(same)} gives {padded_output(windows, same)}, as 'same' would"
+    # In a mode whose padding copies the input, 'same' may reach further than it can copy.
+    reach = [padding_reach(w.padding_mode, w.size) for w in windows]
+    fits = all(most is None or before <= most for (before, _), most in zip(same, reach, strict=True))
+    mode = "" if fits else " in replicate mode"
+    return f"; padding {padding_value(same)}{mode} gives {padded_output(windows, same)}, as 'same' would"
 
 
 def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
