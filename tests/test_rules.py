@@ -1847,6 +1847,13 @@ def test_ns102_reports_a_stride_1_transposed_convolution_that_shrinks() -> None:
     # Kernel 4 adds 3, which no whole padding halves: 6 − 2·2 + 3 = 5, and 6 − 2·1 + 3 = 7.
     (odd,) = lint(spec("[3, 6, 6]", "{type: conv_transpose, filters: 4, kernel: 4, padding: 2}"))
     assert odd.fix is None and odd.help.startswith("no automatic fix")
+    # Dimensions with their own arithmetic are each named: rows (10 − 1) − 2 + 0 + 1 = 8,
+    # columns (10 − 1) − 6 + 2 + 1 = 6.
+    (named,) = lint(spec("[2, 10, 10]", "{type: conv_transpose, filters: 2, kernel: [1, 3], padding: [1, 3]}"))
+    assert named.message.endswith(
+        "shrinks 10×10 to 8×6: rows: (10 − 1)·1 − 2·1 + 1·(1 − 1) + 0 + 1 = 8; "
+        "columns: (10 − 1)·1 − 2·3 + 1·(3 − 1) + 0 + 1 = 6 with stride 1"
+    )
     # The near misses: padding 1 keeps 8×8; DCGAN's first layer grows 1×1 to 4×4 on purpose.
     assert codes(spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3, padding: 1}")) == []
     assert codes(spec("[100, 1, 1]", "{type: conv_transpose, filters: 512, kernel: 4, bias: false}")) == []
