@@ -284,7 +284,7 @@ def test_non_integer_output_without_any_exact_padding_has_no_fix() -> None:
     d = only(spec("[3, 9, 9]", "{type: maxpool, kernel: 2, dilation: 3, stride: 4}"), "NS101")
     assert d.fix is None
     assert d.help == (
-        "no automatic fix: no symmetric padding makes 9 − 4 + 2P divisible by 4; use an input size of 8 or 12 "
+        "no automatic fix: no symmetric padding makes 9 − 4 + 2P divisible by 4; give this layer an input of 8 or 12 "
         "instead of 9, or change the stride; or `ceil_mode: true` gives 3×3, with a last, partial window"
     )
     # On 10×10, (10 − 4 + 2·1)/4 + 1 = 3: padding 1 makes it exact, and is the fix.

@@ -888,11 +888,11 @@ def test_ns101_suggests_no_input_smaller_than_a_3d_avgpool_takes() -> None:
     # Width 5, kernel 4, padding 1, stride 4: (5 − 4 + 2)/4 + 1 = 1.75. Widths 2 and 6 divide
     # exactly, but AvgPool3d refuses an input narrower than its kernel (NS103): only 6.
     (d,) = lint(spec("[1, 8, 8, 5]", "{type: avgpool, kernel: 4, padding: [0, 0, 1]}"))
-    assert d.code == "NS101" and d.help is not None and "or use 6 columns instead of 5" in d.help
+    assert d.code == "NS101" and d.help is not None and "or give this layer 6 columns instead of 5" in d.help
     assert codes(spec("[1, 8, 8, 2]", "{type: avgpool, kernel: 4, padding: [0, 0, 1]}")) == ["NS103"]
     # The near miss: a 2-D average pool takes a width of 2, and both sizes are offered.
     (d,) = lint(spec("[1, 8, 5]", "{type: avgpool, kernel: 4, padding: [0, 1]}"))
-    assert d.help is not None and "or use 2 or 6 columns instead of 5" in d.help
+    assert d.help is not None and "or give this layer 2 or 6 columns instead of 5" in d.help
 
 
 def test_a_mistake_in_a_key_that_changes_no_shape_leaves_the_rest_checked() -> None:

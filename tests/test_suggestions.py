@@ -76,7 +76,7 @@ def test_ns101_help_names_the_dimension_that_has_no_symmetric_padding() -> None:
     assert d.help.startswith("no symmetric padding makes 12 − 5 + 2P divisible by 4;")
     assert "11 − 5" not in d.help
     # With 9 or 13 columns, the rows still need their symmetric padding, 1.
-    assert d.help.endswith("or use 9 or 13 columns instead of 12, with padding [1, 0]")
+    assert d.help.endswith("or give this layer 9 or 13 columns instead of 12, with padding [1, 0]")
     value = fix_value(d)
     assert [floor_out(w, 5, 4, before, after) for w, (before, after) in zip([11, 12], pads(value), strict=True)] == [
         3,
@@ -89,10 +89,10 @@ def test_ns101_help_names_the_rows_or_the_columns_whichever_lack_symmetric_paddi
     d = only(lint(spec("[1, 4, 5]", "{type: maxpool, kernel: [3, 2]}")), "NS101")
     assert d.help is not None
     assert d.help.startswith("no symmetric padding makes 5 − 2 + 2P divisible by 2;")
-    assert "or use 4 or 6 columns instead of 5, with padding [1, 0];" in d.help
+    assert "or give this layer 4 or 6 columns instead of 5, with padding [1, 0];" in d.help
     # Transposed: the rows lack it.
     d = only(lint(spec("[1, 5, 4]", "{type: maxpool, kernel: [2, 3]}")), "NS101")
-    assert d.help is not None and "or use 4 or 6 rows instead of 5, with padding [0, 1];" in d.help
+    assert d.help is not None and "or give this layer 4 or 6 rows instead of 5, with padding [0, 1];" in d.help
 
 
 def test_ns101_floors_each_dimension_in_the_order_it_lists_them() -> None:
@@ -119,7 +119,7 @@ def test_ns101_help_gives_the_padding_limit_when_parity_is_not_the_reason() -> N
     d = only(lint(spec("[1, 8]", "{type: maxpool, kernel: 3}")), "NS101")
     assert d.help == (
         "no symmetric padding of at most 1 makes 8 − 3 + 2P divisible by 3; per-side padding [[0, 1]] gives "
-        "exactly 3, or use an input size of 6 or 9 instead of 8; or `ceil_mode: true` gives 3, with a last, "
+        "exactly 3, or give this layer an input of 6 or 9 instead of 8; or `ceil_mode: true` gives 3, with a last, "
         "partial window"
     )
     assert floor_out(8, 3, 3, 0, 1) == 3 and (6 - 3) % 3 == 0 and (9 - 3) % 3 == 0
@@ -307,7 +307,7 @@ def test_ns103_help_claims_no_output_where_the_padded_pool_would_not_run() -> No
 def test_ns101_offers_no_input_size_below_one() -> None:
     # W = 3, F = 6, S = 6, P = 4: 3 + 8 − 6 = 5, remainder 5; 3 − 5 = −2 is no input. 4 + 8 − 6 = 6 is.
     d = only(lint(spec("[1, 3]", "{type: conv, filters: 1, kernel: 6, stride: 6, padding: 4}")), "NS101")
-    assert d.help is not None and d.help.endswith("or use an input size of 4 instead of 3")
+    assert d.help is not None and d.help.endswith("or give this layer an input of 4 instead of 3")
     assert (4 + 8 - 6) % 6 == 0
 
 
@@ -367,15 +367,24 @@ def test_ns101_ceil_mode_behind_a_pad_is_worked_out_over_the_pools_own_windows()
     assert lint(spec("[1, 27, 21]", *ceiled)) == []
 
 
+def test_ns101_names_sizes_of_the_layers_own_input_not_the_specs() -> None:
+    # After a 2×2 pool, the conv reads 32×32 of the spec's 64×64: (31 − 3)/2 and (33 − 3)/2
+    # divide, but the spec's input would need 62 or 66 for the conv to get them.
+    assert ((31 - 3) % 2, (33 - 3) % 2) == (0, 0)
+    text = spec("[3, 64, 64]", "{type: maxpool, kernel: 2}", "{type: conv, filters: 8, kernel: 3, stride: 2}")
+    d = only(lint(text), "NS101")
+    assert d.help is not None and d.help.endswith("or give this layer an input of 31 or 33 instead of 32")
+
+
 def test_ns101_per_side_fix_says_which_dimensions_it_makes_exact() -> None:
     # Rows (32 − 3 + 0 + 1)/2 + 1 = 16 exactly with [0, 1]; the columns' padding 1, left as
     # it is, gives (32 − 3 + 2)/2 + 1 = 16.5, floored to 16: not exact (NS113's case).
     assert (floor_out(32, 3, 2, 0, 1), floor_out(32, 3, 2, 1, 1)) == (16, 16.5)
     d = only(lint(spec("[1, 32, 32]", "{type: conv, filters: 2, kernel: 3, stride: 2, padding: [0, 1]}")), "NS101")
-    assert d.help is not None and "per-side padding [[0, 1], [1, 1]] gives 16×16, the rows exactly, or use" in d.help
+    assert d.help is not None and "per-side padding [[0, 1], [1, 1]] gives 16×16, the rows exactly, or give" in d.help
     # The near miss: without the column padding, both dimensions divide, and it says so.
     d = only(lint(spec("[1, 32, 32]", "{type: conv, filters: 2, kernel: 3, stride: 2}")), "NS101")
-    assert d.help is not None and "per-side padding [[0, 1], [0, 1]] gives exactly 16×16, or use" in d.help
+    assert d.help is not None and "per-side padding [[0, 1], [0, 1]] gives exactly 16×16, or give" in d.help
 
 
 def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:

@@ -32,9 +32,9 @@ layers:
 ## Fix
 The nearest symmetric padding that makes the division exact. When parity makes that
 impossible (224 − 11 is odd, and 2P is even), per-side padding, here `[[1, 2], [1, 2]]`,
-which gives exactly 55; the help line also names the nearest input sizes that divide exactly,
-and for a pool, what `ceil_mode: true` gives: one more window, which starts inside the input and
-reads the rest.
+which gives exactly 55; the help line also names the nearest sizes of the layer's own input
+that divide exactly (the layers after it may need others), and for a pool, what
+`ceil_mode: true` gives: one more window, which starts inside the input and reads the rest.
 The fix changes the output size, so it is safe only if nothing downstream breaks.
 """
 
@@ -112,9 +112,10 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
     if any(pads != (w.pad_before, w.pad_after) for w, pads in zip(windows, with_other_sizes, strict=True)):
         alternatives += f", with padding {padding_value(with_other_sizes)}"
     if any(before < 0 for before, _ in sided):
-        return None, f"no automatic fix: {reason}; use {alternatives}, or change the stride"
+        return None, f"no automatic fix: {reason}; give this layer {alternatives}, or change the stride"
     help_line = (
-        f"{reason}; per-side padding {padding_value(sided)} gives {exactly(windows, sided)}, or use {alternatives}"
+        f"{reason}; per-side padding {padding_value(sided)} gives {exactly(windows, sided)}, "
+        f"or give this layer {alternatives}"
     )
     return padding_fix(sided, "set per-side padding"), help_line
 
@@ -148,7 +149,9 @@ def why_not_symmetric(layer: WindowedLayer, windows: Sequence[Window], indices: 
 
 def exact_inputs(layer: WindowedLayer, windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The nearest input sizes that divide exactly in these dimensions and that the layer
-    takes, naming them unless they are all the dimensions and agree (a square input)."""
+    takes, naming them unless they are all the dimensions and agree (a square input). They
+    are the layer's own input sizes, which the help says: the spec's input would have to
+    change otherwise, and the layers after it may then not divide."""
     sizes = [
         (*exact_input_sizes(windows[i], layer.smallest_input(windows[i], len(windows))), windows[i].size)
         for i in indices
@@ -159,7 +162,7 @@ def exact_inputs(layer: WindowedLayer, windows: Sequence[Window], indices: Seque
 
     if len(indices) == len(windows) and len(set(sizes)) == 1:
         below, above, size = sizes[0]
-        return f"an input size of {options(below, above)} instead of {size}"
+        return f"an input of {options(below, above)} instead of {size}"
     units = dimension_units(len(windows))
     return " and ".join(
         f"{options(below, above)} {units[i]}s instead of {size}"
