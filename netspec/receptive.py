@@ -72,6 +72,11 @@ class Field1D:
     #: upsample by a fraction, a transposed convolution with a stride, or an adaptive pool
     #: with uneven windows moves positions by up to a step, and clamps them at the edges.
     regular: bool = True
+    #: Whether every output position sees each input position between the first and the last
+    #: it sees. Taps further apart than the field they read leave holes: a dilated conv's (3
+    #: taps 2 apart over single positions see {0, 2} of 0–2), or a conv's after a stride that
+    #: skips positions. A later layer may fill them; this says only that none is known.
+    solid: bool = True
 
     def bounded(self) -> Field1D:
         """This field, its denominators within :data:`MAX_DENOMINATOR` and its values within
@@ -80,7 +85,7 @@ class Field1D:
         if all(v.denominator <= MAX_DENOMINATOR and abs(v) <= MAX_MAGNITUDE for v in values):
             return self
         whole = None if self.whole is None else (_bound(self.whole[0]), _bound(self.whole[1]))
-        return Field1D(_bound(self.size), _bound(self.jump), _bound(self.centre), whole, self.regular)
+        return Field1D(_bound(self.size), _bound(self.jump), _bound(self.centre), whole, self.regular, self.solid)
 
     @property
     def padding(self) -> Fraction:
@@ -106,17 +111,28 @@ class Field1D:
             return self.size
         return max(hi - lo + 1 for lo, hi in (self.span(0), self.span(max(positions - 1, 0))))
 
-    def moved(self, size: Fraction, jump: Fraction, centre: Fraction, *, regular: bool = True) -> Field1D:
+    def moved(
+        self, size: Fraction, jump: Fraction, centre: Fraction, *, regular: bool = True, solid: bool = True
+    ) -> Field1D:
         """The moving part replaced; what every position sees stays."""
-        return Field1D(size, jump, centre, self.whole, self.regular and regular)
+        return Field1D(size, jump, centre, self.whole, self.regular and regular, self.solid and solid)
 
-    def window(self, kernel: int, stride: int | Fraction, pad_before: int, *, regular: bool = True) -> Field1D:
-        """Through a window of effective size ``kernel``: the Distill recurrence."""
+    def gapless(self, reads: int, apart: Fraction | int) -> bool:
+        """Whether ``reads`` taps, ``apart`` of this layer's steps from one another, see every
+        input position between the first and the last: each sees this field, r wide."""
+        return reads <= 1 or self.size >= apart * self.jump
+
+    def window(
+        self, kernel: int, stride: int | Fraction, pad_before: int, *, regular: bool = True, dilation: int = 1
+    ) -> Field1D:
+        """Through a window of effective size ``kernel``, its taps ``dilation`` apart: the
+        Distill recurrence."""
         return self.moved(
             self.size + (kernel - 1) * self.jump,
             self.jump * stride,
             self.centre + (Fraction(kernel - 1, 2) - pad_before) * self.jump,
             regular=regular,
+            solid=self.gapless((kernel - 1) // dilation + 1, dilation),
         )
 
     def shifted(self, positions: int) -> Field1D:
@@ -139,7 +155,9 @@ class Field1D:
         reads = -(-kernel * shared // stride)
         centre = self.centre + (padding - Fraction(dilation * (kernel - 1), 2)) * jump
         spread = (reads - 1) * (dilation // shared) * self.jump
-        return self.moved(self.size + spread, jump, centre, regular=stride == 1)
+        return self.moved(
+            self.size + spread, jump, centre, regular=stride == 1, solid=self.gapless(reads, dilation // shared)
+        )
 
     def upsampled(self, have: int, want: int, mode: str, align_corners: bool | None, scale: float | None) -> Field1D:
         """Through an upsample of ``have`` positions to ``want``, by ``scale`` if given.
@@ -170,6 +188,7 @@ class Field1D:
             self.jump * step,
             self.centre + start * self.jump,
             regular=exact,
+            solid=self.gapless(reads, 1),
         )
 
 
@@ -196,7 +215,7 @@ class ReceptiveField:
         these sizes: the first position's reaches the last input position, and the last
         position's the first (the spans move forward with the position)."""
         return all(
-            d.regular and d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
+            d.regular and d.solid and d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
             for d, n, size in zip(self.dims, self.positions, sizes, strict=True)
         )
 
@@ -272,12 +291,16 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
     regular = all(d.regular for d in kept)
     if len({d.jump for d in kept}) == 1:
-        hull = _hull([d.moving_span(0) for d in kept])
-        assert hull is not None  # an output position is some input's
-        first, last = hull
-        return Field1D(last - first + 1, kept[0].jump, (first + last) / 2, whole, regular)
+        spans = sorted(d.moving_span(0) for d in kept)
+        # The hull, without holes if the branches' fields have none and leave none between them.
+        solid = all(d.solid for d in kept)
+        first, last = spans[0]
+        for lo, hi in spans[1:]:
+            solid = solid and lo <= last + 1
+            last = max(last, hi)
+        return Field1D(last - first + 1, kept[0].jump, (first + last) / 2, whole, regular, solid)
     grid = max(kept, key=lambda d: d.size)
-    return Field1D(grid.size, grid.jump, grid.centre, whole, regular=False)
+    return Field1D(grid.size, grid.jump, grid.centre, whole, regular=False, solid=False)
 
 
 def receptive_field(

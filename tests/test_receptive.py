@@ -216,6 +216,18 @@ def test_ns114_names_the_covering_layer_behind_a_gate() -> None:
     assert "the 1 conv/pooling layer after it (from last)" in found.message
 
 
+def test_ns114_quiet_where_dilation_leaves_holes() -> None:
+    # On 3 positions, 3 taps 2 apart (padding 2) see positions {0, 2}, {1} and {0, 2}: the
+    # field spans 5, but no output sees the whole input.
+    after = "{type: conv, name: c2, filters: 1, kernel: 3, padding: 1}"
+    dilated = spec("[1, 3]", "{type: conv, name: c1, filters: 1, kernel: 3, dilation: 2, padding: 2}", after)
+    assert "NS114" not in codes(dilated, Settings(extend_select=("NS114",)))
+    # The near miss: 5 taps 1 apart (padding 2) span the same 5, and every output sees all 3.
+    solid = spec("[1, 3]", "{type: conv, name: c1, filters: 1, kernel: 5, padding: 2}", after)
+    (found,) = [d for d in lint(solid, Settings(extend_select=("NS114",))) if d.code == "NS114"]
+    assert found.layer == "c1"
+
+
 def test_ns114_quiet_when_only_the_classifier_follows() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
     assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))

@@ -758,6 +758,57 @@ def test_ns114_names_the_first_layer_whose_every_output_sees_every_pixel() -> No
     assert found.layer == "c7"
 
 
+@st.composite
+def windowed_chains(draw: st.DrawFn) -> tuple[str, int]:
+    """A 1-D chain of one-channel convs and pools, some dilated or strided: a spec and its
+    input's length."""
+    length = draw(st.integers(4, 24))
+    layers = []
+    for index in range(draw(st.integers(1, 5))):
+        # An average pool, not a max pool, whose gradient reaches only the largest input.
+        kind = draw(st.sampled_from(["conv", "conv", "avgpool"]))
+        kernel, dilation = draw(st.integers(1, 4)), draw(st.integers(1, 3)) if kind == "conv" else 1
+        padding = draw(st.integers(0, dilation * (kernel - 1) // 2))
+        extra = f", filters: 1, dilation: {dilation}" if kind == "conv" else ""
+        layers.append(
+            f"{{type: {kind}, name: l{index}{extra}, kernel: {kernel}, stride: {draw(st.integers(1, 3))}, "
+            f"padding: {padding}}}"
+        )
+    return spec(f"[1, {length}]", *layers), length
+
+
+@settings(max_examples=EXAMPLES // 5, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(chain=windowed_chains())
+def test_a_field_said_to_have_no_holes_has_none_and_ns114_claims_only_those(chain: tuple[str, int]) -> None:
+    # Where netspec says a field is solid, every output depends on each input position
+    # between the first and the last it depends on, by PyTorch's gradients; NS114 names only
+    # a layer each of whose outputs depends on every input position.
+    text, length = chain
+    analysis = analyse(text, "f.yaml", "f")
+    graph = analysis.graph
+    assume(all(node.output is not None for node in graph.nodes) and not graph.problems)
+    network = network_module(graph).double()
+    for parameter in network.parameters():
+        torch.nn.init.constant_(parameter, 0.1)
+    x = torch.rand(1, 1, length, dtype=torch.float64) + 0.5
+    reads_of = []
+    for index in range(len(graph.nodes)):
+
+        def summed(x: Any, index: int = index) -> Any:
+            return network.outputs(x)[index].sum(dim=1).flatten()
+
+        rows = torch.autograd.functional.jacobian(summed, x)
+        reads_of.append([row.flatten().nonzero().flatten().tolist() for row in rows])
+    for node, field, reads in zip(graph.nodes, graph.receptive_fields, reads_of, strict=True):
+        assert field is not None
+        if field.dims[0].solid:
+            assert all(read == list(range(read[0], read[-1] + 1)) for read in reads if read), node.name
+    for d in lint_text(text, "f.yaml", Settings(extend_select=("NS114",))).diagnostics:
+        if d.code == "NS114":
+            named = [node.name for node in graph.nodes].index(d.layer)
+            assert all(read == list(range(length)) for read in reads_of[named]), d.message
+
+
 @pytest.mark.parametrize("kernel", [1, 2, 3, 4])
 @pytest.mark.parametrize("stride", [1, 2, 3, 4])
 @pytest.mark.parametrize("dilation", [1, 2, 3])

@@ -153,7 +153,7 @@ class WindowedLayer(LayerBase):
         """The Distill recurrence, through each dimension's window."""
         assert incoming.windows is not None
         windows = zip(incoming.dims, incoming.windows, strict=True)
-        return [d.window(w.effective_kernel, w.stride, w.pad_before) for d, w in windows]
+        return [d.window(w.effective_kernel, w.stride, w.pad_before, dilation=w.dilation) for d, w in windows]
 
     def spatial_output(self, windows: Sequence[Window]) -> tuple[int, ...]:
         """The output size of each window; NS103 when one is < 1."""

@@ -8,7 +8,10 @@ gate's pool, is not named. Not selected by default. A field as large as the
 input is not enough: a corner output of a padded layer sees half its field in the padding,
 so it needs almost twice the input's size. After an upsample by a fraction, a strided
 transposed convolution or an adaptive pool with uneven windows, the recurrence places the
-edge outputs' fields only to within a step, so the rule claims nothing there.
+edge outputs' fields only to within a step, so the rule claims nothing there. Nor where taps
+lie further apart than the field each reads: a dilated conv, or a conv after a stride that
+skips positions, sees an input with holes in it (3 taps 2 apart over single positions see
+positions 0 and 2 of 0–2).
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
