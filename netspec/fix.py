@@ -427,13 +427,20 @@ def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> Fix
     reported = reported_findings(result.diagnostics)
     applied: set[Finding] = set()
     budget = Budget(FIX_BUDGET)
-    for _ in range(MAX_PASSES):
-        if result.analysis is None:
-            break
-        chosen = plan(result, settings, unsafe=unsafe, budget=budget)
+    # Safe fixes first, and unsafe ones only when no safe one is left: an unsafe fix may add
+    # an error that stops the check before later layers, whose safe fixes would then be lost.
+    with_unsafe = False
+    passes = 0
+    while passes < MAX_PASSES and result.analysis is not None:
+        chosen = plan(result, settings, unsafe=with_unsafe, budget=budget)
         outcome.notes = chosen.notes
         if not chosen.edits:
+            if unsafe and not with_unsafe:
+                with_unsafe = True
+                continue
             break
+        passes += 1
+        with_unsafe = False
         fixed = apply_edits(text, chosen.edits)
         if fixed in seen_texts:  # unsafe fixes going round in circles
             break

@@ -229,8 +229,9 @@ def test_a_fix_of_a_problem_an_earlier_fix_brought_to_light_is_counted(tmp_path:
 
 def test_problems_an_unsafe_fix_leaves_unchecked_are_not_counted_as_fixed(tmp_path: Path) -> None:
     # a: 32 − 3 + 1 = 30 (NS102), unsafe: padded, a keeps 32, and s adds 32×32 to b's 30×30
-    # (NS106), so c (30 → 28) and d (28 → 26) have no input to check. Their NS102 is no
-    # longer reported, but their text is unchanged: one problem fixed, not three.
+    # (NS106), so c (30 → 28) and d (28 → 26) have no input to check. Their own fixes are
+    # unsafe too, as the reshape takes 8×26×26 = 8×676 elements. Their NS102 is no longer
+    # reported, but their text is unchanged: one problem fixed, not three.
     text = spec(
         "[3, 32, 32]",
         "{type: conv, name: a, filters: 8, kernel: 3}",
@@ -238,6 +239,7 @@ def test_problems_an_unsafe_fix_leaves_unchecked_are_not_counted_as_fixed(tmp_pa
         "{type: add, name: s, from: [a, b]}",
         "{type: conv, name: c, filters: 8, kernel: 3}",
         "{type: conv, name: d, filters: 8, kernel: 3}",
+        "{type: reshape, name: e, shape: [8, 676]}",
     )
     assert [d.code for d in lint_text(text).diagnostics] == ["NS102", "NS102", "NS102"]
     path = write_spec(tmp_path, text)
@@ -246,7 +248,27 @@ def test_problems_an_unsafe_fix_leaves_unchecked_are_not_counted_as_fixed(tmp_pa
     assert code == 1 and path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}", 1)
     assert out.endswith(
         "Found 2 problems (1 fixed, 1 remaining).\n"
-        "2 layers after the error could not be checked: fix it and run again.\n"
+        "3 layers after the error could not be checked: fix it and run again.\n"
+    )
+
+
+def test_unsafe_fixes_apply_every_safe_fix_as_well(tmp_path: Path) -> None:
+    # a: 32 − 3 + 1 = 30 (NS102), unsafe: padded, a keeps 32, and r's 8×30×30 = 7,200 no
+    # longer holds 8,192 elements (NS117), which hides c. c's own fix (30 − 3 + 2 + 1 = 30)
+    # is safe: --fix applies it, so --fix --unsafe-fixes must too, before a's.
+    text = spec(
+        "[8, 32, 32]",
+        "{type: conv, name: a, filters: 8, kernel: 3}",
+        "{type: reshape, name: r, shape: [8, 30, 30]}",
+        "{type: conv, name: c, filters: 8, kernel: 3}",
+    )
+    padded_c = text.replace("name: c, filters: 8, kernel: 3}", "name: c, filters: 8, kernel: 3, padding: 1}")
+    safe, unsafe = write_spec(tmp_path, text, "safe.yaml"), write_spec(tmp_path, text, "unsafe.yaml")
+    run("--fix", safe)
+    assert safe.read_text() == padded_c
+    run("--fix", "--unsafe-fixes", unsafe)
+    assert unsafe.read_text() == padded_c.replace(
+        "name: a, filters: 8, kernel: 3}", "name: a, filters: 8, kernel: 3, padding: 1}"
     )
 
 
