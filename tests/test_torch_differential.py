@@ -654,21 +654,30 @@ def test_pixel_shuffle_field_agrees_with_the_inputs_pytorch_differentiates() -> 
     assert field is not None and (field.sizes, field.strides) == ([1, 1], [0.5, 0.5])
 
 
-def assert_fields_are_the_widest_reads(text: str, length: int) -> None:
-    """Each layer's field, for a spec of one channel over ``length`` positions, is the widest run
-    of input positions one of its outputs depends on, by PyTorch's gradients: positive weights
-    on a positive input, in float64, leave no gradient to cancel or vanish."""
-    graph = analyse(text, "f.yaml", "f").graph
+def reads_by_layer(graph: Any, length: int) -> list[list[list[int]]]:
+    """For a spec of one channel over ``length`` positions: per layer, per output position,
+    the input positions it depends on, by PyTorch's gradients. Positive weights on a positive
+    input, in float64, leave no gradient to cancel or vanish."""
     network = network_module(graph).double()
     for parameter in network.parameters():
         torch.nn.init.constant_(parameter, 0.1)
     x = torch.rand(1, 1, length, dtype=torch.float64) + 0.5
-    for index, (node, field) in enumerate(zip(graph.nodes, graph.receptive_fields, strict=True)):
+    layers = []
+    for index in range(len(graph.nodes)):
 
         def summed(x: Any, index: int = index) -> Any:
             return network.outputs(x)[index].sum(dim=1).flatten()
 
-        reads = [row.flatten().nonzero().flatten().tolist() for row in torch.autograd.functional.jacobian(summed, x)]
+        rows = torch.autograd.functional.jacobian(summed, x)
+        layers.append([row.flatten().nonzero().flatten().tolist() for row in rows])
+    return layers
+
+
+def assert_fields_are_the_widest_reads(text: str, length: int) -> None:
+    """Each layer's field, for a spec of one channel over ``length`` positions, is the widest run
+    of input positions one of its outputs depends on."""
+    graph = analyse(text, "f.yaml", "f").graph
+    for node, field, reads in zip(graph.nodes, graph.receptive_fields, reads_by_layer(graph, length), strict=True):
         assert field is not None
         assert field.sizes == [max(read[-1] - read[0] + 1 for read in reads)], node.name
 
@@ -784,21 +793,9 @@ def test_a_field_said_to_have_no_holes_has_none_and_ns114_claims_only_those(chai
     # between the first and the last it depends on, by PyTorch's gradients; NS114 names only
     # a layer each of whose outputs depends on every input position.
     text, length = chain
-    analysis = analyse(text, "f.yaml", "f")
-    graph = analysis.graph
+    graph = analyse(text, "f.yaml", "f").graph
     assume(all(node.output is not None for node in graph.nodes) and not graph.problems)
-    network = network_module(graph).double()
-    for parameter in network.parameters():
-        torch.nn.init.constant_(parameter, 0.1)
-    x = torch.rand(1, 1, length, dtype=torch.float64) + 0.5
-    reads_of = []
-    for index in range(len(graph.nodes)):
-
-        def summed(x: Any, index: int = index) -> Any:
-            return network.outputs(x)[index].sum(dim=1).flatten()
-
-        rows = torch.autograd.functional.jacobian(summed, x)
-        reads_of.append([row.flatten().nonzero().flatten().tolist() for row in rows])
+    reads_of = reads_by_layer(graph, length)
     for node, field, reads in zip(graph.nodes, graph.receptive_fields, reads_of, strict=True):
         assert field is not None
         if field.dims[0].solid:
