@@ -512,7 +512,10 @@ def _construct_scalar(tag: str, value: str) -> Any:
     if tag == _INT:
         digits = len(value.lstrip("+-").replace("_", ""))
         if digits > MAX_INT_DIGITS:
-            raise _EventError("NS002", f"an integer with {digits} digits is far beyond any tensor size; refusing it")
+            raise _EventError(
+                "NS002",
+                f"an integer with {digits} digits is far beyond any size or setting a network takes; refusing it",
+            )
         if _PLAIN_INT.match(value):
             return int(value)
     elif tag == _NULL:

@@ -1039,6 +1039,14 @@ def test_export_convolves_with_the_padding_mode_given() -> None:
     assert conv.padding == (0, 0)
 
 
+def test_dropout_exports_with_the_rate_given_or_pytorchs_default() -> None:
+    # Shapes cannot show the rate either: read it back, against PyTorch's own default.
+    text = spec("[2, 6, 6]", "{type: dropout}", "{type: dropout, rate: 0.1, whole_channels: true}")
+    default, given = network_module(analyse(text, "d.yaml", "d").graph).layers
+    assert (type(default), default.p) == (torch.nn.Dropout, torch.nn.Dropout().p)
+    assert (type(given), given.p) == (torch.nn.Dropout2d, 0.1)
+
+
 def test_a_null_momentum_means_what_each_normalisation_says() -> None:
     # BatchNorm takes null for a cumulative average; InstanceNorm for 0, so nothing moves.
     batch = torch.nn.BatchNorm2d(2, momentum=None).train()

@@ -142,8 +142,10 @@ class PReLU(Neutral):
 class Dropout(Neutral):
     inert_keys = LayerBase.inert_keys | {"rate", "whole_channels"}
     type: Literal["dropout"]
-    rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
-        None, description="Probability of zeroing an element (a channel, with whole_channels), from 0 to 1."
+    rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.5,
+        description="Probability of zeroing an element (a channel, with whole_channels), from 0 to 1. "
+        "Default 0.5, as in PyTorch.",
     )
     whole_channels: bool = Field(
         False,
@@ -160,9 +162,8 @@ class Dropout(Neutral):
 
         from netspec.torch_export import nd
 
-        rate = 0.5 if self.rate is None else self.rate
         # Dropout1d/2d/3d; on a flat input, refused as netspec refuses it (NS115).
-        return nd("Dropout", len(inputs[0]) - 1)(rate) if self.whole_channels else nn.Dropout(rate)
+        return nd("Dropout", len(inputs[0]) - 1)(self.rate) if self.whole_channels else nn.Dropout(self.rate)
 
 
 #: A normalisation's epsilon, added to the variance before its square root.
