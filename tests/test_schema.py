@@ -100,6 +100,15 @@ def test_defaults_are_in_descriptions_and_values(schema: dict[str, Any]) -> None
     stride = schema["$defs"]["Conv"]["properties"]["stride"]
     assert stride["default"] == 1
     assert "Default 1" in stride["description"]
+    # Every optional key's hover text says what leaving it out means, as the README promises;
+    # but for upsample's scale and size, of which one must be given.
+    unsaid = [
+        f"{name}.{key}"
+        for name, definition in schema["$defs"].items()
+        for key, value in definition.get("properties", {}).items()
+        if "default" in value and "default" not in value["description"].lower()
+    ]
+    assert unsaid == ["Upsample.scale", "Upsample.size"]
 
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)

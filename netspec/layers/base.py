@@ -186,7 +186,8 @@ class LayerBase(BaseModel):
         None,
         # A shape has at most four dimensions ([C, D, H, W]); a longer list is a mistake or an attack.
         max_length=4,
-        description="The output shape this layer must have, without the batch dimension, e.g. [64, 56, 56].",
+        description="The output shape this layer must have, without the batch dimension, e.g. [64, 56, 56]. "
+        "Default: not checked.",
     )
 
     # --- arithmetic, overridden per layer -------------------------------------------------

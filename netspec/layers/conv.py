@@ -32,7 +32,7 @@ from netspec.layers.base import (
     torch_value,
     volume,
 )
-from netspec.layers.neutral import ActivationName
+from netspec.layers.neutral import FollowingActivation
 from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_fix, same_alternative
 
 if TYPE_CHECKING:
@@ -53,10 +53,10 @@ class Convolution(LayerBase):
     dilation: SizeOrList = Field(1, description="Dilation D: the effective kernel is D·(F − 1) + 1. Default 1.")
     groups: Size = Field(1, description="Channel groups; must divide input and output channels. Default 1.")
     bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
-    activation: ActivationName | None = Field(
-        None, description="The activation that follows, one of the activation layer types (relu, gelu, …)."
+    activation: FollowingActivation = None
+    in_channels: Size | None = Field(
+        None, description="Expected input channels; checked against the incoming depth. Default: not checked."
     )
-    in_channels: Size | None = Field(None, description="Expected input channels; checked against the incoming depth.")
 
     def check_settings(self) -> None:
         check_groups(self.type, self.groups, out_channels=self.filters)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from netspec.layers.base import MAX_SIZE, LayerError, NewPositions, Shape, Size, format_shape, volume
-from netspec.layers.neutral import ActivationName
+from netspec.layers.neutral import FollowingActivation
 
 if TYPE_CHECKING:
     from torch import nn
@@ -97,10 +97,10 @@ class Dense(NewPositions):
     type: Literal["dense"]
     units: Size = Field(description="Output features (out_features).")
     bias: bool = Field(True, description="Whether the layer has a bias. Default true.")
-    in_features: Size | None = Field(None, description="Expected input features; checked against the incoming size.")
-    activation: ActivationName | None = Field(
-        None, description="The activation that follows, one of the activation layer types (relu, gelu, …)."
+    in_features: Size | None = Field(
+        None, description="Expected input features; checked against the incoming size. Default: not checked."
     )
+    activation: FollowingActivation = None
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs

@@ -43,6 +43,11 @@ ActivationName = Literal[
     "softmax",
     "identity",
 ]
+#: The ``activation`` key of a conv or dense layer.
+FollowingActivation = Annotated[
+    ActivationName | None,
+    Field(description="The activation that follows, one of the activation layer types (relu, gelu, …). Default: none."),
+]
 
 #: The largest float32. Applied to float32 tensors (PyTorch's default), an activation's
 #: argument or an initial value beyond it is refused: "value cannot be converted to type
