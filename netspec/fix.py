@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from netspec.analysis import Analysis, analyse_document
 from netspec.budget import Budget
@@ -230,6 +230,19 @@ class Pass:
     #: The problems the fixes are for, with those an earlier fix of the pass brought to light.
     fixing: set[Finding] = field(default_factory=set)
 
+    def take(self, fix: JudgedFix) -> None:
+        self.edits += fix.edits
+        self.fixing.add(fix.finding)
+
+
+class JudgedFix(NamedTuple):
+    """A fix of the pass, judged: the analysis with it applied, and that analysis's problems."""
+
+    after: Analysis
+    diagnostics: list[Diagnostic]
+    edits: list[TextEdit]
+    finding: Finding
+
 
 def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget) -> Pass:
     """Choose this pass's fixes, at most one per layer, walking the layers in file order.
@@ -238,6 +251,9 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     forward, so fixing a layer may resolve (or change) the problems of the layers after it,
     as fixing AlexNet's conv1 also fixes pool1. Problems a comment or the selection silences
     are not fixed, also where an earlier fix of the pass brought them to light.
+
+    With ``unsafe``, a layer without a safe fix takes its unsafe one; but one that leaves
+    layers unchecked waits for a pass that takes nothing else, so that theirs come first.
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
@@ -254,13 +270,16 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     # layers it judges, not the layers times the fixable problems.
     by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
     layers = sorted(by_layer)
+    # An unsafe fix that leaves layers unchecked (it adds an error before them) waits, so that
+    # their own fixes come first: it is taken only in a pass that takes nothing else.
+    waiting: JudgedFix | None = None
     index = -1
     while budget.left > 0:
         following = bisect.bisect_right(layers, index)
         if following == len(layers):
             break
         index = layers[following]
-        pick: tuple[Analysis, list[Diagnostic], list[TextEdit], Finding] | None = None
+        pick: JudgedFix | None = None
         for diagnostic in by_layer[index]:
             assert diagnostic.fix is not None
             layer = current.document.data["layers"][index]
@@ -274,18 +293,23 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             if not budget.spend(cost):
                 break
             after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
-            finding: Finding = (diagnostic.code, index)
+            judged = JudgedFix(after, after_diagnostics, edits, (diagnostic.code, index))
             if safe:
-                pick = after, after_diagnostics, edits, finding
+                pick = judged
                 break
             if unsafe and pick is None:
-                pick = after, after_diagnostics, edits, finding
+                if set(after.graph.without_output) <= set(current.graph.without_output):
+                    pick = judged
+                elif waiting is None and not chosen.edits:  # judged on what the pass started from
+                    waiting = judged
         if pick is not None:
-            current, diagnostics, edits, finding = pick
-            chosen.edits += edits
-            chosen.fixing.add(finding)
+            chosen.take(pick)
+            current, diagnostics = pick.after, pick.diagnostics
             by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
             layers = sorted(by_layer)
+    if waiting is not None and not chosen.edits:
+        chosen.take(waiting)
+        current = waiting.after
     chosen.data = current.document.data
     return chosen
 
@@ -427,20 +451,13 @@ def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> Fix
     reported = reported_findings(result.diagnostics)
     applied: set[Finding] = set()
     budget = Budget(FIX_BUDGET)
-    # Safe fixes first, and unsafe ones only when no safe one is left: an unsafe fix may add
-    # an error that stops the check before later layers, whose safe fixes would then be lost.
-    with_unsafe = False
-    passes = 0
-    while passes < MAX_PASSES and result.analysis is not None:
-        chosen = plan(result, settings, unsafe=with_unsafe, budget=budget)
+    for _ in range(MAX_PASSES):
+        if result.analysis is None:
+            break
+        chosen = plan(result, settings, unsafe=unsafe, budget=budget)
         outcome.notes = chosen.notes
         if not chosen.edits:
-            if unsafe and not with_unsafe:
-                with_unsafe = True
-                continue
             break
-        passes += 1
-        with_unsafe = False
         fixed = apply_edits(text, chosen.edits)
         if fixed in seen_texts:  # unsafe fixes going round in circles
             break

@@ -29,7 +29,7 @@ from netspec import Applicability, Settings, lint_text
 from netspec.analysis import analyse
 from netspec.cli import app
 from netspec.edits import FixError, TextEdit, apply_edits, render
-from netspec.fix import fix_file, fix_paths, fix_text
+from netspec.fix import analysis_cost, fix_file, fix_paths, fix_text
 from netspec.layers.base import EditValue
 from tests.helpers import (
     IS_ROOT,
@@ -270,6 +270,21 @@ def test_unsafe_fixes_apply_every_safe_fix_as_well(tmp_path: Path) -> None:
     assert unsafe.read_text() == padded_c.replace(
         "name: a, filters: 8, kernel: 3}", "name: a, filters: 8, kernel: 3, padding: 1}"
     )
+
+
+def test_unsafe_fixes_that_hide_nothing_are_taken_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 20 unpadded 3-taps on 100 positions, each with the size it gives as its `expect`: each
+    # padding fix breaks its own expect (NS108), so each is unsafe, and hides no layer. A
+    # budget of five judgements (20 layers each) must buy fixes, not only their judging.
+    layers, size = [], 100
+    for index in range(20):
+        size -= 2  # 3 − 1 positions lost per unpadded 3-tap
+        layers.append(f"{{type: conv, name: c{index}, filters: 1, kernel: 3, expect: [1, {size}]}}")
+    text = spec("[1, 100]", *layers)
+    assert analysis_cost(analyse(text, "s.yaml", "s")) == 20
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 5 * 20)
+    fixed = fix_text(text, "s.yaml", unsafe=True).result.text
+    assert fixed is not None and fixed.count("padding: 1") == 5
 
 
 def test_a_comment_a_fix_puts_to_use_is_no_problem_fixed(tmp_path: Path) -> None:
