@@ -35,8 +35,13 @@ UNUSED_NOQA = ns900_unused_noqa.RULE.code
 #: would silence a real one.
 _CODE = r"(?a:[A-Z]+)[0-9]+(?!\d)"
 _CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
+#: Letters, then digits, of any script: a code, or a lookalike (``Nſ101``). Codes without a
+#: colon are refused whatever they are written with, so they are read this widely: a narrower
+#: reading would take ``noqa Nſ101`` for a bare ``noqa``, which silences everything.
+_CODE_LIKE = r"[^\W\d_]+\d+\b"
 _DIRECTIVE = re.compile(
-    rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)|\s+(?P<loose>{_CODES}))?",
+    rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)"
+    rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*))?",
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
@@ -44,10 +49,10 @@ _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 #: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``,
 #: as does what follows a colon's codes (``noqa: NS102 (NS101 is fine)``), unless it is one
 #: of :data:`_NOT_A_SEPARATOR`'s marks before another code.
-_NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*(?a:NS)[0-9]+\b", re.IGNORECASE)
+_NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS\d+\b", re.IGNORECASE)
 #: A mark that lists codes in other tools, between a colon's codes and another code:
 #: ``noqa: NS101;NS102``. Words or brackets after the codes are a reason: ``(NS101 is fine)``.
-_NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*((?a:NS)[0-9]+)\b", re.IGNORECASE)
+_NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*(NS\d+)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -127,8 +132,16 @@ def directives(text: str, document: Document) -> list[Directive]:
         if match["colon"] and codes is None:
             directive.problem = _no_codes(line[match.end() :])
         elif match["loose"]:
-            listed = listing([cut(code) for code in re.split(r"[\s,]+", match["loose"].upper())], ", ")
-            directive.problem = f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
+            written = re.split(r"[\s,]+", match["loose"])
+            listed = listing([cut(code.upper()) for code in written], ", ")
+            directive.problem = next(
+                (
+                    f"needs a colon before its codes, and lists {not_a_code(code)}; as written it silences nothing"
+                    for code in written
+                    if not code.isascii()
+                ),
+                f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all",
+            )
         elif not match["colon"] and (separator := _NOT_A_COLON.match(line, match.end())):
             # ruff's "expected ':'"; flake8 would silence everything.
             directive.problem = (
@@ -150,27 +163,25 @@ def directives(text: str, document: Document) -> list[Directive]:
 _NAMED = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
 
 
-#: Letters, then digits, of any script: a code spelt with a lookalike (``Nſ101``).
-_CODE_LIKE = re.compile(r"[^\W\d_]+\d+\b")
-
-
 def _no_codes(after: str) -> str:
     """What a ``noqa:`` with no code after its colon says: which code a rule's name means,
     or that a code-like word is none."""
     named = _NAMED.match(after.lstrip())
     if named and (code := CODES_BY_NAME.get(named[0].lower())):
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
-    if code_like := _CODE_LIKE.match(after.lstrip()):
-        import unicodedata  # here only: the check's start-up does without it
-
+    if code_like := re.match(_CODE_LIKE, after.lstrip()):
         # Never all ASCII: _DIRECTIVE would have taken it as a code.
-        odd = next(character for character in code_like[0] if not character.isascii())
-        what = f"U+{ord(odd):04X} {unicodedata.name(odd, 'an unnamed character')}"
-        return (
-            f"lists `{cut(code_like[0])}`, which is not a rule code: its `{odd}` is {what}, not an ASCII "
-            "letter or digit; as written it silences nothing"
-        )
+        return f"lists {not_a_code(code_like[0])}; as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+
+
+def not_a_code(written: str) -> str:
+    """Why a code written with a character past ASCII is none: ``Nſ101`` with a long s."""
+    import unicodedata  # here only: the check's start-up does without it
+
+    odd = next(character for character in written if not character.isascii())
+    what = f"U+{ord(odd):04X} {unicodedata.name(odd, 'an unnamed character')}"
+    return f"`{cut(written)}`, which is not a rule code: its `{odd}` is {what}, not an ASCII letter or digit"
 
 
 def _comment_start(line: str, content_end: int) -> int | None:

@@ -387,22 +387,30 @@ def test_a_rule_name_where_its_code_belongs_is_reported_with_the_code() -> None:
     assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
 
 
-@pytest.mark.parametrize(
-    ("written", "odd", "described"),
-    [
-        # Each upper-cases to an ASCII letter, and case-blind matching took them for one.
-        ("N\u017f102", "\u017f", "U+017F LATIN SMALL LETTER LONG S"),
-        ("NS102\u0662", "\u0662", "U+0662 ARABIC-INDIC DIGIT TWO"),
-        ("\u212aS102", "\u212a", "U+212A KELVIN SIGN"),
-    ],
-)
+LOOKALIKES = [
+    # Each upper-cases to an ASCII letter, and case-blind matching took them for one; the
+    # digit's NS102 was read at the start.
+    ("N\u017f102", "\u017f", "U+017F LATIN SMALL LETTER LONG S"),
+    ("NS102\u0662", "\u0662", "U+0662 ARABIC-INDIC DIGIT TWO"),
+    ("\u212aS102", "\u212a", "U+212A KELVIN SIGN"),
+]
+
+
+@pytest.mark.parametrize(("written", "odd", "described"), LOOKALIKES)
 def test_a_code_spelt_with_a_lookalike_silences_nothing(written: str, odd: str, described: str) -> None:
+    why = f"`{written}`, which is not a rule code: its `{odd}` is {described}, not an ASCII letter or digit"
     shrink, unused = lint(layers(f"{SHRINK}  # noqa: {written}"))
     assert (shrink.code, unused.code) == ("NS102", "NS900")
-    assert unused.message == (
-        f"this `noqa` lists `{written}`, which is not a rule code: its `{odd}` is {described}, "
-        "not an ASCII letter or digit; as written it silences nothing"
-    )
+    assert unused.message == f"this `noqa` lists {why}; as written it silences nothing"
+    # Without the colon, and on a line of its own for the whole file: read as a bare `noqa`
+    # with a reason after it, either would silence everything.
+    for text in (layers(f"{SHRINK}  # noqa {written}"), f"# netspec: noqa {written}\n" + layers(SHRINK)):
+        unused, shrink = sorted(lint(text), key=lambda d: d.code != "NS900")
+        assert (shrink.code, unused.code) == ("NS102", "NS900")
+        assert (
+            unused.message
+            == f"this `noqa` needs a colon before its codes, and lists {why}; as written it silences nothing"
+        )
     # The near miss: the same code in ASCII, in either case, silences the problem.
     assert codes(layers(f"{SHRINK}  # noqa: ns102")) == []
 
