@@ -72,10 +72,11 @@ class Field1D:
     #: upsample by a fraction, a transposed convolution with a stride, or an adaptive pool
     #: with uneven windows moves positions by up to a step, and clamps them at the edges.
     regular: bool = True
-    #: Whether every output position sees each input position between the first and the last
-    #: it sees. Taps further apart than the field they read leave holes: a dilated conv's (3
-    #: taps 2 apart over single positions see {0, 2} of 0–2), or a conv's after a stride that
-    #: skips positions. A later layer may fill them; this says only that none is known.
+    #: Whether every output position is known to see each input position between the first
+    #: and the last it sees. Taps further apart than the field they read leave holes: a dilated
+    #: conv's (3 taps 2 apart over single positions see {0, 2} of 0–2), or a conv's after a
+    #: stride that skips positions. A later layer may fill them, and a field that is not
+    #: ``regular`` may have any: neither is then known to have none.
     solid: bool = True
 
     def bounded(self) -> Field1D:
@@ -115,7 +116,8 @@ class Field1D:
         self, size: Fraction, jump: Fraction, centre: Fraction, *, regular: bool = True, solid: bool = True
     ) -> Field1D:
         """The moving part replaced; what every position sees stays."""
-        return Field1D(size, jump, centre, self.whole, self.regular and regular, self.solid and solid)
+        regular = self.regular and regular
+        return Field1D(size, jump, centre, self.whole, regular, regular and self.solid and solid)
 
     def gapless(self, reads: int, apart: Fraction | int) -> bool:
         """Whether ``reads`` taps, ``apart`` of this layer's steps from one another, see every
@@ -188,7 +190,6 @@ class Field1D:
             self.jump * step,
             self.centre + start * self.jump,
             regular=exact,
-            solid=self.gapless(reads, 1),
         )
 
 
@@ -211,9 +212,9 @@ class ReceptiveField:
         return [math.ceil(d.seen(n)) for d, n in zip(self.dims, self.positions, strict=True)]
 
     def moving_parts_cover(self, sizes: Sequence[int]) -> bool:
-        """Whether the moving part of every output position's field spans the whole input of
-        these sizes: the first position's reaches the last input position, and the last
-        position's the first (the spans move forward with the position)."""
+        """Whether the moving part of every output position's field is known to hold the whole
+        input of these sizes: the first position's reaches the last input position, and the
+        last position's the first (the spans move forward with the position), with no hole."""
         return all(
             d.regular and d.solid and d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
             for d, n, size in zip(self.dims, self.positions, sizes, strict=True)
@@ -279,8 +280,9 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     The inputs that are not broadcast there share the output's positions. Where their grids
     agree (one jump), each output position sees the hull of what they see: branches whose
     windows lean different ways (a 'same' conv of even kernel beside an odd one) see more
-    together than either alone. Where the jumps differ, the hull moves from one position to the
-    next, so the largest field is kept, on its own grid, and the field is not ``regular``.
+    together than either alone; two fields apart from each other leave a hole between them.
+    Where the jumps differ, the hull moves from one position to the next, so the largest field
+    is kept, on its own grid, and the field is not ``regular``.
 
     A broadcast input (a C×1×1 gate) has one position, whose whole field every output position
     sees (``whole``), which later layers keep as it is: it does not move with the position,
@@ -293,7 +295,7 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     if len({d.jump for d in kept}) == 1:
         spans = sorted(d.moving_span(0) for d in kept)
         # The hull, without holes if the branches' fields have none and leave none between them.
-        solid = all(d.solid for d in kept)
+        solid = regular and all(d.solid for d in kept)
         first, last = spans[0]
         for lo, hi in spans[1:]:
             solid = solid and lo <= last + 1

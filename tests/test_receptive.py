@@ -216,12 +216,29 @@ def test_ns114_names_the_covering_layer_behind_a_gate() -> None:
     assert "the 1 conv/pooling layer after it (from last)" in found.message
 
 
-def test_ns114_quiet_where_dilation_leaves_holes() -> None:
-    # On 3 positions, 3 taps 2 apart (padding 2) see positions {0, 2}, {1} and {0, 2}: the
-    # field spans 5, but no output sees the whole input.
+@pytest.mark.parametrize(
+    "layers",
+    [
+        # On 3 positions, 3 taps 2 apart (padding 2) see positions {0, 2}, {1} and {0, 2}: the
+        # field spans 5, but no output sees the whole input.
+        ["{type: conv, name: c1, filters: 1, kernel: 3, dilation: 2, padding: 2}"],
+        # The same through a transposed conv: output o reads input i where o = i − 2 + 2k.
+        ["{type: conv_transpose, name: c1, filters: 1, kernel: 3, dilation: 2, padding: 2}"],
+        # Two copies moved 2 each way (pad 4, crop the middle 3): position o sees o − 2 and
+        # o + 2, at most one of them in 0–2. Their hull spans 5, with 3 unseen between them.
+        [
+            "{type: pad, name: r, padding: [[4, 0]]}",
+            "{type: crop, name: right, size: 3}",
+            "{type: pad, name: l, padding: [[0, 4]], from: input}",
+            "{type: crop, name: left, size: 3}",
+            "{type: add, name: c1, from: [right, left]}",
+        ],
+    ],
+    ids=["dilated", "transposed", "apart"],
+)
+def test_ns114_quiet_where_the_field_has_holes(layers: list[str]) -> None:
     after = "{type: conv, name: c2, filters: 1, kernel: 3, padding: 1}"
-    dilated = spec("[1, 3]", "{type: conv, name: c1, filters: 1, kernel: 3, dilation: 2, padding: 2}", after)
-    assert "NS114" not in codes(dilated, Settings(extend_select=("NS114",)))
+    assert "NS114" not in codes(spec("[1, 3]", *layers, after), Settings(extend_select=("NS114",)))
     # The near miss: 5 taps 1 apart (padding 2) span the same 5, and every output sees all 3.
     solid = spec("[1, 3]", "{type: conv, name: c1, filters: 1, kernel: 5, padding: 2}", after)
     (found,) = [d for d in lint(solid, Settings(extend_select=("NS114",))) if d.code == "NS114"]

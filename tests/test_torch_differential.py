@@ -769,20 +769,33 @@ def test_ns114_names_the_first_layer_whose_every_output_sees_every_pixel() -> No
 
 @st.composite
 def windowed_chains(draw: st.DrawFn) -> tuple[str, int]:
-    """A 1-D chain of one-channel convs and pools, some dilated or strided: a spec and its
+    """A 1-D chain of one-channel convs, transposed convs and pools, some dilated or strided,
+    some beside a copy of themselves shifted by pad and crop and added to it: a spec and its
     input's length."""
-    length = draw(st.integers(4, 24))
+    length = size = draw(st.integers(4, 24))
     layers = []
     for index in range(draw(st.integers(1, 5))):
         # An average pool, not a max pool, whose gradient reaches only the largest input.
-        kind = draw(st.sampled_from(["conv", "conv", "avgpool"]))
-        kernel, dilation = draw(st.integers(1, 4)), draw(st.integers(1, 3)) if kind == "conv" else 1
+        kind = draw(st.sampled_from(["conv", "conv", "conv_transpose", "avgpool"]))
+        kernel, stride = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        dilation = draw(st.integers(1, 3)) if kind != "avgpool" else 1
         padding = draw(st.integers(0, dilation * (kernel - 1) // 2))
-        extra = f", filters: 1, dilation: {dilation}" if kind == "conv" else ""
+        extra = f", filters: 1, dilation: {dilation}" if kind != "avgpool" else ""
         layers.append(
-            f"{{type: {kind}, name: l{index}{extra}, kernel: {kernel}, stride: {draw(st.integers(1, 3))}, "
-            f"padding: {padding}}}"
+            f"{{type: {kind}, name: l{index}{extra}, kernel: {kernel}, stride: {stride}, padding: {padding}}}"
         )
+        reach = dilation * (kernel - 1) + 1
+        if kind == "conv_transpose":
+            size = (size - 1) * stride - 2 * padding + reach
+        else:
+            size = (size + 2 * padding - reach) // stride + 1
+        shift = draw(st.integers(0, 6))
+        if shift and size > 0:  # the map beside itself, moved by pad and crop: apart, or not
+            layers += [
+                f"{{type: pad, name: p{index}, padding: [[{shift}, 0]]}}",
+                f"{{type: crop, name: k{index}, size: {size}}}",
+                f"{{type: add, name: a{index}, from: [l{index}, k{index}]}}",
+            ]
     return spec(f"[1, {length}]", *layers), length
 
 
