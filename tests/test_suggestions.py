@@ -376,6 +376,18 @@ def test_ns101_names_sizes_of_the_layers_own_input_not_the_specs() -> None:
     assert d.help is not None and d.help.endswith("or give this layer an input of 31 or 33 instead of 32")
 
 
+def test_ns101_behind_a_pad_names_the_sizes_the_pad_should_read() -> None:
+    # p pads 2 before: 31 + 2 = 33 and 35 + 2 = 37 give (33 − 5)/4 and (37 − 5)/4 exactly; the
+    # conv's own input would need 33 or 37, which nothing but p's input can give it.
+    assert ((31 + 2 - 5) % 4, (35 + 2 - 5) % 4) == (0, 0)
+    layers = [
+        "{type: pad, name: p, padding: [[2, 0], [2, 0]]}",
+        "{type: conv, name: c, filters: 2, kernel: 5, stride: 4}",
+    ]
+    (d,) = [d for d in lint(spec("[1, 32, 32]", *layers)) if d.code == "NS101"]
+    assert d.help is not None and d.help.endswith("or give p an input of 31 or 35 instead of 32")
+
+
 def test_ns101_per_side_fix_says_which_dimensions_it_makes_exact() -> None:
     # Rows (32 − 3 + 0 + 1)/2 + 1 = 16 exactly with [0, 1]; the columns' padding 1, left as
     # it is, gives (32 − 3 + 2)/2 + 1 = 16.5, floored to 16: not exact (NS113's case).

@@ -83,8 +83,11 @@ def what_becomes_of_dropped(windows: Sequence[Window], failing: Sequence[int]) -
     return f"{no_window}; the {windows[failing[0]].padding_mode} padding copies {which}"
 
 
-def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence[int]) -> tuple[Fix | None, str]:
-    """The padding fix and the help line: symmetric when parity allows, else per side."""
+def exact_fix(
+    layer: WindowedLayer, windows: Sequence[Window], failing: Sequence[int], reader: str = "this layer"
+) -> tuple[Fix | None, str]:
+    """The padding fix and the help line: symmetric when parity allows, else per side.
+    ``reader`` is what reads the input whose sizes the windows are over."""
     symmetric: list[Pads] = []
     sided: list[Pads] = []
     without_symmetric: list[int] = []
@@ -112,10 +115,10 @@ def exact_fix(layer: WindowedLayer, windows: Sequence[Window], failing: Sequence
     if any(pads != (w.pad_before, w.pad_after) for w, pads in zip(windows, with_other_sizes, strict=True)):
         alternatives += f", with padding {padding_value(with_other_sizes)}"
     if any(before < 0 for before, _ in sided):
-        return None, f"no automatic fix: {reason}; give this layer {alternatives}, or change the stride"
+        return None, f"no automatic fix: {reason}; give {reader} {alternatives}, or change the stride"
     help_line = (
         f"{reason}; per-side padding {padding_value(sided)} gives {exactly(windows, sided)}, "
-        f"or give this layer {alternatives}"
+        f"or give {reader} {alternatives}"
     )
     return padding_fix(sided, "set per-side padding"), help_line
 
@@ -191,7 +194,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{' and '.join(map(str, floored[:1] if len(set(floored)) == 1 else floored))} and "
             f"{never_read(seen, failing)} {what_becomes_of_dropped(seen, failing)}"
         )
-        fix, help_line = exact_fix(layer, seen, failing)
+        # Behind pads, the windows are over the map before them, which the first pad reads.
+        fix, help_line = exact_fix(layer, seen, failing, pads[0].name if pads else "this layer")
         if isinstance(layer, Pool):
             # Over the pool's own windows: ATen places the last window by the pool's own
             # padding, so an explicit pad's counts as input there.
