@@ -53,19 +53,19 @@ app = typer.Typer(
 )
 
 
-# Every path parameter is read by path_parameter, not click's Path type: netspec reports an
-# unreadable file itself (a spec's is NS001, exit 1, and the other files are still checked),
-# where click would stop the whole run with a usage error.
+# Every path parameter is read by name_parameter (through path_parameter, but where `-` may
+# name standard input), not click's Path type: netspec reports an unreadable file itself (a
+# spec's is NS001, exit 1, and the other files are still checked), where click would stop the
+# whole run with a usage error.
 def path_parameter(value: str) -> Path:
-    """A path given on the command line. An empty one (an unset variable in a script) is
-    refused, where click would take it for the current directory."""
+    """A path given on the command line (see :func:`name_parameter`)."""
     return Path(name_parameter(value))
 
 
 def name_parameter(value: str) -> str:
-    """A path as written on the command line, where one may name standard input: ``-`` is
-    standard input, and ``./-`` a file named ``-``, which a Path would spell the same way.
-    An empty one is refused, as by :func:`path_parameter`."""
+    """A path as written on the command line, where ``-`` may be standard input and ``./-`` a
+    file named ``-``, which a Path would spell the same way. An empty one (an unset variable
+    in a script) is refused, where click would take it for the current directory."""
     if value == "":
         raise typer.BadParameter("an empty path was given (an unset variable?); name a file or a directory")
     return value
