@@ -232,16 +232,18 @@ class Pass:
 
     def take(self, fix: JudgedFix) -> None:
         self.edits += fix.edits
-        self.fixing.add(fix.finding)
+        self.fixing.add((fix.code, fix.layer))
 
 
 class JudgedFix(NamedTuple):
-    """A fix of the pass, judged: the analysis with it applied, and that analysis's problems."""
+    """A fix of the pass, judged: the analysis with it applied, and that analysis's problems;
+    its edits, and the problem it is for."""
 
     after: Analysis
     diagnostics: list[Diagnostic]
     edits: list[TextEdit]
-    finding: Finding
+    code: str
+    layer: int
 
 
 def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget) -> Pass:
@@ -253,7 +255,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     are not fixed, also where an earlier fix of the pass brought them to light.
 
     With ``unsafe``, a layer without a safe fix takes its unsafe one; but one that leaves
-    layers unchecked waits for a pass that takes nothing else, so that theirs come first.
+    layers unchecked waits until the walk finds nothing else to take, so that theirs come first.
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
@@ -271,13 +273,22 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
     layers = sorted(by_layer)
     # An unsafe fix that leaves layers unchecked (it adds an error before them) waits, so that
-    # their own fixes come first: it is taken only in a pass that takes nothing else.
+    # their own fixes come first: the first is taken in a pass that finds nothing else to take,
+    # and the walk goes on after it as it would have.
     waiting: JudgedFix | None = None
+    holding = True
     index = -1
-    while budget.left > 0:
-        following = bisect.bisect_right(layers, index)
+    while True:
+        following = bisect.bisect_right(layers, index) if budget.left > 0 else len(layers)
         if following == len(layers):
-            break
+            if not (holding and waiting is not None and not chosen.edits):
+                break
+            chosen.take(waiting)
+            current, diagnostics = waiting.after, waiting.diagnostics
+            by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
+            layers = sorted(by_layer)
+            index, holding = waiting.layer, False
+            continue
         index = layers[following]
         pick: JudgedFix | None = None
         for diagnostic in by_layer[index]:
@@ -293,12 +304,12 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             if not budget.spend(cost):
                 break
             after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
-            judged = JudgedFix(after, after_diagnostics, edits, (diagnostic.code, index))
+            judged = JudgedFix(after, after_diagnostics, edits, diagnostic.code, index)
             if safe:
                 pick = judged
                 break
             if unsafe and pick is None:
-                if set(after.graph.without_output) <= set(current.graph.without_output):
+                if not holding or set(after.graph.without_output) <= set(current.graph.without_output):
                     pick = judged
                 elif waiting is None and not chosen.edits:  # judged on what the pass started from
                     waiting = judged
@@ -307,9 +318,6 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             current, diagnostics = pick.after, pick.diagnostics
             by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
             layers = sorted(by_layer)
-    if waiting is not None and not chosen.edits:
-        chosen.take(waiting)
-        current = waiting.after
     chosen.data = current.document.data
     return chosen
 

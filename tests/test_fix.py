@@ -287,6 +287,24 @@ def test_unsafe_fixes_that_hide_nothing_are_taken_within_the_budget(monkeypatch:
     assert fixed is not None and fixed.count("padding: 1") == 5
 
 
+def test_unsafe_fixes_that_each_hide_a_branch_are_all_taken_in_one_run() -> None:
+    # 12 branches from the input: a conv (32 − 3 + 1 = 30, NS102) and a reshape to its
+    # 8×30×30. Each padding fix breaks its own reshape (NS117), hiding it: unsafe. More of
+    # them than MAX_PASSES, so one pass must take them all, as a pass without waiting did.
+    branches = 12
+    assert branches > netspec.fix.MAX_PASSES
+    layers = []
+    for index in range(branches):
+        layers += [
+            f"{{type: conv, name: a{index}, filters: 8, kernel: 3, from: input}}",
+            f"{{type: reshape, name: r{index}, shape: [8, 30, 30]}}",
+        ]
+    text = spec("[8, 32, 32]", *layers) + f"outputs: [{', '.join(f'r{i}' for i in range(branches))}]\n"
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS102"] * branches
+    fixed = fix_text(text, "s.yaml", unsafe=True).result.text
+    assert fixed is not None and fixed.count("padding: 1") == branches
+
+
 def test_a_comment_a_fix_puts_to_use_is_no_problem_fixed(tmp_path: Path) -> None:
     # a: 98 − 3 + 1 = 96 (NS102), where b's (96 − 3)/3 + 1 = 31 is exact, so its noqa is unused
     # (NS900); padding a keeps 98, and b's (98 − 3)/3 + 1 = 32.67 uses the comment.
