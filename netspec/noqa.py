@@ -35,10 +35,11 @@ UNUSED_NOQA = ns900_unused_noqa.RULE.code
 #: would silence a real one.
 _CODE = r"(?a:[A-Z]+)[0-9]+(?!\d)"
 _CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
-#: Letters, then digits, of any script: a code, or a lookalike (``Nſ101``). Codes without a
-#: colon are refused whatever they are written with, so they are read this widely: a narrower
-#: reading would take ``noqa Nſ101`` for a bare ``noqa``, which silences everything.
-_CODE_LIKE = r"[^\W\d_]+\d+\b"
+#: Letters, then digits, of any script: a code, or a lookalike (``Nſ101``), with whatever
+#: follows it (``NS101x``). Codes without a colon are refused whatever they are written with,
+#: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
+#: ``noqa``, which silences everything.
+_CODE_LIKE = r"[^\W\d_]+\d+"
 _DIRECTIVE = re.compile(
     rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)"
     rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*))?",

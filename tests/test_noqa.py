@@ -415,6 +415,14 @@ def test_a_code_spelt_with_a_lookalike_silences_nothing(written: str, odd: str, 
     assert codes(layers(f"{SHRINK}  # noqa: ns102")) == []
 
 
+@pytest.mark.parametrize("written", ["NS102x", "NS1O2", "NS102\u00b2", "NS102_", "NS102\u017f"])
+def test_codes_without_a_colon_are_refused_whatever_follows_them(written: str) -> None:
+    # A word character after the digits (a letter O for a zero, a superscript two) must not
+    # turn the comment into a bare noqa with a reason, which would silence everything.
+    for text in (layers(f"{SHRINK}  # noqa {written}"), f"# netspec: noqa {written}\n" + layers(SHRINK)):
+        assert sorted(codes(text)) == ["NS102", "NS900"]
+
+
 def test_unused_file_wide_directive_is_reported() -> None:
     diagnostics = lint("# netspec: noqa: NS102\n" + layers(KEEP))
     assert [(d.code, d.span.start.row, d.span.start.column) for d in diagnostics] == [("NS900", 1, 1)]
