@@ -245,6 +245,27 @@ def test_ns114_quiet_where_the_field_has_holes(layers: list[str]) -> None:
     assert found.layer == "c1"
 
 
+@pytest.mark.parametrize(
+    "layers",
+    [
+        # a0 = l0 beside itself moved one position on: a0[o] sees o − 1 and o, so the last, a0[3],
+        # sees {2, 3}. l1's taps are 2 apart from o − 1: l1[1] reads a0[0], a0[2] and a0[4],
+        # which is padding, and so sees 0–2; the grid, extended past a0's end, says 0–3.
+        [
+            "{type: avgpool, name: l0, kernel: 1}",
+            "{type: pad, name: p0, padding: [[1, 0]]}",
+            "{type: crop, name: k0, size: 4}",
+            "{type: add, name: a0, from: [l0, k0]}",
+            "{type: conv, name: l1, filters: 1, kernel: 3, dilation: 2, padding: 1}",
+            "{type: conv, name: l2, filters: 1, kernel: 1}",
+        ],
+    ],
+    ids=["leaning-merge"],
+)
+def test_ns114_quiet_where_an_edge_position_sees_less_than_the_grid_says(layers: list[str]) -> None:
+    assert "NS114" not in codes(spec("[1, 4]", *layers), Settings(extend_select=("NS114",)))
+
+
 def test_ns114_quiet_when_only_the_classifier_follows() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
     assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))

@@ -11,7 +11,11 @@ transposed convolution or an adaptive pool with uneven windows, the recurrence p
 edge outputs' fields only to within a step, so the rule claims nothing there. Nor where taps
 lie further apart than the field each reads: a dilated conv, or a conv after a stride that
 skips positions, sees an input with holes in it (3 taps 2 apart over single positions see
-positions 0 and 2 of 0–2).
+positions 0 and 2 of 0–2). The recurrence extends each map's grid past its edges, where a
+real position may see less than the grid says, so a layer it names is confirmed position by
+position first; that follows convs, pools, pads, crops, merges and the layers that keep the
+positions, and past any other layer (an upsample, a transposed conv, an adaptive pool), the
+rule says nothing.
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
@@ -57,6 +61,9 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import WindowedLayer, format_shape, volume
+from netspec.layers.base import SamePositions
+from netspec.layers.merge import Merge
+from netspec.layers.resize import Crop, Pad
 from netspec.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -83,6 +90,120 @@ def _spatial_layers_after(graph: Graph, node: Node, covers: Callable[[Node], boo
     ]
 
 
+#: Per position of a map along one dimension: the input positions it sees, first and last
+#: (None: none, as a padding position).
+Seen = list[tuple[int, int] | None]
+
+
+class _Unfollowed(Exception):
+    """A position this cannot work out exactly: it reads input with a hole in it, or comes
+    from a layer whose positions are placed only to within a step (an upsample, a transposed
+    conv, an adaptive pool)."""
+
+
+def _union(intervals: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The interval the given ones make together; None for none."""
+    if not intervals:
+        return None
+    intervals.sort()
+    first, last = intervals[0]
+    for lo, hi in intervals[1:]:
+        if lo > last + 1:
+            raise _Unfollowed
+        last = max(last, hi)
+    return first, last
+
+
+def _followed(node: Node, dimension: int) -> list[int]:
+    """The sources whose positions reach ``node``'s along ``dimension``: all, but for the
+    broadcast inputs of a merge (a gate's one position shows every position the same, which
+    does not count here)."""
+    if isinstance(node.layer, Merge) and node.inputs is not None and node.output is not None:
+        size = node.output[1 + dimension]
+        return [source for source, shape in zip(node.sources, node.inputs, strict=True) if shape[1 + dimension] == size]
+    return node.sources
+
+
+def _positions_read(node: Node, dimension: int, position: int) -> list[tuple[int, int]]:
+    """(source, source position) pairs the output ``position`` of ``node`` reads along
+    ``dimension``, padding left out."""
+    layer, inputs, output = node.layer, node.inputs, node.output
+    assert inputs is not None and output is not None
+    if isinstance(layer, WindowedLayer) and node.windows is not None:
+        w = node.windows[dimension]
+        start = position * w.stride - w.pad_before
+        return [
+            (node.sources[0], tap) for tap in range(start, start + w.effective_kernel, w.dilation) if 0 <= tap < w.size
+        ]
+    if isinstance(layer, Pad):
+        read = position - layer.per_side("padding", len(output) - 1)[dimension][0]
+        return [(node.sources[0], read)] if 0 <= read < inputs[0][1 + dimension] else []
+    if isinstance(layer, Crop):
+        return [(node.sources[0], position + (inputs[0][1 + dimension] - output[1 + dimension]) // 2)]
+    if isinstance(layer, (Merge, SamePositions)):
+        return [(source, position) for source in _followed(node, dimension)]
+    raise _Unfollowed
+
+
+class ExactFields:
+    """What each position of a map sees of the input, worked out position by position along
+    each dimension, for the maps asked about and those they come from, once each. The
+    recurrence extends a map's grid past its edges, where a real position that leans away
+    from the edge may see less than the grid says: a map beside a copy of itself moved a
+    position, then a dilated conv, gives outputs that miss the last input position."""
+
+    def __init__(self, graph: Graph) -> None:
+        assert graph.input is not None
+        self.graph = graph
+        self.lengths = graph.input[1:]
+        #: Per dimension: each map's positions, as (first, last) input position seen, None for
+        #: none; None for a map that cannot be followed.
+        self.seen: list[dict[int, list[tuple[int, int] | None] | None]] = [
+            {INPUT: [(p, p) for p in range(length)]} for length in self.lengths
+        ]
+
+    def sees_everything(self, target: Node) -> bool:
+        """Whether every output position of ``target`` is known to see every input position."""
+        return all(
+            (positions := self._positions(target.index, dimension)) is not None
+            and all(interval == (0, length - 1) for interval in positions)
+            for dimension, length in enumerate(self.lengths)
+        )
+
+    def _positions(self, target: int, dimension: int) -> list[tuple[int, int] | None] | None:
+        seen = self.seen[dimension]
+        # The maps the target's positions come from that are not known yet, in order: a layer
+        # reads earlier ones only.
+        needed, pending = set(), [target]
+        while pending:
+            index = pending.pop()
+            if index not in seen and index not in needed:
+                needed.add(index)
+                pending += _followed(self.graph.nodes[index], dimension)
+        for index in sorted(needed):
+            node = self.graph.nodes[index]
+            sources = {source: seen[source] for source in _followed(node, dimension)}
+            try:
+                if node.output is None:
+                    raise _Unfollowed
+                known = {source: positions for source, positions in sources.items() if positions is not None}
+                if len(known) < len(sources):
+                    raise _Unfollowed
+                seen[index] = [
+                    _union(
+                        [
+                            interval
+                            for source, at in _positions_read(node, dimension, position)
+                            if (interval := known[source][at])
+                        ]
+                    )
+                    for position in range(node.output[1 + dimension])
+                ]
+            except _Unfollowed:
+                seen[index] = None
+        return seen[target]
+
+
 def check(analysis: Analysis) -> Iterator[Violation]:
     graph = analysis.graph
     if graph.input is None:
@@ -97,13 +218,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         (source,) = node.sources
         return source != INPUT and covering(fields[source])
 
+    exact = ExactFields(graph)
     for node, field in zip(graph.nodes, fields, strict=True):
         # A map of one position (a gate's pool) sees the whole input by design: the layer to
         # name is the first whose map of many positions does.
         if field is None or node.output is None or volume(node.output[1:]) == 1 or not covering(field):
             continue
         after = _spatial_layers_after(graph, node, input_covering)
-        if after:
+        if after and exact.sees_everything(node):
             many = len(after) > 1
             count = f"{len(after)} conv/pooling layer{'s' if many else ''} after it (from {after[0].name})"
             yield Violation(
