@@ -388,6 +388,24 @@ def test_ns101_behind_a_pad_names_the_sizes_the_pad_should_read() -> None:
     assert d.help is not None and d.help.endswith("or give p an input of 31 or 35 instead of 32")
 
 
+def test_ns101_names_only_sizes_a_reflect_padding_can_pad() -> None:
+    # Columns: 4 + 3 + 1 − 5 = 3, not divisible by 4. 1 + 4 − 5 = 0 and 5 + 4 − 5 = 4 divide,
+    # but reflect padding 3 needs at least 3 + 1 = 4 columns (PyTorch: "Padding size should be
+    # less than the corresponding input dimension"): only 5 is offered.
+    assert ((1 + 4 - 5) % 4, (5 + 4 - 5) % 4) == (0, 0)
+    layers = [
+        "{type: pad, name: p, padding: [[3, 3], [3, 1]], mode: reflect}",
+        "{type: avgpool, name: c, kernel: 5, stride: 4}",
+    ]
+    (d,) = [d for d in lint(spec("[2, 4, 4]", *layers)) if d.code == "NS101"]
+    assert d.help is not None and "or give p 5 columns instead of 4;" in d.help
+    # The near miss: zeros can pad a single column, which is offered.
+    (d,) = [
+        d for d in lint(spec("[2, 4, 4]", layers[0].replace("reflect", "constant"), layers[1])) if d.code == "NS101"
+    ]
+    assert d.help is not None and "or give p 1 or 5 columns instead of 4;" in d.help
+
+
 def test_ns101_per_side_fix_says_which_dimensions_it_makes_exact() -> None:
     # Rows (32 − 3 + 0 + 1)/2 + 1 = 16 exactly with [0, 1]; the columns' padding 1, left as
     # it is, gives (32 − 3 + 2)/2 + 1 = 16.5, floored to 16: not exact (NS113's case).

@@ -29,6 +29,12 @@ def padding_reach(mode: str, size: int) -> int | None:
     return None if kept is None else size - kept
 
 
+def least_padded(mode: str, padding: int) -> int:
+    """The least input that ``padding`` per side in ``mode`` can pad (see :func:`padding_reach`)."""
+    kept = _KEPT_BACK.get(mode)
+    return 1 if kept is None else max(1, padding + kept)
+
+
 #: The padding modes whose padding holds copies of the input rather than zeros.
 COPYING_MODES = frozenset({"reflect", "replicate", "circular"})
 

@@ -43,7 +43,7 @@ from collections.abc import Iterator, Sequence
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Fix, WindowedLayer, format_shape
-from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes
+from netspec.layers.arithmetic import Pads, Window, exact_division_pads, exact_input_sizes, least_padded
 from netspec.layers.pool import Pool
 from netspec.layers.windowed import (
     describe_flooring,
@@ -155,10 +155,12 @@ def exact_inputs(layer: WindowedLayer, windows: Sequence[Window], indices: Seque
     takes, naming them unless they are all the dimensions and agree (a square input). They
     are the layer's own input sizes, which the help says: the spec's input would have to
     change otherwise, and the layers after it may then not divide."""
-    sizes = [
-        (*exact_input_sizes(windows[i], layer.smallest_input(windows[i], len(windows))), windows[i].size)
-        for i in indices
+    # Padding that copies the input needs enough of it: a reflection of 3, 4 positions.
+    least = [
+        max(layer.smallest_input(w, len(windows)), least_padded(w.padding_mode, max(w.pad_before, w.pad_after)))
+        for w in windows
     ]
+    sizes = [(*exact_input_sizes(windows[i], least[i]), windows[i].size) for i in indices]
 
     def options(below: int | None, above: int) -> str:
         return f"{below} or {above}" if below is not None else str(above)
