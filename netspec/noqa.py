@@ -54,6 +54,8 @@ _NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS\d+\b", re.IGNORECASE)
 #: A mark that lists codes in other tools, between a colon's codes and another code:
 #: ``noqa: NS101;NS102``. Words or brackets after the codes are a reason: ``(NS101 is fine)``.
 _NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*(NS\d+)\b", re.IGNORECASE)
+#: Another code after a colon's codes, as the list would go on: ``noqa: NS101, Nſ102``.
+_ANOTHER_CODE = re.compile(rf"[\s,]+({_CODE_LIKE})")
 
 
 @dataclass
@@ -154,6 +156,9 @@ def directives(text: str, document: Document) -> list[Directive]:
                 f"separates its codes with `{separator[1]}`, where commas or spaces belong "
                 f"(`# noqa: {meant}`); as written it silences nothing"
             )
+        elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and not more[1].isascii():
+            # A lookalike after real codes would read as the reason, and go unseen.
+            directive.problem = f"lists {not_a_code(more[1])}; as written it silences nothing"
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)

@@ -411,8 +411,12 @@ def test_a_code_spelt_with_a_lookalike_silences_nothing(written: str, odd: str, 
             unused.message
             == f"this `noqa` needs a colon before its codes, and lists {why}; as written it silences nothing"
         )
+    # After a real code, the lookalike would have been read as the reason.
+    shrink, unused = lint(layers(f"{SHRINK}  # noqa: NS101, {written}"))
+    assert (shrink.code, unused.message) == ("NS102", f"this `noqa` lists {why}; as written it silences nothing")
     # The near miss: the same code in ASCII, in either case, silences the problem.
     assert codes(layers(f"{SHRINK}  # noqa: ns102")) == []
+    assert codes(layers(f"{SHRINK}  # noqa: NS101, NS102")) == ["NS900"]  # NS101 unused, NS102 silenced
 
 
 @pytest.mark.parametrize("written", ["NS102x", "NS1O2", "NS102\u00b2", "NS102_", "NS102\u017f"])
