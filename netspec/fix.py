@@ -255,7 +255,8 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     are not fixed, also where an earlier fix of the pass brought them to light.
 
     With ``unsafe``, a layer without a safe fix takes its unsafe one; but one that leaves
-    layers unchecked waits until the walk finds nothing else to take, so that theirs come first.
+    layers with fixes unchecked waits until the walk finds nothing else to take, so that
+    theirs come first.
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
@@ -272,9 +273,9 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     # layers it judges, not the layers times the fixable problems.
     by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
     layers = sorted(by_layer)
-    # An unsafe fix that leaves layers unchecked (it adds an error before them) waits, so that
-    # their own fixes come first: the first is taken in a pass that finds nothing else to take,
-    # and the walk goes on after it as it would have.
+    # An unsafe fix that leaves layers with fixes of their own unchecked (it adds an error
+    # before them) waits, so that theirs come first: the first is taken in a pass that finds
+    # nothing else to take, and the walk goes on after it as it would have.
     waiting: JudgedFix | None = None
     holding = True
     index = -1
@@ -309,7 +310,8 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
                 pick = judged
                 break
             if unsafe and pick is None:
-                if not holding or set(after.graph.without_output) <= set(current.graph.without_output):
+                hidden = set(after.graph.without_output) - set(current.graph.without_output)
+                if not holding or hidden.isdisjoint(by_layer):
                     pick = judged
                 elif waiting is None and not chosen.edits:  # judged on what the pass started from
                     waiting = judged

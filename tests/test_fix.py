@@ -229,26 +229,25 @@ def test_a_fix_of_a_problem_an_earlier_fix_brought_to_light_is_counted(tmp_path:
 
 def test_problems_an_unsafe_fix_leaves_unchecked_are_not_counted_as_fixed(tmp_path: Path) -> None:
     # a: 32 − 3 + 1 = 30 (NS102), unsafe: padded, a keeps 32, and s adds 32×32 to b's 30×30
-    # (NS106), so c (30 → 28) and d (28 → 26) have no input to check. Their own fixes are
-    # unsafe too, as the reshape takes 8×26×26 = 8×676 elements. Their NS102 is no longer
-    # reported, but their text is unchanged: one problem fixed, not three.
+    # (NS106), so c and d have no input to check. Their 1×1 windows of stride 2 read half of
+    # their input (NS109), which has no automatic fix: no longer reported, but unchanged, so
+    # one problem fixed, not three.
     text = spec(
         "[3, 32, 32]",
         "{type: conv, name: a, filters: 8, kernel: 3}",
         "{type: conv, name: b, filters: 8, kernel: 3, from: input}  # noqa: NS102",
         "{type: add, name: s, from: [a, b]}",
-        "{type: conv, name: c, filters: 8, kernel: 3}",
-        "{type: conv, name: d, filters: 8, kernel: 3}",
-        "{type: reshape, name: e, shape: [8, 676]}",
+        "{type: conv, name: c, filters: 8, kernel: 1, stride: 2}",
+        "{type: conv, name: d, filters: 8, kernel: 1, stride: 2}",
     )
-    assert [d.code for d in lint_text(text).diagnostics] == ["NS102", "NS102", "NS102"]
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS102", "NS109", "NS109"]
     path = write_spec(tmp_path, text)
     assert run("--diff", "--unsafe-fixes", path)[2].endswith("\nWould fix 1 problem.\n")
     code, out, _ = run("--fix", "--unsafe-fixes", "--output-format", "concise", path)
     assert code == 1 and path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}", 1)
     assert out.endswith(
         "Found 2 problems (1 fixed, 1 remaining).\n"
-        "3 layers after the error could not be checked: fix it and run again.\n"
+        "2 layers after the error could not be checked: fix it and run again.\n"
     )
 
 
@@ -287,11 +286,13 @@ def test_unsafe_fixes_that_hide_nothing_are_taken_within_the_budget(monkeypatch:
     assert fixed is not None and fixed.count("padding: 1") == 5
 
 
-def test_unsafe_fixes_that_each_hide_a_branch_are_all_taken_in_one_run() -> None:
+def test_unsafe_fixes_that_each_hide_a_branch_are_all_taken_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
     # 12 branches from the input: a conv (32 − 3 + 1 = 30, NS102) and a reshape to its
     # 8×30×30. Each padding fix breaks its own reshape (NS117), hiding it: unsafe. More of
-    # them than MAX_PASSES, so one pass must take them all, as a pass without waiting did.
+    # them than MAX_PASSES, so one pass must take them all; and what each hides has no fix of
+    # its own, so none waits: a budget of one judgement each (24 layers) is enough.
     branches = 12
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", branches * 2 * branches)
     assert branches > netspec.fix.MAX_PASSES
     layers = []
     for index in range(branches):
