@@ -266,6 +266,54 @@ def test_ns114_quiet_where_an_edge_position_sees_less_than_the_grid_says(layers:
     assert "NS114" not in codes(spec("[1, 4]", *layers), Settings(extend_select=("NS114",)))
 
 
+def test_ns114_follows_a_residual_add_but_not_a_cross_of_branches() -> None:
+    extend = Settings(extend_select=("NS114",))
+    # A 15×1 branch beside a 1×15 one: s at (i, j) sees row i and column j, a cross, though
+    # each dimension alone spans the whole 8.
+    cross = spec(
+        "[1, 8, 8]",
+        "{type: conv, name: a, filters: 1, kernel: [15, 1], padding: [7, 0]}",
+        "{type: conv, name: b, filters: 1, kernel: [1, 15], padding: [0, 7], from: input}",
+        "{type: add, name: s, from: [a, b]}",
+        "{type: conv, name: c, filters: 1, kernel: 3, padding: 1}",
+        "{type: conv, name: d, filters: 1, kernel: 3, padding: 1}",
+    )
+    assert "NS114" not in codes(cross, extend)
+    # The near miss: residual adds, whose conv branch sees all the shortcut sees. Through 7
+    # 3×3 convs a corner sees 7 positions on each way, all of 0–7; after 6, only up to 6.
+    layers, shortcut = [], "input"
+    for block in range(3):
+        first, second = 2 * block + 1, 2 * block + 2
+        layers += [
+            f"{{type: conv, name: c{first}, filters: 1, kernel: 3, padding: 1}}",
+            f"{{type: conv, name: c{second}, filters: 1, kernel: 3, padding: 1}}",
+            f"{{type: add, name: r{block + 1}, from: [c{second}, {shortcut}]}}",
+        ]
+        shortcut = f"r{block + 1}"
+    layers += [f"{{type: conv, name: c{n}, filters: 1, kernel: 3, padding: 1}}" for n in (7, 8, 9)]
+    residual = spec("[1, 8, 8]", *layers)
+    (found,) = [d for d in lint(residual, extend) if d.code == "NS114"]
+    assert found.layer == "c7"
+
+
+def test_ns114_searches_what_follows_only_layers_the_exact_check_confirms(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past an adaptive pool the exact check says nothing, for every one of the many layers the
+    # recurrence says cover the input: searching the layers after each of them made the rule
+    # quadratic in the layers (99 s on 2,000 convs).
+    import netspec.rules.ns114_receptive_field_exceeds_input as ns114
+
+    searched: list[str] = []
+    real = ns114._spatial_layers_after
+    monkeypatch.setattr(
+        ns114,
+        "_spatial_layers_after",
+        lambda graph, node, covers: searched.append(node.name) or real(graph, node, covers),
+    )
+    layers = ["{type: adaptive_avgpool, output_size: 16}"] + ["{type: conv, filters: 4, kernel: 3, padding: 1}"] * 50
+    assert "NS114" not in codes(spec("[4, 32, 32]", *layers), Settings(extend_select=("NS114",)))
+    assert searched == []
+
+
 def test_ns114_quiet_when_only_the_classifier_follows() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
     assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))

@@ -13,9 +13,10 @@ lie further apart than the field each reads: a dilated conv, or a conv after a s
 skips positions, sees an input with holes in it (3 taps 2 apart over single positions see
 positions 0 and 2 of 0–2). The recurrence extends each map's grid past its edges, where a
 real position may see less than the grid says, so a layer it names is confirmed position by
-position first; that follows convs, pools, pads, crops, merges and the layers that keep the
-positions, and past any other layer (an upsample, a transposed conv, an adaptive pool), the
-rule says nothing.
+position first; that follows convs, pools, pads, crops, merges (in more than one dimension,
+only where one branch sees all that the others see, as in a residual block) and the layers
+that keep the positions, and past any other layer (an upsample, a transposed conv, an
+adaptive pool), or beyond two million reads, the rule says nothing.
 
 The receptive field follows Araujo, Norris & Sim, "Computing Receptive Fields of
 Convolutional Neural Networks" (Distill, 2019): r ← r + (K − 1)·j and j ← j·S per layer,
@@ -93,12 +94,15 @@ def _spatial_layers_after(graph: Graph, node: Node, covers: Callable[[Node], boo
 #: Per position of a map along one dimension: the input positions it sees, first and last
 #: (None: none, as a padding position).
 Seen = list[tuple[int, int] | None]
+#: Tap reads the exact check makes for one spec, at most: beyond, it says nothing (a kernel
+#: of thousands over thousands of positions would take seconds).
+MAX_READS = 2_000_000
 
 
 class _Unfollowed(Exception):
-    """A position this cannot work out exactly: it reads input with a hole in it, or comes
-    from a layer whose positions are placed only to within a step (an upsample, a transposed
-    conv, an adaptive pool)."""
+    """A map this cannot work out exactly: it reads input with a hole in it, comes from a
+    layer whose positions are placed only to within a step (an upsample, a transposed conv,
+    an adaptive pool), or would cost too much."""
 
 
 def _union(intervals: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -114,13 +118,15 @@ def _union(intervals: list[tuple[int, int]]) -> tuple[int, int] | None:
     return first, last
 
 
-def _followed(node: Node, dimension: int) -> list[int]:
-    """The sources whose positions reach ``node``'s along ``dimension``: all, but for the
-    broadcast inputs of a merge (a gate's one position shows every position the same, which
-    does not count here)."""
+def _contains(outer: tuple[int, int] | None, inner: tuple[int, int] | None) -> bool:
+    return inner is None or (outer is not None and outer[0] <= inner[0] and inner[1] <= outer[1])
+
+
+def _followed(node: Node) -> list[int]:
+    """The sources whose positions reach ``node``'s: all, but for the broadcast inputs of a
+    merge (a gate's one position shows every position the same, which does not count here)."""
     if isinstance(node.layer, Merge) and node.inputs is not None and node.output is not None:
-        size = node.output[1 + dimension]
-        return [source for source, shape in zip(node.sources, node.inputs, strict=True) if shape[1 + dimension] == size]
+        return [source for source, shape in zip(node.sources, node.inputs, strict=True) if shape[1:] == node.output[1:]]
     return node.sources
 
 
@@ -141,67 +147,87 @@ def _positions_read(node: Node, dimension: int, position: int) -> list[tuple[int
     if isinstance(layer, Crop):
         return [(node.sources[0], position + (inputs[0][1 + dimension] - output[1 + dimension]) // 2)]
     if isinstance(layer, (Merge, SamePositions)):
-        return [(source, position) for source in _followed(node, dimension)]
+        return [(source, position) for source in _followed(node)]
     raise _Unfollowed
 
 
 class ExactFields:
-    """What each position of a map sees of the input, worked out position by position along
-    each dimension, for the maps asked about and those they come from, once each. The
-    recurrence extends a map's grid past its edges, where a real position that leans away
-    from the edge may see less than the grid says: a map beside a copy of itself moved a
-    position, then a dilated conv, gives outputs that miss the last input position."""
+    """What each position of a map sees of the input, worked out position by position, for
+    the maps asked about and those they come from, once each. The recurrence extends a map's
+    grid past its edges, where a real position that leans away from the edge may see less
+    than the grid says: a map beside a copy of itself moved a position, then a dilated conv,
+    gives outputs that miss the last input position.
+
+    A map is kept one dimension at a time, each position seeing a box of the input: windows,
+    pads and crops read boxes as boxes. A merge of boxes is one only where a branch's holds
+    all the others' (a residual block's, an Inception module's widest branch); else, in more
+    than one dimension (a 15×1 branch beside a 1×15 sees a cross), it is not followed.
+    """
 
     def __init__(self, graph: Graph) -> None:
         assert graph.input is not None
         self.graph = graph
         self.lengths = graph.input[1:]
-        #: Per dimension: each map's positions, as (first, last) input position seen, None for
-        #: none; None for a map that cannot be followed.
-        self.seen: list[dict[int, list[tuple[int, int] | None] | None]] = [
-            {INPUT: [(p, p) for p in range(length)]} for length in self.lengths
-        ]
+        #: Each map's positions per dimension; None for a map that cannot be followed.
+        self.seen: dict[int, list[Seen] | None] = {INPUT: [[(p, p) for p in range(n)] for n in self.lengths]}
+        self.reads_left = MAX_READS
 
     def sees_everything(self, target: Node) -> bool:
         """Whether every output position of ``target`` is known to see every input position."""
-        return all(
-            (positions := self._positions(target.index, dimension)) is not None
-            and all(interval == (0, length - 1) for interval in positions)
-            for dimension, length in enumerate(self.lengths)
+        dims = self._map(target.index)
+        return dims is not None and all(
+            all(interval == (0, length - 1) for interval in positions)
+            for positions, length in zip(dims, self.lengths, strict=True)
         )
 
-    def _positions(self, target: int, dimension: int) -> list[tuple[int, int] | None] | None:
-        seen = self.seen[dimension]
+    def _map(self, target: int) -> list[Seen] | None:
         # The maps the target's positions come from that are not known yet, in order: a layer
         # reads earlier ones only.
         needed, pending = set(), [target]
         while pending:
             index = pending.pop()
-            if index not in seen and index not in needed:
+            if index not in self.seen and index not in needed:
                 needed.add(index)
-                pending += _followed(self.graph.nodes[index], dimension)
+                pending += _followed(self.graph.nodes[index])
         for index in sorted(needed):
-            node = self.graph.nodes[index]
-            sources = {source: seen[source] for source in _followed(node, dimension)}
             try:
-                if node.output is None:
-                    raise _Unfollowed
-                known = {source: positions for source, positions in sources.items() if positions is not None}
-                if len(known) < len(sources):
-                    raise _Unfollowed
-                seen[index] = [
-                    _union(
-                        [
-                            interval
-                            for source, at in _positions_read(node, dimension, position)
-                            if (interval := known[source][at])
-                        ]
-                    )
-                    for position in range(node.output[1 + dimension])
-                ]
+                self.seen[index] = self._worked_out(self.graph.nodes[index])
             except _Unfollowed:
-                seen[index] = None
-        return seen[target]
+                self.seen[index] = None
+        return self.seen[target]
+
+    def _worked_out(self, node: Node) -> list[Seen]:
+        sources = {source: self.seen[source] for source in _followed(node)}
+        known = {source: dims for source, dims in sources.items() if dims is not None}
+        if node.output is None or len(known) < len(sources):
+            raise _Unfollowed
+        if isinstance(node.layer, Merge) and len(known) > 1 and len(self.lengths) > 1:
+            widest = [
+                dims
+                for dims in known.values()
+                if all(
+                    _contains(mine, theirs)
+                    for other in known.values()
+                    for own, others in zip(dims, other, strict=True)
+                    for mine, theirs in zip(own, others, strict=True)
+                )
+            ]
+            if not widest:
+                raise _Unfollowed
+            return widest[0]
+        dims = []
+        for dimension in range(len(self.lengths)):
+            positions: Seen = []
+            for position in range(node.output[1 + dimension]):
+                read = _positions_read(node, dimension, position)
+                self.reads_left -= len(read) + 1
+                if self.reads_left < 0:
+                    raise _Unfollowed
+                positions.append(
+                    _union([interval for source, at in read if (interval := known[source][dimension][at])])
+                )
+            dims.append(positions)
+        return dims
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -224,8 +250,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # name is the first whose map of many positions does.
         if field is None or node.output is None or volume(node.output[1:]) == 1 or not covering(field):
             continue
+        # The exact check first: it keeps what it works out, where the search for the layers
+        # after it would start again for every layer the check turns down.
+        if not exact.sees_everything(node):
+            continue
         after = _spatial_layers_after(graph, node, input_covering)
-        if after and exact.sees_everything(node):
+        if after:
             many = len(after) > 1
             count = f"{len(after)} conv/pooling layer{'s' if many else ''} after it (from {after[0].name})"
             yield Violation(
