@@ -17,6 +17,7 @@ it silences nothing under the current selection.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -134,8 +135,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
         if match["colon"] and codes is None:
             directive.problem = _no_codes(line[match.end() :])
-        elif match["loose"]:
-            written = re.split(r"[\s,]+", match["loose"])
+        elif written := _loose_codes(match["loose"]):
             listed = listing([cut(code.upper()) for code in written], ", ")
             directive.problem = next(
                 (
@@ -156,7 +156,7 @@ def directives(text: str, document: Document) -> list[Directive]:
                 f"separates its codes with `{separator[1]}`, where commas or spaces belong "
                 f"(`# noqa: {meant}`); as written it silences nothing"
             )
-        elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and not more[1].isascii():
+        elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and _lookalike(more[1]):
             # A lookalike after real codes would read as the reason, and go unseen.
             directive.problem = f"lists {not_a_code(more[1])}; as written it silences nothing"
         elif match["file"] and not own_line:
@@ -175,10 +175,31 @@ def _no_codes(after: str) -> str:
     named = _NAMED.match(after.lstrip())
     if named and (code := CODES_BY_NAME.get(named[0].lower())):
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
-    if code_like := re.match(_CODE_LIKE, after.lstrip()):
-        # Never all ASCII: _DIRECTIVE would have taken it as a code.
+    if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _lookalike(code_like[0]):
         return f"lists {not_a_code(code_like[0])}; as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+
+
+def _loose_codes(loose: str | None) -> list[str]:
+    """The codes written after a ``noqa`` without a colon: up to the first word that does not
+    pass for one, which begins the reason (``noqa 第3层`` is a bare noqa)."""
+    words = re.split(r"[\s,]+", loose) if loose else []
+    return list(itertools.takewhile(lambda word: word.isascii() or _lookalike(word), words))
+
+
+def _lookalike(word: str) -> bool:
+    """Whether a word past ASCII passes for a rule code: each character ASCII, or one that
+    stands for an ASCII letter or digit (ſ upper-cases to S, a full-width Ｎ is N once
+    normalised, ٢ is a digit). Words of other scripts (第3, Größe2) are a reason's."""
+    import unicodedata  # here only: the check's start-up does without it
+
+    return not word.isascii() and all(
+        character.isascii()
+        or character.upper().isascii()
+        or character.isdecimal()
+        or unicodedata.normalize("NFKC", character).isascii()
+        for character in word
+    )
 
 
 def not_a_code(written: str) -> str:

@@ -427,6 +427,16 @@ def test_codes_without_a_colon_are_refused_whatever_follows_them(written: str) -
         assert sorted(codes(text)) == ["NS102", "NS900"]
 
 
+@pytest.mark.parametrize("reason", ["第3层", "étape2 du plan", "Größe3", "\u03bc1"])
+def test_a_reason_in_another_script_is_no_lookalike_code(reason: str) -> None:
+    # Letters that stand for no ASCII one, before a digit, are a reason's words, as at the
+    # start of a bare noqa's reason; a lookalike is made of letters that do.
+    assert codes(layers(f"{SHRINK}  # noqa: NS102 {reason}")) == []
+    assert codes(layers(f"{SHRINK}  # noqa {reason}")) == []  # a bare noqa, with its reason
+    # The near miss: the same words where the codes belong are none.
+    assert codes(layers(f"{SHRINK}  # noqa: {reason}")) == ["NS102", "NS900"]
+
+
 def test_unused_file_wide_directive_is_reported() -> None:
     diagnostics = lint("# netspec: noqa: NS102\n" + layers(KEEP))
     assert [(d.code, d.span.start.row, d.span.start.column) for d in diagnostics] == [("NS900", 1, 1)]
