@@ -188,18 +188,25 @@ def _loose_codes(loose: str | None) -> list[str]:
 
 
 def _lookalike(word: str) -> bool:
-    """Whether a word past ASCII passes for a rule code: each character ASCII, or one that
-    stands for an ASCII letter or digit (ſ upper-cases to S, a full-width Ｎ is N once
-    normalised, ٢ is a digit). Words of other scripts (第3, Größe2) are a reason's."""
+    """Whether a word past ASCII passes for a rule code: shaped like one (two letters, three
+    digits: a Greek Ν or a Cyrillic Ѕ for the Latin letter), or with each character ASCII or
+    one that stands for an ASCII letter or digit (ſ upper-cases to S, a full-width Ｎ is N
+    once normalised, ٢ is a digit). Other words (第3, Größe2, слой3) are a reason's."""
     import unicodedata  # here only: the check's start-up does without it
 
-    return not word.isascii() and all(
+    if word.isascii():
+        return False
+    return bool(_CODE_SHAPED.fullmatch(word)) or all(
         character.isascii()
         or character.upper().isascii()
         or character.isdecimal()
         or unicodedata.normalize("NFKC", character).isascii()
         for character in word
     )
+
+
+#: A rule code's shape in any script: NS and three digits.
+_CODE_SHAPED = re.compile(r"[^\W\d_]{2}\d{3}")
 
 
 def not_a_code(written: str) -> str:

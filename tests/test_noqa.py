@@ -393,6 +393,9 @@ LOOKALIKES = [
     ("N\u017f102", "\u017f", "U+017F LATIN SMALL LETTER LONG S"),
     ("NS102\u0662", "\u0662", "U+0662 ARABIC-INDIC DIGIT TWO"),
     ("\u212aS102", "\u212a", "U+212A KELVIN SIGN"),
+    # Neither upper-cases nor normalises to ASCII, but is shaped like a code.
+    ("\u039dS102", "\u039d", "U+039D GREEK CAPITAL LETTER NU"),
+    ("N\u0405102", "\u0405", "U+0405 CYRILLIC CAPITAL LETTER DZE"),
 ]
 
 

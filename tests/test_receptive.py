@@ -314,6 +314,20 @@ def test_ns114_searches_what_follows_only_layers_the_exact_check_confirms(monkey
     assert searched == []
 
 
+def test_ns114_compares_a_wide_merges_branches_with_one_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 200 alike branches into one concat: each is held against the widest once, per position
+    # of each dimension (8 × 2), not against every other (200 times as many comparisons).
+    import netspec.rules.ns114_receptive_field_exceeds_input as ns114
+
+    compared: list[None] = []
+    real = ns114._contains
+    monkeypatch.setattr(ns114, "_contains", lambda outer, inner: compared.append(None) or real(outer, inner))
+    branches = [f"{{type: conv, name: b{i}, filters: 1, kernel: 15, padding: 7, from: input}}" for i in range(200)]
+    merge = f"{{type: concat, name: cat, from: [{', '.join(f'b{i}' for i in range(200))}]}}"
+    codes(spec("[1, 8, 8]", *branches, merge), Settings(extend_select=("NS114",)))
+    assert 0 < len(compared) <= 200 * 8 * 2
+
+
 def test_ns114_quiet_when_only_the_classifier_follows() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
     assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))

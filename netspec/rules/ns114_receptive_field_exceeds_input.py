@@ -122,6 +122,11 @@ def _contains(outer: tuple[int, int] | None, inner: tuple[int, int] | None) -> b
     return inner is None or (outer is not None and outer[0] <= inner[0] and inner[1] <= outer[1])
 
 
+def _extent(dims: list[Seen]) -> int:
+    """How much a map's positions see, all told: a map whose boxes hold another's sees more."""
+    return sum(interval[1] - interval[0] + 1 for positions in dims for interval in positions if interval is not None)
+
+
 def _followed(node: Node) -> list[int]:
     """The sources whose positions reach ``node``'s: all, but for the broadcast inputs of a
     merge (a gate's one position shows every position the same, which does not count here)."""
@@ -202,19 +207,16 @@ class ExactFields:
         if node.output is None or len(known) < len(sources):
             raise _Unfollowed
         if isinstance(node.layer, Merge) and len(known) > 1 and len(self.lengths) > 1:
-            widest = [
-                dims
-                for dims in known.values()
-                if all(
-                    _contains(mine, theirs)
-                    for other in known.values()
-                    for own, others in zip(dims, other, strict=True)
-                    for mine, theirs in zip(own, others, strict=True)
-                )
-            ]
-            if not widest:
+            # The one branch that can hold all the others is the one that sees the most.
+            widest = max(known.values(), key=_extent)
+            if not all(
+                _contains(mine, theirs)
+                for other in known.values()
+                for own, others in zip(widest, other, strict=True)
+                for mine, theirs in zip(own, others, strict=True)
+            ):
                 raise _Unfollowed
-            return widest[0]
+            return widest
         dims = []
         for dimension in range(len(self.lengths)):
             positions: Seen = []
