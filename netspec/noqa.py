@@ -41,6 +41,8 @@ _CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
 #: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
 #: ``noqa``, which silences everything.
 _CODE_LIKE = r"[^\W\d_]+\d+"
+#: A rule code's shape in any script: NS and three digits.
+_CODE_SHAPED = re.compile(r"[^\W\d_]{2}\d{3}")
 _DIRECTIVE = re.compile(
     rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)"
     rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*))?",
@@ -139,7 +141,7 @@ def directives(text: str, document: Document) -> list[Directive]:
             listed = listing([cut(code.upper()) for code in written], ", ")
             directive.problem = next(
                 (
-                    f"needs a colon before its codes, and lists {not_a_code(code)}; as written it silences nothing"
+                    f"needs a colon before its codes, and lists {_not_a_code(code)}; as written it silences nothing"
                     for code in written
                     if not code.isascii()
                 ),
@@ -158,7 +160,7 @@ def directives(text: str, document: Document) -> list[Directive]:
             )
         elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and _lookalike(more[1]):
             # A lookalike after real codes would read as the reason, and go unseen.
-            directive.problem = f"lists {not_a_code(more[1])}; as written it silences nothing"
+            directive.problem = f"lists {_not_a_code(more[1])}; as written it silences nothing"
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)
@@ -176,7 +178,7 @@ def _no_codes(after: str) -> str:
     if named and (code := CODES_BY_NAME.get(named[0].lower())):
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
     if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _lookalike(code_like[0]):
-        return f"lists {not_a_code(code_like[0])}; as written it silences nothing"
+        return f"lists {_not_a_code(code_like[0])}; as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 
 
@@ -205,11 +207,7 @@ def _lookalike(word: str) -> bool:
     )
 
 
-#: A rule code's shape in any script: NS and three digits.
-_CODE_SHAPED = re.compile(r"[^\W\d_]{2}\d{3}")
-
-
-def not_a_code(written: str) -> str:
+def _not_a_code(written: str) -> str:
     """Why a code written with a character past ASCII is none: ``Nſ101`` with a long s."""
     import unicodedata  # here only: the check's start-up does without it
 
