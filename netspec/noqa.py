@@ -41,8 +41,9 @@ _CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
 #: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
 #: ``noqa``, which silences everything.
 _CODE_LIKE = r"[^\W\d_]+\d+"
-#: A rule code's shape in any script: NS and three digits.
-_CODE_SHAPED = re.compile(r"[^\W\d_]{2}\d{3}")
+#: Letters of other scripts drawn like the N and S of a rule code, which neither upper-case
+#: nor normalise to them: Greek capital nu, Cyrillic dze, small capitals.
+_HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
 _DIRECTIVE = re.compile(
     rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)"
     rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*))?",
@@ -147,6 +148,10 @@ def directives(text: str, document: Document) -> list[Directive]:
                 ),
                 f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all",
             )
+        elif not match["colon"] and (hidden := _invisible_in_code(line[match.end() :])):
+            directive.problem = (
+                f"needs a colon before its codes, and lists {_not_a_code(hidden)}; as written it silences nothing"
+            )
         elif not match["colon"] and (separator := _NOT_A_COLON.match(line, match.end())):
             # ruff's "expected ':'"; flake8 would silence everything.
             directive.problem = (
@@ -190,21 +195,32 @@ def _loose_codes(loose: str | None) -> list[str]:
 
 
 def _lookalike(word: str) -> bool:
-    """Whether a word past ASCII passes for a rule code: shaped like one (two letters, three
-    digits: a Greek Ν or a Cyrillic Ѕ for the Latin letter), or with each character ASCII or
-    one that stands for an ASCII letter or digit (ſ upper-cases to S, a full-width Ｎ is N
-    once normalised, ٢ is a digit). Other words (第3, Größe2, слой3) are a reason's."""
+    """Whether a word past ASCII passes for a rule code: each character ASCII, or one that
+    stands for an ASCII letter or digit (ſ upper-cases to S, a full-width Ｎ is N once
+    normalised, ٢ is a digit, a Greek Ν is drawn as N). Other words (第3, Größe2, 输入224,
+    см100) are a reason's."""
     import unicodedata  # here only: the check's start-up does without it
 
-    if word.isascii():
-        return False
-    return bool(_CODE_SHAPED.fullmatch(word)) or all(
+    return not word.isascii() and all(
         character.isascii()
+        or character in _HOMOGLYPHS
         or character.upper().isascii()
         or character.isdecimal()
         or unicodedata.normalize("NFKC", character).isascii()
         for character in word
     )
+
+
+def _invisible_in_code(after: str) -> str | None:
+    """The first word after a bare ``noqa``, where it would be a code but for characters that
+    cannot be seen (a zero-width space, a soft hyphen), which hide it from the patterns."""
+    import unicodedata  # here only: the check's start-up does without it
+
+    word = next(iter(after.split()), "")
+    visible = "".join(character for character in word if unicodedata.category(character) != "Cf")
+    if visible != word and re.fullmatch(_CODE_LIKE, visible) and (visible.isascii() or _lookalike(visible)):
+        return word
+    return None
 
 
 def _not_a_code(written: str) -> str:

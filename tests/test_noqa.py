@@ -430,7 +430,7 @@ def test_codes_without_a_colon_are_refused_whatever_follows_them(written: str) -
         assert sorted(codes(text)) == ["NS102", "NS900"]
 
 
-@pytest.mark.parametrize("reason", ["第3层", "étape2 du plan", "Größe3", "\u03bc1"])
+@pytest.mark.parametrize("reason", ["第3层", "étape2 du plan", "Größe3", "\u03bc1", "输入224x224是有意的", "см100"])
 def test_a_reason_in_another_script_is_no_lookalike_code(reason: str) -> None:
     # Letters that stand for no ASCII one, before a digit, are a reason's words, as at the
     # start of a bare noqa's reason; a lookalike is made of letters that do.
@@ -438,6 +438,15 @@ def test_a_reason_in_another_script_is_no_lookalike_code(reason: str) -> None:
     assert codes(layers(f"{SHRINK}  # noqa {reason}")) == []  # a bare noqa, with its reason
     # The near miss: the same words where the codes belong are none.
     assert codes(layers(f"{SHRINK}  # noqa: {reason}")) == ["NS102", "NS900"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad"], ids=["zero-width-space", "soft-hyphen"])
+def test_a_code_with_an_invisible_character_in_it_silences_nothing(invisible: str) -> None:
+    # Hidden from the patterns, NS<invisible>102 after a bare noqa left it bare, with a reason
+    # after it, which silences the line, or the file.
+    written = f"NS{invisible}102"
+    for text in (layers(f"{SHRINK}  # noqa {written}"), f"# netspec: noqa {written}\n" + layers(SHRINK)):
+        assert sorted(codes(text)) == ["NS102", "NS900"]
 
 
 def test_unused_file_wide_directive_is_reported() -> None:

@@ -328,6 +328,23 @@ def test_ns114_compares_a_wide_merges_branches_with_one_of_them(monkeypatch: pyt
     assert 0 < len(compared) <= 200 * 8 * 2
 
 
+def test_ns114_counts_a_merges_comparisons_against_its_read_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Comparing 200 branches over 8 + 8 positions costs 3,200 of the budget: with less left,
+    # the rule says nothing, and compares nothing.
+    import netspec.rules.ns114_receptive_field_exceeds_input as ns114
+
+    compared: list[None] = []
+    real = ns114._contains
+    monkeypatch.setattr(ns114, "_contains", lambda outer, inner: compared.append(None) or real(outer, inner))
+    # Each branch reads, per position of each dimension, its 8 taps inside the input, and is
+    # charged one more: 200 · 2 · 8 · 9 in all. Then 3,000 left, short of the merge's 3,200.
+    monkeypatch.setattr(ns114, "MAX_READS", 200 * 2 * 8 * 9 + 3_000)
+    branches = [f"{{type: conv, name: b{i}, filters: 1, kernel: 15, padding: 7, from: input}}" for i in range(200)]
+    merge = f"{{type: concat, name: cat, from: [{', '.join(f'b{i}' for i in range(200))}]}}"
+    codes(spec("[1, 8, 8]", *branches, merge), Settings(extend_select=("NS114",)))
+    assert compared == []
+
+
 def test_ns114_quiet_when_only_the_classifier_follows() -> None:
     text = spec("[3, 32, 32]", *NS114_LAYERS, "{type: flatten}", "{type: dense, units: 10}")
     assert "NS114" not in codes(text, Settings(extend_select=("NS114",)))

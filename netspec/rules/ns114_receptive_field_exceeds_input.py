@@ -206,7 +206,12 @@ class ExactFields:
         known = {source: dims for source, dims in sources.items() if dims is not None}
         if node.output is None or len(known) < len(sources):
             raise _Unfollowed
-        if isinstance(node.layer, Merge) and len(known) > 1 and len(self.lengths) > 1:
+        if len(known) == 1 and isinstance(node.layer, (Merge, SamePositions)):
+            return next(iter(known.values()))  # the positions as they were
+        if isinstance(node.layer, Merge) and len(self.lengths) > 1:
+            self.reads_left -= len(known) * sum(node.output[1:])
+            if self.reads_left < 0:
+                raise _Unfollowed
             # The one branch that can hold all the others is the one that sees the most.
             widest = max(known.values(), key=_extent)
             if not all(
