@@ -314,6 +314,14 @@ def test_ns114_searches_what_follows_only_layers_the_exact_check_confirms(monkey
     assert searched == []
 
 
+#: 200 alike branches, each seeing the whole 8×8 input at every position, into one concat.
+WIDE_CONCAT = spec(
+    "[1, 8, 8]",
+    *[f"{{type: conv, name: b{i}, filters: 1, kernel: 15, padding: 7, from: input}}" for i in range(200)],
+    f"{{type: concat, name: cat, from: [{', '.join(f'b{i}' for i in range(200))}]}}",
+)
+
+
 def test_ns114_compares_a_wide_merges_branches_with_one_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
     # 200 alike branches into one concat: each is held against the widest once, per position
     # of each dimension (8 × 2), not against every other (200 times as many comparisons).
@@ -322,9 +330,7 @@ def test_ns114_compares_a_wide_merges_branches_with_one_of_them(monkeypatch: pyt
     compared: list[None] = []
     real = ns114._contains
     monkeypatch.setattr(ns114, "_contains", lambda outer, inner: compared.append(None) or real(outer, inner))
-    branches = [f"{{type: conv, name: b{i}, filters: 1, kernel: 15, padding: 7, from: input}}" for i in range(200)]
-    merge = f"{{type: concat, name: cat, from: [{', '.join(f'b{i}' for i in range(200))}]}}"
-    codes(spec("[1, 8, 8]", *branches, merge), Settings(extend_select=("NS114",)))
+    codes(WIDE_CONCAT, Settings(extend_select=("NS114",)))
     assert 0 < len(compared) <= 200 * 8 * 2
 
 
@@ -339,9 +345,7 @@ def test_ns114_counts_a_merges_comparisons_against_its_read_budget(monkeypatch: 
     # Each branch reads, per position of each dimension, its 8 taps inside the input, and is
     # charged one more: 200 · 2 · 8 · 9 in all. Then 3,000 left, short of the merge's 3,200.
     monkeypatch.setattr(ns114, "MAX_READS", 200 * 2 * 8 * 9 + 3_000)
-    branches = [f"{{type: conv, name: b{i}, filters: 1, kernel: 15, padding: 7, from: input}}" for i in range(200)]
-    merge = f"{{type: concat, name: cat, from: [{', '.join(f'b{i}' for i in range(200))}]}}"
-    codes(spec("[1, 8, 8]", *branches, merge), Settings(extend_select=("NS114",)))
+    codes(WIDE_CONCAT, Settings(extend_select=("NS114",)))
     assert compared == []
 
 
