@@ -401,8 +401,7 @@ def _check_files(
         # As ruff warns: a path mistyped in CI, or a hook whose files are all excluded, would
         # otherwise pass every run, checking nothing.
         if discovered.excluded:
-            left_out = listing([str(path) for path in discovered.excluded], ", ")
-            to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {left_out}")
+            warn_all_excluded([str(path) for path in discovered.excluded])
         else:
             to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
     outcomes: list[FixOutcome] = []
@@ -418,6 +417,12 @@ def _check_files(
     )
     results += [unreadable(str(path), error, settings, "directory") for path, error in discovered.unlisted.items()]
     return outcomes, results
+
+
+def warn_all_excluded(names: list[str]) -> None:
+    """As ruff warns: a hook whose files are all excluded would otherwise pass every run,
+    checking nothing."""
+    to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {listing(names, ', ')}")
 
 
 @dataclass(frozen=True)
@@ -459,7 +464,7 @@ def _check_stdin(
         usage_error("cannot read the spec: standard input is closed")
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
         # Before reading, as a file left out is never read.
-        to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {stdin_filename}")
+        warn_all_excluded([stdin_filename])
         return StdinRun(None, rest_unread=True)
     try:
         read = source.read_at_most(sys.stdin.buffer, settings.max_file_size)

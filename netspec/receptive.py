@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from netspec.layers.arithmetic import joined
+
 if TYPE_CHECKING:
     from netspec.layers.arithmetic import Window
     from netspec.layers.base import LayerBase, Shape
@@ -293,13 +295,11 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
     regular = all(d.regular for d in kept)
     if len({d.jump for d in kept}) == 1:
-        spans = sorted(d.moving_span(0) for d in kept)
-        # The hull, without holes if the branches' fields have none and leave none between them.
-        solid = regular and all(d.solid for d in kept)
-        first, last = spans[0]
-        for lo, hi in spans[1:]:
-            solid = solid and lo <= last + 1
-            last = max(last, hi)
+        hull = joined(d.moving_span(0) for d in kept)
+        assert hull is not None  # an output position is some input's
+        (first, last), gapless = hull
+        # Without holes if the branches' fields have none and leave none between them.
+        solid = regular and gapless and all(d.solid for d in kept)
         return Field1D(last - first + 1, kept[0].jump, (first + last) / 2, whole, regular, solid)
     grid = max(kept, key=lambda d: d.size)
     return Field1D(grid.size, grid.jump, grid.centre, whole, regular=False, solid=False)

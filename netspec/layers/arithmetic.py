@@ -7,7 +7,9 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from fractions import Fraction
+from typing import TypeVar
 
 #: The padding of one dimension: (before, after).
 Pads = tuple[int, int]
@@ -15,6 +17,9 @@ Pads = tuple[int, int]
 
 #: The most input positions and taps :meth:`Window.read_count` counts one by one.
 MAX_COUNTED = 10**7
+
+#: Positions: whole, or fractions where a receptive field's jump is one.
+_Number = TypeVar("_Number", int, Fraction)
 
 #: What a padding mode that copies the input keeps back from the size it pads: a reflection
 #: about the edge has W − 1 other positions to mirror, a wrap copies all W once at most.
@@ -27,6 +32,20 @@ def padding_reach(mode: str, size: int) -> int | None:
     dimension", "Padding value causes wrapping around more than once")."""
     kept = _KEPT_BACK.get(mode)
     return None if kept is None else size - kept
+
+
+def joined(intervals: Iterable[tuple[_Number, _Number]]) -> tuple[tuple[_Number, _Number], bool] | None:
+    """The smallest interval of positions holding all of these, and whether they leave no
+    position out between them; None for none."""
+    ordered = sorted(intervals)
+    if not ordered:
+        return None
+    first, last = ordered[0]
+    gapless = True
+    for lo, hi in ordered[1:]:
+        gapless = gapless and lo <= last + 1
+        last = max(last, hi)
+    return (first, last), gapless
 
 
 def least_padded(mode: str, padding: int) -> int:

@@ -107,10 +107,15 @@ def _formulas_differ(windows: Sequence[Window], indices: Sequence[int]) -> bool:
 
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
-    if not _formulas_differ(windows, indices):
-        return windows[indices[0]].formula()
-    units = dimension_units(len(windows))
-    return "; ".join(f"{units[i]}s: {windows[i].formula()}" for i in indices)
+    return describe_formulas({i: windows[i].formula() for i in indices}, len(windows))
+
+
+def describe_formulas(formulas: dict[int, str], rank: int) -> str:
+    """Each dimension's worked formula, by index: once when they agree, else each named."""
+    if len(set(formulas.values())) == 1:
+        return next(iter(formulas.values()))
+    units = dimension_units(rank)
+    return "; ".join(f"{units[i]}s: {formula}" for i, formula in formulas.items())
 
 
 def describe_flooring(windows: Sequence[Window], indices: Sequence[int]) -> str:

@@ -53,7 +53,7 @@ from netspec.layers.conv import ConvTranspose
 from netspec.layers.neutral import Neutral
 from netspec.layers.pool import AdaptivePool
 from netspec.layers.resize import Upsample
-from netspec.layers.windowed import describe_windows, dimension_units, padded_output, padding_fix, padding_value
+from netspec.layers.windowed import describe_formulas, describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import named, seen_windows
 
@@ -152,14 +152,10 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         for i in shrinking:
             kernel, _, padding, extra, dilation = settings[i]
             formulas[i] = transposed_formula(sizes[i], kernel, 1, padding, extra, dilation)
-        if len(set(formulas.values())) == 1:  # a square map: once
-            arithmetic = formulas[shrinking[0]]
-        else:  # each dimension's, named, as describe_windows gives a conv's
-            units = dimension_units(len(sizes))
-            arithmetic = "; ".join(f"{units[i]}s: {formula}" for i, formula in formulas.items())
         yield Violation(
             node.index,
-            f"{node.name} shrinks {before} to {format_shape(outputs)}: {arithmetic} with stride 1",
+            f"{node.name} shrinks {before} to {format_shape(outputs)}: "
+            f"{describe_formulas(formulas, len(sizes))} with stride 1",
             fix=padding_fix(symmetric) if even else None,
             help=f"padding {padding_value(symmetric)} {f'keeps {before}' if fixed == before else f'gives {fixed}'} "
             "(P = (D·(F − 1) + output_padding)/2)"

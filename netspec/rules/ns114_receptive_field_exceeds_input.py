@@ -62,6 +62,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import WindowedLayer, format_shape, volume
+from netspec.layers.arithmetic import joined
 from netspec.layers.base import SamePositions
 from netspec.layers.merge import Merge
 from netspec.layers.resize import Crop, Pad
@@ -107,15 +108,13 @@ class _Unfollowed(Exception):
 
 def _union(intervals: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The interval the given ones make together; None for none."""
-    if not intervals:
+    hull = joined(intervals)
+    if hull is None:
         return None
-    intervals.sort()
-    first, last = intervals[0]
-    for lo, hi in intervals[1:]:
-        if lo > last + 1:
-            raise _Unfollowed
-        last = max(last, hi)
-    return first, last
+    span, gapless = hull
+    if not gapless:
+        raise _Unfollowed
+    return span
 
 
 def _contains(outer: tuple[int, int] | None, inner: tuple[int, int] | None) -> bool:
