@@ -30,17 +30,20 @@ from netspec.source import LINE_BREAK, Document, Position, Span
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
 
-#: A rule code: letters in any case, but ASCII only, then ASCII digits not followed by another
+#: A rule code: letters in any case, but ASCII only, then ASCII digits, and then no letter or
 #: digit. Ignoring case, [A-Z] alone would also match the long s (ſ, which upper-cases to S)
-#: and the Kelvin sign, and NS102 would be read at the start of NS102٢, so a lookalike code
-#: would silence a real one.
-_CODE = r"(?a:[A-Z]+)[0-9]+(?!\d)"
+#: and the Kelvin sign, and NS102 would be read at the start of NS102٢ or NS102x, so a
+#: lookalike or a misspelt code would silence a real one.
+_CODE = r"(?a:[A-Z]+)[0-9]+(?!\w)"
 _CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
 #: Letters, then digits, of any script: a code, or a lookalike (``Nſ101``), with whatever
 #: follows it (``NS101x``). Codes without a colon are refused whatever they are written with,
 #: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
 #: ``noqa``, which silences everything.
-_CODE_LIKE = r"[^\W\d_]+\d+"
+_CODE_LIKE = r"[^\W\d_]+\d+\w*"
+#: A netspec code with more after its digits (``NS101x``, ``NS101_2``): a misspelt code, as
+#: in ruff, where another word after the codes (``layer3x``) would be a reason.
+_SUFFIXED = re.compile(r"NS[0-9]+(?![0-9])\w+", re.IGNORECASE | re.ASCII)
 #: Letters of other scripts drawn like the N and S of a rule code, which neither upper-case
 #: nor normalise to them: Greek capital nu, Cyrillic dze, small capitals.
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
@@ -144,7 +147,7 @@ def directives(text: str, document: Document) -> list[Directive]:
                 (
                     f"needs a colon before its codes, and lists {_not_a_code(code)}; as written it silences nothing"
                     for code in written
-                    if not code.isascii()
+                    if _not_a_rule_code(code)
                 ),
                 f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all",
             )
@@ -163,8 +166,8 @@ def directives(text: str, document: Document) -> list[Directive]:
                 f"separates its codes with `{separator[1]}`, where commas or spaces belong "
                 f"(`# noqa: {meant}`); as written it silences nothing"
             )
-        elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and _lookalike(more[1]):
-            # A lookalike after real codes would read as the reason, and go unseen.
+        elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and _not_a_rule_code(more[1]):
+            # A lookalike or misspelt code after real codes would read as the reason, and go unseen.
             directive.problem = f"lists {_not_a_code(more[1])}; as written it silences nothing"
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
@@ -182,7 +185,7 @@ def _no_codes(after: str) -> str:
     named = _NAMED.match(after.lstrip())
     if named and (code := CODES_BY_NAME.get(named[0].lower())):
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
-    if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _lookalike(code_like[0]):
+    if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _not_a_rule_code(code_like[0]):
         return f"lists {_not_a_code(code_like[0])}; as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 
@@ -223,10 +226,17 @@ def _invisible_in_code(after: str) -> str | None:
     return None
 
 
+def _not_a_rule_code(word: str) -> bool:
+    """Whether a word is written as a rule code but is none: a lookalike or a misspelt code."""
+    return _lookalike(word) or bool(_SUFFIXED.fullmatch(word))
+
+
 def _not_a_code(written: str) -> str:
-    """Why a code written with a character past ASCII is none: ``Nſ101`` with a long s."""
+    """Why a word written as a code is none: ``Nſ101`` with a long s, ``NS101x``."""
     import unicodedata  # here only: the check's start-up does without it
 
+    if written.isascii():
+        return f"`{cut(written)}`, which is not a rule code: a code is letters, then digits, and nothing after them"
     odd = next(character for character in written if not character.isascii())
     what = f"U+{ord(odd):04X} {unicodedata.name(odd, 'an unnamed character')}"
     return f"`{cut(written)}`, which is not a rule code: its `{odd}` is {what}, not an ASCII letter or digit"

@@ -430,6 +430,18 @@ def test_codes_without_a_colon_are_refused_whatever_follows_them(written: str) -
         assert sorted(codes(text)) == ["NS102", "NS900"]
 
 
+@pytest.mark.parametrize("written", ["NS102x", "ns102x", "NS1O2", "NS102_1"])
+def test_a_misspelt_code_after_a_colon_silences_nothing(written: str) -> None:
+    # Read up to its digits, NS102x silenced NS102. ruff refuses `F401x` the same way.
+    why = f"`{written}`, which is not a rule code: a code is letters, then digits, and nothing after them"
+    for comment in (f"noqa: {written}", f"noqa: NS101, {written}", f"noqa:{written} (the stem)"):
+        shrink, unused = lint(layers(f"{SHRINK}  # {comment}"))
+        assert (shrink.code, unused.message) == ("NS102", f"this `noqa` lists {why}; as written it silences nothing")
+    # The near miss: after a space, a word that is no netspec code is the reason.
+    assert codes(layers(f"{SHRINK}  # noqa: NS102 layer3x")) == []
+    assert codes(layers(f"{SHRINK}  # noqa: NS102, stem3b")) == []
+
+
 @pytest.mark.parametrize("reason", ["第3层", "étape2 du plan", "Größe3", "\u03bc1", "输入224x224是有意的", "см100"])
 def test_a_reason_in_another_script_is_no_lookalike_code(reason: str) -> None:
     # Letters that stand for no ASCII one, before a digit, are a reason's words, as at the
