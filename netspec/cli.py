@@ -454,9 +454,16 @@ class StdinRun:
 
 
 def _check_stdin(
-    stdin_filename: str | None, settings: Settings, output_file: Path | None, *, fixing: bool, unsafe: bool
+    stdin_filename: str | None,
+    settings: Settings,
+    output_file: Path | None,
+    *,
+    fixing: bool,
+    unsafe: bool,
+    summarising: bool = False,
 ) -> StdinRun:
-    """Read one spec from standard input, and check it, or fix it when ``fixing``."""
+    """Read one spec from standard input, and check it, or fix it when ``fixing``. For
+    ``summarising`` (``show``), the result keeps its analysis, and its fixes go unjudged."""
     name = stdin_filename or STDIN
     if output_file is not None and stdin_filename is not None:
         refuse_overwriting_a_spec(output_file, [Path(stdin_filename)])
@@ -482,10 +489,11 @@ def _check_stdin(
                 outcome = fix_source(read, name, settings, unsafe=unsafe)
                 result = outcome.result
             else:
-                outcome, result = None, lint_text(read, name, settings)
+                outcome, result = None, lint_text(read, name, settings, assess_fixes=not summarising)
         except Exception as error:  # noqa: BLE001 - the last line of defence, as for files
             return StdinRun(internal_error(name, error, "spec"), read=read)
-        result.analysis = None
+        if not summarising:
+            result.analysis = None
     return StdinRun(result, outcome, read)
 
 
@@ -552,7 +560,14 @@ def _settings(
 
 @app.command(short_help="Print each layer's shapes, parameters and MACs, with totals.")
 def show(
-    spec: Annotated[Path, typer.Argument(help="The spec file to summarise.", metavar="SPEC", parser=path_parameter)],
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="The spec file to summarise, or - to read it from standard input.",
+            metavar="SPEC",
+            parser=name_parameter,
+        ),
+    ],
     format: Annotated[
         str, typer.Option("--format", metavar="FORMAT", help="How to print the summary: table, json or markdown.")
     ] = "table",
@@ -568,11 +583,16 @@ def show(
 
     choice("--format", format, RENDERERS)
     settings = _settings(config)
-    if is_directory(spec):
-        usage_error(f"{spec} is a directory; show summarises one spec file")
-    if missing(spec):
-        usage_error(f"no such file: {spec}")
-    result = lint_guarded(spec, settings, assess_fixes=False)  # show prints no fix
+    if spec == STDIN:
+        stdin = _check_stdin(None, settings, None, fixing=False, unsafe=False, summarising=True)
+        assert stdin.result is not None  # left out only by --force-exclude, which show has not
+        result = stdin.result
+    else:
+        if is_directory(Path(spec)):
+            usage_error(f"{spec} is a directory; show summarises one spec file")
+        if missing(Path(spec)):
+            usage_error(f"no such file: {spec}")
+        result = lint_guarded(Path(spec), settings, assess_fixes=False)  # show prints no fix
     if result.internal_error:
         to_stderr(f"netspec: {result.internal_error}")
         raise typer.Exit(EXIT_USAGE)
@@ -584,7 +604,8 @@ def show(
     if result.diagnostics:
         # The same check, configured the same way, lists the same problems.
         options = ["--config", str(config)] if config else []
-        command = shlex.join(["netspec", "check", *options, *(["--"] if str(spec).startswith("-") else []), str(spec)])
+        end_of_options = ["--"] if spec.startswith("-") and spec != STDIN else []
+        command = shlex.join(["netspec", "check", *options, *end_of_options, spec])
         to_stderr(f"{plural(len(result.diagnostics), 'problem')}: run `{command}` for details")
     if any(diagnostic.severity is Severity.ERROR for diagnostic in result.diagnostics):
         raise typer.Exit(EXIT_PROBLEMS)

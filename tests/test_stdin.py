@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -191,3 +192,29 @@ def test_a_closed_stdin_is_a_usage_error() -> None:
     # As `netspec check - <&-` starts it: Python then sets sys.stdin to None.
     closed = netspec_process("check", "-", stdin=subprocess.DEVNULL, text=False, preexec_fn=lambda: os.close(0))
     assert closed.returncode == 2 and b"standard input is closed" in closed.stderr
+
+
+def test_show_summarises_a_spec_from_stdin() -> None:
+    spec = "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3, stride: 2}\n"
+    shown = netspec_process("show", "--format", "json", "-", input=spec)
+    assert shown.returncode == 0
+    (row,) = json.loads(shown.stdout)["layers"]
+    # (8 − 3)/2 + 1 = 3 (floored); 4 filters of 3·3·3 weights and a bias: 4·28 = 112.
+    assert (row["output_shape"], row["params"]) == ([4, 3, 3], 112)
+    # NS101 (the floored 3.5) is counted, and the command that lists it reads stdin too.
+    assert shown.stderr == "1 problem: run `netspec check -` for details\n"
+    # The same spec from a file is summarised the same way.
+    bundled = Path(__file__).parents[1] / "specs" / "lenet5.yaml"
+    piped = netspec_process("show", "--format", "json", "-", input=bundled.read_text())
+    assert (piped.returncode, piped.stdout) == (0, netspec_process("show", "--format", "json", str(bundled)).stdout)
+
+
+def test_show_reports_why_a_spec_from_stdin_has_no_summary() -> None:
+    shown = netspec_process("show", "-", input="input: [3, 8, 8\n")
+    assert (shown.returncode, shown.stdout) == (1, "")
+    assert shown.stderr.startswith("-:2:1: NS001 error: ")
+    closed = netspec_process("show", "-", stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0))
+    assert closed.returncode == 2 and "standard input is closed" in closed.stderr
+    # The near miss: ./- is a file named -.
+    with_dash = netspec_process("show", "./-", input=CLEAN)
+    assert with_dash.returncode == 2 and with_dash.stderr.endswith("no such file: ./-\n")
