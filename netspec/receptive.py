@@ -42,14 +42,16 @@ MAX_DENOMINATOR = 10**12
 #: The largest magnitude a receptive field's values keep. Strides multiply the jump with
 #: every layer, so forty stride-2³¹ pools would make numbers too long to print; a field this
 #: large already covers any input many times over.
-MAX_MAGNITUDE = Fraction(2**62)
+MAX_MAGNITUDE = 2**62
 
 
 Interval = tuple[Fraction, Fraction]
 
 
 def _bound(value: Fraction) -> Fraction:
-    return max(-MAX_MAGNITUDE, min(value, MAX_MAGNITUDE)).limit_denominator(MAX_DENOMINATOR)
+    if abs(value) > MAX_MAGNITUDE:
+        value = Fraction(MAX_MAGNITUDE if value > 0 else -MAX_MAGNITUDE)
+    return value.limit_denominator(MAX_DENOMINATOR)
 
 
 def _hull(intervals: Sequence[Interval]) -> Interval | None:
@@ -85,7 +87,8 @@ class Field1D:
         """This field, its denominators within :data:`MAX_DENOMINATOR` and its values within
         ±:data:`MAX_MAGNITUDE`."""
         values = (self.size, self.jump, self.centre, *(self.whole or ()))
-        if all(v.denominator <= MAX_DENOMINATOR and abs(v) <= MAX_MAGNITUDE for v in values):
+        # In whole numbers: comparing Fractions costs more than the rest of a layer's field.
+        if all(v.denominator <= MAX_DENOMINATOR and abs(v.numerator) <= MAX_MAGNITUDE * v.denominator for v in values):
             return self
         whole = None if self.whole is None else (_bound(self.whole[0]), _bound(self.whole[1]))
         return Field1D(_bound(self.size), _bound(self.jump), _bound(self.centre), whole, self.regular, self.solid)
