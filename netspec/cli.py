@@ -141,17 +141,22 @@ def ensure_writable(output_file: Path) -> None:
     """Refuse a report file that cannot be opened before anything runs, so that the usage
     error comes before ``--fix`` writes any spec. Nothing is opened or created yet: opening a
     FIFO would hand its reader an early end, and a new file could be found as a spec."""
-    folder = output_file.parent
-    if output_file.is_dir():
-        problem = errno.EISDIR
-    elif not folder.exists():
-        problem = errno.ENOENT
-    elif not folder.is_dir():
-        problem = errno.ENOTDIR
-    elif not os.access(output_file if output_file.exists() else folder, os.W_OK):
-        problem = errno.EACCES
-    else:
-        return
+    # Where a link leads, dangling or not: the report is written there.
+    target = Path(os.path.realpath(output_file))
+    folder = target.parent
+    try:
+        if target.is_dir():
+            problem = errno.EISDIR
+        elif not folder.exists():
+            problem = errno.ENOENT
+        elif not folder.is_dir():
+            problem = errno.ENOTDIR
+        elif not os.access(target if target.exists() else folder, os.W_OK):
+            problem = errno.EACCES
+        else:
+            return
+    except OSError as error:  # a name too long, a folder that cannot be searched
+        cannot_write(output_file, error)
     cannot_write(output_file, OSError(problem, os.strerror(problem)))
 
 

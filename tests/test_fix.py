@@ -1200,6 +1200,26 @@ def test_fix_refuses_a_read_only_file() -> None:
         assert sorted(p.name for p in directory.iterdir()) == ["spec.yaml"]
 
 
+def test_an_output_file_in_a_folder_that_cannot_be_searched_is_a_usage_error() -> None:
+    # Looking into `locked` fails (EACCES), which was reported as a bug in netspec.
+    with users_spec() as path:
+        locked = path.parent / "locked"
+        (locked / "inner").mkdir(parents=True)
+        locked.chmod(0o700 if IS_ROOT else 0o000)  # root's, or the user's own but closed
+        report = locked / "inner" / "out.json"
+        try:
+            result = netspec_as_ordinary_user("check", "--fix", "-o", str(report), path.name, cwd=path.parent)
+        finally:
+            locked.chmod(0o700)
+        assert (result.returncode, path.read_text()) == (2, SMALL)
+        assert result.stderr == f"netspec: error: cannot write {report}: Permission denied\n"
+        # The near miss: once it can be searched, the report is written there.
+        for folder in (locked, locked / "inner"):
+            folder.chmod(0o777)
+        result = netspec_as_ordinary_user("check", "-o", str(report), path.name, cwd=path.parent)
+        assert result.returncode == 1 and "NS102" in report.read_text()
+
+
 def test_diff_offers_nothing_where_fix_may_not_replace_the_file() -> None:
     # The file is the user's, but its directory is not writable, and the new file is made there.
     with users_spec() as path:
@@ -1337,6 +1357,29 @@ def test_an_output_file_that_cannot_be_written_is_refused_before_any_spec_is_fix
     code, out, err = run("--fix", "-o", report, path)
     assert (code, out, path.read_text()) == (2, "", SMALL)
     assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
+
+
+def test_an_output_file_behind_a_dangling_link_is_refused_before_any_spec_is_fixed(tmp_path: Path) -> None:
+    # The link exists and its folder can be written, but the report would go to its target,
+    # whose folder is missing: found only after --fix had written the spec.
+    path, report = write_spec(tmp_path, SMALL), tmp_path / "report.txt"
+    report.symlink_to(tmp_path / "missing" / "report.txt")
+    code, out, err = run("--fix", "-o", report, path)
+    assert (code, out, path.read_text()) == (2, "", SMALL)
+    assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
+    # The near miss: a dangling link into a folder that exists is written through.
+    report.unlink()
+    report.symlink_to(tmp_path / "report-target.txt")
+    assert run("--fix", "-o", report, path)[0] == 0
+    assert (tmp_path / "report-target.txt").read_text() == "Found 1 problem (1 fixed, 0 remaining).\n"
+
+
+def test_an_output_file_whose_name_is_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    # The checks before the run raised ENAMETOOLONG, which was reported as a bug in netspec.
+    path, report = write_spec(tmp_path, SMALL), tmp_path / ("r" * 300)
+    code, out, err = run("--fix", "-o", report, path)
+    assert (code, out, path.read_text()) == (2, "", SMALL)
+    assert err == f"netspec: error: cannot write {report}: File name too long\n"
 
 
 @pytest.mark.parametrize("how", ["itself", "symlink", "hard link"])
