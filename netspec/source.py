@@ -110,6 +110,9 @@ LINE_BREAK_CHARACTERS = "\r\n\x85\u2028\u2029"
 #: Atomic, so that a pattern repeating it cannot backtrack into CR LF as CR, then LF: each
 #: CR LF would double the ways to fail.
 LINE_BREAK = re.compile(f"(?>\r\n|[{LINE_BREAK_CHARACTERS}])")
+#: The breaks YAML counts that git and most editors do not (they end lines at LF, CR LF
+#: included): rows after one of these are numbered differently by each.
+UNUSUAL_BREAK = re.compile("\r(?!\n)|[" + LINE_BREAK_CHARACTERS.replace("\r", "").replace("\n", "") + "]")
 
 
 class LineIndex:

@@ -37,6 +37,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(autouse=True)
 def _plain_output_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests expect the default output format, also when CI itself runs on GitHub Actions."""
+    """Tests expect the default output format, and paths from the current directory, also when
+    CI itself runs on GitHub Actions."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     monkeypatch.delenv("NETSPEC_OUTPUT_FORMAT", raising=False)

@@ -21,7 +21,7 @@ from netspec.cli import app
 from netspec.diagnostics import Diagnostic, Severity
 from netspec.linter import FileResult
 from netspec.report import REPORTERS, Reporter, reporter
-from netspec.report.github import annotation, escape_data, escape_property
+from netspec.report.github import LineNumbers, annotation, escape_data, escape_property
 from netspec.report.sarif import SarifReporter
 from netspec.rules import RULES
 from netspec.source import Position, Span
@@ -87,7 +87,8 @@ def test_annotation_escapes_message_and_properties(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     span = Span(Position(2, 3), Position(2, 9), 0, 0)
-    assert annotation(Diagnostic("NS101", "non-integer-output", Severity.WARNING, message, filename, span)) == expected
+    diagnostic = Diagnostic("NS101", "non-integer-output", Severity.WARNING, message, filename, span)
+    assert annotation(diagnostic, LineNumbers(None)) == expected
 
 
 def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> None:
@@ -111,6 +112,57 @@ def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> N
     assert lines[4].startswith("specs/b_shrinking.yaml:3:5: NS102 [*] warning: ")
     assert lines[5] == "Found 2 problems (1 error, 1 warning) in 2 files."
     assert lines[-1] == f"::{token}::"
+
+
+def _annotated_places(output: str) -> list[str]:
+    """The annotations' properties: where each points, without the message."""
+    return [line.split("::")[1] for line in output.splitlines() if line.startswith(("::error ", "::warning "))]
+
+
+@pytest.mark.parametrize("odd_break", ["\u2028", "\u2029", "\x85", "\r"])
+def test_github_annotations_number_lines_by_line_feeds(project: Path, odd_break: str) -> None:
+    # YAML ends a row at LS, PS, NEL and a lone CR too; GitHub (and git) only at LF. Both layers
+    # floor (NS101), (8 − 3)/2 + 1 = 3.5 and (3 − 2)/2 + 1 = 1.5: the second stands on the
+    # file's 4th line, which YAML calls its 5th.
+    def spec(name: str) -> str:
+        return (
+            f'input: [3, 8, 8]\nlayers:\n  - {{type: conv, name: "{name}", filters: 4, kernel: 3, stride: 2}}\n'
+            "  - {type: conv, filters: 4, kernel: 2, stride: 2}\n"
+        )
+
+    odd, plain = project / "specs" / "odd.yaml", project / "specs" / "plain.yaml"
+    odd.write_bytes(spec(f"a{odd_break}b").encode())
+    # The same characters with an ordinary one in the break's place: GitHub's lines and columns.
+    plain.write_bytes(spec("a-b").encode())
+    on_github = _annotated_places(check("--output-format", "github", str(odd)).stdout)
+    expected = _annotated_places(check("--output-format", "github", str(plain)).stdout)
+    assert on_github == [place.replace("plain.yaml", "odd.yaml") for place in expected]
+    assert len(on_github) == 2 and ",line=4," in on_github[1]
+    # The concise lines after them count rows as YAML does, as the other formats do.
+    assert "specs/odd.yaml:5:5: NS101" in check("--output-format", "github", str(odd)).stdout
+
+
+def test_github_annotations_name_files_from_the_workspace(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The runner takes a relative path as relative to GITHUB_WORKSPACE, the repository's root,
+    # whatever directory a step runs netspec in (`working-directory: models`).
+    models = project / "models"
+    models.mkdir()
+    (project / "specs").rename(models / "specs")
+    monkeypatch.chdir(models)
+    in_actions = check("--output-format", "github", "specs", env={"GITHUB_WORKSPACE": str(project)})
+    assert _annotated_places(in_actions.stdout)[0].startswith("error file=models/specs/a_collapsed.yaml,")
+    # The near misses: outside Actions, or for a file outside the workspace, the path is the
+    # current directory's.
+    for workspace in ("", str(project / "elsewhere")):
+        alone = check("--output-format", "github", "specs", env={"GITHUB_WORKSPACE": workspace})
+        assert _annotated_places(alone.stdout)[0].startswith("error file=specs/a_collapsed.yaml,")
+
+
+def test_github_annotations_keep_a_file_name_as_it_is(project: Path) -> None:
+    # `##[` is escaped in messages only: a word joiner in `file=` would name another file.
+    (project / "specs" / "a_collapsed.yaml").rename(project / "specs" / "v##[2].yaml")
+    places = _annotated_places(check("--output-format", "github", "specs").stdout)
+    assert any(place.startswith("error file=specs/v##[2].yaml,line=3,") for place in places)
 
 
 def test_github_format_cannot_be_made_to_forge_annotations(project: Path) -> None:

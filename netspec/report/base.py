@@ -134,14 +134,15 @@ def utf8_name(filename: str) -> str:
     return os.fsencode(filename).decode("utf-8", "surrogateescape")
 
 
-def relative_path(filename: str) -> str:
-    """The file's POSIX path relative to the current directory when it lies below it (CI runs at
-    the repository root, so this is the repo-relative path GitHub resolves), else absolute;
-    in UTF-8 (:func:`utf8_name`)."""
+def relative_path(filename: str, root: str | None = None) -> str:
+    """The file's POSIX path relative to ``root`` (by default the current directory, under
+    either of its names: :func:`_names_of`) when it lies below it, else absolute; in UTF-8
+    (:func:`utf8_name`)."""
     cwd = working_directory()
     path = Path(filename) if cwd is None else Path(_absolute(filename))
     if cwd is not None:
-        base = next((name for name in _names_of(cwd, os.environ.get("PWD")) if path.is_relative_to(name)), None)
+        roots = (root,) if root is not None else _names_of(cwd, os.environ.get("PWD"))
+        base = next((name for name in roots if path.is_relative_to(name)), None)
         if base is not None:
             path = path.relative_to(base)
     return utf8_name(path.as_posix())

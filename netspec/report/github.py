@@ -8,34 +8,75 @@ with workflow commands stopped, so that no file name or message can be read as o
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, no_legacy_command, relative_path, without_controls
+from netspec.report.base import Reporter, no_legacy_command, relative_path, without_controls
 from netspec.report.concise import ConciseReporter
+from netspec.source import UNUSUAL_BREAK
+
+
+def _percent_escaped(text: str) -> str:
+    """The toolkit's ``escapeData``: no raw ``%``, CR or LF. Other control characters are
+    escaped too: the log is also read on terminals."""
+    return without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_data(text: str) -> str:
-    """The toolkit's ``escapeData``: a message cannot contain a raw ``%``, CR or LF. Other
-    control characters are escaped too: the log is also read on terminals."""
-    escaped = without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return no_legacy_command(escaped)
+    """A message: :func:`_percent_escaped`, and no legacy ``##[`` command in it. The runner
+    reads an annotation's line as a command of its own and looks no further, but the message
+    is for people, who do not see the word joiner; a runner that searched it would find none."""
+    return no_legacy_command(_percent_escaped(text))
 
 
 def escape_property(text: str) -> str:
-    """The toolkit's ``escapeProperty``: properties are also split on ``:`` and ``,``."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    """The toolkit's ``escapeProperty``: properties are also split on ``:`` and ``,``. A ``##[``
+    stays: the property names a file, which a changed name would not."""
+    return _percent_escaped(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(d: Diagnostic) -> str:
+def repository_path(filename: str) -> str:
+    """The path the runner looks the file up by: relative to the workspace (``GITHUB_WORKSPACE``,
+    the repository's root), which the runner takes a relative path to be relative to, whatever
+    directory netspec runs in; relative to the current directory outside Actions, or for a
+    file outside the workspace."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and os.path.isabs(workspace):
+        path = relative_path(filename, workspace)
+        if not os.path.isabs(path):
+            return path
+    return relative_path(filename)
+
+
+class LineNumbers:
+    """Rows and columns as GitHub numbers them, from LF to LF. YAML also ends a row at NEL, LS,
+    PS and a lone CR, so past one of those its rows would point at a later line."""
+
+    def __init__(self, text: str | None) -> None:
+        unusual = text is not None and UNUSUAL_BREAK.search(text) is not None
+        #: The offset of each LF, where they differ from YAML's rows.
+        self.line_feeds = [i for i, c in enumerate(text) if c == "\n"] if text is not None and unusual else None
+
+    def at(self, offset: int, row: int, column: int) -> tuple[int, int]:
+        """The (row, column) of ``offset``, which YAML numbers (``row``, ``column``)."""
+        if self.line_feeds is None:
+            return row, column
+        line = bisect_left(self.line_feeds, offset)
+        return line + 1, offset - (self.line_feeds[line - 1] + 1 if line else 0) + 1
+
+
+def annotation(d: Diagnostic, lines: LineNumbers) -> str:
+    line, col = lines.at(d.span.start_offset, d.span.start.row, d.span.start.column)
+    end_line, end_col = lines.at(d.span.end_offset, d.span.end.row, d.span.end.column)
     properties = {
-        "file": relative_path(d.filename),
-        "line": d.span.start.row,
-        "col": d.span.start.column,
-        "endLine": d.span.end.row,
-        "endColumn": d.span.end.column,
+        "file": repository_path(d.filename),
+        "line": line,
+        "col": col,
+        "endLine": end_line,
+        "endColumn": end_col,
         "title": f"netspec ({d.code})",
     }
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
@@ -44,8 +85,10 @@ def annotation(d: Diagnostic) -> str:
 
 class GithubReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        for d in all_diagnostics(results):
-            out.write(annotation(d) + "\n")
+        for result in results:
+            lines = LineNumbers(result.text)
+            for d in result.diagnostics:
+                out.write(annotation(d, lines) + "\n")
         for result in results:
             if result.internal_error:
                 out.write(f"::error title=netspec internal error::{escape_data(result.internal_error)}\n")

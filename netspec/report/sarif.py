@@ -7,7 +7,6 @@ shows the same text as ``netspec rule``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,16 +18,13 @@ from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, applicability, fix_safety, relative_path, working_directory
 from netspec.rules import RULES, Rule
-from netspec.source import LINE_BREAK_CHARACTERS, Span
+from netspec.source import LINE_BREAK_CHARACTERS, UNUSUAL_BREAK, Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netspec/netspec"
 RULE_INDEX = {code: index for index, code in enumerate(RULES)}
 #: What netspec counts as a line break when it numbers lines: YAML 1.1's breaks, CR LF as one.
 NEWLINE_SEQUENCES = ["\r\n", *LINE_BREAK_CHARACTERS]
-#: Breaks beyond SARIF's default (CR LF and LF): a viewer that ignores the run's
-#: newlineSequences would number the lines after them differently, and misplace a fix.
-_UNUSUAL_BREAK = re.compile("\r(?!\n)|[" + LINE_BREAK_CHARACTERS.replace("\r", "").replace("\n", "") + "]")
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -104,7 +100,9 @@ def result_object(d: Diagnostic, *, with_fix: bool, unwritten: bool) -> dict[str
 
 def file_results(result: FileResult) -> list[dict[str, Any]]:
     """One file's results; their fixes only where its lines are numbered as SARIF's default."""
-    with_fix = not (result.text and _UNUSUAL_BREAK.search(result.text))
+    # Beyond SARIF's default breaks (CR LF and LF), a viewer that ignores the run's
+    # newlineSequences would number the lines after them differently, and misplace a fix.
+    with_fix = not (result.text and UNUSUAL_BREAK.search(result.text))
     return [result_object(d, with_fix=with_fix, unwritten=result.unwritten) for d in result.diagnostics]
 
 
