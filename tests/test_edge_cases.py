@@ -10,6 +10,7 @@ Each firing case has a near miss next to it where the rule stays quiet.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -455,6 +456,35 @@ def test_github_annotates_an_internal_error_escaped(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(netspec.linter, "lint_file", real)
     code, out, _ = check("--output-format", "github", bad.name, clean.name)
     assert code == 0 and "internal error" not in out
+
+
+@pytest.mark.parametrize("output_format", ["json", "json-lines"])
+def test_json_lists_a_file_netspec_failed_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    # Its items alone said nothing of it: a script reading them took the file for clean.
+    monkeypatch.chdir(tmp_path)
+    bad = write_spec(tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: relu}\n", "bad.yaml")
+    shrinking = write_spec(tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 1, kernel: 3}\n", "s.yaml")
+    real = netspec.linter.lint_file
+
+    def failing(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if path.name == bad.name:
+            raise RuntimeError("injected")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", failing)
+    code, out, _ = check("--output-format", output_format, bad.name, shrinking.name)
+    items = json.loads(out) if output_format == "json" else [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    # 8 − 3 + 1 = 6: NS102 for s.yaml, then the failed file.
+    assert [(item["code"], item["name"], item["filename"]) for item in items] == [
+        ("NS102", "shrinking-layer", "s.yaml"),
+        (None, "internal-error", "bad.yaml"),
+    ]
+    failed = items[1]
+    assert failed["message"].startswith("internal error while checking bad.yaml: RuntimeError: injected.")
+    assert (failed["severity"], failed["location"], failed["fix"]) == ("error", {"row": 1, "column": 1}, None)
 
 
 # --- YAML that PyYAML refuses ---------------------------------------------------------------

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, all_diagnostics, applicability, utf8_name
-from netspec.source import Position
+from netspec.source import FILE_START, Position
 
 
 def location(position: Position) -> dict[str, int]:
@@ -52,11 +52,34 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     }
 
 
+def internal_error_dict(result: FileResult) -> dict[str, Any]:
+    """A file netspec itself failed on, as an item with no rule's code (null, as ruff gives a
+    syntax error), so that a script reading the items alone does not take the file for clean."""
+    start = location(FILE_START.start)
+    return {
+        "code": None,
+        "name": "internal-error",
+        "severity": "error",
+        "message": result.internal_error,
+        "filename": utf8_name(result.filename),
+        "layer": None,
+        "location": start,
+        "end_location": start,
+        "help": None,
+        "fix": None,
+    }
+
+
+def items(results: Sequence[FileResult]) -> Iterator[dict[str, Any]]:
+    """Every diagnostic, then every file netspec failed on."""
+    yield from (diagnostic_dict(d) for d in all_diagnostics(results))
+    yield from (internal_error_dict(result) for result in results if result.internal_error)
+
+
 class JsonReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        items = [diagnostic_dict(d) for d in all_diagnostics(results)]
-        json.dump(items, out, indent=2, ensure_ascii=False)
+        json.dump(list(items(results)), out, indent=2, ensure_ascii=False)
         out.write("\n")
 
 
-__all__ = ["JsonReporter", "diagnostic_dict"]
+__all__ = ["JsonReporter", "diagnostic_dict", "items"]

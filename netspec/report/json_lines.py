@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics
-from netspec.report.json import diagnostic_dict
+from netspec.report.base import Reporter
+from netspec.report.json import items
 
 #: json.dumps escapes U+0000-U+001F only; ``str.splitlines`` (and JavaScript before ES2019)
 #: would also split a record at these. A JSON escape says the same.
@@ -18,5 +18,5 @@ _ESCAPED_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029
 
 class JsonLinesReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        for d in all_diagnostics(results):
-            out.write(json.dumps(diagnostic_dict(d), ensure_ascii=False).translate(_ESCAPED_BREAKS) + "\n")
+        for item in items(results):
+            out.write(json.dumps(item, ensure_ascii=False).translate(_ESCAPED_BREAKS) + "\n")
