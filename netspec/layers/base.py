@@ -202,6 +202,26 @@ class LayerBase(BaseModel):
         the field of each spatial dimension of its output, or None where the output's
         positions hold other elements than the input's."""
 
+    #: Whether output position i reads position i of each input it follows, and no other: a
+    #: layer that leaves the positions as they are, or merges maps position by position.
+    keeps_positions: ClassVar[bool] = False
+
+    def inputs_followed(self, inputs: Sequence[Shape], output: Shape) -> list[int]:
+        """The indices of the inputs whose positions reach the output's: all of them, but for
+        a merge's broadcast inputs."""
+        return list(range(len(inputs)))
+
+    def positions_read(
+        self, inputs: Sequence[Shape], output: Shape, windows: Sequence[Window] | None, dimension: int, position: int
+    ) -> list[tuple[int, int]] | None:
+        """The (input index, input position) pairs that output ``position`` reads along the
+        spatial ``dimension``, padding left out; None where a layer places its positions only
+        to within a step (an upsample, a transposed conv, an adaptive pool), or holds other
+        elements than the input's there. ``windows`` are a conv's or pooling layer's."""
+        if self.keeps_positions:
+            return [(index, position) for index in self.inputs_followed(inputs, output)]
+        return None
+
     @abstractmethod
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         """The PyTorch module of the same arithmetic, for these input shapes, built with
@@ -281,6 +301,8 @@ class LayerBase(BaseModel):
 class SamePositions(LayerBase):
     """A layer whose output position i holds what input position i held, whatever it does to
     the channels: the receptive field passes on unchanged."""
+
+    keeps_positions: ClassVar[bool] = True
 
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         return incoming.dims

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
@@ -38,9 +38,16 @@ class Merge(LayerBase):
         description="Names of the two or more earlier layers (or `input`) to join.",
     )
 
+    keeps_positions: ClassVar[bool] = True
+
     @property
     def sources(self) -> list[str]:
         return list(self.from_)
+
+    def inputs_followed(self, inputs: Sequence[Shape], output: Shape) -> list[int]:
+        """The inputs that are not broadcast: a gate's one position shows every output position
+        the same, which moves with none of them."""
+        return [index for index, shape in enumerate(inputs) if shape[1:] == output[1:]]
 
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         from netspec.receptive import merged

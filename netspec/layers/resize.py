@@ -23,6 +23,7 @@ from netspec.layers.windowed import check_padding_reach
 if TYPE_CHECKING:
     from torch import nn
 
+    from netspec.layers.arithmetic import Window
     from netspec.receptive import Field1D, Incoming
 
 #: The interpolating modes, which take ``align_corners``, and the spatial rank each needs
@@ -172,9 +173,19 @@ class Crop(LayerBase):
             )
         return (shape[0], *want)
 
+    @staticmethod
+    def offset(have: int, want: int) -> int:
+        """The first input position kept: floor((have − want)/2)."""
+        return (have - want) // 2
+
+    def positions_read(
+        self, inputs: Sequence[Shape], output: Shape, windows: Sequence[Window] | None, dimension: int, position: int
+    ) -> list[tuple[int, int]]:
+        return [(0, position + self.offset(inputs[0][1 + dimension], output[1 + dimension]))]
+
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The grid moves by the offset; the field keeps its size."""
-        return [d.shifted((have - want) // 2) for d, have, want in incoming.resized()]
+        return [d.shifted(self.offset(have, want)) for d, have, want in incoming.resized()]
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from netspec import _torch_modules as custom
@@ -206,6 +217,13 @@ class Pad(LayerBase):
         pads = self.per_side("padding", len(shape) - 1)
         check_padding_reach(self.mode, shape[1:], pads)
         return (shape[0], *(size + before + after for size, (before, after) in zip(shape[1:], pads, strict=True)))
+
+    def positions_read(
+        self, inputs: Sequence[Shape], output: Shape, windows: Sequence[Window] | None, dimension: int, position: int
+    ) -> list[tuple[int, int]]:
+        """The input position the padding before moved here; none in the padding itself."""
+        read = position - self.per_side("padding", len(output) - 1)[dimension][0]
+        return [(0, read)] if 0 <= read < inputs[0][1 + dimension] else []
 
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The grid moves back by the padding before; the field keeps its size."""

@@ -154,6 +154,15 @@ class WindowedLayer(LayerBase):
         """The output shape, given the input shape and its windows (the graph builds the
         windows once and keeps them for the rules)."""
 
+    def positions_read(
+        self, inputs: Sequence[Shape], output: Shape, windows: Sequence[Window] | None, dimension: int, position: int
+    ) -> list[tuple[int, int]]:
+        """The window's taps, ``dilation`` apart from ``position · stride − pad_before``."""
+        assert windows is not None
+        w = windows[dimension]
+        start = position * w.stride - w.pad_before
+        return [(0, tap) for tap in range(start, start + w.effective_kernel, w.dilation) if 0 <= tap < w.size]
+
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The Distill recurrence, through each dimension's window."""
         assert incoming.windows is not None

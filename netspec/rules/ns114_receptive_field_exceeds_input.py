@@ -63,9 +63,6 @@ from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import WindowedLayer, format_shape, volume
 from netspec.layers.arithmetic import joined
-from netspec.layers.base import SamePositions
-from netspec.layers.merge import Merge
-from netspec.layers.resize import Crop, Pad
 from netspec.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -127,32 +124,10 @@ def _extent(dims: list[Seen]) -> int:
 
 
 def _followed(node: Node) -> list[int]:
-    """The sources whose positions reach ``node``'s: all, but for the broadcast inputs of a
-    merge (a gate's one position shows every position the same, which does not count here)."""
-    if isinstance(node.layer, Merge) and node.inputs is not None and node.output is not None:
-        return [source for source, shape in zip(node.sources, node.inputs, strict=True) if shape[1:] == node.output[1:]]
-    return node.sources
-
-
-def _positions_read(node: Node, dimension: int, position: int) -> list[tuple[int, int]]:
-    """(source, source position) pairs the output ``position`` of ``node`` reads along
-    ``dimension``, padding left out."""
-    layer, inputs, output = node.layer, node.inputs, node.output
-    assert inputs is not None and output is not None
-    if isinstance(layer, WindowedLayer) and node.windows is not None:
-        w = node.windows[dimension]
-        start = position * w.stride - w.pad_before
-        return [
-            (node.sources[0], tap) for tap in range(start, start + w.effective_kernel, w.dilation) if 0 <= tap < w.size
-        ]
-    if isinstance(layer, Pad):
-        read = position - layer.per_side("padding", len(output) - 1)[dimension][0]
-        return [(node.sources[0], read)] if 0 <= read < inputs[0][1 + dimension] else []
-    if isinstance(layer, Crop):
-        return [(node.sources[0], position + (inputs[0][1 + dimension] - output[1 + dimension]) // 2)]
-    if isinstance(layer, (Merge, SamePositions)):
-        return [(source, position) for source in _followed(node)]
-    raise _Unfollowed
+    """The sources whose positions reach ``node``'s (:meth:`~netspec.layers.base.LayerBase.inputs_followed`)."""
+    if node.layer is None or node.inputs is None or node.output is None:
+        return node.sources
+    return [node.sources[index] for index in node.layer.inputs_followed(node.inputs, node.output)]
 
 
 class ExactFields:
@@ -203,12 +178,13 @@ class ExactFields:
     def _worked_out(self, node: Node) -> list[Seen]:
         sources = {source: self.seen[source] for source in _followed(node)}
         known = {source: dims for source, dims in sources.items() if dims is not None}
-        if node.output is None or len(known) < len(sources):
+        layer, inputs, output = node.layer, node.inputs, node.output
+        if layer is None or inputs is None or output is None or len(known) < len(sources):
             raise _Unfollowed
-        if len(known) == 1 and isinstance(node.layer, (Merge, SamePositions)):
+        if len(known) == 1 and layer.keeps_positions:
             return next(iter(known.values()))  # the positions as they were
-        if isinstance(node.layer, Merge) and len(self.lengths) > 1:
-            self.reads_left -= len(known) * sum(node.output[1:])
+        if layer.keeps_positions and len(self.lengths) > 1:  # a merge
+            self.reads_left -= len(known) * sum(output[1:])
             if self.reads_left < 0:
                 raise _Unfollowed
             # The one branch that can hold all the others is the one that sees the most.
@@ -224,13 +200,15 @@ class ExactFields:
         dims = []
         for dimension in range(len(self.lengths)):
             positions: Seen = []
-            for position in range(node.output[1 + dimension]):
-                read = _positions_read(node, dimension, position)
+            for position in range(output[1 + dimension]):
+                read = layer.positions_read(inputs, output, node.windows, dimension, position)
+                if read is None:
+                    raise _Unfollowed
                 self.reads_left -= len(read) + 1
                 if self.reads_left < 0:
                     raise _Unfollowed
                 positions.append(
-                    _union([interval for source, at in read if (interval := known[source][dimension][at])])
+                    _union([interval for index, at in read if (interval := known[node.sources[index]][dimension][at])])
                 )
             dims.append(positions)
         return dims
