@@ -23,9 +23,10 @@ def listing(items: Sequence[str], separator: str = "; ") -> str:
     return f"{listed}{separator}and {more:,} more" if more > 0 else listed
 
 
-def cut(word: str, limit: int = MAX_QUOTED) -> str:
-    """A word from the file as a message quotes it: its first ``limit`` characters, "..." last."""
-    return word if len(word) <= limit else word[: limit - 3] + "..."
+def cut(word: str) -> str:
+    """A word from the file as a message quotes it: its first :data:`MAX_QUOTED` characters,
+    "..." last."""
+    return word if len(word) <= MAX_QUOTED else word[: MAX_QUOTED - 3] + "..."
 
 
 class Severity(StrEnum):

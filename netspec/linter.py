@@ -277,14 +277,13 @@ def too_large(size: int | None, settings: Settings, what: str = "file") -> LoadE
 def lint_file(
     path: str | os.PathLike[str],
     settings: Settings | None = None,
-    display_name: str | None = None,
     *,
     assess_fixes: bool = True,
 ) -> FileResult:
     """Lint one spec file: size limit, decoding, then :func:`lint_text`."""
     path = Path(path)
     settings = settings or Settings()
-    filename = display_name or str(path)
+    filename = str(path)
     try:
         raw = read_source(path, settings)
     except (OSError, LoadError) as error:

@@ -54,13 +54,6 @@ def _bound(value: Fraction) -> Fraction:
     return value.limit_denominator(MAX_DENOMINATOR)
 
 
-def _hull(intervals: Sequence[Interval]) -> Interval | None:
-    """The smallest interval holding all of ``intervals``; None for none."""
-    if not intervals:
-        return None
-    return min(lo for lo, _ in intervals), max(hi for _, hi in intervals)
-
-
 @dataclass(frozen=True)
 class Field1D:
     """One spatial dimension: size r, jump j and the input coordinate of output 0's centre,
@@ -295,7 +288,9 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     """
     kept = [d for d, size in zip(dims, sizes, strict=True) if size == output_size]
     broadcast = [d for d, size in zip(dims, sizes, strict=True) if size != output_size]
-    whole = _hull([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
+    # What every position sees, holes or not: the hull alone counts.
+    everywhere = joined([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
+    whole = everywhere[0] if everywhere else None
     regular = all(d.regular for d in kept)
     if len({d.jump for d in kept}) == 1:
         hull = joined(d.moving_span(0) for d in kept)

@@ -276,12 +276,12 @@ def _a_kind(value: Any) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-def shown(value: Any, limit: int = MAX_QUOTED) -> str:
-    """A value as YAML writes it ('same', null, true, [conv, 3]), cut to ``limit`` characters.
-    A collection is written only as far as is shown: it may hold a million items."""
-    writer = _Writer(limit)
+def shown(value: Any) -> str:
+    """A value as YAML writes it ('same', null, true, [conv, 3]), cut to :data:`MAX_QUOTED`
+    characters. A collection is written only as far as is shown: it may hold a million items."""
+    writer = _Writer(MAX_QUOTED)
     writer.walk(value, True)
-    return cut("".join(writer.parts), limit)
+    return cut("".join(writer.parts))
 
 
 class _Writer:

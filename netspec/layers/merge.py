@@ -39,6 +39,8 @@ class Merge(LayerBase):
     )
 
     keeps_positions: ClassVar[bool] = True
+    #: Whether the inputs' channels must agree, so that a projection is part of the help.
+    same_channels: ClassVar[bool] = False
 
     @property
     def sources(self) -> list[str]:
@@ -78,7 +80,7 @@ class Merge(LayerBase):
             steps.append(
                 f"crop {' and '.join(larger)} to {format_shape(smallest)} ({crop}), or pad the smaller branches"
             )
-        if self.type == "add" and len({shape[0] for shape in inputs}) > 1:
+        if self.same_channels and len({shape[0] for shape in inputs}) > 1:
             steps.append("project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)")
         return help + "; and ".join(steps)
 
@@ -87,6 +89,7 @@ class Add(Merge):
     """Element-wise sum: every input must have the same shape."""
 
     type: Literal["add"]
+    same_channels: ClassVar[bool] = True
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         if any(shape != inputs[0] for shape in inputs):

@@ -19,7 +19,7 @@ from netspec.layers.base import (
     per_side_padding,
     torch_value,
 )
-from netspec.layers.windowed import WindowedLayer, padding_fix
+from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, padding_fix
 
 if TYPE_CHECKING:
     from torch import nn
@@ -205,7 +205,7 @@ class AvgPool(Pool):
                 "NS103",
                 f"the input ({small[0].size}) is smaller than the kernel ({small[0].kernel}); PyTorch's 3-D "
                 "average pooling requires input ≥ kernel in every dimension, padding aside",
-                help="no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
+                help=INPUT_TOO_SMALL_HELP,
             )
         return super().output_from_windows(shape, windows)
 

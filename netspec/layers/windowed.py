@@ -126,6 +126,10 @@ def describe_flooring(windows: Sequence[Window], indices: Sequence[int]) -> str:
     return f"{describe_windows(windows, indices)} is not an integer; PyTorch floors it"
 
 
+#: NS103's help where no padding makes the input large enough for the kernel.
+INPUT_TOO_SMALL_HELP = "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one"
+
+
 class WindowedLayer(LayerBase):
     """Convolution or pooling. Subclasses say how their fields map to windows."""
 
@@ -176,10 +180,7 @@ class WindowedLayer(LayerBase):
             collapsed = [i for i, size in enumerate(outputs) if size < 1]
             pads = self.collapse_pads(windows)
             if pads is None:
-                fix, help_line = (
-                    None,
-                    "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one",
-                )
+                fix, help_line = None, INPUT_TOO_SMALL_HELP
             else:
                 short = any(windows[i].with_pads(*pads[i]).output < same_output(windows[i]) for i in collapsed)
                 rule = (
