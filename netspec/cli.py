@@ -1,5 +1,7 @@
-"""The command line: a thin shell that parses arguments, finds files, picks a reporter and
-sets the exit code. Everything it does is available from :mod:`netspec` as a library."""
+"""The command line: a shell that parses arguments, finds files, picks a reporter and sets the
+exit code. Checking, fixing, discovery and the reports are the library's (:mod:`netspec`);
+what is the command line's own is where things go: a spec read from standard input and
+printed back fixed, diffs, warnings on stderr, the output file, and the exit code."""
 
 from __future__ import annotations
 
