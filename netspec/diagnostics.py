@@ -63,8 +63,11 @@ class Diagnostic:
     layer_index: int | None = None
     help: str | None = None
     fix: Fix | None = None
+    #: None where nobody judged the fix: the library's ``assess_fixes=False``, or a check past
+    #: its budget for judging fixes, which ``--fix`` judges anew.
     applicability: Applicability | None = None
-    #: Why an unsafe fix is unsafe, in a few words ("conv2 would then report NS101").
+    #: Why an unsafe fix is unsafe, in a few words ("conv2 would then report NS101"), or why a
+    #: fix was not judged.
     unsafe_because: str | None = None
     #: netspec could not check past this problem, so no selection or ``noqa`` hides it.
     blocking: bool = False

@@ -52,8 +52,11 @@ from netspec.spec import validate_layer
 #: its size. These budgets, in layers analysed (:func:`analysis_cost`), bound that work per file:
 #: for marking fixes safe in a check's report (about 1 s at most), and for all the passes of
 #: ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check reports them
-#: as unsafe, and ``--fix`` leaves them for its next run. The first fix is always judged.
+#: as such (no applicability), and ``--fix`` leaves them for its next run. The first fix is
+#: always judged.
 ASSESSMENT_BUDGET = 20_000
+#: Why a check left a fix unjudged.
+NOT_JUDGED = "this file has too many fixes to re-check each"
 FIX_BUDGET = 50_000
 #: Fix passes per file. One pass usually fixes everything; another is needed only where a
 #: layer has two fixable problems. Unsafe fixes may undo each other: the cap stops them.
@@ -181,10 +184,8 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
             assessed.append(dataclasses.replace(diagnostic, fix=None, help=help))
             continue
         if not budget.spend(cost):
-            unjudged = "not judged: this file has too many fixes to re-check each"
-            assessed.append(
-                dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=unjudged)
-            )
+            # Neither safe nor unsafe: --fix judges it anew, within its own budget.
+            assessed.append(dataclasses.replace(diagnostic, unsafe_because=NOT_JUDGED))
             continue
         reanalysed = reanalyse(analysis, index, fix)
         after = standing_of_analysis(reanalysed, judging, suppressions)

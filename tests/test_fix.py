@@ -473,10 +473,36 @@ def shrinking_stack(layers: int) -> str:
 @pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5)])
 def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch, layers: int, judged: int) -> None:
     # Each judgement analyses every layer: a budget of 100 pays for 100/10 = 10 of 10, or
-    # 100/20 = 5 of 20. The rest are reported unsafe, as fixes not shown to be safe.
+    # 100/20 = 5 of 20. The rest are reported unjudged: neither safe nor unsafe.
     monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
     marks = [d.applicability for d in lint_text(shrinking_stack(layers)).diagnostics]
-    assert marks == [Applicability.SAFE] * judged + [Applicability.UNSAFE] * (layers - judged)
+    assert marks == [Applicability.SAFE] * judged + [None] * (layers - judged)
+
+
+def test_fixes_past_the_budget_are_reported_unjudged_not_unsafe(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The summary sent them to --unsafe-fixes, which does not apply them: --fix judges them
+    # anew, as its own budget allows (100/20 = 5 of the 20 here).
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
+    path = write_spec(tmp_path, shrinking_stack(20))
+    code, out, _ = run("--output-format", "full", path)
+    assert code == 1
+    assert out.count("fix (safe): set padding to 1") == 5
+    assert out.count("fix (unverified: this file has too many fixes to re-check each)") == 15
+    assert out.endswith(
+        "[*] 5 fixable with the `--fix` option.\n15 more fixes not judged, too many in one file to re-check "
+        "each: `--fix` applies those it finds safe, some more on each run.\n"
+    )
+    assert "--unsafe-fixes" not in out
+    # As it says: --fix applies 5, and judges 5 more of the rest for the next check.
+    code, out, _ = run("--fix", "--output-format", "concise", path)
+    assert path.read_text().count("padding: 1") == 5
+    assert out.endswith(
+        "[*] 5 fixable with the `--fix` option.\n10 more fixes not judged, too many in one file to re-check "
+        "each: `--fix` applies those it finds safe, some more on each run.\n"
+    )
 
 
 @pytest.mark.parametrize(("inputs", "judged"), [(81, 9), (161, 7), (1601, 1)])
@@ -488,7 +514,7 @@ def test_a_merges_inputs_count_towards_the_budget(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 200)
     text = shrinking_stack(9) + f"  - {{type: concat, from: [{', '.join(['conv9'] * inputs)}]}}\n"
     marks = [d.applicability for d in lint_text(text).diagnostics if d.code == "NS102"]
-    assert marks == [Applicability.SAFE] * judged + [Applicability.UNSAFE] * (9 - judged)
+    assert marks == [Applicability.SAFE] * judged + [None] * (9 - judged)
 
 
 @pytest.mark.parametrize(("layers", "fixed"), [(10, 10), (20, 5)])
@@ -521,7 +547,7 @@ def test_the_cost_of_a_judgement_is_counted_once_per_analysis_not_per_fix(monkey
     monkeypatch.setattr("netspec.fix.FIX_BUDGET", 1_000)
     text = shrinking_stack(200)
     marks = [d.applicability for d in lint_text(text).diagnostics]
-    assert marks == [Applicability.SAFE] * 5 + [Applicability.UNSAFE] * 195  # 1,000 / 200 judgements
+    assert marks == [Applicability.SAFE] * 5 + [None] * 195  # 1,000 / 200 judgements
     assert counted == [200]
     counted.clear()
     assert fix_text(text, settings=Settings(select=("NS102",))).result.fixed == 5

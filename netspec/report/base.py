@@ -212,10 +212,17 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
     fixable = sum(d.fixable(unsafe=unsafe_fixes) for d in writable)
     hidden = sum(d.fixable(unsafe=True) for d in writable) - fixable
     hint = f"{hidden} hidden fix{'' if hidden == 1 else 'es'} can be enabled with the `--unsafe-fixes` option"
+    # Past a check's budget for judging them: --fix judges them anew, as many as its own allows.
+    unjudged = sum(d.fix is not None and d.applicability is None and not d.silenced for d in writable)
     if fixable:
         line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."
     elif hidden:
         line += f"\nNo fixes available ({hint})."
+    if unjudged:
+        line += (
+            f"\n{unjudged} more fix{'' if unjudged == 1 else 'es'} not judged, too many in one file to re-check each: "
+            "`--fix` applies those it finds safe, some more on each run."
+        )
     unreached = sum(result.unchecked for result in results)
     if unreached:
         # Else fixing the errors would bring up problems this report did not hint at.
