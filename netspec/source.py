@@ -58,6 +58,7 @@ KeyPath = tuple[str | int, ...]
 
 #: Deeper nesting than this is refused: a network spec needs four levels at most.
 MAX_DEPTH = 64
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs this"
 #: Numbers used as mapping keys per file, merged copies included. A spec has none, and numbers
 #: (unlike strings) can be chosen to share one hash: thousands of them make every dict
 #: insertion slow, and loading quadratic (32,000 such keys took 34 s).
@@ -745,7 +746,7 @@ class _Builder:
 
     def open(self, value: Any, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            raise _EventError("NS001", f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs this")
+            raise _EventError("NS001", TOO_DEEP)
         if self.stack and self.stack[-1].is_map and self.stack[-1].key is _NO_KEY:
             raise _EventError("NS001", "mapping keys must be scalars")
         path = self.child_path() if self.stack else ()
@@ -988,6 +989,10 @@ def load(text: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem.startswith("exceeded maximum nesting depth"):
+            # libyaml's own limit (1,000 levels), met as it scans flow brackets ahead of the
+            # events that would have stopped at level 65: the same problem, in the same words.
+            problem = TOO_DEEP
         span = lines.span(mark.index, mark.index) if mark else FILE_START
         tabs = (
             "\t" in problem or "'\\t'" in problem or bool(mark and _indented_with_tab(text, lines, span.start_offset))
