@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.diagnostics import MAX_QUOTED, cut
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
-from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size
+from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size, per_side_padding
 from netspec.layers.neutral import FLOAT32_MAX, Neutral
 from netspec.source import KeyPath, interpolation_hint
 
@@ -467,10 +467,12 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
         )
     if tagged and kind.endswith("_type"):
+        sided = _field(path) == "padding" and per_side_padding(_mapping_at(data, path[:2]).get("padding"))
+        per_side = f"; a {layer_type} takes no [before, after] pairs: only conv, the pools and pad do" if sided else ""
         return SchemaProblem(
             path,
             f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
-            + _as_typed(value, "int_type", quoted, path),
+            + (per_side or _as_typed(value, "int_type", quoted, path)),
         )
     if _field(path) == "from" and type(value) is int:
         return SchemaProblem(

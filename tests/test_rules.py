@@ -508,6 +508,11 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: true}", "`type` takes a layer type's name, such as `conv`, not true"),
         ("{type: [conv]}", "`type` takes a layer type's name, such as `conv`, not [conv]"),
         ("{type: conv, filters: 4, kernel: {null: 3}}", "a list with one per spatial dimension, not {null: 3}"),
+        # Per-side padding where the layer takes none says so, rather than that the pair is malformed.
+        (
+            "{type: conv_transpose, filters: 4, kernel: 3, padding: [[1, 2], [1, 2]]}",
+            "not [1, 2]; a conv_transpose takes no [before, after] pairs: only conv, the pools and pad do",
+        ),
         ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
         # Quoted as YAML writes a single-quoted string: a backslash is itself, a quote doubles.
         ("{type: 'con\\v'}", "unknown layer type 'con\\v'"),
