@@ -35,6 +35,7 @@ from netspec.linter import (
     as_paths,
     check,
     cyclic_gc_paused,
+    file_name,
     internal_error,
     lint_text,
     read_source,
@@ -606,7 +607,7 @@ def fix_file(
 ) -> FixOutcome:
     """Fix one spec file in place (or only compute the fixed text, with ``write=False``)."""
     path = Path(path)
-    name = str(path)
+    name = file_name(path)
     settings = settings or Settings()
     try:
         raw = read_source(path, settings)

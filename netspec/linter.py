@@ -274,6 +274,13 @@ def too_large(size: int | None, settings: Settings, what: str = "file") -> LoadE
     )
 
 
+def file_name(path: str | Path) -> str:
+    """The name a file is reported under: as given, but ``./-`` for a file named ``-``, which
+    on its own names standard input."""
+    name = str(path)
+    return "./-" if name == "-" else name
+
+
 def lint_file(
     path: str | os.PathLike[str],
     settings: Settings | None = None,
@@ -283,7 +290,7 @@ def lint_file(
     """Lint one spec file: size limit, decoding, then :func:`lint_text`."""
     path = Path(path)
     settings = settings or Settings()
-    filename = str(path)
+    filename = file_name(path)
     try:
         raw = read_source(path, settings)
     except (OSError, LoadError) as error:
@@ -386,8 +393,9 @@ def lint_guarded(
 
 def internal_error(name: str | Path, error: Exception, what: str = "file") -> FileResult:
     """The result for a file (or another ``what``) on which netspec itself failed."""
+    name = file_name(name) if isinstance(name, Path) else name  # a str may be stdin's `-`
     message = f"internal error while checking {name}: {bug(error, f' with the {what}')}"
-    return FileResult(str(name), internal_error=message)
+    return FileResult(name, internal_error=message)
 
 
 def bug(error: Exception, attach: str = "") -> str:

@@ -184,8 +184,14 @@ def test_stdin_takes_no_other_path(args: list[str]) -> None:
 
 def test_dot_slash_dash_is_a_file_named_dash(tmp_path: Path) -> None:
     write_spec(tmp_path, SHRINKING, name="-")
+    # Reported as ./-, since - alone would read as standard input. Not in a diff, whose names
+    # are no command line: git apply refuses ./- there, and both it and patch -p0 take -.
     checked = from_stdin(CLEAN, "--output-format", "concise", "./-", cwd=tmp_path)
-    assert checked.returncode == 1 and checked.stdout.decode().startswith("-:3:5: NS102 ")
+    assert checked.returncode == 1 and checked.stdout.decode().startswith("./-:3:5: NS102 ")
+    diff = from_stdin(CLEAN, "--diff", "./-", cwd=tmp_path)
+    assert diff.stdout.decode().splitlines()[:2] == ["--- -", "+++ -"]
+    # The near miss: standard input is reported as -.
+    assert from_stdin(SHRINKING, "--output-format", "concise", "-").stdout.decode().startswith("-:3:5: NS102 ")
 
 
 def test_a_closed_stdin_is_a_usage_error() -> None:
