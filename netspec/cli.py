@@ -24,6 +24,7 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Applicability, Diagnostic, Severity, listing
 from netspec.discovery import discover, is_directory, is_excluded, missing
+from netspec.layers.base import plural
 from netspec.linter import (
     FileResult,
     bug,
@@ -37,7 +38,7 @@ from netspec.linter import (
     unreadable,
 )
 from netspec.report import REPORTERS, Reporter, reporter
-from netspec.report.base import one_line, plural, summary
+from netspec.report.base import one_line, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
 
 if TYPE_CHECKING:
@@ -292,7 +293,11 @@ def check(
     ] = False,
     fix_only: Annotated[
         bool,
-        typer.Option("--fix-only", help="Apply the fixes, but report nothing about, and exit 0 for, what remains."),
+        typer.Option(
+            "--fix-only",
+            help="Apply the fixes, but report nothing about, and exit 0 for, what remains "
+            "(1 when a file could not be written).",
+        ),
     ] = False,
     exit_non_zero_on_fix: Annotated[
         bool,

@@ -12,6 +12,7 @@ from typing import Any
 
 from netspec.analysis import Analysis
 from netspec.layers import format_shape, volume
+from netspec.layers.base import plural
 from netspec.report.base import one_line
 from netspec.spec import raw_field
 
@@ -78,7 +79,7 @@ class NetworkSummary:
         notes = []
         if self.unknown_layers:
             notes.append(
-                f"Partial totals: {self.unknown_layers} of {len(self.layers)} layers "
+                f"Partial totals: {self.unknown_layers} of {plural(len(self.layers), 'layer')} "
                 f"{'has' if self.unknown_layers == 1 else 'have'} no known shape "
                 "(`netspec check` says why)."
             )

@@ -281,7 +281,10 @@ def shown(value: Any) -> str:
     characters. A collection is written only as far as is shown: it may hold a million items."""
     writer = _Writer(MAX_QUOTED)
     writer.walk(value, True)
-    return cut("".join(writer.parts))
+    written = "".join(writer.parts)
+    shortened = cut(written)
+    # A quoted string cut short still ends its quote: 'nnnn...'.
+    return shortened + written[0] if shortened != written and written[0] in "'\"" else shortened
 
 
 class _Writer:

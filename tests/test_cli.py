@@ -258,6 +258,11 @@ def test_show_says_its_totals_leave_out_layers_of_unknown_shape(tmp_path: Path) 
         app, ["show", str(write_spec(tmp_path, spec("[3, 8, 8]", conv, "{type: dense, units: 4}"), "one.yaml"))]
     )
     assert "Partial totals: 1 of 2 layers has no known shape" in one.stdout
+    # And a spec of that layer alone.
+    alone = runner.invoke(
+        app, ["show", str(write_spec(tmp_path, spec("[3, 8, 8]", "{type: dense, units: 4}"), "a.yaml"))]
+    )
+    assert "Partial totals: 1 of 1 layer has no known shape" in alone.stdout
 
 
 def test_show_table_prints_names_as_written(tmp_path: Path) -> None:

@@ -514,6 +514,8 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "not [1, 2]; a conv_transpose takes no [before, after] pairs: only conv, the pools and pad do",
         ),
         ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
+        # Cut to 40 characters, a quoted value keeps its closing quote: the quote and 36 letters.
+        (f"{{type: conv, filters: {'n' * 60}, kernel: 3}}", f"got '{'n' * 36}...' (string)"),
         # Quoted as YAML writes a single-quoted string: a backslash is itself, a quote doubles.
         ("{type: 'con\\v'}", "unknown layer type 'con\\v'"),
         ('{type: "it\'s"}', "unknown layer type 'it''s'"),
@@ -1956,6 +1958,11 @@ def test_conv_transpose_checks_its_declared_input_channels() -> None:
     (d,) = lint(spec("[6, 4, 4]", "{type: conv_transpose, filters: 3, kernel: 2, stride: 2, in_channels: 5}"))
     assert d.code == "NS104" and d.message.endswith("in_channels is 5 but the input has 6 channels")
     assert codes(spec("[6, 4, 4]", "{type: conv_transpose, filters: 3, kernel: 2, stride: 2, in_channels: 6}")) == []
+    # One channel, in the singular; and a dense layer's one feature.
+    (d,) = lint(spec("[1, 4, 4]", "{type: conv, filters: 3, kernel: 1, in_channels: 2}"))
+    assert d.message.endswith("in_channels is 2 but the input has 1 channel")
+    (d,) = lint(spec("[1, 1]", "{type: flatten}", "{type: dense, units: 3, in_features: 2}"))
+    assert d.message.endswith("in_features is 2 but the input has 1 feature")
 
 
 def test_ns107_names_a_square_overreach_once() -> None:

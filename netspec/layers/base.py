@@ -321,6 +321,11 @@ def torch_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def plural(count: int, word: str) -> str:
+    """``1 channel``, ``3 channels``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def format_shape(shape: Sequence[int]) -> str:
     """``[64, 56, 56]`` → ``64×56×56``."""
     return "×".join(str(d) for d in shape) if shape else "scalar"

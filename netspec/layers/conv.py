@@ -28,6 +28,7 @@ from netspec.layers.base import (
     SizeOrList,
     check_groups,
     per_side_padding,
+    plural,
     spec_value,
     torch_value,
     volume,
@@ -87,7 +88,7 @@ class Convolution(LayerBase):
         if self.in_channels is not None and self.in_channels != channels:
             raise LayerError(
                 "NS104",
-                f"in_channels is {self.in_channels} but the input has {channels} channels",
+                f"in_channels is {self.in_channels} but the input has {plural(channels, 'channel')}",
                 key="in_channels",
             )
 

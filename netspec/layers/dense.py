@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import MAX_SIZE, LayerError, NewPositions, Shape, Size, format_shape, volume
+from netspec.layers.base import MAX_SIZE, LayerError, NewPositions, Shape, Size, format_shape, plural, volume
 from netspec.layers.neutral import FollowingActivation
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class Dense(NewPositions):
         if self.in_features is not None and self.in_features != shape[0]:
             raise LayerError(
                 "NS105",
-                f"in_features is {self.in_features} but the input has {shape[0]} features",
+                f"in_features is {self.in_features} but the input has {plural(shape[0], 'feature')}",
                 key="in_features",
             )
         return (self.units,)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, SamePositions, Shape, Size, check_groups, format_shape
+from netspec.layers.base import LayerBase, LayerError, SamePositions, Shape, Size, check_groups, format_shape, plural
 
 if TYPE_CHECKING:
     from torch import nn
@@ -128,7 +128,7 @@ class PReLU(Neutral):
             # PyTorch: "Mismatch of parameter numbers and input channel size", at the first forward pass.
             raise LayerError(
                 "NS104",
-                f"num_parameters is {self.num_parameters} but the input has {channels} channels; "
+                f"num_parameters is {self.num_parameters} but the input has {plural(channels, 'channel')}; "
                 "PReLU takes 1 slope or one per channel",
                 key="num_parameters",
                 help=f"num_parameters: {channels} gives one slope per channel; 1 shares one slope",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar, TextIO
 
 from netspec.diagnostics import Diagnostic, Severity
+from netspec.layers.base import plural
 from netspec.linter import FileResult
 
 
@@ -174,10 +175,6 @@ def _absolute(filename: str) -> str:
         else:
             path = os.path.dirname(os.path.realpath(path) if os.path.islink(path) else path)
     return path
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str:
