@@ -1987,6 +1987,10 @@ def test_ns102_leaves_a_map_that_only_global_pooling_reads_alone() -> None:
     # An area upsample to one position is an average over everything, as PyTorch computes it.
     area = "{type: upsample, name: m3, size: 1, mode: area}"
     assert "NS102" not in codes(spec("[300, 50]", *layers[:2], area, *layers[3:]))
+    # Through any layer that keeps the positions, a slice of the channels as well.
+    sliced = "{type: slice, start: 0, stop: 50}"
+    assert "NS102" not in codes(spec("[300, 50]", *layers[:2], sliced, *layers[2:]))
+    assert "NS102" in codes(spec("[300, 50]", *layers[:2], area.replace("size: 1", "size: 2"), *layers[3:]))
     # The near misses: a pool that keeps two positions, a second reader, the map returned.
     assert "NS102" in codes(spec("[300, 50]", *layers[:2], layers[2].replace("size: 1", "size: 2"), *layers[3:]))
     beside = "{type: conv, name: w5, filters: 100, kernel: 1, from: bn}"

@@ -202,6 +202,11 @@ class LayerBase(BaseModel):
         the field of each spatial dimension of its output, or None where the output's
         positions hold other elements than the input's."""
 
+    def pools_globally(self, output: Shape) -> bool:
+        """Whether the layer pools its whole input to one position, whatever its size: an
+        adaptive pool, or an area upsample, to 1."""
+        return False
+
     #: Whether output position i reads position i of each input it follows, and no other: a
     #: layer that leaves the positions as they are, or merges maps position by position.
     keeps_positions: ClassVar[bool] = False

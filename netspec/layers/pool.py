@@ -241,6 +241,9 @@ class AdaptivePool(LayerBase):
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         return [d.adaptive(size, out) for d, size, out in incoming.resized()]
 
+    def pools_globally(self, output: Shape) -> bool:
+        return max(output[1:]) == 1
+
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from netspec.torch_export import nd
 

@@ -100,6 +100,10 @@ class Upsample(LayerBase):
             )
         return (shape[0], *outputs)
 
+    def pools_globally(self, output: Shape) -> bool:
+        """An area upsample is an adaptive average pool."""
+        return self.mode == "area" and max(output[1:]) == 1
+
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         return [
             d.upsampled(have, want, self.mode, self.align_corners, self.scale) for d, have, want in incoming.resized()

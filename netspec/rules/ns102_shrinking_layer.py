@@ -49,10 +49,8 @@ from netspec.diagnostics import Severity
 from netspec.graph import Graph, Node
 from netspec.layers import format_shape
 from netspec.layers.arithmetic import Pads, Window, same_pads, transposed_formula, transposed_output
+from netspec.layers.base import SamePositions
 from netspec.layers.conv import ConvTranspose
-from netspec.layers.neutral import Neutral
-from netspec.layers.pool import AdaptivePool
-from netspec.layers.resize import Upsample
 from netspec.layers.windowed import describe_formulas, describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import named, seen_windows
@@ -60,8 +58,8 @@ from netspec.rules.explicit_pad import named, seen_windows
 
 def pooled_away(graph: Graph, node: Node) -> bool:
     """Whether the layer's map reaches only global pools (adaptive pools, or area upsamples,
-    to one position), directly or through shape-keeping layers: then its size reaches no
-    later layer."""
+    to one position), directly or through layers that keep its positions: then its size
+    reaches no later layer."""
     pending = [node]
     while pending:
         current = pending.pop()
@@ -69,11 +67,9 @@ def pooled_away(graph: Graph, node: Node) -> bool:
             return False
         for consumer in (graph.nodes[index] for index in current.consumers):
             layer = consumer.layer
-            if isinstance(layer, Neutral):
+            if isinstance(layer, SamePositions):
                 pending.append(consumer)
-                continue
-            pooling = isinstance(layer, AdaptivePool) or (isinstance(layer, Upsample) and layer.mode == "area")
-            if not (pooling and consumer.output and max(consumer.output[1:]) == 1):
+            elif layer is None or consumer.output is None or not layer.pools_globally(consumer.output):
                 return False
     return True
 
