@@ -778,7 +778,7 @@ def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
     layers = [*ODD_FPN, "{type: add, from: [up, c4]}"]
     (d,) = [d for d in lint(spec("[8, 13, 13]", *layers)) if d.code == "NS106"]
     assert d.help == (
-        "no automatic fix: set size to 7 on up in place of scale 2, which then gives 7×7; or else crop up to "
+        "no automatic fix: set up's size to 7 in place of scale 2, which then gives 7×7; or else crop up to "
         "7×7 (`{type: crop, size: [7, 7]}`), or pad the smaller branches"
     )
     assert codes(spec("[8, 13, 13]", *layers[:2], "{type: upsample, name: up, size: 7}", layers[3])) == []
@@ -793,7 +793,7 @@ def test_ns106_names_the_size_an_upsampled_branch_needs() -> None:
         "{type: concat, from: [input, up]}",
     )
     (d,) = [d for d in lint(resized) if d.code == "NS106"]
-    assert d.help is not None and d.help.startswith("no automatic fix: set size to [14, 10] on up, which then gives")
+    assert d.help is not None and d.help.startswith("no automatic fix: set up's size to [14, 10], which then gives")
     # The near miss: the upsample's branch is the size the others share.
     assert "NS106" not in codes(resized.replace("[14, 11]", "[14, 10]"))
 
@@ -826,7 +826,7 @@ def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
     ]
     (d,) = [d for d in lint(spec("[1, 28, 28]", *layers)) if d.code == "NS106"]
     assert d.help == (
-        "no automatic fix: set output_padding to 1 on dec2, which then gives 14×14; or else crop enc1 to 13×13 "
+        "no automatic fix: set dec2's output_padding to 1, which then gives 14×14; or else crop enc1 to 13×13 "
         "(`{type: crop, size: [13, 13]}`), or pad the smaller branches"
     )
     # With it, the branches agree.
@@ -841,7 +841,7 @@ def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
     )
     (d,) = [d for d in lint(added) if d.code == "NS106"]
     assert d.help is not None and d.help.startswith(
-        "no automatic fix: set output_padding to [1, 0] on dec, which then gives 14×13; or else crop input"
+        "no automatic fix: set dec's output_padding to [1, 0], which then gives 14×13; or else crop input"
     )
     # The near misses: two short of a stride-2 output (output_padding must stay below 2), and a
     # branch that is no transposed conv.
@@ -1370,6 +1370,19 @@ def test_ns108_names_the_output_padding_that_gives_a_transposed_conv_what_it_exp
     assert d.help is not None and d.help.startswith("set output_padding to [0, 1], which gives 1×27×28; or, ")
     # What the help says to write is clean, in PyTorch 28 (out = 27 + output_padding).
     assert codes(spec("[64, 14, 14]", (DECODER % "[1, 28, 28]").replace("}", ", output_padding: 1}"))) == []
+
+
+def test_ns108_names_the_size_that_gives_an_upsample_what_it_expects() -> None:
+    # floor(8·2) = 16, where 15 was expected: an upsample gives any size by `size`.
+    (d,) = lint(spec("[3, 8, 8]", "{type: upsample, scale: 2, expect: [3, 15, 15]}"))
+    assert d.code == "NS108" and d.help == (
+        "set size to 15 in place of scale 2, which gives 3×15×15; or, to expect what the layers give, "
+        "write `expect: [3, 16, 16]`"
+    )
+    assert codes(spec("[3, 8, 8]", "{type: upsample, size: 15, expect: [3, 15, 15]}")) == []
+    # The near miss: no size gives other channels.
+    (d,) = lint(spec("[3, 8, 8]", "{type: upsample, scale: 2, expect: [4, 16, 16]}"))
+    assert d.help == "to expect what the layers give, write `expect: [3, 16, 16]`"
 
 
 @pytest.mark.parametrize(

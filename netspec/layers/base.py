@@ -202,6 +202,11 @@ class LayerBase(BaseModel):
         the field of each spatial dimension of its output, or None where the output's
         positions hold other elements than the input's."""
 
+    def resizing_setting(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> str | None:
+        """A setting of the layer's own that would make its output's spatial sizes ``sizes``,
+        in words (``output_padding to 1``); None where none does."""
+        return None
+
     def pools_globally(self, output: Shape) -> bool:
         """Whether the layer pools its whole input to one position, whatever its size: an
         adaptive pool, or an area upsample, to 1."""

@@ -244,10 +244,10 @@ class ConvTranspose(Convolution):
             wanted.append(extra)
         return wanted
 
-    def output_padding_value(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> int | list[int] | None:
-        """:meth:`output_padding_for` as a spec writes it: one int where the dimensions agree."""
+    def resizing_setting(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> str | None:
+        """:meth:`output_padding_for`, as a spec writes it: one int where the dimensions agree."""
         extras = self.output_padding_for(inputs, sizes)
-        return None if extras is None else spec_value(extras)
+        return None if extras is None else f"output_padding to {spec_value(extras)}"
 
     def dimensions(self, rank: int) -> list[tuple[int, int, int, int, int]]:
         """(F, S, P, output_padding, D) per spatial dimension."""

@@ -16,6 +16,7 @@ from netspec.layers.base import (
     Size,
     SizeOrList,
     format_shape,
+    spec_value,
     torch_value,
 )
 from netspec.layers.windowed import check_padding_reach
@@ -99,6 +100,12 @@ class Upsample(LayerBase):
                 "NS103", f"floor({min(shape[1:])}·{self.scale}) = {min(outputs)} < 1", help="use a larger scale"
             )
         return (shape[0], *outputs)
+
+    def resizing_setting(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> str | None:
+        """``size``, which gives any sizes, in place of a scale as written: 2 for 2.0."""
+        scale = self.scale
+        instead = "" if scale is None else f" in place of scale {int(scale) if scale.is_integer() else scale}"
+        return f"size to {spec_value(list(sizes))}{instead}"
 
     def pools_globally(self, output: Shape) -> bool:
         """An area upsample is an adaptive average pool."""

@@ -43,38 +43,29 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity, listing
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
-from netspec.layers.base import spec_value
-from netspec.layers.conv import ConvTranspose
 from netspec.layers.merge import NO_FIX, Add, Concat
-from netspec.layers.resize import Upsample
 from netspec.rules.base import Rule, Violation, layer_errors
 
 
 def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
-    """For each transposed conv or upsample that feeds an add or concat directly, and whose
-    output a setting of its own would bring to the size every other input shares, that
-    setting: the transposed conv's ``output_padding``, the upsample's ``size``."""
+    """For each layer that feeds an add or concat directly, and whose output a setting of its
+    own (:meth:`~netspec.layers.base.LayerBase.resizing_setting`: a transposed conv's
+    ``output_padding``, an upsample's ``size``) would bring to the size every other input
+    shares, that setting."""
     if not isinstance(node.layer, Add | Concat) or node.inputs is None:
         return
     for position, (source, shape) in enumerate(zip(node.sources, node.inputs, strict=True)):
         producer = graph.nodes[source] if source != INPUT else None
         others = {tuple(other[1:]) for i, other in enumerate(node.inputs) if i != position}
-        if producer is None or not isinstance(producer.layer, ConvTranspose | Upsample) or len(others) != 1:
+        if producer is None or producer.layer is None or producer.inputs is None or len(others) != 1:
             continue
         (sizes,) = others
         if len(sizes) != len(shape) - 1 or sizes == tuple(shape[1:]):
             continue
-        gives = f"which then gives {format_shape(sizes)}{_other_readers(graph, producer, node)}"
-        if isinstance(producer.layer, Upsample):
-            scale = producer.layer.scale
-            # As written: 2 for 2.0, and 2.0000001 in full.
-            instead = "" if scale is None else f" in place of scale {int(scale) if scale.is_integer() else scale}"
-            yield f"set size to {spec_value(sizes)} on {producer.name}{instead}, {gives}"
-            continue
-        assert producer.inputs is not None  # it has an output: node has its inputs
-        value = producer.layer.output_padding_value(producer.inputs, sizes)
-        if value is not None:
-            yield f"set output_padding to {value} on {producer.name}, {gives}"
+        setting = producer.layer.resizing_setting(producer.inputs, sizes)
+        if setting is not None:
+            gives = f"which then gives {format_shape(sizes)}{_other_readers(graph, producer, node)}"
+            yield f"set {producer.name}'s {setting}, {gives}"
 
 
 def _other_readers(graph: Graph, producer: Node, merge: Node) -> str:

@@ -18,7 +18,8 @@ in a training log.
 No automatic fix: netspec cannot know whether the layer or the expectation is wrong. The help
 line gives the computed shape as `expect` takes it, for the case where the expectation is.
 On a transposed convolution whose `output_padding` would give the expected size (a stride-2
-decoder's 2W − 1 where 2W is meant), it names that setting first.
+decoder's 2W − 1 where 2W is meant), or an upsample, whose `size` gives any, it names that
+setting first.
 """
 
 from collections.abc import Iterator
@@ -27,7 +28,6 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
 from netspec.layers import format_shape
-from netspec.layers.conv import ConvTranspose
 from netspec.rules.base import Rule, Violation
 
 
@@ -38,9 +38,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         expect = tuple(node.layer.expect)
         if expect != node.output:
             help = f"to expect what the layers give, write `expect: {list(node.output)}`"
-            value = _output_padding(node, expect)
-            if value is not None:
-                help = f"set output_padding to {value}, which gives {format_shape(expect)}; or, {help}"
+            setting = _resizing_setting(node, expect)
+            if setting is not None:
+                help = f"set {setting}, which gives {format_shape(expect)}; or, {help}"
             yield Violation(
                 node.index,
                 f"{node.name}: expected {format_shape(expect)}, but the output is {format_shape(node.output)}",
@@ -48,14 +48,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
 
 
-def _output_padding(node: Node, expect: tuple[int, ...]) -> int | list[int] | None:
-    """The ``output_padding`` with which a transposed conv gives ``expect``, if one does."""
+def _resizing_setting(node: Node, expect: tuple[int, ...]) -> str | None:
+    """A setting of the layer's own that gives ``expect`` (a transposed conv's
+    ``output_padding``, an upsample's ``size``), if one does."""
     assert node.output is not None
-    if not isinstance(node.layer, ConvTranspose) or node.inputs is None or len(expect) != len(node.output):
+    if node.layer is None or node.inputs is None or len(expect) != len(node.output) or expect[0] != node.output[0]:
         return None
-    if expect[0] != node.output[0]:
-        return None
-    return node.layer.output_padding_value(node.inputs, expect[1:])
+    return node.layer.resizing_setting(node.inputs, expect[1:])
 
 
 RULE = Rule("NS108", "expectation-failed", Severity.ERROR, __doc__, check)
