@@ -144,23 +144,29 @@ def ensure_writable(output_file: Path) -> None:
     """Refuse a report file that cannot be opened before anything runs, so that the usage
     error comes before ``--fix`` writes any spec. Nothing is opened or created yet: opening a
     FIFO would hand its reader an early end, and a new file could be found as a spec."""
-    # Where a link leads, dangling or not: the report is written there.
-    target = Path(os.path.realpath(output_file))
-    folder = target.parent
+    # The name as given (the kernel refuses `file/../report` that realpath would tidy away),
+    # and where a link leads, dangling or not, which is where the report is written.
     try:
-        if target.is_dir():
-            problem = errno.EISDIR
-        elif not folder.exists():
-            problem = errno.ENOENT
-        elif not folder.is_dir():
-            problem = errno.ENOTDIR
-        elif not os.access(target if target.exists() else folder, os.W_OK):
-            problem = errno.EACCES
-        else:
-            return
+        places = [output_file, Path(os.path.realpath(output_file))] if output_file.is_symlink() else [output_file]
+        problem = next((problem for place in places if (problem := _unwritable(place))), None)
     except OSError as error:  # a name too long, a folder that cannot be searched
         cannot_write(output_file, error)
-    cannot_write(output_file, OSError(problem, os.strerror(problem)))
+    if problem is not None:
+        cannot_write(output_file, OSError(problem, os.strerror(problem)))
+
+
+def _unwritable(path: Path) -> int | None:
+    """Why a file could not be written at ``path``, as an errno; None if it could."""
+    folder = path.parent
+    if path.is_dir():
+        return errno.EISDIR
+    if not folder.exists():
+        return errno.ENOENT
+    if not folder.is_dir():
+        return errno.ENOTDIR
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        return errno.EACCES
+    return None
 
 
 def refuse_overwriting_a_spec(output_file: Path, specs: Sequence[Path]) -> None:

@@ -43,7 +43,7 @@ _CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
 _CODE_LIKE = r"[^\W\d_]+\d+\w*"
 #: A netspec code with more after its digits (``NS101x``, ``NS101_2``): a misspelt code, as
 #: in ruff, where another word after the codes (``layer3x``) would be a reason.
-_SUFFIXED = re.compile(r"NS[0-9]+(?![0-9])\w+", re.IGNORECASE | re.ASCII)
+_SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
 #: Letters of other scripts drawn like the N and S of a rule code, which neither upper-case
 #: nor normalise to them: Greek capital nu, Cyrillic dze, small capitals.
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")

@@ -470,7 +470,13 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
         )
     if tagged and kind.endswith("_type"):
-        sided = _field(path) == "padding" and per_side_padding(_mapping_at(data, path[:2]).get("padding"))
+        # Pairs where the layer's padding has no branch for them ("#sides" is in the location
+        # of a layer that takes them).
+        sided = (
+            _field(path) == "padding"
+            and "#sides" not in raw_loc
+            and per_side_padding(_mapping_at(data, path[:2]).get("padding"))
+        )
         per_side = f"; a {layer_type} takes no [before, after] pairs: only conv, the pools and pad do" if sided else ""
         return SchemaProblem(
             path,

@@ -67,7 +67,7 @@ def test_reshape_reports_a_minus_one_that_the_element_count_does_not_divide() ->
     # input of size 192".
     d = only(spec("[3, 8, 8]", "{type: reshape, shape: [-1, 5]}"), "NS117")
     assert d.message == (
-        "reshape1: reshape to [-1, 5] cannot infer its -1: the input has 192 (3×8×8) elements, not a multiple of 5"
+        "reshape1: reshape to [-1, 5] cannot infer its -1: the input has 192 elements (3×8×8), not a multiple of 5"
     )
     assert d.help == "the other sizes must divide 192"
     # At the shape's value: `  - {type: reshape, ` is 20 characters, `shape: ` 7 more.

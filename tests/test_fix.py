@@ -1400,6 +1400,22 @@ def test_an_output_file_behind_a_dangling_link_is_refused_before_any_spec_is_fix
     assert (tmp_path / "report-target.txt").read_text() == "Found 1 problem (1 fixed, 0 remaining).\n"
 
 
+@pytest.mark.parametrize("through", ["a-file", "missing"])
+def test_an_output_file_past_dot_dot_is_checked_as_named(tmp_path: Path, through: str) -> None:
+    # `a-file/../report.txt`: the kernel refuses it (a file is no folder, a missing one has no
+    # parent), where resolving the name would tidy the `..` away.
+    path = write_spec(tmp_path, SMALL)
+    (tmp_path / "a-file").touch()
+    report = tmp_path / through / ".." / "report.txt"
+    code, out, err = run("--fix", "-o", report, path)
+    assert (code, out, path.read_text()) == (2, "", SMALL)
+    assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
+    # The near miss: past a folder that exists, the report is written.
+    (tmp_path / "folder").mkdir()
+    assert run("--fix", "-o", tmp_path / "folder" / ".." / "report.txt", path)[0] == 0
+    assert (tmp_path / "report.txt").exists()
+
+
 def test_an_output_file_whose_name_is_too_long_is_a_usage_error(tmp_path: Path) -> None:
     # The checks before the run raised ENAMETOOLONG, which was reported as a bug in netspec.
     path, report = write_spec(tmp_path, SMALL), tmp_path / ("r" * 300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 import pytest
 
@@ -430,10 +431,15 @@ def test_codes_without_a_colon_are_refused_whatever_follows_them(written: str) -
         assert sorted(codes(text)) == ["NS102", "NS900"]
 
 
-@pytest.mark.parametrize("written", ["NS102x", "ns102x", "NS1O2", "NS102_1"])
+@pytest.mark.parametrize("written", ["NS102x", "ns102x", "NS1O2", "NS102_1", "NS102\u00e9", "NS102\u7406\u7531"])
 def test_a_misspelt_code_after_a_colon_silences_nothing(written: str) -> None:
     # Read up to its digits, NS102x silenced NS102. ruff refuses `F401x` the same way.
-    why = f"`{written}`, which is not a rule code: a code is letters, then digits, and nothing after them"
+    if written.isascii():
+        why = f"`{written}`, which is not a rule code: a code is letters, then digits, and nothing after them"
+    else:
+        odd = written[5]
+        why = f"`{written}`, which is not a rule code: its `{odd}` is U+{ord(odd):04X} {unicodedata.name(odd)}"
+        why += ", not an ASCII letter or digit"
     for comment in (f"noqa: {written}", f"noqa: NS101, {written}", f"noqa:{written} (the stem)"):
         shrink, unused = lint(layers(f"{SHRINK}  # {comment}"))
         assert (shrink.code, unused.message) == ("NS102", f"this `noqa` lists {why}; as written it silences nothing")

@@ -149,8 +149,11 @@ def test_github_annotations_name_files_from_the_workspace(project: Path, monkeyp
     models.mkdir()
     (project / "specs").rename(models / "specs")
     monkeypatch.chdir(models)
-    in_actions = check("--output-format", "github", "specs", env={"GITHUB_WORKSPACE": str(project)})
-    assert _annotated_places(in_actions.stdout)[0].startswith("error file=models/specs/a_collapsed.yaml,")
+    # As the runner names it, through a link, or with `..` in it.
+    (project.parent / "workspace-link").symlink_to(project)
+    for workspace in (project, project.parent / "workspace-link", models / ".."):
+        in_actions = check("--output-format", "github", "specs", env={"GITHUB_WORKSPACE": str(workspace)})
+        assert _annotated_places(in_actions.stdout)[0].startswith("error file=models/specs/a_collapsed.yaml,")
     # The near misses: outside Actions, or for a file outside the workspace, the path is the
     # current directory's.
     for workspace in ("", str(project / "elsewhere")):

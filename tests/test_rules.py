@@ -513,6 +513,11 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "{type: conv_transpose, filters: 4, kernel: 3, padding: [[1, 2], [1, 2]]}",
             "not [1, 2]; a conv_transpose takes no [before, after] pairs: only conv, the pools and pad do",
         ),
+        # Where the layer takes pairs, a bad value in one is only that.
+        (
+            "{type: conv, filters: 4, kernel: 3, padding: [[1, 2], [1, true]]}",
+            "not true; YAML reads yes, no, on and off as booleans too",
+        ),
         ("{type: convv}", "unknown layer type 'convv'; did you mean 'conv'?"),
         # Cut to 40 characters, a quoted value keeps its closing quote: the quote and 36 letters.
         (f"{{type: conv, filters: {'n' * 60}, kernel: 3}}", f"got '{'n' * 36}...' (string)"),
@@ -537,6 +542,8 @@ def test_schema_messages(layer: str, message: str) -> None:
     diagnostics = lint(spec("[3, 8, 8]", layer))
     assert [d.code for d in diagnostics] == ["NS002"]
     assert message in diagnostics[0].message
+    if "[[" in layer and "conv_transpose" not in layer:
+        assert "takes no [before, after] pairs" not in diagnostics[0].message
 
 
 def test_a_list_of_the_wrong_length_is_counted_once() -> None:
@@ -1976,6 +1983,13 @@ def test_conv_transpose_checks_its_declared_input_channels() -> None:
     assert d.message.endswith("in_channels is 2 but the input has 1 channel")
     (d,) = lint(spec("[1, 1]", "{type: flatten}", "{type: dense, units: 3, in_features: 2}"))
     assert d.message.endswith("in_features is 2 but the input has 1 feature")
+    (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 2, kernel: 1, groups: 2}"))
+    assert d.message.endswith("groups=2 does not divide the 1 input channel of this conv")
+    # A reshape's count of elements: 2·1·1 = 2 into [1], and 1·1·1 = 1 into [2, -1].
+    (d,) = lint(spec("[2, 1, 1]", "{type: reshape, shape: [1]}"))
+    assert d.message.endswith("reshape to [1] needs 1 element, but the input has 2 (2×1×1)")
+    (d,) = lint(spec("[1, 1, 1]", "{type: reshape, shape: [2, -1]}"))
+    assert d.message.endswith("the input has 1 element (1×1×1), not a multiple of 2")
 
 
 def test_ns107_names_a_square_overreach_once() -> None:

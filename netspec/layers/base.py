@@ -147,7 +147,7 @@ def check_groups(
         if channels is not None and channels % groups:
             raise LayerError(
                 "NS104",
-                f"groups={groups} does not divide the {channels} {label} channels of this {layer_type}",
+                f"groups={groups} does not divide the {plural(channels, f'{label} channel')} of this {layer_type}",
                 key="groups",
             )
 
@@ -331,9 +331,9 @@ def torch_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def plural(count: int, word: str) -> str:
-    """``1 channel``, ``3 channels``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, *, grouped: bool = False) -> str:
+    """``1 channel``, ``3 channels``; ``1,024 elements`` when ``grouped``."""
+    return (f"{count:,}" if grouped else str(count)) + f" {word}{'' if count == 1 else 's'}"
 
 
 def format_shape(shape: Sequence[int]) -> str:

@@ -49,12 +49,13 @@ class Reshape(NewPositions):
         self.check_settings()
         elements = volume(shape)
         known = math.prod(size for size in self.shape if size != -1)
-        has = f"the input has {elements:,}" + (f" ({format_shape(shape)})" if len(shape) > 1 else "")
+        held = f" ({format_shape(shape)})" if len(shape) > 1 else ""
+        has = f"the input has {elements:,}{held}"
         if -1 not in self.shape:
             if known != elements:
                 raise LayerError(
                     "NS117",
-                    f"reshape to {self.asked} needs {known:,} elements, but {has}",
+                    f"reshape to {self.asked} needs {plural(known, 'element', grouped=True)}, but {has}",
                     key="shape",
                     help=f"the sizes must multiply to {elements:,}",
                 )
@@ -62,7 +63,8 @@ class Reshape(NewPositions):
         if elements % known:
             raise LayerError(
                 "NS117",
-                f"reshape to {self.asked} cannot infer its -1: {has} elements, not a multiple of {known:,}",
+                f"reshape to {self.asked} cannot infer its -1: the input has "
+                f"{plural(elements, 'element', grouped=True)}{held}, not a multiple of {known:,}",
                 key="shape",
                 help=f"the other sizes must divide {elements:,}",
             )

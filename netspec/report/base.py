@@ -142,7 +142,12 @@ def relative_path(filename: str, root: str | None = None) -> str:
     cwd = working_directory()
     path = Path(filename) if cwd is None else Path(_absolute(filename))
     if cwd is not None:
-        roots = (root,) if root is not None else _names_of(cwd, os.environ.get("PWD"))
+        # A root given by name may be a link, or hold `..`: what it names, and as written.
+        roots = (
+            tuple(dict.fromkeys((os.path.realpath(root), os.path.abspath(root))))
+            if root is not None
+            else _names_of(cwd, os.environ.get("PWD"))
+        )
         base = next((name for name in roots if path.is_relative_to(name)), None)
         if base is not None:
             path = path.relative_to(base)
