@@ -37,6 +37,7 @@ the setting changes too.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
@@ -54,13 +55,18 @@ def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
     shares, that setting."""
     if not isinstance(node.layer, Add | Concat) or node.inputs is None:
         return
-    for position, (source, shape) in enumerate(zip(node.sources, node.inputs, strict=True)):
+    spatial = [tuple(shape[1:]) for shape in node.inputs]
+    # Counted once: the others' sizes, taken input by input, made a merge of 10,000
+    # branches quadratic, and each fix judged runs this again.
+    counts = Counter(spatial)
+    if len(counts) != 2:  # all alike, or no one size that all the others share
+        return
+    for source, own in zip(node.sources, spatial, strict=True):
         producer = graph.nodes[source] if source != INPUT else None
-        others = {tuple(other[1:]) for i, other in enumerate(node.inputs) if i != position}
-        if producer is None or producer.layer is None or producer.inputs is None or len(others) != 1:
+        if counts[own] != 1 or producer is None or producer.layer is None or producer.inputs is None:
             continue
-        (sizes,) = others
-        if len(sizes) != len(shape) - 1 or sizes == tuple(shape[1:]):
+        (sizes,) = set(counts) - {own}
+        if len(sizes) != len(own):
             continue
         setting = producer.layer.resizing_setting(producer.inputs, sizes)
         if setting is not None:
