@@ -59,6 +59,11 @@ KeyPath = tuple[str | int, ...]
 #: Deeper nesting than this is refused: a network spec needs four levels at most.
 MAX_DEPTH = 64
 TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs this"
+#: More layers than this are refused as they are read: a real network has a few thousand,
+#: and each layer costs memory through every stage (about 5 KB at most), which the size
+#: limit alone would leave at gigabytes (740,000 `{type: relu}` fit in 10 MB).
+MAX_LAYERS = 100_000
+_LAYERS_PATH = ("layers",)
 #: Numbers used as mapping keys per file, merged copies included. A spec has none, and numbers
 #: (unlike strings) can be chosen to share one hash: thousands of them make every dict
 #: insertion slow, and loading quadratic (32,000 such keys took 34 s).
@@ -652,6 +657,12 @@ class _Builder:
         if not frame.is_map:
             frame.table.append((start, end))
             frame.value.append(value)
+            if frame.path == _LAYERS_PATH and len(frame.value) > MAX_LAYERS:
+                raise LoadError(
+                    "NS001",
+                    f"more than {MAX_LAYERS:,} layers; a network spec never needs this",
+                    self.doc.lines.span(start, end),
+                )
             return
         if frame.key is _NO_KEY:
             if is_merge:

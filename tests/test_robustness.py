@@ -520,6 +520,35 @@ def test_ten_thousand_branches_merged_by_one_concat_is_fast(tmp_path: Path) -> N
     diagnosed(write_spec(tmp_path, "\n".join(lines) + "\n"), code="NS108", fragment=f"{3 * branches}×8×8", seconds=10)
 
 
+def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 740,000 `{type: relu}` fit in 10 MB, and took 1.8 GB to check. The layer past the
+    # limit is pointed at: on row 3 (after `input` and `layers:`), its dash at column 3.
+    monkeypatch.setattr("netspec.source.MAX_LAYERS", 100)
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 101)
+    out = diagnosed(path, code="NS001", fragment="more than 100 layers; a network spec never needs this")
+    assert f"{path}:103:5: NS001" in out
+    # The near miss: as many as the limit are checked.
+    assert (
+        invoke(write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 100, "ok.yaml")).exit_code
+        == 0
+    )
+
+
+def test_a_ten_megabyte_flood_of_layers_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    # The real limit, in a real process held to 512 MiB: 740,000 layers on one line.
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [" + ", ".join(["{type: relu}"] * 740_000) + "]\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
+
+    done = check_in_a_process(path, preexec_fn=limit)
+    # Layer 100,001 starts after "layers: [" (9 characters) and 100,000 of "{type: relu}, " (14).
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:2:{10 + 14 * 100_000}: NS001 error: more than 100,000 layers" in done.stdout
+
+
 def test_ten_thousand_branches_of_different_sizes_into_one_concat_are_fast(tmp_path: Path) -> None:
     # Kernels 1, 2 and 3 on 8×8 give 8×8, 7×7 and 6×6 (8 − F + 1): NS106, and a fix per
     # shrinking branch, each of which re-runs NS106 to be judged. NS106 looked at every other
