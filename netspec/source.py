@@ -63,6 +63,10 @@ TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs 
 #: and each layer costs memory through every stage (about 5 KB at most), which the size
 #: limit alone would leave at gigabytes (740,000 `{type: relu}` fit in 10 MB).
 MAX_LAYERS = 100_000
+#: Mappings and lists, in all: six per layer leaves room for 100,000 layers with lists for
+#: every size (``padding: [[1, 1], [1, 1]]``), and bounds the memory of a flood of empty
+#: ones elsewhere in the file (3.4 million `{}` fit in 10 MB, and took 1.8 GB).
+MAX_COLLECTIONS = 1_000_000
 _LAYERS_PATH = ("layers",)
 #: Numbers used as mapping keys per file, merged copies included. A spec has none, and numbers
 #: (unlike strings) can be chosen to share one hash: thousands of them make every dict
@@ -634,6 +638,7 @@ class _Builder:
         self.merge_anchors: set[str] = set()
         self.expanded = 0
         self.number_keys = 0
+        self.collections = 0
 
     def child_path(self) -> KeyPath:
         frame = self.stack[-1]
@@ -758,6 +763,11 @@ class _Builder:
     def open(self, value: Any, event: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise _EventError("NS001", TOO_DEEP)
+        self.collections += 1
+        if self.collections > MAX_COLLECTIONS:
+            raise _EventError(
+                "NS001", f"more than {MAX_COLLECTIONS:,} mappings and lists; a network spec never needs this"
+            )
         if self.stack and self.stack[-1].is_map and self.stack[-1].key is _NO_KEY:
             raise _EventError("NS001", "mapping keys must be scalars")
         path = self.child_path() if self.stack else ()

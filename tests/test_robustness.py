@@ -536,6 +536,23 @@ def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
     )
 
 
+def test_a_flood_of_mappings_anywhere_is_refused_as_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 3.4 million `{}` fit in 10 MB, and took 1.8 GB to read. Here the limit is 100: the root
+    # mapping, `input`'s list, `layers`' list, the relu's mapping and `x`'s list make 5, so
+    # 95 empty mappings in `x` are the most.
+    monkeypatch.setattr("netspec.source.MAX_COLLECTIONS", 100)
+
+    def spec_with(empty: int) -> str:
+        return "input: [3, 8, 8]\nlayers: [{type: relu}]\nx: [" + "{}, " * empty + "]\n"
+
+    # The 96th `{}` starts after "x: [" (4 characters) and 95 of "{}, " (4 each): column 385.
+    out = diagnosed(write_spec(tmp_path, spec_with(96)), code="NS001", fragment="more than 100 mappings and lists")
+    assert ":3:385: NS001" in out
+    # The near miss: 95 are read, and `x` is reported as the unknown key it is.
+    near = diagnosed(write_spec(tmp_path, spec_with(95), "near.yaml"), code="NS002", fragment="unknown key 'x'")
+    assert "NS001" not in near
+
+
 def test_a_ten_megabyte_flood_of_layers_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     # The real limit, in a real process held to 512 MiB: 740,000 layers on one line.
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [" + ", ".join(["{type: relu}"] * 740_000) + "]\n")
