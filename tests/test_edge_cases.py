@@ -428,6 +428,18 @@ def test_torch_refuses_the_merges_of_different_ranks() -> None:
 # --- the GitHub annotation of an internal error ---------------------------------------------
 
 
+def fail_on(monkeypatch: pytest.MonkeyPatch, name: str, message: str) -> None:
+    """Make checking the file called ``name`` raise, as a bug in netspec would."""
+    real = netspec.linter.lint_file
+
+    def failing(path: Path, *args: Any, **kwargs: Any) -> FileResult:
+        if path.name == name:
+            raise RuntimeError(message)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(netspec.linter, "lint_file", failing)
+
+
 def test_github_annotates_an_internal_error_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     # A file name with a % and a line feed, which a workflow command must carry as %25 and
@@ -435,13 +447,7 @@ def test_github_annotates_an_internal_error_escaped(tmp_path: Path, monkeypatch:
     bad = write_spec(tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: relu}\n", "a%\nb.yaml")
     clean = write_spec(tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: relu}\n", "clean.yaml")
     real = netspec.linter.lint_file
-
-    def failing(path: Path, *args: Any, **kwargs: Any) -> FileResult:
-        if path.name == bad.name:
-            raise RuntimeError("at 100% of\nthe budget")
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(netspec.linter, "lint_file", failing)
+    fail_on(monkeypatch, bad.name, "at 100% of\nthe budget")
     code, out, _ = check("--output-format", "github", bad.name, clean.name)
     assert code == 2
     lines = out.splitlines()
@@ -466,14 +472,7 @@ def test_json_lists_a_file_netspec_failed_on(
     monkeypatch.chdir(tmp_path)
     bad = write_spec(tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: relu}\n", "bad.yaml")
     shrinking = write_spec(tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 1, kernel: 3}\n", "s.yaml")
-    real = netspec.linter.lint_file
-
-    def failing(path: Path, *args: Any, **kwargs: Any) -> FileResult:
-        if path.name == bad.name:
-            raise RuntimeError("injected")
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(netspec.linter, "lint_file", failing)
+    fail_on(monkeypatch, bad.name, "injected")
     code, out, _ = check("--output-format", output_format, bad.name, shrinking.name)
     items = json.loads(out) if output_format == "json" else [json.loads(line) for line in out.splitlines()]
     assert code == 2
