@@ -147,9 +147,13 @@ def ensure_writable(output_file: Path) -> None:
     # The name as given (the kernel refuses `file/../report` that realpath would tidy away),
     # and where a link leads, dangling or not, which is where the report is written.
     try:
-        places = [output_file, Path(os.path.realpath(output_file))] if output_file.is_symlink() else [output_file]
+        places = [output_file]
+        if output_file.is_symlink():
+            with contextlib.suppress(FileNotFoundError):  # dangling: writing creates its target
+                os.path.realpath(output_file, strict=True)  # raises for a loop of links
+            places.append(Path(os.path.realpath(output_file)))
         problem = next((problem for place in places if (problem := _unwritable(place))), None)
-    except OSError as error:  # a name too long, a folder that cannot be searched
+    except OSError as error:  # a loop of links, a name too long, a folder that cannot be searched
         cannot_write(output_file, error)
     if problem is not None:
         cannot_write(output_file, OSError(problem, os.strerror(problem)))

@@ -1416,6 +1416,15 @@ def test_an_output_file_past_dot_dot_is_checked_as_named(tmp_path: Path, through
     assert (tmp_path / "report.txt").exists()
 
 
+def test_an_output_file_that_is_a_loop_of_links_is_refused_before_any_spec_is_fixed(tmp_path: Path) -> None:
+    path, report = write_spec(tmp_path, SMALL), tmp_path / "report.txt"
+    report.symlink_to(tmp_path / "other.txt")
+    (tmp_path / "other.txt").symlink_to(report)
+    code, out, err = run("--fix", "-o", report, path)
+    assert (code, out, path.read_text()) == (2, "", SMALL)
+    assert err == f"netspec: error: cannot write {report}: Too many levels of symbolic links\n"
+
+
 def test_an_output_file_whose_name_is_too_long_is_a_usage_error(tmp_path: Path) -> None:
     # The checks before the run raised ENAMETOOLONG, which was reported as a bug in netspec.
     path, report = write_spec(tmp_path, SMALL), tmp_path / ("r" * 300)
