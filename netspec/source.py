@@ -663,11 +663,7 @@ class _Builder:
             frame.table.append((start, end))
             frame.value.append(value)
             if frame.path == _LAYERS_PATH and len(frame.value) > MAX_LAYERS:
-                raise LoadError(
-                    "NS001",
-                    f"more than {MAX_LAYERS:,} layers; a network spec never needs this",
-                    self.doc.lines.span(start, end),
-                )
+                raise _too_many_layers(self.doc.lines.span(start, end))
             return
         if frame.key is _NO_KEY:
             if is_merge:
@@ -947,6 +943,10 @@ def _bad_character(reason: str, index: int, character: int, lines: LineIndex) ->
     return LoadError("NS001", f"{reason}: the character #x{character:04x} cannot appear in YAML", span)
 
 
+def _too_many_layers(span: Span) -> LoadError:
+    return LoadError("NS001", f"more than {MAX_LAYERS:,} layers; a network spec never needs this", span)
+
+
 def load(text: str) -> Document:
     """Parse one YAML document into plain data with positions. Raises :class:`LoadError`."""
     libyaml = issubclass(_Parser, _LIBYAML_PARSERS)
@@ -1027,4 +1027,10 @@ def load(text: str) -> Document:
         raise LoadError("NS001", str(exc).splitlines()[0], FILE_START) from None
     finally:
         parser.dispose()
-    return builder.doc
+    document = builder.doc
+    layers = document.data.get("layers") if isinstance(document.data, dict) else None
+    if isinstance(layers, list) and len(layers) > MAX_LAYERS:
+        # Read under another name (an alias's anchor, a merge key's mapping), the list was not
+        # counted as it came: refused here, before anything is built from it.
+        raise _too_many_layers(document.span(_LAYERS_PATH))
+    return document

@@ -524,7 +524,7 @@ def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 740,000 `{type: relu}` fit in 10 MB, and took 1.8 GB to check. The layer past the
-    # limit is pointed at: on row 3 (after `input` and `layers:`), its dash at column 3.
+    # limit is pointed at: on row 103 (after `input`, `layers:` and 100 layers), its `{`.
     monkeypatch.setattr("netspec.source.MAX_LAYERS", 100)
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 101)
     out = diagnosed(path, code="NS001", fragment="more than 100 layers; a network spec never needs this")
@@ -534,6 +534,13 @@ def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
         invoke(write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 100, "ok.yaml")).exit_code
         == 0
     )
+    # Layers read under another name are counted once they are the spec's: through a merge
+    # key (pointed at on row 3, where its `layers` starts), or an alias (at `*l`, row 104).
+    merged = write_spec(tmp_path, "input: [3, 8, 8]\n<<:\n  layers:\n" + "    - {type: relu}\n" * 101, "merged.yaml")
+    assert f"{merged}:3:3: NS001" in diagnosed(merged, code="NS001", fragment="more than 100 layers")
+    aliased = "input: [3, 8, 8]\nx-defs: &l\n" + "  - {type: relu}\n" * 101 + "layers: *l\n"
+    aliased_path = write_spec(tmp_path, aliased, "aliased.yaml")
+    assert f"{aliased_path}:104:9: NS001" in diagnosed(aliased_path, code="NS001", fragment="more than 100 layers")
 
 
 def test_a_flood_of_mappings_anywhere_is_refused_as_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
