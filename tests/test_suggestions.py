@@ -26,8 +26,14 @@ def pads(value: object, rank: int = 2) -> list[tuple[int, int]]:
     return [(v, v) if isinstance(v, int) else (v[0], v[1]) for v in value]
 
 
-def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+def the_one(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
     (found,) = [d for d in diagnostics if d.code == code]
+    return found
+
+
+def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+    """The one diagnostic of ``code``, which has a fix."""
+    found = the_one(diagnostics, code)
     assert found.fix is not None
     return found
 
@@ -361,7 +367,7 @@ def test_ns101_ceil_mode_behind_a_pad_is_worked_out_over_the_pools_own_windows()
     # pool's own would drop it (24 ≥ 21 + 2), and give 6 columns.
     assert (ceil_out(31, 4, 4, 0, 0), ceil_out(25, 4, 4, 0, 0), ceil_out(21, 4, 4, 2, 2)) == (8, 7, 6)
     layers = ["{type: pad, name: p, padding: 2}", "{type: avgpool, name: pool, kernel: 4}"]
-    (d,) = [d for d in lint(spec("[1, 27, 21]", *layers)) if d.code == "NS101"]
+    d = the_one(lint(spec("[1, 27, 21]", *layers)), "NS101")
     assert d.help is not None and d.help.endswith("; or `ceil_mode: true` gives 8×7, with a last, partial window")
     ceiled = [layers[0], layers[1].replace("}", ", ceil_mode: true}")]
     assert lint(spec("[1, 27, 21]", *ceiled)) == []
@@ -384,7 +390,7 @@ def test_ns101_behind_a_pad_names_the_sizes_the_pad_should_read() -> None:
         "{type: pad, name: p, padding: [[2, 0], [2, 0]]}",
         "{type: conv, name: c, filters: 2, kernel: 5, stride: 4}",
     ]
-    (d,) = [d for d in lint(spec("[1, 32, 32]", *layers)) if d.code == "NS101"]
+    d = the_one(lint(spec("[1, 32, 32]", *layers)), "NS101")
     assert d.help is not None and d.help.endswith("or give p an input of 31 or 35 instead of 32")
 
 
@@ -397,7 +403,7 @@ def test_ns101_names_only_sizes_a_reflect_padding_can_pad() -> None:
         "{type: pad, name: p, padding: [[3, 3], [3, 1]], mode: reflect}",
         "{type: avgpool, name: c, kernel: 5, stride: 4}",
     ]
-    (d,) = [d for d in lint(spec("[2, 4, 4]", *layers)) if d.code == "NS101"]
+    d = the_one(lint(spec("[2, 4, 4]", *layers)), "NS101")
     assert d.help is not None and "or give p 5 columns instead of 4;" in d.help
     # The near miss: zeros can pad a single column, which is offered.
     (d,) = [

@@ -142,12 +142,7 @@ def relative_path(filename: str, root: str | None = None) -> str:
     cwd = working_directory()
     path = Path(filename) if cwd is None else Path(_absolute(filename))
     if cwd is not None:
-        # A root given by name may be a link, or hold `..`: what it names, and as written.
-        roots = (
-            tuple(dict.fromkeys((os.path.realpath(root), os.path.abspath(root))))
-            if root is not None
-            else _names_of(cwd, os.environ.get("PWD"))
-        )
+        roots = _names_of_root(root) if root is not None else _names_of(cwd, os.environ.get("PWD"))
         base = next((name for name in roots if path.is_relative_to(name)), None)
         if base is not None:
             path = path.relative_to(base)
@@ -163,6 +158,13 @@ def _names_of(cwd: str, logical: str | None) -> tuple[str, ...]:
             if os.path.samefile(logical, cwd):
                 return cwd, logical
     return (cwd,)
+
+
+@functools.cache
+def _names_of_root(root: str) -> tuple[str, ...]:
+    """A root given by name, which may be a link or hold ``..``: what it names, and the name as
+    written. Resolved once, rather than for every diagnostic."""
+    return tuple(dict.fromkeys((os.path.realpath(root), os.path.abspath(root))))
 
 
 def _absolute(filename: str) -> str:
