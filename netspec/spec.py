@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.diagnostics import MAX_QUOTED, cut
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
-from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size, per_side_padding
+from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size, per_side_padding, plural
 from netspec.layers.neutral import FLOAT32_MAX, Neutral
 from netspec.source import KeyPath, interpolation_hint
 
@@ -174,7 +174,7 @@ def _with_outputs(spec: ParsedSpec, names: list[str] | None) -> ParsedSpec:
         return spec
     assert names is not None
     others = len(repeats) - 1
-    more = f" (and {others:,} more repeat{'s' if others > 1 else ''})" if others else ""
+    more = f" (and {plural(others, 'more repeat', grouped=True)})" if others else ""
     message = f"`outputs` lists '{names[repeats[0]]}' again; a network returns each output once{more}"
     spec.problems.append(SchemaProblem(("outputs", repeats[0]), message))
     return spec

@@ -153,7 +153,7 @@ def check_groups(
 
 
 def _dimensions(rank: int) -> str:
-    return f"{rank} spatial dimension{'s' if rank != 1 else ''}"
+    return plural(rank, "spatial dimension")
 
 
 class LayerBase(BaseModel):
@@ -284,7 +284,7 @@ class LayerBase(BaseModel):
         if not isinstance(value, list):
             return (value,) * rank
         if len(value) != rank:
-            values = f"{len(value)} value{'s' if len(value) != 1 else ''}"
+            values = plural(len(value), "value")
             raise LayerError("NS002", f"{key} has {values} but the input has {_dimensions(rank)}", key=key)
         return tuple(value)
 
@@ -302,7 +302,7 @@ class LayerBase(BaseModel):
             return ((value, value),) * rank
         if per_side_padding(value):
             if len(value) != rank:
-                pairs = f"{len(value)} [before, after] pair{'s' if len(value) != 1 else ''}"
+                pairs = plural(len(value), "[before, after] pair")
                 raise LayerError("NS002", f"{key} has {pairs} but the input has {_dimensions(rank)}", key=key)
             return tuple((before, after) for before, after in value)
         return tuple((p, p) for p in self.per_dimension(key, rank))

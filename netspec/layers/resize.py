@@ -16,6 +16,7 @@ from netspec.layers.base import (
     Size,
     SizeOrList,
     format_shape,
+    plural,
     spec_value,
     torch_value,
 )
@@ -85,7 +86,7 @@ class Upsample(LayerBase):
         if rank is not None and rank != len(shape) - 1:
             raise LayerError(
                 "NS115",
-                f"{self.mode} interpolation needs {rank} spatial dimension{'s' if rank > 1 else ''}, "
+                f"{self.mode} interpolation needs {plural(rank, 'spatial dimension')}, "
                 f"but the input {format_shape(shape)} has {len(shape) - 1}",
                 key="mode",
                 help=f"use {' or '.join([m for m, r in INTERPOLATING_RANKS.items() if r == len(shape) - 1])}, "

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
-from netspec.layers.base import Edit, EditValue, Fix, LayerBase, LayerError, Shape, format_shape, spec_value
+from netspec.layers.base import Edit, EditValue, Fix, LayerBase, LayerError, Shape, format_shape, plural, spec_value
 
 if TYPE_CHECKING:
     from netspec.receptive import Field1D, Incoming
@@ -56,7 +56,7 @@ def check_padding_reach(
         for (before, after), most in zip(pads, most_used, strict=True)
     ]
     units = dimension_units(len(sizes))
-    past = [f"{sizes[i]} {units[i]}{'s' if sizes[i] > 1 else ''}" for i in too_far]
+    past = [plural(sizes[i], units[i]) for i in too_far]
     first = max(pads[too_far[0]])
     if len({(max(pads[i]), sizes[i]) for i in too_far}) == 1:  # a square map, padded alike
         past = [f"{sizes[too_far[0]]} " + " and ".join(f"{units[i]}s" for i in too_far)]

@@ -63,6 +63,7 @@ from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import WindowedLayer, format_shape, volume
 from netspec.layers.arithmetic import joined
+from netspec.layers.base import plural
 from netspec.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         after = _spatial_layers_after(graph, node, input_covering)
         if after:
             many = len(after) > 1
-            count = f"{len(after)} conv/pooling layer{'s' if many else ''} after it (from {after[0].name})"
+            count = f"{plural(len(after), 'conv/pooling layer')} after it (from {after[0].name})"
             yield Violation(
                 node.index,
                 f"{node.name}: every output position already sees the whole {format_shape(size)} input "

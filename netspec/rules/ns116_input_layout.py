@@ -53,7 +53,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT
 from netspec.layers import LayerBase
-from netspec.layers.base import NewPositions
+from netspec.layers.base import NewPositions, plural
 from netspec.layers.resize import INTERPOLATING_RANKS
 from netspec.rules.base import Rule, Violation
 from netspec.spec import model_of, raw_field
@@ -150,7 +150,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     if (found := foreign_layout(list(shape), ranks)) is None:
         return
     layout, meant = found
-    read_as = f"{shape[0]} channel{'s' if shape[0] > 1 else ''} of {'×'.join(map(str, shape[1:]))}"
+    read_as = f"{plural(shape[0], 'channel')} of {'×'.join(map(str, shape[1:]))}"
     yield Violation(
         None,
         f"input {list(shape)} looks like {layout}; netspec reads it as {read_as}",

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import format_shape
+from netspec.layers.base import plural
 from netspec.layers.neutral import GroupNorm, LayerNorm
 from netspec.rules.base import Rule, Violation
 
@@ -44,7 +45,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         flat = len(shape) == 1
         unit = "feature" if flat else "channel"
-        on = f"{shape[0]} {unit}{'s' if shape[0] > 1 else ''}" if flat else format_shape(shape)
+        on = plural(shape[0], unit) if flat else format_shape(shape)
         shift = layer.affine if isinstance(layer, GroupNorm) else layer.elementwise_affine and layer.bias
         # A value minus its own mean is 0, whatever the value.
         constant = f"its output is {'its shift' if shift else '0'}, whatever its input"
