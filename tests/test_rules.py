@@ -821,6 +821,27 @@ def test_ns106_says_who_else_reads_the_branch_it_would_resize() -> None:
     assert d.help is not None and "which then gives 7×7 (head, tail read it too); or else" in d.help
 
 
+def test_ns106_offers_two_branches_settings_as_alternatives() -> None:
+    # A 3×3 stride-2 transposed conv padded 1 takes 8 to (8 − 1)·2 − 2·1 + (3 − 1) + 1 = 15;
+    # the upsampled skip takes 8 to 16. Either setting aligns them, not both.
+    layers = [
+        "{type: conv_transpose, name: dec, filters: 4, kernel: 3, stride: 2, padding: 1}",
+        "{type: conv, name: skip, from: input, filters: 4, kernel: 1}",
+        "{type: upsample, name: up, scale: 2}",
+        "{type: add, from: [dec, up]}",
+    ]
+    (d,) = [d for d in lint(spec("[4, 8, 8]", *layers)) if d.code == "NS106"]
+    assert d.help is not None and d.help.startswith(
+        "no automatic fix: set dec's output_padding to 1, which then gives 16×16; "
+        "or set up's size to 15 in place of scale 2, which then gives 15×15; or else crop"
+    )
+    padded = layers[0].replace("}", ", output_padding: 1}")
+    resized = "{type: upsample, name: up, size: 15}"
+    assert codes(spec("[4, 8, 8]", padded, *layers[1:])) == []
+    assert codes(spec("[4, 8, 8]", layers[0], layers[1], resized, layers[3])) == []
+    assert "NS106" in codes(spec("[4, 8, 8]", padded, layers[1], resized, layers[3]))
+
+
 def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
     # 28 → 14 → 7 by two 3×3 stride-2 convs padded 1; the decoder's 3×3 stride-2 transposed
     # conv padded 1 gives (7 − 1)·2 − 2·1 + (3 − 1) + 1 = 13, one short of the skip's 14:

@@ -88,7 +88,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         steps = list(resizing_steps(analysis.graph, analysis.graph.nodes[violation.index]))
         if steps and violation.help.startswith(NO_FIX):
             rest = violation.help.removeprefix(NO_FIX)
-            violation = dataclasses.replace(violation, help=f"{NO_FIX}{'; and '.join(steps)}; or else {rest}")
+            # Two steps only where two branches differ, each the size of the other: either
+            # setting alone aligns them, and both would differ again.
+            violation = dataclasses.replace(violation, help=f"{NO_FIX}{'; or '.join(steps)}; or else {rest}")
         yield violation
 
 
