@@ -134,15 +134,10 @@ def _shape(shape: list[int] | None) -> str:
 
 
 def _columns(row: LayerRow) -> list[str]:
-    return [
-        row.name,
-        row.type,
-        _shape(row.output_shape),
-        _shape(row.receptive_field),
-        f"{row.neurons:,}",
-        f"{row.params:,}",
-        f"{row.macs:,}",
-    ]
+    # A layer of unknown shape counts for nothing in the totals; its own row says it is
+    # unknown, not 0 (a conv there still has weights).
+    counts = [f"{count:,}" if row.output_shape is not None else "—" for count in (row.neurons, row.params, row.macs)]
+    return [row.name, row.type, _shape(row.output_shape), _shape(row.receptive_field), *counts]
 
 
 HEADERS = ["layer", "type", "output", "RF", "neurons", "params", "MACs"]

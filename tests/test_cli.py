@@ -245,10 +245,14 @@ def test_show_says_its_totals_leave_out_layers_of_unknown_shape(tmp_path: Path) 
     table = runner.invoke(app, ["show", str(path)])
     assert table.exit_code == 1
     assert "partial total" in table.stdout and "Partial totals: 2 of 3 layers have no known shape" in table.stdout
+    # Their rows say the counts are unknown, where 0 would claim a dense layer without weights.
+    dense_row = next(line for line in table.stdout.splitlines() if "dense2" in line)
+    assert [cell.strip() for cell in dense_row.strip("│").split("│")] == ["dense2", "dense", "—", "—", "—", "—", "—"]
     data = json.loads(runner.invoke(app, ["show", str(path), "--format", "json"]).stdout)
     assert (data["total_params"], data["unknown_layers"]) == (224, 2)
     markdown = runner.invoke(app, ["show", str(path), "--format", "markdown"]).stdout
     assert "| **partial total** |  |  |  |  | **224** |" in markdown
+    assert "| dense2 | dense | — | — | — | — | — |" in markdown
     # A paragraph of its own, which Markdown would otherwise join to the table; and no
     # weight-sharing factor, which c1 alone would put at 64 (its 8×8 positions).
     assert markdown.endswith("|\n\nPartial totals: 2 of 3 layers have no known shape (`netspec check` says why).\n")
