@@ -199,6 +199,10 @@ def test_ns114_names_the_first_layer_covering_the_input() -> None:
     assert diagnostics[0].message.startswith("covering: every output position already sees the whole 32×32 input")
     assert "(receptive field 70×70)" in diagnostics[0].message
     assert "NS114" not in codes(text)  # not selected by default
+    # Two after it (the 10th layer, then tail): counted, and the first named.
+    two = "  - {type: conv, name: tail, filters: 8, kernel: 3, padding: 1}\n"
+    (found,) = [d for d in lint(text + two, Settings(extend_select=("NS114",))) if d.code == "NS114"]
+    assert found.message.endswith("the 2 conv/pooling layers after it (from conv10) add depth but no context")
 
 
 def test_ns114_names_the_covering_layer_behind_a_gate() -> None:
@@ -213,7 +217,7 @@ def test_ns114_names_the_covering_layer_behind_a_gate() -> None:
     text = spec("[3, 32, 32]", *gate, *NS114_LAYERS, "{type: conv, name: last, filters: 8, kernel: 3, padding: 1}")
     (found,) = [d for d in lint(text, Settings(extend_select=("NS114",))) if d.code == "NS114"]
     assert found.layer == "covering"
-    assert "the 1 conv/pooling layer after it (from last)" in found.message
+    assert found.message.endswith("the conv/pooling layer after it (last) adds depth but no context")
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,6 @@ from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import WindowedLayer, format_shape, volume
 from netspec.layers.arithmetic import joined
-from netspec.layers.base import plural
 from netspec.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -241,13 +240,15 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         after = _spatial_layers_after(graph, node, input_covering)
         if after:
-            many = len(after) > 1
-            count = f"{plural(len(after), 'conv/pooling layer')} after it (from {after[0].name})"
+            layers = (
+                f"{len(after)} conv/pooling layers after it (from {after[0].name}) add"
+                if len(after) > 1
+                else f"conv/pooling layer after it ({after[0].name}) adds"
+            )
             yield Violation(
                 node.index,
                 f"{node.name}: every output position already sees the whole {format_shape(size)} input "
-                f"(receptive field {format_shape(field.local_sizes)}); the {count} add{'' if many else 's'} depth "
-                "but no context",
+                f"(receptive field {format_shape(field.local_sizes)}); the {layers} depth but no context",
             )
             return
 
