@@ -1547,8 +1547,8 @@ def test_ns118_counts_the_values_each_statistic_is_taken_over(shape: str, layer:
 def test_ns118_says_what_the_constant_is_and_what_could_help() -> None:
     (pooled,) = lint(spec("[8, 4, 4]", "{type: adaptive_avgpool, output_size: 1}", "{type: groupnorm, groups: 8}"))
     assert (
-        pooled.message
-        == "groupnorm with groups: 8 on 8×1×1 normalises each value alone: its output is its shift, whatever its input"
+        pooled.message == "groupnorm2: groupnorm with groups: 8 on 8×1×1 normalises each value alone: "
+        "its output is its shift, whatever its input"
     )
     assert pooled.help == (
         "normalise where the map has more than one position, or use fewer groups (groups: 1 normalises the "
@@ -1557,12 +1557,14 @@ def test_ns118_says_what_the_constant_is_and_what_could_help() -> None:
     # Without a shift the output is 0 (nn.LayerNorm(1, bias=False) gives 0 for every input).
     (no_shift,) = lint(spec("[1, 7, 7]", "{type: layernorm, bias: false}"))
     assert no_shift.message == (
-        "layernorm on 1×7×7 normalises the one channel of each position alone: its output is 0, whatever its input"
+        "layernorm1: layernorm on 1×7×7 normalises the one channel of each position alone: "
+        "its output is 0, whatever its input"
     )
     # Flat, the values are features; one feature leaves nothing to regroup or to spread over positions.
     (one,) = lint(spec("[1, 1]", "{type: flatten}", "{type: groupnorm, groups: 1, affine: false}"))
     assert (one.message, one.help) == (
-        "groupnorm with groups: 1 on 1 feature normalises each value alone: its output is 0, whatever its input",
+        "groupnorm2: groupnorm with groups: 1 on 1 feature normalises each value alone: "
+        "its output is 0, whatever its input",
         "remove the layer",
     )
     (features,) = lint(spec("[4, 1]", "{type: flatten}", "{type: groupnorm, groups: 4}"))

@@ -53,7 +53,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             alone = "its one feature" if flat else "the one channel of each position"
             yield Violation(
                 node.index,
-                f"layernorm on {on} normalises {alone} alone: {constant}",
+                f"{node.name}: layernorm on {on} normalises {alone} alone: {constant}",
                 help=f"normalise where there is more than one {unit}, or remove the layer",
             )
         else:
@@ -64,7 +64,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             ]
             yield Violation(
                 node.index,
-                f"groupnorm with groups: {layer.groups} on {on} normalises each value alone: {constant}",
+                f"{node.name}: groupnorm with groups: {layer.groups} on {on} normalises each value alone: {constant}",
                 help=", or ".join(remedies),
             )
 
