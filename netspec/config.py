@@ -82,6 +82,15 @@ _KEYS = frozenset(
     }
 )
 
+#: ruff's keys that netspec spells otherwise, and what to write instead: netspec's own
+#: keys already add to its defaults, as ruff's ``extend-`` ones do.
+_RUFF_KEYS = {
+    "extend-exclude": "`exclude`, which adds to the directories a scan always skips",
+    "extend-ignore": "`ignore`",
+    "extend-per-file-ignores": "`per-file-ignores`",
+    "extend-include": "`include`, which replaces the default *.yaml and *.yml: list them too",
+}
+
 
 class ConfigError(Exception):
     """The configuration is unusable; the message names the file and the offending value."""
@@ -220,6 +229,8 @@ def _key_hint(key: str, source: str) -> str:
     known = f"(known keys: {', '.join(sorted(_KEYS))})"
     if key == "tool" and Path(source).name != "pyproject.toml":
         return f"; this file holds the settings at its top level, without [tool.netspec] {known}"
+    if key in _RUFF_KEYS:
+        return f"; netspec's key is {_RUFF_KEYS[key]} {known}"
     hint = suggest(key, sorted(_KEYS))
     return f"{hint} {known}"
 

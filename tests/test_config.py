@@ -692,6 +692,12 @@ def test_an_empty_code_on_the_command_line_is_a_usage_error(project: Path, args:
     [
         ("netspec.toml", "ignroe = ['NS102']\n", "unknown key 'ignroe'; did you mean 'ignore'?"),
         ("netspec.toml", "[tool.netspec]\nignore = ['NS102']\n", "without [tool.netspec]"),
+        # ruff's name, which is nearer to 'extend-select' in spelling than to what it means.
+        (
+            "netspec.toml",
+            "extend-exclude = ['legacy']\n",
+            "unknown key 'extend-exclude'; netspec's key is `exclude`, which adds to the directories a scan",
+        ),
         # The near miss: a key like none of them gets the list alone.
         ("netspec.toml", "colour = 'red'\n", "unknown key 'colour' (known keys: exclude, "),
         ("pyproject.toml", "[tool.netspec]\ntool = 1\n", "unknown key 'tool' (known keys: "),
