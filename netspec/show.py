@@ -13,7 +13,7 @@ from typing import Any
 from netspec.analysis import Analysis
 from netspec.layers import format_shape, volume
 from netspec.layers.base import plural
-from netspec.report.base import one_line
+from netspec.report.base import inline, no_workflow_command
 from netspec.spec import raw_field
 
 
@@ -160,7 +160,7 @@ _MARKDOWN_SIGNS = re.compile(r"([\\|<>&*_~`\[\]#])")
 def _markdown_cell(text: str) -> str:
     """Text shown as written inside its table cell (or heading): a ``|`` would start a new
     column, a line break end the table, and ``<b>``, ``*``, `` ` `` or ``[…](…)`` render."""
-    return _MARKDOWN_SIGNS.sub(r"\\\1", one_line(text))
+    return _MARKDOWN_SIGNS.sub(r"\\\1", inline(text))
 
 
 def render_markdown(summary: NetworkSummary) -> str:
@@ -180,7 +180,7 @@ def render_markdown(summary: NetworkSummary) -> str:
 
 
 def _cell(text: str) -> str:
-    return one_line(text).replace("\t", "\\t")
+    return inline(text).replace("\t", "\\t")
 
 
 def render_table(summary: NetworkSummary) -> str:
@@ -223,7 +223,7 @@ def render_table(summary: NetworkSummary) -> str:
         return (" " * max(0, (width - cell_len(text)) // 2) + text).rstrip()
 
     lines = [
-        centred(_cell(f"{summary.name}  (input {format_shape(summary.input)})")),
+        centred(no_workflow_command(_cell(f"{summary.name}  (input {format_shape(summary.input)})"))),
         rule("┏", "━", "┳", "┓"),
         row(HEADERS, "┃", strong=True),
         rule("┡", "━", "╇", "┩"),

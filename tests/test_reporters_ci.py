@@ -259,6 +259,22 @@ def test_no_line_starts_with_a_workflow_command(
         assert lines[0].startswith(concise_start)
 
 
+def test_a_name_inside_a_line_keeps_its_colons_as_written(tmp_path: Path) -> None:
+    # A `::` that does not start the line starts no command there: the file's name in `-->`,
+    # and a layer's in a message, a help or a table cell, still paste as what they name.
+    (tmp_path / "::x.yaml").write_text(
+        "input: [3, 32, 32]\nlayers:\n  - {type: conv, name: '::a', filters: 8, kernel: 3}\n"
+    )
+    full = netspec_process("check", "--output-format", "full", "::x.yaml", cwd=tmp_path).stdout.splitlines()
+    assert " --> ::x.yaml:3:5" in full
+    assert any(line.startswith("NS102 [*] warning: ::a ") for line in full)
+    table = netspec_process("show", "::x.yaml", cwd=tmp_path).stdout
+    # The title, named after the file, starts its line: there the colons are kept apart.
+    assert "│ ::a " in table and table.lstrip().startswith(":\u2060:x")
+    markdown = netspec_process("show", "--format", "markdown", "::x.yaml", cwd=tmp_path).stdout
+    assert "| ::a | conv |" in markdown
+
+
 def test_carets_stay_under_the_span_after_a_legacy_command_in_the_line(tmp_path: Path) -> None:
     # `filters: wide` is NS002, its span the 4 characters of `wide`, after the name's `##[`.
     line = '  - {name: "##[x", type: conv, filters: wide, kernel: 3}'

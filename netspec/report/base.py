@@ -35,7 +35,7 @@ class Reporter:
         """``CODE [*] severity: message``, for people: the marker where ``--fix`` would fix it,
         so not in a file it has just failed to write, which it would fail on again."""
         marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) and not result.unwritten else ""
-        return f"{d.code}{marker} {d.severity.value}: {one_line(d.message)}"
+        return f"{d.code}{marker} {d.severity.value}: {inline(d.message)}"
 
 
 #: Unicode's bidirectional controls (marks, embeddings, overrides, isolates): in a name they
@@ -54,9 +54,15 @@ _UNPRINTABLE = (
 
 
 def one_line(text: str) -> str:
-    """``text`` with line breaks and control characters escaped (tabs kept), and no workflow
-    command in it (:func:`no_workflow_command`)."""
+    """``text``, printed as a line of its own: line breaks and control characters escaped
+    (tabs kept), and no workflow command in it (:func:`no_workflow_command`)."""
     return no_workflow_command(text.translate(_UNPRINTABLE))
+
+
+def inline(text: str) -> str:
+    """``text``, printed after the start of a line: as :func:`one_line`, but a ``::`` it starts
+    with starts no command there, and stays as written, so that a file name still pastes."""
+    return no_legacy_command(text.translate(_UNPRINTABLE))
 
 
 def no_workflow_command(line: str) -> str:

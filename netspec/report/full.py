@@ -8,7 +8,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, no_legacy_command, one_line, summary
+from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, inline, no_legacy_command, summary
 from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
@@ -94,13 +94,13 @@ class FullReporter(Reporter):
             lines = LINE_BREAK.split(result.text) if result.text is not None and result.diagnostics else []
             for d in result.diagnostics:
                 out.write(f"{self.headline(d, result)}\n")
-                out.write(f" --> {one_line(d.location)}\n")
+                out.write(f" --> {inline(d.location)}\n")
                 for line in snippet(lines, d):
                     out.write(line + "\n")
                 if d.help:
-                    out.write(f"help: {one_line(d.help)}\n")
+                    out.write(f"help: {inline(d.help)}\n")
                 if d.fix is not None:
                     safety = fix_safety(d, unwritten=result.unwritten)
-                    out.write(f"fix ({one_line(safety)}): {one_line(d.fix.message)}\n")
+                    out.write(f"fix ({inline(safety)}): {inline(d.fix.message)}\n")
                 out.write("\n")
         out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, one_line, relative_path
+from netspec.report.base import Reporter, inline, one_line, relative_path
 
 #: Characters XML 1.0 cannot carry even escaped; a YAML double-quoted string can hold them.
 _NOT_XML_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
@@ -44,7 +44,7 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
             # One line each, as in the text formats: a line break in a name would start a line of
             # its own, which GitHub's runner would read as a workflow command if it began with ::.
             details = one_line(f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}")
-            failure.text = xml_text(details + (f"\nhelp: {one_line(d.help)}" if d.help else ""))
+            failure.text = xml_text(details + (f"\nhelp: {inline(d.help)}" if d.help else ""))
         if result.internal_error is not None:
             error = ET.SubElement(case, "error", {"message": xml_text(result.internal_error), "type": "internal"})
             error.text = xml_text(one_line(result.internal_error))
