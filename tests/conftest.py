@@ -11,8 +11,20 @@ import pytest
 
 #: marker -> the line that counts its tests.
 EXTERNAL_TOOLS = {"torch": "torch-backed tests run", "sarif_multitool": "SARIF Multitool tests run"}
+#: marker -> the module whose absence skips a whole test module (``pytest.importorskip``),
+#: whose tests are then never collected, so never counted.
+IMPORTED = {"torch": "torch"}
 
 _outcomes: dict[str, Counter[str]] = {marker: Counter() for marker in EXTERNAL_TOOLS}
+_skipped_modules: dict[str, list[str]] = {marker: [] for marker in EXTERNAL_TOOLS}
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.outcome == "skipped" and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2]
+        for marker, module in IMPORTED.items():
+            if f"could not import '{module}'" in reason:
+                _skipped_modules[marker].append(report.nodeid)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -31,7 +43,10 @@ def pytest_runtest_makereport(
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for marker, label in EXTERNAL_TOOLS.items():
         outcomes = _outcomes[marker]
-        details = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        details = ", ".join(
+            [f"{n} {outcome}" for outcome, n in sorted(outcomes.items())]
+            + [f"all of {module} skipped" for module in _skipped_modules[marker]]
+        )
         terminalreporter.write_line(f"{label}: {outcomes['passed']}" + (f" ({details})" if details else ""))
 
 
