@@ -11,8 +11,10 @@ import yaml
 from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES
+from netspec.layers.arithmetic import Window
 from netspec.layers.neutral import ActivationLayer, ActivationName
 from netspec.rules import RULES
+from netspec.rules.ns109_stride_skips_input import _edge_gap
 from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
 
@@ -260,8 +262,21 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     # share away from the edges).
     (gap,) = lint(spec("[1, 28]", "{type: conv, filters: 4, kernel: 2, stride: 5, dilation: 2}"))
     assert gap.message == "conv1: stride 5 > window 3; the layer reads only 3/7 of its input"
-    # The near miss: taps 3i, 3i + 2 and 3i + 4 reach every residue of 3. (29 − 5)/3 + 1 = 9.
-    assert codes(spec("[1, 29]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}")) == []
+    # Taps 3i, 3i + 2 and 3i + 4 reach every residue of 3, but not the edges: window 0 reads 0,
+    # 2 and 4, window 1 3, 5 and 7, so none reads 1; (29 − 5)/3 + 1 = 9 windows, the last
+    # reading 24, 26 and 28, the one before 21, 23 and 25: none reads 27. 27 of 29 are read.
+    (edges,) = lint(spec("[1, 29]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}"))
+    assert edges.message == (
+        "conv1: kernel 3 with dilation 2 and stride 3 never reads input positions 1 and 27 (from 0); "
+        "the layer reads only 27/29 of its input"
+    )
+    assert edges.help == "use dilation 1, or pad the edges, which only windows that start in the padding read"
+    # Past six runs of unread positions, the rest are counted: 15 and 17 here.
+    listed = _edge_gap(Window(20, 3, 3, 2, 0, 0), [1, 2, 3, 5, 7, 9, 11, 13, 15, 17])
+    assert listed.endswith("never reads input positions 1–3, 5, 7, 9, 11, 13 and 2 more (from 0)")
+    # The near miss: padded 2 on 28, window i reads 3i − 2, 3i and 3i + 2, for i from 0 to
+    # (28 + 4 − 5)/3 = 9: every position from 0 to 29.
+    assert codes(spec("[1, 28]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2, padding: 2}")) == []
 
 
 def test_ns113_is_off_by_default_and_fires_when_selected() -> None:

@@ -425,15 +425,21 @@ def test_positions_read_agree_with_the_inputs_pytorch_differentiates(kernel: int
     x = torch.ones(1, 1, length, requires_grad=True)
     conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
     torch.nn.init.ones_(conv.weight)
-    conv(x).sum().backward()
+    out = conv(x)
+    out.sum().backward()
     assert x.grad is not None
     middle = x.grad[0, 0, 120 : 120 + 12 * stride]
     read = int((middle != 0).sum()) // 12
     window = Window(length, kernel, stride, dilation, 0, 0)
     assert window.positions_read() == (read, stride)
+    # NS109 fires where a position gets no gradient before the last window's last tap, in
+    # the middle or at the edges (after it, the positions are NS101's): kernel 3, dilation 2
+    # and stride 3 read every residue, but no window reads position 1.
+    last_tap = (out.shape[-1] - 1) * stride + (kernel - 1) * dilation
+    unread = bool((x.grad[0, 0, : last_tap + 1] == 0).any())
     text = f"input: [1, {length}]\nlayers:\n  - {{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, "
     text += f"dilation: {dilation}}}\n"
-    assert ("NS109" in [d.code for d in lint_text(text).diagnostics]) == (read < stride)
+    assert ("NS109" in [d.code for d in lint_text(text).diagnostics]) == unread
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
@@ -1224,6 +1230,43 @@ def test_export_reshapes_as_torch_does() -> None:
     network = network_module(analyse(text, "r.yaml", "r").graph)
     x = torch.rand(1, 24, 1)
     assert torch.equal(network(x), x.reshape(1, 2, 3, 4))
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(
+    size=st.integers(1, 40),
+    kernel=st.integers(1, 6),
+    stride=st.integers(2, 6),
+    dilation=st.integers(1, 4),
+    padding=st.integers(0, 4),
+    mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+)
+def test_ns109_fires_where_a_position_before_the_last_tap_gets_no_gradient(
+    size: int, kernel: int, stride: int, dilation: int, padding: int, mode: str
+) -> None:
+    # Strided layers only: NS109 leaves stride 1 to NS102, which a layer that drops
+    # positions at stride 1 shrinks its input for.
+    text = spec(
+        f"[1, {size}]",
+        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
+        f"padding: {padding}, padding_mode: {mode}, bias: false}}",
+    )
+    result = lint_text(text)
+    assume(not any(d.severity == Severity.ERROR for d in result.diagnostics))
+    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, padding=padding, padding_mode=mode)
+    torch.nn.init.ones_(conv.weight)
+    x = torch.ones(1, 1, size, requires_grad=True)
+    out = conv(x)
+    out.sum().backward()
+    assert x.grad is not None
+    unread = (x.grad[0, 0] == 0).tolist()
+    # After the last window's last tap, the unread positions are NS101's (dropped by the floor).
+    last_tap = (out.shape[-1] - 1) * stride + (kernel - 1) * dilation - padding
+    fires = "NS109" in [d.code for d in result.diagnostics]
+    if any(unread[: last_tap + 1]):
+        assert fires, text
+    if fires:
+        assert any(unread), text
 
 
 @settings(max_examples=EXAMPLES // 3, deadline=None)

@@ -198,6 +198,33 @@ class Window:
     def read_count(self) -> int | None:
         """How many input positions (not padding) some window reads, edges included; None
         where counting them would cost more than :data:`MAX_COUNTED` steps."""
+        read = self._read_map()
+        return None if read is None else read.count(1)
+
+    def edge_holes(self) -> list[int] | None:
+        """The input positions no window reads, before the :attr:`dropped` ones (NS101's),
+        where every position is read away from the edges: a dilated layer's first windows
+        start at the input, so their spaced taps miss positions that only windows starting in
+        the padding would reach (kernel 6, stride 5, dilation 2 misses positions 1 and 3, and
+        its last window 2 of the 4 it spans). None where counting would cost more than
+        :data:`MAX_COUNTED` steps; empty where the taps leave no holes."""
+        read, every = self.positions_read()
+        # Contiguous taps, or one step at a time over at least D outputs, leave none.
+        if read < every or self.dilation == 1 or (self.stride == 1 and self.output >= self.dilation):
+            return []
+        found = self._read_map()
+        if found is None:
+            return None
+        holes, end = [], self.size - self.dropped
+        position = found.find(0, 0, end)
+        while position != -1:
+            holes.append(position)
+            position = found.find(0, position + 1, end)
+        return holes
+
+    def _read_map(self) -> bytearray | None:
+        """1 at each input position some window reads (through a padding copy, too), else 0;
+        None where marking them would cost more than :data:`MAX_COUNTED` steps."""
         if self.size > MAX_COUNTED or self.kernel * self.output > MAX_COUNTED:
             return None
         read = bytearray(self.size)
@@ -215,7 +242,7 @@ class Window:
             # Each padding position read is one tap of one window: no more than the guard allows.
             for position in self._padding_read():
                 read[copied_position(self.padding_mode, position, self.size)] = 1
-        return read.count(1)
+        return read
 
     def replaced(
         self,

@@ -6,7 +6,10 @@ input positions along a spatial dimension. Tap j of window i reads position S·i
 so the windows read min(F, S / gcd(S, D)) of every S positions. That is fewer than S when
 the stride is larger than the window, S > D·(F − 1) + 1, and also when the stride and the
 dilation share a factor: stride 2 with dilation 2 reads only the even positions, whatever the
-kernel. The share it gives counts the positions read at the edges too, and, with a
+kernel. Where every residue is read, the spaced taps of a dilated layer can still miss
+positions next to the edges, which only windows starting in the padding would reach: kernel 3,
+stride 3 and dilation 2 on 29 positions never read positions 1 and 27. Positions after the
+last window are NS101's. The share it gives counts the positions read at the edges too, and, with a
 `padding_mode` that copies the input, those read through their copies in the padding. The
 `pad` layers that feed the layer count as its padding, as in NS101, which also says where the
 rule then keeps silent.
@@ -26,7 +29,8 @@ is the published design, silence it with `# noqa: NS109`.
 
 ## Fix
 No automatic fix: use a kernel at least as large as the stride and a dilation that shares no
-factor with it, or pool before a stride-1 layer.
+factor with it, or pool before a stride-1 layer. Holes at the edges alone go with dilation 1,
+or with padding that starts windows before the input.
 """
 
 import math
@@ -48,26 +52,34 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # reach every position (stride 4 on a width of 1), and the edges change the share.
         counts = [w.read_count() if read < every else None for w, (read, every) in zip(windows, reads, strict=True)]
         skipping = [i for i, (read, every) in enumerate(reads) if read < every and (counts[i] or 0) < windows[i].size]
-        if not skipping:
+        holes = [w.edge_holes() or [] for w in windows]
+        if not skipping and not any(holes):
             continue
         fraction = math.prod(
             (_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)),
             start=Fraction(1),
         )
         units = dimension_units(len(windows))
-        gaps = [_gap(windows[i], *reads[i]) for i in skipping]
+        gaps = {
+            i: _gap(windows[i], *reads[i]) if i in skipping else _edge_gap(windows[i], holes[i])
+            for i in range(len(windows))
+            if i in skipping or holes[i]
+        }
         # One dimension (1-D) needs no name: "along the positions" says nothing.
-        along = f" along the {' and '.join(f'{units[i]}s' for i in skipping)}" if len(windows) > 1 else ""
-        gap = gaps[0] if len(set(gaps)) == 1 else ", ".join(gaps)
-        # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
-        shared = any(math.gcd(windows[i].stride, windows[i].dilation) > 1 for i in skipping)
-        yield Violation(
-            node.index,
-            f"{node.name}: {gap}{along}; the layer reads only {fraction} of its input",
-            help="use a kernel at least as large as the stride"
-            + (" and a dilation that shares no factor with it" if shared else "")
-            + ", or average-pool before a stride-1 layer (ResNet-D)",
-        )
+        along = f" along the {' and '.join(f'{units[i]}s' for i in gaps)}" if len(windows) > 1 else ""
+        gap = ", ".join(dict.fromkeys(gaps.values()))
+        if skipping:
+            # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
+            shared = any(math.gcd(windows[i].stride, windows[i].dilation) > 1 for i in skipping)
+            help = (
+                "use a kernel at least as large as the stride"
+                + (" and a dilation that shares no factor with it" if shared else "")
+                + ", or average-pool before a stride-1 layer (ResNet-D)"
+            )
+        else:
+            help = "use dilation 1, or pad the edges, which only windows that start in the padding read"
+        message = f"{node.name}: {gap}{along}; the layer reads only {fraction} of its input"
+        yield Violation(node.index, message, help=help)
 
 
 def _share(window: Window, read: int, every: int, count: int | None) -> Fraction:
@@ -79,6 +91,29 @@ def _share(window: Window, read: int, every: int, count: int | None) -> Fraction
         if count is None and window.padding_mode == "zeros" and window.stride > 1:
             count = window.size - window.dropped  # every position up to the dropped ones
     return Fraction(read, every) if count is None else Fraction(count, window.size)
+
+
+#: The runs of unread positions a message lists.
+_MAX_RUNS = 6
+
+
+def _edge_gap(window: Window, holes: list[int]) -> str:
+    """The positions next to the edges that no tap of a dilated layer reads, as runs."""
+    runs: list[list[int]] = []
+    for position in holes:
+        if runs and runs[-1][-1] == position - 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    shown = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs[:_MAX_RUNS]]
+    if len(runs) > _MAX_RUNS:  # a kernel of hundreds, dilated by hundreds, leaves hundreds
+        listed = f"{', '.join(shown)} and {len(holes) - sum(map(len, runs[:_MAX_RUNS])):,} more"
+    else:
+        listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return (
+        f"kernel {window.kernel} with dilation {window.dilation} and stride {window.stride} "
+        f"never reads input {'position' if len(holes) == 1 else 'positions'} {listed} (from 0)"
+    )
 
 
 def _gap(window: Window, read: int, every: int) -> str:
