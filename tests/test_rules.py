@@ -1426,6 +1426,9 @@ def test_ns108_names_the_size_that_gives_an_upsample_what_it_expects() -> None:
     # The near miss: no size gives other channels.
     (d,) = lint(spec("[3, 8, 8]", "{type: upsample, scale: 2, expect: [4, 16, 16]}"))
     assert d.help == "to expect what the layers give, write `expect: [3, 16, 16]`"
+    # Nor a size of 0, which netspec and PyTorch refuse.
+    (d,) = lint(spec("[3, 8, 8]", "{type: upsample, scale: 2, expect: [3, 0, 16]}"))
+    assert d.help == "to expect what the layers give, write `expect: [3, 16, 16]`"
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,10 @@ class Upsample(LayerBase):
         return (shape[0], *outputs)
 
     def resizing_setting(self, inputs: Sequence[Shape], sizes: Sequence[int]) -> str | None:
-        """``size``, which gives any sizes, in place of a scale as written: 2 for 2.0."""
+        """``size``, which gives any sizes of at least 1, in place of a scale as written: 2 for
+        2.0."""
+        if min(sizes) < 1:
+            return None
         scale = self.scale
         instead = "" if scale is None else f" in place of scale {int(scale) if scale.is_integer() else scale}"
         return f"size to {spec_value(list(sizes))}{instead}"
