@@ -123,7 +123,13 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Edit
             raise Uneditable(f"its {path[-1]} value {what}")
         comment = f"  {gap.group(1)}" if gap.group(1) else ""
         return TextEdit(key_end, end, f": {render(value)}{comment}")
-    return TextEdit(start, end, render(value))
+    return TextEdit(start, end, render(value) + _comment_gap(text, end))
+
+
+def _comment_gap(text: str, at: int) -> str:
+    """A space where a comment would follow new text directly: libyaml reads ``[1]# c`` and
+    ``"valid"# c`` as a value and a comment, but ``1# c`` as one plain scalar."""
+    return " " if text.startswith("#", at) else ""
 
 
 def _insert(
@@ -140,7 +146,7 @@ def _insert(
         )
         at = document.value_range((*layer, anchor))[1]
         entries = "".join(f", {_key_text(text, document, (*layer, anchor), k)}: {render(v)}" for k, v in values.items())
-        return TextEdit(at, at, entries)
+        return TextEdit(at, at, entries + _comment_gap(text, at))
     like = (*layer, own[-1])
     start = document.key_range(like)[0]
     # `? key` and `: value` on the next line: the new key would take the indent of the key
