@@ -242,12 +242,17 @@ def _not_a_code(written: str) -> str:
     return f"`{cut(written)}`, which is not a rule code: its `{odd}` is {what}, not an ASCII letter or digit"
 
 
+#: What a comment's ``#`` may follow directly: white space, as YAML says, and, as libyaml
+#: reads it, a flow indicator or a quoted scalar's closing quote (``kernel: 3}# noqa``).
+_BEFORE_COMMENT = frozenset(" \t[]{},'\"")
+
+
 def _comment_start(line: str, content_end: int) -> int | None:
     """Where the comment of a line starts: a ``#`` after the content, at the line's start or
-    after white space (YAML's rule), or None."""
+    after :data:`_BEFORE_COMMENT`, or None. (Within the content, a plain scalar holds it.)"""
     position = line.find("#", content_end)
     while position != -1:
-        if position == 0 or line[position - 1] in " \t":
+        if position == 0 or line[position - 1] in _BEFORE_COMMENT:
             return position
         position = line.find("#", position + 1)
     return None

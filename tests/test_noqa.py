@@ -32,6 +32,15 @@ def test_code_at_end_of_layer_line_silences_that_rule_for_that_layer() -> None:
     assert [(d.code, d.span.start.row) for d in diagnostics] == [("NS102", 4)]
 
 
+def test_a_comment_right_after_a_closing_bracket_or_quote_silences_too() -> None:
+    # libyaml reads "#" after "}", "]" or a closing quote as a comment, as it does after a space.
+    assert codes(layers(f"{SHRINK}# noqa: NS102")) == []
+    quoted = "  - type: conv\n    name: 'c'# noqa: NS102\n    filters: 8\n    kernel: 3\n"
+    assert codes(f"input: [3, 32, 32]\nlayers:\n{quoted}") == []
+    # The near miss: after a plain scalar's character, the "#" is the scalar's, not a comment.
+    assert codes(layers("{type: conv, name: c# noqa, filters: 8, kernel: 3}")) == ["NS102"]
+
+
 def test_other_code_does_not_silence() -> None:
     diagnostics = lint(layers(f"{SHRINK}  # noqa: NS107"))
     assert sorted(d.code for d in diagnostics) == ["NS102", "NS900"]
