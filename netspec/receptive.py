@@ -286,8 +286,9 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     sees (``whole``), which later layers keep as it is: it does not move with the position,
     so it does not grow.
     """
-    kept = [d for d, size in zip(dims, sizes, strict=True) if size == output_size]
-    broadcast = [d for d, size in zip(dims, sizes, strict=True) if size != output_size]
+    # Once per field: a branch merged a million times (`from: [a, a, …]`) sees what it sees once.
+    kept = list({id(d): d for d, size in zip(dims, sizes, strict=True) if size == output_size}.values())
+    broadcast = list({id(d): d for d, size in zip(dims, sizes, strict=True) if size != output_size}.values())
     # What every position sees, holes or not: the hull alone counts.
     everywhere = joined([d.whole for d in kept if d.whole] + [d.span(0) for d in broadcast])
     whole = everywhere[0] if everywhere else None

@@ -13,7 +13,7 @@ from netspec import Settings
 from netspec.analysis import Analysis, analyse
 from netspec.layers import LAYER_CLASSES, LayerBase, Shape
 from netspec.layers.neutral import BatchNorm
-from netspec.receptive import ReceptiveField, receptive_field
+from netspec.receptive import Field1D, ReceptiveField, receptive_field
 from netspec.show import render_json, render_markdown, summarize
 from tests.helpers import ROOT, codes, lint, spec
 
@@ -93,6 +93,26 @@ def test_a_merge_of_different_strides_keeps_the_largest_field_and_claims_no_grid
     aligned = text.replace("stride: 3", "stride: 2, padding: 1").replace("padding: 3", "padding: 0")
     field = analysed(aligned).graph.receptive_fields[-1]
     assert field is not None and field.strides == [2] and field.dims[0].regular
+
+
+def test_a_branch_merged_many_times_is_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A concat of one 3×3 conv's output 1,000 times (and the input once) sees what the conv
+    # sees, 3×3; its field is worked out from the two maps, not from 1,001.
+    calls = []
+    moving_span = Field1D.moving_span
+
+    def counted(self: Field1D, position: int) -> tuple[object, object]:
+        calls.append(position)
+        return moving_span(self, position)
+
+    monkeypatch.setattr(Field1D, "moving_span", counted)
+    text = spec(
+        "[1, 16, 16]",
+        "{type: conv, name: a, filters: 1, kernel: 3, padding: 1}",
+        "{type: concat, name: joined, from: [input, " + ", ".join(["a"] * 1000) + "]}",
+    )
+    assert fields(text)["joined"] == ([3, 3], [1, 1])
+    assert len(calls) == 2 * 2  # two maps, two dimensions
 
 
 def test_a_merge_of_centred_branches_sees_the_larger_and_flat_layers_have_none() -> None:
