@@ -63,6 +63,9 @@ TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; a network spec never needs 
 #: and each layer costs memory through every stage (about 5 KB at most), which the size
 #: limit alone would leave at gigabytes (740,000 `{type: relu}` fit in 10 MB).
 MAX_LAYERS = 100_000
+#: Items in any one list: the layers are the longest list a spec has. A `from` naming one
+#: layer five million times fits in 10 MB, and took a gigabyte to check.
+MAX_ITEMS = MAX_LAYERS
 #: Mappings and lists, in all: six per layer leaves room for 100,000 layers with lists for
 #: every size (``padding: [[1, 1], [1, 1]]``), and bounds the memory of a flood of empty
 #: ones elsewhere in the file (3.4 million `{}` fit in 10 MB, and took 1.8 GB).
@@ -662,8 +665,10 @@ class _Builder:
         if not frame.is_map:
             frame.table.append((start, end))
             frame.value.append(value)
-            if frame.path == _LAYERS_PATH and len(frame.value) > MAX_LAYERS:
-                raise _too_many_layers(self.doc.lines.span(start, end))
+            layers = frame.path == _LAYERS_PATH
+            if len(frame.value) > (MAX_LAYERS if layers else MAX_ITEMS):
+                span = self.doc.lines.span(start, end)
+                raise _too_many_layers(span) if layers else _too_many_items(span)
             return
         if frame.key is _NO_KEY:
             if is_merge:
@@ -945,6 +950,10 @@ def _bad_character(reason: str, index: int, character: int, lines: LineIndex) ->
 
 def _too_many_layers(span: Span) -> LoadError:
     return LoadError("NS001", f"more than {MAX_LAYERS:,} layers; a network spec never needs this", span)
+
+
+def _too_many_items(span: Span) -> LoadError:
+    return LoadError("NS001", f"a list of more than {MAX_ITEMS:,} items; a network spec never needs this", span)
 
 
 def load(text: str) -> Document:

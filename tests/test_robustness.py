@@ -543,6 +543,28 @@ def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
     assert f"{aliased_path}:104:9: NS001" in diagnosed(aliased_path, code="NS001", fragment="more than 100 layers")
 
 
+def test_a_list_longer_than_the_layers_can_be_is_refused_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A `from` naming one layer five million times fits in 10 MB, and took a gigabyte. With a
+    # limit of 100, the 101st `a` starts after "  - {type: concat, from: [" (26 characters)
+    # and 100 of "a, " (3 each): column 327.
+    monkeypatch.setattr("netspec.source.MAX_ITEMS", 100)
+
+    def spec_with(entries: int) -> str:
+        return (
+            "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {type: concat, from: ["
+            + "a, " * entries
+            + "]}\n"
+        )
+
+    out = diagnosed(write_spec(tmp_path, spec_with(101)), code="NS001", fragment="a list of more than 100 items")
+    assert ":4:327: NS001" in out
+    # The near miss: 100 are read, and the concat has 100 × 3 channels.
+    ok = spec_with(100).replace("]}", "], expect: [300, 8, 8]}")
+    assert invoke(write_spec(tmp_path, ok, "ok.yaml")).exit_code == 0
+
+
 def test_a_flood_of_mappings_anywhere_is_refused_as_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 3.4 million `{}` fit in 10 MB, and took 1.8 GB to read. Here the limit is 100: the root
     # mapping, `input`'s list, `layers`' list, the relu's mapping and `x`'s list make 5, so
@@ -571,6 +593,20 @@ def test_a_ten_megabyte_flood_of_layers_is_refused_in_bounded_memory(tmp_path: P
     # Layer 100,001 starts after "layers: [" (9 characters) and 100,000 of "{type: relu}, " (14).
     assert done.returncode == 1, done.stderr
     assert f"{path}:2:{10 + 14 * 100_000}: NS001 error: more than 100,000 layers" in done.stdout
+
+
+def test_a_ten_megabyte_list_of_inputs_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    # Five million names in one `from`, in a process held to 512 MiB. Entry 100,001 starts
+    # after "  - {type: concat, from: [" (26 characters) and 100,000 of "a," (2 each).
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {type: concat, from: [" + "a," * 5_000_000
+    path = write_spec(tmp_path, text + "a]}\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
+
+    done = check_in_a_process(path, preexec_fn=limit)
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:4:{27 + 2 * 100_000}: NS001 error: a list of more than 100,000 items" in done.stdout
 
 
 def test_ten_thousand_branches_of_different_sizes_into_one_concat_are_fast(tmp_path: Path) -> None:
