@@ -35,7 +35,9 @@ UNUSED_NOQA = ns900_unused_noqa.RULE.code
 #: and the Kelvin sign, and NS102 would be read at the start of NS102٢ or NS102x, so a
 #: lookalike or a misspelt code would silence a real one.
 _CODE = r"(?a:[A-Z]+)[0-9]+(?!\w)"
-_CODES = rf"{_CODE}(?:[\s,]+{_CODE})*"
+#: Possessive (``*+``): nothing follows a list for it to give codes back to, and re keeps a
+#: backtracking point per repeat otherwise, 1.4 GB for the millions a 10 MB comment holds.
+_CODES = rf"{_CODE}(?:[\s,]+{_CODE})*+"
 #: Letters, then digits, of any script: a code, or a lookalike (``Nſ101``), with whatever
 #: follows it (``NS101x``). Codes without a colon are refused whatever they are written with,
 #: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
@@ -49,7 +51,7 @@ _SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
 _DIRECTIVE = re.compile(
     rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)"
-    rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*))?",
+    rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*+))?",
     re.IGNORECASE,
 )
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
@@ -63,6 +65,10 @@ _NOT_A_COLON = re.compile(r"\s*([^\w\s#])\s*NS\d+\b", re.IGNORECASE)
 _NOT_A_SEPARATOR = re.compile(r"\s*([;|/+&])\s*(NS\d+)\b", re.IGNORECASE)
 #: Another code after a colon's codes, as the list would go on: ``noqa: NS101, Nſ102``.
 _ANOTHER_CODE = re.compile(rf"[\s,]+({_CODE_LIKE})")
+_WORD = re.compile(r"[^\s,]+")
+#: Different codes one comment may list: netspec has a few dozen rules, and each code listed
+#: is judged on its own (a 10 MB comment lists millions, which took 1.5 GB).
+MAX_CODES = 10_000
 
 
 @dataclass
@@ -137,11 +143,13 @@ def directives(text: str, document: Document) -> list[Directive]:
         start, end = match.start(), len(line.rstrip())
         span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
         own_line = not line[:comment].strip()
-        codes = tuple(re.split(r"[\s,]+", match["codes"].upper())) if match["codes"] else None
+        codes = _distinct(_WORD.finditer(match["codes"])) if match["codes"] else None
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
-        if match["colon"] and codes is None:
+        if len(codes or ()) > MAX_CODES or len(written := _loose_codes(match["loose"])) > MAX_CODES:
+            directive.problem = f"lists more than {MAX_CODES:,} different codes; as written it silences nothing"
+        elif match["colon"] and codes is None:
             directive.problem = _no_codes(line[match.end() :])
-        elif written := _loose_codes(match["loose"]):
+        elif written:
             listed = listing([cut(code.upper()) for code in written], ", ")
             directive.problem = next(
                 (
@@ -190,11 +198,24 @@ def _no_codes(after: str) -> str:
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 
 
-def _loose_codes(loose: str | None) -> list[str]:
-    """The codes written after a ``noqa`` without a colon: up to the first word that does not
-    pass for one, which begins the reason (``noqa 第3层`` is a bare noqa)."""
-    words = re.split(r"[\s,]+", loose) if loose else []
-    return list(itertools.takewhile(lambda word: word.isascii() or _lookalike(word), words))
+def _distinct(words: Iterator[re.Match[str]], *, upper: bool = True) -> tuple[str, ...]:
+    """The different words, in order (upper-cased, or as written): :data:`MAX_CODES` and one
+    more at most, so that a comment of millions costs no more than one past the limit."""
+    distinct: dict[str, None] = {}
+    for word in words:
+        distinct[word[0].upper() if upper else word[0]] = None
+        if len(distinct) > MAX_CODES:
+            break
+    return tuple(distinct)
+
+
+def _loose_codes(loose: str | None) -> tuple[str, ...]:
+    """The codes written after a ``noqa`` without a colon, as :func:`_distinct` gives them: up
+    to the first word that does not pass for one, which begins the reason (``noqa 第3层`` is a
+    bare noqa)."""
+    words = _WORD.finditer(loose) if loose else iter(())
+    # As written: upper-casing would make a lookalike's ſ an S.
+    return _distinct(itertools.takewhile(lambda word: word[0].isascii() or _lookalike(word[0]), words), upper=False)
 
 
 def _lookalike(word: str) -> bool:

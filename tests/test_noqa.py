@@ -359,6 +359,25 @@ def test_unknown_code_is_reported_as_unknown() -> None:
     assert "NS102" not in diagnostic.message
 
 
+def test_a_code_listed_again_is_judged_and_reported_once() -> None:
+    (diagnostic,) = lint(layers(f"{KEEP}  # noqa: NS1 NS1, ns1 NS2 NS1"))
+    assert diagnostic.message == "unused `noqa`: NS1 is not a netspec rule; NS2 is not a netspec rule"
+
+
+def test_a_comment_listing_more_codes_than_the_limit_silences_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 10 MB comment lists millions of codes; each different one is judged. Past the limit
+    # (5 here) the comment is refused, with or without its colon, and NS102 stays.
+    monkeypatch.setattr("netspec.noqa.MAX_CODES", 5)
+    for separator in (": ", " "):
+        found = lint(layers(f"{SHRINK}  # noqa{separator}NS102 NS101 NS103 NS104 NS105 NS106 NS102"))
+        assert sorted(d.code for d in found) == ["NS102", "NS900"]
+        (refusal,) = [d for d in found if d.code == "NS900"]
+        assert refusal.message == "this `noqa` lists more than 5 different codes; as written it silences nothing"
+    # The near miss: five different codes, one of them twice, silence NS102 (the four others
+    # are unused, NS900).
+    assert codes(layers(f"{SHRINK}  # noqa: NS102 NS101 NS103 NS104 NS105 NS102")) == ["NS900"]
+
+
 def test_unknown_codes_are_quoted_and_listed_within_bounds() -> None:
     # A code of 100,001 characters is quoted as its first 37 and "...": 40 in all.
     long_code = "X" + "1" * 100_000

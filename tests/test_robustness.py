@@ -609,6 +609,20 @@ def test_a_ten_megabyte_list_of_inputs_is_refused_in_bounded_memory(tmp_path: Pa
     assert f"{path}:4:{27 + 2 * 100_000}: NS001 error: a list of more than 100,000 items" in done.stdout
 
 
+@pytest.mark.parametrize("noqa", ["# noqa: ", "# noqa "])
+def test_a_ten_megabyte_noqa_comment_is_read_in_bounded_memory(tmp_path: Path, noqa: str) -> None:
+    # 2.6 million codes in one comment took 1.5 GB, most of it the pattern's backtracking
+    # points; in a process held to 512 MiB it is read, and judged as one code.
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}  " + noqa + "NS1 " * 2_600_000 + "\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
+
+    done = check_in_a_process(path, preexec_fn=limit)
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:3:19: NS900" in done.stdout and "NS1" in done.stdout
+
+
 def test_ten_thousand_branches_of_different_sizes_into_one_concat_are_fast(tmp_path: Path) -> None:
     # Kernels 1, 2 and 3 on 8×8 give 8×8, 7×7 and 6×6 (8 − F + 1): NS106, and a fix per
     # shrinking branch, each of which re-runs NS106 to be judged. NS106 looked at every other
