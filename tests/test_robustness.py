@@ -623,6 +623,20 @@ def test_a_ten_megabyte_noqa_comment_is_read_in_bounded_memory(tmp_path: Path, n
     assert f"{path}:3:19: NS900" in done.stdout and "NS1" in done.stdout
 
 
+@pytest.mark.parametrize("quote", ['"', "'" * 3, '"' * 3])
+def test_a_megabyte_string_in_the_configuration_is_read_in_bounded_memory(tmp_path: Path, quote: str) -> None:
+    # A string of a million characters, within the 1 MiB limit, took 280 MB to scan for dotted
+    # keys; in a process held to 160 MiB the configuration is read, and its key refused.
+    (tmp_path / "netspec.toml").write_text(f"x = {quote}{'a' * 1_000_000}{quote}\n")
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (160 * 2**20, 160 * 2**20))
+
+    done = check_in_a_process(path, preexec_fn=limit, cwd=tmp_path)
+    assert done.returncode == 2 and "netspec.toml: unknown key 'x'" in done.stderr, done.stderr
+
+
 def test_ten_thousand_branches_of_different_sizes_into_one_concat_are_fast(tmp_path: Path) -> None:
     # Kernels 1, 2 and 3 on 8×8 give 8×8, 7×7 and 6×6 (8 − F + 1): NS106, and a fix per
     # shrinking branch, each of which re-runs NS106 to be judged. NS106 looked at every other
