@@ -173,13 +173,18 @@ def _unwritable(path: Path) -> int | None:
     return None
 
 
-def refuse_overwriting_a_spec(output_file: Path, specs: Sequence[Path]) -> None:
+def refuse_overwriting_a_spec(output_file: Path, specs: Sequence[Path], *, stdin: bool = False) -> None:
     """Refuse a report file that is one of the specs to check (under its name, a link's or a
-    hard link's): the report would replace it, and a fixed spec would be lost."""
+    hard link's), or, with ``stdin``, the file standard input reads (``- < spec.yaml``): the
+    report would replace it, and a fixed spec would be lost."""
     try:
         report = output_file.stat()
     except OSError:
         return  # not there yet: the report creates it
+    if stdin and sys.stdin is not None:
+        with contextlib.suppress(OSError, ValueError):  # a closed stdin is reported when read
+            if os.path.samestat(report, os.fstat(sys.stdin.fileno())):
+                usage_error(f"cannot write {output_file}: standard input reads it, the spec to check")
     for spec in specs:
         try:
             same = os.path.samestat(report, spec.stat())
@@ -487,8 +492,8 @@ def _check_stdin(
     """Read one spec from standard input, and check it, or fix it when ``fixing``. For
     ``summarising`` (``show``), the result keeps its analysis, and its fixes go unjudged."""
     name = stdin_filename or STDIN
-    if output_file is not None and stdin_filename is not None:
-        refuse_overwriting_a_spec(output_file, [Path(stdin_filename)])
+    if output_file is not None:
+        refuse_overwriting_a_spec(output_file, [Path(stdin_filename)] if stdin_filename else [], stdin=True)
     if sys.stdin is None:  # started with stdin closed (`<&-`)
         usage_error("cannot read the spec: standard input is closed")
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):

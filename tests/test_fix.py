@@ -1475,6 +1475,22 @@ def test_an_output_file_that_is_a_spec_to_check_is_refused(tmp_path: Path, how: 
     assert json.loads(copy.read_text()) == [] and path.read_text() != SMALL
 
 
+@pytest.mark.parametrize("fixing", [[], ["--fix"]])
+def test_an_output_file_that_standard_input_reads_is_refused(tmp_path: Path, fixing: list[str]) -> None:
+    # `netspec check - -o spec.yaml < spec.yaml` replaced the spec with its own report.
+    path = write_spec(tmp_path, SMALL)
+    with path.open() as stdin:
+        done = netspec_process("check", *fixing, "-o", str(path), "-", stdin=stdin)
+    assert (done.returncode, done.stdout, path.read_text()) == (2, "", SMALL)
+    assert done.stderr == f"netspec: error: cannot write {path}: standard input reads it, the spec to check\n"
+    # The near miss: the same spec, read from a copy, is reported to it.
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(SMALL)
+    with copy.open() as stdin:
+        done = netspec_process("check", "--output-format", "json", "-o", str(path), "-", stdin=stdin)
+    assert done.returncode == 1 and json.loads(path.read_text())[0]["code"] == "NS102"
+
+
 def test_an_output_file_is_neither_opened_nor_created_before_the_report(tmp_path: Path) -> None:
     # A new report file inside the scanned folder is not there to be found as a spec.
     write_spec(tmp_path, CLEAN)
