@@ -123,6 +123,10 @@ def _content_ends(document: Document, rows: set[int]) -> dict[int, int]:
     for span, style in document.styled_scalars():
         for inside in range(span.start.row + (style in "|>"), span.end.row):
             ends[inside] = _WHOLE_ROW
+    # So does a plain scalar over several rows: a comment would have ended it.
+    for span in document.folded_scalars():
+        for inside in range(span.start.row, span.end.row):
+            ends[inside] = _WHOLE_ROW
     return ends
 
 
@@ -264,16 +268,18 @@ def _not_a_code(written: str) -> str:
 
 
 #: What a comment's ``#`` may follow directly: white space, as YAML says, and, as libyaml
-#: reads it, a flow indicator or a quoted scalar's closing quote (``kernel: 3}# noqa``).
-_BEFORE_COMMENT = frozenset(" \t[]{},'\"")
+#: reads it, a flow indicator (``kernel: 3}# noqa``), which no plain scalar in a flow holds.
+_BEFORE_COMMENT = frozenset(" \t[]{},")
 
 
 def _comment_start(line: str, content_end: int) -> int | None:
-    """Where the comment of a line starts: a ``#`` after the content, at the line's start or
-    after :data:`_BEFORE_COMMENT`, or None. (Within the content, a plain scalar holds it.)"""
+    """Where the comment of a line starts: a ``#`` after the content, at the line's start, after
+    :data:`_BEFORE_COMMENT`, or right after a quoted scalar that ends the content (``'c'# x``;
+    in a plain scalar, ``x'# y`` is text), or None. Within the content, a scalar holds it."""
     position = line.find("#", content_end)
     while position != -1:
-        if position == 0 or line[position - 1] in _BEFORE_COMMENT:
+        before = line[position - 1] if position else " "
+        if before in _BEFORE_COMMENT or (before in "'\"" and position == content_end):
             return position
         position = line.find("#", position + 1)
     return None

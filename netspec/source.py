@@ -236,6 +236,9 @@ class Document:
     table_starts: dict[KeyPath, int] = field(default_factory=dict)
     #: Parser offsets and style of every quoted or block scalar (see :meth:`styled_scalars`).
     styled_offsets: list[tuple[int, int, str]] = field(default_factory=list)
+    #: Parser offsets of every plain scalar written over more than one row (see
+    #: :meth:`folded_scalars`).
+    folded_offsets: list[ValueOffsets] = field(default_factory=list)
     #: Where each value that carries an anchor (``&name``), which aliases elsewhere may share,
     #: starts, by path (checked like ``flow_starts``).
     anchored: dict[KeyPath, int] = field(default_factory=dict)
@@ -374,6 +377,12 @@ class Document:
         style: ``"``, ``'``, ``|`` or ``>``."""
         for start, end, style in self.styled_offsets:
             yield self.lines.span(start, end), style
+
+    def folded_scalars(self) -> Iterator[Span]:
+        """Every plain scalar written over more than one row: a comment would have ended it,
+        so each ``#`` on its rows but the last is its own."""
+        for start, end in self.folded_offsets:
+            yield self.lines.span(start, end)
 
     def last_ends(self, rows: Iterable[int]) -> dict[int, int]:
         """For each of these 1-based rows on which a key or value ends, the 1-based column
@@ -975,7 +984,7 @@ def load(text: str) -> Document:
     # One C call per event: get_event() parses on demand and returns None after the stream.
     next_event = parser.get_event
     add = builder.add
-    styled = builder.doc.styled_offsets
+    styled, folded = builder.doc.styled_offsets, builder.doc.folded_offsets
     try:
         event: Any = next_event()
         while event is not None:
@@ -991,13 +1000,16 @@ def load(text: str) -> Document:
                         value, is_merge = event.value, False
                 else:
                     value, is_merge = _scalar_value(event)
+                start, end = event.start_mark.index, event.end_mark.index
                 if event.anchor is not None:
-                    builder.anchor_scalar(
-                        event.anchor, value, 1 + (len(event.value) >> 4), event.start_mark.index, is_merge
-                    )
+                    builder.anchor_scalar(event.anchor, value, 1 + (len(event.value) >> 4), start, is_merge)
                 if event.style:  # "" (libyaml) or None for a plain scalar
-                    styled.append((event.start_mark.index, event.end_mark.index, event.style))
-                add(value, event.start_mark.index, event.end_mark.index, 1, is_merge)
+                    styled.append((start, end, event.style))
+                elif end - start != len(event.value):
+                    # Folded over rows: a plain scalar's text is its value on one row. (In a flow
+                    # collection a row may go on unindented, "[a\nb]", and keep the length.)
+                    folded.append((start, end))
+                add(value, start, end, 1, is_merge)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 mapping = kind is MappingStartEvent
                 if event.tag is not None and event.tag != "!":

@@ -37,8 +37,16 @@ def test_a_comment_right_after_a_closing_bracket_or_quote_silences_too() -> None
     assert codes(layers(f"{SHRINK}# noqa: NS102")) == []
     quoted = "  - type: conv\n    name: 'c'# noqa: NS102\n    filters: 8\n    kernel: 3\n"
     assert codes(f"input: [3, 32, 32]\nlayers:\n{quoted}") == []
-    # The near miss: after a plain scalar's character, the "#" is the scalar's, not a comment.
+    # The near miss: after a plain scalar's character, the "#" is the scalar's, not a comment;
+    # so on the rows of a plain scalar over several, but its last, whatever is before it: the
+    # names below load as one line each, as a comment would have ended them.
     assert codes(layers("{type: conv, name: c# noqa, filters: 8, kernel: 3}")) == ["NS102"]
+    for name in ("enc[0]# noqa:NS102\n      block", "a\n      x]# noqa:NS102\n      y"):
+        folded = f"  - type: conv\n    name: {name}\n    filters: 8\n    kernel: 3\n"
+        assert codes(f"input: [3, 32, 32]\nlayers:\n{folded}") == ["NS102"], folded
+    # In a flow, a row may go on unindented: the name is "x' then the comment's text, then y".
+    unindented = "input: [3, 32, 32]\nlayers: [{type: conv, name: x'# noqa\ny, filters: 8, kernel: 3}]\n"
+    assert codes(unindented) == ["NS102"]
 
 
 def test_other_code_does_not_silence() -> None:
