@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Iterable, Sequence
@@ -181,7 +182,8 @@ def refuse_overwriting_a_spec(output_file: Path, specs: Sequence[Path], *, stdin
         report = output_file.stat()
     except OSError:
         return  # not there yet: the report creates it
-    if stdin and sys.stdin is not None:
+    # A regular file only: a report to /dev/stdout, on the terminal stdin reads, replaces nothing.
+    if stdin and sys.stdin is not None and stat.S_ISREG(report.st_mode):
         with contextlib.suppress(OSError, ValueError):  # a closed stdin is reported when read
             if os.path.samestat(report, os.fstat(sys.stdin.fileno())):
                 usage_error(f"cannot write {output_file}: standard input reads it, the spec to check")

@@ -1489,6 +1489,10 @@ def test_an_output_file_that_standard_input_reads_is_refused(tmp_path: Path, fix
     with copy.open() as stdin:
         done = netspec_process("check", "--output-format", "json", "-o", str(path), "-", stdin=stdin)
     assert done.returncode == 1 and json.loads(path.read_text())[0]["code"] == "NS102"
+    # Nor is a device both stand for: a report to /dev/null, read from it, is written.
+    with open(os.devnull) as stdin:
+        done = netspec_process("check", "-o", os.devnull, "-", stdin=stdin)
+    assert done.returncode == 1 and "cannot write" not in done.stderr
 
 
 def test_an_output_file_is_neither_opened_nor_created_before_the_report(tmp_path: Path) -> None:
