@@ -525,7 +525,7 @@ def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
 ) -> None:
     # 740,000 `{type: relu}` fit in 10 MB, and took 1.8 GB to check. The layer past the
     # limit is pointed at: on row 103 (after `input`, `layers:` and 100 layers), its `{`.
-    monkeypatch.setattr("netspec.source.MAX_LAYERS", 100)
+    monkeypatch.setattr("netspec.source.MAX_ITEMS", 100)
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 101)
     out = diagnosed(path, code="NS001", fragment="more than 100 layers; a network spec never needs this")
     assert f"{path}:103:5: NS001" in out
@@ -534,13 +534,14 @@ def test_more_layers_than_any_network_has_are_refused_as_they_are_read(
         invoke(write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 100, "ok.yaml")).exit_code
         == 0
     )
-    # Layers read under another name are counted once they are the spec's: through a merge
-    # key (pointed at on row 3, where its `layers` starts), or an alias (at `*l`, row 104).
+    # Layers given under another name are a list read first, and refused as one: in a merge
+    # key's mapping, the 101st on row 104; an alias's anchored list's, on row 103.
     merged = write_spec(tmp_path, "input: [3, 8, 8]\n<<:\n  layers:\n" + "    - {type: relu}\n" * 101, "merged.yaml")
-    assert f"{merged}:3:3: NS001" in diagnosed(merged, code="NS001", fragment="more than 100 layers")
+    assert f"{merged}:104:7: NS001" in diagnosed(merged, code="NS001", fragment="more than 100 items in a list")
     aliased = "input: [3, 8, 8]\nx-defs: &l\n" + "  - {type: relu}\n" * 101 + "layers: *l\n"
     aliased_path = write_spec(tmp_path, aliased, "aliased.yaml")
-    assert f"{aliased_path}:104:9: NS001" in diagnosed(aliased_path, code="NS001", fragment="more than 100 layers")
+    out = diagnosed(aliased_path, code="NS001", fragment="more than 100 items in a list")
+    assert f"{aliased_path}:103:5: NS001" in out
 
 
 def test_a_list_longer_than_the_layers_can_be_is_refused_as_it_is_read(
@@ -558,7 +559,7 @@ def test_a_list_longer_than_the_layers_can_be_is_refused_as_it_is_read(
             + "]}\n"
         )
 
-    out = diagnosed(write_spec(tmp_path, spec_with(101)), code="NS001", fragment="a list of more than 100 items")
+    out = diagnosed(write_spec(tmp_path, spec_with(101)), code="NS001", fragment="more than 100 items in a list")
     assert ":4:327: NS001" in out
     # The near miss: 100 are read, and the concat has 100 × 3 channels.
     ok = spec_with(100).replace("]}", "], expect: [300, 8, 8]}")
@@ -606,7 +607,7 @@ def test_a_ten_megabyte_list_of_inputs_is_refused_in_bounded_memory(tmp_path: Pa
 
     done = check_in_a_process(path, preexec_fn=limit)
     assert done.returncode == 1, done.stderr
-    assert f"{path}:4:{27 + 2 * 100_000}: NS001 error: a list of more than 100,000 items" in done.stdout
+    assert f"{path}:4:{27 + 2 * 100_000}: NS001 error: more than 100,000 items in a list" in done.stdout
 
 
 @pytest.mark.parametrize("noqa", ["# noqa: ", "# noqa "])
