@@ -271,6 +271,14 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
         "the layer reads only 27/29 of its input"
     )
     assert edges.help == "use dilation 1, or pad the edges, which only windows that start in the padding read"
+    # Per dimension, each phrase with the dimensions it holds for: on 20 rows, (20 − 5)//3 + 1 = 6
+    # windows read 3i, 3i + 2 and 3i + 4, up to 19, and miss 1 and 18; 27·18·27 of 29·20·29.
+    (volume,) = lint(spec("[1, 29, 20, 29]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}"))
+    edges_of = "kernel 3 with dilation 2 and stride 3 never reads input positions"
+    assert volume.message == (
+        f"conv1: {edges_of} 1 and 27 (from 0) along the slices and columns, and {edges_of} 1 and 18 (from 0) "
+        "along the rows; the layer reads only 6561/8410 of its input"
+    )
     # Past six runs of unread positions, the rest are counted: 15 and 17 here.
     listed = _edge_gap(Window(20, 3, 3, 2, 0, 0), [1, 2, 3, 5, 7, 9, 11, 13, 15, 17])
     assert listed.endswith("never reads input positions 1–3, 5, 7, 9, 11, 13 and 2 more (from 0)")

@@ -65,9 +65,15 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             for i in range(len(windows))
             if i in skipping or holes[i]
         }
-        # One dimension (1-D) needs no name: "along the positions" says nothing.
-        along = f" along the {' and '.join(f'{units[i]}s' for i in gaps)}" if len(windows) > 1 else ""
-        gap = ", ".join(dict.fromkeys(gaps.values()))
+        # Each phrase once, with the dimensions it holds for; one dimension (1-D) needs no name:
+        # "along the positions" says nothing.
+        dimensions: dict[str, list[int]] = {}
+        for i, phrase in gaps.items():
+            dimensions.setdefault(phrase, []).append(i)
+        gap = ", and ".join(
+            phrase + (f" along the {' and '.join(f'{units[i]}s' for i in held)}" if len(windows) > 1 else "")
+            for phrase, held in dimensions.items()
+        )
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
             shared = any(math.gcd(windows[i].stride, windows[i].dilation) > 1 for i in skipping)
@@ -78,7 +84,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         else:
             help = "use dilation 1, or pad the edges, which only windows that start in the padding read"
-        message = f"{node.name}: {gap}{along}; the layer reads only {fraction} of its input"
+        message = f"{node.name}: {gap}; the layer reads only {fraction} of its input"
         yield Violation(node.index, message, help=help)
 
 
