@@ -203,14 +203,17 @@ def _no_codes(after: str) -> str:
 
 
 def _distinct(words: Iterator[re.Match[str]], *, upper: bool = True) -> tuple[str, ...]:
-    """The different words, in order (upper-cased, or as written): :data:`MAX_CODES` and one
-    more at most, so that a comment of millions costs no more than one past the limit."""
-    distinct: dict[str, None] = {}
-    for word in words:
-        distinct[word[0].upper() if upper else word[0]] = None
+    """The different words, in order (upper-cased, or as first written), ASCII ones differing
+    by more than case: :data:`MAX_CODES` and one more at most, so that a comment of millions
+    costs no more than one past the limit."""
+    distinct: dict[str, str] = {}
+    for match in words:
+        word = match[0]
+        # Not a lookalike's: upper-casing would make its ſ an S, and the word a real code.
+        distinct.setdefault(word.upper() if word.isascii() else word, word.upper() if upper else word)
         if len(distinct) > MAX_CODES:
             break
-    return tuple(distinct)
+    return tuple(distinct.values())
 
 
 def _loose_codes(loose: str | None) -> tuple[str, ...]:

@@ -370,6 +370,9 @@ def test_unknown_code_is_reported_as_unknown() -> None:
 def test_a_code_listed_again_is_judged_and_reported_once() -> None:
     (diagnostic,) = lint(layers(f"{KEEP}  # noqa: NS1 NS1, ns1 NS2 NS1"))
     assert diagnostic.message == "unused `noqa`: NS1 is not a netspec rule; NS2 is not a netspec rule"
+    # Without the colon, the form it suggests lists each once too.
+    (diagnostic,) = [d for d in lint(layers(f"{SHRINK}  # noqa NS102 ns102 Ns102")) if d.code == "NS900"]
+    assert "(`# noqa: NS102`)" in diagnostic.message
 
 
 def test_a_comment_listing_more_codes_than_the_limit_silences_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
