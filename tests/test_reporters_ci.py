@@ -273,6 +273,9 @@ def test_a_name_inside_a_line_keeps_its_colons_as_written(tmp_path: Path) -> Non
     assert "│ ::a " in table and table.lstrip().startswith(":\u2060:x")
     markdown = netspec_process("show", "--format", "markdown", "::x.yaml", cwd=tmp_path).stdout
     assert "| ::a | conv |" in markdown
+    # A JUnit failure's text follows its element's tag, on the tag's line.
+    junit = netspec_process("check", "--output-format", "junit", "::x.yaml", cwd=tmp_path).stdout
+    assert 'type="NS102">::x.yaml:3:5: NS102 ' in junit
 
 
 def test_carets_stay_under_the_span_after_a_legacy_command_in_the_line(tmp_path: Path) -> None:
