@@ -3,7 +3,6 @@ receptive fields, and what weight sharing saves)."""
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -13,7 +12,7 @@ from typing import Any
 from netspec.analysis import Analysis
 from netspec.layers import format_shape, volume
 from netspec.layers.base import plural
-from netspec.report.base import inline, no_workflow_command
+from netspec.report.base import inline, json_text, no_workflow_command
 from netspec.spec import raw_field
 
 
@@ -149,7 +148,7 @@ def _total_columns(summary: NetworkSummary) -> list[str]:
 
 
 def render_json(summary: NetworkSummary) -> str:
-    return json.dumps(summary.to_dict(), indent=2)
+    return json_text(summary.to_dict(), indent=2)
 
 
 #: What Markdown would read as markup in a name: a column break, HTML, emphasis (``*``, ``_``,

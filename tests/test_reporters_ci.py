@@ -6,6 +6,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -221,6 +222,39 @@ def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, comman
     assert first.replace("##[", "#\u2060#[") in printed
     if command != ["show"]:
         assert second.replace("##[", "#\u2060#[") in printed
+
+
+@pytest.mark.parametrize(
+    ("command", "names"),
+    [
+        (["check", "--output-format", "json"], lambda out: [item["layer"] for item in json.loads(out)]),
+        (
+            ["check", "--output-format", "json-lines"],
+            lambda out: [json.loads(line)["layer"] for line in out.splitlines()],
+        ),
+        (
+            ["check", "--output-format", "sarif"],
+            lambda out: [r["message"]["text"].split(" shrinks")[0] for r in json.loads(out)["runs"][0]["results"]],
+        ),
+        (
+            ["check", "--output-format", "junit"],
+            lambda out: [
+                f.get("message", "").split(": ", 1)[1].split(" shrinks")[0] for f in ET.fromstring(out).iter("failure")
+            ],
+        ),
+        (["show", "--format", "json"], lambda out: [layer["name"] for layer in json.loads(out)["layers"]]),
+    ],
+)
+def test_machine_formats_hold_no_legacy_command_and_read_back_as_written(
+    tmp_path: Path, command: list[str], names: Callable[[str], list[str]]
+) -> None:
+    # JSON writes the second "#" as \u0023 and XML as &#35;: parsers read the name as it is.
+    name = LEGACY_COMMANDS[0]
+    path = tmp_path / "s.yaml"
+    path.write_text(f'input: [3, 32, 32]\nlayers:\n  - {{type: conv, name: "{name}", filters: 8, kernel: 3}}\n')
+    done = netspec_process(*command, str(path))
+    assert "##[" not in done.stdout + done.stderr
+    assert names(done.stdout) == [name]
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import Any, ClassVar, TextIO
 
 from netspec.diagnostics import Diagnostic, Severity
 from netspec.layers.base import plural
@@ -90,6 +91,13 @@ def no_legacy_command(line: str) -> str:
     command (the legacy syntax): a layer named ``##[error file=a.yaml]x`` would forge an
     annotation from any line that names it, on stdout or stderr."""
     return line.replace("##[", "#\u2060#[") if "##[" in line else line
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``value`` as JSON (``json.dumps``'s ``options``), every ``##[`` in it written
+    ``#\\u0023[``: a parser reads it back as ``##[``, and GitHub's runner, which would read a
+    command anywhere in a line (:func:`no_legacy_command`), reads none in the step's log."""
+    return json.dumps(value, **options).replace("##[", "#\\u0023[")
 
 
 #: ``_UNPRINTABLE`` but for LF and CR, which some formats encode their own way.

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, all_diagnostics, applicability, utf8_name
+from netspec.report.base import Reporter, all_diagnostics, applicability, json_text, utf8_name
 from netspec.source import FILE_START, Position
 
 
@@ -78,8 +77,7 @@ def items(results: Sequence[FileResult]) -> Iterator[dict[str, Any]]:
 
 class JsonReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        json.dump(list(items(results)), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(list(items(results)), indent=2, ensure_ascii=False) + "\n")
 
 
 __all__ = ["JsonReporter", "diagnostic_dict", "items"]

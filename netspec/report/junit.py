@@ -3,6 +3,7 @@ file, one ``<failure>`` per diagnostic; a clean file is a passing testcase."""
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -57,5 +58,7 @@ class JunitReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         tree = ET.ElementTree(testsuite(results))
         ET.indent(tree)
-        tree.write(out, encoding="unicode", xml_declaration=True)
-        out.write("\n")
+        written = io.StringIO()
+        tree.write(written, encoding="unicode", xml_declaration=True)
+        # As JSON's `#\u0023[`: a reference a parser reads back as `##[`, and the runner does not.
+        out.write(written.getvalue().replace("##[", "#&#35;[") + "\n")

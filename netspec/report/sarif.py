@@ -6,7 +6,6 @@ shows the same text as ``netspec rule``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,7 +15,7 @@ from netspec import __version__
 from netspec.diagnostics import Diagnostic
 from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, applicability, fix_safety, relative_path, working_directory
+from netspec.report.base import Reporter, applicability, fix_safety, json_text, relative_path, working_directory
 from netspec.rules import RULES, Rule
 from netspec.source import LINE_BREAK_CHARACTERS, UNUSUAL_BREAK, Span
 
@@ -147,5 +146,4 @@ class SarifReporter(Reporter):
         # A directory's URI ends in "/" for relative URIs to resolve under it; "/" itself has one.
         if root is not None and not root.endswith("/"):
             root += "/"
-        json.dump(sarif_log(results, root), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(sarif_log(results, root), indent=2, ensure_ascii=False) + "\n")
