@@ -496,6 +496,23 @@ def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch,
     assert marks == [Applicability.SAFE] * judged + [None] * (layers - judged)
 
 
+def test_a_spec_with_schema_problems_costs_its_problems_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With a schema problem, each judgement validates the spec whole again, problems and all:
+    # 10 layers and 20 unknown keys cost 10 + 2·20 = 50, so a budget of 100 pays for 2 of the
+    # 9 convs' fixes (one layer with 10,000 unknown keys took 16 s for 140 fixes).
+    # The convs read the input, past the relu that netspec cannot check.
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
+    junk = "{type: relu, name: junk, " + ", ".join(f"x{i}: 1" for i in range(20)) + "}"
+    convs = [f"{{type: conv, name: c{i}, filters: 4, kernel: 3, from: input}}" for i in range(9)]
+    outputs = "outputs: [junk, " + ", ".join(f"c{i}" for i in range(9)) + "]\n"
+    text = spec("[4, 200]", junk, *convs) + outputs
+    marks = [d.applicability for d in lint_text(text).diagnostics if d.fix is not None]
+    assert marks == [Applicability.SAFE] * 2 + [None] * 7
+    # The near miss: without the unknown keys, 10 layers cost 10, and all 9 are judged.
+    clean = [d.applicability for d in lint_text(text.replace(junk, "{type: relu}")).diagnostics if d.fix]
+    assert clean == [Applicability.SAFE] * 9
+
+
 def test_fixes_past_the_budget_are_reported_unjudged_not_unsafe(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
