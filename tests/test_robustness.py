@@ -638,6 +638,32 @@ def test_a_megabyte_string_in_the_configuration_is_read_in_bounded_memory(tmp_pa
     assert done.returncode == 2 and "netspec.toml: unknown key 'x'" in done.stderr, done.stderr
 
 
+def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> None:
+    # NS114 listed every input position up front: ten million took a gigabyte, and a check
+    # judging fixes listed them again for each.
+    path = write_spec(tmp_path, "input: [1, 10000000]\nlayers:\n  - {type: relu}\n")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
+
+    done = netspec_process("check", "--extend-select", "NS114", str(path), preexec_fn=limit)
+    assert (done.returncode, done.stdout) == (0, "All checks passed! (1 file checked)\n"), done.stderr
+
+
+def test_ns114_reads_only_the_taps_on_the_input(tmp_path: Path) -> None:
+    # A kernel of 2³¹ − 1 taps, padded 'same' on 8×8: its taps were walked one by one before the
+    # read limit was charged, past a minute; 8 of them fall on the input.
+    huge = write_spec(
+        tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 1, kernel: 2147483647, padding: same}\n"
+    )
+    assert invoke("--extend-select", "NS114", huge, seconds=20).exit_code == 0
+    # 140 fixable convs on two million positions: each fix judged ran NS114 again (24 s).
+    lines = ["input: [1, 2000000]", "layers:", *["  - {type: conv, filters: 1, kernel: 3, from: input}"] * 140]
+    lines.append("outputs: [" + ", ".join(f"conv{i + 1}" for i in range(140)) + "]")
+    wide = write_spec(tmp_path, "\n".join(lines) + "\n", "wide.yaml")
+    assert invoke("--extend-select", "NS114", wide, seconds=10).exit_code == 1
+
+
 def test_ten_thousand_branches_of_different_sizes_into_one_concat_are_fast(tmp_path: Path) -> None:
     # Kernels 1, 2 and 3 on 8×8 give 8×8, 7×7 and 6×6 (8 − F + 1): NS106, and a fix per
     # shrinking branch, each of which re-runs NS106 to be judged. NS106 looked at every other

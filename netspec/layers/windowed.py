@@ -161,11 +161,15 @@ class WindowedLayer(LayerBase):
     def positions_read(
         self, inputs: Sequence[Shape], output: Shape, windows: Sequence[Window] | None, dimension: int, position: int
     ) -> list[tuple[int, int]]:
-        """The window's taps, ``dilation`` apart from ``position · stride − pad_before``."""
+        """The window's taps, ``dilation`` apart from ``position · stride − pad_before``, that
+        fall on the input: counted from the first there, so a kernel of 2³¹ − 1 costs its input's
+        positions, not its own."""
         assert windows is not None
         w = windows[dimension]
         start = position * w.stride - w.pad_before
-        return [(0, tap) for tap in range(start, start + w.effective_kernel, w.dilation) if 0 <= tap < w.size]
+        first = start if start >= 0 else start + -start // w.dilation * w.dilation
+        first += w.dilation if first < 0 else 0
+        return [(0, tap) for tap in range(first, min(start + w.effective_kernel, w.size), w.dilation)]
 
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The Distill recurrence, through each dimension's window."""
