@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic, cut, listing
 from netspec.rules import CODES_BY_NAME, RULES, ns900_unused_noqa
-from netspec.source import LINE_BREAK, Document, Position, Span
+from netspec.source import LINE_BREAK, UNUSUAL_BREAK, Document, Position, Span
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
 
@@ -69,6 +69,9 @@ _WORD = re.compile(r"[^\s,]+")
 #: Different codes one comment may list: netspec has a few dozen rules, and each code listed
 #: is judged on its own (a 10 MB comment lists millions, which took 1.5 GB).
 MAX_CODES = 10_000
+#: Lines with a noqa comment read per file: one per layer, at the most layers a spec may have.
+#: Each unused one is a diagnostic, and 1.6 million `#noqa` lines fit in 10 MB (26 s, 2.5 GB).
+MAX_DIRECTIVES = 100_000
 
 
 @dataclass
@@ -99,13 +102,28 @@ class Unused:
     message: str
 
 
-def _lines(text: str) -> Iterator[tuple[int, int, str]]:
-    """(1-based row, offset of the line's first character, line) for every line."""
-    row, start = 1, 0
-    for match in LINE_BREAK.finditer(text):  # as the parsers count rows, like the spans
-        yield row, start, text[start : match.start()]
-        row, start = row + 1, match.end()
-    yield row, start, text[start:]
+def _noqa_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(1-based row, offset of the line's first character, line) for each line that mentions
+    noqa, rows counted as the parsers count them, like the spans. The text is searched for the
+    word, not read line by line: 10 MB of comment lines are millions of them."""
+    row, start = 1, 0  # where the last line yielded, or the text, starts
+    only_lf = not UNUSUAL_BREAK.search(text)  # CR LF is counted at its LF
+    for mention in _MENTIONS_NOQA.finditer(text):
+        at = mention.start()
+        if at < start:  # the line already yielded
+            continue
+        if only_lf:
+            row += text.count("\n", start, at)
+            start = text.rfind("\n", start, at) + 1 or start
+        else:
+            for brk in LINE_BREAK.finditer(text, start, at):
+                row, start = row + 1, brk.end()
+        end = LINE_BREAK.search(text, at)
+        stop = len(text) if end is None else end.start()
+        yield row, start, text[start:stop]
+        if end is None:
+            return
+        row, start = row + 1, end.end()
 
 
 #: A content end past any line: no comment on that row.
@@ -134,7 +152,9 @@ def directives(text: str, document: Document) -> list[Directive]:
     """Every suppression comment in the text."""
     if not _MENTIONS_NOQA.search(text):  # the common case, and the only one a large spec should pay for
         return []
-    commented = [(row, offset, line) for row, offset, line in _lines(text) if "#" in line]
+    commented = list(itertools.islice((found for found in _noqa_lines(text) if "#" in found[2]), MAX_DIRECTIVES + 1))
+    past = commented[MAX_DIRECTIVES:]
+    del commented[MAX_DIRECTIVES:]
     ends = _content_ends(document, {row for row, _, _ in commented})
     found = []
     for row, offset, line in commented:
@@ -183,6 +203,15 @@ def directives(text: str, document: Document) -> list[Directive]:
             directive.problem = f"lists {_not_a_code(more[1])}; as written it silences nothing"
         elif match["file"] and not own_line:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
+        found.append(directive)
+    for row, offset, line in past:
+        start, end = line.find("#"), len(line.rstrip())
+        span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
+        directive = Directive(row, span, None, file_wide=False)
+        directive.problem = (
+            f"comes after {MAX_DIRECTIVES:,} lines with one, all that netspec reads in a file: "
+            "it and those after it silence nothing"
+        )
         found.append(directive)
     return found
 

@@ -22,6 +22,7 @@ import pathlib
 import re
 import stat
 import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -144,12 +145,15 @@ class LineIndex:
         self.text = text[self.shift :]
         # The pure-Python reader counts U+FEFF in offsets but gives it no column.
         self.zero_width_bom = not libyaml and "\ufeff" in self.text
-        self._starts: list[int] | None = None
+        self._starts: array[int] | None = None
 
-    def row_starts(self) -> list[int]:
-        """The parser offset where each row starts, worked out when first asked for."""
+    def row_starts(self) -> array[int]:
+        """The parser offset where each row starts, worked out when first asked for. In an
+        array: as ints in a list, the 10 million rows of a 10 MB file took 450 MB."""
         if self._starts is None:
-            self._starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.text))]
+            starts = array("q", [0])
+            starts.extend(match.end() for match in LINE_BREAK.finditer(self.text))
+            self._starts = starts
         return self._starts
 
     def position(self, offset: int) -> Position:

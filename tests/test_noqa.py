@@ -49,6 +49,28 @@ def test_a_comment_right_after_a_closing_bracket_or_quote_silences_too() -> None
     assert codes(unindented) == ["NS102"]
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"])
+def test_a_noqa_comment_is_found_on_its_row_after_any_line_break(brk: str) -> None:
+    # Rows are counted at every break YAML counts: the comment is the second layer's (row 4),
+    # and the first layer's problem stays, on row 3.
+    text = f"input: [3, 32, 32]{brk}layers:{brk}  - {SHRINK}{brk}  - {SHRINK}  # noqa: NS102{brk}"
+    assert [(d.code, d.span.start.row) for d in lint(text)] == [("NS102", 3)]
+
+
+def test_comments_past_the_limit_silence_nothing_and_are_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each unused comment is a diagnostic: 1.6 million `#noqa` lines fit in 10 MB. Past the
+    # limit (3 here), the next is reported as past it, and the rest are not read.
+    monkeypatch.setattr("netspec.noqa.MAX_DIRECTIVES", 3)
+    found = lint(layers(KEEP) + "#noqa\n" * 5)
+    assert [(d.code, d.span.start.row) for d in found] == [("NS900", row) for row in (4, 5, 6, 7)]
+    assert found[-1].message == (
+        "this `noqa` comes after 3 lines with one, all that netspec reads in a file: it and those after it "
+        "silence nothing"
+    )
+    # The near miss: three are read, and each is unused.
+    assert [d.message.startswith("unused blanket") for d in lint(layers(KEEP) + "#noqa\n" * 3)] == [True] * 3
+
+
 def test_other_code_does_not_silence() -> None:
     diagnostics = lint(layers(f"{SHRINK}  # noqa: NS107"))
     assert sorted(d.code for d in diagnostics) == ["NS102", "NS900"]

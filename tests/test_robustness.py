@@ -664,6 +664,26 @@ def test_ns114_reads_only_the_taps_on_the_input(tmp_path: Path) -> None:
     assert invoke("--extend-select", "NS114", wide, seconds=10).exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("lines", "last"),
+    [
+        # One comment among 4.9 million comment lines: each line was listed (1 GB).
+        ("# noqa\n" + "#\n" * 4_900_000, "unused blanket `noqa`"),
+        # 1.6 million comments, each unused: a diagnostic each (26 s, 2.5 GB).
+        ("#noqa\n" * 1_600_000, "comes after 100,000 lines with one"),
+    ],
+)
+def test_ten_megabytes_of_comments_are_read_in_bounded_memory(tmp_path: Path, lines: str, last: str) -> None:
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n" + lines)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
+
+    done = check_in_a_process(path, preexec_fn=limit)
+    assert done.returncode == 1, done.stderr
+    assert last in done.stdout.splitlines()[-2]
+
+
 def test_ten_thousand_branches_of_different_sizes_into_one_concat_are_fast(tmp_path: Path) -> None:
     # Kernels 1, 2 and 3 on 8×8 give 8×8, 7×7 and 6×6 (8 − F + 1): NS106, and a fix per
     # shrinking branch, each of which re-runs NS106 to be judged. NS106 looked at every other
