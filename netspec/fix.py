@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -394,9 +394,52 @@ class FixOutcome:
         mark = "\ufeff" if self.encoding and self.encoding.byte_order_mark == codecs.BOM_UTF8 else ""
         before, after = mark + self.original, mark + self.result.text
         out = []
-        for line in difflib.unified_diff(_lines(before), _lines(after), name, name):
+        for line in _unified_diff(_lines(before), _lines(after), name):
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
         return "".join(out)
+
+
+#: Lines a diff compares exactly, the ones both texts share at their ends set aside. difflib
+#: otherwise takes a line found in more than 1% of 200 or more for junk, and a spec's repeated
+#: `- type: relu` rows made a one-line fix a diff of the whole file; comparing exactly takes
+#: time that grows with the square of the lines.
+EXACT_DIFF_LINES = 4_000
+
+
+def _unified_diff(before: list[str], after: list[str], name: str, context: int = 3) -> Iterator[str]:
+    """``difflib.unified_diff(before, after, name, name)``, with the lines both share at their
+    start and end set aside first: a fix changes a few lines, which are then compared exactly
+    (:data:`EXACT_DIFF_LINES`)."""
+    shortest = min(len(before), len(after))
+    start = 0
+    while start < shortest and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    # The lines of context a hunk shows around a change are the shared ones next to it.
+    start, end = max(start - context, 0), max(end - context, 0)
+    old, new = before[start : len(before) - end], after[start : len(after) - end]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > EXACT_DIFF_LINES)
+    for number, group in enumerate(matcher.get_grouped_opcodes(context)):
+        if number == 0:
+            yield f"--- {name}\n"
+            yield f"+++ {name}\n"
+        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
+        yield f"@@ -{_diff_range(start + i1, start + i2)} +{_diff_range(start + j1, start + j2)} @@\n"
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in old[a1:a2])
+                continue
+            yield from ("-" + line for line in old[a1:a2])
+            yield from ("+" + line for line in new[b1:b2])
+
+
+def _diff_range(start: int, stop: int) -> str:
+    """A hunk's range as unified diffs write it (difflib's ``_format_range_unified``)."""
+    length = stop - start
+    first = start + 1 if length else start
+    return str(first) if length == 1 else f"{first},{length}"
 
 
 def _lines(text: str) -> list[str]:

@@ -999,6 +999,24 @@ def test_diff_applies_with_patch(name: str, tmp_path: Path, monkeypatch: pytest.
     assert (tmp_path / f"{name}.yaml").read_bytes() == (GOLDEN / f"{name}.fixed.yaml").read_bytes()
 
 
+def test_diff_of_one_fix_among_repeated_lines_is_that_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A conv without padding, then 60 padded conv, batchnorm, relu blocks: the fix adds one
+    # line. difflib took the rows that repeat for junk, and removed and re-added all 365.
+    head = "input: [8, 32, 32]\nlayers:\n  - type: conv\n    filters: 8\n    kernel: 3\n"
+    block = "  - type: conv\n    filters: 8\n    kernel: 3\n    padding: 1\n  - type: batchnorm\n  - type: relu\n"
+    text = head + block * 60
+    monkeypatch.chdir(tmp_path)
+    path = write_spec(tmp_path, text)
+    diff = runner.invoke(app, ["check", "--diff", path.name]).stdout
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == ["+    padding: 1"]
+    # One hunk: rows 3 to 5 before the new line, and 6 to 8 after it.
+    assert diff.count("@@ ") == 1 and "@@ -3,6 +3,7 @@" in diff
+    (tmp_path / "fix.patch").write_text(diff)
+    subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True, cwd=tmp_path)
+    assert path.read_text() == head + "    padding: 1\n" + block * 60
+
+
 # Each conv has a 3×3 kernel on 32×32 (or 8×8): padding (3 − 1)/2 = 1 keeps the size.
 @pytest.mark.parametrize(
     ("name", "raw", "fixed"),
