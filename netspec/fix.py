@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from netspec.analysis import Analysis, analyse_document
 from netspec.budget import Budget
@@ -399,17 +399,37 @@ class FixOutcome:
         return "".join(out)
 
 
-#: Lines a diff compares exactly, the ones both texts share at their ends set aside. difflib
-#: otherwise takes a line found in more than 1% of 200 or more for junk, and a spec's repeated
-#: `- type: relu` rows made a one-line fix a diff of the whole file; comparing exactly takes
-#: time that grows with the square of the lines.
-EXACT_DIFF_LINES = 4_000
+#: The work a shortest diff may take (lines compared, and edits tried): a fix's diff takes a
+#: few thousand. Past it, difflib's matcher, which may give a longer diff, takes over.
+MAX_DIFF_WORK = 2_000_000
 
 
 def _unified_diff(before: list[str], after: list[str], name: str, context: int = 3) -> Iterator[str]:
-    """``difflib.unified_diff(before, after, name, name)``, with the lines both share at their
-    start and end set aside first: a fix changes a few lines, which are then compared exactly
-    (:data:`EXACT_DIFF_LINES`)."""
+    """``difflib.unified_diff(before, after, name, name)``, but with the fewest lines removed
+    and added. difflib matches the longest runs first: on a spec's repeated conv, batchnorm and
+    relu rows, five inserted `padding: 1` lines became 35 changed ones, and past 200 lines it
+    takes rows that repeat for junk (a 727-line diff for one line)."""
+    for number, group in enumerate(_Opcodes(_opcodes(before, after)).get_grouped_opcodes(context)):
+        if number == 0:
+            yield f"--- {name}\n"
+            yield f"+++ {name}\n"
+        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
+        yield f"@@ -{_diff_range(i1, i2)} +{_diff_range(j1, j2)} @@\n"
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in before[a1:a2])
+                continue
+            yield from ("-" + line for line in before[a1:a2])
+            yield from ("+" + line for line in after[b1:b2])
+
+
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+def _opcodes(before: list[str], after: list[str]) -> list[Opcode]:
+    """``SequenceMatcher.get_opcodes`` for a shortest diff (:func:`_shortest_runs`), or, past
+    :data:`MAX_DIFF_WORK`, difflib's own. The lines both texts share at their start and end
+    are set aside first: 10 MB of blank lines around one fix are one run each."""
     shortest = min(len(before), len(after))
     start = 0
     while start < shortest and before[start] == after[start]:
@@ -417,22 +437,85 @@ def _unified_diff(before: list[str], after: list[str], name: str, context: int =
     end = 0
     while end < shortest - start and before[-1 - end] == after[-1 - end]:
         end += 1
-    # The lines of context a hunk shows around a change are the shared ones next to it.
-    start, end = max(start - context, 0), max(end - context, 0)
     old, new = before[start : len(before) - end], after[start : len(after) - end]
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > EXACT_DIFF_LINES)
-    for number, group in enumerate(matcher.get_grouped_opcodes(context)):
-        if number == 0:
-            yield f"--- {name}\n"
-            yield f"+++ {name}\n"
-        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
-        yield f"@@ -{_diff_range(start + i1, start + i2)} +{_diff_range(start + j1, start + j2)} @@\n"
-        for tag, a1, a2, b1, b2 in group:
-            if tag == "equal":
-                yield from (" " + line for line in old[a1:a2])
-                continue
-            yield from ("-" + line for line in old[a1:a2])
-            yield from ("+" + line for line in new[b1:b2])
+    middle = _shortest_runs(old, new)
+    if middle is None:
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        middle = [(x, y, length) for x, y, length in matcher.get_matching_blocks() if length]
+    runs = [(0, 0, start), *((x + start, y + start, length) for x, y, length in middle)]
+    runs.append((len(before) - end, len(after) - end, end))
+    codes: list[Opcode] = []
+    i = j = 0
+    for x, y, length in [*runs, (len(before), len(after), 0)]:
+        if x > i or y > j:
+            codes.append(("replace" if x > i and y > j else "delete" if x > i else "insert", i, x, j, y))
+        if length:
+            codes.append(("equal", x, x + length, y, y + length))
+        i, j = x + length, y + length
+    return codes
+
+
+def _shortest_runs(a: list[str], b: list[str]) -> list[tuple[int, int, int]] | None:
+    """The runs of equal lines (start in ``a``, start in ``b``, length) of a shortest edit from
+    ``a`` to ``b``, in order: Myers' O(ND) difference algorithm (1986), which a fix's few
+    edits keep fast on any file. None past :data:`MAX_DIFF_WORK`."""
+    n, m = len(a), len(b)
+    offset = n + m + 1
+    furthest = [0] * (2 * offset + 1)  # per diagonal k = x − y, the furthest x reached
+    trace: list[list[int]] = []
+    work = 0
+    for d in range(n + m + 1):
+        trace.append(furthest[offset - d - 1 : offset + d + 2])
+        for k in range(-d, d + 1, 2):
+            down = k == -d or (k != d and furthest[offset + k - 1] < furthest[offset + k + 1])
+            x = furthest[offset + k + 1] if down else furthest[offset + k - 1] + 1
+            y = x - k
+            start = x
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            work += 1 + x - start
+            furthest[offset + k] = x
+            if x >= n and y >= m:
+                return _runs_back(trace, n, m, d)
+        if work > MAX_DIFF_WORK:
+            return None
+    return None  # not reached: d = n + m always ends
+
+
+def _runs_back(trace: list[list[int]], x: int, y: int, edits: int) -> list[tuple[int, int, int]]:
+    """The equal runs of the path :func:`_shortest_runs` found, followed back from its end.
+    ``trace[d]`` holds the furthest x per diagonal before edit ``d``, for k from −d − 1 on."""
+    runs = []
+    for d in range(edits, 0, -1):
+        reached = trace[d]
+
+        def at(k: int, d: int = d, reached: list[int] = reached) -> int:
+            return reached[k + d + 1]
+
+        k = x - y
+        down = k == -d or (k != d and at(k - 1) < at(k + 1))
+        previous = k + 1 if down else k - 1
+        px = at(previous)
+        py = px - previous
+        # One line inserted (down) or removed, then a run of equal lines to (x, y).
+        mx, my = (px, py + 1) if down else (px + 1, py)
+        if x > mx:
+            runs.append((mx, my, x - mx))
+        x, y = px, py
+    if x > 0:
+        runs.append((0, 0, x))
+    return runs[::-1]
+
+
+class _Opcodes(difflib.SequenceMatcher[str]):
+    """difflib's grouping into hunks (``get_grouped_opcodes``), over opcodes worked out here."""
+
+    def __init__(self, codes: list[Opcode]) -> None:
+        super().__init__()
+        self.codes = codes
+
+    def get_opcodes(self) -> list[Opcode]:
+        return list(self.codes)
 
 
 def _diff_range(start: int, stop: int) -> str:

@@ -1017,6 +1017,30 @@ def test_diff_of_one_fix_among_repeated_lines_is_that_line(tmp_path: Path, monke
     assert path.read_text() == head + "    padding: 1\n" + block * 60
 
 
+@pytest.mark.parametrize("work", [None, 1])
+def test_diff_of_fixes_among_repeated_blocks_adds_their_lines_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, work: int | None
+) -> None:
+    # Five of seven conv, batchnorm, relu blocks lack padding: five lines are added. difflib's
+    # longest-run-first matching removed and added 35 lines. With no work allowed (1), the
+    # diff falls back to difflib's matcher: longer, but it still applies.
+    unpadded = "  - type: conv\n    filters: 8\n    kernel: 3\n  - type: batchnorm\n  - type: relu\n"
+    padded = unpadded.replace("kernel: 3\n", "kernel: 3\n    padding: 1\n")
+    text = "input: [8, 32, 32]\nlayers:\n" + unpadded * 3 + padded + unpadded * 2 + padded
+    if work is not None:
+        monkeypatch.setattr("netspec.fix.MAX_DIFF_WORK", work)
+    monkeypatch.chdir(tmp_path)
+    path = write_spec(tmp_path, text)
+    diff = runner.invoke(app, ["check", "--diff", path.name]).stdout
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    if work is None:
+        assert changed == ["+    padding: 1"] * 5
+    (tmp_path / "fix.patch").write_text(diff)
+    subprocess.run(["git", "apply", "--check", "fix.patch"], check=True, cwd=tmp_path)
+    subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True, cwd=tmp_path)
+    assert path.read_text() == "input: [8, 32, 32]\nlayers:\n" + padded * 7
+
+
 # Each conv has a 3×3 kernel on 32×32 (or 8×8): padding (3 − 1)/2 = 1 keeps the size.
 @pytest.mark.parametrize(
     ("name", "raw", "fixed"),
