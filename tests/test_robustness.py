@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -57,6 +57,16 @@ GOOD = "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n"
 def check_in_a_process(path: Path, **options: Any) -> subprocess.CompletedProcess[str]:
     """``netspec check`` in a real process, for what CliRunner cannot show."""
     return netspec_process("check", "--output-format", "concise", str(path), **options)
+
+
+def address_space_limit(mebibytes: int = 512) -> Callable[[], None]:
+    """A ``preexec_fn`` that holds the process to this much address space: what a bounded
+    memory needs, where expanding an attack would take gigabytes."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (mebibytes * 2**20, mebibytes * 2**20))
+
+    return limit
 
 
 def invoke(*args: str | Path, seconds: float = 30) -> Result:
@@ -297,10 +307,7 @@ def test_attacks_run_in_bounded_memory(tmp_path: Path, text: str) -> None:
     """A real process limited to 512 MiB of address space: expanding the bomb would need gigabytes."""
     path = write_spec(tmp_path, text + "\n")
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
-
-    done = check_in_a_process(path, preexec_fn=limit)
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
     assert done.returncode == 1, done.stderr
     assert f"{path}:" in done.stdout
     assert "Traceback" not in done.stderr
@@ -587,10 +594,7 @@ def test_a_ten_megabyte_flood_of_layers_is_refused_in_bounded_memory(tmp_path: P
     # The real limit, in a real process held to 512 MiB: 740,000 layers on one line.
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [" + ", ".join(["{type: relu}"] * 740_000) + "]\n")
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
-
-    done = check_in_a_process(path, preexec_fn=limit)
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
     # Layer 100,001 starts after "layers: [" (9 characters) and 100,000 of "{type: relu}, " (14).
     assert done.returncode == 1, done.stderr
     assert f"{path}:2:{10 + 14 * 100_000}: NS001 error: more than 100,000 layers" in done.stdout
@@ -602,10 +606,7 @@ def test_a_ten_megabyte_list_of_inputs_is_refused_in_bounded_memory(tmp_path: Pa
     text = "input: [3, 8, 8]\nlayers:\n  - {type: relu, name: a}\n  - {type: concat, from: [" + "a," * 5_000_000
     path = write_spec(tmp_path, text + "a]}\n")
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
-
-    done = check_in_a_process(path, preexec_fn=limit)
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
     assert done.returncode == 1, done.stderr
     assert f"{path}:4:{27 + 2 * 100_000}: NS001 error: more than 100,000 items in a list" in done.stdout
 
@@ -616,10 +617,7 @@ def test_a_ten_megabyte_noqa_comment_is_read_in_bounded_memory(tmp_path: Path, n
     # points; in a process held to 512 MiB it is read, and judged as one code.
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}  " + noqa + "NS1 " * 2_600_000 + "\n")
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
-
-    done = check_in_a_process(path, preexec_fn=limit)
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
     assert done.returncode == 1, done.stderr
     assert f"{path}:3:19: NS900" in done.stdout and "NS1" in done.stdout
 
@@ -631,10 +629,7 @@ def test_a_megabyte_string_in_the_configuration_is_read_in_bounded_memory(tmp_pa
     (tmp_path / "netspec.toml").write_text(f"x = {quote}{'a' * 1_000_000}{quote}\n")
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n")
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (160 * 2**20, 160 * 2**20))
-
-    done = check_in_a_process(path, preexec_fn=limit, cwd=tmp_path)
+    done = check_in_a_process(path, preexec_fn=address_space_limit(160), cwd=tmp_path)
     assert done.returncode == 2 and "netspec.toml: unknown key 'x'" in done.stderr, done.stderr
 
 
@@ -643,10 +638,7 @@ def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> N
     # judging fixes listed them again for each.
     path = write_spec(tmp_path, "input: [1, 10000000]\nlayers:\n  - {type: relu}\n")
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
-
-    done = netspec_process("check", "--extend-select", "NS114", str(path), preexec_fn=limit)
+    done = netspec_process("check", "--extend-select", "NS114", str(path), preexec_fn=address_space_limit())
     assert (done.returncode, done.stdout) == (0, "All checks passed! (1 file checked)\n"), done.stderr
 
 
@@ -676,10 +668,7 @@ def test_ns114_reads_only_the_taps_on_the_input(tmp_path: Path) -> None:
 def test_ten_megabytes_of_comments_are_read_in_bounded_memory(tmp_path: Path, lines: str, last: str) -> None:
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n" + lines)
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
-
-    done = check_in_a_process(path, preexec_fn=limit)
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
     assert done.returncode == 1, done.stderr
     assert last in done.stdout.splitlines()[-2]
 
