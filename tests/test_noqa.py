@@ -58,8 +58,8 @@ def test_a_noqa_comment_is_found_on_its_row_after_any_line_break(brk: str) -> No
 
 
 def test_comments_past_the_limit_silence_nothing_and_are_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Each unused comment is a diagnostic: 1.6 million `#noqa` lines fit in 10 MB. Past the
-    # limit (3 here), the next is reported as past it, and the rest are not read.
+    # Each unused comment is a diagnostic: 1.6 million lines of a bare noqa comment fit in
+    # 10 MB. Past the limit (3 here), the next is reported as past it, and the rest are not read.
     monkeypatch.setattr("netspec.noqa.MAX_DIRECTIVES", 3)
     found = lint(layers(KEEP) + "#noqa\n" * 5)
     assert [(d.code, d.span.start.row) for d in found] == [("NS900", row) for row in (4, 5, 6, 7)]
