@@ -31,20 +31,20 @@ MAX_CONFIG_SIZE = 1 << 20
 #: took 21 s. At 32, the worst such file parses in about 4 s (headers cost tomllib ~0.15 ms
 #: each, however short: 1 MiB of 8-part ones takes 3.4 s); a real key has a few parts.
 MAX_KEY_PARTS = 32
-_KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*'"""
+_KEY_PART = r"""[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'"""
 #: TOML read left to right as names (group ``name``: bare or quoted parts joined by dots, a
 #: key or a value alike), multi-line strings, unclosed strings, comments, and the rest (group
 #: ``other``). Every alternative consumes what it starts (an unclosed string up to the end of
 #: its line, a multi-line one up to the end of the text), so the scan is linear on any text.
-#: Compiled on first use (by ``re``'s cache): most runs read no configuration file. The
-#: repeats are possessive (``*+``): each alternative stops where only its end can follow, and
-#: re would otherwise keep a backtracking point per character (280 MB for a 1 MB string).
+#: Compiled on first use (by ``re``'s cache): most runs read no configuration file. A string's
+#: characters are matched in runs, a group repeated only at its escapes and quotes: re keeps a
+#: backtracking point per repeat of a group (280 MB for a string of a million characters).
 _TOML_TOKEN = (
     # Up to five quotes may close a multi-line string (two of them its own).
-    r'''"""(?:[^"\\]|\\[\s\S]|"(?!""))*+(?:"{3,5}|\\?\Z)'''
-    r"""|'''(?:[^']|'(?!''))*+(?:'{3,5}|\Z)"""
-    rf"""|(?P<name>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*+)"""
-    r"""|"(?:[^"\\\n]|\\.)*+|'[^'\n]*|\#[^\n]*|(?P<other>[^"'\#A-Za-z0-9_-]+)|[\s\S]"""
+    r'''"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:"{3,5}|\\?\Z)'''
+    r"""|'''[^']*(?:'(?!'')[^']*)*(?:'{3,5}|\Z)"""
+    rf"""|(?P<name>(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*)"""
+    r"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*|'[^'\n]*|\#[^\n]*|(?P<other>[^"'\#A-Za-z0-9_-]+)|[\s\S]"""
 )
 
 

@@ -35,9 +35,10 @@ UNUSED_NOQA = ns900_unused_noqa.RULE.code
 #: and the Kelvin sign, and NS102 would be read at the start of NS102٢ or NS102x, so a
 #: lookalike or a misspelt code would silence a real one.
 _CODE = r"(?a:[A-Z]+)[0-9]+(?!\w)"
-#: Possessive (``*+``): nothing follows a list for it to give codes back to, and re keeps a
-#: backtracking point per repeat otherwise, 1.4 GB for the millions a 10 MB comment holds.
-_CODES = rf"{_CODE}(?:[\s,]+{_CODE})*+"
+#: A code after another in a list. The list is followed code by code (:func:`_list_end`): as
+#: a repeated group in one pattern, re keeps a backtracking point per code, 1.4 GB for the
+#: millions a 10 MB comment holds (and Python before 3.11.3 misreads a possessive repeat).
+_MORE_CODES = re.compile(rf"[\s,]+{_CODE}", re.IGNORECASE)
 #: Letters, then digits, of any script: a code, or a lookalike (``Nſ101``), with whatever
 #: follows it (``NS101x``). Codes without a colon are refused whatever they are written with,
 #: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
@@ -49,11 +50,12 @@ _SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
 #: Letters of other scripts drawn like the N and S of a rule code, which neither upper-case
 #: nor normalise to them: Greek capital nu, Cyrillic dze, small capitals.
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
+#: A directive, up to its first code; :func:`_list_end` finds where the codes end.
 _DIRECTIVE = re.compile(
-    rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODES})?)"
-    rf"|\s+(?P<loose>{_CODE_LIKE}(?:[\s,]+{_CODE_LIKE})*+))?",
+    rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
     re.IGNORECASE,
 )
+_MORE_CODE_LIKE = re.compile(rf"[\s,]+{_CODE_LIKE}", re.IGNORECASE)
 _MENTIONS_NOQA = re.compile("noqa", re.IGNORECASE)
 #: A mark standing where the colon should, before a rule code: ``noqa;NS102``, ``noqa - NS102``,
 #: a full-width ``：``. Anything else after a bare ``noqa`` explains it: ``noqa (YOLOv3 layout)``,
@@ -166,14 +168,22 @@ def directives(text: str, document: Document) -> list[Directive]:
         if match is None:
             continue
         start, end = match.start(), len(line.rstrip())
+        # Where the directive ends, and its codes, with or without a colon, as written.
+        after, codes_text, loose = match.end(), None, None
+        if match["codes"]:
+            after = _list_end(line, _MORE_CODES, match.end("codes"))
+            codes_text = line[match.start("codes") : after]
+        elif match["loose"]:
+            after = _list_end(line, _MORE_CODE_LIKE, match.end("loose"))
+            loose = line[match.start("loose") : after]
         span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
         own_line = not line[:comment].strip()
-        codes = _distinct(_WORD.finditer(match["codes"])) if match["codes"] else None
+        codes = _distinct(_WORD.finditer(codes_text)) if codes_text else None
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
-        if len(codes or ()) > MAX_CODES or len(written := _loose_codes(match["loose"])) > MAX_CODES:
+        if len(codes or ()) > MAX_CODES or len(written := _loose_codes(loose)) > MAX_CODES:
             directive.problem = f"lists more than {MAX_CODES:,} different codes; as written it silences nothing"
         elif match["colon"] and codes is None:
-            directive.problem = _no_codes(line[match.end() :])
+            directive.problem = _no_codes(line[after:])
         elif written:
             listed = listing([cut(code.upper()) for code in written], ", ")
             directive.problem = next(
@@ -184,22 +194,22 @@ def directives(text: str, document: Document) -> list[Directive]:
                 ),
                 f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all",
             )
-        elif not match["colon"] and (hidden := _invisible_in_code(line[match.end() :])):
+        elif not match["colon"] and (hidden := _invisible_in_code(line[after:])):
             directive.problem = (
                 f"needs a colon before its codes, and lists {_not_a_code(hidden)}; as written it silences nothing"
             )
-        elif not match["colon"] and (separator := _NOT_A_COLON.match(line, match.end())):
+        elif not match["colon"] and (separator := _NOT_A_COLON.match(line, after)):
             # ruff's "expected ':'"; flake8 would silence everything.
             directive.problem = (
                 f"has `{separator[1]}` where a colon belongs (`# noqa: CODES`); as written it silences nothing"
             )
-        elif match["colon"] and (separator := _NOT_A_SEPARATOR.match(line, match.end())):
+        elif match["colon"] and (separator := _NOT_A_SEPARATOR.match(line, after)):
             meant = listing([cut(code) for code in (*(codes or ()), separator[2].upper())], ", ")
             directive.problem = (
                 f"separates its codes with `{separator[1]}`, where commas or spaces belong "
                 f"(`# noqa: {meant}`); as written it silences nothing"
             )
-        elif match["colon"] and (more := _ANOTHER_CODE.match(line, match.end())) and _not_a_rule_code(more[1]):
+        elif match["colon"] and (more := _ANOTHER_CODE.match(line, after)) and _not_a_rule_code(more[1]):
             # A lookalike or misspelt code after real codes would read as the reason, and go unseen.
             directive.problem = f"lists {_not_a_code(more[1])}; as written it silences nothing"
         elif match["file"] and not own_line:
@@ -230,6 +240,13 @@ def _no_codes(after: str) -> str:
     if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _not_a_rule_code(code_like[0]):
         return f"lists {_not_a_code(code_like[0])}; as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+
+
+def _list_end(line: str, more: re.Pattern[str], at: int) -> int:
+    """Where a list of codes ends, its first ending at ``at``: one more code at a time."""
+    while (found := more.match(line, at)) is not None:
+        at = found.end()
+    return at
 
 
 def _distinct(words: Iterator[re.Match[str]], *, upper: bool = True) -> tuple[str, ...]:
