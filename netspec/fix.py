@@ -487,15 +487,11 @@ def _runs_back(trace: list[list[int]], x: int, y: int, edits: int) -> list[tuple
     ``trace[d]`` holds the furthest x per diagonal before edit ``d``, for k from −d − 1 on."""
     runs = []
     for d in range(edits, 0, -1):
-        reached = trace[d]
-
-        def at(k: int, d: int = d, reached: list[int] = reached) -> int:
-            return reached[k + d + 1]
-
-        k = x - y
-        down = k == -d or (k != d and at(k - 1) < at(k + 1))
+        reached, k = trace[d], x - y
+        # Diagonal k is at index k + d + 1 of trace[d]: those of k − 1 and k + 1 are beside it.
+        down = k == -d or (k != d and reached[k + d] < reached[k + d + 2])
         previous = k + 1 if down else k - 1
-        px = at(previous)
+        px = reached[previous + d + 1]
         py = px - previous
         # One line inserted (down) or removed, then a run of equal lines to (x, y).
         mx, my = (px, py + 1) if down else (px + 1, py)

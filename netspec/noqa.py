@@ -176,7 +176,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         elif match["loose"]:
             after = _list_end(line, _MORE_CODE_LIKE, match.end("loose"))
             loose = line[match.start("loose") : after]
-        span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
+        span = _row_span(row, offset, start, end)
         own_line = not line[:comment].strip()
         codes = _distinct(_WORD.finditer(codes_text)) if codes_text else None
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
@@ -216,9 +216,7 @@ def directives(text: str, document: Document) -> list[Directive]:
             directive.problem = "applies to the whole file only on a line of its own; here it has no effect"
         found.append(directive)
     for row, offset, line in past:
-        start, end = line.find("#"), len(line.rstrip())
-        span = Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
-        directive = Directive(row, span, None, file_wide=False)
+        directive = Directive(row, _row_span(row, offset, line.find("#"), len(line.rstrip())), None, file_wide=False)
         directive.problem = (
             f"comes after {MAX_DIRECTIVES:,} lines with one, all that netspec reads in a file: "
             "it and those after it silence nothing"
@@ -240,6 +238,12 @@ def _no_codes(after: str) -> str:
     if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _not_a_rule_code(code_like[0]):
         return f"lists {_not_a_code(code_like[0])}; as written it silences nothing"
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
+
+
+def _row_span(row: int, offset: int, start: int, end: int) -> Span:
+    """The span from column ``start`` to ``end`` (0-based) of the line at ``row``, which starts
+    at text offset ``offset``."""
+    return Span(Position(row, start + 1), Position(row, end + 1), offset + start, offset + end)
 
 
 def _list_end(line: str, more: re.Pattern[str], at: int) -> int:
@@ -268,7 +272,6 @@ def _loose_codes(loose: str | None) -> tuple[str, ...]:
     to the first word that does not pass for one, which begins the reason (``noqa 第3层`` is a
     bare noqa)."""
     words = _WORD.finditer(loose) if loose else iter(())
-    # As written: upper-casing would make a lookalike's ſ an S.
     return _distinct(itertools.takewhile(lambda word: word[0].isascii() or _lookalike(word[0]), words), upper=False)
 
 

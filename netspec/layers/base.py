@@ -331,9 +331,10 @@ def torch_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def plural(count: int, word: str, *, grouped: bool = False) -> str:
-    """``1 channel``, ``3 channels``; ``1,024 elements`` when ``grouped``."""
-    return (f"{count:,}" if grouped else str(count)) + f" {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, *, grouped: bool = False, ending: str = "s") -> str:
+    """``1 channel``, ``3 channels``; ``1,024 elements`` when ``grouped``; ``2 fixes`` with
+    the ``ending`` ``es``."""
+    return (f"{count:,}" if grouped else str(count)) + f" {word}{'' if count == 1 else ending}"
 
 
 def format_shape(shape: Sequence[int]) -> str:

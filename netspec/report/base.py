@@ -229,7 +229,7 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
     writable = all_diagnostics([result for result in results if not result.unwritten])
     fixable = sum(d.fixable(unsafe=unsafe_fixes) for d in writable)
     hidden = sum(d.fixable(unsafe=True) for d in writable) - fixable
-    hint = f"{hidden} hidden fix{'' if hidden == 1 else 'es'} can be enabled with the `--unsafe-fixes` option"
+    hint = f"{plural(hidden, 'hidden fix', ending='es')} can be enabled with the `--unsafe-fixes` option"
     # Past a check's budget for judging them: --fix judges them anew, as many as its own allows.
     unjudged = sum(d.fix is not None and d.applicability is None and not d.silenced for d in writable)
     if fixable:
@@ -238,7 +238,7 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
         line += f"\nNo fixes available ({hint})."
     if unjudged:
         line += (
-            f"\n{unjudged} more fix{'' if unjudged == 1 else 'es'} not judged, too many in one file to re-check each: "
+            f"\n{plural(unjudged, 'more fix', ending='es')} not judged, too many in one file to re-check each: "
             "`--fix` applies those it finds safe, some more on each run."
         )
     unreached = sum(result.unchecked for result in results)
