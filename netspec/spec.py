@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netspec.budget import Budget
-from netspec.diagnostics import MAX_QUOTED, cut
+from netspec.diagnostics import MAX_QUOTED, cut, listing
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size, per_side_padding, plural
 from netspec.layers.neutral import FLOAT32_MAX, Neutral
@@ -112,6 +112,9 @@ class SchemaProblem:
     #: In a key that changes no shape: the layer was checked with the key's default, and so
     #: were those after it.
     checked_past: bool = False
+    #: An unknown key as the message quotes it, and the hint after it ('' for none): a layer's
+    #: unknown keys are named in one message.
+    unknown_key: tuple[str, str] | None = None
 
 
 @dataclass
@@ -126,6 +129,8 @@ class ParsedSpec:
     problems: list[SchemaProblem] = field(default_factory=list)
     #: The names ``outputs`` lists; None for the default (the last layer) or a bad list.
     outputs: list[str] | None = None
+    #: How many errors validating the spec whole found: what validating it again costs.
+    validation_errors: int = 0
 
     @property
     def bad_outputs(self) -> bool:
@@ -189,7 +194,8 @@ def _salvage(
     quoted: Quoted | None,
 ) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
-    problems = [_problem(error, data, suggestions, quoted) for error in exc.errors(include_url=False)]
+    errors = exc.errors(include_url=False)
+    problems = [_problem(error, data, suggestions, quoted) for error in errors]
     faults: dict[Any, list[KeyPath]] = {}
     for problem in problems:
         if len(problem.path) >= 2 and problem.path[0] == "layers":
@@ -199,6 +205,7 @@ def _salvage(
     # The layers propagated despite their faults, all in keys that change no shape.
     salvaged = {("layers", i) for i, layer in enumerate(layers) if layer is not None and i in faults}
     problems = [replace(p, checked_past=True) if p.path[:2] in salvaged else p for p in problems]
+    problems = _unknown_keys_together(problems, data)
     name = data.get("name")
     description = data.get("description")
     spec = ParsedSpec(
@@ -208,6 +215,7 @@ def _salvage(
         layers,
         raw_layers,
         problems,
+        validation_errors=len(errors),
     )
     # Validated, unless pydantic found a problem in it.
     return spec if "outputs" not in data or spec.bad_outputs else _with_outputs(spec, data["outputs"])
@@ -218,6 +226,29 @@ def _written(layer_type: str) -> str:
     fields = LAYER_TYPES[layer_type].model_fields.items()
     required = [f"{f.alias or name}: …" for name, f in fields if f.is_required() and name != "type"]
     return "{" + ", ".join([f"type: {layer_type}", *required]) + "}"
+
+
+def _unknown_keys_together(problems: list[SchemaProblem], data: dict[Any, Any]) -> list[SchemaProblem]:
+    """A layer's unknown keys as one problem, in the place of the first: "unknown keys in conv
+    layer: 'paddin' (did you mean 'padding'?), 'strid' …", not the phrase once per key."""
+    by_layer: dict[KeyPath, list[SchemaProblem]] = {}
+    for problem in problems:
+        if problem.unknown_key is not None and problem.path[:1] == ("layers",):
+            by_layer.setdefault(problem.path[:-1], []).append(problem)
+    together: list[SchemaProblem] = []
+    for problem in problems:
+        unknown = by_layer.get(problem.path[:-1], []) if problem.unknown_key is not None else []
+        if len(unknown) < 2:
+            together.append(problem)
+        elif problem is unknown[0]:
+            keys = [f"{key} ({hint.removeprefix('; ')})" if hint else key for key, hint in _named(unknown)]
+            message = f"unknown keys in {_where(data, problem.path)}: {listing(keys, ', ')}"
+            together.append(replace(problem, message=message))
+    return together
+
+
+def _named(problems: list[SchemaProblem]) -> list[tuple[str, str]]:
+    return [problem.unknown_key for problem in problems if problem.unknown_key is not None]
 
 
 def _checkable(raw: Any, faults: list[KeyPath]) -> LayerBase | None:
@@ -339,6 +370,12 @@ def _escape(character: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def _where(data: dict[Any, Any], path: KeyPath) -> str:
+    """What holds the key at ``path``, as messages name it: "conv layer", or "spec"."""
+    layer_type = _layer_type(data, path)
+    return f"{layer_type} layer" if layer_type and len(path) >= 2 else "spec"
+
+
 def _layer_type(data: dict[Any, Any], path: KeyPath) -> str | None:
     kind = _mapping_at(data, path[:2]).get("type") if len(path) >= 2 and path[0] == "layers" else None
     return kind if isinstance(kind, str) else None
@@ -389,7 +426,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         del loc[2]
     path: KeyPath = tuple(loc)
     layer_type = _layer_type(data, path)
-    where = f"{layer_type} layer" if layer_type and len(path) >= 2 else "spec"
+    where = _where(data, path)
     key = str(path[-1]) if path else ""
     if kind == "union_tag_invalid" and not of_layer_type:
         tags = [tag.strip("'") for tag in str(error["ctx"]["expected_tags"]).split(", ")]
@@ -411,6 +448,14 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         )
         return SchemaProblem((*path, "type"), f"unknown layer type {shown(given)}{hint}")
     if kind == "union_tag_not_found":
+        # Ultralytics-like files key a layer by its type: `- conv: {filters: 8}`.
+        named = [key for key in value if isinstance(key, str) and key in LAYER_TYPES] if isinstance(value, dict) else []
+        if named:
+            return SchemaProblem(
+                path,
+                f"a layer needs a `type`: `{named[0]}` is written as a key; write `type: {named[0]}` beside "
+                f"the layer's other keys, e.g. `{_written(named[0])}`",
+            )
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
         return SchemaProblem(path, f"a layer must be a mapping with a `type`, not {_a_kind(value)}")
@@ -425,7 +470,9 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             hint = f";{after} write a space after the colon: `{name}: {rest.strip()}`"
         else:
             hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
-        return SchemaProblem(path, f"unknown key {shown(key)} in {where}{hint}", at_key=True)
+        return SchemaProblem(
+            path, f"unknown key {shown(key)} in {where}{hint}", at_key=True, unknown_key=(shown(key), hint)
+        )
     if kind == "missing":
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
     if kind == "invalid_key":

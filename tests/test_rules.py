@@ -1042,6 +1042,31 @@ def test_a_misspelt_required_key_is_reported_at_the_misspelling() -> None:
     assert (d.span.start.row, d.span.start.column) == (3, 5)
 
 
+def test_a_layers_unknown_keys_are_named_in_one_phrase() -> None:
+    layer = "{type: conv, filters: 8, kernel: 3, paddin: 1, strid: 2, colour: red}"
+    (d,) = lint(spec("[3, 8, 8]", layer))
+    assert (d.code, d.span.start.column) == ("NS002", f"  - {layer}".index("paddin") + 1)
+    assert d.message == (
+        "unknown keys in conv layer: 'paddin' (did you mean 'padding'?), 'strid' (did you mean 'stride'?), 'colour'"
+    )
+    # The near miss: one unknown key keeps its phrase, and so do the unknown keys of another
+    # layer.
+    (first, second) = lint(spec("[3, 8, 8]", "{type: relu, colour: red}", "{type: relu, size: 1}"))
+    assert (first.message, second.message) == ("unknown key 'colour' in relu layer", "unknown key 'size' in relu layer")
+
+
+def test_a_layer_keyed_by_its_type_is_told_to_write_type() -> None:
+    (d,) = lint(spec("[3, 8, 8]", "conv: {filters: 8, kernel: 3}"))
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS002", 3, 5)
+    assert d.message == (
+        "a layer needs a `type`: `conv` is written as a key; write `type: conv` beside the layer's other keys, "
+        "e.g. `{type: conv, filters: …, kernel: …}`"
+    )
+    # The near miss: a mapping with no key that names a layer type gets the general message.
+    (d,) = lint(spec("[3, 8, 8]", "convolution: {filters: 8, kernel: 3}"))
+    assert d.message == "a layer needs a `type`, e.g. `type: conv`"
+
+
 def test_a_layers_schema_problems_are_placed_at_the_first_in_the_file() -> None:
     # Pydantic reports the bad value (row 5) before the unknown key (row 4).
     source = """\
