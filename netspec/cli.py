@@ -14,7 +14,7 @@ import signal
 import stat
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
@@ -23,7 +23,7 @@ import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
-from netspec.diagnostics import Applicability, Diagnostic, Severity, listing
+from netspec.diagnostics import Applicability, Diagnostic, Severity, cut, listing
 from netspec.discovery import discover, is_directory, is_excluded, missing
 from netspec.layers.base import plural
 from netspec.linter import (
@@ -73,6 +73,23 @@ def name_parameter(value: str) -> str:
     if value == "":
         raise typer.BadParameter("an empty path was given (an unset variable?); name a file or a directory")
     return value
+
+
+def counting(what: str) -> Callable[[str], int]:
+    """A parser of a whole number of ``what``, 1 or more, that says so when it is not (click's
+    own says "Input should be greater than or equal to 1")."""
+
+    def parse(value: str) -> int:
+        try:
+            # Digits only, where int() would also read "+3" and "3_000"; it refuses 5,000 digits.
+            number = int(value) if value.strip().isdecimal() else 0
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise typer.BadParameter(f"expected a whole number of {what}, 1 or more, not {cut(value)!r}")
+        return number
+
+    return parse
 
 
 #: The path that names standard input, as in ruff and most Unix tools.
@@ -251,8 +268,8 @@ def check(
         int | None,
         typer.Option(
             "--max-file-size",
-            min=1,
             metavar="BYTES",
+            parser=counting("bytes"),
             help=f"Refuse files larger than this many bytes. Default: {DEFAULT_MAX_FILE_SIZE}.",
         ),
     ] = None,
@@ -328,8 +345,8 @@ def check(
         typer.Option(
             "--jobs",
             "-j",
-            min=1,
             metavar="N",
+            parser=counting("processes"),
             help="Check files in up to this many processes, and no more than the available CPUs, when there is "
             "enough to check to pay for starting them. Default: one per available CPU; 1 checks in this process only.",
         ),

@@ -314,10 +314,26 @@ def test_the_cli_leaves_the_default_process_count_to_lint_paths(
     assert given == [sys.maxsize, 2]
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "two"])
-def test_cli_jobs_must_be_a_positive_count(corpus: list[Path], value: str) -> None:
-    result = CliRunner().invoke(app, ["check", "--jobs", value, str(corpus[0])])
+@pytest.mark.parametrize(
+    ("option", "value", "what"),
+    [
+        ("--jobs", "0", "processes"),
+        ("--jobs", "-1", "processes"),
+        ("--jobs", "two", "processes"),
+        ("--jobs", "1_0", "processes"),
+        ("--max-file-size", "0", "bytes"),
+        ("--max-file-size", "10MB", "bytes"),
+    ],
+)
+def test_cli_counts_must_be_positive_whole_numbers(corpus: list[Path], option: str, value: str, what: str) -> None:
+    result = CliRunner().invoke(app, ["check", option, value, str(corpus[0])])
     assert result.exit_code == 2
+    assert f"expected a whole number of {what}, 1 or more, not '{value}'" in " ".join(result.output.split())
+    # The near miss: a count of 1 is one.
+    assert (
+        CliRunner().invoke(app, ["check", option, "1" if option == "--jobs" else "1000000", str(corpus[0])]).exit_code
+        == 0
+    )
 
 
 def _children(pid: int) -> list[int]:
