@@ -118,19 +118,22 @@ def test_reshape_agrees_with_torch_reshape(shape: list[int]) -> None:
 # --- padding: valid -------------------------------------------------------------------------
 
 
-def test_valid_padding_pads_nothing() -> None:
+def test_valid_padding_pads_nothing_and_means_to() -> None:
     # 8 − 3 + 2·0 + 1 = 6 and 8 − 5 + 2·0 + 1 = 4: what padding 0 gives (PyTorch's Conv2d
-    # with padding='valid' gives 4×6×4 too).
+    # with padding='valid' gives 4×6×4 too). The word says the shrinking is meant: no NS102,
+    # and no NS108, since the expect holds.
     source = spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: [3, 5], padding: valid, expect: [4, 6, 4]}")
-    d = only(source, "NS102")
+    assert codes(source) == []
+    # The near miss: padding 0, written as a number, shrinks the same and is reported.
+    d = only(source.replace("valid", "0"), "NS102")
     assert (
         d.message == "conv1 shrinks 8×8 to 6×4: rows: 8 − 3 + 2·0 + 1 = 6; columns: 8 − 5 + 2·0 + 1 = 4 with stride 1"
     )
-    assert codes(source) == ["NS102"]  # and no NS108: the expect holds
-    # Strided: (8 − 3 + 2·0)/2 + 1 = 3.5, floored to 3, as with padding 0.
+    # Strided: (8 − 3 + 2·0)/2 + 1 = 3.5, floored to 3, as with padding 0: rows dropped are
+    # not what `valid` asks for.
     strided = only(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: valid}"), "NS101")
     assert strided.message.startswith("conv1: (8 − 3 + 2·0)/2 + 1 = 3.5 is not an integer; PyTorch floors it to 3")
-    # The near miss: a 1×1 kernel keeps 8×8 without padding, 8 − 1 + 1 = 8.
+    # A 1×1 kernel keeps 8×8 without padding, 8 − 1 + 1 = 8.
     assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 1, padding: valid, expect: [4, 8, 8]}")) == []
 
 
@@ -147,17 +150,17 @@ def test_valid_padding_agrees_with_torch(kernel: int | tuple[int, int], stride: 
 
 
 def test_diff_and_fix_replace_valid_padding(tmp_path: Path) -> None:
-    # 8 − 3 + 1 = 6 shrinks (NS102); padding (3 − 1)/2 = 1 keeps 8: the word `valid` is
-    # replaced by the number, in place.
-    text = "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: valid}  # keep me\n"
-    fixed = "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, padding: 1}  # keep me\n"
+    # (8 − 3 + 2·0)/2 + 1 = 3.5 (NS101); padding [[0, 1], [0, 1]] gives (8 + 1 − 3)/2 + 1 = 4:
+    # the word `valid` is replaced by the pairs, in place.
+    text = "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 2, kernel: 3, stride: 2, padding: valid}  # keep me\n"
+    fixed = text.replace("padding: valid", "padding: [[0, 1], [0, 1]]")
     path = write_spec(tmp_path, text)
     code, out, err = check("--diff", path)
     assert code == 1
     assert out == (
         f"--- {path}\n+++ {path}\n@@ -1,3 +1,3 @@\n input: [1, 8, 8]\n layers:\n"
-        "-  - {type: conv, filters: 2, kernel: 3, padding: valid}  # keep me\n"
-        "+  - {type: conv, filters: 2, kernel: 3, padding: 1}  # keep me\n"
+        "-  - {type: conv, filters: 2, kernel: 3, stride: 2, padding: valid}  # keep me\n"
+        "+  - {type: conv, filters: 2, kernel: 3, stride: 2, padding: [[0, 1], [0, 1]]}  # keep me\n"
     )
     assert err == "\nWould fix 1 problem.\n"
     assert path.read_text() == text  # --diff writes nothing

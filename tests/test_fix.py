@@ -463,7 +463,11 @@ def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> No
         # 32 − 3 + 1 = 30: padding 1 keeps 32. libyaml ends a flow collection or a quoted
         # scalar at the "#" that follows it, which then starts a comment; a plain `1#` would not.
         ("  - {type: conv, filters: 8, kernel: [3, 3]# c\n    }\n", "kernel: [3, 3], padding: 1 # c"),
-        ("  - type: conv\n    filters: 8\n    kernel: 3\n    padding: 'valid'# c\n", "padding: 1 # c"),
+        # (32 − 3)/2 + 1 = 15.5; one more row and column after: (33 − 3)/2 + 1 = 16.
+        (
+            "  - type: conv\n    filters: 8\n    kernel: 3\n    stride: 2\n    padding: 'valid'# c\n",
+            "padding: [[0, 1], [0, 1]] # c",
+        ),
         ("  - type: conv\n    filters: 8\n    kernel: 3\n    padding: [0]# c\n", "padding: 1 # c"),
     ],
 )
@@ -471,7 +475,7 @@ def test_fix_keeps_a_comment_that_follows_the_value_without_a_space(layer: str, 
     text = f"input: [3, 32]\nlayers:\n{layer}" if "[0]" in layer else f"input: [3, 32, 32]\nlayers:\n{layer}"
     outcome = fix_text(text)
     assert outcome.result.fixed == 1 and fixed in outcome.result.text
-    assert yaml.safe_load(outcome.result.text)["layers"][0]["padding"] == 1
+    assert yaml.safe_load(outcome.result.text)["layers"][0]["padding"] == yaml.safe_load(fixed.rsplit("padding:", 1)[1])
 
 
 @pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"])

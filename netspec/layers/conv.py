@@ -131,6 +131,10 @@ class Conv(WindowedLayer, Convolution):
             for size, k, s, d, (before, after) in zip(shape[1:], kernels, strides, dilations, pads, strict=True)
         ]
 
+    @property
+    def unpadded_by_choice(self) -> bool:
+        return self.padding == "valid"
+
     def max_padding(self, window: Window) -> int:
         # From K padding on, border outputs see only zeros (NS107); a copying mode may reach
         # no further than the input it copies.

@@ -145,6 +145,12 @@ class WindowedLayer(LayerBase):
     def max_padding(self, window: Window) -> int:
         """The largest padding per side that the layer accepts without complaint."""
 
+    @property
+    def unpadded_by_choice(self) -> bool:
+        """Whether the file says in words that the layer pads nothing (a conv's `valid`), so
+        that its shrinking is meant (NS102). A padding of 0 is only the default written out."""
+        return False
+
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         return self.windows_and_output(inputs)[1]
 

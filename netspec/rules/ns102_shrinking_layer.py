@@ -24,7 +24,9 @@ twice.
 Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
 layer with the wrong number of inputs, a mistake PyTorch reports only as a size mismatch
 far from its cause. When shrinking is intended (U-Net's valid convolutions, LeNet's 5×5),
-say so with `# noqa: NS102` on the layer's line.
+say so: a conv's `padding: valid` does, and is taken at its word (`padding: 0` is only the
+default written out, often by a template); on other layers, `# noqa: NS102` on the layer's
+line.
 
 ## Example
 ```yaml
@@ -93,7 +95,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             if changing and not pooled_away(analysis.graph, node):
                 yield from resized_after_pad(node, feeding, seen, changing)
             continue
-        shrinking = [i for i, w in enumerate(seen) if w.shrinks]
+        shrinking = [] if layer.unpadded_by_choice else [i for i, w in enumerate(seen) if w.shrinks]
         # Asked last: walking the consumers costs more than the sizes.
         if not shrinking or pooled_away(analysis.graph, node):
             continue
