@@ -277,8 +277,12 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     edges_of = "kernel 3 with dilation 2 and stride 3 never reads input positions"
     assert volume.message == (
         f"conv1: {edges_of} 1 and 27 (from 0) along the slices and columns, and {edges_of} 1 and 18 (from 0) "
-        "along the rows; the layer reads only 6561/8410 of its input"
+        "along the rows; the layer reads only 6,561/8,410 (78%) of its input"
     )
+    # 6561/8410 = 0.7801. On 2,003 = 3·666 + 5 positions, as on 29 = 3·8 + 5, only 1 and
+    # 2,001 go unread: 2,001/2,003 = 0.99900, which one decimal keeps off 100%.
+    (long,) = lint(spec("[1, 2003]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}"))
+    assert long.message.endswith("positions 1 and 2001 (from 0); the layer reads only 2,001/2,003 (99.9%) of its input")
     # Past six runs of unread positions, the rest are counted: 15 and 17 here.
     listed = _edge_gap(Window(20, 3, 3, 2, 0, 0), [1, 2, 3, 5, 7, 9, 11, 13, 15, 17])
     assert listed.endswith("never reads input positions 1–3, 5, 7, 9, 11, 13 and 2 more (from 0)")

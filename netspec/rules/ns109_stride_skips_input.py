@@ -9,7 +9,9 @@ dilation share a factor: stride 2 with dilation 2 reads only the even positions,
 kernel. Where every residue is read, the spaced taps of a dilated layer can still miss
 positions next to the edges, which only windows starting in the padding would reach: kernel 3,
 stride 3 and dilation 2 on 29 positions never read positions 1 and 27. Positions after the
-last window are NS101's. The share it gives counts the positions read at the edges too, and, with a
+last window are NS101's, but where the stride is larger than the window NS101 keeps silent, and
+they count here (so a `noqa: NS109` there silences them too). The share it gives counts the
+positions read at the edges too, and, with a
 `padding_mode` that copies the input, those read through their copies in the padding. The
 `pad` layers that feed the layer count as its padding, as in NS101, which also says where the
 rule then keeps silent.
@@ -84,7 +86,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         else:
             help = "use dilation 1, or pad the edges, which only windows that start in the padding read"
-        message = f"{node.name}: {gap}; the layer reads only {fraction} of its input"
+        message = f"{node.name}: {gap}; the layer reads only {_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help)
 
 
@@ -97,6 +99,24 @@ def _share(window: Window, read: int, every: int, count: int | None) -> Fraction
         if count is None and window.padding_mode == "zeros" and window.stride > 1:
             count = window.size - window.dropped  # every position up to the dropped ones
     return Fraction(read, every) if count is None else Fraction(count, window.size)
+
+
+#: The largest denominator a share is shown with alone: 3/7 reads at a glance, 6,561/8,410 not.
+_PLAIN_DENOMINATOR = 100
+
+
+def _shown_share(share: Fraction) -> str:
+    """The share exactly, then, for a large denominator, in per cent, to as many decimals as
+    keep it off 0% and 100% (up to four)."""
+    exact = f"{share.numerator:,}/{share.denominator:,}"
+    if share.denominator <= _PLAIN_DENOMINATOR:
+        return exact
+    percent = float(share * 100)
+    for decimals in range(5):
+        shown = f"{percent:.{decimals}f}"
+        if 0 < float(shown) < 100:
+            return f"{exact} ({shown}%)"
+    return f"{exact} ({'over 99.9999' if percent > 50 else 'under 0.0001'}%)"
 
 
 #: The runs of unread positions a message lists.
