@@ -897,8 +897,15 @@ _SYNTAX_HELP = {
     "while scanning a quoted scalar": "the quote at {at} is not closed",
     "while parsing a block mapping": "this line is indented like none of the keys of the mapping at {at} or of the "
     "mappings around it",
-    "while parsing a block collection": "this line should continue the list at {at}: `- ` at that list's indentation",
+    "while parsing a block collection": "this line should continue the list at {at}: `- ` at that list's "
+    "indentation, or, for a key of the item above, the indentation of that item's keys",
 }
+#: The same context when the line is indented past the list's `- `: a key of the item, one
+#: space or more short of the keys above it, is the likelier mistake.
+_INSIDE_ITEM_HELP = (
+    "this line is indented past the `- ` of the list at {at}, but not as far as the keys of its item: "
+    "indent it like the keys above it, or start a new item with `- ` at that list's indentation"
+)
 #: The parser's problem (libyaml's wording, or the start it shares with PyYAML's) → a hint.
 _PROBLEM_HELP = {
     "mapping values are not allowed": "a `key: value` where YAML expects a plain value: indent "
@@ -943,8 +950,10 @@ def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     if length is not None:
         return f"the key before this `:` has {length:,} characters; YAML reads keys of at most {MAX_IMPLICIT_KEY:,}"
     context = _SYNTAX_HELP.get(exc.context or "")
-    if context is not None and exc.context_mark is not None and exc.problem_mark is not None:
+    if context is not None and exc.context_mark is not None and mark is not None:
         at = lines.position(exc.context_mark.index)
+        if exc.context == "while parsing a block collection" and lines.position(mark.index).column > at.column:
+            context = _INSIDE_ITEM_HELP
         return context.format(at=f"row {at.row}, column {at.column}")
     problem = exc.problem or ""
     return next((hint for start, hint in _PROBLEM_HELP.items() if problem.startswith(start)), None)

@@ -172,6 +172,17 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
             "a `key: value` where YAML expects a plain value",
         ),
         ("name: `net`\ninput: [3, 8, 8]\n", "YAML reserves this character"),
+        # A key one space short of the item's keys (column 4, between the `- ` at column 3 and
+        # the keys at column 5), and the near miss, a line at the list's own column.
+        (
+            "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n   kernel: 1\n",
+            "this line is indented past the `- ` of the list at row 3, column 3, but not as far as the keys of "
+            "its item: indent it like the keys above it",
+        ),
+        (
+            "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n  kernel: 1\n",
+            "this line should continue the list at row 3, column 3: `- ` at that list's indentation, or",
+        ),
         # An OmegaConf interpolation in a flow mapping or list, where its `{` cannot stand.
         (
             "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: ${width}, kernel: 3}\n",
