@@ -2001,9 +2001,14 @@ def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
     (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 1, kernel: 3, padding: 9, padding_mode: reflect}"))
     assert d.code == "NS107" and d.fix is not None and d.fix.edits[0].value == 2
     assert d.help == (
-        "pad by at most 2 there, or in replicate mode, which repeats the edge as far as asked; "
-        "padding 1 gives 8×8, as 'same' would"
+        "pad by at most 2 there (less than the effective kernel, past which the outermost outputs read only "
+        "padding), or in replicate mode, which repeats the edge as far as asked; padding 1 gives 8×8, as 'same' would"
     )
+    # The near miss: on 3×3, reflect reaches W − 1 = 2, below the 7×7 kernel's 6: the limit
+    # the message gives is the one to pad by, and the help adds no other.
+    (d,) = lint(spec("[1, 3, 3]", "{type: conv, filters: 1, kernel: 7, padding: 4, padding_mode: reflect}"))
+    assert d.code == "NS107" and d.message.endswith("reflect padding takes at most W − 1 = 2 per side")
+    assert d.help is not None and d.help.startswith("pad by at most 2 there, or in replicate mode")
 
 
 def test_a_slice_of_a_flat_tensor_speaks_of_features() -> None:

@@ -61,14 +61,20 @@ def check_padding_reach(
     if len({(max(pads[i]), sizes[i]) for i in too_far}) == 1:  # a square map, padded alike
         past = [f"{sizes[too_far[0]]} " + " and ".join(f"{units[i]}s" for i in too_far)]
     others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=False))
+    # The layer's own bound may be the tighter one: the message's W − 1 is not what to pad.
+    kernel_bound = (
+        " (less than the effective kernel, past which the outermost outputs read only padding)"
+        if any(most_used[i] != reach[i] for i in too_far)
+        else ""
+    )
     raise LayerError(
         "NS107",
         f"{mode} padding {first} reaches past the input's {past[0]}{others}: {mode} padding takes at most "
         f"{'W − 1' if mode == 'reflect' else 'W'} = {_values([reach[i] for i in too_far])} per side",
         key="padding",
         fix=padding_fix(clamped),
-        help=f"pad by at most {_values([most_used[i] for i in too_far])} there, or in replicate mode, which "
-        f"repeats the edge as far as asked{more_help}",
+        help=f"pad by at most {_values([most_used[i] for i in too_far])} there{kernel_bound}, or in replicate "
+        f"mode, which repeats the edge as far as asked{more_help}",
     )
 
 
