@@ -653,6 +653,20 @@ def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> N
     assert (done.returncode, done.stdout) == (0, "All checks passed! (1 file checked)\n"), done.stderr
 
 
+def test_ns114_charges_a_huge_window_before_listing_its_taps(tmp_path: Path) -> None:
+    # Each of the 2 outputs of a 100,000,001-tap window on 10⁸ positions, 100,000,000 − 100,000,001
+    # + 2 + 1 = 2, reads the whole input: listing those taps before charging them took 1.9 GB.
+    # Past the read limit NS114 says nothing; NS102's shrinking is all there is to report.
+    text = "input: [1, 100000000]\nlayers:\n  - {type: conv, filters: 1, kernel: 100000001, padding: 1}\n"
+    path = write_spec(tmp_path, text + "  - {type: conv, filters: 1, kernel: 1}\n")
+
+    done = netspec_process(
+        "check", "--extend-select", "NS114", "--output-format", "concise", str(path), preexec_fn=address_space_limit()
+    )
+    assert done.returncode == 1, done.stderr
+    assert [line.split(": ")[1].split()[0] for line in done.stdout.splitlines()[:-2]] == ["NS102"], done.stdout
+
+
 def test_ns114_reads_only_the_taps_on_the_input(tmp_path: Path) -> None:
     # A kernel of 2³¹ − 1 taps, padded 'same' on 8×8: its taps were walked one by one before the
     # read limit was charged, past a minute; 8 of them fall on the input.

@@ -223,7 +223,7 @@ class LayerBase(BaseModel):
 
     def positions_read(
         self, inputs: Sequence[Shape], output: Shape, windows: Sequence[Window] | None, dimension: int, position: int
-    ) -> list[tuple[int, int]] | None:
+    ) -> Sequence[tuple[int, int]] | None:
         """The (input index, input position) pairs that output ``position`` reads along the
         spatial ``dimension``, padding left out; None where a layer places its positions only
         to within a step (an upsample, a transposed conv, an adaptive pool), or holds other
