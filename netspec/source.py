@@ -959,6 +959,23 @@ def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     return next((hint for start, hint in _PROBLEM_HELP.items() if problem.startswith(start)), None)
 
 
+def _deepest_opener(text: str, start: int, end: int, depth: int) -> int | None:
+    """Where a flow bracket between ``start`` and ``end`` opens a level past :data:`MAX_DEPTH`,
+    ``depth`` levels being open at ``start``; None where a quote or a comment comes first, as
+    brackets inside them open nothing."""
+    for index in range(start, end):
+        character = text[index]
+        if character in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif character in "]}":
+            depth -= 1
+        elif character in "'\"#":
+            return None
+    return None
+
+
 def _unreadable(exc: ReaderError, text: str, lines: LineIndex, *, libyaml: bool) -> LoadError:
     """A control character, which has no mark: only an offset into the text."""
     index = exc.position
@@ -993,8 +1010,9 @@ def load(text: str) -> Document:
     next_event = parser.get_event
     add = builder.add
     styled, folded = builder.doc.styled_offsets, builder.doc.folded_offsets
+    event: Any = None
     try:
-        event: Any = next_event()
+        event = next_event()
         while event is not None:
             kind = type(event)
             if kind is ScalarEvent:
@@ -1041,9 +1059,14 @@ def load(text: str) -> Document:
         problem = exc.problem or exc.context or "invalid YAML"
         if problem.startswith("exceeded maximum nesting depth"):
             # libyaml's own limit (1,000 levels), met as it scans flow brackets ahead of the
-            # events that would have stopped at level 65: the same problem, in the same words.
+            # events that would have stopped at level 65: the same problem, in the same words,
+            # at the bracket that opens level 65.
             problem = TOO_DEEP
-        span = lines.span(mark.index, mark.index) if mark else FILE_START
+        at = mark.index if mark else 0
+        if problem is TOO_DEEP and mark:
+            after = event.end_mark.index if event is not None else 0
+            at = _deepest_opener(lines.text, after, at, len(builder.stack)) or at
+        span = lines.span(at, at) if mark else FILE_START
         tabs = (
             "\t" in problem or "'\\t'" in problem or bool(mark and _indented_with_tab(text, lines, span.start_offset))
         )

@@ -341,6 +341,27 @@ def test_deep_nesting_is_refused_without_recursion(tmp_path: Path, text: str) ->
     diagnosed(write_spec(tmp_path, text), code="NS001", fragment=fragment, seconds=10)
 
 
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "pure-python"])
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        # Level 65 is the 65th bracket; after `x: `, whose mapping is level 1, the 64th (3 + 64).
+        ("[" * 2_000 + "\n", 65),
+        ("x: " + "[" * 2_000 + "\n", 67),
+        # A bracket inside a quoted scalar opens nothing: level 2 opens at column 4, and "[",
+        # then `, ` take 5 more columns before level 3 (9 + 63 = 72 for level 65).
+        ('x: ["[", ' + "[" * 2_000 + "\n", 72),
+    ],
+)
+def test_deep_nesting_is_placed_at_the_level_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch, loader: Any, text: str, column: int
+) -> None:
+    # libyaml meets its own limit of 1,000 levels while it scans ahead, at the 1,001st bracket.
+    monkeypatch.setattr(netspec.source, "_Parser", loader)
+    (d,) = lint_text(text, "spec.yaml").diagnostics
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS001", 1, column)
+
+
 @pytest.mark.parametrize(
     "template",
     [
