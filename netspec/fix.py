@@ -38,6 +38,7 @@ from netspec.linter import (
     file_name,
     internal_error,
     lint_text,
+    placed,
     read_source,
     unreadable,
     violations,
@@ -183,7 +184,8 @@ def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -
             assessed.append(diagnostic)
             continue
         try:
-            layer_edit(analysis.text, analysis.document, index, fix)
+            # Placed now, as the edits are at hand: the linter would work them out again.
+            diagnostic = placed(diagnostic, layer_edit(analysis.text, analysis.document, index, fix), analysis.document)
         except Uneditable as reason:
             by_hand = f"{fix.message} by hand: --fix cannot edit this layer, as {reason}"
             help = f"{diagnostic.help}; {by_hand}" if diagnostic.help else by_hand

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
@@ -26,6 +27,9 @@ from netspec.source import (
     decode,
     read_limited,
 )
+
+if TYPE_CHECKING:
+    from netspec.edits import TextEdit
 
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
 
@@ -102,18 +106,24 @@ def _locate(analysis: Analysis, violation: Violation) -> Span:
 
 def _with_edit_locations(diagnostic: Diagnostic, text: str, document: Document) -> Diagnostic:
     """The diagnostic with where its fix's edits land, and its fix as text changes, for
-    reporters that have no analysis."""
-    if diagnostic.fix is None or diagnostic.layer_index is None:
+    reporters that have no analysis: worked out here unless judging the fix did (assess())."""
+    if diagnostic.fix is None or diagnostic.layer_index is None or diagnostic.replacements:
         return diagnostic
     from netspec.edits import Uneditable, layer_edit  # only with a fix to place, as for assess()
 
-    paths = [("layers", diagnostic.layer_index, edit.key) for edit in diagnostic.fix.edits]
-    spans = tuple(document.span(path) if document.has_key(path) else None for path in paths)
     try:
-        edits = sorted(layer_edit(text, document, diagnostic.layer_index, diagnostic.fix))
+        edits = layer_edit(text, document, diagnostic.layer_index, diagnostic.fix)
     except Uneditable:
         edits = []
-    replacements = tuple(Replacement(document.lines.text_span(e.start, e.end), e.replacement) for e in edits)
+    return placed(diagnostic, edits, document)
+
+
+def placed(diagnostic: Diagnostic, edits: list[TextEdit], document: Document) -> Diagnostic:
+    """The diagnostic with its fix's ``edits`` (none when the layer cannot be edited) placed."""
+    assert diagnostic.fix is not None and diagnostic.layer_index is not None
+    paths = [("layers", diagnostic.layer_index, edit.key) for edit in diagnostic.fix.edits]
+    spans = tuple(document.span(path) if document.has_key(path) else None for path in paths)
+    replacements = tuple(Replacement(document.lines.text_span(e.start, e.end), e.replacement) for e in sorted(edits))
     return dataclasses.replace(diagnostic, edit_spans=spans, replacements=replacements)
 
 
