@@ -637,7 +637,7 @@ def show(
         if is_directory(Path(spec)):
             usage_error(f"{spec} is a directory; show summarises one spec file")
         if missing(Path(spec)):
-            usage_error(f"no such file: {spec}")
+            usage_error(f"no such file or directory: {spec}")
         result = lint_guarded(Path(spec), settings, assess_fixes=False)  # show prints no fix
     if result.internal_error:
         to_stderr(f"netspec: {result.internal_error}")
@@ -671,9 +671,13 @@ def rule(
     if code is None:
         typer.echo(docs.rule_list())
         return
-    found = RULES.get(code.strip().upper())
+    found = RULES.get(code)
     if found is None:
-        usage_error(f"unknown rule code '{code}' (`netspec rule --all` lists the rules)")
+        from netspec.config import selector_hint
+
+        # As --select and noqa comments read codes: in upper case only.
+        hint = selector_hint(code) or " (`netspec rule --all` lists the rules)"
+        usage_error(f"unknown rule code '{cut(code)}'{hint}")
     typer.echo(docs.rule_markdown(found), nl=False)
 
 

@@ -260,7 +260,7 @@ def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
         if not value:
             raise ConfigError(f"{where}: an empty rule code (a stray comma?)")
         if not any(code.startswith(value) for code in RULES):
-            raise ConfigError(f"{where}: unknown rule code or prefix '{cut(value)}'{_selector_hint(value)}")
+            raise ConfigError(f"{where}: unknown rule code or prefix '{cut(value)}'{selector_hint(value)}")
     return tuple(values)
 
 
@@ -276,12 +276,12 @@ def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
     )
 
 
-def _selector_hint(value: str) -> str:
+def selector_hint(value: str) -> str:
     """What an unknown selector probably meant: a code in lower case, or a rule's name."""
     if any(code.startswith(value.upper()) for code in RULES):
         return f" (codes are upper-case: '{value.upper()}')"
     code = CODES_BY_NAME.get(value.lower())
-    return f" ('{value}' is the name of {code}; select rules by code)" if code else ""
+    return f" ('{value}' is the name of {code}; rules go by their codes)" if code else ""
 
 
 def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:

@@ -295,7 +295,7 @@ def test_missing_configuration_says_so(tmp_path: Path) -> None:
         (
             "ignore = ['shrinking-layer']\n",
             "ignore: unknown rule code or prefix 'shrinking-layer' "
-            "('shrinking-layer' is the name of NS102; select rules by code)",
+            "('shrinking-layer' is the name of NS102; rules go by their codes)",
         ),
         # The near miss: an unknown code gets no hint, even in lower case.
         ("select = ['ns7']\n", "select: unknown rule code or prefix 'ns7'\n"),

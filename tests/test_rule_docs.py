@@ -93,7 +93,7 @@ def test_rule_prints_the_documentation() -> None:
 
 
 def test_rule_states_opt_in_rules_and_missing_fixes() -> None:
-    result = runner.invoke(app, ["rule", "ns113"])  # codes are case-insensitive
+    result = runner.invoke(app, ["rule", "NS113"])
     assert result.exit_code == 0
     assert "- Selected by default: no (enable it with `--extend-select NS113`)" in result.stdout
     assert "- Fix: not available.\n" in result.stdout
@@ -139,7 +139,10 @@ def test_a_blocking_rule_names_what_may_still_be_silenced() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["NS999"], "unknown rule code 'NS999'"),
+        (["NS999"], "unknown rule code 'NS999' (`netspec rule --all` lists the rules)"),
+        # Codes are upper case, as --select and noqa comments read them; a name is no code.
+        (["ns101"], "unknown rule code 'ns101' (codes are upper-case: 'NS101')"),
+        (["non-integer-output"], "unknown rule code 'non-integer-output' ('non-integer-output' is the name of NS101;"),
         ([], "give either a rule code"),
         (["NS101", "--all"], "give either a rule code"),
     ],

@@ -223,4 +223,4 @@ def test_show_reports_why_a_spec_from_stdin_has_no_summary() -> None:
     assert closed.returncode == 2 and "standard input is closed" in closed.stderr
     # The near miss: ./- is a file named -.
     with_dash = netspec_process("show", "./-", input=CLEAN)
-    assert with_dash.returncode == 2 and with_dash.stderr.endswith("no such file: ./-\n")
+    assert with_dash.returncode == 2 and with_dash.stderr.endswith("no such file or directory: ./-\n")
