@@ -468,6 +468,9 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             # YAML reads `filters:8` as one word, and `filters:` with a no-break space too.
             after = "" if not rest[:1].isspace() else f" {_double_quoted(rest[0])} is no space to YAML;"
             hint = f";{after} write a space after the colon: `{name}: {rest.strip()}`"
+        elif len(path) > 2 and key in _allowed_keys(None):
+            # "did you mean 'dilation'?" for a `description` indented one level too deep.
+            hint = f"; `{key}` is a key of the spec, not of a layer"
         else:
             hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
         return SchemaProblem(
@@ -533,6 +536,12 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
     if _field(path) == "from" and type(value) is int:
         return SchemaProblem(
             path, f"`from` takes the name of an earlier layer, or `input`, not {shown(value)}: layers are not numbered"
+        )
+    if _field(path) == "from" and kind in ("list_type", "too_short"):  # a merge's
+        return SchemaProblem(
+            path,
+            f"`from` in {where} takes a list of two or more earlier layers' names, "
+            f"not {shown(value)}" + ("; one input needs no merge" if kind == "too_short" else ""),
         )
     message = str(error["msg"]).replace(" after validation", "")
     if kind in ("too_short", "too_long"):  # the message counts the items already

@@ -557,6 +557,17 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ('{type: "conv\u200b"}', 'unknown layer type "conv\\u200b"'),
         ('{type: "conv\u00e9"}', "unknown layer type 'conv\u00e9'"),
         # A key glued to its value with no space, or with a no-break space, is one word to YAML.
+        # A key of the spec indented one level too deep is said to be one, rather than "dilation".
+        ("{type: conv, filters: 8, kernel: 3, description: x}", "`description` is a key of the spec, not of a layer"),
+        ("{type: relu, outputs: [a]}", "unknown key 'outputs' in relu layer; `outputs` is a key of the spec"),
+        # A merge's `from` is a list of two or more names.
+        (
+            "{type: add, from: input}",
+            "`from` in add layer takes a list of two or more earlier layers' names, not 'input'",
+        ),
+        ("{type: concat, from: [input]}", "two or more earlier layers' names, not [input]; one input needs no merge"),
+        # No layer outputs a scalar.
+        ("{type: relu, expect: []}", "`expect`: list should have at least 1 item, not 0"),
         ("{type: conv, filters:8, kernel: 3}", "unknown key 'filters:8' in conv layer; write a space after the colon"),
         (
             '{type: conv, "filters:\u00a08": null, kernel: 3}',
@@ -590,6 +601,11 @@ def test_a_list_of_the_wrong_length_is_counted_once() -> None:
         ("{type: conv, filters: 4, kernel: 3, padding: '1.5'}", "or a number of pixels, not '1.5'"),
         # Only an integer in `from` is an index; other values say what they are.
         ("{type: relu, from: [a]}", "`from` should be a valid string, got [a] (list)"),
+        # A word close to a layer's key is still that key's misspelling, not the spec's.
+        (
+            "{type: conv, filters: 8, kernel: 3, dilatoin: 2}",
+            "unknown key 'dilatoin' in conv layer; did you mean 'dilation'?",
+        ),
         (
             "{type: relu, from: yes}",
             "`from` should be a valid string, got true (boolean); YAML reads yes, no, on and off as booleans too",

@@ -184,7 +184,9 @@ class LayerBase(BaseModel):
     )
     expect: list[Count] | None = Field(
         None,
-        # A shape has at most four dimensions ([C, D, H, W]); a longer list is a mistake or an attack.
+        # A shape has one to four dimensions ([C] to [C, D, H, W]); a longer list is a mistake or
+        # an attack, and no layer outputs a scalar.
+        min_length=1,
         max_length=4,
         description="The output shape this layer must have, without the batch dimension, e.g. [64, 56, 56]. "
         "Default: not checked.",
