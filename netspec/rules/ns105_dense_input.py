@@ -1,4 +1,4 @@
-"""A dense layer receives a tensor that is not flat.
+"""A dense layer receives a tensor that is not flat, or not of its declared `in_features`.
 
 ## What it does
 Reports `dense` applied to a [C, H, W] (or any non-flat) tensor, and a declared `in_features`
