@@ -271,6 +271,21 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
         "the layer reads only 27/29 of its input"
     )
     assert edges.help == "use dilation 1, or pad the edges, which only windows that start in the padding read"
+    # Stride 1, fewer outputs than the dilation: padded 'same' by (4·1)/2 = 2 on 3 positions,
+    # 3 + 4 − 4 = 3 outputs, whose taps i − 2 and i + 2 (i = 0, 1, 2) read 0 and 2, never 1.
+    same = "{type: conv, filters: 4, kernel: 2, dilation: 4, padding: same}"
+    (middle,) = lint(spec("[1, 3]", same))
+    assert middle.message == (
+        "conv1: kernel 2 with dilation 4 and stride 1 never reads input position 1 (from 0); "
+        "the layer reads only 2/3 of its input"
+    )
+    # On 2 positions, 2 outputs, taps −2, 2, −1 and 3: all in the padding.
+    (none,) = lint(spec("[1, 2]", same))
+    assert none.message.endswith(
+        "never reads input positions 0–1 (from 0); the layer reads none of its input, only padding"
+    )
+    # The near miss: on 4, 4 outputs, as many as the dilation, read −2 to 5, every position.
+    assert lint(spec("[1, 4]", same)) == []
     # Per dimension, each phrase with the dimensions it holds for: on 20 rows, (20 − 5)//3 + 1 = 6
     # windows read 3i, 3i + 2 and 3i + 4, up to 19, and miss 1 and 18; 27·18·27 of 29·20·29.
     (volume,) = lint(spec("[1, 29, 20, 29]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}"))
@@ -2182,5 +2197,7 @@ def test_a_layer_after_the_input_does_not_wrap_round_to_the_last_layer() -> None
 
 
 def test_ns102_reports_a_dilated_kernel_over_the_whole_input() -> None:
-    # Kernel 3, dilation 3 spans 7 on 7×7 but reads 9 of its 49 positions: not a dense layer.
-    assert codes(spec("[4, 7, 7]", "{type: conv, filters: 4, kernel: 3, dilation: 3}")) == ["NS102"]
+    # Kernel 3, dilation 3 spans 7 on 7×7 but reads 9 of its 49 positions: not a dense layer,
+    # and its one window (fewer outputs than the dilation) steps over rows and columns 1, 2, 4
+    # and 5, which NS109 reports.
+    assert codes(spec("[4, 7, 7]", "{type: conv, filters: 4, kernel: 3, dilation: 3}")) == ["NS102", "NS109"]

@@ -8,13 +8,15 @@ the stride is larger than the window, S > D·(F − 1) + 1, and also when the st
 dilation share a factor: stride 2 with dilation 2 reads only the even positions, whatever the
 kernel. Where every residue is read, the spaced taps of a dilated layer can still miss
 positions next to the edges, which only windows starting in the padding would reach: kernel 3,
-stride 3 and dilation 2 on 29 positions never read positions 1 and 27. Positions after the
-last window are NS101's, but where the stride is larger than the window NS101 keeps silent, and
-they count here (so a `noqa: NS109` there silences them too). The share it gives counts the
-positions read at the edges too, and, with a
-`padding_mode` that copies the input, those read through their copies in the padding. The
-`pad` layers that feed the layer count as its padding, as in NS101, which also says where the
-rule then keeps silent.
+stride 3 and dilation 2 on 29 positions never read positions 1 and 27. So can a layer of
+stride 1 with fewer outputs than its dilation, though it keeps the map's size: kernel 2 with
+dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none.
+Positions after the last window are NS101's, but where the stride is larger than the window
+NS101 keeps silent, and they count here (so a `noqa: NS109` there silences them too). The
+share it gives counts the positions read at the edges too, and, with a `padding_mode` that
+copies the input, those read through their copies in the padding. The `pad` layers that feed
+the layer count as its padding, as in NS101, which also says where the rule then keeps
+silent.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -86,7 +88,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         else:
             help = "use dilation 1, or pad the edges, which only windows that start in the padding read"
-        message = f"{node.name}: {gap}; the layer reads only {_shown_share(fraction)} of its input"
+        # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output is padding alone.
+        share = f"only {_shown_share(fraction)} of its input" if fraction else "none of its input, only padding"
+        message = f"{node.name}: {gap}; the layer reads {share}"
         yield Violation(node.index, message, help=help)
 
 
