@@ -276,7 +276,9 @@ def check(
     select: Annotated[
         list[str] | None,
         typer.Option(
-            "--select", metavar="CODES", help="Rule codes or prefixes to enable, replacing the configured selection."
+            "--select",
+            metavar="CODES",
+            help="Rule codes or prefixes to enable (ALL for every rule), replacing the configured selection.",
         ),
     ] = None,
     extend_select: Annotated[

@@ -18,7 +18,7 @@ from typing import Any
 from netspec.diagnostics import Severity, cut
 from netspec.discovery import is_directory
 from netspec.rules import CODES_BY_NAME, RULES
-from netspec.settings import Settings
+from netspec.settings import ALL, Settings
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
 
 #: The file names looked for in each directory, the first found winning.
@@ -259,7 +259,7 @@ def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
     for value in values:
         if not value:
             raise ConfigError(f"{where}: an empty rule code (a stray comma?)")
-        if not any(code.startswith(value) for code in RULES):
+        if value != ALL and not any(code.startswith(value) for code in RULES):
             raise ConfigError(f"{where}: unknown rule code or prefix '{cut(value)}'{selector_hint(value)}")
     return tuple(values)
 

@@ -14,6 +14,19 @@ from netspec.globs import Globs
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
+#: The selector of every rule, those not selected by default too, as in ruff.
+ALL = "ALL"
+
+
+def specificity(selector: str, code: str, exact_only: bool = False) -> int:
+    """How closely ``selector`` names the rule ``code``: its length where it is the code or
+    (unless ``exact_only``) a prefix of it, 0 for ``ALL``, which every other selector
+    overrides, and -1 where it does not name the rule."""
+    if selector == ALL:
+        return 0
+    return len(selector) if (selector == code if exact_only else code.startswith(selector)) else -1
+
+
 @dataclass(frozen=True)
 class Settings:
     """Rule selection and limits. Codes in ``select``/``ignore`` may be prefixes (``NS1``).
@@ -47,13 +60,12 @@ class Settings:
     def severity_for(self, code: str) -> Severity | None:
         """The severity ``severity`` gives the rule, by its longest matching prefix; None where
         no prefix matches."""
-        matching = [selector for selector in self.severity if code.startswith(selector)]
-        return self.severity[max(matching, key=len)] if matching else None
+        matching = [selector for selector in self.severity if specificity(selector, code) >= 0]
+        return self.severity[max(matching, key=lambda selector: specificity(selector, code))] if matching else None
 
     def enabled(self, code: str, selected_by_default: bool, filename: str = "") -> bool:
-        def longest(prefixes: tuple[str, ...], exact_only: bool) -> int:
-            lengths = [len(p) for p in prefixes if (p == code if exact_only else code.startswith(p))]
-            return max(lengths, default=-1)
+        def longest(selectors: tuple[str, ...], exact_only: bool) -> int:
+            return max((specificity(selector, code, exact_only) for selector in selectors), default=-1)
 
         chosen = longest(self.select + self.extend_select, exact_only=not selected_by_default)
         ignored = longest(self.ignore + self.ignores_for(filename), exact_only=False)

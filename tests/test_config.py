@@ -114,6 +114,11 @@ def test_severity_by_prefix_longest_wins(tmp_path: Path) -> None:
     assert (diagnostic.code, diagnostic.severity) == ("NS110", Severity.ERROR)
 
 
+def test_severity_for_all_yields_to_any_prefix(tmp_path: Path) -> None:
+    settings = load(write(tmp_path / "netspec.toml", "[severity]\nALL = 'error'\nNS11 = 'warning'\n"))
+    assert (settings.severity_for("NS102"), settings.severity_for("NS110")) == (Severity.ERROR, Severity.WARNING)
+
+
 def test_settings_made_in_code_take_severities_as_a_file_gives_them() -> None:
     # By prefix, the longest deciding, and by level name; a name that is no level is refused.
     settings = Settings(severity={"NS1": Severity.ERROR, "NS102": "warning"})  # type: ignore[dict-item]
@@ -391,6 +396,16 @@ def test_extend_select_enables_what_the_file_ignores(project: Path) -> None:
         ("", Overrides(extend_select=("NS102",), ignore=("NS102",)), {"NS102": False}),
         ("", Overrides(select=("NS102",), ignore=("NS1",)), {"NS102": True, "NS101": False}),
         ("ignore = ['NS1']\nextend-select = ['NS102']", Overrides(), {"NS102": True, "NS101": False}),
+        # ALL names every rule, those not selected by default too, and any code or prefix
+        # overrides it; a tie goes to ignore, as ever.
+        ("select = ['ALL']", Overrides(), {"NS101": True, "NS113": True}),
+        ("select = ['ALL']\nignore = ['NS11']", Overrides(), {"NS101": True, "NS113": False}),
+        ("select = ['NS102']\nignore = ['ALL']", Overrides(), {"NS102": True, "NS101": False}),
+        # (The default selection, NS, is a prefix: it overrides an ignored ALL.)
+        ("ignore = ['ALL']", Overrides(), {"NS101": True, "NS113": False}),
+        ("", Overrides(select=("ALL",), ignore=("ALL",)), {"NS101": False}),
+        # The near miss: NS, a prefix of every code, enables only the rules selected by default.
+        ("select = ['NS']", Overrides(), {"NS101": True, "NS113": False}),
     ],
 )
 def test_flags_override_the_file_as_a_later_layer(
