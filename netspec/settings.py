@@ -67,8 +67,11 @@ class Settings:
         def longest(selectors: tuple[str, ...], exact_only: bool) -> int:
             return max((specificity(selector, code, exact_only) for selector in selectors), default=-1)
 
+        per_file = self.ignores_for(filename)
+        if ALL in per_file:  # a file's own list: whatever is selected, nothing is checked there
+            return False
         chosen = longest(self.select + self.extend_select, exact_only=not selected_by_default)
-        ignored = longest(self.ignore + self.ignores_for(filename), exact_only=False)
+        ignored = longest(self.ignore + per_file, exact_only=False)
         return chosen > ignored
 
     def judging_fixes(self) -> Settings:

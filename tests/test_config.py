@@ -416,6 +416,16 @@ def test_flags_override_the_file_as_a_later_layer(
     assert {code: settings.enabled(code, by_default[code]) for code in expected} == expected
 
 
+def test_all_in_per_file_ignores_turns_every_rule_off_there(tmp_path: Path) -> None:
+    from netspec import lint_text
+
+    config = write(tmp_path / "netspec.toml", "[per-file-ignores]\n'legacy_*.yaml' = ['ALL']\n")
+    settings = resolve(config, Overrides(extend_select=("NS102",)))
+    assert [d.code for d in lint_text(SHRINKING, "legacy_net.yaml", settings).diagnostics] == []
+    # The near miss: another file keeps its rules.
+    assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == ["NS102"]
+
+
 def test_per_file_ignores_hold_against_the_flags(tmp_path: Path) -> None:
     from netspec import lint_text
 
