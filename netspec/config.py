@@ -307,7 +307,9 @@ def split_flag(values: Sequence[str] | None, flag: str) -> tuple[str, ...] | Non
 
 
 def _not_under(selectors: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
-    """The ``selectors`` that no prefix in ``prefixes`` covers."""
+    """The ``selectors`` that no prefix in ``prefixes`` covers (``ALL`` covers them all)."""
+    if ALL in prefixes:
+        return ()
     return tuple(selector for selector in selectors if not selector.startswith(prefixes))
 
 

@@ -403,6 +403,10 @@ def test_extend_select_enables_what_the_file_ignores(project: Path) -> None:
         ("select = ['NS102']\nignore = ['ALL']", Overrides(), {"NS102": True, "NS101": False}),
         # (The default selection, NS, is a prefix: it overrides an ignored ALL.)
         ("ignore = ['ALL']", Overrides(), {"NS101": True, "NS113": False}),
+        # As flags, ALL is the flags' say over everything the file selects or ignores.
+        ("", Overrides(ignore=("ALL",)), {"NS101": False, "NS113": False}),
+        ("ignore = ['NS102']", Overrides(extend_select=("ALL",)), {"NS102": True, "NS113": True}),
+        ("", Overrides(extend_select=("NS102",), ignore=("ALL",)), {"NS102": True, "NS101": False}),
         ("", Overrides(select=("ALL",), ignore=("ALL",)), {"NS101": False}),
         # The near miss: NS, a prefix of every code, enables only the rules selected by default.
         ("select = ['NS']", Overrides(), {"NS101": True, "NS113": False}),
