@@ -279,11 +279,23 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
         "conv1: kernel 2 with dilation 4 and stride 1 never reads input position 1 (from 0); "
         "the layer reads only 2/3 of its input"
     )
-    # On 2 positions, 2 outputs, taps −2, 2, −1 and 3: all in the padding.
+    # On 2 positions, 2 outputs, taps −2, 2, −1 and 3: all in the padding, an error.
     (none,) = lint(spec("[1, 2]", same))
     assert none.message.endswith(
-        "never reads input positions 0–1 (from 0); the layer reads none of its input, only padding"
+        "never reads input positions 0–1 (from 0); the layer reads none of its input, every window lying in the padding"
     )
+    assert (none.severity, none.help) == (Severity.ERROR, "use dilation 1, whose windows are contiguous")
+    # A max pool padded 1 on 3 gives 3 + 2 − 5 + 1 = 1 output, taps −1 and 3: PyTorch gives
+    # -inf. On 5, 3 outputs read 0, 1, 3 and 4, not 2; padded 1, half its kernel of 2, the
+    # pool takes no more, so the help only changes the dilation.
+    pool = "{type: maxpool, kernel: 2, dilation: 4, padding: 1, stride: 1}"
+    assert [(d.code, d.severity) for d in lint(spec("[1, 3]", pool))] == [
+        ("NS102", Severity.WARNING),
+        ("NS109", Severity.ERROR),
+    ]
+    (_, holed) = lint(spec("[1, 5]", pool))
+    assert holed.message.endswith("never reads input position 2 (from 0); the layer reads only 4/5 of its input")
+    assert (holed.severity, holed.help) == (Severity.WARNING, "use dilation 1")
     # The near miss: on 4, 4 outputs, as many as the dilation, read −2 to 5, every position.
     assert lint(spec("[1, 4]", same)) == []
     # Per dimension, each phrase with the dimensions it holds for: on 20 rows, (20 − 5)//3 + 1 = 6

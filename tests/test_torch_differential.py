@@ -1301,7 +1301,7 @@ def test_ns109_share_is_the_share_of_inputs_that_get_a_gradient(
     (d,) = found
     # The share as NS109 writes it, "a/b" with thousands separators and a percentage past 100,
     # or none at all.
-    if d.message.endswith("reads none of its input, only padding"):
+    if d.message.endswith("reads none of its input, every window lying in the padding"):
         assert read == 0, (text, d.message)
         return
     shown = re.search(r"reads only ([\d,]+)/([\d,]+)(?: \([\d.]+%\))? of its input$", d.message)

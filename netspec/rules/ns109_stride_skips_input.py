@@ -10,7 +10,9 @@ kernel. Where every residue is read, the spaced taps of a dilated layer can stil
 positions next to the edges, which only windows starting in the padding would reach: kernel 3,
 stride 3 and dilation 2 on 29 positions never read positions 1 and 27. So can a layer of
 stride 1 with fewer outputs than its dilation, though it keeps the map's size: kernel 2 with
-dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none.
+dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none. A
+layer that reads none of its input, every window lying in the padding, is an error: its
+output is its bias alone, or, from a max pool, -inf.
 Positions after the last window are NS101's, but where the stride is larger than the window
 NS101 keeps silent, and they count here (so a `noqa: NS109` there silences them too). The
 share it gives counts the positions read at the edges too, and, with a `padding_mode` that
@@ -50,7 +52,7 @@ from netspec.rules.explicit_pad import judged_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, _, windows, _ in judged_windows(analysis.graph):
+    for node, layer, windows, feeding in judged_windows(analysis.graph):
         reads = [w.positions_read() for w in windows]
         # Away from the edges the pattern repeats; on a small input the windows may still
         # reach every position (stride 4 on a width of 1), and the edges change the share.
@@ -87,10 +89,22 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 + ", or average-pool before a stride-1 layer (ResNet-D)"
             )
         else:
-            help = "use dilation 1, or pad the edges, which only windows that start in the padding read"
-        # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output is padding alone.
-        share = f"only {_shown_share(fraction)} of its input" if fraction else "none of its input, only padding"
-        message = f"{node.name}: {gap}; the layer reads {share}"
+            # More padding helps only a layer that takes it (a pool takes half its window).
+            roomy = bool(feeding) or any(
+                max(windows[i].pad_before, windows[i].pad_after) < layer.max_padding(windows[i]) for i in gaps
+            )
+            help = "use dilation 1" + (
+                ", or pad the edges, which only windows that start in the padding read" if roomy else ""
+            )
+        if not fraction:
+            # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
+            # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
+            message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
+            yield Violation(
+                node.index, message, help="use dilation 1, whose windows are contiguous", severity=Severity.ERROR
+            )
+            continue
+        message = f"{node.name}: {gap}; the layer reads only {_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help)
 
 
@@ -155,4 +169,4 @@ def _gap(window: Window, read: int, every: int) -> str:
     )
 
 
-RULE = Rule("NS109", "stride-skips-input", Severity.WARNING, __doc__, check)
+RULE = Rule("NS109", "stride-skips-input", Severity.WARNING, __doc__, check, also=Severity.ERROR)
