@@ -64,11 +64,12 @@ def seen_windows(
 
 
 def judged_windows(graph: Graph) -> Iterator[tuple[Node, WindowedLayer, list[Window], tuple[Node, ...]]]:
-    """Each strided conv and pooling layer, with its windows over the map before its explicit
-    pads and those pads (:func:`seen_windows`), but for those whose pads one window cannot
-    describe: of what they read there is nothing sure to say. A layer of stride 1 reads every
-    position and drops none, so the rules that ask (NS101, NS109, NS113) need not see it, but
-    where it has fewer outputs than its dilation: their taps then step over positions."""
+    """Each conv and pooling layer that may step over positions, with its windows over the map
+    before its explicit pads and those pads (:func:`seen_windows`), but for those whose pads
+    one window cannot describe: of what they read there is nothing sure to say. A layer of
+    stride 1 reads every position and drops none, so the rules that ask (NS101, NS109, NS113)
+    need not see it, but where it has fewer outputs than its dilation: their taps then step
+    over positions."""
     for node, layer, windows in graph.windowed:
         if all(w.stride == 1 and w.output >= w.dilation for w in windows):  # most layers
             continue

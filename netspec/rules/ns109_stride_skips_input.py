@@ -9,8 +9,8 @@ dilation share a factor: stride 2 with dilation 2 reads only the even positions,
 kernel. Where every residue is read, the spaced taps of a dilated layer can still miss
 positions next to the edges, which only windows starting in the padding would reach: kernel 3,
 stride 3 and dilation 2 on 29 positions never read positions 1 and 27. So can a layer of
-stride 1 with fewer outputs than its dilation, though it keeps the map's size: kernel 2 with
-dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none. A
+stride 1 with fewer outputs than its dilation, even one padded to keep the map's size: kernel
+2 with dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none. A
 layer that reads none of its input, every window lying in the padding, is an error: its
 output is its bias alone, or, from a max pool, -inf.
 Positions after the last window are NS101's, but where the stride is larger than the window
@@ -149,7 +149,7 @@ def _edge_gap(window: Window, holes: list[int]) -> str:
             runs[-1].append(position)
         else:
             runs.append([position])
-    shown = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs[:_MAX_RUNS]]
+    shown = [f"{run[0]:,}" if len(run) == 1 else f"{run[0]:,}–{run[-1]:,}" for run in runs[:_MAX_RUNS]]
     if len(runs) > _MAX_RUNS:  # a kernel of hundreds, dilated by hundreds, leaves hundreds
         listed = f"{', '.join(shown)} and {len(holes) - sum(map(len, runs[:_MAX_RUNS])):,} more"
     else:
