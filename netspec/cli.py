@@ -81,8 +81,9 @@ def counting(what: str) -> Callable[[str], int]:
 
     def parse(value: str) -> int:
         try:
-            # Digits only, where int() would also read "+3" and "3_000"; it refuses 5,000 digits.
-            number = int(value) if value.strip().isdecimal() else 0
+            # ASCII digits only, where int() would also read "+3", "3_000" and "٣"; it refuses
+            # 5,000 digits.
+            number = int(value) if value.strip().isascii() and value.strip().isdecimal() else 0
         except ValueError:
             number = 0
         if number < 1:
@@ -666,7 +667,7 @@ def rule(
 ) -> None:
     """Print a rule's documentation, or list every rule with its default severity and selection."""
     from netspec import docs
-    from netspec.rules import RULES
+    from netspec.rules import CODES_BY_NAME, RULES
 
     if all_rules == (code is not None):
         usage_error("give either a rule code (`netspec rule NS101`) or --all")
@@ -677,8 +678,9 @@ def rule(
     if found is None:
         from netspec.config import selector_hint
 
-        # As --select and noqa comments read codes: in upper case only.
-        hint = selector_hint(code) or " (`netspec rule --all` lists the rules)"
+        # As --select and noqa comments read codes: in upper case only, and whole here.
+        named = code.upper() in RULES or code.lower() in CODES_BY_NAME
+        hint = selector_hint(code) if named else " (`netspec rule --all` lists the rules)"
         usage_error(f"unknown rule code '{cut(code)}'{hint}")
     typer.echo(docs.rule_markdown(found), nl=False)
 

@@ -278,7 +278,7 @@ def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
 
 def selector_hint(value: str) -> str:
     """What an unknown selector probably meant: a code in lower case, or a rule's name."""
-    if any(code.startswith(value.upper()) for code in RULES):
+    if value.upper() == ALL or any(code.startswith(value.upper()) for code in RULES):
         return f" (codes are upper-case: '{value.upper()}')"
     code = CODES_BY_NAME.get(value.lower())
     return f" ('{value}' is the name of {code}; rules go by their codes)" if code else ""

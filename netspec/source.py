@@ -952,7 +952,9 @@ def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     context = _SYNTAX_HELP.get(exc.context or "")
     if context is not None and exc.context_mark is not None and mark is not None:
         at = lines.position(exc.context_mark.index)
-        if exc.context == "while parsing a block collection" and lines.position(mark.index).column > at.column:
+        inside = lines.position(mark.index).column > at.column
+        # An item (`- `) indented past its list's is only that: the list's own help fits.
+        if exc.context == "while parsing a block collection" and inside and not lines.text.startswith("-", mark.index):
             context = _INSIDE_ITEM_HELP
         return context.format(at=f"row {at.row}, column {at.column}")
     problem = exc.problem or ""

@@ -538,10 +538,11 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             path, f"`from` takes the name of an earlier layer, or `input`, not {shown(value)}: layers are not numbered"
         )
     if _field(path) == "from" and kind in ("list_type", "too_short"):  # a merge's
+        single = isinstance(value, list) and len(value) == 1
         return SchemaProblem(
             path,
-            f"`from` in {where} takes a list of two or more earlier layers' names, "
-            f"not {shown(value)}" + ("; one input needs no merge" if kind == "too_short" else ""),
+            f"`from` in {where} takes a list of two or more earlier layers' names, not {shown(value)}"
+            + ("; one input needs no merge" if single else ""),
         )
     message = str(error["msg"]).replace(" after validation", "")
     if kind in ("too_short", "too_long"):  # the message counts the items already

@@ -297,6 +297,7 @@ def test_missing_configuration_says_so(tmp_path: Path) -> None:
     [
         # A code's letters are upper-case, and a rule's name is no selector.
         ("select = ['ns102']\n", "select: unknown rule code or prefix 'ns102' (codes are upper-case: 'NS102')"),
+        ("select = ['all']\n", "select: unknown rule code or prefix 'all' (codes are upper-case: 'ALL')"),
         (
             "ignore = ['shrinking-layer']\n",
             "ignore: unknown rule code or prefix 'shrinking-layer' "

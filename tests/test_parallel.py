@@ -321,6 +321,7 @@ def test_the_cli_leaves_the_default_process_count_to_lint_paths(
         ("--jobs", "-1", "processes"),
         ("--jobs", "two", "processes"),
         ("--jobs", "1_0", "processes"),
+        ("--jobs", "\u0663", "processes"),  # an Arabic-Indic 3, which int() reads
         ("--max-file-size", "0", "bytes"),
         ("--max-file-size", "10MB", "bytes"),
     ],

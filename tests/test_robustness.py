@@ -183,6 +183,11 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
             "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n  kernel: 1\n",
             "this line should continue the list at row 3, column 3: `- ` at that list's indentation, or",
         ),
+        # An item one space past its list's `- ` is an item: the list's help, not the keys'.
+        (
+            "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n   - {type: relu}\n",
+            "this line should continue the list at row 3, column 3: `- ` at that list's indentation",
+        ),
         # An OmegaConf interpolation in a flow mapping or list, where its `{` cannot stand.
         (
             "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: ${width}, kernel: 3}\n",

@@ -143,6 +143,8 @@ def test_a_blocking_rule_names_what_may_still_be_silenced() -> None:
         # Codes are upper case, as --select and noqa comments read them; a name is no code.
         (["ns101"], "unknown rule code 'ns101' (codes are upper-case: 'NS101')"),
         (["non-integer-output"], "unknown rule code 'non-integer-output' ('non-integer-output' is the name of NS101;"),
+        # A prefix is no code here, in either case.
+        (["ns1"], "unknown rule code 'ns1' (`netspec rule --all` lists the rules)"),
         ([], "give either a rule code"),
         (["NS101", "--all"], "give either a rule code"),
     ],

@@ -309,7 +309,9 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     # 6561/8410 = 0.7801. On 2,003 = 3·666 + 5 positions, as on 29 = 3·8 + 5, only 1 and
     # 2,001 go unread: 2,001/2,003 = 0.99900, which one decimal keeps off 100%.
     (long,) = lint(spec("[1, 2003]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2}"))
-    assert long.message.endswith("positions 1 and 2001 (from 0); the layer reads only 2,001/2,003 (99.9%) of its input")
+    assert long.message.endswith(
+        "positions 1 and 2,001 (from 0); the layer reads only 2,001/2,003 (99.9%) of its input"
+    )
     # Past six runs of unread positions, the rest are counted: 15 and 17 here.
     listed = _edge_gap(Window(20, 3, 3, 2, 0, 0), [1, 2, 3, 5, 7, 9, 11, 13, 15, 17])
     assert listed.endswith("never reads input positions 1–3, 5, 7, 9, 11, 13 and 2 more (from 0)")
@@ -593,6 +595,10 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "`from` in add layer takes a list of two or more earlier layers' names, not 'input'",
         ),
         ("{type: concat, from: [input]}", "two or more earlier layers' names, not [input]; one input needs no merge"),
+        (
+            "{type: concat, from: []}",
+            "`from` in concat layer takes a list of two or more earlier layers' names, not []",
+        ),
         # No layer outputs a scalar.
         ("{type: relu, expect: []}", "`expect`: list should have at least 1 item, not 0"),
         ("{type: conv, filters:8, kernel: 3}", "unknown key 'filters:8' in conv layer; write a space after the colon"),
@@ -2044,14 +2050,18 @@ def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
     (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 1, kernel: 3, padding: 9, padding_mode: reflect}"))
     assert d.code == "NS107" and d.fix is not None and d.fix.edits[0].value == 2
     assert d.help == (
-        "pad by at most 2 there (less than the effective kernel, past which the outermost outputs read only "
-        "padding), or in replicate mode, which repeats the edge as far as asked; padding 1 gives 8×8, as 'same' would"
+        "pad by at most 2 there (below the effective kernel, past which a window holds nothing but padding), or in "
+        "replicate mode, which repeats the edge as far as asked; padding 1 gives 8×8, as 'same' would"
     )
     # The near miss: on 3×3, reflect reaches W − 1 = 2, below the 7×7 kernel's 6: the limit
     # the message gives is the one to pad by, and the help adds no other.
     (d,) = lint(spec("[1, 3, 3]", "{type: conv, filters: 1, kernel: 7, padding: 4, padding_mode: reflect}"))
     assert d.code == "NS107" and d.message.endswith("reflect padding takes at most W − 1 = 2 per side")
     assert d.help is not None and d.help.startswith("pad by at most 2 there, or in replicate mode")
+    # Where the dimensions differ, the bracket names those the kernel bounds: on 20 rows the
+    # kernel's 6 is below W − 1 = 19; on 3 columns, W − 1 = 2 is the bound.
+    (d,) = lint(spec("[1, 20, 3]", "{type: conv, filters: 1, kernel: 7, padding: 25, padding_mode: reflect}"))
+    assert d.help is not None and d.help.startswith("pad by at most 6 and 2 there (along the rows, below the effective")
 
 
 def test_a_slice_of_a_flat_tensor_speaks_of_features() -> None:

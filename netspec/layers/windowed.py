@@ -62,10 +62,10 @@ def check_padding_reach(
         past = [f"{sizes[too_far[0]]} " + " and ".join(f"{units[i]}s" for i in too_far)]
     others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=False))
     # The layer's own bound may be the tighter one: the message's W − 1 is not what to pad.
+    bound = [i for i in too_far if most_used[i] != reach[i]]
+    along = f"along the {' and '.join(f'{units[i]}s' for i in bound)}, " if 0 < len(bound) < len(too_far) else ""
     kernel_bound = (
-        " (less than the effective kernel, past which the outermost outputs read only padding)"
-        if any(most_used[i] != reach[i] for i in too_far)
-        else ""
+        f" ({along}below the effective kernel, past which a window holds nothing but padding)" if bound else ""
     )
     raise LayerError(
         "NS107",
