@@ -595,10 +595,6 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "`from` in add layer takes a list of two or more earlier layers' names, not 'input'",
         ),
         ("{type: concat, from: [input]}", "two or more earlier layers' names, not [input]; one input needs no merge"),
-        (
-            "{type: concat, from: []}",
-            "`from` in concat layer takes a list of two or more earlier layers' names, not []",
-        ),
         # No layer outputs a scalar.
         ("{type: relu, expect: []}", "`expect`: list should have at least 1 item, not 0"),
         ("{type: conv, filters:8, kernel: 3}", "unknown key 'filters:8' in conv layer; write a space after the colon"),
@@ -634,6 +630,11 @@ def test_a_list_of_the_wrong_length_is_counted_once() -> None:
         ("{type: conv, filters: 4, kernel: 3, padding: '1.5'}", "or a number of pixels, not '1.5'"),
         # Only an integer in `from` is an index; other values say what they are.
         ("{type: relu, from: [a]}", "`from` should be a valid string, got [a] (list)"),
+        # An empty merge is not one input.
+        (
+            "{type: concat, from: []}",
+            "`from` in concat layer takes a list of two or more earlier layers' names, not []",
+        ),
         # A word close to a layer's key is still that key's misspelling, not the spec's.
         (
             "{type: conv, filters: 8, kernel: 3, dilatoin: 2}",
