@@ -285,6 +285,9 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
         "never reads input positions 0–1 (from 0); the layer reads none of its input, every window lying in the padding"
     )
     assert (none.severity, none.help) == (Severity.ERROR, "use dilation 1, whose windows are contiguous")
+    # Undilated, a window of 1 padded 3 on 2 positions: (2 + 6 − 1)//10 + 1 = 1 window, at −3.
+    (_, padded) = lint(spec("[1, 2]", "{type: conv, filters: 1, kernel: 1, padding: 3, stride: 10}"))
+    assert (padded.code, padded.severity, padded.help) == ("NS109", Severity.ERROR, "use less padding")
     # A max pool padded 1 on 3 gives 3 + 2 − 5 + 1 = 1 output, taps −1 and 3: PyTorch gives
     # -inf. On 5, 3 outputs read 0, 1, 3 and 4, not 2; padded 1, half its kernel of 2, the
     # pool takes no more, so the help only changes the dilation.
@@ -1920,7 +1923,7 @@ def test_ns107_names_every_dimension_a_copying_pad_overreaches() -> None:
     (d,) = lint(spec("[2, 3, 8]", "{type: pad, padding: [[0, 4], [1, 9]], mode: reflect}"))
     assert d.message == (
         "pad1: reflect padding 4 reaches past the input's 3 rows and 9 past its 8 columns: "
-        "reflect padding takes at most W − 1 = 2 and 7 per side"
+        "reflect padding takes at most W − 1 per side: 2 along the rows, and 7 along the columns"
     )
     assert d.fix is not None and d.fix.edits[0].value == [[0, 2], [1, 7]]
 
@@ -2059,10 +2062,14 @@ def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
     (d,) = lint(spec("[1, 3, 3]", "{type: conv, filters: 1, kernel: 7, padding: 4, padding_mode: reflect}"))
     assert d.code == "NS107" and d.message.endswith("reflect padding takes at most W − 1 = 2 per side")
     assert d.help is not None and d.help.startswith("pad by at most 2 there, or in replicate mode")
-    # Where the dimensions differ, the bracket names those the kernel bounds: on 20 rows the
-    # kernel's 6 is below W − 1 = 19; on 3 columns, W − 1 = 2 is the bound.
-    (d,) = lint(spec("[1, 20, 3]", "{type: conv, filters: 1, kernel: 7, padding: 25, padding_mode: reflect}"))
-    assert d.help is not None and d.help.startswith("pad by at most 6 and 2 there (along the rows, below the effective")
+    # Where the dimensions differ, each limit goes with its dimensions: on 20 slices and 20
+    # columns the kernel's 7 − 1 = 6 is below W − 1 = 19; on 3 rows, W − 1 = 2 is the bound.
+    (d,) = lint(spec("[1, 20, 3, 20]", "{type: conv, filters: 1, kernel: 7, padding: 25, padding_mode: reflect}"))
+    assert d.message.endswith("at most W − 1 per side: 19 along the slices and columns, and 2 along the rows")
+    assert d.help is not None and d.help.startswith(
+        "pad by at most 6 along the slices and columns (below the effective kernel, past which a window holds "
+        "nothing but padding), and 2 along the rows, or in replicate mode"
+    )
 
 
 def test_a_slice_of_a_flat_tensor_speaks_of_features() -> None:

@@ -62,25 +62,41 @@ def check_padding_reach(
         past = [f"{sizes[too_far[0]]} " + " and ".join(f"{units[i]}s" for i in too_far)]
     others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=False))
     # The layer's own bound may be the tighter one: the message's W − 1 is not what to pad.
-    bound = [i for i in too_far if most_used[i] != reach[i]]
-    along = f"along the {' and '.join(f'{units[i]}s' for i in bound)}, " if 0 < len(bound) < len(too_far) else ""
-    kernel_bound = (
-        f" ({along}below the effective kernel, past which a window holds nothing but padding)" if bound else ""
-    )
+    kernel_bound = " (below the effective kernel, past which a window holds nothing but padding)"
+    formula = "W − 1" if mode == "reflect" else "W"
     raise LayerError(
         "NS107",
         f"{mode} padding {first} reaches past the input's {past[0]}{others}: {mode} padding takes at most "
-        f"{'W − 1' if mode == 'reflect' else 'W'} = {_values([reach[i] for i in too_far])} per side",
+        + _by_dimension(
+            {i: (reach[i], "") for i in too_far}, units, f"{formula} = {{}} per side", f"{formula} per side: "
+        ),
         key="padding",
         fix=padding_fix(clamped),
-        help=f"pad by at most {_values([most_used[i] for i in too_far])} there{kernel_bound}, or in replicate "
-        f"mode, which repeats the edge as far as asked{more_help}",
+        help="pad by at most "
+        + _by_dimension(
+            {i: (most_used[i], kernel_bound if most_used[i] != reach[i] else "") for i in too_far}, units, "{} there"
+        )
+        + f", or in replicate mode, which repeats the edge as far as asked{more_help}",
     )
 
 
-def _values(values: Sequence[int | None]) -> str:
-    """``2``, or ``2 and 7`` where the dimensions differ."""
-    return " and ".join(dict.fromkeys(map(str, values)))
+def _by_dimension(
+    limits: dict[int, tuple[int | None, str]], units: Sequence[str], alike: str = "{}", before: str = ""
+) -> str:
+    """Each dimension's limit, with its note: ``alike`` holding the one limit where all share it
+    ("2 there"), else ``before`` and each limit along its dimensions ("6 along the slices and
+    columns, and 2 along the rows"), so that no number is read as another dimension's."""
+    groups: dict[tuple[int | None, str], list[int]] = {}
+    for i, limit in limits.items():
+        groups.setdefault(limit, []).append(i)
+    if len(groups) == 1:
+        ((value, note),) = groups
+        return alike.format(value) + note
+    parts = [
+        f"{value} along the {' and '.join(f'{units[i]}s' for i in held)}{note}"
+        for (value, note), held in groups.items()
+    ]
+    return before + ", and ".join(parts)
 
 
 def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
