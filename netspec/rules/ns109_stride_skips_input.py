@@ -100,9 +100,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
             # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
             message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
-            yield Violation(
-                node.index, message, help="use dilation 1, whose windows are contiguous", severity=Severity.ERROR
-            )
+            # Spaced taps that step over the input, or contiguous windows padded past it.
+            dilated = any(w.dilation > 1 for w in windows)
+            cure = "use dilation 1, whose windows are contiguous" if dilated else "use less padding"
+            yield Violation(node.index, message, help=cure, severity=Severity.ERROR)
             continue
         message = f"{node.name}: {gap}; the layer reads only {_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help)
