@@ -449,12 +449,13 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         return SchemaProblem((*path, "type"), f"unknown layer type {shown(given)}{hint}")
     if kind == "union_tag_not_found":
         # Ultralytics-like files key a layer by its type: `- conv: {filters: 8}`.
-        named = [key for key in value if isinstance(key, str) and key in LAYER_TYPES] if isinstance(value, dict) else []
-        if named:
+        keys = value if isinstance(value, dict) else {}
+        named = next((key for key in keys if isinstance(key, str) and key in LAYER_TYPES), None)
+        if named is not None:
             return SchemaProblem(
                 path,
-                f"a layer needs a `type`: `{named[0]}` is written as a key; write `type: {named[0]}` beside "
-                f"the layer's other keys, e.g. `{_written(named[0])}`",
+                f"a layer needs a `type`: `{named}` is written as a key; write `type: {named}` beside "
+                f"the layer's other keys, e.g. `{_written(named)}`",
             )
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):

@@ -80,6 +80,15 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             phrase + (f" along the {' and '.join(f'{units[i]}s' for i in held)}" if len(windows) > 1 else "")
             for phrase, held in dimensions.items()
         )
+        if not fraction:
+            # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
+            # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
+            message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
+            # Spaced taps that step over the input, or contiguous windows padded past it.
+            dilated = any(w.dilation > 1 for w in windows)
+            cure = "use dilation 1, whose windows are contiguous" if dilated else "use less padding"
+            yield Violation(node.index, message, help=cure, severity=Severity.ERROR)
+            continue
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
             shared = any(math.gcd(windows[i].stride, windows[i].dilation) > 1 for i in skipping)
@@ -96,15 +105,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             help = "use dilation 1" + (
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
-        if not fraction:
-            # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
-            # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
-            message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
-            # Spaced taps that step over the input, or contiguous windows padded past it.
-            dilated = any(w.dilation > 1 for w in windows)
-            cure = "use dilation 1, whose windows are contiguous" if dilated else "use less padding"
-            yield Violation(node.index, message, help=cure, severity=Severity.ERROR)
-            continue
         message = f"{node.name}: {gap}; the layer reads only {_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help)
 
