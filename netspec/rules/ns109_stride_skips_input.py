@@ -1,4 +1,4 @@
-"""The stride steps over input positions that no window reads.
+"""A conv or pooling layer's windows step over input positions that none of them reads.
 
 ## What it does
 Fires when the windows of a conv or pooling layer, stepped by the stride S, never read some
