@@ -137,18 +137,6 @@ def test_valid_padding_pads_nothing_and_means_to() -> None:
     assert codes(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 1, padding: valid, expect: [4, 8, 8]}")) == []
 
 
-def test_a_collapsed_valid_conv_is_padded_only_where_it_collapses() -> None:
-    # Columns: 8 − 9 + 1 = 0 (NS103); padding 4 gives 8 + 8 − 9 + 1 = 8. Rows: 8 − 3 + 1 = 6,
-    # meant by `valid`, so they keep padding 0, and the fix, which writes the padding as
-    # numbers, would then let NS102 report them: unsafe.
-    (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 1, kernel: [3, 9], padding: valid}"))
-    assert d.code == "NS103" and d.fix is not None and d.fix.edits[0].value == [0, 4]
-    assert d.applicability is Applicability.UNSAFE
-    # The near miss: with padding 0 the rows get their size back too, (3 − 1)/2 = 1.
-    (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 1, kernel: [3, 9], padding: 0}"))
-    assert d.fix is not None and d.fix.edits[0].value == [1, 4] and d.applicability is Applicability.SAFE
-
-
 @pytest.mark.torch
 @pytest.mark.parametrize(("kernel", "stride"), [(3, 1), ((3, 5), 1), (3, 2), ((2, 3), (3, 2))])
 def test_valid_padding_agrees_with_torch(kernel: int | tuple[int, int], stride: int | tuple[int, int]) -> None:

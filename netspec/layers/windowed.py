@@ -272,15 +272,13 @@ class WindowedLayer(LayerBase):
         """Padding that gives each collapsed dimension the output a 'same' layer would have,
         ceil(W/S), else the least symmetric padding that gives it at least one output. A
         stride-1 dimension that only shrinks gets its size back too, as NS102's fix would
-        give it, so that one edit settles both, unless the layer is unpadded by choice (NS102
-        says nothing of it then). None when the layer accepts too little."""
+        give it, so that one edit settles both. None when the layer accepts too little."""
         pads: list[Pads] = []
         for w in windows:
             same = same_output_pads(w)
             fits = max(same) <= self.max_padding(w)
             if w.output >= 1:
-                regrown = w.shrinks and fits and not self.unpadded_by_choice
-                pads.append(same if regrown else (w.pad_before, w.pad_after))
+                pads.append(same if w.shrinks and fits else (w.pad_before, w.pad_after))
                 continue
             if fits:
                 pads.append(same)
