@@ -196,6 +196,10 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     for key in ("select", "extend-select", "ignore"):
         if key in table:
             changes[key.replace("-", "_")] = rule_selectors(_strings(table[key], key, source), f"{source}: {key}")
+    if ALL in changes.get("ignore", ()) and "select" not in table:
+        # The default selection is no choice of the file's: ignoring ALL starts from nothing,
+        # as --ignore ALL does, rather than lose to the default's more specific NS.
+        changes["select"] = ()
     ineffective += _always_reported(changes.get("ignore", ()), f"{source}: ignore")
     for key in ("include", "exclude"):
         if key in table:

@@ -402,8 +402,10 @@ def test_extend_select_enables_what_the_file_ignores(project: Path) -> None:
         ("select = ['ALL']", Overrides(), {"NS101": True, "NS113": True}),
         ("select = ['ALL']\nignore = ['NS11']", Overrides(), {"NS101": True, "NS113": False}),
         ("select = ['NS102']\nignore = ['ALL']", Overrides(), {"NS102": True, "NS101": False}),
-        # (The default selection, NS, is a prefix: it overrides an ignored ALL.)
-        ("ignore = ['ALL']", Overrides(), {"NS101": True, "NS113": False}),
+        # Without a `select` of the file's, ignoring ALL starts from nothing: the default NS,
+        # though a longer prefix, is no choice of the file's.
+        ("ignore = ['ALL']", Overrides(), {"NS101": False, "NS113": False}),
+        ("ignore = ['ALL']\nextend-select = ['NS102']", Overrides(), {"NS102": True, "NS101": False}),
         # As flags, ALL is the flags' say over everything the file selects or ignores.
         ("", Overrides(ignore=("ALL",)), {"NS101": False, "NS113": False}),
         ("ignore = ['NS102']", Overrides(extend_select=("ALL",)), {"NS102": True, "NS113": True}),
