@@ -26,7 +26,8 @@ layer with the wrong number of inputs, a mistake PyTorch reports only as a size 
 far from its cause. When shrinking is intended (U-Net's valid convolutions, LeNet's 5×5),
 say so: a conv's `padding: valid` does, and is taken at its word (`padding: 0` is only the
 default written out, often by a template); on other layers, `# noqa: NS102` on the layer's
-line.
+line. Behind a `pad` layer, `valid` says only that the pad does the padding (CycleGAN's
+reflection pad before a valid 3×3 conv), and the two are judged together, as above.
 
 ## Example
 ```yaml
