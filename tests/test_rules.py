@@ -2048,6 +2048,17 @@ def test_ns101_says_no_more_than_it_can_count_of_a_wide_wrap() -> None:
     assert d.message.endswith("gets no window of its own; the circular padding copies it")
 
 
+def test_ns107_offers_no_same_whose_windows_read_nothing() -> None:
+    # Kernel 2, dilation 4 on 2×2: 'same' pads 2, and its 2 + 4 − 5 + 1 = 2 windows read
+    # −2 and 2, −1 and 3: nothing of the input (NS109's error). Padding 4 gives
+    # 2 + 8 − 5 + 1 = 6 outputs, whose taps i − 4 and i reach 0 and 1.
+    (d,) = lint(spec("[8, 2, 2]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"))
+    assert d.code == "NS107" and d.help == "padding 4 gives 6×6 (P below the effective kernel, D·(F − 1) + 1)"
+    # The near miss: on 4×4, 'same' windows read every position, and the help names them.
+    (d,) = lint(spec("[8, 4, 4]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"))
+    assert d.help is not None and d.help.endswith("; padding 2 gives 4×4, as 'same' would")
+
+
 def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
     # Reflect on 8×8 reaches 7, but a 3×3 kernel uses no more than 2 per side (NS107's
     # zero-padding limit): the fix gives 2, and the help names 'same', which keeps 8×8.
