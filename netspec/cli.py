@@ -80,10 +80,11 @@ def counting(what: str) -> Callable[[str], int]:
     own says "Input should be greater than or equal to 1")."""
 
     def parse(value: str) -> int:
+        digits = value.strip()
         try:
             # ASCII digits only, where int() would also read "+3", "3_000" and "٣"; it refuses
             # 5,000 digits.
-            number = int(value) if value.strip().isascii() and value.strip().isdecimal() else 0
+            number = int(digits) if digits.isascii() and digits.isdecimal() else 0
         except ValueError:
             number = 0
         if number < 1:

@@ -1067,7 +1067,8 @@ def load(text: str) -> Document:
         at = mark.index if mark else 0
         if problem is TOO_DEEP and mark:
             after = event.end_mark.index if event is not None else 0
-            at = _deepest_opener(lines.text, after, at, len(builder.stack)) or at
+            opener = _deepest_opener(lines.text, after, at, len(builder.stack))
+            at = at if opener is None else opener
         span = lines.span(at, at) if mark else FILE_START
         tabs = (
             "\t" in problem or "'\\t'" in problem or bool(mark and _indented_with_tab(text, lines, span.start_offset))

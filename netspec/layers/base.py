@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -154,6 +154,35 @@ def check_groups(
 
 def _dimensions(rank: int) -> str:
     return plural(rank, "spatial dimension")
+
+
+class PositionPairs(Sequence[tuple[int, int]]):
+    """``(first, position)`` for each position of a range, or ``(position, position)`` without
+    a ``first``, made only as they are read: a window may read millions of positions, and an
+    input hold millions, which a budget counts (``len``) before any pair is made."""
+
+    __slots__ = ("first", "positions")
+
+    def __init__(self, positions: range, *, first: int | None = None) -> None:
+        self.positions = positions
+        self.first = first
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        first = self.first
+        return ((position if first is None else first, position) for position in self.positions)
+
+    @overload
+    def __getitem__(self, at: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, at: slice) -> PositionPairs: ...
+    def __getitem__(self, at: int | slice) -> tuple[int, int] | PositionPairs:
+        if isinstance(at, slice):
+            return PositionPairs(self.positions[at], first=self.first)
+        position = self.positions[at]  # IndexError past the end, as a list
+        return (position if self.first is None else self.first, position)
 
 
 class LayerBase(BaseModel):

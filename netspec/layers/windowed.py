@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
-from netspec.layers.base import Edit, EditValue, Fix, LayerBase, LayerError, Shape, format_shape, plural, spec_value
+from netspec.layers.base import (
+    Edit,
+    EditValue,
+    Fix,
+    LayerBase,
+    LayerError,
+    PositionPairs,
+    Shape,
+    format_shape,
+    plural,
+    spec_value,
+)
 
 if TYPE_CHECKING:
     from netspec.receptive import Field1D, Incoming
@@ -160,29 +171,6 @@ def describe_flooring(windows: Sequence[Window], indices: Sequence[int]) -> str:
 INPUT_TOO_SMALL_HELP = "no automatic fix: use a smaller kernel, or remove a downsampling layer before this one"
 
 
-class Taps(Sequence[tuple[int, int]]):
-    """A window's taps on its one input, as (0, position) pairs made only as they are read: a
-    window of millions of taps is counted against a budget before any is made."""
-
-    __slots__ = ("positions",)
-
-    def __init__(self, positions: range) -> None:
-        self.positions = positions
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        return ((0, position) for position in self.positions)
-
-    @overload
-    def __getitem__(self, at: int) -> tuple[int, int]: ...
-    @overload
-    def __getitem__(self, at: slice) -> Sequence[tuple[int, int]]: ...
-    def __getitem__(self, at: int | slice) -> tuple[int, int] | Sequence[tuple[int, int]]:
-        return Taps(self.positions[at]) if isinstance(at, slice) else (0, self.positions[at])
-
-
 class WindowedLayer(LayerBase):
     """Convolution or pooling. Subclasses say how their fields map to windows."""
 
@@ -228,7 +216,7 @@ class WindowedLayer(LayerBase):
         start = position * w.stride - w.pad_before
         first = start if start >= 0 else start + -start // w.dilation * w.dilation
         first += w.dilation if first < 0 else 0
-        return Taps(range(first, min(start + w.effective_kernel, w.size), w.dilation))
+        return PositionPairs(range(first, min(start + w.effective_kernel, w.size), w.dilation), first=0)
 
     def receptive_dims(self, incoming: Incoming) -> Sequence[Field1D]:
         """The Distill recurrence, through each dimension's window."""

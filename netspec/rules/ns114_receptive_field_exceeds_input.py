@@ -56,13 +56,14 @@ that follow.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import WindowedLayer, format_shape, volume
 from netspec.layers.arithmetic import joined
+from netspec.layers.base import PositionPairs
 from netspec.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
@@ -101,30 +102,6 @@ class _Unfollowed(Exception):
     """A map this cannot work out exactly: it reads input with a hole in it, comes from a
     layer whose positions are placed only to within a step (an upsample, a transposed conv,
     an adaptive pool), or would cost too much."""
-
-
-class _InputPositions(Sequence[tuple[int, int] | None]):
-    """The input's positions along one dimension, each seeing itself, worked out as they are
-    read: a check judging fixes works a map out once per fix, and listed, an input of two
-    million positions took 0.2 s each time."""
-
-    def __init__(self, length: int) -> None:
-        self.length = length
-
-    def __len__(self) -> int:
-        return self.length
-
-    @overload
-    def __getitem__(self, at: int) -> tuple[int, int]: ...
-    @overload
-    def __getitem__(self, at: slice) -> list[tuple[int, int] | None]: ...
-    def __getitem__(self, at: int | slice) -> tuple[int, int] | list[tuple[int, int] | None]:
-        if isinstance(at, slice):
-            return [(p, p) for p in range(self.length)[at]]
-        if not -self.length <= at < self.length:
-            raise IndexError(at)
-        at %= self.length
-        return (at, at)
 
 
 def _union(intervals: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -172,7 +149,9 @@ class ExactFields:
         self.graph = graph
         self.lengths = graph.input[1:]
         #: Each map's positions per dimension; None for a map that cannot be followed.
-        self.seen: dict[int, list[Seen] | None] = {INPUT: [_InputPositions(n) for n in self.lengths]}
+        # The input's positions, each seeing itself, made as read: a check judging fixes works
+        # a map out once per fix, and listed, two million positions took 0.2 s each time.
+        self.seen: dict[int, list[Seen] | None] = {INPUT: [PositionPairs(range(n)) for n in self.lengths]}
         self.reads_left = MAX_READS
 
     def sees_everything(self, target: Node) -> bool:
