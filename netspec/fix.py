@@ -45,7 +45,7 @@ from netspec.linter import (
 )
 from netspec.noqa import UNUSED_NOQA, Suppressions
 from netspec.report.base import working_directory
-from netspec.rules import RULES
+from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
 from netspec.source import LoadError, decode
 from netspec.spec import validate_layer
@@ -109,8 +109,12 @@ def standing_of_diagnostics(diagnostics: Iterable[Diagnostic], suppressions: Sup
 
 def standing_of_analysis(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> Standing:
     """:func:`standing_of_diagnostics` for what the rules find, without wording or placing it."""
-    seen = ((rule.code, violation.index, rule.blocks(violation)) for rule, violation in violations(analysis, settings))
-    return unsilenced(seen, suppressions)
+    return standing_of_violations(violations(analysis, settings), suppressions)
+
+
+def standing_of_violations(found: Iterable[tuple[Rule, Violation]], suppressions: Suppressions) -> Standing:
+    """:func:`standing_of_diagnostics` for what :func:`~netspec.linter.violations` gave."""
+    return unsilenced(((rule.code, violation.index, rule.blocks(violation)) for rule, violation in found), suppressions)
 
 
 def unsilenced(seen: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> Standing:
@@ -167,14 +171,17 @@ def judge(
     return after, diagnostics, is_safe(diagnostic, before, standing_of_diagnostics(diagnostics, suppressions))
 
 
-def assess(analysis: Analysis, reported: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+def assess(
+    analysis: Analysis, reported: list[Diagnostic], settings: Settings, found: Iterable[tuple[Rule, Violation]]
+) -> list[Diagnostic]:
     """``reported`` with the applicability of every fix set. A fix is judged by
-    :meth:`Settings.judging_fixes`, against what is found in the file and no ``noqa`` comment
-    silences. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited,
-    becomes help: an edit to make by hand."""
+    :meth:`Settings.judging_fixes`, against what is found in the file (``found``, what
+    :func:`~netspec.linter.violations` gave under them) and no ``noqa`` comment silences. A
+    fix that ``--fix`` cannot apply, because the layer's text cannot be edited, becomes
+    help: an edit to make by hand."""
     judging = settings.judging_fixes()
     suppressions = analysis.suppressions
-    before = standing_of_analysis(analysis, judging, suppressions)
+    before = standing_of_violations(found, suppressions)
     budget = Budget(ASSESSMENT_BUDGET)
     cost = analysis_cost(analysis)
     assessed: list[Diagnostic] = []

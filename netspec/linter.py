@@ -127,8 +127,13 @@ def placed(diagnostic: Diagnostic, edits: list[TextEdit], document: Document) ->
     return dataclasses.replace(diagnostic, edit_spans=spans, replacements=replacements)
 
 
-def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
+def check(
+    analysis: Analysis, settings: Settings, found: Sequence[tuple[Rule, Violation]] | None = None
+) -> list[Diagnostic]:
     """Run every enabled rule over an analysis; one diagnostic per rule and layer.
+
+    ``found``, where given, is what :func:`violations` gave under settings that enable at
+    least these settings' rules (those fixes are judged by): it is filtered, not found again.
 
     When a rule finds several problems in one layer (two bad keys), they become one
     diagnostic at the first, whose message lists them (the first :data:`~netspec.diagnostics.MAX_LISTED`).
@@ -136,7 +141,7 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
     merged: dict[tuple[str, int], tuple[int, dict[str, None]]] = {}
-    for rule, violation in violations(analysis, settings):
+    for rule, violation in violations(analysis, settings) if found is None else _selected(found, settings, analysis):
         if violation.index is not None:
             earlier = merged.get((rule.code, violation.index))
             if earlier is not None:
@@ -172,6 +177,15 @@ def check(analysis: Analysis, settings: Settings) -> list[Diagnostic]:
         if len(messages) > 1:
             diagnostics[position] = dataclasses.replace(diagnostics[position], message=listing(list(messages)))
     return diagnostics
+
+
+def _selected(
+    found: Sequence[tuple[Rule, Violation]], settings: Settings, analysis: Analysis
+) -> Iterator[tuple[Rule, Violation]]:
+    """What :func:`violations` would give under ``settings``, taken from what it gave under
+    settings that enable more rules."""
+    enabled = {code: rule.enabled_for(settings, analysis.filename) for code, rule in RULES.items()}
+    return ((rule, violation) for rule, violation in found if enabled[rule.code] or rule.blocks(violation))
 
 
 def violations(analysis: Analysis, settings: Settings) -> Iterator[tuple[Rule, Violation]]:
@@ -242,16 +256,21 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
         result.analysis = analyse(text, filename, Path(filename).stem)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
-    found = check(result.analysis, settings)
+    # Fixes are judged against what the rules find under the judging settings, which enable
+    # at least these settings' rules: one pass of the rules serves both.
+    found = list(violations(result.analysis, settings.judging_fixes() if assess_fixes else settings))
     unchecked = result.analysis.graph.without_output
     result.diagnostics, unused = noqa.apply(
-        found, result.analysis.suppressions, lambda code: RULES[code].enabled_for(settings, filename), unchecked
+        check(result.analysis, settings, found),
+        result.analysis.suppressions,
+        lambda code: RULES[code].enabled_for(settings, filename),
+        unchecked,
     )
     if assess_fixes and any(d.fix is not None for d in result.diagnostics):
         # Only with a reported fix to judge: a clean or fully suppressed file's start-up stays small.
         from netspec.fix import assess
 
-        result.diagnostics = assess(result.analysis, result.diagnostics, settings)
+        result.diagnostics = assess(result.analysis, result.diagnostics, settings, found)
     # Only for what is reported: the trial analyses that judge fixes need no spans.
     result.diagnostics = [_with_edit_locations(d, text, result.analysis.document) for d in result.diagnostics]
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):
