@@ -8,6 +8,8 @@ passed over. Command-line flags are applied on top of the file (see :func:`resol
 
 from __future__ import annotations
 
+import datetime
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -242,8 +244,25 @@ def _key_hint(key: str, source: str) -> str:
 
 
 def _quoted(value: Any) -> str:
-    """A value from the file as an error quotes it, cut short: the file may hold a megabyte."""
-    return cut(repr(value))
+    """A value from the file as an error quotes it, in TOML, cut short: the file may hold a
+    megabyte."""
+    return cut(_as_toml(value))
+
+
+def _as_toml(value: Any) -> str:
+    """A value as TOML writes it (``["NS1", true]``, not Python's ``['NS1', True]``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # TOML's basic strings take JSON's escapes.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return f"[{', '.join(map(_as_toml, value))}]"
+    if isinstance(value, dict):
+        return f"{{{', '.join(f'{_as_toml(key)} = {_as_toml(item)}' for key, item in value.items())}}}"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)  # numbers: inf and nan are TOML's spelling too
 
 
 def _strings(value: Any, key: str, source: str) -> list[str]:

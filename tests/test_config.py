@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -147,16 +148,16 @@ def test_per_file_ignores(tmp_path: Path) -> None:
         ("select = ['NS7']\n", "NS7"),
         ("ignore = ['NS1O2']\n", "NS1O2"),
         ("ignore = ['']\n", "empty rule code"),
-        ("select = 'NS1'\n", "'NS1'"),
+        ("select = 'NS1'\n", '"NS1"'),
         ("[severity]\nNS102 = 'fatal'\n", "fatal"),
         ("[severity]\nNS999 = 'error'\n", "NS999"),
         ("[per-file-ignores]\n'a/*.yaml' = ['NS1234']\n", "NS1234"),
-        ("per-file-ignores = ['NS102']\n", "['NS102']"),
+        ("per-file-ignores = ['NS102']\n", '["NS102"]'),
         ("max-file-size = 0\n", "0"),
-        ("max-file-size = true\n", "True"),
+        ("max-file-size = true\n", "true"),
         ("select = [\n", "invalid TOML"),
-        ("[severity]\nNS1 = ['error']\n", "['error']"),
-        ("[severity]\nNS1 = {a = 1}\n", "{'a': 1}"),
+        ("[severity]\nNS1 = ['error']\n", '["error"]'),
+        ("[severity]\nNS1 = {a = 1}\n", '{"a" = 1}'),
         ("select = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
         ("max-file-size = 1" + "0" * 5000 + "\n", "a number too long to read"),
     ],
@@ -209,6 +210,20 @@ def test_a_long_value_is_quoted_cut_short(tmp_path: Path, text: str) -> None:
     message = str(caught.value).removeprefix(str(config))
     assert "xxxxxxxxxx" in message or "NS1234" in message
     assert len(message) < 400, message[:400]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['["NS1", true]', '{NS102 = "fatal", "b c" = [1.5, -inf]}', "1979-05-27T07:32:00Z", '"tab\\there é"', "07:32:00"],
+)
+def test_an_error_quotes_the_value_as_toml(tmp_path: Path, value: str) -> None:
+    # As the user wrote it, not as Python prints it ('NS1', True): what is quoted reads back
+    # as the same value.
+    config = write(tmp_path / "netspec.toml", f"select = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load(config)
+    quoted = str(caught.value).partition("select must be a list of strings, not ")[2]
+    assert quoted and tomllib.loads(f"v = {quoted}") == tomllib.loads(f"v = {value}")
 
 
 def test_a_byte_order_mark_before_the_configuration_is_skipped(tmp_path: Path) -> None:
@@ -664,7 +679,7 @@ def test_force_exclude_must_be_a_boolean(project: Path) -> None:
     write(project / "netspec.toml", "force-exclude = 'yes'\n")
     result = runner.invoke(app, ["check", "specs"])
     assert result.exit_code == 2
-    assert "force-exclude must be true or false, not 'yes'" in result.stderr
+    assert 'force-exclude must be true or false, not "yes"' in result.stderr
 
 
 def test_max_file_size_from_the_file_and_the_flag(project: Path) -> None:
