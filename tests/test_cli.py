@@ -403,6 +403,17 @@ def test_show_exits_1_when_the_spec_has_errors(tmp_path: Path) -> None:
     assert f"1 problem: run `netspec check {path}` for details" in result.stderr
 
 
+@pytest.mark.parametrize("output_format", ["table", "json", "markdown"])
+def test_show_prints_no_summary_of_a_spec_that_cannot_be_loaded(tmp_path: Path, output_format: str) -> None:
+    # A half summary would read as a spec with no layers: the problem goes to stderr alone.
+    path = tmp_path / "net.yaml"
+    path.write_text("input: [3, 8\n")
+    result = runner.invoke(app, ["show", str(path), "--format", output_format])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"{path}:2:1: NS001 error:" in result.stderr
+
+
 def test_show_exits_0_when_the_spec_has_only_warnings(tmp_path: Path) -> None:
     path = tmp_path / "net.yaml"
     path.write_text(SHOW_WARNED)
