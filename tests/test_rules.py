@@ -165,6 +165,18 @@ def test_ns107_says_whose_limit_per_side_pool_padding_breaks() -> None:
     assert one.message.endswith("; PyTorch's limit for maxpool padding, which netspec applies to each side")
 
 
+def test_ns107_names_every_dimension_whose_pool_padding_is_over_half_the_kernel() -> None:
+    # Rows: 2 > 2//2 = 1; columns: 3 > 4//2 = 2. Each is a number PyTorch would reject.
+    (d,) = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: [2, 4], padding: [2, 3]}"))
+    assert d.message == (
+        "maxpool1: padding 2 is more than half the kernel (2//2 = 1), and 3 is too (4//2 = 2); "
+        "PyTorch rejects this maxpool"
+    )
+    # The near miss: the columns' 2 = 4//2 is within the limit, and goes unnamed.
+    (d,) = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: [2, 4], padding: [2, 2]}"))
+    assert d.message == "maxpool1: padding 2 is more than half the kernel (2//2 = 1); PyTorch rejects this maxpool"
+
+
 def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
     def help_of(*layers: str) -> str:
         (diagnostic,) = [d for d in lint(spec("[4, 6, 6]", *layers)) if d.code == "NS106"]

@@ -74,13 +74,14 @@ class Pool(WindowedLayer):
         return _padding_limit(window.kernel)
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
-        too_wide = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) > self.max_padding(w)]
+        too_wide = [
+            (w.kernel, w.pad_before, w.pad_after)
+            for w in windows
+            if max(w.pad_before, w.pad_after) > self.max_padding(w)
+        ]
         if too_wide:
-            w = windows[too_wide[0]]
             pads = self.clamp_pads(windows)
-            raise self._too_wide(
-                w.kernel, w.pad_before, w.pad_after, padding_fix(pads), self.padding_help(windows, pads, _HALF_RULE)
-            )
+            raise self._too_wide(too_wide, padding_fix(pads), self.padding_help(windows, pads, _HALF_RULE))
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
         if unrunnable:
@@ -100,20 +101,27 @@ class Pool(WindowedLayer):
         rank = self.implied_rank("kernel", "padding")
         if rank is None:
             return
-        for kernel, (before, after) in zip(
-            self.per_dimension("kernel", rank), self.per_side("padding", rank), strict=True
-        ):
-            if max(before, after) > _padding_limit(kernel):
-                raise self._too_wide(kernel, before, after, help=_HALF_RULE)
+        too_wide = [
+            (kernel, before, after)
+            for kernel, (before, after) in zip(
+                self.per_dimension("kernel", rank), self.per_side("padding", rank), strict=True
+            )
+            if max(before, after) > _padding_limit(kernel)
+        ]
+        if too_wide:
+            raise self._too_wide(too_wide, help=_HALF_RULE)
 
-    def _too_wide(self, kernel: int, before: int, after: int, fix: Fix | None = None, help: str = "") -> LayerError:
+    def _too_wide(self, too_wide: Sequence[tuple[int, int, int]], fix: Fix | None = None, help: str = "") -> LayerError:
+        """NS107 for the dimensions whose padding (kernel, before, after) is over the limit."""
         # PyTorch pads both sides alike; netspec holds each side of per-side padding to its limit.
         limit = (
             f"PyTorch rejects this {self.type}"
-            if before == after
+            if all(before == after for _, before, after in too_wide)
             else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
         )
+        (kernel, before, after), *others = too_wide
         half = f"more than half the kernel ({kernel}//2 = {_padding_limit(kernel)})"
+        half += "".join(f", and {max(b, a)} is too ({k}//2 = {_padding_limit(k)})" for k, b, a in others)
         return LayerError(
             "NS107",
             f"padding {max(before, after)} is {half}; {limit}",
