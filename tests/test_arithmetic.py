@@ -98,14 +98,12 @@ def brute_force_pads(w: Window, max_pad: int) -> tuple[int | None, tuple[int, in
 
 
 def test_exact_division_pads_agrees_with_brute_force() -> None:
-    for size in range(1, 14):
-        for kernel in range(1, 6):
-            for stride in range(1, 5):
-                for dilation in (1, 2):
-                    for before in range(3):
-                        window = Window(size, kernel, stride, dilation, before, 2 - before)
-                        for max_pad in (window.effective_kernel - 1, kernel // 2):
-                            assert exact_division_pads(window, max_pad) == brute_force_pads(window, max_pad)
+    for size, kernel, stride, dilation, before, after in itertools.product(
+        range(1, 14), range(1, 6), range(1, 8), (1, 2), range(4), (0, 2, 5)
+    ):
+        window = Window(size, kernel, stride, dilation, before, after)
+        for max_pad in {0, 1, window.effective_kernel - 1, kernel // 2, 3 * stride}:
+            assert exact_division_pads(window, max_pad) == brute_force_pads(window, max_pad), (window, max_pad)
 
 
 def test_exact_division_pads_is_fast_for_huge_kernels() -> None:
@@ -113,6 +111,14 @@ def test_exact_division_pads_is_fast_for_huge_kernels() -> None:
     # (10⁹ + 10 − 10⁹ + T) divisible by 4 → T = 2, split (1, 1).
     window = Window(1_000_000_010, 1_000_000_000, 4, 1, 0, 0)
     assert exact_division_pads(window, 999_999_999) == (1, (1, 1))
+
+
+def test_exact_division_pads_is_fast_for_huge_strides() -> None:
+    # Worked by hand: W − K = 2,147,483,647 − 10⁸ = 2,047,483,647 ≡ 47,483,667 (mod S = 99,999,999),
+    # so T ≡ 52,516,332: even, split (26,258,166, 26,258,166). A search over totals near the
+    # current one would try about 4·S of them.
+    window = Window(2_147_483_647, 100_000_000, 99_999_999, 1, 0, 0)
+    assert exact_division_pads(window, 99_999_999) == (26_258_166, (26_258_166, 26_258_166))
 
 
 def aten_pooled(length: int, kernel: int, stride: int, pad: int, ceil: bool) -> int:

@@ -307,25 +307,33 @@ def exact_division_pads(window: Window, max_pad: int) -> tuple[int | None, Pads 
 
     Returns the nearest symmetric padding P (≤ ``max_pad``) and the nearest per-side padding
     (each side ≤ ``max_pad``); either is None when none exists. Ties go to the larger padding,
-    which keeps more output. Divisibility repeats with period S in the total padding, so only
-    totals within S of the current one are tried: the search costs O(S), whatever the sizes.
+    which keeps more output. The totals that divide are those ≡ K − W (mod S), so each answer
+    is worked out, not searched for: a stride of 10⁸ costs what a stride of 2 does.
     """
     current = window.pad_before + window.pad_after
-    lowest = max(0, window.effective_kernel - window.size)
-
-    def divides(total: int) -> bool:
-        return (window.size + total - window.effective_kernel) % window.stride == 0
-
-    def nearest(candidates: range) -> int | None:
-        return min((t for t in candidates if divides(t)), key=lambda t: (abs(t - current), -t), default=None)
-
-    highest = 2 * max_pad
-    centre = min(max(current, lowest), highest)
-    # Even totals (symmetric padding) repeat with period lcm(2, S) ≤ 2S.
-    start, stop = max(lowest, centre - 2 * window.stride), min(highest, centre + 2 * window.stride) + 1
-    total = nearest(range(start, stop))
-    symmetric = nearest(range(start + start % 2, stop, 2))
+    lowest, highest = max(0, window.effective_kernel - window.size), 2 * max_pad
+    stride = window.stride
+    residue = (window.effective_kernel - window.size) % stride
+    total = _nearest_congruent(residue, stride, lowest, highest, current)
+    # An even total as well: with an even stride every total in the class has the residue's
+    # parity; with an odd one, every other total of the class is even (period 2S).
+    if stride % 2 == 0:
+        symmetric = None if residue % 2 else total
+    else:
+        symmetric = _nearest_congruent(residue + stride * (residue % 2), 2 * stride, lowest, highest, current)
     return (None if symmetric is None else symmetric // 2), (None if total is None else split_total(total))
+
+
+def _nearest_congruent(residue: int, period: int, low: int, high: int, target: int) -> int | None:
+    """The t in [low, high] with t ≡ residue (mod period) nearest to ``target``, the larger on a
+    tie; None where there is none."""
+    if low > high:
+        return None
+    centre = min(max(target, low), high)
+    below = centre - (centre - residue) % period
+    above = below if below == centre else below + period
+    found = [t for t in (below, above) if low <= t <= high]
+    return min(found, key=lambda t: (abs(t - target), -t), default=None)
 
 
 def exact_input_sizes(window: Window, smallest: int = 1) -> tuple[int | None, int]:
