@@ -10,10 +10,11 @@ import yaml
 
 from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
-from netspec.layers import LAYER_TYPES
+from netspec.layers import LAYER_TYPES, arithmetic
 from netspec.layers.arithmetic import Window
 from netspec.layers.neutral import ActivationLayer, ActivationName
 from netspec.rules import RULES
+from netspec.rules import ns109_stride_skips_input as ns109
 from netspec.rules.ns109_stride_skips_input import _edge_gap
 from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
@@ -250,6 +251,23 @@ def test_ns109_counts_what_the_windows_read_on_a_small_input() -> None:
     assert codes(spec("[8, 1, 1]", "{type: conv, filters: 8, kernel: 1, stride: [3, 4]}")) == []
 
 
+def test_ns109_counts_within_a_budget_per_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two 1×1 stride-2 projections of 7 positions: each reads 0, 2, 4 and 6, 4 of 7. Marking
+    # each costs 7 positions + 4 taps = 11: a budget of 11 counts the first exactly, and the
+    # second gets the periodic share, 1 of every 2.
+    monkeypatch.setattr(arithmetic, "_READINGS", {})  # nothing counted before
+    monkeypatch.setattr(ns109, "MAX_MARKED", 11)
+    first, second = "{type: conv, filters: 8, kernel: 1, stride: 2}", "{type: conv, filters: 8, kernel: 1, stride: 3}"
+    # The second reads 0, 3 and 6 of 4 outputs' worth: exactly 3/7, periodically 1/3.
+    messages = [d.message for d in lint(spec("[8, 7]", first, f"{{{second[1:-1]}, from: input}}")) if d.code == "NS109"]
+    assert [m.rpartition("reads only ")[2] for m in messages] == ["4/7 of its input", "1/3 of its input"]
+    # The near miss: with room for both, both are exact.
+    monkeypatch.setattr(arithmetic, "_READINGS", {})
+    monkeypatch.setattr(ns109, "MAX_MARKED", 22)
+    messages = [d.message for d in lint(spec("[8, 7]", first, f"{{{second[1:-1]}, from: input}}")) if d.code == "NS109"]
+    assert [m.rpartition("reads only ")[2] for m in messages] == ["4/7 of its input", "3/7 of its input"]
+
+
 def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     # Taps at 2i + 2j − 2: even positions only, along both dimensions: 1/2 · 1/2 = 1/4.
     (grid,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 4, kernel: 3, stride: 2, dilation: 2, padding: 2}"))
@@ -327,9 +345,17 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     assert long.message.endswith(
         "positions 1 and 2,001 (from 0); the layer reads only 2,001/2,003 (99.9%) of its input"
     )
-    # Past six runs of unread positions, the rest are counted: 15 and 17 here.
-    listed = _edge_gap(Window(20, 3, 3, 2, 0, 0), [1, 2, 3, 5, 7, 9, 11, 13, 15, 17])
-    assert listed.endswith("never reads input positions 1–3, 5, 7, 9, 11, 13 and 2 more (from 0)")
+    # Past six runs of unread positions, the rest are counted. Taps 0, 100 and 200, stride 3,
+    # 34 windows: each tap reads every third position of its own hundred, 102 of 300, and the
+    # 2 after each goes unread: 1–2, 4–5, … 298.
+    window = Window(300, 3, 3, 100, 0, 0)
+    taps = {3 * i + 100 * j for i in range(window.output) for j in range(3)}
+    unread = [p for p in range(300 - window.dropped) if p not in taps]
+    holes = window.edge_holes()
+    assert holes is not None and holes.total == len(unread) == 3 * 66
+    assert _edge_gap(window, holes).endswith(
+        f"never reads input positions 1–2, 4–5, 7–8, 10–11, 13–14, 16–17 and {len(unread) - 12} more (from 0)"
+    )
     # The near miss: padded 2 on 28, window i reads 3i − 2, 3i and 3i + 2, for i from 0 to
     # (28 + 4 − 5)/3 = 9: every position from 0 to 29.
     assert codes(spec("[1, 28]", "{type: conv, filters: 4, kernel: 3, stride: 3, dilation: 2, padding: 2}")) == []

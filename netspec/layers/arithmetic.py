@@ -7,9 +7,12 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
+
+from netspec.budget import Budget
 
 #: The padding of one dimension: (before, after).
 Pads = tuple[int, int]
@@ -66,6 +69,29 @@ def copied_position(mode: str, position: int, size: int) -> int:
     if mode == "replicate":
         return 0 if position < 0 else size - 1
     return position % size
+
+
+#: The runs of unread positions a :class:`Holes` keeps, for a message to list.
+LISTED_RUNS = 6
+
+
+class Holes(NamedTuple):
+    """The input positions no window reads before the dropped ones: how many, and the first
+    :data:`LISTED_RUNS` runs of them, each as (first, last)."""
+
+    total: int
+    runs: tuple[tuple[int, int], ...]
+
+
+NO_HOLES = Holes(0, ())
+
+
+class Reading(NamedTuple):
+    """What a window's taps read of the input along one dimension."""
+
+    #: How many positions some window reads, through a padding copy too.
+    positions: int
+    holes: Holes
 
 
 class Window:
@@ -195,32 +221,39 @@ class Window:
         """
         return min(self.kernel, self.stride // math.gcd(self.stride, self.dilation)), self.stride
 
-    def read_count(self) -> int | None:
+    def read_count(self, budget: Budget | None = None) -> int | None:
         """How many input positions (not padding) some window reads, edges included; None
-        where counting them would cost more than :data:`MAX_COUNTED` steps."""
-        read = self._read_map()
-        return None if read is None else read.count(1)
+        where counting them would cost more than :data:`MAX_COUNTED` steps, or more than is
+        left of ``budget``, shared by the windows of a spec."""
+        reading = _reading(self._settings(), budget)
+        return None if reading is None else reading.positions
 
-    def edge_holes(self) -> list[int] | None:
+    def edge_holes(self, budget: Budget | None = None) -> Holes | None:
         """The input positions no window reads, before the :attr:`dropped` ones (NS101's),
         where every position is read away from the edges: a dilated layer's first windows
         start at the input, so their spaced taps miss positions that only windows starting in
         the padding would reach (kernel 6, stride 5, dilation 2 misses positions 1 and 3, and
         its last window 2 of the 4 it spans). None where counting would cost more than
-        :data:`MAX_COUNTED` steps; empty where the taps leave no holes."""
+        :data:`MAX_COUNTED` steps, or more than is left of ``budget``."""
         read, every = self.positions_read()
         # Contiguous taps, or one step at a time over at least D outputs, leave none.
         if read < every or self.dilation == 1 or (self.stride == 1 and self.output >= self.dilation):
-            return []
-        found = self._read_map()
-        if found is None:
-            return None
-        holes, end = [], self.size - self.dropped
-        position = found.find(0, 0, end)
-        while position != -1:
-            holes.append(position)
-            position = found.find(0, position + 1, end)
-        return holes
+            return NO_HOLES
+        reading = _reading(self._settings(), budget)
+        return None if reading is None else reading.holes
+
+    def _settings(self) -> tuple[int, int, int, int, int, int, bool, str]:
+        """What the window is made of: equal settings read equal positions."""
+        return (
+            self.size,
+            self.kernel,
+            self.stride,
+            self.dilation,
+            self.pad_before,
+            self.pad_after,
+            self.ceil_mode,
+            self.padding_mode,
+        )
 
     def _read_map(self) -> bytearray | None:
         """1 at each input position some window reads (through a padding copy, too), else 0;
@@ -278,6 +311,48 @@ class Window:
         if self.stride == 1:
             return f"{self.size} − {kernel} + {padding} + 1 = {value}"
         return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"
+
+
+#: The readings of the windows seen last (:func:`_reading`), oldest first.
+_READINGS: dict[tuple[int, int, int, int, int, int, bool, str], Reading | None] = {}
+#: How many readings are kept.
+_KEPT_READINGS = 1024
+_READINGS_LOCK = threading.Lock()
+
+
+def _reading(settings: tuple[int, int, int, int, int, int, bool, str], budget: Budget | None) -> Reading | None:
+    """What a window with these settings reads (:meth:`Window._settings`); None where marking it
+    would cost more than :data:`MAX_COUNTED` steps, or more than is left of ``budget``. Kept
+    for the windows seen last: a spec repeats its layers, and a check judging fixes analyses
+    the same windows again and again."""
+    with _READINGS_LOCK:
+        if settings in _READINGS:
+            return _READINGS[settings]
+    window = Window(*settings)
+    if budget is not None and not budget.spend(window.size + window.kernel * window.output):
+        return None
+    reading = _marked(window)
+    with _READINGS_LOCK:  # specs may be linted from several threads
+        if len(_READINGS) >= _KEPT_READINGS:
+            del _READINGS[next(iter(_READINGS))]
+        _READINGS[settings] = reading
+    return reading
+
+
+def _marked(window: Window) -> Reading | None:
+    """:func:`_reading`, worked out."""
+    read = window._read_map()
+    if read is None:
+        return None
+    # Runs of holes are found a run at a time, in C: a dilated layer may leave millions.
+    end = window.size - window.dropped
+    runs: list[tuple[int, int]] = []
+    position = read.find(0, 0, end)
+    while position != -1 and len(runs) < LISTED_RUNS:
+        stop = read.find(1, position, end)
+        runs.append((position, (end if stop == -1 else stop) - 1))
+        position = -1 if stop == -1 else read.find(0, stop, end)
+    return Reading(read.count(1), Holes(read.count(0, 0, end), tuple(runs)))
 
 
 def split_total(total: int) -> Pads:

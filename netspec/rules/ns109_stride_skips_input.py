@@ -18,7 +18,9 @@ NS101 keeps silent, and they count here (so a `noqa: NS109` there silences them 
 share it gives counts the positions read at the edges too, and, with a `padding_mode` that
 copies the input, those read through their copies in the padding. The `pad` layers that feed
 the layer count as its padding, as in NS101, which also says where the rule then keeps
-silent.
+silent. Counting marks each position; past 50 million marked in one spec (a map of ten
+million positions takes ten million), the share is the periodic one, and holes at the edges
+go unlisted.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -44,32 +46,44 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from netspec.analysis import Analysis
+from netspec.budget import Budget
 from netspec.diagnostics import Severity
-from netspec.layers.arithmetic import Window
+from netspec.layers.arithmetic import NO_HOLES, Holes, Window
 from netspec.layers.windowed import dimension_units
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import judged_windows
 
+#: The positions and taps marked, at most, to count what a spec's windows read: past it,
+#: the share is the periodic one, and holes at the edges go unlisted. A layer on ten million
+#: positions takes about 10 ms to mark, so a spec of many such layers must not wait on them.
+MAX_MARKED = 5 * 10**7
+
 
 def check(analysis: Analysis) -> Iterator[Violation]:
+    budget = Budget(MAX_MARKED)
     for node, layer, windows, feeding in judged_windows(analysis.graph):
         reads = [w.positions_read() for w in windows]
         # Away from the edges the pattern repeats; on a small input the windows may still
         # reach every position (stride 4 on a width of 1), and the edges change the share.
-        counts = [w.read_count() if read < every else None for w, (read, every) in zip(windows, reads, strict=True)]
+        counts = [
+            w.read_count(budget) if read < every else None for w, (read, every) in zip(windows, reads, strict=True)
+        ]
         skipping = [i for i, (read, every) in enumerate(reads) if read < every and (counts[i] or 0) < windows[i].size]
-        holes = [w.edge_holes() or [] for w in windows]
-        if not skipping and not any(holes):
+        holes = [w.edge_holes(budget) or NO_HOLES for w in windows]
+        if not skipping and not any(h.total for h in holes):
             continue
         fraction = math.prod(
-            (_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)),
+            (
+                _share(w, read, every, count, budget)
+                for w, (read, every), count in zip(windows, reads, counts, strict=True)
+            ),
             start=Fraction(1),
         )
         units = dimension_units(len(windows))
         gaps = {
             i: _gap(windows[i], *reads[i]) if i in skipping else _edge_gap(windows[i], holes[i])
             for i in range(len(windows))
-            if i in skipping or holes[i]
+            if i in skipping or holes[i].total
         }
         # Each phrase once, with the dimensions it holds for; one dimension (1-D) needs no name:
         # "along the positions" says nothing.
@@ -109,12 +123,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         yield Violation(node.index, message, help=help)
 
 
-def _share(window: Window, read: int, every: int, count: int | None) -> Fraction:
+def _share(window: Window, read: int, every: int, count: int | None, budget: Budget) -> Fraction:
     """The share of the input positions read along one dimension. One that skips none may
     still drop the last positions (NS101), unless its padding copies them; and with stride 1,
     fewer outputs than the dilation leave gaps between the taps."""
     if count is None and read == every and (window.stride > 1 or window.output < window.dilation):
-        count = window.read_count()
+        count = window.read_count(budget)
         if count is None and window.padding_mode == "zeros" and window.stride > 1:
             count = window.size - window.dropped  # every position up to the dropped ones
     return Fraction(read, every) if count is None else Fraction(count, window.size)
@@ -138,26 +152,17 @@ def _shown_share(share: Fraction) -> str:
     return f"{exact} ({'over 99.9999' if percent > 50 else 'under 0.0001'}%)"
 
 
-#: The runs of unread positions a message lists.
-_MAX_RUNS = 6
-
-
-def _edge_gap(window: Window, holes: list[int]) -> str:
+def _edge_gap(window: Window, holes: Holes) -> str:
     """The positions next to the edges that no tap of a dilated layer reads, as runs."""
-    runs: list[list[int]] = []
-    for position in holes:
-        if runs and runs[-1][-1] == position - 1:
-            runs[-1].append(position)
-        else:
-            runs.append([position])
-    shown = [f"{run[0]:,}" if len(run) == 1 else f"{run[0]:,}–{run[-1]:,}" for run in runs[:_MAX_RUNS]]
-    if len(runs) > _MAX_RUNS:  # a kernel of hundreds, dilated by hundreds, leaves hundreds
-        listed = f"{', '.join(shown)} and {len(holes) - sum(map(len, runs[:_MAX_RUNS])):,} more"
+    shown = [f"{first:,}" if first == last else f"{first:,}–{last:,}" for first, last in holes.runs]
+    more = holes.total - sum(last - first + 1 for first, last in holes.runs)
+    if more:  # a kernel of hundreds, dilated by hundreds, leaves hundreds
+        listed = f"{', '.join(shown)} and {more:,} more"
     else:
         listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
     return (
         f"kernel {window.kernel} with dilation {window.dilation} and stride {window.stride} "
-        f"never reads input {'position' if len(holes) == 1 else 'positions'} {listed} (from 0)"
+        f"never reads input {'position' if holes.total == 1 else 'positions'} {listed} (from 0)"
     )
 
 
