@@ -178,6 +178,20 @@ def test_ns107_names_every_dimension_whose_pool_padding_is_over_half_the_kernel(
     assert d.message == "maxpool1: padding 2 is more than half the kernel (2//2 = 1); PyTorch rejects this maxpool"
 
 
+def test_sizes_of_one_are_singular() -> None:
+    (d,) = lint(spec("[1, 1, 2]", "{type: conv, filters: 1, kernel: 1, padding: 1, padding_mode: reflect}"))
+    assert "reaches past the input's 1 row: reflect padding takes at most W − 1 = 0 per side" in d.message
+    (d,) = lint(spec("[1, 1, 1, 1]", "{type: pad, padding: 1, mode: reflect}"))
+    assert "reaches past the input's 1 slice and row and column:" in d.message
+    (d,) = [d for d in lint(spec("[1, 4, 4]", "{type: slice, stop: 4}")) if d.code == "NS104"]
+    assert "reaches past the input's 1 channel;" in d.message
+    # The near misses: more than one.
+    (d,) = lint(spec("[1, 3, 3]", "{type: conv, filters: 1, kernel: 1, padding: 3, padding_mode: reflect}"))
+    assert "reaches past the input's 3 rows and columns:" in d.message
+    (d,) = [d for d in lint(spec("[2, 4, 4]", "{type: slice, stop: 4}")) if d.code == "NS104"]
+    assert "reaches past the input's 2 channels;" in d.message
+
+
 def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
     def help_of(*layers: str) -> str:
         (diagnostic,) = [d for d in lint(spec("[4, 6, 6]", *layers)) if d.code == "NS106"]

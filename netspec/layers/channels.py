@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from netspec.layers.base import Count, LayerError, SamePositions, Shape, Size, check_groups
+from netspec.layers.base import Count, LayerError, SamePositions, Shape, Size, check_groups, plural
 from netspec.layers.neutral import Neutral
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Slice(SamePositions):
             what = "channels" if len(shape) > 1 else "features"  # a flat tensor's
             raise LayerError(
                 "NS104",
-                f"slice {self.start}:{stop} reaches past the input's {channels} {what}; PyTorch would "
+                f"slice {self.start}:{stop} reaches past the input's {plural(channels, what[:-1])}; PyTorch would "
                 f"silently give {max(0, min(stop, channels) - self.start)}",
                 key=key,
                 help=f"the input's {what} are 0:{channels}",

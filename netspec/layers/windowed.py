@@ -70,7 +70,8 @@ def check_padding_reach(
     past = [plural(sizes[i], units[i]) for i in too_far]
     first = max(pads[too_far[0]])
     if len({(max(pads[i]), sizes[i]) for i in too_far}) == 1:  # a square map, padded alike
-        past = [f"{sizes[too_far[0]]} " + " and ".join(f"{units[i]}s" for i in too_far)]
+        size = sizes[too_far[0]]
+        past = [f"{size} " + " and ".join(units[i] + ("" if size == 1 else "s") for i in too_far)]
     others = "".join(f" and {max(pads[i])} past its {what}" for i, what in zip(too_far[1:], past[1:], strict=False))
     # The layer's own bound may be the tighter one: the message's W − 1 is not what to pad.
     kernel_bound = " (below the effective kernel, past which a window holds nothing but padding)"
