@@ -282,6 +282,18 @@ def test_ns109_counts_within_a_budget_per_spec(monkeypatch: pytest.MonkeyPatch) 
     assert [m.rpartition("reads only ")[2] for m in messages] == ["4/7 of its input", "3/7 of its input"]
 
 
+def test_ns109_share_past_counting_is_bounded_by_the_taps() -> None:
+    # Too large to count: one window (K = 2·1,073,741,823 + 1 = W) of 3 taps reads 3 of the
+    # 2³¹ − 1 positions per dimension, not the periodic 3 of every S = 1,073,741,822.
+    # (2³¹ − 1)² = 2⁶² − 2³² + 1 = 4,611,686,014,132,420,609.
+    layer = "{type: conv, filters: 1, kernel: 3, dilation: 1073741823, stride: 1073741822}"
+    (d,) = [d for d in lint(spec("[1, 2147483647, 2147483647]", layer)) if d.code == "NS109"]
+    assert d.message.endswith("reads only 9/4,611,686,014,132,420,609 (under 0.0001%) of its input")
+    # The near miss: with many windows the periodic share is the tighter, 1 of every 2.
+    (d,) = [d for d in lint(spec("[1, 2147483647]", "{type: conv, filters: 1, kernel: 1, stride: 2}"))]
+    assert d.message.endswith("reads only 1/2 of its input")
+
+
 def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     # Taps at 2i + 2j − 2: even positions only, along both dimensions: 1/2 · 1/2 = 1/4.
     (grid,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 4, kernel: 3, stride: 2, dilation: 2, padding: 2}"))

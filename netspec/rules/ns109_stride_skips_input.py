@@ -131,7 +131,11 @@ def _share(window: Window, read: int, every: int, count: int | None, budget: Bud
         count = window.read_count(budget)
         if count is None and window.padding_mode == "zeros" and window.stride > 1:
             count = window.size - window.dropped  # every position up to the dropped ones
-    return Fraction(read, every) if count is None else Fraction(count, window.size)
+    if count is None:
+        # Each tap of each window reads one position at most: with few windows, a tighter
+        # bound than the periodic share (one window of 3 taps on 2³¹ − 1 positions reads 3).
+        return min(Fraction(read, every), Fraction(min(window.kernel * window.output, window.size), window.size))
+    return Fraction(count, window.size)
 
 
 #: The largest denominator a share is shown with alone: 3/7 reads at a glance, 6,561/8,410 not.
