@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic, cut, listing
 from netspec.rules import CODES_BY_NAME, RULES, ns900_unused_noqa
+from netspec.settings import ALL
 from netspec.source import LINE_BREAK, UNUSUAL_BREAK, Document, Position, Span
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
@@ -237,6 +238,11 @@ def _no_codes(after: str) -> str:
         return f"names the rule {named[0]} where its code belongs (`# noqa: {code}`); as written it silences nothing"
     if (code_like := re.match(_CODE_LIKE, after.lstrip())) and _not_a_rule_code(code_like[0]):
         return f"lists {_not_a_code(code_like[0])}; as written it silences nothing"
+    if re.match(rf"{ALL}\b", after.lstrip()):
+        return (
+            f"lists {ALL}, a selector for --select and --ignore; as written it silences nothing: "
+            "a bare `# noqa`, with no colon, silences every rule"
+        )
     return "lists no rule codes after the colon; name the codes, or drop the colon to silence all"
 
 

@@ -449,6 +449,19 @@ def test_a_rule_name_where_its_code_belongs_is_reported_with_the_code() -> None:
     assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
 
 
+def test_all_in_a_noqa_says_the_bare_noqa_silences_every_rule() -> None:
+    # ALL selects every rule on the command line; in a noqa it is no code, and silences nothing.
+    shrink, unused = lint(layers(f"{SHRINK}  # noqa: ALL"))
+    assert (shrink.code, unused.code) == ("NS102", "NS900")
+    assert unused.message == (
+        "this `noqa` lists ALL, a selector for --select and --ignore; as written it silences nothing: "
+        "a bare `# noqa`, with no colon, silences every rule"
+    )
+    # The near miss: a word that only starts with ALL gets the general message.
+    (_, unknown) = lint(layers(f"{SHRINK}  # noqa: ALLOWED"))
+    assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
+
+
 LOOKALIKES = [
     # Each upper-cases to an ASCII letter, and case-blind matching took them for one; the
     # digit's NS102 was read at the start.
