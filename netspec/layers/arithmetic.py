@@ -255,27 +255,49 @@ class Window:
             self.padding_mode,
         )
 
-    def _read_map(self) -> bytearray | None:
-        """1 at each input position some window reads (through a padding copy, too), else 0;
-        None where marking them would cost more than :data:`MAX_COUNTED` steps."""
-        if self.size > MAX_COUNTED or self.kernel * self.output > MAX_COUNTED:
-            return None
-        read = bytearray(self.size)
+    def _edges(self) -> tuple[int, int]:
+        """(a, b): positions before a and from b on are marked one by one, those between
+        counted. Between, position p is read exactly when some tap j has its residue,
+        p ≡ D·j − P (mod S): that tap's window i = (p + P − D·j)/S lies in [0, O) for every j.
+        A mode whose padding copies the input reads copies anywhere: it is marked whole."""
+        if self.padding_mode in COPYING_MODES:
+            return self.size, self.size
+        a = min(self.size, max(0, self.effective_kernel - 1 - self.pad_before))
+        return a, max(a, min(self.size, (self.output - 1) * self.stride - self.pad_before + 1))
+
+    def _marking_cost(self) -> int | None:
+        """The positions and taps :meth:`_marks` marks; None over :data:`MAX_COUNTED`."""
+        a, b = self._edges()
+        marked = a + self.size - b
+        windows = self.output if self.padding_mode in COPYING_MODES else min(self.output, marked // self.stride + 2)
+        taps = self.kernel * windows + self.positions_read()[0]
+        return None if marked > MAX_COUNTED or taps > MAX_COUNTED else marked + taps
+
+    def _marks(self, lo: int, hi: int) -> bytearray:
+        """1 at each position of [lo, hi) some window reads (through a padding copy, too), else 0."""
+        read = bytearray(hi - lo)
         last = (self.output - 1) * self.stride
         for tap in range(0, self.effective_kernel, self.dilation):
             # Tap j of window i reads S·i + D·j − P, for i from 0 to output − 1.
-            first = tap - self.pad_before
-            if first < 0:
-                first += -first // self.stride * self.stride
-                first += self.stride if first < 0 else 0
-            stop = min(self.size, tap - self.pad_before + last + 1)
+            start = tap - self.pad_before
+            first = start if start >= lo else start + -(-(lo - start) // self.stride) * self.stride
+            stop = min(hi, start + last + 1)
             if first < stop:
-                read[first : stop : self.stride] = b"\x01" * len(range(first, stop, self.stride))
-        if self.padding_mode in COPYING_MODES:
+                read[first - lo : stop - lo : self.stride] = b"\x01" * len(range(first, stop, self.stride))
+        if self.padding_mode in COPYING_MODES:  # marked whole (_edges): lo = 0, hi = W
             # Each padding position read is one tap of one window: no more than the guard allows.
             for position in self._padding_read():
                 read[copied_position(self.padding_mode, position, self.size)] = 1
         return read
+
+    def _middle_count(self, a: int, b: int) -> int:
+        """How many positions of [a, b) are read: those with the residue of a tap."""
+        read, every = self.positions_read()
+        if read == every:
+            return b - a
+        # Taps j < S/gcd(S, D) have distinct residues, and later ones repeat them.
+        residues = {(self.dilation * j - self.pad_before) % every for j in range(read)}
+        return sum((b - 1 - r) // every - (a - 1 - r) // every for r in residues)
 
     def replaced(
         self,
@@ -329,7 +351,8 @@ def _reading(settings: tuple[int, int, int, int, int, int, bool, str], budget: B
         if settings in _READINGS:
             return _READINGS[settings]
     window = Window(*settings)
-    if budget is not None and not budget.spend(window.size + window.kernel * window.output):
+    cost = window._marking_cost()
+    if cost is not None and budget is not None and not budget.spend(cost):
         return None
     reading = _marked(window)
     with _READINGS_LOCK:  # specs may be linted from several threads
@@ -340,19 +363,31 @@ def _reading(settings: tuple[int, int, int, int, int, int, bool, str], budget: B
 
 
 def _marked(window: Window) -> Reading | None:
-    """:func:`_reading`, worked out."""
-    read = window._read_map()
-    if read is None:
+    """:func:`_reading`, worked out: the positions near the edges one by one, those between
+    by their residues, so that a long input costs no more than a short one."""
+    if window._marking_cost() is None:
         return None
+    a, b = window._edges()
+    parts = [(0, window._marks(0, a))] + ([(b, window._marks(b, window.size))] if b < window.size else [])
     # Runs of holes are found a run at a time, in C: a dilated layer may leave millions.
     end = window.size - window.dropped
     runs: list[tuple[int, int]] = []
-    position = read.find(0, 0, end)
-    while position != -1 and len(runs) < LISTED_RUNS:
-        stop = read.find(1, position, end)
-        runs.append((position, (end if stop == -1 else stop) - 1))
-        position = -1 if stop == -1 else read.find(0, stop, end)
-    return Reading(read.count(1), Holes(read.count(0, 0, end), tuple(runs)))
+    holes = 0
+    for offset, read in parts:
+        stop = min(len(read), end - offset)
+        if stop <= 0:
+            continue
+        holes += read.count(0, 0, stop)
+        position = read.find(0, 0, stop)
+        while position != -1 and len(runs) <= LISTED_RUNS:
+            after = read.find(1, position, stop)
+            first, last = offset + position, offset + (stop if after == -1 else after) - 1
+            if runs and runs[-1][1] == first - 1:  # one run across the two parts
+                first = runs.pop()[0]
+            runs.append((first, last))
+            position = -1 if after == -1 else read.find(0, after, stop)
+    count = window._middle_count(a, b) + sum(read.count(1) for _, read in parts)
+    return Reading(count, Holes(holes, tuple(runs[:LISTED_RUNS])))
 
 
 def split_total(total: int) -> Pads:

@@ -18,9 +18,10 @@ NS101 keeps silent, and they count here (so a `noqa: NS109` there silences them 
 share it gives counts the positions read at the edges too, and, with a `padding_mode` that
 copies the input, those read through their copies in the padding. The `pad` layers that feed
 the layer count as its padding, as in NS101, which also says where the rule then keeps
-silent. Counting marks each position; past 50 million marked in one spec (a map of ten
-million positions takes ten million), the share is the periodic one, and holes at the edges
-go unlisted.
+silent. Counting marks the positions near the edges one by one (with a `padding_mode` that
+copies the input, all of them), and counts those between by their residues; past ten million
+marked for one layer, or fifty million in one spec, the share is bounded by the periodic one
+and by the taps, and holes at the edges go unlisted.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -54,8 +55,8 @@ from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import judged_windows
 
 #: The positions and taps marked, at most, to count what a spec's windows read: past it,
-#: the share is the periodic one, and holes at the edges go unlisted. A layer on ten million
-#: positions takes about 10 ms to mark, so a spec of many such layers must not wait on them.
+#: the share is bounded, and holes at the edges go unlisted. Ten million marks take about
+#: 10 ms, so a spec of many such layers must not wait on them.
 MAX_MARKED = 5 * 10**7
 
 
