@@ -91,6 +91,8 @@ class Reading(NamedTuple):
 
     #: How many positions some window reads, through a padding copy too.
     positions: int
+    #: The unread positions near the edges: all of them only where the taps reach every
+    #: residue (:meth:`Window.edge_holes` asks for no others), since the middle is not marked.
     holes: Holes
 
 
