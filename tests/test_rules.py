@@ -170,11 +170,16 @@ def test_ns107_names_every_dimension_whose_pool_padding_is_over_half_the_kernel(
     # Rows: 2 > 2//2 = 1; columns: 3 > 4//2 = 2. Each is a number PyTorch would reject.
     (d,) = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: [2, 4], padding: [2, 3]}"))
     assert d.message == (
-        "maxpool1: padding 2 is more than half the kernel (2//2 = 1), and 3 is too (4//2 = 2); "
-        "PyTorch rejects this maxpool"
+        "maxpool1: padding 2 is more than half the kernel (2//2 = 1) along the rows, and 3 is more than half "
+        "the kernel (4//2 = 2) along the columns; PyTorch rejects this maxpool"
     )
-    # The near miss: the columns' 2 = 4//2 is within the limit, and goes unnamed.
+    # The columns' 2 = 4//2 is within the limit: the rows alone are named.
     (d,) = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: [2, 4], padding: [2, 2]}"))
+    assert d.message == (
+        "maxpool1: padding 2 is more than half the kernel (2//2 = 1) along the rows; PyTorch rejects this maxpool"
+    )
+    # The near miss: a square pool padded alike needs no dimension named, and no number twice.
+    (d,) = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: 2, padding: 2}"))
     assert d.message == "maxpool1: padding 2 is more than half the kernel (2//2 = 1); PyTorch rejects this maxpool"
 
 

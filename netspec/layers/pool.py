@@ -19,7 +19,7 @@ from netspec.layers.base import (
     per_side_padding,
     torch_value,
 )
-from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, padding_fix
+from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, dimension_units, padding_fix
 
 if TYPE_CHECKING:
     from torch import nn
@@ -74,14 +74,14 @@ class Pool(WindowedLayer):
         return _padding_limit(window.kernel)
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
-        too_wide = [
-            (w.kernel, w.pad_before, w.pad_after)
-            for w in windows
-            if max(w.pad_before, w.pad_after) > self.max_padding(w)
-        ]
-        if too_wide:
+        if any(max(w.pad_before, w.pad_after) > self.max_padding(w) for w in windows):
             pads = self.clamp_pads(windows)
-            raise self._too_wide(too_wide, padding_fix(pads), self.padding_help(windows, pads, _HALF_RULE))
+            raise self._too_wide(
+                [w.kernel for w in windows],
+                [(w.pad_before, w.pad_after) for w in windows],
+                padding_fix(pads),
+                self.padding_help(windows, pads, _HALF_RULE),
+            )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
         if unrunnable:
@@ -101,30 +101,35 @@ class Pool(WindowedLayer):
         rank = self.implied_rank("kernel", "padding")
         if rank is None:
             return
-        too_wide = [
-            (kernel, before, after)
-            for kernel, (before, after) in zip(
-                self.per_dimension("kernel", rank), self.per_side("padding", rank), strict=True
-            )
-            if max(before, after) > _padding_limit(kernel)
-        ]
-        if too_wide:
-            raise self._too_wide(too_wide, help=_HALF_RULE)
+        kernels, pads = self.per_dimension("kernel", rank), self.per_side("padding", rank)
+        if any(max(sides) > _padding_limit(kernel) for kernel, sides in zip(kernels, pads, strict=True)):
+            raise self._too_wide(kernels, pads, help=_HALF_RULE)
 
-    def _too_wide(self, too_wide: Sequence[tuple[int, int, int]], fix: Fix | None = None, help: str = "") -> LayerError:
-        """NS107 for the dimensions whose padding (kernel, before, after) is over the limit."""
+    def _too_wide(
+        self, kernels: Sequence[int], pads: Sequence[Pads], fix: Fix | None = None, help: str = ""
+    ) -> LayerError:
+        """NS107 for the dimensions whose padding is over half their kernel, named where they
+        are not all alike."""
+        over: dict[tuple[int, int], list[int]] = {}  # (padding, kernel) → its dimensions
+        for i, (kernel, sides) in enumerate(zip(kernels, pads, strict=True)):
+            if max(sides) > _padding_limit(kernel):
+                over.setdefault((max(sides), kernel), []).append(i)
         # PyTorch pads both sides alike; netspec holds each side of per-side padding to its limit.
         limit = (
             f"PyTorch rejects this {self.type}"
-            if all(before == after for _, before, after in too_wide)
+            if all(before == after for held in over.values() for before, after in (pads[i] for i in held))
             else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
         )
-        (kernel, before, after), *others = too_wide
-        half = f"more than half the kernel ({kernel}//2 = {_padding_limit(kernel)})"
-        half += "".join(f", and {max(b, a)} is too ({k}//2 = {_padding_limit(k)})" for k, b, a in others)
+        units = dimension_units(len(kernels))
+        alike = len(over) == 1 and len(next(iter(over.values()))) == len(kernels)
+        half = ", and ".join(
+            f"{padding} is more than half the kernel ({kernel}//2 = {_padding_limit(kernel)})"
+            + ("" if alike else f" along the {' and '.join(f'{units[i]}s' for i in held)}")
+            for (padding, kernel), held in over.items()
+        )
         return LayerError(
             "NS107",
-            f"padding {max(before, after)} is {half}; {limit}",
+            f"padding {half}; {limit}",
             key="padding",
             fix=fix,
             help=help,
