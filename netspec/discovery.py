@@ -80,7 +80,13 @@ def _unsearched(directory: str) -> bool:
     """A directory a scan does not enter: one of :data:`SKIPPED_DIRECTORIES`, or hidden, as
     hidden directories hold other tools' YAML (.github's workflows). A file in a hidden
     directory that is named, as pre-commit names the files its pattern matches, is checked."""
-    return directory.startswith(".") or directory in SKIPPED_DIRECTORIES
+    return _hidden(directory) or directory in SKIPPED_DIRECTORIES
+
+
+def _hidden(name: str) -> bool:
+    """A hidden file or directory, passed by in a scan: hidden files are other tools'
+    configuration too (.pre-commit-config.yaml, .gitlab-ci.yml), and are checked when named."""
+    return name.startswith(".")
 
 
 def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[Path]:
@@ -113,7 +119,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
             if not _unsearched(d) and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
         )
         outside = seen_from is None
-        for name in sorted(names):
+        for name in sorted(filter(lambda name: not _hidden(name), names)):
             seen = name if seen_from is None else os.path.join(seen_from, name)
             if include.match(seen, outside=outside) and not exclude.match(seen, outside=outside):
                 files.append(Path(directory, name))

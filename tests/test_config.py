@@ -624,17 +624,17 @@ def test_force_exclude_skips_ruffs_default_excludes_and_a_scan_hidden_directorie
     # Version control, environments, caches, build output: neither searched nor checked
     # when named (as pre-commit names every staged file) under --force-exclude.
     skipped = [".git/specs/a.yaml", ".venv/lib/b.yaml", "node_modules/pkg/c.yaml", "dist/specs/d.yaml"]
-    # Another hidden directory holds other tools' YAML: a scan passes it by, but a file named
-    # in it is checked, under --force-exclude too. A hidden file, and build/, are searched.
-    hidden = ".config/specs/e.yaml"
-    searched = ["build/specs/f.yaml", "specs/.hidden.yaml", "specs/net.yaml"]
-    for name in [*skipped, hidden, *searched]:
+    # Another hidden directory, or a hidden file, holds other tools' YAML: a scan passes it by,
+    # but a file named there is checked, under --force-exclude too. build/ is searched.
+    hidden = [".config/specs/e.yaml", ".pre-commit-config.yaml", "specs/.hidden.yaml"]
+    searched = ["build/specs/f.yaml", "specs/net.yaml"]
+    for name in [*skipped, *hidden, *searched]:
         write(project / name, SHRINKING)
     assert reported_files(".") == [str(Path(name)) for name in searched]
-    named = [*skipped, hidden, *searched]
-    assert reported_files("--force-exclude", *named) == [str(Path(name)) for name in [hidden, *searched]]
+    named = [*skipped, *hidden, *searched]
+    assert reported_files("--force-exclude", *named) == [str(Path(name)) for name in [*hidden, *searched]]
     # Named without --force-exclude, every file is checked, as in ruff.
-    assert len(reported_files(*named)) == 8
+    assert len(reported_files(*named)) == 9
 
 
 @pytest.mark.slow
