@@ -195,7 +195,7 @@ def _salvage(
 ) -> ParsedSpec:
     """Report every error, and still validate each good layer so that analysis can go on."""
     errors = exc.errors(include_url=False)
-    problems = [_problem(error, data, suggestions, quoted) for error in errors]
+    problems = [problem for error in errors if (problem := _problem(error, data, suggestions, quoted))]
     faults: dict[Any, list[KeyPath]] = {}
     for problem in problems:
         if len(problem.path) >= 2 and problem.path[0] == "layers":
@@ -412,7 +412,9 @@ def _allowed_keys(layer_type: str | None) -> list[str]:
     return [f.alias or name for name, f in cls.model_fields.items()]
 
 
-def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quoted | None) -> SchemaProblem:
+def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quoted | None) -> SchemaProblem | None:
+    """The problem pydantic's ``error`` is, as a message says it; None where another one says
+    it already."""
     raw_loc: tuple[Any, ...] = error["loc"]
     kind: str = error["type"]
     value = error.get("input")
@@ -478,6 +480,13 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             path, f"unknown key {shown(key)} in {where}{hint}", at_key=True, unknown_key=(shown(key), hint)
         )
     if kind == "missing":
+        if path[:-1] == () and not {"input", "layers"} & data.keys():
+            # Perhaps no spec at all (a scan of a repository finds mkdocs.yml): said once.
+            message = (
+                "the file has neither `input` nor `layers`; if it is another tool's YAML, "
+                "leave it out with `exclude` in netspec.toml"
+            )
+            return SchemaProblem((), message) if key == "input" else None
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")
     if kind == "invalid_key":
         # pydantic's location holds the key as 'None' or 1 (for true): find the key itself.

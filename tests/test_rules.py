@@ -564,6 +564,21 @@ def test_a_default_name_an_earlier_layer_took_says_so() -> None:
     assert d.message == "this layer's default name 'relu2' (its type and position) is already used by layer 1"
 
 
+def test_a_file_with_neither_input_nor_layers_is_told_once_it_may_be_another_tools() -> None:
+    # mkdocs.yml found by a scan of the repository: one message for both keys.
+    found = lint_text("site_name: docs\nnav:\n  - index.md\n", "mkdocs.yml")
+    assert [d.message for d in found.diagnostics] == [
+        "unknown key 'site_name' in spec; did you mean 'name'?",
+        "the file has neither `input` nor `layers`; if it is another tool's YAML, leave it out with `exclude` "
+        "in netspec.toml",
+        "unknown key 'nav' in spec",
+    ]
+    # The near misses: with one of the two, the other is missing from a spec.
+    for text, missing in (("input: [3, 8, 8]\n", "layers"), ("layers: []\n", "input")):
+        messages = [d.message for d in lint_text(text).diagnostics]
+        assert f"spec is missing the required key `{missing}`" in messages, messages
+
+
 def test_one_diagnostic_per_rule_and_layer() -> None:
     # Both dimensions shrink, and so does the depth dimension: still one NS102.
     assert codes(spec("[3, 8, 8, 8]", "{type: conv, filters: 4, kernel: 3}")) == ["NS102"]
