@@ -182,14 +182,17 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
         node = Node(index, names[index], layer, defaulted=tuple(dict.fromkeys(defaulted.get(index, ()))))
         graph.nodes.append(node)
         resolved = _resolve(graph, node, _declared_sources(layer, raw), references, raw)
+        # A name the layer writes is what to point at; a default one has no text of its own.
+        written: KeyPath | None = ("layers", index, "name") if given[index] is not None else None
         if node.name == "input":
-            graph.problems.append(GraphProblem("NS005", index, "the name 'input' is already used by the network input"))
+            message = "the name 'input' is already used by the network input"
+            graph.problems.append(GraphProblem("NS005", index, message, written))
         elif node.name not in defined:
             defined[node.name] = index
         else:
             earlier = defined[node.name]
             message = _taken(node.name, earlier, given[earlier], given[index])
-            graph.problems.append(GraphProblem("NS005", index, message))
+            graph.problems.append(GraphProblem("NS005", index, message, written))
             if given[earlier] is None and given[index] is not None:
                 # A name the file writes wins over one netspec made up: `from` means this layer.
                 defined[node.name] = index

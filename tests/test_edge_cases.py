@@ -551,3 +551,33 @@ def test_a_fix_whose_layer_fails_validation_is_judged_by_a_full_reanalysis() -> 
     near = only(spec("[1, 8, 8]", "{type: conv, filters: 2, kernel: 3, dilation: 2147483647}"), "NS103")
     assert near.fix is not None and near.fix.edits[0].value == 2147483647
     assert near.applicability == Applicability.SAFE
+
+
+BLOCK_LAYERS = """\
+input: [3, 8, 8]
+layers:
+  - type: conv
+    name: stem
+    filters: 4
+    kernel: 3
+    padding: 1
+    expect: [4, 6, 6]
+  - type: relu
+    name: stem
+  - type: relu
+    expect: [4, 8, 8]
+  - type: relu
+"""
+
+
+def test_a_failed_expectation_and_a_taken_name_point_at_their_keys() -> None:
+    # In block style the layer's first line is not the line at fault, nor the one a change
+    # touched, where GitHub shows an annotation: the expect value (row 8, after `    expect: `)
+    # and the repeated name (row 10, after `    name: `).
+    found = {d.code: (d.span.start.row, d.span.start.column) for d in lint_text(BLOCK_LAYERS).diagnostics}
+    assert found == {"NS108": (8, 13), "NS005": (10, 11)}
+    # The near misses: an expectation kept, and another name.
+    kept = BLOCK_LAYERS.replace("[4, 6, 6]", "[4, 8, 8]").replace(
+        "name: stem\n  - type: relu\n    expect", "name: body\n  - type: relu\n    expect"
+    )
+    assert lint_text(kept).diagnostics == []

@@ -1844,8 +1844,8 @@ def test_outputs_lists_the_layers_ns110_leaves_unread() -> None:
     assert d.message == "logits: no layer reads this layer's output, and `outputs` does not list it"
     # Two layers named logits (NS005): `outputs` lists the first, and NS110 says so of the other.
     twins = "outputs: [logits]\n" + heads.replace("{type: flatten, name: aux}", "{type: flatten, name: logits}")
-    taken, unused = lint(twins)
-    assert [(d.code, d.layer_index) for d in (taken, unused)] == [("NS005", 2), ("NS110", 2)]
+    unused, taken = lint(twins)  # NS005 at the name, after the layer's start
+    assert [(d.code, d.layer_index) for d in (unused, taken)] == [("NS110", 2), ("NS005", 2)]
     assert unused.message == "logits: no layer reads this layer's output, and the 'logits' in `outputs` is layer 2"
     # The near miss: without `outputs`, the last layer is the output, and there is no list to cite.
     (unused,) = [d for d in lint(twins.removeprefix("outputs: [logits]\n")) if d.code == "NS110"]

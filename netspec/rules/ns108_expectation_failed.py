@@ -45,6 +45,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 node.index,
                 f"{node.name}: expected {format_shape(expect)}, but the output is {format_shape(node.output)}",
                 help=help,
+                path=(*node.path, "expect"),
             )
 
 
