@@ -197,6 +197,28 @@ def test_sizes_of_one_are_singular() -> None:
     assert "reaches past the input's 2 channels;" in d.message
 
 
+def test_ns106_offers_to_reshape_a_flat_gate_of_the_maps_channels() -> None:
+    # Squeeze-and-excitation whose dense layers give a flat 64: PyTorch would scale the
+    # columns (64×8×8 · 64 broadcasts along the last dimension), not the channels.
+    se = [
+        "{type: conv, name: c, filters: 64, kernel: 3, padding: 1}",
+        "{type: adaptive_avgpool, output_size: 1}",
+        "{type: flatten}",
+        "{type: dense, units: 16}",
+        "{type: dense, name: fc2, units: 64, activation: sigmoid}",
+        "{type: multiply, from: [c, fc2]}",
+    ]
+    (d,) = lint(spec("[64, 8, 8]", *se))
+    assert d.code == "NS106" and d.help is not None
+    assert d.help.endswith("; reshape fc2 to a gate of 64×1×1 first: `{type: reshape, shape: [64, 1, 1]}`")
+    # Which is right: with the reshape, the product is the map's shape.
+    fixed = [*se[:5], "{type: reshape, name: gate, shape: [64, 1, 1]}", "{type: multiply, from: [c, gate]}"]
+    assert codes(spec("[64, 8, 8]", *fixed)) == []
+    # The near miss: a flat input of another size is no gate of these channels.
+    (d,) = lint(spec("[64, 8, 8]", *se[:4], "{type: dense, name: fc2, units: 32}", se[5]))
+    assert d.help is not None and d.help.endswith("make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`")
+
+
 def test_ns106_says_when_pytorch_would_broadcast_an_add() -> None:
     def help_of(*layers: str) -> str:
         (diagnostic,) = [d for d in lint(spec("[4, 6, 6]", *layers)) if d.code == "NS106"]

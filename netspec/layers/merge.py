@@ -125,16 +125,26 @@ class Multiply(Merge):
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         if len({len(shape) for shape in inputs}) > 1:
-            raise self.mismatch(
-                inputs,
-                "in rank",
-                f"{NO_FIX}PyTorch would align the last dimensions, so a flat input would scale the "
-                "columns, not the channels; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`",
-            )
+            raise self.mismatch(inputs, "in rank", self._rank_help(inputs))
         full = broadcast(inputs)
         if full is None:
             raise self.mismatch(inputs, "in shape, where neither size is 1", self.mismatch_help(inputs))
         return full
+
+    def _rank_help(self, inputs: Sequence[Shape]) -> str:
+        """What would let PyTorch broadcast inputs of different ranks: a flat gate of the map's
+        channels (a squeeze-and-excitation's dense layers give one) reshaped to C×1×1."""
+        help = (
+            f"{NO_FIX}PyTorch would align the last dimensions, so a flat input would scale the columns, "
+            "not the channels"
+        )
+        widest = max(inputs, key=len)
+        flat = [name for name, shape in zip(self.from_, inputs, strict=True) if shape == widest[:1]]
+        if flat:
+            gate = [widest[0]] + [1] * (len(widest) - 1)
+            reshape = f"`{{type: reshape, shape: {gate}}}`"
+            return f"{help}; reshape {' and '.join(flat)} to a gate of {format_shape(gate)} first: {reshape}"
+        return f"{help}; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`"
 
     def mismatch_help(self, inputs: Sequence[Shape]) -> str:
         """What would let PyTorch broadcast: in each dimension, one size or 1. A gate usually
