@@ -394,11 +394,11 @@ def test_merge_of_different_ranks_says_to_make_the_shapes_agree(merge: str, diff
     d = only(spec("[4, 8, 8]", "{type: flatten, name: f}", f"{{type: {merge}, from: [input, f]}}"), "NS106")
     assert d.message == f"{merge}2: {merge} inputs differ {differ}: input: 4×8×8, f: 256"
     assert d.help == RANK_HELP
-    # The near miss of the help: the same rank, where a crop to 4×4 is what it proposes.
+    # The near miss of the help: the same rank, where 8×8 beside 4×4 is to be downsampled by 2.
     same_rank = only(
         spec("[4, 8, 8]", "{type: maxpool, kernel: 2, name: p}", f"{{type: {merge}, from: [input, p]}}"), "NS106"
     )
-    assert same_rank.help is not None and same_rank.help.startswith("no automatic fix: crop input to 4×4")
+    assert same_rank.help is not None and same_rank.help.startswith("no automatic fix: input is 2× larger")
     # And of the rule: a branch of the same shape.
     assert codes(spec("[4, 8, 8]", "{type: relu, name: r}", f"{{type: {merge}, from: [input, r]}}")) == []
 

@@ -197,6 +197,29 @@ def test_sizes_of_one_are_singular() -> None:
     assert "reaches past the input's 2 channels;" in d.message
 
 
+def test_ns106_offers_a_strided_shortcut_where_a_branch_is_a_multiple_of_the_other() -> None:
+    # MobileNetV2's strided block beside its unstrided input: 56 = 2·28 in both dimensions.
+    block = [
+        "{type: conv, filters: 144, kernel: 1}",
+        "{type: conv, filters: 144, kernel: 3, stride: 2, padding: 1, groups: 144}",
+        "{type: conv, name: proj, filters: 24, kernel: 1}",
+        "{type: add, from: [proj, input]}",
+    ]
+    (d,) = lint(spec("[24, 56, 56]", *block))
+    assert d.help == (
+        "no automatic fix: input is 2× larger: downsample by 2, with `{type: avgpool, kernel: 2}` (ResNet-D's "
+        "shortcut) or a 1×1 conv of `stride: 2` (ResNet's, which reads one position in 4)"
+    )
+    # Which is right: either shortcut gives 24×28×28; the strided 1×1 conv skips 3 of 4 (NS109).
+    pooled = "{type: avgpool, name: s, kernel: 2, from: input}"
+    assert codes(spec("[24, 56, 56]", *block[:3], pooled, "{type: add, from: [proj, s]}")) == []
+    strided = "{type: conv, name: s, filters: 24, kernel: 1, stride: 2, from: input}"
+    assert codes(spec("[24, 56, 56]", *block[:3], strided, "{type: add, from: [proj, s]}")) == ["NS109"]
+    # The near miss: 57 is no multiple of 29, and U-Net's crop is the advice.
+    (d,) = lint(spec("[24, 57, 57]", *block))
+    assert d.help is not None and d.help.startswith("no automatic fix: crop input to 29×29")
+
+
 def test_ns106_offers_to_reshape_a_flat_gate_of_the_maps_channels() -> None:
     # Squeeze-and-excitation whose dense layers give a flat 64: PyTorch would scale the
     # columns (64×8×8 · 64 broadcasts along the last dimension), not the channels.

@@ -75,7 +75,16 @@ class Merge(LayerBase):
             name for name, shape in zip(self.from_, inputs, strict=True) if list(shape[1:]) != smallest
         )
         steps = []
-        if larger:
+        factor = _stride_between([shape[1:] for shape in inputs], smallest)
+        if larger and factor:
+            # A strided block beside its unstrided shortcut: cropping would drop ¾ of the map.
+            names = " and ".join(larger)
+            steps.append(
+                f"{names} {'is' if len(larger) == 1 else 'are'} {factor}× larger: downsample by {factor}, "
+                f"with `{{type: avgpool, kernel: {factor}}}` (ResNet-D's shortcut) or a 1×1 conv of "
+                f"`stride: {factor}` (ResNet's, which reads one position in {factor**2})"
+            )
+        elif larger:
             crop = f"`{{type: crop, size: {smallest}}}`"
             steps.append(
                 f"crop {' and '.join(larger)} to {format_shape(smallest)} ({crop}), or pad the smaller branches"
@@ -83,6 +92,22 @@ class Merge(LayerBase):
         if self.same_channels and len({shape[0] for shape in inputs}) > 1:
             steps.append("project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)")
         return help + "; and ".join(steps)
+
+
+def _stride_between(sizes: Sequence[Sequence[int]], smallest: Sequence[int]) -> int | None:
+    """The stride S ≥ 2 of which each input's spatial sizes that are not the smallest are
+    the smallest times S, in every dimension; None where there is none."""
+    pairs = {
+        (large, small)
+        for shape in sizes
+        if list(shape) != list(smallest)
+        for large, small in zip(shape, smallest, strict=True)
+    }
+    if not pairs:
+        return None
+    large, small = max(pairs)
+    factor = large // small
+    return factor if factor >= 2 and all(large == small * factor for large, small in pairs) else None
 
 
 class Add(Merge):
