@@ -581,3 +581,13 @@ def test_a_failed_expectation_and_a_taken_name_point_at_their_keys() -> None:
         "name: stem\n  - type: relu\n    expect", "name: body\n  - type: relu\n    expect"
     )
     assert lint_text(kept).diagnostics == []
+
+
+def test_align_corners_in_a_mode_without_corners_points_at_the_key() -> None:
+    # Row 6 is `    align_corners: true`; the value starts after its 19 characters.
+    text = "input: [3, 8, 8]\nlayers:\n  - type: upsample\n    scale: 2\n    mode: nearest\n    align_corners: true\n"
+    (d,) = lint_text(text).diagnostics
+    assert d.code == "NS002" and (d.span.start.row, d.span.start.column) == (6, 20)
+    assert d.message == "`align_corners` applies only to the modes linear, bilinear, bicubic and trilinear, not nearest"
+    # The near miss: bilinear has corners to align.
+    assert lint_text(text.replace("nearest", "bilinear")).diagnostics == []

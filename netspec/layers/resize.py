@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from netspec.layers.base import (
     LayerBase,
@@ -74,11 +74,18 @@ class Upsample(LayerBase):
     def _scale_or_size(self) -> Upsample:
         if (self.scale is None) == (self.size is None):
             raise ValueError("upsample takes exactly one of `scale` and `size`")
-        if self.align_corners is not None and self.mode not in INTERPOLATING_RANKS:
-            raise ValueError(
-                f"`align_corners` applies only to the modes linear, bilinear, bicubic and trilinear, not {self.mode}"
-            )
         return self
+
+    @field_validator("align_corners")
+    @classmethod
+    def _for_interpolating_modes(cls, align_corners: bool | None, info: ValidationInfo) -> bool | None:
+        # A field's own check, so that the problem is placed at the key, not the layer.
+        mode = info.data.get("mode")
+        if align_corners is not None and mode is not None and mode not in INTERPOLATING_RANKS:
+            raise ValueError(
+                f"`align_corners` applies only to the modes linear, bilinear, bicubic and trilinear, not {mode}"
+            )
+        return align_corners
 
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         shape = self.spatial_input(inputs)
