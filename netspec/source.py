@@ -949,6 +949,9 @@ def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
     length = None if mark is None else _overlong_key(lines.text, mark.index)
     if length is not None:
         return f"the key before this `:` has {length:,} characters; YAML reads keys of at most {MAX_IMPLICIT_KEY:,}"
+    dash = None if mark is None else _dash_without_space(lines, mark.index)
+    if dash is not None:
+        return dash
     context = _SYNTAX_HELP.get(exc.context or "")
     if context is not None and exc.context_mark is not None and mark is not None:
         at = lines.position(exc.context_mark.index)
@@ -959,6 +962,28 @@ def _syntax_help(exc: yaml.MarkedYAMLError, lines: LineIndex) -> str | None:
         return context.format(at=f"row {at.row}, column {at.column}")
     problem = exc.problem or ""
     return next((hint for start, hint in _PROBLEM_HELP.items() if problem.startswith(start)), None)
+
+
+#: A line that starts with a dash glued to a word (`-type: conv`): a key, not a list item.
+_GLUED_DASH = re.compile(r"[ \t]*(-[A-Za-z_][\w-]*):")
+
+
+def _dash_without_space(lines: LineIndex, index: int) -> str | None:
+    """A hint where the error's line, or the line before it, starts with a dash glued to a
+    word: YAML reads `-type` as a key, and the item's next line then breaks the mapping."""
+    row = lines.position(index).row
+    for candidate in (row - 1, row):
+        if candidate < 1:
+            continue
+        start = lines.row_starts()[candidate - 1]
+        glued = _GLUED_DASH.match(lines.text, start)
+        if glued is not None:
+            word = glued.group(1)
+            return (
+                f"`{word}` on row {candidate} is read as a key, not a list item: "
+                f"YAML needs a space after the dash (`- {word[1:]}`)"
+            )
+    return None
 
 
 def _deepest_opener(text: str, start: int, end: int, depth: int) -> int | None:

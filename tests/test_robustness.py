@@ -188,6 +188,12 @@ def test_malformed_and_ill_typed(tmp_path: Path, text: str, code: str, fragment:
             "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n   - {type: relu}\n",
             "this line should continue the list at row 3, column 3: `- ` at that list's indentation",
         ),
+        # A dash glued to the key: `-type` is a key, and the item's next key breaks the mapping.
+        # The near miss is the `- type: conv` case above, which keeps its own hint.
+        (
+            "input: [3, 8, 8]\nlayers:\n  -type: maxpool\n   kernel: 2\n",
+            "`-type` on row 3 is read as a key, not a list item: YAML needs a space after the dash (`- type`)",
+        ),
         # An OmegaConf interpolation in a flow mapping or list, where its `{` cannot stand.
         (
             "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: ${width}, kernel: 3}\n",
