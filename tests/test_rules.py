@@ -197,6 +197,23 @@ def test_sizes_of_one_are_singular() -> None:
     assert "reaches past the input's 2 channels;" in d.message
 
 
+def test_ns105_says_which_map_a_flatten_gave_the_features_of() -> None:
+    # 3×32×32, stride-2 conv padded 1: 64×16×16; a 2×2 pool: 64×8×8, which flattens to 4,096.
+    layers = [
+        "{type: conv, filters: 64, kernel: 3, stride: 2, padding: 1}",
+        "{type: maxpool, kernel: 2}",
+        "{type: flatten}",
+        "{type: dense, units: 10, in_features: 2304}",
+    ]
+    (d,) = lint(spec("[3, 32, 32]", *layers))
+    assert d.message == "dense4: in_features is 2304 but the input has 4096 features (64×8×8, flattened by flatten3)"
+    # The near miss: features from another dense layer have no map to name.
+    (d,) = lint(
+        spec("[3, 32, 32]", *layers[:3], "{type: dense, units: 20}", "{type: dense, units: 10, in_features: 2}")
+    )
+    assert d.message == "dense5: in_features is 2 but the input has 20 features"
+
+
 def test_ns106_offers_a_strided_shortcut_where_a_branch_is_a_multiple_of_the_other() -> None:
     # MobileNetV2's strided block beside its unstrided input: 56 = 2·28 in both dimensions.
     block = [

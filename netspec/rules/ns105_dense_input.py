@@ -22,7 +22,28 @@ No automatic fix: add a `flatten` before the dense layer (after a global pooling
 average each channel first).
 """
 
-from netspec.diagnostics import Severity
-from netspec.rules.base import layer_error_rule
+import dataclasses
+from collections.abc import Iterator
 
-RULE = layer_error_rule("NS105", "dense-input", Severity.ERROR, __doc__)
+from netspec.analysis import Analysis
+from netspec.diagnostics import Severity
+from netspec.graph import INPUT
+from netspec.layers import format_shape
+from netspec.layers.dense import Flatten
+from netspec.rules.base import Rule, Violation, layer_errors
+
+
+def check(analysis: Analysis) -> Iterator[Violation]:
+    for violation in layer_errors("NS105")(analysis):
+        # Where the features come from: the count alone is hard to trace back to a map.
+        assert violation.index is not None
+        node = analysis.graph.nodes[violation.index]
+        source = analysis.graph.nodes[node.sources[0]] if node.sources and node.sources[0] != INPUT else None
+        counted = violation.path is not None and violation.path[-1] == "in_features"
+        if counted and source is not None and source.inputs and isinstance(source.layer, Flatten):
+            flattened = f" ({format_shape(source.inputs[0])}, flattened by {source.name})"
+            violation = dataclasses.replace(violation, message=violation.message + flattened)
+        yield violation
+
+
+RULE = Rule("NS105", "dense-input", Severity.ERROR, __doc__, check, blocking=True)
