@@ -197,6 +197,24 @@ def test_sizes_of_one_are_singular() -> None:
     assert "reaches past the input's 2 channels;" in d.message
 
 
+def test_ns110_offers_the_outputs_list_of_every_layer_nothing_reads() -> None:
+    heads = [
+        "{type: conv, name: stem, filters: 4, kernel: 3, padding: 1}",
+        "{type: flatten, name: logits}",
+        "{type: flatten, name: 'aux head', from: stem}",
+    ]
+    (d,) = lint(spec("[3, 8, 8]", *heads))
+    assert (d.code, d.help) == (
+        "NS110",
+        'if the network returns it, list what it returns: `outputs: [logits, "aux head"]`',
+    )
+    # Which is right: with that list, nothing is left unread.
+    assert codes('outputs: [logits, "aux head"]\n' + spec("[3, 8, 8]", *heads)) == []
+    # The near miss: with `outputs` written, the help says to add to it.
+    (d,) = lint('outputs: ["aux head"]\n' + spec("[3, 8, 8]", *heads))
+    assert d.help == "if the network returns it, add it to `outputs`"
+
+
 def test_ns105_says_which_map_a_flatten_gave_the_features_of() -> None:
     # 3×32×32, stride-2 conv padded 1: 64×16×16; a 2×2 pool: 64×8×8, which flattens to 4,096.
     layers = [

@@ -20,6 +20,8 @@ auxiliary classifier, as in GoogLeNet, or a detector's heads), list the outputs:
 `outputs: [aux, logits]`.
 """
 
+import json
+import re
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
@@ -37,11 +39,44 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     unlisted = ", and `outputs` does not list it" if analysis.spec.outputs is not None else ""
     # A name two layers share (NS005) lists only one of them.
     listed = {graph.nodes[index].name: index for index in outputs} if unlisted else {}
+    # A second head without `outputs` is the likelier mistake: offer the list that returns
+    # every layer nothing reads, in order, where it is short enough to write.
+    ends = [node.name for node in graph.nodes if not node.consumers]
+    listing = f": `outputs: [{', '.join(map(_flow_scalar, ends))}]`" if len(ends) <= _LISTED_OUTPUTS else ""
+    help = (
+        f"if the network returns it, list what it returns{listing}"
+        if analysis.spec.outputs is None
+        else "if the network returns it, add it to `outputs`"
+    )
     for node in graph.nodes:
         if not node.consumers and node.index not in outputs:
             namesake = listed.get(node.name)
             why = unlisted if namesake is None else f", and the '{node.name}' in `outputs` is layer {namesake + 1}"
-            yield Violation(node.index, f"{node.name}: no layer reads this layer's output{why}")
+            yield Violation(node.index, f"{node.name}: no layer reads this layer's output{why}", help=help)
+
+
+#: The most outputs a help writes out.
+_LISTED_OUTPUTS = 5
+#: A name YAML reads as the same string unquoted in a flow list.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _flow_scalar(name: str) -> str:
+    """``name`` as a flow list item: plain where YAML reads it back as that string, else
+    double-quoted (JSON's quoting is YAML's)."""
+    plain = _PLAIN_NAME.fullmatch(name) and name.lower() not in (
+        "null",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "~",
+    )
+    return name if plain else json.dumps(name)
 
 
 RULE = Rule("NS110", "unused-layer", Severity.WARNING, __doc__, check)
