@@ -2302,7 +2302,7 @@ def test_conv_transpose_checks_its_declared_input_channels() -> None:
     (d,) = lint(spec("[1, 4, 4]", "{type: conv, filters: 3, kernel: 1, in_channels: 2}"))
     assert d.message.endswith("in_channels is 2 but the input has 1 channel")
     (d,) = lint(spec("[1, 1]", "{type: flatten}", "{type: dense, units: 3, in_features: 2}"))
-    assert d.message.endswith("in_features is 2 but the input has 1 feature")
+    assert d.message.endswith("in_features is 2 but the input has 1 feature (1×1, flattened by flatten1)")
     (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 2, kernel: 1, groups: 2}"))
     assert d.message.endswith("groups=2 does not divide the 1 input channel of this conv")
     # A reshape's count of elements: 2·1·1 = 2 into [1], and 1·1·1 = 1 into [2, -1].
