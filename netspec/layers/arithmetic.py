@@ -12,14 +12,14 @@ from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
-from netspec.budget import Budget
-
 #: The padding of one dimension: (before, after).
 Pads = tuple[int, int]
 
 
-#: The most input positions and taps :meth:`Window.read_count` counts one by one.
+#: The most input positions :meth:`Window.read_count` marks one by one (in C, about 10 ms).
 MAX_COUNTED = 10**7
+#: The most taps, or residues, it steps through in Python for one window (about 0.1 s).
+MAX_TAP_STEPS = 2 * 10**5
 
 #: Positions: whole, or fractions where a receptive field's jump is one.
 _Number = TypeVar("_Number", int, Fraction)
@@ -223,25 +223,27 @@ class Window:
         """
         return min(self.kernel, self.stride // math.gcd(self.stride, self.dilation)), self.stride
 
-    def read_count(self, budget: Budget | None = None) -> int | None:
+    def read_count(self) -> int | None:
         """How many input positions (not padding) some window reads, edges included; None
-        where counting them would cost more than :data:`MAX_COUNTED` steps, or more than is
-        left of ``budget``, shared by the windows of a spec."""
-        reading = _reading(self._settings(), budget)
+        where counting them would cost more than :data:`MAX_COUNTED` marks or
+        :data:`MAX_TAP_STEPS` taps."""
+        if self.output == 1 and self.padding_mode == "zeros":
+            return len(self._taps_reaching(0, self.size))  # one window: each tap, one position
+        reading = _reading(self._settings())
         return None if reading is None else reading.positions
 
-    def edge_holes(self, budget: Budget | None = None) -> Holes | None:
+    def edge_holes(self) -> Holes | None:
         """The input positions no window reads, before the :attr:`dropped` ones (NS101's),
         where every position is read away from the edges: a dilated layer's first windows
         start at the input, so their spaced taps miss positions that only windows starting in
         the padding would reach (kernel 6, stride 5, dilation 2 misses positions 1 and 3, and
-        its last window 2 of the 4 it spans). None where counting would cost more than
-        :data:`MAX_COUNTED` steps, or more than is left of ``budget``."""
+        its last window 2 of the 4 it spans). None where counting would cost too much (see
+        :meth:`read_count`)."""
         read, every = self.positions_read()
         # Contiguous taps, or one step at a time over at least D outputs, leave none.
         if read < every or self.dilation == 1 or (self.stride == 1 and self.output >= self.dilation):
             return NO_HOLES
-        reading = _reading(self._settings(), budget)
+        reading = _reading(self._settings())
         return None if reading is None else reading.holes
 
     def _settings(self) -> tuple[int, int, int, int, int, int, bool, str]:
@@ -257,6 +259,17 @@ class Window:
             self.padding_mode,
         )
 
+    def surely_skips(self) -> bool:
+        """Whether some input position is unread for certain, without counting: between the
+        edges (and clear of the positions a padding mode copies), a whole period of S
+        positions holds one that no tap's residue reaches."""
+        read, every = self.positions_read()
+        a = max(0, self.effective_kernel - 1 - self.pad_before)
+        b = (self.output - 1) * self.stride - self.pad_before + 1
+        # Copies are of the positions within the padding's width of an edge.
+        reach = max(self.pad_before, self.pad_after) if self.padding_mode in COPYING_MODES else -1
+        return read < every and min(b, self.size - 1 - reach) - max(a, reach + 1) >= every
+
     def _edges(self) -> tuple[int, int]:
         """(a, b): positions before a and from b on are marked one by one, those between
         counted. Between, position p is read exactly when some tap j has its residue,
@@ -267,21 +280,38 @@ class Window:
         a = min(self.size, max(0, self.effective_kernel - 1 - self.pad_before))
         return a, max(a, min(self.size, (self.output - 1) * self.stride - self.pad_before + 1))
 
-    def _marking_cost(self) -> int | None:
-        """The positions and taps :meth:`_marks` marks; None over :data:`MAX_COUNTED`."""
+    def _countable(self) -> bool:
+        """Whether marking the edges costs at most :data:`MAX_COUNTED` marks, and the taps
+        that reach them :data:`MAX_TAP_STEPS` steps of Python (with a padding mode that copies
+        the input, :data:`MAX_COUNTED` in all, each copy a step), and counting the middle by
+        residue at most :data:`MAX_TAP_STEPS` residues."""
         a, b = self._edges()
-        marked = a + self.size - b
-        windows = self.output if self.padding_mode in COPYING_MODES else min(self.output, marked // self.stride + 2)
-        taps = self.kernel * windows + self.positions_read()[0]
-        return None if marked > MAX_COUNTED or taps > MAX_COUNTED else marked + taps
+        if self.padding_mode in COPYING_MODES:
+            return (
+                self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED and self.kernel <= MAX_TAP_STEPS
+            )
+        steps = len(self._taps_reaching(0, a)) + len(self._taps_reaching(b, self.size))
+        residues = self.positions_read()[0] if b > a else 0
+        return a + self.size - b <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
+
+    def _taps_reaching(self, lo: int, hi: int) -> range:
+        """The taps j some window of which reads a position of [lo, hi): tap j reads from
+        D·j − P to D·j − P + (O − 1)·S."""
+        if lo >= hi:
+            return range(0)
+        last = (self.output - 1) * self.stride
+        first = max(0, -(-(lo - last + self.pad_before) // self.dilation))
+        stop = min(self.kernel, -(-(hi + self.pad_before) // self.dilation))
+        return range(first, max(first, stop))
 
     def _marks(self, lo: int, hi: int) -> bytearray:
         """1 at each position of [lo, hi) some window reads (through a padding copy, too), else 0."""
         read = bytearray(hi - lo)
         last = (self.output - 1) * self.stride
-        for tap in range(0, self.effective_kernel, self.dilation):
+        taps = range(self.kernel) if self.padding_mode in COPYING_MODES else self._taps_reaching(lo, hi)
+        for j in taps:
             # Tap j of window i reads S·i + D·j − P, for i from 0 to output − 1.
-            start = tap - self.pad_before
+            start = self.dilation * j - self.pad_before
             first = start if start >= lo else start + -(-(lo - start) // self.stride) * self.stride
             stop = min(hi, start + last + 1)
             if first < stop:
@@ -344,19 +374,14 @@ _KEPT_READINGS = 1024
 _READINGS_LOCK = threading.Lock()
 
 
-def _reading(settings: tuple[int, int, int, int, int, int, bool, str], budget: Budget | None) -> Reading | None:
-    """What a window with these settings reads (:meth:`Window._settings`); None where marking it
-    would cost more than :data:`MAX_COUNTED` steps, or more than is left of ``budget``. Kept
-    for the windows seen last: a spec repeats its layers, and a check judging fixes analyses
-    the same windows again and again."""
+def _reading(settings: tuple[int, int, int, int, int, int, bool, str]) -> Reading | None:
+    """What a window with these settings reads (:meth:`Window._settings`); None where counting
+    it would cost too much (:meth:`Window._countable`). Kept for the windows seen last: a spec
+    repeats its layers, and a check judging fixes analyses the same windows again and again."""
     with _READINGS_LOCK:
         if settings in _READINGS:
             return _READINGS[settings]
-    window = Window(*settings)
-    cost = window._marking_cost()
-    if cost is not None and budget is not None and not budget.spend(cost):
-        return None
-    reading = _marked(window)
+    reading = _marked(Window(*settings))
     with _READINGS_LOCK:  # specs may be linted from several threads
         if len(_READINGS) >= _KEPT_READINGS:
             del _READINGS[next(iter(_READINGS))]
@@ -367,7 +392,7 @@ def _reading(settings: tuple[int, int, int, int, int, int, bool, str], budget: B
 def _marked(window: Window) -> Reading | None:
     """:func:`_reading`, worked out: the positions near the edges one by one, those between
     by their residues, so that a long input costs no more than a short one."""
-    if window._marking_cost() is None:
+    if not window._countable():
         return None
     a, b = window._edges()
     parts = [(0, window._marks(0, a))] + ([(b, window._marks(b, window.size))] if b < window.size else [])

@@ -20,8 +20,8 @@ copies the input, those read through their copies in the padding. The `pad` laye
 the layer count as its padding, as in NS101, which also says where the rule then keeps
 silent. Counting marks the positions near the edges one by one (with a `padding_mode` that
 copies the input, all of them), and counts those between by their residues; past ten million
-marked for one layer, or fifty million in one spec, the share is bounded by the periodic one
-and by the taps, and holes at the edges go unlisted.
+positions to mark, or hundreds of thousands of taps, for one layer, the share is an estimate
+(the periodic share, or fewer where the windows are few), and holes at the edges go unlisted.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -47,37 +47,30 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from netspec.analysis import Analysis
-from netspec.budget import Budget
 from netspec.diagnostics import Severity
 from netspec.layers.arithmetic import NO_HOLES, Holes, Window
 from netspec.layers.windowed import dimension_units
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import judged_windows
 
-#: The positions and taps marked, at most, to count what a spec's windows read: past it,
-#: the share is bounded, and holes at the edges go unlisted. Ten million marks take about
-#: 10 ms, so a spec of many such layers must not wait on them.
-MAX_MARKED = 5 * 10**7
-
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    budget = Budget(MAX_MARKED)
     for node, layer, windows, feeding in judged_windows(analysis.graph):
         reads = [w.positions_read() for w in windows]
         # Away from the edges the pattern repeats; on a small input the windows may still
         # reach every position (stride 4 on a width of 1), and the edges change the share.
-        counts = [
-            w.read_count(budget) if read < every else None for w, (read, every) in zip(windows, reads, strict=True)
+        counts = [w.read_count() if read < every else None for w, (read, every) in zip(windows, reads, strict=True)]
+        # Uncounted (too costly), a layer is said to skip only where it surely does.
+        skipping = [
+            i
+            for i, ((read, every), count) in enumerate(zip(reads, counts, strict=True))
+            if read < every and (windows[i].surely_skips() if count is None else count < windows[i].size)
         ]
-        skipping = [i for i, (read, every) in enumerate(reads) if read < every and (counts[i] or 0) < windows[i].size]
-        holes = [w.edge_holes(budget) or NO_HOLES for w in windows]
+        holes = [w.edge_holes() or NO_HOLES for w in windows]
         if not skipping and not any(h.total for h in holes):
             continue
         fraction = math.prod(
-            (
-                _share(w, read, every, count, budget)
-                for w, (read, every), count in zip(windows, reads, counts, strict=True)
-            ),
+            (_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)),
             start=Fraction(1),
         )
         units = dimension_units(len(windows))
@@ -124,17 +117,17 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         yield Violation(node.index, message, help=help)
 
 
-def _share(window: Window, read: int, every: int, count: int | None, budget: Budget) -> Fraction:
+def _share(window: Window, read: int, every: int, count: int | None) -> Fraction:
     """The share of the input positions read along one dimension. One that skips none may
     still drop the last positions (NS101), unless its padding copies them; and with stride 1,
     fewer outputs than the dilation leave gaps between the taps."""
     if count is None and read == every and (window.stride > 1 or window.output < window.dilation):
-        count = window.read_count(budget)
+        count = window.read_count()
         if count is None and window.padding_mode == "zeros" and window.stride > 1:
             count = window.size - window.dropped  # every position up to the dropped ones
     if count is None:
-        # Each tap of each window reads one position at most: with few windows, a tighter
-        # bound than the periodic share (one window of 3 taps on 2³¹ − 1 positions reads 3).
+        # An estimate: the periodic share, but where the windows are few, the taps, each of
+        # which reads one position (one window of 3 taps on 2³¹ − 1 positions reads 3).
         return min(Fraction(read, every), Fraction(min(window.kernel * window.output, window.size), window.size))
     return Fraction(count, window.size)
 
