@@ -172,15 +172,20 @@ def judge(
 
 
 def assess(
-    analysis: Analysis, reported: list[Diagnostic], settings: Settings, found: Iterable[tuple[Rule, Violation]]
+    analysis: Analysis,
+    reported: list[Diagnostic],
+    settings: Settings,
+    found: Iterable[tuple[Rule, Violation]] | None = None,
 ) -> list[Diagnostic]:
     """``reported`` with the applicability of every fix set. A fix is judged by
-    :meth:`Settings.judging_fixes`, against what is found in the file (``found``, what
-    :func:`~netspec.linter.violations` gave under them) and no ``noqa`` comment silences. A
-    fix that ``--fix`` cannot apply, because the layer's text cannot be edited, becomes
-    help: an edit to make by hand."""
+    :meth:`Settings.judging_fixes`, against what is found in the file (``found``, where
+    given: what :func:`~netspec.linter.violations` gave under them) and no ``noqa`` comment
+    silences. A fix that ``--fix`` cannot apply, because the layer's text cannot be edited,
+    becomes help: an edit to make by hand."""
     judging = settings.judging_fixes()
     suppressions = analysis.suppressions
+    if found is None:
+        found = violations(analysis, judging)
     before = standing_of_violations(found, suppressions)
     budget = Budget(ASSESSMENT_BUDGET)
     cost = analysis_cost(analysis)

@@ -256,9 +256,14 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
         result.analysis = analyse(text, filename, Path(filename).stem)
     except LoadError as error:
         return unloadable(filename, error, settings, text)
-    # Fixes are judged against what the rules find under the judging settings, which enable
-    # at least these settings' rules: one pass of the rules serves both.
-    found = list(violations(result.analysis, settings.judging_fixes() if assess_fixes else settings))
+    # Fixes are judged against what the rules find under the judging settings: where those
+    # enable the same rules (the default), one pass of the rules serves both. Else the
+    # judging pass waits for a fix to judge: rules the selection leaves out may be costly.
+    judging = settings.judging_fixes()
+    shared = assess_fixes and all(
+        rule.enabled_for(settings, filename) == rule.enabled_for(judging, filename) for rule in RULES.values()
+    )
+    found = list(violations(result.analysis, judging if shared else settings))
     unchecked = result.analysis.graph.without_output
     result.diagnostics, unused = noqa.apply(
         check(result.analysis, settings, found),
@@ -270,7 +275,7 @@ def _lint_text(text: str, filename: str, settings: Settings, assess_fixes: bool)
         # Only with a reported fix to judge: a clean or fully suppressed file's start-up stays small.
         from netspec.fix import assess
 
-        result.diagnostics = assess(result.analysis, result.diagnostics, settings, found)
+        result.diagnostics = assess(result.analysis, result.diagnostics, settings, found if shared else None)
     # Only for what is reported: the trial analyses that judge fixes need no spans.
     result.diagnostics = [_with_edit_locations(d, text, result.analysis.document) for d in result.diagnostics]
     if RULES[noqa.UNUSED_NOQA].enabled_for(settings, filename):
