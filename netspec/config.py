@@ -254,8 +254,8 @@ def _as_toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        # TOML's basic strings take JSON's escapes.
-        return json.dumps(value, ensure_ascii=False)
+        # TOML's basic strings take JSON's escapes, and escape DEL too.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list):
         return f"[{', '.join(map(_as_toml, value))}]"
     if isinstance(value, dict):

@@ -214,7 +214,14 @@ def test_a_long_value_is_quoted_cut_short(tmp_path: Path, text: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ['["NS1", true]', '{NS102 = "fatal", "b c" = [1.5, -inf]}', "1979-05-27T07:32:00Z", '"tab\\there é"', "07:32:00"],
+    [
+        '["NS1", true]',
+        '{NS102 = "fatal", "b c" = [1.5, -inf]}',
+        "1979-05-27T07:32:00Z",
+        '"tab\\there é"',
+        '"del\\u007f"',
+        "07:32:00",
+    ],
 )
 def test_an_error_quotes_the_value_as_toml(tmp_path: Path, value: str) -> None:
     # As the user wrote it, not as Python prints it ('NS1', True): what is quoted reads back
