@@ -287,9 +287,9 @@ class Window:
         residue at most :data:`MAX_TAP_STEPS` residues."""
         a, b = self._edges()
         if self.padding_mode in COPYING_MODES:
-            return (
-                self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED and self.kernel <= MAX_TAP_STEPS
-            )
+            # Each tap reads at most P/S + 1 padding positions a side, each copied in Python.
+            copies = 2 * self.kernel * min(self.output, max(self.pad_before, self.pad_after) // self.stride + 1)
+            return self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED and copies <= MAX_TAP_STEPS
         steps = len(self._taps_reaching(0, a)) + len(self._taps_reaching(b, self.size))
         residues = self.positions_read()[0] if b > a else 0
         return a + self.size - b <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
