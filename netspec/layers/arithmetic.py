@@ -281,10 +281,9 @@ class Window:
         return a, max(a, min(self.size, (self.output - 1) * self.stride - self.pad_before + 1))
 
     def _countable(self) -> bool:
-        """Whether marking the edges costs at most :data:`MAX_COUNTED` marks, and the taps
-        that reach them :data:`MAX_TAP_STEPS` steps of Python (with a padding mode that copies
-        the input, :data:`MAX_COUNTED` in all, each copy a step), and counting the middle by
-        residue at most :data:`MAX_TAP_STEPS` residues."""
+        """Whether marking costs at most :data:`MAX_COUNTED` marks, and :data:`MAX_TAP_STEPS`
+        steps of Python: the taps that reach the edges, the residues that count the middle,
+        and, with a padding mode that copies the input, the copies."""
         a, b = self._edges()
         if self.padding_mode in COPYING_MODES:
             # Each tap reads at most P/S + 1 padding positions a side, each copied in Python.
@@ -317,7 +316,7 @@ class Window:
             if first < stop:
                 read[first - lo : stop - lo : self.stride] = b"\x01" * len(range(first, stop, self.stride))
         if self.padding_mode in COPYING_MODES:  # marked whole (_edges): lo = 0, hi = W
-            # Each padding position read is one tap of one window: no more than the guard allows.
+            # Each padding position read is one tap of one window: no more than _countable allows.
             for position in self._padding_read():
                 read[copied_position(self.padding_mode, position, self.size)] = 1
         return read
