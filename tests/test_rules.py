@@ -362,6 +362,22 @@ def test_ns109_judges_an_uncounted_layer_skipping_only_where_it_surely_does() ->
     assert "NS109" not in codes(spec("[1, 10000001]", layer))
 
 
+def test_ns109_counts_windows_of_many_taps_that_reach_the_edges_sparsely() -> None:
+    # Kernel 150,000, stride 300,000: on 450,000 positions, 2 windows read 0–149,999 and
+    # 300,000–449,999, 300,000 of 450,000 (2/3); on 3,150,000, 11 windows read 11·150,000 =
+    # 1,650,000 (11/21). 150,000 taps reach each edge, one mark each.
+    layer = "{type: conv, filters: 1, kernel: 150000, stride: 300000}"
+    (d,) = [d for d in lint(spec("[1, 450000]", layer)) if d.code == "NS109"]
+    assert d.message.endswith("reads only 2/3 of its input")
+    (d,) = [d for d in lint(spec("[1, 3150000]", layer)) if d.code == "NS109"]
+    assert d.message.endswith("reads only 11/21 of its input")
+    # Too many taps to step through (2·10⁶ at each edge), but the gap between the first two
+    # windows, 2,000,000–3,999,999, is surely unread: said, with an estimated share.
+    layer = "{type: conv, filters: 1, kernel: 2000000, stride: 4000000}"
+    (d,) = [d for d in lint(spec("[1, 10000000]", layer)) if d.code == "NS109"]
+    assert d.message == "conv1: stride 4000000 > window 2000000; the layer reads only about 1/2 of its input"
+
+
 def test_ns109_counts_one_window_by_its_taps_and_estimates_past_counting() -> None:
     # Too large to mark, but one window (K = 2·1,073,741,823 + 1 = W) of 3 taps reads 3 of the
     # 2³¹ − 1 positions per dimension, not the periodic 3 of every S = 1,073,741,822.
@@ -373,7 +389,7 @@ def test_ns109_counts_one_window_by_its_taps_and_estimates_past_counting() -> No
     # input is long), the share is the periodic one, 1 of every 2.
     layer = "{type: conv, filters: 1, kernel: 1, stride: 2, padding: 1, padding_mode: reflect}"
     (d,) = [d for d in lint(spec("[1, 2147483647]", layer)) if d.code == "NS109"]
-    assert d.message.endswith("reads only 1/2 of its input")
+    assert d.message.endswith("reads only about 1/2 of its input")
 
 
 def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:

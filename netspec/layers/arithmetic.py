@@ -18,8 +18,8 @@ Pads = tuple[int, int]
 
 #: The most input positions :meth:`Window.read_count` marks one by one (in C, about 10 ms).
 MAX_COUNTED = 10**7
-#: The most taps, or residues, it steps through in Python for one window (about 0.1 s).
-MAX_TAP_STEPS = 2 * 10**5
+#: The most taps, residues or copies it steps through in Python for one window (about 0.3 s).
+MAX_TAP_STEPS = 10**6
 
 #: Positions: whole, or fractions where a receptive field's jump is one.
 _Number = TypeVar("_Number", int, Fraction)
@@ -186,7 +186,7 @@ class Window:
     def dropped_copies(self) -> int | None:
         """How many of the :attr:`dropped` positions a window reads a padding copy of (a
         wrap puts the last positions before the first); None where counting them would
-        cost more than :data:`MAX_COUNTED` steps."""
+        cost more than :data:`MAX_TAP_STEPS` steps."""
         if not self.dropped or self.padding_mode not in COPYING_MODES:
             return 0
         first_dropped = self.size - self.dropped
@@ -194,7 +194,7 @@ class Window:
             # Every position before the input copies the first, which the first window reads.
             return int(first_dropped == 0 and self.pad_before > 0)
         # Each tap reads the padding before the input in at most P/S + 1 windows.
-        if self.kernel * min(self.output, self.pad_before // self.stride + 1) > MAX_COUNTED:
+        if self.kernel * min(self.output, self.pad_before // self.stride + 1) > MAX_TAP_STEPS:
             return None
         # The windows stop before the padding after the input, so only the padding before it counts.
         copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read(after=False)}
@@ -268,7 +268,14 @@ class Window:
         b = (self.output - 1) * self.stride - self.pad_before + 1
         # Copies are of the positions within the padding's width of an edge.
         reach = max(self.pad_before, self.pad_after) if self.padding_mode in COPYING_MODES else -1
-        return read < every and min(b, self.size - 1 - reach) - max(a, reach + 1) >= every
+        if read < every and min(b, self.size - 1 - reach) - max(a, reach + 1) >= every:
+            return True
+        # Windows narrower than the stride leave a gap between the first two: [K − P, S − P).
+        gap = (
+            max(self.effective_kernel - self.pad_before, reach + 1),
+            min(self.stride - self.pad_before, self.size - 1 - reach),
+        )
+        return self.stride > self.effective_kernel and self.output >= 2 and gap[0] < gap[1]
 
     def _edges(self) -> tuple[int, int]:
         """(a, b): positions before a and from b on are marked one by one, those between
@@ -289,9 +296,12 @@ class Window:
             # Each tap reads at most P/S + 1 padding positions a side, each copied in Python.
             copies = 2 * self.kernel * min(self.output, max(self.pad_before, self.pad_after) // self.stride + 1)
             return self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED and copies <= MAX_TAP_STEPS
-        steps = len(self._taps_reaching(0, a)) + len(self._taps_reaching(b, self.size))
+        edges = [(0, a), (b, self.size)]
+        steps = sum(len(self._taps_reaching(lo, hi)) for lo, hi in edges)
+        # Each tap writes at most (hi − lo)/S + 1 marks into its edge.
+        marks = sum(len(self._taps_reaching(lo, hi)) * ((hi - lo) // self.stride + 1) for lo, hi in edges)
         residues = self.positions_read()[0] if b > a else 0
-        return a + self.size - b <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
+        return marks <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
 
     def _taps_reaching(self, lo: int, hi: int) -> range:
         """The taps j some window of which reads a position of [lo, hi): tap j reads from

@@ -20,8 +20,9 @@ copies the input, those read through their copies in the padding. The `pad` laye
 the layer count as its padding, as in NS101, which also says where the rule then keeps
 silent. Counting marks the positions near the edges one by one (with a `padding_mode` that
 copies the input, all of them), and counts those between by their residues; past ten million
-positions to mark, or hundreds of thousands of taps, for one layer, the share is an estimate
-(the periodic share, or fewer where the windows are few), and holes at the edges go unlisted.
+marks, or a million taps, for one layer, the share is "about" one (the periodic share, or
+fewer where the windows are few), the layer is said to skip only where it surely does, and
+holes at the edges go unlisted.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -69,10 +70,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         holes = [w.edge_holes() or NO_HOLES for w in windows]
         if not skipping and not any(h.total for h in holes):
             continue
-        fraction = math.prod(
-            (_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)),
-            start=Fraction(1),
-        )
+        shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
+        fraction = math.prod((share for share, _ in shares), start=Fraction(1))
+        # Too costly to count, a dimension's share is an estimate, and the message says so.
+        about = "" if all(exact for _, exact in shares) else "about "
         units = dimension_units(len(windows))
         gaps = {
             i: _gap(windows[i], *reads[i]) if i in skipping else _edge_gap(windows[i], holes[i])
@@ -113,23 +114,27 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             help = "use dilation 1" + (
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
-        message = f"{node.name}: {gap}; the layer reads only {_shown_share(fraction)} of its input"
+        message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help)
 
 
-def _share(window: Window, read: int, every: int, count: int | None) -> Fraction:
-    """The share of the input positions read along one dimension. One that skips none may
-    still drop the last positions (NS101), unless its padding copies them; and with stride 1,
-    fewer outputs than the dilation leave gaps between the taps."""
-    if count is None and read == every and (window.stride > 1 or window.output < window.dilation):
+def _share(window: Window, read: int, every: int, count: int | None) -> tuple[Fraction, bool]:
+    """The share of the input positions read along one dimension, and whether it is exact.
+    One that skips none may still drop the last positions (NS101), unless its padding copies
+    them; and with stride 1, fewer outputs than the dilation leave gaps between the taps."""
+    if count is None and read == every:
+        if window.stride == 1 and window.output >= window.dilation:
+            return Fraction(1), True  # one step at a time over at least D outputs: every position
         count = window.read_count()
         if count is None and window.padding_mode == "zeros" and window.stride > 1:
-            count = window.size - window.dropped  # every position up to the dropped ones
+            # Every position up to the dropped ones, but for holes at the edges, uncounted.
+            return Fraction(window.size - window.dropped, window.size), window.dilation == 1
     if count is None:
-        # An estimate: the periodic share, but where the windows are few, the taps, each of
-        # which reads one position (one window of 3 taps on 2³¹ − 1 positions reads 3).
-        return min(Fraction(read, every), Fraction(min(window.kernel * window.output, window.size), window.size))
-    return Fraction(count, window.size)
+        # The periodic share, but where the windows are few, the taps, each of which reads
+        # one position (one window of 3 taps on 2³¹ − 1 positions reads 3).
+        taps = Fraction(min(window.kernel * window.output, window.size), window.size)
+        return min(Fraction(read, every), taps), False
+    return Fraction(count, window.size), True
 
 
 #: The largest denominator a share is shown with alone: 3/7 reads at a glance, 6,561/8,410 not.
