@@ -436,29 +436,32 @@ def test_unused_bare_noqa_and_empty_code_list_are_reported() -> None:
     assert codes(layers(f"{SHRINK}  # noqa:")) == ["NS102", "NS900"]
 
 
-def test_a_rule_name_where_its_code_belongs_is_reported_with_the_code() -> None:
-    # NS102 is shrinking-layer in the rule table; its name silences nothing, as in ruff.
-    shrink, unused = lint(layers(f"{SHRINK}  # noqa: Shrinking-Layer"))
+@pytest.mark.parametrize(
+    ("written", "message", "near_miss"),
+    [
+        # NS102 is shrinking-layer in the rule table; its name silences nothing, as in ruff.
+        # The near miss: a hyphenated word that names no rule gets the general message.
+        (
+            "Shrinking-Layer",
+            "this `noqa` names the rule Shrinking-Layer where its code belongs (`# noqa: NS102`); "
+            "as written it silences nothing",
+            "shrink-layer",
+        ),
+        # ALL selects every rule on the command line; in a noqa it is no code. The near miss: a
+        # word that only starts with ALL.
+        (
+            "ALL",
+            "this `noqa` lists ALL, a selector for --select and --ignore; as written it silences nothing: "
+            "a bare `# noqa`, with no colon, silences every rule",
+            "ALLOWED",
+        ),
+    ],
+)
+def test_a_word_where_a_code_belongs_is_told_what_to_write(written: str, message: str, near_miss: str) -> None:
+    shrink, unused = lint(layers(f"{SHRINK}  # noqa: {written}"))
     assert (shrink.code, unused.code) == ("NS102", "NS900")
-    assert unused.message == (
-        "this `noqa` names the rule Shrinking-Layer where its code belongs (`# noqa: NS102`); "
-        "as written it silences nothing"
-    )
-    # The near miss: a hyphenated word that names no rule gets the general message.
-    (_, unknown) = lint(layers(f"{SHRINK}  # noqa: shrink-layer"))
-    assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
-
-
-def test_all_in_a_noqa_says_the_bare_noqa_silences_every_rule() -> None:
-    # ALL selects every rule on the command line; in a noqa it is no code, and silences nothing.
-    shrink, unused = lint(layers(f"{SHRINK}  # noqa: ALL"))
-    assert (shrink.code, unused.code) == ("NS102", "NS900")
-    assert unused.message == (
-        "this `noqa` lists ALL, a selector for --select and --ignore; as written it silences nothing: "
-        "a bare `# noqa`, with no colon, silences every rule"
-    )
-    # The near miss: a word that only starts with ALL gets the general message.
-    (_, unknown) = lint(layers(f"{SHRINK}  # noqa: ALLOWED"))
+    assert unused.message == message
+    (_, unknown) = lint(layers(f"{SHRINK}  # noqa: {near_miss}"))
     assert unknown.message.startswith("this `noqa` lists no rule codes after the colon")
 
 
