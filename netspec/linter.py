@@ -132,8 +132,8 @@ def check(
 ) -> list[Diagnostic]:
     """Run every enabled rule over an analysis; one diagnostic per rule and layer.
 
-    ``found``, where given, is what :func:`violations` gave under settings that enable at
-    least these settings' rules (those fixes are judged by): it is filtered, not found again.
+    ``found``, where given, is what :func:`violations` gave under settings that enable the
+    same rules (those fixes are judged by, where they agree): it is not found again.
 
     When a rule finds several problems in one layer (two bad keys), they become one
     diagnostic at the first, whose message lists them (the first :data:`~netspec.diagnostics.MAX_LISTED`).
@@ -141,7 +141,7 @@ def check(
     diagnostics: list[Diagnostic] = []
     # Per rule and layer: where its diagnostic is, and its messages, in order, without repeats.
     merged: dict[tuple[str, int], tuple[int, dict[str, None]]] = {}
-    for rule, violation in violations(analysis, settings) if found is None else _selected(found, settings, analysis):
+    for rule, violation in violations(analysis, settings) if found is None else found:
         if violation.index is not None:
             earlier = merged.get((rule.code, violation.index))
             if earlier is not None:
@@ -177,15 +177,6 @@ def check(
         if len(messages) > 1:
             diagnostics[position] = dataclasses.replace(diagnostics[position], message=listing(list(messages)))
     return diagnostics
-
-
-def _selected(
-    found: Sequence[tuple[Rule, Violation]], settings: Settings, analysis: Analysis
-) -> Iterator[tuple[Rule, Violation]]:
-    """What :func:`violations` would give under ``settings``, taken from what it gave under
-    settings that enable more rules."""
-    enabled = {code: rule.enabled_for(settings, analysis.filename) for code, rule in RULES.items()}
-    return ((rule, violation) for rule, violation in found if enabled[rule.code] or rule.blocks(violation))
 
 
 def violations(analysis: Analysis, settings: Settings) -> Iterator[tuple[Rule, Violation]]:

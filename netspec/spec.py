@@ -355,6 +355,17 @@ class _Writer:
         return emit(repr(item))
 
 
+#: A word that holds no character YAML gives a meaning to in a flow collection.
+_PLAIN_WORD = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def flow_item(text: str) -> str:
+    """``text`` as an item of a flow list that YAML reads back as this string: plain where it
+    is a word YAML takes for a string (not ``yes``, ``null``), else double-quoted."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return text if _PLAIN_WORD.fullmatch(text) and tag == _STRING_TAG else _double_quoted(text)
+
+
 def _double_quoted(text: str) -> str:
     """``text`` as a YAML double-quoted scalar, every character that does not print escaped."""
     escaped = (
@@ -571,6 +582,7 @@ _UNQUOTED_TYPES = {
     "bool_type": ("tag:yaml.org,2002:bool",),
 }
 _RESOLVER = yaml.resolver.Resolver()
+_STRING_TAG = "tag:yaml.org,2002:str"
 
 #: A number with an exponent, which YAML 1.1 (PyYAML's) reads as a number only with a point
 #: in the mantissa and a sign in the exponent: `1e-5` and `1.0e5` are strings, `1.0e-5` is not.

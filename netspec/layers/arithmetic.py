@@ -264,8 +264,7 @@ class Window:
         edges (and clear of the positions a padding mode copies), a whole period of S
         positions holds one that no tap's residue reaches."""
         read, every = self.positions_read()
-        a = max(0, self.effective_kernel - 1 - self.pad_before)
-        b = (self.output - 1) * self.stride - self.pad_before + 1
+        a, b = self._middle()
         # Copies are of the positions within the padding's width of an edge.
         reach = max(self.pad_before, self.pad_after) if self.padding_mode in COPYING_MODES else -1
         if read < every and min(b, self.size - 1 - reach) - max(a, reach + 1) >= every:
@@ -277,15 +276,24 @@ class Window:
         )
         return self.stride > self.effective_kernel and self.output >= 2 and gap[0] < gap[1]
 
+    def _middle(self) -> tuple[int, int]:
+        """[a, b): where position p is read exactly when some tap j has its residue,
+        p ≡ D·j − P (mod S), since that tap's window i = (p + P − D·j)/S lies in [0, O) for
+        every j: from the last tap of the first window to the first tap of the last. Not
+        clipped to the input."""
+        return max(0, self.effective_kernel - 1 - self.pad_before), (
+            self.output - 1
+        ) * self.stride - self.pad_before + 1
+
     def _edges(self) -> tuple[int, int]:
         """(a, b): positions before a and from b on are marked one by one, those between
-        counted. Between, position p is read exactly when some tap j has its residue,
-        p ≡ D·j − P (mod S): that tap's window i = (p + P − D·j)/S lies in [0, O) for every j.
-        A mode whose padding copies the input reads copies anywhere: it is marked whole."""
+        (:meth:`_middle`) counted. A mode whose padding copies the input reads copies
+        anywhere: it is marked whole."""
         if self.padding_mode in COPYING_MODES:
             return self.size, self.size
-        a = min(self.size, max(0, self.effective_kernel - 1 - self.pad_before))
-        return a, max(a, min(self.size, (self.output - 1) * self.stride - self.pad_before + 1))
+        a, b = self._middle()
+        a = min(self.size, a)
+        return a, max(a, min(self.size, b))
 
     def _countable(self) -> bool:
         """Whether marking costs at most :data:`MAX_COUNTED` marks, and :data:`MAX_TAP_STEPS`
@@ -296,10 +304,10 @@ class Window:
             # Each tap reads at most P/S + 1 padding positions a side, each copied in Python.
             copies = 2 * self.kernel * min(self.output, max(self.pad_before, self.pad_after) // self.stride + 1)
             return self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED and copies <= MAX_TAP_STEPS
-        edges = [(0, a), (b, self.size)]
-        steps = sum(len(self._taps_reaching(lo, hi)) for lo, hi in edges)
-        # Each tap writes at most (hi − lo)/S + 1 marks into its edge.
-        marks = sum(len(self._taps_reaching(lo, hi)) * ((hi - lo) // self.stride + 1) for lo, hi in edges)
+        # Each tap that reaches an edge writes at most (hi − lo)/S + 1 marks into it.
+        taps = [(len(self._taps_reaching(lo, hi)), hi - lo) for lo, hi in ((0, a), (b, self.size))]
+        steps = sum(count for count, _ in taps)
+        marks = sum(count * (width // self.stride + 1) for count, width in taps)
         residues = self.positions_read()[0] if b > a else 0
         return marks <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
 
@@ -405,7 +413,8 @@ def _marked(window: Window) -> Reading | None:
         return None
     a, b = window._edges()
     parts = [(0, window._marks(0, a))] + ([(b, window._marks(b, window.size))] if b < window.size else [])
-    # Runs of holes are found a run at a time, in C: a dilated layer may leave millions.
+    # Runs of holes are found a run at a time, in C: a dilated layer may leave millions. No
+    # run crosses from one part to the other: position a is read, by the first window's last tap.
     end = window.size - window.dropped
     runs: list[tuple[int, int]] = []
     holes = 0
@@ -415,15 +424,12 @@ def _marked(window: Window) -> Reading | None:
             continue
         holes += read.count(0, 0, stop)
         position = read.find(0, 0, stop)
-        while position != -1 and len(runs) <= LISTED_RUNS:
+        while position != -1 and len(runs) < LISTED_RUNS:
             after = read.find(1, position, stop)
-            first, last = offset + position, offset + (stop if after == -1 else after) - 1
-            if runs and runs[-1][1] == first - 1:  # one run across the two parts
-                first = runs.pop()[0]
-            runs.append((first, last))
+            runs.append((offset + position, offset + (stop if after == -1 else after) - 1))
             position = -1 if after == -1 else read.find(0, after, stop)
     count = window._middle_count(a, b) + sum(read.count(1) for _, read in parts)
-    return Reading(count, Holes(holes, tuple(runs[:LISTED_RUNS])))
+    return Reading(count, Holes(holes, tuple(runs)))
 
 
 def split_total(total: int) -> Pads:

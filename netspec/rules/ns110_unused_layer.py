@@ -20,13 +20,12 @@ auxiliary classifier, as in GoogLeNet, or a detector's heads), list the outputs:
 `outputs: [aux, logits]`.
 """
 
-import json
-import re
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, Violation
+from netspec.spec import flow_item
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -42,7 +41,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     # A second head without `outputs` is the likelier mistake: offer the list that returns
     # every layer nothing reads, in order, where it is short enough to write.
     ends = [node.name for node in graph.nodes if not node.consumers]
-    listing = f": `outputs: [{', '.join(map(_flow_scalar, ends))}]`" if len(ends) <= _LISTED_OUTPUTS else ""
+    listing = f": `outputs: [{', '.join(map(flow_item, ends))}]`" if len(ends) <= _LISTED_OUTPUTS else ""
     help = (
         f"if the network returns it, list what it returns{listing}"
         if analysis.spec.outputs is None
@@ -57,26 +56,5 @@ def check(analysis: Analysis) -> Iterator[Violation]:
 
 #: The most outputs a help writes out.
 _LISTED_OUTPUTS = 5
-#: A name YAML reads as the same string unquoted in a flow list.
-_PLAIN_NAME = re.compile(r"[A-Za-z_][\w.-]*")
-
-
-def _flow_scalar(name: str) -> str:
-    """``name`` as a flow list item: plain where YAML reads it back as that string, else
-    double-quoted (JSON's quoting is YAML's)."""
-    plain = _PLAIN_NAME.fullmatch(name) and name.lower() not in (
-        "null",
-        "true",
-        "false",
-        "yes",
-        "no",
-        "on",
-        "off",
-        "y",
-        "n",
-        "~",
-    )
-    return name if plain else json.dumps(name)
-
 
 RULE = Rule("NS110", "unused-layer", Severity.WARNING, __doc__, check)
