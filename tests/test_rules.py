@@ -18,6 +18,9 @@ from netspec.rules.ns109_stride_skips_input import _edge_gap
 from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
 
+#: For NS107's tests on stride-1 convolutions, whose excess padding also grows the map (NS102).
+NS107_ONLY = Settings(select=("NS107",))
+
 CASES = [
     # code, firing spec, near miss
     ("NS001", "input: [3, 8, 8]\nlayers: [\n", spec("[3, 8, 8]", "{type: relu}")),
@@ -137,23 +140,24 @@ def test_ns107_conv_is_a_warning_pool_an_error() -> None:
 
 def test_ns107_names_the_dimension_whose_numbers_it_gives() -> None:
     # Inception's 1×7 conv with the 7×1's padding: 3 ≥ 1 along the rows, 3 < 7 along the columns.
-    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: [1, 7], padding: 3}"))
+    # (The rows grow, 17 + 6 − 1 + 1 = 23: NS102's, beside the point here.)
+    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: [1, 7], padding: 3}"), NS107_ONLY)
     assert d.message == (
         "conv1: padding 3 ≥ the effective kernel 1 along the rows, so the outermost outputs see only zeros"
     )
     assert d.fix is not None and d.fix.message == "set padding to [0, 3]"
     # Both dimensions over-padded, with different numbers; then alike, in two of three.
-    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: [1, 2], padding: 3}"))
+    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: [1, 2], padding: 3}"), NS107_ONLY)
     assert d.message.startswith(
         "conv1: padding 3 ≥ the effective kernel 1 along the rows, and 3 ≥ 2 along the columns, so"
     )
     volume = "{type: conv, filters: 8, kernel: [3, 1, 1], padding: [[0, 0], [1, 1], [0, 1]]}"
-    (d,) = [d for d in lint(spec("[8, 9, 17, 17]", volume)) if d.code == "NS107"]
+    (d,) = lint(spec("[8, 9, 17, 17]", volume), NS107_ONLY)
     assert d.message.startswith("conv1: padding 1 ≥ the effective kernel 1 along the rows and columns, so")
-    (d,) = lint(spec("[8, 9, 17, 17]", "{type: conv, filters: 8, kernel: [1, 1, 2], padding: 3}"))
+    (d,) = lint(spec("[8, 9, 17, 17]", "{type: conv, filters: 8, kernel: [1, 1, 2], padding: 3}"), NS107_ONLY)
     assert d.message.startswith("conv1: padding 3 ≥ the effective kernel 1 along the slices and rows, and 3 ≥ 2 along")
     # The near miss: a square layer padded alike needs no dimension named.
-    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: 1, padding: 3}"))
+    (d,) = lint(spec("[8, 17, 17]", "{type: conv, filters: 8, kernel: 1, padding: 3}"), NS107_ONLY)
     assert d.message.startswith("conv1: padding 3 ≥ the effective kernel 1, so")
 
 
@@ -2037,24 +2041,25 @@ def test_ns102_measures_a_layer_behind_an_explicit_pad_before_the_pad() -> None:
 
 
 def test_a_convolution_pads_with_copies_no_further_than_the_input() -> None:
-    # A 5×5 kernel, so that no padding here reaches NS107's warning (P ≥ K).
+    # A 5×5 kernel, so that no padding here reaches NS107's warning (P ≥ K). Padding 3 grows
+    # the map (3 + 6 − 5 + 1 = 5 rows), which is NS102's.
     conv = "{type: conv, filters: 2, kernel: 5, padding: %d, padding_mode: %s}"
     # Reflect on 3 rows mirrors at most 2; the near miss pads by 2.
-    (d,) = lint(spec("[2, 3, 9]", conv % (3, "reflect")))
+    (d,) = lint(spec("[2, 3, 9]", conv % (3, "reflect")), NS107_ONLY)
     assert (d.code, d.severity.value) == ("NS107", "error")
     assert d.message.endswith(
         "reflect padding 3 reaches past the input's 3 rows: reflect padding takes at most W − 1 = 2 per side"
     )
-    assert codes(spec("[2, 3, 9]", conv % (2, "reflect"))) == []
+    assert codes(spec("[2, 3, 9]", conv % (2, "reflect")), NS107_ONLY) == []
     # A wrap may copy all 3 rows once, not 4; the edge repeats as often as asked.
-    assert codes(spec("[2, 3, 9]", conv % (3, "circular"))) == []
-    assert codes(spec("[2, 3, 9]", conv % (4, "circular"))) == ["NS107"]
-    assert codes(spec("[2, 3, 9]", conv % (2, "replicate"))) == []
+    assert codes(spec("[2, 3, 9]", conv % (3, "circular")), NS107_ONLY) == []
+    assert codes(spec("[2, 3, 9]", conv % (4, "circular")), NS107_ONLY) == ["NS107"]
+    assert codes(spec("[2, 3, 9]", conv % (2, "replicate")), NS107_ONLY) == []
 
 
 def test_ns107_says_what_an_over_padded_convolution_sees_in_each_mode() -> None:
     # Padding 3 ≥ K = 3: the corner output's window lies in the padding, and the map grows
-    # from 8×8 to 8 + 6 − 3 + 1 = 12×12 whatever the padding holds.
+    # from 8×8 to 8 + 6 − 3 + 1 = 12×12 whatever the padding holds (NS102's, beside the point).
     conv = "{type: conv, filters: 2, kernel: 3, padding: 3, padding_mode: %s}"
     seen = {
         "zeros": "zeros",
@@ -2063,12 +2068,12 @@ def test_ns107_says_what_an_over_padded_convolution_sees_in_each_mode() -> None:
         "circular": "the padding's copies of the input's other end",
     }
     for mode, what in seen.items():
-        (d,) = lint(spec("[2, 8, 8]", conv % mode))
+        (d,) = lint(spec("[2, 8, 8]", conv % mode), NS107_ONLY)
         assert d.code == "NS107" and d.message.endswith(f"so the outermost outputs see only {what}")
         # Only zeros are clamped automatically: copies may be what a strided layer reads.
         assert (d.fix is not None) == (mode == "zeros")
     # The near miss: padding 2 leaves every corner window one input position.
-    assert codes(spec("[2, 8, 8]", conv.replace("padding: 3", "padding: 2") % "reflect")) == []
+    assert codes(spec("[2, 8, 8]", conv.replace("padding: 3", "padding: 2") % "reflect"), NS107_ONLY) == []
 
 
 def test_ns101_says_when_a_wrap_copies_the_rows_it_drops() -> None:
@@ -2229,10 +2234,10 @@ def test_ns107_offers_no_same_whose_windows_read_nothing() -> None:
     # Kernel 2, dilation 4 on 2×2: 'same' pads 2, and its 2 + 4 − 5 + 1 = 2 windows read
     # −2 and 2, −1 and 3: nothing of the input (NS109's error). Padding 4 gives
     # 2 + 8 − 5 + 1 = 6 outputs, whose taps i − 4 and i reach 0 and 1.
-    (d,) = lint(spec("[8, 2, 2]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"))
+    (d,) = lint(spec("[8, 2, 2]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)
     assert d.code == "NS107" and d.help == "padding 4 gives 6×6 (P below the effective kernel, D·(F − 1) + 1)"
     # The near miss: on 4×4, 'same' windows read every position, and the help names them.
-    (d,) = lint(spec("[8, 4, 4]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"))
+    (d,) = lint(spec("[8, 4, 4]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)
     assert d.help is not None and d.help.endswith("; padding 2 gives 4×4, as 'same' would")
 
 
@@ -2330,6 +2335,29 @@ def test_ns107_names_a_square_overreach_once() -> None:
         "reflect padding 4 reaches past the input's 4 rows and columns: "
         "reflect padding takes at most W − 1 = 3 per side"
     )
+
+
+def test_ns102_reports_a_stride_1_layer_that_grows_the_map() -> None:
+    # Padding 2 on a 3×3 conv: 32 + 2·2 − 3 + 1 = 34; padding 1 gives back 32 + 2 − 3 + 1 = 32.
+    (d,) = lint(spec("[3, 32, 32]", "{type: conv, filters: 8, kernel: 3, padding: 2}"))
+    assert d.code == "NS102" and d.message == "conv1 grows 32×32 to 34×34: 32 − 3 + 2·2 + 1 = 34 with stride 1"
+    assert d.fix is not None and d.fix.edits[0].value == 1
+    assert d.help == "padding 1 keeps 32×32 (P = D·(F − 1)/2)"
+    # A 2×2 max-pool with stride 1 and padding 1: 8 + 2 − 2 + 1 = 9. Kernel 2 keeps 8 only with
+    # one pixel in all, after: 8 + 1 − 2 + 1 = 8.
+    (pool,) = lint(spec("[3, 8, 8]", "{type: maxpool, kernel: 2, stride: 1, padding: 1}"))
+    assert pool.message == "maxpool1 grows 8×8 to 9×9: 8 − 2 + 2·1 + 1 = 9 with stride 1"
+    assert pool.fix is not None and pool.fix.edits[0].value == [[0, 1], [0, 1]]
+    # Rows shrink (8 − 3 + 1 = 6) while columns grow (8 − 3 + 4 + 1 = 10).
+    (both,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 8, kernel: 3, padding: [0, 2]}"))
+    assert both.message.startswith("conv1 resizes 8×8 to 6×10: rows: 8 − 3 + 2·0 + 1 = 6; columns: ")
+    # The near misses: 'same' padding keeps the size, and so does a causal conv's padding of
+    # K − 1 = 2, all before (a TCN's): 16 + 2 − 3 + 1 = 16. A 3×3 max-pool with padding 1 keeps it.
+    assert codes(spec("[3, 32, 32]", "{type: conv, filters: 8, kernel: 3, padding: 1}")) == []
+    assert codes(spec("[3, 16]", "{type: conv, filters: 8, kernel: 3, padding: [[2, 0]]}")) == []
+    assert codes(spec("[3, 8, 8]", "{type: maxpool, kernel: 3, stride: 1, padding: 1}")) == []
+    # A transposed conv that grows the map is doing its job: (8 − 1) + 2 + 1 = 10.
+    assert codes(spec("[3, 8, 8]", "{type: conv_transpose, filters: 4, kernel: 3}")) == []
 
 
 def test_ns102_leaves_a_map_that_only_global_pooling_reads_alone() -> None:

@@ -1079,6 +1079,39 @@ def test_the_same_padding_ns107_offers_runs_in_pytorch_and_gives_what_it_says(
             )
 
 
+@settings(max_examples=EXAMPLES // 5, deadline=None)
+@given(
+    kind=st.sampled_from(["conv", "maxpool", "avgpool"]),
+    size=st.integers(1, 12),
+    kernel=st.integers(1, 5),
+    dilation=st.integers(1, 3),
+    padding=st.integers(0, 8),
+    mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+)
+def test_ns102_fires_where_pytorch_resizes_a_stride_1_map_and_its_fix_keeps_it(
+    kind: str, size: int, kernel: int, dilation: int, padding: int, mode: str
+) -> None:
+    layer: dict[str, Any] = {"type": kind, "kernel": kernel, "stride": 1, "padding": padding}
+    if kind == "conv":
+        layer |= {"filters": 1, "dilation": dilation, "padding_mode": mode}
+    elif kind == "maxpool":
+        layer["dilation"] = dilation
+    x = torch.ones(1, 1, size)
+    try:
+        with torch.no_grad():
+            out = run_layer(layer, x)[0].shape[-1]
+    except (RuntimeError, ValueError):
+        assume(False)  # PyTorch refuses it: an error of netspec's, compared elsewhere
+    found = [d for d in lint(spec(f"[1, {size}]", json.dumps(layer))) if d.code == "NS102"]
+    # A window over exactly the whole unpadded input stands for a dense layer (one output).
+    whole = padding == 0 and layer.get("dilation", 1) == 1 and kernel == size
+    assert bool(found) == (out != size and not whole)
+    if found and found[0].fix is not None:
+        fixed = layer | {"padding": found[0].fix.edits[0].value}
+        with torch.no_grad():
+            assert run_layer(fixed, x)[0].shape[-1] == size
+
+
 def test_export_convolves_with_the_padding_mode_given() -> None:
     # Shapes cannot show the mode: read it back from the modules.
     text = spec(

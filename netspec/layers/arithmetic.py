@@ -172,6 +172,12 @@ class Window:
         return self.stride == 1 and self.output < self.size and not self.covers_whole_input
 
     @property
+    def grows(self) -> bool:
+        """A stride-1 window whose output is larger than its input: padding beyond the kernel's
+        half (NS102's concern too), as 3×3 with padding 2 gives W + 2."""
+        return self.stride == 1 and self.output > self.size
+
+    @property
     def covers_whole_input(self) -> bool:
         """One undilated window over exactly the whole unpadded input."""
         return self.span == 0 and self.dilation == 1 and not self.pad_before and not self.pad_after

@@ -1,8 +1,12 @@
-"""A stride-1 conv, pooling or transposed conv layer makes the feature map smaller (or, behind an explicit pad, larger).
+"""A stride-1 conv, pooling or transposed conv layer makes the feature map smaller, or a conv or pooling layer larger.
 
 ## What it does
 Checks every spatial dimension with stride 1: the output should be as large as the input.
-An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20.
+An unpadded 3×3 convolution loses 2 pixels per layer; ten of them lose 20. Padding beyond
+half the effective kernel grows the map instead: a 3×3 convolution with padding 2 gains 2
+pixels (a dilated convolution's padding kept when its dilation was not), and a 2×2 max-pool
+with stride 1 and padding 1 gains one (Darknet's, which keeps the size, pads after only).
+A transposed convolution that grows the map is left alone: that is what it is for.
 
 A window over exactly the whole unpadded input is left alone: a conv standing for a dense
 layer (VGG's fc6 as a 7×7 conv on 7×7, DCGAN's last 4×4 conv) is meant to give one output.
@@ -23,7 +27,8 @@ twice.
 ## Why is this bad?
 Forgotten padding shrinks every layer, misaligns skip connections, and leaves the last dense
 layer with the wrong number of inputs, a mistake PyTorch reports only as a size mismatch
-far from its cause. When shrinking is intended (U-Net's valid convolutions, LeNet's 5×5),
+far from its cause. Too much padding does the same the other way, and its border outputs
+read mostly padding. When shrinking is intended (U-Net's valid convolutions, LeNet's 5×5),
 say so: a conv's `padding: valid` does, and is taken at its word (`padding: 0` is only the
 default written out, often by a template); on other layers, `# noqa: NS102` on the layer's
 line. Behind a `pad` layer, `valid` says only that the pad does the padding (CycleGAN's
@@ -34,12 +39,14 @@ reflection pad before a valid 3×3 conv), and the two are judged together, as ab
 input: [3, 32, 32]
 layers:
   - {type: conv, filters: 16, kernel: 3}      # 32 → 30
+  - {type: conv, filters: 16, kernel: 3, padding: 2}      # 30 → 32
 ```
 
 ## Fix
-P = D·(F − 1)/2 per side keeps the size. For an even effective kernel, where that is not an
-integer, per-side padding with the extra pixel after (PyTorch's own 'same'). A transposed
-convolution keeps it with P = (D·(F − 1) + output_padding)/2, where that is a whole number.
+P = D·(F − 1)/2 per side keeps the size, for a map that shrinks or grows. For an even
+effective kernel, where that is not an integer, per-side padding with the extra pixel after
+(PyTorch's own 'same'). A transposed convolution keeps it with
+P = (D·(F − 1) + output_padding)/2, where that is a whole number.
 The fix changes the output size, so it is safe only if nothing downstream breaks. Where a
 `pad` layer feeds the layer, the padding to change may be either one's: the help says how
 much the two need together, and there is no automatic fix.
@@ -97,11 +104,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 yield from resized_after_pad(node, feeding, seen, changing)
             continue
         shrinking = [] if layer.unpadded_by_choice else [i for i, w in enumerate(seen) if w.shrinks]
+        changing = sorted(shrinking + [i for i, w in enumerate(seen) if w.grows])
         # Asked last: walking the consumers costs more than the sizes.
-        if not shrinking or pooled_away(analysis.graph, node):
+        if not changing or pooled_away(analysis.graph, node):
             continue
         pads = [
-            same_pads(w.effective_kernel) if i in shrinking else (w.pad_before, w.pad_after)
+            same_pads(w.effective_kernel) if i in changing else (w.pad_before, w.pad_after)
             for i, w in enumerate(windows)
         ]
         kept = format_shape(node.inputs[0][1:])
@@ -110,11 +118,11 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         padded = padded_output(windows, pads)
         outcome = f"keeps {kept}" if padded == kept else f"gives {padded}"
         # A dilated max-pool may need more padding than it accepts (NS107): then no fix.
-        allowed = all(max(pads[i]) <= layer.max_padding(windows[i]) for i in shrinking)
+        allowed = all(max(pads[i]) <= layer.max_padding(windows[i]) for i in changing)
         yield Violation(
             node.index,
-            f"{node.name} shrinks {kept} to {format_shape(node.output[1:])}: {describe_windows(windows, shrinking)} "
-            "with stride 1",
+            f"{node.name} {resized(len(shrinking), len(changing))} {kept} to {format_shape(node.output[1:])}: "
+            f"{describe_windows(windows, changing)} with stride 1",
             fix=padding_fix(pads) if allowed else None,
             help=f"padding {padding_value(pads)} {outcome} ({rule_of_thumb(pads)})"
             if allowed
@@ -163,6 +171,11 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
         )
 
 
+def resized(shrinking: int, changing: int) -> str:
+    """The verb for a map whose ``changing`` dimensions include ``shrinking`` smaller ones."""
+    return "shrinks" if shrinking == changing else "grows" if not shrinking else "resizes"
+
+
 def rule_of_thumb(pads: Sequence[Pads]) -> str:
     # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
     if all(before == after for before, after in pads):
@@ -188,8 +201,7 @@ def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], chan
             for i, (w, pads) in enumerate(zip(seen, needed, strict=True))
         )
     )
-    smaller = [node.output[1 + i] < seen[i].size for i in changing]
-    verb = "shrinks" if all(smaller) else "grows" if not any(smaller) else "resizes"
+    verb = resized(sum(node.output[1 + i] < seen[i].size for i in changing), len(changing))
     before, padding = pads[0].name, f"the padding of {named(pads)}" if len(pads) > 1 else f"{pads[0].name}'s padding"
     yield Violation(
         node.index,

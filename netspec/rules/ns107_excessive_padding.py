@@ -38,8 +38,8 @@ asked).
 The warning on a convolution whose padding copies the input has no automatic fix: what its
 outermost outputs read may be positions no other output reads, and clamping is a choice.
 In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
-stride-1 map, so there the help line also gives the padding 'same' would use, when it splits
-evenly.
+stride-1 map (NS102 says so too), so there the help line also gives the padding 'same' would
+use, when it splits evenly.
 """
 
 from collections.abc import Iterator, Sequence
