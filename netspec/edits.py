@@ -163,8 +163,7 @@ def _insert(
     line_end = LINE_BREAK.search(text, end)
     if line_end is None:
         # The last line has no line break: keep the file without a final newline.
-        first = LINE_BREAK.search(text)
-        eol = first.group() if first else "\n"
+        eol = _last_line_break(text)
         if not document.ends_in_block_scalar(layer):
             return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
         # A line break after a block scalar's last line would join its value: the new key
@@ -174,6 +173,17 @@ def _insert(
             raise Uneditable("its last value is a block scalar at the end of a file without a final line break")
         return TextEdit(line_start, line_start, "".join(line + eol for line in lines))
     return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))
+
+
+def _last_line_break(text: str) -> str:
+    """The line break of the last line that has one, for a line added after it. A CR or LF
+    first, which every tool reads as one: YAML 1.2, editors and diff take NEL, LS and PS
+    (PyYAML's breaks too) for characters, and one inside a quoted string is no line's end."""
+    last = max(text.rfind("\n"), text.rfind("\r"))
+    if last >= 0:
+        return "\r\n" if text[last - 1 : last + 1] == "\r\n" else text[last]
+    other = max(text.rfind(brk) for brk in LINE_BREAK_CHARACTERS)
+    return text[other] if other >= 0 else "\n"
 
 
 #: A comment: a "#" at the start of a line or after a space or tab, to the end of the line.
