@@ -553,12 +553,6 @@ def report_fixes(
     """Print the diffs (--diff), the count (--fix-only, on ``console``) and the fixes left out;
     True if that alone makes the exit code 1: a diff to apply, a file fixed under
     --exit-non-zero-on-fix, or a file that could not be written."""
-    if diff:
-        # A file reached under two names (a link and its target) is one file to patch, as to --fix.
-        by_file: dict[str, FixOutcome] = {}
-        for outcome in outcomes:
-            by_file.setdefault(os.path.realpath(outcome.result.filename), outcome)
-        outcomes = list(by_file.values())
     fixed = sum(outcome.result.fixed for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
@@ -566,6 +560,10 @@ def report_fixes(
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
+        # A file reached under two names (a link and its target) is one file to patch, as to
+        # --fix: its last outcome holds the fixes of both (fix_paths).
+        by_file = {os.path.realpath(outcome.result.filename): outcome for outcome in outcomes}
+        outcomes = list(by_file.values())
         for outcome in outcomes:
             if outcome.changed and outcome.encoding and not outcome.encoding.is_utf8:
                 to_stderr(

@@ -744,17 +744,34 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def fix_file(
-    path: str | os.PathLike[str], settings: Settings | None = None, *, unsafe: bool = False, write: bool = True
+    path: str | os.PathLike[str],
+    settings: Settings | None = None,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    earlier: FixOutcome | None = None,
 ) -> FixOutcome:
-    """Fix one spec file in place (or only compute the fixed text, with ``write=False``)."""
+    """Fix one spec file in place (or only compute the fixed text, with ``write=False``).
+
+    ``earlier``, without ``write``: the outcome of fixing the same file under another name
+    before (a link and its target), which --fix would have written. This fix starts from its
+    text, and the outcome's original is the file's, so that its diff shows both."""
     path = Path(path)
     name = file_name(path)
     settings = settings or Settings()
+    follows = earlier is not None and earlier.changed and earlier.encoding is not None and earlier.error is None
     try:
-        raw = read_source(path, settings)
+        if follows:
+            assert earlier is not None and earlier.encoding is not None and earlier.result.text is not None
+            raw = earlier.encoding.encode(earlier.result.text)
+        else:
+            raw = read_source(path, settings)
     except (OSError, LoadError) as error:
         return FixOutcome(unreadable(name, error, settings))
     outcome = fix_source(raw, name, settings, unsafe=unsafe)
+    if follows and outcome.original is not None:
+        assert earlier is not None
+        outcome.original = earlier.original
     if not outcome.changed:
         return outcome
     original, encoding = outcome.original, outcome.encoding
@@ -828,14 +845,21 @@ def fix_paths(
     is paused meanwhile, as in ``lint_paths``.
     """
     outcomes = []
+    # Without ``write``, each file's latest outcome by its real path: a file named twice (a
+    # link and its target) is fixed under its second name from the text --fix would have
+    # written under the first.
+    latest: dict[str, FixOutcome] = {}
     with cyclic_gc_paused():  # over the whole run, as lint_paths pauses it
         for path in as_paths(paths, "fix_paths"):
+            real = os.path.realpath(path)
             try:
-                outcome = fix_file(path, settings, unsafe=unsafe, write=write)
+                outcome = fix_file(path, settings, unsafe=unsafe, write=write, earlier=latest.get(real))
             except Exception as error:  # noqa: BLE001 - the last line of defence, by design
                 outcome = FixOutcome(internal_error(path, error))
             if not keep_analysis:
                 outcome.result.analysis = None
+            if not write:
+                latest[real] = outcome
             outcomes.append(outcome)
     return outcomes
 

@@ -1274,6 +1274,41 @@ def test_diff_offers_nothing_fix_would_refuse_to_write(tmp_path: Path) -> None:
     assert run("--diff", path)[1].startswith(f"--- {path}\n+++ {path}\n")
 
 
+def test_diff_of_a_file_named_twice_shows_what_fix_writes_under_both_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # c1 shrinks 8 to 8 − 3 + 1 = 6 (NS102); c2's stride 2 on it gives (6 − 3)/2 + 1 = 2.5
+    # (NS101), and on 8 once c1 is fixed, 3.5. The link's name ignores NS101, the target's
+    # NS102: --fix fixes c1 under the first name, then c2 under the second, in the text the
+    # first wrote.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "netspec.toml").write_text('[per-file-ignores]\n"link.yaml" = ["NS101"]\n"target.yaml" = ["NS102"]\n')
+    text = spec(
+        "[1, 8, 8]",
+        "{type: conv, name: c1, filters: 2, kernel: 3}",
+        "{type: conv, name: c2, filters: 2, kernel: 3, stride: 2}",
+    )
+    target = write_spec(tmp_path, text, "target.yaml")
+    (tmp_path / "link.yaml").symlink_to("target.yaml")
+    code, out, err = run("--diff", "link.yaml", "target.yaml")
+    assert (
+        code == 1 and out.startswith("--- target.yaml\n+++ target.yaml\n") and err.endswith("Would fix 2 problems.\n")
+    )
+    (tmp_path / "fix.patch").write_text(out)
+    subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True)
+    patched = target.read_text()
+    target.write_text(text)
+    run("--fix", "link.yaml", "target.yaml")
+    assert target.read_text() == patched
+    assert (
+        "c1, filters: 2, kernel: 3, padding: 1}" in patched
+        and "c2, filters: 2, kernel: 3, stride: 2, padding" in patched
+    )
+    # The near miss: named once, the file gets only the fixes its name leaves on.
+    target.write_text(text)
+    assert run("--diff", "link.yaml")[2].endswith("Would fix 1 problem.\n")
+
+
 def test_diff_names_the_file_fix_writes_below_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
