@@ -393,9 +393,15 @@ def check(
         )
     if fixing_only:
         # No report follows, and netspec cannot check past these: say what stays, and why.
+        before = {id(outcome.result): outcome for outcome in outcomes if diff and outcome.changed}
         for result in results:
-            for d in (d for d in result.diagnostics if d.blocking):
-                to_stderr(f"netspec: warning: {d.location}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
+            blocking = [d for d in result.diagnostics if d.blocking]
+            places = _places_on_disk(before[id(result)], settings) if blocking and id(result) in before else None
+            for d in blocking:
+                where = d.location
+                if places is not None:
+                    where = places.get((d.code, d.layer_index), f"{d.location} in the fixed text")
+                to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
@@ -694,6 +700,15 @@ def schema() -> None:
     from netspec.schema import render
 
     typer.echo(render(), nl=False)
+
+
+def _places_on_disk(outcome: FixOutcome, settings: Settings) -> dict[tuple[str, int | None], str]:
+    """Where the blocking problems of a fixed text that --diff does not write are in the file
+    as it is: its diagnostics give the fixed text's rows. A problem only a fix brings (an
+    unsafe one) has no place there."""
+    assert outcome.original is not None
+    found = lint_text(outcome.original, outcome.result.filename, settings, assess_fixes=False).diagnostics
+    return {(d.code, d.layer_index): d.location for d in found if d.blocking}
 
 
 def _why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:

@@ -992,6 +992,30 @@ def test_fix_only_names_a_blocking_problem_whose_fix_is_unsafe(tmp_path: Path) -
     assert run("--fix-only", "--unsafe-fixes", path) == (0, "Fixed 1 problem.\n", "")
 
 
+def test_diff_places_a_blocking_problem_in_the_file_as_it_is(tmp_path: Path) -> None:
+    # Each block conv gains a `padding: 1` line: the channel mismatch on row 9 is on row 11
+    # of the fixed text, which --fix-only writes and --diff does not. Column 66 is the 5's.
+    block = "  - type: conv\n    filters: 4\n    kernel: 3\n"
+    text = (
+        "input: [3, 8, 8]\nlayers:\n"
+        + block * 2
+        + "  - {type: conv, filters: 4, kernel: 3, padding: 1, in_channels: 5}\n"
+    )
+    path = write_spec(tmp_path, text)
+    assert run("--diff", path)[2].startswith(f"netspec: warning: {path}:9:66: NS104 ")
+    assert run("--fix-only", path)[2].startswith(f"netspec: warning: {path}:11:66: NS104 ")
+    # A problem that only an unsafe fix brings is in the fixed text alone: padding a keeps
+    # 8×8, which b's valid 3×3 (8 − 3 + 1 = 6) no longer matches in the add.
+    text = spec(
+        "[4, 8, 8]",
+        "{type: conv, name: a, filters: 4, kernel: 3}",
+        "{type: conv, name: b, filters: 4, kernel: 3, padding: valid, from: input}",
+        "{type: add, from: [a, b]}",
+    )
+    path = write_spec(tmp_path, text, "merged.yaml")
+    assert f"netspec: warning: {path}:5:5 in the fixed text: NS106 " in run("--diff", "--unsafe-fixes", path)[2]
+
+
 def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
     assert run("--diff", write_spec(tmp_path, CLEAN)) == (0, "", "")
 
