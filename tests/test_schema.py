@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from netspec import lint_text
 from netspec.cli import app
 from netspec.schema import SCHEMA_ID, render
-from tests.helpers import BROKEN_EXAMPLES, ROOT, SPECS
+from tests.helpers import BROKEN_EXAMPLES, ROOT, SPECS, spec
 
 COMMITTED = ROOT / "schemas" / "netspec.schema.json"
 # The files whose mistake is in the format itself (NS002); NS001 is not YAML at all, and the
@@ -220,3 +220,22 @@ def test_the_schema_refuses_what_the_format_check_refuses_where_json_schema_can_
 ) -> None:
     assert (verdict(validator, text) is None) == valid
     assert ("NS002" not in [d.code for d in lint_text(text).diagnostics]) == valid
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        # Keys whose default is none take null for it, at the top and in a layer.
+        ("name: ~\ndescription:\noutputs: ~\n" + spec("[3, 8, 8]", "{type: relu}"), True),
+        (spec("[3, 8, 8]", "{type: relu, name: ~, from: ~, expect: ~}"), True),
+        # The near misses: a key whose default is a value, and the spec's required keys.
+        (spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: ~}"), False),
+        (spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: ~}"), False),
+        ("input: ~\nlayers:\n  - {type: relu}\n", False),
+    ],
+)
+def test_netspec_and_the_schema_agree_on_null(
+    validator: jsonschema.Draft202012Validator, text: str, accepted: bool
+) -> None:
+    assert (verdict(validator, text) is None) is accepted
+    assert (not lint_text(text).diagnostics) is accepted
