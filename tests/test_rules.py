@@ -344,6 +344,22 @@ def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided()
     assert square.help == "padding 1 keeps 8×8 (P = D·(F − 1)/2)"
 
 
+def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back() -> None:
+    # Each fix leaves no growth (NS102) behind, so it is safe, and --fix applies it.
+    cases = [
+        # Rows 3 − 5 + 2·2 + 1 = 3; columns 8 − 3 + 2·1 + 1 = 8, where 2 would give 10.
+        ("[3, 3, 8]", "{type: conv, filters: 4, kernel: [5, 3], padding: [0, 2]}", "NS103", [2, 1]),
+        # 8 + 1 − 2 + 1 = 8; the clamp to 2//2 = 1 would give 8 + 2 − 2 + 1 = 9.
+        ("[3, 8, 8]", "{type: maxpool, kernel: 2, stride: 1, padding: 2}", "NS107", [[0, 1], [0, 1]]),
+        # Rows 2 + 2 − 3 + 1 = 2, columns 9 + 2 − 3 + 1 = 9; [1, 2] would grow the columns to 11.
+        ("[2, 2, 9]", "{type: conv, filters: 2, kernel: 3, padding: 2, padding_mode: reflect}", "NS107", 1),
+    ]
+    for shape, layer, code, value in cases:
+        (d,) = lint(spec(shape, layer))
+        assert (d.code, d.fix is not None and d.fix.edits[0].value) == (code, value)
+        assert d.applicability is not None and d.applicability.value == "safe"
+
+
 def test_ns109_counts_what_the_windows_read_on_a_small_input() -> None:
     # A 1×1 stride-2 projection of 7×7 reads rows and columns 0, 2, 4 and 6: 16 of 49.
     (d,) = lint(spec("[64, 7, 7]", "{type: conv, filters: 128, kernel: 1, stride: 2}"))
@@ -2236,16 +2252,22 @@ def test_ns107_offers_no_same_whose_windows_read_nothing() -> None:
     # 2 + 8 − 5 + 1 = 6 outputs, whose taps i − 4 and i reach 0 and 1.
     (d,) = lint(spec("[8, 2, 2]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)
     assert d.code == "NS107" and d.help == "padding 4 gives 6×6 (P below the effective kernel, D·(F − 1) + 1)"
-    # The near miss: on 4×4, 'same' windows read every position, and the help names them.
+    # The near miss: on 4×4, 'same' windows (taps i − 2 and i + 2, for i = 0 to 3) read every
+    # position, so the fix is 'same', which keeps the size as the clamp to 4 would not.
     (d,) = lint(spec("[8, 4, 4]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)
-    assert d.help is not None and d.help.endswith("; padding 2 gives 4×4, as 'same' would")
+    assert d.fix is not None and d.fix.edits[0].value == 2
+    assert d.help == (
+        "padding 2 gives 4×4 (P below the effective kernel, D·(F − 1) + 1; 'same' where the stride is 1, "
+        "which keeps the size)"
+    )
 
 
 def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
     # Reflect on 8×8 reaches 7, but a 3×3 kernel uses no more than 2 per side (NS107's
-    # zero-padding limit): the fix gives 2, and the help names 'same', which keeps 8×8.
+    # zero-padding limit), which the help names, with 'same': 2 would give 8 + 4 − 3 + 1 = 9,
+    # so at stride 1 the fix is 'same', 1, which keeps 8×8.
     (d,) = lint(spec("[1, 8, 8]", "{type: conv, filters: 1, kernel: 3, padding: 9, padding_mode: reflect}"))
-    assert d.code == "NS107" and d.fix is not None and d.fix.edits[0].value == 2
+    assert d.code == "NS107" and d.fix is not None and d.fix.edits[0].value == 1
     assert d.help == (
         "pad by at most 2 there (below the effective kernel, past which a window holds nothing but padding), or in "
         "replicate mode, which repeats the edge as far as asked; padding 1 gives 8×8, as 'same' would"

@@ -326,11 +326,16 @@ def test_ns107_conv_help_makes_no_claim_about_dilated_taps() -> None:
 
 
 def test_ns107_conv_help_names_only_a_same_padding_that_differs_and_splits_evenly() -> None:
-    # A 4×4 kernel: 'same' pads a total of 4 − 1 = 3, which cannot be split evenly; the help
-    # names no padding it cannot set. Clamped to 3: 8 + 6 − 4 + 1 = 11.
+    # A 4×4 kernel: 'same' pads a total of 4 − 1 = 3, which cannot be split evenly: the fix
+    # pads it per side, 1 before and 2 after, 8 + 3 − 4 + 1 = 8, where the clamp to 3 would
+    # give 8 + 6 − 4 + 1 = 11; the help names no other 'same'.
     d = only(lint(spec("[3, 8, 8]", "{type: conv, filters: 8, kernel: 4, padding: 5}")), "NS107")
-    assert d.help == "padding 3 gives 11×11 (P below the effective kernel, D·(F − 1) + 1)"
-    assert floor_out(8, 4, 1, 3, 3) == 11
+    assert fix_value(d) == [[1, 2], [1, 2]]
+    assert d.help == (
+        "padding [[1, 2], [1, 2]] gives 8×8 (P below the effective kernel, D·(F − 1) + 1; 'same' where the stride "
+        "is 1, which keeps the size)"
+    )
+    assert (floor_out(8, 4, 1, 1, 2), floor_out(8, 4, 1, 3, 3)) == (8, 11)
     # Stride 2 on 7: 'same' would want ceil(7/2) = 4 outputs, a total of (4 − 1)·2 + 3 − 7 = 2,
     # which splits evenly, but PyTorch has no 'same' for a strided conv (NS112): the help
     # offers none. Clamped to 2: (7 + 4 − 3)/2 + 1 = 5.
@@ -434,12 +439,18 @@ def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
 
 
 def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> None:
+    # Stride 2: the last of (8 + 8 − 3)//2 + 1 = 7 windows starts at 6·2 − 4 = 8, past the input.
+    # Clamped to 2, (8 + 4 − 3)/2 + 1 = 5.5, floored to 5.
+    d = only(lint(spec("[1, 8, 8]", "{type: conv, filters: 8, kernel: 3, stride: 2, padding: 4}")), "NS107")
+    assert fix_value(d) == 2 and floor_out(8, 3, 2, 2, 2) // 1 == 5
+    assert d.help == "padding 2 gives 5×5 (P below the effective kernel, D·(F − 1) + 1)"
+    # Stride 1: clamped, the map would still grow; 'same' pads (3 − 1)/2 = 1 a side and keeps it.
     d = only(lint(spec("[1, 8, 8]", "{type: conv, filters: 8, kernel: 3, padding: 4}")), "NS107")
-    assert fix_value(d) == 2
-    # Clamped, the map still grows; 'same' pads (3 − 1)/2 = 1 a side and keeps it.
+    assert fix_value(d) == 1
     assert (floor_out(8, 3, 1, 2, 2), floor_out(8, 3, 1, 1, 1)) == (10, 8)
     assert d.help == (
-        "padding 2 gives 10×10 (P below the effective kernel, D·(F − 1) + 1); padding 1 gives 8×8, as 'same' would"
+        "padding 1 gives 8×8 (P below the effective kernel, D·(F − 1) + 1; 'same' where the stride is 1, "
+        "which keeps the size)"
     )
 
 

@@ -172,6 +172,11 @@ class Window:
         return self.stride == 1 and self.output < self.size and not self.covers_whole_input
 
     @property
+    def resizes(self) -> bool:
+        """A stride-1 window that shrinks or grows its input (NS102's concern)."""
+        return self.shrinks or self.grows
+
+    @property
     def grows(self) -> bool:
         """A stride-1 window whose output is larger than its input: padding beyond the kernel's
         half (NS102's concern too), as 3×3 with padding 2 gives W + 2."""

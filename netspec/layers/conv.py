@@ -148,8 +148,13 @@ class Conv(WindowedLayer, Convolution):
         if self.padding_mode != "zeros":
             pads = [(w.pad_before, w.pad_after) for w in windows]
             limits = [self.max_padding(w) for w in windows]
-            more = same_alternative(windows, self.clamp_pads(windows))
-            check_padding_reach(self.padding_mode, shape[1:], pads, limits, more)
+            check_padding_reach(
+                self.padding_mode,
+                shape[1:],
+                pads,
+                limits,
+                lambda: (self.clamp_fix_pads(windows), same_alternative(windows, self.clamp_pads(windows))),
+            )
         if self.padding == "same" and any(w.stride > 1 for w in windows):
             # Explicit padding giving ceil(W/S) outputs, which is what 'same' means in TensorFlow.
             pads = [same_output_pads(w) for w in windows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
@@ -45,11 +45,15 @@ def padding_fix(pads: Sequence[Pads], action: str = "set padding to") -> Fix:
 
 
 def check_padding_reach(
-    mode: str, sizes: Sequence[int], pads: Sequence[Pads], limits: Sequence[int] | None = None, more_help: str = ""
+    mode: str,
+    sizes: Sequence[int],
+    pads: Sequence[Pads],
+    limits: Sequence[int] | None = None,
+    layer_fix: Callable[[], tuple[Sequence[Pads], str]] | None = None,
 ) -> None:
     """NS107 where padding that copies the input reaches further than the input it copies.
     The fix pads no more than ``limits``, the most the layer uses per dimension, if given;
-    ``more_help`` ends the help line."""
+    ``layer_fix``, asked only then, gives a layer's own fix and the end of its help line."""
     reach = [padding_reach(mode, size) for size in sizes]
     too_far = [
         i
@@ -66,6 +70,7 @@ def check_padding_reach(
         (before, after) if most is None else (min(before, most), min(after, most))
         for (before, after), most in zip(pads, most_used, strict=True)
     ]
+    fixed, more_help = (clamped, "") if layer_fix is None else layer_fix()
     units = dimension_units(len(sizes))
     past = [plural(sizes[i], units[i]) for i in too_far]
     first = max(pads[too_far[0]])
@@ -83,7 +88,7 @@ def check_padding_reach(
             {i: (reach[i], "") for i in too_far}, units, f"{formula} = {{}} per side", f"{formula} per side: "
         ),
         key="padding",
-        fix=padding_fix(clamped),
+        fix=padding_fix(fixed),
         help="pad by at most "
         + _by_dimension(
             {i: (most_used[i], kernel_bound if most_used[i] != reach[i] else "") for i in too_far}, units, "{} there"
@@ -268,14 +273,14 @@ class WindowedLayer(LayerBase):
     def collapse_pads(self, windows: Sequence[Window]) -> list[Pads] | None:
         """Padding that gives each collapsed dimension the output a 'same' layer would have,
         ceil(W/S), else the least symmetric padding that gives it at least one output. A
-        stride-1 dimension that only shrinks gets its size back too, as NS102's fix would
-        give it, so that one edit settles both. None when the layer accepts too little."""
+        stride-1 dimension that only shrinks or grows gets its size back too, as NS102's fix
+        would give it, so that one edit settles both. None when the layer accepts too little."""
         pads: list[Pads] = []
         for w in windows:
             same = same_output_pads(w)
             fits = max(same) <= self.max_padding(w)
             if w.output >= 1:
-                pads.append(same if w.shrinks and fits else (w.pad_before, w.pad_after))
+                pads.append(same if w.resizes and fits else (w.pad_before, w.pad_after))
                 continue
             if fits:
                 pads.append(same)
@@ -290,3 +295,27 @@ class WindowedLayer(LayerBase):
     def clamp_pads(self, windows: Sequence[Window]) -> list[Pads]:
         """Each side's padding cut down to :meth:`max_padding`."""
         return [(min(w.pad_before, self.max_padding(w)), min(w.pad_after, self.max_padding(w))) for w in windows]
+
+    def clamp_fix_pads(self, windows: Sequence[Window]) -> list[Pads]:
+        """NS107's fix: :meth:`clamp_pads`, but 'same' padding in a stride-1 dimension whose
+        size the clamped padding still changes, where the layer accepts it, as NS102's fix
+        would give it, so that one edit settles both; only where its windows read every
+        position (a dilated kernel on a small map may skip some, NS109's)."""
+        pads = []
+        for w, clamped in zip(windows, self.clamp_pads(windows), strict=True):
+            same = same_pads(w.effective_kernel)
+            usable = (
+                w.stride == 1
+                and w.with_pads(*clamped).resizes
+                and max(same) <= self.max_padding(w)
+                and w.with_pads(*same).read_count() == w.size
+            )
+            pads.append(same if usable else clamped)
+        return pads
+
+    def clamp_help(self, windows: Sequence[Window], rule: str) -> str:
+        """The help line of :meth:`clamp_fix_pads`' padding: ``rule`` is the clamp's."""
+        pads = self.clamp_fix_pads(windows)
+        if pads != self.clamp_pads(windows):
+            rule += "; 'same' where the stride is 1, which keeps the size"
+        return self.padding_help(windows, pads, rule)

@@ -37,9 +37,11 @@ with such a `padding_mode` (or pad in `replicate` mode, which repeats the edge a
 asked).
 The warning on a convolution whose padding copies the input has no automatic fix: what its
 outermost outputs read may be positions no other output reads, and clamping is a choice.
-In the `ceil_mode` case, pad no more after than before. A clamped convolution still grows a
-stride-1 map (NS102 says so too), so there the help line also gives the padding 'same' would
-use, when it splits evenly.
+In the `ceil_mode` case, pad no more after than before. Where the stride is 1, and the clamped
+padding would still change the map's size (NS102), the fix pads as 'same' does instead, as
+NS102's fix would, so that one edit settles both; not where 'same' windows would read
+nothing of the input (a dilated kernel on a small map). Where the fix is the clamp, the help
+line also gives the padding 'same' would use, when it splits evenly.
 """
 
 from collections.abc import Iterator, Sequence
@@ -68,14 +70,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         excessive = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) >= w.effective_kernel]
         if not excessive:
             continue
-        pads = layer.clamp_pads(windows)
+        pads = layer.clamp_fix_pads(windows)
         yield Violation(
             node.index,
             f"{node.name}: {_excess(windows, excessive)}, "
             f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
             # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
             fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
-            help=layer.padding_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
+            help=layer.clamp_help(windows, "P below the effective kernel, D·(F − 1) + 1")
             + same_alternative(windows, pads),
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
