@@ -360,6 +360,15 @@ def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back()
         assert d.applicability is not None and d.applicability.value == "safe"
 
 
+def test_ns107_leaves_padding_alone_that_no_window_reaches() -> None:
+    # Stride 2 on 8, 1 before and 3 after: (8 + 4 − 3)//2 + 1 = 5 windows, the last starting at
+    # 4·2 − 1 = 7, on the input. The 3 after are never read, and no output is made of padding.
+    layer = "{type: conv, filters: 4, kernel: 3, stride: 2, padding: [[1, 3], [1, 3]]}"
+    assert "NS107" not in codes(spec("[3, 8, 8]", layer))
+    # The near miss: 3 before, where the first window, −3 to −1, lies in the padding.
+    assert "NS107" in codes(spec("[3, 8, 8]", layer.replace("[[1, 3], [1, 3]]", "[[3, 1], [3, 1]]")))
+
+
 def test_ns109_counts_what_the_windows_read_on_a_small_input() -> None:
     # A 1×1 stride-2 projection of 7×7 reads rows and columns 0, 2, 4 and 6: 16 of 49.
     (d,) = lint(spec("[64, 7, 7]", "{type: conv, filters: 128, kernel: 1, stride: 2}"))

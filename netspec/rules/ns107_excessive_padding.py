@@ -8,9 +8,11 @@
 - Pooling with per-side padding in `ceil_mode` (error), with more padding after than before,
   where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
   symmetric padding) give different sizes.
-- Convolution (warning): P ≥ D·(F − 1) + 1 on a side. Then the outermost outputs see only the
-  padding: zeros, or, in the other `padding_mode`s, its copies of the input. A stride-1 layer
-  grows the map by the excess.
+- Convolution (warning): P ≥ D·(F − 1) + 1 on a side, where the first or the last window then
+  lies wholly in the padding: the outermost outputs see only zeros, or, in the other
+  `padding_mode`s, its copies of the input. (With a stride, the last window may stop short of
+  the padding after, which is then never read: no output is made of padding.) A stride-1
+  layer grows the map by the excess.
 - `pad` in `reflect` mode, or `conv` with `padding_mode: reflect` (error): more than W − 1 on
   a side, since a reflection about the edge has only W − 1 other positions to mirror; in
   `circular` mode more than W, which would wrap around more than once.
@@ -67,7 +69,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
         if not isinstance(layer, Conv):
             continue
-        excessive = [i for i, w in enumerate(windows) if max(w.pad_before, w.pad_after) >= w.effective_kernel]
+        excessive = [i for i, w in enumerate(windows) if _outermost_read_padding_only(w)]
         if not excessive:
             continue
         pads = layer.clamp_fix_pads(windows)
@@ -82,6 +84,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
         )
+
+
+def _outermost_read_padding_only(w: Window) -> bool:
+    """Whether the first window or the last lies wholly in the padding. With a stride, the
+    last may stop short of the padding after: padding never read, but no output of padding."""
+    return w.pad_before >= w.effective_kernel or (w.output - 1) * w.stride - w.pad_before >= w.size
 
 
 def _excess(windows: Sequence[Window], excessive: Sequence[int]) -> str:
