@@ -344,6 +344,27 @@ def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided()
     assert square.help == "padding 1 keeps 8×8 (P = D·(F − 1)/2)"
 
 
+def test_ns109_reports_windows_that_all_lie_in_the_padding_before_the_input() -> None:
+    # One position, kernel 2, stride 2, 2 before: the one window reads −2 and −1, and the
+    # position (NS101's, after the last window) is read by none.
+    layer = "{type: conv, filters: 1, kernel: 2, stride: 2, padding: [[2, 0]]}"
+    (d,) = [d for d in lint(spec("[1, 1]", layer)) if d.code == "NS109"]
+    assert d.severity is Severity.ERROR
+    assert d.message == "conv1: every window lies in the padding; the layer reads none of its input"
+    # A pad layer's padding too; and on a map, the dimension is named: 1 row, 3 before, kernel
+    # 3, stride 2, windows from −3 (1 + 3 − 3)//2 + 1 = 1; the columns are read.
+    behind = [d.code for d in lint(spec("[1, 1]", "{type: pad, padding: [[2, 0]]}", layer.replace("[[2, 0]]", "0")))]
+    assert "NS109" in behind
+    (d,) = [
+        d
+        for d in lint(spec("[8, 1, 7]", "{type: conv, filters: 4, kernel: 3, stride: 2, padding: [[3, 0], [1, 1]]}"))
+        if d.code == "NS109"
+    ]
+    assert d.message == "conv1: every window lies in the padding along the rows; the layer reads none of its input"
+    # The near miss: 1 before, the window reads −1 and 0.
+    assert "NS109" not in codes(spec("[1, 1]", layer.replace("[[2, 0]]", "[[1, 0]]")))
+
+
 def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back() -> None:
     # Each fix leaves no growth (NS102) behind, so it is safe, and --fix applies it.
     cases = [

@@ -1112,6 +1112,43 @@ def test_ns102_fires_where_pytorch_resizes_a_stride_1_map_and_its_fix_keeps_it(
             assert run_layer(fixed, x)[0].shape[-1] == size
 
 
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(
+    size=st.integers(1, 12),
+    kernel=st.integers(1, 5),
+    stride=st.integers(1, 5),
+    dilation=st.integers(1, 3),
+    before=st.integers(0, 8),
+    after=st.integers(0, 8),
+)
+@example(size=1, kernel=2, stride=2, dilation=1, before=2, after=0)  # reads none, NS101's only position
+@example(size=8, kernel=3, stride=2, dilation=1, before=1, after=3)  # the padding after is never reached
+def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_reads_none(
+    size: int, kernel: int, stride: int, dilation: int, before: int, after: int
+) -> None:
+    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+    torch.nn.init.ones_(conv.weight)
+    x = torch.ones(1, 1, size, requires_grad=True)
+    try:
+        out = conv(torch.nn.functional.pad(x, (before, after)))
+    except RuntimeError:
+        assume(False)  # no output (NS103), compared elsewhere
+    # An output reads the input exactly where its gradient there is not zero.
+    blind = [not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any() for i in (0, -1)]
+    layer = (
+        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
+        f"padding: [[{before}, {after}]], bias: false}}"
+    )
+    found = lint(spec(f"[1, {size}]", layer))
+    # NS107 says an outermost window lies wholly in the padding; dilated taps may also step
+    # over the input from a window that spans it, which is NS109's.
+    if dilation == 1:
+        assert ("NS107" in [d.code for d in found]) == any(blind)
+    elif "NS107" in [d.code for d in found]:
+        assert any(blind)
+    assert any(reads_none(d) for d in found) == (not torch.autograd.grad(out.sum(), x)[0].any())
+
+
 def test_export_convolves_with_the_padding_mode_given() -> None:
     # Shapes cannot show the mode: read it back from the modules.
     text = spec(

@@ -125,7 +125,7 @@ def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
     same = [same_pads(w.effective_kernel) for w in windows]
     if same == list(clamped) or any(before != after for before, after in same):
         return ""
-    if any(_reads_nothing(w.with_pads(*pads)) for w, pads in zip(windows, same, strict=True)):
+    if any(reads_nothing(w.with_pads(*pads)) for w, pads in zip(windows, same, strict=True)):
         return ""  # a dilated kernel on a small map, whose 'same' windows all lie in the padding (NS109)
     # In a mode whose padding copies the input, 'same' may reach further than it can copy.
     reach = [padding_reach(w.padding_mode, w.size) for w in windows]
@@ -134,10 +134,17 @@ def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
     return f"; padding {padding_value(same)}{mode} gives {padded_output(windows, same)}, as 'same' would"
 
 
-def _reads_nothing(window: Window) -> bool:
+def reads_nothing(window: Window) -> bool:
     """Whether every tap of the window's outputs lies in zero padding (a copying mode's padding
-    holds the input, and is read through it)."""
-    return window.padding_mode == "zeros" and window.output >= 1 and window.read_count() == 0
+    holds the input, and is read through it). Asked first of the first window, whose reading
+    any of the input settles it at once."""
+    if window.padding_mode != "zeros" or window.output < 1:
+        return False
+    # The first window's first tap at or past the input's start: D·j ≥ P, j = ceil(P/D).
+    first = -(-window.pad_before // window.dilation)
+    if first < window.kernel and first * window.dilation - window.pad_before < window.size:
+        return False
+    return window.read_count() == 0
 
 
 def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:

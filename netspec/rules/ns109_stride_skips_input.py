@@ -50,7 +50,7 @@ from fractions import Fraction
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.arithmetic import NO_HOLES, Holes, Window
-from netspec.layers.windowed import dimension_units
+from netspec.layers.windowed import dimension_units, reads_nothing
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import judged_windows
 
@@ -69,6 +69,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         ]
         holes = [w.edge_holes() or NO_HOLES for w in windows]
         if not skipping and not any(h.total for h in holes):
+            # Windows that skip nothing may still all lie in the padding before the input,
+            # where the few positions it has are NS101's, dropped after the last window.
+            blind = [i for i, w in enumerate(windows) if reads_nothing(w)]
+            if blind:
+                units = dimension_units(len(windows))
+                along = f" along the {' and '.join(f'{units[i]}s' for i in blind)}" if len(windows) > 1 else ""
+                message = f"{node.name}: every window lies in the padding{along}; the layer reads none of its input"
+                yield Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR)
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
         fraction = math.prod((share for share, _ in shares), start=Fraction(1))
@@ -93,10 +101,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
             # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
             message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
-            # Spaced taps that step over the input, or contiguous windows padded past it.
-            dilated = any(w.dilation > 1 for w in windows)
-            cure = "use dilation 1, whose windows are contiguous" if dilated else "use less padding"
-            yield Violation(node.index, message, help=cure, severity=Severity.ERROR)
+            yield Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR)
             continue
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
@@ -116,6 +121,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help)
+
+
+def _cure(windows: list[Window]) -> str:
+    """The help for a layer that reads none of its input: spaced taps that step over it, or
+    contiguous windows padded past it."""
+    dilated = any(w.dilation > 1 for w in windows)
+    return "use dilation 1, whose windows are contiguous" if dilated else "use less padding"
 
 
 def _share(window: Window, read: int, every: int, count: int | None) -> tuple[Fraction, bool]:
