@@ -703,12 +703,13 @@ def schema() -> None:
 
 
 def _places_on_disk(outcome: FixOutcome, settings: Settings) -> dict[tuple[str, int | None], str]:
-    """Where the blocking problems of a fixed text that --diff does not write are in the file
-    as it is: its diagnostics give the fixed text's rows. A problem only a fix brings (an
-    unsafe one) has no place there."""
+    """Where the problems of a fixed text that --diff does not write are in the file as it
+    is, by rule and layer: its diagnostics give the fixed text's rows. A problem the file
+    does not report as it is (one an unsafe fix brings, or one an error before it hides)
+    has no place there."""
     assert outcome.original is not None
     found = lint_text(outcome.original, outcome.result.filename, settings, assess_fixes=False).diagnostics
-    return {(d.code, d.layer_index): d.location for d in found if d.blocking}
+    return {(d.code, d.layer_index): d.location for d in found}
 
 
 def _why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:

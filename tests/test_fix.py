@@ -1014,6 +1014,13 @@ def test_diff_places_a_blocking_problem_in_the_file_as_it_is(tmp_path: Path) -> 
     )
     path = write_spec(tmp_path, text, "merged.yaml")
     assert f"netspec: warning: {path}:5:5 in the fixed text: NS106 " in run("--diff", "--unsafe-fixes", path)[2]
+    # So is one the error before it hides in the file (NS103: 4 − 7 + 1 < 1): padding c1's
+    # 7×7 by 3 adds a row, and c2's channel mismatch is reported only then.
+    text = "input: [3, 4, 4]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 7\n" + (
+        "  - {type: conv, filters: 4, kernel: 3, padding: 1, in_channels: 5}\n"
+    )
+    path = write_spec(tmp_path, text, "hidden.yaml")
+    assert f"netspec: warning: {path}:7:66 in the fixed text: NS104 " in run("--diff", "--unsafe-fixes", path)[2]
 
 
 def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
