@@ -228,7 +228,9 @@ def test_the_schema_refuses_what_the_format_check_refuses_where_json_schema_can_
         # Keys whose default is none take null for it, at the top and in a layer.
         ("name: ~\ndescription:\noutputs: ~\n" + spec("[3, 8, 8]", "{type: relu}"), True),
         (spec("[3, 8, 8]", "{type: relu, name: ~, from: ~, expect: ~}"), True),
-        # The near misses: a key whose default is a value, and the spec's required keys.
+        # The near misses: a key whose default is a value, a merge's `from`, which has no
+        # default, and the spec's required keys.
+        (spec("[3, 8, 8]", "{type: relu, name: a}", "{type: add, from: ~}"), False),
         (spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: ~}"), False),
         (spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: ~}"), False),
         ("input: ~\nlayers:\n  - {type: relu}\n", False),
