@@ -1043,6 +1043,8 @@ def test_positions_read_through_each_padding_mode_get_a_gradient(
 
 
 _SAME_CLAIM = re.compile(r"padding (\d+)( in replicate mode)? gives ([\d×]+), as 'same' would")
+#: NS107's help where its fix is 'same' itself, at stride 1: the padding, then what it gives.
+_SAME_FIX = re.compile(r"^padding (.+?) gives ([\d×]+) \(.*; 'same' where the stride is 1, which keeps the size\)")
 
 
 @settings(max_examples=EXAMPLES // 5, deadline=None)
@@ -1057,26 +1059,28 @@ def test_the_same_padding_ns107_offers_runs_in_pytorch_and_gives_what_it_says(
     size: int, kernel: int, dilation: int, padding: int, mode: str
 ) -> None:
     # Where 'same' pads further than reflect or circular padding can copy, the help offers
-    # it in replicate mode, which PyTorch runs with any padding.
-    layer = (
-        f"{{type: conv, filters: 1, kernel: {kernel}, dilation: {dilation}, padding: {padding}, padding_mode: {mode}}}"
-    )
-    claims = [
-        claim
-        for d in lint(spec(f"[1, {size}, {size}]", layer))
+    # it in replicate mode, which PyTorch runs with any padding. Where the fix is 'same'
+    # itself, the help gives the padding first, which keeps the size.
+    layer = {"type": "conv", "filters": 1, "kernel": kernel, "dilation": dilation, "padding_mode": mode}
+    helps = [
+        d.help or ""
+        for d in lint(spec(f"[1, {size}, {size}]", json.dumps(layer | {"padding": padding})))
         if d.code == "NS107"
-        for claim in _SAME_CLAIM.findall(d.help or "")
     ]
-    assume(claims)
-    ((same, replicate, shape),) = claims
-    used = "replicate" if replicate else mode
-    conv = torch.nn.Conv2d(1, 1, kernel, dilation=dilation, padding=int(same), padding_mode=used)
-    assert "×".join(map(str, conv(torch.ones(1, 1, size, size)).shape[-2:])) == shape
-    if replicate:  # and only where the mode given could not pad that far
-        with pytest.raises(RuntimeError):
-            torch.nn.Conv2d(1, 1, kernel, dilation=dilation, padding=int(same), padding_mode=mode)(
-                torch.ones(1, 1, size, size)
-            )
+    offered = [claim for help in helps for claim in _SAME_CLAIM.findall(help)]
+    fixed = [claim for help in helps for claim in _SAME_FIX.findall(help)]
+    assume(offered or fixed)
+    x = torch.ones(1, 1, size, size)
+    for value, shape in fixed:
+        out = run_layer(layer | {"padding": yaml.safe_load(value)}, x)[0]
+        assert "×".join(map(str, out.shape[-2:])) == shape == f"{size}×{size}"
+    for same, replicate, shape in offered:
+        used = "replicate" if replicate else mode
+        conv = torch.nn.Conv2d(1, 1, kernel, dilation=dilation, padding=int(same), padding_mode=used)
+        assert "×".join(map(str, conv(x).shape[-2:])) == shape
+        if replicate:  # and only where the mode given could not pad that far
+            with pytest.raises(RuntimeError):
+                torch.nn.Conv2d(1, 1, kernel, dilation=dilation, padding=int(same), padding_mode=mode)(x)
 
 
 @settings(max_examples=EXAMPLES // 5, deadline=None)
