@@ -256,6 +256,13 @@ def check(
             "else full.",
         ),
     ] = None,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            help="Print how many problems each rule reported instead of each problem: --output-format statistics.",
+        ),
+    ] = False,
     output_file: Annotated[
         Path | None,
         typer.Option(
@@ -366,6 +373,8 @@ def check(
         default_format() if output_format is None else output_format,
         REPORTERS,
     )
+    if statistics:  # as ruff's, over any format chosen, GitHub's default in Actions too
+        chosen_format = "statistics"
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
     named = paths or []
     from_stdin = stdin_filename is not None or STDIN in named

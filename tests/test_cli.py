@@ -644,3 +644,25 @@ def test_the_show_table_is_the_one_rich_would_draw(name: str) -> None:
         console.print(table)
     expected = [line.rstrip() for line in captured.get().rstrip("\n").split("\n")]
     assert render_table(summary).split("\n") == expected
+
+
+def test_statistics_count_each_rules_problems_the_most_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three unpadded 3×3 convs shrink 32 → 30 → 28 → 26 (NS102 each); a stride-2 3×3 on 26
+    # gives (26 − 3)/2 + 1 = 12.5 (NS101); a dense layer on the 4×12×12 map (NS105, no fix).
+    conv = "{type: conv, filters: 4, kernel: 3}"
+    text = spec("[3, 32, 32]", conv, conv, conv, conv.replace("3}", "3, stride: 2}"), "{type: dense, units: 2}")
+    path = write_spec(tmp_path, text)
+    expected = "3\tNS102\t[*] shrinking-layer\n1\tNS101\t[*] non-integer-output\n1\tNS105\t[ ] dense-input\n"
+    # In GitHub Actions too, whose default format is github: the flag chooses, as ruff's does.
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    for flags in (["--statistics"], ["--output-format", "statistics"]):
+        result = runner.invoke(app, ["check", *flags, str(path)])
+        assert result.exit_code == 1 and result.stdout.startswith(expected + "Found 5 problems (1 error, 4 warnings)")
+    # Ten of one rule: the counts are right-aligned to the widest.
+    ten = write_spec(tmp_path, spec("[3, 32, 32]", *[conv] * 10), "ten.yaml")
+    assert runner.invoke(app, ["check", "--statistics", str(ten), str(path)]).stdout.startswith(
+        "13\tNS102\t[*] shrinking-layer\n 1\tNS101\t"
+    )
+    # The near miss: a clean file lists no rule.
+    clean = write_spec(tmp_path, CLEAN, "clean.yaml")
+    assert runner.invoke(app, ["check", "--statistics", str(clean)]).stdout == "All checks passed! (1 file checked)\n"

@@ -349,7 +349,7 @@ def test_format_precedence_is_flag_then_environment_then_github(project: Path) -
 
 
 def test_every_format_is_offered() -> None:
-    assert set(REPORTERS) == {"full", "concise", "json", "json-lines", "github", "sarif", "junit"}
+    assert set(REPORTERS) == {"full", "concise", "statistics", "json", "json-lines", "github", "sarif", "junit"}
 
 
 @pytest.mark.parametrize("name", sorted(REPORTERS))
@@ -715,7 +715,7 @@ def test_output_file_gets_the_report_and_stdout_the_summary(project: Path, flag:
 
 
 # Every NS102 message has "×" and "−", which ASCII cannot encode.
-MACHINE_FORMATS = sorted(name for name in REPORTERS if name not in ("full", "concise"))
+MACHINE_FORMATS = sorted(name for name in REPORTERS if reporter(name).for_programs)
 
 
 @pytest.mark.parametrize("name", MACHINE_FORMATS)

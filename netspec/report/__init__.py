@@ -15,6 +15,7 @@ from netspec.report.base import Reporter
 REPORTERS: dict[str, str] = {
     "full": "netspec.report.full:FullReporter",
     "concise": "netspec.report.concise:ConciseReporter",
+    "statistics": "netspec.report.statistics:StatisticsReporter",
     "json": "netspec.report.json:JsonReporter",
     "json-lines": "netspec.report.json_lines:JsonLinesReporter",
     "github": "netspec.report.github:GithubReporter",
