@@ -388,6 +388,10 @@ def test_ns107_leaves_padding_alone_that_no_window_reaches() -> None:
     assert "NS107" not in codes(spec("[3, 8, 8]", layer))
     # The near miss: 3 before, where the first window, −3 to −1, lies in the padding.
     assert "NS107" in codes(spec("[3, 8, 8]", layer.replace("[[1, 3], [1, 3]]", "[[3, 1], [3, 1]]")))
+    # A dilated window can span the input with every tap in the padding: on 3 positions,
+    # taps 5 apart from −6 read −6, −1 and 4.
+    dilated = "{type: conv, filters: 1, kernel: 3, stride: 2, dilation: 5, padding: [[6, 11]]}"
+    assert "NS107" in codes(spec("[1, 3]", dilated))
 
 
 def test_ns109_counts_what_the_windows_read_on_a_small_input() -> None:
@@ -2282,6 +2286,13 @@ def test_ns107_offers_no_same_whose_windows_read_nothing() -> None:
     # 2 + 8 − 5 + 1 = 6 outputs, whose taps i − 4 and i reach 0 and 1.
     (d,) = lint(spec("[8, 2, 2]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)
     assert d.code == "NS107" and d.help == "padding 4 gives 6×6 (P below the effective kernel, D·(F − 1) + 1)"
+    # On 3 positions, 'same' windows read 2 (taps −2 and 2, −1 and 3, 0 and 4) of 3: the fix
+    # keeps the clamp, 4, which gives 3 + 8 − 5 + 1 = 7, rather than a fix NS109 would report.
+    (d,) = lint(spec("[1, 3]", "{type: conv, filters: 1, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)
+    assert d.fix is not None and d.fix.edits[0].value == 4
+    assert d.help == (
+        "padding 4 gives 7 (P below the effective kernel, D·(F − 1) + 1); padding 2 gives 3, as 'same' would"
+    )
     # The near miss: on 4×4, 'same' windows (taps i − 2 and i + 2, for i = 0 to 3) read every
     # position, so the fix is 'same', which keeps the size as the clamp to 4 would not.
     (d,) = lint(spec("[8, 4, 4]", "{type: conv, filters: 8, kernel: 2, dilation: 4, padding: 5}"), NS107_ONLY)

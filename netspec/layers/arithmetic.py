@@ -270,6 +270,13 @@ class Window:
             self.padding_mode,
         )
 
+    def window_reads(self, index: int) -> bool:
+        """Whether window ``index`` has a tap on the input, not on the padding: its first tap
+        at or past the input's start, S·i + D·j ≥ P, before its end."""
+        start = index * self.stride - self.pad_before
+        tap = max(0, -(start // self.dilation))  # ceil(−start/D)
+        return tap < self.kernel and start + tap * self.dilation < self.size
+
     def surely_skips(self) -> bool:
         """Whether some input position is unread for certain, without counting: between the
         edges (and clear of the positions a padding mode copies), a whole period of S

@@ -75,11 +75,12 @@ class Pool(WindowedLayer):
 
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         if any(max(w.pad_before, w.pad_after) > self.max_padding(w) for w in windows):
+            pads = self.clamp_fix_pads(windows)
             raise self._too_wide(
                 [w.kernel for w in windows],
                 [(w.pad_before, w.pad_after) for w in windows],
-                padding_fix(self.clamp_fix_pads(windows)),
-                self.clamp_help(windows, _HALF_RULE),
+                padding_fix(pads),
+                self.clamp_help(windows, pads, _HALF_RULE),
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]

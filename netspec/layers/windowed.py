@@ -138,11 +138,7 @@ def reads_nothing(window: Window) -> bool:
     """Whether every tap of the window's outputs lies in zero padding (a copying mode's padding
     holds the input, and is read through it). Asked first of the first window, whose reading
     any of the input settles it at once."""
-    if window.padding_mode != "zeros" or window.output < 1:
-        return False
-    # The first window's first tap at or past the input's start: D·j ≥ P, j = ceil(P/D).
-    first = -(-window.pad_before // window.dilation)
-    if first < window.kernel and first * window.dilation - window.pad_before < window.size:
+    if window.padding_mode != "zeros" or window.output < 1 or window.window_reads(0):
         return False
     return window.read_count() == 0
 
@@ -307,7 +303,8 @@ class WindowedLayer(LayerBase):
         """NS107's fix: :meth:`clamp_pads`, but 'same' padding in a stride-1 dimension whose
         size the clamped padding still changes, where the layer accepts it, as NS102's fix
         would give it, so that one edit settles both; only where its windows read every
-        position (a dilated kernel on a small map may skip some, NS109's)."""
+        position, as contiguous ones do (a dilated kernel on a small map may step over some,
+        NS109's, and one too costly to count is not known to read them all)."""
         pads = []
         for w, clamped in zip(windows, self.clamp_pads(windows), strict=True):
             same = same_pads(w.effective_kernel)
@@ -315,14 +312,13 @@ class WindowedLayer(LayerBase):
                 w.stride == 1
                 and w.with_pads(*clamped).resizes
                 and max(same) <= self.max_padding(w)
-                and w.with_pads(*same).read_count() == w.size
+                and (w.dilation == 1 or w.with_pads(*same).read_count() == w.size)
             )
             pads.append(same if usable else clamped)
         return pads
 
-    def clamp_help(self, windows: Sequence[Window], rule: str) -> str:
-        """The help line of :meth:`clamp_fix_pads`' padding: ``rule`` is the clamp's."""
-        pads = self.clamp_fix_pads(windows)
-        if pads != self.clamp_pads(windows):
+    def clamp_help(self, windows: Sequence[Window], pads: Sequence[Pads], rule: str) -> str:
+        """The help line of :meth:`clamp_fix_pads`' ``pads``: ``rule`` is the clamp's."""
+        if list(pads) != self.clamp_pads(windows):
             rule += "; 'same' where the stride is 1, which keeps the size"
         return self.padding_help(windows, pads, rule)

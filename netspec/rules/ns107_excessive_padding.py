@@ -9,7 +9,7 @@
   where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
   symmetric padding) give different sizes.
 - Convolution (warning): P ≥ D·(F − 1) + 1 on a side, where the first or the last window then
-  lies wholly in the padding: the outermost outputs see only zeros, or, in the other
+  has every tap in the padding: the outermost outputs see only zeros, or, in the other
   `padding_mode`s, its copies of the input. (With a stride, the last window may stop short of
   the padding after, which is then never read: no output is made of padding.) A stride-1
   layer grows the map by the excess.
@@ -41,9 +41,10 @@ The warning on a convolution whose padding copies the input has no automatic fix
 outermost outputs read may be positions no other output reads, and clamping is a choice.
 In the `ceil_mode` case, pad no more after than before. Where the stride is 1, and the clamped
 padding would still change the map's size (NS102), the fix pads as 'same' does instead, as
-NS102's fix would, so that one edit settles both; not where 'same' windows would read
-nothing of the input (a dilated kernel on a small map). Where the fix is the clamp, the help
-line also gives the padding 'same' would use, when it splits evenly.
+NS102's fix would, so that one edit settles both; only where 'same' windows read every
+position of the input, as contiguous ones do (a dilated kernel on a small map may step over
+some). Where the fix is the clamp, the help line also gives the padding 'same' would use,
+when it splits evenly.
 """
 
 from collections.abc import Iterator, Sequence
@@ -79,7 +80,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
             # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
             fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
-            help=layer.clamp_help(windows, "P below the effective kernel, D·(F − 1) + 1")
+            help=layer.clamp_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
             + same_alternative(windows, pads),
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
@@ -87,9 +88,11 @@ def check(analysis: Analysis) -> Iterator[Violation]:
 
 
 def _outermost_read_padding_only(w: Window) -> bool:
-    """Whether the first window or the last lies wholly in the padding. With a stride, the
-    last may stop short of the padding after: padding never read, but no output of padding."""
-    return w.pad_before >= w.effective_kernel or (w.output - 1) * w.stride - w.pad_before >= w.size
+    """Whether padding of the effective kernel or more leaves the first window or the last
+    with every tap in it. With a stride, the last may stop short of the padding after:
+    padding never read, but no output of padding."""
+    wide = max(w.pad_before, w.pad_after) >= w.effective_kernel
+    return wide and not (w.window_reads(0) and w.window_reads(w.output - 1))
 
 
 def _excess(windows: Sequence[Window], excessive: Sequence[int]) -> str:
