@@ -26,9 +26,9 @@ layers:
 ## Fix
 Padding that gives each collapsed dimension the output a 'same' layer would have, ceil(W/S),
 and any other stride-1 dimension that shrinks or grows its size back, as NS102's fix does, so
-that one edit settles both. Where the layer does not accept that much padding, the least symmetric
-padding that gives at least one output. Often the real mistake is upstream: too much
-downsampling.
+that one edit settles both. Where the layer does not accept that much padding, the least
+symmetric padding that gives at least one output. Often the real mistake is upstream: too
+much downsampling.
 """
 
 from netspec.diagnostics import Severity
