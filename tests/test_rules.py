@@ -389,9 +389,15 @@ def test_ns107_leaves_padding_alone_that_no_window_reaches() -> None:
     # The near miss: 3 before, where the first window, −3 to −1, lies in the padding.
     assert "NS107" in codes(spec("[3, 8, 8]", layer.replace("[[1, 3], [1, 3]]", "[[3, 1], [3, 1]]")))
     # A dilated window can span the input with every tap in the padding: on 3 positions,
-    # taps 5 apart from −6 read −6, −1 and 4.
-    dilated = "{type: conv, filters: 1, kernel: 3, stride: 2, dilation: 5, padding: [[6, 11]]}"
-    assert "NS107" in codes(spec("[1, 3]", dilated))
+    # taps 5 apart from −11 read −11, −6 and −1; the clamp to 10 makes them −10, −5 and 0.
+    dilated = "{type: conv, filters: 1, kernel: 3, stride: 2, dilation: 5, padding: [[11, 6]]}"
+    (d,) = lint(spec("[1, 3]", dilated), NS107_ONLY)
+    assert d.message == "conv1: padding 11 ≥ the effective kernel 11, so the outermost outputs see only zeros"
+    assert d.fix is not None and d.fix.edits[0].value == [[10, 6]]
+    # The near miss: 6 before and 11 after. The first window's taps, −6, −1 and 4, step over
+    # the input too, but padding 6 is no wider than the window, and the last window reads
+    # position 2 (its taps 2, 7 and 12): the 11 after are not what blinds anything.
+    assert "NS107" not in codes(spec("[1, 3]", dilated.replace("[[11, 6]]", "[[6, 11]]")))
 
 
 def test_ns109_counts_what_the_windows_read_on_a_small_input() -> None:

@@ -1127,7 +1127,8 @@ def test_ns102_fires_where_pytorch_resizes_a_stride_1_map_and_its_fix_keeps_it(
 )
 @example(size=1, kernel=2, stride=2, dilation=1, before=2, after=0)  # reads none, NS101's only position
 @example(size=8, kernel=3, stride=2, dilation=1, before=1, after=3)  # the padding after is never reached
-@example(size=3, kernel=3, stride=2, dilation=5, before=6, after=11)  # the first window's taps step over it
+@example(size=3, kernel=3, stride=2, dilation=5, before=11, after=6)  # the first window's taps step over it
+@example(size=3, kernel=3, stride=2, dilation=5, before=6, after=11)  # so they do, but padding 6 is below 11
 def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_reads_none(
     size: int, kernel: int, stride: int, dilation: int, before: int, after: int
 ) -> None:
@@ -1145,10 +1146,11 @@ def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_rea
         f"padding: [[{before}, {after}]], bias: false}}"
     )
     found = lint(spec(f"[1, {size}]", layer))
-    # NS107 needs padding of the effective kernel on a side; below it, dilated taps may still
-    # step over the input from a window that spans it, which is NS109's.
-    wide = max(before, after) >= dilation * (kernel - 1) + 1
-    assert ("NS107" in [d.code for d in found]) == (wide and any(blind))
+    # NS107 needs padding of the effective kernel on the blind window's side; below it,
+    # dilated taps may still step over the input from a window that spans it.
+    effective = dilation * (kernel - 1) + 1
+    blinded = (before >= effective and blind[0]) or (after >= effective and blind[1])
+    assert ("NS107" in [d.code for d in found]) == blinded
     assert any(reads_none(d) for d in found) == (not torch.autograd.grad(out.sum(), x)[0].any())
 
 

@@ -8,8 +8,8 @@
 - Pooling with per-side padding in `ceil_mode` (error), with more padding after than before,
   where ATen's rule for the last window and the pool PyTorch can run (an explicit pad, then
   symmetric padding) give different sizes.
-- Convolution (warning): P ≥ D·(F − 1) + 1 on a side, where the first or the last window then
-  has every tap in the padding: the outermost outputs see only zeros, or, in the other
+- Convolution (warning): P ≥ D·(F − 1) + 1 on a side, where the outermost window on that side
+  then has every tap in the padding: the outermost outputs see only zeros, or, in the other
   `padding_mode`s, its copies of the input. (With a stride, the last window may stop short of
   the padding after, which is then never read: no output is made of padding.) A stride-1
   layer grows the map by the excess.
@@ -70,7 +70,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in analysis.graph.windowed:
         if not isinstance(layer, Conv):
             continue
-        excessive = [i for i, w in enumerate(windows) if _outermost_read_padding_only(w)]
+        excessive = {i: padding for i, w in enumerate(windows) if (padding := _blinding_padding(w))}
         if not excessive:
             continue
         pads = layer.clamp_fix_pads(windows)
@@ -87,22 +87,23 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         )
 
 
-def _outermost_read_padding_only(w: Window) -> bool:
-    """Whether padding of the effective kernel or more leaves the first window or the last
-    with every tap in it. With a stride, the last may stop short of the padding after:
-    padding never read, but no output of padding."""
-    wide = max(w.pad_before, w.pad_after) >= w.effective_kernel
-    return wide and not (w.window_reads(0) and w.window_reads(w.output - 1))
+def _blinding_padding(w: Window) -> int:
+    """The padding of the effective kernel or more on a side whose outermost window has every
+    tap in it (the larger, where both have); 0 for none. With a stride, the last window may
+    stop short of the padding after: padding never read, but no output of padding."""
+    before = w.pad_before if w.pad_before >= w.effective_kernel and not w.window_reads(0) else 0
+    after = w.pad_after if w.pad_after >= w.effective_kernel and not w.window_reads(w.output - 1) else 0
+    return max(before, after)
 
 
-def _excess(windows: Sequence[Window], excessive: Sequence[int]) -> str:
+def _excess(windows: Sequence[Window], excessive: dict[int, int]) -> str:
     """``padding 3 ≥ the effective kernel 1``, with the dimensions named where they differ:
-    ``… 1 along the slices and rows, and 3 ≥ 2 along the columns`` for kernel [1, 1, 2]."""
+    ``… 1 along the slices and rows, and 3 ≥ 2 along the columns`` for kernel [1, 1, 2].
+    ``excessive`` holds each such dimension's padding."""
     units = dimension_units(len(windows))
     groups: dict[tuple[int, int], list[str]] = {}
-    for i in excessive:
-        w = windows[i]
-        groups.setdefault((max(w.pad_before, w.pad_after), w.effective_kernel), []).append(f"{units[i]}s")
+    for i, padding in excessive.items():
+        groups.setdefault((padding, windows[i].effective_kernel), []).append(f"{units[i]}s")
     ((padding, kernel), first), *rest = groups.items()
     if len(groups) == 1 and len(excessive) == len(windows):
         return f"padding {padding} ≥ the effective kernel {kernel}"  # a square layer, padded alike
