@@ -405,7 +405,7 @@ def check(
         before = {id(outcome.result): outcome for outcome in outcomes if diff and outcome.changed}
         for result in results:
             blocking = [d for d in result.diagnostics if d.blocking]
-            places = _places_on_disk(before[id(result)], settings) if blocking and id(result) in before else None
+            places = _places_on_disk(before[id(result)]) if blocking and id(result) in before else None
             for d in blocking:
                 where = d.location
                 if places is not None:
@@ -711,14 +711,13 @@ def schema() -> None:
     typer.echo(render(), nl=False)
 
 
-def _places_on_disk(outcome: FixOutcome, settings: Settings) -> dict[tuple[str, int | None], str]:
+def _places_on_disk(outcome: FixOutcome) -> dict[tuple[str, int | None], str]:
     """Where the problems of a fixed text that --diff does not write are in the file as it
     is, by rule and layer: its diagnostics give the fixed text's rows. A problem the file
     does not report as it is (one an unsafe fix brings, or one an error before it hides)
     has no place there."""
-    assert outcome.original is not None
-    found = lint_text(outcome.original, outcome.result.filename, settings, assess_fixes=False).diagnostics
-    return {(d.code, d.layer_index): d.location for d in found}
+    name = outcome.result.filename
+    return {(d.code, d.layer_index): f"{name}:{d.span.start.row}:{d.span.start.column}" for d in outcome.found_before}
 
 
 def _why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:

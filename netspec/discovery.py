@@ -119,7 +119,7 @@ def _walk(top: Path, settings: Settings, unlisted: dict[Path, OSError]) -> list[
             if not _unsearched(d) and (seen_from is None or not exclude.match(os.path.join(seen_from, d)))
         )
         outside = seen_from is None
-        for name in sorted(filter(lambda name: not _hidden(name), names)):
+        for name in sorted(name for name in names if not _hidden(name)):
             seen = name if seen_from is None else os.path.join(seen_from, name)
             if include.match(seen, outside=outside) and not exclude.match(seen, outside=outside):
                 files.append(Path(directory, name))

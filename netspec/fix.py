@@ -393,6 +393,9 @@ class FixOutcome:
     error: str | None = None
     #: How the file is written; None for text that is not from a file.
     encoding: FileEncoding | None = None
+    #: What the original text reported, before any fix: where --diff, which writes nothing,
+    #: places the problems that stay.
+    found_before: list[Diagnostic] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -599,7 +602,7 @@ def fix_text(
 
 def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> FixOutcome:
     result = lint_text(text, filename, settings, assess_fixes=False)
-    outcome = FixOutcome(result, original=text)
+    outcome = FixOutcome(result, original=text, found_before=result.diagnostics)
     seen_texts = {text}
     reported = reported_findings(result.diagnostics)
     applied: set[Finding] = set()
@@ -771,7 +774,7 @@ def fix_file(
     outcome = fix_source(raw, name, settings, unsafe=unsafe)
     if follows and outcome.original is not None:
         assert earlier is not None
-        outcome.original = earlier.original
+        outcome.original, outcome.found_before = earlier.original, earlier.found_before
     if not outcome.changed:
         return outcome
     original, encoding = outcome.original, outcome.encoding

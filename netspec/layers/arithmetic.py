@@ -277,6 +277,14 @@ class Window:
         tap = max(0, -(start // self.dilation))  # ceil(−start/D)
         return tap < self.kernel and start + tap * self.dilation < self.size
 
+    def reads_nothing(self) -> bool:
+        """Whether every tap of every window lies in zero padding (a copying mode's padding
+        holds the input, and is read through it). Asked first of the first window, whose
+        reading any of the input settles it at once."""
+        if self.padding_mode != "zeros" or self.output < 1 or self.window_reads(0):
+            return False
+        return self.read_count() == 0
+
     def surely_skips(self) -> bool:
         """Whether some input position is unread for certain, without counting: between the
         edges (and clear of the positions a padding mode copies), a whole period of S

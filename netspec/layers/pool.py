@@ -117,7 +117,7 @@ class Pool(WindowedLayer):
         # PyTorch pads both sides alike; netspec holds each side of per-side padding to its limit.
         limit = (
             f"PyTorch rejects this {self.type}"
-            if all(before == after for held in over.values() for before, after in (pads[i] for i in held))
+            if all(pads[i][0] == pads[i][1] for held in over.values() for i in held)
             else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
         )
         units = dimension_units(len(kernels))

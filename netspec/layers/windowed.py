@@ -125,22 +125,13 @@ def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
     same = [same_pads(w.effective_kernel) for w in windows]
     if same == list(clamped) or any(before != after for before, after in same):
         return ""
-    if any(reads_nothing(w.with_pads(*pads)) for w, pads in zip(windows, same, strict=True)):
+    if any(w.with_pads(*pads).reads_nothing() for w, pads in zip(windows, same, strict=True)):
         return ""  # a dilated kernel on a small map, whose 'same' windows all lie in the padding (NS109)
     # In a mode whose padding copies the input, 'same' may reach further than it can copy.
     reach = [padding_reach(w.padding_mode, w.size) for w in windows]
     fits = all(most is None or before <= most for (before, _), most in zip(same, reach, strict=True))
     mode = "" if fits else " in replicate mode"
     return f"; padding {padding_value(same)}{mode} gives {padded_output(windows, same)}, as 'same' would"
-
-
-def reads_nothing(window: Window) -> bool:
-    """Whether every tap of the window's outputs lies in zero padding (a copying mode's padding
-    holds the input, and is read through it). Asked first of the first window, whose reading
-    any of the input settles it at once."""
-    if window.padding_mode != "zeros" or window.output < 1 or window.window_reads(0):
-        return False
-    return window.read_count() == 0
 
 
 def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:

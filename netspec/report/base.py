@@ -32,10 +32,14 @@ class Reporter:
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         raise NotImplementedError
 
+    def marked(self, d: Diagnostic, result: FileResult) -> bool:
+        """Whether the problem gets the ``[*]`` of one ``--fix`` would fix: not in a file it
+        has just failed to write, which it would fail on again."""
+        return d.fixable(unsafe=self.unsafe_fixes) and not result.unwritten
+
     def headline(self, d: Diagnostic, result: FileResult) -> str:
-        """``CODE [*] severity: message``, for people: the marker where ``--fix`` would fix it,
-        so not in a file it has just failed to write, which it would fail on again."""
-        marker = " [*]" if d.fixable(unsafe=self.unsafe_fixes) and not result.unwritten else ""
+        """``CODE [*] severity: message``, for people, with the marker where :meth:`marked`."""
+        marker = " [*]" if self.marked(d, result) else ""
         return f"{d.code}{marker} {d.severity.value}: {inline(d.message)}"
 
 

@@ -22,8 +22,7 @@ class StatisticsReporter(Reporter):
             for d in result.diagnostics:
                 counts[d.code] += 1
                 names[d.code] = d.name
-                # As the concise format marks it: not in a file --fix failed to write.
-                if d.fixable(unsafe=self.unsafe_fixes) and not result.unwritten:
+                if self.marked(d, result):
                     fixable.add(d.code)
         width = len(str(max(counts.values(), default=0)))
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):

@@ -50,7 +50,7 @@ from fractions import Fraction
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers.arithmetic import NO_HOLES, Holes, Window
-from netspec.layers.windowed import dimension_units, reads_nothing
+from netspec.layers.windowed import dimension_units
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import judged_windows
 
@@ -71,7 +71,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if not skipping and not any(h.total for h in holes):
             # Windows that skip nothing may still all lie in the padding before the input,
             # where the few positions it has are NS101's, dropped after the last window.
-            blind = [i for i, w in enumerate(windows) if reads_nothing(w)]
+            blind = [i for i, w in enumerate(windows) if w.reads_nothing()]
             if blind:
                 units = dimension_units(len(windows))
                 along = f" along the {' and '.join(f'{units[i]}s' for i in blind)}" if len(windows) > 1 else ""
