@@ -29,6 +29,22 @@ def cut(word: str) -> str:
     return word if len(word) <= MAX_QUOTED else word[: MAX_QUOTED - 3] + "..."
 
 
+#: The axes a problem is in (the spatial dimensions, or an `expect`'s), for rules that judge
+#: each one; None for a problem of the whole layer: a rule that does not, or an error that
+#: stops the layer being checked at all.
+Axes = frozenset[int] | None
+
+
+def joined(first: Axes, second: Axes) -> Axes:
+    """The axes of two problems of one rule in one layer, taken as one."""
+    return None if first is None or second is None else first | second
+
+
+def within(axes: Axes, bounds: Axes) -> bool:
+    """Whether a problem in ``axes`` is in no axis one in ``bounds`` is not."""
+    return bounds is None or (axes is not None and axes <= bounds)
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -80,6 +96,8 @@ class Diagnostic:
     #: The fix as changes to the checked text, each independent of other diagnostics' fixes;
     #: empty when the layer's text cannot be edited safely (``--fix`` then says why).
     replacements: tuple[Replacement, ...] = ()
+    #: The axes the problem is in, where its rule judges each one.
+    axes: Axes = None
 
     def fixable(self, *, unsafe: bool = False) -> bool:
         """Whether ``--fix`` applies this fix (``unsafe``: ``--fix --unsafe-fixes``): never to a

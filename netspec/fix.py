@@ -26,7 +26,7 @@ from typing import Any, Literal, NamedTuple
 
 from netspec.analysis import Analysis, analyse_document
 from netspec.budget import Budget
-from netspec.diagnostics import Applicability, Diagnostic
+from netspec.diagnostics import Applicability, Axes, Diagnostic, joined, within
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
 from netspec.layers import Fix
@@ -82,10 +82,20 @@ def analysis_cost(analysis: Analysis) -> int:
 
 #: What identifies a problem across re-analyses: its rule and its layer.
 Finding = tuple[str, int | None]
-#: The findings a fix is judged against, each with whether it stops the check (when a layer
-#: has both, it does): a warning that becomes an error netspec cannot look past (NS107's
-#: reflect padding) is a new problem.
-Standing = dict[Finding, bool]
+
+
+class Seen(NamedTuple):
+    """How a finding stands: whether it stops the check (when a layer has both, it does), and
+    the axes it is in. A warning that becomes an error netspec cannot look past (NS107's
+    reflect padding) is a new problem, and so is one that spreads to another axis (rows
+    dropped where only columns were)."""
+
+    blocking: bool
+    axes: Axes
+
+
+#: The findings a fix is judged against.
+Standing = dict[Finding, Seen]
 
 
 def with_fix(data: Any, index: int, fix: Fix) -> Any:
@@ -104,7 +114,7 @@ def reported_findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
 
 def standing_of_diagnostics(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> Standing:
     """The diagnostics' findings that a fix is judged against."""
-    return unsilenced(((d.code, d.layer_index, d.blocking) for d in diagnostics), suppressions)
+    return unsilenced(((d.code, d.layer_index, Seen(d.blocking, d.axes)) for d in diagnostics), suppressions)
 
 
 def standing_of_analysis(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> Standing:
@@ -114,17 +124,23 @@ def standing_of_analysis(analysis: Analysis, settings: Settings, suppressions: S
 
 def standing_of_violations(found: Iterable[tuple[Rule, Violation]], suppressions: Suppressions) -> Standing:
     """:func:`standing_of_diagnostics` for what :func:`~netspec.linter.violations` gave."""
-    return unsilenced(((rule.code, violation.index, rule.blocks(violation)) for rule, violation in found), suppressions)
+    return unsilenced(
+        ((rule.code, v.index, Seen(rule.blocks(v), v.axes)) for rule, v in found),
+        suppressions,
+    )
 
 
-def unsilenced(seen: Iterable[tuple[str, int | None, bool]], suppressions: Suppressions) -> Standing:
+def unsilenced(found: Iterable[tuple[str, int | None, Seen]], suppressions: Suppressions) -> Standing:
     """The findings no ``noqa`` comment silences (a blocking one never is). A comment says the
     problem is meant, so a fix that brings it to light is still safe. Fixes change layers, so
     the layer's comments and the file-wide ones are all that matter here."""
     standing: Standing = {}
-    for code, index, blocking in seen:
-        if blocking or not suppressions.covers(code, index):
-            standing[code, index] = standing.get((code, index), False) or blocking
+    for code, index, seen in found:
+        if seen.blocking or not suppressions.covers(code, index):
+            earlier = standing.get((code, index))
+            if earlier is not None:
+                seen = Seen(earlier.blocking or seen.blocking, joined(earlier.axes, seen.axes))
+            standing[code, index] = seen
     return standing
 
 
@@ -156,8 +172,13 @@ def is_safe(diagnostic: Diagnostic, before: Standing, after: Standing) -> bool:
 
 def _new(before: Standing, after: Standing) -> list[Finding]:
     """What ``after`` finds that ``before`` did not: a blocking error where there was only a
-    warning counts, a warning where there was a blocking error does not."""
-    return [finding for finding, blocking in after.items() if finding not in before or blocking > before[finding]]
+    warning counts, and so does a problem in more axes; a warning where there was a blocking
+    error does not, nor a problem in fewer axes."""
+    return [finding for finding, seen in after.items() if finding not in before or _worse(before[finding], seen)]
+
+
+def _worse(before: Seen, after: Seen) -> bool:
+    return after.blocking > before.blocking or not within(after.axes, before.axes)
 
 
 def judge(
@@ -227,8 +248,17 @@ def _unsafe_because(
         return f"{diagnostic.code} would remain"
     new = sorted(_new(before, after), key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
     code, index = new[0]
-    # Else "would then report NS107" reads as nothing new, where a warning became an error.
-    worse = " as an error netspec cannot check past" if (code, index) in before else ""
+    # Else "would then report NS107" reads as nothing new, where the layer reported it already.
+    worse = ""
+    if (code, index) in before:
+        was, will = before[code, index], after[code, index]
+        # A problem of the whole layer where it was in some axes has no count: no rule finds
+        # one so unless it is blocking.
+        spread = len(will.axes - was.axes) if will.axes is not None and was.axes is not None else 0
+        if will.blocking > was.blocking:
+            worse = " as an error netspec cannot check past"
+        elif spread:
+            worse = f" in {spread} more dimension{'s' if spread > 1 else ''}"
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
     nodes = fixed.graph.nodes
     if index is None or index >= len(nodes):

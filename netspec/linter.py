@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
-from netspec.diagnostics import Diagnostic, Replacement, Severity, listing
+from netspec.diagnostics import Axes, Diagnostic, Replacement, Severity, joined, listing, within
 from netspec.layers import Fix
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
@@ -70,6 +70,7 @@ def _diagnostic(
     fix: Fix | None = None,
     blocking: bool | None = None,
     silenced: bool = False,
+    axes: Axes = None,
 ) -> Diagnostic:
     rule = RULES[code]
     blocking = rule.blocking if blocking is None else blocking
@@ -86,6 +87,7 @@ def _diagnostic(
         fix,
         blocking=blocking,
         silenced=silenced,
+        axes=axes,
     )
 
 
@@ -146,11 +148,14 @@ def check(
             earlier = merged.get((rule.code, violation.index))
             if earlier is not None:
                 earlier[1][violation.message] = None
-                if rule.blocks(violation) and not diagnostics[earlier[0]].blocking:
+                first = diagnostics[earlier[0]]
+                if not within(violation.axes, first.axes):
+                    first = diagnostics[earlier[0]] = dataclasses.replace(
+                        first, axes=joined(first.axes, violation.axes)
+                    )
+                if rule.blocks(violation) and not first.blocking:
                     diagnostics[earlier[0]] = dataclasses.replace(
-                        diagnostics[earlier[0]],
-                        blocking=True,
-                        severity=_severity(rule, settings, violation.severity, blocking=True),
+                        first, blocking=True, severity=_severity(rule, settings, violation.severity, blocking=True)
                     )
                 continue
             merged[(rule.code, violation.index)] = (len(diagnostics), {violation.message: None})
@@ -169,6 +174,7 @@ def check(
                 help=violation.help,
                 fix=violation.fix,
                 blocking=blocking,
+                axes=violation.axes,
                 # Reported only because it blocks: the selection would have hidden it.
                 silenced=blocking and not rule.enabled_for(settings, analysis.filename),
             )

@@ -29,8 +29,9 @@ from netspec import Applicability, Settings, lint_text
 from netspec.analysis import analyse
 from netspec.cli import app
 from netspec.edits import FixError, TextEdit, apply_edits, render
-from netspec.fix import analysis_cost, fix_file, fix_paths, fix_text
-from netspec.layers.base import EditValue
+from netspec.fix import Seen, analysis_cost, fix_file, fix_paths, fix_text, standing_of_violations
+from netspec.layers.base import Edit, EditValue
+from netspec.rules import RULES, Violation
 from tests.helpers import (
     IS_ROOT,
     NOBODY,
@@ -164,6 +165,30 @@ def test_an_unsafe_fix_says_what_would_go_wrong(tmp_path: Path) -> None:
     plain = layer.replace(", expect: [6, 28, 28]", "")
     code, out, _ = run(write_spec(tmp_path, f"input: [1, 32, 32]\nlayers:\n  - {plain}\n"))
     assert "fix (safe): set padding to 2\n" in out
+
+
+@pytest.mark.parametrize(
+    ("expect", "applicability"),
+    [
+        # Rows (8 − 3)/3 + 1 = 2.67 floor to 2, as expected; columns (9 − 3)/3 + 1 = 3, not 4.
+        # Padding 2 gives (8 + 4 − 3)/3 + 1 = 4 rows: the expectation would fail for them too.
+        ("[8, 2, 4]", Applicability.UNSAFE),
+        # The near miss: expecting 4 rows, the fix leaves the columns the only ones that differ.
+        ("[8, 4, 4]", Applicability.SAFE),
+    ],
+)
+def test_a_fix_that_breaks_an_expectation_in_one_more_dimension_is_unsafe(
+    expect: str, applicability: Applicability
+) -> None:
+    text = (
+        f"input: [1, 8, 9]\nlayers:\n  - {{type: conv, name: a, filters: 8, kernel: 3, stride: 3, expect: {expect}}}\n"
+    )
+    ns101, ns108 = lint_text(text).diagnostics
+    assert (ns101.code, ns108.code) == ("NS101", "NS108")
+    assert ns101.fix is not None and ns101.fix.edits == (Edit("padding", [2, 0]),)
+    assert ns101.applicability is applicability
+    if applicability is Applicability.UNSAFE:
+        assert ns101.unsafe_because == "a would then report NS108 in 1 more dimension"
 
 
 @pytest.mark.parametrize(
@@ -427,6 +452,67 @@ def test_a_fix_that_turns_an_error_into_a_warning_of_the_same_rule_is_safe(tmp_p
     # b's error was reported (a blocking problem always is); its warning is not selected.
     assert run("--fix", "--select", "NS102", path)[:2] == (0, "Found 2 problems (2 fixed, 0 remaining).\n")
     assert path.read_text() == text.replace("kernel: 3}", "kernel: 3, padding: 1}")
+
+
+SPREADING = (
+    "input: [1, 8, 7]\nlayers:\n"
+    "  - {type: conv, name: c, filters: 2, kernel: [2, 5], stride: 4, dilation: [4, 1], padding: [[9, 0], [1, 0]]}\n"
+)
+
+
+HIDDEN_FIX = "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
+
+
+def test_a_fix_that_brings_a_problem_to_another_dimension_of_its_layer_is_unsafe(tmp_path: Path) -> None:
+    # Both effective kernels are 5 (4·(2 − 1) + 1, and 5). Columns: (7 + 1 − 5)/4 leaves 3,
+    # past the 0 padded after: NS101. Rows: (8 + 9 − 5)/4 = 3 divides, but padding 9 ≥ 5
+    # blinds the first window: NS107, whose clamp to 4 gives (8 + 4 − 5)/4, which leaves 3
+    # rows unread. The layer already has NS101, for its columns; the rows would be new.
+    ns101, ns107 = (d for d in lint_text(SPREADING).diagnostics if d.code in {"NS101", "NS107"})
+    assert ns101.applicability is Applicability.SAFE
+    assert ns107.applicability is Applicability.UNSAFE
+    assert ns107.unsafe_because == "c would then report NS101 in 1 more dimension"
+    path = write_spec(tmp_path, SPREADING)
+    assert "[*] 1 fixable with the `--fix` option" in run(path)[1]
+    # What check counts as fixable is what --fix fixes: NS101's padding, and not NS107's.
+    out = run("--fix", path)[1]
+    assert out.endswith("Found 3 problems (1 fixed, 2 remaining).\n" + HIDDEN_FIX)
+    assert path.read_text() == SPREADING.replace("[1, 0]]", "[1, 1]]")
+
+
+@pytest.mark.parametrize(
+    ("second", "axes"),
+    [
+        (frozenset({1}), frozenset({0, 1})),
+        # One of the whole layer (no axes told) makes the finding the whole layer's.
+        (None, None),
+    ],
+)
+def test_a_rules_problems_in_one_layer_stand_in_every_axis_any_of_them_is_in(
+    second: frozenset[int] | None, axes: frozenset[int] | None
+) -> None:
+    # Two problems of one rule in one layer are one diagnostic, and one finding to judge a
+    # fix against: in the axes of both, and blocking if either is.
+    analysis = analyse(SPREADING, "s.yaml", "s")
+    rule = RULES["NS101"]
+    found = [
+        (rule, Violation(0, "rows", axes=frozenset({0}))),
+        (rule, Violation(0, "columns", axes=second, blocking=True)),
+    ]
+    (merged,) = netspec.linter.check(analysis, Settings(), found)
+    assert (merged.axes, merged.blocking) == (axes, True)
+    standing = standing_of_violations(found, analysis.suppressions)
+    assert standing == {("NS101", 0): Seen(blocking=True, axes=axes)}
+
+
+def test_a_fix_that_keeps_its_layers_other_problem_where_it_was_is_safe(tmp_path: Path) -> None:
+    # The near miss: 9 rows padded 8 divide, (9 + 8 − 5)/4 = 3, and so do they clamped to 4,
+    # (9 + 4 − 5)/4 = 2. NS101 stays in the columns alone, so both fixes are safe.
+    text = SPREADING.replace("[1, 8, 7]", "[1, 9, 7]").replace("[[9, 0]", "[[8, 0]")
+    assert [d.applicability for d in lint_text(text).diagnostics if d.fix] == [Applicability.SAFE] * 2
+    path = write_spec(tmp_path, text)
+    assert run("--fix", path)[1].endswith("Found 3 problems (2 fixed, 1 remaining).\n")
+    assert path.read_text() == text.replace("[[8, 0], [1, 0]]", "[[4, 0], [1, 1]]")
 
 
 def test_strided_same_on_every_conv_of_a_keras_port_is_fixed_in_one_run(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from netspec.diagnostics import Severity
+from netspec.diagnostics import Axes, Severity
 from netspec.layers import Fix
 from netspec.source import KeyPath
 
@@ -32,6 +32,10 @@ class Violation:
     #: Overrides the rule's :attr:`Rule.blocking` for this problem (NS002: an unknown
     #: top-level key leaves nothing unchecked).
     blocking: bool | None = None
+    #: The axes the problem is in, for rules that judge each one: a fix that brings the
+    #: problem to another axis of the layer brings a new problem, though the layer already
+    #: had one of this rule's.
+    axes: Axes = None
 
 
 Check = Callable[["Analysis"], Iterable[Violation]]

@@ -207,7 +207,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if pads:
             # The padding is the layers' together: no one edit of this layer's is the fix.
             fix, help_line = None, f"the padding of {named(pads)} and {node.name} together: {help_line}"
-        yield Violation(node.index, message, fix=fix, help=help_line)
+        yield Violation(node.index, message, fix=fix, help=help_line, axes=frozenset(failing))
 
 
 RULE = Rule("NS101", "non-integer-output", Severity.WARNING, __doc__, check, fix="sometimes")

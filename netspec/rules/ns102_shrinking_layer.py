@@ -129,6 +129,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             else f"no automatic fix: keeping {kept if padded == kept else 'the stride-1 sizes'} needs more padding "
             "than this layer accepts; "
             "use a smaller kernel or dilation",
+            axes=frozenset(changing),
         )
 
 
@@ -168,6 +169,7 @@ def shrinking_transposed(analysis: Analysis) -> Iterator[Violation]:
             "(P = (D·(F − 1) + output_padding)/2)"
             if even
             else "no automatic fix: D·(F − 1) + output_padding is odd, so no padding keeps the size; use an odd kernel",
+            axes=frozenset(shrinking),
         )
 
 
@@ -210,6 +212,7 @@ def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], chan
         help=f"{named(pads)} and {node.name} together need padding {padding_value(needed)} "
         f"{f'to keep {kept}' if outputs == kept else f'to give {outputs}'} "
         f"({rule_of_thumb([needed[i] for i in changing])})",
+        axes=frozenset(changing),
     )
 
 

@@ -84,6 +84,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             + same_alternative(windows, pads),
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
+            axes=frozenset(excessive),
         )
 
 

@@ -46,7 +46,15 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 f"{node.name}: expected {format_shape(expect)}, but the output is {format_shape(node.output)}",
                 help=help,
                 path=(*node.path, "expect"),
+                axes=_differing(expect, node.output),
             )
+
+
+def _differing(expect: tuple[int, ...], output: tuple[int, ...]) -> frozenset[int]:
+    """The axes where the shapes differ; those only one of them has, where their ranks do."""
+    return frozenset(
+        i for i in range(max(len(expect), len(output))) if i >= min(len(expect), len(output)) or expect[i] != output[i]
+    )
 
 
 def _resizing_setting(node: Node, expect: tuple[int, ...]) -> str | None:

@@ -76,7 +76,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 units = dimension_units(len(windows))
                 along = f" along the {' and '.join(f'{units[i]}s' for i in blind)}" if len(windows) > 1 else ""
                 message = f"{node.name}: every window lies in the padding{along}; the layer reads none of its input"
-                yield Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR)
+                yield Violation(
+                    node.index, message, help=_cure(windows), severity=Severity.ERROR, axes=frozenset(blind)
+                )
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
         fraction = math.prod((share for share, _ in shares), start=Fraction(1))
@@ -101,7 +103,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
             # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
             message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
-            yield Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR)
+            yield Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR, axes=frozenset(gaps))
             continue
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
@@ -120,7 +122,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
-        yield Violation(node.index, message, help=help)
+        yield Violation(node.index, message, help=help, axes=frozenset(gaps))
 
 
 def _cure(windows: list[Window]) -> str:

@@ -45,6 +45,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 f"{layer_and_pads(node, pads)}: {describe_flooring(windows, padded)} and drops only padding, so the "
                 "effective padding is asymmetric",
                 help="no automatic fix: harmless unless the sampling grid must align exactly (see NS101)",
+                axes=frozenset(padded),
             )
 
 
