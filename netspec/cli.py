@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
@@ -123,6 +124,23 @@ def usage_error(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
+class Verbosity(IntEnum):
+    """How much a run prints besides its errors, which it always prints (they explain an exit
+    code of 1 or 2 that no problem does), as ruff's levels."""
+
+    #: Nothing: the exit code says whether there were problems (or a diff).
+    SILENT = 0
+    #: The problems (or the diff), and nothing else: no summary, no warnings.
+    QUIET = 1
+    DEFAULT = 2
+    #: Also how netspec runs.
+    VERBOSE = 3
+
+    def warn(self, message: str) -> None:
+        if self >= Verbosity.DEFAULT:
+            to_stderr(f"netspec: warning: {message}")
+
+
 def choice(option: str, value: str, choices: Iterable[str]) -> str:
     if value not in choices:
         usage_error(f"invalid value for {option}: '{value}' (choose from {', '.join(choices)})")
@@ -148,7 +166,8 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
             reporter.report(results, out)
     except OSError as error:
         cannot_write(output_file, error)
-    typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes), file=console)
+    if reporter.with_summary:
+        typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes), file=console)
 
 
 def as_utf8(stream: TextIO) -> None:
@@ -351,6 +370,21 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also print warnings about how netspec runs (slow YAML parser).")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print the problems (or the diff) and nothing else: no summary, no warnings."
+        ),
+    ] = False,
+    silent: Annotated[
+        bool,
+        typer.Option(
+            "--silent",
+            "-s",
+            help="Print nothing but errors; the exit code still says whether problems were found. "
+            "A report for --output-file is still written.",
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -364,8 +398,9 @@ def check(
     ] = None,
 ) -> None:
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
-    if verbose and not source.HAS_LIBYAML:
-        to_stderr("netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
+    verbosity = _verbosity(verbose=verbose, quiet=quiet, silent=silent)
+    if verbosity is Verbosity.VERBOSE and not source.HAS_LIBYAML:
+        verbosity.warn("PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
     source_of_format = context.get_parameter_source("output_format")
     from_environment = source_of_format is not None and source_of_format.name == "ENVIRONMENT"
     chosen_format = choice(
@@ -375,7 +410,7 @@ def check(
     )
     if statistics:  # as ruff's, over any format chosen, GitHub's default in Actions too
         chosen_format = "statistics"
-    settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude)
+    settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude, verbosity=verbosity)
     named = paths or []
     from_stdin = stdin_filename is not None or STDIN in named
     if from_stdin and named not in ([], [STDIN]):
@@ -393,12 +428,14 @@ def check(
     fixing = fix or fixing_only
     stdin = None
     if from_stdin:
-        stdin = _check_stdin(stdin_filename, settings, output_file, fixing=fixing, unsafe=unsafe_fixes)
+        stdin = _check_stdin(
+            stdin_filename, settings, output_file, fixing=fixing, unsafe=unsafe_fixes, verbosity=verbosity
+        )
         outcomes = [stdin.outcome] if stdin.outcome is not None else []
         results = [stdin.result] if stdin.result is not None else []
     else:
         outcomes, results = _check_files(
-            named, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes, jobs=jobs
+            named, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes, jobs=jobs, verbosity=verbosity
         )
     if fixing_only:
         # No report follows, and netspec cannot check past these: say what stays, and why.
@@ -410,12 +447,17 @@ def check(
                 where = d.location
                 if places is not None:
                     where = places.get((d.code, d.layer_index), f"{d.location} in the fixed text")
-                to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
+                verbosity.warn(f"{where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
     fix_failed = report_fixes(
-        outcomes, diff=diff, fix_only=fix_only, exit_non_zero_on_fix=exit_non_zero_on_fix, console=console
+        outcomes,
+        diff=diff,
+        fix_only=fix_only,
+        exit_non_zero_on_fix=exit_non_zero_on_fix,
+        console=console,
+        verbosity=verbosity,
     )
     # Before the report and the spec: a reader that stops reading them must not hide these.
     for result in results:
@@ -424,9 +466,10 @@ def check(
     if source_out is not None:
         source_out.print_source()
     internal_errors = any(result.internal_error for result in results)
-    if not fixing_only:
+    if not fixing_only and (verbosity > Verbosity.SILENT or output_file is not None):
         try:
-            write_report(reporter(chosen_format, unsafe_fixes=unsafe_fixes), results, output_file, console)
+            chosen = reporter(chosen_format, unsafe_fixes=unsafe_fixes, with_summary=verbosity >= Verbosity.DEFAULT)
+            write_report(chosen, results, output_file, console)
             console.flush()
         except BrokenPipeError:
             if not internal_errors:
@@ -447,6 +490,7 @@ def _check_files(
     diff: bool,
     unsafe: bool,
     jobs: int | None,
+    verbosity: Verbosity,
 ) -> tuple[list[FixOutcome], list[FileResult]]:
     """Find the spec files and check them (fixing them too, when ``fixing``): the outcomes of
     fixing (none without), and every file's result."""
@@ -466,9 +510,9 @@ def _check_files(
         # As ruff warns: a path mistyped in CI, or a hook whose files are all excluded, would
         # otherwise pass every run, checking nothing.
         if discovered.excluded:
-            warn_all_excluded([str(path) for path in discovered.excluded])
+            warn_all_excluded([str(path) for path in discovered.excluded], verbosity)
         else:
-            to_stderr(f"netspec: warning: no spec files found in {', '.join(map(str, targets))}")
+            verbosity.warn(f"no spec files found in {', '.join(map(str, targets))}")
     outcomes: list[FixOutcome] = []
     if fixing:
         from netspec.fix import fix_paths  # only when fixing: keeps the plain check's start-up small
@@ -484,10 +528,10 @@ def _check_files(
     return outcomes, results
 
 
-def warn_all_excluded(names: list[str]) -> None:
+def warn_all_excluded(names: list[str], verbosity: Verbosity) -> None:
     """As ruff warns: a hook whose files are all excluded would otherwise pass every run,
     checking nothing."""
-    to_stderr(f"netspec: warning: no spec files checked: --force-exclude leaves out {listing(names, ', ')}")
+    verbosity.warn(f"no spec files checked: --force-exclude leaves out {listing(names, ', ')}")
 
 
 @dataclass(frozen=True)
@@ -526,6 +570,7 @@ def _check_stdin(
     fixing: bool,
     unsafe: bool,
     summarising: bool = False,
+    verbosity: Verbosity = Verbosity.DEFAULT,
 ) -> StdinRun:
     """Read one spec from standard input, and check it, or fix it when ``fixing``. For
     ``summarising`` (``show``), the result keeps its analysis, and its fixes go unjudged."""
@@ -536,7 +581,7 @@ def _check_stdin(
         usage_error("cannot read the spec: standard input is closed")
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
         # Before reading, as a file left out is never read.
-        warn_all_excluded([stdin_filename])
+        warn_all_excluded([stdin_filename], verbosity)
         return StdinRun(None, rest_unread=True)
     try:
         read = source.read_at_most(sys.stdin.buffer, settings.max_file_size)
@@ -563,7 +608,13 @@ def _check_stdin(
 
 
 def report_fixes(
-    outcomes: list[FixOutcome], *, diff: bool, fix_only: bool, exit_non_zero_on_fix: bool, console: TextIO
+    outcomes: list[FixOutcome],
+    *,
+    diff: bool,
+    fix_only: bool,
+    exit_non_zero_on_fix: bool,
+    console: TextIO,
+    verbosity: Verbosity,
 ) -> bool:
     """Print the diffs (--diff), the count (--fix-only, on ``console``) and the fixes left out;
     True if that alone makes the exit code 1: a diff to apply, a file fixed under
@@ -571,7 +622,7 @@ def report_fixes(
     fixed = sum(outcome.result.fixed for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
-            to_stderr(f"netspec: warning: {outcome.result.filename}: {note}")
+            verbosity.warn(f"{outcome.result.filename}: {note}")
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
@@ -581,17 +632,18 @@ def report_fixes(
         outcomes = list(by_file.values())
         for outcome in outcomes:
             if outcome.changed and outcome.encoding and not outcome.encoding.is_utf8:
-                to_stderr(
-                    f"netspec: warning: {outcome.result.filename}: the diff shows the text in UTF-8, not the"
+                verbosity.warn(
+                    f"{outcome.result.filename}: the diff shows the text in UTF-8, not the"
                     f" file's {outcome.encoding.codec.upper()}, so patch cannot apply it; --fix keeps the encoding"
                 )
-        as_utf8(sys.stdout)
-        sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
-        if fixed:
+        if verbosity > Verbosity.SILENT:
+            as_utf8(sys.stdout)
+            sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
+        if fixed and verbosity >= Verbosity.DEFAULT:
             # On stderr, as ruff does: `--diff > fix.patch` keeps only the patch.
             typer.echo(f"\nWould fix {plural(fixed, 'problem')}.", err=True)
         return any(outcome.changed or outcome.error for outcome in outcomes)
-    if fix_only and fixed:
+    if fix_only and fixed and verbosity >= Verbosity.DEFAULT:
         typer.echo(f"Fixed {plural(fixed, 'problem')}.", file=console)
     return (exit_non_zero_on_fix and fixed > 0) or any(outcome.error for outcome in outcomes)
 
@@ -603,6 +655,8 @@ def _settings(
     ignore: list[str] | None = None,
     max_file_size: int | None = None,
     force_exclude: bool | None = None,
+    *,
+    verbosity: Verbosity = Verbosity.DEFAULT,
 ) -> Settings:
     """The configuration file, then the flags (comma-separated, repeatable) on top of it."""
     try:
@@ -617,7 +671,7 @@ def _settings(
     except ConfigError as error:
         usage_error(str(error))
     for sentence in settings.ineffective:
-        to_stderr(f"netspec: warning: {sentence}")
+        verbosity.warn(sentence)
     return settings
 
 
@@ -709,6 +763,17 @@ def schema() -> None:
     from netspec.schema import render
 
     typer.echo(render(), nl=False)
+
+
+def _verbosity(*, verbose: bool, quiet: bool, silent: bool) -> Verbosity:
+    chosen = [
+        level
+        for level, flag in [(Verbosity.VERBOSE, verbose), (Verbosity.QUIET, quiet), (Verbosity.SILENT, silent)]
+        if flag
+    ]
+    if len(chosen) > 1:
+        usage_error("--verbose, --quiet and --silent cannot be used together")
+    return chosen[0] if chosen else Verbosity.DEFAULT
 
 
 def _places_on_disk(outcome: FixOutcome) -> dict[tuple[str, int | None], str]:

@@ -666,3 +666,89 @@ def test_statistics_count_each_rules_problems_the_most_first(tmp_path: Path, mon
     # The near miss: a clean file lists no rule.
     clean = write_spec(tmp_path, CLEAN, "clean.yaml")
     assert runner.invoke(app, ["check", "--statistics", str(clean)]).stdout == "All checks passed! (1 file checked)\n"
+
+
+# --- how much a run prints ----------------------------------------------------------------
+
+#: What a check of SHRINKING ends with, as netspec's summary words it: one problem, fixable.
+SHRINKING_SUMMARY = "Found 1 problem (0 errors, 1 warning) in 1 file.\n[*] 1 fixable with the `--fix` option.\n"
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "statistics", "json", "sarif"])
+def test_quiet_prints_the_problems_without_the_summary(tmp_path: Path, output_format: str) -> None:
+    path = write_spec(tmp_path, SHRINKING)
+    loud = runner.invoke(app, ["check", "--output-format", output_format, str(path)])
+    quiet = runner.invoke(app, ["check", "--quiet", "--output-format", output_format, str(path)])
+    assert loud.exit_code == quiet.exit_code == 1
+    assert "NS102" in quiet.stdout and quiet.stderr == ""
+    # Formats for people end with the summary; those for programs have none to leave out.
+    summarised = output_format in {"full", "concise", "statistics"}
+    assert loud.stdout.endswith(SHRINKING_SUMMARY) == summarised
+    assert quiet.stdout == loud.stdout.removesuffix(SHRINKING_SUMMARY)
+
+
+def test_quiet_says_nothing_of_a_clean_run_nor_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_spec(tmp_path, CLEAN)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for flag in ("-q", "--quiet", "-s", "--silent"):
+        result = runner.invoke(app, ["check", flag, "spec.yaml"])
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+        result = runner.invoke(app, ["check", flag, str(empty)])
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    # The near miss: without the flag, the run says it passed, and warns of the empty scan.
+    assert runner.invoke(app, ["check", "spec.yaml"]).stdout == "All checks passed! (1 file checked)\n"
+    assert runner.invoke(app, ["check", str(empty)]).stderr == f"netspec: warning: no spec files found in {empty}\n"
+
+
+def test_silent_prints_nothing_and_exits_as_a_check_does(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, SHRINKING)
+    result = runner.invoke(app, ["check", "-s", str(path)])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
+    # A report asked for as a file is still written, and is the one a loud run writes.
+    for name, flags in (("loud.json", []), ("silent.json", ["-s"])):
+        result = runner.invoke(app, ["check", *flags, "--output-format", "json", "-o", str(tmp_path / name), str(path)])
+        assert result.exit_code == 1
+    assert result.stdout == ""
+    assert (tmp_path / "silent.json").read_text() == (tmp_path / "loud.json").read_text()
+
+
+@pytest.mark.parametrize("flag", ["-q", "-s"])
+def test_errors_are_printed_whatever_the_verbosity(tmp_path: Path, flag: str) -> None:
+    result = runner.invoke(app, ["check", flag, str(tmp_path / "absent.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == f"netspec: error: no such file or directory: {tmp_path / 'absent.yaml'}\n"
+
+
+def test_quiet_diff_prints_the_diff_alone_and_silent_diff_only_exits_1(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, SHRINKING)
+    loud = runner.invoke(app, ["check", "--diff", str(path)])
+    assert loud.exit_code == 1 and loud.stderr == "\nWould fix 1 problem.\n"
+    assert "+  - {type: conv, filters: 8, kernel: 3, padding: 1}\n" in loud.stdout
+    quiet = runner.invoke(app, ["check", "--diff", "-q", str(path)])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (1, loud.stdout, "")
+    silent = runner.invoke(app, ["check", "--diff", "-s", str(path)])
+    assert (silent.exit_code, silent.stdout, silent.stderr) == (1, "", "")
+    assert path.read_text() == SHRINKING
+
+
+@pytest.mark.parametrize("flag", ["-q", "-s"])
+def test_fix_only_fixes_without_a_word(tmp_path: Path, flag: str) -> None:
+    path = write_spec(tmp_path, SHRINKING)
+    result = runner.invoke(app, ["check", "--fix-only", flag, str(path)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert path.read_text() == CLEAN
+
+
+def test_silent_fix_of_standard_input_still_prints_the_fixed_spec() -> None:
+    # The fixed text is what an editor reads back, not something said about the run.
+    result = runner.invoke(app, ["check", "--fix", "-s", "-"], input=SHRINKING)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, CLEAN, "")
+
+
+@pytest.mark.parametrize("flags", [["-v", "-q"], ["-q", "-s"], ["--verbose", "--silent"]])
+def test_verbose_quiet_and_silent_exclude_one_another(flags: list[str]) -> None:
+    result = runner.invoke(app, ["check", *flags, "-"], input=CLEAN)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "netspec: error: --verbose, --quiet and --silent cannot be used together\n"

@@ -24,12 +24,12 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def reporter(name: str, *, unsafe_fixes: bool = False) -> Reporter:
-    """A reporter for the format ``name`` (a key of :data:`REPORTERS`); ``unsafe_fixes`` as for
+def reporter(name: str, *, unsafe_fixes: bool = False, with_summary: bool = True) -> Reporter:
+    """A reporter for the format ``name`` (a key of :data:`REPORTERS`); the options as for
     :class:`Reporter`."""
     module, _, cls = REPORTERS[name].partition(":")
     found: type[Reporter] = getattr(import_module(module), cls)
-    return found(unsafe_fixes=unsafe_fixes)
+    return found(unsafe_fixes=unsafe_fixes, with_summary=with_summary)
 
 
 __all__ = ["REPORTERS", "Reporter", "reporter"]

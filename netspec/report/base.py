@@ -20,17 +20,23 @@ class Reporter:
 
     ``unsafe_fixes``: the run has ``--unsafe-fixes``, so ``--fix`` would apply the unsafe fixes
     too, and a format that marks or counts what ``--fix`` applies counts them (as ruff does).
+    ``with_summary``: a format for people ends with the :func:`summary` (not under ``--quiet``).
     """
 
     #: Read by programs, which take it as UTF-8 whatever the console's encoding (JSON and SARIF
     #: must be UTF-8); a format for people follows the console's.
     for_programs: ClassVar[bool] = True
 
-    def __init__(self, *, unsafe_fixes: bool = False) -> None:
+    def __init__(self, *, unsafe_fixes: bool = False, with_summary: bool = True) -> None:
         self.unsafe_fixes = unsafe_fixes
+        self.with_summary = with_summary
 
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
         raise NotImplementedError
+
+    def write_summary(self, results: Sequence[FileResult], out: TextIO) -> None:
+        if self.with_summary:
+            out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")
 
     def marked(self, d: Diagnostic, result: FileResult) -> bool:
         """Whether the problem gets the ``[*]`` of one ``--fix`` would fix: not in a file it

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, one_line, starts_workflow_command, summary
+from netspec.report.base import Reporter, one_line, starts_workflow_command
 
 
 def _location(d: Diagnostic) -> str:
@@ -23,4 +23,4 @@ class ConciseReporter(Reporter):
         for result in results:
             for d in result.diagnostics:
                 out.write(f"{_location(d)}: {self.headline(d, result)}\n")
-        out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")
+        self.write_summary(results, out)

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, inline, no_legacy_command, summary
+from netspec.report.base import BIDI_CONTROLS, Reporter, fix_safety, inline, no_legacy_command
 from netspec.source import LINE_BREAK
 
 #: Control characters shown as their Unicode pictures (NUL as ␀, form feed as ␌), as ruff
@@ -103,4 +103,4 @@ class FullReporter(Reporter):
                     safety = fix_safety(d, unwritten=result.unwritten)
                     out.write(f"fix ({inline(safety)}): {inline(d.fix.message)}\n")
                 out.write("\n")
-        out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")
+        self.write_summary(results, out)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, summary
+from netspec.report.base import Reporter
 
 
 class StatisticsReporter(Reporter):
@@ -27,4 +27,4 @@ class StatisticsReporter(Reporter):
         width = len(str(max(counts.values(), default=0)))
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             out.write(f"{count:>{width}}\t{code}\t{'[*]' if code in fixable else '[ ]'} {names[code]}\n")
-        out.write(summary(results, unsafe_fixes=self.unsafe_fixes) + "\n")
+        self.write_summary(results, out)
