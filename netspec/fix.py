@@ -80,7 +80,8 @@ def analysis_cost(analysis: Analysis) -> int:
     return len(nodes) + inputs + LAYERS_PER_ERROR * analysis.spec.validation_errors
 
 
-#: What identifies a problem across re-analyses: its rule and its layer.
+#: What identifies a problem across re-analyses, its rule and its layer: the key to how it
+#: stands (:class:`Seen`).
 Finding = tuple[str, int | None]
 
 
@@ -178,6 +179,7 @@ def _new(before: Standing, after: Standing) -> list[Finding]:
 
 
 def _worse(before: Seen, after: Seen) -> bool:
+    """Whether a finding that stood before stands worse after: blocking, or in more axes."""
     return after.blocking > before.blocking or not within(after.axes, before.axes)
 
 
@@ -252,13 +254,13 @@ def _unsafe_because(
     worse = ""
     if (code, index) in before:
         was, will = before[code, index], after[code, index]
-        # A problem of the whole layer where it was in some axes has no count: no rule finds
-        # one so unless it is blocking.
-        spread = len(will.axes - was.axes) if will.axes is not None and was.axes is not None else 0
         if will.blocking > was.blocking:
             worse = " as an error netspec cannot check past"
-        elif spread:
+        elif will.axes is not None and was.axes is not None:
+            spread = len(will.axes - was.axes)
             worse = f" in {spread} more dimension{'s' if spread > 1 else ''}"
+        else:  # a layer that would read none of its input (NS109)
+            worse = " for the whole layer"
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
     nodes = fixed.graph.nodes
     if index is None or index >= len(nodes):

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 import netspec.fix
 import netspec.linter
-from netspec import Applicability, Settings, lint_text
+from netspec import Applicability, Settings, Severity, lint_text
 from netspec.analysis import analyse
 from netspec.cli import app
 from netspec.edits import FixError, TextEdit, apply_edits, render
@@ -503,6 +503,45 @@ def test_a_rules_problems_in_one_layer_stand_in_every_axis_any_of_them_is_in(
     assert (merged.axes, merged.blocking) == (axes, True)
     standing = standing_of_violations(found, analysis.suppressions)
     assert standing == {("NS101", 0): Seen(blocking=True, axes=axes)}
+
+
+def test_a_fix_after_which_a_layer_reads_none_of_its_input_is_unsafe() -> None:
+    # a pads 2 columns to 6 (NS102); p puts 3 before them, c 2 more: (6 + 5 − 5)/4 + 1 = 2
+    # windows, the second from −1 to 3, reading columns. a's fix keeps 2, and then
+    # (2 + 5 − 5)/4 + 1 = 1 window, from −5 to −1: c reads nothing, where it read 2/9.
+    text = spec(
+        "[1, 9, 2]",
+        "{type: conv, name: a, filters: 1, kernel: 1, padding: [0, 2]}",
+        "{type: pad, name: p, padding: [[0, 0], [3, 0]]}",
+        "{type: conv, name: c, filters: 1, kernel: [1, 5], stride: [3, 4], padding: [[0, 0], [2, 0]]}",
+    )
+    fixes = [d for d in lint_text(text).diagnostics if d.fix is not None]
+    assert [(d.code, d.layer) for d in fixes] == [("NS102", "a"), ("NS107", "a")]
+    assert {d.unsafe_because for d in fixes} == {"c would then report NS109 for the whole layer"}
+
+
+def test_a_fix_after_which_a_layer_reads_some_of_its_input_is_safe() -> None:
+    # a shrinks 3 to 3 − 3 + 1 = 1 (kernel 2, dilation 2). b pads that one column by 1 on
+    # each side, and its stride-2 windows of 1 lie at −1 and 1: b reads none of its input.
+    # Padding a by 1 keeps 3×3: b's windows are then at rows 0 and 2 and at columns −1, 1
+    # and 3, reading 2/3 · 1/3 = 2/9 of it, which is no new problem, nor one in another axis.
+    text = spec(
+        "[1, 3, 3]",
+        "{type: conv, name: a, filters: 1, kernel: 2, dilation: 2}",
+        "{type: conv, name: b, filters: 1, kernel: 1, stride: 2, padding: [0, 1]}",
+    )
+    diagnostics = lint_text(text).diagnostics
+    assert [(d.code, d.layer, d.severity) for d in diagnostics if d.code == "NS109"][-1] == (
+        "NS109",
+        "b",
+        Severity.ERROR,
+    )
+    (a,) = [d for d in diagnostics if d.layer == "a" and d.fix is not None]
+    assert (a.code, a.applicability) == ("NS102", Applicability.SAFE)
+    fixed = lint_text(text.replace("dilation: 2}", "dilation: 2, padding: 1}")).diagnostics
+    assert [d.message.rpartition("; ")[2] for d in fixed if (d.code, d.layer) == ("NS109", "b")] == [
+        "the layer reads only 2/9 of its input"
+    ]
 
 
 def test_a_fix_that_keeps_its_layers_other_problem_where_it_was_is_safe(tmp_path: Path) -> None:

@@ -365,6 +365,21 @@ def test_ns109_reports_windows_that_all_lie_in_the_padding_before_the_input() ->
     assert "NS109" not in codes(spec("[1, 1]", layer.replace("[[2, 0]]", "[[1, 0]]")))
 
 
+def test_ns109_names_the_dimension_whose_windows_all_lie_in_the_padding() -> None:
+    # Rows: a window of 1 every 3 skips two of three. Columns: 3 + 5 − 5 = 3, so (3)/4 + 1 = 1
+    # window, from −5 to −1: in the padding, where PyTorch's input gradient is all zeros.
+    layer = "{type: conv, filters: 1, kernel: [1, 5], stride: [3, 4], padding: [[0, 0], [5, 0]]}"
+    (d,) = [d for d in lint(spec("[1, 9, 3]", layer)) if d.code == "NS109"]
+    assert d.message == (
+        "conv1: stride 3 > window 1 along the rows; the layer reads none of its input, "
+        "every window lying in the padding along the columns"
+    )
+    # The near miss: 4 before, the window from −4 to 0 reads column 0, and the rows' skip is
+    # a warning.
+    (d,) = [d for d in lint(spec("[1, 9, 3]", layer.replace("[5, 0]", "[4, 0]"))) if d.code == "NS109"]
+    assert d.severity is Severity.WARNING and "reads none" not in d.message
+
+
 def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back() -> None:
     # Each fix leaves no growth (NS102) behind, so it is safe, and --fix applies it.
     cases = [

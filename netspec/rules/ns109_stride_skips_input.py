@@ -49,6 +49,7 @@ from fractions import Fraction
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.graph import Node
 from netspec.layers.arithmetic import NO_HOLES, Holes, Window
 from netspec.layers.windowed import dimension_units
 from netspec.rules.base import Rule, Violation
@@ -73,37 +74,29 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             # where the few positions it has are NS101's, dropped after the last window.
             blind = [i for i, w in enumerate(windows) if w.reads_nothing()]
             if blind:
-                units = dimension_units(len(windows))
-                along = f" along the {' and '.join(f'{units[i]}s' for i in blind)}" if len(windows) > 1 else ""
-                message = f"{node.name}: every window lies in the padding{along}; the layer reads none of its input"
-                yield Violation(
-                    node.index, message, help=_cure(windows), severity=Severity.ERROR, axes=frozenset(blind)
-                )
+                lies = f"every window lies in the padding{_along(windows, blind)}"
+                yield _reading_none(node, windows, f"{node.name}: {lies}; the layer reads none of its input")
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
         fraction = math.prod((share for share, _ in shares), start=Fraction(1))
         # Too costly to count, a dimension's share is an estimate, and the message says so.
         about = "" if all(exact for _, exact in shares) else "about "
-        units = dimension_units(len(windows))
         gaps = {
             i: _gap(windows[i], *reads[i]) if i in skipping else _edge_gap(windows[i], holes[i])
             for i in range(len(windows))
             if i in skipping or holes[i].total
         }
-        # Each phrase once, with the dimensions it holds for; one dimension (1-D) needs no name:
-        # "along the positions" says nothing.
+        # Each phrase once, with the dimensions it holds for.
         dimensions: dict[str, list[int]] = {}
         for i, phrase in gaps.items():
             dimensions.setdefault(phrase, []).append(i)
-        gap = ", and ".join(
-            phrase + (f" along the {' and '.join(f'{units[i]}s' for i in held)}" if len(windows) > 1 else "")
-            for phrase, held in dimensions.items()
-        )
+        gap = ", and ".join(phrase + _along(windows, held) for phrase, held in dimensions.items())
         if not fraction:
-            # Every tap in the padding (kernel 2, dilation 4, 'same' on 2): the output holds
-            # nothing of the input (a bias, or a max pool's -inf), an error whatever the design.
-            message = f"{node.name}: {gap}; the layer reads none of its input, every window lying in the padding"
-            yield Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR, axes=frozenset(gaps))
+            # Every tap in the padding (kernel 2, dilation 4, 'same' on 2), along the dimensions
+            # that read nothing, which need not be those with gaps.
+            blind = [i for i, (share, _) in enumerate(shares) if not share]
+            lying = f"every window lying in the padding{_along(windows, blind)}"
+            yield _reading_none(node, windows, f"{node.name}: {gap}; the layer reads none of its input, {lying}")
             continue
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
@@ -123,6 +116,22 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help, axes=frozenset(gaps))
+
+
+def _along(windows: list[Window], dimensions: list[int]) -> str:
+    """`` along the rows and columns``; nothing for one dimension (1-D), where "along the
+    positions" says nothing."""
+    if len(windows) == 1:
+        return ""
+    units = dimension_units(len(windows))
+    return f" along the {' and '.join(f'{units[i]}s' for i in dimensions)}"
+
+
+def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
+    """The error for a layer that reads none of its input: its output holds nothing of it (a
+    bias, or a max pool's -inf), whatever the design. It is the whole layer's problem, in no
+    axis of its own: a fix after which the layer reads some of its input makes it no worse."""
+    return Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR)
 
 
 def _cure(windows: list[Window]) -> str:
