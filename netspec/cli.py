@@ -136,8 +136,25 @@ class Verbosity(IntEnum):
     #: Also how netspec runs.
     VERBOSE = 3
 
+    @classmethod
+    def from_flags(cls, *, verbose: bool, quiet: bool, silent: bool) -> Verbosity:
+        chosen = [level for level, flag in ((cls.VERBOSE, verbose), (cls.QUIET, quiet), (cls.SILENT, silent)) if flag]
+        if len(chosen) > 1:
+            usage_error("--verbose, --quiet and --silent cannot be used together")
+        return chosen[0] if chosen else cls.DEFAULT
+
+    @property
+    def prints_results(self) -> bool:
+        """The problems, or the diff."""
+        return self > Verbosity.SILENT
+
+    @property
+    def prints_messages(self) -> bool:
+        """The summary, the counts of fixes, and the warnings."""
+        return self >= Verbosity.DEFAULT
+
     def warn(self, message: str) -> None:
-        if self >= Verbosity.DEFAULT:
+        if self.prints_messages:
             to_stderr(f"netspec: warning: {message}")
 
 
@@ -152,9 +169,11 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
-def write_report(reporter: Reporter, results: list[FileResult], output_file: Path | None, console: TextIO) -> None:
+def write_report(
+    reporter: Reporter, results: list[FileResult], output_file: Path | None, console: TextIO, *, print_summary: bool
+) -> None:
     """The report to ``console`` (stdout, or stderr when stdout holds a fixed spec), or to
-    ``output_file`` with only the summary on ``console``."""
+    ``output_file`` with only the summary on ``console`` (where ``print_summary``)."""
     if output_file is None:
         if reporter.for_programs:
             as_utf8(console)
@@ -166,7 +185,7 @@ def write_report(reporter: Reporter, results: list[FileResult], output_file: Pat
             reporter.report(results, out)
     except OSError as error:
         cannot_write(output_file, error)
-    if reporter.with_summary:
+    if print_summary:
         typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes), file=console)
 
 
@@ -288,7 +307,7 @@ def check(
             "--output-file",
             "-o",
             metavar="FILE",
-            help="Write the report to this file; the summary still goes to stdout.",
+            help="Write the report to this file; the summary still goes to stdout (not under -q or -s).",
             parser=path_parameter,
         ),
     ] = None,
@@ -381,8 +400,9 @@ def check(
         typer.Option(
             "--silent",
             "-s",
-            help="Print nothing but errors; the exit code still says whether problems were found. "
-            "A report for --output-file is still written.",
+            help="Print nothing but errors: the exit code says whether problems (or, with --diff, fixes) were "
+            "found. A report for --output-file, and the fixed spec of --fix or --fix-only on standard input, "
+            "are still written.",
         ),
     ] = False,
     jobs: Annotated[
@@ -398,9 +418,9 @@ def check(
     ] = None,
 ) -> None:
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
-    verbosity = _verbosity(verbose=verbose, quiet=quiet, silent=silent)
+    verbosity = Verbosity.from_flags(verbose=verbose, quiet=quiet, silent=silent)
     if verbosity is Verbosity.VERBOSE and not source.HAS_LIBYAML:
-        verbosity.warn("PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
+        to_stderr("netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
     source_of_format = context.get_parameter_source("output_format")
     from_environment = source_of_format is not None and source_of_format.name == "ENVIRONMENT"
     chosen_format = choice(
@@ -447,7 +467,9 @@ def check(
                 where = d.location
                 if places is not None:
                     where = places.get((d.code, d.layer_index), f"{d.location} in the fixed text")
-                verbosity.warn(f"{where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
+                # The problems that stay, which no report follows to list: results, not talk.
+                if verbosity.prints_results:
+                    to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
@@ -466,10 +488,12 @@ def check(
     if source_out is not None:
         source_out.print_source()
     internal_errors = any(result.internal_error for result in results)
-    if not fixing_only and (verbosity > Verbosity.SILENT or output_file is not None):
+    if not fixing_only and (verbosity.prints_results or output_file is not None):
         try:
-            chosen = reporter(chosen_format, unsafe_fixes=unsafe_fixes, with_summary=verbosity >= Verbosity.DEFAULT)
-            write_report(chosen, results, output_file, console)
+            # A report file is the same at every verbosity, which chooses only what is printed.
+            summarised = verbosity.prints_messages or output_file is not None
+            chosen = reporter(chosen_format, unsafe_fixes=unsafe_fixes, with_summary=summarised)
+            write_report(chosen, results, output_file, console, print_summary=verbosity.prints_messages)
             console.flush()
         except BrokenPipeError:
             if not internal_errors:
@@ -636,14 +660,14 @@ def report_fixes(
                     f"{outcome.result.filename}: the diff shows the text in UTF-8, not the"
                     f" file's {outcome.encoding.codec.upper()}, so patch cannot apply it; --fix keeps the encoding"
                 )
-        if verbosity > Verbosity.SILENT:
+        if verbosity.prints_results:
             as_utf8(sys.stdout)
             sys.stdout.write("".join(outcome.diff() for outcome in outcomes))
-        if fixed and verbosity >= Verbosity.DEFAULT:
+        if fixed and verbosity.prints_messages:
             # On stderr, as ruff does: `--diff > fix.patch` keeps only the patch.
             typer.echo(f"\nWould fix {plural(fixed, 'problem')}.", err=True)
         return any(outcome.changed or outcome.error for outcome in outcomes)
-    if fix_only and fixed and verbosity >= Verbosity.DEFAULT:
+    if fix_only and fixed and verbosity.prints_messages:
         typer.echo(f"Fixed {plural(fixed, 'problem')}.", file=console)
     return (exit_non_zero_on_fix and fixed > 0) or any(outcome.error for outcome in outcomes)
 
@@ -763,17 +787,6 @@ def schema() -> None:
     from netspec.schema import render
 
     typer.echo(render(), nl=False)
-
-
-def _verbosity(*, verbose: bool, quiet: bool, silent: bool) -> Verbosity:
-    chosen = [
-        level
-        for level, flag in [(Verbosity.VERBOSE, verbose), (Verbosity.QUIET, quiet), (Verbosity.SILENT, silent)]
-        if flag
-    ]
-    if len(chosen) > 1:
-        usage_error("--verbose, --quiet and --silent cannot be used together")
-    return chosen[0] if chosen else Verbosity.DEFAULT
 
 
 def _places_on_disk(outcome: FixOutcome) -> dict[tuple[str, int | None], str]:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from netspec import __version__, lint_text
 from netspec.cli import app
+from netspec.report import REPORTERS
 from netspec.report.full import SNIPPET_WIDTH, FullReporter
 from tests.helpers import CLEAN, ROOT, SHRINKING, spec, write_spec
 
@@ -674,17 +675,21 @@ def test_statistics_count_each_rules_problems_the_most_first(tmp_path: Path, mon
 SHRINKING_SUMMARY = "Found 1 problem (0 errors, 1 warning) in 1 file.\n[*] 1 fixable with the `--fix` option.\n"
 
 
-@pytest.mark.parametrize("output_format", ["full", "concise", "statistics", "json", "sarif"])
+@pytest.mark.parametrize("output_format", REPORTERS)
 def test_quiet_prints_the_problems_without_the_summary(tmp_path: Path, output_format: str) -> None:
     path = write_spec(tmp_path, SHRINKING)
-    loud = runner.invoke(app, ["check", "--output-format", output_format, str(path)])
-    quiet = runner.invoke(app, ["check", "--quiet", "--output-format", output_format, str(path)])
+    loud, quiet = (
+        runner.invoke(app, ["check", *flags, "--output-format", output_format, str(path)]) for flags in ([], ["-q"])
+    )
     assert loud.exit_code == quiet.exit_code == 1
     assert "NS102" in quiet.stdout and quiet.stderr == ""
+    # GitHub's log lines end with the token that turns workflow commands back on, a new one
+    # each run; before it, the concise listing with its summary.
+    token = re.compile(r"::(?:stop-commands::)?[0-9a-f]{32}(?:::)?\n")
+    loud_out, quiet_out = (token.sub("", result.stdout) for result in (loud, quiet))
     # Formats for people end with the summary; those for programs have none to leave out.
-    summarised = output_format in {"full", "concise", "statistics"}
-    assert loud.stdout.endswith(SHRINKING_SUMMARY) == summarised
-    assert quiet.stdout == loud.stdout.removesuffix(SHRINKING_SUMMARY)
+    assert loud_out.endswith(SHRINKING_SUMMARY) == (output_format in {"full", "concise", "statistics", "github"})
+    assert quiet_out == loud_out.removesuffix(SHRINKING_SUMMARY)
 
 
 def test_quiet_says_nothing_of_a_clean_run_nor_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -706,12 +711,19 @@ def test_silent_prints_nothing_and_exits_as_a_check_does(tmp_path: Path) -> None
     path = write_spec(tmp_path, SHRINKING)
     result = runner.invoke(app, ["check", "-s", str(path)])
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
-    # A report asked for as a file is still written, and is the one a loud run writes.
-    for name, flags in (("loud.json", []), ("silent.json", ["-s"])):
-        result = runner.invoke(app, ["check", *flags, "--output-format", "json", "-o", str(tmp_path / name), str(path)])
-        assert result.exit_code == 1
-    assert result.stdout == ""
-    assert (tmp_path / "silent.json").read_text() == (tmp_path / "loud.json").read_text()
+
+
+@pytest.mark.parametrize("output_format", ["concise", "json"])
+@pytest.mark.parametrize("flag", ["-q", "-s"])
+def test_a_report_file_is_the_same_at_every_verbosity(tmp_path: Path, flag: str, output_format: str) -> None:
+    path = write_spec(tmp_path, SHRINKING)
+    loud, hushed = tmp_path / "loud.txt", tmp_path / "hushed.txt"
+    result = runner.invoke(app, ["check", "--output-format", output_format, "-o", str(loud), str(path)])
+    assert (result.exit_code, result.stdout) == (1, SHRINKING_SUMMARY)
+    result = runner.invoke(app, ["check", flag, "--output-format", output_format, "-o", str(hushed), str(path)])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
+    assert hushed.read_text() == loud.read_text()
+    assert loud.read_text().endswith(SHRINKING_SUMMARY) == (output_format == "concise")
 
 
 @pytest.mark.parametrize("flag", ["-q", "-s"])
@@ -739,6 +751,17 @@ def test_fix_only_fixes_without_a_word(tmp_path: Path, flag: str) -> None:
     result = runner.invoke(app, ["check", "--fix-only", flag, str(path)])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert path.read_text() == CLEAN
+
+
+def test_quiet_fix_only_still_names_what_it_cannot_check_past(tmp_path: Path) -> None:
+    # No report follows --fix-only: the dense layer on an unflattened map (NS105), which
+    # stops the check, is the one word about what stays, and a quiet run says it; a silent
+    # one does not.
+    path = write_spec(tmp_path, BROKEN)
+    quiet = runner.invoke(app, ["check", "--fix-only", "-q", str(path)])
+    assert quiet.exit_code == 0 and quiet.stderr.startswith(f"netspec: warning: {path}:3:5: NS105 ")
+    silent = runner.invoke(app, ["check", "--fix-only", "-s", str(path)])
+    assert (silent.exit_code, silent.stdout, silent.stderr) == (0, "", "")
 
 
 def test_silent_fix_of_standard_input_still_prints_the_fixed_spec() -> None:

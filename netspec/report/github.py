@@ -96,5 +96,5 @@ class GithubReporter(Reporter):
         # "::error ...", printed in the lines below, cannot forge an annotation.
         token = os.urandom(16).hex()
         out.write(f"::stop-commands::{token}\n")
-        ConciseReporter(unsafe_fixes=self.unsafe_fixes).report(results, out)
+        ConciseReporter(unsafe_fixes=self.unsafe_fixes, with_summary=self.with_summary).report(results, out)
         out.write(f"::{token}::\n")
