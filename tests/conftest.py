@@ -4,6 +4,7 @@ were skipped). CI installs the tools and fails on a zero."""
 
 from __future__ import annotations
 
+import signal
 from collections import Counter
 from collections.abc import Generator
 
@@ -48,6 +49,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             + [f"all of {module} skipped" for module in _skipped_modules[marker]]
         )
         terminalreporter.write_line(f"{label}: {outcomes['passed']}" + (f" ({details})" if details else ""))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ctrl_c_as_a_terminal_gives_it() -> None:
+    """Started in the background by a shell without job control (``pytest &`` in a script),
+    the tests inherit SIGINT ignored, and so would every netspec they start, which Python then
+    leaves ignored: the Ctrl-C tests need it as a terminal gives it."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
