@@ -41,7 +41,7 @@ def joined(first: Axes, second: Axes) -> Axes:
 
 
 def within(axes: Axes, bounds: Axes) -> bool:
-    """Whether a problem in ``axes`` is in no axis one in ``bounds`` is not."""
+    """Whether every axis of ``axes`` is one of ``bounds`` (None: the whole layer, every axis)."""
     return bounds is None or (axes is not None and axes <= bounds)
 
 

@@ -257,9 +257,10 @@ def _unsafe_because(
         if will.blocking > was.blocking:
             worse = " as an error netspec cannot check past"
         elif will.axes is not None and was.axes is not None:
-            spread = len(will.axes - was.axes)
-            worse = f" in {spread} more dimension{'s' if spread > 1 else ''}"
-        else:  # a layer that would read none of its input (NS109)
+            # Spread to a dimension, or moved there from another: in one it was not in.
+            other = len(will.axes - was.axes)
+            worse = " in another dimension" if other == 1 else f" in {other} other dimensions"
+        else:  # now the problem of the whole layer, where it was in some dimensions
             worse = " for the whole layer"
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
     nodes = fixed.graph.nodes

@@ -188,7 +188,7 @@ def test_a_fix_that_breaks_an_expectation_in_one_more_dimension_is_unsafe(
     assert ns101.fix is not None and ns101.fix.edits == (Edit("padding", [2, 0]),)
     assert ns101.applicability is applicability
     if applicability is Applicability.UNSAFE:
-        assert ns101.unsafe_because == "a would then report NS108 in 1 more dimension"
+        assert ns101.unsafe_because == "a would then report NS108 in another dimension"
 
 
 @pytest.mark.parametrize(
@@ -471,7 +471,7 @@ def test_a_fix_that_brings_a_problem_to_another_dimension_of_its_layer_is_unsafe
     ns101, ns107 = (d for d in lint_text(SPREADING).diagnostics if d.code in {"NS101", "NS107"})
     assert ns101.applicability is Applicability.SAFE
     assert ns107.applicability is Applicability.UNSAFE
-    assert ns107.unsafe_because == "c would then report NS101 in 1 more dimension"
+    assert ns107.unsafe_because == "c would then report NS101 in another dimension"
     path = write_spec(tmp_path, SPREADING)
     assert "[*] 1 fixable with the `--fix` option" in run(path)[1]
     # What check counts as fixable is what --fix fixes: NS101's padding, and not NS107's.
@@ -542,6 +542,45 @@ def test_a_fix_after_which_a_layer_reads_some_of_its_input_is_safe() -> None:
     assert [d.message.rpartition("; ")[2] for d in fixed if (d.code, d.layer) == ("NS109", "b")] == [
         "the layer reads only 2/9 of its input"
     ]
+
+
+@pytest.mark.parametrize(
+    ("m_padding", "applicability"),
+    [
+        # l shrinks 7 rows to 7 − 3 + 1 = 5, which m's kernel of 5 covers whole: one output,
+        # as a dense layer would give, no shrinking. Padding l by 1 keeps 7, and m then gives
+        # 7 − 5 + 1 = 3 of 7 rows: m shrinks its rows too, where it shrank only its columns.
+        ("", Applicability.UNSAFE),
+        # The near miss: m padded 2 along the rows keeps 5 and 7 rows alike.
+        (", padding: [[2, 2], [0, 0]]", Applicability.SAFE),
+    ],
+)
+def test_a_fix_that_makes_a_layer_shrink_another_dimension_is_unsafe(
+    m_padding: str, applicability: Applicability
+) -> None:
+    text = spec(
+        "[1, 7, 9]",
+        "{type: conv, name: l, filters: 1, kernel: [3, 1]}",
+        f"{{type: conv, name: m, filters: 1, kernel: [5, 3]{m_padding}}}",
+    )
+    (l_fix,) = [d for d in lint_text(text).diagnostics if d.layer == "l"]
+    assert (l_fix.code, l_fix.applicability) == ("NS102", applicability)
+    if applicability is Applicability.UNSAFE:
+        assert l_fix.unsafe_because == "m would then report NS102 in another dimension"
+
+
+def test_a_fix_that_moves_a_problem_to_another_dimension_says_so() -> None:
+    # l gives 6×5; m's stride 3 divides (6 − 3)/3 but not (5 − 3)/3: NS101 in the columns.
+    # l's padding [1, 2] keeps 8×9, where (8 − 3)/3 does not divide and (9 − 3)/3 does: m's
+    # NS101 moves to the rows, no more dimensions than before, but one it was not in.
+    text = spec(
+        "[1, 8, 9]",
+        "{type: conv, name: l, filters: 1, kernel: [3, 5]}",
+        "{type: conv, name: m, filters: 1, kernel: 3, stride: 3}",
+    )
+    (l_fix,) = [d for d in lint_text(text).diagnostics if d.layer == "l"]
+    assert (l_fix.code, l_fix.applicability) == ("NS102", Applicability.UNSAFE)
+    assert l_fix.unsafe_because == "m would then report NS101 in another dimension"
 
 
 def test_a_fix_that_keeps_its_layers_other_problem_where_it_was_is_safe(tmp_path: Path) -> None:

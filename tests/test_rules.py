@@ -365,6 +365,44 @@ def test_ns109_reports_windows_that_all_lie_in_the_padding_before_the_input() ->
     assert "NS109" not in codes(spec("[1, 1]", layer.replace("[[2, 0]]", "[[1, 0]]")))
 
 
+@pytest.mark.parametrize(
+    ("input_shape", "layers", "code", "axes"),
+    [
+        # Rows (8 − 3)/2 leaves 1 unread; columns (9 − 3)/2 = 3 divide.
+        ("[1, 8, 9]", ["{type: conv, filters: 1, kernel: 3, stride: 2}"], "NS101", {0}),
+        # Rows keep 8 under a kernel of 1; columns 8 − 3 + 1 = 6.
+        ("[1, 8, 8]", ["{type: conv, filters: 1, kernel: [1, 3]}"], "NS102", {1}),
+        # Transposed, stride 1: (8 − 1) − 2P + 2 + 1 keeps 8 with P = 1, gives 6 with P = 2.
+        ("[1, 8, 8]", ["{type: conv_transpose, filters: 1, kernel: 3, padding: [1, 2]}"], "NS102", {1}),
+        # Behind a pad of the columns alone: rows 8 − 3 + 1 = 6, columns 8 + 2 − 3 + 1 = 8.
+        ("[1, 8, 8]", ["{type: pad, padding: [[0, 0], [1, 1]]}", "{type: conv, filters: 1, kernel: 3}"], "NS102", {0}),
+        # Rows padded 3 ≥ 3 before: the first window, −3 to −1, reads padding; columns not.
+        ("[1, 8, 8]", ["{type: conv, filters: 1, kernel: 3, padding: [[3, 0], [1, 1]]}"], "NS107", {0}),
+        # Rows (8 + 2 − 3)/2 leave 1, within the padding after; columns (9 + 2 − 3)/2 = 4.
+        ("[1, 8, 9]", ["{type: conv, filters: 1, kernel: 3, stride: 2, padding: 1}"], "NS113", {0}),
+        # Rows: a window of 1 every 2 rows; columns every one.
+        ("[1, 8, 8]", ["{type: conv, filters: 1, kernel: 1, stride: [2, 1]}"], "NS109", {0}),
+        # Reading none of its input (every column window in the padding) is the whole layer's.
+        (
+            "[1, 9, 3]",
+            ["{type: conv, filters: 1, kernel: [1, 5], stride: [3, 4], padding: [[0, 0], [5, 0]]}"],
+            "NS109",
+            None,
+        ),
+        # 8 − 3 + 1 = 6 rows where 8 were expected: the expect's axis 1 (0 is the channels).
+        ("[1, 8, 8]", ["{type: conv, filters: 4, kernel: [3, 1], expect: [4, 8, 8]}"], "NS108", {1}),
+        ("[1, 8, 8]", ["{type: conv, filters: 4, kernel: [3, 1], expect: [2, 6, 8]}"], "NS108", {0}),
+        # An expect of another rank differs in the axes only one of them has.
+        ("[1, 8, 8]", ["{type: conv, filters: 4, kernel: [3, 1], expect: [4, 6]}"], "NS108", {2}),
+    ],
+)
+def test_a_problem_is_in_the_axes_it_names(
+    input_shape: str, layers: list[str], code: str, axes: set[int] | None
+) -> None:
+    (found,) = [d for d in lint(spec(input_shape, *layers), Settings(select=("ALL",))) if d.code == code]
+    assert found.axes == (None if axes is None else frozenset(axes))
+
+
 def test_ns109_names_the_dimension_whose_windows_all_lie_in_the_padding() -> None:
     # Rows: a window of 1 every 3 skips two of three. Columns: 3 + 5 − 5 = 3, so (3)/4 + 1 = 1
     # window, from −5 to −1: in the padding, where PyTorch's input gradient is all zeros.
