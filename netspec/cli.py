@@ -39,7 +39,7 @@ from netspec.linter import (
     unloadable,
     unreadable,
 )
-from netspec.report import REPORTERS, Reporter, reporter
+from netspec.report import REPORTERS, reporter
 from netspec.report.base import one_line, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
 
@@ -132,6 +132,7 @@ class Verbosity(IntEnum):
     SILENT = 0
     #: The problems (or the diff), and nothing else: no summary, no warnings.
     QUIET = 1
+    #: The problems, then the summary; warnings about the run.
     DEFAULT = 2
     #: Also how netspec runs.
     VERBOSE = 3
@@ -170,23 +171,32 @@ def default_format() -> str:
 
 
 def write_report(
-    reporter: Reporter, results: list[FileResult], output_file: Path | None, console: TextIO, *, print_summary: bool
+    format_name: str,
+    results: list[FileResult],
+    output_file: Path | None,
+    console: TextIO,
+    *,
+    unsafe_fixes: bool,
+    verbosity: Verbosity,
 ) -> None:
     """The report to ``console`` (stdout, or stderr when stdout holds a fixed spec), or to
-    ``output_file`` with only the summary on ``console`` (where ``print_summary``)."""
+    ``output_file`` with only the summary on ``console``. The verbosity chooses what is
+    printed only: a report file is the same at every one."""
+    summarised = verbosity.prints_messages or output_file is not None
+    chosen = reporter(format_name, unsafe_fixes=unsafe_fixes, with_summary=summarised)
     if output_file is None:
-        if reporter.for_programs:
+        if chosen.for_programs:
             as_utf8(console)
-        reporter.report(results, console)
+        chosen.report(results, console)
         return
     try:
-        line_end = "\n" if reporter.for_programs else None  # people's formats: the platform's
+        line_end = "\n" if chosen.for_programs else None  # people's formats: the platform's
         with output_file.open("w", encoding="utf-8", errors="backslashreplace", newline=line_end) as out:
-            reporter.report(results, out)
+            chosen.report(results, out)
     except OSError as error:
         cannot_write(output_file, error)
-    if print_summary:
-        typer.echo(summary(results, unsafe_fixes=reporter.unsafe_fixes), file=console)
+    if verbosity.prints_messages:
+        typer.echo(summary(results, unsafe_fixes=unsafe_fixes), file=console)
 
 
 def as_utf8(stream: TextIO) -> None:
@@ -457,8 +467,9 @@ def check(
         outcomes, results = _check_files(
             named, settings, output_file, fixing=fixing, diff=diff, unsafe=unsafe_fixes, jobs=jobs, verbosity=verbosity
         )
-    if fixing_only:
+    if fixing_only and verbosity.prints_results:
         # No report follows, and netspec cannot check past these: say what stays, and why.
+        # They are results, not talk about the run: a quiet run prints them.
         before = {id(outcome.result): outcome for outcome in outcomes if diff and outcome.changed}
         for result in results:
             blocking = [d for d in result.diagnostics if d.blocking]
@@ -467,9 +478,7 @@ def check(
                 where = d.location
                 if places is not None:
                     where = places.get((d.code, d.layer_index), f"{d.location} in the fixed text")
-                # The problems that stay, which no report follows to list: results, not talk.
-                if verbosity.prints_results:
-                    to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
+                to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
@@ -490,10 +499,7 @@ def check(
     internal_errors = any(result.internal_error for result in results)
     if not fixing_only and (verbosity.prints_results or output_file is not None):
         try:
-            # A report file is the same at every verbosity, which chooses only what is printed.
-            summarised = verbosity.prints_messages or output_file is not None
-            chosen = reporter(chosen_format, unsafe_fixes=unsafe_fixes, with_summary=summarised)
-            write_report(chosen, results, output_file, console, print_summary=verbosity.prints_messages)
+            write_report(chosen_format, results, output_file, console, unsafe_fixes=unsafe_fixes, verbosity=verbosity)
             console.flush()
         except BrokenPipeError:
             if not internal_errors:
@@ -593,8 +599,8 @@ def _check_stdin(
     *,
     fixing: bool,
     unsafe: bool,
+    verbosity: Verbosity,
     summarising: bool = False,
-    verbosity: Verbosity = Verbosity.DEFAULT,
 ) -> StdinRun:
     """Read one spec from standard input, and check it, or fix it when ``fixing``. For
     ``summarising`` (``show``), the result keeps its analysis, and its fixes go unjudged."""
@@ -646,7 +652,9 @@ def report_fixes(
     fixed = sum(outcome.result.fixed for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
-            verbosity.warn(f"{outcome.result.filename}: {note}")
+            # Fixes left out, for the user to make by hand: results, which no report lists.
+            if verbosity.prints_results:
+                to_stderr(f"netspec: warning: {outcome.result.filename}: {note}")
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
@@ -680,7 +688,7 @@ def _settings(
     max_file_size: int | None = None,
     force_exclude: bool | None = None,
     *,
-    verbosity: Verbosity = Verbosity.DEFAULT,
+    verbosity: Verbosity,
 ) -> Settings:
     """The configuration file, then the flags (comma-separated, repeatable) on top of it."""
     try:
@@ -723,9 +731,11 @@ def show(
     from netspec.show import RENDERERS, summarize  # only here: keeps the check's start-up small
 
     choice("--format", format, RENDERERS)
-    settings = _settings(config)
+    settings = _settings(config, verbosity=Verbosity.DEFAULT)
     if spec == STDIN:
-        stdin = _check_stdin(None, settings, None, fixing=False, unsafe=False, summarising=True)
+        stdin = _check_stdin(
+            None, settings, None, fixing=False, unsafe=False, verbosity=Verbosity.DEFAULT, summarising=True
+        )
         assert stdin.result is not None  # left out only by --force-exclude, which show has not
         result = stdin.result
     else:

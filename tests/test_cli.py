@@ -533,6 +533,9 @@ def test_a_check_whose_named_files_are_all_excluded_says_so(tmp_path: Path, monk
         result.stderr
         == "netspec: warning: no spec files checked: --force-exclude leaves out legacy/a.yaml, legacy/b.yaml\n"
     )
+    # Asked to be quiet, it says nothing, as ruff's -q.
+    result = runner.invoke(app, ["check", "-q", "--force-exclude", "legacy/a.yaml", "legacy/b.yaml"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     # The near miss: one of the named files is checked, and nothing is said.
     result = runner.invoke(app, ["check", "--force-exclude", "legacy/a.yaml", "specs/net.yaml"])
     assert (result.exit_code, result.stderr) == (0, "")

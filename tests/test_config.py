@@ -784,6 +784,9 @@ def test_ignoring_or_demoting_a_rule_that_is_always_reported_is_said_to_do_nothi
         f"netspec: warning: {config}: severity names NS115, {after}",
         f"netspec: warning: --ignore names NS001, {after}",
     ]
+    # Warnings about the run, which a quiet one leaves out.
+    quiet = runner.invoke(app, ["check", "-q", "--output-format", "concise", "--ignore", "NS001", "specs"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (1, result.stdout.split("\nFound ")[0] + "\n", "")
     # The near misses: prefixes, rules that may be hidden, NS107 and NS002 whose problems
     # partly leave nothing unchecked, and promoting to an error.
     write(

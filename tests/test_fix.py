@@ -805,6 +805,10 @@ def test_layers_shared_through_anchors_or_merge_keys_are_left_alone(tmp_path: Pa
     assert path.read_text() == text
     assert "a: NS102 not fixed: the layer is shared through an anchor or alias" in err
     assert "m: NS102 not fixed: its padding comes from a merge key (<<)" in err
+    # Under --fix-only, which reports nothing, the fixes left out are results a quiet run
+    # prints, and a silent one does not.
+    assert run("--fix-only", "-q", path)[2] == err
+    assert run("--fix-only", "-s", path) == (0, "", "")
 
 
 #: Layers whose text --fix cannot edit, with the reason it gives. 16 − 3 + 1 = 14: padding 1
@@ -1315,6 +1319,8 @@ def test_diff_of_a_utf16_spec_warns_that_patch_cannot_apply_it(tmp_path: Path) -
     code, out, err = run("--diff", path)
     assert code == 1 and "+  - {type: conv, filters: 2, kernel: 3, padding: 1}  # café\n" in out
     assert f"netspec: warning: {path}: the diff shows the text in UTF-8, not the file's UTF-16-LE," in err
+    # A warning about the run, which a quiet one leaves out: the diff alone.
+    assert run("--diff", "-q", path) == (1, out, "")
     # The near miss: a UTF-8 spec's diff applies, with no warning.
     assert "warning" not in run("--diff", write_spec(tmp_path, SMALL, "utf8.yaml"))[2]
 
