@@ -20,7 +20,8 @@ class Reporter:
 
     ``unsafe_fixes``: the run has ``--unsafe-fixes``, so ``--fix`` would apply the unsafe fixes
     too, and a format that marks or counts what ``--fix`` applies counts them (as ruff does).
-    ``with_summary``: a format for people ends with the :func:`summary` (not under ``--quiet``).
+    ``with_summary``: a format for people ends with the :func:`summary`, which a report printed
+    under ``--quiet`` leaves out.
     """
 
     #: Read by programs, which take it as UTF-8 whatever the console's encoding (JSON and SARIF
