@@ -473,11 +473,9 @@ def check(
         before = {id(outcome.result): outcome for outcome in outcomes if diff and outcome.changed}
         for result in results:
             blocking = [d for d in result.diagnostics if d.blocking]
-            places = _places_on_disk(before[id(result)]) if blocking and id(result) in before else None
+            place = _place_on_disk(before[id(result)]) if blocking and id(result) in before else None
             for d in blocking:
-                where = d.location
-                if places is not None:
-                    where = places.get((d.code, d.layer_index), f"{d.location} in the fixed text")
+                where = d.location if place is None else place(d)
                 to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
@@ -799,13 +797,27 @@ def schema() -> None:
     typer.echo(render(), nl=False)
 
 
-def _places_on_disk(outcome: FixOutcome) -> dict[tuple[str, int | None], str]:
-    """Where the problems of a fixed text that --diff does not write are in the file as it
-    is, by rule and layer: its diagnostics give the fixed text's rows. A problem the file
-    does not report as it is (one an unsafe fix brings, or one an error before it hides)
-    has no place there."""
+def _place_on_disk(outcome: FixOutcome) -> Callable[[Diagnostic], str]:
+    """Where a problem of a fixed text that --diff does not write is in the file as it is:
+    where the file reports it, by rule and layer, since the diagnostic gives the fixed text's
+    row. One the file does not report (an unsafe fix brings it, or an error before it hides
+    it) is at its row in the file, where no fix changed that row; else it has no place there,
+    and is placed in the fixed text, saying so."""
     name = outcome.result.filename
-    return {(d.code, d.layer_index): f"{name}:{d.span.start.row}:{d.span.start.column}" for d in outcome.found_before}
+    found = {(d.code, d.layer_index): d.span.start for d in outcome.found_before}
+    kept: dict[int, int] | None = None
+
+    def place(d: Diagnostic) -> str:
+        nonlocal kept
+        start = found.get((d.code, d.layer_index))
+        if start is not None:
+            return f"{name}:{start.row}:{start.column}"
+        if kept is None:  # worked out only for a problem the file does not report
+            kept = outcome.rows_kept()
+        row = kept.get(d.span.start.row)
+        return f"{d.location} in the fixed text" if row is None else f"{name}:{row}:{d.span.start.column}"
+
+    return place
 
 
 def _why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:

@@ -47,7 +47,7 @@ from netspec.noqa import UNUSED_NOQA, Suppressions
 from netspec.report.base import working_directory
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings
-from netspec.source import LoadError, decode
+from netspec.source import LINE_BREAK, LoadError, decode
 from netspec.spec import validate_layer
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
@@ -433,6 +433,16 @@ class FixOutcome:
     @property
     def changed(self) -> bool:
         return self.original is not None and self.result.text is not None and self.result.text != self.original
+
+    def rows_kept(self) -> dict[int, int]:
+        """The rows of the fixed text that no fix changed, each with its row in the original
+        (counted from 1, at the parser's line breaks, as positions are)."""
+        assert self.original is not None and self.result.text is not None
+        kept: dict[int, int] = {}
+        for tag, a1, a2, b1, _ in _opcodes(LINE_BREAK.split(self.original), LINE_BREAK.split(self.result.text)):
+            if tag == "equal":
+                kept.update(zip(range(b1 + 1, b1 + 1 + a2 - a1), range(a1 + 1, a2 + 1), strict=True))
+        return kept
 
     def diff(self) -> str:
         """A unified diff from the original text to the fixed one ('' when unchanged)."""

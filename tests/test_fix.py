@@ -1172,8 +1172,9 @@ def test_diff_places_a_blocking_problem_in_the_file_as_it_is(tmp_path: Path) -> 
     path = write_spec(tmp_path, text)
     assert run("--diff", path)[2].startswith(f"netspec: warning: {path}:9:66: NS104 ")
     assert run("--fix-only", path)[2].startswith(f"netspec: warning: {path}:11:66: NS104 ")
-    # A problem that only an unsafe fix brings is in the fixed text alone: padding a keeps
-    # 8×8, which b's valid 3×3 (8 − 3 + 1 = 6) no longer matches in the add.
+    # A problem that only an unsafe fix brings is placed on its row of the file, which the fix
+    # left as it was: padding a keeps 8×8, which b's valid 3×3 (8 − 3 + 1 = 6) no longer
+    # matches in the add, on row 5 of the file.
     text = spec(
         "[4, 8, 8]",
         "{type: conv, name: a, filters: 4, kernel: 3}",
@@ -1181,14 +1182,35 @@ def test_diff_places_a_blocking_problem_in_the_file_as_it_is(tmp_path: Path) -> 
         "{type: add, from: [a, b]}",
     )
     path = write_spec(tmp_path, text, "merged.yaml")
-    assert f"netspec: warning: {path}:5:5 in the fixed text: NS106 " in run("--diff", "--unsafe-fixes", path)[2]
+    assert f"netspec: warning: {path}:5:5: NS106 " in run("--diff", "--unsafe-fixes", path)[2]
     # So is one the error before it hides in the file (NS103: 4 − 7 + 1 < 1): padding c1's
-    # 7×7 by 3 adds a row, and c2's channel mismatch is reported only then.
+    # 7×7 by 3 adds a row, and c2's channel mismatch, reported only then on row 7 of the
+    # fixed text, is on row 6 of the file.
     text = "input: [3, 4, 4]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 7\n" + (
         "  - {type: conv, filters: 4, kernel: 3, padding: 1, in_channels: 5}\n"
     )
     path = write_spec(tmp_path, text, "hidden.yaml")
-    assert f"netspec: warning: {path}:7:66 in the fixed text: NS104 " in run("--diff", "--unsafe-fixes", path)[2]
+    assert f"netspec: warning: {path}:6:66: NS104 " in run("--diff", "--unsafe-fixes", path)[2]
+    # The near miss: both layers on one row, which the fix changes. In the file, c2's
+    # in_channels value is 12 columns, ", padding: 3", to the left: no place there says so.
+    text = (
+        "input: [3, 4, 4]\nlayers: [{type: conv, filters: 4, kernel: 7}, "
+        "{type: conv, filters: 4, kernel: 3, padding: 1, in_channels: 5}]\n"
+    )
+    path = write_spec(tmp_path, text, "one_row.yaml")
+    assert text.index("5}]") - text.index("\nlayers") == 108  # the 5's column in the file
+    assert f"netspec: warning: {path}:2:120 in the fixed text: NS104 " in run("--diff", "--unsafe-fixes", path)[2]
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\r", "\u2028"])
+def test_diff_places_a_hidden_problem_by_the_rows_the_parser_counts(tmp_path: Path, brk: str) -> None:
+    # As above: c2's in_channels is on row 6 of the file, whatever breaks its lines (a diff
+    # counts LF alone, so a file of CRs is one line to it; positions count every break).
+    rows = ["input: [3, 4, 4]", "layers:", "  - type: conv", "    filters: 4", "    kernel: 7"]
+    rows.append("  - {type: conv, filters: 4, kernel: 3, padding: 1, in_channels: 5}")
+    path = tmp_path / "hidden.yaml"
+    path.write_bytes((brk.join(rows) + brk).encode())
+    assert f"netspec: warning: {path}:6:66: NS104 " in run("--diff", "--unsafe-fixes", path)[2]
 
 
 def test_diff_of_clean_file_is_empty_and_exits_zero(tmp_path: Path) -> None:
