@@ -154,8 +154,10 @@ class Verbosity(IntEnum):
         """The summary, the counts of fixes, and the warnings."""
         return self >= Verbosity.DEFAULT
 
-    def warn(self, message: str) -> None:
-        if self.prints_messages:
+    def warn(self, message: str, *, at: Verbosity | None = None) -> None:
+        """A warning, printed from the verbosity ``at`` up: by default talk about the run,
+        which -q leaves out; at QUIET, one that stands in for a report none is printed."""
+        if self >= (Verbosity.DEFAULT if at is None else at):
             to_stderr(f"netspec: warning: {message}")
 
 
@@ -429,8 +431,10 @@ def check(
 ) -> None:
     """Check specs for shape errors. Exit 0 when clean, 1 when problems were found, 2 on usage errors."""
     verbosity = Verbosity.from_flags(verbose=verbose, quiet=quiet, silent=silent)
-    if verbosity is Verbosity.VERBOSE and not source.HAS_LIBYAML:
-        to_stderr("netspec: warning: PyYAML was built without libyaml; using the pure-Python parser, about 10× slower")
+    if not source.HAS_LIBYAML:
+        verbosity.warn(
+            "PyYAML was built without libyaml; using the pure-Python parser, about 10× slower", at=Verbosity.VERBOSE
+        )
     source_of_format = context.get_parameter_source("output_format")
     from_environment = source_of_format is not None and source_of_format.name == "ENVIRONMENT"
     chosen_format = choice(
@@ -476,7 +480,7 @@ def check(
             place = _place_on_disk(before[id(result)]) if blocking and id(result) in before else None
             for d in blocking:
                 where = d.location if place is None else place(d)
-                to_stderr(f"netspec: warning: {where}: {d.code} {d.message} ({_why_not_fixed(d, result)})")
+                verbosity.warn(f"{where}: {d.code} {d.message} ({_why_not_fixed(d, result)})", at=Verbosity.QUIET)
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
@@ -651,8 +655,7 @@ def report_fixes(
     for outcome in outcomes:
         for note in outcome.notes:
             # Fixes left out, for the user to make by hand: results, which no report lists.
-            if verbosity.prints_results:
-                to_stderr(f"netspec: warning: {outcome.result.filename}: {note}")
+            verbosity.warn(f"{outcome.result.filename}: {note}", at=Verbosity.QUIET)
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:

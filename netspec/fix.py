@@ -179,7 +179,8 @@ def _new(before: Standing, after: Standing) -> list[Finding]:
 
 
 def _worse(before: Seen, after: Seen) -> bool:
-    """Whether a finding that stood before stands worse after: blocking, or in more axes."""
+    """Whether a finding that stood before stands worse after: blocking, or in an axis it was
+    not in."""
     return after.blocking > before.blocking or not within(after.axes, before.axes)
 
 

@@ -19,7 +19,7 @@ from netspec.layers.base import (
     per_side_padding,
     torch_value,
 )
-from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, dimension_units, padding_fix
+from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, along, padding_fix
 
 if TYPE_CHECKING:
     from torch import nn
@@ -120,11 +120,10 @@ class Pool(WindowedLayer):
             if all(pads[i][0] == pads[i][1] for held in over.values() for i in held)
             else f"PyTorch's limit for {self.type} padding, which netspec applies to each side"
         )
-        units = dimension_units(len(kernels))
         alike = len(over) == 1 and len(next(iter(over.values()))) == len(kernels)
         half = ", and ".join(
             f"{padding} is more than half the kernel ({kernel}//2 = {_padding_limit(kernel)})"
-            + ("" if alike else f" along the {' and '.join(f'{units[i]}s' for i in held)}")
+            + ("" if alike else along(len(kernels), held))
             for (padding, kernel), held in over.items()
         )
         return LayerError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
@@ -29,6 +29,15 @@ _UNITS = {0: (), 1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "co
 def dimension_units(rank: int) -> tuple[str, ...]:
     """What one step along each spatial dimension is called: rows and columns in 2-D."""
     return _UNITS[rank]
+
+
+def along(rank: int, indices: Iterable[int]) -> str:
+    """`` along the rows and columns``, of ``rank`` spatial dimensions; nothing in 1-D, where
+    "along the positions" says nothing."""
+    if rank == 1:
+        return ""
+    units = dimension_units(rank)
+    return f" along the {' and '.join(f'{units[i]}s' for i in indices)}"
 
 
 def padding_value(pads: Sequence[Pads]) -> EditValue:
@@ -109,10 +118,7 @@ def _by_dimension(
     if len(groups) == 1:
         ((value, note),) = groups
         return alike.format(value) + note
-    parts = [
-        f"{value} along the {' and '.join(f'{units[i]}s' for i in held)}{note}"
-        for (value, note), held in groups.items()
-    ]
+    parts = [f"{value}{along(len(units), held)}{note}" for (value, note), held in groups.items()]
     return before + ", and ".join(parts)
 
 

@@ -53,7 +53,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import Conv
 from netspec.layers.arithmetic import Window
-from netspec.layers.windowed import dimension_units, padding_fix, same_alternative
+from netspec.layers.windowed import along, padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
 
 #: What the outermost outputs of an over-padded convolution see, per padding mode.
@@ -101,15 +101,15 @@ def _excess(windows: Sequence[Window], excessive: dict[int, int]) -> str:
     """``padding 3 ≥ the effective kernel 1``, with the dimensions named where they differ:
     ``… 1 along the slices and rows, and 3 ≥ 2 along the columns`` for kernel [1, 1, 2].
     ``excessive`` holds each such dimension's padding."""
-    units = dimension_units(len(windows))
-    groups: dict[tuple[int, int], list[str]] = {}
+    rank = len(windows)
+    groups: dict[tuple[int, int], list[int]] = {}
     for i, padding in excessive.items():
-        groups.setdefault((padding, windows[i].effective_kernel), []).append(f"{units[i]}s")
+        groups.setdefault((padding, windows[i].effective_kernel), []).append(i)
     ((padding, kernel), first), *rest = groups.items()
-    if len(groups) == 1 and len(excessive) == len(windows):
+    if len(groups) == 1 and len(excessive) == rank:
         return f"padding {padding} ≥ the effective kernel {kernel}"  # a square layer, padded alike
-    others = "".join(f", and {p} ≥ {k} along the {' and '.join(named)}" for (p, k), named in rest)
-    return f"padding {padding} ≥ the effective kernel {kernel} along the {' and '.join(first)}{others}"
+    others = "".join(f", and {p} ≥ {k}{along(rank, held)}" for (p, k), held in rest)
+    return f"padding {padding} ≥ the effective kernel {kernel}{along(rank, first)}{others}"
 
 
 RULE = Rule(

@@ -51,7 +51,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
 from netspec.layers.arithmetic import NO_HOLES, Holes, Window
-from netspec.layers.windowed import dimension_units
+from netspec.layers.windowed import along
 from netspec.rules.base import Rule, Violation
 from netspec.rules.explicit_pad import judged_windows
 
@@ -74,7 +74,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             # where the few positions it has are NS101's, dropped after the last window.
             blind = [i for i, w in enumerate(windows) if w.reads_nothing()]
             if blind:
-                lies = f"every window lies in the padding{_along(windows, blind)}"
+                lies = f"every window lies in the padding{along(len(windows), blind)}"
                 yield _reading_none(node, windows, f"{node.name}: {lies}; the layer reads none of its input")
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
@@ -90,12 +90,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         dimensions: dict[str, list[int]] = {}
         for i, phrase in gaps.items():
             dimensions.setdefault(phrase, []).append(i)
-        gap = ", and ".join(phrase + _along(windows, held) for phrase, held in dimensions.items())
+        gap = ", and ".join(phrase + along(len(windows), held) for phrase, held in dimensions.items())
         if not fraction:
             # Every tap in the padding (kernel 2, dilation 4, 'same' on 2), along the dimensions
             # that read nothing, which need not be those with gaps.
             blind = [i for i, (share, _) in enumerate(shares) if not share]
-            lying = f"every window lying in the padding{_along(windows, blind)}"
+            lying = f"every window lying in the padding{along(len(windows), blind)}"
             yield _reading_none(node, windows, f"{node.name}: {gap}; the layer reads none of its input, {lying}")
             continue
         if skipping:
@@ -116,15 +116,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help, axes=frozenset(gaps))
-
-
-def _along(windows: list[Window], dimensions: list[int]) -> str:
-    """`` along the rows and columns``; nothing for one dimension (1-D), where "along the
-    positions" says nothing."""
-    if len(windows) == 1:
-        return ""
-    units = dimension_units(len(windows))
-    return f" along the {' and '.join(f'{units[i]}s' for i in dimensions)}"
 
 
 def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
