@@ -389,6 +389,9 @@ def test_ns109_reports_windows_that_all_lie_in_the_padding_before_the_input() ->
             "NS109",
             None,
         ),
+        # Columns: 1 position under taps 4 apart, padded 4: windows from −4 to 0, of which
+        # the 3 starting at −3, −2 and −1 step over it. Rows: a kernel of 1 reads every one.
+        ("[1, 4, 1]", ["{type: conv, filters: 1, kernel: [1, 2], dilation: [1, 4], padding: [0, 4]}"], "NS109", {1}),
         # 8 − 3 + 1 = 6 rows where 8 were expected: the expect's axis 1 (0 is the channels).
         ("[1, 8, 8]", ["{type: conv, filters: 4, kernel: [3, 1], expect: [4, 8, 8]}"], "NS108", {1}),
         ("[1, 8, 8]", ["{type: conv, filters: 4, kernel: [3, 1], expect: [2, 6, 8]}"], "NS108", {0}),
@@ -416,6 +419,33 @@ def test_ns109_names_the_dimension_whose_windows_all_lie_in_the_padding() -> Non
     # a warning.
     (d,) = [d for d in lint(spec("[1, 9, 3]", layer.replace("[5, 0]", "[4, 0]"))) if d.code == "NS109"]
     assert d.severity is Severity.WARNING and "reads none" not in d.message
+
+
+def test_ns109_reports_windows_whose_taps_step_over_the_whole_input() -> None:
+    # 2 positions, kernel 2 with dilation 3, padded 2: (2 + 4 − 4) + 1 = 3 windows, from −2,
+    # −1 and 0. Their taps: −2 and 1; −1 and 2; 0 and 3. The middle one reads neither 0 nor 1,
+    # and padding 2 < the effective kernel 4 leaves it to NS109, not NS107.
+    layer = "{type: conv, filters: 1, kernel: 2, dilation: 3, padding: 2}"
+    found = {d.code: d for d in lint(spec("[1, 2]", layer))}
+    assert "NS107" not in found
+    assert found["NS109"].message == (
+        "conv1: 1 of its 3 windows reads only padding, its taps 3 apart stepping over all 2 input positions"
+    )
+    assert found["NS109"].severity is Severity.WARNING
+    # The near miss: taps 2 apart, no further apart than the input is long. The 4 windows,
+    # from −2 to 1, have taps −2 and 0, −1 and 1, 0 and 2, 1 and 3: each reads a position.
+    assert "NS109" not in codes(spec("[1, 2]", layer.replace("dilation: 3", "dilation: 2")))
+    # Beside a dimension that skips, each is named: rows 0, 2, 4 and 6 of 8 under stride 2;
+    # columns as in the axes table above, 3 of the 5 windows.
+    layer = "{type: conv, filters: 1, kernel: [1, 2], stride: [2, 1], dilation: [1, 4], padding: [0, 4]}"
+    (d,) = [d for d in lint(spec("[1, 8, 1]", layer)) if d.code == "NS109"]
+    assert d.message == (
+        "conv1: stride 2 > window 1 along the rows, and 3 of its 5 windows read only padding, their taps 4 apart "
+        "stepping over the input position along the columns; the layer reads only 1/2 of its input"
+    )
+    assert d.help is not None and d.help.endswith(
+        "; use a dilation no larger than the input's size, so that no window's taps step over it"
+    )
 
 
 def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back() -> None:
@@ -539,11 +569,13 @@ def test_ns109_counts_the_positions_a_dilated_stride_reads() -> None:
     )
     assert edges.help == "use dilation 1, or pad the edges, which only windows that start in the padding read"
     # Stride 1, fewer outputs than the dilation: padded 'same' by (4·1)/2 = 2 on 3 positions,
-    # 3 + 4 − 4 = 3 outputs, whose taps i − 2 and i + 2 (i = 0, 1, 2) read 0 and 2, never 1.
+    # 3 + 4 − 4 = 3 outputs, whose taps i − 2 and i + 2 (i = 0, 1, 2) read 0 and 2, never 1;
+    # those of window 1, −1 and 3, step over all 3 positions.
     same = "{type: conv, filters: 4, kernel: 2, dilation: 4, padding: same}"
     (middle,) = lint(spec("[1, 3]", same))
     assert middle.message == (
-        "conv1: kernel 2 with dilation 4 and stride 1 never reads input position 1 (from 0); "
+        "conv1: kernel 2 with dilation 4 and stride 1 never reads input position 1 (from 0), and 1 of its 3 "
+        "windows reads only padding, its taps 4 apart stepping over all 3 input positions; "
         "the layer reads only 2/3 of its input"
     )
     # On 2 positions, 2 outputs, taps −2, 2, −1 and 3: all in the padding, an error.

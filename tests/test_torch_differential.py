@@ -1154,6 +1154,46 @@ def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_rea
     assert any(reads_none(d) for d in found) == (not torch.autograd.grad(out.sum(), x)[0].any())
 
 
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(
+    size=st.integers(1, 5),
+    kernel=st.integers(2, 4),
+    stride=st.integers(1, 3),
+    dilation=st.integers(2, 8),
+    before=st.integers(0, 10),
+    after=st.integers(0, 10),
+)
+@example(size=2, kernel=2, stride=1, dilation=3, before=2, after=2)  # the middle window of 3
+@example(size=2, kernel=2, stride=1, dilation=2, before=2, after=2)  # taps 2 apart: none steps over 2
+@example(size=1, kernel=2, stride=1, dilation=3, before=4, after=0)  # wholly in the padding: NS107's
+def test_every_output_that_pytorch_computes_from_padding_alone_is_reported(
+    size: int, kernel: int, stride: int, dilation: int, before: int, after: int
+) -> None:
+    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+    torch.nn.init.ones_(conv.weight)
+    x = torch.ones(1, 1, size, requires_grad=True)
+    try:
+        out = conv(torch.nn.functional.pad(x, (before, after)))
+    except RuntimeError:
+        assume(False)  # no output (NS103), compared elsewhere
+    # An output reads the input exactly where its gradient there is not zero.
+    blind = sum(not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any() for i in range(out.shape[-1]))
+    layer = (
+        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
+        f"padding: [[{before}, {after}]], bias: false}}"
+    )
+    found = {d.code: d for d in lint(spec(f"[1, {size}]", layer))}
+    ns109 = found.get("NS109")
+    stepping = re.search(r"(\d+) of its \d+ windows? reads? only padding", ns109.message) if ns109 else None
+    counted = int(stepping[1]) if stepping else 0
+    # Windows wholly in the padding are NS107's; without it, NS109 counts every blind window,
+    # or says that the layer reads none of its input.
+    if "NS107" in found or (ns109 and reads_none(ns109)):
+        assert counted <= blind
+    else:
+        assert counted == blind
+
+
 def test_export_convolves_with_the_padding_mode_given() -> None:
     # Shapes cannot show the mode: read it back from the modules.
     text = spec(

@@ -285,6 +285,28 @@ class Window:
             return False
         return self.read_count() == 0
 
+    def windows_stepping_over(self) -> int | None:
+        """How many windows meet the input yet have every tap in zero padding: taps more than
+        W apart step over all of it (kernel 2 with dilation 4, padded 4, on 1 position: the
+        windows 1 to 3 of 5). A window wholly in the padding steps over nothing (NS107's).
+        None where counting costs more than :data:`MAX_TAP_STEPS` taps."""
+        if self.padding_mode != "zeros" or self.size >= self.dilation or self.kernel < 2:
+            return 0
+        taps = self._taps_reaching(0, self.size)
+        if len(taps) > MAX_TAP_STEPS:
+            return None
+
+        def starting(lo: int, hi: int) -> int:
+            """How many windows start (S·i − P) in [lo, hi]."""
+            first = max(0, -(-(lo + self.pad_before) // self.stride))
+            last = min(self.output - 1, (hi + self.pad_before) // self.stride)
+            return max(0, last - first + 1)
+
+        meeting = starting(1 - self.effective_kernel, self.size - 1)
+        # A window has at most one tap on the input, the taps being further apart than it is long.
+        reading = sum(starting(-self.dilation * j, self.size - 1 - self.dilation * j) for j in taps)
+        return meeting - reading
+
     def surely_skips(self) -> bool:
         """Whether some input position is unread for certain, without counting: between the
         edges (and clear of the positions a padding mode copies), a whole period of S

@@ -68,10 +68,10 @@ def judged_windows(graph: Graph) -> Iterator[tuple[Node, WindowedLayer, list[Win
     before its explicit pads and those pads (:func:`seen_windows`), but for those whose pads
     one window cannot describe: of what they read there is nothing sure to say. A layer of
     stride 1 reads every position and drops none, so the rules that ask (NS101, NS109, NS113)
-    need not see it, but where it has fewer outputs than its dilation: their taps then step
-    over positions."""
+    need not see it, but where it has fewer outputs than its dilation, or fewer input positions:
+    their taps then step over positions, or over the whole input."""
     for node, layer, windows in graph.windowed:
-        if all(w.stride == 1 and w.output >= w.dilation for w in windows):  # most layers
+        if all(w.stride == 1 and min(w.output, w.size) >= w.dilation for w in windows):  # most layers
             continue
         judged = seen_windows(graph, node, windows)
         if judged is not None:

@@ -10,7 +10,10 @@ kernel. Where every residue is read, the spaced taps of a dilated layer can stil
 positions next to the edges, which only windows starting in the padding would reach: kernel 3,
 stride 3 and dilation 2 on 29 positions never read positions 1 and 27. So can a layer of
 stride 1 with fewer outputs than its dilation, even one padded to keep the map's size: kernel
-2 with dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none. A
+2 with dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none.
+Taps further apart than the input is long can step over all of it: kernel 2 with dilation 3
+and padding 2, on 2 positions, reads them from its first and last windows, and its middle
+window reads only padding (windows wholly in the padding are NS107's). A
 layer that reads none of its input, every window lying in the padding, is an error: its
 output is its bias alone, or, from a max pool, -inf.
 Positions after the last window are NS101's, but where the stride is larger than the window
@@ -28,8 +31,10 @@ holes at the edges go unlisted.
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
 downsampling shortcut) reads one input pixel in four. ResNet-D ("Bag of Tricks", He et al.
 2019) fixes that with a 2×2 average pool before a stride-1 projection. A dilated, strided
-convolution reads a grid with holes, the "gridding" of dilated networks. When the skipping
-is the published design, silence it with `# noqa: NS109`.
+convolution reads a grid with holes, the "gridding" of dilated networks. A window that
+steps over the whole input makes an output of the bias alone: compute spent on a feature
+that means nothing. When the skipping is the published design, silence it with
+`# noqa: NS109`.
 
 ## Example
 ```yaml
@@ -40,7 +45,8 @@ is the published design, silence it with `# noqa: NS109`.
 ## Fix
 No automatic fix: use a kernel at least as large as the stride and a dilation that shares no
 factor with it, or pool before a stride-1 layer. Holes at the edges alone go with dilation 1,
-or with padding that starts windows before the input.
+or with padding that starts windows before the input; windows that step over the input, with
+a dilation no larger than the input's size.
 """
 
 import math
@@ -69,6 +75,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             if read < every and (windows[i].surely_skips() if count is None else count < windows[i].size)
         ]
         holes = [w.edge_holes() or NO_HOLES for w in windows]
+        # Uncounted (too costly), as above, a window is not said to step over the input.
+        over = {i: n for i, w in enumerate(windows) if (n := w.windows_stepping_over())}
         if not skipping and not any(h.total for h in holes):
             # Windows that skip nothing may still all lie in the padding before the input,
             # where the few positions it has are NS101's, dropped after the last window.
@@ -76,6 +84,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             if blind:
                 lies = f"every window lies in the padding{along(len(windows), blind)}"
                 yield _reading_none(node, windows, f"{node.name}: {lies}; the layer reads none of its input")
+            elif over:
+                stepping = {i: _stepping_over(windows[i], n) for i, n in over.items()}
+                yield Violation(
+                    node.index,
+                    f"{node.name}: {_grouped(stepping, len(windows))}",
+                    help=_STEPPING_OVER_HELP,
+                    axes=frozenset(over),
+                )
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
         fraction = math.prod((share for share, _ in shares), start=Fraction(1))
@@ -86,18 +102,17 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             for i in range(len(windows))
             if i in skipping or holes[i].total
         }
-        # Each phrase once, with the dimensions it holds for.
-        dimensions: dict[str, list[int]] = {}
-        for i, phrase in gaps.items():
-            dimensions.setdefault(phrase, []).append(i)
-        gap = ", and ".join(phrase + along(len(windows), held) for phrase, held in dimensions.items())
         if not fraction:
             # Every tap in the padding (kernel 2, dilation 4, 'same' on 2), along the dimensions
             # that read nothing, which need not be those with gaps.
             blind = [i for i, (share, _) in enumerate(shares) if not share]
             lying = f"every window lying in the padding{along(len(windows), blind)}"
+            gap = _grouped(gaps, len(windows))
             yield _reading_none(node, windows, f"{node.name}: {gap}; the layer reads none of its input, {lying}")
             continue
+        for i, n in over.items():
+            gaps[i] = f"{gaps[i]}, and {_stepping_over(windows[i], n)}" if i in gaps else _stepping_over(windows[i], n)
+        gap = _grouped(gaps, len(windows))
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
             shared = any(math.gcd(windows[i].stride, windows[i].dilation) > 1 for i in skipping)
@@ -105,6 +120,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 "use a kernel at least as large as the stride"
                 + (" and a dilation that shares no factor with it" if shared else "")
                 + ", or average-pool before a stride-1 layer (ResNet-D)"
+                + (f"; {_STEPPING_OVER_HELP}" if over else "")
             )
         else:
             # More padding helps only a layer that takes it (a pool takes half its window).
@@ -116,6 +132,30 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help, axes=frozenset(gaps))
+
+
+#: The help for windows whose taps step over the whole input, which dilation 1 cures too.
+_STEPPING_OVER_HELP = "use a dilation no larger than the input's size, so that no window's taps step over it"
+
+
+def _grouped(phrases: dict[int, str], rank: int) -> str:
+    """Each dimension's phrase once, with the dimensions it holds for."""
+    dimensions: dict[str, list[int]] = {}
+    for i, phrase in phrases.items():
+        dimensions.setdefault(phrase, []).append(i)
+    return ", and ".join(phrase + along(rank, held) for phrase, held in dimensions.items())
+
+
+def _stepping_over(window: Window, count: int) -> str:
+    """``2 of its 5 windows read only padding, their taps 4 apart stepping over all 3 input
+    positions``."""
+    one = count == 1
+    reads, their = ("reads", "its") if one else ("read", "their")
+    over = "the input position" if window.size == 1 else f"all {window.size:,} input positions"
+    return (
+        f"{count:,} of its {window.output:,} windows {reads} only padding, "
+        f"{their} taps {window.dilation} apart stepping over {over}"
+    )
 
 
 def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
