@@ -78,9 +78,10 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
     layer: KeyPath = ("layers", index)
     if not document.has_value(layer):
         raise Uneditable("the layer comes from an alias")
-    if document.is_anchored(()) or document.is_anchored(("layers",)):
+    # An anchor no alias refers to shares nothing: a key added inside its value keeps it.
+    if document.is_shared(()) or document.is_shared(("layers",)):
         raise Uneditable("the layers are shared through an anchor")
-    if document.is_anchored(layer) or text.startswith("*", document.value_range(layer)[0]):
+    if document.is_shared(layer) or text.startswith("*", document.value_range(layer)[0]):
         raise Uneditable("the layer is shared through an anchor or alias")
     if document.repeats_key_within(layer):
         raise Uneditable("the layer has a duplicate key")

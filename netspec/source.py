@@ -246,6 +246,8 @@ class Document:
     #: Where each value that carries an anchor (``&name``), which aliases elsewhere may share,
     #: starts, by path (checked like ``flow_starts``).
     anchored: dict[KeyPath, int] = field(default_factory=dict)
+    #: Where each anchor that an alias refers to starts: only its value is shared.
+    aliased: set[int] = field(default_factory=set)
     #: Where the repeated keys and the anchors start, sorted: built on first use, to find those
     #: inside a value's text by bisection (asked for every layer, a scan would be quadratic).
     _repeat_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -370,6 +372,11 @@ class Document:
     def is_anchored(self, path: KeyPath) -> bool:
         """Whether the value at ``path`` itself carries an anchor."""
         return self._starts_at(path, self.anchored)
+
+    def is_shared(self, path: KeyPath) -> bool:
+        """Whether the value at ``path`` carries an anchor that an alias refers to: a change to
+        it would change the alias's value too."""
+        return self.is_anchored(path) and self.anchored[path] in self.aliased
 
     def _starts_at(self, path: KeyPath, starts: dict[KeyPath, int]) -> bool:
         start = starts.get(path)
@@ -848,6 +855,7 @@ class _Builder:
         if name not in self.anchors:
             raise _EventError("NS001", f"alias *{_anchor_name(name)} refers to no anchor")
         value, size = self.anchors[name]
+        self.doc.aliased.add(self.anchor_starts[name])
         # The one way a collection reaches a key's place: open() refuses the others.
         stack = self.stack
         if isinstance(value, (dict, list)) and stack and stack[-1].is_map and stack[-1].key is _NO_KEY:

@@ -827,11 +827,6 @@ UNEDITABLE = [
         id="tag-before-the-anchor",
     ),
     pytest.param(
-        "  - !!map &c {type: conv, name: a, filters: 2, kernel: 3}\n  - {type: relu}\n",
-        "the layer is shared through an anchor or alias",
-        id="tagged-anchored-layer",
-    ),
-    pytest.param(
         "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding:\n      - &z 0\n      - 0\n",
         "its padding carries an anchor",
         id="anchor-in-a-block-padding",
@@ -926,6 +921,38 @@ def test_a_padding_that_is_an_alias_is_replaced_by_the_new_value() -> None:
     outcome = fix_text(text)
     assert (outcome.result.text, outcome.notes) == (fixed, [])
     assert yaml.safe_load(fixed)["layers"][1:] == [{"type": "conv", "filters": 4, "kernel": 3, "padding": 1}] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        pytest.param(
+            "layers:\n  - &c {type: conv, filters: 2, kernel: 3}\n",
+            "layers:\n  - &c {type: conv, filters: 2, kernel: 3, padding: 1}\n",
+            id="flow-layer",
+        ),
+        pytest.param(
+            "layers:\n  - !!map &c {type: conv, filters: 2, kernel: 3}\n",
+            "layers:\n  - !!map &c {type: conv, filters: 2, kernel: 3, padding: 1}\n",
+            id="tagged-flow-layer",
+        ),
+        pytest.param(
+            "layers:\n  - &c\n    type: conv\n    filters: 2\n    kernel: 3\n  - {type: relu}\n",
+            "layers:\n  - &c\n    type: conv\n    filters: 2\n    kernel: 3\n    padding: 1\n  - {type: relu}\n",
+            id="block-layer",
+        ),
+        pytest.param(
+            "layers: &all\n  - {type: conv, filters: 2, kernel: 3}\n",
+            "layers: &all\n  - {type: conv, filters: 2, kernel: 3, padding: 1}\n",
+            id="layer-list",
+        ),
+    ],
+)
+def test_an_anchor_that_no_alias_refers_to_shares_nothing_and_stays(text: str, fixed: str) -> None:
+    # 16 − 3 + 1 = 14, and padding 1 keeps 16: the key goes in after the anchor, which stays.
+    outcome = fix_text("input: [1, 16, 16]\n" + text, "spec.yaml")
+    assert (outcome.result.text, outcome.notes) == ("input: [1, 16, 16]\n" + fixed, [])
+    assert yaml.safe_load(outcome.result.text)["layers"][0]["padding"] == 1
 
 
 def test_an_anchored_layer_list_keeps_every_layer_as_it_is(tmp_path: Path) -> None:
