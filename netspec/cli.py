@@ -404,7 +404,11 @@ def check(
     quiet: Annotated[
         bool,
         typer.Option(
-            "--quiet", "-q", help="Print the problems (or the diff) and nothing else: no summary, no warnings."
+            "--quiet",
+            "-q",
+            help="Print the problems (or the diff) and nothing else: no summary, no warnings. Under "
+            "--fix-only and --diff, the problems netspec cannot check past and the fixes left out are "
+            "still printed.",
         ),
     ] = False,
     silent: Annotated[
