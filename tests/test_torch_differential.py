@@ -1154,6 +1154,44 @@ def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_rea
     assert any(reads_none(d) for d in found) == (not torch.autograd.grad(out.sum(), x)[0].any())
 
 
+class ChannelsLast(torch.nn.Module):
+    """A module over the channels of each position, as ``nn.LayerNorm(C)`` on [N, L, C]."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: Any) -> Any:
+        return self.inner(x.transpose(1, -1)).transpose(1, -1)
+
+
+@pytest.mark.parametrize(
+    ("between", "module"),
+    [
+        ("{type: relu}", lambda: torch.nn.ReLU()),
+        ("{type: layernorm}", lambda: ChannelsLast(torch.nn.LayerNorm(2))),  # each position's 2 channels
+        ("{type: groupnorm, groups: 1}", lambda: torch.nn.GroupNorm(1, 2)),
+        ("{type: instancenorm}", lambda: torch.nn.InstanceNorm1d(2)),
+        ("{type: batchnorm}", lambda: torch.nn.BatchNorm1d(2)),
+        ("{type: batchnorm, track_running_stats: false}", lambda: torch.nn.BatchNorm1d(2, track_running_stats=False)),
+    ],
+    ids=["relu", "layernorm", "groupnorm", "instancenorm", "batchnorm", "batchnorm-untracked"],
+)
+def test_a_layer_behind_a_pad_reads_none_of_its_input_exactly_where_pytorch_says_so(between: str, module: Any) -> None:
+    # The 2 positions padded 2 before, then a window of 1 every 4: it reads position 0, a pad's.
+    # A normalisation by statistics over the positions (in training) puts them there too.
+    text = spec("[2, 2]", "{type: pad, padding: [[2, 0]]}", between, "{type: conv, filters: 1, kernel: 1, stride: 4}")
+    found = [d for d in lint(text) if d.code == "NS109"]
+    torch.manual_seed(0)
+    network = torch.nn.Sequential(torch.nn.ZeroPad1d((2, 0)), module(), torch.nn.Conv1d(2, 1, 1, stride=4))
+    with torch.no_grad():
+        first, second = (network(torch.randn(2, 2, 2)) for _ in range(2))
+    # The output holds nothing of the input exactly when no input changes it.
+    assert any(reads_none(d) for d in found) == bool(torch.equal(first, second))
+    # Either way the layer reads 1 of the 4 positions before it.
+    assert len(found) == 1
+
+
 @settings(max_examples=EXAMPLES // 3, deadline=None)
 @given(
     size=st.integers(1, 5),

@@ -20,6 +20,11 @@ class Neutral(SamePositions):
     """Output shape = input shape. No parameters, unless a subclass counts them (the
     normalisations' affine weights, PReLU's slopes, LayerScale's scales)."""
 
+    #: Whether what a ``pad`` added before the layer holds nothing of the input after it: each
+    #: position's value is made from that position's alone. Not so for a normalisation by
+    #: statistics over the positions (batchnorm in training, groupnorm, instancenorm).
+    keeps_padding: ClassVar[bool] = True
+
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         (shape,) = inputs
         return shape
@@ -210,6 +215,8 @@ class RunningNorm(Neutral):
     its own defaults."""
 
     inert_keys = LayerBase.inert_keys | {"eps", "momentum", "track_running_stats"}
+    # Training normalises by the batch's statistics, or the sample's, whatever is tracked.
+    keeps_padding = False
     eps: Epsilon = 1e-5
     momentum: Momentum
     affine: bool
@@ -253,6 +260,7 @@ class GroupNorm(Neutral):
     channel when affine."""
 
     inert_keys = LayerBase.inert_keys | {"eps"}
+    keeps_padding = False
     type: Literal["groupnorm"]
     groups: Size = Field(description="Channel groups (num_groups); must divide the input's channels.")
     eps: Epsilon = 1e-5

@@ -35,9 +35,11 @@ def seen_windows(
     For ``reads``, None where one window per dimension cannot tell what is read: a side
     padded twice, once with copies of the input (a reflection of a reflection is not one of
     their sum), or a ``ceil_mode`` pool, whose last window ATen places by the padding
-    before the input alone. Sizes (without ``reads``) do not depend on either.
+    before the input alone. Sizes (without ``reads``) do not depend on either. Nor on a
+    normalisation between that takes statistics over the positions, after which what a
+    pad added holds values of the input's: for ``reads``, the pads before it are the map's.
     """
-    chain = graph.explicit_pads[node.index]
+    chain = (graph.explicit_pads_read if reads else graph.explicit_pads)[node.index]
     if not chain:  # most layers: asked of every one, so answered first
         return windows, ()
     if reads and any(w.ceil_mode for w in windows):
