@@ -96,6 +96,22 @@ class Field1D:
         centre = self.centre + position * self.jump
         return centre - (self.size - 1) / 2, centre + (self.size - 1) / 2
 
+    def reaches(self, size: int, positions: int) -> bool:
+        """Whether the moving part of the first of ``positions`` output positions reaches the
+        last of ``size`` input positions, and the last one's the first: with centre c, size r
+        and jump j, 2c + r − 1 ≥ 2(W − 1) and 2c + 2(O − 1)·j − r + 1 ≤ 0, as :meth:`moving_span`
+        puts them. In whole numbers over the common denominator: NS114 asks it of every layer,
+        and as Fractions it cost more than the rest of the rule."""
+        cn, cd = self.centre.numerator, self.centre.denominator
+        rn, rd = self.size.numerator, self.size.denominator
+        jn, jd = self.jump.numerator, self.jump.denominator
+        denominator = cd * rd * jd  # positive, as a Fraction's are
+        twice_centre = 2 * cn * rd * jd
+        size_part = rn * cd * jd
+        last_reaches = twice_centre + size_part - denominator >= 2 * (size - 1) * denominator
+        steps = 2 * (positions - 1) * jn * cd * rd
+        return last_reaches and twice_centre + steps - size_part + denominator <= 0
+
     def span(self, position: int) -> Interval:
         """The input coordinates output ``position`` sees, first and last."""
         first, last = self.moving_span(position)
@@ -214,7 +230,7 @@ class ReceptiveField:
         input of these sizes: the first position's reaches the last input position, and the
         last position's the first (the spans move forward with the position), with no hole."""
         return all(
-            d.regular and d.solid and d.moving_span(0)[1] >= size - 1 and d.moving_span(n - 1)[0] <= 0
+            d.regular and d.solid and d.reaches(size, n)
             for d, n, size in zip(self.dims, self.positions, sizes, strict=True)
         )
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Literal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netspec import Settings
 from netspec.analysis import Analysis, analyse
@@ -497,3 +500,21 @@ def test_a_layer_type_without_a_receptive_field_rule_cannot_be_made() -> None:
 def test_every_layer_type_has_the_whole_model(layer_class: type[LayerBase]) -> None:
     # Its shape and its receptive field among them: a missing one would fail only when a spec used it.
     assert not layer_class.__abstractmethods__
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    centre=st.fractions(min_value=-40, max_value=40, max_denominator=12),
+    size=st.fractions(min_value=1, max_value=60, max_denominator=12),
+    jump=st.fractions(min_value=Fraction(1, 12), max_value=8, max_denominator=12),
+    length=st.integers(1, 60),
+    positions=st.integers(1, 60),
+)
+def test_a_field_reaches_both_ends_where_its_spans_say(
+    centre: Fraction, size: Fraction, jump: Fraction, length: int, positions: int
+) -> None:
+    # Output 0's moving part spans centre ± (r − 1)/2; the last one's is moved (O − 1)·j.
+    field = Field1D(size, jump, centre)
+    last = centre + (size - 1) / 2
+    first = centre + (positions - 1) * jump - (size - 1) / 2
+    assert field.reaches(length, positions) == (last >= length - 1 and first <= 0)
