@@ -200,19 +200,19 @@ LEGACY_COMMANDS = ("##[error file=README.md,line=1]forged", "x ##[add-mask]224")
         ["check", "--output-format", "full"],  # the source line under each problem too
         ["check", "--output-format", "concise"],
         ["check", "--output-format", "github"],
-        ["check", "--fix"],  # warns that the anchored layer is not fixed
+        ["check", "--fix"],  # warns that the first layer is not fixed
         ["check", "--fix-only"],  # warns of the channel error it cannot look past
         ["show"],
     ],
 )
 def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, command: list[str]) -> None:
-    # 224 − 11 over 4 is not whole (NS101, fixable, but shared through an anchor); the second
-    # layer's in_channels is 5 where the input has 96 (NS104).
+    # 224 − 11 over 4 is not whole (NS101, fixable, but the padding comes from a merge key);
+    # the second layer's in_channels is 5 where the input has 96 (NS104).
     first, second = LEGACY_COMMANDS
     spec = tmp_path / "s.yaml"
     spec.write_text(
         "input: [3, 224, 224]\nlayers:\n"
-        f'  - &l {{type: conv, name: "{first}", filters: 96, kernel: 11, stride: 4}}\n'
+        f'  - {{<<: {{padding: 0}}, type: conv, name: "{first}", filters: 96, kernel: 11, stride: 4}}\n'
         f'  - {{type: conv, name: "{second}", filters: 8, kernel: 3, in_channels: 5}}\n'
     )
     done = netspec_process(*command, str(spec), env={**os.environ, "GITHUB_ACTIONS": "true"})
