@@ -656,10 +656,12 @@ def report_fixes(
     True if that alone makes the exit code 1: a diff to apply, a file fixed under
     --exit-non-zero-on-fix, or a file that could not be written."""
     fixed = sum(outcome.result.fixed for outcome in outcomes)
+    # Fixes left out, for the user to make by hand: results where no report lists them; after
+    # --fix the report does, with the edit to make.
+    notes_at = Verbosity.QUIET if diff or fix_only else Verbosity.DEFAULT
     for outcome in outcomes:
         for note in outcome.notes:
-            # Fixes left out, for the user to make by hand: results, which no report lists.
-            verbosity.warn(f"{outcome.result.filename}: {note}", at=Verbosity.QUIET)
+            verbosity.warn(f"{outcome.result.filename}: {note}", at=notes_at)
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
