@@ -429,7 +429,7 @@ def test_ns109_reports_windows_whose_taps_step_over_the_whole_input() -> None:
     found = {d.code: d for d in lint(spec("[1, 2]", layer))}
     assert "NS107" not in found
     assert found["NS109"].message == (
-        "conv1: 1 of its 3 windows reads only padding, its taps 3 apart stepping over all 2 input positions"
+        "conv1: 1 of its 3 windows reads only padding, its taps 3 apart stepping over both input positions"
     )
     assert found["NS109"].severity is Severity.WARNING
     # The near miss: taps 2 apart, no further apart than the input is long. The 4 windows,
@@ -444,8 +444,33 @@ def test_ns109_reports_windows_whose_taps_step_over_the_whole_input() -> None:
         "stepping over the input position along the columns; the layer reads only 1/2 of its input"
     )
     assert d.help is not None and d.help.endswith(
-        "; use a dilation no larger than the input's size, so that no window's taps step over it"
+        "; use a dilation no larger than the input's size along the columns, so that no window's taps step over it"
     )
+
+
+def test_ns109_counts_the_windows_stepping_over_the_input_with_the_pads_that_feed_them() -> None:
+    # 5 positions, padded 3 + 1 before and 2 + 1 after, taps 6 apart: (5 + 7 − 7) + 1 = 6
+    # windows, from −4 to 1. The one from −1 has taps −1 and 5, both outside 0–4.
+    layers = ("{type: pad, padding: [[3, 2]]}", "{type: conv, filters: 1, kernel: 2, dilation: 6, padding: 1}")
+    (d,) = [d for d in lint(spec("[1, 5]", *layers)) if d.code == "NS109"]
+    assert d.message == (
+        "conv2: 1 of its 6 windows reads only padding, its taps 6 apart stepping over all 5 input positions"
+    )
+    # The near miss: taps 5 apart, no further apart than the input is long.
+    assert "NS109" not in codes(spec("[1, 5]", layers[0], layers[1].replace("dilation: 6", "dilation: 5")))
+
+
+def test_ns109_help_gives_dilation_1_alone_where_more_padding_would_step_over_the_input() -> None:
+    # Rows: 29, kernel 3 with dilation 2 and stride 3, never read 1 and 27 (as above). Columns:
+    # 1 position, kernel 2 with dilation 4, padded 4: 3 of the 5 windows step over it. Padding
+    # the edges would add windows stepping over the columns; dilation 1 cures both.
+    layer = "{type: conv, filters: 1, kernel: [3, 2], stride: [3, 1], dilation: [2, 4], padding: [0, 4]}"
+    (d,) = [d for d in lint(spec("[1, 29, 1]", layer)) if d.code == "NS109"]
+    assert "3 of its 5 windows read only padding" in d.message
+    assert d.help == "use dilation 1"
+    # The near miss: without the columns' stepping over, padding the rows' edges would help.
+    (d,) = [d for d in lint(spec("[1, 29, 1]", layer.replace("[2, 4]", "[2, 1]"))) if d.code == "NS109"]
+    assert d.help == "use dilation 1, or pad the edges, which only windows that start in the padding read"
 
 
 def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back() -> None:
@@ -2422,6 +2447,17 @@ def test_a_copying_convolution_is_clamped_to_what_it_uses() -> None:
 def test_a_slice_of_a_flat_tensor_speaks_of_features() -> None:
     (d,) = lint(spec("[3, 4, 4]", "{type: flatten}", "{type: slice, start: 5, stop: 60}"))
     assert d.message.endswith("slice 5:60 reaches past the input's 48 features; PyTorch would silently give 43")
+
+
+def test_ns101_sees_a_pad_through_a_normalisation_as_padding_still() -> None:
+    # 7 positions, 1 after from the pad: (7 + 1 − 3)/2 + 1 = 3.5, and the half window left over
+    # is the pad's position. The batchnorm gives it a value of the map's statistics, but no
+    # position of the input is lost with it.
+    layers = ["{type: pad, padding: [[0, 1]]}", "{type: batchnorm}", "{type: conv, filters: 1, kernel: 3, stride: 2}"]
+    assert "NS101" not in codes(spec("[1, 7]", *layers))
+    # The near miss: padded before instead, the position left over is the input's last.
+    layers[0] = "{type: pad, padding: [[1, 0]]}"
+    assert "NS101" in codes(spec("[1, 7]", *layers))
 
 
 def test_ns101_judges_a_layer_with_the_explicit_pad_before_it() -> None:

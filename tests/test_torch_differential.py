@@ -1200,13 +1200,17 @@ def test_a_layer_behind_a_pad_reads_none_of_its_input_exactly_where_pytorch_says
     dilation=st.integers(2, 8),
     before=st.integers(0, 10),
     after=st.integers(0, 10),
+    explicit=st.integers(0, 10),
 )
-@example(size=2, kernel=2, stride=1, dilation=3, before=2, after=2)  # the middle window of 3
-@example(size=2, kernel=2, stride=1, dilation=2, before=2, after=2)  # taps 2 apart: none steps over 2
-@example(size=1, kernel=2, stride=1, dilation=3, before=4, after=0)  # wholly in the padding: NS107's
-def test_every_output_that_pytorch_computes_from_padding_alone_is_reported(
-    size: int, kernel: int, stride: int, dilation: int, before: int, after: int
+@example(size=2, kernel=2, stride=1, dilation=3, before=2, after=2, explicit=0)  # the middle window of 3
+@example(size=2, kernel=2, stride=1, dilation=2, before=2, after=2, explicit=0)  # taps 2 apart: none steps over 2
+@example(size=1, kernel=2, stride=1, dilation=3, before=4, after=0, explicit=0)  # wholly in the padding
+@example(size=5, kernel=2, stride=1, dilation=6, before=4, after=3, explicit=3)  # 3 before from a pad layer
+def test_every_window_that_pytorch_computes_from_padding_alone_is_counted(
+    size: int, kernel: int, stride: int, dilation: int, before: int, after: int, explicit: int
 ) -> None:
+    # Up to ``explicit`` of each side's padding comes from a pad layer before the conv.
+    outer = (min(explicit, before), min(explicit, after))
     conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
     torch.nn.init.ones_(conv.weight)
     x = torch.ones(1, 1, size, requires_grad=True)
@@ -1214,22 +1218,26 @@ def test_every_output_that_pytorch_computes_from_padding_alone_is_reported(
         out = conv(torch.nn.functional.pad(x, (before, after)))
     except RuntimeError:
         assume(False)  # no output (NS103), compared elsewhere
-    # An output reads the input exactly where its gradient there is not zero.
-    blind = sum(not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any() for i in range(out.shape[-1]))
-    layer = (
-        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
-        f"padding: [[{before}, {after}]], bias: false}}"
+    # An output reads the input exactly where its gradient there is not zero; its window,
+    # from S·i − P, meets the input where it spans any of 0 to W − 1.
+    effective = dilation * (kernel - 1) + 1
+    stepping_over = sum(
+        not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any()
+        and stride * i - before <= size - 1
+        and stride * i - before + effective - 1 >= 0
+        for i in range(out.shape[-1])
     )
-    found = {d.code: d for d in lint(spec(f"[1, {size}]", layer))}
-    ns109 = found.get("NS109")
-    stepping = re.search(r"(\d+) of its \d+ windows? reads? only padding", ns109.message) if ns109 else None
-    counted = int(stepping[1]) if stepping else 0
-    # Windows wholly in the padding are NS107's; without it, NS109 counts every blind window,
-    # or says that the layer reads none of its input.
-    if "NS107" in found or (ns109 and reads_none(ns109)):
-        assert counted <= blind
-    else:
-        assert counted == blind
+    layers = [
+        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
+        f"padding: [[{before - outer[0]}, {after - outer[1]}]], bias: false}}"
+    ]
+    if any(outer):
+        layers.insert(0, f"{{type: pad, padding: [[{outer[0]}, {outer[1]}]]}}")
+    ns109 = next((d for d in lint(spec(f"[1, {size}]", *layers)) if d.code == "NS109"), None)
+    counted = re.search(r"(\d+) of its \d+ windows? reads? only padding", ns109.message) if ns109 else None
+    # Every such window is counted, unless the layer reads none of its input, which says more.
+    if not (ns109 and reads_none(ns109)):
+        assert (int(counted[1]) if counted else 0) == stepping_over
 
 
 def test_export_convolves_with_the_padding_mode_given() -> None:

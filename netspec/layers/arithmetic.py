@@ -20,6 +20,10 @@ Pads = tuple[int, int]
 MAX_COUNTED = 10**7
 #: The most taps, residues or copies it steps through in Python for one window (about 0.3 s).
 MAX_TAP_STEPS = 10**6
+#: The most taps, or input positions, :meth:`Window.windows_stepping_over` steps through for
+#: one window (about 10 ms): asked of every window smaller than its dilation, and again for
+#: each fix judged, it counts only where the taps or the positions are few.
+MAX_STEPPING_OVER = 10**4
 
 #: Positions: whole, or fractions where a receptive field's jump is one.
 _Number = TypeVar("_Number", int, Fraction)
@@ -289,23 +293,41 @@ class Window:
         """How many windows meet the input yet have every tap in zero padding: taps more than
         W apart step over all of it (kernel 2 with dilation 4, padded 4, on 1 position: the
         windows 1 to 3 of 5). A window wholly in the padding steps over nothing (NS107's).
-        None where counting costs more than :data:`MAX_TAP_STEPS` taps."""
+        None where both the taps that reach the input and its positions number more than
+        :data:`MAX_STEPPING_OVER`."""
         if self.padding_mode != "zeros" or self.size >= self.dilation or self.kernel < 2:
             return 0
+        # A window has at most one tap on the input, the taps being further apart than it is
+        # long: the windows that read it are its (window, tap) pairs, counted by tap or by position.
         taps = self._taps_reaching(0, self.size)
-        if len(taps) > MAX_TAP_STEPS:
+        if min(len(taps), self.size) > MAX_STEPPING_OVER:
             return None
+        if len(taps) <= self.size:
+            reading = sum(self._starting(-self.dilation * j, self.size - 1 - self.dilation * j) for j in taps)
+        else:
+            reading = sum(map(self._pairs_reading, range(self.size)))
+        return self._starting(1 - self.effective_kernel, self.size - 1) - reading
 
-        def starting(lo: int, hi: int) -> int:
-            """How many windows start (S·i − P) in [lo, hi]."""
-            first = max(0, -(-(lo + self.pad_before) // self.stride))
-            last = min(self.output - 1, (hi + self.pad_before) // self.stride)
-            return max(0, last - first + 1)
+    def _starting(self, lo: int, hi: int) -> int:
+        """How many windows start (S·i − P) in [lo, hi]."""
+        first = max(0, -(-(lo + self.pad_before) // self.stride))
+        last = min(self.output - 1, (hi + self.pad_before) // self.stride)
+        return max(0, last - first + 1)
 
-        meeting = starting(1 - self.effective_kernel, self.size - 1)
-        # A window has at most one tap on the input, the taps being further apart than it is long.
-        reading = sum(starting(-self.dilation * j, self.size - 1 - self.dilation * j) for j in taps)
-        return meeting - reading
+    def _pairs_reading(self, position: int) -> int:
+        """How many (window i, tap j) pairs read ``position``: S·i + D·j = position + P, with i
+        and j in range. The i that solve it are one residue modulo D/g, g = gcd(S, D)."""
+        target = position + self.pad_before
+        shared = math.gcd(self.stride, self.dilation)
+        if target % shared:
+            return 0
+        period = self.dilation // shared
+        residue = target // shared * pow(self.stride // shared, -1, period) % period if period > 1 else 0
+        # Tap j = (target − S·i)/D lies in [0, F): S·i from target − D·(F − 1) to target.
+        lo = max(0, -(-(target - self.dilation * (self.kernel - 1)) // self.stride))
+        hi = min(self.output - 1, target // self.stride)
+        first = lo + (residue - lo) % period
+        return 0 if first > hi else (hi - first) // period + 1
 
     def surely_skips(self) -> bool:
         """Whether some input position is unread for certain, without counting: between the

@@ -27,7 +27,7 @@ def layer_and_pads(node: Node, pads: Sequence[Node]) -> str:
 
 
 def seen_windows(
-    graph: Graph, node: Node, windows: list[Window], *, reads: bool = True
+    graph: Graph, node: Node, windows: list[Window], *, reads: bool = True, through_statistics: bool = True
 ) -> tuple[list[Window], tuple[Node, ...]] | None:
     """The layer's windows over the map before its explicit pads, with those pads (its own
     windows and none where no pad feeds it): each pad's padding added to the layer's own.
@@ -35,11 +35,14 @@ def seen_windows(
     For ``reads``, None where one window per dimension cannot tell what is read: a side
     padded twice, once with copies of the input (a reflection of a reflection is not one of
     their sum), or a ``ceil_mode`` pool, whose last window ATen places by the padding
-    before the input alone. Sizes (without ``reads``) do not depend on either. Nor on a
-    normalisation between that takes statistics over the positions, after which what a
-    pad added holds values of the input's: for ``reads``, the pads before it are the map's.
+    before the input alone. Sizes (without ``reads``) do not depend on either.
+
+    Not ``through_statistics``, the pads before a normalisation by statistics over the
+    positions are not the layer's: they hold values of the input's after it. Whether the
+    layer's output holds anything of the input asks that (NS109); what it drops does not, as
+    no position of the input is lost with a padded one.
     """
-    chain = (graph.explicit_pads_read if reads else graph.explicit_pads)[node.index]
+    chain = (graph.explicit_pads if through_statistics else graph.explicit_pads_read)[node.index]
     if not chain:  # most layers: asked of every one, so answered first
         return windows, ()
     if reads and any(w.ceil_mode for w in windows):
@@ -65,16 +68,23 @@ def seen_windows(
     return seen, pads
 
 
-def judged_windows(graph: Graph) -> Iterator[tuple[Node, WindowedLayer, list[Window], tuple[Node, ...]]]:
+def judged_windows(
+    graph: Graph, *, through_statistics: bool = True
+) -> Iterator[tuple[Node, WindowedLayer, list[Window], tuple[Node, ...]]]:
     """Each conv and pooling layer that may step over positions, with its windows over the map
     before its explicit pads and those pads (:func:`seen_windows`), but for those whose pads
-    one window cannot describe: of what they read there is nothing sure to say. A layer of
-    stride 1 reads every position and drops none, so the rules that ask (NS101, NS109, NS113)
-    need not see it, but where it has fewer outputs than its dilation, or fewer input positions:
-    their taps then step over positions, or over the whole input."""
+    one window cannot describe: of what they read there is nothing sure to say."""
     for node, layer, windows in graph.windowed:
-        if all(w.stride == 1 and min(w.output, w.size) >= w.dilation for w in windows):  # most layers
+        if not graph.explicit_pads[node.index] and all(map(_reads_everything, windows)):  # most layers
             continue
-        judged = seen_windows(graph, node, windows)
-        if judged is not None:
+        judged = seen_windows(graph, node, windows, through_statistics=through_statistics)
+        if judged is not None and not all(map(_reads_everything, judged[0])):
             yield node, layer, *judged
+
+
+def _reads_everything(window: Window) -> bool:
+    """Whether a window of stride 1, which reads every position and drops none, is sure to:
+    the rules that ask (NS101, NS109, NS113) need not see it. Not so with fewer outputs than
+    its dilation, or fewer input positions, where the taps step over positions, or over the
+    whole input (judged over the map before the pads)."""
+    return window.stride == 1 and min(window.output, window.size) >= window.dilation

@@ -9,8 +9,6 @@ and counts the positions dropped at the end among those it never reads.
 A layer fed by `pad` layers (directly, through shape-keeping layers, or through one another)
 is judged with their padding added to its own, over the map before them: an explicit
 reflection pad of 1 before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding.
-A normalisation between that takes statistics over the positions (batchnorm, groupnorm,
-instancenorm) gives the padding values of the input's: the pads before it are then the map's.
 Since any of those paddings may be the one to change, there is then no automatic fix. Where
 a side is padded twice and one of the paddings copies the input (a reflection of a
 reflection is not one reflection of their sum), or the layer is a `ceil_mode` pool, what is

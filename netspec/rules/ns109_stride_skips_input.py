@@ -13,19 +13,22 @@ stride 1 with fewer outputs than its dilation, even one padded to keep the map's
 2 with dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none.
 Taps further apart than the input is long can step over all of it: kernel 2 with dilation 3
 and padding 2, on 2 positions, reads them from its first and last windows, and its middle
-window reads only padding (windows wholly in the padding are NS107's). A
-layer that reads none of its input, every window lying in the padding, is an error: its
-output is its bias alone, or, from a max pool, -inf.
+window reads only padding (a window wholly in the layer's own padding is NS107's). A layer
+that reads none of its input, every window lying in the padding, is an error: its output is
+its bias alone, or, from a max pool, -inf.
 Positions after the last window are NS101's, but where the stride is larger than the window
 NS101 keeps silent, and they count here (so a `noqa: NS109` there silences them too). The
 share it gives counts the positions read at the edges too, and, with a `padding_mode` that
 copies the input, those read through their copies in the padding. The `pad` layers that feed
 the layer count as its padding, as in NS101, which also says where the rule then keeps
-silent. Counting marks the positions near the edges one by one (with a `padding_mode` that
-copies the input, all of them), and counts those between by their residues; past ten million
-marks, or a million taps, for one layer, the share is "about" one (the periodic share, or
-fewer where the windows are few), the layer is said to skip only where it surely does, and
-holes at the edges go unlisted.
+silent; but not those before a normalisation by statistics over the positions (batchnorm,
+groupnorm, instancenorm), which gives their padding values of the input's. Counting marks
+the positions near the edges one by one (with a `padding_mode` that copies the input, all of
+them), and counts those between by their residues; past ten million marks, or a million
+taps, for one layer, the share is "about" one (the periodic share, or fewer where the windows
+are few), the layer is said to skip only where it surely does, and holes at the edges go
+unlisted. Windows stepping over the input are counted by the taps that reach it or by its
+positions, whichever are fewer; past ten thousand of both, they go uncounted.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
@@ -50,7 +53,7 @@ a dilation no larger than the input's size.
 """
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
 from netspec.analysis import Analysis
@@ -63,7 +66,7 @@ from netspec.rules.explicit_pad import judged_windows
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for node, layer, windows, feeding in judged_windows(analysis.graph):
+    for node, layer, windows, feeding in judged_windows(analysis.graph, through_statistics=False):
         reads = [w.positions_read() for w in windows]
         # Away from the edges the pattern repeats; on a small input the windows may still
         # reach every position (stride 4 on a width of 1), and the edges change the share.
@@ -89,7 +92,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 yield Violation(
                     node.index,
                     f"{node.name}: {_grouped(stepping, len(windows))}",
-                    help=_STEPPING_OVER_HELP,
+                    help=_stepping_over_help(len(windows), over),
                     axes=frozenset(over),
                 )
             continue
@@ -120,22 +123,20 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 "use a kernel at least as large as the stride"
                 + (" and a dilation that shares no factor with it" if shared else "")
                 + ", or average-pool before a stride-1 layer (ResNet-D)"
-                + (f"; {_STEPPING_OVER_HELP}" if over else "")
+                + (f"; {_stepping_over_help(len(windows), over)}" if over else "")
             )
         else:
-            # More padding helps only a layer that takes it (a pool takes half its window).
-            roomy = bool(feeding) or any(
-                max(windows[i].pad_before, windows[i].pad_after) < layer.max_padding(windows[i]) for i in gaps
+            # More padding helps only a layer that takes it (a pool takes half its window), and
+            # whose taps then step over nothing: dilation 1 cures both.
+            roomy = not over and (
+                bool(feeding)
+                or any(max(windows[i].pad_before, windows[i].pad_after) < layer.max_padding(windows[i]) for i in gaps)
             )
             help = "use dilation 1" + (
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
         yield Violation(node.index, message, help=help, axes=frozenset(gaps))
-
-
-#: The help for windows whose taps step over the whole input, which dilation 1 cures too.
-_STEPPING_OVER_HELP = "use a dilation no larger than the input's size, so that no window's taps step over it"
 
 
 def _grouped(phrases: dict[int, str], rank: int) -> str:
@@ -149,13 +150,17 @@ def _grouped(phrases: dict[int, str], rank: int) -> str:
 def _stepping_over(window: Window, count: int) -> str:
     """``2 of its 5 windows read only padding, their taps 4 apart stepping over all 3 input
     positions``."""
-    one = count == 1
-    reads, their = ("reads", "its") if one else ("read", "their")
-    over = "the input position" if window.size == 1 else f"all {window.size:,} input positions"
+    verb, their = ("reads", "its") if count == 1 else ("read", "their")
+    over = {1: "the input position", 2: "both input positions"}.get(window.size, f"all {window.size:,} input positions")
     return (
-        f"{count:,} of its {window.output:,} windows {reads} only padding, "
-        f"{their} taps {window.dilation} apart stepping over {over}"
+        f"{count:,} of its {window.output:,} windows {verb} only padding, "
+        f"{their} taps {window.dilation:,} apart stepping over {over}"
     )
+
+
+def _stepping_over_help(rank: int, over: Iterable[int]) -> str:
+    """The help for windows whose taps step over the whole input along the dimensions ``over``."""
+    return f"use a dilation no larger than the input's size{along(rank, over)}, so that no window's taps step over it"
 
 
 def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
