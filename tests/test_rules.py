@@ -489,6 +489,26 @@ def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back()
         assert d.applicability is not None and d.applicability.value == "safe"
 
 
+def test_ns107_adds_the_padding_of_the_pad_layers_before_the_conv() -> None:
+    # 8 positions, 4 before from the pad: the first window, −4 to −2, lies in the padding.
+    # Clamped to 2 a side: (8 + 4 − 3)/2 + 1 = 5.5, floored to 5.
+    layers = ["{type: pad, padding: 4}", "{type: conv, filters: 1, kernel: 3, stride: 2}"]
+    (d,) = lint(spec("[1, 8]", *layers), NS107_ONLY)
+    assert d.message == (
+        "conv2, with pad1 before it: padding 4 ≥ the effective kernel 3, so the outermost outputs see only zeros"
+    )
+    assert (
+        d.help
+        == "the padding of pad1 and conv2 together: padding 2 gives 5 (P below the effective kernel, D·(F − 1) + 1)"
+    )
+    # Which of the two paddings to change is the user's to say.
+    assert d.fix is None
+    # The near miss: 2 before, the first window, −2 to 0, reads position 0.
+    assert lint(spec("[1, 8]", "{type: pad, padding: 2}", layers[1]), NS107_ONLY) == []
+    # Behind a groupnorm, the padding holds the map's statistics: the conv is judged alone.
+    assert lint(spec("[1, 8]", layers[0], "{type: groupnorm, groups: 1}", layers[1]), NS107_ONLY) == []
+
+
 def test_ns107_leaves_padding_alone_that_no_window_reaches() -> None:
     # Stride 2 on 8, 1 before and 3 after: (8 + 4 − 3)//2 + 1 = 5 windows, the last starting at
     # 4·2 − 1 = 7, on the input. The 3 after are never read, and no output is made of padding.

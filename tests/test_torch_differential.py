@@ -1124,14 +1124,20 @@ def test_ns102_fires_where_pytorch_resizes_a_stride_1_map_and_its_fix_keeps_it(
     dilation=st.integers(1, 3),
     before=st.integers(0, 8),
     after=st.integers(0, 8),
+    explicit=st.integers(0, 8),
 )
-@example(size=1, kernel=2, stride=2, dilation=1, before=2, after=0)  # reads none, NS101's only position
-@example(size=8, kernel=3, stride=2, dilation=1, before=1, after=3)  # the padding after is never reached
-@example(size=3, kernel=3, stride=2, dilation=5, before=11, after=6)  # the first window's taps step over it
-@example(size=3, kernel=3, stride=2, dilation=5, before=6, after=11)  # so they do, but padding 6 is below 11
+@example(size=1, kernel=2, stride=2, dilation=1, before=2, after=0, explicit=0)  # reads none, NS101's only position
+@example(size=8, kernel=3, stride=2, dilation=1, before=1, after=3, explicit=0)  # the padding after is never reached
+@example(size=3, kernel=3, stride=2, dilation=5, before=11, after=6, explicit=0)  # the first window's taps step over it
+@example(
+    size=3, kernel=3, stride=2, dilation=5, before=6, after=11, explicit=0
+)  # so they do, but padding 6 is below 11
+@example(size=8, kernel=3, stride=2, dilation=1, before=4, after=4, explicit=4)  # a pad layer's padding alone
 def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_reads_none(
-    size: int, kernel: int, stride: int, dilation: int, before: int, after: int
+    size: int, kernel: int, stride: int, dilation: int, before: int, after: int, explicit: int
 ) -> None:
+    # Up to ``explicit`` of each side's padding comes from a pad layer before the conv.
+    outer = (min(explicit, before), min(explicit, after))
     conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
     torch.nn.init.ones_(conv.weight)
     x = torch.ones(1, 1, size, requires_grad=True)
@@ -1141,13 +1147,16 @@ def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_rea
         assume(False)  # no output (NS103), compared elsewhere
     # An output reads the input exactly where its gradient there is not zero.
     blind = [not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any() for i in (0, -1)]
-    layer = (
+    layers = [
         f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
-        f"padding: [[{before}, {after}]], bias: false}}"
-    )
-    found = lint(spec(f"[1, {size}]", layer))
-    # NS107 needs padding of the effective kernel on the blind window's side; below it,
-    # dilated taps may still step over the input from a window that spans it.
+        f"padding: [[{before - outer[0]}, {after - outer[1]}]], bias: false}}"
+    ]
+    if any(outer):
+        layers.insert(0, f"{{type: pad, padding: [[{outer[0]}, {outer[1]}]]}}")
+    found = lint(spec(f"[1, {size}]", *layers))
+    # NS107 needs padding of the effective kernel on the blind window's side, the pad layer's
+    # and the conv's together; below it, dilated taps may still step over the input from a
+    # window that spans it.
     effective = dilation * (kernel - 1) + 1
     blinded = (before >= effective and blind[0]) or (after >= effective and blind[1])
     assert ("NS107" in [d.code for d in found]) == blinded

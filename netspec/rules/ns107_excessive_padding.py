@@ -12,7 +12,9 @@
   then has every tap in the padding: the outermost outputs see only zeros, or, in the other
   `padding_mode`s, its copies of the input. (With a stride, the last window may stop short of
   the padding after, which is then never read: no output is made of padding.) A stride-1
-  layer grows the map by the excess.
+  layer grows the map by the excess. The `pad` layers that feed the conv pad it too, as NS101
+  judges them, but not behind a normalisation by statistics over the positions (batchnorm,
+  groupnorm, instancenorm), which gives their padding values of the input's.
 - `pad` in `reflect` mode, or `conv` with `padding_mode: reflect` (error): more than W − 1 on
   a side, since a reflection about the edge has only W − 1 other positions to mirror; in
   `circular` mode more than W, which would wrap around more than once.
@@ -38,7 +40,8 @@ W − 1 for a reflect pad and W for a circular one, and the smaller of the two f
 with such a `padding_mode` (or pad in `replicate` mode, which repeats the edge as far as
 asked).
 The warning on a convolution whose padding copies the input has no automatic fix: what its
-outermost outputs read may be positions no other output reads, and clamping is a choice.
+outermost outputs read may be positions no other output reads, and clamping is a choice. Nor
+has one padded by the `pad` layers before it: which of the paddings to change is yours to say.
 In the `ceil_mode` case, pad no more after than before. Where the stride is 1, and the clamped
 padding would still change the map's size (NS102), the fix pads as 'same' does instead, as
 NS102's fix would, so that one edit settles both; only where 'same' windows read every
@@ -55,6 +58,7 @@ from netspec.layers import Conv
 from netspec.layers.arithmetic import Window
 from netspec.layers.windowed import along, padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
+from netspec.rules.explicit_pad import layer_and_pads, named, seen_windows
 
 #: What the outermost outputs of an over-padded convolution see, per padding mode.
 _WHAT_PADDING_HOLDS = {
@@ -67,21 +71,28 @@ _WHAT_PADDING_HOLDS = {
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     yield from layer_errors(RULE.code)(analysis)
-    for node, layer, windows in analysis.graph.windowed:
+    graph = analysis.graph
+    for node, layer, windows in graph.windowed:
         if not isinstance(layer, Conv):
             continue
-        excessive = {i: padding for i, w in enumerate(windows) if (padding := _blinding_padding(w))}
+        # The pad layers that feed it pad it too, as NS101 sees them; but not behind a
+        # normalisation by statistics, which gives their padding the input's values.
+        seen, feeding = seen_windows(graph, node, windows, through_statistics=False) or (windows, ())
+        excessive = {i: padding for i, w in enumerate(seen) if (padding := _blinding_padding(w))}
         if not excessive:
             continue
-        pads = layer.clamp_fix_pads(windows)
+        pads = layer.clamp_fix_pads(seen)
+        mode = seen[next(iter(excessive))].padding_mode
+        rule = "P below the effective kernel, D·(F − 1) + 1"
+        help = layer.clamp_help(seen, pads, rule) + same_alternative(seen, pads)
         yield Violation(
             node.index,
-            f"{node.name}: {_excess(windows, excessive)}, "
-            f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
-            # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
-            fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
-            help=layer.clamp_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
-            + same_alternative(windows, pads),
+            f"{layer_and_pads(node, feeding)}: {_excess(seen, excessive)}, "
+            f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[mode]}",
+            # Copies may be what a strided layer reads of the input's edge: clamping them is a
+            # choice; so is which of several layers' paddings to change.
+            fix=padding_fix(pads) if mode == "zeros" and not feeding else None,
+            help=f"the padding of {named(feeding)} and {node.name} together: {help}" if feeding else help,
             severity=Severity.WARNING,
             blocking=False,  # the layer still has an output: nothing after it goes unchecked
             axes=frozenset(excessive),
