@@ -1116,6 +1116,34 @@ def test_ns102_fires_where_pytorch_resizes_a_stride_1_map_and_its_fix_keeps_it(
             assert run_layer(fixed, x)[0].shape[-1] == size
 
 
+def padded_conv(
+    size: int, kernel: int, stride: int, dilation: int, before: int, after: int, explicit: int
+) -> tuple[Any, Any, list[str]]:
+    """A 1-D conv of ones, padded ``before`` and ``after``, run by PyTorch on ones (None where
+    it refuses: no output, NS103's, compared elsewhere), its input, and the spec's layers, up
+    to ``explicit`` of each side's padding from a pad layer before the conv."""
+    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+    torch.nn.init.ones_(conv.weight)
+    x = torch.ones(1, 1, size, requires_grad=True)
+    try:
+        out = conv(torch.nn.functional.pad(x, (before, after)))
+    except RuntimeError:
+        out = None
+    outer = (min(explicit, before), min(explicit, after))
+    layers = [
+        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
+        f"padding: [[{before - outer[0]}, {after - outer[1]}]], bias: false}}"
+    ]
+    if any(outer):
+        layers.insert(0, f"{{type: pad, padding: [[{outer[0]}, {outer[1]}]]}}")
+    return out, x, layers
+
+
+def reads_input(out: Any, x: Any, position: int) -> bool:
+    """Whether output ``position`` reads the input: its gradient there is not all zero."""
+    return bool(torch.autograd.grad(out[0, 0, position], x, retain_graph=True)[0].any())
+
+
 @settings(max_examples=EXAMPLES // 3, deadline=None)
 @given(
     size=st.integers(1, 12),
@@ -1129,30 +1157,15 @@ def test_ns102_fires_where_pytorch_resizes_a_stride_1_map_and_its_fix_keeps_it(
 @example(size=1, kernel=2, stride=2, dilation=1, before=2, after=0, explicit=0)  # reads none, NS101's only position
 @example(size=8, kernel=3, stride=2, dilation=1, before=1, after=3, explicit=0)  # the padding after is never reached
 @example(size=3, kernel=3, stride=2, dilation=5, before=11, after=6, explicit=0)  # the first window's taps step over it
-@example(
-    size=3, kernel=3, stride=2, dilation=5, before=6, after=11, explicit=0
-)  # so they do, but padding 6 is below 11
+# So they do, but padding 6 is below 11.
+@example(size=3, kernel=3, stride=2, dilation=5, before=6, after=11, explicit=0)
 @example(size=8, kernel=3, stride=2, dilation=1, before=4, after=4, explicit=4)  # a pad layer's padding alone
 def test_ns107_and_ns109_say_windows_read_only_padding_exactly_where_pytorch_reads_none(
     size: int, kernel: int, stride: int, dilation: int, before: int, after: int, explicit: int
 ) -> None:
-    # Up to ``explicit`` of each side's padding comes from a pad layer before the conv.
-    outer = (min(explicit, before), min(explicit, after))
-    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
-    torch.nn.init.ones_(conv.weight)
-    x = torch.ones(1, 1, size, requires_grad=True)
-    try:
-        out = conv(torch.nn.functional.pad(x, (before, after)))
-    except RuntimeError:
-        assume(False)  # no output (NS103), compared elsewhere
-    # An output reads the input exactly where its gradient there is not zero.
-    blind = [not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any() for i in (0, -1)]
-    layers = [
-        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
-        f"padding: [[{before - outer[0]}, {after - outer[1]}]], bias: false}}"
-    ]
-    if any(outer):
-        layers.insert(0, f"{{type: pad, padding: [[{outer[0]}, {outer[1]}]]}}")
+    out, x, layers = padded_conv(size, kernel, stride, dilation, before, after, explicit)
+    assume(out is not None)
+    blind = [not reads_input(out, x, i) for i in (0, -1)]
     found = lint(spec(f"[1, {size}]", *layers))
     # NS107 needs padding of the effective kernel on the blind window's side, the pad layer's
     # and the conv's together; below it, dilated taps may still step over the input from a
@@ -1218,30 +1231,14 @@ def test_a_layer_behind_a_pad_reads_none_of_its_input_exactly_where_pytorch_says
 def test_every_window_that_pytorch_computes_from_padding_alone_is_counted(
     size: int, kernel: int, stride: int, dilation: int, before: int, after: int, explicit: int
 ) -> None:
-    # Up to ``explicit`` of each side's padding comes from a pad layer before the conv.
-    outer = (min(explicit, before), min(explicit, after))
-    conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
-    torch.nn.init.ones_(conv.weight)
-    x = torch.ones(1, 1, size, requires_grad=True)
-    try:
-        out = conv(torch.nn.functional.pad(x, (before, after)))
-    except RuntimeError:
-        assume(False)  # no output (NS103), compared elsewhere
-    # An output reads the input exactly where its gradient there is not zero; its window,
-    # from S·i − P, meets the input where it spans any of 0 to W − 1.
+    out, x, layers = padded_conv(size, kernel, stride, dilation, before, after, explicit)
+    assume(out is not None)
+    # Its window, from S·i − P, meets the input where it spans any of 0 to W − 1.
     effective = dilation * (kernel - 1) + 1
     stepping_over = sum(
-        not torch.autograd.grad(out[0, 0, i], x, retain_graph=True)[0].any()
-        and stride * i - before <= size - 1
-        and stride * i - before + effective - 1 >= 0
+        not reads_input(out, x, i) and stride * i - before <= size - 1 and stride * i - before + effective - 1 >= 0
         for i in range(out.shape[-1])
     )
-    layers = [
-        f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, dilation: {dilation}, "
-        f"padding: [[{before - outer[0]}, {after - outer[1]}]], bias: false}}"
-    ]
-    if any(outer):
-        layers.insert(0, f"{{type: pad, padding: [[{outer[0]}, {outer[1]}]]}}")
     ns109 = next((d for d in lint(spec(f"[1, {size}]", *layers)) if d.code == "NS109"), None)
     counted = re.search(r"(\d+) of its \d+ windows? reads? only padding", ns109.message) if ns109 else None
     # Every such window is counted, unless the layer reads none of its input, which says more.
