@@ -406,9 +406,9 @@ def check(
         typer.Option(
             "--quiet",
             "-q",
-            help="Print the problems (or the diff) and nothing else: no summary, no warnings. Under "
-            "--fix-only and --diff, the problems netspec cannot check past and the fixes left out are "
-            "still printed.",
+            help="Print the problems (or the diff) and nothing else: no summary, no warnings. The fixes "
+            "--fix leaves out are still printed, and under --fix-only and --diff the problems netspec "
+            "cannot check past.",
         ),
     ] = False,
     silent: Annotated[
@@ -656,12 +656,11 @@ def report_fixes(
     True if that alone makes the exit code 1: a diff to apply, a file fixed under
     --exit-non-zero-on-fix, or a file that could not be written."""
     fixed = sum(outcome.result.fixed for outcome in outcomes)
-    # Fixes left out, for the user to make by hand: results where no report lists them; after
-    # --fix the report does, with the edit to make.
-    notes_at = Verbosity.QUIET if diff or fix_only else Verbosity.DEFAULT
     for outcome in outcomes:
         for note in outcome.notes:
-            verbosity.warn(f"{outcome.result.filename}: {note}", at=notes_at)
+            # Fixes left out, for the user to make by hand: results, which not every report
+            # format lists with the edit to make (concise, statistics, GitHub's).
+            verbosity.warn(f"{outcome.result.filename}: {note}", at=Verbosity.QUIET)
         if outcome.error:
             to_stderr(f"netspec: error: {outcome.error}")
     if diff:
