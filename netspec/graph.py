@@ -99,16 +99,16 @@ class Graph:
         """For each node, the ``pad`` layers that alone feed it, through shape-keeping layers
         and one another, outermost first: the padding of a layer ported from a framework that
         pads with a layer of its own. Found in one pass, since the rules ask of every layer."""
-        return self._pads_feeding(read=False)
+        return self._pads_feeding(through_statistics=True)
 
     @cached_property
-    def explicit_pads_read(self) -> list[tuple[int, ...]]:
+    def explicit_pads_kept(self) -> list[tuple[int, ...]]:
         """:attr:`explicit_pads`, but only those whose padding is still padding where the layer
         reads it: a normalisation that takes statistics over the positions between gives it
         values of the input's."""
-        return self._pads_feeding(read=True)
+        return self._pads_feeding(through_statistics=False)
 
-    def _pads_feeding(self, *, read: bool) -> list[tuple[int, ...]]:
+    def _pads_feeding(self, *, through_statistics: bool) -> list[tuple[int, ...]]:
         chains: list[tuple[int, ...]] = []
         for node in self.nodes:
             chain: tuple[int, ...] = ()
@@ -116,7 +116,7 @@ class Graph:
                 source = self.nodes[node.sources[0]]
                 if isinstance(source.layer, Pad) and source.inputs:
                     chain = (*chains[source.index], source.index)
-                elif isinstance(source.layer, Neutral) and (not read or source.layer.keeps_padding):
+                elif isinstance(source.layer, Neutral) and (through_statistics or source.layer.keeps_padding):
                     chain = chains[source.index]
             chains.append(chain)
         return chains

@@ -491,18 +491,21 @@ def test_ns103_and_ns107_fixes_give_a_growing_stride_1_dimension_its_size_back()
 
 def test_ns107_adds_the_padding_of_the_pad_layers_before_the_conv() -> None:
     # 8 positions, 4 before from the pad: the first window, −4 to −2, lies in the padding.
-    # Clamped to 2 a side: (8 + 4 − 3)/2 + 1 = 5.5, floored to 5.
+    # Below the effective kernel 3 is at most 2 a side.
     layers = ["{type: pad, padding: 4}", "{type: conv, filters: 1, kernel: 3, stride: 2}"]
     (d,) = lint(spec("[1, 8]", *layers), NS107_ONLY)
     assert d.message == (
-        "conv2, with pad1 before it: padding 4 ≥ the effective kernel 3, so the outermost outputs see only zeros"
+        "conv2, with pad1 before it: padding 4 ≥ the effective kernel 3, so the outermost outputs see only padding"
     )
-    assert (
-        d.help
-        == "the padding of pad1 and conv2 together: padding 2 gives 5 (P below the effective kernel, D·(F − 1) + 1)"
-    )
+    assert d.help == "keep the padding of pad1 and conv2 together below the effective kernel: at most 2 on a side"
     # Which of the two paddings to change is the user's to say.
     assert d.fix is None
+    # A pad of the rows alone has no part in the columns' excess, the conv's own padding
+    # 3 ≥ 3: that is clamped to 2, as without the pad.
+    rows = ["{type: pad, padding: [[1, 1], [0, 0]]}", "{type: conv, filters: 1, kernel: 3, padding: [0, 3], stride: 2}"]
+    (d,) = lint(spec("[1, 8, 8]", *rows), NS107_ONLY)
+    assert d.message.startswith("conv2: padding 3 ≥ the effective kernel 3 along the columns")
+    assert d.fix is not None and d.fix.edits[0].value == [0, 2]
     # The near miss: 2 before, the first window, −2 to 0, reads position 0.
     assert lint(spec("[1, 8]", "{type: pad, padding: 2}", layers[1]), NS107_ONLY) == []
     # Behind a groupnorm, the padding holds the map's statistics: the conv is judged alone.

@@ -42,7 +42,7 @@ def seen_windows(
     layer's output holds anything of the input asks that (NS109); what it drops does not, as
     no position of the input is lost with a padded one.
     """
-    chain = (graph.explicit_pads if through_statistics else graph.explicit_pads_read)[node.index]
+    chain = (graph.explicit_pads if through_statistics else graph.explicit_pads_kept)[node.index]
     if not chain:  # most layers: asked of every one, so answered first
         return windows, ()
     if reads and any(w.ceil_mode for w in windows):

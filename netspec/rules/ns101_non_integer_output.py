@@ -9,6 +9,9 @@ and counts the positions dropped at the end among those it never reads.
 A layer fed by `pad` layers (directly, through shape-keeping layers, or through one another)
 is judged with their padding added to its own, over the map before them: an explicit
 reflection pad of 1 before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding.
+So it does through a normalisation by statistics over the positions (batchnorm, groupnorm,
+instancenorm): the padding then holds values of the input's statistics, but none of its
+positions.
 Since any of those paddings may be the one to change, there is then no automatic fix. Where
 a side is padded twice and one of the paddings copies the input (a reflection of a
 reflection is not one reflection of their sum), or the layer is a `ceil_mode` pool, what is

@@ -50,12 +50,14 @@ some). Where the fix is the clamp, the help line also gives the padding 'same' w
 when it splits evenly.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.graph import Node
 from netspec.layers import Conv
 from netspec.layers.arithmetic import Window
+from netspec.layers.resize import Pad
 from netspec.layers.windowed import along, padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
 from netspec.rules.explicit_pad import layer_and_pads, named, seen_windows
@@ -75,28 +77,61 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, windows in graph.windowed:
         if not isinstance(layer, Conv):
             continue
-        # The pad layers that feed it pad it too, as NS101 sees them; but not behind a
-        # normalisation by statistics, which gives their padding the input's values.
-        seen, feeding = seen_windows(graph, node, windows, through_statistics=False) or (windows, ())
-        excessive = {i: padding for i, w in enumerate(seen) if (padding := _blinding_padding(w))}
-        if not excessive:
+        excessive = _excessive(windows)
+        if excessive:
+            yield _own_excess(node, layer, windows, excessive)
             continue
-        pads = layer.clamp_fix_pads(seen)
-        mode = seen[next(iter(excessive))].padding_mode
-        rule = "P below the effective kernel, D·(F − 1) + 1"
-        help = layer.clamp_help(seen, pads, rule) + same_alternative(seen, pads)
-        yield Violation(
-            node.index,
-            f"{layer_and_pads(node, feeding)}: {_excess(seen, excessive)}, "
-            f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[mode]}",
-            # Copies may be what a strided layer reads of the input's edge: clamping them is a
-            # choice; so is which of several layers' paddings to change.
-            fix=padding_fix(pads) if mode == "zeros" and not feeding else None,
-            help=f"the padding of {named(feeding)} and {node.name} together: {help}" if feeding else help,
-            severity=Severity.WARNING,
-            blocking=False,  # the layer still has an output: nothing after it goes unchecked
-            axes=frozenset(excessive),
-        )
+        # The pad layers that feed it pad it too, as NS101 judges them with it; but not behind
+        # a normalisation by statistics, which gives their padding values of the input's.
+        judged = seen_windows(graph, node, windows, through_statistics=False)
+        if judged is not None and judged[1] and (excessive := _excessive(judged[0])):
+            yield _padded_excess(node, *judged, excessive)
+
+
+def _excessive(windows: Sequence[Window]) -> dict[int, int]:
+    """Each dimension's padding that blinds its outermost windows (:func:`_blinding_padding`)."""
+    return {i: padding for i, w in enumerate(windows) if (padding := _blinding_padding(w))}
+
+
+def _own_excess(node: Node, layer: Conv, windows: Sequence[Window], excessive: dict[int, int]) -> Violation:
+    """The conv's own padding is too much: clamped, or made 'same', where that is the fix."""
+    pads = layer.clamp_fix_pads(windows)
+    return Violation(
+        node.index,
+        f"{node.name}: {_excess(windows, excessive)}, "
+        f"so the outermost outputs see only {_WHAT_PADDING_HOLDS[layer.padding_mode]}",
+        # Copies may be what a strided layer reads of the input's edge: clamping them is a choice.
+        fix=padding_fix(pads) if layer.padding_mode == "zeros" else None,
+        help=layer.clamp_help(windows, pads, "P below the effective kernel, D·(F − 1) + 1")
+        + same_alternative(windows, pads),
+        severity=Severity.WARNING,
+        blocking=False,  # the layer still has an output: nothing after it goes unchecked
+        axes=frozenset(excessive),
+    )
+
+
+def _padded_excess(node: Node, seen: Sequence[Window], feeding: Sequence[Node], excessive: dict[int, int]) -> Violation:
+    """The padding of the pads before the conv, with its own, is too much. Which of them to
+    cut is the user's choice: no fix. Named are the pads that pad those dimensions; what their
+    padding holds by then may be a layer's value of zero (a sigmoid's 0.5): padding alone."""
+    rank = len(seen)
+    padding = [pad for pad in feeding if isinstance(pad.layer, Pad) and _pads_along(pad.layer, rank, excessive)]
+    kernels = {seen[i].effective_kernel for i in excessive}
+    most = f": at most {kernels.pop() - 1} on a side{along(rank, excessive)}" if len(kernels) == 1 else ""
+    return Violation(
+        node.index,
+        f"{layer_and_pads(node, padding)}: {_excess(seen, excessive)}, so the outermost outputs see only padding",
+        help=f"keep the padding of {named(padding)} and {node.name} together below the effective kernel{most}",
+        severity=Severity.WARNING,
+        blocking=False,
+        axes=frozenset(excessive),
+    )
+
+
+def _pads_along(pad: Pad, rank: int, dimensions: Iterable[int]) -> bool:
+    """Whether ``pad`` pads any of the ``dimensions``."""
+    sides = pad.per_side("padding", rank)
+    return any(any(sides[i]) for i in dimensions)
 
 
 def _blinding_padding(w: Window) -> int:
