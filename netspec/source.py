@@ -369,14 +369,10 @@ class Document:
     def is_flow(self, path: KeyPath) -> bool:
         return self._starts_at(path, self.flow_starts)
 
-    def is_anchored(self, path: KeyPath) -> bool:
-        """Whether the value at ``path`` itself carries an anchor."""
-        return self._starts_at(path, self.anchored)
-
     def is_shared(self, path: KeyPath) -> bool:
-        """Whether the value at ``path`` carries an anchor that an alias refers to: a change to
-        it would change the alias's value too."""
-        return self.is_anchored(path) and self.anchored[path] in self.aliased
+        """Whether the value at ``path`` itself carries an anchor that an alias refers to: a
+        change to it would change the alias's value too."""
+        return self._starts_at(path, self.anchored) and self.anchored[path] in self.aliased
 
     def _starts_at(self, path: KeyPath, starts: dict[KeyPath, int]) -> bool:
         start = starts.get(path)

@@ -79,7 +79,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         ]
         holes = [w.edge_holes() or NO_HOLES for w in windows]
         # Uncounted (too costly), as above, a window is not said to step over the input.
-        over = {i: n for i, w in enumerate(windows) if (n := w.windows_stepping_over())}
+        stepping = {i: _stepping_over(w, n) for i, w in enumerate(windows) if (n := w.windows_stepping_over())}
         if not skipping and not any(h.total for h in holes):
             # Windows that skip nothing may still all lie in the padding before the input,
             # where the few positions it has are NS101's, dropped after the last window.
@@ -87,13 +87,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             if blind:
                 lies = f"every window lies in the padding{along(len(windows), blind)}"
                 yield _reading_none(node, windows, f"{node.name}: {lies}; the layer reads none of its input")
-            elif over:
-                stepping = {i: _stepping_over(windows[i], n) for i, n in over.items()}
+            elif stepping:
                 yield Violation(
                     node.index,
                     f"{node.name}: {_grouped(stepping, len(windows))}",
-                    help=_stepping_over_help(len(windows), over),
-                    axes=frozenset(over),
+                    help=_stepping_over_help(len(windows), stepping),
+                    axes=frozenset(stepping),
                 )
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
@@ -113,8 +112,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             gap = _grouped(gaps, len(windows))
             yield _reading_none(node, windows, f"{node.name}: {gap}; the layer reads none of its input, {lying}")
             continue
-        for i, n in over.items():
-            gaps[i] = f"{gaps[i]}, and {_stepping_over(windows[i], n)}" if i in gaps else _stepping_over(windows[i], n)
+        for i, phrase in stepping.items():
+            gaps[i] = f"{gaps[i]}, and {phrase}" if i in gaps else phrase
         gap = _grouped(gaps, len(windows))
         if skipping:
             # Every position is read exactly when F ≥ S and gcd(S, D) = 1: the help names both.
@@ -123,12 +122,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 "use a kernel at least as large as the stride"
                 + (" and a dilation that shares no factor with it" if shared else "")
                 + ", or average-pool before a stride-1 layer (ResNet-D)"
-                + (f"; {_stepping_over_help(len(windows), over)}" if over else "")
+                + (f"; {_stepping_over_help(len(windows), stepping)}" if stepping else "")
             )
         else:
             # More padding helps only a layer that takes it (a pool takes half its window), and
             # whose taps then step over nothing: dilation 1 cures both.
-            roomy = not over and (
+            roomy = not stepping and (
                 bool(feeding)
                 or any(max(windows[i].pad_before, windows[i].pad_after) < layer.max_padding(windows[i]) for i in gaps)
             )
