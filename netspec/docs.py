@@ -13,9 +13,6 @@ from pathlib import Path
 
 from netspec.rules import RULES, Rule
 
-#: The sections every rule's documentation has, in this order.
-SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix")
-
 README_START = "<!-- rules:start -->"
 README_END = "<!-- rules:end -->"
 
@@ -40,12 +37,6 @@ def sections(rule: Rule) -> dict[str, str]:
         elif current is not None:
             current.append(line)
     return {heading: "\n".join(lines).strip() for heading, lines in found.items()}
-
-
-def missing_sections(rule: Rule) -> list[str]:
-    """The required sections that are absent or empty in the rule's documentation."""
-    present = sections(rule)
-    return [heading for heading in SECTIONS if not present.get(heading)]
 
 
 def yes_no(value: bool) -> str:

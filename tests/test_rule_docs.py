@@ -13,11 +13,20 @@ from typer.testing import CliRunner
 from netspec import Settings, lint_text
 from netspec.cli import app
 from netspec.diagnostics import Severity
-from netspec.docs import README_END, README_START, SECTIONS, main, missing_sections, sections, with_readme_table
+from netspec.docs import README_END, README_START, main, sections, with_readme_table
 from netspec.rules import RULES, Rule
 from tests.helpers import ROOT
 
 runner = CliRunner()
+
+#: The sections every rule's documentation has.
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Fix")
+
+
+def missing_sections(rule: Rule) -> list[str]:
+    """The required sections that are absent or empty in the rule's documentation."""
+    present = sections(rule)
+    return [heading for heading in SECTIONS if not present.get(heading)]
 
 
 def test_every_rule_module_is_registered_under_its_code_and_name() -> None:
