@@ -79,7 +79,7 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first sentence of the documentation: what the rule catches."""
+        """The documentation's first line, which is one sentence: what the rule catches."""
         return self.doc.strip().splitlines()[0].strip()
 
 

@@ -3,7 +3,7 @@
 An explicit pad before an unpadded layer (``ReflectionPad2d(1)`` then a 3×3 conv, as CycleGAN
 and Johnson's style transfer write it; Keras's ``ZeroPadding2D`` before a strided stem) is the
 layer's padding, written as a layer of its own. The rules about what a layer keeps, drops and
-reads (NS101, NS102, NS109, NS113) judge them together.
+reads (NS101, NS102, NS107, NS109, NS113) judge them together.
 """
 
 from __future__ import annotations
