@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
 from netspec.report.base import Reporter, all_diagnostics, applicability, json_text, utf8_name
-from netspec.source import FILE_START, Position
+from netspec.source import FILE_START, Position, Span
 
 
 def location(position: Position) -> dict[str, int]:
@@ -31,41 +31,42 @@ def edits(d: Diagnostic) -> list[dict[str, Any]]:
 
 
 def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.value,
-        "message": d.message,
-        "filename": utf8_name(d.filename),
-        "layer": d.layer,
-        "location": location(d.span.start),
-        "end_location": location(d.span.end),
-        "help": d.help,
-        "fix": None
-        if d.fix is None
-        else {
-            "message": d.fix.message,
-            "applicability": applicability(d),
-            "edits": edits(d),
-        },
-    }
+    fix = None
+    if d.fix is not None:
+        fix = {"message": d.fix.message, "applicability": applicability(d), "edits": edits(d)}
+    return _item(d.code, d.name, d.severity.value, d.message, d.filename, d.span, layer=d.layer, help=d.help, fix=fix)
 
 
 def internal_error_dict(result: FileResult) -> dict[str, Any]:
     """A file netspec itself failed on, as an item with no rule's code (null, as ruff gives a
     syntax error), so that a script reading the items alone does not take the file for clean."""
-    start = location(FILE_START.start)
+    assert result.internal_error is not None
+    return _item(None, "internal-error", "error", result.internal_error, result.filename, FILE_START)
+
+
+def _item(
+    code: str | None,
+    name: str,
+    severity: str,
+    message: str,
+    filename: str,
+    span: Span,
+    *,
+    layer: str | None = None,
+    help: str | None = None,
+    fix: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
-        "code": None,
-        "name": "internal-error",
-        "severity": "error",
-        "message": result.internal_error,
-        "filename": utf8_name(result.filename),
-        "layer": None,
-        "location": start,
-        "end_location": start,
-        "help": None,
-        "fix": None,
+        "code": code,
+        "name": name,
+        "severity": severity,
+        "message": message,
+        "filename": utf8_name(filename),
+        "layer": layer,
+        "location": location(span.start),
+        "end_location": location(span.end),
+        "help": help,
+        "fix": fix,
     }
 
 
