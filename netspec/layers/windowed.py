@@ -146,12 +146,6 @@ def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
     return format_shape(tuple(w.with_pads(*p).output for w, p in zip(windows, pads, strict=True)))
 
 
-def _formulas_differ(windows: Sequence[Window], indices: Sequence[int]) -> bool:
-    """Whether :func:`describe_windows` lists the dimensions one by one (their arithmetic
-    differs), so that what follows speaks of them in the plural."""
-    return len({windows[i].formula() for i in indices}) > 1
-
-
 def describe_windows(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of the given dimensions, once when they agree (as in a square input)."""
     return describe_formulas({i: windows[i].formula() for i in indices}, len(windows))
@@ -168,9 +162,11 @@ def describe_formulas(formulas: dict[int, str], rank: int) -> str:
 def describe_flooring(windows: Sequence[Window], indices: Sequence[int]) -> str:
     """The arithmetic of dimensions whose output is no integer, and that PyTorch floors it,
     in the plural where they are listed one by one (NS101, NS113)."""
-    if _formulas_differ(windows, indices):
-        return f"{describe_windows(windows, indices)} are not integers; PyTorch floors them"
-    return f"{describe_windows(windows, indices)} is not an integer; PyTorch floors it"
+    formulas = {i: windows[i].formula() for i in indices}
+    described = describe_formulas(formulas, len(windows))
+    if len(set(formulas.values())) > 1:
+        return f"{described} are not integers; PyTorch floors them"
+    return f"{described} is not an integer; PyTorch floors it"
 
 
 #: NS103's help where no padding makes the input large enough for the kernel.

@@ -108,10 +108,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # Asked last: walking the consumers costs more than the sizes.
         if not changing or pooled_away(analysis.graph, node):
             continue
-        pads = [
-            same_pads(w.effective_kernel) if i in changing else (w.pad_before, w.pad_after)
-            for i, w in enumerate(windows)
-        ]
+        pads = same_where(windows, changing)
         kept = format_shape(node.inputs[0][1:])
         # What the padding gives: the input's size where the stride is 1, strided sizes as
         # before (avgpool kernel [3, 2], stride [1, 2] on 8×8: 8×4, not 8×8).
@@ -178,6 +175,13 @@ def resized(shrinking: int, changing: int) -> str:
     return "shrinks" if shrinking == changing else "grows" if not shrinking else "resizes"
 
 
+def same_where(windows: Sequence[Window], changing: Sequence[int]) -> list[Pads]:
+    """'same' padding in the ``changing`` dimensions, each window's own padding in the others."""
+    return [
+        same_pads(w.effective_kernel) if i in changing else (w.pad_before, w.pad_after) for i, w in enumerate(windows)
+    ]
+
+
 def rule_of_thumb(pads: Sequence[Pads]) -> str:
     # An even effective kernel has no whole P = D·(F − 1)/2: the odd pixel goes after.
     if all(before == after for before, after in pads):
@@ -190,10 +194,8 @@ def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], chan
     padding is there to give back, too little (the map shrinks) or twice (it grows). ``seen``
     are the layer's windows over those sizes."""
     assert node.output
-    # The dimensions that change need 'same' padding in all; the others keep what the two give now.
-    needed = [
-        same_pads(w.effective_kernel) if i in changing else (w.pad_before, w.pad_after) for i, w in enumerate(seen)
-    ]
+    # 'same' where the map changes, the pad's and the layer's padding together.
+    needed = same_where(seen, changing)
     kept = format_shape(tuple(w.size for w in seen))
     # The other dimensions keep their sizes: worked out from the padding together, a
     # ceil_mode pool's would differ, since ATen places its last window by its own padding.
