@@ -72,7 +72,7 @@ def name_parameter(value: str) -> str:
     file named ``-``, which a Path would spell the same way. An empty one (an unset variable
     in a script) is refused, where click would take it for the current directory."""
     if value == "":
-        raise typer.BadParameter("an empty path was given (an unset variable?); name a file or a directory")
+        raise typer.BadParameter("an empty path was given (an unset variable?)")
     return value
 
 
