@@ -51,6 +51,9 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: Settings that have no effect, each said in a sentence for the user to be warned of.
     ineffective: tuple[str, ...] = ()
+    #: Every rule that is on by default is on, whatever the selection and ignores say: the
+    #: settings fixes are judged by (:meth:`judging_fixes`).
+    default_rules_on: bool = False
 
     def __post_init__(self) -> None:
         # Level names are checked, as a configuration file's are: a typo must not become a
@@ -64,6 +67,9 @@ class Settings:
         return self.severity[max(matching, key=lambda selector: specificity(selector, code))] if matching else None
 
     def enabled(self, code: str, selected_by_default: bool, filename: str = "") -> bool:
+        if selected_by_default and self.default_rules_on:
+            return True
+
         def longest(selectors: tuple[str, ...], exact_only: bool) -> int:
             return max((specificity(selector, code, exact_only) for selector in selectors), default=-1)
 
@@ -78,8 +84,14 @@ class Settings:
         """The settings a fix is judged by: these, with every rule that is on by default on as
         well, whatever the selection and ignores. A fix is safe only when no problem appears
         by netspec's own measure: padding that ``--select NS102`` asks for must not break an
-        ``expect`` just because NS108 was not selected."""
-        return replace(self, select=("NS", *self.select), ignore=(), per_file_ignores={})
+        ``expect`` just because NS108 was not selected. A rule that is off by default judges
+        only where it is on: ``--ignore NS113`` says its problems do not matter there."""
+        return self._judging_fixes
+
+    @cached_property
+    def _judging_fixes(self) -> Settings:
+        # Kept, as each file asks again (and with it, what per-file-ignores found for each file).
+        return replace(self, default_rules_on=True)
 
     def ignores_for(self, filename: str) -> tuple[str, ...]:
         """The codes ``per_file_ignores`` ignores in this file; worked out once per file,

@@ -216,6 +216,38 @@ def test_a_fix_is_judged_by_every_default_rule_whatever_the_selection(
     assert "fix (safe): set padding to 2\n" in run(*selection, path)[1]
 
 
+@pytest.mark.parametrize(
+    ("selection", "config", "judged_by_ns113"),
+    [
+        (["--extend-select", "NS113"], "", True),
+        (["--select", "ALL"], "", True),
+        # The near misses: NS113 switched off again, on the command line or for this file.
+        (["--extend-select", "NS113", "--ignore", "NS113"], "", False),
+        (["--select", "ALL", "--ignore", "NS113,NS114"], "", False),
+        ([], "extend-select = ['NS113']\n[per-file-ignores]\n'*.yaml' = ['NS113']\n", False),
+    ],
+)
+def test_a_rule_off_by_default_judges_fixes_only_where_it_is_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: list[str], config: str, judged_by_ns113: bool
+) -> None:
+    # Columns: (12 + 7 + 6 − 7)/2 + 1 = 10, but padding 7 on the left is a whole kernel (NS107).
+    # Its fix, 6, gives (12 + 12 − 7)/2 + 1 = 9.5: the dropped column is the right padding's
+    # last, which NS113 reports where it is on. Rows: (20 + 2 + 5 − 7)/2 + 1 = 11.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "netspec.toml").write_text(config)
+    layer = "{type: conv, filters: 4, kernel: 7, stride: 2, padding: [[2, 5], [7, 6]]}"
+    path = write_spec(tmp_path, f"input: [2, 20, 12]\nlayers:\n  - {layer}\n")
+    fix = "set padding to [[2, 5], [6, 6]]\n"
+    if judged_by_ns113:
+        assert f"fix (unsafe: conv1 would then report NS113): {fix}" in run(*selection, path)[1]
+        assert run(*selection, "--fix", path)[0] == 1
+        assert "[7, 6]" in path.read_text()
+    else:
+        assert f"fix (safe): {fix}" in run(*selection, path)[1]
+        assert run(*selection, "--fix", path)[0] == 0
+        assert "[[2, 5], [6, 6]]" in path.read_text()
+
+
 def test_fix_leaves_a_problem_of_a_rule_not_selected_that_an_earlier_fix_brought(tmp_path: Path) -> None:
     # c1 shrinks 13 to 13 − 5 + 1 = 9 (NS102); its padding 2 keeps 13, on which the pool's
     # (13 − 3)/3 + 1 = 4.33 is no integer (NS101, fixed by padding 1: 12/3 + 1 = 5), where
