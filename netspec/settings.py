@@ -73,12 +73,11 @@ class Settings:
         def longest(selectors: tuple[str, ...], exact_only: bool) -> int:
             return max((specificity(selector, code, exact_only) for selector in selectors), default=-1)
 
-        per_file = self.ignores_for(filename)
-        if ALL in per_file:  # a file's own list: whatever is selected, nothing is checked there
+        # A file's own list, as ruff's: whatever is selected, what it names is not checked there.
+        if longest(self.ignores_for(filename), exact_only=False) >= 0:
             return False
         chosen = longest(self.select + self.extend_select, exact_only=not selected_by_default)
-        ignored = longest(self.ignore + per_file, exact_only=False)
-        return chosen > ignored
+        return chosen > longest(self.ignore, exact_only=False)
 
     def judging_fixes(self) -> Settings:
         """The settings a fix is judged by: these, with every rule that is on by default on as

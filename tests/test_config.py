@@ -455,13 +455,28 @@ def test_all_in_per_file_ignores_turns_every_rule_off_there(tmp_path: Path) -> N
     assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == ["NS102"]
 
 
-def test_per_file_ignores_hold_against_the_flags(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ignored", ["NS102", "NS1", "NS", "ALL"])
+@pytest.mark.parametrize("selected", [Overrides(extend_select=("NS102",)), Overrides(select=("NS102",))])
+def test_per_file_ignores_hold_against_the_flags(tmp_path: Path, ignored: str, selected: Overrides) -> None:
+    # As ruff's: a prefix the file ignores holds against a longer code selected, too.
     from netspec import lint_text
 
-    config = write(tmp_path / "netspec.toml", "[per-file-ignores]\n'legacy_*.yaml' = ['NS102']\n")
-    settings = resolve(config, Overrides(extend_select=("NS102",)))
+    config = write(tmp_path / "netspec.toml", f"[per-file-ignores]\n'legacy_*.yaml' = ['{ignored}']\n")
+    settings = resolve(config, selected)
     assert [d.code for d in lint_text(SHRINKING, "legacy_net.yaml", settings).diagnostics] == []
     assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == ["NS102"]
+
+
+def test_per_file_ignores_hold_against_the_files_own_selection(tmp_path: Path) -> None:
+    from netspec import lint_text
+
+    def found(config: str) -> list[str]:
+        settings = resolve(write(tmp_path / "netspec.toml", config), Overrides())
+        return [d.code for d in lint_text(SHRINKING, "legacy_net.yaml", settings).diagnostics]
+
+    assert found("extend-select = ['NS102']\n[per-file-ignores]\n'legacy_*.yaml' = ['NS1']\n") == []
+    # The near miss: an ignore for every file is overridden by the longer code selected.
+    assert found("extend-select = ['NS102']\nignore = ['NS1']\n") == ["NS102"]
 
 
 def test_config_flag_reads_the_given_file(project: Path) -> None:
