@@ -221,6 +221,7 @@ def test_a_fix_is_judged_by_every_default_rule_whatever_the_selection(
     [
         (["--extend-select", "NS113"], "", True),
         (["--select", "ALL"], "", True),
+        ([], "extend-select = ['NS113']\n", True),
         # The near misses: NS113 switched off again, on the command line or for this file.
         (["--extend-select", "NS113", "--ignore", "NS113"], "", False),
         (["--select", "ALL", "--ignore", "NS113,NS114"], "", False),
