@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -206,6 +207,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     for key in ("include", "exclude"):
         if key in table:
             changes[key] = tuple(_strings(table[key], key, source))
+            ineffective += _absolute(changes[key], f"{source}: {key}")
     if "per-file-ignores" in table:
         ignores = {}
         for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items():
@@ -213,6 +215,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
             ignores[pattern] = rule_selectors(_strings(codes, key, source), f"{source}: {key}")
             ineffective += _always_reported(ignores[pattern], f"{source}: {key}")
         changes["per_file_ignores"] = ignores
+        ineffective += _absolute([pattern.removeprefix("!") for pattern in ignores], f"{source}: per-file-ignores")
     if "severity" in table:
         levels = _table_of(table["severity"], "severity", source)
         changes["severity"] = _severities(levels, source)
@@ -296,6 +299,17 @@ def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
         "so it always reports them, as errors"
         for selector in selectors
         if (rule := RULES.get(selector)) is not None and rule.blocking and rule.silenceable is None
+    )
+
+
+def _absolute(patterns: Iterable[str], where: str) -> tuple[str, ...]:
+    """A sentence for each pattern written as an absolute path, which no path a pattern is
+    matched against (a file name, or a path from the project's directory) can be."""
+    return tuple(
+        f"{where} has the absolute path '{cut(pattern)}', which matches nothing: patterns are matched "
+        "against file names and paths from the project's directory (write './' and the path from there)"
+        for pattern in patterns
+        if pattern.startswith("/") or os.path.isabs(pattern)
     )
 
 

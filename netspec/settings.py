@@ -102,7 +102,10 @@ class Settings:
             path = self.project_path(filename)
             seen, outside = (os.path.basename(filename), True) if path is None else (path, False)
             found = self._ignores_by_file[filename] = tuple(
-                code for globs, codes in self._per_file_globs if globs.match(seen, outside=outside) for code in codes
+                code
+                for globs, negated, codes in self._per_file_globs
+                if globs.match(seen, outside=outside) != negated
+                for code in codes
             )
         return found
 
@@ -169,8 +172,12 @@ class Settings:
         return {}
 
     @cached_property
-    def _per_file_globs(self) -> list[tuple[Globs, tuple[str, ...]]]:
-        return [(Globs([pattern]), codes) for pattern, codes in self.per_file_ignores.items()]
+    def _per_file_globs(self) -> list[tuple[Globs, bool, tuple[str, ...]]]:
+        # A leading "!" negates the pattern, as in ruff's: the codes apply to the files it does not match.
+        return [
+            (Globs([pattern.removeprefix("!")]), pattern.startswith("!"), codes)
+            for pattern, codes in self.per_file_ignores.items()
+        ]
 
     @cached_property
     def _ignores_by_file(self) -> dict[str, tuple[str, ...]]:

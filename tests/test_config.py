@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from netspec import Settings, Severity
 from netspec.cli import app
 from netspec.config import ConfigError, Overrides, find, load, resolve
+from netspec.diagnostics import cut
 from netspec.discovery import SKIPPED_DIRECTORIES
 from tests.helpers import SHRINKING, codes, lint, within
 
@@ -777,6 +778,48 @@ def test_an_unknown_key_says_what_was_probably_meant(project: Path, name: str, t
     result = runner.invoke(app, ["check", "specs"])
     assert result.exit_code == 2
     assert hint in result.stderr
+
+
+def test_a_negated_per_file_pattern_ignores_in_every_other_file(tmp_path: Path) -> None:
+    # As ruff's "!a.py" = ["E501"]: the codes apply to the files the pattern does not match.
+    from netspec import lint_text
+
+    def found(pattern: str, filename: str) -> list[str]:
+        config = write(tmp_path / "netspec.toml", f"[per-file-ignores]\n'{pattern}' = ['NS102']\n")
+        return [d.code for d in lint_text(SHRINKING, filename, resolve(config, Overrides())).diagnostics]
+
+    assert found("!legacy_*.yaml", "legacy_net.yaml") == ["NS102"]
+    assert found("!legacy_*.yaml", "net.yaml") == []
+    # The near miss: the same pattern without its "!".
+    assert found("legacy_*.yaml", "legacy_net.yaml") == []
+    assert found("legacy_*.yaml", "net.yaml") == ["NS102"]
+
+
+def test_an_absolute_pattern_is_said_to_match_nothing(project: Path) -> None:
+    # Patterns see file names and paths from the project's directory, never a leading "/".
+    write(project / "specs" / "net.yaml", SHRINKING)
+    absolute = str(project / "specs" / "net.yaml")
+    shown = cut(absolute)  # long paths are cut, as every value a message quotes
+    write(
+        project / "netspec.toml",
+        f"exclude = ['{absolute}']\n[per-file-ignores]\n'!{absolute}' = ['NS101']\n'{absolute}' = ['NS102']\n",
+    )
+    result = runner.invoke(app, ["check", "--output-format", "concise", "specs"])
+    assert result.exit_code == 1 and "NS102" in result.stdout
+    config = project / "netspec.toml"
+    after = (
+        "which matches nothing: patterns are matched against file names and paths from the project's "
+        "directory (write './' and the path from there)"
+    )
+    assert result.stderr.splitlines() == [
+        f"netspec: warning: {config}: exclude has the absolute path '{shown}', {after}",
+        f"netspec: warning: {config}: per-file-ignores has the absolute path '{shown}', {after}",
+        f"netspec: warning: {config}: per-file-ignores has the absolute path '{shown}', {after}",
+    ]
+    # The near miss: the same paths from the project's directory, which do match, unwarned.
+    write(project / "netspec.toml", "[per-file-ignores]\n'./specs/net.yaml' = ['NS102']\n")
+    result = runner.invoke(app, ["check", "--output-format", "concise", "specs"])
+    assert (result.exit_code, result.stderr) == (0, "")
 
 
 def test_ignoring_or_demoting_a_rule_that_is_always_reported_is_said_to_do_nothing(project: Path) -> None:
