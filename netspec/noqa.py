@@ -53,7 +53,7 @@ _SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
 #: A directive, up to its first code; :func:`_list_end` finds where the codes end.
 _DIRECTIVE = re.compile(
-    rf"#\s*(?P<file>netspec\s*:\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
+    rf"#\s*(?P<file>netspec\s*(?P<file_colon>:)?\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
     re.IGNORECASE,
 )
 _MORE_CODE_LIKE = re.compile(rf"[\s,]+{_CODE_LIKE}", re.IGNORECASE)
@@ -181,7 +181,10 @@ def directives(text: str, document: Document) -> list[Directive]:
         own_line = not line[:comment].strip()
         codes = _distinct(_WORD.finditer(codes_text)) if codes_text else None
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
-        if len(codes or ()) > MAX_CODES or len(written := _loose_codes(loose)) > MAX_CODES:
+        if match["file"] and not match["file_colon"]:
+            # A misspelt file-wide directive would otherwise pass for a comment.
+            directive.problem = "needs a colon after netspec (`# netspec: noqa`); as written it silences nothing"
+        elif len(codes or ()) > MAX_CODES or len(written := _loose_codes(loose)) > MAX_CODES:
             directive.problem = f"lists more than {MAX_CODES:,} different codes; as written it silences nothing"
         elif match["colon"] and codes is None:
             directive.problem = _no_codes(line[after:])

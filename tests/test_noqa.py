@@ -368,6 +368,16 @@ def test_every_directive_that_matches_counts_as_used() -> None:
     assert "NS102" not in diagnostics[0].message
 
 
+@pytest.mark.parametrize("written", ["# netspec noqa: NS102", "# netspec noqa", "#netspecnoqa: NS102"])
+def test_a_file_wide_directive_without_its_colon_silences_nothing(written: str) -> None:
+    diagnostics = lint(f"{written}\n" + layers(SHRINK))
+    # Rows: the comment, input, layers, then the layer.
+    assert [(d.code, d.span.start.row) for d in diagnostics] == [("NS900", 1), ("NS102", 4)]
+    assert "needs a colon after netspec (`# netspec: noqa`)" in diagnostics[0].message
+    # The near miss: with its colon, the directive silences the file's NS102.
+    assert lint(f"{written.replace('netspec', 'netspec:')}\n" + layers(SHRINK)) == []
+
+
 def test_file_wide_directive_after_content_has_no_effect_and_is_reported() -> None:
     diagnostics = lint(layers(f"{SHRINK}  # netspec: noqa: NS102"))
     assert [d.code for d in diagnostics] == ["NS102", "NS900"]
