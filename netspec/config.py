@@ -215,7 +215,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
             ignores[pattern] = rule_selectors(_strings(codes, key, source), f"{source}: {key}")
             ineffective += _always_reported(ignores[pattern], f"{source}: {key}")
         changes["per_file_ignores"] = ignores
-        ineffective += _absolute([pattern.removeprefix("!") for pattern in ignores], f"{source}: per-file-ignores")
+        ineffective += _absolute(ignores, f"{source}: per-file-ignores", negatable=True)
     if "severity" in table:
         levels = _table_of(table["severity"], "severity", source)
         changes["severity"] = _severities(levels, source)
@@ -302,15 +302,21 @@ def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
     )
 
 
-def _absolute(patterns: Iterable[str], where: str) -> tuple[str, ...]:
+def _absolute(patterns: Iterable[str], where: str, *, negatable: bool = False) -> tuple[str, ...]:
     """A sentence for each pattern written as an absolute path, which no path a pattern is
-    matched against (a file name, or a path from the project's directory) can be."""
-    return tuple(
-        f"{where} has the absolute path '{cut(pattern)}', which matches nothing: patterns are matched "
-        "against file names and paths from the project's directory (write './' and the path from there)"
-        for pattern in patterns
-        if pattern.startswith("/") or os.path.isabs(pattern)
-    )
+    matched against (a file name, or a path from the project's directory) can be; negated
+    (a per-file ignore's ``!``), it therefore matches every file."""
+    sentences = []
+    for pattern in patterns:
+        negated = negatable and pattern.startswith("!")
+        path = pattern[1:] if negated else pattern
+        if path.startswith("/") or os.path.isabs(path):
+            effect = "so its codes are off in every file" if negated else "so it matches nothing"
+            sentences.append(
+                f"{where} has the absolute path '{cut(pattern)}', {effect}: patterns are matched against file "
+                "names and paths from the project's directory (write './' and the path from there)"
+            )
+    return tuple(sentences)
 
 
 def selector_hint(value: str) -> str:
