@@ -183,7 +183,12 @@ def directives(text: str, document: Document) -> list[Directive]:
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
         if match["file"] and not match["file_colon"]:
             # A misspelt file-wide directive would otherwise pass for a comment.
-            directive.problem = "needs a colon after netspec (`# netspec: noqa`); as written it silences nothing"
+            directive.problem = (
+                "needs a colon after netspec (`# netspec: noqa`); as written it silences nothing"
+                if own_line
+                else "needs a colon after netspec (`# netspec: noqa`) and a line of its own to apply to the whole "
+                "file; here it has no effect"
+            )
         elif len(codes or ()) > MAX_CODES or len(written := _loose_codes(loose)) > MAX_CODES:
             directive.problem = f"lists more than {MAX_CODES:,} different codes; as written it silences nothing"
         elif match["colon"] and codes is None:

@@ -378,6 +378,13 @@ def test_a_file_wide_directive_without_its_colon_silences_nothing(written: str) 
     assert lint(f"{written.replace('netspec', 'netspec:')}\n" + layers(SHRINK)) == []
 
 
+def test_a_file_wide_directive_without_its_colon_after_content_says_both() -> None:
+    # Its colon alone would still leave it where a file-wide directive has no effect.
+    diagnostics = lint(layers(f"{SHRINK}  # netspec noqa: NS102"))
+    assert [d.code for d in diagnostics] == ["NS102", "NS900"]
+    assert "needs a colon after netspec (`# netspec: noqa`) and a line of its own" in diagnostics[1].message
+
+
 def test_file_wide_directive_after_content_has_no_effect_and_is_reported() -> None:
     diagnostics = lint(layers(f"{SHRINK}  # netspec: noqa: NS102"))
     assert [d.code for d in diagnostics] == ["NS102", "NS900"]
