@@ -27,6 +27,19 @@ def specificity(selector: str, code: str, exact_only: bool = False) -> int:
     return len(selector) if (selector == code if exact_only else code.startswith(selector)) else -1
 
 
+def _selectors(value: Any, where: str) -> tuple[str, ...]:
+    """Rule codes or prefixes, as a tuple. A lone string would be read letter by letter, and
+    its "N" names every rule."""
+    if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{where} takes a sequence of rule codes or prefixes, such as ('NS102',), not {value!r}")
+    from netspec.config import ConfigError, rule_selectors  # which imports this module
+
+    try:
+        return rule_selectors(value, where)
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Rule selection and limits. Codes in ``select``/``ignore`` may be prefixes (``NS1``).
@@ -56,9 +69,19 @@ class Settings:
     default_rules_on: bool = False
 
     def __post_init__(self) -> None:
-        # Level names are checked, as a configuration file's are: a typo must not become a
-        # severity no reporter knows.
+        # Checked as a configuration file's are, for the settings a program builds: a typo
+        # must not become a severity no reporter knows, nor a selection of nothing.
         object.__setattr__(self, "severity", {code: Severity(level) for code, level in self.severity.items()})
+        for name in ("select", "extend_select", "ignore"):
+            object.__setattr__(self, name, _selectors(getattr(self, name), f"Settings.{name}"))
+        if not isinstance(self.per_file_ignores, dict):
+            found = self.per_file_ignores
+            raise TypeError(f"Settings.per_file_ignores takes a dict of patterns to codes, not {found!r}")
+        ignores = {
+            pattern: _selectors(codes, f"Settings.per_file_ignores[{pattern!r}]")
+            for pattern, codes in self.per_file_ignores.items()
+        }
+        object.__setattr__(self, "per_file_ignores", ignores)
 
     def severity_for(self, code: str) -> Severity | None:
         """The severity ``severity`` gives the rule, by its longest matching prefix; None where
