@@ -361,6 +361,8 @@ def lint_paths(
     it needs ``keep_analysis=False``, since an analysis stays in the process that built it.
     The cyclic garbage collector is paused meanwhile (see :func:`lint_text`).
     """
+    if type(jobs) is not int or jobs < 1:  # as --jobs refuses them; a bool is no count either
+        raise ValueError(f"jobs must be a whole number, 1 or more, not {jobs!r}")
     if jobs > 1 and keep_analysis:
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
     files = as_paths(paths, "lint_paths")

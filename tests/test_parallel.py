@@ -86,6 +86,13 @@ def test_paths_may_be_strings(corpus: list[Path], jobs: int) -> None:
         lint_paths(str(corpus[0]))
 
 
+@pytest.mark.parametrize("jobs", [0, -1, 2.5, "2", True])
+def test_jobs_is_a_count_of_processes(corpus: list[Path], jobs: Any) -> None:
+    # As --jobs refuses them: not silently one process.
+    with pytest.raises(ValueError, match=r"jobs must be a whole number, 1 or more, not "):
+        lint_paths(corpus, jobs=jobs, keep_analysis=False)
+
+
 @pytest.mark.usefixtures("always_parallel")
 def test_every_file_is_checked_in_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Two large files over two workers: one checked here before forking would leave the
