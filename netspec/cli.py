@@ -788,7 +788,7 @@ def rule(
         return
     found = RULES.get(code)
     if found is None:
-        from netspec.config import selector_hint
+        from netspec.settings import selector_hint
 
         # As --select and noqa comments read codes: in upper case only, and whole here.
         named = code.upper() in RULES or code.lower() in CODES_BY_NAME

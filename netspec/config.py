@@ -20,8 +20,9 @@ from typing import Any
 
 from netspec.diagnostics import Severity, cut
 from netspec.discovery import is_directory
-from netspec.rules import CODES_BY_NAME, RULES
-from netspec.settings import ALL, Settings
+from netspec.globs import negation
+from netspec.rules import RULES
+from netspec.settings import ALL, Settings, selector_problem
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
 
 #: The file names looked for in each directory, the first found winning.
@@ -282,12 +283,11 @@ def _table_of(value: Any, key: str, source: str) -> dict[str, Any]:
 
 def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
     """Check that each value is a rule code or a prefix of one (``NS1``); ``where`` prefixes errors."""
-    for value in values:
-        if not value:
-            raise ConfigError(f"{where}: an empty rule code (a stray comma?)")
-        if value != ALL and not any(code.startswith(value) for code in RULES):
-            raise ConfigError(f"{where}: unknown rule code or prefix '{cut(value)}'{selector_hint(value)}")
-    return tuple(values)
+    selectors = tuple(values)
+    problem = selector_problem(selectors)
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem}")
+    return selectors
 
 
 def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
@@ -308,8 +308,7 @@ def _absolute(patterns: Iterable[str], where: str, *, negatable: bool = False) -
     (a per-file ignore's ``!``), it therefore matches every file."""
     sentences = []
     for pattern in patterns:
-        negated = negatable and pattern.startswith("!")
-        path = pattern[1:] if negated else pattern
+        path, negated = negation(pattern) if negatable else (pattern, False)
         if path.startswith("/") or os.path.isabs(path):
             effect = "so its codes are off in every file" if negated else "so it matches nothing"
             sentences.append(
@@ -317,14 +316,6 @@ def _absolute(patterns: Iterable[str], where: str, *, negatable: bool = False) -
                 "names and paths from the project's directory (write './' and the path from there)"
             )
     return tuple(sentences)
-
-
-def selector_hint(value: str) -> str:
-    """What an unknown selector probably meant: a code in lower case, or a rule's name."""
-    if value.upper() == ALL or any(code.startswith(value.upper()) for code in RULES):
-        return f" (codes are upper-case: '{value.upper()}')"
-    code = CODES_BY_NAME.get(value.lower())
-    return f" ('{value}' is the name of {code}; rules go by their codes)" if code else ""
 
 
 def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:

@@ -95,6 +95,12 @@ def _character_set(content: str) -> str:
     return f"[{'^' if negated else ''}{''.join(items)}]"
 
 
+def negation(pattern: str) -> tuple[str, bool]:
+    """A ``per-file-ignores`` pattern without the leading ``!`` that negates it, as in ruff's,
+    and whether it had one."""
+    return (pattern[1:], True) if pattern.startswith("!") else (pattern, False)
+
+
 def _with_slashes(text: str) -> str:
     """Windows' separators written as ``/``, so that one pattern serves every platform. (On
     POSIX a backslash is part of a name.)"""

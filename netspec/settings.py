@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
-from netspec.diagnostics import Severity
-from netspec.globs import Globs
+from netspec.diagnostics import Severity, cut
+from netspec.globs import Globs, negation
 
 #: The default size limit for one spec file, in bytes.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -27,17 +28,38 @@ def specificity(selector: str, code: str, exact_only: bool = False) -> int:
     return len(selector) if (selector == code if exact_only else code.startswith(selector)) else -1
 
 
+def selector_problem(values: Iterable[str]) -> str | None:
+    """What is wrong with the first value that is no rule code nor prefix of one (``NS1``);
+    None when all are."""
+    from netspec.rules import RULES  # loaded by any check, though not by these settings
+
+    for value in values:
+        if not value:
+            return "an empty rule code (a stray comma?)"
+        if value != ALL and not any(code.startswith(value) for code in RULES):
+            return f"unknown rule code or prefix '{cut(value)}'{selector_hint(value)}"
+    return None
+
+
+def selector_hint(value: str) -> str:
+    """What an unknown selector probably meant: a code in lower case, or a rule's name."""
+    from netspec.rules import CODES_BY_NAME, RULES
+
+    if value.upper() == ALL or any(code.startswith(value.upper()) for code in RULES):
+        return f" (codes are upper-case: '{value.upper()}')"
+    code = CODES_BY_NAME.get(value.lower())
+    return f" ('{value}' is the name of {code}; rules go by their codes)" if code else ""
+
+
 def _selectors(value: Any, where: str) -> tuple[str, ...]:
     """Rule codes or prefixes, as a tuple. A lone string would be read letter by letter, and
     its "N" names every rule."""
     if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"{where} takes a sequence of rule codes or prefixes, such as ('NS102',), not {value!r}")
-    from netspec.config import ConfigError, rule_selectors  # which imports this module
-
-    try:
-        return rule_selectors(value, where)
-    except ConfigError as error:
-        raise ValueError(str(error)) from None
+    problem = selector_problem(value)
+    if problem is not None:
+        raise ValueError(f"{where}: {problem}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -196,11 +218,12 @@ class Settings:
 
     @cached_property
     def _per_file_globs(self) -> list[tuple[Globs, bool, tuple[str, ...]]]:
-        # A leading "!" negates the pattern, as in ruff's: the codes apply to the files it does not match.
-        return [
-            (Globs([pattern.removeprefix("!")]), pattern.startswith("!"), codes)
-            for pattern, codes in self.per_file_ignores.items()
-        ]
+        # A negated pattern's codes apply to the files it does not match.
+        compiled = []
+        for pattern, codes in self.per_file_ignores.items():
+            path, negated = negation(pattern)
+            compiled.append((Globs([path]), negated, codes))
+        return compiled
 
     @cached_property
     def _ignores_by_file(self) -> dict[str, tuple[str, ...]]:
