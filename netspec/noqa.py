@@ -53,7 +53,8 @@ _SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
 #: A directive, up to its first code; :func:`_list_end` finds where the codes end.
 _DIRECTIVE = re.compile(
-    rf"#\s*(?P<file>netspec\s*(?P<file_colon>:)?\s*)?noqa(?![\w-])(?:(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
+    rf"#\s*(?P<file>netspec\s*(?P<file_colon>:)?\s*)?noqa"
+    rf"(?:(?P<glued>[\w-][^\s:,#]*)|(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
     re.IGNORECASE,
 )
 _MORE_CODE_LIKE = re.compile(rf"[\s,]+{_CODE_LIKE}", re.IGNORECASE)
@@ -181,7 +182,10 @@ def directives(text: str, document: Document) -> list[Directive]:
         own_line = not line[:comment].strip()
         codes = _distinct(_WORD.finditer(codes_text)) if codes_text else None
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
-        if match["file"] and not match["file_colon"]:
+        if match["glued"]:
+            # ruff's "expected ':'": a word run into noqa is neither a code nor a reason.
+            directive.problem = _glued(match["glued"], "netspec: noqa" if match["file"] else "noqa")
+        elif match["file"] and not match["file_colon"]:
             # A misspelt file-wide directive would otherwise pass for a comment.
             directive.problem = (
                 "needs a colon after netspec (`# netspec: noqa`); as written it silences nothing"
@@ -232,6 +236,18 @@ def directives(text: str, document: Document) -> list[Directive]:
         )
         found.append(directive)
     return found
+
+
+#: What a code run into ``noqa`` is written with: ``noqaNS102``, ``noqa-NS102``, ``noqa_NS102``.
+_GLUED_CODE = re.compile(r"[-_]?((?a:NS[0-9]+))", re.IGNORECASE)
+
+
+def _glued(glued: str, directive: str) -> str:
+    """What a ``directive`` (``noqa`` or ``netspec: noqa``) with ``glued`` written right
+    after it, with no colon or space between, says."""
+    code = _GLUED_CODE.fullmatch(glued)
+    written = f"`# {directive}: {code[1].upper()}`" if code else f"`# {directive}: CODES`, or a space after `noqa`"
+    return f"runs into `{cut(glued)}`, where a colon belongs ({written}); as written it silences nothing"
 
 
 #: A rule's name where its code belongs: ``noqa: shrinking-layer``.

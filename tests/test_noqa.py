@@ -659,8 +659,11 @@ def test_a_comment_after_a_block_scalar_header_is_a_comment() -> None:
     assert codes("description: |\n  Notes\n# netspec: noqa\n" + STRIDED) == []
 
 
-def test_noqa_inside_other_words_is_not_a_directive() -> None:
-    assert codes(layers(f"{SHRINK}  # noqalike: NS102")) == ["NS102"]
+def test_noqa_inside_other_words_silences_nothing_and_says_so() -> None:
+    # As ruff 0.17.6 reports `# noqalike: F401` ("expected ':'") beside its F401.
+    diagnostics = lint(layers(f"{SHRINK}  # noqalike: NS102"))
+    assert [d.code for d in diagnostics] == ["NS102", "NS900"]
+    assert "runs into `like`, where a colon belongs" in diagnostics[1].message
 
 
 def test_noqa_may_follow_other_comment_text() -> None:
@@ -701,6 +704,33 @@ def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str)
     found = lint(text)
     assert [d.code for d in found] == ["NS101", "NS900"]
     assert f"has `{separator.strip()}` where a colon belongs" in found[1].message
+
+
+@pytest.mark.parametrize(
+    ("written", "suggested", "near_miss"),
+    [
+        ("# noqaNS101", "`# noqa: NS101`", "# noqa: NS101"),
+        ("# NOQA-ns101", "`# noqa: NS101`", "# NOQA: ns101"),
+        ("# noqa_NS101 (stride 4)", "`# noqa: NS101`", "# noqa: NS101 (stride 4)"),
+        ("# noqa-able", "`# noqa: CODES`, or a space after `noqa`", "# noqa -able"),
+    ],
+)
+def test_a_noqa_run_into_the_next_word_silences_nothing(written: str, suggested: str, near_miss: str) -> None:
+    # ruff 0.17.6 calls `# noqaF401`, `# noqa-F401` and `# noqa-able` invalid ("expected
+    # ':'") and reports the F401 beside them. Stride 4 on 224: (224 − 11)/4 + 1 = 54.25, NS101.
+    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
+    found = lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {written}\n")
+    assert [d.code for d in found] == ["NS101", "NS900"]
+    assert f"where a colon belongs ({suggested}); as written it silences nothing" in found[1].message
+    # The near miss: with the colon, or a space before a word that is no code, it silences.
+    assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {near_miss}\n") == []
+
+
+def test_a_file_wide_noqa_run_into_a_code_says_where_the_colon_goes() -> None:
+    diagnostics = lint("# netspec: noqaNS102\n" + layers(SHRINK))
+    assert [(d.code, d.span.start.row) for d in diagnostics] == [("NS900", 1), ("NS102", 4)]
+    assert "(`# netspec: noqa: NS102`)" in diagnostics[0].message
+    assert lint("# netspec: noqa: NS102\n" + layers(SHRINK)) == []
 
 
 @pytest.mark.parametrize("reason", [" (NS102 is fine)", " as NS102 is", " - see NS102"])

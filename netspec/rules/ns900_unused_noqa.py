@@ -5,7 +5,8 @@ Reports a `# noqa` or `# netspec: noqa` comment that silences no problem: a code
 ran and found nothing on that line or layer, a code that is not a netspec rule, a bare
 `# noqa` on a clean layer, `# noqa:` with no codes after the colon, `# noqa NS102` without
 the colon (which flake8 would read as a bare `# noqa`), another mark in the colon's place
-(`# noqa;NS102`, a full-width colon: the comment then silences nothing, as in ruff), and a
+(`# noqa;NS102`, a full-width colon: the comment then silences nothing, as in ruff), or none
+(`# noqaNS102`, `# noqa-NS102`: a `noqa` run into the next word silences nothing), and a
 file-wide `# netspec: noqa` written after content instead of on a line of its own, or
 without the colon after `netspec` (`# netspec noqa`, which silences nothing). It also reports a comment that would
 cover a problem netspec cannot check past (an invalid layer, say): those are always reported,
