@@ -140,6 +140,8 @@ def _columns(row: LayerRow) -> list[str]:
 
 
 HEADERS = ["layer", "type", "output", "RF", "neurons", "params", "MACs"]
+#: The columns of counts, aligned right in every format; names and shapes align left.
+COUNT_COLUMNS = [header in ("neurons", "params", "MACs") for header in HEADERS]
 
 
 def _total_columns(summary: NetworkSummary) -> list[str]:
@@ -169,7 +171,7 @@ def render_markdown(summary: NetworkSummary) -> str:
         f"Input: {format_shape(summary.input)}",
         "",
         "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join(["---"] * 2 + ["---:"] * (len(HEADERS) - 2)) + "|",
+        "|" + "|".join("---:" if right else "---" for right in COUNT_COLUMNS) + "|",
     ]
     lines += ["| " + " | ".join(map(_markdown_cell, _columns(row))) + " |" for row in summary.layers]
     lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in _total_columns(summary)) + " |")
@@ -200,14 +202,13 @@ def render_table(summary: NetworkSummary) -> str:
         max(cell_len(header), cell_len(total[i]), *(cell_len(cells[i]) for cells in rows))
         for i, header in enumerate(HEADERS)
     ]
-    numeric = [header in ("neurons", "params", "MACs") for header in HEADERS]
     bold = Style(bold=True)
     # Bold needs no colours; on anything but a terminal rich gives no escape codes at all.
     color_system = None if Console().color_system is None else ColorSystem.STANDARD
 
     def row(cells: Sequence[str], bar: str, strong: bool = False) -> str:
         padded = []
-        for cell, width, right in zip(cells, widths, numeric, strict=True):
+        for cell, width, right in zip(cells, widths, COUNT_COLUMNS, strict=True):
             gap = " " * (width - cell_len(cell))
             text = f" {gap + cell if right else cell + gap} "
             padded.append(bold.render(text, color_system=color_system) if strong else text)

@@ -223,6 +223,17 @@ def test_show_table_json_markdown() -> None:
     assert data["unknown_layers"] == 0 and "Partial" not in table.output + markdown
 
 
+def test_show_aligns_each_column_alike_in_the_table_and_in_markdown() -> None:
+    # Names and shapes to the left, counts to the right, in both. The output column is as
+    # wide as its widest cell, 16×10×10 (8 characters), so c1's 6×28×28 (7) has one space
+    # after it; the params column is as wide as the total 61,706, so 156 has two before it.
+    lenet = str(ROOT / "specs" / "lenet5.yaml")
+    table = runner.invoke(app, ["show", lenet]).stdout
+    assert "│ c1       │ conv    │ 6×28×28  │ 5×5   │   4,704 │    156 │ 117,600 │" in table
+    markdown = runner.invoke(app, ["show", lenet, "--format", "markdown"]).stdout
+    assert "\n|---|---|---|---|---:|---:|---:|\n" in markdown
+
+
 def test_show_judges_no_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Judging a fix re-analyses the spec, and show prints no fix: it must not pay for them.
     def judged(*args: object) -> NoReturn:
