@@ -6,7 +6,8 @@ Python does not (`1`, `1.0` and `true`; `0` and `false`) repeat each other too, 
 second merge key `<<`: where both merged mappings hold a key, which one wins depends on the
 loader, and on PyYAML's version and the key's length. For the same reason, a key that two
 mappings of one `<<: [*a, *b]` list give different values is reported at the list: the merge
-type's specification and PyYAML up to 6.0.3 keep the first value, PyYAML 6.0.4 the last.
+type's specification and PyYAML up to 6.0.3 keep the first value, PyYAML 6.0.4 the last for a
+key longer than one character (`kernel`) and the first for a one-character key (`k`).
 
 ## Why is this bad?
 PyYAML, like most YAML loaders, silently keeps the last value: the spec says two things and

@@ -13,7 +13,8 @@ stride 1 with fewer outputs than its dilation, even one padded to keep the map's
 2 with dilation 4, padded 'same', never reads the middle of 3 positions, and of 2 reads none.
 Taps further apart than the input is long can step over all of it: kernel 2 with dilation 3
 and padding 2, on 2 positions, reads them from its first and last windows, and its middle
-window reads only padding (a window wholly in the padding is NS107's). A layer
+window reads only padding, its taps on either side of the input. (A window wholly in the
+padding on one side of the input, an outermost one, is NS107's.) A layer
 that reads none of its input, every window lying in the padding, is an error: its output is
 its bias alone, or, from a max pool, -inf.
 Positions after the last window are NS101's, but where the stride is larger than the window
