@@ -14,7 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from netspec.budget import Budget
 from netspec.diagnostics import MAX_QUOTED, cut, listing
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
-from netspec.layers.base import BRANCH_NAMES, KEYWORD_TAG, MAX_SIZE, Name, Size, per_side_padding, plural
+from netspec.layers.base import (
+    BRANCH_NAMES,
+    KEYWORD_TAG,
+    MAX_SIZE,
+    MAX_SPATIAL_RANK,
+    Name,
+    Size,
+    per_side_padding,
+    plural,
+)
 from netspec.layers.neutral import FLOAT32_MAX, Neutral
 from netspec.source import KeyPath, interpolation_hint
 
@@ -87,7 +96,7 @@ class SpecModel(BaseModel):
 
     name: str | None = Field(None, description="Name of the network. Default: the file's stem.")
     description: str | None = Field(None, description="Free text, for people.")
-    input: Annotated[list[Size], Field(min_length=2, max_length=4)] = Field(
+    input: Annotated[list[Size], Field(min_length=2, max_length=1 + MAX_SPATIAL_RANK)] = Field(
         description="Input shape without the batch dimension, channels first: [C, L] (1-D), [C, H, W] (2-D) "
         "or [C, D, H, W] (3-D).",
         examples=[[3, 224, 224]],

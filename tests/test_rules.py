@@ -1690,6 +1690,18 @@ def test_settings_whose_lists_disagree_wait_for_the_input_rank() -> None:
     assert codes(spec("[3, 8, 8]", layer)) == ["NS002"]
 
 
+@pytest.mark.parametrize("kind", ["maxpool", "avgpool"])
+def test_settings_listing_more_dimensions_than_any_input_wait_for_the_input_rank(kind: str) -> None:
+    # Padding 1 > 1//2 = 0 in three of four dimensions; an input has 1 to 3 spatial ones, so
+    # no rank fits four values, and which of them is wrong is the input's to say (NS002).
+    layer = f"{{type: {kind}, kernel: [1, 1, 1, 4], padding: 1}}"
+    assert codes(spec("[3, 8, 8]", "{type: dense, units: 4}", layer)) == ["NS105"]
+    assert codes(spec("[3, 8, 8]", layer)) == ["NS002"]
+    # The near miss: three values are a rank an input may have, and are judged at once.
+    three = layer.replace("[1, 1, 1, 4]", "[1, 1, 4]")
+    assert codes(spec("[3, 8, 8]", "{type: dense, units: 4}", three)) == ["NS105", "NS107"]
+
+
 def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:
     (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 0, kernel: 3, strides: 1}"))
     assert d.code == "NS002"

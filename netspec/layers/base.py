@@ -29,6 +29,9 @@ Shape = tuple[int, ...]
 #: network has a dimension anywhere near 2³¹, so such a number is a typo or an attack.
 MAX_SIZE = 2**31 - 1
 
+#: Spatial dimensions an input may have: [C, L], [C, H, W] or [C, D, H, W].
+MAX_SPATIAL_RANK = 3
+
 Size = Annotated[int, Field(ge=1, le=MAX_SIZE)]
 Count = Annotated[int, Field(ge=0, le=MAX_SIZE)]
 
@@ -321,10 +324,12 @@ class LayerBase(BaseModel):
 
     def implied_rank(self, *keys: str) -> int | None:
         """The spatial rank the lists among these fields imply, for checks made without an
-        input: one when all are ints. None when their lengths differ, which only the input's
-        rank can say which is wrong (NS002)."""
+        input: one when all are ints. None when their lengths differ, or are more than any
+        input's rank, which only the input's rank can say which is wrong (NS002)."""
         lengths = {len(value) for key in keys if isinstance(value := getattr(self, key), list)}
-        return None if len(lengths) > 1 else lengths.pop() if lengths else 1
+        if len(lengths) > 1 or max(lengths, default=1) > MAX_SPATIAL_RANK:
+            return None
+        return lengths.pop() if lengths else 1
 
     def per_side(self, key: str, rank: int) -> tuple[Pads, ...]:
         """A padding field expanded to a (before, after) pair per spatial dimension."""
