@@ -21,6 +21,9 @@ class Analysis:
     document: Document
     spec: ParsedSpec
     graph: Graph
+    #: What the rules worked out past the shapes, in layers analysed (NS114's reads of what
+    #: each position sees): part of what judging a fix on this analysis cost.
+    rule_cost: int = 0
 
     @cached_property
     def suppressions(self) -> Suppressions:

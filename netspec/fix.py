@@ -51,9 +51,10 @@ from netspec.source import LINE_BREAK, LoadError, decode
 from netspec.spec import validate_layer
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
-#: its size. These budgets, in layers analysed (:func:`analysis_cost`), bound that work per file:
-#: for marking fixes safe in a check's report (about 1 s at most), and for all the passes of
-#: ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check reports them
+#: its size. These budgets, in layers analysed (:func:`analysis_cost`, and what the rules
+#: work out past the shapes: :attr:`~netspec.analysis.Analysis.rule_cost`), bound that work
+#: per file: for marking fixes safe in a check's report (about 1 s at most), and for all the
+#: passes of ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check reports them
 #: as such (no applicability), and ``--fix`` leaves them for its next run. The first fix is
 #: always judged.
 ASSESSMENT_BUDGET = 20_000
@@ -185,13 +186,20 @@ def _worse(before: Seen, after: Seen) -> bool:
 
 
 def judge(
-    analysis: Analysis, diagnostic: Diagnostic, before: Standing, settings: Settings, suppressions: Suppressions
+    analysis: Analysis,
+    diagnostic: Diagnostic,
+    before: Standing,
+    settings: Settings,
+    suppressions: Suppressions,
+    budget: Budget,
 ) -> tuple[Analysis, list[Diagnostic], bool]:
     """The analysis with the diagnostic's fix applied, its diagnostics, and whether the fix is
-    safe: the diagnostic goes away and nothing new appears anywhere in the file."""
+    safe: the diagnostic goes away and nothing new appears anywhere in the file. What the
+    rules worked out on it is charged to ``budget``."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
     diagnostics = check(after, settings)
+    budget.charge(after.rule_cost)
     return after, diagnostics, is_safe(diagnostic, before, standing_of_diagnostics(diagnostics, suppressions))
 
 
@@ -233,6 +241,7 @@ def assess(
             continue
         reanalysed = reanalyse(analysis, index, fix)
         after = standing_of_analysis(reanalysed, judging, suppressions)
+        budget.charge(reanalysed.rule_cost)
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
@@ -359,7 +368,7 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
                 continue
             if not budget.spend(cost):
                 break
-            after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions)
+            after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions, budget)
             judged = JudgedFix(after, after_diagnostics, edits, diagnostic.code, index)
             if safe:
                 pick = judged

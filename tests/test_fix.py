@@ -754,6 +754,27 @@ def test_a_merges_inputs_count_towards_the_budget(monkeypatch: pytest.MonkeyPatc
     assert marks == [Applicability.SAFE] * judged + [None] * (9 - judged)
 
 
+def test_what_ns114_works_out_on_a_fixed_spec_counts_towards_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each fix judged runs NS114's exact check again: on a spec where it reads a lot, a few
+    # unpadded convs took minutes. Here its field is 1 + 2 + 2 + 118 = 123 ≥ 2·60 − 1 by the
+    # third conv, so it works out what each of the 56 positions of that conv's output sees:
+    # about 56 windows of up to 119 taps, thousands of reads, past a budget of 100 layers.
+    # The first fix is always judged; the second finds the budget spent.
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
+    shrinking = "{type: conv, filters: 1, kernel: 3}"
+    keeps = "{type: conv, filters: 1, kernel: 3, padding: 1}"
+    text = spec("[1, 60]", shrinking, shrinking, "{type: conv, filters: 1, kernel: 119, padding: 59}", keeps)
+    with_ns114 = Settings(extend_select=("NS114",))
+    found = lint_text(text, settings=with_ns114).diagnostics
+    assert [d.code for d in found] == ["NS102", "NS102", "NS114"]
+    assert [d.applicability for d in found[:2]] == [Applicability.SAFE, None]
+    assert fix_text(text, settings=with_ns114).result.fixed == 1
+    # The near miss: without NS114 a judgement costs the 4 layers, and both fixes are judged.
+    assert [d.applicability for d in lint_text(text).diagnostics] == [Applicability.SAFE] * 2
+    assert fix_text(text).result.fixed == 2
+
+
 @pytest.mark.parametrize(("layers", "fixed"), [(10, 10), (20, 5)])
 def test_fix_judges_within_one_budget_for_all_its_passes(
     monkeypatch: pytest.MonkeyPatch, layers: int, fixed: int

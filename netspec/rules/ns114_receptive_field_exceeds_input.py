@@ -96,6 +96,9 @@ Seen = Sequence[tuple[int, int] | None]
 #: Tap reads the exact check makes for one spec, at most: beyond, it says nothing (a kernel
 #: of thousands over thousands of positions would take seconds).
 MAX_READS = 2_000_000
+#: A read takes about 0.4 µs, a layer re-analysed to judge a fix about 4 µs: judging a fix
+#: where this rule runs costs a layer more per this many reads.
+READS_PER_LAYER = 8
 
 
 class _Unfollowed(Exception):
@@ -153,6 +156,11 @@ class ExactFields:
         # a map out once per fix, and listed, two million positions took 0.2 s each time.
         self.seen: dict[int, list[Seen] | None] = {INPUT: [PositionPairs(range(n)) for n in self.lengths]}
         self.reads_left = MAX_READS
+
+    @property
+    def reads(self) -> int:
+        """The tap reads made so far."""
+        return MAX_READS - self.reads_left
 
     def sees_everything(self, target: Node) -> bool:
         """Whether every output position of ``target`` is known to see every input position."""
@@ -221,7 +229,17 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     graph = analysis.graph
     if graph.input is None:
         return
-    size = graph.input[1:]
+    exact = ExactFields(graph)
+    found = _first_covering(graph, graph.input[1:], exact)
+    # Each fix judged runs this again, on the spec re-analysed: the fixes' budget counts it.
+    analysis.rule_cost += exact.reads // READS_PER_LAYER
+    if found is not None:
+        yield found
+
+
+def _first_covering(graph: Graph, size: Sequence[int], exact: ExactFields) -> Violation | None:
+    """The first layer each of whose output positions sees the whole input, with conv or
+    pooling layers after it, if any."""
     fields = graph.receptive_fields
 
     def covering(field: ReceptiveField | None) -> bool:
@@ -231,7 +249,6 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         (source,) = node.sources
         return source != INPUT and covering(fields[source])
 
-    exact = ExactFields(graph)
     for node, field in zip(graph.nodes, fields, strict=True):
         # A map of one position (a gate's pool) sees the whole input by design: the layer to
         # name is the first whose map of many positions does.
@@ -248,12 +265,12 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 if len(after) > 1
                 else f"conv/pooling layer after it ({after[0].name}) adds"
             )
-            yield Violation(
+            return Violation(
                 node.index,
                 f"{node.name}: every output position already sees the whole {format_shape(size)} input "
                 f"(receptive field {format_shape(field.local_sizes)}); the {layers} depth but no context",
             )
-            return
+    return None
 
 
 RULE = Rule("NS114", "receptive-field-exceeds-input", Severity.WARNING, __doc__, check, selected_by_default=False)
