@@ -93,6 +93,13 @@ class Settings:
     def __post_init__(self) -> None:
         # Checked as a configuration file's are, for the settings a program builds: a typo
         # must not become a severity no reporter knows, nor a selection of nothing.
+        if not isinstance(self.severity, dict) or not all(isinstance(code, str) for code in self.severity):
+            raise TypeError(
+                "Settings.severity takes a dict of rule codes or prefixes to severities, such as "
+                f"{{'NS102': Severity.ERROR}}, not {self.severity!r}"
+            )
+        if (problem := selector_problem(self.severity)) is not None:
+            raise ValueError(f"Settings.severity: {problem}")
         object.__setattr__(self, "severity", {code: Severity(level) for code, level in self.severity.items()})
         for name in ("select", "extend_select", "ignore"):
             object.__setattr__(self, name, _selectors(getattr(self, name), f"Settings.{name}"))

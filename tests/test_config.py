@@ -791,6 +791,11 @@ def test_an_unknown_key_says_what_was_probably_meant(project: Path, name: str, t
         ({"select": (102,)}, TypeError, "Settings.select takes a sequence of rule codes"),
         ({"select": ("NS99",)}, ValueError, "Settings.select: unknown rule code or prefix 'NS99'"),
         ({"extend_select": ("ns113",)}, ValueError, "(codes are upper-case: 'NS113')"),
+        # An unknown code would change nothing; an empty one, a prefix of every code, all rules.
+        ({"severity": {"XX": Severity.ERROR}}, ValueError, "Settings.severity: unknown rule code or prefix 'XX'"),
+        ({"severity": {"": Severity.ERROR}}, ValueError, "Settings.severity: an empty rule code"),
+        ({"severity": {102: Severity.ERROR}}, TypeError, "Settings.severity takes a dict of rule codes"),
+        ({"severity": [("NS102", Severity.ERROR)]}, TypeError, "Settings.severity takes a dict of rule codes"),
     ],
 )
 def test_settings_a_program_builds_are_checked_as_a_files_are(
@@ -809,6 +814,10 @@ def test_settings_take_codes_in_a_list_or_a_tuple() -> None:
     assert (settings.ignore, settings.per_file_ignores) == (("NS102",), {"a.yaml": ("NS101",)})
     assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == []
     assert [d.code for d in lint_text(SHRINKING, "net.yaml", Settings(ignore=("NS101",))).diagnostics] == ["NS102"]
+    # A severity by code or by prefix, as the configuration file gives it.
+    for selector in ("NS102", "NS1", "ALL"):
+        (found,) = lint_text(SHRINKING, "net.yaml", Settings(severity={selector: Severity.ERROR})).diagnostics
+        assert found.severity is Severity.ERROR, selector
 
 
 def test_a_negated_per_file_pattern_ignores_in_every_other_file(tmp_path: Path) -> None:
