@@ -54,9 +54,9 @@ from netspec.spec import validate_layer
 #: its size. These budgets, in layers analysed (:func:`analysis_cost`, and what the rules
 #: work out past the shapes: :attr:`~netspec.analysis.Analysis.rule_cost`), bound that work
 #: per file: for marking fixes safe in a check's report (about 1 s at most), and for all the
-#: passes of ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check reports them
-#: as such (no applicability), and ``--fix`` leaves them for its next run. The first fix is
-#: always judged.
+#: passes of ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check
+#: reports them as such (no applicability), and ``--fix`` leaves them for its next run. The
+#: first fix is always judged.
 ASSESSMENT_BUDGET = 20_000
 #: Why a check left a fix unjudged.
 NOT_JUDGED = "this file has too many fixes to re-check each"
