@@ -16,10 +16,11 @@ MAX_LISTED = 10
 MAX_QUOTED = 40
 
 
-def listing(items: Sequence[str], separator: str = "; ") -> str:
-    """The first :data:`MAX_LISTED` items, then how many more there are."""
+def listing(items: Sequence[str], separator: str = "; ", count: int | None = None) -> str:
+    """The first :data:`MAX_LISTED` items, then how many more there are: of ``count`` items
+    in all, where only the first are given."""
     listed = separator.join(items[:MAX_LISTED])
-    more = len(items) - MAX_LISTED
+    more = (len(items) if count is None else count) - MAX_LISTED
     return f"{listed}{separator}and {more:,} more" if more > 0 else listed
 
 

@@ -1271,6 +1271,16 @@ def test_ns106_says_who_else_reads_the_branch_it_would_resize() -> None:
     assert d.help is not None and "which then gives 7×7 (head, tail read it too); or else" in d.help
 
 
+def test_ns106_names_ten_other_readers_and_counts_the_rest() -> None:
+    # Twelve heads read the upsample besides the add: the first ten by name, then 2 more.
+    heads = [f"{{type: conv, name: h{i}, from: up, filters: 8, kernel: 1}}" for i in range(12)]
+    outputs = "outputs: [merged, " + ", ".join(f"h{i}" for i in range(12)) + "]\n"
+    text = spec("[8, 13, 13]", *ODD_FPN, "{type: add, name: merged, from: [up, c4]}", *heads) + outputs
+    (d,) = [d for d in lint(text) if d.code == "NS106"]
+    named = ", ".join(f"h{i}" for i in range(10))
+    assert d.help is not None and f"which then gives 7×7 ({named}, and 2 more read it too); or else" in d.help
+
+
 def test_ns106_offers_two_branches_settings_as_alternatives() -> None:
     # A 3×3 stride-2 transposed conv padded 1 takes 8 to (8 − 1)·2 − 2·1 + (3 − 1) + 1 = 15;
     # the upsampled skip takes 8 to 16. Either setting aligns them, not both.

@@ -37,22 +37,23 @@ the setting changes too.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
-from netspec.diagnostics import Severity, listing
+from netspec.diagnostics import MAX_LISTED, Severity, listing
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
 from netspec.layers.merge import NO_FIX, Add, Concat
 from netspec.rules.base import Rule, Violation, layer_errors
 
 
-def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
+def resizing_steps(graph: Graph, node: Node, readers: dict[int, dict[int, None]]) -> Iterator[str]:
     """For each layer that feeds an add or concat directly, and whose output a setting of its
     own (:meth:`~netspec.layers.base.LayerBase.resizing_setting`: a transposed conv's
     ``output_padding``, an upsample's ``size``) would bring to the size every other input
-    shares, that setting."""
+    shares, that setting. ``readers`` keeps each producer's readers, as found."""
     if not isinstance(node.layer, Add | Concat) or node.inputs is None:
         return
     spatial = [tuple(shape[1:]) for shape in node.inputs]
@@ -70,22 +71,29 @@ def resizing_steps(graph: Graph, node: Node) -> Iterator[str]:
             continue
         setting = producer.layer.resizing_setting(producer.inputs, sizes)
         if setting is not None:
-            gives = f"which then gives {format_shape(sizes)}{_other_readers(graph, producer, node)}"
+            gives = f"which then gives {format_shape(sizes)}{_other_readers(graph, producer, node, readers)}"
             yield f"set {producer.name}'s {setting}, {gives}"
 
 
-def _other_readers(graph: Graph, producer: Node, merge: Node) -> str:
-    """Names the other layers that read ``producer``: the setting changes their input too."""
-    others = [graph.nodes[i].name for i in dict.fromkeys(producer.consumers) if i != merge.index]
-    if not others:
+def _other_readers(graph: Graph, producer: Node, merge: Node, readers: dict[int, dict[int, None]]) -> str:
+    """Names the other layers that read ``producer``: the setting changes their input too.
+    Its readers are found once: 10,000 merges of one layer each named all the others."""
+    every = readers.get(producer.index)
+    if every is None:
+        every = readers[producer.index] = dict.fromkeys(producer.consumers)
+    count = len(every) - (merge.index in every)
+    if count == 0:
         return ""
-    return f" ({listing(others, ', ')} read{'s' if len(others) == 1 else ''} it too)"
+    first = itertools.islice(every, MAX_LISTED + 1)
+    names = [graph.nodes[i].name for i in first if i != merge.index][:MAX_LISTED]
+    return f" ({listing(names, ', ', count)} read{'s' if count == 1 else ''} it too)"
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
+    readers: dict[int, dict[int, None]] = {}
     for violation in layer_errors("NS106")(analysis):
         assert violation.index is not None and violation.help is not None
-        steps = list(resizing_steps(analysis.graph, analysis.graph.nodes[violation.index]))
+        steps = list(resizing_steps(analysis.graph, analysis.graph.nodes[violation.index], readers))
         if steps and violation.help.startswith(NO_FIX):
             rest = violation.help.removeprefix(NO_FIX)
             # Two steps only where two branches differ, each the size of the other: either
