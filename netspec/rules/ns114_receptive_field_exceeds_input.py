@@ -70,19 +70,23 @@ if TYPE_CHECKING:
     from netspec.receptive import ReceptiveField  # the show machinery, loaded only when fields are
 
 
-def _spatial_layers_after(graph: Graph, node: Node, covers: Callable[[Node], bool]) -> list[Node]:
+def _spatial_layers_after(graph: Graph, node: Node, covers: Callable[[Node], bool], seen: set[int]) -> list[Node]:
     """The conv and pooling layers that read ``node``'s output, directly or not, from a map of
-    more than one position whose field ``covers`` the input."""
-    seen: set[int] = set()
+    more than one position whose field ``covers`` the input, among the layers not ``seen``
+    yet (which it adds to). Those seen were searched by an earlier call that found none, and
+    every layer after them was searched then too: searching them again for each layer made a
+    covering conv before 10,000 relus quadratic."""
+    found: set[int] = set()
     pending = list(node.consumers)
     while pending:
         index = pending.pop()
         if index not in seen:
             seen.add(index)
+            found.add(index)
             pending.extend(graph.nodes[index].consumers)
     return [
         later
-        for later in (graph.nodes[i] for i in sorted(seen))
+        for later in (graph.nodes[i] for i in sorted(found))
         if isinstance(later.layer, WindowedLayer)
         and later.inputs is not None
         and volume(later.inputs[0][1:]) > 1
@@ -249,6 +253,7 @@ def _first_covering(graph: Graph, size: Sequence[int], exact: ExactFields) -> Vi
         (source,) = node.sources
         return source != INPUT and covering(fields[source])
 
+    searched: set[int] = set()
     for node, field in zip(graph.nodes, fields, strict=True):
         # A map of one position (a gate's pool) sees the whole input by design: the layer to
         # name is the first whose map of many positions does.
@@ -258,7 +263,7 @@ def _first_covering(graph: Graph, size: Sequence[int], exact: ExactFields) -> Vi
         # after it would start again for every layer the check turns down.
         if not exact.sees_everything(node):
             continue
-        after = _spatial_layers_after(graph, node, input_covering)
+        after = _spatial_layers_after(graph, node, input_covering, searched)
         if after:
             layers = (
                 f"{len(after)} conv/pooling layers after it (from {after[0].name}) add"
