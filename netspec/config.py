@@ -282,8 +282,9 @@ def _table_of(value: Any, key: str, source: str) -> dict[str, Any]:
 
 
 def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
-    """Check that each value is a rule code or a prefix of one (``NS1``); ``where`` prefixes errors."""
-    selectors = tuple(values)
+    """Check that each value is a rule code or a prefix of one (``NS1``); ``where`` prefixes
+    errors. Each once: every check of a rule goes through them all."""
+    selectors = tuple(dict.fromkeys(values))
     problem = selector_problem(selectors)
     if problem is not None:
         raise ConfigError(f"{where}: {problem}")

@@ -52,14 +52,16 @@ def selector_hint(value: str) -> str:
 
 
 def _selectors(value: Any, where: str) -> tuple[str, ...]:
-    """Rule codes or prefixes, as a tuple. A lone string would be read letter by letter, and
-    its "N" names every rule."""
+    """Rule codes or prefixes, as a tuple, each once: every rule's selection goes through them
+    all, for each file and each problem (160,000 "NS" in a list made a check take minutes).
+    A lone string would be read letter by letter, and its "N" names every rule."""
     if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"{where} takes a sequence of rule codes or prefixes, such as ('NS102',), not {value!r}")
-    problem = selector_problem(value)
+    selectors = tuple(dict.fromkeys(value))
+    problem = selector_problem(selectors)
     if problem is not None:
         raise ValueError(f"{where}: {problem}")
-    return tuple(value)
+    return selectors
 
 
 @dataclass(frozen=True)
