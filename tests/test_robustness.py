@@ -39,6 +39,7 @@ from tests.helpers import (
     IS_ROOT,
     ROOT,
     SHRINKING,
+    lint,
     netspec_as_ordinary_user,
     netspec_process,
     ordinary_directory,
@@ -674,6 +675,24 @@ def test_a_megabyte_string_in_the_configuration_is_read_in_bounded_memory(tmp_pa
 
     done = check_in_a_process(path, preexec_fn=address_space_limit(160), cwd=tmp_path)
     assert done.returncode == 2 and "netspec.toml: unknown key 'x'" in done.stderr, done.stderr
+
+
+def test_a_chain_of_pads_is_checked_in_bounded_memory_and_named_in_a_bounded_message(tmp_path: Path) -> None:
+    # Each of 20,000 pads kept the list of those before it: 3.5 GB, and the conv's messages
+    # named them all. Padded 1 on each side 20,000 times, the 8×8 map is 40,008 wide, and an
+    # unpadded 3×3 conv takes it to 40,006 (NS102); padding 20,000 ≥ its kernel 3 (NS107).
+    text = "input: [1, 8, 8]\nlayers:\n" + "  - {type: pad, padding: 1}\n" * 20_000
+    path = write_spec(tmp_path, text + "  - {type: conv, filters: 1, kernel: 3}\n")
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
+    assert done.returncode == 1, done.stderr
+    found = done.stdout.splitlines()[:-1]
+    assert [line.split(": ")[1].split()[0] for line in found] == ["NS102", "NS107"], done.stdout
+    ten = " and ".join(f"pad{i}" for i in range(1, 11))
+    assert f"conv20001, with {ten} and 19,990 more pad layers before it: padding 20000 ≥" in found[1]
+    # The near miss: two pads are both named.
+    short = "input: [1, 8, 8]\nlayers:\n" + "  - {type: pad, padding: 2}\n" * 2
+    (found_short,) = [d for d in lint(short + "  - {type: conv, filters: 1, kernel: 3}\n") if d.code == "NS107"]
+    assert found_short.message.startswith("conv3, with pad1 and pad2 before it: padding 4 ≥ the effective kernel 3")
 
 
 def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> None:

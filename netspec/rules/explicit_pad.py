@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from netspec.diagnostics import MAX_LISTED
 from netspec.graph import Graph, Node
 from netspec.layers.arithmetic import COPYING_MODES, Window
 from netspec.layers.resize import Pad
@@ -17,8 +18,10 @@ from netspec.layers.windowed import WindowedLayer
 
 
 def named(pads: Sequence[Node]) -> str:
-    """``p``, or ``p1 and p2``."""
-    return " and ".join(pad.name for pad in pads)
+    """``p``, or ``p1 and p2``: the first :data:`~netspec.diagnostics.MAX_LISTED`, then how
+    many more."""
+    more = len(pads) - MAX_LISTED
+    return " and ".join(pad.name for pad in pads[:MAX_LISTED]) + (f" and {more:,} more pad layers" if more > 0 else "")
 
 
 def layer_and_pads(node: Node, pads: Sequence[Node]) -> str:
@@ -43,11 +46,11 @@ def seen_windows(
     no position of the input is lost with a padded one.
     """
     chain = (graph.explicit_pads if through_statistics else graph.explicit_pads_kept)[node.index]
-    if not chain:  # most layers: asked of every one, so answered first
+    if chain is None:  # most layers: asked of every one, so answered first
         return windows, ()
     if reads and any(w.ceil_mode for w in windows):
         return None
-    pads = tuple(graph.nodes[i] for i in chain)
+    pads = tuple(graph.nodes[i] for i in chain.indices())
     assert pads[0].inputs is not None
     sizes = pads[0].inputs[0][1:]
     layers = [pad.layer for pad in pads if isinstance(pad.layer, Pad)]  # each is one (Graph.explicit_pads)
@@ -75,7 +78,7 @@ def judged_windows(
     before its explicit pads and those pads (:func:`seen_windows`), but for those whose pads
     one window cannot describe: of what they read there is nothing sure to say."""
     for node, layer, windows in graph.windowed:
-        if not graph.explicit_pads[node.index] and all(map(_reads_everything, windows)):  # most layers
+        if graph.explicit_pads[node.index] is None and all(map(_reads_everything, windows)):  # most layers
             continue
         judged = seen_windows(graph, node, windows, through_statistics=through_statistics)
         if judged is not None and not all(map(_reads_everything, judged[0])):
