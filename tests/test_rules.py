@@ -1701,15 +1701,29 @@ def test_settings_whose_lists_disagree_wait_for_the_input_rank() -> None:
 
 
 @pytest.mark.parametrize("kind", ["maxpool", "avgpool"])
-def test_settings_listing_more_dimensions_than_any_input_wait_for_the_input_rank(kind: str) -> None:
+def test_a_pools_lists_of_more_dimensions_than_any_input_wait_for_the_input_rank(kind: str) -> None:
     # Padding 1 > 1//2 = 0 in three of four dimensions; an input has 1 to 3 spatial ones, so
-    # no rank fits four values, and which of them is wrong is the input's to say (NS002).
+    # no rank fits four values, whose dimensions the message cannot name: which of them is
+    # wrong is the input's to say (NS002). Naming them raised KeyError, an internal error.
     layer = f"{{type: {kind}, kernel: [1, 1, 1, 4], padding: 1}}"
     assert codes(spec("[3, 8, 8]", "{type: dense, units: 4}", layer)) == ["NS105"]
     assert codes(spec("[3, 8, 8]", layer)) == ["NS002"]
     # The near miss: three values are a rank an input may have, and are judged at once.
     three = layer.replace("[1, 1, 1, 4]", "[1, 1, 4]")
     assert codes(spec("[3, 8, 8]", "{type: dense, units: 4}", three)) == ["NS105", "NS107"]
+
+
+@pytest.mark.parametrize(
+    ("code", "layer"),
+    [
+        ("NS112", "{type: conv, filters: 4, kernel: 3, stride: [1, 1, 1, 2], padding: same}"),
+        ("NS111", "{type: conv_transpose, filters: 4, kernel: 3, stride: [1, 1, 1, 2], output_padding: [0, 0, 0, 3]}"),
+    ],
+)
+def test_a_convs_settings_refused_whatever_the_rank_are_refused_in_four_values_too(code: str, layer: str) -> None:
+    # A stride of 2 with 'same', an output_padding of 3 ≥ its stride 2: PyTorch refuses
+    # either in any dimension, so the layer is refused before its input is known.
+    assert codes(spec("[3, 8, 8]", "{type: dense, units: 4}", layer)) == ["NS105", code]
 
 
 def test_several_schema_problems_in_one_layer_make_one_diagnostic() -> None:

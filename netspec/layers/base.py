@@ -324,12 +324,10 @@ class LayerBase(BaseModel):
 
     def implied_rank(self, *keys: str) -> int | None:
         """The spatial rank the lists among these fields imply, for checks made without an
-        input: one when all are ints. None when their lengths differ, or are more than any
-        input's rank, which only the input's rank can say which is wrong (NS002)."""
+        input: one when all are ints. None when their lengths differ, which only the input's
+        rank can say which is wrong (NS002)."""
         lengths = {len(value) for key in keys if isinstance(value := getattr(self, key), list)}
-        if len(lengths) > 1 or max(lengths, default=1) > MAX_SPATIAL_RANK:
-            return None
-        return lengths.pop() if lengths else 1
+        return None if len(lengths) > 1 else lengths.pop() if lengths else 1
 
     def per_side(self, key: str, rank: int) -> tuple[Pads, ...]:
         """A padding field expanded to a (before, after) pair per spatial dimension."""

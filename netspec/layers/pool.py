@@ -9,6 +9,7 @@ from pydantic import Field
 
 from netspec.layers.arithmetic import Pads, Window, split_pool_output, split_pool_padding
 from netspec.layers.base import (
+    MAX_SPATIAL_RANK,
     Fix,
     LayerBase,
     LayerError,
@@ -99,7 +100,7 @@ class Pool(WindowedLayer):
 
     def check_settings(self) -> None:
         rank = self.implied_rank("kernel", "padding")
-        if rank is None:
+        if rank is None or rank > MAX_SPATIAL_RANK:  # no input has it: NS002 once it is known
             return
         kernels, pads = self.per_dimension("kernel", rank), self.per_side("padding", rank)
         if any(max(sides) > _padding_limit(kernel) for kernel, sides in zip(kernels, pads, strict=True)):
