@@ -54,7 +54,7 @@ _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
 #: A directive, up to its first code; :func:`_list_end` finds where the codes end.
 _DIRECTIVE = re.compile(
     rf"#\s*(?P<file>netspec\s*(?P<file_colon>:)?\s*)?noqa"
-    rf"(?:(?P<glued>[\w-][^\s:,#]*)|(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
+    rf"(?:(?P<glued>[\w-][^\s:\uff1a,#]*)|(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
     re.IGNORECASE,
 )
 _MORE_CODE_LIKE = re.compile(rf"[\s,]+{_CODE_LIKE}", re.IGNORECASE)
@@ -169,6 +169,11 @@ def directives(text: str, document: Document) -> list[Directive]:
         match = _DIRECTIVE.search(line, comment)
         if match is None:
             continue
+        # A word run into noqa (`# noqalike`) gives way to a directive after it on the line.
+        first = match
+        while match is not None and match["glued"]:
+            match = _DIRECTIVE.search(line, match.end())
+        match = match or first
         start, end = match.start(), len(line.rstrip())
         # Where the directive ends, and its codes, with or without a colon, as written.
         after, codes_text, loose = match.end(), None, None
@@ -184,7 +189,8 @@ def directives(text: str, document: Document) -> list[Directive]:
         directive = Directive(row, span, codes, file_wide=bool(match["file"]) and own_line)
         if match["glued"]:
             # ruff's "expected ':'": a word run into noqa is neither a code nor a reason.
-            directive.problem = _glued(match["glued"], "netspec: noqa" if match["file"] else "noqa")
+            codes_after = line[match.end("glued") : _list_end(line, _MORE_CODES, match.end("glued"))]
+            directive.problem = _glued(match["glued"], codes_after, "netspec: noqa" if match["file"] else "noqa")
         elif match["file"] and not match["file_colon"]:
             # A misspelt file-wide directive would otherwise pass for a comment.
             directive.problem = (
@@ -242,11 +248,13 @@ def directives(text: str, document: Document) -> list[Directive]:
 _GLUED_CODE = re.compile(r"[-_]?((?a:NS[0-9]+))", re.IGNORECASE)
 
 
-def _glued(glued: str, directive: str) -> str:
+def _glued(glued: str, codes_after: str, directive: str) -> str:
     """What a ``directive`` (``noqa`` or ``netspec: noqa``) with ``glued`` written right
-    after it, with no colon or space between, says."""
+    after it, with no colon or space between, says; ``codes_after`` are the codes that
+    follow the glued one, as a list goes on."""
     code = _GLUED_CODE.fullmatch(glued)
-    written = f"`# {directive}: {code[1].upper()}`" if code else f"`# {directive}: CODES`, or a space after `noqa`"
+    meant = [code[1], *_WORD.findall(codes_after)] if code else ["CODES"]
+    written = f"`# {directive}: {listing([cut(c.upper()) for c in meant], ', ')}`"
     return f"runs into `{cut(glued)}`, where a colon belongs ({written}); as written it silences nothing"
 
 

@@ -712,7 +712,10 @@ def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str)
         ("# noqaNS101", "`# noqa: NS101`", "# noqa: NS101"),
         ("# NOQA-ns101", "`# noqa: NS101`", "# NOQA: ns101"),
         ("# noqa_NS101 (stride 4)", "`# noqa: NS101`", "# noqa: NS101 (stride 4)"),
-        ("# noqa-able", "`# noqa: CODES`, or a space after `noqa`", "# noqa -able"),
+        ("# noqaNS101,NS900 (stride 4)", "`# noqa: NS101, NS900`", "# noqa: NS101,NS900 (stride 4)"),
+        ("# noqa-NS101 NS900", "`# noqa: NS101, NS900`", "# noqa: NS101 NS900"),
+        ("# noqaNS101\uff1a", "`# noqa: NS101`", "# noqa: NS101"),
+        ("# noqa-able", "`# noqa: CODES`", "# noqa -able"),
     ],
 )
 def test_a_noqa_run_into_the_next_word_silences_nothing(written: str, suggested: str, near_miss: str) -> None:
@@ -724,6 +727,14 @@ def test_a_noqa_run_into_the_next_word_silences_nothing(written: str, suggested:
     assert f"where a colon belongs ({suggested}); as written it silences nothing" in found[1].message
     # The near miss: with the colon, or a space before a word that is no code, it silences.
     assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {near_miss}\n") == []
+
+
+def test_a_directive_after_a_word_run_into_noqa_is_read() -> None:
+    # A comment that begins with such a word and goes on to a directive: the directive is
+    # what it means, as before the word was reported. Stride 4 on 224 is NS101.
+    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
+    for comment in ("# noqalike # noqa: NS101", "# see #noqa_docs  # noqa: NS101"):
+        assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {comment}\n") == [], comment
 
 
 def test_a_file_wide_noqa_run_into_a_code_says_where_the_colon_goes() -> None:
