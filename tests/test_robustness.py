@@ -695,6 +695,17 @@ def test_a_chain_of_pads_is_checked_in_bounded_memory_and_named_in_a_bounded_mes
     assert found_short.message.startswith("conv3, with pad1 and pad2 before it: padding 4 ≥ the effective kernel 3")
 
 
+@pytest.mark.parametrize(
+    ("pads", "named"), [(10, "pad10"), (11, "pad10 and 1 more pad layer"), (12, "and 2 more pad layers")]
+)
+def test_a_message_names_ten_pads_and_counts_the_rest(pads: int, named: str) -> None:
+    # Padded 1 on a side by each pad, the 3×3 conv after them pads 10, 11 or 12 ≥ its kernel 3.
+    text = "input: [1, 8, 8]\nlayers:\n" + "  - {type: pad, padding: 1}\n" * pads
+    (found,) = [d for d in lint(text + "  - {type: conv, filters: 1, kernel: 3}\n") if d.code == "NS107"]
+    assert found.message.startswith(f"conv{pads + 1}, with pad1 and pad2 and ")
+    assert f"{named} before it: padding {pads} ≥ the effective kernel 3" in found.message
+
+
 def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> None:
     # NS114 listed every input position up front: ten million took a gigabyte, and a check
     # judging fixes listed them again for each.

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from netspec.diagnostics import MAX_LISTED
 from netspec.graph import Graph, Node
 from netspec.layers.arithmetic import COPYING_MODES, Window
+from netspec.layers.base import plural
 from netspec.layers.resize import Pad
 from netspec.layers.windowed import WindowedLayer
 
@@ -21,7 +22,9 @@ def named(pads: Sequence[Node]) -> str:
     """``p``, or ``p1 and p2``: the first :data:`~netspec.diagnostics.MAX_LISTED`, then how
     many more."""
     more = len(pads) - MAX_LISTED
-    return " and ".join(pad.name for pad in pads[:MAX_LISTED]) + (f" and {more:,} more pad layers" if more > 0 else "")
+    return " and ".join(pad.name for pad in pads[:MAX_LISTED]) + (
+        f" and {plural(more, 'more pad layer', grouped=True)}" if more > 0 else ""
+    )
 
 
 def layer_and_pads(node: Node, pads: Sequence[Node]) -> str:
