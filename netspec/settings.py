@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
@@ -95,7 +95,7 @@ class Settings:
     def __post_init__(self) -> None:
         # Checked as a configuration file's are, for the settings a program builds: a typo
         # must not become a severity no reporter knows, nor a selection of nothing.
-        if not isinstance(self.severity, dict) or not all(isinstance(code, str) for code in self.severity):
+        if not isinstance(self.severity, Mapping) or not all(isinstance(code, str) for code in self.severity):
             raise TypeError(
                 "Settings.severity takes a dict of rule codes or prefixes to severities, such as "
                 f"{{'NS102': Severity.ERROR}}, not {self.severity!r}"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -815,10 +816,12 @@ def test_settings_take_codes_in_a_list_or_a_tuple() -> None:
     assert (settings.ignore, settings.per_file_ignores) == (("NS102",), {"a.yaml": ("NS101",)})
     assert [d.code for d in lint_text(SHRINKING, "net.yaml", settings).diagnostics] == []
     assert [d.code for d in lint_text(SHRINKING, "net.yaml", Settings(ignore=("NS101",))).diagnostics] == ["NS102"]
-    # A severity by code or by prefix, as the configuration file gives it.
+    # A severity by code or by prefix, as the configuration file gives it, in any mapping.
     for selector in ("NS102", "NS1", "ALL"):
         (found,) = lint_text(SHRINKING, "net.yaml", Settings(severity={selector: Severity.ERROR})).diagnostics
         assert found.severity is Severity.ERROR, selector
+    frozen = Settings(severity=MappingProxyType({"NS102": "error"}))
+    assert [d.severity for d in lint_text(SHRINKING, "net.yaml", frozen).diagnostics] == [Severity.ERROR]
 
 
 def test_settings_keep_each_code_once(tmp_path: Path) -> None:
