@@ -253,8 +253,9 @@ def _glued(glued: str, codes_after: str, directive: str) -> str:
     after it, with no colon or space between, says; ``codes_after`` are the codes that
     follow the glued one, as a list goes on."""
     code = _GLUED_CODE.fullmatch(glued)
-    meant = [code[1], *_WORD.findall(codes_after)] if code else ["CODES"]
-    written = f"`# {directive}: {listing([cut(c.upper()) for c in meant], ', ')}`"
+    # Each code once, as many as a directive may list: a 10 MB line of them is read in bounded memory.
+    meant = _distinct(_WORD.finditer(f"{code[1]} {codes_after}")) if code else ("CODES",)
+    written = f"`# {directive}: {listing([cut(c) for c in meant], ', ')}`"
     return f"runs into `{cut(glued)}`, where a colon belongs ({written}); as written it silences nothing"
 
 
