@@ -117,8 +117,9 @@ class Graph:
     @cached_property
     def explicit_pads(self) -> list[PadChain | None]:
         """For each node, the ``pad`` layers that alone feed it, through shape-keeping layers
-        and one another, outermost first: the padding of a layer ported from a framework that
-        pads with a layer of its own. Found in one pass, since the rules ask of every layer."""
+        and one another (:meth:`PadChain.indices`, outermost first; None for none): the padding
+        of a layer ported from a framework that pads with a layer of its own. Found in one
+        pass, since the rules ask of every layer."""
         return self._pads_feeding(through_statistics=True)
 
     @cached_property
