@@ -9,13 +9,15 @@ diagnostic, not a cascade down the rest of the network.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from netspec.budget import Budget
+from netspec.diagnostics import MAX_LISTED
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
-from netspec.layers.arithmetic import Window
+from netspec.layers.arithmetic import COPYING_MODES, Pads, Window
 from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
@@ -29,24 +31,58 @@ if TYPE_CHECKING:
 INPUT = -1
 
 
+@dataclass(frozen=True, slots=True)
+class ChainedPadding:
+    """One dimension's padding by a chain of pads together: the sums of their sides, how many
+    of them pad it, and the mode of the first that pads it with copies of the input."""
+
+    before: int = 0
+    after: int = 0
+    pads: int = 0
+    copying: str | None = None
+
+    def plus(self, sides: Pads, mode: str) -> ChainedPadding:
+        """With one more pad's sides, filled in ``mode`` (a convolution's name for it)."""
+        if not any(sides):
+            return self
+        copying = self.copying or (mode if mode in COPYING_MODES else None)
+        return ChainedPadding(self.before + sides[0], self.after + sides[1], self.pads + 1, copying)
+
+
 class PadChain:
-    """``pad`` layers that feed one another, linked from the last: each layer of a chain of
-    20,000 pads kept its own list of those before it, 3.5 GB."""
+    """``pad`` layers that feed one another, with their padding together, each link made from
+    the one before it and one more pad. Whole lists in each link took 3.5 GB for a chain of
+    20,000 pads, and adding them up for each layer they feed, time quadratic in layers."""
 
-    __slots__ = ("before", "index")
+    __slots__ = ("_named", "first", "padding")
 
-    def __init__(self, before: PadChain | None, index: int) -> None:
-        self.before = before
-        self.index = index
+    #: Each dimension's padding.
+    padding: tuple[ChainedPadding, ...]
+    #: The index of the outermost pad, which reads the map before them all.
+    first: int
+    #: By the dimensions a pad pads (a bit for each), how many pads and the first few.
+    _named: dict[int, tuple[int, tuple[int, ...]]]
 
-    def indices(self) -> list[int]:
-        """The pads' indices, outermost first."""
-        found: list[int] = []
-        link: PadChain | None = self
-        while link is not None:
-            found.append(link.index)
-            link = link.before
-        return found[::-1]
+    def __init__(self, before: PadChain | None, index: int, layer: Pad, rank: int) -> None:
+        sides = layer.per_side("padding", rank)
+        padding = before.padding if before else (ChainedPadding(),) * rank
+        self.padding = tuple(p.plus(side, layer.padding_mode) for p, side in zip(padding, sides, strict=True))
+        self.first = before.first if before else index
+        self._named = dict(before._named) if before else {}
+        padded = sum(1 << i for i, side in enumerate(sides) if any(side))
+        count, listed = self._named.get(padded, (0, ()))
+        self._named[padded] = (count + 1, (*listed, index) if len(listed) < MAX_LISTED else listed)
+
+    def named(self, dimensions: Collection[int] | None = None) -> tuple[list[int], int]:
+        """The indices of the first :data:`~netspec.diagnostics.MAX_LISTED` pads, outermost
+        first, and how many there are in all: those that pad any of the ``dimensions``, or
+        every pad of the chain for None."""
+        groups = [
+            (count, listed)
+            for padded, (count, listed) in self._named.items()
+            if dimensions is None or any(padded >> i & 1 for i in dimensions)
+        ]
+        return sorted(i for _, listed in groups for i in listed)[:MAX_LISTED], sum(count for count, _ in groups)
 
 
 @dataclass
@@ -117,9 +153,9 @@ class Graph:
     @cached_property
     def explicit_pads(self) -> list[PadChain | None]:
         """For each node, the ``pad`` layers that alone feed it, through shape-keeping layers
-        and one another (:meth:`PadChain.indices`, outermost first; None for none): the padding
-        of a layer ported from a framework that pads with a layer of its own. Found in one
-        pass, since the rules ask of every layer."""
+        and one another (their :class:`PadChain`; None for none): the padding of a layer
+        ported from a framework that pads with a layer of its own. Found in one pass, since
+        the rules ask of every layer."""
         return self._pads_feeding(through_statistics=True)
 
     @cached_property
@@ -130,17 +166,18 @@ class Graph:
         return self._pads_feeding(through_statistics=False)
 
     def _pads_feeding(self, *, through_statistics: bool) -> list[PadChain | None]:
-        chains: list[PadChain | None] = []
+        feeding: list[PadChain | None] = []
+        # The chain each output ends, linked once however many layers read it.
+        ending: list[PadChain | None] = []
         for node in self.nodes:
-            chain = None
-            if len(node.sources) == 1 and node.sources[0] != INPUT:
-                source = self.nodes[node.sources[0]]
-                if isinstance(source.layer, Pad) and source.inputs:
-                    chain = PadChain(chains[source.index], source.index)
-                elif isinstance(source.layer, Neutral) and (through_statistics or source.layer.keeps_padding):
-                    chain = chains[source.index]
-            chains.append(chain)
-        return chains
+            chain = ending[node.sources[0]] if len(node.sources) == 1 and node.sources[0] != INPUT else None
+            feeding.append(chain)
+            if isinstance(node.layer, Pad) and node.output is not None:
+                chain = PadChain(chain, node.index, node.layer, len(node.output) - 1)
+            elif not (isinstance(node.layer, Neutral) and (through_statistics or node.layer.keeps_padding)):
+                chain = None
+            ending.append(chain)
+        return feeding
 
     @cached_property
     def windowed(self) -> list[tuple[Node, WindowedLayer, list[Window]]]:

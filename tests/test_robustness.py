@@ -32,6 +32,7 @@ import netspec.source
 from netspec import lint_file, lint_paths, lint_text, spec
 from netspec.cli import app
 from netspec.fix import fix_file, fix_source, fix_text
+from netspec.layers.resize import Pad
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
 from netspec.source import MAX_NUMBER_KEYS, FileTooLarge
@@ -704,6 +705,51 @@ def test_a_message_names_ten_pads_and_counts_the_rest(pads: int, named: str) -> 
     (found,) = [d for d in lint(text + "  - {type: conv, filters: 1, kernel: 3}\n") if d.code == "NS107"]
     assert found.message.startswith(f"conv{pads + 1}, with pad1 and pad2 and ")
     assert f"{named} before it: padding {pads} ≥ the effective kernel 3" in found.message
+
+
+@pytest.mark.parametrize(
+    ("columns", "named"),
+    [
+        # The columns' padding 2 × 1 is below the kernel: of the pads, those of the rows alone.
+        (1, "pad1 and pad3 and pad4 and pad5 and pad7 and pad8 and pad9 and pad10 and pad11 and pad12 and 2 more"),
+        # 2 × 2 = 4 ≥ 3: the columns too, so every pad, in the order of the file.
+        (2, "pad1 and pad2 and pad3 and pad4 and pad5 and pad6 and pad7 and pad8 and pad9 and pad10 and 4 more"),
+    ],
+)
+def test_a_message_names_the_first_pads_of_the_dimensions_it_judges(columns: int, named: str) -> None:
+    # Fourteen pads: pad2 and pad6 pad the columns, the twelve others the rows, 1 on a side;
+    # the 3×3 conv after them pads the rows 12 ≥ 3.
+    text = "input: [1, 8, 8]\nlayers:\n"
+    for i in range(1, 15):
+        padding = f"[[0, 0], [{columns}, {columns}]]" if i in (2, 6) else "[[1, 1], [0, 0]]"
+        text += f"  - {{type: pad, padding: {padding}}}\n"
+    (found,) = [d for d in lint(text + "  - {type: conv, filters: 1, kernel: 3}\n") if d.code == "NS107"]
+    assert found.message.startswith(f"conv15, with {named} pad layers before it: padding 12 ≥ the effective kernel 3")
+
+
+def test_many_layers_after_one_chain_of_pads_read_its_padding_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each strided conv after 100 pads added up all their padding again (1,000 convs after
+    # 1,000 pads: 10 s). How often the pads' padding is read must not depend on how many
+    # layers read the chain: one conv or a hundred.
+    reads = 0
+    per_side = Pad.per_side
+
+    def counted(pad: Pad, key: str, rank: int) -> Any:
+        nonlocal reads
+        reads += 1
+        return per_side(pad, key, rank)
+
+    monkeypatch.setattr(Pad, "per_side", counted)
+    pads = "input: [1, 8, 8]\nlayers:\n" + "".join(f"  - {{type: pad, name: p{i}, padding: 1}}\n" for i in range(100))
+    convs = [f"  - {{type: conv, name: c{i}, filters: 1, kernel: 3, stride: 2, from: p99}}\n" for i in range(100)]
+    counts = []
+    for readers in (convs[:1], convs):
+        reads = 0
+        found = lint(pads + "".join(readers))
+        # Padded 100 a side, each conv's padding 100 ≥ its kernel 3 (NS107).
+        assert sum(d.code == "NS107" for d in found) == len(readers)
+        counts.append(reads)
+    assert counts[0] == counts[1], counts
 
 
 def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> None:

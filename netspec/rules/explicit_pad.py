@@ -8,35 +8,51 @@ reads (NS101, NS102, NS107, NS109, NS113) judge them together.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
-from netspec.diagnostics import MAX_LISTED
-from netspec.graph import Graph, Node
+from netspec.graph import Graph, Node, PadChain
 from netspec.layers.arithmetic import COPYING_MODES, Window
 from netspec.layers.base import plural
-from netspec.layers.resize import Pad
 from netspec.layers.windowed import WindowedLayer
 
 
-def named(pads: Sequence[Node]) -> str:
-    """``p``, or ``p1 and p2``: the first :data:`~netspec.diagnostics.MAX_LISTED`, then how
-    many more."""
-    more = len(pads) - MAX_LISTED
-    return " and ".join(pad.name for pad in pads[:MAX_LISTED]) + (
+@dataclass(frozen=True)
+class NamedPads:
+    """The explicit pads a message names: the first :data:`~netspec.diagnostics.MAX_LISTED`,
+    outermost first, and how many there are in all; none for a layer no pad feeds."""
+
+    listed: tuple[Node, ...] = ()
+    count: int = 0
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @classmethod
+    def of(cls, graph: Graph, chain: PadChain, dimensions: Collection[int] | None = None) -> NamedPads:
+        """The pads of ``chain`` (:meth:`PadChain.named`)."""
+        listed, count = chain.named(dimensions)
+        return cls(tuple(graph.nodes[i] for i in listed), count)
+
+
+def named(pads: NamedPads) -> str:
+    """``p``, or ``p1 and p2``: the first few, then how many more."""
+    more = pads.count - len(pads.listed)
+    return " and ".join(pad.name for pad in pads.listed) + (
         f" and {plural(more, 'more pad layer', grouped=True)}" if more > 0 else ""
     )
 
 
-def layer_and_pads(node: Node, pads: Sequence[Node]) -> str:
+def layer_and_pads(node: Node, pads: NamedPads) -> str:
     """The layer's name, and the pads before it that a message judges it with."""
     return f"{node.name}, with {named(pads)} before it" if pads else node.name
 
 
 def seen_windows(
     graph: Graph, node: Node, windows: list[Window], *, reads: bool = True, through_statistics: bool = True
-) -> tuple[list[Window], tuple[Node, ...]] | None:
+) -> tuple[list[Window], NamedPads] | None:
     """The layer's windows over the map before its explicit pads, with those pads (its own
-    windows and none where no pad feeds it): each pad's padding added to the layer's own.
+    windows and none where no pad feeds it): the pads' padding added to the layer's own.
 
     For ``reads``, None where one window per dimension cannot tell what is read: a side
     padded twice, once with copies of the input (a reflection of a reflection is not one of
@@ -50,33 +66,26 @@ def seen_windows(
     """
     chain = (graph.explicit_pads if through_statistics else graph.explicit_pads_kept)[node.index]
     if chain is None:  # most layers: asked of every one, so answered first
-        return windows, ()
+        return windows, NamedPads()
     if reads and any(w.ceil_mode for w in windows):
         return None
-    pads = tuple(graph.nodes[i] for i in chain.indices())
-    assert pads[0].inputs is not None
-    sizes = pads[0].inputs[0][1:]
-    layers = [pad.layer for pad in pads if isinstance(pad.layer, Pad)]  # each is one (Graph.explicit_pads)
-    sides = [layer.per_side("padding", len(sizes)) for layer in layers]
-    modes = [layer.padding_mode for layer in layers]
+    inputs = graph.nodes[chain.first].inputs
+    assert inputs is not None
     seen = []
-    for i, (size, w) in enumerate(zip(sizes, windows, strict=True)):
-        # Every padding of this dimension: each pad's that pads it, and the layer's own.
-        padding = [(mode, pads_i[i]) for mode, pads_i in zip(modes, sides, strict=True) if any(pads_i[i])]
-        if w.pad_before or w.pad_after:
-            padding.append((w.padding_mode, (w.pad_before, w.pad_after)))
-        copying = [mode for mode, _ in padding if mode in COPYING_MODES]
-        if reads and copying and len(padding) > 1:
+    for size, w, padding in zip(inputs[0][1:], windows, chain.padding, strict=True):
+        own = bool(w.pad_before or w.pad_after)
+        # The first that pads with copies: the pads', then the layer's own.
+        copying = padding.copying or (w.padding_mode if own and w.padding_mode in COPYING_MODES else None)
+        if reads and copying and padding.pads + own > 1:
             return None
-        before = sum(b for _, (b, _) in padding)
-        after = sum(a for _, (_, a) in padding)
-        seen.append(w.replaced(size=size, pad_before=before, pad_after=after, padding_mode=(copying or ["zeros"])[0]))
-    return seen, pads
+        before, after = padding.before + w.pad_before, padding.after + w.pad_after
+        seen.append(w.replaced(size=size, pad_before=before, pad_after=after, padding_mode=copying or "zeros"))
+    return seen, NamedPads.of(graph, chain)
 
 
 def judged_windows(
     graph: Graph, *, through_statistics: bool = True
-) -> Iterator[tuple[Node, WindowedLayer, list[Window], tuple[Node, ...]]]:
+) -> Iterator[tuple[Node, WindowedLayer, list[Window], NamedPads]]:
     """Each conv and pooling layer that may step over positions, with its windows over the map
     before its explicit pads and those pads (:func:`seen_windows`), but for those whose pads
     one window cannot describe: of what they read there is nothing sure to say."""

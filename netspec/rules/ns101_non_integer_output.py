@@ -201,7 +201,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             f"{never_read(seen, failing)} {what_becomes_of_dropped(seen, failing)}"
         )
         # Behind pads, the windows are over the map before them, which the first pad reads.
-        fix, help_line = exact_fix(layer, seen, failing, pads[0].name if pads else "this layer")
+        fix, help_line = exact_fix(layer, seen, failing, pads.listed[0].name if pads else "this layer")
         if isinstance(layer, Pool):
             # Over the pool's own windows: ATen places the last window by the pool's own
             # padding, so an explicit pad's counts as input there.

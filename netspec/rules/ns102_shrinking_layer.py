@@ -63,7 +63,7 @@ from netspec.layers.base import SamePositions
 from netspec.layers.conv import ConvTranspose
 from netspec.layers.windowed import describe_formulas, describe_windows, padded_output, padding_fix, padding_value
 from netspec.rules.base import Rule, Violation
-from netspec.rules.explicit_pad import named, seen_windows
+from netspec.rules.explicit_pad import NamedPads, named, seen_windows
 
 
 def pooled_away(graph: Graph, node: Node) -> bool:
@@ -189,7 +189,7 @@ def rule_of_thumb(pads: Sequence[Pads]) -> str:
     return "D·(F − 1) in all, the odd pixel after, as PyTorch's 'same'"
 
 
-def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], changing: list[int]) -> Iterator[Violation]:
+def resized_after_pad(node: Node, pads: NamedPads, seen: list[Window], changing: list[int]) -> Iterator[Violation]:
     """NS102 for a layer behind an explicit pad: against the sizes before the pad, which its
     padding is there to give back, too little (the map shrinks) or twice (it grows). ``seen``
     are the layer's windows over those sizes."""
@@ -206,7 +206,8 @@ def resized_after_pad(node: Node, pads: Sequence[Node], seen: list[Window], chan
         )
     )
     verb = resized(sum(node.output[1 + i] < seen[i].size for i in changing), len(changing))
-    before, padding = pads[0].name, f"the padding of {named(pads)}" if len(pads) > 1 else f"{pads[0].name}'s padding"
+    before = pads.listed[0].name
+    padding = f"the padding of {named(pads)}" if pads.count > 1 else f"{before}'s padding"
     yield Violation(
         node.index,
         f"{node.name} {verb} {kept}, before {before}, to {format_shape(node.output[1:])}: "

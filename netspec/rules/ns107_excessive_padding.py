@@ -50,17 +50,16 @@ some). Where the fix is the clamp, the help line also gives the padding 'same' w
 when it splits evenly.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import Node
 from netspec.layers import Conv
 from netspec.layers.arithmetic import Window
-from netspec.layers.resize import Pad
 from netspec.layers.windowed import along, padding_fix, same_alternative
 from netspec.rules.base import Rule, Violation, layer_errors
-from netspec.rules.explicit_pad import layer_and_pads, named, seen_windows
+from netspec.rules.explicit_pad import NamedPads, layer_and_pads, named, seen_windows
 
 #: What the outermost outputs of an over-padded convolution see, per padding mode.
 _WHAT_PADDING_HOLDS = {
@@ -85,7 +84,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # a normalisation by statistics, which gives their padding values of the input's.
         judged = seen_windows(graph, node, windows, through_statistics=False)
         if judged is not None and judged[1] and (excessive := _excessive(judged[0])):
-            yield _padded_excess(node, *judged, excessive)
+            chain = graph.explicit_pads_kept[node.index]
+            assert chain is not None
+            yield _padded_excess(node, judged[0], NamedPads.of(graph, chain, excessive), excessive)
 
 
 def _excessive(windows: Sequence[Window]) -> dict[int, int]:
@@ -110,12 +111,12 @@ def _own_excess(node: Node, layer: Conv, windows: Sequence[Window], excessive: d
     )
 
 
-def _padded_excess(node: Node, seen: Sequence[Window], feeding: Sequence[Node], excessive: dict[int, int]) -> Violation:
+def _padded_excess(node: Node, seen: Sequence[Window], padding: NamedPads, excessive: dict[int, int]) -> Violation:
     """The padding of the pads before the conv, with its own, is too much. Which of them to
-    cut is the user's choice: no fix. Named are the pads that pad those dimensions; what their
-    padding holds by then may be a layer's value of zero (a sigmoid's 0.5): padding alone."""
+    cut is the user's choice: no fix. Named are the ``padding`` pads, those that pad the
+    dimensions; what their padding holds by then may be a layer's value of zero (a sigmoid's
+    0.5): padding alone."""
     rank = len(seen)
-    padding = [pad for pad in feeding if isinstance(pad.layer, Pad) and _pads_along(pad.layer, rank, excessive)]
     kernels = {seen[i].effective_kernel for i in excessive}
     most = f": at most {kernels.pop() - 1} on a side{along(rank, excessive)}" if len(kernels) == 1 else ""
     return Violation(
@@ -126,12 +127,6 @@ def _padded_excess(node: Node, seen: Sequence[Window], feeding: Sequence[Node], 
         blocking=False,
         axes=frozenset(excessive),
     )
-
-
-def _pads_along(pad: Pad, rank: int, dimensions: Iterable[int]) -> bool:
-    """Whether ``pad`` pads any of the ``dimensions``."""
-    sides = pad.per_side("padding", rank)
-    return any(any(sides[i]) for i in dimensions)
 
 
 def _blinding_padding(w: Window) -> int:
