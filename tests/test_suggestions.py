@@ -347,15 +347,26 @@ def test_ns107_conv_help_names_only_a_same_padding_that_differs_and_splits_evenl
     assert d.help == "padding 0 gives 8×8 (P below the effective kernel, D·(F − 1) + 1)"
 
 
-def test_ns107_clamp_help_claims_no_output_when_the_clamped_pool_would_not_run() -> None:
-    # Columns [0, 2] clamp to [0, 1]; in ceil_mode that is more padding after than before,
-    # which NS107 refuses in turn: the help gives the limit, not an output.
+def test_ns107_ceil_mode_pool_padding_is_clamped_to_what_ceil_mode_accepts() -> None:
+    # Columns [0, 2] cut to F//2 = 1 alone, [0, 1], are refused again in ceil_mode (more
+    # after than before): evened too, [0, 0]. Rows: ceil((22 + 1 − 2)/4) + 1 = 7, whose last
+    # window starts at 24 ≥ 22 + 1: 6. Columns: ceil((12 − 2)/4) + 1 = 4, last start 12 ≥ 12: 3.
     layer = "{type: maxpool, kernel: 2, stride: 4, padding: [[1, 0], [0, 2]], ceil_mode: true}"
     d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
+    assert fix_value(d) == [[1, 0], [0, 0]]
+    assert (ceil_out(22, 2, 4, 1, 0), ceil_out(12, 2, 4, 0, 0)) == (6, 3)
+    assert d.help == "padding [[1, 0], [0, 0]] gives 6×3 (P ≤ F//2 on each side, and no more padding after than before)"
+    # Cut to [0, 1] alone, the columns give 3 by ATen's rule (ceil((12 + 1 − 2)/4) + 1 = 4,
+    # less the last window, 12 ≥ 12 + 0), but 4 as PyTorch pools the explicitly padded 13
+    # (its last window starts at 12 < 13): refused again.
+    cut = spec("[1, 22, 12]", layer.replace("[[1, 0], [0, 2]]", "[[1, 0], [0, 1]]"))
+    assert "NS107" in [found.code for found in lint(cut)]
+    # The near miss: without ceil_mode, [0, 1] is PyTorch's own: (22 + 1 − 2)/4 + 1 = 6.25
+    # and (12 + 1 − 2)/4 + 1 = 3.75, floored.
+    d = only(lint(spec("[1, 22, 12]", layer.replace(", ceil_mode: true", ""))), "NS107")
     assert fix_value(d) == [[1, 0], [0, 1]]
-    assert d.help == "padding [[1, 0], [0, 1]] (P ≤ F//2 on each side)"
-    fixed = spec("[1, 22, 12]", layer.replace("[[1, 0], [0, 2]]", "[[1, 0], [0, 1]]"))
-    assert "NS107" in [found.code for found in lint(fixed)]
+    assert (floor_out(22, 2, 4, 1, 0) // 1, floor_out(12, 2, 4, 0, 1) // 1) == (6, 3)
+    assert d.help == "padding [[1, 0], [0, 1]] gives 6×3 (P ≤ F//2 on each side)"
 
 
 def ceil_out(w: int, f: int, s: int, before: int, after: int) -> int:

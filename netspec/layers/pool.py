@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 #: The rule a pool's padding must follow, for the help line.
 _HALF_RULE = "P ≤ F//2 on each side"
+_EVEN_RULE = "no more padding after than before"
 
 
 def _padding_limit(kernel: int) -> int:
@@ -77,11 +78,12 @@ class Pool(WindowedLayer):
     def output_from_windows(self, shape: Shape, windows: Sequence[Window]) -> Shape:
         if any(max(w.pad_before, w.pad_after) > self.max_padding(w) for w in windows):
             pads = self.clamp_fix_pads(windows)
+            evened = self.clamp_pads(windows) != super().clamp_pads(windows)
             raise self._too_wide(
                 [w.kernel for w in windows],
                 [(w.pad_before, w.pad_after) for w in windows],
                 padding_fix(pads),
-                self.clamp_help(windows, pads, _HALF_RULE),
+                self.clamp_help(windows, pads, f"{_HALF_RULE}, and {_EVEN_RULE}" if evened else _HALF_RULE),
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
@@ -94,7 +96,7 @@ class Pool(WindowedLayer):
                 f"with symmetric padding only, and padding the excess explicitly gives {split_pool_output(w)}",
                 key="padding",
                 fix=padding_fix(pads := self.even_pads(windows)),
-                help=self.padding_help(windows, pads, "no more padding after than before"),
+                help=self.padding_help(windows, pads, _EVEN_RULE),
             )
         return (shape[0], *outputs)
 
@@ -138,6 +140,12 @@ class Pool(WindowedLayer):
     def accepts(self, windows: Sequence[Window]) -> bool:
         # In ceil_mode with more padding after than before, PyTorch's pool gives another size (NS107).
         return super().accepts(windows) and all(split_pool_output(w) == w.output for w in windows)
+
+    def clamp_pads(self, windows: Sequence[Window]) -> list[Pads]:
+        """Each side cut down to F//2, and evened where ceil_mode then needs it (:meth:`even_pads`):
+        [[0, 2]] with kernel 2 cut to [[0, 1]] alone is refused again."""
+        clamped = super().clamp_pads(windows)
+        return self.even_pads([w.with_pads(*pads) for w, pads in zip(windows, clamped, strict=True)])
 
     def even_pads(self, windows: Sequence[Window]) -> list[Pads]:
         """No more padding after than before in the dimensions where that matters."""
