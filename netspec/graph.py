@@ -145,6 +145,12 @@ class Graph:
     outputs: list[int] | None = None
 
     @cached_property
+    def returned(self) -> frozenset[int]:
+        """:attr:`outputs` (none while unknown), to ask of any layer whether the network
+        returns it: a rule asks of every layer."""
+        return frozenset(self.outputs or ())
+
+    @cached_property
     def without_output(self) -> list[int]:
         """The layers the rules could not look at in full: invalid, refused by PyTorch, or fed
         by a layer whose output is unknown."""

@@ -27,6 +27,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 import netspec.cli
+import netspec.graph
 import netspec.linter
 import netspec.source
 from netspec import lint_file, lint_paths, lint_text, spec
@@ -749,6 +750,41 @@ def test_many_layers_after_one_chain_of_pads_read_its_padding_once(monkeypatch: 
         # Padded 100 a side, each conv's padding 100 ≥ its kernel 3 (NS107).
         assert sum(d.code == "NS107" for d in found) == len(readers)
         counts.append(reads)
+    assert counts[0] == counts[1], counts
+
+
+def test_the_outputs_list_is_not_searched_for_each_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # NS102 asked of each shrinking layer whether `outputs` lists it, a search of the list:
+    # 40,000 such layers, each listed, took 52 s. How often the list is gone through must
+    # not depend on how long it is: 10 layers and outputs, or 100.
+    searches = 0
+
+    class Searched(list[int]):
+        def __contains__(self, item: object) -> bool:
+            nonlocal searches
+            searches += 1
+            return super().__contains__(item)
+
+        def __iter__(self) -> Iterator[int]:
+            nonlocal searches
+            searches += 1
+            return super().__iter__()
+
+    listing = netspec.graph._outputs
+    monkeypatch.setattr(netspec.graph, "_outputs", lambda *args: Searched(listing(*args) or ()))
+    counts = []
+    for n in (10, 100):
+        layers = "".join(
+            f"  - {{type: conv, name: c{i}, filters: 1, kernel: 3, from: input}}\n  - {{type: relu, name: r{i}}}\n"
+            for i in range(n)
+        )
+        outputs = ", ".join(f"r{i}" for i in range(n))
+        searches = 0
+        # One analysis: judging each fix would analyse the spec again for each layer.
+        found = lint_text(f"outputs: [{outputs}]\ninput: [1, 8, 8]\nlayers:\n{layers}", assess_fixes=False)
+        # Each unpadded 3×3 conv shrinks 8×8 to 6×6, and its relu is returned.
+        assert [d.code for d in found.diagnostics] == ["NS102"] * n
+        counts.append(searches)
     assert counts[0] == counts[1], counts
 
 

@@ -73,7 +73,7 @@ def pooled_away(graph: Graph, node: Node) -> bool:
     pending = [node]
     while pending:
         current = pending.pop()
-        if graph.outputs is None or current.index in graph.outputs or not current.consumers:
+        if graph.outputs is None or current.index in graph.returned or not current.consumers:
             return False
         for consumer in (graph.nodes[index] for index in current.consumers):
             layer = consumer.layer

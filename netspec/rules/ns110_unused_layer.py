@@ -33,7 +33,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     if graph.outputs is None:
         # Which layers are outputs is unknown until `outputs` is mended (NS002, NS004).
         return
-    outputs = set(graph.outputs)
+    outputs = graph.returned
     # With `outputs`, the last layer may be reported too: say why.
     unlisted = ", and `outputs` does not list it" if analysis.spec.outputs is not None else ""
     # A name two layers share (NS005) lists only one of them.
