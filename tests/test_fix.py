@@ -1351,7 +1351,7 @@ def test_diff_of_fixes_among_repeated_blocks_adds_their_lines_alone(
 ) -> None:
     # Five of seven conv, batchnorm, relu blocks lack padding: five lines are added. difflib's
     # longest-run-first matching removed and added 35 lines. With no work allowed (1), the
-    # diff falls back to difflib's matcher: longer, but it still applies.
+    # lines from the first change to the last are replaced: longer, but it still applies.
     unpadded = "  - type: conv\n    filters: 8\n    kernel: 3\n  - type: batchnorm\n  - type: relu\n"
     padded = unpadded.replace("kernel: 3\n", "kernel: 3\n    padding: 1\n")
     text = "input: [8, 32, 32]\nlayers:\n" + unpadded * 3 + padded + unpadded * 2 + padded
@@ -1363,10 +1363,37 @@ def test_diff_of_fixes_among_repeated_blocks_adds_their_lines_alone(
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     if work is None:
         assert changed == ["+    padding: 1"] * 5
+    else:
+        # The 2 header lines and the first block's first 3 lines are kept, and the last
+        # block's 6 with the batchnorm and relu before them: of 2 + 5·5 + 6·2 = 39 lines,
+        # 26 are removed, and of 2 + 6·7 = 44, 31 added; with 3 lines of context each side.
+        assert diff.count("@@ ") == 1 and "@@ -3,32 +3,37 @@" in diff
+        assert [line[0] for line in changed] == ["-"] * 26 + ["+"] * 31
     (tmp_path / "fix.patch").write_text(diff)
     subprocess.run(["git", "apply", "--check", "fix.patch"], check=True, cwd=tmp_path)
     subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True, cwd=tmp_path)
     assert path.read_text() == "input: [8, 32, 32]\nlayers:\n" + padded * 7
+
+
+def test_diff_of_fixes_far_apart_past_the_work_limit_is_one_replacement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A padding written over 2,101 lines, and 5,000 blank lines before the next conv: the
+    # first fix removes 2,100 lines, more than a shortest diff may look through, and difflib's
+    # matcher took 7 s on the blank lines between (79 s with 20,000). Past the limit, the
+    # lines from the first change to the last are one replacement, and still apply.
+    text = "input: [8, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: [0,\n" + "\n" * 2100
+    text += "      0]}\n" + "\n" * 5000 + "  - {type: conv, filters: 8, kernel: 3}\n"
+    monkeypatch.chdir(tmp_path)
+    path = write_spec(tmp_path, text)
+    diff = runner.invoke(app, ["check", "--diff", path.name]).stdout
+    # Of 2 + 1 + 2,100 + 1 + 5,000 + 1 = 7,105 lines, all but the 2 header lines are
+    # replaced by the 5,002 of the fixed text: one hunk, with the header for context.
+    assert diff.count("@@ ") == 1 and "@@ -1,7105 +1,5004 @@" in diff
+    (tmp_path / "fix.patch").write_text(diff)
+    subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True, cwd=tmp_path)
+    fixed = "  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
+    assert path.read_text() == "input: [8, 32, 32]\nlayers:\n" + fixed + "\n" * 5000 + fixed
 
 
 # Each conv has a 3×3 kernel on 32×32 (or 8×8): padding (3 − 1)/2 = 1 keeps the size.
