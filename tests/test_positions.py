@@ -123,6 +123,8 @@ def test_positions_match_compose(text: str) -> None:
 UNUSUAL_TEXT = {
     "line-breaks": "a: 1\rb: 2\x85c: [3, 4]\u2028d: '5'\u2029e: |\n  x\x85  y\nf: 6\r\ng: 7\n",
     "zero-width": 'a: [x\ufeff, y]\nb: ["\ufeff", z]\nc: 1\n',
+    # Counted from where each is: several on one line, before and between the values.
+    "zero-width-one-line": '{a: [x\ufeff, y\ufeff\ufeff, z], b: "\ufeff", c: [1, 2, \ufeff3], d: 4}\n',
 }
 
 
