@@ -143,8 +143,11 @@ class Settings:
 
     @cached_property
     def _judging_fixes(self) -> Settings:
-        # Kept, as each file asks again (and with it, what per-file-ignores found for each file).
-        return replace(self, default_rules_on=True)
+        # Kept, as each file asks again; what per-file-ignores finds for a file is the same
+        # for both, so they share it.
+        judging = replace(self, default_rules_on=True)
+        judging.__dict__["_ignores_by_file"] = self._ignores_by_file
+        return judging
 
     def ignores_for(self, filename: str) -> tuple[str, ...]:
         """The codes ``per_file_ignores`` ignores in this file; worked out once per file,
@@ -155,11 +158,14 @@ class Settings:
         if found is None:
             path = self.project_path(filename)
             seen, outside = (os.path.basename(filename), True) if path is None else (path, False)
+            # Each code once: every rule's every question goes through them.
             found = self._ignores_by_file[filename] = tuple(
-                code
-                for globs, negated, codes in self._per_file_globs
-                if globs.match(seen, outside=outside) != negated
-                for code in codes
+                dict.fromkeys(
+                    code
+                    for globs, negated, codes in self._per_file_globs
+                    if globs.match(seen, outside=outside) != negated
+                    for code in codes
+                )
             )
         return found
 

@@ -915,3 +915,27 @@ def test_ignoring_or_demoting_a_rule_that_is_always_reported_is_said_to_do_nothi
     )
     result = runner.invoke(app, ["check", "--output-format", "concise", "--ignore", "NS0", "specs"])
     assert (result.exit_code, result.stderr) == (1, "")
+
+
+def test_a_file_matched_by_many_patterns_is_matched_once_with_each_code_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two patterns give NS102, one NS1: the file ignores each once, as every rule's every
+    # question goes through them. Fixes are judged by other settings, which match no pattern
+    # again: 3 matches in all, not 6.
+    import netspec.globs
+
+    matched = 0
+    match = netspec.globs.Globs.match
+
+    def counted(globs: netspec.globs.Globs, path: str, *, outside: bool = False) -> bool:
+        nonlocal matched
+        matched += 1
+        return match(globs, path, outside=outside)
+
+    monkeypatch.setattr(netspec.globs.Globs, "match", counted)
+    settings = Settings(per_file_ignores={"*.yaml": ["NS102"], "spec*": ["NS102", "NS1"], "other*": ["NS101"]})
+    assert settings.ignores_for("spec.yaml") == ("NS102", "NS1")
+    assert settings.judging_fixes().ignores_for("spec.yaml") == ("NS102", "NS1")
+    assert matched == 3
+    # The near miss: another file is matched anew.
+    assert settings.judging_fixes().ignores_for("other.yaml") == ("NS102", "NS101")
+    assert matched == 6
