@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from netspec.layers.arithmetic import joined
@@ -90,6 +91,12 @@ class Field1D:
     def padding(self) -> Fraction:
         """The effective padding P_eff: centre(0) = −P_eff + (r − 1)/2."""
         return (self.size - 1) / 2 - self.centre
+
+    @cached_property
+    def first_span(self) -> Interval:
+        """:meth:`moving_span` of output 0, which a merge asks of each input: worked out once,
+        as a branch a thousand merges read is asked a thousand times."""
+        return self.moving_span(0)
 
     def moving_span(self, position: int) -> Interval:
         """The input coordinates the moving part of output ``position``'s field spans."""
@@ -310,7 +317,7 @@ def merged(dims: Sequence[Field1D], sizes: Sequence[int], output_size: int) -> F
     whole = everywhere[0] if everywhere else None
     regular = all(d.regular for d in kept)
     if len({d.jump for d in kept}) == 1:
-        hull = joined(d.moving_span(0) for d in kept)
+        hull = joined(d.first_span for d in kept)
         assert hull is not None  # an output position is some input's
         (first, last), gapless = hull
         # Without holes if the branches' fields have none and leave none between them.

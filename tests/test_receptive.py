@@ -543,3 +543,26 @@ def test_a_field_reaches_both_ends_where_its_spans_say(
     last = centre + (size - 1) / 2
     first = centre + (positions - 1) * jump - (size - 1) / 2
     assert field.reaches(length, positions) == (last >= length - 1 and first <= 0)
+
+
+def test_a_branch_many_merges_read_is_placed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ten branches, each read by every one of 20 adds: where each branch's field lies was
+    # worked out for every add (1,000 merge inputs of 1,000 branches, 48 s of `show`). Asked
+    # of output 0 only once per branch and dimension: 10 × 2, whatever the number of adds.
+    asked: list[int] = []
+    moving_span = Field1D.moving_span
+
+    def counted(field: Field1D, position: int) -> tuple[Fraction, Fraction]:
+        asked.append(id(field))
+        return moving_span(field, position)
+
+    branches = [f"{{type: conv, name: b{i}, filters: 4, kernel: 3, padding: 1, from: input}}" for i in range(10)]
+    reading = ", ".join(f"b{i}" for i in range(10))
+    adds = [f"{{type: add, name: a{j}, from: [{reading}]}}" for j in range(20)]
+    graph = analysed(spec("[4, 8, 8]", *branches, *adds)).graph
+    monkeypatch.setattr(Field1D, "moving_span", counted)
+    fields = graph.receptive_fields
+    # The near miss: the adds see what each branch sees, 3×3.
+    assert [field.sizes if field else None for field in fields[10:]] == [[3, 3]] * 20
+    branch_fields = {id(d) for field in fields[:10] if field for d in field.dims}
+    assert sum(identity in branch_fields for identity in asked) == 10 * 2
