@@ -233,12 +233,17 @@ class Settings:
 
     @cached_property
     def _per_file_globs(self) -> list[tuple[Globs, bool, tuple[str, ...]]]:
-        # A negated pattern's codes apply to the files it does not match.
+        # The patterns that ignore the same codes are matched together; but a negated one's
+        # codes apply to the files it alone does not match.
+        together: dict[tuple[str, ...], list[str]] = {}
         compiled = []
         for pattern, codes in self.per_file_ignores.items():
             path, negated = negation(pattern)
-            compiled.append((Globs([path]), negated, codes))
-        return compiled
+            if negated:
+                compiled.append((Globs([path]), True, codes))
+            else:
+                together.setdefault(codes, []).append(path)
+        return [(Globs(paths), False, codes) for codes, paths in together.items()] + compiled
 
     @cached_property
     def _ignores_by_file(self) -> dict[str, tuple[str, ...]]:

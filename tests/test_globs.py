@@ -102,3 +102,15 @@ def test_settings_sent_to_a_worker_carry_no_compiled_patterns() -> None:
     copy = pickle.loads(pickle.dumps(chosen))
     assert copy == chosen and not {"exclude_globs", "_ignores_by_file"} & set(vars(copy))
     assert copy.exclude_globs.match("specs/legacy/a.yaml") and copy.ignores_for("a.yml") == ("NS1",)
+
+
+def test_several_patterns_match_as_any_one_of_them_would() -> None:
+    # Matched as one expression: an anchored pattern still matches only the path from the
+    # project's directory, and an unanchored one the path or the file name.
+    globs = Globs(["./a/*.yaml", "b*", "c/[!x]?.yaml"])
+    assert globs.match("a/n.yaml") and not globs.match("x/a/n.yaml")
+    assert globs.match("x/b.yaml") and globs.match("c/yz.yaml") and not globs.match("c/xz.yaml")
+    # Outside the project only file names are matched: the anchored pattern matches nothing.
+    assert not globs.match("a/n.yaml", outside=True) and globs.match("a/b.yaml", outside=True)
+    # No patterns match nothing, the empty path included.
+    assert not Globs([]).match("") and not Globs([]).match("a.yaml")
