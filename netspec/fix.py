@@ -46,7 +46,7 @@ from netspec.linter import (
 from netspec.noqa import UNUSED_NOQA, Suppressions
 from netspec.report.base import working_directory
 from netspec.rules import RULES, Rule, Violation
-from netspec.settings import Settings
+from netspec.settings import Settings, given
 from netspec.source import LINE_BREAK, LoadError, decode
 from netspec.spec import validate_layer
 
@@ -649,7 +649,7 @@ def fix_text(
     if not isinstance(text, str):  # lint_text takes bytes; a fixed text must be written back
         raise TypeError(f"fix_text takes a str, not {type(text).__name__}: fix_source fixes a file's bytes")
     with cyclic_gc_paused():
-        return _fix_text(text, os.fspath(filename), settings or Settings(), unsafe)
+        return _fix_text(text, os.fspath(filename), given(settings, "fix_text"), unsafe)
 
 
 def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> FixOutcome:
@@ -813,7 +813,7 @@ def fix_file(
     text, and the outcome's original is the file's, so that its diff shows both."""
     path = Path(path)
     name = file_name(path)
-    settings = settings or Settings()
+    settings = given(settings, "fix_file")
     follows = earlier is not None and earlier.changed and earlier.encoding is not None and earlier.error is None
     try:
         if follows:
@@ -863,7 +863,7 @@ def fix_source(
     writes the fixed text back as the bytes were written; a spec whose encoding cannot be is
     not fixed, and the outcome's ``error`` says so."""
     filename = os.fspath(filename)
-    settings = settings or Settings()
+    settings = given(settings, "fix_source")
     try:
         text = decode(raw)
     except LoadError as error:
@@ -899,6 +899,7 @@ def fix_paths(
     ``lint_paths`` does: a run then holds only what it reports. The cyclic garbage collector
     is paused meanwhile, as in ``lint_paths``.
     """
+    settings = given(settings, "fix_paths")
     outcomes = []
     # Without ``write``, each file's latest outcome by its real path: a file named twice (a
     # link and its target) is fixed under its second name from the text --fix would have

@@ -16,7 +16,7 @@ from netspec.analysis import Analysis, analyse
 from netspec.diagnostics import Axes, Diagnostic, Replacement, Severity, joined, listing, within
 from netspec.layers import Fix
 from netspec.rules import RULES, Rule, Violation
-from netspec.settings import Settings
+from netspec.settings import Settings, given
 from netspec.source import (
     FILE_START,
     Document,
@@ -215,8 +215,10 @@ def lint_text(
     switch): a caller linting from several threads may see it paused while another thread
     lints, and a caller that paused it finds it still paused afterwards.
     """
-    settings = settings or Settings()
+    settings = given(settings, "lint_text")
     filename = os.fspath(filename)
+    if not isinstance(text, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"lint_text takes the spec's text as a str or its bytes, not {type(text).__name__}")
     if isinstance(text, (bytes, bytearray, memoryview)):
         try:
             text = decode(bytes(text))
@@ -320,7 +322,7 @@ def lint_file(
 ) -> FileResult:
     """Lint one spec file: size limit, decoding, then :func:`lint_text`."""
     path = Path(path)
-    settings = settings or Settings()
+    settings = given(settings, "lint_file")
     filename = file_name(path)
     try:
         raw = read_source(path, settings)
@@ -366,7 +368,7 @@ def lint_paths(
     if jobs > 1 and keep_analysis:
         raise ValueError("jobs > 1 needs keep_analysis=False: analyses stay in the worker processes")
     files = as_paths(paths, "lint_paths")
-    settings = settings or Settings()
+    settings = given(settings, "lint_paths")
     # The CPUs bound the work: 100,000 processes would only compete for them.
     jobs = min(jobs, cpu_count())
     if jobs > 1 and len(files) > 1 and _total_size(files) >= PARALLEL_MIN_BYTES:

@@ -248,3 +248,13 @@ class Settings:
     @cached_property
     def _ignores_by_file(self) -> dict[str, tuple[str, ...]]:
         return {}
+
+
+def given(settings: Settings | None, caller: str) -> Settings:
+    """``settings``, or the defaults for None: anything else (a dict of options, say) is
+    refused by the function it was given to, where it would fail deep in a lint."""
+    if settings is None:
+        return Settings()
+    if not isinstance(settings, Settings):
+        raise TypeError(f"{caller} takes a netspec.Settings for its settings, not {type(settings).__name__}")
+    return settings

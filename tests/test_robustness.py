@@ -30,9 +30,9 @@ import netspec.cli
 import netspec.graph
 import netspec.linter
 import netspec.source
-from netspec import lint_file, lint_paths, lint_text, spec
+from netspec import Settings, lint_file, lint_paths, lint_text, spec
 from netspec.cli import app
-from netspec.fix import fix_file, fix_source, fix_text
+from netspec.fix import fix_file, fix_paths, fix_source, fix_text
 from netspec.layers.resize import Pad
 from netspec.rules import RULES
 from netspec.settings import DEFAULT_MAX_FILE_SIZE
@@ -521,6 +521,39 @@ def test_fix_text_refuses_bytes_and_names_what_takes_them() -> None:
     # Its fixed text is a str: written back, it needs the encoding that fix_source keeps.
     with pytest.raises(TypeError, match="fix_text takes a str, not bytes: fix_source fixes a file's bytes"):
         fix_text(UNKNOWN_REFERENCE.encode(), "spec.yaml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "call", ["lint_text", "lint_file", "lint_paths", "fix_text", "fix_source", "fix_file", "fix_paths"]
+)
+def test_every_entry_point_refuses_settings_that_are_not_settings_by_name(tmp_path: Path, call: str) -> None:
+    # A dict of options met `settings.max_file_size` as an AttributeError deep in the lint;
+    # from fix_paths (and lint_paths), it was recorded as netspec's own error on every file.
+    path = write_spec(tmp_path, UNKNOWN_REFERENCE)
+    target: Any = {
+        "lint_text": lambda settings: lint_text(UNKNOWN_REFERENCE, "spec.yaml", settings),
+        "lint_file": lambda settings: lint_file(path, settings),
+        "lint_paths": lambda settings: lint_paths([path], settings),
+        "fix_text": lambda settings: fix_text(UNKNOWN_REFERENCE, "spec.yaml", settings),
+        "fix_source": lambda settings: fix_source(UNKNOWN_REFERENCE.encode(), "spec.yaml", settings),
+        "fix_file": lambda settings: fix_file(path, settings, write=False),
+        "fix_paths": lambda settings: fix_paths([path], settings, write=False),
+    }[call]
+    with pytest.raises(TypeError, match=re.escape(f"{call} takes a netspec.Settings for its settings, not dict")):
+        target({"select": ["NS1"]})
+    # The near miss: Settings, or None for the defaults, lint the file: no layer reads `a`,
+    # and `b` is no layer.
+    for settings in (Settings(), None):
+        result = target(settings)
+        results = result if isinstance(result, list) else [result]
+        assert [d.code for r in results for d in getattr(r, "result", r).diagnostics] == ["NS110", "NS004"]
+
+
+def test_lint_text_refuses_what_is_not_text_by_name() -> None:
+    with pytest.raises(TypeError, match="lint_text takes the spec's text as a str or its bytes, not NoneType"):
+        lint_text(None)  # type: ignore[arg-type]
+    # The near miss: bytes are a file's, decoded.
+    assert [d.code for d in lint_text(UNKNOWN_REFERENCE.encode()).diagnostics] == ["NS110", "NS004"]
 
 
 def test_nul_byte_is_located(tmp_path: Path) -> None:
