@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -445,8 +446,9 @@ class FixOutcome:
         return self.original is not None and self.result.text is not None and self.result.text != self.original
 
     def rows_kept(self) -> dict[int, int]:
-        """The rows of the fixed text that no fix changed, each with its row in the original
-        (counted from 1, at the parser's line breaks, as positions are)."""
+        """The rows of the fixed text the diff keeps from the original, each with its row
+        there (counted from 1, at the parser's line breaks, as positions are): every row no
+        fix changed, but past :data:`MAX_DIFF_WORK`, where repeated rows may be missed."""
         assert self.original is not None and self.result.text is not None
         kept: dict[int, int] = {}
         for tag, a1, a2, b1, _ in _opcodes(LINE_BREAK.split(self.original), LINE_BREAK.split(self.result.text)):
@@ -498,10 +500,11 @@ Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, i
 
 def _opcodes(before: list[str], after: list[str]) -> list[Opcode]:
     """``SequenceMatcher.get_opcodes`` for a shortest diff (:func:`_shortest_runs`), or, past
-    :data:`MAX_DIFF_WORK`, for one replacement of the lines between those both texts share at
-    their start and end: longer, but in time linear in the lines, where difflib's matcher took
+    :data:`MAX_DIFF_WORK`, for the runs around the lines each text holds once
+    (:func:`_anchored_runs`): a longer diff, but in time n log n, where difflib's matcher took
     time quadratic in the lines that repeat between the changes (79 s for a 22 KB file). The
-    shared lines are set aside first: 10 MB of blank lines around one fix are one run each."""
+    lines both texts share at their start and end are set aside first: 10 MB of blank lines
+    around one fix are one run each."""
     shortest = min(len(before), len(after))
     start = 0
     while start < shortest and before[start] == after[start]:
@@ -510,7 +513,9 @@ def _opcodes(before: list[str], after: list[str]) -> list[Opcode]:
     while end < shortest - start and before[-1 - end] == after[-1 - end]:
         end += 1
     old, new = before[start : len(before) - end], after[start : len(after) - end]
-    middle = _shortest_runs(old, new) or []
+    middle = _shortest_runs(old, new)
+    if middle is None:
+        middle = _anchored_runs(old, new)
     runs = [(0, 0, start), *((x + start, y + start, length) for x, y, length in middle)]
     runs.append((len(before) - end, len(after) - end, end))
     codes: list[Opcode] = []
@@ -549,6 +554,58 @@ def _shortest_runs(a: list[str], b: list[str]) -> list[tuple[int, int, int]] | N
         if work > MAX_DIFF_WORK:
             return None
     return None  # not reached: d = n + m always ends
+
+
+def _anchored_runs(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """Runs of equal lines (as :func:`_shortest_runs` gives them) around the lines that ``a``
+    and ``b`` each hold once, as patience diff anchors them: the most of those in the same
+    order (a longest increasing subsequence), each run grown over the equal lines beside it.
+    Between the runs, everything is replaced."""
+    in_b = _once_each(b)
+    anchors = _increasing([(i, in_b[line]) for line, i in _once_each(a).items() if line in in_b])
+    runs: list[tuple[int, int, int]] = []
+    end_a = end_b = 0  # where the last run ended
+    for i, j in anchors:
+        if i < end_a:  # inside the run grown from the anchor before
+            continue
+        start = 0
+        while i - start > end_a and j - start > end_b and a[i - start - 1] == b[j - start - 1]:
+            start += 1
+        length = 1
+        while i + length < len(a) and j + length < len(b) and a[i + length] == b[j + length]:
+            length += 1
+        runs.append((i - start, j - start, start + length))
+        end_a, end_b = i + length, j + length
+    return runs
+
+
+def _once_each(lines: list[str]) -> dict[str, int]:
+    """The lines ``lines`` holds once, each with its index."""
+    counts = Counter(lines)
+    return {line: index for index, line in enumerate(lines) if counts[line] == 1}
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (in increasing first items) whose second items increase
+    too: patience sorting, in time n log n."""
+    # Per length of run, the smallest second item one can end with, and the pair that does.
+    ends: list[int] = []
+    tails: list[int] = []
+    before = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        length = bisect.bisect_left(ends, j)
+        before[k] = tails[length - 1] if length else -1
+        if length == len(tails):
+            ends.append(j)
+            tails.append(k)
+        else:
+            ends[length], tails[length] = j, k
+    chosen = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chosen.append(pairs[k])
+        k = before[k]
+    return chosen[::-1]
 
 
 def _runs_back(trace: list[list[int]], x: int, y: int, edits: int) -> list[tuple[int, int, int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import random
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -1394,6 +1395,41 @@ def test_diff_of_fixes_far_apart_past_the_work_limit_is_one_replacement(
     subprocess.run(["patch", "--quiet", "-p0", "-i", "fix.patch"], check=True, cwd=tmp_path)
     fixed = "  - {type: conv, filters: 8, kernel: 3, padding: 1}\n"
     assert path.read_text() == "input: [8, 32, 32]\nlayers:\n" + fixed + "\n" * 5000 + fixed
+
+
+def test_diff_past_the_work_limit_still_places_a_problem_on_its_row_of_the_file(tmp_path: Path) -> None:
+    # The conv's padding [0, 0], written over 2,101 lines, becomes 1 (9 − 3 + 2 + 1 = 9): the
+    # diff is past the work limit. The maxpool's padding 3 > 2//2 is cut to 1 (unsafe), which
+    # gives (9 + 2 − 2)/2 + 1 = 5, and the dense layer after it, on row 2,107 of the file and
+    # 6 of the fixed text, then has 1×5×5 to act on (NS105). Its line, in both texts once, is
+    # matched across the diff as a line both hold once, and the problem placed on its row.
+    text = "input: [1, 9, 9]\noutputs: [dense3, conv4]\nlayers:\n  - {type: conv, filters: 1, kernel: 3, padding: [0,\n"
+    text += "\n" * 2100 + "      0]}\n  - {type: maxpool, kernel: 2, padding: 3}\n  - {type: dense, units: 3}\n"
+    path = write_spec(tmp_path, text + "  - {type: conv, filters: 1, kernel: 3, from: input}\n")
+    assert text.splitlines()[2106] == "  - {type: dense, units: 3}"
+    assert f"netspec: warning: {path}:2107:5: NS105 dense3: " in run("--diff", "--unsafe-fixes", path)[2]
+
+
+def test_lines_past_the_work_limit_are_matched_by_those_each_text_holds_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no work allowed, lines are matched around those both texts hold once, the most
+    # of them in one order: x, z and v (y moved to the end; w is repeated). The run from x
+    # grows over w after it, the one from z over v and w: what lies between is replaced.
+    monkeypatch.setattr("netspec.fix.MAX_DIFF_WORK", 0)
+    before = ["h", "a", "x", "w", "y", "b", "z", "v", "w"]
+    after = ["h", "c", "x", "w", "d", "z", "v", "w", "y", "e"]
+    codes = netspec.fix._opcodes(before, after)
+    kept = [(a1, a2, b1, b2) for tag, a1, a2, b1, b2 in codes if tag == "equal"]
+    assert kept == [(0, 1, 0, 1), (2, 4, 2, 4), (6, 9, 5, 8)]
+    # Any two texts: the opcodes turn one into the other, and keep only equal lines.
+    rng = random.Random(0)
+    for _ in range(500):
+        one = [rng.choice("abcdefgh") for _ in range(rng.randint(0, 20))]
+        two = [rng.choice("abcdefgh") for _ in range(rng.randint(0, 20))]
+        rebuilt = []
+        for tag, a1, a2, b1, b2 in netspec.fix._opcodes(one, two):
+            assert tag != "equal" or one[a1:a2] == two[b1:b2]
+            rebuilt += two[b1:b2]
+        assert rebuilt == two
 
 
 # Each conv has a 3×3 kernel on 32×32 (or 8×8): padding (3 − 1)/2 = 1 keeps the size.
