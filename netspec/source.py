@@ -137,7 +137,7 @@ class LineIndex:
     the file. Rows and columns are derived when a span is asked for.
     """
 
-    __slots__ = ("_marks", "_starts", "shift", "text", "zero_width_bom")
+    __slots__ = ("_feff_offsets", "_starts", "shift", "text", "zero_width_bom")
 
     def __init__(self, text: str, *, libyaml: bool) -> None:
         # libyaml drops a leading byte-order mark before it counts anything; the text keeps it.
@@ -146,7 +146,7 @@ class LineIndex:
         # The pure-Python reader counts U+FEFF in offsets but gives it no column.
         self.zero_width_bom = not libyaml and "\ufeff" in self.text
         self._starts: array[int] | None = None
-        self._marks: array[int] | None = None
+        self._feff_offsets: array[int] | None = None
 
     def row_starts(self) -> array[int]:
         """The parser offset where each row starts, worked out when first asked for. In an
@@ -164,16 +164,16 @@ class LineIndex:
         start = starts[row - 1]
         column = offset - start
         if self.zero_width_bom:
-            column -= self._marks_between(start, offset)
+            column -= self._feffs_between(start, offset)
         return Position(row, column + 1)
 
-    def _marks_between(self, start: int, end: int) -> int:
+    def _feffs_between(self, start: int, end: int) -> int:
         """How many U+FEFF the text holds from ``start`` to ``end``: counted from where each
         is, worked out once, since counting the line's for every position asked took time
         quadratic in the length of a line (a spec written on one)."""
-        if self._marks is None:
-            self._marks = array("q", (match.start() for match in re.finditer("\ufeff", self.text)))
-        return bisect_left(self._marks, end) - bisect_left(self._marks, start)
+        if self._feff_offsets is None:
+            self._feff_offsets = array("q", (match.start() for match in re.finditer("\ufeff", self.text)))
+        return bisect_left(self._feff_offsets, end) - bisect_left(self._feff_offsets, start)
 
     def span(self, start: int, end: int) -> Span:
         """The span between two parser offsets; its offsets index the text."""

@@ -562,7 +562,7 @@ def test_a_branch_many_merges_read_is_placed_once(monkeypatch: pytest.MonkeyPatc
     graph = analysed(spec("[4, 8, 8]", *branches, *adds)).graph
     monkeypatch.setattr(Field1D, "moving_span", counted)
     fields = graph.receptive_fields
-    # The near miss: the adds see what each branch sees, 3×3.
+    # The fields themselves: each add sees what each branch sees, 3×3.
     assert [field.sizes if field else None for field in fields[10:]] == [[3, 3]] * 20
     branch_fields = {id(d) for field in fields[:10] if field for d in field.dims}
     assert sum(identity in branch_fields for identity in asked) == 10 * 2

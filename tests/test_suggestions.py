@@ -11,7 +11,7 @@ import pytest
 
 from netspec.diagnostics import Diagnostic
 from netspec.rules import RULES
-from tests.helpers import ROOT, lint, spec
+from tests.helpers import ROOT, codes, lint, spec
 
 
 def floor_out(w: int, f: int, s: int, before: int, after: int, d: int = 1) -> float:
@@ -355,7 +355,9 @@ def test_ns107_ceil_mode_pool_padding_is_clamped_to_what_ceil_mode_accepts() -> 
     d = only(lint(spec("[1, 22, 12]", layer)), "NS107")
     assert fix_value(d) == [[1, 0], [0, 0]]
     assert (ceil_out(22, 2, 4, 1, 0), ceil_out(12, 2, 4, 0, 0)) == (6, 3)
-    assert d.help == "padding [[1, 0], [0, 0]] gives 6×3 (P ≤ F//2 on each side, and no more padding after than before)"
+    assert d.help == "padding [[1, 0], [0, 0]] gives 6×3 (P ≤ F//2 on each side, evened where ceil_mode needs it)"
+    # The fixed pool is not refused again (its stride 4 over a kernel of 2 skips input: NS109).
+    assert codes(spec("[1, 22, 12]", layer.replace("[[1, 0], [0, 2]]", "[[1, 0], [0, 0]]"))) == ["NS109"]
     # Cut to [0, 1] alone, the columns give 3 by ATen's rule (ceil((12 + 1 − 2)/4) + 1 = 4,
     # less the last window, 12 ≥ 12 + 0), but 4 as PyTorch pools the explicitly padded 13
     # (its last window starts at 12 < 13): refused again.

@@ -83,7 +83,9 @@ class Pool(WindowedLayer):
                 [w.kernel for w in windows],
                 [(w.pad_before, w.pad_after) for w in windows],
                 padding_fix(pads),
-                self.clamp_help(windows, pads, f"{_HALF_RULE}, and {_EVEN_RULE}" if evened else _HALF_RULE),
+                self.clamp_help(
+                    windows, pads, f"{_HALF_RULE}, evened where ceil_mode needs it" if evened else _HALF_RULE
+                ),
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]
