@@ -472,7 +472,7 @@ class FixOutcome:
 
 
 #: The work a shortest diff may take (lines compared, and edits tried): a fix's diff takes a
-#: few thousand. Past it, the lines from the first change to the last are given as replaced.
+#: few thousand. Past it, lines are matched around those each text holds once.
 MAX_DIFF_WORK = 2_000_000
 
 

@@ -1376,13 +1376,14 @@ def test_diff_of_fixes_among_repeated_blocks_adds_their_lines_alone(
     assert path.read_text() == "input: [8, 32, 32]\nlayers:\n" + padded * 7
 
 
-def test_diff_of_fixes_far_apart_past_the_work_limit_is_one_replacement(
+def test_diff_of_fixes_far_apart_past_the_work_limit_is_one_replacement_without_lines_held_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A padding written over 2,101 lines, and 5,000 blank lines before the next conv: the
     # first fix removes 2,100 lines, more than a shortest diff may look through, and difflib's
-    # matcher took 7 s on the blank lines between (79 s with 20,000). Past the limit, the
-    # lines from the first change to the last are one replacement, and still apply.
+    # matcher took 7 s on the blank lines between (79 s with 20,000). Past the limit, lines
+    # are matched around those both texts hold once; between the changes here there are
+    # none, so the lines from the first change to the last are one replacement, and apply.
     text = "input: [8, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3, padding: [0,\n" + "\n" * 2100
     text += "      0]}\n" + "\n" * 5000 + "  - {type: conv, filters: 8, kernel: 3}\n"
     monkeypatch.chdir(tmp_path)

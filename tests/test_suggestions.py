@@ -448,7 +448,7 @@ def test_ns107_ceil_mode_fix_evens_the_padding_and_says_what_it_gives() -> None:
     # Rows: ceil(21/4) + 1 = 7, whose last window starts at 24 ≥ 22 + 1: 6. Columns:
     # ceil(10/4) + 1 = 4, last start 12 ≥ 12 + 0: 3.
     assert (ceil_out(22, 2, 4, 1, 0), ceil_out(12, 2, 4, 0, 0)) == (6, 3)
-    assert d.help == "padding [[1, 0], [0, 0]] gives 6×3 (no more padding after than before)"
+    assert d.help == "padding [[1, 0], [0, 0]] gives 6×3 (evened where ceil_mode needs it)"
 
 
 def test_ns107_conv_padding_is_clamped_to_the_effective_kernel_less_one() -> None:

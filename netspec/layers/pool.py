@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: The rule a pool's padding must follow, for the help line.
 _HALF_RULE = "P ≤ F//2 on each side"
-_EVEN_RULE = "no more padding after than before"
+_EVEN_RULE = "evened where ceil_mode needs it"
 
 
 def _padding_limit(kernel: int) -> int:
@@ -83,9 +83,7 @@ class Pool(WindowedLayer):
                 [w.kernel for w in windows],
                 [(w.pad_before, w.pad_after) for w in windows],
                 padding_fix(pads),
-                self.clamp_help(
-                    windows, pads, f"{_HALF_RULE}, evened where ceil_mode needs it" if evened else _HALF_RULE
-                ),
+                self.clamp_help(windows, pads, f"{_HALF_RULE}, {_EVEN_RULE}" if evened else _HALF_RULE),
             )
         outputs = self.spatial_output(windows)
         unrunnable = [w for w in windows if split_pool_output(w) != w.output]

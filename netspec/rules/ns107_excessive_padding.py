@@ -42,8 +42,9 @@ asked).
 The warning on a convolution whose padding copies the input has no automatic fix: what its
 outermost outputs read may be positions no other output reads, and clamping is a choice. Nor
 has one padded by the `pad` layers before it: which of the paddings to change is yours to say.
-In the `ceil_mode` case, pad no more after than before; a `ceil_mode` pool's clamped padding
-is evened too, in any dimension where that case would refuse it again. Where the stride is 1,
+In the `ceil_mode` case, the fix pads no more after than before in the dimensions that have
+it; a `ceil_mode` pool's clamped padding is evened too, in any dimension where that case would
+refuse it again. Where the stride is 1,
 and the clamped padding would still change the map's size (NS102), the fix pads as 'same'
 does instead, as NS102's fix would, so that one edit settles both; only where 'same' windows
 read every position of the input, as contiguous ones do (a dilated kernel on a small map may
