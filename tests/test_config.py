@@ -20,6 +20,7 @@ from netspec.cli import app
 from netspec.config import ConfigError, Overrides, find, load, resolve
 from netspec.diagnostics import cut
 from netspec.discovery import SKIPPED_DIRECTORIES
+from netspec.globs import Globs
 from tests.helpers import SHRINKING, codes, lint, within
 
 runner = CliRunner()
@@ -917,48 +918,40 @@ def test_ignoring_or_demoting_a_rule_that_is_always_reported_is_said_to_do_nothi
     assert (result.exit_code, result.stderr) == (1, "")
 
 
-def test_a_file_matched_by_many_patterns_is_matched_once_with_each_code_once(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def glob_matches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths :meth:`Globs.match` is asked of, from now on."""
+    asked: list[str] = []
+    match = Globs.match
+
+    def counted(globs: Globs, path: str, *, outside: bool = False) -> bool:
+        asked.append(path)
+        return match(globs, path, outside=outside)
+
+    monkeypatch.setattr(Globs, "match", counted)
+    return asked
+
+
+def test_a_file_matched_by_many_patterns_is_matched_once_with_each_code_once(glob_matches: list[str]) -> None:
     # Two patterns give NS102, one NS1: the file ignores each once, as every rule's every
     # question goes through them. Fixes are judged by other settings, which match no pattern
     # again: 3 matches in all, not 6.
-    import netspec.globs
-
-    matched = 0
-    match = netspec.globs.Globs.match
-
-    def counted(globs: netspec.globs.Globs, path: str, *, outside: bool = False) -> bool:
-        nonlocal matched
-        matched += 1
-        return match(globs, path, outside=outside)
-
-    monkeypatch.setattr(netspec.globs.Globs, "match", counted)
     settings = Settings(per_file_ignores={"*.yaml": ["NS102"], "spec*": ["NS102", "NS1"], "other*": ["NS101"]})
     assert settings.ignores_for("spec.yaml") == ("NS102", "NS1")
     assert settings.judging_fixes().ignores_for("spec.yaml") == ("NS102", "NS1")
-    assert matched == 3
+    assert len(glob_matches) == 3
     # The near miss: another file is matched anew.
     assert settings.judging_fixes().ignores_for("other.yaml") == ("NS102", "NS101")
-    assert matched == 6
+    assert len(glob_matches) == 6
 
 
-def test_per_file_patterns_that_ignore_the_same_codes_are_matched_together(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_per_file_patterns_that_ignore_the_same_codes_are_matched_together(glob_matches: list[str]) -> None:
     # Each of 8,000 patterns was matched on its own, against every file (5.5 s for 250 small
     # files). The three giving NS101 are one match; the negated one, whose codes apply where
     # it alone does not match, another.
-    import netspec.globs
-
-    matched = 0
-    match = netspec.globs.Globs.match
-
-    def counted(globs: netspec.globs.Globs, path: str, *, outside: bool = False) -> bool:
-        nonlocal matched
-        matched += 1
-        return match(globs, path, outside=outside)
-
-    monkeypatch.setattr(netspec.globs.Globs, "match", counted)
     ignores = {"a*": ["NS101"], "spec*": ["NS101"], "!c*": ["NS102"], "./b*": ["NS101"]}
     assert Settings(per_file_ignores=ignores).ignores_for("spec.yaml") == ("NS101", "NS102")
-    assert matched == 2
+    assert len(glob_matches) == 2
     # The near miss: a file no pattern matches, and the negated one does.
     assert Settings(per_file_ignores=ignores).ignores_for("c.yaml") == ()
-    assert matched == 4
+    assert len(glob_matches) == 4
