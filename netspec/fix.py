@@ -586,9 +586,9 @@ def _once_each(lines: list[str]) -> dict[str, int]:
 
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of ``pairs`` (in increasing first items) whose second items increase
-    too: patience sorting, in time n log n."""
-    # Per length of run, the smallest second item one can end with, and the pair that does.
+    """The longest subsequence of ``pairs`` (in increasing first items) whose second items
+    increase too: patience sorting, in time n log n."""
+    # Per length of subsequence, the smallest second item one can end with, and its pair.
     ends: list[int] = []
     tails: list[int] = []
     before = [-1] * len(pairs)
