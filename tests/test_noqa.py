@@ -695,12 +695,17 @@ def test_a_hash_in_a_value_under_a_repeated_key_is_not_a_comment() -> None:
     assert directives(text, load(text)) == []
 
 
+def strided(comment: str) -> str:
+    """A spec of one conv with ``comment`` after it: stride 4 on 224, (224 − 11)/4 + 1 =
+    54.25, is NS101 and nothing else."""
+    return f"input: [3, 224, 224]\nlayers:\n  - {{type: conv, filters: 96, kernel: 11, stride: 4}}  {comment}\n"
+
+
 @pytest.mark.parametrize("separator", [";", "\uff1a", "=", "(", " - ", " ; "])
 def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str) -> None:
     # ruff reports such a directive as invalid ("expected a colon"); flake8 would silence
     # every rule. A full-width colon is what a CJK input method types.
-    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
-    text = f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa{separator}NS102\n"
+    text = strided(f"# noqa{separator}NS102")
     found = lint(text)
     assert [d.code for d in found] == ["NS101", "NS900"]
     assert f"has `{separator.strip()}` where a colon belongs" in found[1].message
@@ -721,20 +726,18 @@ def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str)
 def test_a_noqa_run_into_the_next_word_silences_nothing(written: str, suggested: str, near_miss: str) -> None:
     # ruff 0.17.6 calls `# noqaF401`, `# noqa-F401` and `# noqa-able` invalid ("expected
     # ':'") and reports the F401 beside them. Stride 4 on 224: (224 − 11)/4 + 1 = 54.25, NS101.
-    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
-    found = lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {written}\n")
+    found = lint(strided(written))
     assert [d.code for d in found] == ["NS101", "NS900"]
     assert f"where a colon belongs ({suggested}); as written it silences nothing" in found[1].message
     # The near miss: with the colon, or a space before a word that is no code, it silences.
-    assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {near_miss}\n") == []
+    assert lint(strided(near_miss)) == []
 
 
 def test_a_directive_after_a_word_run_into_noqa_is_read() -> None:
     # A comment that begins with such a word and goes on to a directive: the directive is
     # what it means, as before the word was reported. Stride 4 on 224 is NS101.
-    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
     for comment in ("# noqalike # noqa: NS101", "# see #noqa_docs  # noqa: NS101"):
-        assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  {comment}\n") == [], comment
+        assert lint(strided(comment)) == [], comment
 
 
 def test_a_file_wide_noqa_run_into_a_code_says_where_the_colon_goes() -> None:
@@ -748,16 +751,14 @@ def test_a_file_wide_noqa_run_into_a_code_says_where_the_colon_goes() -> None:
 def test_words_after_a_noqa_s_codes_explain_it_even_when_they_name_a_code(reason: str) -> None:
     # ruff honours a reason after the codes that names another code (`noqa: F401 (E501 …)`):
     # the codes before the words are silenced. Stride 4 on 224: (224 − 11)/4 + 1 = 54.25, NS101.
-    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
-    assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa: NS101{reason}\n") == []
+    assert lint(strided(f"# noqa: NS101{reason}")) == []
 
 
 @pytest.mark.parametrize("separator", [";", "; ", " | ", "/", "+", " & "])
 def test_a_noqa_that_separates_its_codes_with_another_mark_silences_nothing(separator: str) -> None:
     # Commas or spaces separate codes; `NS101;NS102` would otherwise silence NS101 alone and
     # leave the NS102 the comment names reported, with no word why.
-    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
-    found = lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa: NS101{separator}NS102\n")
+    found = lint(strided(f"# noqa: NS101{separator}NS102"))
     assert [d.code for d in found] == ["NS101", "NS900"]
     assert found[1].message.endswith(
         f"separates its codes with `{separator.strip()}`, where commas or spaces belong (`# noqa: NS101, NS102`); "
@@ -769,5 +770,4 @@ def test_a_noqa_that_separates_its_codes_with_another_mark_silences_nothing(sepa
 def test_words_after_a_bare_noqa_explain_it(reason: str) -> None:
     # The near misses: a bare noqa with its reason (or a full stop) after it still silences
     # the line; a model's name that ends in digits is not a rule code.
-    layer = "{type: conv, filters: 96, kernel: 11, stride: 4}"
-    assert lint(f"input: [3, 224, 224]\nlayers:\n  - {layer}  # noqa{reason}\n") == []
+    assert lint(strided(f"# noqa{reason}")) == []
