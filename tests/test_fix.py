@@ -1351,8 +1351,10 @@ def test_diff_of_fixes_among_repeated_blocks_adds_their_lines_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, work: int | None
 ) -> None:
     # Five of seven conv, batchnorm, relu blocks lack padding: five lines are added. difflib's
-    # longest-run-first matching removed and added 35 lines. With no work allowed (1), the
-    # lines from the first change to the last are replaced: longer, but it still applies.
+    # longest-run-first matching removed and added 35 lines. With no work allowed (1), lines
+    # are matched around those both texts hold once, and between the changes these repeated
+    # blocks hold none: the lines from the first change to the last are replaced, a longer
+    # diff that still applies.
     unpadded = "  - type: conv\n    filters: 8\n    kernel: 3\n  - type: batchnorm\n  - type: relu\n"
     padded = unpadded.replace("kernel: 3\n", "kernel: 3\n    padding: 1\n")
     text = "input: [8, 32, 32]\nlayers:\n" + unpadded * 3 + padded + unpadded * 2 + padded
