@@ -44,12 +44,11 @@ outermost outputs read may be positions no other output reads, and clamping is a
 has one padded by the `pad` layers before it: which of the paddings to change is yours to say.
 In the `ceil_mode` case, the fix pads no more after than before in the dimensions that have
 it; a `ceil_mode` pool's clamped padding is evened too, in any dimension where that case would
-refuse it again. Where the stride is 1,
-and the clamped padding would still change the map's size (NS102), the fix pads as 'same'
-does instead, as NS102's fix would, so that one edit settles both; only where 'same' windows
-read every position of the input, as contiguous ones do (a dilated kernel on a small map may
-step over some). Where the fix is the clamp, the help line also gives the padding 'same'
-would use, when it splits evenly.
+refuse it again. Where the stride is 1, and the clamped padding would still change the map's
+size (NS102), the fix pads as 'same' does instead, as NS102's fix would, so that one edit
+settles both; only where 'same' windows read every position of the input, as contiguous ones
+do (a dilated kernel on a small map may step over some). Where the fix is the clamp, the help
+line also gives the padding 'same' would use, when it splits evenly.
 """
 
 from collections.abc import Iterator, Sequence
