@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import io
 import itertools
 import json
 import os
@@ -1215,24 +1216,75 @@ def sigint_handler() -> Iterator[None]:
     signal.signal(signal.SIGINT, handler)
 
 
-@pytest.mark.usefixtures("sigint_handler", "capsys")
+class _Ended(BaseException):
+    """Where a test's stand-in for ``os._exit`` ends the entry point, with the status."""
+
+
+class _HeldOutput(io.StringIO):
+    """Standard output that holds what is written until it is flushed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = ""
+
+    def write(self, text: str) -> int:
+        self.held += text
+        return len(text)
+
+    def flush(self) -> None:
+        super().write(self.held)
+        self.held = ""
+
+
+@pytest.mark.usefixtures("sigint_handler")
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (1, 1), (2, 2)])
 @pytest.mark.parametrize("other_thread", [False, True])
-def test_ctrl_c_after_the_run_is_ignored_unless_a_thread_could_hold_up_the_exit(
-    monkeypatch: pytest.MonkeyPatch, other_thread: bool
+def test_the_process_ends_at_once_after_the_run_unless_a_thread_could_hold_up_the_exit(
+    monkeypatch: pytest.MonkeyPatch, other_thread: bool, code: int | None, status: int
 ) -> None:
-    # Python's shutdown would only print "Exception ignored … KeyboardInterrupt". The near
-    # miss: with a thread left, the exit waits for it, and Ctrl-C must still end that wait.
-    monkeypatch.setattr(netspec.cli, "app", lambda: sys.exit(0))
+    # Python's shutdown frees every object and module one by one, for nothing: with no thread
+    # left, the process ends at once, with the run's exit code, its output written and Ctrl-C
+    # ignored (it would only print a traceback). The near miss: with a thread left, Python's
+    # shutdown waits for it, and Ctrl-C must still end that wait.
+    written: list[str] = []
+
+    def ended(exit_status: int) -> None:
+        written.append(output.getvalue())
+        raise _Ended(exit_status)
+
+    output = _HeldOutput()
+    monkeypatch.setattr(sys, "stdout", output)
+    monkeypatch.setattr(netspec.cli, "app", lambda: (print("the report", end=""), sys.exit(code)))
+    monkeypatch.setattr(os, "_exit", ended)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     if other_thread:
         thread.start()
     try:
-        with pytest.raises(SystemExit):
-            netspec.cli.run()
+        with pytest.raises((SystemExit, _Ended)) as exited:
+            netspec.cli.entry_point()
+        end = exited.value
+        assert (type(end), end.code if isinstance(end, SystemExit) else end.args[0]) == (
+            (SystemExit, code) if other_thread else (_Ended, status)
+        )
+        assert written == ([] if other_thread else ["the report"])
         assert (signal.getsignal(signal.SIGINT) == signal.SIG_IGN) is not other_thread
     finally:
         stop.set()
+
+
+def test_the_entry_point_keeps_the_exit_code_and_every_byte_of_a_buffered_report() -> None:
+    # The same, in a real process and through real pipes (block-buffered): the exit codes, and
+    # every byte of a long output and of one written without click.
+    from netspec.schema import render
+
+    schema = netspec_process("schema")
+    assert (schema.returncode, schema.stdout) == (0, render())
+    strided = "input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 8, kernel: 3}\n"
+    diff = netspec_process("check", "--diff", "--stdin-filename", "d.yaml", "-", input=strided)
+    assert diff.returncode == 1
+    assert diff.stdout.startswith("--- d.yaml\n")
+    assert diff.stdout.endswith("+  - {type: conv, filters: 8, kernel: 3, padding: 1}\n")
 
 
 @pytest.mark.usefixtures("sigint_handler")
