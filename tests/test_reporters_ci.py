@@ -416,6 +416,32 @@ def test_sarif_tool_and_rule_metadata(project: Path) -> None:
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
 
 
+@pytest.mark.parametrize("root", ["repository", "workspace", "neither"])
+def test_sarif_locations_start_from_the_root_of_the_source_tree(
+    project: Path, monkeypatch: pytest.MonkeyPatch, root: str
+) -> None:
+    # Code scanning takes a relative URI from the repository's root and ignores
+    # originalUriBaseIds: a step that runs netspec in a subdirectory (`working-directory:
+    # models`) must still name models/specs/…. The root is the workspace in Actions, else the
+    # nearest directory up with a .git; the near miss, with neither, is the current directory.
+    models = project / "models"
+    models.mkdir()
+    (project / "specs").rename(models / "specs")
+    if root == "repository":
+        (project / ".git").mkdir()
+    monkeypatch.chdir(models)
+    env = {"GITHUB_WORKSPACE": str(project) if root == "workspace" else ""}
+    (run,) = json.loads(check("--output-format", "sarif", "specs", env=env).stdout)["runs"]
+    base = models if root == "neither" else project
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == base.as_uri() + "/"
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    path = "specs/a_collapsed.yaml" if root == "neither" else "models/specs/a_collapsed.yaml"
+    assert location == {"uri": path, "uriBaseId": "%SRCROOT%"}
+    # GitHub's annotations name the file from the same root.
+    annotations = check("--output-format", "github", "specs", env=env).stdout
+    assert _annotated_places(annotations)[0].startswith(f"error file={path},")
+
+
 def test_sarif_root_from_the_file_system_root_has_one_slash(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
     (run,) = json.loads(check("--output-format", "sarif", str(project / "specs")).stdout)["runs"]

@@ -160,14 +160,14 @@ def utf8_name(filename: str) -> str:
     return os.fsencode(filename).decode("utf-8", "surrogateescape")
 
 
-def relative_path(filename: str, root: str | None = None) -> str:
-    """The file's POSIX path relative to ``root`` (by default the current directory, under
-    either of its names: :func:`_names_of`) when it lies below it, else absolute; in UTF-8
-    (:func:`utf8_name`)."""
+def relative_path(filename: str, *, from_source_root: bool = False) -> str:
+    """The file's POSIX path relative to the current directory (under either of its names:
+    :func:`_names_of`), or to the root of the source tree (:func:`source_root`), when it lies
+    below it, else absolute; in UTF-8 (:func:`utf8_name`)."""
     cwd = working_directory()
     path = Path(filename) if cwd is None else Path(_absolute(filename))
     if cwd is not None:
-        roots = _names_of_root(root) if root is not None else _names_of(cwd, os.environ.get("PWD"))
+        roots = _source_roots(cwd) if from_source_root else _names_of(cwd, os.environ.get("PWD"))
         base = next((name for name in roots if path.is_relative_to(name)), None)
         if base is not None:
             path = path.relative_to(base)
@@ -185,11 +185,40 @@ def _names_of(cwd: str, logical: str | None) -> tuple[str, ...]:
     return (cwd,)
 
 
+def source_root() -> str | None:
+    """The root of the source tree, which code scanning and the GitHub runner take a file's
+    relative path to start from: the workspace (``GITHUB_WORKSPACE``, the repository's root) in
+    GitHub Actions; else the repository that holds the current directory (the nearest
+    directory up with a ``.git``); else the current directory. None without a current directory."""
+    cwd = working_directory()
+    return None if cwd is None else _source_roots(cwd)[0]
+
+
+def _source_roots(cwd: str) -> tuple[str, ...]:
+    """:func:`source_root` under each of its names."""
+    return _source_roots_of(cwd, os.environ.get("PWD"), os.environ.get("GITHUB_WORKSPACE"))
+
+
 @functools.cache
-def _names_of_root(root: str) -> tuple[str, ...]:
-    """A root given by name, which may be a link or hold ``..``: what it names, and the name as
-    written. Resolved once, rather than for every diagnostic."""
-    return tuple(dict.fromkeys((os.path.realpath(root), os.path.abspath(root))))
+def _source_roots_of(cwd: str, logical: str | None, workspace: str | None) -> tuple[str, ...]:
+    """Resolved once, rather than for every diagnostic."""
+    if workspace and os.path.isabs(workspace):
+        # It may be a link or hold "..": what it names, and the name as written.
+        return tuple(dict.fromkeys((os.path.realpath(workspace), os.path.abspath(workspace))))
+    names = _names_of(cwd, logical)
+    repositories = tuple(dict.fromkeys(root for name in names if (root := _repository_holding(name)) is not None))
+    return repositories or names
+
+
+def _repository_holding(directory: str) -> str | None:
+    """The nearest directory from ``directory`` up that holds ``.git`` (a directory, or the
+    file of a worktree or submodule)."""
+    while not os.path.lexists(os.path.join(directory, ".git")):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+    return directory
 
 
 def _absolute(filename: str) -> str:

@@ -41,14 +41,10 @@ def escape_property(text: str) -> str:
 def repository_path(filename: str) -> str:
     """The path the runner looks the file up by: relative to the workspace (``GITHUB_WORKSPACE``,
     the repository's root), which the runner takes a relative path to be relative to, whatever
-    directory netspec runs in; relative to the current directory outside Actions, or for a
-    file outside the workspace."""
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if workspace and os.path.isabs(workspace):
-        path = relative_path(filename, workspace)
-        if not os.path.isabs(path):
-            return path
-    return relative_path(filename)
+    directory netspec runs in (:func:`source_root`); relative to the current directory for a
+    file outside it."""
+    path = relative_path(filename, from_source_root=True)
+    return relative_path(filename) if os.path.isabs(path) else path
 
 
 class LineNumbers:

@@ -15,7 +15,7 @@ from netspec import __version__
 from netspec.diagnostics import Diagnostic
 from netspec.docs import rule_markdown, sections
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, applicability, fix_safety, json_text, relative_path, working_directory
+from netspec.report.base import Reporter, applicability, fix_safety, json_text, relative_path, source_root
 from netspec.rules import RULES, Rule
 from netspec.source import LINE_BREAK_CHARACTERS, UNUSUAL_BREAK, Span
 
@@ -40,8 +40,9 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def artifact_location(filename: str) -> dict[str, str]:
-    """A URI relative to ``%SRCROOT%`` (the current directory) when possible, else absolute."""
-    path = Path(relative_path(filename))
+    """A URI relative to ``%SRCROOT%`` (the root of the source tree: :func:`source_root`) when
+    possible, else absolute."""
+    path = Path(relative_path(filename, from_source_root=True))
     # The file name's own bytes, percent-encoded, even when they are not UTF-8.
     uri = quote(path.as_posix(), errors="surrogateescape")
     if not path.is_absolute():
@@ -141,8 +142,8 @@ def sarif_log(results: Sequence[FileResult], root_uri: str | None) -> dict[str, 
 
 class SarifReporter(Reporter):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        cwd = working_directory()
-        root = None if cwd is None else Path(cwd).as_uri()
+        source = source_root()
+        root = None if source is None else Path(source).as_uri()
         # A directory's URI ends in "/" for relative URIs to resolve under it; "/" itself has one.
         if root is not None and not root.endswith("/"):
             root += "/"
