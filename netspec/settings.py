@@ -69,7 +69,7 @@ class Settings:
     """Rule selection and limits. Codes in ``select``/``ignore`` may be prefixes (``NS1``).
 
     The longest matching prefix decides between select and ignore. A rule that is not
-    selected by default (NS113, NS114) is enabled only by its full code.
+    selected by default (NS113, NS114, NS119) is enabled only by its full code.
     """
 
     select: tuple[str, ...] = ("NS",)

@@ -24,7 +24,7 @@ from netspec.layers.base import (
     per_side_padding,
     plural,
 )
-from netspec.layers.neutral import FLOAT32_MAX, Neutral
+from netspec.layers.neutral import FLOAT32_MAX
 from netspec.source import KeyPath, interpolation_hint
 
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
@@ -230,7 +230,7 @@ def _salvage(
     return spec if "outputs" not in data or spec.bad_outputs else _with_outputs(spec, data["outputs"])
 
 
-def _written(layer_type: str) -> str:
+def flow_layer(layer_type: str) -> str:
     """A layer of this type in flow style, with its required keys to fill in."""
     fields = LAYER_TYPES[layer_type].model_fields.items()
     required = [f"{f.alias or name}: …" for name, f in fields if f.is_required() and name != "type"]
@@ -477,7 +477,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             return SchemaProblem(
                 path,
                 f"a layer needs a `type`: `{named}` is written as a key; write `type: {named}` beside "
-                f"the layer's other keys, e.g. `{_written(named)}`",
+                f"the layer's other keys, e.g. `{flow_layer(named)}`",
             )
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
@@ -524,11 +524,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
-        if _field(path) == "activation" and issubclass(LAYER_TYPES.get(value, LayerBase), Neutral):
-            # prelu learns parameters, and a normalisation is no activation: a layer of its own.
-            hint = f"; {value} is a layer type, not an activation: add `{_written(value)}` after this layer"
-        else:
-            hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
+        hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
         if not hint and KEYWORD_TAG in raw_loc:
             hint = _as_typed(value, "int_type", quoted, path)
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")

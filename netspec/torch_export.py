@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from netspec.diagnostics import cut
 from netspec.layers.arithmetic import Pads
 from netspec.layers.base import LayerBase, LayerError, Shape
 
@@ -116,8 +117,7 @@ def layer_module(layer: LayerBase, inputs: Sequence[Shape]) -> nn.Module:
 
 
 def activation_module(name: str, arguments: dict[str, Any] | None = None) -> nn.Module:
-    """The module of an activation type, which validation has made one of them, with its
-    arguments (PyTorch's defaults without)."""
+    """The module of an activation type, with its arguments (PyTorch's defaults without)."""
     from torch import nn
 
     if name == "softmax":
@@ -132,7 +132,12 @@ def _with_activation(layer: LayerBase, module: nn.Module) -> nn.Module:
     from torch import nn
 
     name = getattr(layer, "activation", None)
-    return module if name is None else nn.Sequential(module, activation_module(name))
+    if name is None:
+        return module
+    if name not in ACTIVATION_MODULES and name != "softmax":
+        # Documentation to the check, in any words (NS119 reports them).
+        raise UnsupportedLayer(f"{layer.type}: `activation: {cut(name)}` is not an activation type (NS119)")
+    return nn.Sequential(module, activation_module(name))
 
 
 def network_module(graph: Graph) -> nn.Module:

@@ -46,6 +46,8 @@ def test_every_rule_has_every_section(code: str) -> None:
 #: Examples whose layer also shows the cause of their problem: a 62×62 conv output is why
 #: the add and the expectation fail; NS109's stride 2 on 32 leaves padding only (opt-in NS113).
 EXAMPLE_COMPANIONS = {"NS106": {"NS102"}, "NS108": {"NS102"}, "NS109": {"NS113"}}
+#: The rules not selected by default, selected for their examples.
+OPT_IN = tuple(code for code, rule in RULES.items() if not rule.selected_by_default)
 
 
 @pytest.mark.parametrize("code", list(RULES))
@@ -53,7 +55,7 @@ def test_every_rule_example_fires_its_rule(code: str) -> None:
     (body,) = re.findall(r"```yaml\n(.*?)```", sections(RULES[code])["Example"], re.DOTALL)
     if body.startswith("- "):  # a list of layers
         body = "input: [3, 32, 32]\nlayers:\n" + textwrap.indent(body, "  ")
-    found = {d.code for d in lint_text(body, "example.yaml", Settings(extend_select=("NS113", "NS114"))).diagnostics}
+    found = {d.code for d in lint_text(body, "example.yaml", Settings(extend_select=OPT_IN)).diagnostics}
     assert code in found
     assert found - {code} <= EXAMPLE_COMPANIONS.get(code, set())
 
@@ -114,8 +116,8 @@ def test_rule_all_lists_every_rule() -> None:
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["code", "name", "severity", "default"]
     # The default column, written out: what netspec cannot check past is always reported (the
-    # file, a field, a reference, a layer without an output), NS113 and NS114 are opt-in,
-    # the rest are on.
+    # file, a field, a reference, a layer without an output), NS113, NS114 and NS119 are
+    # opt-in, the rest are on.
     always = [
         "NS001",
         "NS002",
@@ -130,7 +132,7 @@ def test_rule_all_lists_every_rule() -> None:
         "NS115",
         "NS117",
     ]
-    defaults = {**dict.fromkeys(always, "always"), "NS113": "no", "NS114": "no"}
+    defaults = {**dict.fromkeys(always, "always"), "NS113": "no", "NS114": "no", "NS119": "no"}
     assert [row.split() for row in rows] == [
         [r.code, r.name, *r.severity_label.split(), defaults.get(r.code, "yes")] for r in RULES.values()
     ]

@@ -20,6 +20,7 @@ from tests.helpers import codes, lint, spec
 
 #: For NS107's tests on stride-1 convolutions, whose excess padding also grows the map (NS102).
 NS107_ONLY = Settings(select=("NS107",))
+NS119_ONLY = Settings(select=("NS119",))
 
 CASES = [
     # code, firing spec, near miss
@@ -895,7 +896,7 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ),
         ("{type: conv, filters: 4, kernel: '${k}'}", "not '${k}'; `${…}` is an interpolation"),
         ("{type: '${t}'}", "unknown layer type '${t}'; `${…}` is an interpolation"),
-        ("{type: conv, filters: 4, kernel: 1, activation: '${act}'}", "not '${act}'; `${…}` is an interpolation"),
+        ("{type: conv, filters: 4, kernel: 1, padding_mode: '${mode}'}", "not '${mode}'; `${…}` is an interpolation"),
         (
             "{type: relu, from: -1}",
             "`from` takes the name of an earlier layer, or `input`, not -1: layers are not numbered",
@@ -921,13 +922,8 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
         ("{type: dropout, p: 0.5}", "did you mean 'rate'"),
         # A fixed set of words gets the closest one.
         ("{type: conv, filters: 4, kernel: 3, padding: sam}", "or a number of pixels, not 'sam'; did you mean 'same'"),
-        # (An activation changes no shape: the layer is checked past it, so it needs no other fault.)
-        ("{type: conv, filters: 4, kernel: 1, activation: rellu}", "not 'rellu'; did you mean 'relu'"),
-        (
-            "{type: adaptive_avgpool, output_size: 1}\n  - {type: flatten}\n"
-            "  - {type: dense, units: 4, activation: softmaxx}",
-            "did you mean 'softmax'",
-        ),
+        # (A padding mode changes no shape: the layer is checked past it, so it needs no other fault.)
+        ("{type: conv, filters: 4, kernel: 1, padding_mode: zero}", "not 'zero'; did you mean 'zeros'"),
         # Only conv takes 'same'; a pool's padding is numbers (the value is pointed at, not the type).
         ("{type: maxpool, kernel: 3, padding: same}", "not 'same'; only conv takes 'same'"),
         ("{type: maxpool, kernel: 3, padding: Same}", "not 'Same'; only conv takes 'same'"),
@@ -1053,8 +1049,8 @@ def test_a_key_already_given_is_not_suggested() -> None:
 
 def test_an_empty_word_gets_no_suggestion() -> None:
     # "" is a prefix of every choice; no choice is any closer than another.
-    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: ''}"))
-    assert d.message.startswith("`activation` should be 'relu', ")
+    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, padding_mode: ''}"))
+    assert d.message.startswith("`padding_mode` should be 'zeros', ")
     assert "did you mean" not in d.message
 
 
@@ -1195,21 +1191,56 @@ def test_pixel_shuffle_trades_channels_for_size() -> None:
         assert d.code == "NS115" and "pixel_shuffle needs 2 spatial dimensions" in d.message
 
 
-def test_an_activation_that_is_a_layer_says_to_add_the_layer() -> None:
-    # PReLU learns its slopes: 'relu' (the close spelling) would silently drop them.
-    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: prelu}"))
-    assert d.code == "NS002" and d.message.endswith(
-        "not 'prelu'; prelu is a layer type, not an activation: add `{type: prelu}` after this layer"
-    )
-    # The near miss: a misspelt activation still gets the close one.
-    (d,) = lint(spec("[3, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: rellu}"))
-    assert d.message.endswith("not 'rellu'; did you mean 'relu'?")
-    # A layer with required keys is written with them; one that changes the shape (conv) is
-    # no activation of any kind, and is not offered.
-    (d,) = lint(spec("[4, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: groupnorm}"))
-    assert d.message.endswith("add `{type: groupnorm, groups: …}` after this layer")
-    (d,) = lint(spec("[4, 8, 8]", "{type: conv, filters: 4, kernel: 3, padding: 1, activation: conv}"))
-    assert "add `" not in d.message
+@pytest.mark.parametrize("activation", ["swish", "linear", "leaky", "ReLU", "rellu", "prelu", "''"])
+def test_an_activation_is_documentation_to_the_check(activation: str) -> None:
+    # As the spec format has it: any words, Keras', Darknet's or PyTorch's, since no shape,
+    # parameter count or receptive field depends on them. NS119 is not selected by default.
+    text = spec("[3, 8, 8]", f"{{type: conv, filters: 4, kernel: 3, padding: 1, activation: {activation}}}")
+    assert lint_text(text).diagnostics == []
+    # The near miss: a value that is not words at all.
+    assert codes(text.replace(f"activation: {activation}", "activation: 1")) == ["NS002"]
+
+
+@pytest.mark.parametrize(
+    ("activation", "ending"),
+    [
+        ("rellu", "'rellu', not an activation type; did you mean 'relu'?"),
+        ("swish", "'swish', not an activation type; did you mean 'silu'?"),  # PyTorch's name for it
+        # PReLU learns its slopes: 'relu' (the close spelling) would silently drop them.
+        (
+            "prelu",
+            "'prelu', not an activation type; prelu is a layer type, not an activation: add `{type: prelu}` "
+            "after this layer",
+        ),
+        (
+            "batchnorm",
+            "'batchnorm', not an activation type; batchnorm is a layer type, not an activation: add "
+            "`{type: batchnorm}` after this layer",
+        ),
+        (
+            "'${model.act}'",
+            "'${model.act}', not an activation type; `${…}` is an interpolation (OmegaConf, Hydra), which "
+            "netspec does not resolve: write the value",
+        ),
+        # A layer with required keys is written with them; one that changes the shape (conv) is
+        # no activation of any kind, and is not offered.
+        ("groupnorm", "add `{type: groupnorm, groups: …}` after this layer"),
+        ("conv", "'conv', not an activation type"),
+        ("zzz", "'zzz', not an activation type"),
+    ],
+)
+def test_ns119_names_an_activation_that_is_not_a_type(activation: str, ending: str) -> None:
+    for layer in ("conv, filters: 4, kernel: 3, padding: 1", "conv_transpose, filters: 4, kernel: 3, padding: 1"):
+        text = spec("[3, 8, 8]", f"{{type: {layer}, activation: {activation}}}")
+        (d,) = lint(text, NS119_ONLY)
+        assert d.code == "NS119" and d.message.endswith(ending)
+        assert d.message.startswith(("conv1: `activation` is ", "conv_transpose1: `activation` is "))
+        assert (d.span.start.row, d.span.start.column) == (3, text.splitlines()[2].rindex(activation) + 1)
+    text = spec("[4, 2, 2]", "{type: flatten}", f"{{type: dense, units: 4, activation: {activation}}}")
+    assert [d.code for d in lint(text, NS119_ONLY)] == ["NS119"]
+    # The near misses: an activation type, and no activation.
+    for quiet in ("activation: softmax", "activation: identity", "bias: true"):
+        assert lint(text.replace(f"activation: {activation}", quiet), NS119_ONLY) == []
 
 
 def test_ns105_help_leads_to_a_flat_tensor() -> None:
@@ -1405,9 +1436,9 @@ def test_a_mistake_in_a_key_that_changes_no_shape_leaves_the_rest_checked() -> N
 @pytest.mark.parametrize(
     "layer",
     [
-        "{type: conv, filters: 4, kernel: 3, padding: 1, activation: relux}",
+        "{type: conv, filters: 4, kernel: 3, padding: 1, activation: [relu]}",
         "{type: conv, filters: 4, kernel: 3, padding: 1, in_channels: x}",
-        "{type: conv_transpose, filters: 4, kernel: 3, activation: relux}",
+        "{type: conv_transpose, filters: 4, kernel: 3, activation: [relu]}",
     ],
 )
 def test_a_conv_s_activation_or_in_channels_leaves_the_rest_checked(layer: str) -> None:
@@ -1420,7 +1451,7 @@ def test_a_conv_s_activation_or_in_channels_leaves_the_rest_checked(layer: str) 
 
 
 def test_a_dense_layer_s_activation_or_in_features_leaves_the_rest_checked() -> None:
-    for key in ("activation: relux", "in_features: x"):
+    for key in ("activation: [relu]", "in_features: x"):
         # 3·2·2 = 12 flat, 4 units, then a conv on a flat tensor: NS115.
         text = spec(
             "[3, 2, 2]", "{type: flatten}", f"{{type: dense, units: 4, {key}}}", "{type: conv, filters: 1, kernel: 1}"

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from netspec.rules import RULES
 from tests.helpers import BROKEN_EXAMPLES, netspec_process
 
 MULTITOOL = os.environ.get("NETSPEC_SARIF_MULTITOOL", "")
@@ -48,9 +49,8 @@ def multitool_findings(log: dict[str, Any], directory: Path) -> list[tuple[str, 
 
 
 def netspec_sarif(*paths: Path, cwd: Path) -> dict[str, Any]:
-    done = netspec_process(
-        "check", "--extend-select", "NS113,NS114", "--output-format", "sarif", *map(str, paths), cwd=cwd
-    )
+    opt_in = ",".join(code for code, rule in RULES.items() if not rule.selected_by_default)
+    done = netspec_process("check", "--extend-select", opt_in, "--output-format", "sarif", *map(str, paths), cwd=cwd)
     assert done.returncode == 1, done.stderr
     log: dict[str, Any] = json.loads(done.stdout)
     return log

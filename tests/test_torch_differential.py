@@ -553,8 +553,8 @@ def test_export_refuses_a_spec_with_errors_and_says_what_to_fix(text: str, reaso
 @pytest.mark.parametrize(
     ("layer", "invalid", "valid", "keys"),
     [
-        # PyTorch's own spelling of the activation; built at its default, the conv would lose it.
-        ("conv, filters: 4, kernel: 3, padding: 1", "activation: ReLU", "activation: relu", "`activation`"),
+        # Built at its default, the conv would lose its activation.
+        ("conv, filters: 4, kernel: 3, padding: 1", "activation: [relu]", "activation: relu", "`activation`"),
         ("batchnorm", "eps: 0, momentum: 5", "eps: 0.001, momentum: 0.5", "`eps`, `momentum`"),
         ("dropout", "rate: 2", "rate: 0.2", "`rate`"),
     ],
@@ -577,6 +577,22 @@ def test_export_refuses_a_layer_the_check_looks_past_with_an_invalid_value(
     for exported, out_channels in ((mended, channels), (checking, 2)):
         out = network_module(analyse(exported, "x.yaml", "x").graph)(torch.rand(1, 3, 8, 8))
         assert out.shape == (1, out_channels, 8, 8)
+
+
+@pytest.mark.parametrize("activation", ["ReLU", "swish", "prelu"])
+def test_export_refuses_an_activation_that_is_documentation_only(activation: str) -> None:
+    # The check takes `activation` as documentation, in any words: PyTorch's own spelling, or
+    # another framework's. The export builds only the activation types, and says so.
+    text = f"input: [3, 8, 8]\nlayers:\n  - {{type: conv, name: c, filters: 4, kernel: 1, activation: {activation}}}\n"
+    assert lint_text(text).diagnostics == []
+    with pytest.raises(
+        UnsupportedLayer, match=re.escape(f"conv: `activation: {activation}` is not an activation type")
+    ):
+        network_module(analyse(text, "x.yaml", "x").graph)
+    # The near miss: an activation type is built after the conv, as PyTorch's module.
+    built = network_module(analyse(text.replace(activation, "relu6"), "x.yaml", "x").graph)
+    out = built(torch.full((1, 3, 8, 8), 10.0))
+    assert float(out.max()) <= 6.0 and any(isinstance(m, torch.nn.ReLU6) for m in built.modules())
 
 
 def test_ns101_per_side_fix_gives_alexnet_55_in_pytorch() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import Field
 
@@ -48,10 +48,17 @@ ActivationName = Literal[
     "softmax",
     "identity",
 ]
-#: The ``activation`` key of a conv or dense layer.
+#: The ``activation`` key of a conv or dense layer: documentation, in any words, since it
+#: changes no shape; the PyTorch export builds the activation types (NS119 reports others),
+#: which editors offer as examples.
 FollowingActivation = Annotated[
-    ActivationName | None,
-    Field(description="The activation that follows, one of the activation layer types (relu, gelu, …). Default: none."),
+    str | None,
+    Field(
+        description="The activation that follows: documentation, which changes no shape. The PyTorch export "
+        "builds the activation layer types (relu, gelu, …); NS119, not selected by default, reports other "
+        "words. Default: none.",
+        examples=list(get_args(ActivationName)),
+    ),
 ]
 
 #: The largest float32. Applied to float32 tensors (PyTorch's default), an activation's
