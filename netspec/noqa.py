@@ -53,7 +53,7 @@ _SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
 #: A directive, up to its first code; :func:`_list_end` finds where the codes end.
 _DIRECTIVE = re.compile(
-    rf"#\s*(?P<file>netspec\s*(?P<file_colon>:)?\s*)?noqa"
+    rf"#\s*(?P<file>netspec(?:\s*(?P<file_colon>:))?\s*)?noqa"
     rf"(?:(?P<glued>[\w-][^\s:\uff1a,#]*)|(?P<colon>\s*:\s*(?P<codes>{_CODE})?)|\s+(?P<loose>{_CODE_LIKE}))?",
     re.IGNORECASE,
 )

@@ -591,7 +591,7 @@ _STRING_TAG = "tag:yaml.org,2002:str"
 
 #: A number with an exponent, which YAML 1.1 (PyYAML's) reads as a number only with a point
 #: in the mantissa and a sign in the exponent: `1e-5` and `1.0e5` are strings, `1.0e-5` is not.
-_EXPONENT = re.compile(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))[eE]([-+]?)([0-9]+)")
+_EXPONENT = re.compile(r"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[eE]([-+]?)([0-9]+)")
 
 
 def _as_yaml11_float(value: str) -> str | None:

@@ -771,3 +771,15 @@ def test_words_after_a_bare_noqa_explain_it(reason: str) -> None:
     # The near misses: a bare noqa with its reason (or a full stop) after it still silences
     # the line; a model's name that ends in digits is not a rule code.
     assert lint(strided(f"# noqa{reason}")) == []
+
+
+def test_a_long_run_of_spaces_in_a_comment_is_read_once() -> None:
+    # "netspec", 100,000 spaces, then no noqa: the spaces before and after an optional colon
+    # used to be split every way before giving up, for minutes. Still read: the colon, and
+    # spaces around it.
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: relu}  # netspec" + " " * 100_000 + "x noqa\n"
+    assert directives(text, load(text)) == []
+    for comment in ("# netspec  :  noqa", "# netspec noqa", "# netspec:noqa"):
+        text = f"{comment}\ninput: [3, 8, 8]\nlayers:\n  - {{type: relu}}\n"
+        (directive,) = directives(text, load(text))
+        assert directive.file_wide

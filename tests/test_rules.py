@@ -15,6 +15,7 @@ from netspec.layers.arithmetic import Window
 from netspec.layers.neutral import ActivationLayer, ActivationName
 from netspec.rules import RULES
 from netspec.rules.ns109_stride_skips_input import _edge_gap
+from netspec.spec import _EXPONENT
 from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
 
@@ -1117,6 +1118,16 @@ def test_an_exponent_yaml_reads_as_a_string_gets_its_float_spelling(written: str
     # The near miss: a float YAML reads, quoted, only needs its quotes removed.
     (d,) = lint(spec("[8, 4, 4]", "{type: batchnorm, eps: '1.0e-5'}"))
     assert d.message.endswith("; remove the quotes")
+
+
+def test_a_long_quoted_number_is_read_once() -> None:
+    # 100,000 digits, quoted: an integer YAML would read, not a number with an exponent, and
+    # found so in one pass (two quantifiers sharing the digits used to try every split of
+    # them before the missing exponent, for minutes).
+    (d,) = lint(spec("[8, 4, 4]", f"{{type: batchnorm, eps: '{'1' * 100_000}'}}"))
+    assert d.code == "NS002" and d.message.endswith("; remove the quotes")
+    assert _EXPONENT.fullmatch("1" * 100_000 + "x") is None
+    assert _EXPONENT.fullmatch("12e5") and _EXPONENT.fullmatch("12.e5") and _EXPONENT.fullmatch("12.5e5")
 
 
 def test_prelu_takes_one_slope_or_one_per_channel() -> None:
