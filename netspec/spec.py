@@ -479,6 +479,14 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
                 f"a layer needs a `type`: `{named}` is written as a key; write `type: {named}` beside "
                 f"the layer's other keys, e.g. `{flow_layer(named)}`",
             )
+        # A misspelt `type` (`typ`, `Type`): the key to correct, not a missing one.
+        words = [key for key in keys if isinstance(key, str)] if suggestions.spend(len(keys)) else []
+        misspelt = next(((key, hint) for key in words if (hint := suggest(key, ["type"]))), None)
+        if misspelt is not None:
+            key, hint = misspelt
+            return SchemaProblem(
+                (*path, key), f"unknown key {shown(key)} in a layer without a `type`{hint}", at_key=True
+            )
         return SchemaProblem(path, "a layer needs a `type`, e.g. `type: conv`")
     if kind in ("model_type", "model_attributes_type") and path[:1] == ("layers",):
         return SchemaProblem(path, f"a layer must be a mapping with a `type`, not {_a_kind(value)}")

@@ -1546,6 +1546,17 @@ def test_a_layer_keyed_by_its_type_is_told_to_write_type() -> None:
     assert d.message == "a layer needs a `type`, e.g. `type: conv`"
 
 
+@pytest.mark.parametrize("key", ["typ", "tpye", "Type", "types"])
+def test_a_misspelt_type_key_is_named_with_the_key_it_meant(key: str) -> None:
+    # As for any other unknown key ('strides' → 'stride'): the key to correct, pointed at.
+    (d,) = lint(spec("[3, 8, 8]", f"{{filters: 8, {key}: conv, kernel: 3}}"))
+    assert (d.code, d.span.start.row, d.span.start.column) == ("NS002", 3, 18)  # after "  - {filters: 8, "
+    assert d.message == f"unknown key '{key}' in a layer without a `type`; did you mean 'type'?"
+    # The near miss: no key close to `type` (`kind`), the general message.
+    (d,) = lint(spec("[3, 8, 8]", "{filters: 8, kind: conv, kernel: 3}"))
+    assert d.message == "a layer needs a `type`, e.g. `type: conv`"
+
+
 def test_a_layers_schema_problems_are_placed_at_the_first_in_the_file() -> None:
     # Pydantic reports the bad value (row 5) before the unknown key (row 4).
     source = """\
