@@ -2,7 +2,10 @@
 
 ## What it does
 Reports a layer whose output no `from` (explicit or implied) consumes, except the network's
-outputs: the layers the spec's `outputs` lists, or else the last layer.
+outputs: the layers the spec's `outputs` lists, or else the last layer. Quiet while a `from`
+names no earlier layer (NS004), or a layer's `from` cannot be read or may be misspelt (NS002),
+as while `outputs` has errors: the layer it would report may be the one meant, so that one
+typo gives one diagnostic.
 
 ## Why is this bad?
 A dead branch costs parameters and compute and contributes nothing; usually a `from` further
@@ -30,8 +33,9 @@ from netspec.spec import flow_item
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     graph = analysis.graph
-    if graph.outputs is None:
-        # Which layers are outputs is unknown until `outputs` is mended (NS002, NS004).
+    if graph.outputs is None or not _reads_known(analysis):
+        # Which layers are outputs, or which each reads, is unknown until `outputs`, or the
+        # layer, is mended (NS002, NS004): the layer reported may be the one meant.
         return
     outputs = graph.returned
     # With `outputs`, the last layer may be reported too: say why.
@@ -52,6 +56,26 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             namesake = listed.get(node.name)
             why = unlisted if namesake is None else f", and the '{node.name}' in `outputs` is layer {namesake + 1}"
             yield Violation(node.index, f"{node.name}: no layer reads this layer's output{why}", help=help)
+
+
+def _reads_known(analysis: Analysis) -> bool:
+    """Whether every layer reads what the file means it to: no `from` names an unknown layer
+    (NS004), and none is unreadable or perhaps misspelt (an unknown key, or a layer that is
+    not a mapping: NS002)."""
+    if any(problem.code == "NS004" and problem.index is not None for problem in analysis.graph.problems):
+        return False
+    if any(problem.unknown_key for problem in analysis.spec.problems if problem.path[:1] == ("layers",)):
+        return False
+    return all(
+        isinstance(raw, dict) and (node.layer is not None or _readable_from(raw.get("from")))
+        for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True)
+    )
+
+
+def _readable_from(value: object) -> bool:
+    return (
+        value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    )
 
 
 #: The most outputs a help writes out.
