@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from netspec.graph import Graph, build
+from netspec.layers.arithmetic import CountingBudget
 from netspec.source import Document, load
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, parse
 
@@ -40,8 +41,14 @@ def analyse(text: str, filename: str, default_name: str) -> Analysis:
 
 
 def analyse_document(
-    document: Document, text: str, filename: str, default_name: str, suggestions: int = SUGGESTION_BUDGET
+    document: Document,
+    text: str,
+    filename: str,
+    default_name: str,
+    suggestions: int = SUGGESTION_BUDGET,
+    counting: CountingBudget | None = None,
 ) -> Analysis:
-    """:func:`analyse` from a loaded document; ``suggestions`` bounds "did you mean"."""
+    """:func:`analyse` from a loaded document; ``suggestions`` bounds "did you mean", and
+    ``counting`` is as for :func:`~netspec.graph.build`."""
     spec = parse(document.data, default_name, suggestions, document.is_quoted)
-    return Analysis(filename, text, document, spec, build(spec, suggestions))
+    return Analysis(filename, text, document, spec, build(spec, suggestions, counting))

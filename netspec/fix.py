@@ -153,7 +153,8 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
     When the spec validated, only the edited layer is validated again: a fix is assessed
     for every fixable layer, so re-validating the whole spec each time would make a
     check quadratic in the number of layers. No "did you mean" is worked out: only what a
-    trial analysis finds is used, never how its messages read.
+    trial analysis finds is used, never how its messages read. Counting what windows read
+    shares the analysis's budget: the trial's windows are mostly the same ones.
     """
     data = with_fix(analysis.document.data, index, fix)
     document = dataclasses.replace(analysis.document, data=data)
@@ -164,8 +165,11 @@ def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
             layers = [*spec.layers[:index], layer, *spec.layers[index + 1 :]]
             raw_layers = [*spec.raw_layers[:index], data["layers"][index], *spec.raw_layers[index + 1 :]]
             spec = dataclasses.replace(spec, layers=layers, raw_layers=raw_layers)
-            return Analysis(analysis.filename, analysis.text, document, spec, build(spec, suggestions=0))
-    return analyse_document(document, analysis.text, analysis.filename, analysis.spec.name, suggestions=0)
+            graph = build(spec, suggestions=0, counting=analysis.graph.counting)
+            return Analysis(analysis.filename, analysis.text, document, spec, graph)
+    return analyse_document(
+        document, analysis.text, analysis.filename, analysis.spec.name, suggestions=0, counting=analysis.graph.counting
+    )
 
 
 def is_safe(diagnostic: Diagnostic, before: Standing, after: Standing) -> bool:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from netspec.budget import Budget
 from netspec.diagnostics import MAX_LISTED
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
-from netspec.layers.arithmetic import COPYING_MODES, Pads, Window
+from netspec.layers.arithmetic import COPYING_MODES, CountingBudget, Pads, Window
 from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
@@ -143,6 +143,9 @@ class Graph:
     #: The layers the network returns: those ``outputs`` names, or the last; None until
     #: :func:`build` finds them, and when ``outputs`` is invalid or names no layer.
     outputs: list[int] | None = None
+    #: What counting the positions the windows read may still cost (NS101, NS107, NS109):
+    #: shared with the analyses that judge fixes on this one, which count the same windows.
+    counting: CountingBudget = field(default_factory=CountingBudget)
 
     @cached_property
     def returned(self) -> frozenset[int]:
@@ -239,10 +242,11 @@ def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
     return None
 
 
-def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET) -> Graph:
+def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET, counting: CountingBudget | None = None) -> Graph:
     """Resolve references and propagate shapes. ``suggestions`` bounds "did you mean", as
-    for :func:`netspec.spec.parse`."""
-    graph = Graph(spec.input, [], [])
+    for :func:`netspec.spec.parse`; ``counting`` is the budget of the analysis this one
+    re-checks a fix of (a new one by default)."""
+    graph = Graph(spec.input, [], [], counting=counting or CountingBudget())
     layers = list(zip(spec.layers, spec.raw_layers, strict=True))
     given = [_given_name(layer, raw) for layer, raw in layers]
     names = [name or _default_name(i, *layers[i]) for i, name in enumerate(given)]
@@ -407,7 +411,7 @@ def _propagate(graph: Graph, node: Node) -> None:
         inputs.append(shape)
     node.inputs = inputs
     try:
-        windows, output = layer.windows_and_output(node.inputs)
+        windows, output = layer.windows_and_output(node.inputs, graph.counting)
         if max(output) > MAX_SIZE:
             # Strides multiply sizes (40 transposed convs of stride 2³¹ − 1 make a 370-digit
             # one): stop here, before numbers too long to compute with or print.

@@ -10,8 +10,8 @@ import yaml
 
 from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
-from netspec.layers import LAYER_TYPES
-from netspec.layers.arithmetic import Window
+from netspec.layers import LAYER_TYPES, arithmetic
+from netspec.layers.arithmetic import Reading, Window
 from netspec.layers.neutral import ActivationLayer, ActivationName
 from netspec.rules import RULES
 from netspec.rules.ns109_stride_skips_input import _edge_gap
@@ -344,6 +344,46 @@ def test_ns102_help_says_what_the_padding_gives_where_one_dimension_is_strided()
     # The near miss: stride 1 everywhere, 8 − 3 + 2·1 + 1 = 8 in both, keeps the input's size.
     (square,) = lint(spec("[1, 8, 8]", "{type: avgpool, kernel: 3, stride: 1}"))
     assert square.help == "padding 1 keeps 8×8 (P = D·(F − 1)/2)"
+
+
+def _distinct_skipping_convs(layers: int) -> str:
+    """Convolutions of kernel k, stride k + 1 and dilation 2 on 1,200 positions, k from 100 down
+    by 2: each skips positions, and each is a window of its own to count."""
+    convs = [
+        f"{{type: conv, filters: 1, kernel: {k}, stride: {k + 1}, dilation: 2, from: input}}"
+        for k in range(100, 100 - 2 * layers, -2)
+    ]
+    return spec("[1, 1200]", *convs)
+
+
+def test_counting_what_windows_read_is_bounded_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spec of a few lines can hold thousands of distinct windows, each costly to count: the
+    # steps are budgeted per file, the analyses judging its fixes included, and a window past
+    # the budget gets the estimate ("about"), as one past its own limit does. Counting kernel
+    # k takes k − 1 edge taps and k residues here (taps reaching the edges, then the middle):
+    # 198 + 100 = 298 steps for the first, 292 for the second; 600 afford those two alone.
+    text = _distinct_skipping_convs(10)
+    exact = [d.message for d in lint(text) if d.code == "NS109"]
+    assert len(exact) == 10 and not any("about" in message for message in exact)  # the near miss
+    monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (600,))
+    monkeypatch.setattr(arithmetic, "_READINGS", {})
+    marked: list[int] = []
+    real = arithmetic._marked
+
+    def counting(window: Window) -> Reading:
+        marked.append(window.kernel)
+        return real(window)
+
+    monkeypatch.setattr(arithmetic, "_marked", counting)
+    budgeted = [d.message for d in lint(text) if d.code == "NS109"]
+    assert marked == [100, 98]
+    assert budgeted[:2] == exact[:2]
+    assert budgeted[2:] == [message.replace("reads only ", "reads only about ") for message in exact[2:]]
+    # What is counted depends on the spec alone: not on the readings the process kept.
+    monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (10**6,))
+    lint(text)
+    monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (600,))
+    assert [d.message for d in lint(text) if d.code == "NS109"] == budgeted
 
 
 def test_ns109_reports_windows_that_all_lie_in_the_padding_before_the_input() -> None:

@@ -18,8 +18,12 @@ Pads = tuple[int, int]
 
 #: The most input positions :meth:`Window.read_count` marks one by one (in C, about 10 ms).
 MAX_COUNTED = 10**7
-#: The most taps, residues or copies it steps through in Python for one window (about 0.3 s).
+#: The most taps, residues or copies it steps through in Python for one window (about 1 s).
 MAX_TAP_STEPS = 10**6
+#: The most such steps counting takes for all the windows of one file together, the
+#: analyses that judge its fixes included: a spec of a few lines can hold many distinct
+#: windows, each at the limit above.
+MAX_COUNTING_STEPS = MAX_TAP_STEPS
 #: The most taps, or input positions, :meth:`Window.windows_stepping_over` steps through for
 #: one window (about 10 ms): asked of every window smaller than its dilation, and again for
 #: each fix judged, it counts only where the taps or the positions are few.
@@ -100,6 +104,32 @@ class Reading(NamedTuple):
     holes: Holes
 
 
+class CountingBudget:
+    """The Python steps left for counting what the windows of one file read. Each distinct
+    window is charged once, whether its reading was kept from before or not, so that what is
+    counted depends on the spec alone, not on what the process counted earlier."""
+
+    def __init__(self, steps: int = MAX_COUNTING_STEPS) -> None:
+        self.left = steps
+        self.steps = steps
+        self._charged: set[tuple[object, ...]] = set()
+
+    def affords(self, work: tuple[object, ...], steps: int) -> bool:
+        """Whether ``work`` (a window's settings, and what is counted) may take ``steps``; if
+        so, they are charged, once."""
+        if work in self._charged:
+            return True
+        if steps > self.left:
+            return False
+        self.left -= steps
+        self._charged.add(work)
+        return True
+
+    @property
+    def spent(self) -> int:
+        return self.steps - self.left
+
+
 class Window:
     """One spatial dimension of a sliding-window layer (convolution or pooling).
 
@@ -110,6 +140,7 @@ class Window:
 
     __slots__ = (
         "ceil_mode",
+        "counting",
         "dilation",
         "effective_kernel",
         "kernel",
@@ -148,6 +179,9 @@ class Window:
         self.span = size + pad_before + pad_after - self.effective_kernel
         #: PyTorch's output size (``pooling_output_shape_pad_lr`` in ATen's Pool.h).
         self.output = self._ceil_output() if ceil_mode else self.span // stride + 1
+        #: The budget of the file the window belongs to, for counting what it reads
+        #: (None: only each window's own limits).
+        self.counting: CountingBudget | None = None
 
     def _ceil_output(self) -> int:
         out = -(-self.span // self.stride) + 1
@@ -209,7 +243,8 @@ class Window:
             # Every position before the input copies the first, which the first window reads.
             return int(first_dropped == 0 and self.pad_before > 0)
         # Each tap reads the padding before the input in at most P/S + 1 windows.
-        if self.kernel * min(self.output, self.pad_before // self.stride + 1) > MAX_TAP_STEPS:
+        steps = self.kernel * min(self.output, self.pad_before // self.stride + 1)
+        if steps > MAX_TAP_STEPS or not self._affords("dropped copies", steps):
             return None
         # The windows stop before the padding after the input, so only the padding before it counts.
         copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read(after=False)}
@@ -241,10 +276,11 @@ class Window:
     def read_count(self) -> int | None:
         """How many input positions (not padding) some window reads, edges included; None
         where counting them would cost more than :data:`MAX_COUNTED` marks or
-        :data:`MAX_TAP_STEPS` taps."""
+        :data:`MAX_TAP_STEPS` taps, or more steps than its file has left
+        (:class:`CountingBudget`)."""
         if self.output == 1 and self.padding_mode == "zeros":
             return len(self._taps_reaching(0, self.size))  # one window: each tap, one position
-        reading = _reading(self._settings())
+        reading = self._reading()
         return None if reading is None else reading.positions
 
     def edge_holes(self) -> Holes | None:
@@ -258,8 +294,18 @@ class Window:
         # Contiguous taps, or one step at a time over at least D outputs, leave none.
         if read < every or self.dilation == 1 or (self.stride == 1 and self.output >= self.dilation):
             return NO_HOLES
-        reading = _reading(self._settings())
+        reading = self._reading()
         return None if reading is None else reading.holes
+
+    def _reading(self) -> Reading | None:
+        """What the window reads, where counting it is within its limits and its file's budget."""
+        steps = self._counting_steps()
+        if steps is None or not self._affords("reading", steps):
+            return None
+        return _kept_reading(self._settings())
+
+    def _affords(self, counted: str, steps: int) -> bool:
+        return self.counting is None or self.counting.affords((counted, *self._settings()), steps)
 
     def _settings(self) -> tuple[int, int, int, int, int, int, bool, str]:
         """What the window is made of: equal settings read equal positions."""
@@ -365,21 +411,23 @@ class Window:
         a = min(self.size, a)
         return a, max(a, min(self.size, b))
 
-    def _countable(self) -> bool:
-        """Whether marking costs at most :data:`MAX_COUNTED` marks, and :data:`MAX_TAP_STEPS`
-        steps of Python: the taps that reach the edges, the residues that count the middle,
-        and, with a padding mode that copies the input, the copies."""
+    def _counting_steps(self) -> int | None:
+        """The steps of Python marking takes (the taps that reach the edges, the residues that
+        count the middle, and, with a padding mode that copies the input, the copies); None
+        where it would cost more than :data:`MAX_COUNTED` marks or :data:`MAX_TAP_STEPS` steps."""
         a, b = self._edges()
         if self.padding_mode in COPYING_MODES:
             # Each tap reads at most P/S + 1 padding positions a side, each copied in Python.
             copies = 2 * self.kernel * min(self.output, max(self.pad_before, self.pad_after) // self.stride + 1)
-            return self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED and copies <= MAX_TAP_STEPS
+            countable = self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED
+            return self.kernel + copies if countable and copies <= MAX_TAP_STEPS else None
         # Each tap that reaches an edge writes at most (hi − lo)/S + 1 marks into it.
         taps = [(len(self._taps_reaching(lo, hi)), hi - lo) for lo, hi in ((0, a), (b, self.size))]
         steps = sum(count for count, _ in taps)
         marks = sum(count * (width // self.stride + 1) for count, width in taps)
         residues = self.positions_read()[0] if b > a else 0
-        return marks <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
+        countable = marks <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
+        return steps + residues if countable else None
 
     def _taps_reaching(self, lo: int, hi: int) -> range:
         """The taps j some window of which reads a position of [lo, hi): tap j reads from
@@ -404,7 +452,7 @@ class Window:
             if first < stop:
                 read[first - lo : stop - lo : self.stride] = b"\x01" * len(range(first, stop, self.stride))
         if self.padding_mode in COPYING_MODES:  # marked whole (_edges): lo = 0, hi = W
-            # Each padding position read is one tap of one window: no more than _countable allows.
+            # Each padding position read is one tap of one window: no more than _counting_steps allows.
             for position in self._padding_read():
                 read[copied_position(self.padding_mode, position, self.size)] = 1
         return read
@@ -428,7 +476,7 @@ class Window:
         padding_mode: str | None = None,
     ) -> Window:
         """A copy with the settings given changed."""
-        return Window(
+        changed = Window(
             self.size if size is None else size,
             self.kernel,
             self.stride,
@@ -438,6 +486,8 @@ class Window:
             self.ceil_mode if ceil_mode is None else ceil_mode,
             self.padding_mode if padding_mode is None else padding_mode,
         )
+        changed.counting = self.counting
+        return changed
 
     def with_pads(self, before: int, after: int) -> Window:
         return self.replaced(pad_before=before, pad_after=after)
@@ -454,17 +504,17 @@ class Window:
         return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"
 
 
-#: The readings of the windows seen last (:func:`_reading`), oldest first.
-_READINGS: dict[tuple[int, int, int, int, int, int, bool, str], Reading | None] = {}
+#: The readings of the windows seen last (:func:`_kept_reading`), oldest first.
+_READINGS: dict[tuple[int, int, int, int, int, int, bool, str], Reading] = {}
 #: How many readings are kept.
 _KEPT_READINGS = 1024
 _READINGS_LOCK = threading.Lock()
 
 
-def _reading(settings: tuple[int, int, int, int, int, int, bool, str]) -> Reading | None:
-    """What a window with these settings reads (:meth:`Window._settings`); None where counting
-    it would cost too much (:meth:`Window._countable`). Kept for the windows seen last: a spec
-    repeats its layers, and a check judging fixes analyses the same windows again and again."""
+def _kept_reading(settings: tuple[int, int, int, int, int, int, bool, str]) -> Reading:
+    """What a window with these settings reads (:meth:`Window._settings`), where counting it
+    is affordable (:meth:`Window._reading`). Kept for the windows seen last: a spec repeats
+    its layers, and a check judging fixes analyses the same windows again and again."""
     with _READINGS_LOCK:
         if settings in _READINGS:
             return _READINGS[settings]
@@ -476,11 +526,9 @@ def _reading(settings: tuple[int, int, int, int, int, int, bool, str]) -> Readin
     return reading
 
 
-def _marked(window: Window) -> Reading | None:
-    """:func:`_reading`, worked out: the positions near the edges one by one, those between
+def _marked(window: Window) -> Reading:
+    """:func:`_kept_reading`, worked out: the positions near the edges one by one, those between
     by their residues, so that a long input costs no more than a short one."""
-    if not window._countable():
-        return None
     a, b = window._edges()
     parts = [(0, window._marks(0, a))] + ([(b, window._marks(b, window.size))] if b < window.size else [])
     # Runs of holes are found a run at a time, in C: a dilated layer may leave millions. No

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from netspec.layers.arithmetic import Pads, Window
+from netspec.layers.arithmetic import CountingBudget, Pads, Window
 
 if TYPE_CHECKING:
     from torch import nn
@@ -276,9 +276,12 @@ class LayerBase(BaseModel):
         refuses them when it builds the module. Propagation asks this of a layer whose input
         is unknown: its own mistakes are reported all the same, rather than one per run."""
 
-    def windows_and_output(self, inputs: Sequence[Shape]) -> tuple[list[Window] | None, Shape]:
+    def windows_and_output(
+        self, inputs: Sequence[Shape], counting: CountingBudget | None = None
+    ) -> tuple[list[Window] | None, Shape]:
         """The window sliding over each spatial dimension (a conv's or a pool's; None for
-        other layers) and the output shape: propagation keeps the windows for the rules."""
+        other layers), counted within the file's ``counting`` budget, and the output shape:
+        propagation keeps the windows for the rules."""
         return None, self.output_shape(inputs)
 
     def params(self, inputs: Sequence[Shape]) -> int:

@@ -6,7 +6,15 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from netspec.layers.arithmetic import Pads, Window, padding_reach, same_output, same_output_pads, same_pads
+from netspec.layers.arithmetic import (
+    CountingBudget,
+    Pads,
+    Window,
+    padding_reach,
+    same_output,
+    same_output_pads,
+    same_pads,
+)
 from netspec.layers.base import (
     Edit,
     EditValue,
@@ -197,9 +205,13 @@ class WindowedLayer(LayerBase):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         return self.windows_and_output(inputs)[1]
 
-    def windows_and_output(self, inputs: Sequence[Shape]) -> tuple[list[Window], Shape]:
+    def windows_and_output(
+        self, inputs: Sequence[Shape], counting: CountingBudget | None = None
+    ) -> tuple[list[Window], Shape]:
         shape = self.spatial_input(inputs)
         windows = self.windows(shape)
+        for window in windows:
+            window.counting = counting
         return windows, self.output_from_windows(shape, windows)
 
     @abstractmethod
