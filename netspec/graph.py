@@ -18,7 +18,7 @@ from netspec.budget import Budget
 from netspec.diagnostics import MAX_LISTED
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import COPYING_MODES, CountingBudget, Pads, Window
-from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE
+from netspec.layers.base import MAX_ELEMENTS, MAX_NAME_LENGTH, MAX_SIZE, TOO_MANY_VALUES, volume
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.source import KeyPath, interpolation_hint
@@ -417,6 +417,9 @@ def _propagate(graph: Graph, node: Node) -> None:
             # one): stop here, before numbers too long to compute with or print.
             largest = _magnitude(max(output))
             raise LayerError("NS002", f"its output would be {largest}, an absurd size; sizes are at most {MAX_SIZE:,}")
+        for tensor, values in (("output", volume(output)), ("weight", layer.largest_parameter(node.inputs))):
+            if values > MAX_ELEMENTS:
+                raise LayerError("NS002", f"its {tensor} would hold {_magnitude(values)} values, {TOO_MANY_VALUES}")
         node.windows, node.output = windows, output
     except LayerError as error:
         # Without its traceback: the traceback's frames hold the graph, and that cycle would

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netspec.budget import Budget
 from netspec.diagnostics import MAX_QUOTED, cut, listing
@@ -17,12 +17,15 @@ from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import (
     BRANCH_NAMES,
     KEYWORD_TAG,
+    MAX_ELEMENTS,
     MAX_SIZE,
     MAX_SPATIAL_RANK,
+    TOO_MANY_VALUES,
     Name,
     Size,
     per_side_padding,
     plural,
+    volume,
 )
 from netspec.layers.neutral import FLOAT32_MAX
 from netspec.source import KeyPath, interpolation_hint
@@ -104,6 +107,14 @@ class SpecModel(BaseModel):
     layers: Annotated[list[Layer], Field(min_length=1)] = Field(
         description="The layers, in order. Each feeds the next unless `from` says otherwise."
     )
+
+    @field_validator("input")
+    @classmethod
+    def _allocatable(cls, shape: list[int]) -> list[int]:
+        if volume(shape) > MAX_ELEMENTS:
+            raise ValueError(f"`input` would hold {volume(shape):,} values, {TOO_MANY_VALUES}")
+        return shape
+
     outputs: Annotated[list[Name], Field(min_length=1, json_schema_extra={"uniqueItems": True})] | None = Field(
         None,
         description="The layers whose outputs the network returns, in order: a detector's heads, an "

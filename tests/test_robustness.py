@@ -845,10 +845,11 @@ def test_ns114_charges_a_huge_window_before_listing_its_taps(tmp_path: Path) -> 
 
 
 def test_ns114_reads_only_the_taps_on_the_input(tmp_path: Path) -> None:
-    # A kernel of 2³¹ − 1 taps, padded 'same' on 8×8: its taps were walked one by one before the
-    # read limit was charged, past a minute; 8 of them fall on the input.
+    # A kernel of 2³¹ − 1 taps, padded 'same' on 8: its taps were walked one by one before the
+    # read limit was charged, past a minute; 8 of them fall on the input. (On 8×8, its weight
+    # would hold (2³¹ − 1)² values, more than PyTorch allocates.)
     huge = write_spec(
-        tmp_path, "input: [1, 8, 8]\nlayers:\n  - {type: conv, filters: 1, kernel: 2147483647, padding: same}\n"
+        tmp_path, "input: [1, 8]\nlayers:\n  - {type: conv, filters: 1, kernel: 2147483647, padding: same}\n"
     )
     assert invoke("--extend-select", "NS114", huge, seconds=20).exit_code == 0
     # 140 fixable convs on two million positions: each fix judged ran NS114 again (24 s).

@@ -1533,3 +1533,55 @@ def test_ns109_share_is_the_share_of_inputs_that_get_a_gradient(
         assert read == 1 and outputs_reading_nothing(conv, sizes), (text, d.message)
         return
     assert Fraction(int(shown[1].replace(",", "")), int(shown[2].replace(",", ""))) == read, (text, d.message)
+
+
+# Each size within 2³¹ − 1, but their product past what one float32 tensor may hold, 2⁶³ − 1
+# bytes: 2,305,843,009,213,693,951 values. The near misses hold 2,305,843,007,066,210,305
+# (2³¹ − 1 times 2³⁰ − 1).
+_HUGE, _HALF = 2**31 - 1, 2**30 - 1
+
+
+@pytest.mark.parametrize(
+    ("spec_text", "build"),
+    [
+        (
+            f"input: [1, 3, 3]\nlayers:\n  - {{type: upsample, size: [{_HUGE}, {_HUGE}]}}\n",
+            lambda: torch.nn.Upsample(size=(_HUGE, _HUGE))(torch.empty(1, 1, 3, 3, device="meta")),
+        ),
+        (
+            f"input: [1, 3, 3]\nlayers:\n  - {{type: upsample, size: [{_HUGE}, {_HALF}]}}\n",
+            lambda: torch.nn.Upsample(size=(_HUGE, _HALF))(torch.empty(1, 1, 3, 3, device="meta")),
+        ),
+        (
+            f"input: [{_HUGE}, 5]\nlayers:\n  - {{type: conv, filters: {_HUGE}, kernel: 3, padding: 1}}\n",
+            lambda: torch.nn.Conv1d(_HUGE, _HUGE, 3, padding=1, device="meta"),
+        ),
+        (
+            f"input: [{_HUGE}, 5]\nlayers:\n  - {{type: conv, filters: {_HALF}, kernel: 1}}\n",
+            lambda: torch.nn.Conv1d(_HUGE, _HALF, 1, device="meta"),
+        ),
+        (
+            f"input: [{_HUGE}, 1]\nlayers:\n  - {{type: flatten}}\n  - {{type: dense, units: {_HUGE}}}\n",
+            lambda: torch.nn.Linear(_HUGE, _HUGE, device="meta"),
+        ),
+        (
+            f"input: [{_HUGE}, {_HUGE}, 2]\nlayers:\n  - {{type: relu}}\n",
+            lambda: torch.empty(1, _HUGE, _HUGE, 2, device="meta"),
+        ),
+        (
+            f"input: [{_HUGE}, {_HALF}]\nlayers:\n  - {{type: relu}}\n",
+            lambda: torch.empty(1, _HUGE, _HALF, device="meta"),
+        ),
+    ],
+)
+def test_a_tensor_pytorch_cannot_allocate_is_refused(spec_text: str, build: Any) -> None:
+    # On the meta device, which allocates nothing, PyTorch still refuses such a tensor.
+    try:
+        build()
+        refused = False
+    except RuntimeError as error:
+        assert "Storage size calculation overflowed" in str(error)
+        refused = True
+    messages = [d.message for d in lint_text(spec_text).diagnostics if d.code == "NS002"]
+    assert bool(messages) is refused
+    assert all("a float32 tensor holds at most 2,305,843,009,213,693,951" in m for m in messages)

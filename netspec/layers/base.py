@@ -29,6 +29,11 @@ Shape = tuple[int, ...]
 #: network has a dimension anywhere near 2³¹, so such a number is a typo or an attack.
 MAX_SIZE = 2**31 - 1
 
+#: The most values one tensor may hold: PyTorch refuses a float32 tensor (its default) of
+#: more than 2⁶³ − 1 bytes, "Storage size calculation overflowed", before allocating anything.
+MAX_ELEMENTS = (2**63 - 1) // 4
+TOO_MANY_VALUES = f"more than PyTorch can allocate: a float32 tensor holds at most {MAX_ELEMENTS:,}"
+
 #: Spatial dimensions an input may have: [C, L], [C, H, W] or [C, D, H, W].
 MAX_SPATIAL_RANK = 3
 
@@ -286,6 +291,11 @@ class LayerBase(BaseModel):
 
     def params(self, inputs: Sequence[Shape]) -> int:
         """Learnable parameters, as ``sum(p.numel() for p in module.parameters())``."""
+        return 0
+
+    def largest_parameter(self, inputs: Sequence[Shape]) -> int:
+        """The values of the layer's largest parameter tensor, where one may be larger than
+        its output (a conv's or a dense layer's weight); 0 for the others."""
         return 0
 
     def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int | None:

@@ -74,6 +74,9 @@ class Convolution(LayerBase):
     def params(self, inputs: Sequence[Shape]) -> int:
         return self.weights(inputs) + (self.filters if self.bias else 0)
 
+    def largest_parameter(self, inputs: Sequence[Shape]) -> int:
+        return self.weights(inputs)
+
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Every weight multiplies once at each of :meth:`kernel_positions`."""
         return self.kernel_positions(inputs, output) * self.weights(inputs)

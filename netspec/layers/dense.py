@@ -126,6 +126,10 @@ class Dense(NewPositions):
         (shape,) = inputs
         return shape[0] * self.units + (self.units if self.bias else 0)
 
+    def largest_parameter(self, inputs: Sequence[Shape]) -> int:
+        (shape,) = inputs
+        return shape[0] * self.units
+
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         (shape,) = inputs
         return shape[0] * self.units
