@@ -20,7 +20,7 @@ import re
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -48,16 +48,16 @@ from netspec.noqa import UNUSED_NOQA, Suppressions
 from netspec.report.base import working_directory
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings, given
-from netspec.source import LINE_BREAK, LoadError, decode
+from netspec.source import LINE_BREAK, Document, LoadError, decode
 from netspec.spec import validate_layer
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
 #: its size. These budgets, in layers analysed (:func:`analysis_cost`, and what the rules
 #: work out past the shapes: :attr:`~netspec.analysis.Analysis.rule_cost`), bound that work
 #: per file: for marking fixes safe in a check's report (about 1 s at most), and for all the
-#: passes of ``--fix`` together (about 5 s). Past a budget, fixes are not judged: a check
-#: reports them as such (no applicability), and ``--fix`` leaves them for its next run. The
-#: first fix is always judged.
+#: passes of ``--fix`` together (about 5 s). Past a budget, fixes are not judged one by one:
+#: a check reports them as such (no applicability), and ``--fix`` judges a pass's remaining
+#: fixes together (:func:`plan`). The first fix is always judged.
 ASSESSMENT_BUDGET = 20_000
 #: Why a check left a fix unjudged.
 NOT_JUDGED = "this file has too many fixes to re-check each"
@@ -103,11 +103,17 @@ Standing = dict[Finding, Seen]
 
 def with_fix(data: Any, index: int, fix: Fix) -> Any:
     """A copy of the spec data with ``fix`` applied to layer ``index`` (the original is untouched)."""
+    return with_fixes(data, {index: fix})
+
+
+def with_fixes(data: Any, fixes: Mapping[int, Fix]) -> Any:
+    """A copy of the spec data with each fix applied to its layer (the original is untouched)."""
     layers = list(data["layers"])
-    layer = dict(layers[index])
-    for edit in fix.edits:
-        layer[edit.key] = edit.value
-    layers[index] = layer
+    for index, fix in fixes.items():
+        layer = dict(layers[index])
+        for edit in fix.edits:
+            layer[edit.key] = edit.value
+        layers[index] = layer
     return {**data, "layers": layers}
 
 
@@ -148,22 +154,28 @@ def unsilenced(found: Iterable[tuple[str, int | None, Seen]], suppressions: Supp
 
 
 def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
-    """The analysis of the spec with ``fix`` applied to layer ``index``.
+    """The analysis of the spec with ``fix`` applied to layer ``index``."""
+    return reanalysed(analysis, {index: fix})
 
-    When the spec validated, only the edited layer is validated again: a fix is assessed
+
+def reanalysed(analysis: Analysis, fixes: Mapping[int, Fix]) -> Analysis:
+    """The analysis of the spec with each fix applied to its layer.
+
+    When the spec validated, only the edited layers are validated again: a fix is assessed
     for every fixable layer, so re-validating the whole spec each time would make a
     check quadratic in the number of layers. No "did you mean" is worked out: only what a
     trial analysis finds is used, never how its messages read. Counting what windows read
     shares the analysis's budget: the trial's windows are mostly the same ones.
     """
-    data = with_fix(analysis.document.data, index, fix)
+    data = with_fixes(analysis.document.data, fixes)
     document = dataclasses.replace(analysis.document, data=data)
     spec = analysis.spec
     if not spec.problems:
-        layer = validate_layer(data["layers"][index])
-        if layer is not None:
-            layers = [*spec.layers[:index], layer, *spec.layers[index + 1 :]]
-            raw_layers = [*spec.raw_layers[:index], data["layers"][index], *spec.raw_layers[index + 1 :]]
+        validated = {index: validate_layer(data["layers"][index]) for index in fixes}
+        if all(layer is not None for layer in validated.values()):
+            layers, raw_layers = list(spec.layers), list(spec.raw_layers)
+            for index, layer in validated.items():
+                layers[index], raw_layers[index] = layer, data["layers"][index]
             spec = dataclasses.replace(spec, layers=layers, raw_layers=raw_layers)
             graph = build(spec, suggestions=0, counting=analysis.graph.counting)
             return Analysis(analysis.filename, analysis.text, document, spec, graph)
@@ -244,13 +256,13 @@ def assess(
             # Neither safe nor unsafe: --fix judges it anew, within its own budget.
             assessed.append(dataclasses.replace(diagnostic, unsafe_because=NOT_JUDGED))
             continue
-        reanalysed = reanalyse(analysis, index, fix)
-        after = standing_of_analysis(reanalysed, judging, suppressions)
-        budget.charge(reanalysed.rule_cost)
+        trial = reanalyse(analysis, index, fix)
+        after = standing_of_analysis(trial, judging, suppressions)
+        budget.charge(trial.rule_cost)
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
-            because = _unsafe_because(diagnostic, before, after, analysis, reanalysed)
+            because = _unsafe_because(diagnostic, before, after, analysis, trial)
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.UNSAFE, unsafe_because=because))
     return assessed
 
@@ -326,6 +338,9 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     With ``unsafe``, a layer without a safe fix takes its unsafe one; but one that leaves
     layers with fixes unchecked waits until the walk finds nothing else to take, so that
     theirs come first.
+
+    Where ``budget`` runs out, the layers left take their first fix together, judged as one:
+    where together they are safe.
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
@@ -348,8 +363,13 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     waiting: JudgedFix | None = None
     holding = True
     index = -1
+    # The layers left when the budget ran out.
+    unjudged: list[int] = []
     while True:
-        following = bisect.bisect_right(layers, index) if budget.left > 0 else len(layers)
+        following = bisect.bisect_right(layers, index)
+        if budget.left <= 0:
+            unjudged = unjudged or layers[following:]
+            following = len(layers)
         if following == len(layers):
             if not (holding and waiting is not None and not chosen.edits):
                 break
@@ -362,16 +382,11 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
         index = layers[following]
         pick: JudgedFix | None = None
         for diagnostic in by_layer[index]:
-            assert diagnostic.fix is not None
-            layer = current.document.data["layers"][index]
-            if all(layer.get(edit.key) == edit.value for edit in diagnostic.fix.edits):
-                continue
-            try:
-                edits = layer_edit(text, document, index, diagnostic.fix)
-            except Uneditable as reason:
-                chosen.notes.append(f"{diagnostic.layer}: {diagnostic.code} not fixed: {reason}; edit it by hand")
+            edits = _edits_to_make(text, document, current, diagnostic, chosen.notes)
+            if edits is None:
                 continue
             if not budget.spend(cost):
+                unjudged = layers[following:]
                 break
             after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions, budget)
             judged = JudgedFix(after, after_diagnostics, edits, diagnostic.code, index)
@@ -389,8 +404,44 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             current, diagnostics = pick.after, pick.diagnostics
             by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
             layers = sorted(by_layer)
+    if unjudged:
+        # Judged one by one, the fixes of a large file would take time quadratic in its
+        # layers, and a second run would find more to fix. Together they take one analysis,
+        # and are taken where together they are safe, as the independent fixes of a stack of
+        # layers are; else they wait for the next run.
+        together: dict[int, tuple[Diagnostic, list[TextEdit]]] = {}
+        for layer in unjudged:
+            for diagnostic in by_layer[layer]:
+                edits = _edits_to_make(text, document, current, diagnostic, chosen.notes)
+                if edits is not None:
+                    together[layer] = diagnostic, edits
+                    break
+        fixes = {layer: diagnostic.fix for layer, (diagnostic, _) in together.items() if diagnostic.fix is not None}
+        after = reanalysed(current, fixes) if fixes else current
+        after_diagnostics = check(after, judging)
+        standing = standing_of_diagnostics(after_diagnostics, suppressions)
+        if fixes and all(is_safe(diagnostic, before, standing) for diagnostic, _ in together.values()):
+            for layer, (diagnostic, edits) in together.items():
+                chosen.take(JudgedFix(after, after_diagnostics, edits, diagnostic.code, layer))
+            current = after
     chosen.data = current.document.data
     return chosen
+
+
+def _edits_to_make(
+    text: str, document: Document, current: Analysis, diagnostic: Diagnostic, notes: list[str]
+) -> list[TextEdit] | None:
+    """The text edits of the diagnostic's fix; None where the layer already holds what it
+    sets (an earlier fix of the pass did it), or where the text cannot be edited (noted)."""
+    assert diagnostic.fix is not None and diagnostic.layer_index is not None
+    layer = current.document.data["layers"][diagnostic.layer_index]
+    if all(layer.get(edit.key) == edit.value for edit in diagnostic.fix.edits):
+        return None
+    try:
+        return layer_edit(text, document, diagnostic.layer_index, diagnostic.fix)
+    except Uneditable as reason:
+        notes.append(f"{diagnostic.layer}: {diagnostic.code} not fixed: {reason}; edit it by hand")
+        return None
 
 
 def _survey(
@@ -990,5 +1041,7 @@ __all__ = [
     "fix_source",
     "fix_text",
     "reanalyse",
+    "reanalysed",
     "with_fix",
+    "with_fixes",
 ]

@@ -341,8 +341,12 @@ def test_unsafe_fixes_that_hide_nothing_are_taken_within_the_budget(monkeypatch:
     text = spec("[1, 100]", *layers)
     assert analysis_cost(analyse(text, "s.yaml", "s")) == 20
     monkeypatch.setattr("netspec.fix.FIX_BUDGET", 5 * 20)
+    judged = counted_calls(monkeypatch, "judge")
     fixed = fix_text(text, "s.yaml", unsafe=True).result.text
-    assert fixed is not None and fixed.count("padding: 1") == 5
+    assert fixed is not None and fixed.count("padding: 1") == 20
+    # Five bought one by one; past them, every expect already fails (the first fix grew every
+    # size after it), so the other fifteen, judged together, bring nothing new and are taken.
+    assert len(judged) == 5
 
 
 def test_unsafe_fixes_that_each_hide_a_branch_are_all_taken_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -721,7 +725,7 @@ def test_fixes_past_the_budget_are_reported_unjudged_not_unsafe(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # The summary sent them to --unsafe-fixes, which does not apply them: --fix judges them
-    # anew, as its own budget allows (100/20 = 5 of the 20 here).
+    # anew, as its own budget allows (100/20 = 5 of the 20 here), then the rest together.
     monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
     monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
     path = write_spec(tmp_path, shrinking_stack(20))
@@ -731,16 +735,13 @@ def test_fixes_past_the_budget_are_reported_unjudged_not_unsafe(
     assert out.count("fix (unverified: this file has too many fixes to re-check each)") == 15
     assert out.endswith(
         "[*] 5 fixable with the `--fix` option.\n15 more fixes not judged, too many in one file to re-check "
-        "each: `--fix` applies those it finds safe, some more on each run.\n"
+        "each: `--fix` applies those it finds safe, the last ones where they are safe together.\n"
     )
     assert "--unsafe-fixes" not in out
-    # As it says: --fix applies 5, and judges 5 more of the rest for the next check.
+    # As it says: --fix applies 5, then the other 15, each of which keeps its map's size.
     code, out, _ = run("--fix", "--output-format", "concise", path)
-    assert path.read_text().count("padding: 1") == 5
-    assert out.endswith(
-        "[*] 5 fixable with the `--fix` option.\n10 more fixes not judged, too many in one file to re-check "
-        "each: `--fix` applies those it finds safe, some more on each run.\n"
-    )
+    assert (code, out) == (0, "Found 20 problems (20 fixed, 0 remaining).\n")
+    assert path.read_text().count("padding: 1") == 20
 
 
 @pytest.mark.parametrize(("inputs", "judged"), [(81, 9), (161, 7), (1601, 1)])
@@ -760,7 +761,8 @@ def test_what_ns114_works_out_on_a_fixed_spec_counts_towards_the_budget(monkeypa
     # unpadded convs took minutes. Here its field is 1 + 2 + 2 + 118 = 123 ≥ 2·60 − 1 by the
     # third conv, so it works out what each of the 56 positions of that conv's output sees:
     # about 56 windows of up to 119 taps, thousands of reads, past a budget of 100 layers.
-    # The first fix is always judged; the second finds the budget spent.
+    # The first fix is always judged; the second finds the budget spent (and --fix takes it
+    # judged together with what is left: itself).
     monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", 100)
     monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
     shrinking = "{type: conv, filters: 1, kernel: 3}"
@@ -770,24 +772,55 @@ def test_what_ns114_works_out_on_a_fixed_spec_counts_towards_the_budget(monkeypa
     found = lint_text(text, settings=with_ns114).diagnostics
     assert [d.code for d in found] == ["NS102", "NS102", "NS114"]
     assert [d.applicability for d in found[:2]] == [Applicability.SAFE, None]
-    assert fix_text(text, settings=with_ns114).result.fixed == 1
+    judged = counted_calls(monkeypatch, "judge")
+    assert fix_text(text, settings=with_ns114).result.fixed == 2
+    assert len(judged) == 1
     # The near miss: without NS114 a judgement costs the 4 layers, and both fixes are judged.
     assert [d.applicability for d in lint_text(text).diagnostics] == [Applicability.SAFE] * 2
     assert fix_text(text).result.fixed == 2
 
 
-@pytest.mark.parametrize(("layers", "fixed"), [(10, 10), (20, 5)])
-def test_fix_judges_within_one_budget_for_all_its_passes(
-    monkeypatch: pytest.MonkeyPatch, layers: int, fixed: int
+@pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5), (300, 1)])
+def test_fix_judges_within_one_budget_for_all_its_passes_and_the_rest_together(
+    monkeypatch: pytest.MonkeyPatch, layers: int, judged: int
 ) -> None:
+    # A budget of 100 layers analysed: 10 judgements of 10 layers, 5 of 20, and the first of
+    # 300, which is always judged. What is left is judged together, and so fixed in one run:
+    # a second run changes nothing, as --fix must.
     monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
+    one_by_one = counted_calls(monkeypatch, "judge")
     outcome = fix_text(shrinking_stack(layers))
-    assert outcome.result.fixed == fixed
-    assert outcome.result.text is not None
-    assert outcome.result.text.count("padding: 1") == fixed
-    # The next run carries on where this one stopped.
-    if fixed < layers:
-        assert fix_text(outcome.result.text).result.text.count("padding: 1") == 2 * fixed
+    assert outcome.result.fixed == layers
+    assert outcome.result.text is not None and outcome.result.text.count("padding: 1") == layers
+    assert len(one_by_one) == judged
+    again = fix_text(outcome.result.text)
+    assert (again.changed, again.result.diagnostics) == (False, [])
+
+
+def test_fixes_past_the_budget_that_are_unsafe_together_wait_for_the_next_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 5 unpadded 3-taps on 20 positions, then a dense layer that declares the 4·10 = 40
+    # features the stack gives (20 − 5·2 = 10). Any padding fix changes them (NS105): with one
+    # judgement to spend, the first fix is judged alone, unsafe (20, 18, 16, 14, 12: 48
+    # features), and the other four together are too (18 each: 72), so they wait, as before.
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 1)
+    convs = ["{type: conv, filters: 4, kernel: 3}"] * 5
+    text = spec("[4, 20]", *convs, "{type: flatten}", "{type: dense, units: 2, in_features: 40}")
+    assert [d.code for d in lint_text(text).diagnostics] == ["NS102"] * 5
+    outcome = fix_text(text)
+    assert (outcome.changed, outcome.result.fixed) == (False, 0)
+
+
+def counted_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[None]:
+    """Each call of ``netspec.fix``'s function ``name`` from now on, as a None in a list."""
+    calls: list[None] = []
+    real = getattr(netspec.fix, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(netspec.fix, name, counting)
+    return calls
 
 
 def test_the_cost_of_a_judgement_is_counted_once_per_analysis_not_per_fix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -809,9 +842,10 @@ def test_the_cost_of_a_judgement_is_counted_once_per_analysis_not_per_fix(monkey
     assert marks == [Applicability.SAFE] * 5 + [None] * 195  # 1,000 / 200 judgements
     assert counted == [200]
     counted.clear()
-    assert fix_text(text, settings=Settings(select=("NS102",))).result.fixed == 5
-    # Pass 1 starts (1) and picks 5 fixes (5); pass 2 finds the budget spent; the final check (1).
-    assert counted == [200] * 7
+    assert fix_text(text, settings=Settings(select=("NS102",))).result.fixed == 200
+    # Pass 1 starts (1), picks 5 fixes (5) and takes the other 195 together; pass 2 finds the
+    # budget spent, and with no fix left the last lint is the report.
+    assert counted == [200] * 6
 
 
 # --- text edits ---------------------------------------------------------------------------

@@ -270,7 +270,8 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
     fixable = sum(d.fixable(unsafe=unsafe_fixes) for d in writable)
     hidden = sum(d.fixable(unsafe=True) for d in writable) - fixable
     hint = f"{plural(hidden, 'hidden fix', ending='es')} can be enabled with the `--unsafe-fixes` option"
-    # Past a check's budget for judging them: --fix judges them anew, as many as its own allows.
+    # Past a check's budget for judging them: --fix judges them anew, one by one as far as its
+    # own budget allows, the rest together.
     unjudged = sum(d.fix is not None and d.applicability is None and not d.silenced for d in writable)
     if fixable:
         line += f"\n[*] {fixable} fixable with the `--fix` option{f' ({hint})' if hidden else ''}."
@@ -279,7 +280,7 @@ def summary(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str
     if unjudged:
         line += (
             f"\n{plural(unjudged, 'more fix', ending='es')} not judged, too many in one file to re-check each: "
-            "`--fix` applies those it finds safe, some more on each run."
+            "`--fix` applies those it finds safe, the last ones where they are safe together."
         )
     unreached = sum(result.unchecked for result in results)
     if unreached:
