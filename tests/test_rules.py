@@ -359,9 +359,9 @@ def _distinct_skipping_convs(layers: int) -> str:
 def test_counting_what_windows_read_is_bounded_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
     # A spec of a few lines can hold thousands of distinct windows, each costly to count: the
     # steps are budgeted per file, the analyses judging its fixes included, and a window past
-    # the budget gets the estimate ("about"), as one past its own limit does. Counting kernel
-    # k takes k − 1 edge taps and k residues here (taps reaching the edges, then the middle):
-    # 198 + 100 = 298 steps for the first, 292 for the second; 600 afford those two alone.
+    # the budget gets the estimate ("about"), as one past its own limit does. Counting the
+    # first window takes its 198 taps that reach the edges, its 100 residues for the middle,
+    # and 3 steps' worth of marks: 301 steps; the second 294, the third 288. 600 afford two.
     text = _distinct_skipping_convs(10)
     exact = [d.message for d in lint(text) if d.code == "NS109"]
     assert len(exact) == 10 and not any("about" in message for message in exact)  # the near miss
@@ -384,6 +384,62 @@ def test_counting_what_windows_read_is_bounded_per_file(monkeypatch: pytest.Monk
     lint(text)
     monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (600,))
     assert [d.message for d in lint(text) if d.code == "NS109"] == budgeted
+
+
+def test_what_one_rule_counts_does_not_depend_on_what_another_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # NS101 counts the dropped positions a circular padding copies, NS107's fix what a padded
+    # window would read, NS109 what the windows read: each kind of count has a budget of its
+    # own, so NS109 says the same whether the others ran or not.
+    monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (600,))
+    # First a circular conv that drops (1200 + 2 − 96) mod 3 − 1 = 1 position, whose copies
+    # NS101 counts in 96 steps (a tap each): past them, 504 of 600 would count NS109's first
+    # window (301 steps) but not its second (294).
+    circular = "{type: conv, filters: 1, kernel: 96, stride: 3, padding: 1, padding_mode: circular, from: input}"
+    text = spec("[1, 1200]", circular) + _distinct_skipping_convs(3).split("layers:\n", 1)[1]
+    every = [d for d in lint(text, Settings(select=("ALL",))) if d.code == "NS109"]
+    alone = [d for d in lint(text, Settings(select=("NS109",))) if d.code == "NS109"]
+    assert [d.message for d in alone] == [d.message for d in every]
+    assert any("about" in d.message for d in alone) and any("about" not in d.message for d in alone)
+
+
+def test_windows_stepping_over_the_input_are_counted_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Taps D = 10 apart on 9 positions, padded 10·(F − 1): every window holds one tap at most
+    # on the input, and counting the windows that step over it takes a step per tap reaching
+    # it (9 here). A budget of 20 counts two such windows; the others are not said to step over.
+    monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (20,))
+    counted: list[int | None] = []
+    real = Window.windows_stepping_over
+
+    def recording(window: Window) -> int | None:
+        stepping_over = real(window)
+        if window.dilation == 10:  # the convs', not the pools'
+            counted.append(stepping_over)
+        return stepping_over
+
+    monkeypatch.setattr(Window, "windows_stepping_over", recording)
+    convs = [
+        f"{{type: conv, filters: 1, kernel: {f}, dilation: 10, padding: {10 * (f - 1)}, from: input}}"
+        for f in range(20, 26)
+    ]
+    codes(spec("[1, 9]", *convs), Settings(select=("NS109",)))
+    assert len([n for n in counted if n]) == 2 and None in counted
+    # The near miss: with room for all, all are counted, each once, though the file's fixes
+    # (a pool's padding past half its window, NS107) analyse it again: a count takes a step
+    # per position here (more taps than positions reach it), so 6 · 9.
+    monkeypatch.setattr(arithmetic.CountingBudget.__init__, "__defaults__", (10**6,))
+    counted.clear()
+    steps: list[int] = []
+    real_step = Window._pairs_reading
+
+    def stepping(window: Window, position: int) -> int:
+        steps.append(position)
+        return real_step(window, position)
+
+    monkeypatch.setattr(Window, "_pairs_reading", stepping)
+    pools = ["{type: maxpool, kernel: 2, padding: 2, from: input}"] * 2
+    codes(spec("[1, 9]", *convs, *pools), Settings(select=("NS109",)))
+    assert None not in counted and all(counted)
+    assert len(counted) > 6 and len(steps) == 6 * 9  # asked in every analysis, counted once
 
 
 def test_ns109_reports_windows_that_all_lie_in_the_padding_before_the_input() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
@@ -20,6 +20,9 @@ Pads = tuple[int, int]
 MAX_COUNTED = 10**7
 #: The most taps, residues or copies it steps through in Python for one window (about 1 s).
 MAX_TAP_STEPS = 10**6
+#: Marks written or searched in C (:meth:`Window._counting_steps`) in the time of a step of
+#: Python: about 3 ns against 1 µs.
+MARKS_PER_STEP = 300
 #: The most such steps counting takes for all the windows of one file together, the
 #: analyses that judge its fixes included: a spec of a few lines can hold many distinct
 #: windows, each at the limit above.
@@ -29,6 +32,8 @@ MAX_COUNTING_STEPS = MAX_TAP_STEPS
 #: each fix judged, it counts only where the taps or the positions are few.
 MAX_STEPPING_OVER = 10**4
 
+#: What a :class:`CountingBudget` counts.
+_Count = TypeVar("_Count")
 #: Positions: whole, or fractions where a receptive field's jump is one.
 _Number = TypeVar("_Number", int, Fraction)
 
@@ -105,29 +110,30 @@ class Reading(NamedTuple):
 
 
 class CountingBudget:
-    """The Python steps left for counting what the windows of one file read. Each distinct
-    window is charged once, whether its reading was kept from before or not, so that what is
-    counted depends on the spec alone, not on what the process counted earlier."""
+    """The Python steps left for counting what the windows of one file read, for each kind of
+    count: what they read (NS109), what a fix's windows would read (NS107's fixes), the
+    dropped positions a padding copies (NS101), and windows stepping over the input (NS109).
+    Kinds apart, what one rule counts does not depend on whether another ran. Each count is
+    worked out once per file (the analyses that judge fixes ask again of the same windows),
+    and charged once, so that it does not depend on what the process counted earlier either."""
 
     def __init__(self, steps: int = MAX_COUNTING_STEPS) -> None:
-        self.left = steps
         self.steps = steps
-        self._charged: set[tuple[object, ...]] = set()
+        self._left: dict[str, int] = {}
+        self._counts: dict[tuple[object, ...], object] = {}
 
-    def affords(self, work: tuple[object, ...], steps: int) -> bool:
-        """Whether ``work`` (a window's settings, and what is counted) may take ``steps``; if
-        so, they are charged, once."""
-        if work in self._charged:
-            return True
-        if steps > self.left:
-            return False
-        self.left -= steps
-        self._charged.add(work)
-        return True
-
-    @property
-    def spent(self) -> int:
-        return self.steps - self.left
+    def counted(self, kind: str, window: tuple[object, ...], steps: int, count: Callable[[], _Count]) -> _Count | None:
+        """``count()`` for a window with these settings, where counting ``kind`` for it may
+        take ``steps``; None where the budget for ``kind`` has too few left."""
+        work = (kind, *window)
+        if work in self._counts:
+            return self._counts[work]  # type: ignore[return-value]  # what count() gave
+        left = self._left.get(kind, self.steps)
+        if steps > left:
+            return None
+        self._left[kind] = left - steps
+        result = self._counts[work] = count()
+        return result
 
 
 class Window:
@@ -244,11 +250,15 @@ class Window:
             return int(first_dropped == 0 and self.pad_before > 0)
         # Each tap reads the padding before the input in at most P/S + 1 windows.
         steps = self.kernel * min(self.output, self.pad_before // self.stride + 1)
-        if steps > MAX_TAP_STEPS or not self._affords("dropped copies", steps):
+        if steps > MAX_TAP_STEPS:
             return None
-        # The windows stop before the padding after the input, so only the padding before it counts.
-        copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read(after=False)}
-        return sum(1 for c in copies if c >= first_dropped)
+
+        def count() -> int:
+            # The windows stop before the padding after the input, so only the padding before it counts.
+            copies = {copied_position(self.padding_mode, p, self.size) for p in self._padding_read(after=False)}
+            return sum(1 for c in copies if c >= first_dropped)
+
+        return self._counted("dropped copies", steps, count)
 
     def _padding_read(self, *, after: bool = True) -> Iterator[int]:
         """The padding positions the windows read: before the input (< 0) and, unless not
@@ -273,14 +283,14 @@ class Window:
         """
         return min(self.kernel, self.stride // math.gcd(self.stride, self.dilation)), self.stride
 
-    def read_count(self) -> int | None:
+    def read_count(self, kind: str = "reading") -> int | None:
         """How many input positions (not padding) some window reads, edges included; None
         where counting them would cost more than :data:`MAX_COUNTED` marks or
         :data:`MAX_TAP_STEPS` taps, or more steps than its file has left
-        (:class:`CountingBudget`)."""
+        (:class:`CountingBudget`) for this ``kind`` of count."""
         if self.output == 1 and self.padding_mode == "zeros":
             return len(self._taps_reaching(0, self.size))  # one window: each tap, one position
-        reading = self._reading()
+        reading = self._reading(kind)
         return None if reading is None else reading.positions
 
     def edge_holes(self) -> Holes | None:
@@ -294,18 +304,21 @@ class Window:
         # Contiguous taps, or one step at a time over at least D outputs, leave none.
         if read < every or self.dilation == 1 or (self.stride == 1 and self.output >= self.dilation):
             return NO_HOLES
-        reading = self._reading()
+        reading = self._reading("reading")
         return None if reading is None else reading.holes
 
-    def _reading(self) -> Reading | None:
-        """What the window reads, where counting it is within its limits and its file's budget."""
+    def _reading(self, kind: str) -> Reading | None:
+        """What the window reads, where counting it is within its limits and its file's budget
+        for this ``kind`` of count."""
         steps = self._counting_steps()
-        if steps is None or not self._affords("reading", steps):
+        if steps is None:
             return None
-        return _kept_reading(self._settings())
+        settings = self._settings()
+        return self._counted(kind, steps, lambda: _kept_reading(settings))
 
-    def _affords(self, counted: str, steps: int) -> bool:
-        return self.counting is None or self.counting.affords((counted, *self._settings()), steps)
+    def _counted(self, kind: str, steps: int, count: Callable[[], _Count]) -> _Count | None:
+        """``count()``, within the file's budget for this ``kind`` of count."""
+        return count() if self.counting is None else self.counting.counted(kind, self._settings(), steps, count)
 
     def _settings(self) -> tuple[int, int, int, int, int, int, bool, str]:
         """What the window is made of: equal settings read equal positions."""
@@ -340,19 +353,24 @@ class Window:
         W apart step over all of it (kernel 2 with dilation 4, padded 4, on 1 position: the
         windows 1 to 3 of 5). A window wholly in the padding steps over nothing (NS107's).
         None where both the taps that reach the input and its positions number more than
-        :data:`MAX_STEPPING_OVER`."""
+        :data:`MAX_STEPPING_OVER`, or more than its file's budget has left for this count."""
         if self.padding_mode != "zeros" or self.size >= self.dilation or self.kernel < 2:
             return 0
         # A window has at most one tap on the input, the taps being further apart than it is
         # long: the windows that read it are its (window, tap) pairs, counted by tap or by position.
         taps = self._taps_reaching(0, self.size)
-        if min(len(taps), self.size) > MAX_STEPPING_OVER:
+        steps = min(len(taps), self.size)
+        if steps > MAX_STEPPING_OVER:
             return None
-        if len(taps) <= self.size:
-            reading = sum(self._starting(-self.dilation * j, self.size - 1 - self.dilation * j) for j in taps)
-        else:
-            reading = sum(map(self._pairs_reading, range(self.size)))
-        return self._starting(1 - self.effective_kernel, self.size - 1) - reading
+
+        def count() -> int:
+            if len(taps) <= self.size:
+                reading = sum(self._starting(-self.dilation * j, self.size - 1 - self.dilation * j) for j in taps)
+            else:
+                reading = sum(map(self._pairs_reading, range(self.size)))
+            return self._starting(1 - self.effective_kernel, self.size - 1) - reading
+
+        return self._counted("stepping over", steps, count)
 
     def _starting(self, lo: int, hi: int) -> int:
         """How many windows start (S·i − P) in [lo, hi]."""
@@ -412,22 +430,25 @@ class Window:
         return a, max(a, min(self.size, b))
 
     def _counting_steps(self) -> int | None:
-        """The steps of Python marking takes (the taps that reach the edges, the residues that
-        count the middle, and, with a padding mode that copies the input, the copies); None
-        where it would cost more than :data:`MAX_COUNTED` marks or :data:`MAX_TAP_STEPS` steps."""
+        """What marking costs, in steps of Python: the taps that reach the edges, the residues
+        that count the middle, and, with a padding mode that copies the input, the copies; and
+        the marks, written and searched in C (:data:`MARKS_PER_STEP` to a step). None where
+        it would cost more than :data:`MAX_COUNTED` marks or :data:`MAX_TAP_STEPS` steps."""
         a, b = self._edges()
         if self.padding_mode in COPYING_MODES:
             # Each tap reads at most P/S + 1 padding positions a side, each copied in Python.
             copies = 2 * self.kernel * min(self.output, max(self.pad_before, self.pad_after) // self.stride + 1)
+            marks = self.size + self.kernel * self.output  # the input, marked whole
             countable = self.size <= MAX_COUNTED and self.kernel * self.output <= MAX_COUNTED
-            return self.kernel + copies if countable and copies <= MAX_TAP_STEPS else None
+            return self.kernel + copies + marks // MARKS_PER_STEP if countable and copies <= MAX_TAP_STEPS else None
         # Each tap that reaches an edge writes at most (hi − lo)/S + 1 marks into it.
         taps = [(len(self._taps_reaching(lo, hi)), hi - lo) for lo, hi in ((0, a), (b, self.size))]
         steps = sum(count for count, _ in taps)
         marks = sum(count * (width // self.stride + 1) for count, width in taps)
         residues = self.positions_read()[0] if b > a else 0
         countable = marks <= MAX_COUNTED and steps <= MAX_TAP_STEPS and residues <= MAX_TAP_STEPS
-        return steps + residues if countable else None
+        searched = a + self.size - b  # the edges' marks, searched for runs of holes
+        return steps + residues + (marks + searched) // MARKS_PER_STEP if countable else None
 
     def _taps_reaching(self, lo: int, hi: int) -> range:
         """The taps j some window of which reads a position of [lo, hi): tap j reads from

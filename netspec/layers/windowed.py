@@ -317,7 +317,7 @@ class WindowedLayer(LayerBase):
                 w.stride == 1
                 and w.with_pads(*clamped).resizes
                 and max(same) <= self.max_padding(w)
-                and (w.dilation == 1 or w.with_pads(*same).read_count() == w.size)
+                and (w.dilation == 1 or w.with_pads(*same).read_count("fix reading") == w.size)
             )
             pads.append(same if usable else clamped)
         return pads
