@@ -2337,9 +2337,26 @@ def test_a_from_that_does_not_resolve_keeps_ns110_quiet(head: str, code: str) ->
         f"{{type: {head}}}",
     )
     assert codes(spec("[3, 8, 8]", *layers)) == [code]
-    # The near miss: mended, the layer nothing reads is reported.
+    # The near misses: mended, the layer nothing reads is reported; and so is one after the
+    # broken layer, which it cannot have meant, or the broken layer itself.
     mended = spec("[3, 8, 8]", *layers[:2], "{type: relu, from: copy}")
     assert [(d.code, d.layer) for d in lint(mended)] == [("NS110", "stem")]
+    after = spec("[3, 8, 8]", *layers, "{type: relu, name: late, from: input}", "{type: relu, from: input}")
+    broken = head.split(",")[0] + "3"  # its type and position: its default name
+    assert {d.layer for d in lint(after) if d.code == "NS110"} == {broken, "late"}
+
+
+def test_an_unknown_key_that_is_no_misspelt_from_leaves_ns110_alone() -> None:
+    # `strides` is a misspelt `stride`, not `from`: the layer reads what it would, and the
+    # layer nothing reads is reported beside the NS002.
+    layers = (
+        "{type: conv, name: a, filters: 16, kernel: 3, padding: 1}",
+        "{type: conv, name: b, filters: 16, kernel: 3, padding: 1, from: input}",
+        "{type: conv, name: c, filters: 16, kernel: 3, padding: 1, strides: 1}",
+    )
+    assert [(d.code, d.layer) for d in lint(spec("[3, 8, 8]", *layers))] == [("NS110", "a"), ("NS002", "c")]
+    # The near miss: `frm` may be `from`.
+    assert codes(spec("[3, 8, 8]", *layers[:2], layers[2].replace("strides", "frm"))) == ["NS002"]
 
 
 def test_a_bad_outputs_list_is_reported_and_keeps_ns110_quiet() -> None:

@@ -2,10 +2,10 @@
 
 ## What it does
 Reports a layer whose output no `from` (explicit or implied) consumes, except the network's
-outputs: the layers the spec's `outputs` lists, or else the last layer. Quiet while a `from`
-names no earlier layer (NS004), or a layer's `from` cannot be read or may be misspelt (NS002),
-as while `outputs` has errors: the layer it would report may be the one meant, so that one
-typo gives one diagnostic.
+outputs: the layers the spec's `outputs` lists, or else the last layer. Quiet while `outputs`
+has errors, and, before a layer whose `from` names no earlier layer (NS004), cannot be read,
+or may be misspelt (an unknown key close to `from`, NS002): the layer it would report may be
+the one meant, so that one typo gives one diagnostic.
 
 ## Why is this bad?
 A dead branch costs parameters and compute and contributes nothing; usually a `from` further
@@ -28,15 +28,16 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.rules.base import Rule, Violation
-from netspec.spec import flow_item
+from netspec.spec import flow_item, suggest
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     graph = analysis.graph
-    if graph.outputs is None or not _reads_known(analysis):
-        # Which layers are outputs, or which each reads, is unknown until `outputs`, or the
-        # layer, is mended (NS002, NS004): the layer reported may be the one meant.
+    if graph.outputs is None:
+        # Which layers are outputs is unknown until `outputs` is mended (NS002, NS004).
         return
+    # A layer whose `from` is unknown may have meant any layer before it (NS002, NS004).
+    first_judged = max(_last_unknown_reads(analysis), 0)
     outputs = graph.returned
     # With `outputs`, the last layer may be reported too: say why.
     unlisted = ", and `outputs` does not list it" if analysis.spec.outputs is not None else ""
@@ -51,25 +52,24 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if analysis.spec.outputs is None
         else "if the network returns it, add it to `outputs`"
     )
-    for node in graph.nodes:
+    for node in graph.nodes[first_judged:]:
         if not node.consumers and node.index not in outputs:
             namesake = listed.get(node.name)
             why = unlisted if namesake is None else f", and the '{node.name}' in `outputs` is layer {namesake + 1}"
             yield Violation(node.index, f"{node.name}: no layer reads this layer's output{why}", help=help)
 
 
-def _reads_known(analysis: Analysis) -> bool:
-    """Whether every layer reads what the file means it to: no `from` names an unknown layer
-    (NS004), and none is unreadable or perhaps misspelt (an unknown key, or a layer that is
-    not a mapping: NS002)."""
-    if any(problem.code == "NS004" and problem.index is not None for problem in analysis.graph.problems):
-        return False
-    if any(problem.unknown_key for problem in analysis.spec.problems if problem.path[:1] == ("layers",)):
-        return False
-    return all(
-        isinstance(raw, dict) and (node.layer is not None or _readable_from(raw.get("from")))
-        for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True)
-    )
+def _last_unknown_reads(analysis: Analysis) -> int:
+    """The last layer whose `from` is unknown (−1 for none): one that names no earlier layer
+    (NS004), cannot be read, may be a misspelt key (close to `from`), or is not a mapping."""
+    last = max((p.index for p in analysis.graph.problems if p.code == "NS004" and p.index is not None), default=-1)
+    for problem in analysis.spec.problems:
+        if problem.unknown_key and suggest(str(problem.path[-1]), ["from"]):
+            last = max(last, int(problem.path[1]))
+    for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True):
+        if not isinstance(raw, dict) or (node.layer is None and not _readable_from(raw.get("from"))):
+            last = max(last, node.index)
+    return last
 
 
 def _readable_from(value: object) -> bool:
