@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from io import StringIO
@@ -440,6 +441,30 @@ def test_sarif_locations_start_from_the_root_of_the_source_tree(
     # GitHub's annotations name the file from the same root.
     annotations = check("--output-format", "github", "specs", env=env).stdout
     assert _annotated_places(annotations)[0].startswith(f"error file={path},")
+
+
+def test_sarif_locations_name_the_file_under_the_root_they_start_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shell cd'd through a link from one repository (b) into another (a/d): the root is
+    # the repository of the directory itself, a; and every location, read from it, is the file.
+    (tmp_path / "a" / "d").mkdir(parents=True)
+    (tmp_path / "a" / ".git").mkdir()
+    (tmp_path / "b" / ".git").mkdir(parents=True)
+    (tmp_path / "b" / "l").symlink_to(tmp_path / "a" / "d")
+    spec_file = tmp_path / "a" / "d" / "x.yaml"
+    spec_file.write_text(SHRINKING)
+    monkeypatch.chdir(tmp_path / "b" / "l")
+    for named in ("x.yaml", str(tmp_path / "b" / "l" / "x.yaml")):
+        result = check(
+            "--output-format", "sarif", named, env={"PWD": str(tmp_path / "b" / "l"), "GITHUB_WORKSPACE": ""}
+        )
+        (run,) = json.loads(result.stdout)["runs"]
+        base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        assert base == (tmp_path / "a").as_uri() + "/"
+        location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        uri = urllib.parse.urljoin(base, location["uri"]) if "uriBaseId" in location else location["uri"]
+        assert Path(urllib.parse.unquote(urllib.parse.urlparse(uri).path)).samefile(spec_file), named
 
 
 def test_sarif_root_from_the_file_system_root_has_one_slash(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

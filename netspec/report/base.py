@@ -206,8 +206,19 @@ def _source_roots_of(cwd: str, logical: str | None, workspace: str | None) -> tu
         # It may be a link or hold "..": what it names, and the name as written.
         return tuple(dict.fromkeys((os.path.realpath(workspace), os.path.abspath(workspace))))
     names = _names_of(cwd, logical)
-    repositories = tuple(dict.fromkeys(root for name in names if (root := _repository_holding(name)) is not None))
-    return repositories or names
+    root = _repository_holding(cwd)
+    if root is None:
+        return names
+    # The same directory under the shell's name too, where $PWD reaches the current one
+    # through a link: as many levels up from it.
+    roots = [root]
+    for name in names[1:]:
+        for _ in Path(cwd).relative_to(root).parts:
+            name = os.path.dirname(name)
+        with contextlib.suppress(OSError):
+            if os.path.samefile(name, root):
+                roots.append(name)
+    return tuple(dict.fromkeys(roots))
 
 
 def _repository_holding(directory: str) -> str | None:
