@@ -491,8 +491,10 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
                 f"the layer's other keys, e.g. `{flow_layer(named)}`",
             )
         # A misspelt `type` (`typ`, `Type`): the key to correct, not a missing one.
-        words = [key for key in keys if isinstance(key, str)] if suggestions.spend(len(keys)) else []
-        misspelt = next(((key, hint) for key in words if (hint := suggest(key, ["type"]))), None)
+        # One comparison a key, each against one word: no more than the file's size allows.
+        misspelt = next(
+            ((key, hint) for key in keys if isinstance(key, str) and (hint := suggest(key, ["type"]))), None
+        )
         if misspelt is not None:
             key, hint = misspelt
             return SchemaProblem(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from netspec.diagnostics import cut
 from netspec.layers.arithmetic import Pads
 from netspec.layers.base import LayerBase, LayerError, Shape
+from netspec.layers.neutral import ACTIVATION_TYPES
 
 if TYPE_CHECKING:
     from torch import nn
@@ -134,7 +135,7 @@ def _with_activation(layer: LayerBase, module: nn.Module) -> nn.Module:
     name = getattr(layer, "activation", None)
     if name is None:
         return module
-    if name not in ACTIVATION_MODULES and name != "softmax":
+    if name not in ACTIVATION_TYPES:
         # Documentation to the check, in any words (NS119 reports them).
         raise UnsupportedLayer(f"{layer.type}: `activation: {cut(name)}` is not an activation type (NS119)")
     return nn.Sequential(module, activation_module(name))

@@ -48,6 +48,8 @@ ActivationName = Literal[
     "softmax",
     "identity",
 ]
+#: Their names, in order.
+ACTIVATION_TYPES: tuple[str, ...] = get_args(ActivationName)
 #: The ``activation`` key of a conv or dense layer: documentation, in any words, since it
 #: changes no shape; the PyTorch export builds the activation types (NS119 reports others),
 #: which editors offer as examples.
@@ -57,7 +59,7 @@ FollowingActivation = Annotated[
         description="The activation that follows: documentation, which changes no shape. The PyTorch export "
         "builds the activation layer types (relu, gelu, …); NS119, not selected by default, reports other "
         "words. Default: none.",
-        examples=list(get_args(ActivationName)),
+        examples=list(ACTIVATION_TYPES),
     ),
 ]
 

@@ -26,17 +26,14 @@ a normalisation is not an activation: add it as a layer of its own after this on
 """
 
 from collections.abc import Iterator
-from typing import get_args
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import LAYER_TYPES
-from netspec.layers.neutral import ActivationName, Neutral
+from netspec.layers.neutral import ACTIVATION_TYPES, Neutral
 from netspec.rules.base import Rule, Violation
 from netspec.source import interpolation_hint
 from netspec.spec import flow_layer, shown, suggest
-
-ACTIVATION_TYPES = list(get_args(ActivationName))
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -47,7 +44,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if activation in LAYER_TYPES and issubclass(LAYER_TYPES[activation], Neutral):
             hint = f"; {activation} is a layer type, not an activation: add `{flow_layer(activation)}` after this layer"
         else:
-            hint = interpolation_hint(activation) or suggest(activation, ACTIVATION_TYPES)
+            hint = interpolation_hint(activation) or suggest(activation, list(ACTIVATION_TYPES))
         yield Violation(
             node.index,
             f"{node.name}: `activation` is {shown(activation)}, not an activation type{hint}",
