@@ -417,13 +417,14 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
                     together[layer] = diagnostic, edits
                     break
         fixes = {layer: diagnostic.fix for layer, (diagnostic, _) in together.items() if diagnostic.fix is not None}
-        after = reanalysed(current, fixes) if fixes else current
-        after_diagnostics = check(after, judging)
-        standing = standing_of_diagnostics(after_diagnostics, suppressions)
-        if fixes and all(is_safe(diagnostic, before, standing) for diagnostic, _ in together.values()):
-            for layer, (diagnostic, edits) in together.items():
-                chosen.take(JudgedFix(after, after_diagnostics, edits, diagnostic.code, layer))
-            current = after
+        if fixes:
+            after = reanalysed(current, fixes)
+            after_diagnostics = check(after, judging)
+            standing = standing_of_diagnostics(after_diagnostics, suppressions)
+            if all(is_safe(diagnostic, before, standing) for diagnostic, _ in together.values()):
+                for layer, (diagnostic, edits) in together.items():
+                    chosen.take(JudgedFix(after, after_diagnostics, edits, diagnostic.code, layer))
+                current = after
     chosen.data = current.document.data
     return chosen
 

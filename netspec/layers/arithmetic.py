@@ -28,8 +28,8 @@ MARKS_PER_STEP = 300
 #: windows, each at the limit above.
 MAX_COUNTING_STEPS = MAX_TAP_STEPS
 #: The most taps, or input positions, :meth:`Window.windows_stepping_over` steps through for
-#: one window (about 10 ms): asked of every window smaller than its dilation, and again for
-#: each fix judged, it counts only where the taps or the positions are few.
+#: one window (about 10 ms): asked of every window smaller than its dilation, it counts only
+#: where the taps or the positions are few.
 MAX_STEPPING_OVER = 10**4
 
 #: What a :class:`CountingBudget` counts.
