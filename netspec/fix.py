@@ -406,27 +406,64 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
             layers = sorted(by_layer)
     if unjudged:
         # Judged one by one, the fixes of a large file would take time quadratic in its
-        # layers, and a second run would find more to fix. Together they take one analysis,
-        # and are taken where together they are safe, as the independent fixes of a stack of
-        # layers are; else they wait for the next run.
+        # layers, and a second run would find more to fix: those left are judged together.
         together: dict[int, tuple[Diagnostic, list[TextEdit]]] = {}
         for layer in unjudged:
-            for diagnostic in by_layer[layer]:
+            # (A waiting unsafe fix, taken since, may have left a layer without its problem.)
+            for diagnostic in by_layer.get(layer, ()):
                 edits = _edits_to_make(text, document, current, diagnostic, chosen.notes)
                 if edits is not None:
                     together[layer] = diagnostic, edits
                     break
-        fixes = {layer: diagnostic.fix for layer, (diagnostic, _) in together.items() if diagnostic.fix is not None}
-        if fixes:
-            after = reanalysed(current, fixes)
-            after_diagnostics = check(after, judging)
-            standing = standing_of_diagnostics(after_diagnostics, suppressions)
-            if all(is_safe(diagnostic, before, standing) for diagnostic, _ in together.values()):
-                for layer, (diagnostic, edits) in together.items():
-                    chosen.take(JudgedFix(after, after_diagnostics, edits, diagnostic.code, layer))
-                current = after
+        taken = _safe_together(current, together, before, judging, suppressions)
+        if taken is not None:
+            current, after_diagnostics = taken
+            for layer, (diagnostic, edits) in together.items():
+                chosen.take(JudgedFix(current, after_diagnostics, edits, diagnostic.code, layer))
     chosen.data = current.document.data
     return chosen
+
+
+#: The analyses :func:`_safe_together` may spend on one pass's remaining fixes.
+TOGETHER_ROUNDS = 4
+
+
+def _safe_together(
+    current: Analysis,
+    together: dict[int, tuple[Diagnostic, list[TextEdit]]],
+    before: Standing,
+    judging: Settings,
+    suppressions: Suppressions,
+) -> tuple[Analysis, list[Diagnostic]] | None:
+    """The analysis with the fixes of ``together`` applied at once, and its problems, where
+    together they are safe: each one's problem gone, and none new. ``together`` keeps the
+    fixes taken. Left out, each round: a fix worked out for an input whose size the batch
+    changes, unless its rule's fix is the same whatever the size (its layer's problem may be
+    gone, or want another fix); and one whose problem stays or that brings one to its own
+    layer. A new problem elsewhere, which no fix can be blamed for, leaves them all."""
+    for _ in range(TOGETHER_ROUNDS):
+        fixes = {layer: diagnostic.fix for layer, (diagnostic, _) in together.items() if diagnostic.fix is not None}
+        if not fixes:
+            return None
+        after = reanalysed(current, fixes)
+        left_out = {
+            layer
+            for layer, (diagnostic, _) in together.items()
+            if after.graph.nodes[layer].inputs != current.graph.nodes[layer].inputs
+            and not RULES[diagnostic.code].fix_keeps_to_input_size
+        }
+        if not left_out:
+            diagnostics = check(after, judging)
+            standing = standing_of_diagnostics(diagnostics, suppressions)
+            new = {layer for _, layer in _new(before, standing)}
+            if not new and all((d.code, layer) not in standing for layer, (d, _) in together.items()):
+                return after, diagnostics
+            if not new <= set(fixes):
+                return None
+            left_out = {layer for layer, (d, _) in together.items() if layer in new or (d.code, layer) in standing}
+        for layer in left_out:
+            del together[layer]
+    return None
 
 
 def _edits_to_make(

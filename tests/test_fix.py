@@ -810,6 +810,56 @@ def test_fixes_past_the_budget_that_are_unsafe_together_wait_for_the_next_run(mo
     assert (outcome.changed, outcome.result.fixed) == (False, 0)
 
 
+def test_a_fix_past_the_budget_worked_out_for_a_size_the_batch_changes_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On 100 positions: conv a (3 taps) gives 98, conv b (4 taps) 95, and the pool's stride 2
+    # drops the 95th (NS101: padding [[0, 1]]). With one judgement, a's fix is judged alone;
+    # b's, which keeps 98, and the pool's, worked out for 95, are left. Together b's takes
+    # away the pool's problem (98/2 + 1 − 1 = 49): the pool's fix, no longer needed, waits,
+    # and the next run finds nothing for it.
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 1)
+    layers = [
+        "{type: conv, name: a, filters: 1, kernel: 3}",
+        "{type: conv, name: b, filters: 1, kernel: 4}",
+        "{type: maxpool, name: p, kernel: 2, stride: 2}",
+        "{type: conv, name: c, filters: 1, kernel: 3}",
+    ]
+    fixed = fix_text(spec("[1, 100]", *layers)).result.text
+    assert fixed is not None and "{type: maxpool, name: p, kernel: 2, stride: 2}" in fixed
+    assert fixed.count("padding:") == 3
+    assert not fix_text(fixed).changed
+
+
+def test_fixes_past_the_budget_leave_out_the_one_that_breaks_its_own_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ten unpadded convs, and a branch whose padding fix breaks its own `expect` (NS108): the
+    # batch of the nine left after the first judgement takes the convs and leaves the branch.
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 1)
+    convs = [f"{{type: conv, name: c{i}, filters: 4, kernel: 3}}" for i in range(10)]
+    branch = "{type: conv, name: b, filters: 4, kernel: 3, from: input, expect: [4, 98]}"
+    text = spec("[4, 100]", *convs, branch) + "outputs: [c9, b]\n"
+    outcome = fix_text(text)
+    assert outcome.result.text is not None and outcome.result.text.count("padding: 1") == 10
+    assert [(d.code, d.layer) for d in outcome.result.diagnostics] == [("NS102", "b")]
+    assert not fix_text(outcome.result.text).changed
+
+
+def test_an_unsafe_fix_taken_after_the_budget_ran_out_leaves_the_batch_what_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a's fix breaks the reshape after it (NS117) and hides b and c, so it waits while b's and
+    # c's come first; past the budget, it is taken, and the batch then finds nothing left of
+    # the layers it hid (it looked one up that was gone: KeyError, an internal error).
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 1)
+    layers = [
+        "{type: conv, name: a, filters: 8, kernel: 3}",
+        "{type: reshape, name: r, shape: [8, 30, 30]}",
+        "{type: conv, name: b, filters: 8, kernel: 3}",
+        "{type: conv, name: c, filters: 8, kernel: 3}",
+    ]
+    outcome = fix_text(spec("[8, 32, 32]", *layers), unsafe=True)
+    assert outcome.result.text is not None and "name: a, filters: 8, kernel: 3, padding: 1}" in outcome.result.text
+    assert [d.code for d in outcome.result.diagnostics] == ["NS117"]
+
+
 def counted_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[None]:
     """Each call of ``netspec.fix``'s function ``name`` from now on, as a None in a list."""
     calls: list[None] = []

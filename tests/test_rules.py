@@ -2346,6 +2346,14 @@ def test_a_from_that_does_not_resolve_keeps_ns110_quiet(head: str, code: str) ->
     assert {d.layer for d in lint(after) if d.code == "NS110"} == {broken, "late"}
 
 
+def test_a_misspelt_from_outside_the_layers_is_only_an_unknown_key() -> None:
+    # NS110 looks for a misspelt `from` in the layers only; at the top level, or under a
+    # layer's key, it read the layer's index from the wrong place: an internal error.
+    assert [d.message for d in lint("input: [1, 8]\nfrm: 3\nlayers:\n  - {type: relu}\n")] == [
+        "unknown key 'frm' in spec"
+    ]
+
+
 def test_an_unknown_key_that_is_no_misspelt_from_leaves_ns110_alone() -> None:
     # `strides` is a misspelt `stride`, not `from`: the layer reads what it would, and the
     # layer nothing reads is reported beside the NS002.

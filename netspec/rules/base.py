@@ -54,6 +54,10 @@ class Rule:
     check: Check | None
     selected_by_default: bool = True
     fix: Literal["always", "sometimes", "never"] = "never"
+    #: Whether its fix is the same whatever the size of the layer's input (NS102's 'same'
+    #: padding, D·(F − 1)/2): ``--fix`` may then take it together with fixes that change the
+    #: sizes before the layer (:func:`netspec.fix.plan`).
+    fix_keeps_to_input_size: bool = False
     #: The severity some of its cases get instead (NS107: pooling errors, convolution warnings).
     also: Severity | None = None
     #: netspec cannot check past its problems (the file, or a layer and those after it), so

@@ -219,4 +219,4 @@ def resized_after_pad(node: Node, pads: NamedPads, seen: list[Window], changing:
     )
 
 
-RULE = Rule("NS102", "shrinking-layer", Severity.WARNING, __doc__, check, fix="sometimes")
+RULE = Rule("NS102", "shrinking-layer", Severity.WARNING, __doc__, check, fix="sometimes", fix_keeps_to_input_size=True)
