@@ -64,9 +64,14 @@ def _last_unknown_reads(analysis: Analysis) -> int:
     (NS004), cannot be read, may be a misspelt key (close to `from`), or is not a mapping."""
     last = max((p.index for p in analysis.graph.problems if p.code == "NS004" and p.index is not None), default=-1)
     for problem in analysis.spec.problems:
-        path = problem.path
-        if problem.unknown_key and len(path) == 3 and path[0] == "layers" and suggest(str(path[2]), ["from"]):
-            last = max(last, int(path[1]))
+        layer, key = (problem.path[1], problem.path[2]) if len(problem.path) == 3 else (None, None)
+        if (
+            problem.unknown_key
+            and problem.path[0] == "layers"
+            and isinstance(layer, int)
+            and suggest(str(key), ["from"])
+        ):
+            last = max(last, layer)
     for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True):
         if not isinstance(raw, dict) or (node.layer is None and not _readable_from(raw.get("from"))):
             last = max(last, node.index)
