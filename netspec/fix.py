@@ -101,11 +101,6 @@ class Seen(NamedTuple):
 Standing = dict[Finding, Seen]
 
 
-def with_fix(data: Any, index: int, fix: Fix) -> Any:
-    """A copy of the spec data with ``fix`` applied to layer ``index`` (the original is untouched)."""
-    return with_fixes(data, {index: fix})
-
-
 def with_fixes(data: Any, fixes: Mapping[int, Fix]) -> Any:
     """A copy of the spec data with each fix applied to its layer (the original is untouched)."""
     layers = list(data["layers"])
@@ -153,12 +148,7 @@ def unsilenced(found: Iterable[tuple[str, int | None, Seen]], suppressions: Supp
     return standing
 
 
-def reanalyse(analysis: Analysis, index: int, fix: Fix) -> Analysis:
-    """The analysis of the spec with ``fix`` applied to layer ``index``."""
-    return reanalysed(analysis, {index: fix})
-
-
-def reanalysed(analysis: Analysis, fixes: Mapping[int, Fix]) -> Analysis:
+def reanalyse(analysis: Analysis, fixes: Mapping[int, Fix]) -> Analysis:
     """The analysis of the spec with each fix applied to its layer.
 
     When the spec validated, only the edited layers are validated again: a fix is assessed
@@ -214,7 +204,7 @@ def judge(
     safe: the diagnostic goes away and nothing new appears anywhere in the file. What the
     rules worked out on it is charged to ``budget``."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
-    after = reanalyse(analysis, diagnostic.layer_index, diagnostic.fix)
+    after = reanalyse(analysis, {diagnostic.layer_index: diagnostic.fix})
     diagnostics = check(after, settings)
     budget.charge(after.rule_cost)
     return after, diagnostics, is_safe(diagnostic, before, standing_of_diagnostics(diagnostics, suppressions))
@@ -256,7 +246,7 @@ def assess(
             # Neither safe nor unsafe: --fix judges it anew, within its own budget.
             assessed.append(dataclasses.replace(diagnostic, unsafe_because=NOT_JUDGED))
             continue
-        trial = reanalyse(analysis, index, fix)
+        trial = reanalyse(analysis, {index: fix})
         after = standing_of_analysis(trial, judging, suppressions)
         budget.charge(trial.rule_cost)
         if is_safe(diagnostic, before, after):
@@ -445,7 +435,7 @@ def _safe_together(
         fixes = {layer: diagnostic.fix for layer, (diagnostic, _) in together.items() if diagnostic.fix is not None}
         if not fixes:
             return None
-        after = reanalysed(current, fixes)
+        after = reanalyse(current, fixes)
         left_out = {
             layer
             for layer, (diagnostic, _) in together.items()
@@ -1079,7 +1069,5 @@ __all__ = [
     "fix_source",
     "fix_text",
     "reanalyse",
-    "reanalysed",
-    "with_fix",
     "with_fixes",
 ]

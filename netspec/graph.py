@@ -232,7 +232,9 @@ def _default_name(index: int, layer: LayerBase | None, raw: Any) -> str:
     return f"{kind if isinstance(kind, str) and len(kind) <= MAX_NAME_LENGTH else 'layer'}{index + 1}"
 
 
-def _declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
+def declared_sources(layer: LayerBase | None, raw: Any) -> list[str] | None:
+    """The names a layer's ``from`` gives, as the file writes them where the layer is invalid;
+    None for no ``from``, or one that cannot be read (the layer before is then its source)."""
     if layer is not None:
         return layer.sources
     value = raw_field(raw, "from")
@@ -259,7 +261,7 @@ def build(spec: ParsedSpec, suggestions: int = SUGGESTION_BUDGET, counting: Coun
     for index, (layer, raw) in enumerate(layers):
         node = Node(index, names[index], layer, defaulted=tuple(dict.fromkeys(defaulted.get(index, ()))))
         graph.nodes.append(node)
-        resolved = _resolve(graph, node, _declared_sources(layer, raw), references, raw)
+        resolved = _resolve(graph, node, declared_sources(layer, raw), references, raw)
         # A name the layer writes is what to point at; a default one has no text of its own.
         written: KeyPath | None = ("layers", index, "name") if given[index] is not None else None
         if node.name == "input":

@@ -7,7 +7,6 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
@@ -114,8 +113,8 @@ class CountingBudget:
     count: what they read (NS109), what a fix's windows would read (NS107's fixes), the
     dropped positions a padding copies (NS101), and windows stepping over the input (NS109).
     Kinds apart, what one rule counts does not depend on whether another ran. Each count is
-    worked out once per file (the analyses that judge fixes ask again of the same windows),
-    and charged once, so that it does not depend on what the process counted earlier either."""
+    worked out and charged once per file: a spec repeats its layers, and the analyses that
+    judge its fixes ask again of the same windows."""
 
     def __init__(self, steps: int = MAX_COUNTING_STEPS) -> None:
         self.steps = steps
@@ -313,8 +312,7 @@ class Window:
         steps = self._counting_steps()
         if steps is None:
             return None
-        settings = self._settings()
-        return self._counted(kind, steps, lambda: _kept_reading(settings))
+        return self._counted(kind, steps, lambda: _marked(self))
 
     def _counted(self, kind: str, steps: int, count: Callable[[], _Count]) -> _Count | None:
         """``count()``, within the file's budget for this ``kind`` of count."""
@@ -525,31 +523,9 @@ class Window:
         return f"({self.size} − {kernel} + {padding})/{self.stride} + 1 = {value}"
 
 
-#: The readings of the windows seen last (:func:`_kept_reading`), oldest first.
-_READINGS: dict[tuple[int, int, int, int, int, int, bool, str], Reading] = {}
-#: How many readings are kept.
-_KEPT_READINGS = 1024
-_READINGS_LOCK = threading.Lock()
-
-
-def _kept_reading(settings: tuple[int, int, int, int, int, int, bool, str]) -> Reading:
-    """What a window with these settings reads (:meth:`Window._settings`), where counting it
-    is affordable (:meth:`Window._reading`). Kept for the windows seen last: a spec repeats
-    its layers, and a check judging fixes analyses the same windows again and again."""
-    with _READINGS_LOCK:
-        if settings in _READINGS:
-            return _READINGS[settings]
-    reading = _marked(Window(*settings))
-    with _READINGS_LOCK:  # specs may be linted from several threads
-        if len(_READINGS) >= _KEPT_READINGS:
-            del _READINGS[next(iter(_READINGS))]
-        _READINGS[settings] = reading
-    return reading
-
-
 def _marked(window: Window) -> Reading:
-    """:func:`_kept_reading`, worked out: the positions near the edges one by one, those between
-    by their residues, so that a long input costs no more than a short one."""
+    """What the window reads: the positions near the edges one by one, those between by their
+    residues, so that a long input costs no more than a short one."""
     a, b = window._edges()
     parts = [(0, window._marks(0, a))] + ([(b, window._marks(b, window.size))] if b < window.size else [])
     # Runs of holes are found a run at a time, in C: a dilated layer may leave millions. No

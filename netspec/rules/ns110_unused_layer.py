@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
+from netspec.graph import declared_sources
 from netspec.rules.base import Rule, Violation
 from netspec.spec import flow_item, suggest
 
@@ -73,15 +74,9 @@ def _last_unknown_reads(analysis: Analysis) -> int:
         ):
             last = max(last, layer)
     for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True):
-        if not isinstance(raw, dict) or (node.layer is None and not _readable_from(raw.get("from"))):
+        if not isinstance(raw, dict) or (raw.get("from") is not None and declared_sources(node.layer, raw) is None):
             last = max(last, node.index)
     return last
-
-
-def _readable_from(value: object) -> bool:
-    return (
-        value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-    )
 
 
 #: The most outputs a help writes out.
