@@ -661,7 +661,7 @@ def test_a_comment_after_a_block_scalar_header_is_a_comment() -> None:
 
 
 def test_noqa_inside_other_words_silences_nothing_and_says_so() -> None:
-    # As ruff 0.17.6 reports `# noqalike: F401` ("expected ':'") beside its F401.
+    # As ruff 0.17.6 reports the comment `noqalike: F401` ("expected ':'") beside its F401.
     diagnostics = lint(layers(f"{SHRINK}  # noqalike: NS102"))
     assert [d.code for d in diagnostics] == ["NS102", "NS900"]
     assert "runs into `like`, where a colon belongs" in diagnostics[1].message
@@ -725,7 +725,7 @@ def test_a_noqa_with_another_mark_for_its_colon_silences_nothing(separator: str)
     ],
 )
 def test_a_noqa_run_into_the_next_word_silences_nothing(written: str, suggested: str, near_miss: str) -> None:
-    # ruff 0.17.6 calls `# noqaF401`, `# noqa-F401` and `# noqa-able` invalid ("expected
+    # ruff 0.17.6 calls the comments `noqaF401`, `noqa-F401` and `noqa-able` invalid ("expected
     # ':'") and reports the F401 beside them. Stride 4 on 224: (224 − 11)/4 + 1 = 54.25, NS101.
     found = lint(strided(written))
     assert [d.code for d in found] == ["NS101", "NS900"]
