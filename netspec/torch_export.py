@@ -1,8 +1,8 @@
 """Build a ``torch.nn.Module`` from a checked spec: one module per layer, and a graph module
 that runs the ``from`` graph (``add``/``concat`` included).
 
-Needs the optional extra: ``pip install netspec[torch]``. torch is imported inside the
-functions, so that checking a spec never pays for it.
+Needs the optional extra ``torch`` (``pip install '.[torch]'`` in a clone). torch is imported
+inside the functions, so that checking a spec never pays for it.
 
 Each layer model builds the PyTorch module of the same arithmetic (``torch_module``), with the
 helpers here. Where PyTorch has no direct equivalent, the mapping is:
