@@ -767,7 +767,9 @@ def show(
         options = ["--config", str(config)] if config else []
         end_of_options = ["--"] if spec.startswith("-") and spec != STDIN else []
         command = shlex.join(["netspec", "check", *options, *end_of_options, spec])
-        to_stderr(f"{plural(len(result.diagnostics), 'problem')}: run `{command}` for details")
+        # A second `netspec check -` would wait for a spec that was read already.
+        again = f"pipe the spec to `{command}`" if spec == STDIN else f"run `{command}`"
+        to_stderr(f"{plural(len(result.diagnostics), 'problem')}: {again} for details")
     if any(diagnostic.severity is Severity.ERROR for diagnostic in result.diagnostics):
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -42,9 +42,16 @@ def selector_problem(values: Iterable[str]) -> str | None:
 
 
 def selector_hint(value: str) -> str:
-    """What an unknown selector probably meant: a code in lower case, or a rule's name."""
+    """What an unknown selector probably meant: a code in lower case, a rule's name, or
+    several codes in one value (spaces separate codes in a noqa comment, not here)."""
     from netspec.rules import CODES_BY_NAME, RULES
 
+    words = value.split()
+    if len(words) > 1 and all(any(code.startswith(word) for code in RULES) for word in words):
+        return (
+            f" (that is {len(words)} codes: on the command line, separate them with commas, "
+            f"'{','.join(words)}'; in a configuration, list each)"
+        )
     if value.upper() == ALL or any(code.startswith(value.upper()) for code in RULES):
         return f" (codes are upper-case: '{value.upper()}')"
     code = CODES_BY_NAME.get(value.lower())

@@ -207,8 +207,9 @@ def test_show_summarises_a_spec_from_stdin() -> None:
     (row,) = json.loads(shown.stdout)["layers"]
     # (8 − 3)/2 + 1 = 3 (floored); 4 filters of 3·3·3 weights and a bias: 4·28 = 112.
     assert (row["output_shape"], row["params"]) == ([4, 3, 3], 112)
-    # NS101 (the floored 3.5) is counted, and the command that lists it reads stdin too.
-    assert shown.stderr == "1 problem: run `netspec check -` for details\n"
+    # NS101 (the floored 3.5) is counted, and the command that lists it reads stdin too: run
+    # as it is, it would wait for a spec that was read already, so the spec goes to it again.
+    assert shown.stderr == "1 problem: pipe the spec to `netspec check -` for details\n"
     # The same spec from a file is summarised the same way.
     bundled = Path(__file__).parents[1] / "specs" / "lenet5.yaml"
     piped = netspec_process("show", "--format", "json", "-", input=bundled.read_text())
