@@ -16,6 +16,7 @@ from netspec.diagnostics import MAX_QUOTED, cut, listing
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import (
     BRANCH_NAMES,
+    CHANNELS_FIRST,
     KEYWORD_TAG,
     MAX_ELEMENTS,
     MAX_SIZE,
@@ -100,8 +101,7 @@ class SpecModel(BaseModel):
     name: str | None = Field(None, description="Name of the network. Default: the file's stem.")
     description: str | None = Field(None, description="Free text, for people.")
     input: Annotated[list[Size], Field(min_length=2, max_length=1 + MAX_SPATIAL_RANK)] = Field(
-        description="Input shape without the batch dimension, channels first: [C, L] (1-D), [C, H, W] (2-D) "
-        "or [C, D, H, W] (3-D).",
+        description=f"Input shape without the batch dimension, channels first: {CHANNELS_FIRST}.",
         examples=[[3, 224, 224]],
     )
     layers: Annotated[list[Layer], Field(min_length=1)] = Field(

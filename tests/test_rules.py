@@ -1072,6 +1072,29 @@ def test_schema_messages(layer: str, message: str) -> None:
         assert "takes no [before, after] pairs" not in diagnostics[0].message
 
 
+@pytest.mark.parametrize(
+    ("shape", "layer"),
+    [
+        # A grey image given as [224, 224] is one spatial dimension of 224 channels, so a 3×3
+        # kernel has one value too many for it.
+        ("[224, 224]", "{type: conv, filters: 8, kernel: [3, 3]}"),
+        ("[224, 224]", "{type: maxpool, kernel: 2, padding: [[0, 1], [0, 1]]}"),
+    ],
+)
+def test_a_list_longer_than_the_rank_recalls_that_shapes_are_channels_first(shape: str, layer: str) -> None:
+    (diagnostic,) = lint(spec(shape, layer))
+    assert diagnostic.code == "NS002"
+    assert "but the input has 1 spatial dimension" in diagnostic.message
+    assert diagnostic.help is not None and diagnostic.help.startswith("a shape's first size is its channels")
+
+
+def test_other_bad_lists_get_no_word_on_channels() -> None:
+    # The near miss: a list of the right length, of a wrong value, is another problem.
+    (diagnostic,) = lint(spec("[1, 224, 224]", "{type: conv, filters: 8, kernel: [3, 0]}"))
+    assert diagnostic.code == "NS002"
+    assert "channels" not in (diagnostic.help or "")
+
+
 def test_a_list_of_the_wrong_length_is_counted_once() -> None:
     # The count says what is wrong; the value, which the span marks, is not repeated.
     (d,) = lint(spec("[3, 8, 8]", "{type: reshape, shape: []}"))

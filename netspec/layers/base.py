@@ -36,6 +36,11 @@ TOO_MANY_VALUES = f"more than PyTorch can allocate: a float32 tensor holds at mo
 
 #: Spatial dimensions an input may have: [C, L], [C, H, W] or [C, D, H, W].
 MAX_SPATIAL_RANK = 3
+#: The shapes of inputs, channels first.
+CHANNELS_FIRST = "[C, L] (1-D), [C, H, W] (2-D) or [C, D, H, W] (3-D)"
+#: Why a list may not fit the input's rank: an `input` without its channels, as [224, 224]
+#: for a grey image, is one spatial dimension of 224 channels.
+RANK_HELP = f"a shape's first size is its channels, then one size per spatial dimension: {CHANNELS_FIRST}"
 
 Size = Annotated[int, Field(ge=1, le=MAX_SIZE)]
 Count = Annotated[int, Field(ge=0, le=MAX_SIZE)]
@@ -332,7 +337,8 @@ class LayerBase(BaseModel):
             return (value,) * rank
         if len(value) != rank:
             values = plural(len(value), "value")
-            raise LayerError("NS002", f"{key} has {values} but the input has {_dimensions(rank)}", key=key)
+            message = f"{key} has {values} but the input has {_dimensions(rank)}"
+            raise LayerError("NS002", message, key=key, help=RANK_HELP)
         return tuple(value)
 
     def implied_rank(self, *keys: str) -> int | None:
@@ -350,7 +356,8 @@ class LayerBase(BaseModel):
         if per_side_padding(value):
             if len(value) != rank:
                 pairs = plural(len(value), "[before, after] pair")
-                raise LayerError("NS002", f"{key} has {pairs} but the input has {_dimensions(rank)}", key=key)
+                message = f"{key} has {pairs} but the input has {_dimensions(rank)}"
+                raise LayerError("NS002", message, key=key, help=RANK_HELP)
             return tuple((before, after) for before, after in value)
         return tuple((p, p) for p in self.per_dimension(key, rank))
 
