@@ -60,6 +60,8 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
 
 #: What may follow a value's content inside its recorded text: spaces and line breaks.
 _TRAILING = frozenset(" \t" + LINE_BREAK_CHARACTERS)
+#: A comment after a value, on its row.
+_COMMENT_AFTER = re.compile(r"[ \t]*#")
 #: Between a key and its block collection value: the colon, an optional comment, line breaks.
 _BLOCK_GAP = re.compile(rf"[ \t]*:[ \t]*(#[^{LINE_BREAK_CHARACTERS}]*)?(?:(?:{LINE_BREAK.pattern})[ \t]*)+")
 
@@ -123,7 +125,11 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Edit
             what = "carries a tag" if text.startswith("!", start) else "is interleaved with comments"
             raise Uneditable(f"its {path[-1]} value {what}")
         comment = f"  {gap.group(1)}" if gap.group(1) else ""
-        return TextEdit(key_end, end, f": {render(value)}{comment}")
+        if comment and _COMMENT_AFTER.match(text, end):
+            # Both would end the one row left, where a noqa is read from the first comment only.
+            raise Uneditable(f"both its {path[-1]} key and its last item carry a comment")
+        colon = text.index(":", key_end, start)  # spaces before the colon stay
+        return TextEdit(colon, end, f": {render(value)}{comment or _comment_gap(text, end)}")
     return TextEdit(start, end, render(value) + _comment_gap(text, end))
 
 

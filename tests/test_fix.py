@@ -673,6 +673,12 @@ def test_fix_inserts_after_a_line_ending_in_a_unicode_line_break(brk: str) -> No
             "padding: [[0, 1], [0, 1]] # c",
         ),
         ("  - type: conv\n    filters: 8\n    kernel: 3\n    padding: [0]# c\n", "padding: 1 # c"),
+        # A block list, written back after its key: the last item's comment follows the new value.
+        # (Its items are flow lists: `- 0# c` would be the string '0# c'.)
+        (
+            "  - type: conv\n    filters: 8\n    kernel: 3\n    padding:\n      - [0, 0]\n      - [0, 0]# c\n",
+            "padding: 1 # c",
+        ),
     ],
 )
 def test_fix_keeps_a_comment_that_follows_the_value_without_a_space(layer: str, fixed: str) -> None:
@@ -994,6 +1000,14 @@ UNEDITABLE = [
         "the layer writes its keys explicitly (`? key`)",
         id="comments-between-indicator-and-key",
     ),
+    # Both comments would end the one row left, and a noqa is read from a row's first comment
+    # only: NS108's, silenced by the second, would come back.
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    expect: [3, 16, 16]\n"
+        "    padding:  # noqa: NS113\n      - 0\n      - 0  # noqa: NS108\n",
+        "both its padding key and its last item carry a comment",
+        id="comments-after-the-key-and-the-last-item",
+    ),
     # A flow value after the colon would drop the tag; nothing here is a comment.
     pytest.param(
         "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding: !!seq\n      - 0\n      - 0\n",
@@ -1181,6 +1195,13 @@ def test_a_comment_after_the_padding_value_stays() -> None:
     head = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n"
     fixed = fix_text(head + "    padding:\n      - 0\n      - 0  # cols\n").result.text
     assert fixed == head + "    padding: 1  # cols\n"
+
+
+def test_a_block_padding_written_back_keeps_the_spaces_before_its_colon() -> None:
+    # 8 − 3 + 1 = 6: padding 1 keeps 8×8. Only the value changes, not how the key is written.
+    head = "input: [3, 8, 8]\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n"
+    fixed = fix_text(head + "    padding   :\n      - 0\n      - 0\n").result.text
+    assert fixed == head + "    padding   : 1\n"
 
 
 #: A strided conv: (32 − 3)/2 + 1 = 15.5, so the last row and column go unread; padding 0
