@@ -18,7 +18,14 @@ from netspec.budget import Budget
 from netspec.diagnostics import MAX_LISTED
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import COPYING_MODES, CountingBudget, Pads, Window
-from netspec.layers.base import MAX_ELEMENTS, MAX_NAME_LENGTH, MAX_SIZE, TOO_MANY_VALUES, volume
+from netspec.layers.base import (
+    ITEM_BYTES,
+    MAX_BYTES,
+    MAX_NAME_LENGTH,
+    MAX_SIZE,
+    too_many_values,
+    volume,
+)
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.source import KeyPath, interpolation_hint
@@ -419,9 +426,11 @@ def _propagate(graph: Graph, node: Node) -> None:
             # one): stop here, before numbers too long to compute with or print.
             largest = _magnitude(max(output))
             raise LayerError("NS002", f"its output would be {largest}, an absurd size; sizes are at most {MAX_SIZE:,}")
-        for tensor, values in (("output", volume(output)), ("weight", layer.largest_parameter(node.inputs))):
-            if values > MAX_ELEMENTS:
-                raise LayerError("NS002", f"its {tensor} would hold {_magnitude(values)} values, {TOO_MANY_VALUES}")
+        allocations = layer.allocations(inputs, windows, output)
+        for what, values, dtype in (("output", volume(output), "float32"), *allocations):
+            if values > MAX_BYTES // ITEM_BYTES[dtype]:
+                tensor = f"its {what} would hold {_magnitude(values)} values"
+                raise LayerError("NS002", f"{tensor}, {too_many_values(dtype)}")
         node.windows, node.output = windows, output
     except LayerError as error:
         # Without its traceback: the traceback's frames hold the graph, and that cycle would

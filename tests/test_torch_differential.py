@@ -1540,6 +1540,25 @@ def test_ns109_share_is_the_share_of_inputs_that_get_a_gradient(
 # bytes: 2,305,843,009,213,693,951 values. The near misses hold 2,305,843,007,066,210,305
 # (2³¹ − 1 times 2³⁰ − 1).
 _HUGE, _HALF = 2**31 - 1, 2**30 - 1
+# The largest N with N² values in one float32 tensor: N² = 2,305,843,006,213,062,001.
+_ROOT = 1_518_500_249
+# A copy of a 1×1 input padded by P per side holds (1 + 2P)² values: 2,310,400,003,040,000,001
+# for 760,000,000, past the limit; 2,304,324,003,036,000,001 for 759,000,000, within it.
+_PAST, _WITHIN = 760_000_000, 759_000_000
+
+
+def _meta(*sizes: int) -> Any:
+    return torch.empty(*sizes, device="meta")
+
+
+def _padded_conv(pad: int, mode: str) -> Any:
+    conv = torch.nn.Conv2d(1, 1, 1, stride=10**9, padding=pad, padding_mode=mode, device="meta")
+    return conv(_meta(1, 1, 1, 1))
+
+
+def _conv_line(pad: int | str, mode: str = "zeros") -> str:
+    conv = f"{{type: conv, filters: 1, kernel: 1, stride: {10**9}, padding: {pad}, padding_mode: {mode}}}"
+    return f"input: [1, 1, 1]\nlayers:\n  - {conv}\n"
 
 
 @pytest.mark.parametrize(
@@ -1573,6 +1592,60 @@ _HUGE, _HALF = 2**31 - 1, 2**30 - 1
             f"input: [{_HUGE}, {_HALF}]\nlayers:\n  - {{type: relu}}\n",
             lambda: torch.empty(1, _HUGE, _HALF, device="meta"),
         ),
+        # A copying padding mode pads a copy of the input (F.pad), zeros are padded in place.
+        (_conv_line(_PAST, "replicate"), lambda: _padded_conv(_PAST, "replicate")),
+        (_conv_line(_WITHIN, "replicate"), lambda: _padded_conv(_WITHIN, "replicate")),
+        (_conv_line(_PAST), lambda: _padded_conv(_PAST, "zeros")),
+        # Per-side padding is an explicit pad before the conv, 1 + 2P − 1 = 2P per side in all.
+        (
+            _conv_line(f"[[{_PAST}, {_PAST - 1}], [{_PAST}, {_PAST - 1}]]"),
+            lambda: torch.nn.functional.pad(_meta(1, 1, 1, 1), (_PAST, _PAST - 1, _PAST, _PAST - 1)),
+        ),
+        (
+            _conv_line(f"[[{_WITHIN}, {_WITHIN - 1}], [{_WITHIN}, {_WITHIN - 1}]]"),
+            lambda: torch.nn.functional.pad(_meta(1, 1, 1, 1), (_WITHIN, _WITHIN - 1, _WITHIN, _WITHIN - 1)),
+        ),
+        # 'same' with an even kernel pads the odd pixel after in a copy: (N + 1)² values.
+        (
+            f"input: [1, {_ROOT}, {_ROOT}]\nlayers:\n  - {{type: conv, filters: 1, kernel: 2, padding: same}}\n",
+            lambda: torch.nn.Conv2d(1, 1, 2, padding="same", device="meta")(_meta(1, 1, _ROOT, _ROOT)),
+        ),
+        (
+            f"input: [1, {_ROOT}, {_ROOT}]\nlayers:\n  - {{type: conv, filters: 1, kernel: 3, padding: same}}\n",
+            lambda: torch.nn.Conv2d(1, 1, 3, padding="same", device="meta")(_meta(1, 1, _ROOT, _ROOT)),
+        ),
+        # Max pooling keeps the index of each maximum, in int64: at most (2⁶³ − 1)//8 =
+        # 1,152,921,504,606,846,975 of them. 2·(2³⁰ − 1)² = 2,305,843,004,918,726,658 are too
+        # many; (2³⁰ − 1)² = 1,152,921,502,459,363,329 are not. Average pooling keeps none.
+        (
+            f"input: [2, {_HALF}, {_HALF}]\nlayers:\n  - {{type: maxpool, kernel: 1}}\n",
+            lambda: torch.nn.MaxPool2d(1)(_meta(1, 2, _HALF, _HALF)),
+        ),
+        (
+            f"input: [1, {_HALF}, {_HALF}]\nlayers:\n  - {{type: maxpool, kernel: 1}}\n",
+            lambda: torch.nn.MaxPool2d(1)(_meta(1, 1, _HALF, _HALF)),
+        ),
+        (
+            f"input: [2, {_HALF}, {_HALF}]\nlayers:\n  - {{type: avgpool, kernel: 1}}\n",
+            lambda: torch.nn.AvgPool2d(1)(_meta(1, 2, _HALF, _HALF)),
+        ),
+        (
+            f"input: [2, {_HALF}, {_HALF}]\nlayers:\n  - {{type: adaptive_maxpool, output_size: {_HALF}}}\n",
+            lambda: torch.nn.AdaptiveMaxPool2d(_HALF)(_meta(1, 2, _HALF, _HALF)),
+        ),
+        (
+            f"input: [1, {_HALF}, {_HALF}]\nlayers:\n  - {{type: adaptive_maxpool, output_size: {_HALF}}}\n",
+            lambda: torch.nn.AdaptiveMaxPool2d(_HALF)(_meta(1, 1, _HALF, _HALF)),
+        ),
+        # A pool's per-side padding: the excess after is an explicit pad, (N + 1)² values.
+        (
+            f"input: [1, {_ROOT}, {_ROOT}]\nlayers:\n  - {{type: avgpool, kernel: 2, padding: [[0, 1], [0, 1]]}}\n",
+            lambda: torch.nn.functional.pad(_meta(1, 1, _ROOT, _ROOT), (0, 1, 0, 1)),
+        ),
+        (
+            f"input: [1, {_ROOT}, {_ROOT}]\nlayers:\n  - {{type: avgpool, kernel: 2, padding: 1}}\n",
+            lambda: torch.nn.AvgPool2d(2, padding=1)(_meta(1, 1, _ROOT, _ROOT)),
+        ),
     ],
 )
 def test_a_tensor_pytorch_cannot_allocate_is_refused(spec_text: str, build: Any) -> None:
@@ -1585,4 +1658,8 @@ def test_a_tensor_pytorch_cannot_allocate_is_refused(spec_text: str, build: Any)
         refused = True
     messages = [d.message for d in lint_text(spec_text).diagnostics if d.code == "NS002"]
     assert bool(messages) is refused
-    assert all("a float32 tensor holds at most 2,305,843,009,213,693,951" in m for m in messages)
+    limits = (
+        "a float32 tensor holds at most 2,305,843,009,213,693,951",
+        "an int64 tensor holds at most 1,152,921,504,606,846,975",
+    )
+    assert all(m.endswith(limits) for m in messages)

@@ -29,10 +29,27 @@ Shape = tuple[int, ...]
 #: network has a dimension anywhere near 2³¹, so such a number is a typo or an attack.
 MAX_SIZE = 2**31 - 1
 
-#: The most values one tensor may hold: PyTorch refuses a float32 tensor (its default) of
-#: more than 2⁶³ − 1 bytes, "Storage size calculation overflowed", before allocating anything.
-MAX_ELEMENTS = (2**63 - 1) // 4
-TOO_MANY_VALUES = f"more than PyTorch can allocate: a float32 tensor holds at most {MAX_ELEMENTS:,}"
+#: PyTorch refuses a tensor of more than 2⁶³ − 1 bytes, "Storage size calculation
+#: overflowed", before allocating anything; float32 is its default dtype.
+MAX_BYTES = 2**63 - 1
+ITEM_BYTES = {"float32": 4, "int64": 8}
+#: The most values one float32 tensor may hold.
+MAX_ELEMENTS = MAX_BYTES // ITEM_BYTES["float32"]
+
+
+def too_many_values(dtype: str = "float32") -> str:
+    """Why a tensor of ``dtype`` past :data:`MAX_BYTES` is refused."""
+    article = "an" if dtype.startswith("i") else "a"
+    return f"more than PyTorch can allocate: {article} {dtype} tensor holds at most {MAX_BYTES // ITEM_BYTES[dtype]:,}"
+
+
+TOO_MANY_VALUES = too_many_values()
+
+
+#: A tensor PyTorch allocates for a layer: what it is, how many values, of which dtype. (A
+#: plain tuple: propagation makes two for each conv.)
+Allocation = tuple[str, int, str]
+
 
 #: Spatial dimensions an input may have: [C, L], [C, H, W] or [C, D, H, W].
 MAX_SPATIAL_RANK = 3
@@ -298,10 +315,13 @@ class LayerBase(BaseModel):
         """Learnable parameters, as ``sum(p.numel() for p in module.parameters())``."""
         return 0
 
-    def largest_parameter(self, inputs: Sequence[Shape]) -> int:
-        """The values of the layer's largest parameter tensor, where one may be larger than
-        its output (a conv's or a dense layer's weight); 0 for the others."""
-        return 0
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        """The tensors besides its output that PyTorch allocates for the layer, where one may
+        be larger: a conv's or a dense layer's weight, a padded copy of the input, max
+        pooling's indices. None for the others."""
+        return ()
 
     def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int | None:
         """For a layer that shares its weights across positions, the parameters of the

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from netspec.layers.arithmetic import (
+    Pads,
     Window,
     padding_reach,
     same_output_pads,
@@ -18,6 +19,7 @@ from netspec.layers.arithmetic import (
     transposed_output,
 )
 from netspec.layers.base import (
+    Allocation,
     ConvPadding,
     CountOrList,
     Fix,
@@ -34,7 +36,13 @@ from netspec.layers.base import (
     volume,
 )
 from netspec.layers.neutral import FollowingActivation
-from netspec.layers.windowed import WindowedLayer, check_padding_reach, padding_fix, same_alternative
+from netspec.layers.windowed import (
+    WindowedLayer,
+    check_padding_reach,
+    padded_copy,
+    padding_fix,
+    same_alternative,
+)
 
 if TYPE_CHECKING:
     from torch import nn
@@ -74,8 +82,10 @@ class Convolution(LayerBase):
     def params(self, inputs: Sequence[Shape]) -> int:
         return self.weights(inputs) + (self.filters if self.bias else 0)
 
-    def largest_parameter(self, inputs: Sequence[Shape]) -> int:
-        return self.weights(inputs)
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        return (("weight", self.weights(inputs), "float32"),)
 
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         """Every weight multiplies once at each of :meth:`kernel_positions`."""
@@ -137,6 +147,24 @@ class Conv(WindowedLayer, Convolution):
     @property
     def unpadded_by_choice(self) -> bool:
         return self.padding == "valid"
+
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        weight = super().allocations(inputs, windows, output)
+        if windows is None or (type(self.padding) is int and self.padding_mode == "zeros"):
+            return weight  # zeros padded where they are read, in no copy
+        return (*weight, *padded_copy(inputs[0][0], windows, self.copied_pads(windows)))
+
+    def copied_pads(self, windows: Sequence[Window]) -> list[Pads]:
+        """What is padded in a copy of the input before the convolution: all of it in a copying
+        mode (``F.pad``) and per side (netspec's export pads explicitly), the odd pixel after
+        for 'same' with an even kernel (ATen's ``_convolution_mode``), else nothing."""
+        if self.padding_mode != "zeros" or per_side_padding(self.padding):
+            return [(w.pad_before, w.pad_after) for w in windows]
+        if self.padding == "same":
+            return [(0, w.pad_after - w.pad_before) for w in windows]
+        return [(0, 0)] * len(windows)
 
     def max_padding(self, window: Window) -> int:
         # From K padding on, border outputs see only zeros (NS107); a copying mode may reach

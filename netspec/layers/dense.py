@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import MAX_SIZE, LayerError, NewPositions, Shape, Size, format_shape, plural, volume
+from netspec.layers.arithmetic import Window
+from netspec.layers.base import (
+    MAX_SIZE,
+    Allocation,
+    LayerError,
+    NewPositions,
+    Shape,
+    Size,
+    format_shape,
+    plural,
+    volume,
+)
 from netspec.layers.neutral import FollowingActivation
 
 if TYPE_CHECKING:
@@ -126,9 +137,11 @@ class Dense(NewPositions):
         (shape,) = inputs
         return shape[0] * self.units + (self.units if self.bias else 0)
 
-    def largest_parameter(self, inputs: Sequence[Shape]) -> int:
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
         (shape,) = inputs
-        return shape[0] * self.units
+        return (("weight", shape[0] * self.units, "float32"),)
 
     def macs(self, inputs: Sequence[Shape], output: Shape) -> int:
         (shape,) = inputs

@@ -10,6 +10,7 @@ from pydantic import Field
 from netspec.layers.arithmetic import Pads, Window, split_pool_output, split_pool_padding
 from netspec.layers.base import (
     MAX_SPATIAL_RANK,
+    Allocation,
     Fix,
     LayerBase,
     LayerError,
@@ -19,8 +20,9 @@ from netspec.layers.base import (
     SizeOrList,
     per_side_padding,
     torch_value,
+    volume,
 )
-from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, along, padding_fix
+from netspec.layers.windowed import INPUT_TOO_SMALL_HELP, WindowedLayer, along, padded_copy, padding_fix
 
 if TYPE_CHECKING:
     from torch import nn
@@ -37,6 +39,11 @@ def _padding_limit(kernel: int) -> int:
     is checked against the raw kernel (P ≤ F//2), which is stricter. netspec applies the
     stricter rule, so that a spec it accepts runs everywhere."""
     return kernel // 2
+
+
+def max_indices(output: Shape) -> Allocation:
+    """Where each maximum was, kept for the backward pass: int64, one per output value."""
+    return ("indices", volume(output), "int64")
 
 
 class Pool(WindowedLayer):
@@ -99,6 +106,14 @@ class Pool(WindowedLayer):
                 help=self.padding_help(windows, pads, _EVEN_RULE),
             )
         return (shape[0], *outputs)
+
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        if windows is None or not per_side_padding(self.padding):
+            return ()
+        # The excess padded explicitly, as the export does (:func:`split_pool_padding`).
+        return padded_copy(inputs[0][0], windows, [split_pool_padding(w)[1] for w in windows])
 
     def check_settings(self) -> None:
         rank = self.implied_rank("kernel", "padding")
@@ -191,6 +206,11 @@ class MaxPool(Pool):
     def dilations(self, rank: int) -> tuple[int, ...]:
         return self.per_dimension("dilation", rank)
 
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        return (*super().allocations(inputs, windows, output), max_indices(output))
+
     def torch_options(self) -> dict[str, Any]:
         return {**super().torch_options(), "dilation": torch_value(self.dilation)}
 
@@ -279,3 +299,8 @@ class AdaptiveAvgPool(AdaptivePool):
 class AdaptiveMaxPool(AdaptivePool):
     type: Literal["adaptive_maxpool"]
     torch_name = "AdaptiveMaxPool"
+
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        return (max_indices(output),)

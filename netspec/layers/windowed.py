@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from netspec.layers.arithmetic import (
     same_pads,
 )
 from netspec.layers.base import (
+    Allocation,
     Edit,
     EditValue,
     Fix,
@@ -146,6 +148,15 @@ def same_alternative(windows: Sequence[Window], clamped: Sequence[Pads]) -> str:
     fits = all(most is None or before <= most for (before, _), most in zip(same, reach, strict=True))
     mode = "" if fits else " in replicate mode"
     return f"; padding {padding_value(same)}{mode} gives {padded_output(windows, same)}, as 'same' would"
+
+
+def padded_copy(channels: int, windows: Sequence[Window], pads: Sequence[Pads]) -> Sequence[Allocation]:
+    """The input padded by ``pads`` in a tensor of its own, as ``F.pad`` makes it; nothing
+    where no side is padded."""
+    if not any(before or after for before, after in pads):
+        return ()
+    sizes = (w.size + before + after for w, (before, after) in zip(windows, pads, strict=True))
+    return (("padded input", channels * math.prod(sizes), "float32"),)
 
 
 def padded_output(windows: Sequence[Window], pads: Sequence[Pads]) -> str:
