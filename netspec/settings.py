@@ -43,15 +43,14 @@ def selector_problem(values: Iterable[str]) -> str | None:
 
 def selector_hint(value: str) -> str:
     """What an unknown selector probably meant: a code in lower case, a rule's name, or
-    several codes in one value (spaces separate codes in a noqa comment, not here)."""
+    several codes in one value (spaces separate codes in a noqa comment, not here): each on
+    its own is a comma-separated item on the command line, a list item, a table key or a
+    tuple item, whichever asked."""
     from netspec.rules import CODES_BY_NAME, RULES
 
     words = value.split()
     if len(words) > 1 and all(any(code.startswith(word) for code in RULES) for word in words):
-        return (
-            f" (that is {len(words)} codes: on the command line, separate them with commas, "
-            f"'{','.join(words)}'; in a configuration, list each)"
-        )
+        return f" (that is {len(words)} codes: give each on its own, as {', '.join(map(repr, words))})"
     if value.upper() == ALL or any(code.startswith(value.upper()) for code in RULES):
         return f" (codes are upper-case: '{value.upper()}')"
     code = CODES_BY_NAME.get(value.lower())

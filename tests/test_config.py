@@ -333,8 +333,8 @@ def test_missing_configuration_says_so(tmp_path: Path) -> None:
         # Codes written as in a noqa comment, spaces between them: each is a code (or a prefix).
         (
             "select = ['NS102 NS1']\n",
-            "select: unknown rule code or prefix 'NS102 NS1' (that is 2 codes: on the command line, "
-            "separate them with commas, 'NS102,NS1'; in a configuration, list each)",
+            "select: unknown rule code or prefix 'NS102 NS1' "
+            "(that is 2 codes: give each on its own, as 'NS102', 'NS1')",
         ),
         # The near misses: an unknown code gets no hint, even in lower case, nor do two words of
         # which one is no code.
@@ -738,11 +738,8 @@ def test_exit_zero_still_reports(project: Path) -> None:
         (["--select", "NS1,NSX"], "NSX"),
         (["--ignore", "E501"], "E501"),
         (["--extend-select", "NS99"], "NS99"),
-        # Codes separated by a space, as in a noqa comment: the error says to use a comma.
-        (
-            ["--ignore", "NS102 NS110"],
-            "NS102 NS110' (that is 2 codes: on the command line, separate them with commas, 'NS102,NS110",
-        ),
+        # Codes separated by a space, as in a noqa comment: the error says to give each on its own.
+        (["--ignore", "NS102 NS110"], "NS102 NS110' (that is 2 codes: give each on its own, as 'NS102', 'NS110"),
     ],
 )
 def test_unknown_code_on_the_command_line_is_a_usage_error(project: Path, args: list[str], offending: str) -> None:
