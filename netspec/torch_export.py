@@ -7,8 +7,10 @@ inside the functions, so that checking a spec never pays for it.
 Each layer model builds the PyTorch module of the same arithmetic (``torch_module``), with the
 helpers here. Where PyTorch has no direct equivalent, the mapping is:
 
-- per-side conv padding: an explicit pad of the conv's ``padding_mode`` (``nn.ConstantPadNd``
-  for zeros) before a padding-0 conv;
+- per-side conv padding: in zeros mode, the conv's own symmetric padding min(before, after),
+  after an explicit zero pad of the excess (``nn.ConstantPadNd``), so that no more is copied
+  than must be; in a copying mode, an explicit pad of all of it before a padding-0 conv, as a
+  copy of a copy's edge would not be a copy of the input's;
 - per-side pooling padding: the pool's own symmetric padding min(before, after), after an
   explicit pad of the excess (−∞ for max-pooling, so that it is never the maximum; 0 for
   average pooling, which counts padding in its divisor by default, and without

@@ -1088,11 +1088,13 @@ def test_a_list_longer_than_the_rank_recalls_that_shapes_are_channels_first(shap
     assert diagnostic.help is not None and diagnostic.help.startswith("a shape's first size is its channels")
 
 
-def test_other_bad_lists_get_no_word_on_channels() -> None:
-    # The near miss: a list of the right length, of a wrong value, is another problem.
-    (diagnostic,) = lint(spec("[1, 224, 224]", "{type: conv, filters: 8, kernel: [3, 0]}"))
-    assert diagnostic.code == "NS002"
-    assert "channels" not in (diagnostic.help or "")
+def test_other_layer_errors_get_no_word_on_channels() -> None:
+    # The near misses: with the channels, the list fits; and a layer's other NS002, an output
+    # of (8 − 1)·(2³¹ − 1) + 1 rows, is about something else.
+    assert lint(spec("[1, 224, 224]", "{type: conv, filters: 8, kernel: [3, 3], padding: 1}")) == []
+    (diagnostic,) = lint(spec("[1, 8, 8]", "{type: conv_transpose, filters: 1, kernel: 1, stride: 2147483647}"))
+    assert diagnostic.code == "NS002" and "absurd size" in diagnostic.message
+    assert diagnostic.help is None
 
 
 def test_a_list_of_the_wrong_length_is_counted_once() -> None:

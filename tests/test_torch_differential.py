@@ -1596,14 +1596,22 @@ def _conv_line(pad: int | str, mode: str = "zeros") -> str:
         (_conv_line(_PAST, "replicate"), lambda: _padded_conv(_PAST, "replicate")),
         (_conv_line(_WITHIN, "replicate"), lambda: _padded_conv(_WITHIN, "replicate")),
         (_conv_line(_PAST), lambda: _padded_conv(_PAST, "zeros")),
-        # Per-side padding is an explicit pad before the conv, 1 + 2P − 1 = 2P per side in all.
+        # Per-side zeros: the conv pads min(before, after) itself, the excess goes first in a
+        # copy, (1 + N)² values for N before and none after (N² for N − 1, within the limit).
         (
-            _conv_line(f"[[{_PAST}, {_PAST - 1}], [{_PAST}, {_PAST - 1}]]"),
-            lambda: torch.nn.functional.pad(_meta(1, 1, 1, 1), (_PAST, _PAST - 1, _PAST, _PAST - 1)),
+            _conv_line(f"[[{_ROOT}, 0], [{_ROOT}, 0]]"),
+            lambda: torch.nn.functional.pad(_meta(1, 1, 1, 1), (_ROOT, 0, _ROOT, 0)),
         ),
         (
-            _conv_line(f"[[{_WITHIN}, {_WITHIN - 1}], [{_WITHIN}, {_WITHIN - 1}]]"),
-            lambda: torch.nn.functional.pad(_meta(1, 1, 1, 1), (_WITHIN, _WITHIN - 1, _WITHIN, _WITHIN - 1)),
+            _conv_line(f"[[{_ROOT - 1}, 0], [{_ROOT - 1}, 0]]"),
+            lambda: torch.nn.functional.pad(_meta(1, 1, 1, 1), (_ROOT - 1, 0, _ROOT - 1, 0)),
+        ),
+        # Alike on both sides, it is the conv's own padding, in no copy: (N − 1 + 2)² values
+        # would be too many for one.
+        (
+            f"input: [1, {_ROOT - 1}, {_ROOT - 1}]\nlayers:\n  - {{type: conv, filters: 1, kernel: 3, "
+            "padding: [[1, 1], [1, 1]]}\n",
+            lambda: torch.nn.Conv2d(1, 1, 3, padding=1, device="meta")(_meta(1, 1, _ROOT - 1, _ROOT - 1)),
         ),
         # 'same' with an even kernel pads the odd pixel after in a copy: (N + 1)² values.
         (
@@ -1613,6 +1621,22 @@ def _conv_line(pad: int | str, mode: str = "zeros") -> str:
         (
             f"input: [1, {_ROOT}, {_ROOT}]\nlayers:\n  - {{type: conv, filters: 1, kernel: 3, padding: same}}\n",
             lambda: torch.nn.Conv2d(1, 1, 3, padding="same", device="meta")(_meta(1, 1, _ROOT, _ROOT)),
+        ),
+        # Kernel 4 pads 1 before and 2 after: only the odd pixel is copied, (N − 1 + 1)² = N².
+        (
+            f"input: [1, {_ROOT - 1}, {_ROOT - 1}]\nlayers:\n"
+            "  - {type: conv, filters: 1, kernel: 4, padding: same}\n",
+            lambda: torch.nn.Conv2d(1, 1, 4, padding="same", device="meta")(_meta(1, 1, _ROOT - 1, _ROOT - 1)),
+        ),
+        # Local response normalisation pads the squares along the channels, by size − 1 in all:
+        # (1 + 2 − 1)·(2³⁰ − 1)² = 2,305,843,004,918,726,658 values fit, (1 + 3 − 1)·… do not.
+        (
+            f"input: [1, {_HALF}, {_HALF}]\nlayers:\n  - {{type: local_response_norm, size: 3}}\n",
+            lambda: torch.nn.LocalResponseNorm(3)(_meta(1, 1, _HALF, _HALF)),
+        ),
+        (
+            f"input: [1, {_HALF}, {_HALF}]\nlayers:\n  - {{type: local_response_norm, size: 2}}\n",
+            lambda: torch.nn.LocalResponseNorm(2)(_meta(1, 1, _HALF, _HALF)),
         ),
         # Max pooling keeps the index of each maximum, in int64: at most (2⁶³ − 1)//8 =
         # 1,152,921,504,606,846,975 of them. 2·(2³⁰ − 1)² = 2,305,843,004,918,726,658 are too

@@ -623,15 +623,15 @@ def transposed_formula(size: int, kernel: int, stride: int, padding: int, output
     return f"({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel} − 1) + {output_padding} + 1 = {value}"
 
 
-def split_pool_padding(window: Window) -> tuple[int, Pads]:
-    """Per-side pooling padding as PyTorch can run it: the pooling module's own symmetric
-    padding min(before, after), and the excess on one side padded explicitly before it."""
-    native = min(window.pad_before, window.pad_after)
-    return native, (window.pad_before - native, window.pad_after - native)
+def split_padding(before: int, after: int) -> tuple[int, Pads]:
+    """Per-side zero padding as PyTorch can run it: the module's own symmetric padding
+    min(before, after), and the excess on one side padded explicitly before it."""
+    native = min(before, after)
+    return native, (before - native, after - native)
 
 
 def split_pool_output(window: Window) -> int:
-    """The output size of :func:`split_pool_padding`'s explicit pad followed by the pool.
+    """The output size of :func:`split_padding`'s explicit pad followed by the pool.
 
     It equals :attr:`Window.output` except in ``ceil_mode`` with more padding after than
     before: the explicit pad then moves the end of the input, and a last window that ATen's
@@ -640,6 +640,6 @@ def split_pool_output(window: Window) -> int:
     """
     if not (window.ceil_mode and window.pad_after > window.pad_before):
         return window.output
-    native, (before, after) = split_pool_padding(window)
+    native, (before, after) = split_padding(window.pad_before, window.pad_after)
     size = window.size + before + after
     return window.replaced(size=size, pad_before=native, pad_after=native).output

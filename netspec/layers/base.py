@@ -47,7 +47,8 @@ TOO_MANY_VALUES = too_many_values()
 
 
 #: A tensor PyTorch allocates for a layer: what it is, how many values, of which dtype. (A
-#: plain tuple: propagation makes two for each conv.)
+#: plain tuple, as propagation makes one or two for each layer, and a named one takes ten
+#: times as long to make.)
 Allocation = tuple[str, int, str]
 
 
@@ -320,7 +321,7 @@ class LayerBase(BaseModel):
     ) -> Sequence[Allocation]:
         """The tensors besides its output that PyTorch allocates for the layer, where one may
         be larger: a conv's or a dense layer's weight, a padded copy of the input, max
-        pooling's indices. None for the others."""
+        pooling's indices. Nothing for the others."""
         return ()
 
     def unshared_params(self, inputs: Sequence[Shape], output: Shape) -> int | None:

@@ -15,6 +15,7 @@ from netspec.layers.arithmetic import (
     padding_reach,
     same_output_pads,
     same_pads,
+    split_padding,
     transposed_formula,
     transposed_output,
 )
@@ -152,19 +153,19 @@ class Conv(WindowedLayer, Convolution):
         self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
     ) -> Sequence[Allocation]:
         weight = super().allocations(inputs, windows, output)
-        if windows is None or (type(self.padding) is int and self.padding_mode == "zeros"):
+        if type(self.padding) is int and self.padding_mode == "zeros":
             return weight  # zeros padded where they are read, in no copy
+        assert windows is not None
         return (*weight, *padded_copy(inputs[0][0], windows, self.copied_pads(windows)))
 
     def copied_pads(self, windows: Sequence[Window]) -> list[Pads]:
         """What is padded in a copy of the input before the convolution: all of it in a copying
-        mode (``F.pad``) and per side (netspec's export pads explicitly), the odd pixel after
-        for 'same' with an even kernel (ATen's ``_convolution_mode``), else nothing."""
-        if self.padding_mode != "zeros" or per_side_padding(self.padding):
+        mode (``F.pad``); zeros that differ between the sides, the excess on one side (ATen's
+        ``_convolution_mode`` for 'same' where D·(F − 1) is odd; the export for per-side
+        padding, :func:`split_padding`); nothing else."""
+        if self.padding_mode != "zeros":
             return [(w.pad_before, w.pad_after) for w in windows]
-        if self.padding == "same":
-            return [(0, w.pad_after - w.pad_before) for w in windows]
-        return [(0, 0)] * len(windows)
+        return [split_padding(w.pad_before, w.pad_after)[1] for w in windows]
 
     def max_padding(self, window: Window) -> int:
         # From K padding on, border outputs see only zeros (NS107); a copying mode may reach
@@ -222,22 +223,26 @@ class Conv(WindowedLayer, Convolution):
 
         (shape,) = inputs
         rank = len(shape) - 1
-        sided = per_side_padding(self.padding)
+        padding: object = torch_value(self.padding)
+        explicit: list[Pads] = []
+        if per_side_padding(self.padding):
+            # PyTorch's convolutions pad both sides alike: the rest goes in a module of its own.
+            # In a copying mode, all of it: a copy of a copy's edge is not a copy of the input's.
+            pads = self.per_side("padding", rank)
+            splits = [split_padding(*sides) if self.padding_mode == "zeros" else (0, sides) for sides in pads]
+            padding, explicit = tuple(own for own, _ in splits), [extra for _, extra in splits]
         module = nd("Conv", rank)(
             self.in_channels or shape[0],
             self.filters,
             torch_value(self.kernel),
             stride=torch_value(self.stride),
-            padding=0 if sided else torch_value(self.padding),
+            padding=padding,
             dilation=torch_value(self.dilation),
             groups=self.groups,
             bias=self.bias,
             padding_mode=self.padding_mode,
         )
-        if not sided:
-            return module
-        # PyTorch's convolutions pad both sides alike: uneven padding goes in a module of its own.
-        return padded(rank, self.per_side("padding", rank), module, mode=self.padding_mode)
+        return padded(rank, explicit, module, mode=self.padding_mode)
 
 
 class ConvTranspose(Convolution):

@@ -10,7 +10,19 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, SamePositions, Shape, Size, check_groups, format_shape, plural
+from netspec.layers.arithmetic import Window
+from netspec.layers.base import (
+    Allocation,
+    LayerBase,
+    LayerError,
+    SamePositions,
+    Shape,
+    Size,
+    check_groups,
+    format_shape,
+    plural,
+    volume,
+)
 
 if TYPE_CHECKING:
     from torch import nn
@@ -378,6 +390,13 @@ class LocalResponseNorm(Neutral):
     def output_shape(self, inputs: Sequence[Shape]) -> Shape:
         # PyTorch: "Expected 3D or higher dimensionality input".
         return self.spatial_input(inputs)
+
+    def allocations(
+        self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
+    ) -> Sequence[Allocation]:
+        # The squares, padded along the channels by size − 1 in all, for the sums to average.
+        (shape,) = inputs
+        return (("padded squares", (shape[0] + self.size - 1) * volume(shape[1:]), "float32"),)
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
         from torch import nn

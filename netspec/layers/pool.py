@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Pads, Window, split_pool_output, split_pool_padding
+from netspec.layers.arithmetic import Pads, Window, split_padding, split_pool_output
 from netspec.layers.base import (
     MAX_SPATIAL_RANK,
     Allocation,
@@ -110,10 +110,11 @@ class Pool(WindowedLayer):
     def allocations(
         self, inputs: Sequence[Shape], windows: Sequence[Window] | None, output: Shape
     ) -> Sequence[Allocation]:
-        if windows is None or not per_side_padding(self.padding):
+        if not per_side_padding(self.padding):
             return ()
-        # The excess padded explicitly, as the export does (:func:`split_pool_padding`).
-        return padded_copy(inputs[0][0], windows, [split_pool_padding(w)[1] for w in windows])
+        assert windows is not None
+        # The excess padded explicitly, as the export does (:func:`split_padding`).
+        return padded_copy(inputs[0][0], windows, [split_padding(w.pad_before, w.pad_after)[1] for w in windows])
 
     def check_settings(self) -> None:
         rank = self.implied_rank("kernel", "padding")
@@ -185,7 +186,7 @@ class Pool(WindowedLayer):
         # input ≥ kernel), so netspec's rules for per-side padding, which apply them to each
         # side, decide here; they also refuse the one ceil_mode case this mapping cannot match.
         windows, _ = checked(self.windows_and_output, self, shape)
-        splits = [split_pool_padding(w) for w in windows]
+        splits = [split_padding(w.pad_before, w.pad_after) for w in windows]
         native = tuple(own for own, _ in splits)
         pool = nd(self.torch_name, rank)(torch_value(self.kernel), padding=native, **self.torch_options())
         return self.after_explicit_pad(padded(rank, [extra for _, extra in splits], pool, self.padding_fill))
