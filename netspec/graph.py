@@ -19,10 +19,9 @@ from netspec.diagnostics import MAX_LISTED
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import COPYING_MODES, CountingBudget, Pads, Window
 from netspec.layers.base import (
-    ITEM_BYTES,
-    MAX_BYTES,
     MAX_NAME_LENGTH,
     MAX_SIZE,
+    MAX_VALUES,
     too_many_values,
     volume,
 )
@@ -428,7 +427,7 @@ def _propagate(graph: Graph, node: Node) -> None:
             raise LayerError("NS002", f"its output would be {largest}, an absurd size; sizes are at most {MAX_SIZE:,}")
         allocations = layer.allocations(inputs, windows, output)
         for what, values, dtype in (("output", volume(output), "float32"), *allocations):
-            if values > MAX_BYTES // ITEM_BYTES[dtype]:
+            if values > MAX_VALUES[dtype]:
                 tensor = f"its {what} would hold {_magnitude(values)} values"
                 raise LayerError("NS002", f"{tensor}, {too_many_values(dtype)}")
         node.windows, node.output = windows, output

@@ -78,7 +78,10 @@ class Convolution(LayerBase):
     def weights(self, inputs: Sequence[Shape]) -> int:
         """The kernel's size: in_ch·out_ch/groups·prod(F), whichever way it runs."""
         (shape,) = inputs
-        return shape[0] * self.filters // self.groups * math.prod(self.per_dimension("kernel", len(shape) - 1))
+        kernel, rank = self.kernel, len(shape) - 1
+        # A square kernel needs no expanding per dimension: propagation asks this of every conv.
+        area = kernel**rank if type(kernel) is int else math.prod(self.per_dimension("kernel", rank))
+        return shape[0] * self.filters // self.groups * area
 
     def params(self, inputs: Sequence[Shape]) -> int:
         return self.weights(inputs) + (self.filters if self.bias else 0)
