@@ -169,7 +169,7 @@ def directives(text: str, document: Document) -> list[Directive]:
         match = _DIRECTIVE.search(line, comment)
         if match is None:
             continue
-        # A word run into noqa (`# noqalike`) gives way to a directive after it on the line.
+        # A word run into noqa (noqalike, after the hash) gives way to a directive after it on the line.
         first = match
         while match is not None and match["glued"]:
             match = _DIRECTIVE.search(line, match.end())
