@@ -28,15 +28,20 @@ def specificity(selector: str, code: str, exact_only: bool = False) -> int:
     return len(selector) if (selector == code if exact_only else code.startswith(selector)) else -1
 
 
+def selects_a_rule(value: str) -> bool:
+    """Whether ``value`` is ``ALL``, a rule's code, or a prefix of one (``NS1``)."""
+    from netspec.rules import RULES  # loaded by any check, though not by these settings
+
+    return any(specificity(value, code) >= 0 for code in RULES)
+
+
 def selector_problem(values: Iterable[str]) -> str | None:
     """What is wrong with the first value that is no rule code nor prefix of one (``NS1``);
     None when all are."""
-    from netspec.rules import RULES  # loaded by any check, though not by these settings
-
     for value in values:
         if not value:
             return "an empty rule code (a stray comma?)"
-        if value != ALL and not any(code.startswith(value) for code in RULES):
+        if not selects_a_rule(value):
             return f"unknown rule code or prefix '{cut(value)}'{selector_hint(value)}"
     return None
 
@@ -46,12 +51,12 @@ def selector_hint(value: str) -> str:
     several codes in one value (spaces separate codes in a noqa comment, not here): each on
     its own is a comma-separated item on the command line, a list item, a table key or a
     tuple item, whichever asked."""
-    from netspec.rules import CODES_BY_NAME, RULES
+    from netspec.rules import CODES_BY_NAME
 
     words = value.split()
-    if len(words) > 1 and all(any(code.startswith(word) for code in RULES) for word in words):
+    if len(words) > 1 and all(map(selects_a_rule, words)):
         return f" (that is {len(words)} codes: give each on its own, as {', '.join(map(repr, words))})"
-    if value.upper() == ALL or any(code.startswith(value.upper()) for code in RULES):
+    if selects_a_rule(value.upper()):
         return f" (codes are upper-case: '{value.upper()}')"
     code = CODES_BY_NAME.get(value.lower())
     return f" ('{value}' is the name of {code}; rules go by their codes)" if code else ""

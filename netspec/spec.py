@@ -18,14 +18,14 @@ from netspec.layers.base import (
     BRANCH_NAMES,
     CHANNELS_FIRST,
     KEYWORD_TAG,
-    MAX_ELEMENTS,
     MAX_SIZE,
     MAX_SPATIAL_RANK,
-    TOO_MANY_VALUES,
+    MAX_VALUES,
     Name,
     Size,
     per_side_padding,
     plural,
+    too_many_values,
     volume,
 )
 from netspec.layers.neutral import FLOAT32_MAX
@@ -111,8 +111,8 @@ class SpecModel(BaseModel):
     @field_validator("input")
     @classmethod
     def _allocatable(cls, shape: list[int]) -> list[int]:
-        if volume(shape) > MAX_ELEMENTS:
-            raise ValueError(f"`input` would hold {volume(shape):,} values, {TOO_MANY_VALUES}")
+        if volume(shape) > MAX_VALUES["float32"]:
+            raise ValueError(f"`input` would hold {volume(shape):,} values, {too_many_values()}")
         return shape
 
     outputs: Annotated[list[Name], Field(min_length=1, json_schema_extra={"uniqueItems": True})] | None = Field(

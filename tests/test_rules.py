@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -22,6 +24,7 @@ from tests.helpers import codes, lint, spec
 #: For NS107's tests on stride-1 convolutions, whose excess padding also grows the map (NS102).
 NS107_ONLY = Settings(select=("NS107",))
 NS119_ONLY = Settings(select=("NS119",))
+README = Path(__file__).parents[1] / "README.md"
 
 CASES = [
     # code, firing spec, near miss
@@ -1366,6 +1369,18 @@ def test_ns119_names_an_activation_that_is_not_a_type(activation: str, ending: s
     # The near misses: an activation type, and no activation.
     for quiet in ("activation: softmax", "activation: identity", "bias: true"):
         assert lint(text.replace(f"activation: {activation}", quiet), NS119_ONLY) == []
+
+
+def test_the_activation_types_written_out_in_the_docs_are_the_types() -> None:
+    # NS119's documentation and the README's conv row list them by hand: a type added or
+    # renamed fails here rather than leave the lists behind.
+    listings = [
+        re.search(r"activation layer types \(([^)]*)\)", RULES["NS119"].doc),
+        re.search(r"the PyTorch export adds the activation types (.*?);", README.read_text(encoding="utf-8")),
+    ]
+    for listing in listings:
+        assert listing is not None
+        assert tuple(re.findall(r"`(\w+)`", listing[1])) == get_args(ActivationName)
 
 
 def test_ns105_help_leads_to_a_flat_tensor() -> None:

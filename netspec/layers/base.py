@@ -34,16 +34,12 @@ MAX_SIZE = 2**31 - 1
 MAX_BYTES = 2**63 - 1
 #: The most values one tensor of each dtype may hold.
 MAX_VALUES = {dtype: MAX_BYTES // size for dtype, size in (("float32", 4), ("int64", 8))}
-MAX_ELEMENTS = MAX_VALUES["float32"]
 
 
 def too_many_values(dtype: str = "float32") -> str:
     """Why a tensor of ``dtype`` past :data:`MAX_BYTES` is refused."""
     article = "an" if dtype.startswith("i") else "a"
     return f"more than PyTorch can allocate: {article} {dtype} tensor holds at most {MAX_VALUES[dtype]:,}"
-
-
-TOO_MANY_VALUES = too_many_values()
 
 
 #: A tensor PyTorch allocates for a layer: what it is, how many values, of which dtype. (A
