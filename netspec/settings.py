@@ -54,8 +54,10 @@ def selector_hint(value: str) -> str:
     from netspec.rules import CODES_BY_NAME
 
     words = value.split()
-    if len(words) > 1 and all(map(selects_a_rule, words)):
-        return f" (that is {len(words)} codes: give each on its own, as {', '.join(map(repr, words))})"
+    codes = value.upper().split()
+    if len(words) > 1 and all(map(selects_a_rule, codes)):
+        case = "" if codes == words else ", in upper case"
+        return f" (that is {len(codes)} codes{case}: give each on its own, as {', '.join(map(repr, codes))})"
     if selects_a_rule(value.upper()):
         return f" (codes are upper-case: '{value.upper()}')"
     code = CODES_BY_NAME.get(value.lower())

@@ -336,10 +336,17 @@ def test_missing_configuration_says_so(tmp_path: Path) -> None:
             "select: unknown rule code or prefix 'NS102 NS1' "
             "(that is 2 codes: give each on its own, as 'NS102', 'NS1')",
         ),
+        # The same in lower case, as a noqa comment may write them.
+        (
+            "select = ['ns102 Ns1']\n",
+            "select: unknown rule code or prefix 'ns102 Ns1' "
+            "(that is 2 codes, in upper case: give each on its own, as 'NS102', 'NS1')",
+        ),
         # The near misses: an unknown code gets no hint, even in lower case, nor do two words of
         # which one is no code.
         ("select = ['ns7']\n", "select: unknown rule code or prefix 'ns7'\n"),
         ("select = ['NS102 NS7']\n", "select: unknown rule code or prefix 'NS102 NS7'\n"),
+        ("select = ['ns102 ns7']\n", "select: unknown rule code or prefix 'ns102 ns7'\n"),
         # Within per-file-ignores, the error names the table as its type errors do.
         ("[per-file-ignores]\n'a/*.yaml' = ['NS1234']\n", "per-file-ignores.a/*.yaml: unknown rule code or prefix"),
     ],
