@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 from netspec import __version__, lint_text
 from netspec.cli import app
 from netspec.report import REPORTERS
+from netspec.report.base import inline, one_line
 from netspec.report.full import SNIPPET_WIDTH, FullReporter
 from tests.helpers import CLEAN, ROOT, SHRINKING, spec, write_spec
 
@@ -332,6 +334,40 @@ def test_bidirectional_controls_are_escaped_in_messages_and_pictured_in_snippets
         '3 |   - {type: conv, name: "a\ufffdb", filters: 8, kernel: 3}'
         in runner.invoke(app, ["check", str(path)]).output
     )
+
+
+def test_names_that_differ_by_an_invisible_character_print_apart(tmp_path: Path) -> None:
+    # A zero-width space, a tag character and a soft hyphen show nothing: written raw, each
+    # line would say that 'conv' is no earlier layer, and ask "did you mean 'conv'?".
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "input: [3, 32, 32]\nlayers:\n  - {type: conv, name: conv, filters: 8, kernel: 3, padding: 1}\n"
+        '  - {type: add, from: [conv, "conv\\u200b"]}\n'
+        '  - {type: add, from: [conv, "conv\\U000E0041"]}\n'
+        '  - {type: add, from: [conv, "conv\\u00ad"]}\n'
+        '  - {type: add, from: [conv, "conv\\u0301中😀"]}\n',
+        encoding="utf-8",
+    )
+    for output_format in ("full", "concise"):
+        out = runner.invoke(app, ["check", "--output-format", output_format, str(path)]).output
+        for shown in ("conv\\u200b", "conv\\U000e0041", "conv\\u00ad"):
+            assert f"names '{shown}', which is not an earlier layer; did you mean 'conv'?" in out, output_format
+        assert not {"\u200b", "\U000e0041", "\u00ad"} & set(out), output_format
+        # The near miss: a letter with a combining accent, a wide character and an emoji show.
+        assert "'conv\u0301中😀'" in out, output_format
+
+
+@pytest.mark.parametrize("reporter", [one_line, inline])
+def test_every_format_character_is_escaped(reporter: Callable[[str], str]) -> None:
+    import unicodedata
+
+    invisible = [chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf"]
+    assert len(invisible) >= 160  # Unicode 14 has 163
+    written = {c: f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in invisible}
+    assert [c for c in invisible if reporter(f"a{c}b") != f"a{written[c]}b"] == []
+    # Marks, letters and symbols that show, including a joiner's neighbours in an emoji, stay.
+    for shown in ("e\u0301", "中", "😀", "\u0e35", "\ufe0f", "ſ"):
+        assert reporter(shown) == shown
 
 
 def test_show_table_escapes_what_would_drive_the_terminal(tmp_path: Path) -> None:

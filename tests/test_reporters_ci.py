@@ -82,6 +82,14 @@ def test_escaping_follows_the_actions_toolkit() -> None:
             "title=netspec (NS101)::\\x1b]0;pwned\\x07\\x1b[2J\\x85",
             id="terminal",
         ),
+        # An invisible character in the message is written out, as in every line-based format;
+        # in the file name it stays, or the annotation would name no file.
+        pytest.param(
+            "a\u200bb",
+            "z\u200bw.yaml",
+            "::warning file=z\u200bw.yaml,line=2,col=3,endLine=2,endColumn=9,title=netspec (NS101)::a\\u200bb",
+            id="invisible",
+        ),
     ],
 )
 def test_annotation_escapes_message_and_properties(

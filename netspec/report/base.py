@@ -6,7 +6,7 @@ import contextlib
 import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
@@ -54,15 +54,39 @@ class Reporter:
 #: would reorder how the rest of the line displays ("Trojan Source", CVE-2021-42574).
 BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 
+#: Unicode's format characters (category Cf, as of Unicode 15.1), the bidirectional controls
+#: among them: invisible, so that names differing by one (a zero-width space, a soft hyphen,
+#: a tag character) print alike, and "did you mean 'conv'?" answers 'conv\u200b'.
+FORMAT_CHARACTERS = (
+    *(0x00AD, 0x061C, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x180E, 0xFEFF, 0x110BD, 0x110CD, 0xE0001),
+    *range(0x0600, 0x0606),
+    *range(0x200B, 0x2010),
+    *range(0x202A, 0x202F),
+    *range(0x2060, 0x2065),
+    *range(0x2066, 0x2070),
+    *range(0xFFF9, 0xFFFC),
+    *range(0x13430, 0x13440),
+    *range(0x1BCA0, 0x1BCA4),
+    *range(0x1D173, 0x1D17B),
+    *range(0xE0020, 0xE0080),
+)
+
+
+def _escapes(codes: Iterable[int]) -> dict[int, str]:
+    return {code: f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}" for code in codes}
+
+
 #: Characters that would end a line, or drive the terminal (C0 and C1 controls, DEL), or
 #: reorder it (bidirectional controls), in a line-based report, with the escapes written
 #: instead: a layer named "x\n::error ..." must not start a line of its own, nor
 #: "\x1b]0;..." set the terminal's title.
-_UNPRINTABLE = (
+_TERMINAL_CONTROLS = (
     {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
-    | {code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *BIDI_CONTROLS)}
+    | _escapes((0x2028, 0x2029, *BIDI_CONTROLS))
     | {ord("\t"): "\t", ord("\n"): "\\n", ord("\r"): "\\r"}
 )
+#: Those, and the other format characters, which hide in a message.
+_UNPRINTABLE = _TERMINAL_CONTROLS | _escapes(FORMAT_CHARACTERS)
 
 
 def one_line(text: str) -> str:
@@ -111,13 +135,24 @@ def json_text(value: Any, **options: Any) -> str:
     return json.dumps(value, **options).replace("##[", "#\\u0023[")
 
 
-#: ``_UNPRINTABLE`` but for LF and CR, which some formats encode their own way.
-_CONTROLS = {code: escape for code, escape in _UNPRINTABLE.items() if code not in (ord("\n"), ord("\r"))}
+def _but_line_breaks(escapes: dict[int, str]) -> dict[int, str]:
+    """``escapes`` but for LF and CR, which some formats encode their own way."""
+    return {code: escape for code, escape in escapes.items() if code not in (ord("\n"), ord("\r"))}
+
+
+_CONTROLS = _but_line_breaks(_UNPRINTABLE)
+_NAME_CONTROLS = _but_line_breaks(_TERMINAL_CONTROLS)
 
 
 def without_controls(text: str) -> str:
-    """``text`` with control characters escaped, LF and CR left to the format."""
+    """``text`` with control and format characters escaped, LF and CR left to the format."""
     return text.translate(_CONTROLS)
+
+
+def without_terminal_controls(name: str) -> str:
+    """A file's ``name`` with what would drive or reorder a terminal escaped, LF and CR left to
+    the format: an invisible character stays, so that the name still names the file."""
+    return name.translate(_NAME_CONTROLS)
 
 
 def applicability(d: Diagnostic) -> str:

@@ -14,28 +14,35 @@ from typing import TextIO
 
 from netspec.diagnostics import Diagnostic
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, no_legacy_command, relative_path, without_controls
+from netspec.report.base import (
+    Reporter,
+    no_legacy_command,
+    relative_path,
+    without_controls,
+    without_terminal_controls,
+)
 from netspec.report.concise import ConciseReporter
 from netspec.source import UNUSUAL_BREAK
 
 
 def _percent_escaped(text: str) -> str:
-    """The toolkit's ``escapeData``: no raw ``%``, CR or LF. Other control characters are
-    escaped too: the log is also read on terminals."""
-    return without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The toolkit's ``escapeData``: no raw ``%``, CR or LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_data(text: str) -> str:
-    """A message: :func:`_percent_escaped`, and no legacy ``##[`` command in it. The runner
+    """A message: :func:`_percent_escaped`, with other control and format characters escaped
+    (the log is also read on terminals), and no legacy ``##[`` command in it. The runner
     reads an annotation's line as a command of its own and looks no further, but the message
     is for people, who do not see the word joiner; a runner that searched it would find none."""
-    return no_legacy_command(_percent_escaped(text))
+    return no_legacy_command(_percent_escaped(without_controls(text)))
 
 
 def escape_property(text: str) -> str:
-    """The toolkit's ``escapeProperty``: properties are also split on ``:`` and ``,``. A ``##[``
-    stays: the property names a file, which a changed name would not."""
-    return _percent_escaped(text).replace(":", "%3A").replace(",", "%2C")
+    """The toolkit's ``escapeProperty``: properties are also split on ``:`` and ``,``. The
+    property names a file, which a changed name would not: a ``##[`` and invisible characters
+    stay, and only what would drive or reorder a terminal is escaped."""
+    return _percent_escaped(without_terminal_controls(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def repository_path(filename: str) -> str:
