@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -436,11 +437,11 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean '{match}'?" if match and match != word else ""
 
 
-def _allowed_keys(layer_type: str | None) -> list[str]:
-    if layer_type is None:
-        return [f.alias or name for name, f in SpecModel.model_fields.items()]
-    cls = LAYER_TYPES[layer_type]
-    return [f.alias or name for name, f in cls.model_fields.items()]
+@functools.cache
+def _allowed_keys(layer_type: str | None) -> tuple[str, ...]:
+    """The keys of a layer type, or of the spec: asked once for each unknown key."""
+    model = SpecModel if layer_type is None else LAYER_TYPES[layer_type]
+    return tuple(f.alias or name for name, f in model.model_fields.items())
 
 
 def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quoted | None) -> SchemaProblem | None:

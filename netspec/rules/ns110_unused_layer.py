@@ -64,15 +64,15 @@ def _last_unknown_reads(analysis: Analysis) -> int:
     """The last layer whose `from` is unknown (−1 for none): one that names no earlier layer
     (NS004), cannot be read, may be a misspelt key (close to `from`), or is not a mapping."""
     last = max((p.index for p in analysis.graph.problems if p.code == "NS004" and p.index is not None), default=-1)
+    # Each key compared once: a file may hold thousands of unknown keys, most of them alike.
+    near_from: dict[str, bool] = {}
     for problem in analysis.spec.problems:
-        layer, key = (problem.path[1], problem.path[2]) if len(problem.path) == 3 else (None, None)
-        if (
-            problem.unknown_key
-            and problem.path[0] == "layers"
-            and isinstance(layer, int)
-            and suggest(str(key), ["from"])
-        ):
-            last = max(last, layer)
+        layer, key = (problem.path[1], str(problem.path[2])) if len(problem.path) == 3 else (None, "")
+        if problem.unknown_key and problem.path[0] == "layers" and isinstance(layer, int) and layer > last:
+            if key not in near_from:
+                near_from[key] = bool(suggest(key, ["from"]))
+            if near_from[key]:
+                last = layer
     for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True):
         if not isinstance(raw, dict) or (raw.get("from") is not None and declared_sources(node.layer, raw) is None):
             last = max(last, node.index)
