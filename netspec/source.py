@@ -76,6 +76,10 @@ _LAYERS_PATH = ("layers",)
 #: (unlike strings) can be chosen to share one hash: thousands of them make every dict
 #: insertion slow, and loading quadratic (32,000 such keys took 34 s).
 MAX_NUMBER_KEYS = 1_000
+#: Repeated keys per file (NS003), merge conflicts included, refused past this as they are
+#: read. A spec states each key once; each repeat is kept with its path and offsets for the
+#: report, and a million of them (`name: a` written over 10 MB) took a gigabyte.
+MAX_REPEATED_KEYS = 1_000
 #: Alias expansion budget, counted in nodes: generous for real reuse, fatal for alias bombs.
 #: An anchored value also counts one node per 16 characters of its text, so that an alias
 #: cannot repeat a long string into more text than a large file holds (messages and
@@ -730,9 +734,16 @@ class _Builder:
         """Record a key that repeats one before it in the mapping: the key just read, unless
         ``offsets`` places the repeat elsewhere. Returns the repeat's number, from 1."""
         doc = self.doc
+        where = offsets or (frame.key_start, frame.key_end)
+        if len(doc.duplicate_keys) >= MAX_REPEATED_KEYS:
+            raise LoadError(
+                "NS001",
+                f"more than {MAX_REPEATED_KEYS:,} repeated keys; a spec states each key once",
+                doc.lines.span(*where),
+            )
         doc.duplicate_keys.append((*frame.path, key))
         number = len(doc.duplicate_keys)
-        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", number)] = offsets or (frame.key_start, frame.key_end)
+        doc.duplicate_offsets[(*frame.path, key, "<duplicate>", number)] = where
         return number
 
     def define(self, anchor: str, start: int) -> None:

@@ -669,6 +669,33 @@ def test_a_flood_of_mappings_anywhere_is_refused_as_it_is_read(tmp_path: Path, m
     assert "NS001" not in near
 
 
+def test_a_flood_of_repeated_keys_is_refused_as_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Here the limit is 100: a layer whose `name` is written 102 times repeats it 101 times.
+    monkeypatch.setattr("netspec.source.MAX_REPEATED_KEYS", 100)
+
+    def spec_with(names: int) -> str:
+        return "input: [3, 8, 8]\nlayers: [{type: relu, " + ", ".join(["name: a"] * names) + "}]\n"
+
+    # The 101st repeat is the 102nd `name`: after "layers: [{type: relu, " (22 characters)
+    # and 101 of "name: a, " (9 each), at column 23 + 909.
+    out = diagnosed(write_spec(tmp_path, spec_with(102)), code="NS001", fragment="more than 100 repeated keys")
+    assert ":2:932: NS001" in out
+    # The near miss: 100 repeats are read, and reported as the repeated key they are.
+    near = diagnosed(write_spec(tmp_path, spec_with(101), "near.yaml"), code="NS003", fragment="appears more than once")
+    assert "NS001" not in near
+
+
+def test_a_ten_megabyte_flood_of_repeated_keys_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    # 1.2 million repeats of `name: a` fit in 10 MB, and took over a gigabyte; here the process
+    # is held to 512 MiB. The 1,001st repeat starts after "layers: [{type: relu, " (22
+    # characters) and 1,001 of "name: a," (8 each).
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [{type: relu, " + "name: a," * 1_200_000 + "name: a}]\n")
+
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:2:{23 + 8 * 1_001}: NS001 error: more than 1,000 repeated keys" in done.stdout
+
+
 def test_a_ten_megabyte_flood_of_layers_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     # The real limit, in a real process held to 512 MiB: 740,000 layers on one line.
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [" + ", ".join(["{type: relu}"] * 740_000) + "]\n")
