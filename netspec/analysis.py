@@ -35,7 +35,8 @@ class Analysis:
 
 
 def analyse(text: str, filename: str, default_name: str) -> Analysis:
-    """Load, validate and propagate. Raises :class:`netspec.source.LoadError` for unreadable text."""
+    """Load, validate and propagate. Raises :class:`netspec.source.LoadError` for unreadable text,
+    or text with more problems than a report holds (:data:`~netspec.spec.MAX_SCHEMA_ERRORS`)."""
     document = load(text)
     return analyse_document(document, text, filename, default_name)
 

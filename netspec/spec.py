@@ -30,7 +30,7 @@ from netspec.layers.base import (
     volume,
 )
 from netspec.layers.neutral import FLOAT32_MAX
-from netspec.source import KeyPath, interpolation_hint
+from netspec.source import KeyPath, LoadError, interpolation_hint
 
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
 Quoted = Callable[[KeyPath], bool]
@@ -38,6 +38,11 @@ Quoted = Callable[[KeyPath], bool]
 #: How many candidates "did you mean" may compare a word with, in all, while one spec is
 #: validated and again while its graph is built (~0.1 s of difflib).
 SUGGESTION_BUDGET = 20_000
+
+#: Problems in the keys and values of one spec (pydantic's errors) past which it is refused
+#: unreported: each costs about 2 KB through the report, and a spec generated wrong can hold
+#: a million (ten unknown keys in each of 100,000 layers took 2 GB), which no one reads.
+MAX_SCHEMA_ERRORS = 100_000
 
 #: Other frameworks' names for netspec's layer types and keys, for "did you mean". A synonym
 #: is offered only where its target is a valid choice (a type, or a key of that layer).
@@ -165,7 +170,8 @@ def parse(
     """Validate the loaded data; keep every layer that validates, report the rest.
     ``suggestions`` is how many candidates "did you mean" may compare (0: no suggestions).
     ``quoted`` says whether the text quotes the value at a path; without it, a string that
-    YAML would read as a number is taken to be quoted."""
+    YAML would read as a number is taken to be quoted. Raises :class:`~netspec.source.LoadError`
+    past :data:`MAX_SCHEMA_ERRORS` problems."""
     if not isinstance(data, dict):
         what = "empty" if data is None else _a_kind(data)
         return ParsedSpec(
@@ -178,12 +184,40 @@ def parse(
         )
     raw_layers = data.get("layers")
     raw_layers = raw_layers if isinstance(raw_layers, list) else []
+    # Counted first: pydantic keeps every error it finds, about 1 KB each.
+    unknown = _unknown_key_count(data, raw_layers)
+    if unknown > MAX_SCHEMA_ERRORS:
+        raise _too_many_problems(f"{unknown:,} unknown keys")
     try:
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
+        if exc.error_count() > MAX_SCHEMA_ERRORS:
+            raise _too_many_problems(f"{exc.error_count():,} problems in its keys and values") from None
         return _salvage(data, raw_layers, default_name, exc, Budget(suggestions), quoted)
     spec = ParsedSpec(model.name or default_name, model.description, tuple(model.input), list(model.layers), raw_layers)
     return _with_outputs(spec, model.outputs)
+
+
+def _unknown_key_count(data: dict[Any, Any], raw_layers: list[Any]) -> int:
+    """The keys of the spec, and of its layers of known types, that no model has: each is an
+    error of pydantic's. A set operation per layer, which stays in C for a valid one."""
+    count = len(data.keys() - _allowed_key_set(None))
+    for raw in raw_layers:
+        if type(raw) is dict:
+            kind = raw.get("type")
+            if type(kind) is str and kind in LAYER_TYPES:
+                allowed = _allowed_key_set(kind)
+                if not allowed.issuperset(raw):
+                    count += len(raw.keys() - allowed)
+    return count
+
+
+def _too_many_problems(what: str) -> LoadError:
+    return LoadError(
+        "NS001",
+        f"the spec has {what}, more than the {MAX_SCHEMA_ERRORS:,} problems netspec reports in one file; refusing it",
+        help="check a few of its layers on their own, or mend what generated it",
+    )
 
 
 def _with_outputs(spec: ParsedSpec, names: list[str] | None) -> ParsedSpec:
@@ -439,9 +473,16 @@ def suggest(word: str, choices: list[str]) -> str:
 
 @functools.cache
 def _allowed_keys(layer_type: str | None) -> tuple[str, ...]:
-    """The keys of a layer type, or of the spec: asked once for each unknown key."""
+    """The keys of a layer type, or of the spec, in the model's order: asked once for each
+    unknown key."""
     model = SpecModel if layer_type is None else LAYER_TYPES[layer_type]
     return tuple(f.alias or name for name, f in model.model_fields.items())
+
+
+@functools.cache
+def _allowed_key_set(layer_type: str | None) -> frozenset[str]:
+    """:func:`_allowed_keys` as a set: asked for every layer."""
+    return frozenset(_allowed_keys(layer_type))
 
 
 def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quoted | None) -> SchemaProblem | None:

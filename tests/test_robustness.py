@@ -696,6 +696,43 @@ def test_a_ten_megabyte_flood_of_repeated_keys_is_refused_in_bounded_memory(tmp_
     assert f"{path}:2:{23 + 8 * 1_001}: NS001 error: more than 1,000 repeated keys" in done.stdout
 
 
+@pytest.mark.parametrize(
+    ("layer", "counted"),
+    [
+        # Unknown keys are counted before pydantic sees them: it keeps every error it finds.
+        ("{type: relu, bogus: 1}", "unknown keys"),
+        # A key of the spec's own, in a layer, is unknown there too.
+        ("{type: relu, input: 1}", "unknown keys"),
+        # Other problems are counted by pydantic, and refused before they are reported.
+        ("{type: conv, filters: x, kernel: 3}", "problems in its keys and values"),
+    ],
+)
+def test_a_flood_of_schema_problems_is_refused_unreported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layer: str, counted: str
+) -> None:
+    monkeypatch.setattr("netspec.spec.MAX_SCHEMA_ERRORS", 10)
+
+    def spec_with(layers: int) -> str:
+        return "input: [3, 8, 8]\nlayers:\n" + f"  - {layer}\n" * layers
+
+    out = diagnosed(write_spec(tmp_path, spec_with(11)), code="NS001", fragment=f"the spec has 11 {counted}, more")
+    assert ":1:1: NS001" in out
+    # The near miss: ten problems are each reported.
+    near = diagnosed(write_spec(tmp_path, spec_with(10), "near.yaml"), code="NS002")
+    assert "NS001" not in near and near.count("NS002") == 10
+
+
+def test_a_ten_megabyte_flood_of_unknown_keys_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    # Ten unknown keys in each of 100,000 layers fit in 7 MB, and took 2 GB to report; here
+    # the process is held to 512 MiB.
+    layer = "{type: relu, b: 1, c: 2, d: 3, e: 4, f: 5, g: 6, h: 7, i: 8, j: 9, k: 0}"
+    path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [" + ", ".join([layer] * 100_000) + "]\n")
+
+    done = check_in_a_process(path, preexec_fn=address_space_limit())
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:1:1: NS001 error: the spec has 1,000,000 unknown keys" in done.stdout
+
+
 def test_a_ten_megabyte_flood_of_layers_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     # The real limit, in a real process held to 512 MiB: 740,000 layers on one line.
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [" + ", ".join(["{type: relu}"] * 740_000) + "]\n")
