@@ -330,6 +330,7 @@ def test_unsafe_fixes_apply_every_safe_fix_as_well(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("layers_alone")
 def test_unsafe_fixes_that_hide_nothing_are_taken_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     # 20 unpadded 3-taps on 100 positions, each with the size it gives as its `expect`: each
     # padding fix breaks its own expect (NS108), so each is unsafe, and hides no layer. A
@@ -349,6 +350,7 @@ def test_unsafe_fixes_that_hide_nothing_are_taken_within_the_budget(monkeypatch:
     assert len(judged) == 5
 
 
+@pytest.mark.usefixtures("layers_alone")
 def test_unsafe_fixes_that_each_hide_a_branch_are_all_taken_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
     # 12 branches from the input: a conv (32 − 3 + 1 = 30, NS102) and a reshape to its
     # 8×30×30. Each padding fix breaks its own reshape (NS117), hiding it: unsafe. More of
@@ -696,11 +698,19 @@ def test_fix_replaces_a_block_padding_after_a_comment_ending_in_any_line_break(b
     assert fixed == f"{head}    padding: 1  # none\n"
 
 
+@pytest.fixture
+def layers_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Judging a fix costs the layers analysed (and what else a test counts), not the problems
+    found on the fixed spec: the budgets below are counted in judgements of so many layers."""
+    monkeypatch.setattr("netspec.fix.LAYERS_PER_FINDING", 0)
+
+
 def shrinking_stack(layers: int) -> str:
     """Unpadded 3×3 convs on a wide 1-D input: each shrinks by 2, each fix (padding 1) is safe."""
     return spec(f"[4, {4 * layers + 100}]", *["{type: conv, filters: 4, kernel: 3}"] * layers)
 
 
+@pytest.mark.usefixtures("layers_alone")
 @pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5)])
 def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch, layers: int, judged: int) -> None:
     # Each judgement analyses every layer: a budget of 100 pays for 100/10 = 10 of 10, or
@@ -710,6 +720,20 @@ def test_a_check_judges_fixes_within_its_budget(monkeypatch: pytest.MonkeyPatch,
     assert marks == [Applicability.SAFE] * judged + [None] * (layers - judged)
 
 
+@pytest.mark.parametrize(("layers", "budget", "judged"), [(10, 100, 3), (2_000, 20_000, 3)])
+def test_the_problems_found_on_a_fixed_spec_count_towards_the_budget(
+    monkeypatch: pytest.MonkeyPatch, layers: int, budget: int, judged: int
+) -> None:
+    # Each is worded as it is found. A judgement costs the n layers, charged before, and
+    # 3 for each of the n − 1 shrinking convs left: 10 + 27 = 37, with 100, 63 and 26 left
+    # before the first three (−11 after); 2,000 + 5,997 = 7,997, with 20,000, 12,003 and
+    # 4,006 left (−3,991 after). Without this, 2,000 of them took 10 judgements and 2 s.
+    monkeypatch.setattr("netspec.fix.ASSESSMENT_BUDGET", budget)
+    marks = [d.applicability for d in lint_text(shrinking_stack(layers)).diagnostics]
+    assert marks == [Applicability.SAFE] * judged + [None] * (layers - judged)
+
+
+@pytest.mark.usefixtures("layers_alone")
 def test_a_spec_with_schema_problems_costs_its_problems_too(monkeypatch: pytest.MonkeyPatch) -> None:
     # With a schema problem, each judgement validates the spec whole again, problems and all:
     # 10 layers and 20 unknown keys cost 10 + 2·20 = 50, so a budget of 100 pays for 2 of the
@@ -727,6 +751,7 @@ def test_a_spec_with_schema_problems_costs_its_problems_too(monkeypatch: pytest.
     assert clean == [Applicability.SAFE] * 9
 
 
+@pytest.mark.usefixtures("layers_alone")
 def test_fixes_past_the_budget_are_reported_unjudged_not_unsafe(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -750,6 +775,7 @@ def test_fixes_past_the_budget_are_reported_unjudged_not_unsafe(
     assert path.read_text().count("padding: 1") == 20
 
 
+@pytest.mark.usefixtures("layers_alone")
 @pytest.mark.parametrize(("inputs", "judged"), [(81, 9), (161, 7), (1601, 1)])
 def test_a_merges_inputs_count_towards_the_budget(monkeypatch: pytest.MonkeyPatch, inputs: int, judged: int) -> None:
     # 9 unpadded convs, then a concat of the last one `inputs` times: a judgement costs the 10
@@ -786,6 +812,7 @@ def test_what_ns114_works_out_on_a_fixed_spec_counts_towards_the_budget(monkeypa
     assert fix_text(text).result.fixed == 2
 
 
+@pytest.mark.usefixtures("layers_alone")
 @pytest.mark.parametrize(("layers", "judged"), [(10, 10), (20, 5), (300, 1)])
 def test_fix_judges_within_one_budget_for_all_its_passes_and_the_rest_together(
     monkeypatch: pytest.MonkeyPatch, layers: int, judged: int
@@ -879,6 +906,7 @@ def counted_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[None]:
     return calls
 
 
+@pytest.mark.usefixtures("layers_alone")
 def test_the_cost_of_a_judgement_is_counted_once_per_analysis_not_per_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     # Past the budget, each of 200 fixable layers used to count the whole graph again: a check
     # quadratic in the layers. The cost changes only with the analysis: once for a check, and
