@@ -685,15 +685,25 @@ def test_a_flood_of_repeated_keys_is_refused_as_it_is_read(tmp_path: Path, monke
     assert "NS001" not in near
 
 
+def test_a_repeat_in_every_layer_is_no_flood(tmp_path: Path) -> None:
+    # Two merge keys in each layer repeat `<<` (NS003), which a project may mean and silence:
+    # 2,000 layers of them are checked, as the limit allows one repeat per layer.
+    layers = "".join(f"  - {{type: relu, name: r{i}, <<: *a, <<: *b}}\n" for i in range(2_000))
+    text = "x: [&a {}, &b {}]\ninput: [3, 8, 8]\nlayers:\n" + layers
+    path = write_spec(tmp_path, text)
+    assert invoke("--ignore", "NS003,NS002", path).exit_code == 0
+    assert diagnosed(path, code="NS003").count("NS003") == 2_000
+
+
 def test_a_ten_megabyte_flood_of_repeated_keys_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     # 1.2 million repeats of `name: a` fit in 10 MB, and took over a gigabyte; here the process
-    # is held to 512 MiB. The 1,001st repeat starts after "layers: [{type: relu, " (22
-    # characters) and 1,001 of "name: a," (8 each).
+    # is held to 512 MiB. The 100,001st repeat starts after "layers: [{type: relu, " (22
+    # characters) and 100,001 of "name: a," (8 each).
     path = write_spec(tmp_path, "input: [3, 8, 8]\nlayers: [{type: relu, " + "name: a," * 1_200_000 + "name: a}]\n")
 
     done = check_in_a_process(path, preexec_fn=address_space_limit())
     assert done.returncode == 1, done.stderr
-    assert f"{path}:2:{23 + 8 * 1_001}: NS001 error: more than 1,000 repeated keys" in done.stdout
+    assert f"{path}:2:{23 + 8 * 100_001}: NS001 error: more than 100,000 repeated keys" in done.stdout
 
 
 @pytest.mark.parametrize(
