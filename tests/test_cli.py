@@ -357,17 +357,42 @@ def test_names_that_differ_by_an_invisible_character_print_apart(tmp_path: Path)
         assert "'conv\u0301中😀'" in out, output_format
 
 
+#: The format characters (Unicode's category Cf) written as they are: the joiners, which
+#: Persian and Indic words and emoji sequences need, the signs that show (Arabic number signs,
+#: Kaithi's), and the layout controls of Egyptian hieroglyphs and Duployan shorthand.
+SHOWN_FORMAT_CHARACTERS = {
+    *"\u200c\u200d",
+    *"\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd",
+    *map(chr, range(0x13430, 0x13440)),
+    *map(chr, range(0x1BCA0, 0x1BCA4)),
+}
+
+
 @pytest.mark.parametrize("reporter", [one_line, inline])
-def test_every_format_character_is_escaped(reporter: Callable[[str], str]) -> None:
+def test_every_hidden_format_character_is_escaped(reporter: Callable[[str], str]) -> None:
     import unicodedata
 
-    invisible = [chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf"]
-    assert len(invisible) >= 160  # Unicode 14 has 163
-    written = {c: f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in invisible}
-    assert [c for c in invisible if reporter(f"a{c}b") != f"a{written[c]}b"] == []
-    # Marks, letters and symbols that show, including a joiner's neighbours in an emoji, stay.
-    for shown in ("e\u0301", "中", "😀", "\u0e35", "\ufe0f", "ſ"):
+    format_characters = [chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf"]
+    assert len(format_characters) >= 160  # Unicode 14 has 163
+    hidden = [c for c in format_characters if c not in SHOWN_FORMAT_CHARACTERS]
+    written = {c: f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in hidden}
+    assert [c for c in hidden if reporter(f"a{c}b") != f"a{written[c]}b"] == []
+    # The near misses: the format characters that show or join, and marks, letters and
+    # symbols (an emoji with its variation selector among them), stay.
+    assert [c for c in SHOWN_FORMAT_CHARACTERS if reporter(f"a{c}b") != f"a{c}b"] == []
+    for shown in ("e\u0301", "中", "😀\ufe0f", "\u0e35", "ſ", "\u0645\u06cc\u200c\u062e\u0648"):
         assert reporter(shown) == shown
+
+
+def test_a_location_keeps_hidden_characters_so_that_it_still_names_the_file(tmp_path: Path) -> None:
+    # In the message a zero-width space is written out; in the file's name it stays, or the
+    # path would not paste. What drives the terminal is escaped in both.
+    path = tmp_path / "a\u200bb\x1b.yaml"
+    path.write_text(SHRINKING)
+    for output_format, location in (("concise", f"{tmp_path}/a\u200bb\\x1b.yaml:"), ("full", " --> ")):
+        out = runner.invoke(app, ["check", "--output-format", output_format, str(path)]).output
+        assert location in out and f"{tmp_path}/a\u200bb\\x1b.yaml:" in out, output_format
+        assert "\x1b" not in out, output_format
 
 
 def test_show_table_escapes_what_would_drive_the_terminal(tmp_path: Path) -> None:

@@ -54,19 +54,16 @@ class Reporter:
 #: would reorder how the rest of the line displays ("Trojan Source", CVE-2021-42574).
 BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 
-#: Unicode's format characters (category Cf, as of Unicode 15.1), the bidirectional controls
-#: among them: invisible, so that names differing by one (a zero-width space, a soft hyphen,
-#: a tag character) print alike, and "did you mean 'conv'?" answers 'conv\u200b'.
-FORMAT_CHARACTERS = (
-    *(0x00AD, 0x061C, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x180E, 0xFEFF, 0x110BD, 0x110CD, 0xE0001),
-    *range(0x0600, 0x0606),
-    *range(0x200B, 0x2010),
-    *range(0x202A, 0x202F),
+#: Unicode's other format characters (category Cf) that show nothing and that no script needs
+#: within a word: names that differ by one (a zero-width space, a soft hyphen, a tag
+#: character) would print alike, and "did you mean 'conv'?" answer 'conv\u200b'. The joiners
+#: (U+200C, U+200D: Persian and Indic words, emoji), the signs that show (Arabic number signs)
+#: and the layout controls of Egyptian hieroglyphs and Duployan shorthand are written as they are.
+HIDDEN_CHARACTERS = (
+    *(0x00AD, 0x180E, 0x200B, 0xFEFF, 0xE0001),
     *range(0x2060, 0x2065),
-    *range(0x2066, 0x2070),
+    *range(0x206A, 0x2070),
     *range(0xFFF9, 0xFFFC),
-    *range(0x13430, 0x13440),
-    *range(0x1BCA0, 0x1BCA4),
     *range(0x1D173, 0x1D17B),
     *range(0xE0020, 0xE0080),
 )
@@ -85,20 +82,22 @@ _TERMINAL_CONTROLS = (
     | _escapes((0x2028, 0x2029, *BIDI_CONTROLS))
     | {ord("\t"): "\t", ord("\n"): "\\n", ord("\r"): "\\r"}
 )
-#: Those, and the other format characters, which hide in a message.
-_UNPRINTABLE = _TERMINAL_CONTROLS | _escapes(FORMAT_CHARACTERS)
+#: Those, and the characters that hide in a message.
+_UNPRINTABLE = _TERMINAL_CONTROLS | _escapes(HIDDEN_CHARACTERS)
 
 
-def one_line(text: str) -> str:
-    """``text``, printed as a line of its own: line breaks and control characters escaped
-    (tabs kept), and no workflow command in it (:func:`no_workflow_command`)."""
-    return no_workflow_command(text.translate(_UNPRINTABLE))
+def one_line(text: str, *, location: bool = False) -> str:
+    """``text``, printed as a line of its own: line breaks, control characters and hidden
+    ones escaped (tabs kept), and no workflow command in it (:func:`no_workflow_command`).
+    A ``location`` (a file's name, and where in it) keeps its hidden characters, so that it
+    still names the file."""
+    return no_workflow_command(text.translate(_TERMINAL_CONTROLS if location else _UNPRINTABLE))
 
 
-def inline(text: str) -> str:
+def inline(text: str, *, location: bool = False) -> str:
     """``text``, printed after the start of a line: as :func:`one_line`, but a ``::`` it starts
     with starts no command there, and stays as written, so that a file name still pastes."""
-    return no_legacy_command(text.translate(_UNPRINTABLE))
+    return no_legacy_command(text.translate(_TERMINAL_CONTROLS if location else _UNPRINTABLE))
 
 
 def no_workflow_command(line: str) -> str:
@@ -145,13 +144,13 @@ _NAME_CONTROLS = _but_line_breaks(_TERMINAL_CONTROLS)
 
 
 def without_controls(text: str) -> str:
-    """``text`` with control and format characters escaped, LF and CR left to the format."""
+    """``text`` with control and hidden characters escaped, LF and CR left to the format."""
     return text.translate(_CONTROLS)
 
 
 def without_terminal_controls(name: str) -> str:
     """A file's ``name`` with what would drive or reorder a terminal escaped, LF and CR left to
-    the format: an invisible character stays, so that the name still names the file."""
+    the format: a hidden character stays, so that the name still names the file."""
     return name.translate(_NAME_CONTROLS)
 
 

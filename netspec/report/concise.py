@@ -13,7 +13,7 @@ from netspec.report.base import Reporter, one_line, starts_workflow_command
 def _location(d: Diagnostic) -> str:
     """``file:row:column``, ``./`` before a file name that would start the line with ``::``,
     which GitHub's runner reads as a workflow command: the path stays one to paste."""
-    return one_line(f"./{d.location}" if starts_workflow_command(d.location) else d.location)
+    return one_line(f"./{d.location}" if starts_workflow_command(d.location) else d.location, location=True)
 
 
 class ConciseReporter(Reporter):

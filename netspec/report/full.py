@@ -94,7 +94,7 @@ class FullReporter(Reporter):
             lines = LINE_BREAK.split(result.text) if result.text is not None and result.diagnostics else []
             for d in result.diagnostics:
                 out.write(f"{self.headline(d, result)}\n")
-                out.write(f" --> {inline(d.location)}\n")
+                out.write(f" --> {inline(d.location, location=True)}\n")
                 for line in snippet(lines, d):
                     out.write(line + "\n")
                 if d.help:

@@ -40,7 +40,7 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     """The toolkit's ``escapeProperty``: properties are also split on ``:`` and ``,``. The
-    property names a file, which a changed name would not: a ``##[`` and invisible characters
+    property names a file, which a changed name would not: a ``##[`` and hidden characters
     stay, and only what would drive or reorder a terminal is escaped."""
     return _percent_escaped(without_terminal_controls(text)).replace(":", "%3A").replace(",", "%2C")
 
