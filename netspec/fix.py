@@ -81,7 +81,8 @@ LAYERS_PER_FINDING = 3
 
 def trial_cost(trial: Analysis, findings: int) -> int:
     """What judging a fix cost past analysing the spec (:func:`analysis_cost`, charged before):
-    what the rules worked out, and the ``findings`` they made."""
+    what the rules worked out, and the ``findings`` they made, silenced or not (each was
+    worded)."""
     return trial.rule_cost + LAYERS_PER_FINDING * findings
 
 
@@ -130,11 +131,6 @@ def reported_findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
 def standing_of_diagnostics(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> Standing:
     """The diagnostics' findings that a fix is judged against."""
     return unsilenced(((d.code, d.layer_index, Seen(d.blocking, d.axes)) for d in diagnostics), suppressions)
-
-
-def standing_of_analysis(analysis: Analysis, settings: Settings, suppressions: Suppressions) -> Standing:
-    """:func:`standing_of_diagnostics` for what the rules find, without wording or placing it."""
-    return standing_of_violations(violations(analysis, settings), suppressions)
 
 
 def standing_of_violations(found: Iterable[tuple[Rule, Violation]], suppressions: Suppressions) -> Standing:
@@ -216,8 +212,9 @@ def judge(
     rules worked out on it is charged to ``budget``."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, {diagnostic.layer_index: diagnostic.fix})
-    diagnostics = check(after, settings)
-    budget.charge(trial_cost(after, len(diagnostics)))
+    found = list(violations(after, settings))
+    diagnostics = check(after, settings, found)
+    budget.charge(trial_cost(after, len(found)))
     return after, diagnostics, is_safe(diagnostic, before, standing_of_diagnostics(diagnostics, suppressions))
 
 
@@ -258,8 +255,9 @@ def assess(
             assessed.append(dataclasses.replace(diagnostic, unsafe_because=NOT_JUDGED))
             continue
         trial = reanalyse(analysis, {index: fix})
-        after = standing_of_analysis(trial, judging, suppressions)
-        budget.charge(trial_cost(trial, len(after)))
+        found_after = list(violations(trial, judging))
+        after = standing_of_violations(found_after, suppressions)
+        budget.charge(trial_cost(trial, len(found_after)))
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:

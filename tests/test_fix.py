@@ -733,6 +733,27 @@ def test_the_problems_found_on_a_fixed_spec_count_towards_the_budget(
     assert marks == [Applicability.SAFE] * judged + [None] * (layers - judged)
 
 
+def test_problems_a_comment_silences_count_towards_the_budget_too() -> None:
+    # They are found, and worded, all the same: 2,000 shrinking convs, all but the first 10
+    # silenced, cost 2,000 + 3·1,999 a judgement, as in the test above, and 3 of the 10
+    # reported fixes are judged (not 10, as counting only what is reported would have it).
+    lines = shrinking_stack(2_000).splitlines(keepends=True)
+    text = "".join(lines[:12] + [line.rstrip("\n") + "  # noqa: NS102\n" for line in lines[12:]])
+    marks = [d.applicability for d in lint_text(text).diagnostics if d.code == "NS102"]
+    assert marks == [Applicability.SAFE] * 3 + [None] * 7
+
+
+def test_fix_counts_the_problems_found_on_each_fixed_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    # --fix judges each fix with the pass's earlier ones applied: on 10 shrinking convs, the
+    # judgements cost 10 + 3·9 = 37, 10 + 3·8 = 34 and 10 + 3·7 = 31, with 100, 63 and 29
+    # left before them (−2 after): three one by one, then the other seven together.
+    monkeypatch.setattr("netspec.fix.FIX_BUDGET", 100)
+    one_by_one = counted_calls(monkeypatch, "judge")
+    outcome = fix_text(shrinking_stack(10))
+    assert outcome.result.fixed == 10
+    assert len(one_by_one) == 3
+
+
 @pytest.mark.usefixtures("layers_alone")
 def test_a_spec_with_schema_problems_costs_its_problems_too(monkeypatch: pytest.MonkeyPatch) -> None:
     # With a schema problem, each judgement validates the spec whole again, problems and all:
