@@ -2397,8 +2397,9 @@ def test_an_unknown_key_that_is_no_misspelt_from_leaves_ns110_alone() -> None:
         "{type: conv, name: c, filters: 16, kernel: 3, padding: 1, strides: 1}",
     )
     assert [(d.code, d.layer) for d in lint(spec("[3, 8, 8]", *layers))] == [("NS110", "a"), ("NS002", "c")]
-    # The near miss: `frm` may be `from`.
+    # The near miss: `frm` may be `from`, also after another unknown key.
     assert codes(spec("[3, 8, 8]", *layers[:2], layers[2].replace("strides", "frm"))) == ["NS002"]
+    assert codes(spec("[3, 8, 8]", *layers[:2], layers[2].replace("strides: 1", "zzz: 1, frm: a"))) == ["NS002"]
 
 
 def test_a_bad_outputs_list_is_reported_and_keeps_ns110_quiet() -> None:

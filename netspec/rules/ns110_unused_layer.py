@@ -66,13 +66,18 @@ def _last_unknown_reads(analysis: Analysis) -> int:
     last = max((p.index for p in analysis.graph.problems if p.code == "NS004" and p.index is not None), default=-1)
     # Each key compared once: a file may hold thousands of unknown keys, most of them alike.
     near_from: dict[str, bool] = {}
+    raw_layers = analysis.spec.raw_layers
     for problem in analysis.spec.problems:
-        layer, key = (problem.path[1], str(problem.path[2])) if len(problem.path) == 3 else (None, "")
+        layer = problem.path[1] if len(problem.path) == 3 else None
         if problem.unknown_key and problem.path[0] == "layers" and isinstance(layer, int) and layer > last:
-            if key not in near_from:
-                near_from[key] = bool(suggest(key, ["from"]))
-            if near_from[key]:
-                last = layer
+            # The problem names the layer's first unknown key; `frm` may come after another.
+            # No key a layer knows is close to `from` but `from` itself.
+            for key in map(str, raw_layers[layer]):
+                if key not in near_from:
+                    near_from[key] = key != "from" and bool(suggest(key, ["from"]))
+                if near_from[key]:
+                    last = layer
+                    break
     for node, raw in zip(analysis.graph.nodes, analysis.spec.raw_layers, strict=True):
         if not isinstance(raw, dict) or (raw.get("from") is not None and declared_sources(node.layer, raw) is None):
             last = max(last, node.index)
