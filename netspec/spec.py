@@ -40,8 +40,9 @@ Quoted = Callable[[KeyPath], bool]
 SUGGESTION_BUDGET = 20_000
 
 #: Problems in the keys and values of one spec (pydantic's errors) past which it is refused
-#: unreported: each costs about 2 KB through the report, and a spec generated wrong can hold
-#: a million (ten unknown keys in each of 100,000 layers took 2 GB), which no one reads.
+#: unreported: each costs about 1 KB in pydantic and 2 KB by the end of the report, and a
+#: spec generated wrong can hold a million (ten unknown keys in each of 100,000 layers took
+#: 2 GB), which no one reads.
 MAX_SCHEMA_ERRORS = 100_000
 
 #: Other frameworks' names for netspec's layer types and keys, for "did you mean". A synonym
@@ -184,10 +185,10 @@ def parse(
         )
     raw_layers = data.get("layers")
     raw_layers = raw_layers if isinstance(raw_layers, list) else []
-    # Counted first: pydantic keeps every error it finds, about 1 KB each.
-    unknown = _unknown_key_count(data, raw_layers)
+    # Counted first: pydantic keeps every error it finds, and has no limit on them.
+    unknown, example = _unknown_keys(data, raw_layers)
     if unknown > MAX_SCHEMA_ERRORS:
-        raise _too_many_problems(f"{unknown:,} unknown keys")
+        raise _too_many_problems(f"{unknown:,} unknown keys (such as {example})")
     try:
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
@@ -198,18 +199,24 @@ def parse(
     return _with_outputs(spec, model.outputs)
 
 
-def _unknown_key_count(data: dict[Any, Any], raw_layers: list[Any]) -> int:
-    """The keys of the spec, and of its layers of known types, that no model has: each is an
-    error of pydantic's. A set operation per layer, which stays in C for a valid one."""
-    count = len(data.keys() - _allowed_key_set(None))
-    for raw in raw_layers:
+def _unknown_keys(data: dict[Any, Any], raw_layers: list[Any]) -> tuple[int, str]:
+    """How many keys of the spec, and of its layers of known types, no model has (each is an
+    error of pydantic's), and one of them as a message names it. A set operation per layer,
+    which stays in C for a valid one."""
+    unknown = data.keys() - _allowed_key_set(None)
+    count = len(unknown)
+    example = f"{shown(next(iter(unknown)))} in the spec" if unknown else ""
+    for index, raw in enumerate(raw_layers):
         if type(raw) is dict:
             kind = raw.get("type")
-            if type(kind) is str and kind in LAYER_TYPES:
-                allowed = _allowed_key_set(kind)
-                if not allowed.issuperset(raw):
-                    count += len(raw.keys() - allowed)
-    return count
+            if type(kind) is str and kind in LAYER_TYPES and not _allowed_key_set(kind).issuperset(raw):
+                unknown = raw.keys() - _allowed_key_set(kind)
+                count += len(unknown)
+                if not example:
+                    key = next(key for key in raw if key in unknown)  # the first, as written
+                    hint = suggest(str(key), list(_allowed_keys(kind)))
+                    example = f"{shown(key)} in layer {index + 1}{hint}"
+    return count, example
 
 
 def _too_many_problems(what: str) -> LoadError:
