@@ -205,7 +205,7 @@ def _unknown_keys(data: dict[Any, Any], raw_layers: list[Any]) -> tuple[int, str
     which stays in C for a valid one."""
     unknown = data.keys() - _allowed_key_set(None)
     count = len(unknown)
-    example = f"{shown(next(iter(unknown)))} in the spec" if unknown else ""
+    example = f"{shown(next(key for key in data if key in unknown))} in the spec" if unknown else ""
     for index, raw in enumerate(raw_layers):
         if type(raw) is dict:
             kind = raw.get("type")

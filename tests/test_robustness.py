@@ -737,6 +737,17 @@ def test_a_flood_of_schema_problems_is_refused_unreported(
     assert "NS001" not in near and near.count("NS002") == 10
 
 
+def test_a_refused_flood_names_the_first_unknown_key_of_the_spec_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eleven unknown top-level keys, k0 to k10: the message names k0, whatever the order of
+    # Python's sets of strings, which changes from one process to the next.
+    monkeypatch.setattr("netspec.spec.MAX_SCHEMA_ERRORS", 10)
+    keys = "".join(f"k{i}: 1\n" for i in range(11))
+    out = diagnosed(write_spec(tmp_path, keys + "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n"), code="NS001")
+    assert "the spec has 11 unknown keys (such as 'k0' in the spec), more than the 10 problems" in out
+
+
 def test_a_ten_megabyte_flood_of_unknown_keys_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     # Ten unknown keys in each of 100,000 layers fit in 7 MB, and took 2 GB to report; here
     # the process is held to 512 MiB.

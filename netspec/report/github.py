@@ -31,7 +31,7 @@ def _percent_escaped(text: str) -> str:
 
 
 def escape_data(text: str) -> str:
-    """A message: :func:`_percent_escaped`, with other control and format characters escaped
+    """A message: :func:`_percent_escaped`, with other control characters and hidden ones escaped
     (the log is also read on terminals), and no legacy ``##[`` command in it. The runner
     reads an annotation's line as a command of its own and looks no further, but the message
     is for people, who do not see the word joiner; a runner that searched it would find none."""
