@@ -193,8 +193,8 @@ def parse(
     try:
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
-        if exc.error_count() > MAX_SCHEMA_ERRORS:
-            raise _too_many_problems(f"{exc.error_count():,} problems in its keys and values") from None
+        if (errors := exc.error_count()) > MAX_SCHEMA_ERRORS:
+            raise _too_many_problems(f"{errors:,} problems in its keys and values") from None
         return _salvage(data, raw_layers, default_name, exc, Budget(suggestions), quoted)
     spec = ParsedSpec(model.name or default_name, model.description, tuple(model.input), list(model.layers), raw_layers)
     return _with_outputs(spec, model.outputs)
@@ -204,14 +204,14 @@ def _unknown_keys(data: dict[Any, Any], raw_layers: list[Any]) -> tuple[int, str
     """How many keys of the spec, and of its layers of known types, no model has (each is an
     error of pydantic's), and one of them as a message names it. A set operation per layer,
     which stays in C for a valid one."""
-    unknown = data.keys() - _allowed_key_set(None)
+    unknown = data.keys() - known_keys(None)
     count = len(unknown)
     example = f"{shown(next(key for key in data if key in unknown))} in the spec" if unknown else ""
     for index, raw in enumerate(raw_layers):
         if type(raw) is dict:
             kind = raw.get("type")
-            if type(kind) is str and kind in LAYER_TYPES and not _allowed_key_set(kind).issuperset(raw):
-                unknown = raw.keys() - _allowed_key_set(kind)
+            if type(kind) is str and kind in LAYER_TYPES and not (known := known_keys(kind)).issuperset(raw):
+                unknown = raw.keys() - known
                 count += len(unknown)
                 if not example:
                     key = next(key for key in raw if key in unknown)  # the first, as written
@@ -488,8 +488,8 @@ def _allowed_keys(layer_type: str | None) -> tuple[str, ...]:
 
 
 @functools.cache
-def _allowed_key_set(layer_type: str | None) -> frozenset[str]:
-    """:func:`_allowed_keys` as a set: asked for every layer."""
+def known_keys(layer_type: str | None) -> frozenset[str]:
+    """The keys a layer type (or, for None, the spec) takes: asked for every layer."""
     return frozenset(_allowed_keys(layer_type))
 
 

@@ -7,7 +7,7 @@ padding P (before/after), effective kernel K = D·(F − 1) + 1.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
@@ -628,6 +628,12 @@ def split_padding(before: int, after: int) -> tuple[int, Pads]:
     min(before, after), and the excess on one side padded explicitly before it."""
     native = min(before, after)
     return native, (before - native, after - native)
+
+
+def excess_pads(windows: Sequence[Window]) -> list[Pads]:
+    """What :func:`split_padding` leaves to an explicit pad, per window: a copy of the input
+    padded on one side, where the sides differ."""
+    return [split_padding(w.pad_before, w.pad_after)[1] for w in windows]
 
 
 def split_pool_output(window: Window) -> int:

@@ -12,6 +12,7 @@ from pydantic import Field
 from netspec.layers.arithmetic import (
     Pads,
     Window,
+    excess_pads,
     padding_reach,
     same_output_pads,
     same_pads,
@@ -168,7 +169,7 @@ class Conv(WindowedLayer, Convolution):
         padding, :func:`split_padding`); nothing else."""
         if self.padding_mode != "zeros":
             return [(w.pad_before, w.pad_after) for w in windows]
-        return [split_padding(w.pad_before, w.pad_after)[1] for w in windows]
+        return excess_pads(windows)
 
     def max_padding(self, window: Window) -> int:
         # From K padding on, border outputs see only zeros (NS107); a copying mode may reach

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.arithmetic import Pads, Window, split_padding, split_pool_output
+from netspec.layers.arithmetic import Pads, Window, excess_pads, split_padding, split_pool_output
 from netspec.layers.base import (
     MAX_SPATIAL_RANK,
     Allocation,
@@ -113,8 +113,8 @@ class Pool(WindowedLayer):
         if not per_side_padding(self.padding):
             return ()
         assert windows is not None
-        # The excess padded explicitly, as the export does (:func:`split_padding`).
-        return padded_copy(inputs[0][0], windows, [split_padding(w.pad_before, w.pad_after)[1] for w in windows])
+        # The excess padded explicitly, as the export does.
+        return padded_copy(inputs[0][0], windows, excess_pads(windows))
 
     def check_settings(self) -> None:
         rank = self.implied_rank("kernel", "padding")

@@ -29,7 +29,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import declared_sources
 from netspec.rules.base import Rule, Violation
-from netspec.spec import flow_item, suggest
+from netspec.spec import flow_item, known_keys, suggest
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -71,10 +71,12 @@ def _last_unknown_reads(analysis: Analysis) -> int:
         layer = problem.path[1] if len(problem.path) == 3 else None
         if problem.unknown_key and problem.path[0] == "layers" and isinstance(layer, int) and layer > last:
             # The problem names the layer's first unknown key; `frm` may come after another.
-            # No key a layer knows is close to `from` but `from` itself.
-            for key in map(str, raw_layers[layer]):
+            # (A layer has an unknown key only once its type is known.)
+            raw = raw_layers[layer]
+            known = known_keys(raw["type"])
+            for key in (str(key) for key in raw if key not in known):
                 if key not in near_from:
-                    near_from[key] = key != "from" and bool(suggest(key, ["from"]))
+                    near_from[key] = bool(suggest(key, ["from"]))
                 if near_from[key]:
                     last = layer
                     break
