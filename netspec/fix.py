@@ -41,6 +41,7 @@ from netspec.linter import (
     lint_text,
     placed,
     read_source,
+    too_large,
     unreadable,
     violations,
 )
@@ -1024,6 +1025,14 @@ def fix_source(
         )
     outcome = fix_text(text, filename, settings, unsafe=unsafe)
     outcome.encoding = encoding
+    if outcome.changed:
+        # Written, a fixed file over the limit would be refused by the next check: a fix
+        # that swaps the problems it fixes for NS001.
+        assert outcome.result.text is not None
+        size = len(encoding.encode(outcome.result.text))
+        if size > settings.max_file_size:
+            over = too_large(size, settings, "fixed text").message
+            return _unwritten(filename, text, settings, f"cannot fix {filename}: {over}; it was left unchanged")
     return outcome
 
 

@@ -1754,6 +1754,24 @@ def test_fix_writes_a_file_whose_name_is_near_the_length_limit(tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
+@pytest.mark.parametrize("over", [1, 0])
+def test_fix_leaves_a_file_its_fixes_would_take_over_the_size_limit(tmp_path: Path, over: int) -> None:
+    # The next check would refuse the fixed file (NS001): a fix must not trade a warning for it.
+    path = write_spec(tmp_path, SMALL, "a.yaml")
+    limit = len(SMALL_FIXED.encode()) - over
+    assert len(SMALL.encode()) <= limit  # the file itself is within the limit
+    code, out, err = run("--fix", "--max-file-size", str(limit), path)
+    if over:
+        assert code == 1 and path.read_text() == SMALL
+        assert err == (
+            f"netspec: error: cannot fix {path}: the fixed text is {limit + 1:,} bytes, over the {limit:,}-byte "
+            "limit (--max-file-size, or max-file-size in the configuration); it was left unchanged\n"
+        )
+        assert "fix (safe; --fix could not write this file): set padding to 1" in out
+    else:  # the near miss: exactly at the limit
+        assert (code, err) == (0, "") and path.read_text() == SMALL_FIXED
+
+
 def test_fix_refuses_a_file_with_other_hard_links(tmp_path: Path) -> None:
     # A rename gives the name a new file; the other link would keep the old text.
     path = write_spec(tmp_path, SMALL, "a.yaml")

@@ -124,6 +124,15 @@ def test_a_spec_over_the_size_limit_is_refused_and_passed_through_whole() -> Non
     assert (fixed.returncode, fixed.stdout) == (1, stdin.encode())
 
 
+def test_fix_passes_through_a_spec_its_fixes_would_take_over_the_size_limit() -> None:
+    limit = len(SHRINKING_FIXED.encode())
+    fixed = from_stdin(SHRINKING, "--fix", "--max-file-size", str(limit - 1), "-")
+    assert (fixed.returncode, fixed.stdout) == (1, SHRINKING.encode())
+    assert f"the fixed text is {limit:,} bytes, over the {limit - 1:,}-byte limit" in fixed.stderr.decode()
+    fixed = from_stdin(SHRINKING, "--fix", "--max-file-size", str(limit), "-")  # at the limit
+    assert (fixed.returncode, fixed.stdout) == (0, SHRINKING_FIXED.encode())
+
+
 def test_an_excluded_stdin_filename_is_left_out_before_it_is_read(tmp_path: Path) -> None:
     # As a file left out is never read: the size limit does not apply to it.
     (tmp_path / "netspec.toml").write_text('exclude = ["legacy"]\n')
