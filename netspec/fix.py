@@ -812,6 +812,11 @@ def _fix_text(text: str, filename: str, settings: Settings, unsafe: bool) -> Fix
     for _ in range(MAX_PASSES):
         if result.analysis is None:
             break
+        if not any(d.fix is not None for d in result.diagnostics):
+            # Nothing reported has a fix (a clean file, the common case): a plan, which runs
+            # every rule again, would choose none, and leave out none to note.
+            outcome.notes = []
+            break
         chosen = plan(result, settings, unsafe=unsafe, budget=budget)
         outcome.notes = chosen.notes
         if not chosen.edits:

@@ -1754,6 +1754,29 @@ def test_fix_writes_a_file_whose_name_is_near_the_length_limit(tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
+def test_fixing_a_clean_spec_costs_one_pass_of_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--fix` in a pre-commit hook meets clean files most of the time: it must cost no more
+    # than the check.
+    passes = []
+    real = netspec.linter.violations
+
+    def counted(*args: Any) -> Any:
+        passes.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(netspec.linter, "violations", counted)
+    assert lint_text(SMALL_FIXED).diagnostics == []
+    assert len(passes) == 1
+    passes.clear()
+    outcome = fix_text(SMALL_FIXED)
+    assert not outcome.changed and outcome.notes == []
+    assert len(passes) == 1
+    # The near miss: a spec with a fix to make is planned, fixed and checked again.
+    passes.clear()
+    assert fix_text(SMALL).result.text == SMALL_FIXED
+    assert len(passes) > 2
+
+
 @pytest.mark.parametrize("over", [1, 0])
 def test_fix_leaves_a_file_its_fixes_would_take_over_the_size_limit(tmp_path: Path, over: int) -> None:
     # The next check would refuse the fixed file (NS001): a fix must not trade a warning for it.
