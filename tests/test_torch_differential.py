@@ -429,6 +429,20 @@ def test_dilated_maxpool_padding_quirk_on_cpu() -> None:
     assert [d.code for d in lint_text(text).diagnostics if d.severity == Severity.ERROR] == ["NS107"]
 
 
+@pytest.mark.parametrize("dilation", [2**30, 2**31 - 1])
+def test_a_max_pool_kernel_past_pytorchs_integers_is_ns103_where_pytorch_wraps_around(dilation: int) -> None:
+    # 5 − (D·(3 − 1) + 1) + 1 < 1 either way. PyTorch raises at 2³⁰; at 2³¹ − 1 its 32-bit
+    # D·(F − 1) wraps to −2, and the README says it returns 7×7 of -inf.
+    pool = torch.nn.MaxPool2d(3, stride=1, dilation=dilation)
+    if dilation < 2**31 - 1:
+        with pytest.raises(RuntimeError, match="Output size is too small"):
+            pool(torch.zeros(1, 1, 5, 5))
+    else:
+        assert pool(torch.zeros(1, 1, 5, 5)).shape == (1, 1, 7, 7)
+    text = f"input: [1, 5, 5]\nlayers:\n  - {{type: maxpool, kernel: 3, stride: 1, dilation: {dilation}}}\n"
+    assert [d.code for d in lint_text(text).diagnostics if d.severity == Severity.ERROR] == ["NS103"]
+
+
 @pytest.mark.parametrize(
     ("shape", "layer", "module"),
     [
