@@ -282,7 +282,8 @@ def _number(value: Fraction) -> int | float:
     # Beyond 2**53 a float holds no fraction: the nearest int.
     if value.denominator == 1 or abs(value) > 2**53:
         return round(value)
-    return round(float(value), 4)
+    # Four decimals, or four significant digits where those would round a fraction to 0.
+    return round(float(value), 4) or float(f"{float(value):.4g}")
 
 
 def adaptive_kernel(size: int, out: int) -> int:

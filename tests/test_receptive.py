@@ -505,6 +505,15 @@ def test_a_huge_fractional_stride_is_shown_as_an_integer() -> None:
     assert shown == [expected, expected]
 
 
+@pytest.mark.parametrize(("size", "shown"), [(2_147_483_647, 1.397e-9), (30_000, 0.0001), (3_000, 0.001)])
+def test_a_tiny_fractional_stride_is_not_shown_as_0(size: int, shown: float) -> None:
+    # 3 positions upsampled to `size`: j = 3/size. 3/2,147,483,647 = 1.39698…·10⁻⁹, which four
+    # decimals would round to 0, a stride no layer has: four significant digits instead. The
+    # near misses keep four decimals: 3/30,000 = 0.0001 and 3/3,000 = 0.001 exactly.
+    summary = summarize(analysed(spec("[1, 3]", f"{{type: upsample, size: {size}, mode: linear}}")))
+    assert json.loads(render_json(summary))["layers"][-1]["effective_stride"] == [shown]
+
+
 def test_a_layer_type_without_a_receptive_field_rule_cannot_be_made() -> None:
     class Unshuffle(LayerBase):  # a pixel unshuffle: C × 2H × 2W → C·4 × H × W
         type: Literal["pixel_unshuffle"]
