@@ -540,6 +540,7 @@ def test_ns109_reports_windows_whose_taps_step_over_the_whole_input() -> None:
     )
     assert d.help is not None and d.help.endswith(
         "; use a dilation no larger than the input's size along the columns, so that no window's taps step over it"
+        "; where skipping is the design, add `# noqa: NS109`"
     )
 
 
@@ -553,6 +554,31 @@ def test_ns109_counts_the_windows_stepping_over_the_input_with_the_pads_that_fee
     )
     # The near miss: taps 5 apart, no further apart than the input is long.
     assert "NS109" not in codes(spec("[1, 5]", layers[0], layers[1].replace("dilation: 6", "dilation: 5")))
+
+
+def test_ns109_help_for_a_stride_past_the_window_offers_noqa_for_a_published_shortcut() -> None:
+    # ResNet's 1×1 stride-2 shortcut reads 1 pixel in 4 by design: the help says how to keep it.
+    (d,) = [
+        d for d in lint(spec("[64, 56, 56]", "{type: conv, filters: 128, kernel: 1, stride: 2}")) if d.code == "NS109"
+    ]
+    assert d.help == (
+        "use a kernel at least as large as the stride, or average-pool before a stride-1 layer (ResNet-D); "
+        "where skipping is the design, add `# noqa: NS109`"
+    )
+    # With a dilation that shares a factor with the stride, the help names it too.
+    layer = "{type: conv, filters: 1, kernel: 3, stride: 2, dilation: 2, padding: 2}"
+    (d,) = [d for d in lint(spec("[1, 16, 16]", layer)) if d.code == "NS109"]
+    assert d.help == (
+        "use a kernel at least as large as the stride and a dilation that shares no factor with it, or "
+        "average-pool before a stride-1 layer (ResNet-D); where skipping is the design, add `# noqa: NS109`"
+    )
+    # The near miss: holes at the edges alone are not a design anyone publishes.
+    (d,) = [
+        d
+        for d in lint(spec("[1, 29]", "{type: conv, filters: 1, kernel: 3, stride: 3, dilation: 2}"))
+        if d.code == "NS109"
+    ]
+    assert "noqa" not in (d.help or "")
 
 
 def test_ns109_help_gives_dilation_1_alone_where_more_padding_would_step_over_the_input() -> None:

@@ -124,6 +124,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 + (" and a dilation that shares no factor with it" if shared else "")
                 + ", or average-pool before a stride-1 layer (ResNet-D)"
                 + (f"; {_stepping_over_help(len(windows), stepping)}" if stepping else "")
+                # ResNet's 1×1 stride-2 shortcut is published design: say how to keep it.
+                + "; where skipping is the design, add `# noqa: NS109`"
             )
         else:
             # More padding helps only a layer that takes it (a pool takes half its window), and
