@@ -130,4 +130,8 @@ PUBLISHED_PARAMS = {
     # are the fixed DFL weights, which the spec leaves out.
     "yolov8n": 3_157_184,
     "convnext_tiny": 28_589_128,  # torchvision
+    "efficientnet_b0": 5_288_548,  # torchvision
+    "densenet121": 7_978_856,  # torchvision
+    "inception_v3": 27_161_264,  # torchvision, with the auxiliary classifier
+    "r3d_18": 33_371_472,  # torchvision's video model
 }
