@@ -134,4 +134,5 @@ PUBLISHED_PARAMS = {
     "densenet121": 7_978_856,  # torchvision
     "inception_v3": 27_161_264,  # torchvision, with the auxiliary classifier
     "r3d_18": 33_371_472,  # torchvision's video model
+    "m5": 26_915,  # torchaudio's speech-commands tutorial prints it; worked by hand in the spec
 }
