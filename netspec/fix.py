@@ -54,8 +54,8 @@ from netspec.spec import validate_layer
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
 #: its size. These budgets, in layers analysed (:func:`analysis_cost`, what the rules work
-#: out past the shapes, :attr:`~netspec.analysis.Analysis.rule_cost`, and what they find,
-#: :func:`trial_cost`), bound that work
+#: out past the shapes, :attr:`~netspec.analysis.Analysis.rule_cost`, and what they find:
+#: :func:`found_on_trial`), bound that work
 #: per file: for marking fixes safe in a check's report (about 1 s at most), and for all the
 #: passes of ``--fix`` together (about 5 s). Past a budget, fixes are not judged one by one:
 #: a check reports them as such (no applicability), and ``--fix`` judges a pass's remaining
@@ -80,11 +80,13 @@ LAYERS_PER_ERROR = 2
 LAYERS_PER_FINDING = 3
 
 
-def trial_cost(trial: Analysis, findings: int) -> int:
-    """What judging a fix cost past analysing the spec (:func:`analysis_cost`, charged before):
-    what the rules worked out, and the ``findings`` they made, silenced or not (each was
-    worded)."""
-    return trial.rule_cost + LAYERS_PER_FINDING * findings
+def found_on_trial(trial: Analysis, settings: Settings, budget: Budget) -> list[tuple[Rule, Violation]]:
+    """What the rules find on a spec with a fix applied. Charges ``budget`` what that cost past
+    analysing the spec (:func:`analysis_cost`, charged before): what the rules worked out,
+    and each finding, silenced or not (each was worded)."""
+    found = list(violations(trial, settings))
+    budget.charge(trial.rule_cost + LAYERS_PER_FINDING * len(found))
+    return found
 
 
 def analysis_cost(analysis: Analysis) -> int:
@@ -213,9 +215,7 @@ def judge(
     rules worked out on it is charged to ``budget``."""
     assert diagnostic.fix is not None and diagnostic.layer_index is not None
     after = reanalyse(analysis, {diagnostic.layer_index: diagnostic.fix})
-    found = list(violations(after, settings))
-    diagnostics = check(after, settings, found)
-    budget.charge(trial_cost(after, len(found)))
+    diagnostics = check(after, settings, found_on_trial(after, settings, budget))
     return after, diagnostics, is_safe(diagnostic, before, standing_of_diagnostics(diagnostics, suppressions))
 
 
@@ -256,9 +256,7 @@ def assess(
             assessed.append(dataclasses.replace(diagnostic, unsafe_because=NOT_JUDGED))
             continue
         trial = reanalyse(analysis, {index: fix})
-        found_after = list(violations(trial, judging))
-        after = standing_of_violations(found_after, suppressions)
-        budget.charge(trial_cost(trial, len(found_after)))
+        after = standing_of_violations(found_on_trial(trial, judging, budget), suppressions)
         if is_safe(diagnostic, before, after):
             assessed.append(dataclasses.replace(diagnostic, applicability=Applicability.SAFE))
         else:
