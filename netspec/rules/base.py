@@ -108,6 +108,11 @@ def layer_errors(code: str) -> Check:
     return check
 
 
+def graph_problem_rule(code: str, name: str, severity: Severity, doc: str, **options: Any) -> Rule:
+    """A rule whose problems are the structural ones graph building found with its code."""
+    return Rule(code, name, severity, doc, graph_problems(code), **options)
+
+
 def layer_error_rule(code: str, name: str, severity: Severity, doc: str, **options: Any) -> Rule:
     """A rule whose problems are the layers shape propagation refused with its code: blocking,
     since such a layer has no output and the layers it feeds go unchecked."""

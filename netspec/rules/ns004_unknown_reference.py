@@ -22,6 +22,6 @@ No automatic fix: name an earlier layer, or `input`; in `outputs`, a layer.
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, graph_problems
+from netspec.rules.base import graph_problem_rule
 
-RULE = Rule("NS004", "unknown-reference", Severity.ERROR, __doc__, graph_problems("NS004"), blocking=True)
+RULE = graph_problem_rule("NS004", "unknown-reference", Severity.ERROR, __doc__, blocking=True)

@@ -20,6 +20,6 @@ No automatic fix: rename one of the layers.
 """
 
 from netspec.diagnostics import Severity
-from netspec.rules.base import Rule, graph_problems
+from netspec.rules.base import graph_problem_rule
 
-RULE = Rule("NS005", "duplicate-name", Severity.ERROR, __doc__, graph_problems("NS005"))
+RULE = graph_problem_rule("NS005", "duplicate-name", Severity.ERROR, __doc__)

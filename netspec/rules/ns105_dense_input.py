@@ -34,7 +34,7 @@ from netspec.rules.base import Rule, Violation, layer_errors
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
-    for violation in layer_errors("NS105")(analysis):
+    for violation in layer_errors(RULE.code)(analysis):
         # Where the features come from: the count alone is hard to trace back to a map.
         assert violation.index is not None
         node = analysis.graph.nodes[violation.index]

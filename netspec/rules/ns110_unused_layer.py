@@ -29,6 +29,7 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import declared_sources
 from netspec.rules.base import Rule, Violation
+from netspec.rules.ns004_unknown_reference import RULE as UNKNOWN_REFERENCE
 from netspec.spec import flow_item, known_keys, suggest
 
 
@@ -63,7 +64,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
 def _last_unknown_reads(analysis: Analysis) -> int:
     """The last layer whose `from` is unknown (−1 for none): one that names no earlier layer
     (NS004), cannot be read, may be a misspelt key (close to `from`), or is not a mapping."""
-    last = max((p.index for p in analysis.graph.problems if p.code == "NS004" and p.index is not None), default=-1)
+    unknown = (p.index for p in analysis.graph.problems if p.code == UNKNOWN_REFERENCE.code)
+    last = max((index for index in unknown if index is not None), default=-1)
     # Each key compared once: a file may hold thousands of unknown keys, most of them alike.
     near_from: dict[str, bool] = {}
     raw_layers = analysis.spec.raw_layers
