@@ -22,7 +22,7 @@ from netspec.diagnostics import Severity, cut
 from netspec.discovery import is_directory
 from netspec.globs import negation
 from netspec.rules import RULES
-from netspec.settings import ALL, Settings, selector_problem
+from netspec.settings import ALL, Settings, unique_selectors
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
 
 #: The file names looked for in each directory, the first found winning.
@@ -199,7 +199,8 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     ineffective: tuple[str, ...] = ()
     for key in ("select", "extend-select", "ignore"):
         if key in table:
-            changes[key.replace("-", "_")] = rule_selectors(_strings(table[key], key, source), f"{source}: {key}")
+            values = _strings(table[key], key, source)
+            changes[key.replace("-", "_")] = unique_selectors(values, f"{source}: {key}", ConfigError)
     if ALL in changes.get("ignore", ()) and "select" not in table:
         # The default selection is no choice of the file's: ignoring ALL starts from nothing,
         # as --ignore ALL does, rather than lose to the default's more specific NS.
@@ -213,7 +214,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
         ignores = {}
         for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items():
             key = f"per-file-ignores.{cut(pattern)}"
-            ignores[pattern] = rule_selectors(_strings(codes, key, source), f"{source}: {key}")
+            ignores[pattern] = unique_selectors(_strings(codes, key, source), f"{source}: {key}", ConfigError)
             ineffective += _always_reported(ignores[pattern], f"{source}: {key}")
         changes["per_file_ignores"] = ignores
         ineffective += _absolute(ignores, f"{source}: per-file-ignores", negatable=True)
@@ -281,16 +282,6 @@ def _table_of(value: Any, key: str, source: str) -> dict[str, Any]:
     return value
 
 
-def rule_selectors(values: Iterable[str], where: str) -> tuple[str, ...]:
-    """Check that each value is a rule code or a prefix of one (``NS1``); ``where`` prefixes
-    errors. Each once: every check of a rule goes through them all."""
-    selectors = tuple(dict.fromkeys(values))
-    problem = selector_problem(selectors)
-    if problem is not None:
-        raise ConfigError(f"{where}: {problem}")
-    return selectors
-
-
 def _always_reported(selectors: Iterable[str], where: str) -> tuple[str, ...]:
     """A sentence for each selector that names, in full, a rule whose problems are always
     reported (blocking, with none that leave nothing unchecked): ignoring or demoting it
@@ -323,7 +314,7 @@ def _severities(table: Mapping[str, Any], source: str) -> dict[str, Severity]:
     """Code or prefix → severity (the longest prefix decides, in :meth:`Settings.severity_for`)."""
     levels = {level.value for level in Severity}
     result: dict[str, Severity] = {}
-    for selector in rule_selectors(table, f"{source}: severity"):
+    for selector in unique_selectors(table, f"{source}: severity", ConfigError):
         level = table[selector]
         if not isinstance(level, str) or level not in levels:
             raise ConfigError(
@@ -338,7 +329,7 @@ def split_flag(values: Sequence[str] | None, flag: str) -> tuple[str, ...] | Non
     if values is None:
         return None
     # Empty parts are errors, not nothing: `--select ""` must not silently select no rule.
-    return rule_selectors([part.strip() for value in values for part in value.split(",")], flag)
+    return unique_selectors([part.strip() for value in values for part in value.split(",")], flag, ConfigError)
 
 
 def _not_under(selectors: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
@@ -389,4 +380,4 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
     )
 
 
-__all__ = ["CONFIG_NAMES", "ConfigError", "Overrides", "find", "load", "parse", "resolve", "rule_selectors"]
+__all__ = ["CONFIG_NAMES", "ConfigError", "Overrides", "find", "load", "parse", "resolve"]

@@ -70,10 +70,16 @@ def _selectors(value: Any, where: str) -> tuple[str, ...]:
     A lone string would be read letter by letter, and its "N" names every rule."""
     if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"{where} takes a sequence of rule codes or prefixes, such as ('NS102',), not {value!r}")
-    selectors = tuple(dict.fromkeys(value))
+    return unique_selectors(value, where)
+
+
+def unique_selectors(values: Iterable[str], where: str, error: type[Exception] = ValueError) -> tuple[str, ...]:
+    """The rule codes or prefixes (``NS1``) in ``values``, each once; ``error`` for one that
+    selects no rule, its message begun by ``where``."""
+    selectors = tuple(dict.fromkeys(values))
     problem = selector_problem(selectors)
     if problem is not None:
-        raise ValueError(f"{where}: {problem}")
+        raise error(f"{where}: {problem}")
     return selectors
 
 
@@ -82,7 +88,7 @@ class Settings:
     """Rule selection and limits. Codes in ``select``/``ignore`` may be prefixes (``NS1``).
 
     The longest matching prefix decides between select and ignore. A rule that is not
-    selected by default (NS113, NS114, NS119) is enabled only by its full code.
+    selected by default (:attr:`Rule.selected_by_default`) is enabled only by its full code.
     """
 
     select: tuple[str, ...] = ("NS",)
