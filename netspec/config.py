@@ -113,12 +113,6 @@ class Overrides:
     force_exclude: bool | None = None
 
 
-def find(start: Path) -> Path | None:
-    """The configuration file that applies in ``start``: the nearest one upward."""
-    found = _nearest(start)
-    return found[0] if found else None
-
-
 def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest configuration file upward, with its netspec table (read once)."""
     for directory in (start, *start.parents):
@@ -380,4 +374,4 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
     )
 
 
-__all__ = ["CONFIG_NAMES", "ConfigError", "Overrides", "find", "load", "parse", "resolve"]
+__all__ = ["CONFIG_NAMES", "ConfigError", "Overrides", "load", "parse", "resolve"]

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from netspec import Settings, Severity
 from netspec.cli import app
-from netspec.config import ConfigError, Overrides, find, load, resolve
+from netspec.config import ConfigError, Overrides, load, resolve
 from netspec.diagnostics import cut
 from netspec.discovery import SKIPPED_DIRECTORIES
 from netspec.globs import Globs
@@ -43,34 +43,39 @@ def write(path: Path, text: str) -> Path:
 # --- finding the file ---------------------------------------------------------------------
 
 
+def nearest(start: Path) -> tuple[tuple[str, ...], Path | None]:
+    """What the configuration that applies in ``start`` ignores, and the directory it is in."""
+    settings = resolve(None, Overrides(), cwd=start)
+    return settings.ignore, None if settings.root is None else Path(settings.root)
+
+
 def test_nearest_pyproject_upward_is_found(tmp_path: Path) -> None:
-    config = write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
-    assert find(nested) == config
+    assert nearest(nested) == (("NS102",), tmp_path)
 
 
 def test_pyproject_without_netspec_table_is_passed_over(tmp_path: Path) -> None:
-    outer = write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
     write(tmp_path / "inner" / "pyproject.toml", "[project]\nname = 'x'\n")
-    assert find(tmp_path / "inner") == outer
+    assert nearest(tmp_path / "inner") == (("NS102",), tmp_path)
 
 
 def test_netspec_toml_wins_over_pyproject_in_the_same_directory(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
     netspec_toml = write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
-    assert find(tmp_path) == netspec_toml
+    assert nearest(tmp_path) == (("NS110",), tmp_path)
     assert load(netspec_toml).ignore == ("NS110",)
 
 
 def test_the_nearer_directory_wins(tmp_path: Path) -> None:
     write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
-    inner = write(tmp_path / "sub" / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
-    assert find(tmp_path / "sub") == inner
+    write(tmp_path / "sub" / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    assert nearest(tmp_path / "sub") == (("NS102",), tmp_path / "sub")
 
 
 def test_no_configuration_gives_the_defaults(tmp_path: Path) -> None:
-    assert find(tmp_path) is None
     assert resolve(None, Overrides(), cwd=tmp_path) == Settings()
 
 
