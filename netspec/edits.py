@@ -16,7 +16,7 @@ from typing import Any
 
 from netspec.layers import Fix
 from netspec.layers.base import EditValue
-from netspec.source import LINE_BREAK, LINE_BREAK_CHARACTERS, Document, KeyPath
+from netspec.source import BEFORE_COMMENT, LINE_BREAK, LINE_BREAK_CHARACTERS, Document, KeyPath
 
 
 @dataclass(frozen=True, order=True)
@@ -193,8 +193,9 @@ def _last_line_break(text: str) -> str:
     return text[other] if other >= 0 else "\n"
 
 
-#: A comment: a "#" at the start of a line or after a space or tab, to the end of the line.
-_COMMENT = re.compile(rf"(?:^|(?<=[ \t{LINE_BREAK_CHARACTERS}]))#[^{LINE_BREAK_CHARACTERS}]*")
+#: A comment: a "#" at the start of a line or after what may come before one, to the end of
+#: the line.
+_COMMENT = re.compile(rf"(?:^|(?<=[{re.escape(BEFORE_COMMENT + LINE_BREAK_CHARACTERS)}]))#[^{LINE_BREAK_CHARACTERS}]*")
 
 
 def _explicit(text: str, document: Document, layer: KeyPath, own: list[str], key: str) -> bool:

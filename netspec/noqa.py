@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from netspec.diagnostics import Diagnostic, cut, listing
 from netspec.rules import CODES_BY_NAME, RULES, ns900_unused_noqa
 from netspec.settings import ALL
-from netspec.source import LINE_BREAK, UNUSUAL_BREAK, Document, Position, Span
+from netspec.source import BEFORE_COMMENT, LINE_BREAK, UNUSUAL_BREAK, Document, Position, Span
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
 
@@ -359,20 +359,14 @@ def _not_a_code(written: str) -> str:
     return f"`{cut(written)}`, which is not a rule code: its `{odd}` is {what}, not an ASCII letter or digit"
 
 
-#: What a comment's ``#`` may follow directly: white space, as YAML says, and, as libyaml
-#: reads it, a flow indicator (the ``}`` of ``kernel: 3}``, a comment right after it), which
-#: no plain scalar in a flow holds.
-_BEFORE_COMMENT = frozenset(" \t[]{},")
-
-
 def _comment_start(line: str, content_end: int) -> int | None:
     """Where the comment of a line starts: a ``#`` after the content, at the line's start, after
-    :data:`_BEFORE_COMMENT`, or right after a quoted scalar that ends the content (``'c'# x``;
+    :data:`BEFORE_COMMENT`, or right after a quoted scalar that ends the content (``'c'# x``;
     in a plain scalar, ``x'# y`` is text), or None. Within the content, a scalar holds it."""
     position = line.find("#", content_end)
     while position != -1:
         before = line[position - 1] if position else " "
-        if before in _BEFORE_COMMENT or (before in "'\"" and position == content_end):
+        if before in BEFORE_COMMENT or (before in "'\"" and position == content_end):
             return position
         position = line.find("#", position + 1)
     return None

@@ -126,6 +126,10 @@ FILE_START = Span(Position(1, 1), Position(1, 1), 0, 0)
 
 #: YAML 1.1's line break characters, as both parsers count rows; CR LF is one break.
 LINE_BREAK_CHARACTERS = "\r\n\x85\u2028\u2029"
+#: What a comment's ``#`` may follow directly: white space, as YAML says, and, as libyaml
+#: reads it, a flow indicator (the ``}`` of ``kernel: 3}``, a comment right after it), which
+#: no plain scalar in a flow holds.
+BEFORE_COMMENT = " \t[]{},"
 #: Atomic, so that a pattern repeating it cannot backtrack into CR LF as CR, then LF: each
 #: CR LF would double the ways to fail.
 LINE_BREAK = re.compile(f"(?>\r\n|[{LINE_BREAK_CHARACTERS}])")
