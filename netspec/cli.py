@@ -723,6 +723,7 @@ def show(
             parser=name_parameter,
         ),
     ],
+    # Spelt out, since the renderers are imported only when `show` runs (a test keeps them in step).
     format: Annotated[
         str, typer.Option("--format", metavar="FORMAT", help="How to print the summary: table, json or markdown.")
     ] = "table",

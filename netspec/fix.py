@@ -1089,6 +1089,4 @@ __all__ = [
     "fix_paths",
     "fix_source",
     "fix_text",
-    "reanalyse",
-    "with_fixes",
 ]
