@@ -173,3 +173,12 @@ def _walk_tree(top: str, onerror: Callable[[OSError], None]) -> Iterator[tuple[s
             path = os.path.join(directory, name)
             if not os.path.islink(path):
                 stack.append(path)
+
+
+def working_directory() -> str | None:
+    """The current directory; None when it was removed under the shell (names are then kept
+    as given, rather than the report lost)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return None

@@ -28,6 +28,7 @@ from typing import Any, Literal, NamedTuple
 from netspec.analysis import Analysis, analyse_document
 from netspec.budget import Budget
 from netspec.diagnostics import Applicability, Axes, Diagnostic, joined, within
+from netspec.discovery import working_directory
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
 from netspec.layers import Fix
@@ -46,7 +47,6 @@ from netspec.linter import (
     violations,
 )
 from netspec.noqa import UNUSED_NOQA, Suppressions
-from netspec.report.base import working_directory
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings, given
 from netspec.source import LINE_BREAK, Document, LoadError, decode

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from netspec.diagnostics import Diagnostic, Severity
+from netspec.discovery import working_directory
 from netspec.layers.base import plural
 from netspec.linter import FileResult
 
@@ -176,15 +177,6 @@ def fix_safety(d: Diagnostic, *, unwritten: bool) -> str:
 
 def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return [d for result in results for d in result.diagnostics]
-
-
-def working_directory() -> str | None:
-    """The current directory; None when it was removed under the shell (names are then kept
-    as given, rather than the report lost)."""
-    try:
-        return os.getcwd()
-    except OSError:
-        return None
 
 
 def utf8_name(filename: str) -> str:
