@@ -884,6 +884,17 @@ def test_ns101_quiet_when_stride_exceeds_window() -> None:
     assert codes(spec("[3, 56, 56]", "{type: conv, filters: 4, kernel: 1, stride: 2}")) == ["NS109"]
 
 
+def test_ns101_quiet_where_no_tap_reaches_the_dropped_positions() -> None:
+    # Stride 2, dilation 2, kernel 3 on 16: taps 2·i + 2·j read the even positions only; the
+    # floor leaves out position 15, which no window of that stride and dilation would read.
+    # NS109 reports the skipping, and counts 15 among the positions skipped.
+    layer = "{type: conv, filters: 1, kernel: 3, stride: 2, dilation: 2}"
+    assert codes(spec("[1, 16]", layer)) == ["NS109"]
+    # Near miss, stride 4: taps 4·i + {0, 2, 4} on 12 end at 8 in window 1, and a window 2
+    # would read 10, which the floor drops with 9 and 11: NS101 fires, beside NS109.
+    assert sorted(codes(spec("[1, 12]", layer.replace("stride: 2", "stride: 4")))) == ["NS101", "NS109"]
+
+
 def test_ns101_quiet_in_ceil_mode() -> None:
     assert codes(spec("[3, 112, 112]", "{type: maxpool, kernel: 3, stride: 2, ceil_mode: true}")) == []
 

@@ -474,6 +474,28 @@ def test_outputs_of_size_0_that_pytorch_returns_empty_are_ns103(
 
 @pytest.mark.parametrize("kernel", [1, 2, 3, 4])
 @pytest.mark.parametrize("dilation", [1, 2, 3, 4])
+@pytest.mark.parametrize("stride", [2, 3, 4, 6])
+def test_ns101_fires_where_further_windows_read_what_the_floor_drops(kernel: int, dilation: int, stride: int) -> None:
+    # The positions after the last window's last tap get no gradient; on a longer input, a
+    # position further windows read gets one. NS101 reports the floor where that is so for
+    # one of them, and the stride is no larger than the window (past it, NS109 speaks).
+    effective = dilation * (kernel - 1) + 1
+    for length in range(effective, effective + 3 * stride):
+        conv = torch.nn.Conv1d(1, 1, kernel, stride=stride, dilation=dilation, bias=False)
+        torch.nn.init.ones_(conv.weight)
+        last_tap = (conv(torch.zeros(1, 1, length)).shape[-1] - 1) * stride + effective - 1
+        longer = torch.ones(1, 1, length + 2 * effective + 2 * stride, requires_grad=True)
+        conv(longer).sum().backward()
+        assert longer.grad is not None
+        reachable = bool((longer.grad[0, 0, last_tap + 1 : length] != 0).any())
+        text = f"input: [1, {length}]\nlayers:\n  - {{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, "
+        text += f"dilation: {dilation}}}\n"
+        fires = "NS101" in [d.code for d in lint_text(text).diagnostics]
+        assert fires == (reachable and stride <= effective), text
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3, 4])
+@pytest.mark.parametrize("dilation", [1, 2, 3, 4])
 @pytest.mark.parametrize("stride", [1, 2, 3, 4, 6])
 def test_positions_read_agree_with_the_inputs_pytorch_differentiates(kernel: int, dilation: int, stride: int) -> None:
     # The input positions PyTorch's conv1d reads get a gradient. Over a long input, away from

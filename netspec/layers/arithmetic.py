@@ -111,7 +111,8 @@ class Reading(NamedTuple):
 class CountingBudget:
     """The Python steps left for counting what the windows of one file read, for each kind of
     count: what they read (NS109), what a fix's windows would read (NS107's fixes), the
-    dropped positions a padding copies (NS101), and windows stepping over the input (NS109).
+    dropped positions a padding copies and those the taps reach (NS101), and windows stepping
+    over the input (NS109).
     Kinds apart, what one rule counts does not depend on whether another ran. Each count is
     worked out and charged once per file: a spec repeats its layers, and the analyses that
     judge its fixes ask again of the same windows."""
@@ -236,6 +237,38 @@ class Window:
         window covers them, and with zero padding none reads them."""
         # At most the whole input: windows that lie in the padding before it cover none of it.
         return min(self.size, max(0, self.span % self.stride - self.pad_after)) if not self.ceil_mode else 0
+
+    def drops_reachable(self) -> bool:
+        """Whether some :attr:`dropped` position is one the taps reach away from the end, which
+        further windows would read. Where none is, the stride and the dilation skip them as
+        they skip positions throughout (stride 2 with dilation 2 reads only the even ones), not
+        the floor. Taken as reachable where looking would cost more than the file has left."""
+        dropped = self.dropped
+        if not dropped:
+            return False
+        shared = math.gcd(self.stride, self.dilation)
+        period = self.stride // shared
+        first, last = self.size - dropped, self.size - 1
+        if self.kernel >= period:  # the taps reach every position ≡ −P modulo gcd(S, D)
+            return first + (-(first + self.pad_before)) % shared <= last
+
+        def reached() -> bool:
+            if self.kernel <= dropped:
+                # Tap j reaches D·j − P modulo S: fewer than S positions are dropped, so at
+                # most one of them.
+                return any(
+                    first + (self.dilation * j - self.pad_before - first) % self.stride <= last
+                    for j in range(self.kernel)
+                )
+            # Position p is reached by tap (p + P)/g · (D/g)⁻¹ modulo S/g, where g divides p + P.
+            inverse = pow(self.dilation // shared, -1, period)
+            return any(
+                (position + self.pad_before) % shared == 0
+                and (position + self.pad_before) // shared * inverse % period < self.kernel
+                for position in range(first, last + 1)
+            )
+
+        return self._counted("reaching", min(dropped, self.kernel), reached) is not False
 
     def dropped_copies(self) -> int | None:
         """How many of the :attr:`dropped` positions a window reads a padding copy of (a

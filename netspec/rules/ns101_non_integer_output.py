@@ -4,8 +4,10 @@
 For a conv or pooling layer that floors (`ceil_mode: false`), checks per spatial dimension that
 (W + 2P − D·(F − 1) − 1) is divisible by S. When it is not, the remainder r is cut off at the
 far end. The rule fires when r is larger than the right/bottom padding, so that real input, not
-just padding, is dropped. It stays quiet when S > D·(F − 1) + 1: NS109 reports that layer,
-and counts the positions dropped at the end among those it never reads.
+just padding, is dropped. It stays quiet when S > D·(F − 1) + 1, and when the taps of no
+window would reach the dropped positions (stride 2 with dilation 2 reads only the even ones,
+and an odd last row is no loss of the floor's): NS109 reports that layer, and counts the
+positions dropped at the end among those it never reads.
 A layer fed by `pad` layers (directly, through shape-keeping layers, or through one another)
 is judged with their padding added to its own, over the map before them: an explicit
 reflection pad of 1 before a 3×3 stride-2 conv (Johnson's style transfer) drops only padding.
@@ -190,7 +192,7 @@ def ceil_mode_alternative(layer: Pool, windows: Sequence[Window]) -> str:
 
 def check(analysis: Analysis) -> Iterator[Violation]:
     for node, layer, seen, pads in judged_windows(analysis.graph):
-        failing = [i for i, w in enumerate(seen) if 1 < w.stride <= w.effective_kernel and w.dropped > 0]
+        failing = [i for i, w in enumerate(seen) if 1 < w.stride <= w.effective_kernel and w.drops_reachable()]
         if not failing:
             continue
         # In the order describe_windows lists the dimensions; once for a square input.

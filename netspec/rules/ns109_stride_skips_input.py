@@ -17,8 +17,9 @@ window reads only padding, its taps on either side of the input. (A window wholl
 padding on one side of the input, an outermost one, is NS107's.) A layer
 that reads none of its input, every window lying in the padding, is an error: its output is
 its bias alone, or, from a max pool, -inf.
-Positions after the last window are NS101's, but where the stride is larger than the window
-NS101 keeps silent, and they count here (so a `noqa: NS109` there silences them too). The
+Positions after the last window are NS101's, but where the stride is larger than the window,
+or they lie where no tap reaches, NS101 keeps silent, and they count here (so a `noqa: NS109`
+there silences them too). The
 share it gives counts the positions read at the edges too, and, with a `padding_mode` that
 copies the input, those read through their copies in the padding. The `pad` layers that feed
 the layer count as its padding, as in NS101, which also says where the rule then keeps
