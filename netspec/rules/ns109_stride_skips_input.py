@@ -18,19 +18,19 @@ padding on one side of the input, an outermost one, is NS107's.) A layer
 that reads none of its input, every window lying in the padding, is an error: its output is
 its bias alone, or, from a max pool, -inf.
 Positions after the last window are NS101's, but where the stride is larger than the window,
-or they lie where no tap reaches, NS101 keeps silent, and they count here (so a `noqa: NS109`
-there silences them too). The
-share it gives counts the positions read at the edges too, and, with a `padding_mode` that
-copies the input, those read through their copies in the padding. The `pad` layers that feed
-the layer count as its padding, as in NS101, which also says where the rule then keeps
-silent; but not those before a normalisation by statistics over the positions (batchnorm,
-groupnorm, instancenorm), which gives their padding values of the input's. Counting marks
-the positions near the edges one by one (with a `padding_mode` that copies the input, all of
-them), and counts those between by their residues; past ten million marks, or a million
-taps, for one layer, the share is "about" one (the periodic share, or fewer where the windows
-are few), the layer is said to skip only where it surely does, and holes at the edges go
-unlisted. Windows stepping over the input are counted by the taps that reach it or by its
-positions, whichever are fewer; past ten thousand of both, they go uncounted.
+or they lie where no tap reaches, NS101 keeps silent, and they count here (so a
+`noqa: NS109` there silences them too). The share it gives counts the positions read at the
+edges too, and, with a `padding_mode` that copies the input, those read through their copies
+in the padding. The `pad` layers that feed the layer count as its padding, as in NS101,
+which also says where the rule then keeps silent; but not those before a normalisation by
+statistics over the positions (batchnorm, groupnorm, instancenorm), which gives their
+padding values of the input's. Counting marks the positions near the edges one by one (with
+a `padding_mode` that copies the input, all of them), and counts those between by their
+residues; past ten million marks, or a million taps, for one layer, the share is "about" one
+(the periodic share, or fewer where the windows are few), the layer is said to skip only
+where it surely does, and holes at the edges go unlisted. Windows stepping over the input
+are counted by the taps that reach it or by its positions, whichever are fewer; past ten
+thousand of both, they go uncounted.
 
 ## Why is this bad?
 The layer throws input away by construction. A 1×1 stride-2 projection (ResNet's
