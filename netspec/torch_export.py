@@ -31,30 +31,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from netspec.diagnostics import cut
 from netspec.layers.arithmetic import Pads
 from netspec.layers.base import LayerBase, LayerError, Shape
-from netspec.layers.neutral import ACTIVATION_TYPES
+from netspec.layers.neutral import ACTIVATION_CLASSES, ACTIVATION_TYPES
 
 if TYPE_CHECKING:
     from torch import nn
 
     from netspec.graph import Graph
-
-
-#: netspec's activation types → ``torch.nn`` class names.
-ACTIVATION_MODULES = {
-    "relu": "ReLU",
-    "relu6": "ReLU6",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-    "selu": "SELU",
-    "sigmoid": "Sigmoid",
-    "hardsigmoid": "Hardsigmoid",
-    "tanh": "Tanh",
-    "gelu": "GELU",
-    "silu": "SiLU",
-    "hardswish": "Hardswish",
-    "mish": "Mish",
-    "identity": "Identity",
-}
 
 
 _T = TypeVar("_T")
@@ -125,8 +107,8 @@ def activation_module(name: str, arguments: dict[str, Any] | None = None) -> nn.
 
     if name == "softmax":
         # Over the channels, which are dimension 1 with the batch in front.
-        return nn.Softmax(dim=1)
-    module: nn.Module = getattr(nn, ACTIVATION_MODULES[name])(**(arguments or {}))
+        arguments = {"dim": 1}
+    module: nn.Module = getattr(nn, ACTIVATION_CLASSES[name])(**(arguments or {}))
     return module
 
 

@@ -14,11 +14,10 @@ from netspec import Settings, Severity, lint_text
 from netspec.analysis import analyse
 from netspec.layers import LAYER_TYPES, arithmetic
 from netspec.layers.arithmetic import Reading, Window
-from netspec.layers.neutral import ActivationLayer, ActivationName
+from netspec.layers.neutral import ACTIVATION_TYPES, ActivationLayer
 from netspec.rules import RULES
 from netspec.rules.ns109_stride_skips_input import _edge_gap
 from netspec.spec import _EXPONENT
-from netspec.torch_export import ACTIVATION_MODULES
 from tests.helpers import codes, lint, spec
 
 #: For NS107's tests on stride-1 convolutions, whose excess padding also grows the map (NS102).
@@ -1235,10 +1234,13 @@ def test_activations_are_the_activation_layer_types() -> None:
     # Sigmoid, Hardsigmoid, Tanh, GELU, SiLU, Hardswish, Mish, Softmax and Identity.
     expected = {"relu", "relu6", "leaky_relu", "elu", "selu", "sigmoid", "hardsigmoid", "tanh"}
     expected |= {"gelu", "silu", "hardswish", "mish", "softmax", "identity"}
-    assert set(get_args(ActivationName)) == expected
-    assert set(ACTIVATION_MODULES) | {"softmax"} == expected
+    assert set(ACTIVATION_TYPES) == expected
     layer_types = {name for name, cls in LAYER_TYPES.items() if issubclass(cls, ActivationLayer)}
     assert layer_types == expected
+    # Each model names the torch.nn class of exactly the types it takes.
+    for model in set(LAYER_TYPES.values()):
+        if issubclass(model, ActivationLayer):
+            assert set(model.torch_classes) == set(get_args(model.model_fields["type"].annotation))
 
 
 def test_activation_layers_take_pytorchs_arguments_and_only_their_own() -> None:
@@ -1417,7 +1419,7 @@ def test_the_activation_types_written_out_in_the_docs_are_the_types() -> None:
     ]
     for listing in listings:
         assert listing is not None
-        assert tuple(re.findall(r"`(\w+)`", listing[1])) == get_args(ActivationName)
+        assert tuple(re.findall(r"`(\w+)`", listing[1])) == ACTIVATION_TYPES
 
 
 def test_ns105_help_leads_to_a_flat_tensor() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -42,39 +42,6 @@ class Neutral(SamePositions):
         return shape
 
 
-#: The activation layer types, which is also what a conv or dense layer's ``activation`` names
-#: (with PyTorch's default arguments there).
-ActivationName = Literal[
-    "relu",
-    "relu6",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "sigmoid",
-    "hardsigmoid",
-    "tanh",
-    "gelu",
-    "silu",
-    "hardswish",
-    "mish",
-    "softmax",
-    "identity",
-]
-#: Their names, in order.
-ACTIVATION_TYPES: tuple[str, ...] = get_args(ActivationName)
-#: The ``activation`` key of a conv or dense layer: documentation, in any words, since it
-#: changes no shape; the PyTorch export builds the activation types (NS119 reports others),
-#: which editors offer as examples.
-FollowingActivation = Annotated[
-    str | None,
-    Field(
-        description="The activation that follows: documentation, which changes no shape. The PyTorch export "
-        "builds the activation layer types (relu, gelu, …); NS119, not selected by default, reports other "
-        "words. Default: none.",
-        examples=list(ACTIVATION_TYPES),
-    ),
-]
-
 #: The largest float32. Applied to float32 tensors (PyTorch's default), an activation's
 #: argument or an initial value beyond it is refused: "value cannot be converted to type
 #: float without overflow".
@@ -91,6 +58,9 @@ class ActivationLayer(Neutral):
     """An activation as a layer of its own. The keys a subclass adds are the arguments of
     PyTorch's module, under PyTorch's names."""
 
+    #: The ``torch.nn`` class of each type the model takes.
+    torch_classes: ClassVar[dict[str, str]]
+
     def arguments(self) -> dict[str, Any]:
         """The PyTorch module's keyword arguments."""
         return {key: getattr(self, key) for key in type(self).model_fields if key not in LayerBase.model_fields}
@@ -104,6 +74,19 @@ class ActivationLayer(Neutral):
 class Activation(ActivationLayer):
     """The activations that take no argument."""
 
+    torch_classes: ClassVar[dict[str, str]] = {
+        "relu": "ReLU",
+        "relu6": "ReLU6",
+        "selu": "SELU",
+        "sigmoid": "Sigmoid",
+        "hardsigmoid": "Hardsigmoid",
+        "tanh": "Tanh",
+        "silu": "SiLU",
+        "hardswish": "Hardswish",
+        "mish": "Mish",
+        "softmax": "Softmax",
+        "identity": "Identity",
+    }
     type: Literal[
         "relu",
         "relu6",
@@ -120,23 +103,47 @@ class Activation(ActivationLayer):
 
 
 class LeakyReLU(ActivationLayer):
+    torch_classes: ClassVar[dict[str, str]] = {"leaky_relu": "LeakyReLU"}
     inert_keys = LayerBase.inert_keys | {"negative_slope"}
     type: Literal["leaky_relu"]
     negative_slope: Real = Field(0.01, description="The slope for negative inputs. Default 0.01.")
 
 
 class ELU(ActivationLayer):
+    torch_classes: ClassVar[dict[str, str]] = {"elu": "ELU"}
     inert_keys = LayerBase.inert_keys | {"alpha"}
     type: Literal["elu"]
     alpha: Real = Field(1.0, description="The value ELU tends to for large negative inputs is −alpha. Default 1.")
 
 
 class GELU(ActivationLayer):
+    torch_classes: ClassVar[dict[str, str]] = {"gelu": "GELU"}
     inert_keys = LayerBase.inert_keys | {"approximate"}
     type: Literal["gelu"]
     approximate: Literal["none", "tanh"] = Field(
         "none", description="'tanh' for the tanh approximation, 'none' (default) for the exact GELU."
     )
+
+
+#: Each activation layer type's ``torch.nn`` class. The types are also what a conv or dense
+#: layer's ``activation`` names (with PyTorch's default arguments there).
+ACTIVATION_CLASSES: dict[str, str] = {
+    name: torch for model in ActivationLayer.__subclasses__() for name, torch in model.torch_classes.items()
+}
+#: Their names, in order.
+ACTIVATION_TYPES: tuple[str, ...] = tuple(ACTIVATION_CLASSES)
+#: The ``activation`` key of a conv or dense layer: documentation, in any words, since it
+#: changes no shape; the PyTorch export builds the activation types (NS119 reports others),
+#: which editors offer as examples.
+FollowingActivation = Annotated[
+    str | None,
+    Field(
+        description="The activation that follows: documentation, which changes no shape. The PyTorch export "
+        "builds the activation layer types (relu, gelu, …); NS119, not selected by default, reports other "
+        "words. Default: none.",
+        examples=list(ACTIVATION_TYPES),
+    ),
+]
 
 
 class PReLU(Neutral):

@@ -2,9 +2,9 @@
 
 ## What it does
 Reports a `conv`, `conv_transpose` or `dense` layer whose `activation` names none of the
-activation layer types (`relu`, `relu6`, `leaky_relu`, `elu`, `selu`, `sigmoid`,
-`hardsigmoid`, `tanh`, `gelu`, `silu`, `hardswish`, `mish`, `softmax`, `identity`), with the
-close one where there is one. Not selected by default: to the check, `activation` is
+activation layer types (`relu`, `relu6`, `selu`, `sigmoid`, `hardsigmoid`, `tanh`, `silu`,
+`hardswish`, `mish`, `softmax`, `identity`, `leaky_relu`, `elu`, `gelu`), with the close one
+where there is one. Not selected by default: to the check, `activation` is
 documentation, since it changes no shape, and a spec may name its activations in another
 framework's words (`swish`, `linear`, `leaky`).
 
