@@ -101,6 +101,21 @@ def test_annotation_escapes_message_and_properties(
     assert annotation(diagnostic, LineNumbers(None)) == expected
 
 
+def test_annotation_of_several_lines_sends_no_columns() -> None:
+    # GitHub's toolkit: startColumn and endColumn "cannot be sent when startLine and endLine
+    # are different values". A block-style layer spans its lines, rows 3 to 5.
+    span = Span(Position(3, 5), Position(5, 14), 0, 0)
+    diagnostic = Diagnostic("NS102", "shrinking-layer", Severity.WARNING, "m", "b.yaml", span)
+    assert (
+        annotation(diagnostic, LineNumbers(None)) == "::warning file=b.yaml,line=3,endLine=5,title=netspec (NS102)::m"
+    )
+    # The near miss, on one line: the columns go with it.
+    span = Span(Position(3, 5), Position(3, 14), 0, 0)
+    diagnostic = Diagnostic("NS102", "shrinking-layer", Severity.WARNING, "m", "b.yaml", span)
+    expected = "::warning file=b.yaml,line=3,col=5,endLine=3,endColumn=14,title=netspec (NS102)::m"
+    assert annotation(diagnostic, LineNumbers(None)) == expected
+
+
 def test_github_format_annotates_then_prints_the_concise_log(project: Path) -> None:
     result = check("--output-format", "github", "specs")
     assert result.exit_code == 1

@@ -74,15 +74,20 @@ class LineNumbers:
 def annotation(d: Diagnostic, lines: LineNumbers) -> str:
     line, col = lines.at(d.span.start_offset, d.span.start.row, d.span.start.column)
     end_line, end_col = lines.at(d.span.end_offset, d.span.end.row, d.span.end.column)
+    # The toolkit's AnnotationProperties: columns "cannot be sent when startLine and endLine
+    # are different values" (the runner drops them and logs the command as invalid).
+    columns = line == end_line
     properties = {
         "file": repository_path(d.filename),
         "line": line,
-        "col": col,
+        "col": col if columns else None,
         "endLine": end_line,
-        "endColumn": end_col,
+        "endColumn": end_col if columns else None,
         "title": f"netspec ({d.code})",
     }
-    rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    rendered = ",".join(
+        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
+    )
     return f"::{d.severity.value} {rendered}::{escape_data(d.message)}"
 
 
