@@ -266,6 +266,14 @@ def test_no_line_can_be_read_as_a_legacy_workflow_command(tmp_path: Path, comman
                 f.get("message", "").split(": ", 1)[1].split(" shrinks")[0] for f in ET.fromstring(out).iter("failure")
             ],
         ),
+        # The failure's text too, which says the same in one line.
+        (
+            ["check", "--output-format", "junit"],
+            lambda out: [
+                (f.text or "").split("(warning): ", 1)[1].split(" shrinks")[0]
+                for f in ET.fromstring(out).iter("failure")
+            ],
+        ),
         (["show", "--format", "json"], lambda out: [layer["name"] for layer in json.loads(out)["layers"]]),
     ],
 )

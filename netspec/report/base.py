@@ -98,7 +98,13 @@ def one_line(text: str, *, location: bool = False) -> str:
 def inline(text: str, *, location: bool = False) -> str:
     """``text``, printed after the start of a line: as :func:`one_line`, but a ``::`` it starts
     with starts no command there, and stays as written, so that a file name still pastes."""
-    return no_legacy_command(text.translate(_TERMINAL_CONTROLS if location else _UNPRINTABLE))
+    return no_legacy_command(text.translate(_TERMINAL_CONTROLS) if location else printable(text))
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: line breaks, control characters and hidden ones escaped (tabs
+    kept). A format that escapes ``##[`` its own way (JUnit's ``&#35;``) takes it from here."""
+    return text.translate(_UNPRINTABLE)
 
 
 def no_workflow_command(line: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter, inline, relative_path
+from netspec.report.base import Reporter, printable, relative_path
 
 #: Characters XML 1.0 cannot carry even escaped; a YAML double-quoted string can hold them.
 _NOT_XML_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
@@ -19,7 +19,7 @@ _NOT_XML = re.compile(f"[{_NOT_XML_CHARACTERS}]")
 
 def xml_text(text: str) -> str:
     """``text`` with what XML would lose written as ``\\uXXXX``. An element's text goes through
-    :func:`~netspec.report.base.inline` first, which also escapes its CRs: ElementTree writes
+    :func:`~netspec.report.base.printable` first, which also escapes its CRs: ElementTree writes
     them raw there (in an attribute it writes ``&#13;``), and parsers read a raw CR as a line
     feed (XML 1.0, 2.11)."""
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -46,11 +46,11 @@ def testsuite(results: Sequence[FileResult]) -> ET.Element:
             # One line each, as in the text formats: a line break in a name would start a line of
             # its own, which GitHub's runner would read as a workflow command if it began with ::.
             # The first follows the element's tag on its line: a path of `::x.yaml` stays as it is.
-            details = inline(f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}")
-            failure.text = xml_text(details + (f"\nhelp: {inline(d.help)}" if d.help else ""))
+            details = printable(f"{where}: {d.code} {d.name} ({d.severity.value}): {d.message}")
+            failure.text = xml_text(details + (f"\nhelp: {printable(d.help)}" if d.help else ""))
         if result.internal_error is not None:
             error = ET.SubElement(case, "error", {"message": xml_text(result.internal_error), "type": "internal"})
-            error.text = xml_text(inline(result.internal_error))
+            error.text = xml_text(printable(result.internal_error))
     return suites
 
 
