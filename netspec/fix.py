@@ -269,8 +269,8 @@ def _unsafe_because(
     diagnostic: Diagnostic, before: Standing, after: Standing, unfixed: Analysis, fixed: Analysis
 ) -> str:
     """What the re-analysis found that makes a fix unsafe: the problem left, or the first new one,
-    saying so when its layer had no output shape before the fix: the fix reveals that problem
-    rather than causes it, but whether the spec meant it is not for netspec to guess."""
+    saying so when its layer had no input shape before the fix: the fix reveals that problem rather
+    than causes it, but whether the spec meant it is not for netspec to guess."""
     if (diagnostic.code, diagnostic.layer_index) in after:
         return f"{diagnostic.code} would remain"
     new = sorted(_new(before, after), key=lambda finding: (finding[1] if finding[1] is not None else -1, finding[0]))
@@ -291,8 +291,7 @@ def _unsafe_because(
     nodes = fixed.graph.nodes
     if index is None or index >= len(nodes):
         return f"the spec would then report {code}{worse}{more}"
-    # No output: an error in the layer, or before it, kept the rules from looking at it.
-    unchecked = unfixed.graph.nodes[index].output is None
+    unchecked = unfixed.graph.nodes[index].inputs is None
     return f"{nodes[index].name}{', unchecked until now,' if unchecked else ''} would then report {code}{worse}{more}"
 
 

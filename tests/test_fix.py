@@ -434,21 +434,6 @@ BEHIND_A_BLOCKED_LAYER = (
 STEM_FIXED = BEHIND_A_BLOCKED_LAYER.replace("padding: same", "padding: [[0, 1], [0, 1]]")
 
 
-def test_a_problem_of_the_blocked_layer_itself_is_unchecked_until_its_fix() -> None:
-    # Columns: 3 − 7 + 2·1 + 1 = −1 (NS103), an error that keeps the rules off the layer;
-    # its rows' padding 3 ≥ the kernel 3 (NS107) was there all along. The fix pads the
-    # columns 3, and NS107 then speaks of c: unchecked until now, as for a layer after it.
-    text = spec("[3, 6, 3]", "{type: conv, name: c, filters: 1, kernel: [3, 7], stride: [2, 1], padding: [3, 1]}")
-    (d,) = lint_text(text).diagnostics
-    assert (d.code, d.applicability) == ("NS103", Applicability.UNSAFE)
-    assert d.unsafe_because == "c, unchecked until now, would then report NS107"
-    # The near miss: rows padded 1, under the kernel 3, and c reports nothing new after the
-    # fix: (6 − 3 + 2·1)/2 leaves 1, the row padded after (NS113's, off by default).
-    near = text.replace("padding: [3, 1]", "padding: [1, 1]")
-    (d,) = lint_text(near).diagnostics
-    assert (d.code, d.applicability, d.unsafe_because) == ("NS103", Applicability.SAFE, None)
-
-
 def test_a_problem_a_fix_brings_to_light_under_a_noqa_is_neither_new_nor_fixed(tmp_path: Path) -> None:
     (d,) = lint_text(BEHIND_A_BLOCKED_LAYER).diagnostics
     assert (d.code, d.layer, d.applicability) == ("NS112", "stem", Applicability.SAFE)
