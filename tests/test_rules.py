@@ -232,6 +232,10 @@ def test_ns105_says_which_map_a_flatten_gave_the_features_of() -> None:
     ]
     (d,) = lint(spec("[3, 32, 32]", *layers))
     assert d.message == "dense4: in_features is 2304 but the input has 4096 features (64×8×8, flattened by flatten3)"
+    # Through layers that keep the count: dropout, an activation.
+    kept = [*layers[:3], "{type: dropout}", "{type: relu}", layers[3]]
+    (d,) = lint(spec("[3, 32, 32]", *kept))
+    assert d.message == "dense6: in_features is 2304 but the input has 4096 features (64×8×8, flattened by flatten3)"
     # The near miss: features from another dense layer have no map to name.
     (d,) = lint(
         spec("[3, 32, 32]", *layers[:3], "{type: dense, units: 20}", "{type: dense, units: 10, in_features: 2}")

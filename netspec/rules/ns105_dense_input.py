@@ -27,9 +27,10 @@ from collections.abc import Iterator
 
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
-from netspec.graph import INPUT
+from netspec.graph import INPUT, Node
 from netspec.layers import format_shape
 from netspec.layers.dense import Flatten
+from netspec.layers.neutral import Neutral
 from netspec.rules.base import Rule, Violation, layer_errors
 
 
@@ -38,12 +39,20 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         # Where the features come from: the count alone is hard to trace back to a map.
         assert violation.index is not None
         node = analysis.graph.nodes[violation.index]
-        source = analysis.graph.nodes[node.sources[0]] if node.sources and node.sources[0] != INPUT else None
+        source = _feeding(analysis, node.sources)
+        # Past the layers that keep the count (dropout, an activation, a normalisation).
+        while source is not None and isinstance(source.layer, Neutral):
+            source = _feeding(analysis, source.sources)
         counted = violation.path is not None and violation.path[-1] == "in_features"
         if counted and source is not None and source.inputs and isinstance(source.layer, Flatten):
             flattened = f" ({format_shape(source.inputs[0])}, flattened by {source.name})"
             violation = dataclasses.replace(violation, message=violation.message + flattened)
         yield violation
+
+
+def _feeding(analysis: Analysis, sources: list[int]) -> Node | None:
+    """The layer that feeds one whose sources are these; None for the spec's input."""
+    return analysis.graph.nodes[sources[0]] if sources and sources[0] != INPUT else None
 
 
 RULE = Rule("NS105", "dense-input", Severity.ERROR, __doc__, check, blocking=True)
