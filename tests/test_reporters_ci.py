@@ -498,6 +498,29 @@ def test_sarif_locations_name_the_file_under_the_root_they_start_from(
         assert Path(urllib.parse.unquote(urllib.parse.urlparse(uri).path)).samefile(spec_file), named
 
 
+def test_workspace_locations_name_a_file_under_the_shells_name_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GITHUB_WORKSPACE is the real path; the script cd'd into specs/ through a link to the
+    # repository, and names the file as $PWD spells it. Both formats name it from the root.
+    (tmp_path / "repo" / "specs").mkdir(parents=True)
+    (tmp_path / "repo" / "specs" / "s.yaml").write_text(SHRINKING)
+    (tmp_path / "link").symlink_to(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "link" / "specs")
+    named = str(tmp_path / "link" / "specs" / "s.yaml")
+    env = {"PWD": str(tmp_path / "link" / "specs"), "GITHUB_WORKSPACE": str(tmp_path / "repo")}
+    (run,) = json.loads(check("--output-format", "sarif", named, env=env).stdout)["runs"]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "specs/s.yaml", "uriBaseId": "%SRCROOT%"}
+    annotations = check("--output-format", "github", named, env=env).stdout
+    assert _annotated_places(annotations)[0].startswith("warning file=specs/s.yaml,")
+    # The near miss: a $PWD that is not this directory says nothing about it, and the name
+    # given is below neither the workspace nor the current directory: it stays whole.
+    env["PWD"] = str(tmp_path)
+    annotations = check("--output-format", "github", named, env=env).stdout
+    assert _annotated_places(annotations)[0].startswith(f"warning file={named},")
+
+
 def test_sarif_root_from_the_file_system_root_has_one_slash(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/")
     (run,) = json.loads(check("--output-format", "sarif", str(project / "specs")).stdout)["runs"]

@@ -234,21 +234,24 @@ def _source_roots(cwd: str) -> tuple[str, ...]:
 @functools.cache
 def _source_roots_of(cwd: str, logical: str | None, workspace: str | None) -> tuple[str, ...]:
     """Resolved once, rather than for every diagnostic."""
+    names = _names_of(cwd, logical)
     if workspace and os.path.isabs(workspace):
         # It may be a link or hold "..": what it names, and the name as written.
-        return tuple(dict.fromkeys((os.path.realpath(workspace), os.path.abspath(workspace))))
-    names = _names_of(cwd, logical)
-    root = _repository_holding(cwd)
-    if root is None:
-        return names
+        roots = [os.path.realpath(workspace), os.path.abspath(workspace)]
+    else:
+        root = _repository_holding(cwd)
+        if root is None:
+            return names
+        roots = [root]
     # The same directory under the shell's name too, where $PWD reaches the current one
     # through a link: as many levels up from it.
-    roots = [root]
+    if not Path(cwd).is_relative_to(roots[0]):  # a workspace elsewhere
+        return tuple(dict.fromkeys(roots))
     for name in names[1:]:
-        for _ in Path(cwd).relative_to(root).parts:
+        for _ in Path(cwd).relative_to(roots[0]).parts:
             name = os.path.dirname(name)
         with contextlib.suppress(OSError):
-            if os.path.samefile(name, root):
+            if os.path.samefile(name, roots[0]):
                 roots.append(name)
     return tuple(dict.fromkeys(roots))
 
