@@ -575,7 +575,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             # Perhaps no spec at all (a scan of a repository finds mkdocs.yml): said once.
             message = (
                 "the file has neither `input` nor `layers`; if it is another tool's YAML, "
-                "leave it out with `exclude` in netspec.toml"
+                "leave it out with `exclude` in the configuration (netspec.toml, or [tool.netspec] in pyproject.toml)"
             )
             return SchemaProblem((), message) if key == "input" else None
         return SchemaProblem(path[:-1], f"{where} is missing the required key `{key}`")

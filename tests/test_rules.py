@@ -989,7 +989,7 @@ def test_a_file_with_neither_input_nor_layers_is_told_once_it_may_be_another_too
     assert [d.message for d in found.diagnostics] == [
         "unknown key 'site_name' in spec; did you mean 'name'?",
         "the file has neither `input` nor `layers`; if it is another tool's YAML, leave it out with `exclude` "
-        "in netspec.toml",
+        "in the configuration (netspec.toml, or [tool.netspec] in pyproject.toml)",
         "unknown key 'nav' in spec",
     ]
     # The near misses: with one of the two, the other is missing from a spec.
