@@ -1556,6 +1556,22 @@ def test_ns106_names_the_output_padding_a_decoder_branch_needs() -> None:
     assert d.help is not None and "output_padding" not in d.help
 
 
+def test_a_flat_multiply_that_cannot_broadcast_speaks_of_features() -> None:
+    # Two dense layers of 10 and 12 units: PyTorch's "size of tensor a (10) must match the
+    # size of tensor b (12)". Flat tensors hold features, and no map for a gate to scale.
+    layers = [
+        "{type: flatten}",
+        "{type: dense, name: a, units: 10}",
+        "{type: dense, name: b, from: flatten1, units: 12}",
+        "{type: multiply, from: [a, b]}",
+    ]
+    (d,) = lint(spec("[3, 8, 8]", *layers))
+    assert d.code == "NS106" and d.help == "no automatic fix: make the features (10 and 12) one size or 1"
+    # The near miss: 12 units and 12, or 1, broadcast.
+    for units in (12, 1):
+        assert codes(spec("[3, 8, 8]", *[layer.replace("units: 10", f"units: {units}") for layer in layers])) == []
+
+
 def test_a_multiply_that_cannot_broadcast_says_which_sizes_to_change() -> None:
     # An SE gate of 32 channels on a 64-channel map: PyTorch's "size of tensor a (64) must
     # match the size of tensor b (32) at non-singleton dimension 1". The 1×1 is a broadcast.

@@ -175,7 +175,8 @@ class Multiply(Merge):
         """What would let PyTorch broadcast: in each dimension, one size or 1. A gate usually
         takes the channels of the map it scales, the largest input."""
         conflicts: dict[tuple[int, ...], list[str]] = {}
-        units = ("channel", *dimension_units(len(inputs[0]) - 1))
+        # A flat tensor's one dimension holds features, as a dense layer's do.
+        units = ("channel", *dimension_units(len(inputs[0]) - 1)) if len(inputs[0]) > 1 else ("feature",)
         for unit, sizes in zip(units, zip(*inputs, strict=True), strict=True):
             differing = tuple(sorted(set(sizes) - {1}))
             if len(differing) > 1:
@@ -187,7 +188,7 @@ class Multiply(Merge):
             if names[0] == "channels":
                 gated = max(inputs, key=volume)
                 step += f" (a gate takes the channels of the map it scales, here {gated[0]})" if gated[0] > 1 else ""
-            else:
+            elif names[0] != "features":  # positions of a map
                 step += ": crop the larger or pad the smaller"
             steps.append(step)
         return NO_FIX + "; and ".join(steps)
