@@ -35,7 +35,7 @@ from tests.helpers import PUBLISHED_PARAMS, ROOT, SPECS, lint, spec
 torch = pytest.importorskip("torch")
 
 from netspec.torch_export import UnsupportedLayer, layer_module, network_module  # noqa: E402
-from tests.torch_reference import run_layer, run_stack  # noqa: E402
+from tests.torch_reference import run_graph, run_layer, run_stack  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -523,17 +523,23 @@ def test_positions_read_agree_with_the_inputs_pytorch_differentiates(kernel: int
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
 def test_bundled_spec_agrees_with_pytorch(path: Path) -> None:
-    analysis = analyse(path.read_text(encoding="utf-8"), str(path), path.stem)
+    text = path.read_text(encoding="utf-8")
+    analysis = analyse(text, str(path), path.stem)
     assert analysis.graph.input is not None
     # On the meta device PyTorch skips the arithmetic (U-Net's 150 GMACs would take many
     # seconds on a CPU) and some of the CPU kernels' own checks: these specs are clean, and
     # the single-layer tests above, which probe the refusals, run on the CPU.
     with torch.device("meta"):
+        # Built from the YAML itself, owing nothing to netspec's parsing or propagation.
+        reference = run_graph(yaml.safe_load(text))
+        # netspec's own export, built from what it parsed, computes the same.
         network = network_module(analysis.graph).eval()
         outputs = network.outputs(torch.zeros(1, *analysis.graph.input))
-    for node, layer, output in zip(analysis.graph.nodes, network.layers, outputs, strict=True):
-        assert node.output == tuple(output.shape[1:]), node.name
-        assert node.params == sum(p.numel() for p in layer.parameters()), node.name
+    for node, (shape, params), layer, output in zip(
+        analysis.graph.nodes, reference, network.layers, outputs, strict=True
+    ):
+        assert (node.output, node.params) == (shape, params), node.name
+        assert (tuple(output.shape[1:]), sum(p.numel() for p in layer.parameters())) == (shape, params), node.name
 
 
 @pytest.mark.parametrize(("name", "params"), PUBLISHED_PARAMS.items())

@@ -14,6 +14,7 @@ size ATen's two-sided formula gives.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -252,4 +253,33 @@ def run_stack(input_shape: Sequence[int], layers: Sequence[dict[str, Any]]) -> t
     return tuple(x.shape[1:]), parameters
 
 
-__all__ = ["Refused", "run_layer", "run_stack"]
+def run_graph(spec: dict[str, Any]) -> list[tuple[tuple[int, ...], int]]:
+    """Each layer's output shape (batch left out) and parameter count, for a spec's graph read
+    from its mapping as the README documents it: a layer reads the one before it (the input
+    for the first), or what its ``from`` names, ``input`` or a layer by its name, whose
+    default is the type and the 1-based position; ``add``, ``multiply`` and ``concat`` join
+    their inputs as PyTorch's ``+``, ``*`` and ``torch.cat`` along the channels do."""
+    merges = {"add": torch.add, "multiply": torch.mul}
+    previous = torch.zeros(1, *spec["input"])
+    outputs = {"input": previous}
+    found = []
+    with torch.no_grad():
+        for position, layer in enumerate(spec["layers"], start=1):
+            sources = layer.get("from")
+            if layer["type"] in (*merges, "concat"):
+                joined = [outputs[source] for source in sources]
+                out = (
+                    torch.cat(joined, dim=1)
+                    if layer["type"] == "concat"
+                    else functools.reduce(merges[layer["type"]], joined)
+                )
+                parameters = 0
+            else:
+                source = previous if sources is None else outputs[sources]
+                out, parameters = run_layer(layer, source)
+            outputs[layer.get("name") or f"{layer['type']}{position}"] = previous = out
+            found.append((tuple(out.shape[1:]), parameters))
+    return found
+
+
+__all__ = ["Refused", "run_graph", "run_layer", "run_stack"]
