@@ -4,7 +4,7 @@
 Each ``tests/fix_golden/NAME.yaml`` has ``NAME.fixed.yaml``, what ``--fix`` must make of it
 (and, where unsafe fixes matter, ``NAME.unsafe.yaml`` for ``--fix --unsafe-fixes``). The
 expected files were written by hand from the output-size formula; their derivations are in
-the comments of the cases below.
+the comment above ``CASES``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,16 @@ from tests.helpers import (
 )
 
 GOLDEN = Path(__file__).parent / "fix_golden"
+# What each golden case's fixed file holds, from W_out = (W − F + 2P)/S + 1:
+# - alexnet_chain: conv1, (224 − 11)/4 + 1 = 54.25; 224 − 11 is odd and 2P even, so per side:
+#   [1, 2] gives (224 + 3 − 11)/4 + 1 = 55, the paper's 55×55 (pool1 then divides too).
+# - per_side_block: the same conv1, its `padding: [0, 0]` replaced by [[1, 2], [1, 2]].
+# - json_style: a 3×3 stride-1 conv on 16 shrinks to 14: P = (3 − 1)/2 = 1. Then the stride-2
+#   3×3 on 16: 16 − 3 + 2P is odd for every P, so per side, [0, 1]: (16 + 1 − 3)/2 + 1 = 8.
+# - crlf_no_final_newline: 5×5 on 28 needs P = 2 (28 − 5 + 4 + 1 = 28), the 3×3 after it P = 1.
+# - vgg_block: both 3×3 convs get P = 1 and keep 32, so the pool's expect [64, 16, 16] holds.
+# - concat_mismatch: 64×64 joined with 32×32 has no fix; the file stays as it is.
+# - unsafe_expect: padding c1 (P = 2) would break its expect [6, 28, 28]: unsafe, left as is.
 CASES = sorted(p.name.removesuffix(".yaml") for p in GOLDEN.glob("*.yaml") if p.name.count(".") == 1)
 runner = CliRunner()
 
