@@ -2269,10 +2269,11 @@ def test_instancenorm_learns_nothing_unless_affine() -> None:
     ],
 )
 def test_layernorm_and_layer_scale_learn_per_channel(layer: str, params: int) -> None:
-    for shape, flat in (("[8, 4, 4]", ()), ("[8, 1]", ("{type: flatten}",))):
+    # The shape is kept: 8×4×4, and 8×1 flattened to 8 features.
+    for shape, flat, output in (("[8, 4, 4]", (), (8, 4, 4)), ("[8, 1]", ("{type: flatten}",), (8,))):
         graph = analyse(spec(shape, *flat, layer), "n.yaml", "n").graph
         node = graph.nodes[-1]
-        assert (node.output, node.params) == (node.inputs[0], params)
+        assert (node.output, node.params) == (output, params)
 
 
 @pytest.mark.parametrize(
