@@ -926,6 +926,20 @@ def test_the_outputs_list_is_not_searched_for_each_layer(monkeypatch: pytest.Mon
     assert counts[0] == counts[1], counts
 
 
+@pytest.mark.parametrize(("kernel", "stride"), [(30_000_000, 60_000_000), (2**30 - 1, 2**30)])
+def test_a_layer_whose_windows_all_lie_in_the_padding_is_counted_in_bounded_memory(
+    tmp_path: Path, kernel: int, stride: int
+) -> None:
+    # Padded 2³¹ − 1 before a single position, no window reaches it: the first to end past
+    # −P + K − 1 ≥ 0 would start at i·S ≥ P − K + 1, and the next multiple of S is past P. With
+    # no middle to count, listing the taps' S/gcd(S, D) residues (up to 2³⁰) took 2.2 GB.
+    layer = f"{{type: conv, filters: 1, kernel: {kernel}, stride: {stride}, padding: [[2147483647, 1000]]}}"
+    path = write_spec(tmp_path, f"input: [1, 1]\nlayers:\n  - {layer}\n")
+    done = netspec_process("check", "--output-format", "concise", str(path), preexec_fn=address_space_limit())
+    assert done.returncode == 1, done.stderr
+    assert "NS109 error: conv1: stride" in done.stdout and "the layer reads none of its input" in done.stdout
+
+
 def test_ns114_on_a_long_input_is_checked_in_bounded_memory(tmp_path: Path) -> None:
     # NS114 listed every input position up front: ten million took a gigabyte, and a check
     # judging fixes listed them again for each.
