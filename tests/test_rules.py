@@ -18,7 +18,7 @@ from netspec.layers.neutral import ACTIVATION_TYPES, ActivationLayer
 from netspec.rules import RULES
 from netspec.rules.ns109_stride_skips_input import _edge_gap
 from netspec.spec import _EXPONENT
-from tests.helpers import codes, lint, spec
+from tests.helpers import codes, lint, spec, within
 
 #: For NS107's tests on stride-1 convolutions, whose excess padding also grows the map (NS102).
 NS107_ONLY = Settings(select=("NS107",))
@@ -896,6 +896,21 @@ def test_ns101_quiet_where_no_tap_reaches_the_dropped_positions() -> None:
     # Near miss, stride 4: taps 4·i + {0, 2, 4} on 12 end at 8 in window 1, and a window 2
     # would read 10, which the floor drops with 9 and 11: NS101 fires, beside NS109.
     assert sorted(codes(spec("[1, 12]", layer.replace("stride: 2", "stride: 4")))) == ["NS101", "NS109"]
+
+
+def test_ns101_takes_dropped_positions_as_reachable_past_its_step_limit() -> None:
+    # Kernel 2²⁹, stride 2³⁰ on 2³¹ − 1: span 2³¹ − 1 − 2²⁹, 2 windows, and the last
+    # 536,870,911 positions dropped. Their residues modulo 2³⁰ run from 2²⁹ up, which no tap
+    # reaches (taps 0 to 2²⁹ − 1): unreachable, but telling would take 2²⁹ steps, past the
+    # limit of a million, so they are taken as reachable, at once.
+    window = Window(2**31 - 1, 2**29, 2**30, 1, 0, 0)
+    assert (window.output, window.dropped) == (2, 536_870_911)
+    with within(30):
+        assert window.drops_reachable()
+    # The near miss, within the limit: 2⁹ taps, stride 2¹⁰ on 2¹¹ − 1, the last 511 dropped at
+    # residues 512 to 1,022, which taps 0 to 511 do not reach.
+    small = Window(2**11 - 1, 2**9, 2**10, 1, 0, 0)
+    assert (small.output, small.dropped, small.drops_reachable()) == (2, 511, False)
 
 
 def test_ns101_quiet_in_ceil_mode() -> None:

@@ -242,7 +242,8 @@ class Window:
         """Whether some :attr:`dropped` position is one the taps reach away from the end, which
         further windows would read. Where none is, the stride and the dilation skip them as
         they skip positions throughout (stride 2 with dilation 2 reads only the even ones), not
-        the floor. Taken as reachable where looking would cost more than the file has left."""
+        the floor. Taken as reachable where looking would take more than :data:`MAX_TAP_STEPS`
+        steps, or more than the file has left."""
         dropped = self.dropped
         if not dropped:
             return False
@@ -268,7 +269,8 @@ class Window:
                 for position in range(first, last + 1)
             )
 
-        return self._counted("reaching", min(dropped, self.kernel), reached) is not False
+        steps = min(dropped, self.kernel)
+        return steps > MAX_TAP_STEPS or self._counted("reaching", steps, reached) is not False
 
     def dropped_copies(self) -> int | None:
         """How many of the :attr:`dropped` positions a window reads a padding copy of (a
