@@ -28,7 +28,7 @@ from netspec.layers.base import (
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.source import KeyPath, interpolation_hint
-from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, raw_field, suggest
+from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, raw_field, suggest, suggestion_cost
 
 if TYPE_CHECKING:
     from netspec.receptive import ReceptiveField
@@ -331,6 +331,8 @@ class _References:
         self.first: dict[str, int] = {}
         for index, name in enumerate(names):
             self.first.setdefault(name, index)
+        #: The longest name, which bounds what comparing with the names defined costs.
+        self.longest = max(map(len, self.first), default=0)
         self.suggestions = suggestions
 
     def unknown(self, name: str, node: Node) -> str:
@@ -350,7 +352,8 @@ class _References:
         far or ``more``, while the suggestions' budget lasts."""
         if hint := interpolation_hint(name):
             return hint
-        if not self.suggestions.spend(len(self.defined) + len(more)):
+        longest = max([self.longest, *map(len, more)])
+        if not self.suggestions.spend(suggestion_cost(name, len(self.defined) + len(more), longest)):
             return ""
         return suggest(name, [*self.defined, *more])
 

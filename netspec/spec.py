@@ -35,8 +35,9 @@ from netspec.source import KeyPath, LoadError, interpolation_hint
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
 Quoted = Callable[[KeyPath], bool]
 
-#: How many candidates "did you mean" may compare a word with, in all, while one spec is
-#: validated and again while its graph is built (~0.1 s of difflib).
+#: How much comparing "did you mean" may do, in all, while one spec is validated and again
+#: while its graph is built, in comparisons of short words (:func:`suggestion_cost`): ~0.1 s
+#: of difflib.
 SUGGESTION_BUDGET = 20_000
 
 #: Problems in the keys and values of one spec (pydantic's errors) past which it is refused
@@ -460,6 +461,21 @@ def _layer_type(data: dict[Any, Any], path: KeyPath) -> str | None:
 MAX_SUGGESTED_LENGTH = 64
 
 
+def suggestion_cost(word: str, candidates: int, longest: int) -> int:
+    """What "did you mean" costs for ``word`` among ``candidates`` of at most ``longest``
+    characters, in comparisons of short words (2-7 µs each): difflib's matching grows with the
+    product of the lengths, which repeated letters, as generated names have, reach (a name of
+    64 letters took 300 µs against each other such name)."""
+    product = min(len(word), MAX_SUGGESTED_LENGTH) * min(longest, MAX_SUGGESTED_LENGTH)
+    return candidates * max(1, product // 64)
+
+
+def suggest_within(word: str, choices: list[str], budget: Budget) -> str:
+    """:func:`suggest`, where ``budget`` allows what it costs; else ''."""
+    cost = suggestion_cost(word, len(choices), max(map(len, choices), default=0))
+    return suggest(word, choices) if budget.spend(cost) else ""
+
+
 def suggest(word: str, choices: list[str]) -> str:
     """A ``; did you mean 'x'?`` suffix when one choice is close, else ''."""
     if len(word) > MAX_SUGGESTED_LENGTH:
@@ -526,9 +542,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             return SchemaProblem(
                 (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {shown(given)}"
             )
-        hint = interpolation_hint(given) or (
-            suggest(given, list(LAYER_TYPES)) if suggestions.spend(len(LAYER_TYPES)) else ""
-        )
+        hint = interpolation_hint(given) or (suggest_within(given, list(LAYER_TYPES), suggestions))
         return SchemaProblem((*path, "type"), f"unknown layer type {shown(given)}{hint}")
     if kind == "union_tag_not_found":
         # Ultralytics-like files key a layer by its type: `- conv: {filters: 8}`.
@@ -566,7 +580,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             # "did you mean 'dilation'?" for a `description` indented one level too deep.
             hint = f"; `{key}` is a key of the spec, not of a layer"
         else:
-            hint = suggest(key, allowed) if suggestions.spend(len(allowed)) else ""
+            hint = suggest_within(key, list(allowed), suggestions)
         return SchemaProblem(
             path, f"unknown key {shown(key)} in {where}{hint}", at_key=True, unknown_key=(shown(key), hint)
         )
@@ -595,7 +609,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         # A string in a tagged field took its keyword branch; the field takes numbers too.
         expected = str(error["ctx"]["expected"]) + (", or a number of pixels" if KEYWORD_TAG in raw_loc else "")
         choices = [choice.strip("'") for choice in re.findall(r"'[^']*'", expected)]
-        hint = interpolation_hint(value) or (suggest(value, choices) if suggestions.spend(len(choices)) else "")
+        hint = interpolation_hint(value) or suggest_within(value, choices, suggestions)
         if not hint and KEYWORD_TAG in raw_loc:
             hint = _as_typed(value, "int_type", quoted, path)
         return SchemaProblem(path, f"`{_field(path)}` should be {expected}, not {shown(value)}{hint}")

@@ -273,6 +273,24 @@ def test_a_flood_of_broken_references_stops_suggesting(tmp_path: Path) -> None:
     assert suggested == list(range(1, afforded + 1))
 
 
+def test_broken_references_among_long_names_pay_for_their_length() -> None:
+    # difflib compares two 64-letter names of one repeated letter in ~300 µs, 40-150 times
+    # a short word's: 142 such references among 142 such names took 3.7 s. A comparison costs
+    # 64·64/64 = 64 short ones here. Reference r (from 0) compares with the 100 names, the r
+    # references before it (named relu101…) and 'input': (101 + r)·64 = 6,464, 6,528, 6,592,
+    # then 6,656 with 416 of the 20,000 left: four get a suggestion.
+    names = [f"{'x' * 62}{a}{b}" for a, b in itertools.product("abcdefghij", repeat=2)]
+    layers = [f"  - {{type: relu, name: {name}}}" for name in names]
+    layers += [f"  - {{type: relu, from: {name.upper()}}}" for name in names[:10]]
+    found = lint_text("input: [3, 8, 8]\nlayers:\n" + "\n".join(layers) + "\n").diagnostics
+    assert [("did you mean" in d.message) for d in found if d.code == "NS004"] == [True] * 4 + [False] * 6
+    # The near miss: names of 4 letters cost one comparison each, (101 + r) in all: every
+    # reference gets its suggestion.
+    short = [line.replace("x" * 62, "xx").replace("X" * 62, "XX") for line in layers]
+    found = lint_text("input: [3, 8, 8]\nlayers:\n" + "\n".join(short) + "\n").diagnostics
+    assert [("did you mean" in d.message) for d in found if d.code == "NS004"] == [True] * 10
+
+
 # --- YAML attacks -------------------------------------------------------------------------
 
 BOMB = "\n".join(
