@@ -516,8 +516,10 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
     kind: str = error["type"]
     value = error.get("input")
     # Drop the discriminator tags from the location: the layer's type after its index,
-    # and the '#…' branch tags of int-or-list fields.
-    loc = [part for part in raw_loc if not (isinstance(part, str) and part.startswith("#"))]
+    # and the '#…' branch tags of int-or-list fields. A key the file writes ('#', '#list')
+    # is no tag: an unknown one ends the location of its error.
+    written = len(raw_loc) - 1 if kind == "extra_forbidden" else None
+    loc = [part for i, part in enumerate(raw_loc) if i == written or part not in BRANCH_NAMES]
     tagged = len(loc) != len(raw_loc)
     # A tag error two deep is the layer's own `type`; deeper, a field's kind of value.
     of_layer_type = kind in ("union_tag_invalid", "union_tag_not_found") and len(loc) == 2

@@ -998,6 +998,26 @@ def test_a_default_name_an_earlier_layer_took_says_so() -> None:
     assert d.message == "this layer's default name 'relu2' (its type and position) is already used by layer 1"
 
 
+def test_unknown_keys_that_begin_with_a_hash_are_named_as_written() -> None:
+    # pydantic's locations carry the '#scalar', '#list', '#sides' and '#keyword' branches of
+    # int-or-list fields, which netspec drops; a key the file writes that way is no branch.
+    # `{'#': null}` was an internal error (its problem had no location left).
+    found = lint_text("{'#': null}\n").diagnostics
+    assert [(d.code, d.message.split(";")[0]) for d in found] == [
+        ("NS002", "the file has neither `input` nor `layers`"),
+        ("NS002", "unknown key '#' in spec"),
+    ]
+    text = spec("[3, 8, 8]", "{type: conv, filters: 1, kernel: 1, '#list': 1}")
+    (d,) = lint_text(text).diagnostics
+    assert (d.message, d.span.start.column) == (
+        "unknown key '#list' in conv layer",
+        text.splitlines()[2].index("'#") + 1,
+    )
+    # The near miss: the branch tags themselves still leave the location of a bad value.
+    (d,) = lint_text(spec("[3, 8, 8]", "{type: conv, filters: 1, kernel: [1, a]}")).diagnostics
+    assert d.message == "`kernel` must be an integer or a list with one per spatial dimension, not 'a'"
+
+
 def test_a_file_with_neither_input_nor_layers_is_told_once_it_may_be_another_tools() -> None:
     # mkdocs.yml found by a scan of the repository: one message for both keys.
     found = lint_text("site_name: docs\nnav:\n  - index.md\n", "mkdocs.yml")
