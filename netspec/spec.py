@@ -544,7 +544,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             return SchemaProblem(
                 (*path, "type"), f"`type` takes a layer type's name, such as `conv`, not {shown(given)}"
             )
-        hint = interpolation_hint(given) or (suggest_within(given, list(LAYER_TYPES), suggestions))
+        hint = interpolation_hint(given) or suggest_within(given, list(LAYER_TYPES), suggestions)
         return SchemaProblem((*path, "type"), f"unknown layer type {shown(given)}{hint}")
     if kind == "union_tag_not_found":
         # Ultralytics-like files key a layer by its type: `- conv: {filters: 8}`.
@@ -582,7 +582,7 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
             # "did you mean 'dilation'?" for a `description` indented one level too deep.
             hint = f"; `{key}` is a key of the spec, not of a layer"
         else:
-            hint = suggest_within(key, list(allowed), suggestions)
+            hint = suggest_within(key, allowed, suggestions)
         return SchemaProblem(
             path, f"unknown key {shown(key)} in {where}{hint}", at_key=True, unknown_key=(shown(key), hint)
         )

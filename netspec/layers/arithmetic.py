@@ -515,8 +515,8 @@ class Window:
         """How many positions of [a, b) are read: those with the residue of a tap."""
         read, every = self.positions_read()
         if read == every or b <= a:
-            # No middle (every window in the padding before the input): no residue to list,
-            # and :meth:`_counting_steps` charged none.
+            # No middle to count (:meth:`_edges`; say, every window in the padding before the
+            # input): no residue to list, and :meth:`_counting_steps` charged none.
             return max(0, b - a)
         # Taps j < S/gcd(S, D) have distinct residues, and later ones repeat them.
         residues = {(self.dilation * j - self.pad_before) % every for j in range(read)}
