@@ -589,8 +589,7 @@ class StdinRun:
         written in its encoding), so that nothing is lost."""
         outcome = self.outcome
         if outcome is not None and outcome.changed and outcome.encoding is not None and outcome.error is None:
-            assert outcome.result.text is not None
-            sys.stdout.buffer.write(outcome.encoding.encode(outcome.result.text))
+            sys.stdout.buffer.write(outcome.fixed_bytes)
         else:
             sys.stdout.buffer.write(self.read)
             if self.rest_unread:  # passed through, rather than held whole

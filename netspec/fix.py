@@ -536,6 +536,13 @@ class FixOutcome:
     def changed(self) -> bool:
         return self.original is not None and self.result.text is not None and self.result.text != self.original
 
+    @functools.cached_property
+    def fixed_bytes(self) -> bytes:
+        """The fixed text in the file's encoding, as --fix writes it: encoded once, to measure
+        it against the size limit and to write it."""
+        assert self.encoding is not None and self.result.text is not None
+        return self.encoding.encode(self.result.text)
+
     def rows_kept(self) -> dict[int, int]:
         """The rows of the fixed text the diff keeps from the original, each with its row
         there (counted from 1, at the parser's line breaks, as positions are): every row no
@@ -970,8 +977,8 @@ def fix_file(
     follows = earlier is not None and earlier.changed and earlier.encoding is not None and earlier.error is None
     try:
         if follows:
-            assert earlier is not None and earlier.encoding is not None and earlier.result.text is not None
-            raw = earlier.encoding.encode(earlier.result.text)
+            assert earlier is not None
+            raw = earlier.fixed_bytes
         else:
             raw = read_source(path, settings)
     except (OSError, LoadError) as error:
@@ -982,8 +989,8 @@ def fix_file(
         outcome.original, outcome.found_before = earlier.original, earlier.found_before
     if not outcome.changed:
         return outcome
-    original, encoding = outcome.original, outcome.encoding
-    assert outcome.result.text is not None and original is not None and encoding is not None
+    original = outcome.original
+    assert original is not None
     if not write:
         try:
             target, status = replaceable(path)
@@ -998,7 +1005,7 @@ def fix_file(
     try:
         if read_source(path, settings) != raw:
             return _unwritten(name, original, settings, f"{path} changed while it was being fixed; it was left alone")
-        write_atomically(path, encoding.encode(outcome.result.text))
+        write_atomically(path, outcome.fixed_bytes)
     except (OSError, LoadError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return _unwritten(name, original, settings, f"cannot write {path}: {reason}; it was left unchanged")
@@ -1031,8 +1038,7 @@ def fix_source(
     if outcome.changed:
         # Written, a fixed file over the limit would be refused by the next check: a fix
         # that swaps the problems it fixes for NS001.
-        assert outcome.result.text is not None
-        size = len(encoding.encode(outcome.result.text))
+        size = len(outcome.fixed_bytes)
         if size > settings.max_file_size:
             over = too_large(size, settings, "fixed text").message
             return _unwritten(filename, text, settings, f"cannot fix {filename}: {over}; it was left unchanged")
