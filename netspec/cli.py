@@ -31,7 +31,7 @@ from netspec.linter import (
     FileResult,
     bug,
     cyclic_gc_paused,
-    internal_error,
+    guarded,
     lint_guarded,
     lint_paths,
     lint_text,
@@ -626,20 +626,20 @@ def _check_stdin(
         usage_error(f"cannot read the spec from standard input: {error.strerror or error}")
     if len(read) > settings.max_file_size:
         return StdinRun(unloadable(name, too_large(None, settings, "spec"), settings), read=read, rest_unread=True)
-    with cyclic_gc_paused():  # until the analysis is dropped, as in lint_guarded
-        try:
-            if fixing:
-                from netspec.fix import fix_source
 
-                outcome = fix_source(read, name, settings, unsafe=unsafe)
-                result = outcome.result
-            else:
-                outcome, result = None, lint_text(read, name, settings, assess_fixes=not summarising)
-        except Exception as error:  # noqa: BLE001 - the last line of defence, as for files
-            return StdinRun(internal_error(name, error, "spec"), read=read)
-        if not summarising:
-            result.analysis = None
-    return StdinRun(result, outcome, read)
+    def work() -> StdinRun:
+        if not fixing:
+            return StdinRun(lint_text(read, name, settings, assess_fixes=not summarising), read=read)
+        from netspec.fix import fix_source
+
+        outcome = fix_source(read, name, settings, unsafe=unsafe)
+        return StdinRun(outcome.result, outcome, read)
+
+    with cyclic_gc_paused():  # until the analysis is dropped, as in lint_guarded
+        run = guarded(name, work, lambda failed: StdinRun(failed, read=read), "spec")
+        if not summarising and run.result is not None:
+            run.result.analysis = None
+    return run
 
 
 def report_fixes(

@@ -38,7 +38,7 @@ from netspec.linter import (
     check,
     cyclic_gc_paused,
     file_name,
-    internal_error,
+    guarded,
     lint_text,
     placed,
     read_source,
@@ -1075,10 +1075,8 @@ def fix_paths(
     with cyclic_gc_paused():  # over the whole run, as lint_paths pauses it
         for path in as_paths(paths, "fix_paths"):
             real = os.path.realpath(path)
-            try:
-                outcome = fix_file(path, settings, unsafe=unsafe, write=write, earlier=latest.get(real))
-            except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-                outcome = FixOutcome(internal_error(path, error))
+            work = functools.partial(fix_file, path, settings, unsafe=unsafe, write=write, earlier=latest.get(real))
+            outcome = guarded(path, work, FixOutcome)
             if not keep_analysis:
                 outcome.result.analysis = None
             if not write:

@@ -6,10 +6,10 @@ import contextlib
 import dataclasses
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from netspec.edits import TextEdit
 
 ISSUES_URL = "https://github.com/netspec/netspec/issues"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -417,13 +419,20 @@ def lint_guarded(
     # Paused until the analysis is dropped: freed by reference counting while the collector
     # sleeps, its objects never make the collector walk them (130 ms on 20,000 layers).
     with cyclic_gc_paused():
-        try:
-            result = lint_file(path, settings, assess_fixes=assess_fixes)
-        except Exception as error:  # noqa: BLE001 - the last line of defence, by design
-            return internal_error(path, error)
+        result = guarded(path, lambda: lint_file(path, settings, assess_fixes=assess_fixes), lambda failed: failed)
         if not keep_analysis:
             result.analysis = None
         return result
+
+
+def guarded(name: str | Path, work: Callable[[], T], failed: Callable[[FileResult], T], what: str = "file") -> T:
+    """``work()``, or, where a bug in netspec escapes it, ``failed`` of the result that reports
+    the bug: the last line of defence, so that a bug on one file neither ends the run nor goes
+    unreported."""
+    try:
+        return work()
+    except Exception as error:  # noqa: BLE001 - the last line of defence, by design
+        return failed(internal_error(name, error, what))
 
 
 def internal_error(name: str | Path, error: Exception, what: str = "file") -> FileResult:
