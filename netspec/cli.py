@@ -24,7 +24,7 @@ import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
-from netspec.diagnostics import Applicability, Diagnostic, Severity, cut, listing
+from netspec.diagnostics import Severity, cut, listing
 from netspec.discovery import discover, is_directory, is_excluded, missing
 from netspec.layers.base import plural
 from netspec.linter import (
@@ -478,13 +478,15 @@ def check(
     if fixing_only and verbosity.prints_results:
         # No report follows, and netspec cannot check past these: say what stays, and why.
         # They are results, not talk about the run: a quiet run prints them.
+        from netspec.fix import why_not_fixed
+
         before = {id(outcome.result): outcome for outcome in outcomes if diff and outcome.changed}
         for result in results:
             blocking = [d for d in result.diagnostics if d.blocking]
-            place = _place_on_disk(before[id(result)]) if blocking and id(result) in before else None
+            place = before[id(result)].place_on_disk() if blocking and id(result) in before else None
             for d in blocking:
                 where = d.location if place is None else place(d)
-                verbosity.warn(f"{where}: {d.code} {d.message} ({_why_not_fixed(d, result)})", at=Verbosity.QUIET)
+                verbosity.warn(f"{where}: {d.code} {d.message} ({why_not_fixed(d, result)})", at=Verbosity.QUIET)
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
@@ -805,43 +807,6 @@ def schema() -> None:
     from netspec.schema import render
 
     typer.echo(render(), nl=False)
-
-
-def _place_on_disk(outcome: FixOutcome) -> Callable[[Diagnostic], str]:
-    """Where a problem of a fixed text that --diff does not write is in the file as it is:
-    where the file reports it, by rule and layer, since the diagnostic gives the fixed text's
-    row. One the file does not report (an unsafe fix brings it, or an error before it hides
-    it) is at its row in the file, where no fix changed that row; else it has no place there,
-    and is placed in the fixed text, saying so."""
-    name = outcome.result.filename
-    found = {(d.code, d.layer_index): d.span.start for d in outcome.found_before}
-    kept: dict[int, int] | None = None
-
-    def place(d: Diagnostic) -> str:
-        nonlocal kept
-        start = found.get((d.code, d.layer_index))
-        if start is not None:
-            return f"{name}:{start.row}:{start.column}"
-        if kept is None:  # worked out only for a problem the file does not report
-            kept = outcome.rows_kept()
-        row = kept.get(d.span.start.row)
-        return f"{d.location} in the fixed text" if row is None else f"{name}:{row}:{d.span.start.column}"
-
-    return place
-
-
-def _why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:
-    """Why an error that stops the checking stays after fixing."""
-    after = "what depends on it was neither checked nor fixed"
-    if diagnostic.fix is None:
-        return f"no automatic fix; {after}"
-    if diagnostic.silenced:
-        return f"silenced here, so not fixed; {after}"
-    if result.unwritten:
-        return f"its file could not be written; {after}"
-    if diagnostic.applicability is Applicability.UNSAFE:
-        return f"its fix is unsafe, and --unsafe-fixes applies it; {after}"
-    return f"not fixed; {after}"
 
 
 def entry_point() -> None:

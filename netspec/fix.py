@@ -20,7 +20,7 @@ import re
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -543,7 +543,29 @@ class FixOutcome:
         assert self.encoding is not None and self.result.text is not None
         return self.encoding.encode(self.result.text)
 
-    def rows_kept(self) -> dict[int, int]:
+    def place_on_disk(self) -> Callable[[Diagnostic], str]:
+        """Where a problem of a fixed text that --diff does not write is in the file as it is:
+        where the file reports it, by rule and layer, since the diagnostic gives the fixed
+        text's row. One the file does not report (an unsafe fix brings it, or an error before
+        it hides it) is at its row in the file, where no fix changed that row; else it has no
+        place there, and is placed in the fixed text, saying so."""
+        name = self.result.filename
+        found = {(d.code, d.layer_index): d.span.start for d in self.found_before}
+        kept: dict[int, int] | None = None
+
+        def place(d: Diagnostic) -> str:
+            nonlocal kept
+            start = found.get((d.code, d.layer_index))
+            if start is not None:
+                return f"{name}:{start.row}:{start.column}"
+            if kept is None:  # worked out only for a problem the file does not report
+                kept = self._rows_kept()
+            row = kept.get(d.span.start.row)
+            return f"{d.location} in the fixed text" if row is None else f"{name}:{row}:{d.span.start.column}"
+
+        return place
+
+    def _rows_kept(self) -> dict[int, int]:
         """The rows of the fixed text the diff keeps from the original, each with its row
         there (counted from 1, at the parser's line breaks, as positions are): every row no
         fix changed, but past :data:`MAX_DIFF_WORK`, where repeated rows may be missed."""
@@ -1050,6 +1072,20 @@ def _unwritten(filename: str, text: str, settings: Settings, error: str) -> FixO
     result = lint_text(text, filename, settings)
     result.unwritten = True
     return FixOutcome(result, original=text, error=error)
+
+
+def why_not_fixed(diagnostic: Diagnostic, result: FileResult) -> str:
+    """Why an error that stops the checking stays after fixing."""
+    after = "what depends on it was neither checked nor fixed"
+    if diagnostic.fix is None:
+        return f"no automatic fix; {after}"
+    if diagnostic.silenced:
+        return f"silenced here, so not fixed; {after}"
+    if result.unwritten:
+        return f"its file could not be written; {after}"
+    if diagnostic.applicability is Applicability.UNSAFE:
+        return f"its fix is unsafe, and --unsafe-fixes applies it; {after}"
+    return f"not fixed; {after}"
 
 
 def fix_paths(
