@@ -47,58 +47,65 @@ SUGGESTION_BUDGET = 20_000
 #: no one reads.
 MAX_SCHEMA_ERRORS = 10_000
 
-#: Other frameworks' names for netspec's layer types and keys, for "did you mean". A synonym
-#: is offered only where its target is a valid choice (a type, or a key of that layer).
-SYNONYMS = {
-    "conv1d": "conv",
-    "conv2d": "conv",
-    "conv3d": "conv",
-    "convolution": "conv",
-    "deconv": "conv_transpose",
-    "convtranspose": "conv_transpose",
-    "linear": "dense",
-    "fc": "dense",
-    "fully_connected": "dense",
-    "maxpool2d": "maxpool",
-    "max_pool": "maxpool",
-    "avg_pool": "avgpool",
-    "avgpool2d": "avgpool",
-    "batch_norm": "batchnorm",
-    "bn": "batchnorm",
-    "batchnorm2d": "batchnorm",
-    "group_norm": "groupnorm",
-    "instance_norm": "instancenorm",
-    "instancenorm2d": "instancenorm",
-    "layer_norm": "layernorm",
-    "layernorm2d": "layernorm",
-    "layerscale": "layer_scale",
-    "scale": "layer_scale",
-    "pixelshuffle": "pixel_shuffle",
-    "channelshuffle": "channel_shuffle",
-    "shuffle": "channel_shuffle",
-    "narrow": "slice",
-    "view": "reshape",
-    "unflatten": "reshape",
-    "chunk": "slice",
-    "split": "slice",
-    "concatenate": "concat",
-    "cat": "concat",
-    "sum": "add",
-    "mul": "multiply",
-    "product": "multiply",
-    "upsampling": "upsample",
-    "interpolate": "upsample",
-    "swish": "silu",
+#: Other frameworks' names for netspec's layer types, keys and activations, for "did you
+#: mean": the first of a word's meanings that is a valid choice where it is written (a type, a
+#: key of that layer, an activation), else none.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "conv1d": ("conv",),
+    "conv2d": ("conv",),
+    "conv3d": ("conv",),
+    "convolution": ("conv",),
+    "deconv": ("conv_transpose",),
+    "convtranspose": ("conv_transpose",),
+    "linear": ("dense", "identity"),  # Keras's activation name for none
+    "fc": ("dense",),
+    "fully_connected": ("dense",),
+    "maxpool2d": ("maxpool",),
+    "max_pool": ("maxpool",),
+    "avg_pool": ("avgpool",),
+    "avgpool2d": ("avgpool",),
+    "batch_norm": ("batchnorm",),
+    "bn": ("batchnorm",),
+    "batchnorm2d": ("batchnorm",),
+    "group_norm": ("groupnorm",),
+    "instance_norm": ("instancenorm",),
+    "instancenorm2d": ("instancenorm",),
+    "layer_norm": ("layernorm",),
+    "layernorm2d": ("layernorm",),
+    "layerscale": ("layer_scale",),
+    "scale": ("layer_scale",),
+    "pixelshuffle": ("pixel_shuffle",),
+    "channelshuffle": ("channel_shuffle",),
+    "shuffle": ("channel_shuffle",),
+    "narrow": ("slice",),
+    "view": ("reshape",),
+    "unflatten": ("reshape",),
+    "chunk": ("slice",),
+    "split": ("slice",),
+    "concatenate": ("concat",),
+    "cat": ("concat",),
+    "sum": ("add",),
+    "mul": ("multiply",),
+    "product": ("multiply",),
+    "upsampling": ("upsample",),
+    "interpolate": ("upsample",),
+    "swish": ("silu",),
+    "leaky": ("leaky_relu",),
+    "lrelu": ("leaky_relu",),
+    # GELU's tanh approximation, by Hugging Face's names: the type gelu, with `approximate: tanh`.
+    "gelu_tanh": ("gelu",),
+    "gelu_new": ("gelu",),
+    "gelu_pytorch_tanh": ("gelu",),
     # PyTorch's and Keras's argument names.
-    "out_channels": "filters",
-    "kernel_size": "kernel",
-    "strides": "stride",
-    "out_features": "units",
-    "p": "rate",
-    "scale_factor": "scale",
-    "upscale_factor": "scale",
-    "num_groups": "groups",
-    "affine": "elementwise_affine",
+    "out_channels": ("filters",),
+    "kernel_size": ("kernel",),
+    "strides": ("stride",),
+    "out_features": ("units",),
+    "p": ("rate",),
+    "scale_factor": ("scale",),
+    "upscale_factor": ("scale",),
+    "num_groups": ("groups",),
+    "affine": ("elementwise_affine",),
 }
 
 
@@ -484,7 +491,7 @@ def suggest(word: str, choices: list[str]) -> str:
     lowered = word.lower().replace("-", "_")
     if lowered in SYNONYMS:
         # The other framework's name for a choice: that one, or (already taken) no lookalike.
-        match: str | None = SYNONYMS[lowered] if SYNONYMS[lowered] in choices else None
+        match = next((meaning for meaning in SYNONYMS[lowered] if meaning in choices), None)
     else:
         close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
         # A prefix either way, of three letters at least: "" or "c" is a prefix of too much.

@@ -1042,6 +1042,7 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
     ("layer", "message"),
     [
         ("{type: convolution, filters: 4, kernel: 3}", "did you mean 'conv'"),
+        ("{type: linear, units: 3}", "did you mean 'dense'"),  # as a type, 'linear' is the dense layer
         ("{type: conv, filters: 4, kernel: 3, strides: 1}", "did you mean 'stride'"),
         ("{type: conv, kernel: 3}", "missing the required key `filters`"),
         ("{type: conv, filters: 0, kernel: 3}", "filters"),
@@ -1412,6 +1413,13 @@ def test_an_activation_is_documentation_to_the_check(activation: str) -> None:
     [
         ("rellu", "'rellu', not an activation type; did you mean 'relu'?"),
         ("swish", "'swish', not an activation type; did you mean 'silu'?"),  # PyTorch's name for it
+        # Other frameworks' names, where the closest spelling is another activation: Hugging
+        # Face's GELU with the tanh approximation (not tanh), Keras's none (linear, whose
+        # meaning as a layer type is dense), and the leaky ReLU (not relu).
+        ("gelu_tanh", "'gelu_tanh', not an activation type; did you mean 'gelu'?"),
+        ("linear", "'linear', not an activation type; did you mean 'identity'?"),
+        ("lrelu", "'lrelu', not an activation type; did you mean 'leaky_relu'?"),
+        ("relu_", "'relu_', not an activation type; did you mean 'relu'?"),  # a near miss: a spelling
         # PReLU learns its slopes: 'relu' (the close spelling) would silently drop them.
         (
             "prelu",
