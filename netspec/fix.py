@@ -342,19 +342,20 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     """
     assert result.analysis is not None and result.text is not None
     text, document = result.text, result.analysis.document
-    current = result.analysis
-    chosen = Pass(data=current.document.data)
+    chosen = Pass(data=result.analysis.document.data)
     if budget.left <= 0:
         return chosen
     # Found by the rules fixes are judged by; fixed, only what the selection enables.
     judging = settings.judging_fixes()
-    diagnostics = check(current, judging)
     # The text is edited only after the pass, so its comments stay where they are meanwhile.
     suppressions = result.analysis.suppressions
-    # Worked out again only when a chosen fix changes the analysis, so that a pass costs the
+
+    def survey(analysis: Analysis, diagnostics: list[Diagnostic]) -> Survey:
+        return Survey.of(analysis, diagnostics, suppressions, settings)
+
+    # Surveyed again only when a chosen fix changes the analysis, so that a pass costs the
     # layers it judges, not the layers times the fixable problems.
-    by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
-    layers = sorted(by_layer)
+    now = survey(result.analysis, check(result.analysis, judging))
     # An unsafe fix that leaves layers with fixes of their own unchecked (it adds an error
     # before them) waits, so that theirs come first: the first is taken in a pass that finds
     # nothing else to take, and the walk goes on after it as it would have.
@@ -364,56 +365,53 @@ def plan(result: FileResult, settings: Settings, *, unsafe: bool, budget: Budget
     # The layers left when the budget ran out.
     unjudged: list[int] = []
     while True:
-        following = bisect.bisect_right(layers, index)
+        following = bisect.bisect_right(now.layers, index)
         if budget.left <= 0:
-            unjudged = unjudged or layers[following:]
-            following = len(layers)
-        if following == len(layers):
+            unjudged = unjudged or now.layers[following:]
+            following = len(now.layers)
+        if following == len(now.layers):
             if not (holding and waiting is not None and not chosen.edits):
                 break
             chosen.take(waiting)
-            current, diagnostics = waiting.after, waiting.diagnostics
-            by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
-            layers = sorted(by_layer)
+            now = survey(waiting.after, waiting.diagnostics)
             index, holding = waiting.layer, False
             continue
-        index = layers[following]
+        index = now.layers[following]
         pick: JudgedFix | None = None
-        for diagnostic in by_layer[index]:
-            edits = _edits_to_make(text, document, current, diagnostic, chosen.notes)
+        for diagnostic in now.by_layer[index]:
+            edits = _edits_to_make(text, document, now.analysis, diagnostic, chosen.notes)
             if edits is None:
                 continue
-            if not budget.spend(cost):
-                unjudged = layers[following:]
+            if not budget.spend(now.cost):
+                unjudged = now.layers[following:]
                 break
-            after, after_diagnostics, safe = judge(current, diagnostic, before, judging, suppressions, budget)
+            after, after_diagnostics, safe = judge(now.analysis, diagnostic, now.before, judging, suppressions, budget)
             judged = JudgedFix(after, after_diagnostics, edits, diagnostic.code, index)
             if safe:
                 pick = judged
                 break
             if unsafe and pick is None:
-                hidden = set(after.graph.without_output) - set(current.graph.without_output)
-                if not holding or hidden.isdisjoint(by_layer):
+                hidden = set(after.graph.without_output) - set(now.analysis.graph.without_output)
+                if not holding or hidden.isdisjoint(now.by_layer):
                     pick = judged
                 elif waiting is None and not chosen.edits:  # judged on what the pass started from
                     waiting = judged
         if pick is not None:
             chosen.take(pick)
-            current, diagnostics = pick.after, pick.diagnostics
-            by_layer, before, cost = _survey(current, diagnostics, suppressions, settings)
-            layers = sorted(by_layer)
+            now = survey(pick.after, pick.diagnostics)
+    current = now.analysis
     if unjudged:
         # Judged one by one, the fixes of a large file would take time quadratic in its
         # layers, and a second run would find more to fix: those left are judged together.
         together: dict[int, tuple[Diagnostic, list[TextEdit]]] = {}
         for layer in unjudged:
             # (A waiting unsafe fix, taken since, may have left a layer without its problem.)
-            for diagnostic in by_layer.get(layer, ()):
+            for diagnostic in now.by_layer.get(layer, ()):
                 edits = _edits_to_make(text, document, current, diagnostic, chosen.notes)
                 if edits is not None:
                     together[layer] = diagnostic, edits
                     break
-        taken = _safe_together(current, together, before, judging, suppressions)
+        taken = _safe_together(current, together, now.before, judging, suppressions)
         if taken is not None:
             current, after_diagnostics = taken
             for layer, (diagnostic, edits) in together.items():
@@ -480,21 +478,33 @@ def _edits_to_make(
         return None
 
 
-def _survey(
-    analysis: Analysis, diagnostics: list[Diagnostic], suppressions: Suppressions, settings: Settings
-) -> tuple[dict[int, list[Diagnostic]], Standing, int]:
+@dataclass(frozen=True)
+class Survey:
     """What a pass needs of an analysis: the diagnostics it may fix, by layer (with a fix, not
-    silenced, and selected), the findings fixes are judged against, and a judgement's cost."""
-    by_layer: dict[int, list[Diagnostic]] = {}
-    for d in diagnostics:
-        if (
-            d.fix is not None
-            and d.layer_index is not None
-            and not suppressions.covers(d.code, d.layer_index, d.span.start.row)
-            and RULES[d.code].enabled_for(settings, analysis.filename)
-        ):
-            by_layer.setdefault(d.layer_index, []).append(d)
-    return by_layer, standing_of_diagnostics(diagnostics, suppressions), analysis_cost(analysis)
+    silenced, and selected), those layers in order, the findings fixes are judged against, and
+    a judgement's cost."""
+
+    analysis: Analysis
+    by_layer: dict[int, list[Diagnostic]]
+    layers: list[int]
+    before: Standing
+    cost: int
+
+    @classmethod
+    def of(
+        cls, analysis: Analysis, diagnostics: list[Diagnostic], suppressions: Suppressions, settings: Settings
+    ) -> Survey:
+        by_layer: dict[int, list[Diagnostic]] = {}
+        for d in diagnostics:
+            if (
+                d.fix is not None
+                and d.layer_index is not None
+                and not suppressions.covers(d.code, d.layer_index, d.span.start.row)
+                and RULES[d.code].enabled_for(settings, analysis.filename)
+            ):
+                by_layer.setdefault(d.layer_index, []).append(d)
+        before = standing_of_diagnostics(diagnostics, suppressions)
+        return cls(analysis, by_layer, sorted(by_layer), before, analysis_cost(analysis))
 
 
 # --- the whole file -----------------------------------------------------------------------
