@@ -222,6 +222,31 @@ def test_ns110_offers_the_outputs_list_of_every_layer_nothing_reads() -> None:
     assert d.help == "if the network returns it, add it to `outputs`"
 
 
+def test_ns110_lists_no_outputs_that_a_shared_name_leaves_ambiguous() -> None:
+    # Two heads named 'head' (NS005): `outputs: [head, head]` could not say which is which.
+    heads = [
+        "{type: conv, name: stem, filters: 4, kernel: 3, padding: 1}",
+        "{type: flatten, name: head}",
+        "{type: flatten, name: head, from: stem}",
+    ]
+    found = lint(spec("[3, 8, 8]", *heads))
+    assert sorted(d.code for d in found) == ["NS005", "NS110"]
+    (d,) = [d for d in found if d.code == "NS110"]
+    assert (
+        d.help == "if the network returns it, list what it returns in `outputs`, once each layer has a name of its own"
+    )
+    # The near miss: a name shared by two layers that others read (each by the next, implied)
+    # leaves the list of the ends clear.
+    heads = [
+        "{type: conv, name: x, filters: 4, kernel: 3, padding: 1}",
+        "{type: flatten, name: head}",
+        "{type: flatten, name: x, from: input}",
+        "{type: flatten, name: tail}",
+    ]
+    (d,) = [d for d in lint(spec("[3, 8, 8]", *heads)) if d.code == "NS110"]
+    assert d.help == "if the network returns it, list what it returns: `outputs: [head, tail]`"
+
+
 def test_ns105_says_which_map_a_flatten_gave_the_features_of() -> None:
     # 3×32×32, stride-2 conv padded 1: 64×16×16; a 2×2 pool: 64×8×8, which flattens to 4,096.
     layers = [

@@ -23,6 +23,7 @@ auxiliary classifier, as in GoogLeNet, or a detector's heads), list the outputs:
 `outputs: [aux, logits]`.
 """
 
+from collections import Counter
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
@@ -48,7 +49,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
     # A second head without `outputs` is the likelier mistake: offer the list that returns
     # every layer nothing reads, in order, where it is short enough to write.
     ends = [node.name for node in graph.nodes if not node.consumers]
-    listing = f": `outputs: [{', '.join(map(flow_item, ends))}]`" if len(ends) <= _LISTED_OUTPUTS else ""
+    names = Counter(node.name for node in graph.nodes)
+    if any(names[name] > 1 for name in ends):
+        # A name two layers share (NS005) cannot say which of them `outputs` means.
+        listing = " in `outputs`, once each layer has a name of its own"
+    elif len(ends) <= _LISTED_OUTPUTS:
+        listing = f": `outputs: [{', '.join(map(flow_item, ends))}]`"
+    else:
+        listing = ""
     help = (
         f"if the network returns it, list what it returns{listing}"
         if analysis.spec.outputs is None
