@@ -24,9 +24,9 @@ import typer
 
 from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
-from netspec.diagnostics import Severity, cut, listing
+from netspec.diagnostics import Severity
 from netspec.discovery import discover, is_directory, is_excluded, missing
-from netspec.layers.base import plural
+from netspec.layers.base import cut, listing, plural
 from netspec.linter import (
     FileResult,
     bug,

@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from netspec.diagnostics import Severity, cut
+from netspec.diagnostics import Severity
 from netspec.discovery import is_directory
 from netspec.globs import negation
+from netspec.layers.base import cut
 from netspec.rules import RULES
 from netspec.settings import ALL, Settings, unique_selectors
 from netspec.source import FileTooLarge, NotARegularFile, read_limited

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from netspec.layers import Fix
 from netspec.source import Span
-
-#: The most items a message lists, and the most characters it quotes of a word from the file:
-#: a hostile file with thousands of bad keys or codes gets messages of bounded size.
-MAX_LISTED = 10
-MAX_QUOTED = 40
-
-
-def listing(items: Sequence[str], separator: str = "; ", count: int | None = None) -> str:
-    """The first :data:`MAX_LISTED` items, then how many more there are: of ``count`` items
-    in all, where only the first are given."""
-    listed = separator.join(items[:MAX_LISTED])
-    more = (len(items) if count is None else count) - MAX_LISTED
-    return f"{listed}{separator}and {more:,} more" if more > 0 else listed
-
-
-def cut(word: str) -> str:
-    """A word from the file as a message quotes it: its first :data:`MAX_QUOTED` characters,
-    "..." last."""
-    return word if len(word) <= MAX_QUOTED else word[: MAX_QUOTED - 3] + "..."
-
 
 #: The axes a problem is in (the spatial dimensions, or an `expect`'s), for rules that judge
 #: each one; None for a problem of the whole layer: a rule that does not, or an error that

@@ -15,10 +15,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from netspec.budget import Budget
-from netspec.diagnostics import MAX_LISTED
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import COPYING_MODES, CountingBudget, Pads, Window
 from netspec.layers.base import (
+    MAX_LISTED,
     MAX_NAME_LENGTH,
     MAX_SIZE,
     MAX_VALUES,

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
-from netspec.diagnostics import Axes, Diagnostic, Replacement, Severity, joined, listing, within
+from netspec.diagnostics import Axes, Diagnostic, Replacement, Severity, joined, within
 from netspec.layers import Fix
+from netspec.layers.base import listing
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings, given
 from netspec.source import (

@@ -24,7 +24,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from netspec.diagnostics import Diagnostic, cut, listing
+from netspec.diagnostics import Diagnostic
+from netspec.layers.base import cut, listing
 from netspec.rules import CODES_BY_NAME, RULES, ns900_unused_noqa
 from netspec.settings import ALL
 from netspec.source import BEFORE_COMMENT, LINE_BREAK, UNUSUAL_BREAK, Document, Position, Span

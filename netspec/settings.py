@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
-from netspec.diagnostics import Severity, cut
+from netspec.diagnostics import Severity
 from netspec.globs import Globs, negation
+from netspec.layers.base import cut
 
 #: The default size limit for one spec file, in bytes.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024

@@ -603,7 +603,7 @@ def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
 
 def _anchor_name(name: str) -> str:
     """An anchor's name as a message quotes it (cut, as other quoted words are)."""
-    from netspec.diagnostics import cut  # only on these errors: diagnostics imports this module
+    from netspec.layers.base import cut  # only on these errors: the loader alone needs no layer model
 
     return cut(name)
 

@@ -13,17 +13,19 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netspec.budget import Budget
-from netspec.diagnostics import MAX_QUOTED, cut, listing
 from netspec.layers import LAYER_TYPES, Layer, LayerBase, Shape
 from netspec.layers.base import (
     BRANCH_NAMES,
     CHANNELS_FIRST,
     KEYWORD_TAG,
+    MAX_QUOTED,
     MAX_SIZE,
     MAX_SPATIAL_RANK,
     MAX_VALUES,
     Name,
     Size,
+    cut,
+    listing,
     per_side_padding,
     plural,
     too_many_values,

@@ -28,9 +28,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from netspec.diagnostics import cut
 from netspec.layers.arithmetic import Pads
-from netspec.layers.base import LayerBase, LayerError, Shape
+from netspec.layers.base import LayerBase, LayerError, Shape, cut
 from netspec.layers.neutral import ACTIVATION_CLASSES, ACTIVATION_TYPES
 
 if TYPE_CHECKING:

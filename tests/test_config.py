@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 from netspec import Settings, Severity
 from netspec.cli import app
 from netspec.config import ConfigError, Overrides, load, resolve
-from netspec.diagnostics import cut
 from netspec.discovery import SKIPPED_DIRECTORIES
 from netspec.globs import Globs
+from netspec.layers.base import cut
 from tests.helpers import SHRINKING, codes, lint, within
 
 runner = CliRunner()

@@ -1563,6 +1563,29 @@ def test_ns106_names_ten_other_readers_and_counts_the_rest() -> None:
     assert d.help is not None and f"which then gives 7×7 ({named}, and 2 more read it too); or else" in d.help
 
 
+@pytest.mark.parametrize("merge", ["add", "concat", "multiply"])
+def test_ns106_lists_ten_inputs_and_counts_the_rest(merge: str) -> None:
+    # Branch i is a 1×1 conv of 2 filters on a 20×20 input cropped to 20 − i: 2×(20−i)×(20−i),
+    # so no two agree outside the channels, and no size is 1 for multiply to broadcast.
+    def branches(n: int) -> list[str]:
+        return [f"{{type: crop, name: b{i}, size: {20 - i}, from: input}}" for i in range(n)]
+
+    twelve = spec("[2, 20, 20]", *branches(12), f"{{type: {merge}, from: [{', '.join(f'b{i}' for i in range(12))}]}}")
+    (d,) = [d for d in lint(twelve) if d.code == "NS106"]
+    first_ten = ", ".join(f"b{i}: 2×{20 - i}×{20 - i}" for i in range(10))
+    assert d.message.endswith(f": {first_ten}, and 2 more")
+    # The help lists at most ten names or sizes too: multiply's are the 12 sizes 9 to 20.
+    assert d.help is not None and "b10" not in d.help and "b11" not in d.help
+    if merge == "multiply":
+        assert "(9, 10, 11, 12, 13, 14, 15, 16, 17, 18, and 2 more) one size or 1" in d.help
+    # The near miss: ten inputs, listed whole, the last two joined by "and" in the help.
+    ten = spec("[2, 20, 20]", *branches(10), f"{{type: {merge}, from: [{', '.join(f'b{i}' for i in range(10))}]}}")
+    (d,) = [d for d in lint(ten) if d.code == "NS106"]
+    assert d.message.endswith(f": {first_ten}")
+    if merge == "multiply":
+        assert "(11, 12, 13, 14, 15, 16, 17, 18, 19 and 20) one size or 1" in d.help
+
+
 def test_ns106_offers_two_branches_settings_as_alternatives() -> None:
     # A 3×3 stride-2 transposed conv padded 1 takes 8 to (8 − 1)·2 − 2·1 + (3 − 1) + 1 = 15;
     # the upsampled skip takes 8 to 16. Either setting aligns them, not both.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, volume
+from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, listing, volume
 from netspec.layers.windowed import dimension_units
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ class Merge(LayerBase):
         ]
 
     def mismatch(self, inputs: Sequence[Shape], what: str, help: str | None = None) -> LayerError:
-        shapes = ", ".join(f"{name}: {format_shape(shape)}" for name, shape in zip(self.from_, inputs, strict=True))
+        shapes = listing(
+            [f"{name}: {format_shape(shape)}" for name, shape in zip(self.from_, inputs, strict=True)], ", "
+        )
         return LayerError("NS106", f"{self.type} inputs differ {what}: {shapes}", help=help or self.resize_help(inputs))
 
     def resize_help(self, inputs: Sequence[Shape]) -> str:
@@ -78,7 +80,7 @@ class Merge(LayerBase):
         factor = _stride_between([shape[1:] for shape in inputs], smallest)
         if larger and factor:
             # A strided block beside its unstrided shortcut: cropping would drop ¾ of the map.
-            names = " and ".join(larger)
+            names = listing(list(larger), ", ", final=" and ")
             steps.append(
                 f"{names} {'is' if len(larger) == 1 else 'are'} {factor}× larger: downsample by {factor}, "
                 f"with `{{type: avgpool, kernel: {factor}}}` (ResNet-D's shortcut) or a 1×1 conv of "
@@ -87,7 +89,8 @@ class Merge(LayerBase):
         elif larger:
             crop = f"`{{type: crop, size: {smallest}}}`"
             steps.append(
-                f"crop {' and '.join(larger)} to {format_shape(smallest)} ({crop}), or pad the smaller branches"
+                f"crop {listing(list(larger), ', ', final=' and ')} to {format_shape(smallest)} ({crop}), "
+                "or pad the smaller branches"
             )
         if self.same_channels and len({shape[0] for shape in inputs}) > 1:
             steps.append("project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)")
@@ -132,7 +135,8 @@ class Add(Merge):
         if all(shape[0] == full[0] for shape in inputs):
             # Nearest upsampling to the full size repeats a size-1 dimension: the same sum.
             smaller = [name for name, shape in zip(self.from_, inputs, strict=True) if shape != full]
-            help += f"; to broadcast on purpose, `upsample` {' and '.join(smaller)} with `size: {list(full[1:])}` first"
+            upsampled = listing(smaller, ", ", final=" and ")
+            help += f"; to broadcast on purpose, `upsample` {upsampled} with `size: {list(full[1:])}` first"
         return help
 
     def torch_module(self, inputs: Sequence[Shape]) -> nn.Module:
@@ -168,7 +172,8 @@ class Multiply(Merge):
         if flat:
             gate = [widest[0]] + [1] * (len(widest) - 1)
             reshape = f"`{{type: reshape, shape: {gate}}}`"
-            return f"{help}; reshape {' and '.join(flat)} to a gate of {format_shape(gate)} first: {reshape}"
+            reshaped = listing(flat, ", ", final=" and ")
+            return f"{help}; reshape {reshaped} to a gate of {format_shape(gate)} first: {reshape}"
         return f"{help}; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`"
 
     def mismatch_help(self, inputs: Sequence[Shape]) -> str:
@@ -183,7 +188,7 @@ class Multiply(Merge):
                 conflicts.setdefault(differing, []).append(f"{unit}s")
         steps = []
         for differing, names in conflicts.items():
-            listed = ", ".join(map(str, differing[:-1])) + f" and {differing[-1]}"
+            listed = listing(list(map(str, differing)), ", ", final=" and ")
             step = f"make the {' and '.join(names)} ({listed}) one size or 1"
             if names[0] == "channels":
                 gated = max(inputs, key=volume)

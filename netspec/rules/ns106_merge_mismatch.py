@@ -42,9 +42,10 @@ from collections import Counter
 from collections.abc import Iterator
 
 from netspec.analysis import Analysis
-from netspec.diagnostics import MAX_LISTED, Severity, listing
+from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
+from netspec.layers.base import MAX_LISTED, listing
 from netspec.layers.merge import NO_FIX, Add, Concat
 from netspec.rules.base import Rule, Violation, layer_errors
 
