@@ -7,6 +7,7 @@ pre-commit case, where only a few files change.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -171,6 +172,11 @@ def _interrupts_held() -> Iterator[None]:
 
 def _worker_started(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker lints with the collector paused anyway, then pickles the results, after the
+    # pause: there, collections walked them again and again (200,000 diagnostics: 4.7 s, not
+    # 1.8 s). What it builds sits in no reference cycle (see cyclic_gc_paused). Forked from
+    # the paused parent, it starts paused; started otherwise, it pauses here.
+    gc.disable()
     if sys.platform.startswith("linux"):
         # PR_SET_PDEATHSIG (1): SIGKILL when the parent dies.
         with suppress(OSError, AttributeError):
