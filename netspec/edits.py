@@ -60,6 +60,9 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
 
 #: What may follow a value's content inside its recorded text: spaces and line breaks.
 _TRAILING = frozenset(" \t" + LINE_BREAK_CHARACTERS)
+#: An anchor (``&name``), the characters YAML allows in its name: none of spaces, line
+#: breaks or flow indicators.
+_ANCHOR = re.compile(rf"&[^ \t,\[\]{{}}{LINE_BREAK_CHARACTERS}]+")
 #: A comment after a value, on its row.
 _COMMENT_AFTER = re.compile(r"[ \t]*#")
 #: Between a key and its block collection value: the colon, an optional comment, line breaks.
@@ -93,7 +96,10 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
             continue
         if _merged(document, path):
             raise Uneditable(f"its {key} comes from a merge key (<<)")
-        if document.anchored_within(path):
+        # An anchor of the value's own, first, that no alias refers to shares nothing: it is
+        # kept (see _replace). Any other would be dropped, or its aliases changed too.
+        own_anchor = text.startswith("&", document.value_range(path)[0]) and not document.is_shared(path)
+        if document.anchored_within(path, itself=not own_anchor):
             raise Uneditable(f"its {key} carries an anchor")
 
 
@@ -105,6 +111,9 @@ def _key_text(text: str, document: Document, like: KeyPath, key: str) -> str:
 
 def _replace(text: str, document: Document, path: KeyPath, old: Any, value: EditValue) -> TextEdit:
     start, end = document.value_range(path)
+    # An anchor that begins the value, which no alias refers to (see _check_editable), stays.
+    anchor = _ANCHOR.match(text, start, end)
+    kept = f"{anchor.group()} " if anchor else ""
     # A block scalar's text runs on over its last line break and any blank lines after it:
     # those stay, and the new value ends where the old one's content did.
     while end > start and text[end - 1] in _TRAILING:
@@ -115,6 +124,8 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Edit
         raise Uneditable(f"its {path[-1]} value holds a comment")
     # An alias (`*pad`) is replaced as a scalar would be, whatever its anchor's value.
     if isinstance(old, (list, dict)) and not document.is_flow(path) and not text.startswith("*", start):
+        if anchor:  # on a line of its own before the items: where the flow value would go
+            raise Uneditable(f"its {path[-1]} carries an anchor")
         # A block collection may start at the key's own indentation; a flow value there would
         # not parse, so the new value goes right after the colon instead.
         key_end = document.key_range(path)[1]
@@ -129,8 +140,8 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Edit
             # Both would end the one row left, where a noqa is read from the first comment only.
             raise Uneditable(f"both its {path[-1]} key and its last item carry a comment")
         colon = text.index(":", key_end, start)  # spaces before the colon stay
-        return TextEdit(colon, end, f": {render(value)}{comment or _comment_gap(text, end)}")
-    return TextEdit(start, end, render(value) + _comment_gap(text, end))
+        return TextEdit(colon, end, f": {kept}{render(value)}{comment or _comment_gap(text, end)}")
+    return TextEdit(start, end, kept + render(value) + _comment_gap(text, end))
 
 
 def _comment_gap(text: str, at: int) -> str:

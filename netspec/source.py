@@ -349,24 +349,25 @@ class Document:
             self._repeat_starts = sorted(start for start, _ in self.duplicate_offsets.values())
         return self._any_within(path, self._repeat_starts)
 
-    def anchored_within(self, path: KeyPath) -> bool:
-        """Whether the value at ``path``, or a value inside it, carries an anchor."""
+    def anchored_within(self, path: KeyPath, *, itself: bool = True) -> bool:
+        """Whether the value at ``path`` (unless not ``itself``), or a value inside it, carries
+        an anchor."""
         if self._anchor_starts is None:
             self._anchor_starts = sorted(self.anchored.values())
-        return self._any_within(path, self._anchor_starts)
+        return self._any_within(path, self._anchor_starts, itself=itself)
 
     def holds(self, path: KeyPath, offset: int) -> bool:
         """Whether the text of the value at ``path`` (not an ancestor's) holds text ``offset``."""
         found = self._value_offsets(path)
         return found is not None and found[0] <= offset - self.lines.shift < found[1]
 
-    def _any_within(self, path: KeyPath, starts: list[int]) -> bool:
+    def _any_within(self, path: KeyPath, starts: list[int], *, itself: bool = True) -> bool:
         # By offsets, not paths: a repeated key leaves the replaced value's records under the
         # same paths, and those lie outside the live value's text.
         found = self._value_offsets(path)
         if found is None:
             return False
-        first = bisect_left(starts, found[0])
+        first = (bisect_left if itself else bisect_right)(starts, found[0])
         return first < len(starts) and starts[first] < found[1]
 
     def ends_in_block_scalar(self, path: KeyPath) -> bool:

@@ -1038,6 +1038,12 @@ UNEDITABLE = [
         "its padding carries an anchor",
         id="anchor-in-a-block-padding",
     ),
+    # Its own anchor, which no alias refers to, would go on a line of its own before the items.
+    pytest.param(
+        "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding: &z\n      - 0\n      - 0\n",
+        "its padding carries an anchor",
+        id="own-anchor-of-a-block-padding",
+    ),
     # An inserted `padding: 1` would take the indent of the key after `? `, and not load.
     pytest.param(
         "  - ? type\n    : conv\n    ? name\n    : a\n    ? filters\n    : 2\n    ? kernel\n    : 3\n",
@@ -1098,6 +1104,32 @@ def test_a_fix_that_fix_cannot_apply_is_reported_as_help(tmp_path: Path, text: s
     # Nothing promises that another flag would apply it.
     _, out, _ = run(path)
     assert "fixable" not in out and "--unsafe-fixes" not in out
+
+
+def test_a_padding_anchor_that_no_alias_refers_to_is_kept() -> None:
+    # 16 − 3 + 1 = 14 in every layer; padding 1 keeps 16×16. An anchor shares nothing until an
+    # alias refers to it: the value after it is replaced, and the anchor stays for later use.
+    head = "input: [1, 16, 16]\nlayers:\n"
+    text = head + (
+        "  - {type: conv, filters: 2, kernel: 3, padding: &flow 0}\n"
+        "  - type: conv\n    filters: 2\n    kernel: 3\n    padding: &block 0  # why\n"
+        "  - {type: conv, filters: 2, kernel: 3, padding: &tagged !!int 0}\n"
+    )
+    assert fix_text(text).result.text == head + (
+        "  - {type: conv, filters: 2, kernel: 3, padding: &flow 1}\n"
+        "  - type: conv\n    filters: 2\n    kernel: 3\n    padding: &block 1  # why\n"
+        "  - {type: conv, filters: 2, kernel: 3, padding: &tagged 1}\n"
+    )
+    # The near miss: an alias refers to it, so its layer waits until the alias is replaced,
+    # in a later pass of the same run.
+    shared = head + (
+        "  - {type: conv, filters: 2, kernel: 3, padding: &p 0}\n  - {type: conv, filters: 2, kernel: 3, padding: *p}\n"
+    )
+    outcome = fix_text(shared)
+    assert outcome.result.text == head + (
+        "  - {type: conv, filters: 2, kernel: 3, padding: &p 1}\n  - {type: conv, filters: 2, kernel: 3, padding: 1}\n"
+    )
+    assert outcome.result.diagnostics == [] and outcome.notes == []
 
 
 def test_a_question_mark_that_is_no_key_indicator_does_not_stop_a_fix() -> None:
