@@ -181,7 +181,7 @@ def _insert(
     line_end = LINE_BREAK.search(text, end)
     if line_end is None:
         # The last line has no line break: keep the file without a final newline.
-        eol = _last_line_break(text)
+        eol = _line_break_of(text)
         if not document.ends_in_block_scalar(layer):
             return TextEdit(len(text), len(text), "".join(eol + line for line in lines))
         # A line break after a block scalar's last line would join its value: the new key
@@ -193,13 +193,16 @@ def _insert(
     return TextEdit(line_end.end(), line_end.end(), "".join(line + line_end.group() for line in lines))
 
 
-def _last_line_break(text: str) -> str:
-    """The line break of the last line that has one, for a line added after it. A CR or LF
-    first, which every tool reads as one: YAML 1.2, editors and diff take NEL, LS and PS
-    (PyYAML's breaks too) for characters, and one inside a quoted string is no line's end."""
-    last = max(text.rfind("\n"), text.rfind("\r"))
-    if last >= 0:
-        return "\r\n" if text[last - 1 : last + 1] == "\r\n" else text[last]
+def _line_break_of(text: str) -> str:
+    """The line break the text's lines end with, for a line added after its last: the most
+    common of CRLF, LF and CR, which every tool reads as one (a CR inside a quoted name does
+    not make an LF file a CR file); the first of those wins a tie. Without any, the
+    last of NEL, LS and PS, which YAML 1.1 reads as line breaks, and else LF."""
+    crlf = text.count("\r\n")
+    counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+    most = max(counts, key=lambda brk: counts[brk])
+    if counts[most]:
+        return most
     other = max(text.rfind(brk) for brk in LINE_BREAK_CHARACTERS)
     return text[other] if other >= 0 else "\n"
 

@@ -1253,15 +1253,23 @@ def test_key_after_a_block_scalar_ending_in_any_line_break_goes_on_its_own_line(
         # A line separator inside a quoted string ends no line for YAML 1.2, editors or diff.
         pytest.param('description: "LeNet\u2028from the paper"\n', "\n", id="separator-in-a-string"),
         pytest.param("name: a\r\n", "\n", id="crlf-first-line"),
+        # A CR (or CRLF) inside a quoted name does not make an LF file a CR file, though it is
+        # the last break before the end.
+        pytest.param('name: "a\rb"\n', "\n", id="cr-in-a-string"),
+        pytest.param('name: "a\r\nb"\n', "\n", id="crlf-in-a-string"),
         # The near misses: the file's own breaks, where its lines end in them.
         pytest.param("name: a\r\n", "\r\n", id="crlf"),
         pytest.param("name: a\u2028", "\u2028", id="separators"),
     ],
 )
-def test_a_key_added_at_the_end_of_a_file_takes_the_last_lines_break(head: str, brk: str) -> None:
+def test_a_key_added_at_the_end_of_a_file_takes_the_lines_break(head: str, brk: str) -> None:
     # No final newline: the key starts a line of its own, with the break the lines above end in.
     body = f"input: [3, 8, 8]{brk}layers:{brk}  - type: conv{brk}    filters: 4{brk}    kernel: 3"
     assert fix_text(head + body).result.text == head + body + f"{brk}    padding: 1"
+    # With the string last, just before the end of the file.
+    if head.startswith("name"):
+        last = body + f"{brk}    {head.rstrip()}"
+        assert fix_text(last).result.text == last + f"{brk}    padding: 1"
 
 
 @pytest.mark.parametrize(
