@@ -1038,6 +1038,12 @@ UNEDITABLE = [
         "its padding carries an anchor",
         id="anchor-in-a-block-padding",
     ),
+    # Every key merged in: none of its own to place a new one beside.
+    pytest.param(
+        "  - <<: {type: conv, name: a, filters: 2, kernel: 3}\n",
+        "the layer has no keys of its own",
+        id="every-key-merged",
+    ),
     # Its own anchor, which no alias refers to, would go on a line of its own before the items.
     pytest.param(
         "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding: &z\n      - 0\n      - 0\n",
