@@ -641,6 +641,21 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         return SchemaProblem(
             path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
         )
+    if (
+        tagged
+        and kind.endswith("_type")
+        and "#sides" in raw_loc
+        and path[-2] == "padding"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        # A number among the pairs: one message for all of them, rather than one per number
+        # that is no integer "or list".
+        return SchemaProblem(
+            path,
+            "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
+            "or write one number for each",
+        )
     if tagged and kind.endswith("_type"):
         # Pairs where the layer's padding has no branch for them ("#sides" is in the location
         # of a layer that takes them).

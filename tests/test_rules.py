@@ -1132,6 +1132,13 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "{type: conv_transpose, filters: 4, kernel: 3, padding: [[1, 2], [1, 2]]}",
             "not [1, 2]; a conv_transpose takes no [before, after] pairs: only conv, the pools and pad do",
         ),
+        # Numbers among the pairs: the mix is the problem, said once, not that 1 and 0 are
+        # no integers.
+        (
+            "{type: pad, padding: [[0, 1], 1, 0]}",
+            "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
+            "or write one number for each",
+        ),
         # Where the layer takes pairs, a bad value in one is only that.
         (
             "{type: conv, filters: 4, kernel: 3, padding: [[1, 2], [1, true]]}",
