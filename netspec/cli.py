@@ -179,13 +179,16 @@ def write_report(
     console: TextIO,
     *,
     unsafe_fixes: bool,
+    statistics: bool,
     verbosity: Verbosity,
 ) -> None:
     """The report to ``console`` (stdout, or stderr when stdout holds a fixed spec), or to
     ``output_file`` with only the summary on ``console``. The verbosity chooses what is
-    printed only: a report file is the same at every one."""
+    printed only: a report file is the same at every one. With ``statistics``, as ruff's
+    flag: the counts, as JSON for ``json``, else as the ``statistics`` format's table (in
+    GitHub Actions too, whose default format is ``github``)."""
     summarised = verbosity.prints_messages or output_file is not None
-    chosen = reporter(format_name, unsafe_fixes=unsafe_fixes, with_summary=summarised)
+    chosen = reporter(format_name, unsafe_fixes=unsafe_fixes, with_summary=summarised, statistics=statistics)
     if output_file is None:
         if chosen.for_programs:
             as_utf8(console)
@@ -446,8 +449,6 @@ def check(
         default_format() if output_format is None else output_format,
         REPORTERS,
     )
-    if statistics:  # as ruff's, over any format chosen, GitHub's default in Actions too
-        chosen_format = "statistics"
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude, verbosity=verbosity)
     named = paths or []
     from_stdin = stdin_filename is not None or STDIN in named
@@ -507,7 +508,15 @@ def check(
     internal_errors = any(result.internal_error for result in results)
     if not fixing_only and (verbosity.prints_results or output_file is not None):
         try:
-            write_report(chosen_format, results, output_file, console, unsafe_fixes=unsafe_fixes, verbosity=verbosity)
+            write_report(
+                chosen_format,
+                results,
+                output_file,
+                console,
+                unsafe_fixes=unsafe_fixes,
+                statistics=statistics,
+                verbosity=verbosity,
+            )
             console.flush()
         except BrokenPipeError:
             if not internal_errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -10,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 import typer
@@ -21,6 +22,7 @@ from netspec.cli import app
 from netspec.report import REPORTERS
 from netspec.report.base import inline, one_line
 from netspec.report.full import SNIPPET_WIDTH, FullReporter
+from netspec.rules import RULES
 from tests.helpers import CLEAN, ROOT, SHRINKING, spec, write_spec
 
 runner = CliRunner()
@@ -744,6 +746,37 @@ def test_statistics_count_each_rules_problems_the_most_first(tmp_path: Path, mon
     # The near miss: a clean file lists no rule.
     clean = write_spec(tmp_path, CLEAN, "clean.yaml")
     assert runner.invoke(app, ["check", "--statistics", str(clean)]).stdout == "All checks passed! (1 file checked)\n"
+
+
+def test_statistics_in_json_are_ruffs_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The spec of the test above: three NS102 (each fixable), one NS101 (fixable), one NS105.
+    conv = "{type: conv, filters: 4, kernel: 3}"
+    text = spec("[3, 32, 32]", conv, conv, conv, conv.replace("3}", "3, stride: 2}"), "{type: dense, units: 2}")
+    path = write_spec(tmp_path, text)
+    result = runner.invoke(app, ["check", "--statistics", "--output-format", "json", str(path)])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"code": "NS102", "name": "shrinking-layer", "count": 3, "fixable": True, "fixable_count": 3},
+        {"code": "NS101", "name": "non-integer-output", "count": 1, "fixable": True, "fixable_count": 1},
+        {"code": "NS105", "name": "dense-input", "count": 1, "fixable": False, "fixable_count": 0},
+    ]
+
+    # Into a file too, the summary alone on stdout; and a file netspec failed on is counted
+    # under no rule's code, as the json format lists it.
+    def broken(analysis: Any) -> Any:
+        raise RuntimeError("simulated")
+
+    monkeypatch.setitem(RULES, "NS105", dataclasses.replace(RULES["NS105"], check=broken))
+    report = tmp_path / "counts.json"
+    result = runner.invoke(app, ["check", "--statistics", "--output-format", "json", "-o", str(report), str(path)])
+    assert result.exit_code == 2 and result.stdout == "1 file could not be checked (internal error, see above).\n"
+    assert json.loads(report.read_text()) == [
+        {"code": None, "name": "internal-error", "count": 1, "fixable": False, "fixable_count": 0}
+    ]
+    # The near miss: any other format gives the table, as the statistics format does.
+    monkeypatch.undo()
+    result = runner.invoke(app, ["check", "--statistics", "--output-format", "sarif", str(path)])
+    assert result.stdout.startswith("3\tNS102\t[*] shrinking-layer\n")
 
 
 # --- how much a run prints ----------------------------------------------------------------

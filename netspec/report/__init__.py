@@ -24,10 +24,16 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def reporter(name: str, *, unsafe_fixes: bool = False, with_summary: bool = True) -> Reporter:
-    """A reporter for the format ``name`` (a key of :data:`REPORTERS`); the options as for
-    :class:`Reporter`."""
-    module, _, cls = REPORTERS[name].partition(":")
+#: What ``--statistics`` prints for a format: ruff's JSON counts for ``json``, else the
+#: ``statistics`` format's table.
+STATISTICS = {"json": "netspec.report.statistics:JsonStatisticsReporter"}
+
+
+def reporter(name: str, *, unsafe_fixes: bool = False, with_summary: bool = True, statistics: bool = False) -> Reporter:
+    """A reporter for the format ``name`` (a key of :data:`REPORTERS`), or for its statistics
+    (``--statistics``); the options as for :class:`Reporter`."""
+    chosen = STATISTICS.get(name, REPORTERS["statistics"]) if statistics else REPORTERS[name]
+    module, _, cls = chosen.partition(":")
     found: type[Reporter] = getattr(import_module(module), cls)
     return found(unsafe_fixes=unsafe_fixes, with_summary=with_summary)
 

@@ -1,30 +1,66 @@
 """``count<TAB>CODE<TAB>[*] name``: how many problems each rule reported, the most first, as
-ruff's ``--statistics``; then the summary."""
+ruff's ``--statistics``; then the summary. ``--statistics`` with ``--output-format json``
+gives the same counts as JSON, as ruff's does."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
 from netspec.linter import FileResult
-from netspec.report.base import Reporter
+from netspec.report.base import Reporter, json_text
+
+
+@dataclass
+class RuleCount:
+    code: str | None
+    name: str
+    count: int = 0
+    #: How many of them ``--fix`` would fix.
+    fixable_count: int = 0
 
 
 class StatisticsReporter(Reporter):
     for_programs = False
 
-    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        counts: Counter[str] = Counter()
-        names: dict[str, str] = {}
-        fixable: set[str] = set()
+    def counts(self, results: Sequence[FileResult]) -> list[RuleCount]:
+        """Each rule's count, the most first, then by code."""
+        counts: dict[str, RuleCount] = {}
         for result in results:
             for d in result.diagnostics:
-                counts[d.code] += 1
-                names[d.code] = d.name
-                if self.marked(d, result):
-                    fixable.add(d.code)
-        width = len(str(max(counts.values(), default=0)))
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            out.write(f"{count:>{width}}\t{code}\t{'[*]' if code in fixable else '[ ]'} {names[code]}\n")
+                count = counts.setdefault(d.code, RuleCount(d.code, d.name))
+                count.count += 1
+                count.fixable_count += self.marked(d, result)
+        return sorted(counts.values(), key=lambda count: (-count.count, count.code or ""))
+
+    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
+        counts = self.counts(results)
+        width = len(str(max((count.count for count in counts), default=0)))
+        for count in counts:
+            out.write(f"{count.count:>{width}}\t{count.code}\t{'[*]' if count.fixable_count else '[ ]'} {count.name}\n")
         self.write_summary(results, out)
+
+
+class JsonStatisticsReporter(StatisticsReporter):
+    """The counts as ruff's ``--statistics --output-format json`` gives them, with the files
+    netspec failed on counted under no rule's code (as the ``json`` format lists them)."""
+
+    for_programs = True
+
+    def report(self, results: Sequence[FileResult], out: TextIO) -> None:
+        counts = self.counts(results)
+        failed = sum(result.internal_error is not None for result in results)
+        if failed:
+            counts.append(RuleCount(None, "internal-error", failed))
+        rows = [
+            {
+                "code": count.code,
+                "name": count.name,
+                "count": count.count,
+                "fixable": count.fixable_count > 0,
+                "fixable_count": count.fixable_count,
+            }
+            for count in counts
+        ]
+        out.write(json_text(rows, indent=2, ensure_ascii=False) + "\n")
