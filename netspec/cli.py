@@ -371,7 +371,11 @@ def check(
         ),
     ] = None,
     exit_zero: Annotated[
-        bool, typer.Option("--exit-zero", help="Exit 0 even when problems were found (2 still means a usage error).")
+        bool,
+        typer.Option(
+            "--exit-zero",
+            help="Exit 0 even when problems were found (2 still means a usage error, 1 a file --fix could not write).",
+        ),
     ] = False,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply the safe fixes to the files, then report the rest.")
@@ -491,7 +495,7 @@ def check(
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
-    fix_failed = report_fixes(
+    fixes_fail = report_fixes(
         outcomes,
         diff=diff,
         fix_only=fix_only,
@@ -524,7 +528,10 @@ def check(
             os.dup2(os.open(os.devnull, os.O_WRONLY), console.fileno())  # what is left goes nowhere
     if internal_errors:
         raise typer.Exit(EXIT_USAGE)
-    problems = fix_failed or (not fixing_only and any(result.diagnostics for result in results))
+    if any(outcome.error for outcome in outcomes):
+        # A file left unwritten is no problem of a spec's, which --exit-zero forgives.
+        raise typer.Exit(EXIT_PROBLEMS)
+    problems = fixes_fail or (not fixing_only and any(result.diagnostics for result in results))
     raise typer.Exit(EXIT_PROBLEMS if problems and not exit_zero else EXIT_CLEAN)
 
 
