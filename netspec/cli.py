@@ -201,7 +201,18 @@ def write_report(
     except OSError as error:
         cannot_write(output_file, error)
     if verbosity.prints_messages:
-        typer.echo(summary(results, unsafe_fixes=unsafe_fixes), file=console)
+        # Not after the report on the console that is the report file (`-o /dev/stdout`).
+        typer.echo(
+            summary(results, unsafe_fixes=unsafe_fixes), file=sys.stderr if same_file(console, output_file) else console
+        )
+
+
+def same_file(stream: TextIO, path: Path) -> bool:
+    """Whether ``path`` is the file ``stream`` writes to (``/dev/stdout`` for stdout)."""
+    try:
+        return os.path.samestat(os.fstat(stream.fileno()), os.stat(path))
+    except (OSError, ValueError):  # a stream with no file (io.UnsupportedOperation is both)
+        return False
 
 
 def as_utf8(stream: TextIO) -> None:

@@ -836,6 +836,24 @@ def test_a_report_file_is_the_same_at_every_verbosity(tmp_path: Path, flag: str,
     assert loud.read_text().endswith(SHRINKING_SUMMARY) == (output_format == "concise")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout here")
+def test_a_report_file_that_is_stdout_gets_no_summary_after_it(tmp_path: Path) -> None:
+    # The report's own handle starts the file again: the summary on stdout overwrote the
+    # JSON's start in a file, and followed it down a pipe. It goes to stderr instead.
+    path = write_spec(tmp_path, SHRINKING)
+    command = [sys.executable, "-m", "netspec", "check", "-o", "/dev/stdout", "--output-format", "json", str(path)]
+    into_file = tmp_path / "report.json"
+    with into_file.open("wb") as stdout:
+        result = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, check=False)
+    assert (result.returncode, result.stderr) == (1, SHRINKING_SUMMARY)
+    assert [item["code"] for item in json.loads(into_file.read_text())] == ["NS102"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert [item["code"] for item in json.loads(piped.stdout)] == ["NS102"] and piped.stderr == SHRINKING_SUMMARY
+    # The near miss: another file, and the summary is on stdout.
+    other = subprocess.run([*command[:5], str(tmp_path / "other.json"), *command[6:]], capture_output=True, text=True)
+    assert (other.stdout, other.stderr) == (SHRINKING_SUMMARY, "")
+
+
 @pytest.mark.parametrize("flag", ["-q", "-s"])
 def test_errors_are_printed_whatever_the_verbosity(tmp_path: Path, flag: str) -> None:
     result = runner.invoke(app, ["check", flag, str(tmp_path / "absent.yaml")])
