@@ -226,8 +226,10 @@ def as_utf8(stream: TextIO) -> None:
 
 def ensure_writable(output_file: Path) -> None:
     """Refuse a report file that cannot be opened before anything runs, so that the usage
-    error comes before ``--fix`` writes any spec. Nothing is opened or created yet: opening a
-    FIFO would hand its reader an early end, and a new file could be found as a spec."""
+    error comes before ``--fix`` writes any spec. No file is opened or created yet (its missing
+    folders are): opening a FIFO would hand its reader an early end, and a new file could be
+    found as a spec."""
+    _make_folder(output_file)
     # The name as given (the kernel refuses `file/../report` that realpath would tidy away),
     # and where a link leads, dangling or not, which is where the report is written.
     try:
@@ -241,6 +243,21 @@ def ensure_writable(output_file: Path) -> None:
         cannot_write(output_file, error)
     if problem is not None:
         cannot_write(output_file, OSError(problem, os.strerror(problem)))
+
+
+def _make_folder(output_file: Path) -> None:
+    """As ruff does, make the report's missing folders (`-o reports/netspec.sarif` in a fresh
+    checkout); but not past a `..`, whose name the kernel would refuse anyway, nor where a
+    link stands, which :func:`_unwritable` judges by where it leads."""
+    folder = output_file.parent
+    if ".." in folder.parts or os.path.lexists(folder):
+        return
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:  # made meanwhile, or a dangling link on the way: judged next
+        pass
+    except OSError as error:  # a file on the way, no permission
+        cannot_write(output_file, error)
 
 
 def _unwritable(path: Path) -> int | None:

@@ -2144,10 +2144,19 @@ def test_an_output_file_is_refused_where_no_report_is_written(tmp_path: Path, fl
 
 
 def test_an_output_file_that_cannot_be_written_is_refused_before_any_spec_is_fixed(tmp_path: Path) -> None:
-    path, report = write_spec(tmp_path, SMALL), tmp_path / "missing" / "report.txt"
+    # A file stands where its folder would be made.
+    path, report = write_spec(tmp_path, SMALL), tmp_path / "a-file" / "reports" / "report.txt"
+    (tmp_path / "a-file").touch()
     code, out, err = run("--fix", "-o", report, path)
     assert (code, out, path.read_text()) == (2, "", SMALL)
-    assert err == f"netspec: error: cannot write {report}: No such file or directory\n"
+    assert err == f"netspec: error: cannot write {report}: Not a directory\n"
+
+
+def test_an_output_files_missing_folders_are_made(tmp_path: Path) -> None:
+    # As ruff does: `-o reports/netspec.sarif` in a fresh checkout.
+    path, report = write_spec(tmp_path, SMALL), tmp_path / "reports" / "ci" / "report.txt"
+    assert run("--fix", "-o", report, path)[0] == 0
+    assert report.read_text() == "Found 1 problem (1 fixed, 0 remaining).\n"
 
 
 def test_an_output_file_behind_a_dangling_link_is_refused_before_any_spec_is_fixed(tmp_path: Path) -> None:
