@@ -154,6 +154,11 @@ class Verbosity(IntEnum):
         """The summary, the counts of fixes, and the warnings."""
         return self >= Verbosity.DEFAULT
 
+    def tell(self, message: str) -> None:
+        """How netspec runs, under --verbose."""
+        if self >= Verbosity.VERBOSE:
+            to_stderr(f"netspec: {message}")
+
     def warn(self, message: str, *, at: Verbosity | None = None) -> None:
         """A warning, printed from the verbosity ``at`` up: by default talk about the run,
         which -q leaves out; at QUIET, one that stands in for a report none is printed."""
@@ -753,6 +758,7 @@ def _settings(
         settings = resolve(config, overrides)
     except ConfigError as error:
         usage_error(str(error))
+    verbosity.tell(f"configuration: {settings.source or 'none found, so the defaults'}")
     for sentence in settings.ineffective:
         verbosity.warn(sentence)
     return settings

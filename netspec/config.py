@@ -125,6 +125,17 @@ def _nearest(start: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
+def _passed_over(chosen: Path) -> tuple[str, ...]:
+    """A sentence for a ``[tool.netspec]`` table in the pyproject.toml beside the chosen
+    file, which netspec does not read: a user who edits it would see no change."""
+    beside = chosen.with_name("pyproject.toml")
+    try:
+        passed_over = _exists(beside) and _table(beside) is not None
+    except ConfigError:  # not read, so not reported as broken either
+        passed_over = False
+    return (f"{beside}'s [tool.netspec] is not read: {chosen.name} beside it comes first",) if passed_over else ()
+
+
 def _exists(candidate: Path) -> bool:
     """Whether a configuration file is there: anything by its name but a directory. One that
     cannot be read (a link to nothing or in a loop, a pipe) is an error when it is read, since
@@ -190,7 +201,7 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     if unknown:
         raise ConfigError(f"{source}: unknown key '{cut(unknown[0])}'{_key_hint(unknown[0], source)}")
     settings = Settings()
-    changes: dict[str, Any] = {"root": str(Path(source).parent)}
+    changes: dict[str, Any] = {"root": str(Path(source).parent), "source": source}
     ineffective: tuple[str, ...] = ()
     for key in ("select", "extend-select", "ignore"):
         if key in table:
@@ -355,6 +366,8 @@ def resolve(config: Path | None, overrides: Overrides, cwd: Path | None = None) 
             raise ConfigError(f"cannot find the current directory: {error.strerror or error}") from None
         found = _nearest(start)
         settings = parse(found[1], str(found[0])) if found else Settings()
+        if found and found[0].name != "pyproject.toml":
+            settings = replace(settings, ineffective=settings.ineffective + _passed_over(found[0]))
     enabled, disabled = overrides.extend_select, overrides.ignore
     if overrides.select is not None:
         settings = replace(settings, select=overrides.select, extend_select=(), ignore=())

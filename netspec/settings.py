@@ -105,6 +105,8 @@ class Settings:
     #: The directory of the configuration file, whose paths the glob patterns describe; None
     #: for the working directory.
     root: str | None = None
+    #: The configuration file these settings were read from; None for the defaults.
+    source: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: Settings that have no effect, each said in a sentence for the user to be warned of.
     ineffective: tuple[str, ...] = ()

@@ -69,6 +69,35 @@ def test_netspec_toml_wins_over_pyproject_in_the_same_directory(tmp_path: Path) 
     assert load(netspec_toml).ignore == ("NS110",)
 
 
+def test_a_netspec_table_the_winner_passes_over_is_warned_of(tmp_path: Path) -> None:
+    # Edits to it would change nothing: the user is told which file is read.
+    pyproject = write(tmp_path / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
+    netspec_toml = write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
+    settings = resolve(None, Overrides(), cwd=tmp_path)
+    assert settings.source == str(netspec_toml)
+    assert settings.ineffective == (f"{pyproject}'s [tool.netspec] is not read: netspec.toml beside it comes first",)
+    # The near misses: a pyproject.toml without the table is no configuration to pass over,
+    # and one alone is read, and said to be under --verbose.
+    write(pyproject, "[tool.black]\nline-length = 100\n")
+    assert resolve(None, Overrides(), cwd=tmp_path).ineffective == ()
+    netspec_toml.unlink()
+    write(pyproject, "[tool.netspec]\nignore = ['NS102']\n")
+    assert resolve(None, Overrides(), cwd=tmp_path).source == str(pyproject)
+
+
+def test_verbose_says_which_configuration_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = write(tmp_path / "spec.yaml", SHRINKING)
+    result = runner.invoke(app, ["check", "-v", str(spec)])
+    assert "netspec: configuration: none found, so the defaults\n" in result.stderr
+    config = write(tmp_path / "netspec.toml", "ignore = ['NS102']\n")
+    for flags in ([], ["--config", str(config)]):
+        result = runner.invoke(app, ["check", "-v", *flags, str(spec)])
+        assert result.exit_code == 0 and f"netspec: configuration: {config}\n" in result.stderr
+    # The near miss: without --verbose, nothing about it.
+    assert "configuration" not in runner.invoke(app, ["check", str(spec)]).stderr
+
+
 def test_the_nearer_directory_wins(tmp_path: Path) -> None:
     write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
     write(tmp_path / "sub" / "pyproject.toml", "[tool.netspec]\nignore = ['NS102']\n")
