@@ -78,6 +78,8 @@ class Diagnostic:
     replacements: tuple[Replacement, ...] = ()
     #: The axes the problem is in, where its rule judges each one.
     axes: Axes = None
+    #: The kinds of problem it is, where its rule tells them apart (see ``Violation.kinds``).
+    kinds: frozenset[str] = frozenset()
 
     def fixable(self, *, unsafe: bool = False) -> bool:
         """Whether ``--fix`` applies this fix (``unsafe``: ``--fix --unsafe-fixes``): never to a

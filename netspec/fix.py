@@ -32,6 +32,7 @@ from netspec.discovery import working_directory
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
 from netspec.layers import Fix
+from netspec.layers.base import listing
 from netspec.linter import (
     FileResult,
     as_paths,
@@ -103,13 +104,15 @@ Finding = tuple[str, int | None]
 
 
 class Seen(NamedTuple):
-    """How a finding stands: whether it stops the check (when a layer has both, it does), and
-    the axes it is in. A warning that becomes an error netspec cannot look past (NS107's
-    reflect padding) is a new problem, and so is one that spreads to another axis (rows
-    dropped where only columns were)."""
+    """How a finding stands: whether it stops the check (when a layer has both, it does), the
+    axes it is in, and its kinds. A warning that becomes an error netspec cannot look past
+    (NS107's reflect padding) is a new problem, and so is one that spreads to another axis
+    (rows dropped where only columns were), or turns into another kind (input positions left
+    unread, where windows only stepped over them)."""
 
     blocking: bool
     axes: Axes
+    kinds: frozenset[str] = frozenset()
 
 
 #: The findings a fix is judged against.
@@ -133,13 +136,13 @@ def reported_findings(diagnostics: Iterable[Diagnostic]) -> set[Finding]:
 
 def standing_of_diagnostics(diagnostics: Iterable[Diagnostic], suppressions: Suppressions) -> Standing:
     """The diagnostics' findings that a fix is judged against."""
-    return unsilenced(((d.code, d.layer_index, Seen(d.blocking, d.axes)) for d in diagnostics), suppressions)
+    return unsilenced(((d.code, d.layer_index, Seen(d.blocking, d.axes, d.kinds)) for d in diagnostics), suppressions)
 
 
 def standing_of_violations(found: Iterable[tuple[Rule, Violation]], suppressions: Suppressions) -> Standing:
     """:func:`standing_of_diagnostics` for what :func:`~netspec.linter.violations` gave."""
     return unsilenced(
-        ((rule.code, v.index, Seen(rule.blocks(v), v.axes)) for rule, v in found),
+        ((rule.code, v.index, Seen(rule.blocks(v), v.axes, v.kinds)) for rule, v in found),
         suppressions,
     )
 
@@ -153,7 +156,9 @@ def unsilenced(found: Iterable[tuple[str, int | None, Seen]], suppressions: Supp
         if seen.blocking or not suppressions.covers(code, index):
             earlier = standing.get((code, index))
             if earlier is not None:
-                seen = Seen(earlier.blocking or seen.blocking, joined(earlier.axes, seen.axes))
+                seen = Seen(
+                    earlier.blocking or seen.blocking, joined(earlier.axes, seen.axes), earlier.kinds | seen.kinds
+                )
             standing[code, index] = seen
     return standing
 
@@ -197,9 +202,9 @@ def _new(before: Standing, after: Standing) -> list[Finding]:
 
 
 def _worse(before: Seen, after: Seen) -> bool:
-    """Whether a finding that stood before stands worse after: blocking, or in an axis it was
-    not in."""
-    return after.blocking > before.blocking or not within(after.axes, before.axes)
+    """Whether a finding that stood before stands worse after: blocking, in an axis it was
+    not in, or of a kind it was not."""
+    return after.blocking > before.blocking or not within(after.axes, before.axes) or not after.kinds <= before.kinds
 
 
 def judge(
@@ -281,6 +286,8 @@ def _unsafe_because(
         was, will = before[code, index], after[code, index]
         if will.blocking > was.blocking:
             worse = " as an error netspec cannot check past"
+        elif within(will.axes, was.axes):  # in no other axis: of another kind
+            worse = f" for {listing(sorted(will.kinds - was.kinds), ', ', final=' and ')}"
         elif will.axes is not None and was.axes is not None:
             # Spread to a dimension, or moved there from another: in one it was not in.
             other = len(will.axes - was.axes)

@@ -74,6 +74,7 @@ def _diagnostic(
     blocking: bool | None = None,
     silenced: bool = False,
     axes: Axes = None,
+    kinds: frozenset[str] = frozenset(),
 ) -> Diagnostic:
     rule = RULES[code]
     blocking = rule.blocking if blocking is None else blocking
@@ -91,6 +92,7 @@ def _diagnostic(
         blocking=blocking,
         silenced=silenced,
         axes=axes,
+        kinds=kinds,
     )
 
 
@@ -152,9 +154,9 @@ def check(
             if earlier is not None:
                 earlier[1][violation.message] = None
                 first = diagnostics[earlier[0]]
-                if not within(violation.axes, first.axes):
+                if not within(violation.axes, first.axes) or not violation.kinds <= first.kinds:
                     first = diagnostics[earlier[0]] = dataclasses.replace(
-                        first, axes=joined(first.axes, violation.axes)
+                        first, axes=joined(first.axes, violation.axes), kinds=first.kinds | violation.kinds
                     )
                 if rule.blocks(violation) and not first.blocking:
                     diagnostics[earlier[0]] = dataclasses.replace(
@@ -178,6 +180,7 @@ def check(
                 fix=violation.fix,
                 blocking=blocking,
                 axes=violation.axes,
+                kinds=violation.kinds,
                 # Reported only because it blocks: the selection would have hidden it.
                 silenced=blocking and not rule.enabled_for(settings, analysis.filename),
             )

@@ -570,6 +570,24 @@ def test_a_fix_after_which_a_layer_reads_none_of_its_input_is_unsafe() -> None:
     assert {d.unsafe_because for d in fixes} == {"c would then report NS109 for the whole layer"}
 
 
+def test_a_fix_after_which_a_layer_leaves_input_positions_unread_is_unsafe() -> None:
+    # Kernel 2, dilation 4 (taps s and s + 4), padding 3 on 3: 3 + 6 − 5 + 1 = 5 windows from
+    # s = −3 to 1, reading 1, 2, nothing, 0 and 1: every position (NS109 for the one window
+    # that steps over them). NS102's padding 2 keeps 3 windows, s = −2 to 0, reading 2,
+    # nothing and 0: position 1 is never read, a new kind of NS109 problem in the same axis.
+    text = spec("[3, 3]", "{type: conv, filters: 2, kernel: 2, dilation: 4, padding: 3}")
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "NS102"]
+    assert (d.applicability, d.unsafe_because) == (
+        Applicability.UNSAFE,
+        "conv1 would then report NS109 for input positions left unread",
+    )
+    # The near miss: kernel 3, dilation 2 (taps s, s + 2, s + 4) on 5: padding 2 keeps 5
+    # windows, s = −2 to 2, which read every position between them.
+    near = spec("[3, 5]", "{type: conv, filters: 2, kernel: 3, dilation: 2, padding: 3}")
+    (d,) = lint_text(near).diagnostics
+    assert (d.code, d.applicability) == ("NS102", Applicability.SAFE)
+
+
 def test_a_fix_after_which_a_layer_reads_some_of_its_input_is_safe() -> None:
     # a shrinks 3 to 3 − 3 + 1 = 1 (kernel 2, dilation 2). b pads that one column by 1 on
     # each side, and its stride-2 windows of 1 lie at −1 and 1: b reads none of its input.

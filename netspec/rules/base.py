@@ -36,6 +36,10 @@ class Violation:
     #: problem to another axis of the layer brings a new problem, though the layer already
     #: had one of this rule's.
     axes: Axes = None
+    #: What kinds of problem it is, for rules that find several in one layer: a fix that
+    #: brings a kind the layer's problem did not have brings a new problem (NS109: input
+    #: positions left unread, where windows only stepped over them).
+    kinds: frozenset[str] = frozenset()
 
 
 Check = Callable[["Analysis"], Iterable[Violation]]

@@ -95,6 +95,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                     f"{node.name}: {_grouped(stepping, len(windows))}",
                     help=_stepping_over_help(len(windows), stepping),
                     axes=frozenset(stepping),
+                    kinds=frozenset({STEPPING_OVER}),
                 )
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
@@ -139,7 +140,14 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
-        yield Violation(node.index, message, help=help, axes=frozenset(gaps))
+        kinds = frozenset({UNREAD, STEPPING_OVER} if stepping else {UNREAD})
+        yield Violation(node.index, message, help=help, axes=frozenset(gaps), kinds=kinds)
+
+
+#: The kinds of problem NS109 tells apart: a fix after which input positions go unread, where
+#: windows only stepped over the input (a dilated kernel padded less), is no safe fix.
+UNREAD = "input positions left unread"
+STEPPING_OVER = "windows stepping over the input"
 
 
 def _grouped(phrases: dict[int, str], rank: int) -> str:
@@ -169,8 +177,11 @@ def _stepping_over_help(rank: int, over: Iterable[int]) -> str:
 def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
     """The error for a layer that reads none of its input: its output holds nothing of it (a
     bias, or a max pool's -inf), whatever the design. It is the whole layer's problem, in no
-    axis of its own: a fix after which the layer reads some of its input makes it no worse."""
-    return Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR)
+    axis of its own, and of every kind: a fix after which the layer reads some of its input
+    makes it no worse."""
+    return Violation(
+        node.index, message, help=_cure(windows), severity=Severity.ERROR, kinds=frozenset({UNREAD, STEPPING_OVER})
+    )
 
 
 def _cure(windows: list[Window]) -> str:
