@@ -313,7 +313,7 @@ def _taken(name: str, earlier: int, earlier_given: str | None, given: str | None
     if earlier_given is None and given is not None:
         return (
             f"the name '{name}' is also the default name of layer {earlier + 1} (its type and position), "
-            f"which has none of its own; `from: {name}` reads this layer"
+            f"which has none of its own; a `from: {name}` after it reads this layer"
         )
     if given is None:
         return f"this layer's default name '{name}' (its type and position) is already used by layer {earlier + 1}"

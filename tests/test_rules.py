@@ -1007,7 +1007,7 @@ def test_a_name_the_file_writes_wins_over_a_default_name() -> None:
     assert [(d.code, d.layer_index) for d in found] == [("NS005", 4)]
     assert found[0].message == (
         "the name 'relu3' is also the default name of layer 3 (its type and position), which has none "
-        "of its own; `from: relu3` reads this layer"
+        "of its own; a `from: relu3` after it reads this layer"
     )
     # The near miss: two written names. The first keeps it, so the add reads the 4-channel
     # relu: a mismatch, and the fifth layer unused.

@@ -3,7 +3,8 @@
 ## What it does
 Reports schema violations: an unknown key or layer type (with "did you mean …?"), a missing
 field, a value of the wrong type (a string, float or boolean where an integer belongs), a size
-≤ 0, an absurdly large number, or a list whose length does not match the input's spatial rank.
+≤ 0 (an `expect` may hold a 0, which no output matches: NS108 says what the output is), an
+absurdly large number, or a list whose length does not match the input's spatial rank.
 
 ## Why is this bad?
 PyTorch would raise a `TypeError` at model construction, or worse, accept the value and do

@@ -8,7 +8,7 @@ pixels (a dilated convolution's padding kept when its dilation was not), and a 2
 with stride 1 and padding 1 gains one (Darknet's, which keeps the size, pads after only).
 A transposed convolution that grows the map is left alone: that is what it is for.
 
-A window over exactly the whole unpadded input is left alone: a conv standing for a dense
+An undilated window over exactly the whole unpadded input is left alone: a conv standing for a dense
 layer (VGG's fc6 as a 7×7 conv on 7×7, DCGAN's last 4×4 conv) is meant to give one output.
 So is a layer whose map feeds only global pooling (adaptive pools, or `area` upsamples, to one
 position, directly or through shape-keeping layers), as a text CNN's convolutions feed their

@@ -2,8 +2,9 @@
 
 ## What it does
 Computes each layer's receptive field (see `netspec show`: the RF column) and names the first
-layer each of whose output positions sees the whole input, when conv or pooling layers after
-it read a map of which that holds too; a map of one position, such as a squeeze-and-excitation
+layer each of whose output positions sees the whole input, when conv, maxpool or avgpool
+layers after it (not transposed convs, nor adaptive pools, which take the map's size as it
+comes) read a map of which that holds too; a map of one position, such as a squeeze-and-excitation
 gate's pool, is not named. Not selected by default. A field as large as the
 input is not enough: a corner output of a padded layer sees half its field in the padding,
 so it needs almost twice the input's size. After an upsample by a fraction, a strided

@@ -2,8 +2,9 @@
 
 ## What it does
 Reports a layer that needs a [C, *spatial] input (conv, pooling, upsample, crop, pad,
-instancenorm, local_response_norm, dropout with `whole_channels`) placed after `flatten` or
-`dense`, where the tensor is flat, and an interpolating upsample on the wrong number of
+channel_shuffle, instancenorm, local_response_norm, dropout with `whole_channels`) placed
+after `flatten` or `dense`, where the tensor is flat, a `pixel_shuffle` on other than 2
+spatial dimensions, and an interpolating upsample on the wrong number of
 spatial dimensions: `linear` takes 1, `bilinear` and `bicubic` 2, `trilinear` 3. An
 `instancenorm` also needs more than one position (a C×1×1 map has one), since it normalises
 each channel over its positions, and an `avgpool`'s `divisor_override` a 2-D or 3-D input.
