@@ -26,8 +26,8 @@ from netspec.layers.base import (
     Size,
     cut,
     listing,
-    per_side_padding,
     plural,
+    takes_padding_pairs,
     too_many_values,
     volume,
 )
@@ -641,28 +641,23 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         return SchemaProblem(
             path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
         )
-    if (
-        tagged
-        and kind.endswith("_type")
-        and "#sides" in raw_loc
-        and path[-2] == "padding"
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    ):
-        # A number among the pairs: one message for all of them, rather than one per number
-        # that is no integer "or list".
+    if tagged and kind.endswith("_type") and path[-2] == "padding" and _mixes_pairs(data, path, layer_type):
+        # Numbers and pairs in one list: one message for all of them, rather than one per item
+        # that is no integer "or list" (or, pairs first, no pair).
         return SchemaProblem(
             path,
             "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
             "or write one number for each",
         )
     if tagged and kind.endswith("_type"):
-        # Pairs where the layer's padding has no branch for them ("#sides" is in the location
-        # of a layer that takes them).
+        # Pairs where the layer's padding takes none.
+        padding = _mapping_at(data, path[:2]).get("padding")
         sided = (
             _field(path) == "padding"
-            and "#sides" not in raw_loc
-            and per_side_padding(_mapping_at(data, path[:2]).get("padding"))
+            and isinstance(padding, list)
+            and any(isinstance(item, list) for item in padding)
+            and layer_type in LAYER_TYPES
+            and not takes_padding_pairs(LAYER_TYPES[layer_type])
         )
         per_side = f"; a {layer_type} takes no [before, after] pairs: only conv, the pools and pad do" if sided else ""
         return SchemaProblem(
@@ -688,6 +683,17 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
     if message.startswith("Input should"):  # "input" would read as the spec's key
         return SchemaProblem(path, f"`{_field(path)}` {message.removeprefix('Input ')}, {got}")
     return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")
+
+
+def _mixes_pairs(data: Any, path: KeyPath, layer_type: str | None) -> bool:
+    """Whether the padding at ``path`` holds both [before, after] pairs and single numbers,
+    in a layer whose padding takes pairs."""
+    padding = _mapping_at(data, path[:2]).get("padding")
+    if not isinstance(padding, list) or layer_type not in LAYER_TYPES:
+        return False
+    numbers = any(isinstance(item, int | float) and not isinstance(item, bool) for item in padding)
+    pairs = any(isinstance(item, list) for item in padding)
+    return numbers and pairs and takes_padding_pairs(LAYER_TYPES[layer_type])
 
 
 #: The YAML types a quoted value could have without its quotes that a field takes, for

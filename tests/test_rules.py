@@ -1139,6 +1139,17 @@ def test_one_diagnostic_per_rule_and_layer() -> None:
             "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
             "or write one number for each",
         ),
+        # Whichever comes first.
+        (
+            "{type: conv, filters: 4, kernel: 3, padding: [1, [0, 2]]}",
+            "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
+            "or write one number for each",
+        ),
+        # A layer that takes no pairs says so, whichever comes first.
+        (
+            "{type: conv_transpose, filters: 4, kernel: 3, padding: [1, [0, 2]]}",
+            "not [0, 2]; a conv_transpose takes no [before, after] pairs: only conv, the pools and pad do",
+        ),
         # Where the layer takes pairs, a bad value in one is only that.
         (
             "{type: conv, filters: 4, kernel: 3, padding: [[1, 2], [1, true]]}",

@@ -103,6 +103,12 @@ BRANCH_NAMES = {
 }
 
 
+def takes_padding_pairs(model: type[BaseModel]) -> bool:
+    """Whether a layer model's ``padding`` takes ``[before, after]`` pairs (conv, the pools, pad)."""
+    field = model.model_fields.get("padding")
+    return field is not None and any(getattr(meta, "discriminator", None) is _padding_kind for meta in field.metadata)
+
+
 def _padding_kind(value: Any) -> str:
     if isinstance(value, str):
         return KEYWORD_TAG
