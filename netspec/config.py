@@ -215,11 +215,15 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     for key in ("include", "exclude"):
         if key in table:
             changes[key] = tuple(_strings(table[key], key, source))
+            if "" in changes[key]:
+                raise ConfigError(f"{source}: {key} holds an empty pattern, which matches no file")
             ineffective += _absolute(changes[key], f"{source}: {key}")
     if "per-file-ignores" in table:
         ignores = {}
         for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items():
-            key = f"per-file-ignores.{cut(pattern)}"
+            if not pattern:
+                raise ConfigError(f'{source}: per-file-ignores has an empty pattern (""), which matches no file')
+            key = f"per-file-ignores.{_toml_key(cut(pattern))}"
             ignores[pattern] = unique_selectors(_strings(codes, key, source), f"{source}: {key}", ConfigError)
             ineffective += _always_reported(ignores[pattern], f"{source}: {key}")
         changes["per_file_ignores"] = ignores
@@ -252,6 +256,15 @@ def _key_hint(key: str, source: str) -> str:
         return f"; netspec's key is {_RUFF_KEYS[key]} {known}"
     hint = suggest(key, sorted(_KEYS))
     return f"{hint} {known}"
+
+
+def _toml_key(key: str) -> str:
+    """A key as TOML writes it in a dotted key: bare where it may be, else quoted
+    (``per-file-ignores."specs/*.yaml"``)."""
+    return key if _BARE_KEY.fullmatch(key) else _as_toml(key)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _quoted(value: Any) -> str:

@@ -187,6 +187,10 @@ def test_per_file_ignores(tmp_path: Path) -> None:
         ("select = ['NS7']\n", "NS7"),
         ("ignore = ['NS1O2']\n", "NS1O2"),
         ("ignore = ['']\n", "empty rule code"),
+        # An empty pattern matches no file: an include of one alone would check nothing.
+        ("include = ['']\n", "include holds an empty pattern, which matches no file"),
+        ("exclude = ['build/*', '']\n", "exclude holds an empty pattern"),
+        ("[per-file-ignores]\n'' = ['NS102']\n", 'per-file-ignores has an empty pattern ("")'),
         ("select = 'NS1'\n", '"NS1"'),
         ("[severity]\nNS102 = 'fatal'\n", "fatal"),
         ("[severity]\nNS999 = 'error'\n", "NS999"),
@@ -382,7 +386,12 @@ def test_missing_configuration_says_so(tmp_path: Path) -> None:
         ("select = ['NS102 NS7']\n", "select: unknown rule code or prefix 'NS102 NS7'\n"),
         ("select = ['ns102 ns7']\n", "select: unknown rule code or prefix 'ns102 ns7'\n"),
         # Within per-file-ignores, the error names the table as its type errors do.
-        ("[per-file-ignores]\n'a/*.yaml' = ['NS1234']\n", "per-file-ignores.a/*.yaml: unknown rule code or prefix"),
+        # The pattern quoted as TOML writes it, where a bare key could not be.
+        (
+            "[per-file-ignores]\n'a/*.yaml' = ['NS1234']\n",
+            'per-file-ignores."a/*.yaml": unknown rule code or prefix',
+        ),
+        ("[per-file-ignores]\nspecs = ['NS1234']\n", "per-file-ignores.specs: unknown rule code or prefix"),
     ],
 )
 def test_an_unknown_selector_says_what_it_may_mean(tmp_path: Path, text: str, message: str) -> None:
@@ -951,7 +960,7 @@ def test_ignoring_or_demoting_a_rule_that_is_always_reported_is_said_to_do_nothi
     after = "which has no effect: netspec cannot check past its problems, so it always reports them, as errors"
     assert result.stderr.splitlines() == [
         f"netspec: warning: {config}: ignore names NS104, {after}",
-        f"netspec: warning: {config}: per-file-ignores.specs/* names NS106, {after}",
+        f'netspec: warning: {config}: per-file-ignores."specs/*" names NS106, {after}',
         f"netspec: warning: {config}: severity names NS115, {after}",
         f"netspec: warning: --ignore names NS001, {after}",
     ]
