@@ -847,9 +847,11 @@ def test_formats_for_people_follow_the_console(project: Path) -> None:
 
 
 def test_unwritable_output_file_is_a_usage_error(project: Path) -> None:
-    result = check("-o", "no/such/dir/out.txt", "specs")
+    # A file stands where the report's folder would be made.
+    (project / "a-file").touch()
+    result = check("-o", "a-file/dir/out.txt", "specs")
     assert result.exit_code == 2
-    assert re.search(r"netspec: error: cannot write no/such/dir/out\.txt: ", result.stderr)
+    assert re.search(r"netspec: error: cannot write a-file/dir/out\.txt: ", result.stderr)
     assert "Found" not in result.stdout
 
 
