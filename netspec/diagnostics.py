@@ -13,6 +13,10 @@ from netspec.source import Span
 #: each one; None for a problem of the whole layer: a rule that does not, or an error that
 #: stops the layer being checked at all.
 Axes = frozenset[int] | None
+#: The kinds of problem a finding is, each in an axis (None for the whole layer), for rules
+#: that tell kinds apart: a fix that brings a kind to an axis that did not have it brings a
+#: new problem, though the layer's problem was in that axis already.
+Kinds = frozenset[tuple[int | None, str]]
 
 
 def joined(first: Axes, second: Axes) -> Axes:
@@ -79,7 +83,7 @@ class Diagnostic:
     #: The axes the problem is in, where its rule judges each one.
     axes: Axes = None
     #: The kinds of problem it is, where its rule tells them apart (see ``Violation.kinds``).
-    kinds: frozenset[str] = frozenset()
+    kinds: Kinds = frozenset()
 
     def fixable(self, *, unsafe: bool = False) -> bool:
         """Whether ``--fix`` applies this fix (``unsafe``: ``--fix --unsafe-fixes``): never to a

@@ -27,7 +27,7 @@ from typing import Any, Literal, NamedTuple
 
 from netspec.analysis import Analysis, analyse_document
 from netspec.budget import Budget
-from netspec.diagnostics import Applicability, Axes, Diagnostic, joined, within
+from netspec.diagnostics import Applicability, Axes, Diagnostic, Kinds, joined, within
 from netspec.discovery import working_directory
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
@@ -112,7 +112,7 @@ class Seen(NamedTuple):
 
     blocking: bool
     axes: Axes
-    kinds: frozenset[str] = frozenset()
+    kinds: Kinds = frozenset()
 
 
 #: The findings a fix is judged against.
@@ -196,8 +196,8 @@ def is_safe(diagnostic: Diagnostic, before: Standing, after: Standing) -> bool:
 
 def _new(before: Standing, after: Standing) -> list[Finding]:
     """What ``after`` finds that ``before`` did not: a blocking error where there was only a
-    warning counts, and so does a problem in more axes; a warning where there was a blocking
-    error does not, nor a problem in fewer axes."""
+    warning counts, and so does a problem in more axes, or of a new kind in an axis; a warning
+    where there was a blocking error does not, nor a problem in fewer axes."""
     return [finding for finding, seen in after.items() if finding not in before or _worse(before[finding], seen)]
 
 
@@ -287,7 +287,7 @@ def _unsafe_because(
         if will.blocking > was.blocking:
             worse = " as an error netspec cannot check past"
         elif within(will.axes, was.axes):  # in no other axis: of another kind
-            worse = f" for {listing(sorted(will.kinds - was.kinds), ', ', final=' and ')}"
+            worse = f" for {listing(sorted({kind for _, kind in will.kinds - was.kinds}), ', ', final=' and ')}"
         elif will.axes is not None and was.axes is not None:
             # Spread to a dimension, or moved there from another: in one it was not in.
             other = len(will.axes - was.axes)

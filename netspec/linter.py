@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from netspec import noqa
 from netspec.analysis import Analysis, analyse
-from netspec.diagnostics import Axes, Diagnostic, Replacement, Severity, joined, within
+from netspec.diagnostics import Axes, Diagnostic, Kinds, Replacement, Severity, joined, within
 from netspec.layers import Fix
 from netspec.layers.base import listing
 from netspec.rules import RULES, Rule, Violation
@@ -74,7 +74,7 @@ def _diagnostic(
     blocking: bool | None = None,
     silenced: bool = False,
     axes: Axes = None,
-    kinds: frozenset[str] = frozenset(),
+    kinds: Kinds = frozenset(),
 ) -> Diagnostic:
     rule = RULES[code]
     blocking = rule.blocking if blocking is None else blocking

@@ -581,6 +581,16 @@ def test_a_fix_after_which_a_layer_leaves_input_positions_unread_is_unsafe() -> 
         Applicability.UNSAFE,
         "conv1 would then report NS109 for input positions left unread",
     )
+    # The same columns beside rows that a stride of 2 over a window of 1 leaves half unread:
+    # the layer had unread positions already, but in the rows, not the columns.
+    text = spec(
+        "[1, 8, 3]", "{type: conv, filters: 2, kernel: [1, 2], stride: [2, 1], dilation: [1, 4], padding: [0, 3]}"
+    )
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "NS102"]
+    assert (d.applicability, d.unsafe_because) == (
+        Applicability.UNSAFE,
+        "conv1 would then report NS109 for input positions left unread",
+    )
     # The near miss: kernel 3, dilation 2 (taps s, s + 2, s + 4) on 5: padding 2 keeps 5
     # windows, s = −2 to 2, which read every position between them.
     near = spec("[3, 5]", "{type: conv, filters: 2, kernel: 3, dilation: 2, padding: 3}")

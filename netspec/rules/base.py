@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from netspec.diagnostics import Axes, Severity
+from netspec.diagnostics import Axes, Kinds, Severity
 from netspec.layers import Fix
 from netspec.source import KeyPath
 
@@ -36,10 +36,10 @@ class Violation:
     #: problem to another axis of the layer brings a new problem, though the layer already
     #: had one of this rule's.
     axes: Axes = None
-    #: What kinds of problem it is, for rules that find several in one layer: a fix that
-    #: brings a kind the layer's problem did not have brings a new problem (NS109: input
-    #: positions left unread, where windows only stepped over them).
-    kinds: frozenset[str] = frozenset()
+    #: What kinds of problem it is, in which axes, for rules that find several in one layer:
+    #: a fix that brings a kind to an axis that did not have it brings a new problem (NS109:
+    #: input positions left unread, where windows only stepped over them).
+    kinds: Kinds = frozenset()
 
 
 Check = Callable[["Analysis"], Iterable[Violation]]

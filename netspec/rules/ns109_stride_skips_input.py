@@ -95,7 +95,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                     f"{node.name}: {_grouped(stepping, len(windows))}",
                     help=_stepping_over_help(len(windows), stepping),
                     axes=frozenset(stepping),
-                    kinds=frozenset({STEPPING_OVER}),
+                    kinds=frozenset((i, STEPPING_OVER) for i in stepping),
                 )
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
@@ -140,7 +140,8 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
-        kinds = frozenset({UNREAD, STEPPING_OVER} if stepping else {UNREAD})
+        unread = {(i, UNREAD) for i in range(len(windows)) if i in skipping or holes[i].total}
+        kinds = frozenset(unread | {(i, STEPPING_OVER) for i in stepping})
         yield Violation(node.index, message, help=help, axes=frozenset(gaps), kinds=kinds)
 
 
@@ -179,9 +180,8 @@ def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
     bias, or a max pool's -inf), whatever the design. It is the whole layer's problem, in no
     axis of its own, and of every kind: a fix after which the layer reads some of its input
     makes it no worse."""
-    return Violation(
-        node.index, message, help=_cure(windows), severity=Severity.ERROR, kinds=frozenset({UNREAD, STEPPING_OVER})
-    )
+    every = frozenset((i, kind) for i in range(len(windows)) for kind in (UNREAD, STEPPING_OVER))
+    return Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR, kinds=every)
 
 
 def _cure(windows: list[Window]) -> str:
