@@ -194,10 +194,16 @@ def write_report(
     GitHub Actions too, whose default format is ``github``)."""
     summarised = verbosity.prints_messages or output_file is not None
     chosen = reporter(format_name, unsafe_fixes=unsafe_fixes, with_summary=summarised, statistics=statistics)
-    if output_file is None:
+    # `-o /dev/stdout`: a handle of its own would start the console's file again, over what
+    # came before; the report goes through the console, and its summary to stderr.
+    into_console = output_file is not None and same_file(console, output_file)
+    if output_file is None or into_console:
         if chosen.for_programs:
             as_utf8(console)
         chosen.report(results, console)
+        if into_console and verbosity.prints_messages:
+            console.flush()
+            typer.echo(summary(results, unsafe_fixes=unsafe_fixes), err=True)
         return
     try:
         line_end = "\n" if chosen.for_programs else None  # people's formats: the platform's
@@ -206,10 +212,7 @@ def write_report(
     except OSError as error:
         cannot_write(output_file, error)
     if verbosity.prints_messages:
-        # Not after the report on the console that is the report file (`-o /dev/stdout`).
-        typer.echo(
-            summary(results, unsafe_fixes=unsafe_fixes), file=sys.stderr if same_file(console, output_file) else console
-        )
+        typer.echo(summary(results, unsafe_fixes=unsafe_fixes), file=console)
 
 
 def same_file(stream: TextIO, path: Path) -> bool:

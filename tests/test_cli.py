@@ -847,6 +847,18 @@ def test_a_report_file_that_is_stdout_gets_no_summary_after_it(tmp_path: Path) -
         result = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, check=False)
     assert (result.returncode, result.stderr) == (1, SHRINKING_SUMMARY)
     assert [item["code"] for item in json.loads(into_file.read_text())] == ["NS102"]
+    # Nor over what the file held before, nor under what comes after it.
+    with into_file.open("w") as stdout:
+        stdout.write("before\n")
+        stdout.flush()
+        subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, check=False)
+        stdout.write("after\n")
+    before, report, after = (
+        into_file.read_text().partition("\n")[0],
+        *into_file.read_text().split("\n", 1)[1].rsplit("after", 1),
+    )
+    assert before == "before" and after == "\n"
+    assert [item["code"] for item in json.loads(report)] == ["NS102"]
     piped = subprocess.run(command, capture_output=True, text=True, check=False)
     assert [item["code"] for item in json.loads(piped.stdout)] == ["NS102"] and piped.stderr == SHRINKING_SUMMARY
     # The near miss: another file, and the summary is on stdout.
