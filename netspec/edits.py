@@ -63,6 +63,8 @@ _TRAILING = frozenset(" \t" + LINE_BREAK_CHARACTERS)
 #: An anchor (``&name``), the characters YAML allows in its name: none of spaces, line
 #: breaks or flow indicators.
 _ANCHOR = re.compile(rf"&[^ \t,\[\]{{}}{LINE_BREAK_CHARACTERS}]+")
+#: Spaces and line breaks.
+_BLANKS = re.compile(rf"[ \t{LINE_BREAK_CHARACTERS}]*")
 #: A comment after a value, on its row.
 _COMMENT_AFTER = re.compile(r"[ \t]*#")
 #: Between a key and its block collection value: the colon, an optional comment, line breaks.
@@ -124,16 +126,21 @@ def _replace(text: str, document: Document, path: KeyPath, old: Any, value: Edit
         raise Uneditable(f"its {path[-1]} value holds a comment")
     # An alias (`*pad`) is replaced as a scalar would be, whatever its anchor's value.
     if isinstance(old, (list, dict)) and not document.is_flow(path) and not text.startswith("*", start):
-        if anchor:  # on a line of its own before the items: where the flow value would go
-            raise Uneditable(f"its {path[-1]} carries an anchor")
         # A block collection may start at the key's own indentation; a flow value there would
         # not parse, so the new value goes right after the colon instead.
         key_end = document.key_range(path)[1]
-        gap = _BLOCK_GAP.fullmatch(text, key_end, start)
+        # The items start past the anchor, if any, and the breaks after it (a comment there
+        # is refused above): the gap runs from the key to them, the anchor left out.
+        between, items = text[key_end:start], start
+        if anchor:
+            blanks = _BLANKS.match(text, anchor.end())
+            assert blanks is not None  # it matches nothing, too
+            between, items = between + text[anchor.end() : blanks.end()], blanks.end()
+        gap = _BLOCK_GAP.fullmatch(between)
         if gap is None:
             # Between the key and the items: comments, or the value's tag (`!!seq`), which
             # the new value would drop.
-            what = "carries a tag" if text.startswith("!", start) else "is interleaved with comments"
+            what = "carries a tag" if text.startswith("!", items) else "is interleaved with comments"
             raise Uneditable(f"its {path[-1]} value {what}")
         comment = f"  {gap.group(1)}" if gap.group(1) else ""
         if comment and _COMMENT_AFTER.match(text, end):

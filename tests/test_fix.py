@@ -1072,12 +1072,6 @@ UNEDITABLE = [
         "the layer has no keys of its own",
         id="every-key-merged",
     ),
-    # Its own anchor, which no alias refers to, would go on a line of its own before the items.
-    pytest.param(
-        "  - type: conv\n    name: a\n    filters: 2\n    kernel: 3\n    padding: &z\n      - 0\n      - 0\n",
-        "its padding carries an anchor",
-        id="own-anchor-of-a-block-padding",
-    ),
     # An inserted `padding: 1` would take the indent of the key after `? `, and not load.
     pytest.param(
         "  - ? type\n    : conv\n    ? name\n    : a\n    ? filters\n    : 2\n    ? kernel\n    : 3\n",
@@ -1154,6 +1148,12 @@ def test_a_padding_anchor_that_no_alias_refers_to_is_kept() -> None:
         "  - type: conv\n    filters: 2\n    kernel: 3\n    padding: &block 1  # why\n"
         "  - {type: conv, filters: 2, kernel: 3, padding: &tagged 1}\n"
     )
+    # A block list's anchor, after the key or on a line of its own, and the key's comment.
+    block = head + "  - type: conv\n    filters: 2\n    kernel: 3\n    padding: &z\n      - 0\n      - 0\n"
+    fixed = head + "  - type: conv\n    filters: 2\n    kernel: 3\n    padding: &z 1\n"
+    assert fix_text(block).result.text == fixed
+    own_line = block.replace("padding: &z\n", "padding:  # why\n      &z\n")
+    assert fix_text(own_line).result.text == fixed.replace("&z 1\n", "&z 1  # why\n")
     # The near miss: an alias refers to it, so its layer waits until the alias is replaced,
     # in a later pass of the same run.
     shared = head + (
