@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import itertools
 import os
 import shutil
 import signal
@@ -255,10 +256,12 @@ def ensure_writable(output_file: Path) -> None:
 
 def _make_folder(output_file: Path) -> None:
     """As ruff does, make the report's missing folders (`-o reports/netspec.sarif` in a fresh
-    checkout); but not past a `..`, whose name the kernel would refuse anyway, nor where a
-    link stands, which :func:`_unwritable` judges by where it leads."""
+    checkout); but not past a `..` after a folder's name (`missing/../x`), whose name the
+    kernel refuses, nor where a link stands, which :func:`_unwritable` judges by where it
+    leads."""
     folder = output_file.parent
-    if ".." in folder.parts or os.path.lexists(folder):
+    named = list(itertools.dropwhile(lambda part: part == "..", folder.parts))
+    if ".." in named or os.path.lexists(folder):
         return
     try:
         folder.mkdir(parents=True)
@@ -501,8 +504,6 @@ def check(
     if output_file is not None and (fix_only or diff):
         # Rather than leave the file unwritten while the run succeeds.
         usage_error(f"--output-file writes the report, and {'--diff' if diff else '--fix-only'} prints none")
-    if output_file is not None:
-        ensure_writable(output_file)
     fixing_only = fix_only or diff
     fixing = fix or fixing_only
     stdin = None
@@ -596,6 +597,7 @@ def _check_files(
     discovered = discover(targets, settings)
     if output_file is not None:
         refuse_overwriting_a_spec(output_file, discovered.files)
+        ensure_writable(output_file)  # after every usage error: it may make folders
     if not discovered.files and not discovered.unlisted:
         # As ruff warns: a path mistyped in CI, or a hook whose files are all excluded, would
         # otherwise pass every run, checking nothing.
@@ -664,10 +666,11 @@ def _check_stdin(
     """Read one spec from standard input, and check it, or fix it when ``fixing``. For
     ``summarising`` (``show``), the result keeps its analysis, and its fixes go unjudged."""
     name = stdin_filename or STDIN
-    if output_file is not None:
-        refuse_overwriting_a_spec(output_file, [Path(stdin_filename)] if stdin_filename else [], stdin=True)
     if sys.stdin is None:  # started with stdin closed (`<&-`)
         usage_error("cannot read the spec: standard input is closed")
+    if output_file is not None:
+        refuse_overwriting_a_spec(output_file, [Path(stdin_filename)] if stdin_filename else [], stdin=True)
+        ensure_writable(output_file)
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
         # Before reading, as a file left out is never read.
         warn_all_excluded([stdin_filename], verbosity)

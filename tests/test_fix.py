@@ -2180,11 +2180,18 @@ def test_an_output_file_that_cannot_be_written_is_refused_before_any_spec_is_fix
     assert err == f"netspec: error: cannot write {report}: Not a directory\n"
 
 
-def test_an_output_files_missing_folders_are_made(tmp_path: Path) -> None:
+def test_an_output_files_missing_folders_are_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As ruff does: `-o reports/netspec.sarif` in a fresh checkout.
     path, report = write_spec(tmp_path, SMALL), tmp_path / "reports" / "ci" / "report.txt"
     assert run("--fix", "-o", report, path)[0] == 0
     assert report.read_text() == "Found 1 problem (1 fixed, 0 remaining).\n"
+    # From a folder below, past the `..` that leads up to it.
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert run("-o", "../out/report.txt", path)[0] == 0 and (tmp_path / "out" / "report.txt").exists()
+    # The near miss: a usage error first, and no folder is made.
+    code, _, err = run("-o", "../later/report.txt", path, tmp_path / "absent.yaml")
+    assert code == 2 and "no such file or directory" in err and not (tmp_path / "later").exists()
 
 
 def test_an_output_file_behind_a_dangling_link_is_refused_before_any_spec_is_fixed(tmp_path: Path) -> None:
