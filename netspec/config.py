@@ -133,7 +133,8 @@ def _passed_over(chosen: Path) -> tuple[str, ...]:
         passed_over = _exists(beside) and _table(beside) is not None
     except ConfigError:  # not read, so not reported as broken either
         passed_over = False
-    return (f"{beside}'s [tool.netspec] is not read: {chosen.name} beside it comes first",) if passed_over else ()
+    said = f"{beside}'s [tool.netspec] is not read: {chosen.name} beside it comes first; move its settings there"
+    return (said,) if passed_over else ()
 
 
 def _exists(candidate: Path) -> bool:
@@ -221,9 +222,9 @@ def parse(table: Mapping[str, Any], source: str) -> Settings:
     if "per-file-ignores" in table:
         ignores = {}
         for pattern, codes in _table_of(table["per-file-ignores"], "per-file-ignores", source).items():
-            if not pattern:
-                raise ConfigError(f'{source}: per-file-ignores has an empty pattern (""), which matches no file')
-            key = f"per-file-ignores.{_toml_key(cut(pattern))}"
+            if not negation(pattern)[0]:
+                raise ConfigError(f"{source}: per-file-ignores has an empty pattern ({_quoted(pattern)})")
+            key = f"per-file-ignores.{cut(_toml_key(pattern))}"
             ignores[pattern] = unique_selectors(_strings(codes, key, source), f"{source}: {key}", ConfigError)
             ineffective += _always_reported(ignores[pattern], f"{source}: {key}")
         changes["per_file_ignores"] = ignores

@@ -75,7 +75,9 @@ def test_a_netspec_table_the_winner_passes_over_is_warned_of(tmp_path: Path) -> 
     netspec_toml = write(tmp_path / "netspec.toml", "ignore = ['NS110']\n")
     settings = resolve(None, Overrides(), cwd=tmp_path)
     assert settings.source == str(netspec_toml)
-    assert settings.ineffective == (f"{pyproject}'s [tool.netspec] is not read: netspec.toml beside it comes first",)
+    assert settings.ineffective == (
+        f"{pyproject}'s [tool.netspec] is not read: netspec.toml beside it comes first; move its settings there",
+    )
     # The near misses: a pyproject.toml without the table is no configuration to pass over,
     # and one alone is read, and said to be under --verbose.
     write(pyproject, "[tool.black]\nline-length = 100\n")
@@ -191,6 +193,8 @@ def test_per_file_ignores(tmp_path: Path) -> None:
         ("include = ['']\n", "include holds an empty pattern, which matches no file"),
         ("exclude = ['build/*', '']\n", "exclude holds an empty pattern"),
         ("[per-file-ignores]\n'' = ['NS102']\n", 'per-file-ignores has an empty pattern ("")'),
+        # Negated, it would silence its codes in every file.
+        ("[per-file-ignores]\n'!' = ['NS102']\n", 'per-file-ignores has an empty pattern ("!")'),
         ("select = 'NS1'\n", '"NS1"'),
         ("[severity]\nNS102 = 'fatal'\n", "fatal"),
         ("[severity]\nNS999 = 'error'\n", "NS999"),
