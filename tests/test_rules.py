@@ -1457,9 +1457,13 @@ def test_an_activation_is_documentation_to_the_check(activation: str) -> None:
         ("rellu", "'rellu', not an activation type; did you mean 'relu'?"),
         ("swish", "'swish', not an activation type; did you mean 'silu'?"),  # PyTorch's name for it
         # Other frameworks' names, where the closest spelling is another activation: Hugging
-        # Face's GELU with the tanh approximation (not tanh), Keras's none (linear, whose
-        # meaning as a layer type is dense), and the leaky ReLU (not relu).
-        ("gelu_tanh", "'gelu_tanh', not an activation type; did you mean 'gelu'?"),
+        # Face's GELU with the tanh approximation (not tanh, nor the exact gelu), Keras's none
+        # (linear, whose meaning as a layer type is dense), and the leaky ReLU (not relu).
+        (
+            "gelu_tanh",
+            "'gelu_tanh', not an activation type; for GELU's tanh approximation, add "
+            "`{type: gelu, approximate: tanh}` after this layer",
+        ),
         ("linear", "'linear', not an activation type; did you mean 'identity'?"),
         ("lrelu", "'lrelu', not an activation type; did you mean 'leaky_relu'?"),
         ("relu_", "'relu_', not an activation type; did you mean 'relu'?"),  # a near miss: a spelling

@@ -33,7 +33,10 @@ from netspec.layers import LAYER_TYPES
 from netspec.layers.neutral import ACTIVATION_TYPES, Neutral
 from netspec.rules.base import Rule, Violation
 from netspec.source import interpolation_hint
-from netspec.spec import flow_layer, shown, suggest
+from netspec.spec import SYNONYMS, flow_layer, shown, suggest
+
+#: Other names of GELU, which are those of its tanh approximation (Hugging Face's).
+GELU_TANH = frozenset(word for word, meanings in SYNONYMS.items() if meanings == ("gelu",))
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -43,6 +46,9 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         if activation in LAYER_TYPES and issubclass(LAYER_TYPES[activation], Neutral):
             hint = f"; {activation} is a layer type, not an activation: add `{flow_layer(activation)}` after this layer"
+        elif activation.lower().replace("-", "_") in GELU_TANH:
+            # `gelu` here is the exact GELU: the approximation is the gelu layer's argument.
+            hint = "; for GELU's tanh approximation, add `{type: gelu, approximate: tanh}` after this layer"
         else:
             hint = interpolation_hint(activation) or suggest(activation, list(ACTIVATION_TYPES))
         yield Violation(
