@@ -27,7 +27,6 @@ from netspec import __version__, source
 from netspec.config import ConfigError, Overrides, resolve, split_flag
 from netspec.diagnostics import Severity
 from netspec.discovery import discover, is_directory, is_excluded, missing
-from netspec.layers.base import cut, listing, plural
 from netspec.linter import (
     FileResult,
     bug,
@@ -43,6 +42,7 @@ from netspec.linter import (
 from netspec.report import REPORTERS, reporter
 from netspec.report.base import one_line, summary
 from netspec.settings import DEFAULT_MAX_FILE_SIZE, Settings
+from netspec.text import cut, listing, plural
 
 if TYPE_CHECKING:
     from netspec.fix import FixOutcome

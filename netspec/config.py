@@ -21,10 +21,10 @@ from typing import Any
 from netspec.diagnostics import Severity
 from netspec.discovery import is_directory
 from netspec.globs import negation
-from netspec.layers.base import cut
 from netspec.rules import RULES
 from netspec.settings import ALL, Settings, unique_selectors
 from netspec.source import FileTooLarge, NotARegularFile, read_limited
+from netspec.text import cut
 
 #: The file names looked for in each directory, the first found winning.
 CONFIG_NAMES = ("netspec.toml", "pyproject.toml")

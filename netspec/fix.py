@@ -32,7 +32,6 @@ from netspec.discovery import working_directory
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
 from netspec.layers import Fix
-from netspec.layers.base import listing
 from netspec.linter import (
     FileResult,
     as_paths,
@@ -52,6 +51,7 @@ from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings, given
 from netspec.source import LINE_BREAK, Document, LoadError, decode
 from netspec.spec import validate_layer
+from netspec.text import listing
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
 #: its size. These budgets, in layers analysed (:func:`analysis_cost`, what the rules work

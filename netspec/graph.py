@@ -17,18 +17,12 @@ from typing import TYPE_CHECKING, Any
 from netspec.budget import Budget
 from netspec.layers import LayerBase, LayerError, Shape, WindowedLayer
 from netspec.layers.arithmetic import COPYING_MODES, CountingBudget, Pads, Window
-from netspec.layers.base import (
-    MAX_LISTED,
-    MAX_NAME_LENGTH,
-    MAX_SIZE,
-    MAX_VALUES,
-    too_many_values,
-    volume,
-)
+from netspec.layers.base import MAX_NAME_LENGTH, MAX_SIZE, MAX_VALUES, too_many_values, volume
 from netspec.layers.neutral import Neutral
 from netspec.layers.resize import Pad
 from netspec.source import KeyPath, interpolation_hint
 from netspec.spec import SUGGESTION_BUDGET, ParsedSpec, raw_field, suggest, suggestion_cost
+from netspec.text import MAX_LISTED
 
 if TYPE_CHECKING:
     from netspec.receptive import ReceptiveField

@@ -15,7 +15,6 @@ from netspec import noqa
 from netspec.analysis import Analysis, analyse
 from netspec.diagnostics import Axes, Diagnostic, Kinds, Replacement, Severity, joined, within
 from netspec.layers import Fix
-from netspec.layers.base import listing
 from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings, given
 from netspec.source import (
@@ -28,6 +27,7 @@ from netspec.source import (
     decode,
     read_limited,
 )
+from netspec.text import listing
 
 if TYPE_CHECKING:
     from netspec.edits import TextEdit

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from netspec.diagnostics import Diagnostic
-from netspec.layers.base import cut, listing
 from netspec.rules import CODES_BY_NAME, RULES, ns900_unused_noqa
 from netspec.settings import ALL
 from netspec.source import BEFORE_COMMENT, LINE_BREAK, UNUSUAL_BREAK, Document, Position, Span
+from netspec.text import cut, listing
 
 UNUSED_NOQA = ns900_unused_noqa.RULE.code
 

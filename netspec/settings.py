@@ -10,7 +10,7 @@ from typing import Any
 
 from netspec.diagnostics import Severity
 from netspec.globs import Globs, negation
-from netspec.layers.base import cut
+from netspec.text import cut
 
 #: The default size limit for one spec file, in bytes.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024

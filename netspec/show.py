@@ -11,9 +11,9 @@ from typing import Any
 
 from netspec.analysis import Analysis
 from netspec.layers import format_shape, volume
-from netspec.layers.base import plural
 from netspec.report.base import inline, json_text, no_workflow_command
 from netspec.spec import raw_field
+from netspec.text import plural
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ from yaml.nodes import ScalarNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
+from netspec.text import cut
+
 try:  # libyaml is ~10× faster; PyYAML ships without it on some platforms.
     from yaml import CSafeLoader as _Parser
     from yaml._yaml import CParser
@@ -602,13 +604,6 @@ def _scalar_value(event: ScalarEvent) -> tuple[Any, bool]:
     return _construct_scalar(tag, value), False
 
 
-def _anchor_name(name: str) -> str:
-    """An anchor's name as a message quotes it (cut, as other quoted words are)."""
-    from netspec.layers.base import cut  # only on these errors: the loader alone needs no layer model
-
-    return cut(name)
-
-
 def _tag_error(tag: str) -> _EventError:
     shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
     return _EventError(
@@ -758,7 +753,7 @@ class _Builder:
         if first != start:
             raise _EventError(
                 "NS001",
-                f"the anchor &{_anchor_name(anchor)} is defined a second time (first on line "
+                f"the anchor &{cut(anchor)} is defined a second time (first on line "
                 f'{self.doc.lines.position(first).row}): PyYAML refuses the file ("found duplicate anchor")',
             )
 
@@ -875,7 +870,7 @@ class _Builder:
     def alias(self, event: Any) -> None:
         name = event.anchor
         if name not in self.anchors:
-            raise _EventError("NS001", f"alias *{_anchor_name(name)} refers to no anchor")
+            raise _EventError("NS001", f"alias *{cut(name)} refers to no anchor")
         value, size = self.anchors[name]
         self.doc.aliased.add(self.anchor_starts[name])
         # The one way a collection reaches a key's place: open() refuses the others.

@@ -18,21 +18,18 @@ from netspec.layers.base import (
     BRANCH_NAMES,
     CHANNELS_FIRST,
     KEYWORD_TAG,
-    MAX_QUOTED,
     MAX_SIZE,
     MAX_SPATIAL_RANK,
     MAX_VALUES,
     Name,
     Size,
-    cut,
-    listing,
-    plural,
     takes_padding_pairs,
     too_many_values,
     volume,
 )
 from netspec.layers.neutral import FLOAT32_MAX
 from netspec.source import KeyPath, LoadError, interpolation_hint
+from netspec.text import MAX_QUOTED, cut, listing, plural
 
 #: Whether the text quotes the value at a path (:meth:`netspec.source.Document.is_quoted`).
 Quoted = Callable[[KeyPath], bool]

@@ -29,8 +29,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from netspec.layers.arithmetic import Pads
-from netspec.layers.base import LayerBase, LayerError, Shape, cut
+from netspec.layers.base import LayerBase, LayerError, Shape
 from netspec.layers.neutral import ACTIVATION_CLASSES, ACTIVATION_TYPES
+from netspec.text import cut
 
 if TYPE_CHECKING:
     from torch import nn

@@ -20,7 +20,7 @@ from netspec.cli import app
 from netspec.config import ConfigError, Overrides, load, resolve
 from netspec.discovery import SKIPPED_DIRECTORIES
 from netspec.globs import Globs
-from netspec.layers.base import cut
+from netspec.text import cut
 from tests.helpers import SHRINKING, codes, lint, within
 
 runner = CliRunner()

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from netspec.layers.base import Count, LayerError, SamePositions, Shape, Size, check_groups, plural
+from netspec.layers.base import Count, LayerError, SamePositions, Shape, Size, check_groups
 from netspec.layers.neutral import Neutral
+from netspec.text import plural
 
 if TYPE_CHECKING:
     from torch import nn

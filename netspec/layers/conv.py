@@ -32,7 +32,6 @@ from netspec.layers.base import (
     SizeOrList,
     check_groups,
     per_side_padding,
-    plural,
     spec_value,
     torch_value,
     volume,
@@ -45,6 +44,7 @@ from netspec.layers.windowed import (
     padding_fix,
     same_alternative,
 )
+from netspec.text import plural
 
 if TYPE_CHECKING:
     from torch import nn

@@ -9,18 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from netspec.layers.arithmetic import Window
-from netspec.layers.base import (
-    MAX_SIZE,
-    Allocation,
-    LayerError,
-    NewPositions,
-    Shape,
-    Size,
-    format_shape,
-    plural,
-    volume,
-)
+from netspec.layers.base import MAX_SIZE, Allocation, LayerError, NewPositions, Shape, Size, format_shape, volume
 from netspec.layers.neutral import FollowingActivation
+from netspec.text import plural
 
 if TYPE_CHECKING:
     from torch import nn

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
-from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, listing, volume
+from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, volume
 from netspec.layers.windowed import dimension_units
+from netspec.text import listing
 
 if TYPE_CHECKING:
     from torch import nn

@@ -20,9 +20,9 @@ from netspec.layers.base import (
     Size,
     check_groups,
     format_shape,
-    plural,
     volume,
 )
+from netspec.text import plural
 
 if TYPE_CHECKING:
     from torch import nn

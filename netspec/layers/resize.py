@@ -16,11 +16,11 @@ from netspec.layers.base import (
     Size,
     SizeOrList,
     format_shape,
-    plural,
     spec_value,
     torch_value,
 )
 from netspec.layers.windowed import check_padding_reach
+from netspec.text import plural
 
 if TYPE_CHECKING:
     from torch import nn

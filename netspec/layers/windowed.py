@@ -26,9 +26,9 @@ from netspec.layers.base import (
     PositionPairs,
     Shape,
     format_shape,
-    plural,
     spec_value,
 )
+from netspec.text import plural
 
 if TYPE_CHECKING:
     from netspec.receptive import Field1D, Incoming

@@ -12,8 +12,8 @@ from typing import Any, ClassVar, TextIO
 
 from netspec.diagnostics import Diagnostic, Severity
 from netspec.discovery import working_directory
-from netspec.layers.base import plural
 from netspec.linter import FileResult
+from netspec.text import plural
 
 
 class Reporter:

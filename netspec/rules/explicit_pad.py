@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from netspec.graph import Graph, Node, PadChain
 from netspec.layers.arithmetic import COPYING_MODES, Window
-from netspec.layers.base import plural
 from netspec.layers.windowed import WindowedLayer
+from netspec.text import plural
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,9 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT, Graph, Node
 from netspec.layers import format_shape
-from netspec.layers.base import MAX_LISTED, listing
 from netspec.layers.merge import NO_FIX, Add, Concat
 from netspec.rules.base import Rule, Violation, layer_errors
+from netspec.text import MAX_LISTED, listing
 
 
 def resizing_steps(graph: Graph, node: Node, readers: dict[int, dict[int, None]]) -> Iterator[str]:

@@ -53,10 +53,11 @@ from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.graph import INPUT
 from netspec.layers import LayerBase
-from netspec.layers.base import NewPositions, plural
+from netspec.layers.base import NewPositions
 from netspec.layers.resize import INTERPOLATING_RANKS
 from netspec.rules.base import Rule, Violation
 from netspec.spec import model_of, raw_field
+from netspec.text import plural
 
 #: Grey, RGB and RGBA: the channel counts an image or video input has.
 _IMAGE_CHANNELS = (1, 3, 4)

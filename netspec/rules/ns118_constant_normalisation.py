@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from netspec.analysis import Analysis
 from netspec.diagnostics import Severity
 from netspec.layers import format_shape
-from netspec.layers.base import plural
 from netspec.layers.neutral import GroupNorm, LayerNorm
 from netspec.rules.base import Rule, Violation
+from netspec.text import plural
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
