@@ -532,7 +532,7 @@ def check(
     # With the spec on stdout (--fix, --fix-only), everything else goes to stderr.
     source_out = stdin if stdin is not None and fixing and not diff else None
     console = sys.stderr if source_out is not None else sys.stdout
-    fixes_fail = report_fixes(
+    exit_for_fixes = report_fixes(
         outcomes,
         diff=diff,
         fix_only=fix_only,
@@ -568,7 +568,7 @@ def check(
     if any(outcome.error for outcome in outcomes):
         # A file left unwritten is no problem of a spec's, which --exit-zero forgives.
         raise typer.Exit(EXIT_PROBLEMS)
-    problems = fixes_fail or (not fixing_only and any(result.diagnostics for result in results))
+    problems = exit_for_fixes or (not fixing_only and any(result.diagnostics for result in results))
     raise typer.Exit(EXIT_PROBLEMS if problems and not exit_zero else EXIT_CLEAN)
 
 
@@ -708,9 +708,10 @@ def report_fixes(
     console: TextIO,
     verbosity: Verbosity,
 ) -> bool:
-    """Print the diffs (--diff), the count (--fix-only, on ``console``) and the fixes left out;
-    True if that alone makes the exit code 1: a diff to apply, a file fixed under
-    --exit-non-zero-on-fix, or a file that could not be written."""
+    """Print the diffs (--diff), the count (--fix-only, on ``console``), the fixes left out
+    and the files that could not be written; True if the fixes make the exit code 1 unless
+    --exit-zero: a diff to apply, or a file fixed under --exit-non-zero-on-fix. (A file that
+    could not be written makes it 1 whatever the flags.)"""
     fixed = sum(outcome.result.fixed for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
@@ -736,10 +737,10 @@ def report_fixes(
         if fixed and verbosity.prints_messages:
             # On stderr, as ruff does: `--diff > fix.patch` keeps only the patch.
             typer.echo(f"\nWould fix {plural(fixed, 'problem')}.", err=True)
-        return any(outcome.changed or outcome.error for outcome in outcomes)
+        return any(outcome.changed for outcome in outcomes)
     if fix_only and fixed and verbosity.prints_messages:
         typer.echo(f"Fixed {plural(fixed, 'problem')}.", file=console)
-    return (exit_non_zero_on_fix and fixed > 0) or any(outcome.error for outcome in outcomes)
+    return exit_non_zero_on_fix and fixed > 0
 
 
 def _settings(
