@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import multiprocessing
 import os
 import signal
 import struct
@@ -139,8 +140,16 @@ def test_results_cross_between_processes_with_the_collector_paused(
     assert gc.isenabled()
     results = lint_paths(corpus, jobs=2, keep_analysis=False)
     assert [r.filename for r in results] == [str(path) for path in corpus]
-    assert log.read_text().split() == ["False"] * 9 and unpickled == [False] * 9
+    assert log.read_text().split() == ["False"] * len(corpus) and unpickled == [False] * len(corpus)
     assert gc.isenabled()
+
+
+def test_a_worker_started_without_fork_pauses_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Forked, a worker inherits the paused collector of the run; spawned (where there is no
+    # fork), it starts with the collector on, and pauses it itself.
+    monkeypatch.setattr(netspec.parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    with netspec.parallel._pool(1) as pool:
+        assert pool.submit(gc.isenabled).result(timeout=60) is False
 
 
 @pytest.mark.usefixtures("always_parallel")
