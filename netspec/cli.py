@@ -173,6 +173,11 @@ def choice(option: str, value: str, choices: Iterable[str]) -> str:
     return value
 
 
+#: The formats --statistics takes: the people's (and its own), whose place the table takes,
+#: and JSON, which it writes as JSON.
+STATISTICS_FORMATS = ("full", "concise", "statistics", "json")
+
+
 def default_format() -> str:
     """``github`` inside GitHub Actions (which sets ``GITHUB_ACTIONS=true``), else ``full``."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
@@ -492,6 +497,11 @@ def check(
         default_format() if output_format is None else output_format,
         REPORTERS,
     )
+    if statistics and output_format is not None and chosen_format not in STATISTICS_FORMATS:
+        # As ruff refuses it: a script asking for SARIF would get a table. (GitHub's format,
+        # the default in Actions, gives way to the table: it was not asked for.)
+        option = "NETSPEC_OUTPUT_FORMAT" if from_environment else "--output-format"
+        usage_error(f"--statistics prints a table, or JSON with --output-format json; not {option} {chosen_format}")
     settings = _settings(config, select, extend_select, ignore, max_file_size, force_exclude, verbosity=verbosity)
     named = paths or []
     from_stdin = stdin_filename is not None or STDIN in named

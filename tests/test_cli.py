@@ -773,10 +773,43 @@ def test_statistics_in_json_are_ruffs_counts(tmp_path: Path, monkeypatch: pytest
     assert json.loads(report.read_text()) == [
         {"code": None, "name": "internal-error", "count": 1, "fixable": False, "fixable_count": 0}
     ]
-    # The near miss: any other format gives the table, as the statistics format does.
+    # The near miss: a format for people gives the table, as the statistics format does; one
+    # for programs is refused, as ruff refuses it, rather than answered with a table.
     monkeypatch.undo()
-    result = runner.invoke(app, ["check", "--statistics", "--output-format", "sarif", str(path)])
+    result = runner.invoke(app, ["check", "--statistics", "--output-format", "concise", str(path)])
     assert result.stdout.startswith("3\tNS102\t[*] shrinking-layer\n")
+    for name in ("sarif", "junit", "json-lines", "github"):
+        result = runner.invoke(app, ["check", "--statistics", "--output-format", name, str(path)])
+        assert result.exit_code == 2
+        assert f"--statistics prints a table, or JSON with --output-format json; not --output-format {name}" in (
+            result.stderr
+        )
+    result = runner.invoke(app, ["check", "--statistics", str(path)], env={"NETSPEC_OUTPUT_FORMAT": "sarif"})
+    assert result.exit_code == 2 and "not NETSPEC_OUTPUT_FORMAT sarif" in result.stderr
+
+
+def test_statistics_mark_a_rule_some_of_whose_problems_fix_fixes(tmp_path: Path) -> None:
+    # a: kernel 2 on 3 gives 2 (NS102), and padding after it by 1 keeps 3: safe. b: kernel 2
+    # with dilation 4 reads positions s and s + 4; padded 3, its 5 windows read every position
+    # (one only padding), and NS102's padding 2 would leave position 1 unread: unsafe.
+    path = write_spec(
+        tmp_path,
+        spec(
+            "[3, 3]",
+            "{type: conv, name: a, filters: 2, kernel: 2}",
+            "{type: conv, name: b, filters: 2, kernel: 2, dilation: 4, padding: 3, from: input}",
+            "{type: concat, from: [a, b]}",
+        ),
+    )
+    # As ruff's: [-] where --fix fixes some, and "fixable" only where it fixes all.
+    assert "2\tNS102\t[-] shrinking-layer\n" in runner.invoke(app, ["check", "--statistics", str(path)]).stdout
+    counts = json.loads(runner.invoke(app, ["check", "--statistics", "--output-format", "json", str(path)]).stdout)
+    assert counts[0] == {"code": "NS102", "name": "shrinking-layer", "count": 2, "fixable": False, "fixable_count": 1}
+    # The near miss: with the unsafe fixes, --fix would fix both.
+    flags = ["check", "--statistics", "--unsafe-fixes"]
+    assert "2\tNS102\t[*] shrinking-layer\n" in runner.invoke(app, [*flags, str(path)]).stdout
+    counts = json.loads(runner.invoke(app, [*flags, "--output-format", "json", str(path)]).stdout)
+    assert counts[0] == {"code": "NS102", "name": "shrinking-layer", "count": 2, "fixable": True, "fixable_count": 2}
 
 
 # --- how much a run prints ----------------------------------------------------------------

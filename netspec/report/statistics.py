@@ -1,5 +1,6 @@
 """``count<TAB>CODE<TAB>[*] name``: how many problems each rule reported, the most first, as
-ruff's ``--statistics``; then the summary. ``--statistics`` with ``--output-format json``
+ruff's ``--statistics`` (``[*]`` where ``--fix`` fixes all of them, ``[-]`` some, ``[ ]``
+none); then the summary. ``--statistics`` with ``--output-format json``
 gives the same counts as JSON, as ruff's does."""
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ class RuleCount:
     #: How many of them ``--fix`` would fix.
     fixable_count: int = 0
 
+    @property
+    def marker(self) -> str:
+        """As ruff's: ``[*]`` where ``--fix`` would fix all of them, ``[-]`` some, ``[ ]`` none."""
+        return "[*]" if self.fixable_count == self.count else "[-]" if self.fixable_count else "[ ]"
+
 
 class StatisticsReporter(Reporter):
     for_programs = False
@@ -38,7 +44,7 @@ class StatisticsReporter(Reporter):
         counts = self.counts(results)
         width = len(str(max((count.count for count in counts), default=0)))
         for count in counts:
-            out.write(f"{count.count:>{width}}\t{count.code}\t{'[*]' if count.fixable_count else '[ ]'} {count.name}\n")
+            out.write(f"{count.count:>{width}}\t{count.code}\t{count.marker} {count.name}\n")
         self.write_summary(results, out)
 
 
@@ -58,7 +64,7 @@ class JsonStatisticsReporter(StatisticsReporter):
                 "code": count.code,
                 "name": count.name,
                 "count": count.count,
-                "fixable": count.fixable_count > 0,
+                "fixable": count.fixable_count == count.count,  # all of them, as ruff's
                 "fixable_count": count.fixable_count,
             }
             for count in counts
