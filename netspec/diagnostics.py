@@ -13,10 +13,25 @@ from netspec.source import Span
 #: each one; None for a problem of the whole layer: a rule that does not, or an error that
 #: stops the layer being checked at all.
 Axes = frozenset[int] | None
-#: The kinds of problem a finding is, each in an axis (None for the whole layer), for rules
-#: that tell kinds apart: a fix that brings a kind to an axis that did not have it brings a
-#: new problem, though the layer's problem was in that axis already.
-Kinds = frozenset[tuple[int | None, str]]
+#: The kinds of problem a finding is, each in an axis (None for the whole layer) with how
+#: much of it there is (input positions left unread, say), for rules that measure them: a fix
+#: that brings a kind to an axis that did not have it, or more of it, brings a new problem,
+#: though the layer's problem was in that axis already.
+Kinds = frozenset[tuple[int | None, str, int]]
+
+
+def grown(before: Kinds, after: Kinds) -> dict[str, bool]:
+    """The kinds ``after`` has more of than ``before`` in some axis: each with whether it is
+    new there (else there is more of it)."""
+    most: dict[tuple[int | None, str], int] = {}
+    for axis, kind, amount in before:
+        most[axis, kind] = max(amount, most.get((axis, kind), amount))
+    found: dict[str, bool] = {}
+    for axis, kind, amount in after:
+        was = most.get((axis, kind))
+        if was is None or amount > was:
+            found[kind] = found.get(kind, False) or was is None
+    return found
 
 
 def joined(first: Axes, second: Axes) -> Axes:

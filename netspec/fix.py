@@ -27,7 +27,7 @@ from typing import Any, Literal, NamedTuple
 
 from netspec.analysis import Analysis, analyse_document
 from netspec.budget import Budget
-from netspec.diagnostics import Applicability, Axes, Diagnostic, Kinds, joined, within
+from netspec.diagnostics import Applicability, Axes, Diagnostic, Kinds, grown, joined, within
 from netspec.discovery import working_directory
 from netspec.edits import FixError, TextEdit, Uneditable, apply_edits, layer_edit
 from netspec.graph import build
@@ -107,8 +107,8 @@ class Seen(NamedTuple):
     """How a finding stands: whether it stops the check (when a layer has both, it does), the
     axes it is in, and its kinds. A warning that becomes an error netspec cannot look past
     (NS107's reflect padding) is a new problem, and so is one that spreads to another axis
-    (rows dropped where only columns were), or turns into another kind (input positions left
-    unread, where windows only stepped over them)."""
+    (rows dropped where only columns were), turns into another kind (input positions left
+    unread, where windows only stepped over them), or grows (more positions left unread)."""
 
     blocking: bool
     axes: Axes
@@ -203,8 +203,12 @@ def _new(before: Standing, after: Standing) -> list[Finding]:
 
 def _worse(before: Seen, after: Seen) -> bool:
     """Whether a finding that stood before stands worse after: blocking, in an axis it was
-    not in, or of a kind it was not."""
-    return after.blocking > before.blocking or not within(after.axes, before.axes) or not after.kinds <= before.kinds
+    not in, or of a kind, or with more of one, than it was there."""
+    return (
+        after.blocking > before.blocking
+        or not within(after.axes, before.axes)
+        or bool(grown(before.kinds, after.kinds))
+    )
 
 
 def judge(
@@ -287,7 +291,8 @@ def _unsafe_because(
         if will.blocking > was.blocking:
             worse = " as an error netspec cannot check past"
         elif within(will.axes, was.axes):  # in no other axis: of another kind
-            worse = f" for {listing(sorted({kind for _, kind in will.kinds - was.kinds}), ', ', final=' and ')}"
+            kinds = [("" if new else "more ") + kind for kind, new in sorted(grown(was.kinds, will.kinds).items())]
+            worse = f" for {listing(kinds, ', ', final=' and ')}"
         elif will.axes is not None and was.axes is not None:
             # Spread to a dimension, or moved there from another: in one it was not in.
             other = len(will.axes - was.axes)

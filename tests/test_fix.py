@@ -598,6 +598,34 @@ def test_a_fix_after_which_a_layer_leaves_input_positions_unread_is_unsafe() -> 
     assert (d.code, d.applicability) == ("NS102", Applicability.SAFE)
 
 
+def test_a_fix_after_which_a_layer_reads_less_of_its_input_is_unsafe() -> None:
+    # Kernel 2, stride 3, padding 2 before 6 positions: windows at −2, 1 and 4 read 1, 2, 4
+    # and 5 (2/3; the first reads only padding, NS107). NS107's padding 1 leaves windows at
+    # −1 and 2, reading 0, 2 and 3: 3 positions unread where 2 were, in the same kind.
+    text = spec("[1, 6]", "{type: conv, filters: 1, kernel: 2, stride: 3, padding: [[2, 0]]}")
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "NS107"]
+    assert (d.applicability, d.unsafe_because) == (
+        Applicability.UNSAFE,
+        "conv1 would then report NS109 for more input positions left unread",
+    )
+
+
+def test_a_fix_after_which_a_later_layer_drops_more_is_unsafe() -> None:
+    # 3-wide pools of stride 3: 13 gives 4 (position 12 dropped), then 4 gives 1 (position 3
+    # dropped). Padding the first by 1 gives 15 → 5, and then 5 → 1 drops 2 positions.
+    text = spec("[1, 13]", "{type: maxpool, kernel: 3}", "{type: avgpool, kernel: 3}")
+    (d,) = [d for d in lint_text(text).diagnostics if d.layer == "maxpool1"]
+    assert (d.code, d.applicability, d.unsafe_because) == (
+        "NS101",
+        Applicability.UNSAFE,
+        "avgpool2 would then report NS101 for more input positions dropped after the last window",
+    )
+    # The near miss: 16 gives 5 (one dropped), then 5 → 1 drops 2; padded, 18 → 6 → 2, none.
+    text = spec("[1, 16]", "{type: maxpool, kernel: 3}", "{type: avgpool, kernel: 3}")
+    (d,) = [d for d in lint_text(text).diagnostics if d.layer == "maxpool1"]
+    assert (d.code, d.applicability) == ("NS101", Applicability.SAFE)
+
+
 def test_a_fix_after_which_a_layer_reads_some_of_its_input_is_safe() -> None:
     # a shrinks 3 to 3 − 3 + 1 = 1 (kernel 2, dilation 2). b pads that one column by 1 on
     # each side, and its stride-2 windows of 1 lie at −1 and 1: b reads none of its input.

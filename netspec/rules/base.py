@@ -36,9 +36,10 @@ class Violation:
     #: problem to another axis of the layer brings a new problem, though the layer already
     #: had one of this rule's.
     axes: Axes = None
-    #: What kinds of problem it is, in which axes, for rules that find several in one layer:
-    #: a fix that brings a kind to an axis that did not have it brings a new problem (NS109:
-    #: input positions left unread, where windows only stepped over them).
+    #: What kinds of problem it is, in which axes, and how much of each, for rules that
+    #: measure them: a fix that brings a kind to an axis that did not have it, or more of it,
+    #: brings a new problem (NS109: input positions left unread, where windows only stepped
+    #: over them; NS101: more positions dropped after the last window).
     kinds: Kinds = frozenset()
 
 

@@ -212,7 +212,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         if pads:
             # The padding is the layers' together: no one edit of this layer's is the fix.
             fix, help_line = None, f"the padding of {named(pads)} and {node.name} together: {help_line}"
-        yield Violation(node.index, message, fix=fix, help=help_line, axes=frozenset(failing))
+        # How many positions each dimension drops: a fix after which more are is no fix.
+        dropped = frozenset((i, DROPPED, seen[i].dropped) for i in failing)
+        yield Violation(node.index, message, fix=fix, help=help_line, axes=frozenset(failing), kinds=dropped)
+
+
+#: What NS101 measures in each dimension it reports.
+DROPPED = "input positions dropped after the last window"
 
 
 RULE = Rule("NS101", "non-integer-output", Severity.WARNING, __doc__, check, fix="sometimes")

@@ -55,6 +55,7 @@ a dilation no larger than the input's size.
 """
 
 import math
+import sys
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
@@ -81,7 +82,10 @@ def check(analysis: Analysis) -> Iterator[Violation]:
         ]
         holes = [w.edge_holes() or NO_HOLES for w in windows]
         # Uncounted (too costly), as above, a window is not said to step over the input.
-        stepping = {i: _stepping_over(w, n) for i, w in enumerate(windows) if (n := w.windows_stepping_over())}
+        over = {i: n for i, w in enumerate(windows) if (n := w.windows_stepping_over())}
+        stepping = {i: _stepping_over(windows[i], n) for i, n in over.items()}
+        # How many windows step over the input, per dimension: a fix after which more do is worse.
+        stepped = {(i, STEPPING_OVER, n) for i, n in over.items()}
         if not skipping and not any(h.total for h in holes):
             # Windows that skip nothing may still all lie in the padding before the input,
             # where the few positions it has are NS101's, dropped after the last window.
@@ -95,7 +99,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                     f"{node.name}: {_grouped(stepping, len(windows))}",
                     help=_stepping_over_help(len(windows), stepping),
                     axes=frozenset(stepping),
-                    kinds=frozenset((i, STEPPING_OVER) for i in stepping),
+                    kinds=frozenset(stepped),
                 )
             continue
         shares = [_share(w, read, every, count) for w, (read, every), count in zip(windows, reads, counts, strict=True)]
@@ -140,8 +144,13 @@ def check(analysis: Analysis) -> Iterator[Violation]:
                 ", or pad the edges, which only windows that start in the padding read" if roomy else ""
             )
         message = f"{node.name}: {gap}; the layer reads only {about}{_shown_share(fraction)} of its input"
-        unread = {(i, UNREAD) for i in range(len(windows)) if i in skipping or holes[i].total}
-        kinds = frozenset(unread | {(i, STEPPING_OVER) for i in stepping})
+        # How many positions go unread along each dimension: a fix after which more do is worse.
+        unread = {
+            (i, UNREAD, round(windows[i].size * (1 - share)))
+            for i, (share, _) in enumerate(shares)
+            if i in skipping or holes[i].total
+        }
+        kinds = frozenset(unread | stepped)
         yield Violation(node.index, message, help=help, axes=frozenset(gaps), kinds=kinds)
 
 
@@ -180,7 +189,7 @@ def _reading_none(node: Node, windows: list[Window], message: str) -> Violation:
     bias, or a max pool's -inf), whatever the design. It is the whole layer's problem, in no
     axis of its own, and of every kind: a fix after which the layer reads some of its input
     makes it no worse."""
-    every = frozenset((i, kind) for i in range(len(windows)) for kind in (UNREAD, STEPPING_OVER))
+    every = frozenset((i, kind, sys.maxsize) for i in range(len(windows)) for kind in (UNREAD, STEPPING_OVER))
     return Violation(node.index, message, help=_cure(windows), severity=Severity.ERROR, kinds=every)
 
 
