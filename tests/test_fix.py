@@ -570,32 +570,27 @@ def test_a_fix_after_which_a_layer_reads_none_of_its_input_is_unsafe() -> None:
     assert {d.unsafe_because for d in fixes} == {"c would then report NS109 for the whole layer"}
 
 
+def judgement(text: str, layer: str) -> tuple[str, Applicability | None, str | None]:
+    """The rule, applicability and reason of the one fixable problem of ``layer``."""
+    (d,) = [d for d in lint_text(text).diagnostics if d.layer == layer and d.fix is not None]
+    return d.code, d.applicability, d.unsafe_because
+
+
 def test_a_fix_after_which_a_layer_leaves_input_positions_unread_is_unsafe() -> None:
     # Kernel 2, dilation 4 (taps s and s + 4), padding 3 on 3: 3 + 6 − 5 + 1 = 5 windows from
     # s = −3 to 1, reading 1, 2, nothing, 0 and 1: every position (NS109 for the one window
     # that steps over them). NS102's padding 2 keeps 3 windows, s = −2 to 0, reading 2,
     # nothing and 0: position 1 is never read, a new kind of NS109 problem in the same axis.
-    text = spec("[3, 3]", "{type: conv, filters: 2, kernel: 2, dilation: 4, padding: 3}")
-    (d,) = [d for d in lint_text(text).diagnostics if d.code == "NS102"]
-    assert (d.applicability, d.unsafe_because) == (
-        Applicability.UNSAFE,
-        "conv1 would then report NS109 for input positions left unread",
-    )
+    unread = ("NS102", Applicability.UNSAFE, "conv1 would then report NS109 for input positions left unread")
+    assert judgement(spec("[3, 3]", "{type: conv, filters: 2, kernel: 2, dilation: 4, padding: 3}"), "conv1") == unread
     # The same columns beside rows that a stride of 2 over a window of 1 leaves half unread:
     # the layer had unread positions already, but in the rows, not the columns.
-    text = spec(
-        "[1, 8, 3]", "{type: conv, filters: 2, kernel: [1, 2], stride: [2, 1], dilation: [1, 4], padding: [0, 3]}"
-    )
-    (d,) = [d for d in lint_text(text).diagnostics if d.code == "NS102"]
-    assert (d.applicability, d.unsafe_because) == (
-        Applicability.UNSAFE,
-        "conv1 would then report NS109 for input positions left unread",
-    )
+    layer = "{type: conv, filters: 2, kernel: [1, 2], stride: [2, 1], dilation: [1, 4], padding: [0, 3]}"
+    assert judgement(spec("[1, 8, 3]", layer), "conv1") == unread
     # The near miss: kernel 3, dilation 2 (taps s, s + 2, s + 4) on 5: padding 2 keeps 5
     # windows, s = −2 to 2, which read every position between them.
     near = spec("[3, 5]", "{type: conv, filters: 2, kernel: 3, dilation: 2, padding: 3}")
-    (d,) = lint_text(near).diagnostics
-    assert (d.code, d.applicability) == ("NS102", Applicability.SAFE)
+    assert judgement(near, "conv1") == ("NS102", Applicability.SAFE, None)
 
 
 def test_a_fix_after_which_a_layer_reads_less_of_its_input_is_unsafe() -> None:
@@ -603,27 +598,19 @@ def test_a_fix_after_which_a_layer_reads_less_of_its_input_is_unsafe() -> None:
     # and 5 (2/3; the first reads only padding, NS107). NS107's padding 1 leaves windows at
     # −1 and 2, reading 0, 2 and 3: 3 positions unread where 2 were, in the same kind.
     text = spec("[1, 6]", "{type: conv, filters: 1, kernel: 2, stride: 3, padding: [[2, 0]]}")
-    (d,) = [d for d in lint_text(text).diagnostics if d.code == "NS107"]
-    assert (d.applicability, d.unsafe_because) == (
-        Applicability.UNSAFE,
-        "conv1 would then report NS109 for more input positions left unread",
-    )
+    less = ("NS107", Applicability.UNSAFE, "conv1 would then report NS109 for more input positions left unread")
+    assert judgement(text, "conv1") == less
 
 
 def test_a_fix_after_which_a_later_layer_drops_more_is_unsafe() -> None:
     # 3-wide pools of stride 3: 13 gives 4 (position 12 dropped), then 4 gives 1 (position 3
     # dropped). Padding the first by 1 gives 15 → 5, and then 5 → 1 drops 2 positions.
     text = spec("[1, 13]", "{type: maxpool, kernel: 3}", "{type: avgpool, kernel: 3}")
-    (d,) = [d for d in lint_text(text).diagnostics if d.layer == "maxpool1"]
-    assert (d.code, d.applicability, d.unsafe_because) == (
-        "NS101",
-        Applicability.UNSAFE,
-        "avgpool2 would then report NS101 for more input positions dropped after the last window",
-    )
+    more = "avgpool2 would then report NS101 for more input positions dropped after the last window"
+    assert judgement(text, "maxpool1") == ("NS101", Applicability.UNSAFE, more)
     # The near miss: 16 gives 5 (one dropped), then 5 → 1 drops 2; padded, 18 → 6 → 2, none.
     text = spec("[1, 16]", "{type: maxpool, kernel: 3}", "{type: avgpool, kernel: 3}")
-    (d,) = [d for d in lint_text(text).diagnostics if d.layer == "maxpool1"]
-    assert (d.code, d.applicability) == ("NS101", Applicability.SAFE)
+    assert judgement(text, "maxpool1") == ("NS101", Applicability.SAFE, None)
 
 
 def test_a_fix_after_which_a_layer_reads_some_of_its_input_is_safe() -> None:
