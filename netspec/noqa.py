@@ -49,6 +49,8 @@ _CODE_LIKE = r"[^\W\d_]+\d+\w*"
 #: A netspec code with more after its digits (``NS101x``, ``NS101_2``): a misspelt code, as
 #: in ruff, where another word after the codes (``layer3x``) would be a reason.
 _SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
+#: A netspec rule code, in either case.
+_NETSPEC_CODE = re.compile(r"(?a:NS[0-9]+)", re.IGNORECASE)
 #: Letters of other scripts drawn like the N and S of a rule code, which neither upper-case
 #: nor normalise to them: Greek capital nu, Cyrillic dze, small capitals.
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
@@ -205,15 +207,23 @@ def directives(text: str, document: Document) -> list[Directive]:
         elif match["colon"] and codes is None:
             directive.problem = _no_codes(line[after:])
         elif written:
-            listed = listing([cut(code.upper()) for code in written], ", ")
-            directive.problem = next(
-                (
-                    f"needs a colon before its codes, and lists {_not_a_code(code)}; as written it silences nothing"
-                    for code in written
-                    if _not_a_rule_code(code)
-                ),
-                f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all",
-            )
+            lookalike = next((code for code in written if _not_a_rule_code(code)), None)
+            other = next((code for code in written if not _NETSPEC_CODE.fullmatch(code)), None)
+            if lookalike is not None:
+                refused = f"needs a colon before its codes, and lists {_not_a_code(lookalike)}"
+                directive.problem = f"{refused}; as written it silences nothing"
+            elif other is not None:
+                # A reason that begins with a word like a code (`noqa resnet50 layout`).
+                directive.problem = (
+                    f"is followed by '{cut(other)}', which reads as a code without a colon: write codes after one "
+                    f"(`# noqa: NS102`), and a reason in parentheses (`# noqa ({cut(other)} …)`); as written it "
+                    "silences nothing"
+                )
+            else:
+                listed = listing([cut(code.upper()) for code in written], ", ")
+                directive.problem = (
+                    f"needs a colon before its codes (`# noqa: {listed}`); without one it would silence all"
+                )
         elif not match["colon"] and (hidden := _invisible_in_code(line[after:])):
             directive.problem = (
                 f"needs a colon before its codes, and lists {_not_a_code(hidden)}; as written it silences nothing"

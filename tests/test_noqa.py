@@ -248,6 +248,21 @@ def test_noqa_without_a_colon_is_refused_not_read_as_blanket() -> None:
     assert codes(layers(f"{SHRINK}  # noqa: NS102")) == []
 
 
+def test_a_reason_that_begins_like_a_code_is_told_to_go_in_parentheses() -> None:
+    # `resnet50` reads as a code without its colon, which flake8 would take for a bare noqa;
+    # offering it after a colon, upper-cased, would only name a rule that is none.
+    reason = "resnet50 layout"
+    diagnostics = lint(layers(f"{SHRINK}  # noqa {reason}"))
+    assert sorted(d.code for d in diagnostics) == ["NS102", "NS900"]
+    (unused,) = [d for d in diagnostics if d.code == "NS900"]
+    assert unused.message == (
+        "this `noqa` is followed by 'resnet50', which reads as a code without a colon: write codes after one "
+        "(`# noqa: NS102`), and a reason in parentheses (`# noqa (resnet50 …)`); as written it silences nothing"
+    )
+    # The near miss: in parentheses, the reason explains a bare noqa, which silences all.
+    assert codes(layers(f"{SHRINK}  # noqa ({reason})")) == []
+
+
 @pytest.mark.parametrize(
     ("comment", "message"),
     [
