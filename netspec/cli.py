@@ -207,7 +207,7 @@ def write_report(
         if chosen.for_programs:
             as_utf8(console)
         chosen.report(results, console)
-        if into_console and verbosity.prints_messages:
+        if into_console and verbosity.prints_messages and chosen.for_programs:  # people's end with it
             console.flush()
             typer.echo(summary(results, unsafe_fixes=unsafe_fixes), err=True)
         return
@@ -680,6 +680,8 @@ def _check_stdin(
         usage_error("cannot read the spec: standard input is closed")
     if output_file is not None:
         refuse_overwriting_a_spec(output_file, [Path(stdin_filename)] if stdin_filename else [], stdin=True)
+        if fixing and same_file(sys.stdout, output_file):
+            usage_error("--output-file is standard output, which holds the fixed spec under --fix")
         ensure_writable(output_file)
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
         # Before reading, as a file left out is never read.

@@ -100,7 +100,9 @@ def _check_editable(text: str, document: Document, index: int, keys: Iterable[st
             raise Uneditable(f"its {key} comes from a merge key (<<)")
         # An anchor of the value's own, first, that no alias refers to shares nothing: it is
         # kept (see _replace). Any other would be dropped, or its aliases changed too.
-        own_anchor = text.startswith("&", document.value_range(path)[0]) and not document.is_shared(path)
+        if document.is_shared(path):
+            raise Uneditable(f"an alias shares its {key} (--fix edits it once no alias does)")
+        own_anchor = text.startswith("&", document.value_range(path)[0])
         if document.anchored_within(path, itself=not own_anchor):
             raise Uneditable(f"its {key} carries an anchor")
 

@@ -896,6 +896,14 @@ def test_a_report_file_that_is_stdout_gets_no_summary_after_it(tmp_path: Path) -
     # The near miss: another file, and the summary is on stdout.
     other = subprocess.run([*command[:5], str(tmp_path / "other.json"), *command[6:]], capture_output=True, text=True)
     assert (other.stdout, other.stderr) == (SHRINKING_SUMMARY, "")
+    # A format for people ends with its summary: stderr gets no second one.
+    concise = subprocess.run([*command[:7], "concise", str(path)], capture_output=True, text=True, check=False)
+    assert concise.stdout.endswith(SHRINKING_SUMMARY) and concise.stderr == ""
+    # Under --fix with the spec on stdin, stdout holds the fixed spec: a report there is refused.
+    fixing = [*command[:4], "--fix", "--stdin-filename", "a.yaml", "-o", "/dev/stdout"]
+    refused = subprocess.run(fixing, input=SHRINKING, capture_output=True, text=True, check=False)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "--output-file is standard output, which holds the fixed spec under --fix" in refused.stderr
 
 
 @pytest.mark.parametrize("flag", ["-q", "-s"])

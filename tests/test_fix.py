@@ -1073,7 +1073,7 @@ UNEDITABLE = [
     pytest.param(
         "  - {type: conv, name: a, filters: 2, kernel: 3, padding: !!int &p 0}\n"
         "  - {type: conv, filters: 2, kernel: 1, padding: *p}\n",
-        "its padding carries an anchor",
+        "an alias shares its padding (--fix edits it once no alias does)",
         id="tag-before-the-anchor",
     ),
     pytest.param(
