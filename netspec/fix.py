@@ -51,7 +51,7 @@ from netspec.rules import RULES, Rule, Violation
 from netspec.settings import Settings, given
 from netspec.source import LINE_BREAK, Document, LoadError, decode
 from netspec.spec import validate_layer
-from netspec.text import listing
+from netspec.text import in_words
 
 #: Judging a fix re-analyses the whole spec, so judging every fix of a file is quadratic in
 #: its size. These budgets, in layers analysed (:func:`analysis_cost`, what the rules work
@@ -292,7 +292,7 @@ def _unsafe_because(
             worse = " as an error netspec cannot check past"
         elif within(will.axes, was.axes):  # in no other axis: of another kind
             kinds = [("" if new else "more ") + kind for kind, new in sorted(grown(was.kinds, will.kinds).items())]
-            worse = f" for {listing(kinds, ', ', final=' and ')}"
+            worse = f" for {in_words(kinds)}"
         elif will.axes is not None and was.axes is not None:
             # Spread to a dimension, or moved there from another: in one it was not in.
             other = len(will.axes - was.axes)

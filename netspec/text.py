@@ -11,16 +11,20 @@ MAX_LISTED = 10
 MAX_QUOTED = 40
 
 
-def listing(items: Sequence[str], separator: str = "; ", count: int | None = None, final: str | None = None) -> str:
+def listing(items: Sequence[str], separator: str = "; ", count: int | None = None) -> str:
     """The first :data:`MAX_LISTED` items, then how many more there are: of ``count`` items
-    in all, where only the first are given. ``final`` joins the last two of a list given
-    whole: "a, b and c"."""
+    in all, where only the first are given."""
+    listed = separator.join(items[:MAX_LISTED])
     more = (len(items) if count is None else count) - MAX_LISTED
-    if more > 0:
-        return f"{separator.join(items[:MAX_LISTED])}{separator}and {more:,} more"
-    if final is not None and len(items) > 1:
-        return f"{separator.join(items[:-1])}{final}{items[-1]}"
-    return separator.join(items)
+    return f"{listed}{separator}and {more:,} more" if more > 0 else listed
+
+
+def in_words(items: Sequence[str]) -> str:
+    """The items as a sentence lists them, "a, b and c", but past :data:`MAX_LISTED` as
+    :func:`listing` does."""
+    if len(items) > MAX_LISTED or len(items) < 2:
+        return listing(items, ", ")
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def cut(word: str) -> str:

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from netspec.layers.base import LayerBase, LayerError, Name, Shape, format_shape, volume
 from netspec.layers.windowed import dimension_units
-from netspec.text import listing
+from netspec.text import in_words, listing
 
 if TYPE_CHECKING:
     from torch import nn
@@ -81,7 +81,7 @@ class Merge(LayerBase):
         factor = _stride_between([shape[1:] for shape in inputs], smallest)
         if larger and factor:
             # A strided block beside its unstrided shortcut: cropping would drop ¾ of the map.
-            names = listing(list(larger), ", ", final=" and ")
+            names = in_words(list(larger))
             steps.append(
                 f"{names} {'is' if len(larger) == 1 else 'are'} {factor}× larger: downsample by {factor}, "
                 f"with `{{type: avgpool, kernel: {factor}}}` (ResNet-D's shortcut) or a 1×1 conv of "
@@ -90,8 +90,7 @@ class Merge(LayerBase):
         elif larger:
             crop = f"`{{type: crop, size: {smallest}}}`"
             steps.append(
-                f"crop {listing(list(larger), ', ', final=' and ')} to {format_shape(smallest)} ({crop}), "
-                "or pad the smaller branches"
+                f"crop {in_words(list(larger))} to {format_shape(smallest)} ({crop}), or pad the smaller branches"
             )
         if self.same_channels and len({shape[0] for shape in inputs}) > 1:
             steps.append("project the branches to the same channels (a 1×1 conv, as ResNet's projection shortcut)")
@@ -136,7 +135,7 @@ class Add(Merge):
         if all(shape[0] == full[0] for shape in inputs):
             # Nearest upsampling to the full size repeats a size-1 dimension: the same sum.
             smaller = [name for name, shape in zip(self.from_, inputs, strict=True) if shape != full]
-            upsampled = listing(smaller, ", ", final=" and ")
+            upsampled = in_words(smaller)
             help += f"; to broadcast on purpose, `upsample` {upsampled} with `size: {list(full[1:])}` first"
         return help
 
@@ -173,7 +172,7 @@ class Multiply(Merge):
         if flat:
             gate = [widest[0]] + [1] * (len(widest) - 1)
             reshape = f"`{{type: reshape, shape: {gate}}}`"
-            reshaped = listing(flat, ", ", final=" and ")
+            reshaped = in_words(flat)
             return f"{help}; reshape {reshaped} to a gate of {format_shape(gate)} first: {reshape}"
         return f"{help}; make a gate of C×1×1 with `adaptive_avgpool` and `output_size: 1`"
 
@@ -189,7 +188,7 @@ class Multiply(Merge):
                 conflicts.setdefault(differing, []).append(f"{unit}s")
         steps = []
         for differing, names in conflicts.items():
-            listed = listing(list(map(str, differing)), ", ", final=" and ")
+            listed = in_words([str(size) for size in differing])
             step = f"make the {' and '.join(names)} ({listed}) one size or 1"
             if names[0] == "channels":
                 gated = max(inputs, key=volume)
