@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -638,25 +638,20 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
         return SchemaProblem(
             path, f"`input` has {rank} spatial dimensions; it must be [C, L], [C, H, W] or [C, D, H, W] (1 to 3)"
         )
-    if tagged and kind.endswith("_type") and path[-2] == "padding" and _mixes_pairs(data, path, layer_type):
-        # Numbers and pairs in one list: one message for all of them, rather than one per item
-        # that is no integer "or list" (or, pairs first, no pair).
-        return SchemaProblem(
-            path,
-            "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
-            "or write one number for each",
-        )
     if tagged and kind.endswith("_type"):
-        # Pairs where the layer's padding takes none.
-        padding = _mapping_at(data, path[:2]).get("padding")
-        sided = (
-            _field(path) == "padding"
-            and isinstance(padding, list)
-            and any(isinstance(item, list) for item in padding)
-            and layer_type in LAYER_TYPES
-            and not takes_padding_pairs(LAYER_TYPES[layer_type])
+        pairs = _padding_pairs(data, path, layer_type) if _field(path) == "padding" else None
+        if pairs == "mixed" and path[-2] == "padding":
+            # Numbers and pairs in one list: one message for all of them, rather than one per
+            # item that is no integer "or list" (or, pairs first, no pair).
+            return SchemaProblem(
+                path,
+                "`padding` mixes [before, after] pairs with single numbers: give every spatial dimension a pair, "
+                "or write one number for each",
+            )
+        refused = pairs == "refused"
+        per_side = (
+            f"; a {layer_type} takes no [before, after] pairs: only conv, the pools and pad do" if refused else ""
         )
-        per_side = f"; a {layer_type} takes no [before, after] pairs: only conv, the pools and pad do" if sided else ""
         return SchemaProblem(
             path,
             f"`{_field(path)}` must be an integer or a list with one per spatial dimension, not {shown(value)}"
@@ -682,15 +677,19 @@ def _problem(error: Any, data: dict[Any, Any], suggestions: Budget, quoted: Quot
     return SchemaProblem(path, f"`{_field(path)}`: {message[0].lower()}{message[1:]}, {got}")
 
 
-def _mixes_pairs(data: Any, path: KeyPath, layer_type: str | None) -> bool:
-    """Whether the padding at ``path`` holds both [before, after] pairs and single numbers,
-    in a layer whose padding takes pairs."""
+def _padding_pairs(data: Any, path: KeyPath, layer_type: str | None) -> Literal["mixed", "refused"] | None:
+    """What is wrong with the [before, after] pairs in the padding of the layer at ``path``:
+    ``refused`` where the layer takes none, ``mixed`` where it does but the list holds single
+    numbers too; None where it holds no pair."""
     padding = _mapping_at(data, path[:2]).get("padding")
-    if not isinstance(padding, list) or layer_type not in LAYER_TYPES:
-        return False
+    if not isinstance(padding, list) or not any(isinstance(item, list) for item in padding):
+        return None
+    if layer_type not in LAYER_TYPES:
+        return None
+    if not takes_padding_pairs(LAYER_TYPES[layer_type]):
+        return "refused"
     numbers = any(isinstance(item, int | float) and not isinstance(item, bool) for item in padding)
-    pairs = any(isinstance(item, list) for item in padding)
-    return numbers and pairs and takes_padding_pairs(LAYER_TYPES[layer_type])
+    return "mixed" if numbers else None
 
 
 #: The YAML types a quoted value could have without its quotes that a field takes, for
