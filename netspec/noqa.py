@@ -46,11 +46,12 @@ _MORE_CODES = re.compile(rf"[\s,]+{_CODE}", re.IGNORECASE)
 #: so they are read this widely: a narrower reading would take ``noqa Nſ101`` for a bare
 #: ``noqa``, which silences everything.
 _CODE_LIKE = r"[^\W\d_]+\d+\w*"
+#: A netspec rule code, in either case: NS and ASCII digits.
+_NS_CODE = r"(?a:NS[0-9]+)"
+_NETSPEC_CODE = re.compile(_NS_CODE, re.IGNORECASE)
 #: A netspec code with more after its digits (``NS101x``, ``NS101_2``): a misspelt code, as
 #: in ruff, where another word after the codes (``layer3x``) would be a reason.
-_SUFFIXED = re.compile(r"(?a:NS[0-9]+)(?![0-9])\w+", re.IGNORECASE)
-#: A netspec rule code, in either case.
-_NETSPEC_CODE = re.compile(r"(?a:NS[0-9]+)", re.IGNORECASE)
+_SUFFIXED = re.compile(rf"{_NS_CODE}(?![0-9])\w+", re.IGNORECASE)
 #: Letters of other scripts drawn like the N and S of a rule code, which neither upper-case
 #: nor normalise to them: Greek capital nu, Cyrillic dze, small capitals.
 _HOMOGLYPHS = frozenset("\u039d\u0405\u0455\u0274\ua731")
@@ -256,7 +257,7 @@ def directives(text: str, document: Document) -> list[Directive]:
 
 
 #: What a code run into ``noqa`` is written with: ``noqaNS102``, ``noqa-NS102``, ``noqa_NS102``.
-_GLUED_CODE = re.compile(r"[-_]?((?a:NS[0-9]+))", re.IGNORECASE)
+_GLUED_CODE = re.compile(rf"[-_]?({_NS_CODE})", re.IGNORECASE)
 
 
 def _glued(glued: str, codes_after: str, directive: str) -> str:
