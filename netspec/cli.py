@@ -290,10 +290,24 @@ def _unwritable(path: Path) -> int | None:
     return None
 
 
-def refuse_overwriting_a_spec(output_file: Path, specs: Sequence[Path], *, stdin: bool = False) -> None:
+def accept_output_file(
+    output_file: Path, specs: Sequence[Path], *, stdin: bool = False, fixed_on_stdout: bool = False
+) -> None:
+    """Refuse a report file that would replace a spec, then one that cannot be written: after
+    every usage error, since judging it may make its folders."""
+    refuse_overwriting_a_spec(output_file, specs, stdin=stdin, fixed_on_stdout=fixed_on_stdout)
+    ensure_writable(output_file)
+
+
+def refuse_overwriting_a_spec(
+    output_file: Path, specs: Sequence[Path], *, stdin: bool = False, fixed_on_stdout: bool = False
+) -> None:
     """Refuse a report file that is one of the specs to check (under its name, a link's or a
-    hard link's), or, with ``stdin``, the file standard input reads (``- < spec.yaml``): the
-    report would replace it, and a fixed spec would be lost."""
+    hard link's), or, with ``stdin``, the file standard input reads (``- < spec.yaml``), or,
+    with ``fixed_on_stdout``, standard output: the report would replace it, and a fixed spec
+    would be lost."""
+    if fixed_on_stdout and same_file(sys.stdout, output_file):
+        usage_error("--output-file is standard output, which holds the fixed spec under --fix")
     try:
         report = output_file.stat()
     except OSError:
@@ -606,8 +620,7 @@ def _check_files(
         usage_error(f"no such file or directory: {absent[-1]}")
     discovered = discover(targets, settings)
     if output_file is not None:
-        refuse_overwriting_a_spec(output_file, discovered.files)
-        ensure_writable(output_file)  # after every usage error: it may make folders
+        accept_output_file(output_file, discovered.files)
     if not discovered.files and not discovered.unlisted:
         # As ruff warns: a path mistyped in CI, or a hook whose files are all excluded, would
         # otherwise pass every run, checking nothing.
@@ -679,10 +692,8 @@ def _check_stdin(
     if sys.stdin is None:  # started with stdin closed (`<&-`)
         usage_error("cannot read the spec: standard input is closed")
     if output_file is not None:
-        refuse_overwriting_a_spec(output_file, [Path(stdin_filename)] if stdin_filename else [], stdin=True)
-        if fixing and same_file(sys.stdout, output_file):
-            usage_error("--output-file is standard output, which holds the fixed spec under --fix")
-        ensure_writable(output_file)
+        specs = [Path(stdin_filename)] if stdin_filename else []
+        accept_output_file(output_file, specs, stdin=True, fixed_on_stdout=fixing)
     if settings.force_exclude and stdin_filename is not None and is_excluded(Path(stdin_filename), settings):
         # Before reading, as a file left out is never read.
         warn_all_excluded([stdin_filename], verbosity)
