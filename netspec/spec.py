@@ -46,6 +46,8 @@ SUGGESTION_BUDGET = 20_000
 #: no one reads.
 MAX_SCHEMA_ERRORS = 10_000
 
+#: GELU's tanh approximation, by Hugging Face's names.
+GELU_TANH_NAMES = ("gelu_tanh", "gelu_new", "gelu_pytorch_tanh")
 #: Other frameworks' names for netspec's layer types, keys and activations, for "did you
 #: mean": the first of a word's meanings that is a valid choice where it is written (a type, a
 #: key of that layer, an activation), else none.
@@ -91,10 +93,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "swish": ("silu",),
     "leaky": ("leaky_relu",),
     "lrelu": ("leaky_relu",),
-    # GELU's tanh approximation, by Hugging Face's names: the type gelu, with `approximate: tanh`.
-    "gelu_tanh": ("gelu",),
-    "gelu_new": ("gelu",),
-    "gelu_pytorch_tanh": ("gelu",),
+    # The type gelu, with `approximate: tanh`.
+    **dict.fromkeys(GELU_TANH_NAMES, ("gelu",)),
     # PyTorch's and Keras's argument names.
     "out_channels": ("filters",),
     "kernel_size": ("kernel",),

@@ -33,10 +33,7 @@ from netspec.layers import LAYER_TYPES
 from netspec.layers.neutral import ACTIVATION_TYPES, Neutral
 from netspec.rules.base import Rule, Violation
 from netspec.source import interpolation_hint
-from netspec.spec import SYNONYMS, flow_layer, shown, suggest
-
-#: Other names of GELU, which are those of its tanh approximation (Hugging Face's).
-GELU_TANH = frozenset(word for word, meanings in SYNONYMS.items() if meanings == ("gelu",))
+from netspec.spec import GELU_TANH_NAMES, flow_layer, shown, suggest
 
 
 def check(analysis: Analysis) -> Iterator[Violation]:
@@ -46,7 +43,7 @@ def check(analysis: Analysis) -> Iterator[Violation]:
             continue
         if activation in LAYER_TYPES and issubclass(LAYER_TYPES[activation], Neutral):
             hint = f"; {activation} is a layer type, not an activation: add `{flow_layer(activation)}` after this layer"
-        elif activation.lower().replace("-", "_") in GELU_TANH:
+        elif activation.lower().replace("-", "_") in GELU_TANH_NAMES:
             # `gelu` here is the exact GELU: the approximation is the gelu layer's argument.
             hint = "; for GELU's tanh approximation, add `{type: gelu, approximate: tanh}` after this layer"
         else:
